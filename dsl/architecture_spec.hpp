@@ -1,0 +1,44 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "dsl/block_value.hpp"
+#include "dsl/source_location.hpp"
+
+namespace mottsim::dsl {
+
+// A component's attachment to a bus. Targets get an address window; the
+// loader fills `base` (given or packed) and `size` and rejects overlaps.
+struct connection_spec {
+  std::string bus;
+  unsigned long long base = 0;
+  unsigned long long size = 0;
+  bool base_given = false;
+  source_location where;
+};
+
+struct component_spec {
+  std::string name;  // the YAML key; also the SystemC instance name
+  std::string type;
+  long long count = 1;
+  block_value params;
+  std::vector<connection_spec> connections;
+  component_role role = component_role::none;
+  source_location where;
+};
+
+struct architecture_spec {
+  std::string name;
+  std::string description;
+  std::string file;                    // the file the user named
+  std::vector<std::string> files;      // it and every base it extends, base last
+  std::vector<std::string> tech_files;
+  double node_m = 22e-9;               // technology node, for F^2 areas and scaling
+  std::vector<component_spec> components;
+  std::vector<std::string> overrides;  // the --set flags applied, in order
+
+  const component_spec* find(const std::string& name) const;
+  std::vector<const component_spec*> of_type(const std::string& type) const;
+};
+
+}  // namespace mottsim::dsl

@@ -1,0 +1,65 @@
+#include "dsl/config_hash.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace mottsim::dsl {
+
+static void emit(const yaml_node& n, std::string& out) {
+  switch (n.type) {
+    case yaml_node::kind::null: out += "~"; break;
+    case yaml_node::kind::scalar:
+      out += '"';
+      for (char c : n.text) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+      }
+      out += '"';
+      break;
+    case yaml_node::kind::sequence:
+      out += '[';
+      for (std::size_t i = 0; i < n.items.size(); ++i) {
+        if (i) out += ',';
+        emit(*n.items[i], out);
+      }
+      out += ']';
+      break;
+    case yaml_node::kind::map:
+      out += '{';
+      for (std::size_t i = 0; i < n.entries.size(); ++i) {
+        if (i) out += ',';
+        out += n.entries[i].key;
+        out += ':';
+        emit(*n.entries[i].value, out);
+      }
+      out += '}';
+      break;
+  }
+}
+
+std::string canonical_text(const yaml_node& node) {
+  std::string out;
+  emit(node, out);
+  return out;
+}
+
+std::string fnv1a_hex(const std::string& text) {
+  unsigned long long h = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx", h);
+  return buf;
+}
+
+std::string read_file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  if (in) s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace mottsim::dsl

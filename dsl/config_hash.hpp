@@ -1,0 +1,19 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "dsl/yaml_tree.hpp"
+
+namespace mottsim::dsl {
+
+// A canonical text of a YAML tree: same content, same text, whatever the
+// formatting, comments or anchors of the files it came from.
+std::string canonical_text(const yaml_node& node);
+
+// 64-bit FNV-1a, printed as 16 hex digits.
+std::string fnv1a_hex(const std::string& text);
+
+// Reads a file whole (for hashing inputs); empty when unreadable.
+std::string read_file_text(const std::string& path);
+
+}  // namespace mottsim::dsl

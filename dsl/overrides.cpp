@@ -1,0 +1,128 @@
+#include "dsl/overrides.hpp"
+
+namespace mottsim::dsl {
+
+source_location flag_location(const std::string& flag) { return {"--set '" + flag + "'", 0, 0}; }
+
+static void relocate(yaml_node& n, const source_location& where) {
+  n.where = where;
+  for (auto& e : n.entries) {
+    e.key_location = where;
+    relocate(*e.value, where);
+  }
+  for (auto& i : n.items) relocate(*i, where);
+}
+
+bool parse_override(const std::string& text, override_flag& out, diagnostics& errors) {
+  out.flag = text;
+  const source_location where = flag_location(text);
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    errors.error(where, "expected 'path.to.key=value'");
+    return false;
+  }
+  const std::string path = text.substr(0, eq);
+  std::string segment;
+  auto flush = [&]() -> bool {
+    if (segment.empty()) return false;
+    out.path.push_back(segment);
+    segment.clear();
+    return true;
+  };
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '.') {
+      if (!flush()) {
+        errors.error(where, "empty key in path '" + path + "'");
+        return false;
+      }
+    } else if (c == '[') {
+      if (!segment.empty()) flush();
+      const auto close = path.find(']', i);
+      if (close == std::string::npos || close == i + 1) {
+        errors.error(where, "unclosed or empty '[' in path '" + path + "'");
+        return false;
+      }
+      out.path.push_back(path.substr(i + 1, close - i - 1));
+      i = close;
+      if (i + 1 < path.size() && path[i + 1] == '.') ++i;
+    } else {
+      segment.push_back(c);
+    }
+  }
+  if (!segment.empty()) flush();
+  if (out.path.empty()) {
+    errors.error(where, "empty path");
+    return false;
+  }
+  // The value is YAML, so lists and maps work too: --set 'x.kernel=[3, 3]'.
+  diagnostics value_errors;
+  out.value = load_yaml_string(text.substr(eq + 1), where.file, value_errors);
+  if (!out.value) {
+    for (const auto& d : value_errors.errors()) errors.error(where, "value: " + d.message);
+    return false;
+  }
+  if (out.value->is_null() && text.substr(eq + 1).find_first_not_of(" \t") == std::string::npos) {
+    errors.error(where, "missing value after '='");
+    return false;
+  }
+  relocate(*out.value, where);
+  return true;
+}
+
+static bool is_index(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+void apply_override(yaml_node& root, const override_flag& flag, diagnostics& errors) {
+  const source_location where = flag_location(flag.flag);
+  yaml_node* node = &root;
+  std::string walked;
+  for (std::size_t i = 0; i < flag.path.size(); ++i) {
+    const std::string& key = flag.path[i];
+    const bool last = i + 1 == flag.path.size();
+    walked += (walked.empty() ? "" : ".") + key;
+    if (node->is_sequence()) {
+      if (!is_index(key) || std::stoul(key) >= node->items.size()) {
+        errors.error(where, "'" + walked + "': the list has " + std::to_string(node->items.size()) +
+                                " items (indices from 0)");
+        return;
+      }
+      auto& item = node->items[std::stoul(key)];
+      if (last) {
+        item = flag.value->clone();
+        return;
+      }
+      node = item.get();
+      continue;
+    }
+    if (node->is_null()) {
+      node->type = yaml_node::kind::map;
+      node->where = where;
+    }
+    if (!node->is_map()) {
+      errors.error(where, "cannot set '" + walked + "': its parent is " + node->describe() + ", not a map");
+      return;
+    }
+    yaml_map_entry* entry = nullptr;
+    for (auto& e : node->entries)
+      if (e.key == key) entry = &e;
+    if (!entry) {
+      auto fresh = std::make_shared<yaml_node>();
+      fresh->where = where;
+      node->entries.push_back({key, where, fresh});
+      entry = &node->entries.back();
+    }
+    if (last) {
+      entry->value = flag.value->clone();
+      entry->key_location = where;
+      return;
+    }
+    node = entry->value.get();
+  }
+}
+
+}  // namespace mottsim::dsl

@@ -1,0 +1,28 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "dsl/diagnostics.hpp"
+#include "dsl/yaml_tree.hpp"
+
+namespace mottsim::dsl {
+
+// A command-line override `--set path.to.key=value`. Paths use '.' between map
+// keys and `[i]` (or `.i`) for list items: `components.tile.readout[1].bits=6`.
+struct override_flag {
+  std::string flag;  // as typed, for error locations
+  std::vector<std::string> path;
+  yaml_node_ptr value;
+};
+
+// Parses the flag text; errors are located at the flag itself.
+bool parse_override(const std::string& text, override_flag& out, diagnostics& errors);
+
+// Writes the value into the tree, creating maps on the way. The value keeps the
+// flag as its location, so validation errors name the flag.
+void apply_override(yaml_node& root, const override_flag& flag, diagnostics& errors);
+
+// The location used for everything a flag sets: "--set 'k=v'".
+source_location flag_location(const std::string& flag);
+
+}  // namespace mottsim::dsl

@@ -1,0 +1,320 @@
+#include "dsl/units.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "dsl/suggest.hpp"
+
+namespace mottsim::dsl {
+
+const char* dimension_name(dimension d) {
+  switch (d) {
+    case dimension::dimensionless: return "plain number";
+    case dimension::time: return "time";
+    case dimension::frequency: return "frequency";
+    case dimension::energy: return "energy";
+    case dimension::power: return "power";
+    case dimension::area: return "area";
+    case dimension::length: return "length";
+    case dimension::data_size: return "data size";
+    case dimension::bandwidth: return "bandwidth";
+    case dimension::resistance: return "resistance";
+    case dimension::conductance: return "conductance";
+    case dimension::voltage: return "voltage";
+    case dimension::current: return "current";
+    case dimension::temperature: return "temperature";
+    case dimension::heat_capacity: return "heat capacity";
+    case dimension::thermal_conductance: return "thermal conductance";
+    case dimension::inverse_temperature: return "inverse temperature";
+    case dimension::feature_area: return "area in F^2";
+  }
+  return "?";
+}
+
+const char* si_unit(dimension d) {
+  switch (d) {
+    case dimension::dimensionless: return "";
+    case dimension::time: return "s";
+    case dimension::frequency: return "Hz";
+    case dimension::energy: return "J";
+    case dimension::power: return "W";
+    case dimension::area: return "m^2";
+    case dimension::length: return "m";
+    case dimension::data_size: return "B";
+    case dimension::bandwidth: return "B/s";
+    case dimension::resistance: return "Ohm";
+    case dimension::conductance: return "S";
+    case dimension::voltage: return "V";
+    case dimension::current: return "A";
+    case dimension::temperature: return "K";
+    case dimension::heat_capacity: return "J/K";
+    case dimension::thermal_conductance: return "W/K";
+    case dimension::inverse_temperature: return "/K";
+    case dimension::feature_area: return "F^2";
+  }
+  return "";
+}
+
+const char* example_value(dimension d) {
+  switch (d) {
+    case dimension::dimensionless: return "0.5";
+    case dimension::time: return "10 ns";
+    case dimension::frequency: return "1 GHz";
+    case dimension::energy: return "2.5 pJ";
+    case dimension::power: return "3 mW";
+    case dimension::area: return "0.15 um^2";
+    case dimension::length: return "22 nm";
+    case dimension::data_size: return "64 KiB";
+    case dimension::bandwidth: return "25.6 GB/s";
+    case dimension::resistance: return "6 kOhm";
+    case dimension::conductance: return "20 uS";
+    case dimension::voltage: return "0.2 V";
+    case dimension::current: return "10 uA";
+    case dimension::temperature: return "300 K";
+    case dimension::heat_capacity: return "49.6 pJ/K";
+    case dimension::thermal_conductance: return "0.206 mW/K";
+    case dimension::inverse_temperature: return "0.253 /K";
+    case dimension::feature_area: return "48 F^2";
+  }
+  return "";
+}
+
+namespace {
+
+struct prefix {
+  const char* symbol;
+  double factor;
+};
+
+void add_prefixed(std::vector<unit_symbol>& t, const char* base, dimension d, std::initializer_list<prefix> prefixes,
+                  double base_factor = 1.0, int power = 1) {
+  for (const auto& p : prefixes) {
+    t.push_back({std::string(p.symbol) + base, d, std::pow(p.factor, power) * base_factor});
+    if (std::string(p.symbol) == "u") t.push_back({std::string("\xC2\xB5") + base, d, std::pow(p.factor, power) * base_factor});
+  }
+}
+
+std::vector<unit_symbol> build_table() {
+  std::vector<unit_symbol> t;
+  const prefix f{"f", 1e-15}, p{"p", 1e-12}, n{"n", 1e-9}, u{"u", 1e-6}, m{"m", 1e-3}, one{"", 1.0}, k{"k", 1e3},
+      M{"M", 1e6}, G{"G", 1e9}, T{"T", 1e12};
+  add_prefixed(t, "s", dimension::time, {f, p, n, u, m, one});
+  add_prefixed(t, "Hz", dimension::frequency, {one, k, M, G, T});
+  add_prefixed(t, "J", dimension::energy, {f, p, n, u, m, one});
+  add_prefixed(t, "W", dimension::power, {p, n, u, m, one, k});
+  for (const char* sq : {"^2", "\xC2\xB2", "2"}) add_prefixed(t, (std::string("m") + sq).c_str(), dimension::area, {n, u, m, one}, 1.0, 2);
+  add_prefixed(t, "m", dimension::length, {n, u, m, one});
+  // Data: decimal and binary multiples of bytes; 'b' is a bit.
+  for (const char* b : {"B", "byte", "bytes"}) t.push_back({b, dimension::data_size, 1.0});
+  for (const char* b : {"b", "bit", "bits"}) t.push_back({b, dimension::data_size, 0.125});
+  add_prefixed(t, "B", dimension::data_size, {k, M, G, T});
+  add_prefixed(t, "b", dimension::data_size, {k, M, G, T}, 0.125);
+  t.push_back({"KiB", dimension::data_size, 1024.0});
+  t.push_back({"MiB", dimension::data_size, 1024.0 * 1024});
+  t.push_back({"GiB", dimension::data_size, 1024.0 * 1024 * 1024});
+  t.push_back({"TiB", dimension::data_size, 1024.0 * 1024 * 1024 * 1024});
+  t.push_back({"Kib", dimension::data_size, 1024.0 / 8});
+  t.push_back({"Mib", dimension::data_size, 1024.0 * 1024 / 8});
+  t.push_back({"Gib", dimension::data_size, 1024.0 * 1024 * 1024 / 8});
+  add_prefixed(t, "B/s", dimension::bandwidth, {one, k, M, G, T});
+  add_prefixed(t, "b/s", dimension::bandwidth, {one, k, M, G, T}, 0.125);
+  t.push_back({"KiB/s", dimension::bandwidth, 1024.0});
+  t.push_back({"MiB/s", dimension::bandwidth, 1024.0 * 1024});
+  t.push_back({"GiB/s", dimension::bandwidth, 1024.0 * 1024 * 1024});
+  for (const char* ohm : {"Ohm", "ohm", "\xCE\xA9"}) add_prefixed(t, ohm, dimension::resistance, {m, one, k, M, G});
+  add_prefixed(t, "S", dimension::conductance, {p, n, u, m, one});
+  add_prefixed(t, "V", dimension::voltage, {u, m, one, k});
+  add_prefixed(t, "A", dimension::current, {p, n, u, m, one});
+  t.push_back({"K", dimension::temperature, 1.0});
+  add_prefixed(t, "J/K", dimension::heat_capacity, {f, p, n, u, m, one});
+  add_prefixed(t, "W/K", dimension::thermal_conductance, {n, u, m, one});
+  for (const char* s : {"/K", "1/K", "K^-1"}) t.push_back({s, dimension::inverse_temperature, 1.0});
+  for (const char* s : {"F^2", "F\xC2\xB2", "F2"}) t.push_back({s, dimension::feature_area, 1.0});
+  return t;
+}
+
+// "a time", "an energy": messages read as English.
+std::string a_dimension(dimension d) {
+  const std::string name = dimension_name(d);
+  const bool vowel = std::string("aeiou").find(name.front()) != std::string::npos;
+  return (vowel ? "an " : "a ") + name;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Length of the leading number in `s` (sign, digits, point, exponent).
+std::size_t number_prefix(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  bool digits = false;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, digits = true;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, digits = true;
+  }
+  if (!digits) return 0;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    std::size_t j = i + 1;
+    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
+    std::size_t start = j;
+    while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+    if (j > start) i = j;
+  }
+  return i;
+}
+
+}  // namespace
+
+const std::vector<unit_symbol>& unit_table() {
+  static const std::vector<unit_symbol> table = build_table();
+  return table;
+}
+
+std::vector<std::string> unit_symbols(dimension d) {
+  std::vector<std::string> out;
+  for (const auto& u : unit_table())
+    if (u.dim == d) out.push_back(u.symbol);
+  return out;
+}
+
+const unit_symbol* find_unit(std::string_view symbol) {
+  for (const auto& u : unit_table())
+    if (u.symbol == symbol) return &u;
+  return nullptr;
+}
+
+bool parse_number(std::string_view text, double& out) {
+  text = trim(text);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  const char* end = text.data() + text.size();
+  auto r = std::from_chars(text.data(), end, out);
+  return r.ec == std::errc() && r.ptr == end && std::isfinite(out);
+}
+
+bool parse_integer(std::string_view text, long long& out) {
+  text = trim(text);
+  bool negative = false;
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+    negative = text.front() == '-';
+    text.remove_prefix(1);
+  }
+  int base = 10;
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    base = 16;
+    text.remove_prefix(2);
+  }
+  std::string digits;
+  for (char c : text) {
+    if (c == '_') continue;
+    digits.push_back(c);
+  }
+  if (digits.empty() || text.front() == '_' || text.back() == '_') return false;
+  unsigned long long value = 0;
+  auto r = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
+  if (r.ec != std::errc() || r.ptr != digits.data() + digits.size()) return false;
+  // Two's complement has one more negative value than positive ones.
+  const auto max_magnitude = static_cast<unsigned long long>(std::numeric_limits<long long>::max()) + (negative ? 1 : 0);
+  if (value > max_magnitude) return false;
+  if (negative)
+    out = value == max_magnitude ? std::numeric_limits<long long>::min() : -static_cast<long long>(value);
+  else
+    out = static_cast<long long>(value);
+  return true;
+}
+
+quantity_parse parse_quantity(std::string_view raw, dimension expected) {
+  quantity_parse result;
+  const std::string_view text = trim(raw);
+  const std::string shown(text);
+  const std::size_t n = number_prefix(text);
+  if (n == 0) {
+    result.error = "expected " + a_dimension(expected) + " such as '" + example_value(expected) +
+                   "', got '" + shown + "'";
+    return result;
+  }
+  double number = 0;
+  if (!parse_number(text.substr(0, n), number)) {
+    result.error = "'" + shown + "' is not a finite number";
+    return result;
+  }
+  const std::string_view unit = trim(text.substr(n));
+  if (unit.empty()) {
+    if (expected == dimension::dimensionless) {
+      result.ok = true;
+      result.si = number;
+      return result;
+    }
+    result.error = "'" + shown + "' needs a unit: " + a_dimension(expected) + " such as '" +
+                   example_value(expected) + "'";
+    return result;
+  }
+  if (unit == "%") {
+    if (expected == dimension::dimensionless) {
+      result.ok = true;
+      result.si = number / 100.0;
+      return result;
+    }
+    result.error = "'" + shown + "' is a percentage, expected " + a_dimension(expected) + " such as '" +
+                   example_value(expected) + "'";
+    return result;
+  }
+  const unit_symbol* u = find_unit(unit);
+  if (!u) {
+    const auto candidates = unit_symbols(expected);
+    result.error = "unknown unit '" + std::string(unit) + "' in '" + shown + "'" + did_you_mean(unit, candidates);
+    if (expected == dimension::dimensionless) result.error += "; expected a plain number";
+    return result;
+  }
+  if (u->dim != expected) {
+    result.error = "'" + shown + "' is " + a_dimension(u->dim) + ", expected " + a_dimension(expected);
+    if (expected != dimension::dimensionless) result.error += std::string(" such as '") + example_value(expected) + "'";
+    return result;
+  }
+  result.ok = true;
+  result.si = number * u->to_si;
+  return result;
+}
+
+std::string format_quantity(double si, dimension d) {
+  char buf[64];
+  if (d == dimension::dimensionless) {
+    std::snprintf(buf, sizeof buf, "%g", si);
+    return buf;
+  }
+  if (si == 0.0) return std::string("0 ") + si_unit(d);
+  // Pick the largest unit of this dimension (from a preferred family) giving a value >= 1.
+  std::vector<std::string> family;
+  switch (d) {
+    case dimension::time: family = {"fs", "ps", "ns", "us", "ms", "s"}; break;
+    case dimension::frequency: family = {"Hz", "kHz", "MHz", "GHz"}; break;
+    case dimension::energy: family = {"fJ", "pJ", "nJ", "uJ", "mJ", "J"}; break;
+    case dimension::power: family = {"pW", "nW", "uW", "mW", "W"}; break;
+    case dimension::area: family = {"nm^2", "um^2", "mm^2"}; break;
+    case dimension::length: family = {"nm", "um", "mm", "m"}; break;
+    case dimension::data_size: family = {"b", "B", "KiB", "MiB", "GiB"}; break;
+    case dimension::bandwidth: family = {"B/s", "kB/s", "MB/s", "GB/s", "TB/s"}; break;
+    case dimension::resistance: family = {"mOhm", "Ohm", "kOhm", "MOhm", "GOhm"}; break;
+    case dimension::conductance: family = {"pS", "nS", "uS", "mS", "S"}; break;
+    case dimension::voltage: family = {"uV", "mV", "V"}; break;
+    case dimension::current: family = {"pA", "nA", "uA", "mA", "A"}; break;
+    case dimension::heat_capacity: family = {"fJ/K", "pJ/K", "nJ/K", "uJ/K", "mJ/K", "J/K"}; break;
+    case dimension::thermal_conductance: family = {"nW/K", "uW/K", "mW/K", "W/K"}; break;
+    default: family = {si_unit(d)}; break;
+  }
+  const unit_symbol* chosen = find_unit(family.front());
+  for (const auto& s : family) {
+    const unit_symbol* u = find_unit(s);
+    if (u && std::fabs(si) / u->to_si >= 1.0) chosen = u;
+  }
+  std::snprintf(buf, sizeof buf, "%.6g %s", si / chosen->to_si, chosen->symbol.c_str());
+  return buf;
+}
+
+}  // namespace mottsim::dsl

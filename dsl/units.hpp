@@ -1,0 +1,62 @@
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mottsim::dsl {
+
+// Physical dimensions a parameter can have. Values are stored in SI base units
+// (data sizes in bytes, bandwidth in bytes per second, cell areas in F^2).
+enum class dimension {
+  dimensionless,
+  time,
+  frequency,
+  energy,
+  power,
+  area,
+  length,
+  data_size,
+  bandwidth,
+  resistance,
+  conductance,
+  voltage,
+  current,
+  temperature,
+  heat_capacity,
+  thermal_conductance,
+  inverse_temperature,
+  feature_area,
+};
+
+struct unit_symbol {
+  std::string symbol;
+  dimension dim;
+  double to_si;  // multiply a value in this unit by this to get SI
+};
+
+const char* dimension_name(dimension d);   // "time", "energy", ...
+const char* si_unit(dimension d);          // "s", "J", ... ("" for dimensionless)
+const char* example_value(dimension d);    // "10 ns", for error messages
+const std::vector<unit_symbol>& unit_table();
+std::vector<std::string> unit_symbols(dimension d);
+const unit_symbol* find_unit(std::string_view symbol);
+
+struct quantity_parse {
+  bool ok = false;
+  double si = 0.0;
+  std::string error;  // set when !ok; says what was expected
+};
+
+// "2.5 pJ" -> 2.5e-12 when `expected` is energy. A bare number is accepted only
+// for dimensionless values (where "5 %" also means 0.05).
+quantity_parse parse_quantity(std::string_view text, dimension expected);
+
+// Formats an SI value with a readable prefix in the dimension's usual unit: "10 ns".
+std::string format_quantity(double si, dimension d);
+
+// Parses a plain number (no unit): decimal or scientific.
+bool parse_number(std::string_view text, double& out);
+// Parses an integer: decimal, or hex with 0x; '_' separators allowed ("0x8000_0000").
+bool parse_integer(std::string_view text, long long& out);
+
+}  // namespace mottsim::dsl

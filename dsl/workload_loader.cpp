@@ -1,0 +1,502 @@
+#include "dsl/workload_loader.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <filesystem>
+#include <map>
+
+#include "dsl/layer_schemas.hpp"
+#include "dsl/suggest.hpp"
+#include "dsl/validator.hpp"
+
+namespace mottsim::dsl {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string>& workload_keys() {
+  static const std::vector<std::string> keys = {"name",      "description",  "input",
+                                                "precision", "weights_file", "layers"};
+  return keys;
+}
+
+namespace {
+
+// With the per-parameter bounds of layer_schemas.hpp these keep every shape,
+// weight count and MAC sum far below 2^63.
+constexpr long long max_tensor_elements = 1LL << 34;
+constexpr long long max_layer_macs = 1LL << 50;
+constexpr long long max_total_macs = 1LL << 60;
+
+std::shared_ptr<const block_schema> input_schema() {
+  static const auto schema =
+      schema_builder("input_shape", "shape of one input sample")
+          .integer("height", std::nullopt, "rows")
+          .range(1, static_cast<double>(max_spatial_size))
+          .integer("width", std::nullopt, "columns")
+          .range(1, static_cast<double>(max_spatial_size))
+          .integer("channels", std::nullopt, "channels (1 for grey images, 3 for RGB)")
+          .range(1, static_cast<double>(max_channels))
+          .build();
+  return schema;
+}
+
+std::shared_ptr<const block_schema> precision_schema() {
+  static const auto schema = schema_builder("precision", "bit widths the network was quantized to")
+                                 .integer("weights", std::string("8"), "weight bits")
+                                 .range(1, 32)
+                                 .integer("activations", std::string("8"), "activation bits")
+                                 .range(1, 32)
+                                 .build();
+  return schema;
+}
+
+bool checked_mul(long long a, long long b, long long& out) { return !__builtin_mul_overflow(a, b, &out); }
+
+long long floor_div(long long a, long long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// Output length of a sliding window along one axis (the PyTorch formula).
+long long window_output(long long in, long long kernel, long long stride, long long pad, long long dilation) {
+  return floor_div(in + 2 * pad - dilation * (kernel - 1) - 1, stride) + 1;
+}
+
+std::string pair_text(long long h, long long w) { return std::to_string(h) + "x" + std::to_string(w); }
+
+// What a layer hands on to the layers after it.
+struct layer_output {
+  std::string name;  // for messages: "layer 'x'" or "the network input"
+  tensor_shape shape;
+  bool known = false;  // false after an error upstream; dependents skip their checks
+};
+
+class workload_reader {
+ public:
+  workload_reader(std::string path, diagnostics& errors)
+      : m_path(std::move(path)), m_errors(errors), m_check(layer_schemas(), nullptr, errors) {}
+
+  workload_spec read(const yaml_node& root);
+
+ private:
+  void read_header(const yaml_node& root);
+  void read_layer(const yaml_node& node, std::size_t index);
+  const layer_output* resolve(const param_value& ref, const std::string& key, const std::string& own_name,
+                              const std::string& context);
+  bool read_pair(const block_value& v, const std::string& key, const std::string& context, long long& h, long long& w);
+  bool read_geometry(const yaml_node& node, const block_value& v, const std::string& context, layer_spec& l);
+  bool read_weights(const yaml_node& node, const std::string& context, std::vector<double>& out);
+  bool infer(layer_spec& l, const block_value& v, const layer_output& in, const layer_output* other,
+             const std::string& context);
+  bool check_size(layer_spec& l, const std::string& context);
+  void check_weight_count(const layer_spec& l, const yaml_node& weights, const std::string& context);
+
+  // Where to point at a parameter's problem: its value, or the layer when the
+  // value is a default written nowhere in the file.
+  static source_location locate(const block_value& v, const std::string& key, const layer_spec& l) {
+    if (!v.has(key) || v.at(key).from_default) return l.where;
+    return v.at(key).where;
+  }
+
+  std::string m_path;
+  diagnostics& m_errors;
+  validator m_check;
+  workload_spec m_spec;
+  layer_output m_previous;                           // what a layer without `input:` reads
+  std::map<std::string, layer_output> m_defined;     // layers read so far, by name
+  std::vector<std::string> m_defined_order;          // their names in file order, for suggestions
+  std::map<std::string, source_location> m_all_names;  // every layer's name, to say "comes later"
+  long long m_total_macs = 0;
+};
+
+workload_spec workload_reader::read(const yaml_node& root) {
+  m_spec.file = m_path;
+  if (!root.is_map()) {
+    m_errors.error(root.where, "a workload must be a map with 'input:' and 'layers:', got " + root.describe());
+    return m_spec;
+  }
+  for (const auto& e : root.entries)
+    if (std::find(workload_keys().begin(), workload_keys().end(), e.key) == workload_keys().end())
+      m_errors.error(e.key_location, "unknown key '" + e.key + "' in workload" + did_you_mean(e.key, workload_keys()));
+  read_header(root);
+
+  const yaml_node* layers = root.find("layers");
+  if (!layers) {
+    m_errors.error(root.where, "a workload needs 'layers:', a list such as '- {name: conv1, type: conv2d, ...}'");
+    return m_spec;
+  }
+  if (!layers->is_sequence() || layers->items.empty()) {
+    m_errors.error(layers->where, "'layers' must be a non-empty list of layers, got " + layers->describe());
+    return m_spec;
+  }
+  for (const auto& item : layers->items)
+    if (const yaml_node* n = item->is_map() ? item->find("name") : nullptr; n && n->is_scalar())
+      m_all_names.emplace(n->text, n->where);
+  for (std::size_t i = 0; i < layers->items.size(); ++i) read_layer(*layers->items[i], i);
+  return m_spec;
+}
+
+void workload_reader::read_header(const yaml_node& root) {
+  if (const yaml_node* n = root.find("name")) {
+    if (n->is_scalar() && !n->text.empty()) m_spec.name = n->text;
+    else m_errors.error(n->where, "'name' must be a single non-empty value, got " + n->describe());
+  } else {
+    m_spec.name = fs::path(m_path).stem().string();
+  }
+  if (const yaml_node* d = root.find("description")) {
+    if (d->is_scalar()) m_spec.description = d->text;
+    else if (!d->is_null()) m_errors.error(d->where, "'description' must be text, got " + d->describe());
+  }
+
+  m_previous.name = "the network input";
+  if (const yaml_node* input = root.find("input")) {
+    const block_value v = m_check.validate(*input, *input_schema(), "input");
+    if (v.has("height") && v.has("width") && v.has("channels")) {
+      m_spec.input = {v.integer("height"), v.integer("width"), v.integer("channels")};
+      if (m_spec.input.elements() > max_tensor_elements)
+        m_errors.error(input->where, "input " + m_spec.input.to_string() + " has more than 2^34 elements");
+      else m_previous.known = true;
+      m_previous.shape = m_spec.input;
+    }
+  } else {
+    m_errors.error(root.where, "a workload needs 'input:', the sample shape, e.g. {height: 28, width: 28, channels: 1}");
+  }
+
+  if (const yaml_node* precision = root.find("precision")) {
+    const block_value v = m_check.validate(*precision, *precision_schema(), "precision");
+    if (v.has("weights")) m_spec.weight_bits = static_cast<int>(v.integer("weights"));
+    if (v.has("activations")) m_spec.activation_bits = static_cast<int>(v.integer("activations"));
+  }
+
+  // Existence is checked where the weights are used: perf mode never needs them,
+  // and the file may be produced by a training script after this is written.
+  if (const yaml_node* w = root.find("weights_file")) {
+    if (!w->is_scalar() || w->text.empty()) {
+      m_errors.error(w->where, "'weights_file' must be a file path, got " + w->describe());
+    } else {
+      fs::path p(w->text);
+      const std::string& from = w->where.file.empty() ? m_path : w->where.file;
+      if (p.is_relative()) p = fs::path(from).parent_path() / p;
+      m_spec.weights_file = p.lexically_normal().string();
+    }
+  }
+}
+
+void workload_reader::read_layer(const yaml_node& node, std::size_t index) {
+  std::string context = "layers[" + std::to_string(index) + "]";
+  const yaml_node* name = node.is_map() ? node.find("name") : nullptr;
+  std::string layer_name;
+  if (name && name->is_scalar() && !name->text.empty()) {
+    layer_name = name->text;
+    context = "layer '" + layer_name + "'";
+  }
+  layer_output result;  // unknown unless everything below works out
+  result.name = context;
+  const layer_output previous = m_previous;
+  m_previous = result;  // so an early return hands "unknown" to the next layer
+  if (!node.is_map()) {
+    m_errors.error(node.where, context + " must be a map such as {name: conv1, type: conv2d, ...}, got " +
+                                   node.describe());
+    return;
+  }
+  // Only the first layer of a name is registered; a duplicate is reported here
+  // and its later uses resolve to the first.
+  bool fresh = !layer_name.empty();
+  if (fresh && m_defined.count(layer_name)) {
+    fresh = false;
+    const auto& first = m_all_names.at(layer_name);
+    m_errors.error(name->where, "duplicate layer name '" + layer_name + "' (first used at line " +
+                                    std::to_string(first.line) + ")");
+  }
+  auto finish = [&](const layer_output& out) {
+    if (fresh) {
+      m_defined[layer_name] = out;
+      m_defined_order.push_back(layer_name);
+    }
+    m_previous = out;
+  };
+
+  const std::vector<std::string> types = layer_schemas().schema_names();
+  const yaml_node* type = node.find("type");
+  if (!type || !type->is_scalar()) {
+    std::string list;
+    for (const auto& t : types) list += (list.empty() ? "" : ", ") + t;
+    m_errors.error(type ? type->where : node.where, context + " needs 'type:', one of " + list);
+    return finish(result);
+  }
+  const block_schema* schema = layer_schemas().find_schema(type->text);
+  if (!schema) {
+    m_errors.error(type->where, context + ": unknown layer type '" + type->text + "'" + did_you_mean(type->text, types));
+    return finish(result);
+  }
+
+  layer_spec l;
+  l.name = layer_name;
+  l.where = node.where;
+  for (auto k : {layer_kind::conv2d, layer_kind::linear, layer_kind::maxpool, layer_kind::avgpool, layer_kind::add,
+                 layer_kind::flatten})
+    if (type->text == layer_kind_name(k)) l.kind = k;
+  std::vector<std::string> extra = {"type"};
+  if (l.is_matrix_layer()) extra.push_back("weights");
+  const block_value v = m_check.validate(node, *schema, context, extra);
+  if (name && name->is_scalar() && name->text.empty()) m_errors.error(name->where, context + ": 'name' must not be empty");
+  if (v.has("activation") && v.text("activation") == "relu") l.activation = activation_kind::relu;
+
+  // Every check below runs even after an earlier one failed, so that one pass
+  // reports every mistake of the layer; only shape inference needs them all.
+  bool ok = true;
+  layer_output in = previous;
+  if (v.has("input")) {
+    l.input = v.text("input");
+    const layer_output* source = resolve(v.at("input"), "input", layer_name, context);
+    if (source) in = *source;
+    else ok = false;
+  } else if (const yaml_node* i = node.find("input"); i && !i->is_null()) {
+    ok = false;  // given but invalid (reported): the previous layer is not what was meant
+  }
+  const layer_output* other = nullptr;
+  if (l.kind == layer_kind::add) {
+    if (v.has("with")) {
+      l.add_from = v.text("with");
+      other = resolve(v.at("with"), "with", layer_name, context);
+    }
+    ok = ok && other;
+  }
+  ok = read_geometry(node, v, context, l) && ok;
+  const yaml_node* weights = l.is_matrix_layer() ? node.find("weights") : nullptr;
+  const bool weights_ok = !weights || read_weights(*weights, context, l.weights);
+
+  if (ok && in.known && (!other || other->known) && infer(l, v, in, other, context)) {
+    result.shape = l.out_shape;
+    result.known = true;
+    if (weights && weights_ok) check_weight_count(l, *weights, context);
+  }
+  m_spec.layers.push_back(l);
+  finish(result);
+}
+
+const layer_output* workload_reader::resolve(const param_value& ref, const std::string& key,
+                                             const std::string& own_name, const std::string& context) {
+  if (auto it = m_defined.find(ref.text); it != m_defined.end()) return &it->second;
+  const std::string named = context + ": '" + key + ": " + ref.text + "'";
+  if (ref.text == own_name) {
+    m_errors.error(ref.where, named + " names this layer itself; it must name an earlier layer");
+  } else if (auto later = m_all_names.find(ref.text); later != m_all_names.end()) {
+    m_errors.error(ref.where, named + " names a layer defined later (line " + std::to_string(later->second.line) +
+                                  "); it must name an earlier layer");
+  } else {
+    m_errors.error(ref.where, named + " names no earlier layer" + did_you_mean(ref.text, m_defined_order));
+  }
+  return nullptr;
+}
+
+bool workload_reader::read_pair(const block_value& v, const std::string& key, const std::string& context,
+                                long long& h, long long& w) {
+  if (!v.has(key)) return false;  // the validator has said why
+  const param_value& p = v.at(key);
+  if (p.integers.size() == 1) {
+    h = w = p.integers[0];
+    return true;
+  }
+  if (p.integers.size() == 2) {
+    h = p.integers[0];
+    w = p.integers[1];
+    return true;
+  }
+  m_errors.error(p.where, context + ": '" + key + "' takes one value or two ([height, width]), got " +
+                              std::to_string(p.integers.size()));
+  return false;
+}
+
+bool workload_reader::read_geometry(const yaml_node& node, const block_value& v, const std::string& context,
+                                    layer_spec& l) {
+  bool ok = true;
+  switch (l.kind) {
+    case layer_kind::conv2d:
+      ok = read_pair(v, "kernel", context, l.kernel_h, l.kernel_w) && ok;
+      ok = read_pair(v, "stride", context, l.stride_h, l.stride_w) && ok;
+      ok = read_pair(v, "padding", context, l.pad_h, l.pad_w) && ok;
+      ok = read_pair(v, "dilation", context, l.dilation_h, l.dilation_w) && ok;
+      if (v.has("out_channels")) l.out_channels = v.integer("out_channels");
+      else ok = false;
+      if (v.has("groups")) l.groups = v.integer("groups");
+      else ok = false;
+      if (v.has("bias")) l.bias = v.flag("bias");
+      return ok;
+    case layer_kind::linear:
+      if (v.has("out_features")) l.out_features = v.integer("out_features");
+      else ok = false;
+      if (v.has("bias")) l.bias = v.flag("bias");
+      return ok;
+    case layer_kind::maxpool:
+    case layer_kind::avgpool: {
+      l.bias = false;
+      ok = read_pair(v, "kernel", context, l.kernel_h, l.kernel_w) && ok;
+      ok = read_pair(v, "padding", context, l.pad_h, l.pad_w) && ok;
+      // Non-overlapping windows unless told otherwise, as in PyTorch.
+      if (const yaml_node* s = node.find("stride"); s && !s->is_null()) {
+        ok = read_pair(v, "stride", context, l.stride_h, l.stride_w) && ok;
+      } else {
+        l.stride_h = l.kernel_h;
+        l.stride_w = l.kernel_w;
+      }
+      return ok;
+    }
+    case layer_kind::add:
+    case layer_kind::flatten: l.bias = false; return true;
+  }
+  return ok;
+}
+
+// Accepts a flat list or nested lists (one level per [out][row][col][in] axis,
+// for readability); values are taken in order, depth first.
+bool workload_reader::read_weights(const yaml_node& node, const std::string& context, std::vector<double>& out) {
+  std::vector<const yaml_node*> stack = {&node};
+  if (!node.is_sequence()) {
+    m_errors.error(node.where, context + ": 'weights' must be a list of numbers, got " + node.describe());
+    return false;
+  }
+  while (!stack.empty()) {
+    const yaml_node* n = stack.back();
+    stack.pop_back();
+    if (n->is_sequence()) {
+      for (auto it = n->items.rbegin(); it != n->items.rend(); ++it) stack.push_back(it->get());
+      continue;
+    }
+    double x = 0.0;
+    if (!n->is_scalar() || !parse_number(n->text, x)) {
+      m_errors.error(n->where, context + ": 'weights' must hold numbers, got " + n->describe());
+      out.clear();
+      return false;
+    }
+    out.push_back(x);
+  }
+  return true;
+}
+
+bool workload_reader::infer(layer_spec& l, const block_value& v, const layer_output& in, const layer_output* other,
+                            const std::string& context) {
+  l.in_shape = in.shape;
+  const tensor_shape& s = in.shape;
+  switch (l.kind) {
+    case layer_kind::conv2d: {
+      bool ok = true;
+      if (s.channels % l.groups != 0) {
+        m_errors.error(locate(v, "groups", l), context + ": groups (" + std::to_string(l.groups) +
+                                                   ") must divide the input channels, but the input is " + s.to_string());
+        ok = false;
+      }
+      if (l.out_channels % l.groups != 0) {
+        m_errors.error(locate(v, "groups", l), context + ": groups (" + std::to_string(l.groups) +
+                                                   ") must divide out_channels (" + std::to_string(l.out_channels) + ")");
+        ok = false;
+      }
+      const long long h = window_output(s.height, l.kernel_h, l.stride_h, l.pad_h, l.dilation_h);
+      const long long w = window_output(s.width, l.kernel_w, l.stride_w, l.pad_w, l.dilation_w);
+      if (h < 1 || w < 1) {
+        m_errors.error(locate(v, "kernel", l),
+                       context + ": a " + pair_text(l.kernel_h, l.kernel_w) + " kernel (dilation " +
+                           pair_text(l.dilation_h, l.dilation_w) + ", padding " + pair_text(l.pad_h, l.pad_w) +
+                           ") does not fit the " + s.to_string() + " input: the output would be " + pair_text(h, w) +
+                           "x" + std::to_string(l.out_channels));
+        ok = false;
+      }
+      if (!ok) return false;
+      l.out_shape = {h, w, l.out_channels};
+      break;
+    }
+    case layer_kind::linear:
+      if (s.height != 1 || s.width != 1) {
+        m_errors.error(l.where, context + ": a linear layer needs a flat input, but " + in.name + " gives " +
+                                    s.to_string() + "; add '{type: flatten}' before it");
+        return false;
+      }
+      l.out_shape = {1, 1, l.out_features};
+      break;
+    case layer_kind::maxpool:
+    case layer_kind::avgpool: {
+      // A window that could lie entirely in the padding has no defined output.
+      if (2 * l.pad_h > l.kernel_h || 2 * l.pad_w > l.kernel_w) {
+        m_errors.error(locate(v, "padding", l), context + ": padding " + pair_text(l.pad_h, l.pad_w) +
+                                                    " must be at most half the " + pair_text(l.kernel_h, l.kernel_w) +
+                                                    " window");
+        return false;
+      }
+      const long long h = window_output(s.height, l.kernel_h, l.stride_h, l.pad_h, 1);
+      const long long w = window_output(s.width, l.kernel_w, l.stride_w, l.pad_w, 1);
+      if (h < 1 || w < 1) {
+        m_errors.error(locate(v, "kernel", l), context + ": a " + pair_text(l.kernel_h, l.kernel_w) +
+                                                   " window (padding " + pair_text(l.pad_h, l.pad_w) +
+                                                   ") does not fit the " + s.to_string() +
+                                                   " input: the output would be " + pair_text(h, w) + "x" +
+                                                   std::to_string(s.channels));
+        return false;
+      }
+      l.out_shape = {h, w, s.channels};
+      break;
+    }
+    case layer_kind::add:
+      assert(other);
+      if (other->shape != s) {
+        m_errors.error(locate(v, "with", l), context + ": cannot add " + other->shape.to_string() + " to " +
+                                                 s.to_string() + " ('with: " + l.add_from + "' to the output of " +
+                                                 in.name + "); both must have the same shape");
+        return false;
+      }
+      l.out_shape = s;
+      break;
+    case layer_kind::flatten: l.out_shape = {1, 1, s.elements()}; break;
+  }
+  return check_size(l, context);
+}
+
+// MACs, and the limits that keep them (and later sums) from overflowing.
+bool workload_reader::check_size(layer_spec& l, const std::string& context) {
+  if (l.out_shape.elements() > max_tensor_elements) {
+    m_errors.error(l.where, context + ": output " + l.out_shape.to_string() + " has more than 2^34 elements");
+    return false;
+  }
+  if (!l.is_matrix_layer()) return true;
+  long long macs = 0;
+  if (!checked_mul(l.out_shape.elements(), l.weight_rows(), macs) || macs > max_layer_macs) {
+    m_errors.error(l.where, context + ": needs more than 2^50 multiply-accumulates per inference");
+    return false;
+  }
+  l.macs = macs;
+  m_total_macs += macs;
+  if (m_total_macs > max_total_macs) {
+    m_errors.error(l.where, context + ": the network needs more than 2^60 multiply-accumulates per inference");
+    m_total_macs = 0;  // report once, not for every later layer
+    return false;
+  }
+  return true;
+}
+
+void workload_reader::check_weight_count(const layer_spec& l, const yaml_node& weights, const std::string& context) {
+  const long long need = l.weight_count();
+  const long long have = static_cast<long long>(l.weights.size());
+  if (have == need) return;
+  const std::string layout =
+      l.kind == layer_kind::conv2d
+          ? std::to_string(l.out_channels) + " x " + pair_text(l.kernel_h, l.kernel_w) + " x " +
+                std::to_string(l.in_shape.channels / l.groups) + " in [out][row][col][in] order"
+          : std::to_string(l.out_features) + " x " + std::to_string(l.in_shape.channels) + " in [out][in] order";
+  m_errors.error(weights.where, context + ": 'weights' has " + std::to_string(have) + " values, but the layer needs " +
+                                    std::to_string(need) + " (" + layout + ")");
+}
+
+}  // namespace
+
+workload_spec load_workload(const std::string& path, diagnostics& errors) {
+  auto root = load_yaml_file(path, errors);
+  if (!root) {
+    workload_spec spec;
+    spec.file = path;
+    return spec;
+  }
+  return load_workload(*root, path, errors);
+}
+
+workload_spec load_workload(const yaml_node& root, const std::string& path, diagnostics& errors) {
+  workload_reader reader(path, errors);
+  return reader.read(root);
+}
+
+}  // namespace mottsim::dsl

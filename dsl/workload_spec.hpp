@@ -1,0 +1,84 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "dsl/source_location.hpp"
+
+namespace mottsim::dsl {
+
+enum class layer_kind { conv2d, linear, maxpool, avgpool, add, flatten };
+enum class activation_kind { none, relu };
+
+const char* layer_kind_name(layer_kind k);
+
+// Feature maps are height x width x channels; a flattened vector is 1 x 1 x N.
+struct tensor_shape {
+  long long height = 1;
+  long long width = 1;
+  long long channels = 1;
+
+  long long elements() const { return height * width * channels; }
+  std::string to_string() const;  // "28x28x1"
+  bool operator==(const tensor_shape& o) const {
+    return height == o.height && width == o.width && channels == o.channels;
+  }
+  bool operator!=(const tensor_shape& o) const { return !(*this == o); }
+};
+
+struct layer_spec {
+  std::string name;
+  layer_kind kind = layer_kind::conv2d;
+  activation_kind activation = activation_kind::none;
+  source_location where;
+
+  // Which earlier layer feeds this one; empty means the previous layer (or the
+  // network input for the first layer). Lets residual branches be written down.
+  std::string input;
+  // `add`: the earlier layer whose output is added to this layer's input.
+  std::string add_from;
+
+  // conv2d and pooling windows.
+  long long out_channels = 0;  // conv2d
+  long long kernel_h = 1, kernel_w = 1;
+  long long stride_h = 1, stride_w = 1;
+  long long pad_h = 0, pad_w = 0;
+  long long dilation_h = 1, dilation_w = 1;
+  long long groups = 1;
+  // linear
+  long long out_features = 0;
+  bool bias = true;  // conv2d and linear
+
+  // Fixed weights written in the file (e.g. edge-detection kernels), in
+  // [out_channel][kernel_row][kernel_col][in_channel] order; empty = from the
+  // workload's weights file or random in perf mode.
+  std::vector<double> weights;
+
+  // Inferred by the loader.
+  tensor_shape in_shape;
+  tensor_shape out_shape;
+  long long macs = 0;  // multiply-accumulates per inference (conv2d, linear)
+
+  bool is_matrix_layer() const { return kind == layer_kind::conv2d || kind == layer_kind::linear; }
+  // im2col weight matrix: rows = kernel_h*kernel_w*in_channels/groups (inputs of
+  // one output), columns = out_channels (or out_features).
+  long long weight_rows() const;
+  long long weight_cols() const;
+  long long weight_count() const;  // all weights of the layer (all groups)
+};
+
+struct workload_spec {
+  std::string name;
+  std::string description;
+  std::string file;
+  tensor_shape input;
+  int weight_bits = 8;
+  int activation_bits = 8;
+  std::string weights_file;  // trained weights for functional mode, optional
+  std::vector<layer_spec> layers;
+
+  long long total_macs() const;
+  long long total_weights() const;
+  const layer_spec* find(const std::string& name) const;
+};
+
+}  // namespace mottsim::dsl

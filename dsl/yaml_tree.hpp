@@ -1,0 +1,55 @@
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dsl/diagnostics.hpp"
+
+namespace mottsim::dsl {
+
+struct yaml_node;
+using yaml_node_ptr = std::shared_ptr<yaml_node>;
+
+struct yaml_map_entry {
+  std::string key;
+  source_location key_location;
+  yaml_node_ptr value;
+};
+
+// A YAML document as a tree that remembers where every node and key came from.
+// Built from yaml-cpp's event stream rather than YAML::Node because YAML::Node
+// silently accepts duplicate keys and loses key order under merges.
+struct yaml_node {
+  enum class kind { null, scalar, sequence, map };
+
+  kind type = kind::null;
+  source_location where;
+  std::string text;     // scalars only
+  bool quoted = false;  // scalar was written in quotes: always a string
+  std::vector<yaml_map_entry> entries;  // maps, in file order
+  std::vector<yaml_node_ptr> items;     // sequences
+
+  bool is_map() const { return type == kind::map; }
+  bool is_sequence() const { return type == kind::sequence; }
+  bool is_scalar() const { return type == kind::scalar; }
+  bool is_null() const { return type == kind::null; }
+
+  const yaml_map_entry* find_entry(std::string_view key) const;
+  const yaml_node* find(std::string_view key) const;
+  // "a map", "a list", "the value 'x'": for error messages.
+  std::string describe() const;
+
+  // Deep copy, so merged trees never alias the files they came from.
+  yaml_node_ptr clone() const;
+};
+
+// Parses a file; syntax errors, duplicate keys and unreadable files become
+// located diagnostics and the result is null.
+yaml_node_ptr load_yaml_file(const std::string& path, diagnostics& errors);
+// Same, from text; `name` is used as the file name in locations.
+yaml_node_ptr load_yaml_string(const std::string& text, const std::string& name, diagnostics& errors);
+
+const char* kind_name(yaml_node::kind k);
+
+}  // namespace mottsim::dsl

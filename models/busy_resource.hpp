@@ -1,0 +1,50 @@
+#pragma once
+#include <systemc>
+#include <map>
+#include <vector>
+
+namespace mottsim::models {
+
+// A shared resource (a bus, a memory port, a tile) modelled by the time it is
+// busy until: a request arriving while it is busy waits. Targets use this
+// instead of wait(), so initiators keep running ahead with their quantum.
+class busy_resource {
+ public:
+  struct interval {
+    double start_s;
+    double end_s;
+    int layer;
+  };
+
+  // Occupies the resource for `service` from `arrival` or when it frees up,
+  // whichever is later; returns the finish time.
+  sc_core::sc_time occupy(const sc_core::sc_time& arrival, const sc_core::sc_time& service, int layer = -1) {
+    const sc_core::sc_time start = arrival > m_busy_until ? arrival : m_busy_until;
+    m_busy_until = start + service;
+    m_busy_s += service.to_seconds();
+    m_busy_by_layer[layer] += service.to_seconds();
+    if (m_record && service > sc_core::SC_ZERO_TIME) {
+      // Merge back-to-back intervals of the same layer to keep traces small.
+      if (!m_intervals.empty() && m_intervals.back().layer == layer &&
+          start.to_seconds() - m_intervals.back().end_s < 1e-12)
+        m_intervals.back().end_s = m_busy_until.to_seconds();
+      else
+        m_intervals.push_back({start.to_seconds(), m_busy_until.to_seconds(), layer});
+    }
+    return m_busy_until;
+  }
+  const sc_core::sc_time& busy_until() const { return m_busy_until; }
+  double busy_seconds() const { return m_busy_s; }
+  const std::map<int, double>& busy_by_layer() const { return m_busy_by_layer; }
+  void record_intervals(bool on) { m_record = on; }
+  const std::vector<interval>& intervals() const { return m_intervals; }
+
+ private:
+  sc_core::sc_time m_busy_until = sc_core::SC_ZERO_TIME;
+  double m_busy_s = 0.0;
+  std::map<int, double> m_busy_by_layer;
+  bool m_record = false;
+  std::vector<interval> m_intervals;
+};
+
+}  // namespace mottsim::models

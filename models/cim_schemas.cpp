@@ -1,0 +1,268 @@
+#include <cmath>
+
+#include "dsl/block_value.hpp"
+#include "dsl/diagnostics.hpp"
+#include "models/schemas.hpp"
+
+namespace mottsim::models {
+
+using dsl::dimension;
+using dsl::schema_builder;
+
+schema_ptr synapse_cell_schema() {
+  static const schema_ptr s =
+      schema_builder("synapse_cell", "resistive memory cell storing a weight slice as a conductance level")
+          .quantity("g_min", dimension::conductance, "1 uS", "lowest programmable conductance (off state)")
+          .above(0)
+          .quantity("g_max", dimension::conductance, "100 uS", "highest programmable conductance (on state)")
+          .above(0)
+          .integer("levels", "16", "distinct conductance levels the device can be programmed to")
+          .range(2, 65536)
+          .integer("bits_per_cell", "2", "weight bits stored per cell; needs 2^bits <= levels")
+          .range(1, 16)
+          .quantity("area", dimension::feature_area, "4 F^2", "cell area in F^2 at the architecture's node")
+          .above(0)
+          .quantity("read_energy", dimension::energy, std::nullopt,
+                    "energy per cell read (default: V_read^2 x G_mean x t_read from the crossbar)")
+          .optional()
+          .quantity("write_energy", dimension::energy, "10 pJ", "energy to program one cell (one SET/RESET with verify)")
+          .at_least(0)
+          .quantity("write_time", dimension::time, "100 ns", "time to program one cell; rows program in parallel")
+          .above(0)
+          .number("programming_sigma", "5 %", "programming variation, sigma relative to (g_max - g_min)")
+          .range(0, 1)
+          .number("read_noise_sigma", "1 %", "cycle-to-cycle read noise, sigma relative to the cell conductance")
+          .range(0, 1)
+          .number("stuck_on_rate", "0", "fraction of cells stuck at g_max")
+          .range(0, 1)
+          .number("stuck_off_rate", "0", "fraction of cells stuck at g_min")
+          .range(0, 1)
+          .check([](const dsl::block_value& v, dsl::diagnostics& errors) {
+            const long long bits = v.integer("bits_per_cell");
+            const long long levels = v.integer("levels");
+            if (bits < 62 && (1LL << bits) > levels)
+              errors.error(v.at("bits_per_cell").where,
+                           "bits_per_cell " + std::to_string(bits) + " needs " + std::to_string(1LL << bits) +
+                               " conductance levels, but the cell has only " + std::to_string(levels));
+            if (v.quantity("g_min") >= v.quantity("g_max"))
+              errors.error(v.at("g_min").where, "g_min must be below g_max");
+            if (v.number("stuck_on_rate") + v.number("stuck_off_rate") > 1)
+              errors.error(v.at("stuck_on_rate").where, "stuck_on_rate + stuck_off_rate exceeds 1");
+          })
+          .build();
+  return s;
+}
+
+schema_ptr crossbar_schema() {
+  static const schema_ptr s =
+      schema_builder("crossbar", "R x C array of synapse cells computing a matrix-vector product in one read")
+          .integer("rows", "128", "word lines (inputs)")
+          .range(1, 65536)
+          .integer("columns", "128", "bit lines (outputs)")
+          .range(1, 65536)
+          .block("cell", synapse_cell_schema(), "the synapse device")
+          .quantity("read_voltage", dimension::voltage, "0.2 V", "read pulse amplitude on a word line")
+          .above(0)
+          .quantity("read_pulse", dimension::time, "10 ns", "read pulse width: the analog MVM time")
+          .above(0)
+          .choice("signed_weights", {"differential", "offset"}, "differential",
+                  "signed weights as a (+,-) column pair, or one column plus a shared offset column")
+          .quantity("area_overhead", dimension::area, "0 um^2", "per-array peripheral area not modelled elsewhere")
+          .at_least(0)
+          .build();
+  return s;
+}
+
+schema_ptr input_driver_schema() {
+  static const schema_ptr s =
+      schema_builder("input_driver", "word-line drivers turning activations into read pulses")
+          .choice("mode", {"bit_serial", "dac", "pulse_width"}, "bit_serial",
+                  "1-bit drivers, one input bit per read; b-bit DACs; or pulse-width encoding in one read")
+          .integer("dac_bits", "1", "bits resolved per read (mode dac); bit_serial uses 1")
+          .range(1, 16)
+          .quantity("energy_per_drive", dimension::energy, "0.39 pJ", "energy of one driver for one read at 1 bit")
+          .at_least(0)
+          .quantity("area", dimension::area, "0.17 um^2", "area of one 1-bit driver")
+          .at_least(0)
+          .quantity("leakage", dimension::power, "0 W", "static power of one driver")
+          .at_least(0)
+          .number("full_scale", "1", "activation value mapped to the full read voltage (functional mode)")
+          .above(0)
+          .build();
+  return s;
+}
+
+schema_ptr adc_schema() {
+  static const schema_ptr s =
+      schema_builder("adc", "analog-to-digital converter shared by a group of columns")
+          .integer("bits", "8", "resolution")
+          .range(1, 16)
+          .integer("columns_per_adc", "128", "columns time-multiplexed onto one ADC")
+          .range(1, 65536)
+          .quantity("sample_rate", dimension::frequency, "1.28 GHz", "conversions per second")
+          .above(0)
+          .choice("energy_model", {"walden", "fixed"}, "walden",
+                  "energy per conversion = walden_fom x 2^bits, or energy_per_conversion as given")
+          .quantity("walden_fom", dimension::energy, "41 fJ", "Walden figure of merit, energy per conversion step")
+          .at_least(0)
+          .quantity("energy_per_conversion", dimension::energy, "1.67 pJ", "used when energy_model is fixed")
+          .at_least(0)
+          .quantity("area", dimension::area, "1200 um^2", "area of one ADC")
+          .at_least(0)
+          .quantity("leakage", dimension::power, "0 W", "static power of one ADC")
+          .at_least(0)
+          .number("full_scale", "1", "input mapped to the top code, relative to the largest column sum (functional)")
+          .above(0)
+          .build();
+  return s;
+}
+
+schema_ptr shift_add_schema() {
+  static const schema_ptr s =
+      schema_builder("shift_add", "shift-and-add merging bit slices and input bits into a partial sum")
+          .quantity("energy_per_op", dimension::energy, "0.02 pJ", "energy of one shift-and-add")
+          .at_least(0)
+          .quantity("area", dimension::area, "60 um^2", "area of one unit")
+          .at_least(0)
+          .integer("units", "4", "units per tile working in parallel")
+          .range(1, 65536)
+          .quantity("leakage", dimension::power, "0 W", "static power of one unit")
+          .at_least(0)
+          .build();
+  return s;
+}
+
+schema_ptr digital_activation_schema() {
+  static const schema_ptr s =
+      schema_builder("digital_activation", "digital activation function (ReLU) on converted values")
+          .choice("function", {"relu", "none"}, "relu", "function applied")
+          .quantity("energy_per_op", dimension::energy, "0.009 pJ", "energy per 8-bit activation")
+          .at_least(0)
+          .quantity("area", dimension::area, "10 um^2", "area per unit")
+          .at_least(0)
+          .integer("units", "8", "units per tile working in parallel")
+          .range(1, 65536)
+          .build();
+  return s;
+}
+
+schema_ptr mott_neuron_schema() {
+  static const schema_ptr s =
+      schema_builder("mott_neuron",
+                     "VO2 Mott activation neuron: a heater driven by the column current gives an analog ReLU")
+          .choice("model", {"ideal", "table", "thermal"}, "thermal",
+                  "transfer curve: ideal ReLU, a measured table, or the heater + VO2 thermal model")
+          .integer("columns_per_neuron", "1", "columns sharing one neuron (time-multiplexed)")
+          .range(1, 65536)
+          .quantity("energy_per_activation", dimension::energy, "10 pJ", "energy of one activation")
+          .at_least(0)
+          .quantity("settling_time", dimension::time, "200 ns", "time for the output to settle after the input is applied")
+          .above(0)
+          .quantity("area", dimension::area, "1 um^2", "area of one neuron (device and heater)")
+          .at_least(0)
+          .quantity("leakage", dimension::power, "0 W", "static power of one neuron")
+          .at_least(0)
+          // ideal
+          .number("gain", "1", "ideal: output per unit input above threshold")
+          .above(0)
+          .number("threshold", "0", "ideal: input below which the output is zero (relative to full scale)")
+          .range(-1, 1)
+          .number("saturation", "1", "ideal: largest output (relative to full scale)")
+          .above(0)
+          // table
+          .file("table_file", "table: CSV of input,output pairs (a measured transfer curve)")
+          // thermal (Zhang et al., Adv. Mater. 2024 compact VO2 model)
+          .quantity("heater_resistance", dimension::resistance, "1 kOhm", "Ti/Au nanowire heater resistance R_h")
+          .above(0)
+          .quantity("full_scale_current", dimension::current, "3 mA", "column current that the full-scale input maps to")
+          .above(0)
+          .quantity("ambient", dimension::temperature, "300 K", "substrate temperature")
+          .above(0)
+          .quantity("transition_temperature", dimension::temperature, "332.8 K", "Tc of the insulator-metal transition")
+          .above(0)
+          .quantity("hysteresis_width", dimension::temperature, "7.19 K", "width w of the hysteresis loop")
+          .at_least(0)
+          .quantity("transition_sharpness", dimension::inverse_temperature, "0.253 /K", "beta of the tanh transition")
+          .above(0)
+          .quantity("r0", dimension::resistance, "5.36 mOhm", "prefactor of the insulating resistance R0 exp(Ea/T)")
+          .above(0)
+          .quantity("activation_temperature", dimension::temperature, "5220 K", "Ea/k_B of the insulating phase")
+          .above(0)
+          .quantity("r_metal", dimension::resistance, "1.29 kOhm", "resistance of the metallic phase")
+          .above(0)
+          .quantity("heat_capacity", dimension::heat_capacity, "49.6 pJ/K", "thermal capacitance C_th")
+          .above(0)
+          .quantity("thermal_conductance", dimension::thermal_conductance, "0.206 mW/K", "thermal conductance G_th to ambient")
+          .above(0)
+          .quantity("read_voltage", dimension::voltage, "0.1 V", "voltage across the VO2 film when reading the output")
+          .above(0)
+          .choice("negative_input", {"clamp", "rectify"}, "clamp",
+                  "negative column sums: clamp (a series diode blocks them: output 0, a true ReLU) or rectify "
+                  "(heating ignores sign: |x|)")
+          .number("sigma_tc", "1", "device-to-device variation of Tc, in kelvin")
+          .at_least(0)
+          .number("sigma_threshold", "5 %", "device-to-device variation of the threshold, relative")
+          .range(0, 1)
+          .number("cycle_noise", "0", "cycle-to-cycle output noise, relative to full scale")
+          .range(0, 1)
+          .check([](const dsl::block_value& v, dsl::diagnostics& errors) {
+            if (v.text("model") == "table" && !v.has("table_file"))
+              errors.error(v.at("model").where, "model 'table' needs 'table_file:', a CSV of input,output pairs");
+          })
+          .build();
+  return s;
+}
+
+schema_ptr accumulator_schema() {
+  static const schema_ptr s =
+      schema_builder("accumulator", "adds partial sums of row-blocks that do not fit one crossbar")
+          .choice("mode", {"digital", "analog"}, "digital",
+                  "digital adder tree after conversion, or analog current summation before an analog readout")
+          .quantity("energy_per_add", dimension::energy, "0.03 pJ", "energy of one digital add")
+          .at_least(0)
+          .quantity("area", dimension::area, "100 um^2", "area of the adder tree")
+          .at_least(0)
+          .build();
+  return s;
+}
+
+schema_ptr cim_tile_schema() {
+  static const schema_ptr s =
+      schema_builder("cim_tile",
+                     "compute-in-memory tile: crossbar arrays, input drivers, a readout chain, partial-sum "
+                     "accumulation and a local buffer")
+          .component(dsl::component_role::target, "buffer.capacity")
+          .integer("arrays", "8", "crossbar arrays per tile")
+          .range(1, 4096)
+          .block("crossbar", crossbar_schema(), "the crossbar arrays")
+          .block("input", input_driver_schema(), "word-line input drivers")
+          .block_list("readout", {"adc", "mott_neuron", "shift_add", "digital_activation"},
+                      "readout chain from column to stored value, in signal order")
+          .block("accumulation", accumulator_schema(), "partial-sum accumulation across row-blocks")
+          .block("buffer", sram_schema(), "local buffer for inputs and outputs")
+          .quantity("clock", dimension::frequency, "1 GHz", "digital clock of the tile")
+          .above(0)
+          .boolean("power_gating", "true", "tiles holding no weights are switched off and do not leak")
+          .check([](const dsl::block_value& v, dsl::diagnostics& errors) {
+            const auto& chain = v.blocks("readout");
+            if (chain.empty()) {
+              errors.error(v.where, "cim_tile: 'readout' needs at least one stage (an adc or a mott_neuron)");
+              return;
+            }
+            bool converter = false;
+            for (const auto& stage : chain) converter |= stage.type == "adc";
+            if (!converter)
+              errors.error(v.at("readout").where,
+                           "cim_tile: the readout chain never digitizes: add an 'adc' stage after the analog stages");
+            // Analog summation adds row-block currents before the readout, so the
+            // first stage must be analog (the Mott neuron), not a converter.
+            if (v.block("accumulation").text("mode") == "analog" && chain.front().type != "mott_neuron")
+              errors.error(v.block("accumulation").at("mode").where,
+                           "cim_tile: analog accumulation sums column currents before the readout, so the chain "
+                           "must start with a mott_neuron; use mode digital with an adc-first chain");
+          })
+          .build();
+  return s;
+}
+
+}  // namespace mottsim::models

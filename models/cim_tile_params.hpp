@@ -1,0 +1,58 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "dsl/block_value.hpp"
+
+namespace mottsim::models {
+
+enum class input_mode { bit_serial, dac, pulse_width };
+enum class readout_stage_kind { adc, mott_neuron, shift_add, digital_activation };
+enum class signed_encoding { differential, offset };
+
+// The timing-relevant figures of a cim_tile, typed. Energies and areas are the
+// estimator's business (pricing.cpp) and are not repeated here.
+struct cim_tile_params {
+  long long arrays = 8;
+  long long rows = 128;
+  long long columns = 128;
+  long long levels = 16;
+  long long bits_per_cell = 2;
+  double read_pulse_s = 10e-9;
+  double write_time_s = 100e-9;
+  signed_encoding signed_weights = signed_encoding::differential;
+
+  input_mode input = input_mode::bit_serial;
+  long long dac_bits = 1;
+
+  std::vector<readout_stage_kind> readout;
+  // First ADC of the chain (every valid chain has one).
+  long long adc_bits = 8;
+  long long columns_per_adc = 128;
+  double adc_rate_hz = 1.28e9;
+  // Mott neuron, when the chain has one.
+  bool has_neuron = false;
+  long long columns_per_neuron = 1;
+  double settling_s = 200e-9;
+  bool has_shift_add = false;
+  long long shift_add_units = 4;
+  bool has_digital_activation = false;
+  long long activation_units = 8;
+
+  bool analog_accumulation = false;
+  double clock_hz = 1e9;
+  double buffer_bytes = 65536;
+
+  long long adcs_per_array() const { return (columns + columns_per_adc - 1) / columns_per_adc; }
+  long long neurons_per_array() const {
+    return has_neuron ? (columns + columns_per_neuron - 1) / columns_per_neuron : 0;
+  }
+  // Rows one neuron can sum as current: every row of every array in the tile.
+  long long analog_span_rows() const { return arrays * rows; }
+};
+
+cim_tile_params read_cim_tile_params(const dsl::block_value& tile);
+
+const char* input_mode_name(input_mode m);
+
+}  // namespace mottsim::models

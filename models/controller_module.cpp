@@ -1,0 +1,138 @@
+#define SC_INCLUDE_DYNAMIC_PROCESSES
+#include "models/controller_module.hpp"
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "models/tlm_extensions.hpp"
+
+namespace mottsim::models {
+
+controller_module::controller_module(const sc_core::sc_module_name& name, const controller_timing& timing)
+    : sc_module(name), out("out"), m_timing(timing),
+      m_scratch(static_cast<std::size_t>(std::max(64.0, timing.dma_burst_bytes))) {
+  SC_HAS_PROCESS(controller_module);
+  SC_THREAD(run);
+}
+
+void controller_module::run() {
+  if (!m_program) return;
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(m_timing.quantum_s, sc_core::SC_SEC));
+  m_stage_times.assign(m_program->stages.size(), {});
+  if (!m_program->concurrent) {
+    for (std::size_t i = 0; i < m_program->stages.size(); ++i) run_stage(m_program->stages[i], i);
+  } else {
+    // Steady state of a layer pipeline: every stage works at once (on another
+    // image), competing for the bus and memories as it would. Stage 0 (weight
+    // programming) comes first.
+    if (!m_program->stages.empty()) run_stage(m_program->stages.front(), 0);
+    std::vector<sc_core::sc_process_handle> handles;
+    for (std::size_t i = 1; i < m_program->stages.size(); ++i) {
+      handles.push_back(sc_core::sc_spawn([this, i] { run_stage(m_program->stages[i], i); }));
+    }
+    for (auto& h : handles)
+      if (!h.terminated()) sc_core::wait(h.terminated_event());
+  }
+  m_finish_s = sc_core::sc_time_stamp().to_seconds();
+  for (const auto& s : m_stage_times) m_finish_s = std::max(m_finish_s, s.end_s);
+}
+
+void controller_module::run_stage(const program_stage& stage, std::size_t index) {
+  tlm_utils::tlm_quantumkeeper keeper;
+  keeper.reset();
+  const double start = sc_core::sc_time_stamp().to_seconds();
+  sc_core::sc_time local = sc_core::SC_ZERO_TIME;
+  for (const auto& op : stage.ops) {
+    execute(op, stage.layer, local);
+    keeper.set(local);
+    if (keeper.need_sync()) {
+      keeper.sync();
+      local = sc_core::SC_ZERO_TIME;
+    }
+  }
+  const double end = (sc_core::sc_time_stamp() + local).to_seconds();
+  keeper.set(local);
+  keeper.sync();
+  m_stage_times[index] = {stage.layer, start, end};
+}
+
+void controller_module::transport(tlm::tlm_command command, unsigned long long address, double bytes, int layer,
+                                  sc_core::sc_time& local, tile_command* command_ext) {
+  tlm::tlm_generic_payload trans;
+  layer_tag tag;
+  tag.layer = layer;
+  trans.set_extension(&tag);
+  if (command_ext) trans.set_extension(command_ext);
+  const auto length = static_cast<unsigned int>(bytes);
+  trans.set_command(command);
+  trans.set_address(address);
+  trans.set_data_ptr(m_scratch.data());
+  trans.set_data_length(length);
+  trans.set_streaming_width(length);
+  trans.set_byte_enable_ptr(nullptr);
+  trans.set_dmi_allowed(false);
+  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  out->b_transport(trans, local);
+  ++m_transactions;
+  const auto status = trans.get_response_status();
+  // Detach the stack-owned extensions before the payload goes out of scope.
+  trans.clear_extension(&tag);
+  if (command_ext) trans.clear_extension(command_ext);
+  if (status != tlm::TLM_OK_RESPONSE) {
+    std::ostringstream msg;
+    msg << "transaction to 0x" << std::hex << address << std::dec << " (" << bytes
+        << " bytes) failed: " << trans.get_response_string();
+    SC_REPORT_FATAL("mottsim/controller", msg.str().c_str());
+  }
+}
+
+void controller_module::execute(const program_op& op, int layer, sc_core::sc_time& local) {
+  const sc_core::sc_time cycle(1.0 / m_timing.clock_hz, sc_core::SC_SEC);
+  switch (op.what) {
+    case program_op::kind::dma: {
+      double left = op.bytes;
+      double offset = 0;
+      while (left > 0) {
+        const double chunk = std::min(left, m_timing.dma_burst_bytes);
+        const auto at = static_cast<unsigned long long>(offset);
+        transport(tlm::TLM_READ_COMMAND, op.src + (op.src_wrap ? at % op.src_wrap : at), chunk, layer, local);
+        transport(tlm::TLM_WRITE_COMMAND, op.dst + (op.dst_wrap ? at % op.dst_wrap : at), chunk, layer, local);
+        left -= chunk;
+        offset += chunk;
+      }
+      break;
+    }
+    case program_op::kind::tile_compute:
+    case program_op::kind::tile_program:
+    case program_op::kind::tile_wait: {
+      tile_command cmd;
+      cmd.instance = op.instance;
+      cmd.job = op.job;
+      cmd.cells = op.cells;
+      cmd.rows = op.rows;
+      cmd.what = op.what == program_op::kind::tile_compute   ? tile_command::kind::compute
+                 : op.what == program_op::kind::tile_program ? tile_command::kind::program
+                                                             : tile_command::kind::wait;
+      const sc_core::sc_time issue = cycle * static_cast<double>(m_timing.command_cycles);
+      m_busy.occupy(sc_core::sc_time_stamp() + local, issue, layer);
+      local += issue;
+      m_counts.add(layer, "command", 1);
+      // A command is a 16-byte descriptor on the bus.
+      transport(tlm::TLM_WRITE_COMMAND, op.tile_address, 16, layer, local, &cmd);
+      break;
+    }
+    case program_op::kind::vector_work: {
+      const double cycles = std::ceil(op.element_ops / static_cast<double>(m_timing.vector_lanes));
+      const sc_core::sc_time work = cycle * cycles;
+      m_busy.occupy(sc_core::sc_time_stamp() + local, work, layer);
+      local += work;
+      m_counts.add(layer, "vector_op", op.element_ops);
+      break;
+    }
+  }
+}
+
+}  // namespace mottsim::models

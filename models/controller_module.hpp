@@ -1,0 +1,65 @@
+#pragma once
+#ifndef SC_INCLUDE_DYNAMIC_PROCESSES
+#define SC_INCLUDE_DYNAMIC_PROCESSES
+#endif
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <vector>
+
+#include "models/action_counter.hpp"
+#include "models/busy_resource.hpp"
+#include "models/program.hpp"
+
+namespace mottsim::models {
+
+struct controller_timing {
+  double clock_hz = 1e9;
+  long long command_cycles = 4;
+  long long vector_lanes = 32;
+  double quantum_s = 1e-6;
+  double dma_burst_bytes = 4096;
+};
+
+// The initiator that executes the mapped program: DMA between memories and
+// tiles, tile commands, and the element-wise work (pooling, adds, ReLU) the
+// tiles do not do. Loosely timed with a quantum keeper; one thread (or one per
+// pipeline stage).
+class controller_module : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<controller_module> out;
+
+  controller_module(const sc_core::sc_module_name& name, const controller_timing& timing);
+
+  void load(const program* p) { m_program = p; }
+
+  struct stage_time {
+    int layer;
+    double start_s;
+    double end_s;
+  };
+  const std::vector<stage_time>& stage_times() const { return m_stage_times; }
+  const action_counter& counts() const { return m_counts; }
+  busy_resource& resource() { return m_busy; }
+  long long transactions() const { return m_transactions; }
+  double finish_s() const { return m_finish_s; }
+
+ private:
+  void run();
+  void run_stage(const program_stage& stage, std::size_t index);
+  void execute(const program_op& op, int layer, sc_core::sc_time& local);
+  void transport(tlm::tlm_command command, unsigned long long address, double bytes, int layer,
+                 sc_core::sc_time& local, struct tile_command* command_ext = nullptr);
+
+  controller_timing m_timing;
+  const program* m_program = nullptr;
+  std::vector<stage_time> m_stage_times;
+  action_counter m_counts;
+  busy_resource m_busy;
+  std::vector<unsigned char> m_scratch;
+  long long m_transactions = 0;
+  double m_finish_s = 0.0;
+};
+
+}  // namespace mottsim::models

@@ -1,0 +1,388 @@
+#include "models/pricing.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <initializer_list>
+#include <vector>
+
+#include "dsl/units.hpp"
+#include "models/cacti_table.hpp"
+
+namespace mottsim::models {
+
+const char* category_name(energy_category c) {
+  switch (c) {
+    case energy_category::crossbar: return "crossbar";
+    case energy_category::input_drivers: return "input_drivers";
+    case energy_category::adc: return "adc";
+    case energy_category::neurons: return "neurons";
+    case energy_category::accumulation: return "accumulation";
+    case energy_category::buffers: return "buffers";
+    case energy_category::bus: return "bus";
+    case energy_category::dram: return "dram";
+    case energy_category::compute: return "compute";
+    case energy_category::leakage: return "leakage";
+  }
+  return "?";
+}
+
+namespace {
+
+using dsl::block_value;
+using dsl::dimension;
+
+// Where one parameter's value came from: its file location, or the schema default.
+std::string origin(const block_value& b, const std::string& name) {
+  const auto& v = b.at(name);
+  if (v.from_default) return "default of " + b.type + "." + name;
+  return v.where.to_string();
+}
+
+// "(walden_fom: configs/tech/converters.yaml:40:17; bits: default of adc.bits)"
+struct cite {
+  const block_value& block;
+  const char* name;
+};
+std::string cited(std::initializer_list<cite> items) {
+  std::string out = "(";
+  for (const auto& c : items) {
+    if (out.size() > 1) out += "; ";
+    out += std::string(c.name) + ": " + origin(c.block, c.name);
+  }
+  return out + ")";
+}
+
+std::string show(double si, dimension d) { return dsl::format_quantity(si, d); }
+std::string show(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+std::string show_area(double m2) {
+  // Tile parts span nm^2 to mm^2; mm^2 keeps a breakdown comparable at a glance.
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.4g mm^2", m2 * 1e6);
+  return buf;
+}
+
+action_price direct(const block_value& b, const char* name, energy_category c) {
+  return {b.quantity(name), c, origin(b, name)};
+}
+
+// Energy per byte of a per-bit figure: buses and DRAM move bytes.
+action_price per_byte_from_bit(const block_value& b, energy_category c) {
+  const double e = b.quantity("energy_per_bit");
+  return {8.0 * e, c, "8 x energy_per_bit " + show(e, dimension::energy) + " " + cited({{b, "energy_per_bit"}})};
+}
+
+component_pricing price_dram(const block_value& p) {
+  component_pricing out;
+  out.actions["read_bytes"] = per_byte_from_bit(p, energy_category::dram);
+  out.actions["write_bytes"] = per_byte_from_bit(p, energy_category::dram);
+  out.leakage_w = p.quantity("background_power");
+  out.leakage_source = origin(p, "background_power");
+  out.area_m2 = 0.0;
+  out.area_source = "off-chip: not counted in chip area";
+  return out;
+}
+
+// SRAM: given values win; the CACTI table fills the rest. Shared by the sram
+// component and a cim_tile's buffer.
+component_pricing price_sram(const block_value& p, double node_m) {
+  component_pricing out;
+  const double port_bytes = p.quantity("port_width");
+  const double port_bits = 8.0 * port_bytes;
+  const long long ports = p.integer("ports");
+  const cacti_sram table = cacti_sram_lookup(p.quantity("capacity"), node_m);
+  const std::string per_port = " / port_width " + show(port_bytes, dimension::data_size) + " " +
+                               cited({{p, "port_width"}});
+
+  double read_j = 0.0;
+  std::string read_src;
+  if (p.has("read_energy")) {
+    read_j = p.quantity("read_energy");
+    read_src = "read_energy " + show(read_j, dimension::energy) + " " + cited({{p, "read_energy"}});
+  } else {
+    read_j = table.read_energy_j * port_bits / 64.0;
+    read_src = table.source + ": " + show(table.read_energy_j, dimension::energy) + " per 64-bit read x " +
+               show(port_bits) + "/64 bits";
+  }
+  double write_j = read_j;
+  std::string write_src = "write_energy unset, as read: " + read_src;
+  if (p.has("write_energy")) {
+    write_j = p.quantity("write_energy");
+    write_src = "write_energy " + show(write_j, dimension::energy) + " " + cited({{p, "write_energy"}});
+  }
+  out.actions["read_bytes"] = {read_j / port_bytes, energy_category::buffers, read_src + per_port};
+  out.actions["write_bytes"] = {write_j / port_bytes, energy_category::buffers, write_src + per_port};
+
+  // The table is single-ported; more ports replicate the decoders and bit lines,
+  // taken here as area and leakage proportional to the port count.
+  const std::string port_note =
+      ports > 1 ? " x " + std::to_string(ports) + " ports (area and leakage taken as proportional to ports)" : "";
+  if (p.has("leakage")) {
+    out.leakage_w = p.quantity("leakage");
+    out.leakage_source = origin(p, "leakage");
+  } else {
+    out.leakage_w = table.leakage_w * static_cast<double>(ports);
+    out.leakage_source = table.source + ": " + show(table.leakage_w, dimension::power) + port_note;
+  }
+  if (p.has("area")) {
+    out.area_m2 = p.quantity("area");
+    out.area_source = origin(p, "area");
+  } else {
+    out.area_m2 = table.area_m2 * static_cast<double>(ports);
+    out.area_source = table.source + ": " + show_area(table.area_m2) + port_note;
+  }
+  out.figures["access_latency_s"] = p.has("access_latency") ? p.quantity("access_latency") : table.access_time_s;
+  return out;
+}
+
+component_pricing price_bus(const block_value& p) {
+  component_pricing out;
+  out.actions["transfer_bytes"] = per_byte_from_bit(p, energy_category::bus);
+  out.leakage_w = p.quantity("leakage");
+  out.leakage_source = origin(p, "leakage");
+  out.area_m2 = p.quantity("area");
+  out.area_source = origin(p, "area");
+  return out;
+}
+
+void static_figures(const block_value& p, component_pricing& out) {
+  out.leakage_w = p.quantity("leakage");
+  out.leakage_source = origin(p, "leakage");
+  out.area_m2 = p.quantity("area");
+  out.area_source = origin(p, "area");
+}
+
+component_pricing price_controller(const block_value& p) {
+  component_pricing out;
+  out.actions["command"] = direct(p, "energy_per_command", energy_category::compute);
+  out.actions["vector_op"] = direct(p, "energy_per_op", energy_category::compute);
+  static_figures(p, out);
+  return out;
+}
+
+component_pricing price_processor(const block_value& p) {
+  component_pricing out;
+  out.actions["instruction"] = direct(p, "energy_per_instruction", energy_category::compute);
+  out.actions["int8_mac"] = direct(p, "energy_per_int8_mac", energy_category::compute);
+  out.actions["fp32_mac"] = direct(p, "energy_per_fp32_mac", energy_category::compute);
+  static_figures(p, out);
+  return out;
+}
+
+// ---- cim_tile ---------------------------------------------------------------
+
+const block_value* first_stage(const std::vector<block_value>& chain, const char* type) {
+  for (const auto& s : chain)
+    if (s.type == type) return &s;
+  return nullptr;
+}
+
+long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
+
+std::string entry_note(const block_value& b) { return b.tech_entry.empty() ? "" : ", " + b.tech_entry; }
+
+// One line of a tile's area or leakage breakdown.
+struct part {
+  std::string name;
+  double value;
+  std::string detail;
+};
+
+// Zero parts are left out (a tile's drivers and ADCs rarely list leakage),
+// unless nothing else is left to say.
+std::string breakdown(const std::vector<part>& parts, dimension d) {
+  std::string out;
+  bool any = false;
+  for (const auto& p : parts) any |= p.value != 0.0;
+  for (const auto& p : parts) {
+    if (any && p.value == 0.0) continue;
+    if (!out.empty()) out += " + ";
+    out += p.name + " " + (d == dimension::area ? show_area(p.value) : show(p.value, d)) + " (" + p.detail + ")";
+  }
+  return out;
+}
+
+component_pricing price_cim_tile(const block_value& p, double node_m) {
+  component_pricing out;
+  const long long arrays = p.integer("arrays");
+  const block_value& xbar = p.block("crossbar");
+  const block_value& cell = xbar.block("cell");
+  const block_value& input = p.block("input");
+  const block_value& acc = p.block("accumulation");
+  const auto& chain = p.blocks("readout");
+  const long long rows = xbar.integer("rows");
+  const long long columns = xbar.integer("columns");
+  const std::string& mode = input.text("mode");
+  const long long dac_bits = input.integer("dac_bits");
+  const double n_arrays = static_cast<double>(arrays);
+
+  // Pulse-width inputs: the read window holds 2^b - 1 unit pulses and a uniform
+  // input lasts half of it on average.
+  const double expected_pulses = (std::ldexp(1.0, static_cast<int>(dac_bits)) - 1.0) / 2.0;
+  const std::string pulse_note = " x (2^" + std::to_string(dac_bits) + " - 1)/2 = " + show(expected_pulses) +
+                                 " unit pulses, the expected width of a uniform pulse-width input " +
+                                 cited({{input, "dac_bits"}});
+  const bool pulse_width = mode == "pulse_width";
+
+  // cell_read
+  {
+    action_price a;
+    a.category = energy_category::crossbar;
+    if (cell.has("read_energy")) {
+      a.energy_j = cell.quantity("read_energy");
+      a.source = origin(cell, "read_energy");
+      if (pulse_width) a.source = "read_energy " + show(a.energy_j, dimension::energy) + " (" + a.source + ")";
+    } else {
+      const double v = xbar.quantity("read_voltage");
+      const double g = (cell.quantity("g_min") + cell.quantity("g_max")) / 2.0;
+      const double t = xbar.quantity("read_pulse");
+      a.energy_j = v * v * g * t;
+      a.source = "V_read^2 x G_mean x t_read = (" + show(v, dimension::voltage) + ")^2 x " +
+                 show(g, dimension::conductance) + " x " + show(t, dimension::time) +
+                 ", G_mean = (g_min + g_max)/2 " +
+                 cited({{xbar, "read_voltage"}, {cell, "g_min"}, {cell, "g_max"}, {xbar, "read_pulse"}});
+    }
+    if (pulse_width) {
+      a.energy_j *= expected_pulses;
+      a.source += pulse_note;
+    }
+    out.actions["cell_read"] = a;
+    // One crossbar read: counted for reference; its energy is in the cell reads,
+    // drives and conversions it causes.
+    action_price mvm;
+    mvm.energy_j = 0.0;
+    mvm.category = energy_category::crossbar;
+    mvm.source = "bookkeeping: an MVM's energy is counted as cell_read, input_drive and readout actions";
+    out.actions["mvm"] = mvm;
+  }
+
+  // input_drive, and the driver area/leakage scale of a multi-bit DAC
+  double driver_scale = 1.0;
+  {
+    const double e = input.quantity("energy_per_drive");
+    action_price a{e, energy_category::input_drivers, origin(input, "energy_per_drive")};
+    if (mode == "dac") {
+      driver_scale = std::ldexp(1.0, static_cast<int>(dac_bits - 1));
+      a.energy_j = e * driver_scale;
+      a.source = "energy_per_drive " + show(e, dimension::energy) + " x 2^(" + std::to_string(dac_bits) +
+                 " - 1): multi-bit DAC energy scales ~2^b " + cited({{input, "energy_per_drive"}, {input, "dac_bits"}});
+    } else if (pulse_width) {
+      a.energy_j = e * expected_pulses;
+      a.source = "energy_per_drive " + show(e, dimension::energy) + " " + cited({{input, "energy_per_drive"}}) +
+                 pulse_note;
+    }
+    out.actions["input_drive"] = a;
+  }
+
+  const block_value* adc = first_stage(chain, "adc");
+  const block_value* neuron = first_stage(chain, "mott_neuron");
+  const block_value* shift_add = first_stage(chain, "shift_add");
+  const block_value* activation = first_stage(chain, "digital_activation");
+
+  if (adc) {
+    if (adc->text("energy_model") == "walden") {
+      const double fom = adc->quantity("walden_fom");
+      const long long bits = adc->integer("bits");
+      out.actions["adc_conversion"] = {fom * std::ldexp(1.0, static_cast<int>(bits)), energy_category::adc,
+                                       "walden_fom " + show(fom, dimension::energy) + " x 2^" + std::to_string(bits) +
+                                           " " + cited({{*adc, "walden_fom"}, {*adc, "bits"}})};
+    } else {
+      out.actions["adc_conversion"] = direct(*adc, "energy_per_conversion", energy_category::adc);
+    }
+  }
+  if (neuron) out.actions["neuron_activation"] = direct(*neuron, "energy_per_activation", energy_category::neurons);
+  if (shift_add) out.actions["shift_add"] = direct(*shift_add, "energy_per_op", energy_category::accumulation);
+  if (activation) out.actions["activation"] = direct(*activation, "energy_per_op", energy_category::accumulation);
+  out.actions["partial_sum_add"] = direct(acc, "energy_per_add", energy_category::accumulation);
+  out.actions["cell_write"] = direct(cell, "write_energy", energy_category::crossbar);
+
+  const component_pricing buffer = price_sram(p.block("buffer"), node_m);
+  out.actions["buffer_read_bytes"] = buffer.actions.at("read_bytes");
+  out.actions["buffer_write_bytes"] = buffer.actions.at("write_bytes");
+
+  const long long adcs_per_array = adc ? ceil_div(columns, adc->integer("columns_per_adc")) : 0;
+  const long long neurons_per_array = neuron ? ceil_div(columns, neuron->integer("columns_per_neuron")) : 0;
+  const double cell_area = cell.quantity("area") * node_m * node_m;
+  out.figures["adcs_per_array"] = static_cast<double>(adcs_per_array);
+  out.figures["neurons_per_array"] = static_cast<double>(neurons_per_array);
+  out.figures["buffer_access_latency_s"] = buffer.figures.at("access_latency_s");
+  out.figures["cell_area_m2"] = cell_area;
+
+  // Area and leakage: per-array parts times `arrays`, then the shared parts.
+  // Every readout stage listed is hardware, so all of them count here; the
+  // per-array ADC and neuron counts come from each stage's own sharing.
+  const std::string per_arrays = std::to_string(arrays) + " arrays x ";
+  const std::string driver_note =
+      mode == "dac" ? " x 2^(" + std::to_string(dac_bits) + " - 1) for a " + std::to_string(dac_bits) + "-bit DAC" : "";
+  std::vector<part> area{
+      {"cells", n_arrays * static_cast<double>(rows * columns) * cell_area,
+       per_arrays + std::to_string(rows) + "x" + std::to_string(columns) + " x " + show(cell.quantity("area")) +
+           " F^2 at " + show(node_m, dimension::length) + entry_note(cell)},
+      {"drivers", n_arrays * static_cast<double>(rows) * input.quantity("area") * driver_scale,
+       per_arrays + std::to_string(rows) + " x " + show(input.quantity("area"), dimension::area) + driver_note +
+           entry_note(input)},
+  };
+  std::vector<part> leak{
+      {"drivers", n_arrays * static_cast<double>(rows) * input.quantity("leakage") * driver_scale,
+       per_arrays + std::to_string(rows) + " x " + show(input.quantity("leakage"), dimension::power) + driver_note},
+  };
+  if (xbar.quantity("area_overhead") > 0)
+    area.push_back({"array overhead", n_arrays * xbar.quantity("area_overhead"),
+                    per_arrays + show(xbar.quantity("area_overhead"), dimension::area)});
+  for (const auto& s : chain) {
+    long long units = 0;
+    std::string name;
+    if (s.type == "adc") {
+      units = ceil_div(columns, s.integer("columns_per_adc"));
+      name = "ADCs";
+    } else if (s.type == "mott_neuron") {
+      units = ceil_div(columns, s.integer("columns_per_neuron"));
+      name = "Mott neurons";
+    } else if (s.type == "shift_add") {
+      units = s.integer("units");
+      name = "shift-and-add";
+    } else if (s.type == "digital_activation") {
+      units = s.integer("units");
+      name = "digital activation";
+    } else {
+      std::fprintf(stderr, "mottsim internal error: cim_tile readout stage of unknown type '%s'\n", s.type.c_str());
+      std::abort();
+    }
+    // ADCs and neurons hang off each array's columns; shift-and-add and
+    // activation units serve the whole tile (ISAAC: 4 shift-and-add per IMA).
+    const bool per_array = s.type == "adc" || s.type == "mott_neuron";
+    const double n = (per_array ? n_arrays : 1.0) * static_cast<double>(units);
+    const std::string count = (per_array ? per_arrays : std::string()) + std::to_string(units) + " x ";
+    area.push_back({name, n * s.quantity("area"), count + show(s.quantity("area"), dimension::area) + entry_note(s)});
+    if (s.has("leakage"))
+      leak.push_back({name, n * s.quantity("leakage"), count + show(s.quantity("leakage"), dimension::power)});
+  }
+  area.push_back({"accumulation", acc.quantity("area"), origin(acc, "area")});
+  area.push_back({"buffer", buffer.area_m2, buffer.area_source});
+  leak.push_back({"buffer", buffer.leakage_w, buffer.leakage_source});
+
+  for (const auto& a : area) out.area_m2 += a.value;
+  for (const auto& l : leak) out.leakage_w += l.value;
+  out.area_source = breakdown(area, dimension::area);
+  out.leakage_source = breakdown(leak, dimension::power);
+  return out;
+}
+
+}  // namespace
+
+component_pricing price_component(const std::string& type, const dsl::block_value& params, double node_m) {
+  if (type == "dram") return price_dram(params);
+  if (type == "sram") return price_sram(params, node_m);
+  if (type == "bus") return price_bus(params);
+  if (type == "controller") return price_controller(params);
+  if (type == "processor") return price_processor(params);
+  if (type == "cim_tile") return price_cim_tile(params, node_m);
+  std::fprintf(stderr, "mottsim internal error: no estimator prices components of type '%s'\n", type.c_str());
+  std::abort();
+}
+
+}  // namespace mottsim::models

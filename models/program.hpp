@@ -1,0 +1,55 @@
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/tile_job.hpp"
+
+namespace mottsim::models {
+
+// One thing the controller does. The mapper turns a workload into these; the
+// controller executes them as TLM transactions.
+struct program_op {
+  enum class kind {
+    dma,           // copy `bytes` from `src` to `dst` (read then write, in bursts)
+    tile_compute,  // start `job` on tile `instance` at `tile_address`
+    tile_program,  // program `cells` cells (`rows` rows in sequence) on a tile
+    tile_wait,     // wait until tile `instance` is idle
+    vector_work,   // `element_ops` 8-bit element operations on the controller
+  };
+  kind what = kind::dma;
+  unsigned long long src = 0;
+  unsigned long long dst = 0;
+  double bytes = 0;
+  // A tile buffer is smaller than what streams through it: addresses wrap
+  // within this many bytes (0: no wrap).
+  unsigned long long src_wrap = 0;
+  unsigned long long dst_wrap = 0;
+  unsigned long long tile_address = 0;
+  long long instance = 0;
+  const tile_job* job = nullptr;
+  double cells = 0;
+  double rows = 0;
+  double element_ops = 0;
+};
+
+// The ops of one layer (or of one pipeline stage).
+struct program_stage {
+  int layer = -1;
+  std::vector<program_op> ops;
+};
+
+struct program {
+  std::vector<program_stage> stages;
+  // Pipeline schedule: every stage runs at once on its own tiles (steady
+  // state); layer schedule: one after another.
+  bool concurrent = false;
+  std::vector<std::unique_ptr<tile_job>> jobs;  // owned here, pointed to by ops
+
+  const tile_job* keep(tile_job job) {
+    jobs.push_back(std::make_unique<tile_job>(std::move(job)));
+    return jobs.back().get();
+  }
+};
+
+}  // namespace mottsim::models

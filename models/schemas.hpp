@@ -1,0 +1,30 @@
+#pragma once
+#include <memory>
+
+#include "dsl/schema.hpp"
+
+// Parameter schemas of every built-in component and block type. They are pure
+// data (no SystemC) so the DSL can validate files without elaborating anything.
+namespace mottsim::models {
+
+using schema_ptr = std::shared_ptr<const dsl::block_schema>;
+
+// Components (may appear as `type:` in an architecture).
+schema_ptr dram_schema();
+schema_ptr sram_schema();
+schema_ptr bus_schema();
+schema_ptr controller_schema();
+schema_ptr cim_tile_schema();
+schema_ptr processor_schema();
+
+// Blocks inside a cim_tile, and kinds of technology library entries.
+schema_ptr synapse_cell_schema();
+schema_ptr crossbar_schema();
+schema_ptr input_driver_schema();
+schema_ptr adc_schema();
+schema_ptr shift_add_schema();
+schema_ptr digital_activation_schema();
+schema_ptr mott_neuron_schema();
+schema_ptr accumulator_schema();
+
+}  // namespace mottsim::models

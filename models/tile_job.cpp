@@ -1,0 +1,137 @@
+#include "models/tile_job.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mottsim::models {
+
+// Partial sums carry weight bits + input bits + log2(fan-in): 32 bits.
+constexpr double partial_sum_bytes = 4.0;
+
+static long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
+
+tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
+  tile_job_cost c;
+  const auto& m = job.mapping;
+  // Per-vector action counts are the per-step sums divided by the lanes.
+  const double lanes = static_cast<double>(std::max<long long>(1, job.lanes));
+  const double v = static_cast<double>(job.vectors) / lanes;
+  const double steps = static_cast<double>(ceil_div(job.vectors, std::max<long long>(1, job.lanes)));
+  const double reads = static_cast<double>(m.reads_per_vector);
+  const double adcs_per_array = static_cast<double>(tile.adcs_per_array());
+  if (m.neuron_used) {
+    // Each neuron must stay driven until it settles; outputs beyond the
+    // tile's neuron count take further passes.
+    const long long neurons = std::max<long long>(1, tile.arrays * tile.neurons_per_array());
+    const double passes = static_cast<double>(ceil_div(job.outputs, neurons));
+    c.read_stage_s = passes * std::max(m.read_time_s, tile.settling_s);
+    const long long adcs = std::max<long long>(1, tile.arrays * tile.adcs_per_array());
+    c.convert_stage_s = static_cast<double>(ceil_div(job.outputs, adcs)) / tile.adc_rate_hz;
+  } else {
+    c.read_stage_s = reads * m.read_time_s;
+    // An array's ADCs scan its own columns; the busiest array sets the pace.
+    c.convert_stage_s =
+        reads * std::ceil(static_cast<double>(job.max_columns_per_crossbar) / adcs_per_array) / tile.adc_rate_hz;
+  }
+  const bool digital_relu = job.relu && !m.neuron_used && tile.has_digital_activation;
+  const double digital_ops = static_cast<double>(job.digital_adds) + (digital_relu ? job.outputs : 0);
+  // One adder/activation lane per array at the tile clock; shift-and-add is
+  // matched to the ADC rate (as in ISAAC) and adds no stage of its own.
+  c.digital_stage_s = digital_ops / (static_cast<double>(tile.arrays) * tile.clock_hz);
+
+  const double stage_max = std::max({c.read_stage_s, c.convert_stage_s, c.digital_stage_s});
+  const double stage_sum = c.read_stage_s + c.convert_stage_s + c.digital_stage_s;
+  // Vectors stream through the three stages: one vector per slowest stage, plus
+  // the fill and drain of the others.
+  c.time_s = job.vectors > 0 ? steps * stage_max + (stage_sum - stage_max) : 0.0;
+
+  auto add = [&](const char* name, double count) {
+    if (count > 0) c.actions[name] += count;
+  };
+  add("mvm", v * reads * job.crossbars);
+  add("cell_read", v * reads * job.active_cells);
+  add("input_drive", v * reads * job.active_rows);
+  if (m.neuron_used) {
+    add("neuron_activation", v * job.outputs);
+    add("adc_conversion", v * job.outputs);
+  } else {
+    add("adc_conversion", v * reads * job.active_columns);
+    if (tile.has_shift_add) add("shift_add", v * reads * job.active_columns);
+  }
+  add("partial_sum_add", v * job.digital_adds);
+  if (digital_relu) add("activation", v * job.outputs);
+  const double bytes_per_value = job.activation_bits / 8.0;
+  // Each crossbar reads its rows' slice of every input vector from the buffer;
+  // each output (or partial sum leaving the tile) is written back once.
+  add("buffer_read_bytes", v * job.active_rows * bytes_per_value);
+  add("buffer_write_bytes", v * (job.outputs * bytes_per_value + job.partial_outputs_sent * partial_sum_bytes));
+  return c;
+}
+
+std::vector<tile_job> place_layer(int layer, const layer_matrix& m, const crossbar_mapping& mapping,
+                                  const cim_tile_params& tile, long long first_tile) {
+  std::vector<tile_job> jobs;
+  const long long per_tile = tile.arrays;
+  const long long weights_per_block = mapping.usable_columns / mapping.columns_per_weight;
+  long long slot = 0;  // crossbar slot counted from first_tile's first array
+  auto job_for = [&](long long tile_index) -> tile_job& {
+    if (jobs.empty() || jobs.back().tile != tile_index) {
+      tile_job j;
+      j.layer = layer;
+      j.tile = tile_index;
+      j.vectors = m.vectors;
+      j.activation_bits = m.activation_bits;
+      j.relu = m.relu;
+      j.mapping = mapping;
+      jobs.push_back(j);
+    }
+    return jobs.back();
+  };
+  for (long long g = 0; g < m.groups; ++g) {
+    for (long long cb = 0; cb < mapping.column_blocks; ++cb) {
+      const long long weights = std::min(weights_per_block, m.outputs - cb * weights_per_block);
+      const long long cols = weights * mapping.columns_per_weight;
+      // Analog sums need every row block of a column block in one tile: start
+      // a fresh tile when the block would straddle two.
+      if (mapping.analog_sum && slot % per_tile + mapping.row_blocks > per_tile) slot = (slot / per_tile + 1) * per_tile;
+      long long owner = -1;
+      long long previous_tile = -1;
+      for (long long rb = 0; rb < mapping.row_blocks; ++rb) {
+        const long long rows = std::min(tile.rows, m.fan_in - rb * tile.rows);
+        const long long tile_index = first_tile + slot / per_tile;
+        ++slot;
+        tile_job& j = job_for(tile_index);
+        j.crossbars += 1;
+        j.active_rows += rows;
+        j.active_columns += cols;
+        j.active_cells += rows * cols;
+        j.max_columns_per_crossbar = std::max(j.max_columns_per_crossbar, cols);
+        j.max_rows_per_crossbar = std::max(j.max_rows_per_crossbar, rows);
+        j.input_fraction += static_cast<double>(rows) / static_cast<double>(m.fan_in * m.groups);
+        if (owner < 0) {
+          owner = tile_index;
+          j.outputs += weights;
+          // Digital path: slices and the differential pair merge per weight.
+          if (!mapping.analog_sum && mapping.columns_per_weight > 1)
+            j.digital_adds += weights * (mapping.columns_per_weight - 1);
+        } else if (!mapping.analog_sum) {
+          if (tile_index == owner) j.digital_adds += weights * mapping.columns_per_weight;
+          else if (tile_index != previous_tile) {
+            // A tile holding later row blocks sums them locally and sends one
+            // partial sum per weight to the owner, which adds it.
+            j.digital_adds += weights * (mapping.columns_per_weight - 1);
+            j.partial_outputs_sent += weights;
+            for (auto& o : jobs)
+              if (o.tile == owner) o.digital_adds += weights;
+          } else {
+            j.digital_adds += weights * mapping.columns_per_weight;
+          }
+        }
+        previous_tile = tile_index;
+      }
+    }
+  }
+  return jobs;
+}
+
+}  // namespace mottsim::models

@@ -1,0 +1,54 @@
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/cim_tile_params.hpp"
+#include "models/crossbar_mapping.hpp"
+
+namespace mottsim::models {
+
+// One tile's share of a layer (or of a chunk of a layer that does not fit the
+// chip): which crossbars it uses and how much it produces per input vector.
+struct tile_job {
+  int layer = -1;
+  long long tile = 0;                  // tile instance index
+  long long crossbars = 0;
+  long long active_rows = 0;           // sum over its crossbars
+  long long active_columns = 0;        // sum over its crossbars
+  long long active_cells = 0;          // sum over its crossbars
+  long long max_columns_per_crossbar = 0;
+  long long max_rows_per_crossbar = 0;
+  long long outputs = 0;               // final output values this tile produces per vector
+  long long digital_adds = 0;          // partial-sum adds per vector in this tile
+  long long partial_outputs_sent = 0;  // partial sums per vector sent to another tile
+  double input_fraction = 0.0;         // share of the layer input this tile needs
+  long long vectors = 0;               // input vectors this tile processes per inference
+  // Copies of the same weights inside the tile, each taking its own vectors:
+  // the counts above cover all lanes; a step processes `lanes` vectors.
+  long long lanes = 1;
+  int activation_bits = 8;
+  bool relu = false;
+  crossbar_mapping mapping;
+};
+
+// Duration and action counts of a tile job: the pure kernel the cim_tile
+// SystemC module calls, and that tests check against hand arithmetic.
+struct tile_job_cost {
+  double time_s = 0.0;
+  double read_stage_s = 0.0;     // per vector: crossbar reads (and neuron settling)
+  double convert_stage_s = 0.0;  // per vector: ADC conversions
+  double digital_stage_s = 0.0;  // per vector: adds and activations
+  std::map<std::string, double> actions;
+};
+
+tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job);
+
+// Splits a mapped layer over tiles: crossbars go column block by column block,
+// all row blocks of a column block together, so partial sums stay inside a tile
+// where they can. `first_tile` and `tiles` bound the tiles it may use; a layer
+// needing more crossbars than they hold must be split into chunks by the caller.
+std::vector<tile_job> place_layer(int layer, const layer_matrix& m, const crossbar_mapping& mapping,
+                                  const cim_tile_params& tile, long long first_tile);
+
+}  // namespace mottsim::models

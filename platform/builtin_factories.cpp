@@ -1,0 +1,97 @@
+#include <cmath>
+
+#include "models/bus_module.hpp"
+#include "models/cim_tile_module.hpp"
+#include "models/cim_tile_params.hpp"
+#include "models/controller_module.hpp"
+#include "models/memory_module.hpp"
+#include "platform/builtin_factories.hpp"
+#include "platform/elaborator.hpp"
+
+namespace mottsim::platform {
+
+namespace {
+
+void make_dram(elaborator& e, const dsl::component_spec& c) {
+  const auto& p = c.params;
+  models::memory_timing t;
+  t.latency_s = p.quantity("latency");
+  t.granule_bytes = p.quantity("burst");
+  t.granule_time_s = p.quantity("burst") / p.quantity("bandwidth");
+  t.parallel = 1;
+  auto m = std::make_unique<models::memory_module>(c.name.c_str(), t, c.count,
+                                                   static_cast<unsigned long long>(p.quantity("capacity")));
+  e.add_target(c.name, m->in);
+  e.add_counts(c.name, m->counts());
+  for (auto& r : m->resources()) e.add_resource(c.name, r);
+  e.own(std::move(m));
+}
+
+void make_sram(elaborator& e, const dsl::component_spec& c) {
+  const auto& p = c.params;
+  models::memory_timing t;
+  t.latency_s = 0.0;
+  t.granule_bytes = p.quantity("port_width");
+  t.granule_time_s = e.pricing(c.name).figures.at("access_latency_s");
+  t.parallel = p.integer("ports");
+  auto m = std::make_unique<models::memory_module>(c.name.c_str(), t, c.count,
+                                                   static_cast<unsigned long long>(p.quantity("capacity")));
+  e.add_target(c.name, m->in);
+  e.add_counts(c.name, m->counts());
+  for (auto& r : m->resources()) e.add_resource(c.name, r);
+  e.own(std::move(m));
+}
+
+void make_bus(elaborator& e, const dsl::component_spec& c) {
+  models::bus_timing t;
+  t.width_bytes = c.params.quantity("width");
+  t.clock_hz = c.params.quantity("clock");
+  t.latency_cycles = c.params.integer("latency_cycles");
+  auto b = std::make_unique<models::bus_module>(c.name.c_str(), t);
+  e.add_bus(c.name, *b);
+  e.add_counts(c.name, b->counts());
+  e.add_resource(c.name, b->resource());
+  e.own(std::move(b));
+}
+
+void make_controller(elaborator& e, const dsl::component_spec& c) {
+  models::controller_timing t;
+  t.clock_hz = c.params.quantity("clock");
+  t.command_cycles = c.params.integer("command_cycles");
+  t.vector_lanes = c.params.integer("vector_lanes");
+  t.quantum_s = c.params.quantity("quantum");
+  auto m = std::make_unique<models::controller_module>(c.name.c_str(), t);
+  e.add_initiator(c.name, m->out);
+  e.add_counts(c.name, m->counts());
+  e.add_resource(c.name, m->resource());
+  e.set_controller(*m);
+  e.own(std::move(m));
+}
+
+void make_cim_tile(elaborator& e, const dsl::component_spec& c) {
+  const auto params = models::read_cim_tile_params(c.params);
+  const auto& buffer = c.params.block("buffer");
+  models::memory_timing bt;
+  bt.granule_bytes = buffer.quantity("port_width");
+  bt.granule_time_s = e.pricing(c.name).figures.at("buffer_access_latency_s");
+  bt.parallel = buffer.integer("ports");
+  auto m = std::make_unique<models::cim_tile_module>(c.name.c_str(), params, c.count,
+                                                     static_cast<unsigned long long>(buffer.quantity("capacity")), bt);
+  e.add_target(c.name, m->in);
+  e.add_counts(c.name, m->counts());
+  for (auto& r : m->compute_resources()) e.add_resource(c.name, r);
+  e.set_tiles(*m);
+  e.own(std::move(m));
+}
+
+}  // namespace
+
+void attach_builtin_factories(model_registry& registry) {
+  registry.set_factory("dram", make_dram);
+  registry.set_factory("sram", make_sram);
+  registry.set_factory("bus", make_bus);
+  registry.set_factory("controller", make_controller);
+  registry.set_factory("cim_tile", make_cim_tile);
+}
+
+}  // namespace mottsim::platform

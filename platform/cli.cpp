@@ -1,0 +1,81 @@
+#include "platform/cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "dsl/diagnostics.hpp"
+#include "mottsim/version.hpp"
+#include "platform/commands.hpp"
+
+namespace mottsim::platform {
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"mottsim: system-level co-simulator for compute-in-memory neural-network hardware "
+               "(crossbars, Mott activation neurons, ADCs, memories and buses)"};
+  app.set_version_flag("--version", std::string("mottsim ") + version_string);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  std::vector<std::string> files;
+  std::vector<std::string> overrides;
+  auto* validate = app.add_subcommand("validate", "check architecture, workload and technology files; print located errors");
+  validate->add_option("files", files, "YAML files to check")->required();
+  validate->add_option("--set", overrides, "override an architecture value: path.to.key=value (repeatable)");
+
+  std::string type;
+  auto* list = app.add_subcommand("list", "list component and block types, or one type's parameters");
+  list->add_option("type", type, "type to describe in full");
+
+  std::string arch;
+  auto* describe = app.add_subcommand("describe", "print an architecture with every value resolved and where it came from");
+  describe->add_option("arch", arch, "architecture YAML")->required();
+  describe->add_option("--set", overrides, "override a value: path.to.key=value (repeatable)");
+
+  run_options run_opts;
+  std::string out_dir;
+  std::string schedule = "layer";
+  auto* run = app.add_subcommand("run", "simulate a workload on an architecture; print and write the report");
+  run->add_option("arch", run_opts.architecture, "architecture YAML")->required();
+  run->add_option("workload", run_opts.workload, "workload YAML")->required();
+  run->add_option("-o,--output", out_dir, "directory for report.json and summary.md")->required();
+  run->add_option("--set", run_opts.overrides, "override an architecture value: path.to.key=value (repeatable)");
+  run->add_option("--schedule", schedule, "layer (one inference's latency) or pipeline (steady-state throughput)")
+      ->check(CLI::IsMember({"layer", "pipeline"}));
+  run->add_option("--seed", run_opts.seed, "seed for every random draw (device variation, noise)");
+  run->add_option("--mode", run_opts.mode, "perf (shapes only)")->check(CLI::IsMember({"perf", "functional"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;  // a mistyped command line is bad input like any other
+  }
+
+  model_registry registry;
+  register_builtin_models(registry);
+  try {
+    if (*validate) return command_validate(registry, files, overrides, std::cout, std::cerr);
+    if (*list) return command_list(registry, type, std::cout, std::cerr);
+    if (*describe) return command_describe(registry, arch, overrides, std::cout, std::cerr);
+    if (*run) {
+      run_opts.schedule = schedule == "pipeline" ? schedule_kind::pipeline : schedule_kind::layer;
+      return command_run(registry, run_opts, out_dir, std::cout, std::cerr);
+    }
+  } catch (const dsl::input_error& e) {
+    e.errors().print(std::cerr);
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "mottsim: internal error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace mottsim::platform

@@ -1,0 +1,28 @@
+#include <chrono>
+#include <ostream>
+
+#include "platform/commands.hpp"
+#include "platform/output_dir.hpp"
+#include "reports/json_report.hpp"
+#include "reports/markdown_summary.hpp"
+
+namespace mottsim::platform {
+
+int command_run(const model_registry& registry, const run_options& options, const std::string& out_dir,
+                std::ostream& out, std::ostream&) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const reports::run_result result = run_session(options, registry);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const std::string summary = reports::to_markdown(result);
+  // Render everything before writing anything: a failure leaves no partial set.
+  const std::string json = reports::to_json(result);
+  write_output_file(out_dir, "report.json", json);
+  write_output_file(out_dir, "summary.md", summary);
+  out << summary << '\n'
+      << "simulated in " << wall << " s wall, " << result.transactions << " TLM transactions ("
+      << (wall > 0 ? static_cast<double>(result.transactions) / wall : 0.0) << " per second)\n"
+      << "wrote " << out_dir << "/report.json and " << out_dir << "/summary.md\n";
+  return 0;
+}
+
+}  // namespace mottsim::platform

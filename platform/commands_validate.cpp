@@ -1,0 +1,56 @@
+#include <iomanip>
+#include <ostream>
+
+#include "dsl/architecture_loader.hpp"
+#include "dsl/file_kind.hpp"
+#include "dsl/tech_library.hpp"
+#include "dsl/workload_loader.hpp"
+#include "platform/commands.hpp"
+
+namespace mottsim::platform {
+
+int command_validate(const model_registry& registry, const std::vector<std::string>& files,
+                     const std::vector<std::string>& overrides, std::ostream& out, std::ostream& err) {
+  bool all_valid = true;
+  for (const auto& file : files) {
+    dsl::diagnostics errors;
+    auto root = dsl::load_yaml_file(file, errors);
+    std::string what;
+    if (root) {
+      switch (dsl::detect_file_kind(*root, errors)) {
+        case dsl::file_kind::architecture: {
+          auto arch = dsl::load_architecture(*root, file, overrides, registry, errors);
+          what = "architecture '" + arch.spec.name + "', " + std::to_string(arch.spec.components.size()) + " components";
+          break;
+        }
+        case dsl::file_kind::workload: {
+          auto w = dsl::load_workload(*root, file, errors);
+          what = "workload '" + w.name + "', " + std::to_string(w.layers.size()) + " layers, " +
+                 std::to_string(w.total_macs()) + " MACs";
+          break;
+        }
+        case dsl::file_kind::tech_library: {
+          dsl::tech_libraries tech;
+          tech.load(file, errors);
+          if (!errors.has_errors()) dsl::validate_tech_entries(tech, registry, errors);
+          what = "technology library, " + std::to_string(tech.entries().size()) + " entries";
+          break;
+        }
+        case dsl::file_kind::sweep:
+          errors.error(root->where, "sweep files are not supported by this version of mottsim");
+          break;
+        case dsl::file_kind::unknown: break;
+      }
+    }
+    if (errors.has_errors()) {
+      all_valid = false;
+      errors.print(err);
+      err << file << ": " << errors.size() << (errors.size() == 1 ? " error" : " errors") << '\n';
+    } else {
+      out << "ok: " << file << " (" << what << ")\n";
+    }
+  }
+  return all_valid ? 0 : 2;
+}
+
+}  // namespace mottsim::platform

@@ -1,0 +1,445 @@
+#include "platform/network_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace mottsim::platform {
+
+const char* schedule_name(schedule_kind s) { return s == schedule_kind::pipeline ? "pipeline" : "layer"; }
+
+namespace {
+
+long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
+
+struct memory_window {
+  std::string name;
+  unsigned long long base = 0;
+  unsigned long long size = 0;
+};
+
+memory_window window_of(const dsl::component_spec& c) {
+  memory_window w;
+  w.name = c.name;
+  if (!c.connections.empty()) {
+    w.base = c.connections.front().base;
+    w.size = c.connections.front().size;
+  }
+  return w;
+}
+
+// Index of the layer that produces layer i's (first) input; -1 = network input.
+int producer_of(const dsl::workload_spec& w, int i) {
+  const auto& l = w.layers[static_cast<std::size_t>(i)];
+  if (!l.input.empty())
+    for (int j = 0; j < i; ++j)
+      if (w.layers[static_cast<std::size_t>(j)].name == l.input) return j;
+  return i - 1;
+}
+
+int index_of(const dsl::workload_spec& w, const std::string& name) {
+  for (std::size_t j = 0; j < w.layers.size(); ++j)
+    if (w.layers[j].name == name) return static_cast<int>(j);
+  return -1;
+}
+
+}  // namespace
+
+network_plan plan_network(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
+                          schedule_kind schedule, dsl::diagnostics& errors) {
+  network_plan plan;
+  plan.schedule = schedule;
+  const auto tiles = arch.of_type("cim_tile");
+  const auto drams = arch.of_type("dram");
+  const auto srams = arch.of_type("sram");
+  const dsl::source_location arch_where{arch.file, 0, 0};
+  if (tiles.empty()) {
+    errors.error(arch_where, "architecture '" + arch.name + "' has no cim_tile component to run the network on");
+    return plan;
+  }
+  if (tiles.size() > 1)
+    errors.error(tiles[1]->where, "only one cim_tile component per architecture is supported (use 'count:')");
+  if (drams.empty()) {
+    errors.error(arch_where, "architecture '" + arch.name + "' needs a dram component to hold the input and weights");
+    return plan;
+  }
+  const dsl::component_spec& tile_c = *tiles.front();
+  plan.tile_component = tile_c.name;
+  plan.tile = models::read_cim_tile_params(tile_c.params);
+  plan.tiles = tile_c.count;
+  plan.arrays_per_tile = plan.tile.arrays;
+  const memory_window dram = window_of(*drams.front());
+  memory_window buffer;
+  for (const auto* s : srams)
+    if (s->count == 1 && !s->connections.empty()) {
+      buffer = window_of(*s);
+      break;
+    }
+
+  // Map every layer (tile placement relative to tile 0 for now).
+  const double act_bytes = workload.activation_bits / 8.0;
+  std::vector<long long> tiles_needed(workload.layers.size(), 0);
+  for (std::size_t i = 0; i < workload.layers.size(); ++i) {
+    const auto& l = workload.layers[i];
+    layer_plan lp;
+    lp.index = static_cast<int>(i);
+    lp.layer = &l;
+    lp.input_bytes = static_cast<double>(l.in_shape.elements()) * act_bytes;
+    lp.output_bytes = static_cast<double>(l.out_shape.elements()) * act_bytes;
+    if (l.is_matrix_layer()) {
+      lp.on_tiles = true;
+      lp.matrix.fan_in = l.weight_rows();
+      lp.matrix.outputs = l.weight_cols() / std::max<long long>(1, l.groups);
+      lp.matrix.groups = l.groups;
+      lp.matrix.vectors = l.out_shape.height * l.out_shape.width;
+      lp.matrix.weight_bits = workload.weight_bits;
+      lp.matrix.activation_bits = workload.activation_bits;
+      lp.matrix.relu = l.activation == dsl::activation_kind::relu;
+      std::string why;
+      if (!models::map_matrix(lp.matrix, plan.tile, lp.mapping, why)) {
+        errors.error(l.where, "layer '" + l.name + "' cannot be mapped onto " + tile_c.name + ": " + why);
+        plan.layers.push_back(lp);
+        continue;
+      }
+      auto jobs = models::place_layer(lp.index, lp.matrix, lp.mapping, plan.tile, 0);
+      tiles_needed[i] = jobs.empty() ? 0 : jobs.back().tile + 1;
+      lp.chunk_jobs.push_back(std::move(jobs));
+      plan.crossbars_needed += lp.mapping.crossbars;
+      lp.weight_bytes = static_cast<double>(lp.mapping.used_cells) * static_cast<double>(plan.tile.bits_per_cell) / 8.0;
+      // ReLU the tiles cannot do (no neuron used, no digital activation unit)
+      // falls to the controller.
+      if (lp.matrix.relu && !lp.mapping.neuron_used && !plan.tile.has_digital_activation)
+        lp.element_ops += static_cast<double>(l.out_shape.elements());
+    } else {
+      const auto window = static_cast<double>(l.kernel_h * l.kernel_w);
+      switch (l.kind) {
+        case dsl::layer_kind::maxpool:
+        case dsl::layer_kind::avgpool: lp.element_ops = static_cast<double>(l.out_shape.elements()) * window; break;
+        case dsl::layer_kind::add:
+          lp.element_ops = static_cast<double>(l.out_shape.elements()) *
+                           (l.activation == dsl::activation_kind::relu ? 2.0 : 1.0);
+          break;
+        default: break;
+      }
+    }
+    plan.layers.push_back(lp);
+  }
+  if (errors.has_errors()) return plan;
+
+  // Residency: keep a prefix of layers programmed; the rest share the tiles
+  // left over and are reprogrammed at every inference.
+  const std::size_t n = plan.layers.size();
+  long long total_tiles = 0;
+  for (auto t : tiles_needed) total_tiles += t;
+  std::size_t resident_prefix = n;
+  if (total_tiles > plan.tiles) {
+    plan.all_resident = false;
+    if (schedule == schedule_kind::pipeline) {
+      errors.error({workload.file, 0, 0},
+                   "the pipeline schedule keeps every layer on its own tiles: '" + workload.name + "' needs " +
+                       std::to_string(total_tiles) + " tiles of " + tile_c.name + " but the architecture has " +
+                       std::to_string(plan.tiles) + "; use --schedule layer or raise " + tile_c.name + ".count");
+      return plan;
+    }
+    for (std::size_t k = n + 1; k-- > 0;) {
+      long long used = 0;
+      for (std::size_t i = 0; i < k; ++i) used += tiles_needed[i];
+      long long rest = 0;
+      for (std::size_t i = k; i < n; ++i) rest = std::max(rest, tiles_needed[i]);
+      if (used + (rest > 0 ? 1 : 0) <= plan.tiles) {
+        resident_prefix = k;
+        break;
+      }
+    }
+  }
+  // Spare tiles hold copies of the resident layers' weights: each copy works
+  // on its own share of the output positions (ISAAC-style replication), given
+  // first to the layer that would take longest. A layer smaller than a tile
+  // packs several copies ("lanes") into one tile.
+  std::vector<long long> replicas(n, 1), lanes_per_tile(n, 1);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& lp = plan.layers[i];
+    if (lp.on_tiles && tiles_needed[i] == 1 && lp.mapping.crossbars <= plan.tile.arrays)
+      lanes_per_tile[i] = std::max<long long>(1, plan.tile.arrays / lp.mapping.crossbars);
+  }
+  auto tiles_for = [&](std::size_t i, long long copies) {
+    return lanes_per_tile[i] > 1 ? ceil_div(copies, lanes_per_tile[i]) : copies * tiles_needed[i];
+  };
+  if (plan.all_resident) {
+    long long spare = plan.tiles - total_tiles;
+    auto layer_time = [&](std::size_t i) {
+      const auto& lp = plan.layers[i];
+      const double per_vector = static_cast<double>(lp.mapping.reads_per_vector) *
+                                std::max(lp.mapping.read_time_s, lp.mapping.neuron_used ? plan.tile.settling_s : 0.0);
+      return static_cast<double>(ceil_div(lp.matrix.vectors, replicas[i])) * per_vector;
+    };
+    // Copies stop paying once the layer's compute is shorter than moving its
+    // activations over the tiles' bus.
+    double bus_bytes_per_s = 0.0;
+    if (const auto* bus = arch.find(tile_c.connections.empty() ? std::string() : tile_c.connections.front().bus))
+      bus_bytes_per_s = bus->params.quantity("width") * bus->params.quantity("clock");
+    auto transfer_time = [&](std::size_t i) {
+      const auto& lp = plan.layers[i];
+      return bus_bytes_per_s > 0 ? (lp.input_bytes + lp.output_bytes) / bus_bytes_per_s : 0.0;
+    };
+    std::vector<bool> done(n, false);
+    for (std::size_t i = 0; i < n; ++i) done[i] = !plan.layers[i].on_tiles || tiles_needed[i] == 0;
+    while (true) {
+      std::size_t best = n;
+      for (std::size_t i = 0; i < n; ++i)
+        if (!done[i] && (best == n || layer_time(i) > layer_time(best))) best = i;
+      if (best == n) break;
+      const long long extra = tiles_for(best, replicas[best] + 1) - tiles_for(best, replicas[best]);
+      if (extra > spare || replicas[best] >= plan.layers[best].matrix.vectors ||
+          layer_time(best) <= transfer_time(best)) {
+        done[best] = true;
+        continue;
+      }
+      ++replicas[best];
+      spare -= extra;
+    }
+  }
+
+  long long next_tile = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    layer_plan& lp = plan.layers[i];
+    if (!lp.on_tiles) continue;
+    auto base_jobs = std::move(lp.chunk_jobs.front());
+    lp.chunk_jobs.clear();
+    if (i < resident_prefix) {
+      lp.resident = true;
+      lp.first_tile = next_tile;
+      lp.replicas = replicas[i];
+      lp.chunks = 1;
+      std::vector<models::tile_job> jobs;
+      const long long vectors = lp.matrix.vectors;
+      auto share_of = [&](long long r) { return vectors / replicas[i] + (r < vectors % replicas[i] ? 1 : 0); };
+      const double v_total = static_cast<double>(vectors);
+      if (lanes_per_tile[i] > 1) {
+        // Several copies in one tile: one job whose counts cover all lanes.
+        const models::tile_job& base = base_jobs.front();
+        for (long long r = 0; r < replicas[i]; r += lanes_per_tile[i]) {
+          const long long lanes = std::min(lanes_per_tile[i], replicas[i] - r);
+          long long share = 0;
+          for (long long k = r; k < r + lanes; ++k) share += share_of(k);
+          models::tile_job j = base;
+          j.tile = next_tile++;
+          j.lanes = lanes;
+          j.vectors = share;
+          j.crossbars *= lanes;
+          j.active_rows *= lanes;
+          j.active_columns *= lanes;
+          j.active_cells *= lanes;
+          j.outputs *= lanes;
+          j.digital_adds *= lanes;
+          j.partial_outputs_sent *= lanes;
+          j.input_fraction *= static_cast<double>(share) / v_total;
+          jobs.push_back(j);
+        }
+      } else {
+        for (long long r = 0; r < replicas[i]; ++r) {
+          // Copy r takes an even share of the output positions, and the
+          // matching share of the input (halo rows ignored).
+          const long long share = share_of(r);
+          for (auto j : base_jobs) {
+            j.tile += next_tile;
+            j.vectors = share;
+            j.input_fraction *= static_cast<double>(share) / v_total;
+            jobs.push_back(j);
+          }
+          next_tile += tiles_needed[i];
+        }
+      }
+      lp.tiles = next_tile - lp.first_tile;
+      lp.chunk_jobs.push_back(std::move(jobs));
+    } else {
+      // Reprogrammed each inference in the free tiles, chunk by chunk.
+      lp.resident = false;
+      const long long free_tiles = plan.tiles - next_tile;
+      lp.first_tile = next_tile;
+      lp.chunks = ceil_div(tiles_needed[i], free_tiles);
+      lp.tiles = std::min(free_tiles, tiles_needed[i]);
+      lp.chunk_jobs.assign(static_cast<std::size_t>(lp.chunks), {});
+      for (auto& j : base_jobs) {
+        const long long chunk = j.tile / free_tiles;
+        j.tile = next_tile + j.tile % free_tiles;
+        lp.chunk_jobs[static_cast<std::size_t>(chunk)].push_back(j);
+      }
+    }
+  }
+  plan.tiles_used = next_tile;
+  for (const auto& lp : plan.layers)
+    if (!lp.resident) plan.tiles_used = std::max(plan.tiles_used, lp.first_tile + lp.tiles);
+  plan.resident_tiles = next_tile;
+
+  // Activation homes: the global buffer when an output is small and only the
+  // next layer reads it; DRAM otherwise (the input image always starts there).
+  std::vector<bool> read_later(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& l = workload.layers[i];
+    if (!l.input.empty()) {
+      const int j = index_of(workload, l.input);
+      if (j >= 0 && static_cast<std::size_t>(j) + 1 != i) read_later[static_cast<std::size_t>(j)] = true;
+    }
+    if (!l.add_from.empty()) {
+      const int j = index_of(workload, l.add_from);
+      if (j >= 0) read_later[static_cast<std::size_t>(j)] = true;
+    }
+  }
+  const data_home image{dram.name, dram.base};
+  unsigned long long dram_next = dram.base + static_cast<unsigned long long>(std::ceil(
+                                                 static_cast<double>(workload.input.elements()) * act_bytes));
+  int buffer_half = 0;
+  std::vector<data_home> homes(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    layer_plan& lp = plan.layers[i];
+    const auto bytes = static_cast<unsigned long long>(std::ceil(lp.output_bytes));
+    if (!buffer.name.empty() && !read_later[i] && i + 1 < n && bytes <= buffer.size / 2) {
+      homes[i] = {buffer.name, buffer.base + static_cast<unsigned long long>(buffer_half) * (buffer.size / 2)};
+      buffer_half ^= 1;
+    } else {
+      homes[i] = {dram.name, dram_next};
+      dram_next += (bytes + 63) / 64 * 64;
+    }
+    lp.output = homes[i];
+    const int p = producer_of(workload, static_cast<int>(i));
+    lp.inputs.push_back(p < 0 ? image : homes[static_cast<std::size_t>(p)]);
+    if (!lp.layer->add_from.empty()) {
+      const int j = index_of(workload, lp.layer->add_from);
+      lp.inputs.push_back(homes[static_cast<std::size_t>(j)]);
+    }
+  }
+  // Weights of layers reprogrammed per inference are read from DRAM.
+  double weights_total = 0;
+  for (const auto& lp : plan.layers) weights_total += lp.weight_bytes;
+  if (static_cast<double>(dram_next - dram.base) + weights_total > static_cast<double>(dram.size))
+    errors.error(drams.front()->where, "'" + workload.name + "' needs " +
+                                           std::to_string(static_cast<long long>(static_cast<double>(dram_next - dram.base) + weights_total)) +
+                                           " bytes of DRAM for activations and weights, more than " + dram.name + " holds");
+  return plan;
+}
+
+models::program build_program(const network_plan& plan, const dsl::architecture_spec& arch) {
+  models::program prog;
+  prog.concurrent = plan.schedule == schedule_kind::pipeline;
+  const dsl::component_spec* tile_c = arch.find(plan.tile_component);
+  const unsigned long long tile_base = tile_c->connections.front().base;
+  const auto tile_bytes = static_cast<unsigned long long>(plan.tile.buffer_bytes);
+  const auto drams = arch.of_type("dram");
+  const unsigned long long dram_base = drams.front()->connections.front().base;
+  auto tile_address = [&](long long instance) { return tile_base + static_cast<unsigned long long>(instance) * tile_bytes; };
+  auto address_of = [&](const data_home& h) { return h.address; };
+  const double act_bytes = plan.layers.empty() ? 1.0 : plan.layers.front().matrix.activation_bits / 8.0;
+  (void)act_bytes;
+
+  auto program_jobs = [&](models::program_stage& stage, const std::vector<models::tile_job>& jobs) {
+    for (const auto& j : jobs) {
+      models::program_op dma;
+      dma.what = models::program_op::kind::dma;
+      dma.src = dram_base;
+      dma.dst = tile_address(j.tile);
+      dma.dst_wrap = tile_bytes;
+      dma.bytes = std::ceil(static_cast<double>(j.active_cells) * static_cast<double>(plan.tile.bits_per_cell) / 8.0);
+      stage.ops.push_back(dma);
+      models::program_op prog_op;
+      prog_op.what = models::program_op::kind::tile_program;
+      prog_op.tile_address = tile_address(j.tile);
+      prog_op.instance = j.tile;
+      prog_op.cells = static_cast<double>(j.active_cells);
+      prog_op.rows = static_cast<double>(j.max_rows_per_crossbar);
+      stage.ops.push_back(prog_op);
+    }
+    for (const auto& j : jobs) {
+      models::program_op wait;
+      wait.what = models::program_op::kind::tile_wait;
+      wait.tile_address = tile_address(j.tile);
+      wait.instance = j.tile;
+      stage.ops.push_back(wait);
+    }
+  };
+
+  // Stage 0: program the resident weights once.
+  models::program_stage setup;
+  setup.layer = programming_layer;
+  for (const auto& lp : plan.layers)
+    if (lp.on_tiles && lp.resident && !lp.chunk_jobs.empty()) program_jobs(setup, lp.chunk_jobs.front());
+  prog.stages.push_back(std::move(setup));
+
+  for (const auto& lp : plan.layers) {
+    models::program_stage stage;
+    stage.layer = lp.index;
+    if (lp.on_tiles) {
+      for (const auto& jobs : lp.chunk_jobs) {
+        if (!lp.resident) program_jobs(stage, jobs);
+        for (const auto& j : jobs) {
+          models::program_op in;
+          in.what = models::program_op::kind::dma;
+          in.src = address_of(lp.inputs.front());
+          in.dst = tile_address(j.tile);
+          in.dst_wrap = tile_bytes;
+          in.bytes = std::ceil(lp.input_bytes * j.input_fraction);
+          if (in.bytes > 0) stage.ops.push_back(in);
+          models::program_op start;
+          start.what = models::program_op::kind::tile_compute;
+          start.tile_address = tile_address(j.tile);
+          start.instance = j.tile;
+          start.job = prog.keep(j);
+          stage.ops.push_back(start);
+        }
+        for (const auto& j : jobs) {
+          models::program_op wait;
+          wait.what = models::program_op::kind::tile_wait;
+          wait.tile_address = tile_address(j.tile);
+          wait.instance = j.tile;
+          stage.ops.push_back(wait);
+          const double value_bytes = j.activation_bits / 8.0;
+          if (j.partial_outputs_sent > 0) {
+            // Partial sums travel to the tile that owns the column block.
+            models::program_op psum;
+            psum.what = models::program_op::kind::dma;
+            psum.src = tile_address(j.tile);
+            psum.dst = tile_address(std::max<long long>(lp.first_tile, j.tile - 1));
+            psum.src_wrap = tile_bytes;
+            psum.dst_wrap = tile_bytes;
+            psum.bytes = static_cast<double>(j.vectors * j.partial_outputs_sent / std::max<long long>(1, j.lanes)) * 4.0;
+            stage.ops.push_back(psum);
+          }
+          if (j.outputs > 0) {
+            models::program_op outp;
+            outp.what = models::program_op::kind::dma;
+            outp.src = tile_address(j.tile);
+            outp.src_wrap = tile_bytes;
+            outp.dst = address_of(lp.output);
+            outp.bytes = std::ceil(static_cast<double>(j.vectors * j.outputs / std::max<long long>(1, j.lanes)) * value_bytes);
+            stage.ops.push_back(outp);
+          }
+        }
+      }
+      if (lp.element_ops > 0) {
+        models::program_op relu;
+        relu.what = models::program_op::kind::vector_work;
+        relu.element_ops = lp.element_ops;
+        stage.ops.push_back(relu);
+      }
+    } else if (lp.element_ops > 0) {
+      // Pooling and adds on the controller: read the operands through the bus,
+      // work, write the result.
+      for (std::size_t k = 0; k < lp.inputs.size(); ++k) {
+        models::program_op rd;
+        rd.what = models::program_op::kind::dma;
+        rd.src = address_of(lp.inputs[k]);
+        rd.dst = address_of(lp.output);
+        rd.bytes = k == 0 ? lp.input_bytes : lp.output_bytes;
+        stage.ops.push_back(rd);
+      }
+      models::program_op work;
+      work.what = models::program_op::kind::vector_work;
+      work.element_ops = lp.element_ops;
+      stage.ops.push_back(work);
+    }
+    prog.stages.push_back(std::move(stage));
+  }
+  return prog;
+}
+
+}  // namespace mottsim::platform

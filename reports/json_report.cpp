@@ -1,0 +1,106 @@
+#include "reports/json_report.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace mottsim::reports {
+
+using nlohmann::ordered_json;
+
+std::string to_json(const run_result& r) {
+  ordered_json j;
+  j["schema"] = r.schema;
+  j["architecture"] = r.architecture;
+  j["workload"] = r.workload;
+  j["mode"] = r.mode;
+  j["schedule"] = r.schedule;
+  ordered_json t;
+  t["latency_s"] = r.latency_s;
+  t["throughput_ips"] = r.throughput_ips;
+  t["energy_j"] = r.energy_j;
+  t["area_mm2"] = r.area_mm2;
+  t["macs"] = r.macs;
+  t["tops"] = r.tops;
+  t["tops_per_w"] = r.tops_per_w;
+  t["tops_per_mm2"] = r.tops_per_mm2;
+  t["edp_js"] = r.edp_js;
+  t["pipeline_fill_s"] = r.pipeline_fill_s;
+  t["latency_method"] = r.latency_method;
+  t["throughput_method"] = r.throughput_method;
+  j["totals"] = t;
+  ordered_json cat = ordered_json::object();
+  for (const auto& [k, v] : r.energy_by_category_j) cat[k + "_j"] = v;
+  j["energy_by_category"] = cat;
+  ordered_json m;
+  m["crossbars_needed"] = r.crossbars_needed;
+  m["crossbars_available"] = r.crossbars_available;
+  m["weights_resident"] = r.weights_resident;
+  m["programming_energy_j"] = r.programming_energy_j;
+  m["programming_time_s"] = r.programming_time_s;
+  j["mapping"] = m;
+  ordered_json layers = ordered_json::array();
+  for (const auto& l : r.layers) {
+    ordered_json o;
+    o["name"] = l.name;
+    o["kind"] = l.kind;
+    o["macs"] = l.macs;
+    o["crossbars"] = l.crossbars;
+    o["utilization"] = l.utilization;
+    o["tiles"] = l.tiles;
+    o["resident"] = l.resident;
+    o["chunks"] = l.chunks;
+    o["replicas"] = l.replicas;
+    o["readout_path"] = l.readout_path;
+    o["start_s"] = l.start_s;
+    o["latency_s"] = l.latency_s;
+    o["energy_j"] = l.energy_j;
+    ordered_json c = ordered_json::object();
+    for (const auto& [k, v] : l.energy_by_category_j) c[k + "_j"] = v;
+    o["energy_by_category"] = c;
+    layers.push_back(o);
+  }
+  j["layers"] = layers;
+  ordered_json comps = ordered_json::array();
+  for (const auto& c : r.components) {
+    ordered_json o;
+    o["name"] = c.name;
+    o["type"] = c.type;
+    o["count"] = c.count;
+    o["area_mm2"] = c.area_mm2;
+    o["area_source"] = c.area_source;
+    o["energy_j"] = c.energy_j;
+    o["dynamic_j"] = c.dynamic_j;
+    o["leakage_j"] = c.leakage_j;
+    o["leakage_w"] = c.leakage_w;
+    o["leakage_source"] = c.leakage_source;
+    o["busy_s"] = c.busy_s;
+    o["utilization"] = c.utilization;
+    ordered_json a = ordered_json::object();
+    for (const auto& [name, act] : c.actions) {
+      ordered_json x;
+      x["count"] = act.count;
+      x["energy_j"] = act.energy_j;
+      x["energy_per_action_j"] = act.price_j;
+      x["category"] = act.category;
+      x["source"] = act.source;
+      a[name] = x;
+    }
+    o["actions"] = a;
+    comps.push_back(o);
+  }
+  j["components"] = comps;
+  ordered_json p;
+  p["version"] = r.provenance.version;
+  p["config_hash"] = r.provenance.config_hash;
+  p["seed"] = r.provenance.seed;
+  p["schedule"] = r.provenance.schedule;
+  p["quantum_s"] = r.provenance.quantum_s;
+  p["architecture_files"] = r.provenance.architecture_files;
+  p["tech_files"] = r.provenance.tech_files;
+  p["workload_file"] = r.provenance.workload_file;
+  p["overrides"] = r.provenance.overrides;
+  p["tlm_transactions"] = r.transactions;
+  j["provenance"] = p;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace mottsim::reports

@@ -1,0 +1,76 @@
+#include "reports/markdown_summary.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace mottsim::reports {
+
+std::string si(double value, const char* unit) {
+  static const struct {
+    double scale;
+    const char* prefix;
+  } prefixes[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}, {1e-3, "m"},
+                  {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}, {1e-15, "f"}};
+  char buf[64];
+  if (value == 0 || !std::isfinite(value)) {
+    std::snprintf(buf, sizeof buf, "%g %s", value, unit);
+    return buf;
+  }
+  for (const auto& p : prefixes) {
+    if (std::fabs(value) >= p.scale * 0.9995) {
+      std::snprintf(buf, sizeof buf, "%.3g %s%s", value / p.scale, p.prefix, unit);
+      return buf;
+    }
+  }
+  std::snprintf(buf, sizeof buf, "%.3g %s", value, unit);
+  return buf;
+}
+
+static std::string num(double v, const char* fmt = "%.3g") {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+std::string to_markdown(const run_result& r) {
+  std::ostringstream o;
+  o << "# " << r.workload << " on " << r.architecture << "\n\n";
+  o << "Mode " << r.mode << ", schedule " << r.schedule << ", seed " << r.provenance.seed << ", mottsim "
+    << r.provenance.version << ", config " << r.provenance.config_hash << ".\n\n";
+  o << "| metric | value |\n|---|---|\n";
+  o << "| latency (one inference) | " << si(r.latency_s, "s") << " |\n";
+  o << "| throughput | " << num(r.throughput_ips) << " inferences/s |\n";
+  o << "| energy per inference | " << si(r.energy_j, "J") << " |\n";
+  o << "| chip area | " << num(r.area_mm2) << " mm^2 |\n";
+  o << "| MACs | " << r.macs << " |\n";
+  o << "| throughput (ops) | " << num(r.tops) << " TOPS |\n";
+  o << "| efficiency | " << num(r.tops_per_w) << " TOPS/W, " << num(r.tops_per_mm2) << " TOPS/mm^2 |\n";
+  o << "| energy-delay product | " << si(r.edp_js, "Js") << " |\n";
+  o << "| crossbars needed / on chip | " << r.crossbars_needed << " / " << r.crossbars_available
+    << (r.weights_resident ? " (all weights resident)" : " (weights reprogrammed each inference)") << " |\n";
+  o << "| one-time weight programming | " << si(r.programming_energy_j, "J") << ", " << si(r.programming_time_s, "s")
+    << " |\n\n";
+  o << "Latency: " << r.latency_method << "\nThroughput: " << r.throughput_method << "\n\n";
+  o << "## Energy by category\n\n| category | energy | share |\n|---|---|---|\n";
+  for (const auto& [k, v] : r.energy_by_category_j)
+    o << "| " << k << " | " << si(v, "J") << " | " << num(r.energy_j > 0 ? 100.0 * v / r.energy_j : 0, "%.1f")
+      << " % |\n";
+  o << "\n## Layers\n\n| layer | kind | MACs | crossbars | util. | readout | latency | energy |\n"
+       "|---|---|---|---|---|---|---|---|\n";
+  for (const auto& l : r.layers)
+    o << "| " << l.name << " | " << l.kind << " | " << l.macs << " | " << l.crossbars << " | "
+      << (l.crossbars ? num(100 * l.utilization, "%.0f") + " %" : std::string("-")) << " | "
+      << (l.readout_path.empty() ? "-" : l.readout_path) << (l.resident ? "" : " (reprogrammed)")
+      << (l.replicas > 1 ? " x" + std::to_string(l.replicas) + " copies" : std::string()) << " | "
+      << si(l.latency_s, "s") << " | " << si(l.energy_j, "J") << " |\n";
+  o << "\n## Components\n\n| component | type | count | area | energy | leakage | busy |\n"
+       "|---|---|---|---|---|---|---|\n";
+  for (const auto& c : r.components)
+    o << "| " << c.name << " | " << c.type << " | " << c.count << " | " << num(c.area_mm2) << " mm^2 | "
+      << si(c.energy_j, "J") << " | " << si(c.leakage_j, "J") << " | " << num(100 * c.utilization, "%.1f")
+      << " % |\n";
+  return o.str();
+}
+
+}  // namespace mottsim::reports

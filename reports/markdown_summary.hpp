@@ -1,0 +1,14 @@
+#pragma once
+#include <string>
+
+#include "reports/run_result.hpp"
+
+namespace mottsim::reports {
+
+// summary.md: the table a person reads first (also printed by `mottsim run`).
+std::string to_markdown(const run_result& r);
+
+// Engineering notation with an SI prefix: "12.3 uJ", "4.56 ms".
+std::string si(double value, const char* unit);
+
+}  // namespace mottsim::reports

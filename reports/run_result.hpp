@@ -1,0 +1,97 @@
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+// Everything a run reports, as plain data: the simulator fills it, the report
+// writers (JSON, Markdown, ...) print it. No SystemC here.
+namespace mottsim::reports {
+
+struct action_result {
+  double count = 0;
+  double energy_j = 0;
+  double price_j = 0;  // energy of one action
+  std::string category;
+  std::string source;  // where the price came from
+};
+
+struct component_result {
+  std::string name;
+  std::string type;
+  long long count = 1;
+  double area_mm2 = 0;
+  std::string area_source;
+  double dynamic_j = 0;
+  double leakage_w = 0;
+  double leakage_j = 0;
+  std::string leakage_source;
+  double energy_j = 0;     // dynamic + leakage
+  double busy_s = 0;       // summed over instances
+  double utilization = 0;  // busy / (instances x latency)
+  std::map<std::string, action_result> actions;
+};
+
+struct layer_result {
+  std::string name;
+  std::string kind;
+  long long macs = 0;
+  long long crossbars = 0;
+  double utilization = 0;  // cells used / cells of the crossbars used
+  long long tiles = 0;
+  bool resident = true;
+  long long chunks = 0;
+  long long replicas = 1;
+  std::string readout_path;
+  double start_s = 0;
+  double latency_s = 0;
+  double energy_j = 0;     // dynamic energy of the layer's actions + its share of leakage
+  std::map<std::string, double> energy_by_category_j;
+};
+
+struct run_result {
+  std::string schema = "mottsim.report/1";
+  std::string architecture;
+  std::string workload;
+  std::string mode = "perf";
+  std::string schedule = "layer";
+
+  double latency_s = 0;
+  double throughput_ips = 0;
+  double energy_j = 0;
+  double area_mm2 = 0;
+  long long macs = 0;
+  double tops = 0;  // 2 operations per MAC
+  double tops_per_w = 0;
+  double tops_per_mm2 = 0;
+  double edp_js = 0;
+  std::map<std::string, double> energy_by_category_j;
+  std::string latency_method;
+  std::string throughput_method;
+  double pipeline_fill_s = 0;
+
+  // Weights programmed once before inferences start; not part of an inference.
+  double programming_energy_j = 0;
+  double programming_time_s = 0;
+  long long crossbars_needed = 0;
+  long long crossbars_available = 0;
+  bool weights_resident = true;
+
+  std::vector<layer_result> layers;
+  std::vector<component_result> components;
+
+  struct provenance_t {
+    std::string version;
+    std::string config_hash;
+    unsigned long long seed = 0;
+    std::string schedule;
+    double quantum_s = 0;
+    std::vector<std::string> architecture_files;
+    std::vector<std::string> tech_files;
+    std::string workload_file;
+    std::vector<std::string> overrides;
+  } provenance;
+
+  long long transactions = 0;
+};
+
+}  // namespace mottsim::reports

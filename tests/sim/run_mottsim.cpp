@@ -1,0 +1,59 @@
+#include "run_mottsim.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+std::string source_path(const std::string& relative) { return std::string(MOTTSIM_SOURCE_DIR) + "/" + relative; }
+
+mottsim_run run_command(const std::string& args) {
+  mottsim_run r;
+  const std::string cmd = std::string(MOTTSIM_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
+  const int status = pclose(pipe);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+mottsim_run run_mottsim(const std::string& arch, const std::string& workload, const std::string& extra) {
+  std::random_device rd;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("mottsim_sim_" + std::to_string(::getpid()) + "_" + std::to_string(rd()));
+  mottsim_run r = run_command("run " + source_path(arch) + " " + source_path(workload) + " -o " + dir.string() + " " + extra);
+  if (r.status == 0) {
+    std::ifstream in(dir / "report.json");
+    r.report = nlohmann::json::parse(in);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return r;
+}
+
+static const nlohmann::json* find_action(const nlohmann::json& report, const std::string& component,
+                                         const std::string& action) {
+  for (const auto& c : report.at("components"))
+    if (c.at("name") == component) {
+      const auto& a = c.at("actions");
+      return a.contains(action) ? &a.at(action) : nullptr;
+    }
+  return nullptr;
+}
+
+double action_count(const nlohmann::json& report, const std::string& component, const std::string& action) {
+  const auto* a = find_action(report, component, action);
+  return a ? a->at("count").get<double>() : 0.0;
+}
+
+double action_energy(const nlohmann::json& report, const std::string& component, const std::string& action) {
+  const auto* a = find_action(report, component, action);
+  return a ? a->at("energy_j").get<double>() : 0.0;
+}

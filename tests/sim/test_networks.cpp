@@ -1,0 +1,204 @@
+// Whole networks on the shipped architectures: conservation laws and bounds
+// that must hold whatever the mapping decided, derived here independently.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <unistd.h>
+
+#include "run_mottsim.hpp"
+
+namespace {
+
+// Relative tolerance (doctest's default scale of 1 would accept any tiny SI value).
+doctest::Approx rel(double v, double eps = 1e-9) { return doctest::Approx(v).scale(v == 0 ? 1 : 0).epsilon(eps); }
+
+struct network {
+  const char* workload;
+  long long macs;  // conv + linear MACs, computed by hand (see each line)
+  int weight_bits;
+};
+
+const network networks[] = {
+    {"configs/workloads/edge_detect.yaml", 512LL * 512 * 6 * 9, 4},          // 14,155,776
+    {"configs/workloads/lenet5_mnist.yaml", 117600 + 240000 + 48000 + 10080 + 840, 8},  // 416,520
+    {"configs/workloads/vgg8_cifar10.yaml", 615917568LL, 8},                  // DNN+NeuroSim VGG-8
+    {"configs/workloads/resnet18_imagenet.yaml", 1814073344LL, 8},
+    {"configs/workloads/vgg16_imagenet.yaml", 15470264320LL, 8},
+};
+
+struct architecture {
+  const char* file;
+  int bits_per_cell;
+  bool bit_serial;     // inputs one bit per read; otherwise one read per vector
+  double adc_price_j;  // per conversion, from the tech library entry it uses
+};
+
+const architecture architectures[] = {
+    {"configs/arch/mott_cim.yaml", 4, false, 0.79e-12},  // converters.adc_isaac_4b
+    {"configs/arch/adc_cim.yaml", 2, true, 1.67e-12},    // converters.adc_isaac_8b
+};
+
+double component_field(const nlohmann::json& j, const std::string& name, const char* field) {
+  for (const auto& c : j["components"])
+    if (c["name"] == name) return c[field].get<double>();
+  return 0.0;
+}
+
+}  // namespace
+
+TEST_CASE("networks: every shipped network runs on both CIM architectures and conserves MACs") {
+  for (const auto& a : architectures) {
+    for (const auto& n : networks) {
+      const std::string arch_file = a.file, workload_file = n.workload;
+      CAPTURE(arch_file);
+      CAPTURE(workload_file);
+      const auto r = run_mottsim(a.file, n.workload);
+      REQUIRE_MESSAGE(r.status == 0, r.output);
+      const auto& j = r.report;
+      CHECK(j["totals"]["macs"].get<long long>() == n.macs);
+      // Each MAC reads the cells of its weight once per read of its input:
+      // differential pairs of ceil((bits-1)/bits_per_cell) slices.
+      const long long columns_per_weight = 2 * ((n.weight_bits - 1 + a.bits_per_cell - 1) / a.bits_per_cell);
+      const long long reads = a.bit_serial ? 8 : 1;
+      CHECK(action_count(j, "tile", "cell_read") == rel(static_cast<double>(n.macs * columns_per_weight * reads)));
+
+      // Energies add up: components to the total, layers to the total.
+      double components = 0, layers = 0, categories = 0;
+      for (const auto& c : j["components"]) {
+        components += c["energy_j"].get<double>();
+        double actions = 0;
+        for (const auto& [name, act] : c["actions"].items()) {
+          // Per-action energy is count x price.
+          CHECK(act["energy_j"].get<double>() ==
+                rel(act["count"].get<double>() * act["energy_per_action_j"].get<double>()));
+          actions += act["energy_j"].get<double>();
+        }
+        CHECK(c["energy_j"].get<double>() == rel(actions + c["leakage_j"].get<double>()));
+      }
+      for (const auto& l : j["layers"]) layers += l["energy_j"].get<double>();
+      for (const auto& [k, v] : j["energy_by_category"].items()) categories += v.get<double>();
+      const double total = j["totals"]["energy_j"].get<double>();
+      CHECK(components == rel(total));
+      CHECK(layers == rel(total, 1e-6));
+      CHECK(categories == rel(total, 1e-6));
+
+      // Prices read from the tech libraries by hand.
+      const double dram_read = action_count(j, "dram", "read_bytes");
+      CHECK(action_energy(j, "dram", "read_bytes") == rel(dram_read * 8 * 8e-12));  // LPDDR4 8 pJ/bit
+      CHECK(action_energy(j, "bus", "transfer_bytes") ==
+            rel(action_count(j, "bus", "transfer_bytes") * 8 * 0.054e-12));
+      CHECK(action_energy(j, "tile", "adc_conversion") ==
+            rel(action_count(j, "tile", "adc_conversion") * a.adc_price_j));
+
+      // Latency bounds: DRAM traffic at 12.8 GB/s; bus traffic at 32 B x 1 GHz.
+      const double latency = j["totals"]["latency_s"].get<double>();
+      const double dram_bytes = dram_read + action_count(j, "dram", "write_bytes");
+      CHECK(latency >= dram_bytes / 12.8e9);
+      CHECK(latency >= action_count(j, "bus", "transfer_bytes") / 32e9);
+      // Each tile instance works at most the whole latency.
+      CHECK(component_field(j, "tile", "busy_s") <= latency * component_field(j, "tile", "count") * (1 + 1e-9));
+      CHECK(j["totals"]["throughput_ips"].get<double>() * latency >= 1.0 - 1e-12);
+      CHECK(j["totals"]["tops_per_w"].get<double>() == rel(2.0 * n.macs / total / 1e12));
+    }
+  }
+}
+
+TEST_CASE("networks: the pipeline schedule overlaps layers") {
+  for (const auto& a : architectures) {
+    const std::string arch_file = a.file;
+    CAPTURE(arch_file);
+    const auto layer = run_mottsim(a.file, "configs/workloads/lenet5_mnist.yaml", "--schedule layer");
+    const auto pipe = run_mottsim(a.file, "configs/workloads/lenet5_mnist.yaml", "--schedule pipeline");
+    REQUIRE_MESSAGE(layer.status == 0, layer.output);
+    REQUIRE_MESSAGE(pipe.status == 0, pipe.output);
+    const auto& p = pipe.report["totals"];
+    // Steady state: one inference per slowest stage, which is the longest layer.
+    double slowest = 0, sum = 0;
+    for (const auto& l : pipe.report["layers"]) {
+      slowest = std::max(slowest, l["latency_s"].get<double>());
+      sum += l["latency_s"].get<double>();
+    }
+    CHECK(p["throughput_ips"].get<double>() == rel(1.0 / slowest));
+    CHECK(p["latency_s"].get<double>() == rel(sum));
+    CHECK(p["throughput_ips"].get<double>() * p["latency_s"].get<double>() >= 1.0);
+    CHECK(pipe.report["schedule"] == "pipeline");
+    // Overlapping layers can only raise throughput over one-at-a-time.
+    CHECK(p["throughput_ips"].get<double>() >= layer.report["totals"]["throughput_ips"].get<double>());
+  }
+}
+
+TEST_CASE("networks: more tiles never slow a compute-bound layer") {
+  // The small conv is compute bound (51.7 us of crossbar reads against under a
+  // microsecond of transfers); extra tiles hold copies of its weights.
+  double previous = 0;
+  for (int count : {2, 4, 8, 16}) {
+    CAPTURE(count);
+    const auto r = run_mottsim("tests/sim/configs/small_adc.yaml", "tests/sim/configs/conv3x3_8x8.yaml",
+                               "--set components.tile.count=" + std::to_string(count));
+    REQUIRE_MESSAGE(r.status == 0, r.output);
+    const double latency = r.report["layers"][0]["latency_s"].get<double>();
+    if (previous > 0) CHECK(latency <= previous);
+    previous = latency;
+    CHECK(action_count(r.report, "tile", "cell_read") == 64.0 * 16 * 36 * 8 * 8);
+  }
+  // VGG-8 on twice the Mott tiles.
+  const auto base = run_mottsim("configs/arch/mott_cim.yaml", "configs/workloads/vgg8_cifar10.yaml");
+  const auto twice = run_mottsim("configs/arch/mott_cim.yaml", "configs/workloads/vgg8_cifar10.yaml",
+                                 "--set components.tile.count=64");
+  REQUIRE(base.status == 0);
+  REQUIRE(twice.status == 0);
+  CHECK(twice.report["totals"]["latency_s"].get<double>() <= base.report["totals"]["latency_s"].get<double>());
+}
+
+TEST_CASE("networks: same inputs give the same report bytes") {
+  const std::string args = "run " + source_path("configs/arch/mott_cim.yaml") + " " +
+                           source_path("configs/workloads/lenet5_mnist.yaml") + " --seed 7 -o ";
+  const auto a = run_command(args + "/tmp/mottsim_same_a_" + std::to_string(::getpid()));
+  const auto b = run_command(args + "/tmp/mottsim_same_b_" + std::to_string(::getpid()));
+  REQUIRE(a.status == 0);
+  REQUIRE(b.status == 0);
+  const auto read = [](const std::string& p) {
+    std::ifstream in(p);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  const std::string ra = read("/tmp/mottsim_same_a_" + std::to_string(::getpid()) + "/report.json");
+  const std::string rb = read("/tmp/mottsim_same_b_" + std::to_string(::getpid()) + "/report.json");
+  CHECK(!ra.empty());
+  CHECK(ra == rb);
+  CHECK(ra.find("\"seed\": 7") != std::string::npos);
+}
+
+TEST_CASE("networks: bad input is a located error and exit 2") {
+  // A weight needs 8 columns; a 4-column crossbar cannot hold one.
+  auto r = run_mottsim("tests/sim/configs/small_adc.yaml", "tests/sim/configs/conv3x3_8x8.yaml",
+                       "--set components.tile.crossbar.columns=4");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("conv3x3_8x8.yaml:") != std::string::npos);
+  CHECK(r.output.find("cannot be mapped") != std::string::npos);
+  // VGG-8 does not fit the Mott chip layer-per-tile: no pipeline.
+  r = run_mottsim("configs/arch/mott_cim.yaml", "configs/workloads/vgg8_cifar10.yaml", "--schedule pipeline");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("--schedule layer") != std::string::npos);
+  // 3 bits per cell need 8 levels; the cell has 4.
+  r = run_mottsim("tests/sim/configs/small_adc.yaml", "tests/sim/configs/conv3x3_8x8.yaml",
+                  "--set components.tile.crossbar.cell.bits_per_cell=3");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("--set 'components.tile.crossbar.cell.bits_per_cell=3': error:") != std::string::npos);
+  // Unknown schedule, missing files.
+  r = run_mottsim("configs/arch/mott_cim.yaml", "configs/workloads/lenet5_mnist.yaml", "--schedule fast");
+  CHECK(r.status == 2);
+  r = run_mottsim("configs/arch/nope.yaml", "configs/workloads/lenet5_mnist.yaml");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("nope.yaml: error: cannot open file") != std::string::npos);
+  // An output directory that cannot be created leaves nothing behind.
+  r = run_command("run " + source_path("configs/arch/mott_cim.yaml") + " " +
+                  source_path("configs/workloads/lenet5_mnist.yaml") + " -o /proc/mottsim_no_such_dir");
+  CHECK(r.status == 2);
+}

@@ -1,0 +1,388 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "dsl/architecture_loader.hpp"
+#include "dsl/validator.hpp"
+#include "dsl/yaml_tree.hpp"
+#include "models/cacti_table.hpp"
+#include "models/pricing.hpp"
+#include "platform/model_registry.hpp"
+
+using namespace mottsim;
+using models::energy_category;
+
+namespace {
+
+constexpr double pJ = 1e-12, fJ = 1e-15, ns = 1e-9, nm = 1e-9, mm2 = 1e-6, um2 = 1e-12, mW = 1e-3, uS = 1e-6;
+constexpr double KiB = 1024.0;
+
+const platform::model_registry& registry() {
+  static const platform::model_registry r = [] {
+    platform::model_registry out;
+    platform::register_builtin_models(out);
+    return out;
+  }();
+  return r;
+}
+
+// A component of `type` from YAML text, validated by the real schemas.
+dsl::block_value component(const std::string& type, const std::string& text) {
+  dsl::diagnostics errors;
+  auto root = dsl::load_yaml_string(text, "test.yaml", errors);
+  INFO(errors.to_string());
+  REQUIRE(root.get() != nullptr);
+  dsl::validator check(registry(), nullptr, errors);
+  dsl::block_value value = check.validate(*root, *registry().find_schema(type), "component 'x'", {});
+  INFO(errors.to_string());
+  REQUIRE_FALSE(errors.has_errors());
+  return value;
+}
+
+dsl::architecture_spec shipped(const std::string& file) {
+  dsl::diagnostics errors;
+  auto load = dsl::load_architecture(std::string(MOTTSIM_SOURCE_DIR) + "/configs/arch/" + file, {}, registry(), errors);
+  INFO(errors.to_string());
+  REQUIRE_FALSE(errors.has_errors());
+  return load.spec;
+}
+
+models::component_pricing price(const dsl::architecture_spec& arch, const std::string& name) {
+  const dsl::component_spec* c = arch.find(name);
+  REQUIRE(c != nullptr);
+  return models::price_component(c->type, c->params, arch.node_m);
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+#define CHECK_CONTAINS(text, part) CHECK_MESSAGE(contains(text, part), "'" << (text) << "' lacks '" << (part) << "'")
+
+const models::action_price& action(const models::component_pricing& p, const std::string& name) {
+  auto it = p.actions.find(name);
+  REQUIRE_MESSAGE(it != p.actions.end(), "no action " << name);
+  return it->second;
+}
+
+}  // namespace
+
+TEST_CASE("pricing: category names") {
+  CHECK(std::string(models::category_name(energy_category::crossbar)) == "crossbar");
+  CHECK(std::string(models::category_name(energy_category::input_drivers)) == "input_drivers");
+  CHECK(std::string(models::category_name(energy_category::adc)) == "adc");
+  CHECK(std::string(models::category_name(energy_category::neurons)) == "neurons");
+  CHECK(std::string(models::category_name(energy_category::accumulation)) == "accumulation");
+  CHECK(std::string(models::category_name(energy_category::buffers)) == "buffers");
+  CHECK(std::string(models::category_name(energy_category::bus)) == "bus");
+  CHECK(std::string(models::category_name(energy_category::dram)) == "dram");
+  CHECK(std::string(models::category_name(energy_category::compute)) == "compute");
+  CHECK(std::string(models::category_name(energy_category::leakage)) == "leakage");
+}
+
+TEST_CASE("cacti table reproduces its points") {
+  struct point {
+    double kib, node_nm, pj, t_ns, a_mm2, l_mw;
+  };
+  // REFERENCE.md, "SRAM, CACTI 7 runs", copied by hand.
+  const point points[] = {
+      {8, 45, 5.3, 0.29, 0.026, 8.8},    {32, 45, 14.9, 0.41, 0.095, 33},   {64, 45, 29.0, 0.50, 0.18, 60},
+      {256, 45, 40.6, 1.03, 0.80, 239},  {1024, 45, 67.7, 1.87, 3.17, 955}, {8, 32, 2.9, 0.21, 0.013, 2.7},
+      {32, 32, 8.5, 0.31, 0.048, 10},    {64, 32, 12.0, 0.44, 0.11, 18},    {256, 32, 19.1, 0.82, 0.44, 73},
+      {1024, 32, 38.4, 1.38, 1.60, 289}, {8, 22, 1.5, 0.13, 0.006, 1.3},    {32, 22, 3.5, 0.24, 0.027, 4.8},
+      {64, 22, 4.7, 0.34, 0.056, 9.6},   {256, 22, 9.9, 0.58, 0.21, 35},    {1024, 22, 18.4, 1.05, 0.81, 140},
+  };
+  for (const auto& p : points) {
+    CAPTURE(p.kib);
+    CAPTURE(p.node_nm);
+    const auto c = models::cacti_sram_lookup(p.kib * KiB, p.node_nm * nm);
+    CHECK(c.read_energy_j == doctest::Approx(p.pj * pJ).epsilon(1e-12));
+    CHECK(c.access_time_s == doctest::Approx(p.t_ns * ns).epsilon(1e-12));
+    CHECK(c.area_m2 == doctest::Approx(p.a_mm2 * mm2).epsilon(1e-12));
+    CHECK(c.leakage_w == doctest::Approx(p.l_mw * mW).epsilon(1e-12));
+  }
+  CHECK(models::cacti_sram_lookup(256 * KiB, 22 * nm).source == "CACTI 7 table, 256 KiB at 22 nm");
+}
+
+TEST_CASE("cacti table interpolates log-log and monotonically") {
+  // 128 KiB is the geometric middle of 64 and 256 KiB: the geometric mean of their values.
+  const auto mid = models::cacti_sram_lookup(128 * KiB, 22 * nm);
+  CHECK(mid.read_energy_j == doctest::Approx(std::sqrt(4.7 * 9.9) * pJ).scale(0));
+  CHECK(mid.area_m2 == doctest::Approx(std::sqrt(0.056 * 0.21) * mm2).scale(0));
+  CHECK(mid.leakage_w == doctest::Approx(std::sqrt(9.6 * 35) * mW).scale(0));
+  CHECK(mid.access_time_s == doctest::Approx(std::sqrt(0.34 * 0.58) * ns).scale(0));
+  CHECK(mid.source == "CACTI 7 table, 128 KiB at 22 nm (interpolated)");
+
+  // Geometric middle of 22 and 32 nm.
+  const auto between = models::cacti_sram_lookup(256 * KiB, std::sqrt(22.0 * 32.0) * nm);
+  CHECK(between.read_energy_j == doctest::Approx(std::sqrt(9.9 * 19.1) * pJ).scale(0));
+  CHECK(between.area_m2 == doctest::Approx(std::sqrt(0.21 * 0.44) * mm2).scale(0));
+  CHECK_CONTAINS(between.source, "(interpolated)");
+
+  // Beyond 1 MiB: the 256 KiB - 1 MiB line continued. 2 MiB is half a 4x step further.
+  const auto big = models::cacti_sram_lookup(2048 * KiB, 22 * nm);
+  CHECK(big.read_energy_j == doctest::Approx(18.4 * std::sqrt(18.4 / 9.9) * pJ).scale(0));
+  CHECK(big.area_m2 == doctest::Approx(0.81 * std::sqrt(0.81 / 0.21) * mm2).scale(0));
+  CHECK_CONTAINS(big.source, "extrapolated");
+  // Below 8 KiB: the 8 - 32 KiB line continued; 4 KiB is half a 4x step below 8 KiB.
+  const auto small = models::cacti_sram_lookup(4 * KiB, 45 * nm);
+  CHECK(small.read_energy_j == doctest::Approx(5.3 / std::sqrt(14.9 / 5.3) * pJ).scale(0));
+
+  for (double node : {7.0, 16.0, 22.0, 26.0, 28.0, 32.0, 40.0, 45.0, 65.0}) {
+    CAPTURE(node);
+    auto prev = models::cacti_sram_lookup(2 * KiB, node * nm);
+    for (double kib = 2 * std::pow(2.0, 0.25); kib <= 8192; kib *= std::pow(2.0, 0.25)) {
+      CAPTURE(kib);
+      const auto c = models::cacti_sram_lookup(kib * KiB, node * nm);
+      CHECK(c.read_energy_j >= prev.read_energy_j);
+      CHECK(c.area_m2 >= prev.area_m2);
+      CHECK(c.leakage_w >= prev.leakage_w);
+      CHECK(c.access_time_s >= prev.access_time_s);
+      prev = c;
+    }
+  }
+}
+
+TEST_CASE("cacti table scales beyond 22..45 nm by Stillmaker & Baas") {
+  // Factors relative to 45 nm: energy 0.30 at 22, 0.18 at 16, 0.10 at 7; area 0.25, 0.19, 0.059.
+  const auto at7 = models::cacti_sram_lookup(256 * KiB, 7 * nm);
+  CHECK(at7.read_energy_j == doctest::Approx(9.9 * 0.10 / 0.30 * pJ).scale(0));
+  CHECK(at7.leakage_w == doctest::Approx(35 * 0.10 / 0.30 * mW).scale(0));
+  CHECK(at7.area_m2 == doctest::Approx(0.21 * 0.059 / 0.25 * mm2).scale(0));
+  CHECK(at7.access_time_s == doctest::Approx(0.58 * ns).scale(0));
+  CHECK_CONTAINS(at7.source, "CACTI 7 table, 256 KiB at 22 nm");
+  CHECK_CONTAINS(at7.source, "scaled to 7 nm by Stillmaker & Baas");
+
+  const auto at16 = models::cacti_sram_lookup(64 * KiB, 16 * nm);
+  CHECK(at16.read_energy_j == doctest::Approx(4.7 * 0.18 / 0.30 * pJ).scale(0));
+  CHECK(at16.area_m2 == doctest::Approx(0.056 * 0.19 / 0.25 * mm2).scale(0));
+
+  CHECK(models::stillmaker_energy_factor(28 * nm) == doctest::Approx(0.51).scale(0));
+  CHECK(models::stillmaker_area_factor(32 * nm) == doctest::Approx(0.46).scale(0));
+  // 65 nm continues the 32 -> 45 nm line: factor (65/45)^(ln(1/0.65)/ln(45/32)).
+  const double e65 = std::pow(65.0 / 45.0, std::log(1 / 0.65) / std::log(45.0 / 32.0));
+  const auto at65 = models::cacti_sram_lookup(256 * KiB, 65 * nm);
+  CHECK(at65.read_energy_j == doctest::Approx(40.6 * e65 * pJ).scale(0));
+  CHECK(at65.read_energy_j > 40.6 * pJ);
+}
+
+TEST_CASE("pricing: sram from the CACTI table and from given values") {
+  const double node = 22 * nm;
+  SUBCASE("defaults: 64 KiB, 64-bit port") {
+    const auto p = models::price_component("sram", component("sram", "{}"), node);
+    CHECK(action(p, "read_bytes").energy_j == doctest::Approx(4.7 * pJ / 8).scale(0));
+    CHECK(action(p, "write_bytes").energy_j == doctest::Approx(4.7 * pJ / 8).scale(0));
+    CHECK(action(p, "read_bytes").category == energy_category::buffers);
+    CHECK(p.area_m2 == doctest::Approx(0.056 * mm2).scale(0));
+    CHECK(p.leakage_w == doctest::Approx(9.6 * mW).scale(0));
+    CHECK(p.figures.at("access_latency_s") == doctest::Approx(0.34 * ns).scale(0));
+    CHECK_CONTAINS(action(p, "read_bytes").source, "CACTI 7 table, 64 KiB at 22 nm");
+    CHECK_CONTAINS(p.area_source, "CACTI 7 table, 64 KiB at 22 nm");
+  }
+  SUBCASE("a 256-bit port reads 4x the 64-bit energy") {
+    const auto p =
+        models::price_component("sram", component("sram", "capacity: 256 KiB\nport_width: 256 b\n"), node);
+    CHECK(action(p, "read_bytes").energy_j * 32 == doctest::Approx(4 * 9.9 * pJ).scale(0));
+    CHECK(action(p, "write_bytes").energy_j * 32 == doctest::Approx(4 * 9.9 * pJ).scale(0));
+    CHECK(p.area_m2 == doctest::Approx(0.21 * mm2).scale(0));
+    CHECK(p.leakage_w == doctest::Approx(35 * mW).scale(0));
+    CHECK(p.figures.at("access_latency_s") == doctest::Approx(0.58 * ns).scale(0));
+  }
+  SUBCASE("ports multiply table area and leakage") {
+    const auto p = models::price_component("sram", component("sram", "capacity: 256 KiB\nports: 2\n"), node);
+    CHECK(p.area_m2 == doctest::Approx(2 * 0.21 * mm2).scale(0));
+    CHECK(p.leakage_w == doctest::Approx(2 * 35 * mW).scale(0));
+    CHECK_CONTAINS(p.area_source, "2 ports");
+    CHECK_CONTAINS(p.leakage_source, "2 ports");
+  }
+  SUBCASE("given values win and cite their location") {
+    const auto p = models::price_component(
+        "sram",
+        component("sram",
+                  "capacity: 32 KiB\nport_width: 128 b\nread_energy: 8 pJ\nwrite_energy: 12 pJ\n"
+                  "access_latency: 2 ns\nleakage: 1 mW\narea: 0.5 mm^2\n"),
+        node);
+    CHECK(action(p, "read_bytes").energy_j == doctest::Approx(8 * pJ / 16).scale(0));
+    CHECK(action(p, "write_bytes").energy_j == doctest::Approx(12 * pJ / 16).scale(0));
+    CHECK(p.figures.at("access_latency_s") == doctest::Approx(2 * ns).scale(0));
+    CHECK(p.leakage_w == doctest::Approx(1 * mW).scale(0));
+    CHECK(p.area_m2 == doctest::Approx(0.5 * mm2).scale(0));
+    CHECK_CONTAINS(action(p, "read_bytes").source, "test.yaml:3:");
+    CHECK_CONTAINS(action(p, "write_bytes").source, "test.yaml:4:");
+    CHECK(p.leakage_source == "test.yaml:6:10");
+    CHECK(p.area_source == "test.yaml:7:7");
+  }
+  SUBCASE("write energy defaults to the given read energy") {
+    const auto p = models::price_component("sram", component("sram", "read_energy: 6 pJ\n"), node);
+    CHECK(action(p, "write_bytes").energy_j == doctest::Approx(6 * pJ / 8).scale(0));
+  }
+}
+
+TEST_CASE("pricing: dram, bus, controller and processor from the shipped architectures") {
+  const auto arch = shipped("adc_cim.yaml");
+  CHECK(arch.node_m == doctest::Approx(22 * nm).scale(0));
+
+  const auto dram = price(arch, "dram");
+  CHECK(action(dram, "read_bytes").energy_j == doctest::Approx(8 * 8 * pJ).scale(0));  // LPDDR4 8 pJ/bit
+  CHECK(action(dram, "write_bytes").energy_j == doctest::Approx(8 * 8 * pJ).scale(0));
+  CHECK(action(dram, "read_bytes").category == energy_category::dram);
+  CHECK_CONTAINS(action(dram, "read_bytes").source, "memories.yaml:15:");
+  CHECK(dram.leakage_w == doctest::Approx(20 * mW).scale(0));
+  CHECK_CONTAINS(dram.leakage_source, "memories.yaml:16:");
+  CHECK(dram.area_m2 == 0.0);
+  CHECK(dram.area_source == "off-chip: not counted in chip area");
+
+  const auto bus = price(arch, "bus");
+  CHECK(action(bus, "transfer_bytes").energy_j == doctest::Approx(8 * 0.054 * pJ).scale(0));
+  CHECK(action(bus, "transfer_bytes").category == energy_category::bus);
+  CHECK_CONTAINS(action(bus, "transfer_bytes").source, "interconnect.yaml:13:");
+  CHECK(bus.leakage_w == doctest::Approx(7 * mW).scale(0));
+  CHECK(bus.area_m2 == doctest::Approx(0.090 * mm2).scale(0));
+  CHECK_CONTAINS(bus.area_source, "interconnect.yaml:14:");
+
+  const auto controller = price(arch, "controller");
+  CHECK(action(controller, "command").energy_j == doctest::Approx(6.3 * pJ).scale(0));
+  CHECK(action(controller, "vector_op").energy_j == doctest::Approx(0.009 * pJ).scale(0));
+  CHECK(action(controller, "command").category == energy_category::compute);
+  CHECK_CONTAINS(action(controller, "command").source, "digital.yaml:14:");
+  CHECK(controller.leakage_w == doctest::Approx(1 * mW).scale(0));
+  CHECK(controller.area_m2 == doctest::Approx(0.05 * mm2).scale(0));
+
+  // 256 KiB with a 256-bit port at 22 nm: 4 x 9.9 pJ per 32-byte access.
+  const auto global_buffer = price(arch, "global_buffer");
+  CHECK(action(global_buffer, "read_bytes").energy_j == doctest::Approx(4 * 9.9 * pJ / 32).scale(0));
+  CHECK(global_buffer.area_m2 == doctest::Approx(0.21 * mm2).scale(0));
+  CHECK(global_buffer.leakage_w == doctest::Approx(35 * mW).scale(0));
+  CHECK(global_buffer.figures.at("access_latency_s") == doctest::Approx(0.58 * ns).scale(0));
+  CHECK_CONTAINS(action(global_buffer, "read_bytes").source, "CACTI 7 table, 256 KiB at 22 nm");
+
+  const auto cpu_arch = shipped("cpu_baseline.yaml");
+  const auto cpu = price(cpu_arch, "cpu");
+  CHECK(action(cpu, "instruction").energy_j == doctest::Approx(21 * pJ).scale(0));
+  CHECK(action(cpu, "int8_mac").energy_j == doctest::Approx(0.09 * pJ).scale(0));
+  CHECK(action(cpu, "fp32_mac").energy_j == doctest::Approx(1.38 * pJ).scale(0));
+  CHECK_CONTAINS(action(cpu, "fp32_mac").source, "digital.yaml:31:");
+  CHECK(cpu.leakage_w == doctest::Approx(50 * mW).scale(0));
+  CHECK(cpu.area_m2 == doctest::Approx(4 * mm2).scale(0));
+  const auto l1 = price(cpu_arch, "l1");
+  CHECK(action(l1, "read_bytes").energy_j == doctest::Approx(3.5 * pJ / 8).scale(0));
+  const auto l2 = price(cpu_arch, "l2");
+  CHECK(action(l2, "read_bytes").energy_j == doctest::Approx(4 * 18.4 * pJ / 32).scale(0));
+}
+
+TEST_CASE("pricing: ISAAC-style tile of adc_cim") {
+  const auto arch = shipped("adc_cim.yaml");
+  const auto tile = price(arch, "tile");
+
+  CHECK(action(tile, "adc_conversion").energy_j == doctest::Approx(1.67 * pJ).scale(0));  // ISAAC fixed
+  CHECK(action(tile, "adc_conversion").category == energy_category::adc);
+  CHECK_CONTAINS(action(tile, "adc_conversion").source, "converters.yaml:13:");
+  CHECK(action(tile, "cell_read").energy_j == doctest::Approx(1.83 * fJ).scale(0));  // given by the cell entry
+  CHECK(action(tile, "cell_read").category == energy_category::crossbar);
+  CHECK_CONTAINS(action(tile, "cell_read").source, "synapses.yaml:52:");
+  CHECK(action(tile, "input_drive").energy_j == doctest::Approx(0.39 * pJ).scale(0));
+  CHECK(action(tile, "input_drive").category == energy_category::input_drivers);
+  CHECK_CONTAINS(action(tile, "input_drive").source, "converters.yaml:56:");
+  CHECK(action(tile, "shift_add").energy_j == doctest::Approx(0.02 * pJ).scale(0));
+  CHECK(action(tile, "activation").energy_j == doctest::Approx(0.009 * pJ).scale(0));
+  CHECK(action(tile, "partial_sum_add").energy_j == doctest::Approx(0.03 * pJ).scale(0));
+  CHECK(action(tile, "shift_add").category == energy_category::accumulation);
+  CHECK(action(tile, "cell_write").energy_j == doctest::Approx(10 * pJ).scale(0));
+  CHECK(tile.actions.count("neuron_activation") == 0);
+  // 8 KiB buffer, everything from CACTI (8 KB, 22 nm: 1.5 pJ per 64 bit) x 256/64 per 32 B.
+  CHECK(action(tile, "buffer_read_bytes").energy_j == doctest::Approx(4 * 1.5 * pJ / 32).scale(0));
+  CHECK(action(tile, "buffer_write_bytes").energy_j == doctest::Approx(4 * 1.5 * pJ / 32).scale(0));
+  CHECK(action(tile, "buffer_read_bytes").category == energy_category::buffers);
+
+  CHECK(tile.figures.at("adcs_per_array") == 1);
+  CHECK(tile.figures.at("neurons_per_array") == 0);
+  CHECK(tile.figures.at("buffer_access_latency_s") == doctest::Approx(0.13 * ns).scale(0));
+  const double cell = 1.46 * 22 * nm * 22 * nm;
+  CHECK(tile.figures.at("cell_area_m2") == doctest::Approx(cell).scale(0));
+
+  // Hand breakdown: 8 arrays x (128x128 cells + 128 drivers x 0.17 um^2 + one 1200 um^2 ADC)
+  // + per tile 4 shift-and-add x 60 um^2 + 8 ReLU x 10 um^2 + 100 um^2 adder tree + 0.083 mm^2 eDRAM.
+  const double per_array = 128 * 128 * cell + 128 * 0.17 * um2 + 1200 * um2;
+  CHECK(tile.area_m2 == doctest::Approx(8 * per_array + 4 * 60 * um2 + 8 * 10 * um2 + 100 * um2 + 0.006 * mm2).scale(0));
+  // Only the buffer leaks (CACTI, 8 KB at 22 nm: 1.3 mW).
+  CHECK(tile.leakage_w == doctest::Approx(1.3 * mW).scale(0));
+  CHECK_CONTAINS(tile.area_source, "cells ");
+  CHECK_CONTAINS(tile.area_source, "ADCs ");
+  CHECK_CONTAINS(tile.area_source, "buffer 0.006 mm^2 (");
+  CHECK_CONTAINS(tile.area_source, "CACTI 7 table, 8 KiB at 22 nm");
+  CHECK_CONTAINS(tile.leakage_source, "CACTI 7 table, 8 KiB at 22 nm");
+}
+
+TEST_CASE("pricing: Mott tile of mott_cim with pulse-width inputs") {
+  const auto arch = shipped("mott_cim.yaml");
+  const auto tile = price(arch, "tile");
+  const double pulses = (std::pow(2.0, 8) - 1) / 2;  // 127.5
+  // CBRAM 1..100 uS, 0.2 V, 10 ns unit pulse: 20.2 fJ per unit pulse.
+  CHECK(action(tile, "cell_read").energy_j == doctest::Approx(2.02 * fJ * pulses).scale(0));
+  CHECK_CONTAINS(action(tile, "cell_read").source, "unit pulses");
+  CHECK_CONTAINS(action(tile, "cell_read").source, "synapses.yaml:93:");
+  CHECK(action(tile, "input_drive").energy_j == doctest::Approx(0.0039 * pJ * pulses).scale(0));
+  CHECK(action(tile, "neuron_activation").energy_j == doctest::Approx(10 * pJ).scale(0));
+  CHECK(action(tile, "neuron_activation").category == energy_category::neurons);
+  CHECK_CONTAINS(action(tile, "neuron_activation").source, "mott_neurons.yaml:17:");
+  CHECK(action(tile, "adc_conversion").energy_j == doctest::Approx(0.79 * pJ).scale(0));
+  CHECK(action(tile, "partial_sum_add").energy_j == 0.0);
+  CHECK(tile.actions.count("shift_add") == 0);
+  CHECK(tile.actions.count("activation") == 0);
+  CHECK(tile.figures.at("adcs_per_array") == 16);
+  CHECK(tile.figures.at("neurons_per_array") == 256);
+
+  // 32 arrays x (256x256 cells of 4 F^2 + 256 drivers + 256 neurons + 16 ADCs) + eDRAM.
+  const double per_array = 256 * 256 * 4 * 22 * nm * 22 * nm + 256 * 0.68 * um2 + 256 * 1 * um2 + 16 * 361 * um2;
+  CHECK(tile.area_m2 == doctest::Approx(32 * per_array + 0 + 0.083 * mm2).scale(0));
+  CHECK_CONTAINS(tile.area_source, "Mott neurons ");
+}
+
+TEST_CASE("pricing: tile formulas from defaults and inline values") {
+  const double node = 22 * nm;
+  SUBCASE("defaults: Walden ADC and V^2 G t cell read") {
+    const auto p = models::price_component("cim_tile", component("cim_tile", "readout:\n  - type: adc\n"), node);
+    CHECK(action(p, "adc_conversion").energy_j == doctest::Approx(10.496 * pJ).scale(0));  // 41 fJ x 2^8
+    CHECK_CONTAINS(action(p, "adc_conversion").source, "default of adc.walden_fom");
+    CHECK(action(p, "cell_read").energy_j == doctest::Approx(20.2 * fJ).scale(0));  // (0.2 V)^2 x 50.5 uS x 10 ns
+    CHECK(0.2 * 0.2 * 50.5 * uS * 10 * ns == doctest::Approx(20.2 * fJ).scale(0));
+    CHECK_CONTAINS(action(p, "cell_read").source, "default of crossbar.read_voltage");
+    CHECK_CONTAINS(action(p, "cell_read").source, "default of synapse_cell.g_max");
+    CHECK(action(p, "input_drive").energy_j == doctest::Approx(0.39 * pJ).scale(0));
+    CHECK(p.figures.at("adcs_per_array") == 1);
+    // The default buffer is a 64 KiB SRAM from the CACTI table.
+    CHECK(action(p, "buffer_read_bytes").energy_j == doctest::Approx(4.7 * pJ / 8).scale(0));
+    CHECK(p.figures.at("buffer_access_latency_s") == doctest::Approx(0.34 * ns).scale(0));
+  }
+  SUBCASE("inline values cite their line; DACs scale drivers by 2^(b-1)") {
+    const auto p = models::price_component("cim_tile",
+                                           component("cim_tile",
+                                                     "arrays: 2\n"
+                                                     "crossbar: {rows: 64, columns: 32, area_overhead: 50 um^2}\n"
+                                                     "input: {mode: dac, dac_bits: 4, area: 1 um^2, leakage: 1 uW}\n"
+                                                     "readout:\n"
+                                                     "  - type: adc\n"
+                                                     "    walden_fom: 20 fJ\n"
+                                                     "    bits: 6\n"
+                                                     "    columns_per_adc: 10\n"
+                                                     "    leakage: 2 mW\n"
+                                                     "buffer: {capacity: 8 KiB, area: 0.01 mm^2, leakage: 1 mW}\n"),
+                                           node);
+    CHECK(action(p, "adc_conversion").energy_j == doctest::Approx(20 * fJ * 64).scale(0));
+    CHECK_CONTAINS(action(p, "adc_conversion").source, "test.yaml:6:");
+    CHECK(action(p, "input_drive").energy_j == doctest::Approx(0.39 * pJ * 8).scale(0));
+    CHECK(p.figures.at("adcs_per_array") == 4);  // ceil(32 / 10)
+    const double per_array = 64 * 32 * 4 * node * node + 50 * um2 + 64 * 1 * um2 * 8 + 4 * 1200 * um2;
+    CHECK(p.area_m2 == doctest::Approx(2 * per_array + 100 * um2 + 0.01 * mm2).scale(0));
+    CHECK(p.leakage_w == doctest::Approx(2 * (64 * 1e-6 * 8 + 4 * 2 * mW) + 1 * mW).scale(0));
+  }
+  SUBCASE("given cell read energy with pulse-width inputs") {
+    const auto p = models::price_component(
+        "cim_tile",
+        component("cim_tile",
+                  "crossbar: {cell: {read_energy: 2 fJ}}\ninput: {mode: pulse_width, dac_bits: 4}\n"
+                  "readout: [{type: mott_neuron, model: ideal}, {type: adc}]\naccumulation: {mode: analog}\n"),
+        node);
+    CHECK(action(p, "cell_read").energy_j == doctest::Approx(2 * fJ * 7.5).scale(0));
+    CHECK(action(p, "input_drive").energy_j == doctest::Approx(0.39 * pJ * 7.5).scale(0));
+    CHECK(p.figures.at("neurons_per_array") == 128);
+  }
+}
