@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "dsl/architecture_loader.hpp"
 #include "dsl/config_hash.hpp"
@@ -186,8 +187,15 @@ reports::run_result run_session(const run_options& options, const model_registry
   p.seed = options.seed;
   p.schedule = r.schedule;
   for (const auto* c : arch.spec.of_type("controller")) p.quantum_s = c->params.quantity("quantum");
-  p.architecture_files = arch.spec.files;
-  p.tech_files = arch.spec.tech_files;
+  // Paths relative to the working directory where they lie under it, so the
+  // report does not depend on where the checkout is.
+  auto shown = [](const std::string& path) {
+    std::error_code ec;
+    const auto rel = std::filesystem::relative(path, std::filesystem::current_path(), ec);
+    return ec || rel.empty() || rel.native().rfind("..", 0) == 0 ? path : rel.string();
+  };
+  for (const auto& f : arch.spec.files) p.architecture_files.push_back(shown(f));
+  for (const auto& f : arch.spec.tech_files) p.tech_files.push_back(shown(f));
   p.workload_file = options.workload;
   p.overrides = arch.spec.overrides;
   std::string config = dsl::canonical_text(*arch.resolved);

@@ -202,3 +202,22 @@ TEST_CASE("networks: bad input is a located error and exit 2") {
                   source_path("configs/workloads/lenet5_mnist.yaml") + " -o /proc/mottsim_no_such_dir");
   CHECK(r.status == 2);
 }
+
+TEST_CASE("networks: grouped and depthwise convolutions, residual adds and pooling conserve MACs") {
+  // MACs by hand in tests/sim/configs/grouped_convs.yaml: 18,432 + 32,768 + 147,456.
+  const double macs = 18432 + 32768 + 147456;
+  for (int count : {8, 64}) {
+    CAPTURE(count);
+    const auto r = run_mottsim("tests/sim/configs/small_adc.yaml", "tests/sim/configs/grouped_convs.yaml",
+                               "--set components.tile.count=" + std::to_string(count));
+    REQUIRE_MESSAGE(r.status == 0, r.output);
+    CHECK(r.report["totals"]["macs"].get<double>() == macs);
+    // 8 columns per weight (4 slices x 2), 8 bit-serial reads per input.
+    CHECK(action_count(r.report, "tile", "cell_read") == macs * 8 * 8);
+    // Depthwise: 8 groups of a 9 x 1 matrix, each on its own crossbar.
+    CHECK(r.report["layers"][0]["crossbars"] == 8);
+    // The residual add and the pooling run on the controller as element work:
+    // add + ReLU on 16x16x16, then 2x2 average of 8x8x16 outputs.
+    CHECK(action_count(r.report, "controller", "vector_op") == 16 * 16 * 16 * 2 + 8 * 8 * 16 * 4);
+  }
+}
