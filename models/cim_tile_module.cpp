@@ -26,7 +26,7 @@ void cim_tile_module::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_t
     switch (cmd->what) {
       case tile_command::kind::compute: {
         // Accept the job and return: the tile works on its own timeline.
-        const tile_job_cost cost = cost_tile_job(m_params, *cmd->job);
+        const tile_job_cost cost = cost_tile_jobs(m_params, *cmd->jobs);
         tile.occupy(arrival, sc_core::sc_time(cost.time_s, sc_core::SC_SEC), layer);
         for (const auto& [action, n] : cost.actions) m_counts.add(layer, action, n);
         break;

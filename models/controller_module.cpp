@@ -110,7 +110,7 @@ void controller_module::execute(const program_op& op, int layer, sc_core::sc_tim
     case program_op::kind::tile_wait: {
       tile_command cmd;
       cmd.instance = op.instance;
-      cmd.job = op.job;
+      cmd.jobs = &op.jobs;
       cmd.cells = op.cells;
       cmd.rows = op.rows;
       cmd.what = op.what == program_op::kind::tile_compute   ? tile_command::kind::compute

@@ -12,7 +12,7 @@ namespace mottsim::models {
 struct program_op {
   enum class kind {
     dma,           // copy `bytes` from `src` to `dst` (read then write, in bursts)
-    tile_compute,  // start `job` on tile `instance` at `tile_address`
+    tile_compute,  // start `jobs` (side by side) on tile `instance` at `tile_address`
     tile_program,  // program `cells` cells (`rows` rows in sequence) on a tile
     tile_wait,     // wait until tile `instance` is idle
     vector_work,   // `element_ops` 8-bit element operations on the controller
@@ -27,7 +27,7 @@ struct program_op {
   unsigned long long dst_wrap = 0;
   unsigned long long tile_address = 0;
   long long instance = 0;
-  const tile_job* job = nullptr;
+  std::vector<const tile_job*> jobs;
   double cells = 0;
   double rows = 0;
   double element_ops = 0;

@@ -13,19 +13,18 @@ static long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
 tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   tile_job_cost c;
   const auto& m = job.mapping;
-  // Per-vector action counts are the per-step sums divided by the lanes.
-  const double lanes = static_cast<double>(std::max<long long>(1, job.lanes));
-  const double v = static_cast<double>(job.vectors) / lanes;
-  const double steps = static_cast<double>(ceil_div(job.vectors, std::max<long long>(1, job.lanes)));
+  const double v = static_cast<double>(job.vectors);
+  // The job's own arrays bring their ADCs, neurons and digital lanes.
+  const long long arrays = std::max<long long>(1, job.crossbars);
   const double reads = static_cast<double>(m.reads_per_vector);
   const double adcs_per_array = static_cast<double>(tile.adcs_per_array());
   if (m.neuron_used) {
     // Each neuron must stay driven until it settles; outputs beyond the
     // tile's neuron count take further passes.
-    const long long neurons = std::max<long long>(1, tile.arrays * tile.neurons_per_array());
+    const long long neurons = std::max<long long>(1, arrays * tile.neurons_per_array());
     const double passes = static_cast<double>(ceil_div(job.outputs, neurons));
     c.read_stage_s = passes * std::max(m.read_time_s, tile.settling_s);
-    const long long adcs = std::max<long long>(1, tile.arrays * tile.adcs_per_array());
+    const long long adcs = std::max<long long>(1, arrays * tile.adcs_per_array());
     c.convert_stage_s = static_cast<double>(ceil_div(job.outputs, adcs)) / tile.adc_rate_hz;
   } else {
     c.read_stage_s = reads * m.read_time_s;
@@ -37,13 +36,13 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   const double digital_ops = static_cast<double>(job.digital_adds) + (digital_relu ? job.outputs : 0);
   // One adder/activation lane per array at the tile clock; shift-and-add is
   // matched to the ADC rate (as in ISAAC) and adds no stage of its own.
-  c.digital_stage_s = digital_ops / (static_cast<double>(tile.arrays) * tile.clock_hz);
+  c.digital_stage_s = digital_ops / (static_cast<double>(arrays) * tile.clock_hz);
 
   const double stage_max = std::max({c.read_stage_s, c.convert_stage_s, c.digital_stage_s});
   const double stage_sum = c.read_stage_s + c.convert_stage_s + c.digital_stage_s;
   // Vectors stream through the three stages: one vector per slowest stage, plus
   // the fill and drain of the others.
-  c.time_s = job.vectors > 0 ? steps * stage_max + (stage_sum - stage_max) : 0.0;
+  c.time_s = job.vectors > 0 ? v * stage_max + (stage_sum - stage_max) : 0.0;
 
   auto add = [&](const char* name, double count) {
     if (count > 0) c.actions[name] += count;
@@ -68,12 +67,27 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   return c;
 }
 
+tile_job_cost cost_tile_jobs(const cim_tile_params& tile, const std::vector<const tile_job*>& jobs) {
+  tile_job_cost total;
+  for (const tile_job* j : jobs) {
+    const tile_job_cost c = cost_tile_job(tile, *j);
+    if (c.time_s >= total.time_s) {
+      total.time_s = c.time_s;
+      total.read_stage_s = c.read_stage_s;
+      total.convert_stage_s = c.convert_stage_s;
+      total.digital_stage_s = c.digital_stage_s;
+    }
+    for (const auto& [action, n] : c.actions) total.actions[action] += n;
+  }
+  return total;
+}
+
 std::vector<tile_job> place_layer(int layer, const layer_matrix& m, const crossbar_mapping& mapping,
-                                  const cim_tile_params& tile, long long first_tile) {
+                                  const cim_tile_params& tile, long long first_slot, long long& end_slot) {
   std::vector<tile_job> jobs;
   const long long per_tile = tile.arrays;
   const long long weights_per_block = mapping.usable_columns / mapping.columns_per_weight;
-  long long slot = 0;  // crossbar slot counted from first_tile's first array
+  long long slot = first_slot;
   auto job_for = [&](long long tile_index) -> tile_job& {
     if (jobs.empty() || jobs.back().tile != tile_index) {
       tile_job j;
@@ -98,7 +112,7 @@ std::vector<tile_job> place_layer(int layer, const layer_matrix& m, const crossb
       long long previous_tile = -1;
       for (long long rb = 0; rb < mapping.row_blocks; ++rb) {
         const long long rows = std::min(tile.rows, m.fan_in - rb * tile.rows);
-        const long long tile_index = first_tile + slot / per_tile;
+        const long long tile_index = slot / per_tile;
         ++slot;
         tile_job& j = job_for(tile_index);
         j.crossbars += 1;
@@ -131,6 +145,7 @@ std::vector<tile_job> place_layer(int layer, const layer_matrix& m, const crossb
       }
     }
   }
+  end_slot = slot;
   return jobs;
 }
 

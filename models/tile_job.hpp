@@ -8,8 +8,10 @@
 
 namespace mottsim::models {
 
-// One tile's share of a layer (or of a chunk of a layer that does not fit the
-// chip): which crossbars it uses and how much it produces per input vector.
+// One tile's share of a layer, or of one copy of a layer, or of a chunk of a
+// layer that does not fit the chip: which of the tile's crossbars it uses and
+// how much it produces per input vector. Several jobs may share a tile on
+// disjoint arrays; they then run side by side.
 struct tile_job {
   int layer = -1;
   long long tile = 0;                  // tile instance index
@@ -23,10 +25,7 @@ struct tile_job {
   long long digital_adds = 0;          // partial-sum adds per vector in this tile
   long long partial_outputs_sent = 0;  // partial sums per vector sent to another tile
   double input_fraction = 0.0;         // share of the layer input this tile needs
-  long long vectors = 0;               // input vectors this tile processes per inference
-  // Copies of the same weights inside the tile, each taking its own vectors:
-  // the counts above cover all lanes; a step processes `lanes` vectors.
-  long long lanes = 1;
+  long long vectors = 0;               // input vectors this job processes per inference
   int activation_bits = 8;
   bool relu = false;
   crossbar_mapping mapping;
@@ -44,11 +43,18 @@ struct tile_job_cost {
 
 tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job);
 
-// Splits a mapped layer over tiles: crossbars go column block by column block,
-// all row blocks of a column block together, so partial sums stay inside a tile
-// where they can. `first_tile` and `tiles` bound the tiles it may use; a layer
-// needing more crossbars than they hold must be split into chunks by the caller.
+// Jobs started together on one tile use disjoint arrays (with their own ADCs,
+// neurons and digital lanes) and run side by side: the tile is busy for the
+// longest, and the actions add up.
+tile_job_cost cost_tile_jobs(const cim_tile_params& tile, const std::vector<const tile_job*>& jobs);
+
+// Splits a mapped layer over crossbar slots (slot s is array s % arrays of tile
+// s / arrays), starting at `first_slot`: crossbars go column block by column
+// block, all row blocks of a column block together, so partial sums stay inside
+// a tile where they can; an analog-summed column block never straddles two
+// tiles. Returns one job per tile touched; `end_slot` gets the slot after the
+// last one used. The caller keeps the slots within the chip.
 std::vector<tile_job> place_layer(int layer, const layer_matrix& m, const crossbar_mapping& mapping,
-                                  const cim_tile_params& tile, long long first_tile);
+                                  const cim_tile_params& tile, long long first_slot, long long& end_slot);
 
 }  // namespace mottsim::models

@@ -20,7 +20,7 @@ struct tile_command : tlm::tlm_extension<tile_command> {
   enum class kind { compute, program, wait };
   kind what = kind::compute;
   long long instance = 0;   // which tile of the component
-  const tile_job* job = nullptr;
+  const std::vector<const tile_job*>* jobs = nullptr;  // compute: jobs started together
   double cells = 0.0;       // program: cells written
   double rows = 0.0;        // program: rows written one after another
   tlm::tlm_extension_base* clone() const override { return new tile_command(*this); }

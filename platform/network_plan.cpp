@@ -78,7 +78,6 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
 
   // Map every layer (tile placement relative to tile 0 for now).
   const double act_bytes = workload.activation_bits / 8.0;
-  std::vector<long long> tiles_needed(workload.layers.size(), 0);
   for (std::size_t i = 0; i < workload.layers.size(); ++i) {
     const auto& l = workload.layers[i];
     layer_plan lp;
@@ -101,9 +100,6 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
         plan.layers.push_back(lp);
         continue;
       }
-      auto jobs = models::place_layer(lp.index, lp.matrix, lp.mapping, plan.tile, 0);
-      tiles_needed[i] = jobs.empty() ? 0 : jobs.back().tile + 1;
-      lp.chunk_jobs.push_back(std::move(jobs));
       plan.crossbars_needed += lp.mapping.crossbars;
       lp.weight_bytes = static_cast<double>(lp.mapping.used_cells) * static_cast<double>(plan.tile.bits_per_cell) / 8.0;
       // ReLU the tiles cannot do (no neuron used, no digital activation unit)
@@ -126,151 +122,162 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   }
   if (errors.has_errors()) return plan;
 
-  // Residency: keep a prefix of layers programmed; the rest share the tiles
-  // left over and are reprogrammed at every inference.
+  // Placement works in crossbar slots (slot s = array s % arrays of tile
+  // s / arrays). Under the layer schedule layers pack back to back and may share
+  // a tile (they run one after another anyway); under the pipeline schedule each
+  // layer starts on a fresh tile so layers can run at once.
   const std::size_t n = plan.layers.size();
-  long long total_tiles = 0;
-  for (auto t : tiles_needed) total_tiles += t;
-  std::size_t resident_prefix = n;
-  if (total_tiles > plan.tiles) {
-    plan.all_resident = false;
-    if (schedule == schedule_kind::pipeline) {
-      errors.error({workload.file, 0, 0},
-                   "the pipeline schedule keeps every layer on its own tiles: '" + workload.name + "' needs " +
-                       std::to_string(total_tiles) + " tiles of " + tile_c.name + " but the architecture has " +
-                       std::to_string(plan.tiles) + "; use --schedule layer or raise " + tile_c.name + ".count");
-      return plan;
+  const long long arrays = plan.tile.arrays;
+  const long long capacity = plan.tiles * arrays;
+  const bool align = schedule == schedule_kind::pipeline;
+  auto start_of = [&](long long cursor) { return align ? ceil_div(cursor, arrays) * arrays : cursor; };
+  auto place = [&](std::size_t i, long long at, long long& end) {
+    return models::place_layer(plan.layers[i].index, plan.layers[i].matrix, plan.layers[i].mapping, plan.tile, at, end);
+  };
+  std::vector<long long> prefix_end(n + 1, 0), copy_slots(n, 0);
+  {
+    long long cursor = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (plan.layers[i].on_tiles) {
+        const long long at = start_of(cursor);
+        long long end = at;
+        place(i, at, end);
+        copy_slots[i] = end - at;
+        cursor = end;
+      }
+      prefix_end[i + 1] = cursor;
     }
+  }
+  plan.all_resident = prefix_end[n] <= capacity;
+  if (!plan.all_resident && schedule == schedule_kind::pipeline) {
+    errors.error({workload.file, 0, 0},
+                 "the pipeline schedule keeps every layer on its own tiles: '" + workload.name + "' needs " +
+                     std::to_string(ceil_div(prefix_end[n], arrays)) + " tiles of " + tile_c.name +
+                     " but the architecture has " + std::to_string(plan.tiles) +
+                     "; use --schedule layer or raise " + tile_c.name + ".count");
+    return plan;
+  }
+  // Residency: keep the longest prefix of layers programmed that still leaves
+  // whole tiles for the others, which are reprogrammed at every inference.
+  std::size_t resident_prefix = n;
+  long long stream_first_tile = plan.tiles;
+  if (!plan.all_resident) {
     for (std::size_t k = n + 1; k-- > 0;) {
-      long long used = 0;
-      for (std::size_t i = 0; i < k; ++i) used += tiles_needed[i];
-      long long rest = 0;
-      for (std::size_t i = k; i < n; ++i) rest = std::max(rest, tiles_needed[i]);
-      if (used + (rest > 0 ? 1 : 0) <= plan.tiles) {
+      const long long first_free_tile = ceil_div(prefix_end[k], arrays);
+      if (first_free_tile < plan.tiles) {
         resident_prefix = k;
+        stream_first_tile = first_free_tile;
         break;
       }
     }
   }
-  // Spare tiles hold copies of the resident layers' weights: each copy works
-  // on its own share of the output positions (ISAAC-style replication), given
-  // first to the layer that would take longest. A layer smaller than a tile
-  // packs several copies ("lanes") into one tile.
-  std::vector<long long> replicas(n, 1), lanes_per_tile(n, 1);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& lp = plan.layers[i];
-    if (lp.on_tiles && tiles_needed[i] == 1 && lp.mapping.crossbars <= plan.tile.arrays)
-      lanes_per_tile[i] = std::max<long long>(1, plan.tile.arrays / lp.mapping.crossbars);
-  }
-  auto tiles_for = [&](std::size_t i, long long copies) {
-    return lanes_per_tile[i] > 1 ? ceil_div(copies, lanes_per_tile[i]) : copies * tiles_needed[i];
-  };
+
+  // Spare slots hold copies of resident layers' weights: each copy works on its
+  // own share of the output positions (ISAAC-style replication), given first to
+  // the layer that would take longest. Copies stop paying once the layer's
+  // compute is shorter than moving its activations over the tiles' bus.
+  std::vector<long long> replicas(n, 1);
   if (plan.all_resident) {
-    long long spare = plan.tiles - total_tiles;
+    long long spare = capacity - prefix_end[n];
+    double bus_bytes_per_s = 0.0;
+    if (const auto* bus = arch.find(tile_c.connections.empty() ? std::string() : tile_c.connections.front().bus))
+      bus_bytes_per_s = bus->params.quantity("width") * bus->params.quantity("clock");
     auto layer_time = [&](std::size_t i) {
       const auto& lp = plan.layers[i];
       const double per_vector = static_cast<double>(lp.mapping.reads_per_vector) *
                                 std::max(lp.mapping.read_time_s, lp.mapping.neuron_used ? plan.tile.settling_s : 0.0);
       return static_cast<double>(ceil_div(lp.matrix.vectors, replicas[i])) * per_vector;
     };
-    // Copies stop paying once the layer's compute is shorter than moving its
-    // activations over the tiles' bus.
-    double bus_bytes_per_s = 0.0;
-    if (const auto* bus = arch.find(tile_c.connections.empty() ? std::string() : tile_c.connections.front().bus))
-      bus_bytes_per_s = bus->params.quantity("width") * bus->params.quantity("clock");
     auto transfer_time = [&](std::size_t i) {
       const auto& lp = plan.layers[i];
       return bus_bytes_per_s > 0 ? (lp.input_bytes + lp.output_bytes) / bus_bytes_per_s : 0.0;
     };
     std::vector<bool> done(n, false);
-    for (std::size_t i = 0; i < n; ++i) done[i] = !plan.layers[i].on_tiles || tiles_needed[i] == 0;
+    for (std::size_t i = 0; i < n; ++i) done[i] = !plan.layers[i].on_tiles || copy_slots[i] == 0;
     while (true) {
       std::size_t best = n;
       for (std::size_t i = 0; i < n; ++i)
         if (!done[i] && (best == n || layer_time(i) > layer_time(best))) best = i;
       if (best == n) break;
-      const long long extra = tiles_for(best, replicas[best] + 1) - tiles_for(best, replicas[best]);
-      if (extra > spare || replicas[best] >= plan.layers[best].matrix.vectors ||
-          layer_time(best) <= transfer_time(best)) {
+      // A copy may need a fresh tile (alignment): count its worst case.
+      const long long cost = align ? ceil_div(copy_slots[best], arrays) * arrays : copy_slots[best];
+      if (cost > spare || replicas[best] >= plan.layers[best].matrix.vectors || layer_time(best) <= transfer_time(best)) {
         done[best] = true;
         continue;
       }
       ++replicas[best];
-      spare -= extra;
+      spare -= cost;
     }
   }
 
-  long long next_tile = 0;
+  // First copies of every resident layer, in order; then the extra copies in
+  // what is left, so an extra copy can never crowd out a later layer.
+  std::vector<std::vector<std::vector<models::tile_job>>> copies(n);
+  long long cursor = 0;
+  for (std::size_t i = 0; i < resident_prefix && i < n; ++i) {
+    if (!plan.layers[i].on_tiles) continue;
+    cursor = start_of(cursor);
+    plan.layers[i].first_tile = cursor / arrays;
+    long long end = cursor;
+    copies[i].push_back(place(i, cursor, end));
+    cursor = end;
+  }
+  for (std::size_t i = 0; i < resident_prefix && i < n; ++i) {
+    for (long long r = 1; r < replicas[i]; ++r) {
+      const long long at = start_of(cursor);
+      long long end = at;
+      auto copy = place(i, at, end);
+      if (end > capacity) break;  // alignment left no room for this copy
+      copies[i].push_back(std::move(copy));
+      cursor = end;
+    }
+  }
+
   for (std::size_t i = 0; i < n; ++i) {
     layer_plan& lp = plan.layers[i];
     if (!lp.on_tiles) continue;
-    auto base_jobs = std::move(lp.chunk_jobs.front());
-    lp.chunk_jobs.clear();
     if (i < resident_prefix) {
       lp.resident = true;
-      lp.first_tile = next_tile;
-      lp.replicas = replicas[i];
       lp.chunks = 1;
-      std::vector<models::tile_job> jobs;
       const long long vectors = lp.matrix.vectors;
-      auto share_of = [&](long long r) { return vectors / replicas[i] + (r < vectors % replicas[i] ? 1 : 0); };
-      const double v_total = static_cast<double>(vectors);
-      if (lanes_per_tile[i] > 1) {
-        // Several copies in one tile: one job whose counts cover all lanes.
-        const models::tile_job& base = base_jobs.front();
-        for (long long r = 0; r < replicas[i]; r += lanes_per_tile[i]) {
-          const long long lanes = std::min(lanes_per_tile[i], replicas[i] - r);
-          long long share = 0;
-          for (long long k = r; k < r + lanes; ++k) share += share_of(k);
-          models::tile_job j = base;
-          j.tile = next_tile++;
-          j.lanes = lanes;
+      const auto placed = static_cast<long long>(copies[i].size());
+      std::vector<models::tile_job> jobs;
+      std::vector<long long> touched;
+      for (long long r = 0; r < placed; ++r) {
+        // Copy r takes an even share of the output positions and the matching
+        // share of the input (halo rows ignored).
+        const long long share = vectors / placed + (r < vectors % placed ? 1 : 0);
+        for (auto j : copies[i][static_cast<std::size_t>(r)]) {
           j.vectors = share;
-          j.crossbars *= lanes;
-          j.active_rows *= lanes;
-          j.active_columns *= lanes;
-          j.active_cells *= lanes;
-          j.outputs *= lanes;
-          j.digital_adds *= lanes;
-          j.partial_outputs_sent *= lanes;
-          j.input_fraction *= static_cast<double>(share) / v_total;
+          j.input_fraction *= static_cast<double>(share) / static_cast<double>(vectors);
+          touched.push_back(j.tile);
           jobs.push_back(j);
         }
-      } else {
-        for (long long r = 0; r < replicas[i]; ++r) {
-          // Copy r takes an even share of the output positions, and the
-          // matching share of the input (halo rows ignored).
-          const long long share = share_of(r);
-          for (auto j : base_jobs) {
-            j.tile += next_tile;
-            j.vectors = share;
-            j.input_fraction *= static_cast<double>(share) / v_total;
-            jobs.push_back(j);
-          }
-          next_tile += tiles_needed[i];
-        }
       }
-      lp.tiles = next_tile - lp.first_tile;
+      std::sort(touched.begin(), touched.end());
+      lp.replicas = placed;
+      lp.tiles = std::unique(touched.begin(), touched.end()) - touched.begin();
       lp.chunk_jobs.push_back(std::move(jobs));
     } else {
       // Reprogrammed each inference in the free tiles, chunk by chunk.
       lp.resident = false;
-      const long long free_tiles = plan.tiles - next_tile;
-      lp.first_tile = next_tile;
-      lp.chunks = ceil_div(tiles_needed[i], free_tiles);
-      lp.tiles = std::min(free_tiles, tiles_needed[i]);
+      const long long free_tiles = plan.tiles - stream_first_tile;
+      long long end = 0;
+      auto virtual_jobs = place(i, 0, end);
+      const long long needed = ceil_div(end, arrays);
+      lp.first_tile = stream_first_tile;
+      lp.chunks = ceil_div(needed, free_tiles);
+      lp.tiles = std::min(free_tiles, needed);
       lp.chunk_jobs.assign(static_cast<std::size_t>(lp.chunks), {});
-      for (auto& j : base_jobs) {
+      for (auto& j : virtual_jobs) {
         const long long chunk = j.tile / free_tiles;
-        j.tile = next_tile + j.tile % free_tiles;
+        j.tile = stream_first_tile + j.tile % free_tiles;
         lp.chunk_jobs[static_cast<std::size_t>(chunk)].push_back(j);
       }
     }
   }
-  plan.tiles_used = next_tile;
-  for (const auto& lp : plan.layers)
-    if (!lp.resident) plan.tiles_used = std::max(plan.tiles_used, lp.first_tile + lp.tiles);
-  plan.resident_tiles = next_tile;
+  plan.resident_tiles = ceil_div(std::min(cursor, capacity), arrays);
+  plan.tiles_used = plan.all_resident ? plan.resident_tiles : plan.tiles;
 
   // Activation homes: the global buffer when an output is small and only the
   // next layer reads it; DRAM otherwise (the input image always starts there).
@@ -371,6 +378,9 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
     if (lp.on_tiles) {
       for (const auto& jobs : lp.chunk_jobs) {
         if (!lp.resident) program_jobs(stage, jobs);
+        // Jobs on the same tile (copies, or parts of column blocks) start
+        // together and run side by side on their own arrays.
+        std::map<long long, std::vector<const models::tile_job*>> per_tile;
         for (const auto& j : jobs) {
           models::program_op in;
           in.what = models::program_op::kind::dma;
@@ -379,39 +389,49 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
           in.dst_wrap = tile_bytes;
           in.bytes = std::ceil(lp.input_bytes * j.input_fraction);
           if (in.bytes > 0) stage.ops.push_back(in);
-          models::program_op start;
-          start.what = models::program_op::kind::tile_compute;
-          start.tile_address = tile_address(j.tile);
-          start.instance = j.tile;
-          start.job = prog.keep(j);
-          stage.ops.push_back(start);
+          const models::tile_job* kept = prog.keep(j);
+          auto& group = per_tile[j.tile];
+          group.push_back(kept);
+          // Start a tile once its last job's input has arrived.
+          const bool last_for_tile =
+              std::none_of(&j + 1, jobs.data() + jobs.size(), [&](const models::tile_job& o) { return o.tile == j.tile; });
+          if (last_for_tile) {
+            models::program_op start;
+            start.what = models::program_op::kind::tile_compute;
+            start.tile_address = tile_address(j.tile);
+            start.instance = j.tile;
+            start.jobs = group;
+            stage.ops.push_back(start);
+          }
         }
-        for (const auto& j : jobs) {
+        for (const auto& [tile, group] : per_tile) {
           models::program_op wait;
           wait.what = models::program_op::kind::tile_wait;
-          wait.tile_address = tile_address(j.tile);
-          wait.instance = j.tile;
+          wait.tile_address = tile_address(tile);
+          wait.instance = tile;
           stage.ops.push_back(wait);
-          const double value_bytes = j.activation_bits / 8.0;
-          if (j.partial_outputs_sent > 0) {
-            // Partial sums travel to the tile that owns the column block.
-            models::program_op psum;
-            psum.what = models::program_op::kind::dma;
-            psum.src = tile_address(j.tile);
-            psum.dst = tile_address(std::max<long long>(lp.first_tile, j.tile - 1));
-            psum.src_wrap = tile_bytes;
-            psum.dst_wrap = tile_bytes;
-            psum.bytes = static_cast<double>(j.vectors * j.partial_outputs_sent / std::max<long long>(1, j.lanes)) * 4.0;
-            stage.ops.push_back(psum);
-          }
-          if (j.outputs > 0) {
-            models::program_op outp;
-            outp.what = models::program_op::kind::dma;
-            outp.src = tile_address(j.tile);
-            outp.src_wrap = tile_bytes;
-            outp.dst = address_of(lp.output);
-            outp.bytes = std::ceil(static_cast<double>(j.vectors * j.outputs / std::max<long long>(1, j.lanes)) * value_bytes);
-            stage.ops.push_back(outp);
+          for (const models::tile_job* j : group) {
+            const double value_bytes = j->activation_bits / 8.0;
+            if (j->partial_outputs_sent > 0) {
+              // Partial sums travel to the tile that owns the column block.
+              models::program_op psum;
+              psum.what = models::program_op::kind::dma;
+              psum.src = tile_address(j->tile);
+              psum.dst = tile_address(std::max<long long>(lp.first_tile, j->tile - 1));
+              psum.src_wrap = tile_bytes;
+              psum.dst_wrap = tile_bytes;
+              psum.bytes = static_cast<double>(j->vectors * j->partial_outputs_sent) * 4.0;
+              stage.ops.push_back(psum);
+            }
+            if (j->outputs > 0) {
+              models::program_op outp;
+              outp.what = models::program_op::kind::dma;
+              outp.src = tile_address(j->tile);
+              outp.src_wrap = tile_bytes;
+              outp.dst = address_of(lp.output);
+              outp.bytes = std::ceil(static_cast<double>(j->vectors * j->outputs) * value_bytes);
+              stage.ops.push_back(outp);
+            }
           }
         }
       }

@@ -123,7 +123,7 @@ TEST_CASE("architecture: a small valid system") {
   const auto& spec = l.arch.spec;
   CHECK(spec.name == "small");
   CHECK(spec.file == path);
-  CHECK(spec.node_m == doctest::Approx(22e-9));
+  CHECK(spec.node_m == doctest::Approx(22e-9).scale(0));
   REQUIRE(spec.components.size() == 4);
   CHECK(spec.components[0].name == "bus");  // file order
   CHECK(spec.components[3].name == "tile");
@@ -215,7 +215,7 @@ TEST_CASE("architecture: the technology node") {
   scratch_dir dir;
   auto l = load(dir.write("a.yaml", "node: 45 nm\ncomponents: {d: {type: dram}}\n"));
   REQUIRE_MESSAGE(!l.errors.has_errors(), l.errors.to_string());
-  CHECK(l.arch.spec.node_m == doctest::Approx(45e-9));
+  CHECK(l.arch.spec.node_m == doctest::Approx(45e-9).scale(0));
 
   const std::string bad = dir.write("b.yaml", "node: 22\ncomponents: {d: {type: dram}}\n");
   l = load(bad);
@@ -290,7 +290,7 @@ TEST_CASE("architecture: extends accumulates technology libraries, each relative
   auto l = load(derived);
   REQUIRE_MESSAGE(!l.errors.has_errors(), l.errors.to_string());
   CHECK(l.arch.spec.tech_files.size() == 2);
-  CHECK(component(l, "d").params.quantity("capacity") == doctest::Approx(8.0 * (1ull << 30)));
+  CHECK(component(l, "d").params.quantity("capacity") == doctest::Approx(8.0 * (1ull << 30)).scale(0));
   CHECK(component(l, "d").params.tech_entry == "mem.big_dram");
   CHECK(component(l, "t").params.blocks("readout")[0].integer("bits") == 6);
 }
@@ -623,7 +623,7 @@ TEST_CASE("architecture: the shipped Mott CIM design resolves with provenance") 
   REQUIRE(tc);
   const auto figure = parse_quantity(tc->value->text, dimension::temperature);
   REQUIRE(figure.ok);
-  CHECK(readout[0].quantity("transition_temperature") == doctest::Approx(figure.si));
+  CHECK(readout[0].quantity("transition_temperature") == doctest::Approx(figure.si).scale(0));
   const auto& where = readout[0].at("transition_temperature").where;
   CHECK(contains(where.file, "configs/tech/mott_neurons.yaml"));
   CHECK(where.line == tc->value->where.line);

@@ -1,10 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -50,6 +50,20 @@ std::vector<std::string> yaml_files(const std::string& folder) {
       out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// A value that starts like a number: "8", "-1 kOhm", ".5 pJ", "5 %".
+bool is_number(const std::string& value) {
+  std::size_t i = 0;
+  if (i < value.size() && (value[i] == '-' || value[i] == '+')) ++i;
+  if (i < value.size() && value[i] == '.') ++i;
+  return i < value.size() && std::isdigit(static_cast<unsigned char>(value[i]));
+}
+
+bool has_source_tag(const std::string& comment) {
+  for (const char* t : {"[C]", "[S]", "[D]", "[E]"})
+    if (comment.find(t) != std::string::npos) return true;
+  return false;
 }
 
 bool within(const param_schema& p, double x) {
@@ -327,9 +341,6 @@ TEST_CASE("registry: every number in a technology library carries a source tag")
   // comment". Each line under an entry that sets a parameter to a number must
   // have a comment with a tag: [C] primary source, [S] secondary, [D] derived,
   // [E] estimate.
-  const std::regex parameter(R"(^(\s+)([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)$)");
-  const std::regex number(R"(^[-+]?(\d|\.\d))");
-  const std::regex tag(R"(\[(C|S|D|E)\])");
   const auto files = yaml_files("configs/tech");
   REQUIRE_FALSE(files.empty());
   std::size_t checked = 0;
@@ -360,20 +371,24 @@ TEST_CASE("registry: every number in a technology library carries a source tag")
           break;
         }
       }
-      std::smatch m;
-      if (!std::regex_match(body, m, parameter)) continue;
-      const int indent = static_cast<int>(m[1].length());
-      const std::string key = m[2];
-      std::string value = m[3];
+      // "<indent>key: value"
+      const int indent = static_cast<int>(first);
+      std::size_t end = first;
+      while (end < body.size() && (std::isalnum(static_cast<unsigned char>(body[end])) || body[end] == '_')) ++end;
+      const std::size_t colon = body.find_first_not_of(" \t", end);
+      if (end == first || colon == std::string::npos || body[colon] != ':') continue;
+      const std::string key = body.substr(first, end - first);
+      std::string value = body.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(" \t"));
       value.erase(value.find_last_not_of(" \t") + 1);
       if (entry_indent < 0 || indent <= entry_indent) {  // an entry's name line
         entry_indent = indent;
         continue;
       }
       if (key == "kind" || key == "doc") continue;
-      if (!std::regex_search(value, number)) continue;
+      if (!is_number(value)) continue;
       ++checked;
-      if (!std::regex_search(comment, tag))
+      if (!has_source_tag(comment))
         untagged += "\n  " + fs::path(file).filename().string() + ":" + std::to_string(line_number) + ": " + line;
     }
   }

@@ -122,21 +122,21 @@ TEST_CASE("validator: a valid block gets every default filled in") {
   REQUIRE_MESSAGE(!r.errors.has_errors(), r.errors.to_string());
   const auto& v = r.value;
   CHECK(v.type == "widget");
-  CHECK(v.quantity("resistance") == doctest::Approx(6000.0));
+  CHECK(v.quantity("resistance") == doctest::Approx(6000.0).scale(0));
   CHECK_FALSE(v.at("resistance").from_default);
   CHECK(v.at("resistance").where.line == 1);
   CHECK(v.at("resistance").where.column == 13);
   CHECK(v.integer("lanes") == 16);
   CHECK(v.text("label") == "hello");
-  CHECK(v.quantity("delay") == doctest::Approx(10e-9));
+  CHECK(v.quantity("delay") == doctest::Approx(10e-9).scale(0));
   CHECK(v.at("delay").from_default);
   CHECK(v.at("delay").where.line == 0);
-  CHECK(v.number("ratio") == doctest::Approx(0.5));
+  CHECK(v.number("ratio") == doctest::Approx(0.5).scale(0));
   CHECK(v.flag("enabled"));
   CHECK(v.text("mode") == "fast");
   CHECK(v.integers("shape") == std::vector<long long>{3, 3});
   CHECK(v.block("inner").integer("bits") == 8);
-  CHECK(v.block("inner").quantity("energy") == doctest::Approx(1e-12));
+  CHECK(v.block("inner").quantity("energy") == doctest::Approx(1e-12).scale(0));
   CHECK(v.at("inner").from_default);
   CHECK_FALSE(v.has("stages"));  // optional and absent
 }
@@ -319,7 +319,7 @@ TEST_CASE("validator: parse_default parses defaults as user input") {
   const auto* delay = catalog.widget().find("delay");
   REQUIRE(delay);
   REQUIRE(parse_default(catalog.set, *delay, "widget", out, errors));
-  CHECK(out.number == doctest::Approx(10e-9));
+  CHECK(out.number == doctest::Approx(10e-9).scale(0));
   CHECK(out.from_default);
   const auto* shape = catalog.widget().find("shape");
   REQUIRE(shape);
@@ -369,7 +369,7 @@ TEST_CASE("validator: use: starts from a library entry; keys given win and keep 
   REQUIRE_MESSAGE(!r.errors.has_errors(), r.errors.to_string());
   const auto& v = r.value;
   CHECK(v.tech_entry == "parts.fast_widget");
-  CHECK(v.quantity("resistance") == doctest::Approx(2000.0));
+  CHECK(v.quantity("resistance") == doctest::Approx(2000.0).scale(0));
   CHECK(v.at("resistance").where.file == lib);  // provenance: the library file and line
   CHECK(v.at("resistance").where.line == 6);
   CHECK(v.integer("lanes") == 8);                 // the file's own value wins
