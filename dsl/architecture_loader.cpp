@@ -379,8 +379,15 @@ architecture_load load_architecture(const yaml_node& root_in, const std::string&
   for (const auto& c : out.spec.components)
     if (c.role == component_role::interconnect) buses.push_back(c.name);
   for (auto& c : out.spec.components) {
+    std::vector<std::string> seen;
     for (auto& conn : c.connections) {
       const component_spec* bus = out.spec.find(conn.bus);
+      if (std::find(seen.begin(), seen.end(), conn.bus) != seen.end()) {
+        // One port per bus: a second window on the same bus would alias the first.
+        errors.error(conn.where, "component '" + c.name + "' connects to '" + conn.bus + "' more than once");
+        continue;
+      }
+      seen.push_back(conn.bus);
       if (!bus) {
         errors.error(conn.where, "component '" + c.name + "' connects to '" + conn.bus + "', which is not a component" +
                                      did_you_mean(conn.bus, buses));

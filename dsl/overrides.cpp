@@ -87,8 +87,9 @@ void apply_override(yaml_node& root, const override_flag& flag, diagnostics& err
     walked += (walked.empty() ? "" : ".") + key;
     if (node->is_sequence()) {
       if (!is_index(key) || std::stoul(key) >= node->items.size()) {
-        errors.error(where, "'" + walked + "': the list has " + std::to_string(node->items.size()) +
-                                " items (indices from 0)");
+        const std::size_t n = node->items.size();
+        errors.error(where, "'" + walked + "': the list has " + std::to_string(n) + (n == 1 ? " item" : " items") +
+                                " (indices from 0)");
         return;
       }
       auto& item = node->items[std::stoul(key)];
