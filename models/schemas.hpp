@@ -16,6 +16,7 @@ schema_ptr bus_schema();
 schema_ptr controller_schema();
 schema_ptr cim_tile_schema();
 schema_ptr processor_schema();
+schema_ptr systolic_array_schema();
 
 // Blocks inside a cim_tile, and kinds of technology library entries.
 schema_ptr synapse_cell_schema();

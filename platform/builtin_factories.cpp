@@ -5,6 +5,8 @@
 #include "models/cim_tile_params.hpp"
 #include "models/controller_module.hpp"
 #include "models/memory_module.hpp"
+#include "models/processor_module.hpp"
+#include "models/systolic_array_module.hpp"
 #include "platform/builtin_factories.hpp"
 #include "platform/elaborator.hpp"
 
@@ -84,6 +86,59 @@ void make_cim_tile(elaborator& e, const dsl::component_spec& c) {
   e.own(std::move(m));
 }
 
+// Bytes per second an sram delivers: its ports' width per access time.
+double sram_bytes_per_s(elaborator& e, const dsl::component_spec& sram) {
+  const auto& p = sram.params;
+  const double access = e.pricing(sram.name).figures.at("access_latency_s");
+  return access > 0 ? p.quantity("port_width") * static_cast<double>(p.integer("ports")) / access : 0.0;
+}
+
+// The sram a text parameter names, or nullptr (the planner reports a wrong name).
+const dsl::component_spec* named_sram(elaborator& e, const dsl::component_spec& c, const char* param) {
+  if (!c.params.has(param)) return nullptr;
+  const dsl::component_spec* s = e.arch().find(c.params.text(param));
+  return s && s->type == "sram" ? s : nullptr;
+}
+
+void make_processor(elaborator& e, const dsl::component_spec& c) {
+  const auto& p = c.params;
+  models::processor_timing t;
+  t.cores = p.integer("cores");
+  t.clock_hz = p.quantity("clock");
+  const bool int8 = p.text("precision") == "int8";
+  t.macs_per_cycle = static_cast<double>(p.integer(int8 ? "int8_macs_per_cycle" : "fp32_macs_per_cycle"));
+  t.utilization = p.number("utilization");
+  t.quantum_s = p.quantity("quantum");
+  t.transaction_bytes = p.quantity("transaction");
+  const dsl::component_spec* l1 = named_sram(e, c, "l1");
+  if (l1) t.l1_bytes_per_s = sram_bytes_per_s(e, *l1);
+  auto m = std::make_unique<models::processor_module>(c.name.c_str(), t, l1 ? l1->name : std::string(),
+                                                      l1 ? l1->count : 0);
+  e.add_initiator(c.name, m->out);
+  e.add_counts(c.name, m->counts());
+  e.add_resource(c.name, m->resource());
+  e.own(std::move(m));
+}
+
+void make_systolic_array(elaborator& e, const dsl::component_spec& c) {
+  const auto& p = c.params;
+  models::systolic_timing t;
+  t.clock_hz = p.quantity("clock");
+  t.vector_lanes = p.integer("vector_lanes");
+  t.quantum_s = p.quantity("quantum");
+  t.transaction_bytes = p.quantity("transaction");
+  const dsl::component_spec* buffer = named_sram(e, c, "buffer");
+  const dsl::component_spec* accumulators = named_sram(e, c, "accumulators");
+  if (buffer) t.buffer_bytes_per_s = sram_bytes_per_s(e, *buffer);
+  if (accumulators) t.accumulator_bytes_per_s = sram_bytes_per_s(e, *accumulators);
+  auto m = std::make_unique<models::systolic_array_module>(c.name.c_str(), t, buffer ? buffer->name : std::string(),
+                                                           accumulators ? accumulators->name : std::string());
+  e.add_initiator(c.name, m->out);
+  e.add_counts(c.name, m->counts());
+  e.add_resource(c.name, m->resource());
+  e.own(std::move(m));
+}
+
 }  // namespace
 
 void attach_builtin_factories(model_registry& registry) {
@@ -92,6 +147,8 @@ void attach_builtin_factories(model_registry& registry) {
   registry.set_factory("bus", make_bus);
   registry.set_factory("controller", make_controller);
   registry.set_factory("cim_tile", make_cim_tile);
+  registry.set_factory("processor", make_processor);
+  registry.set_factory("systolic_array", make_systolic_array);
 }
 
 }  // namespace mottsim::platform

@@ -45,6 +45,31 @@ int run_cli(int argc, char** argv) {
   run->add_option("--seed", run_opts.seed, "seed for every random draw (device variation, noise)");
   run->add_option("--mode", run_opts.mode, "perf (shapes only)")->check(CLI::IsMember({"perf", "functional"}));
 
+  compare_options compare_opts;
+  auto* compare = app.add_subcommand("compare", "run a workload on several architectures (in parallel) and print "
+                                                "them side by side, with ratios against the first");
+  compare->add_option("archs", compare_opts.architectures, "architecture YAML files; the first is the reference")
+      ->required();
+  compare->add_option("-w,--workload", compare_opts.workload, "workload YAML")->required();
+  compare->add_option("-o,--output", compare_opts.out_dir,
+                      "directory for compare.json, compare.md and each architecture's report directory")
+      ->required();
+  compare->add_option("--set", compare_opts.overrides,
+                      "override a value of every architecture (path.to.key=value) or of one (NAME:path.to.key=value, "
+                      "NAME its file's stem) (repeatable)");
+  compare->add_option("-j,--jobs", compare_opts.jobs, "simulations at once (default: the number of processors)")
+      ->check(CLI::PositiveNumber);
+
+  neuron_curve_options curve_opts;
+  auto* curve = app.add_subcommand("neuron-curve", "print the transfer curve of the architecture's first Mott neuron as CSV");
+  curve->add_option("arch", curve_opts.architecture, "architecture YAML")->required();
+  curve->add_option("--set", curve_opts.overrides, "override an architecture value: path.to.key=value (repeatable)");
+  curve->add_option("--points", curve_opts.points, "number of points (default 101)");
+  curve->add_option("--min", curve_opts.x_min, "first input, relative to the neuron's full scale (default 0)");
+  curve->add_option("--max", curve_opts.x_max, "last input, relative to the neuron's full scale (default 1)");
+  curve->add_option("-o,--output", curve_opts.output, "write the CSV to this file instead of printing it");
+  curve->add_flag("--steady", curve_opts.steady_state, "thermal: the settled curve, not the read at settling_time");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -68,6 +93,8 @@ int run_cli(int argc, char** argv) {
       run_opts.schedule = schedule == "pipeline" ? schedule_kind::pipeline : schedule_kind::layer;
       return command_run(registry, run_opts, out_dir, std::cout, std::cerr);
     }
+    if (*compare) return command_compare(registry, compare_opts, std::cout, std::cerr);
+    if (*curve) return command_neuron_curve(registry, curve_opts, std::cout, std::cerr);
   } catch (const dsl::input_error& e) {
     e.errors().print(std::cerr);
     return 2;

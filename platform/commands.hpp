@@ -21,4 +21,37 @@ int command_describe(const model_registry& registry, const std::string& file, co
 int command_run(const model_registry& registry, const run_options& options, const std::string& out_dir,
                 std::ostream& out, std::ostream& err);
 
+struct compare_options {
+  std::vector<std::string> architectures;  // the first is the reference for ratios
+  std::string workload;
+  std::string out_dir;
+  // path=value for every architecture, or NAME:path=value for the one whose
+  // file is NAME.yaml.
+  std::vector<std::string> overrides;
+  unsigned jobs = 0;  // simulations at once; 0: the number of processors
+};
+
+// Runs the workload on every architecture (one `mottsim run` process each, in
+// parallel), then prints the side-by-side table and writes DIR/compare.json,
+// DIR/compare.md and each run's report in DIR/<architecture name>/. Bad input
+// is found before anything runs where it can be; nothing is half-written.
+int command_compare(const model_registry& registry, const compare_options& options, std::ostream& out,
+                    std::ostream& err);
+
+struct neuron_curve_options {
+  std::string architecture;
+  std::vector<std::string> overrides;
+  int points = 101;
+  double x_min = 0.0;  // inputs relative to the neuron's full scale
+  double x_max = 1.0;
+  std::string output;  // CSV file; empty: print to `out`
+  bool steady_state = false;  // thermal: settled curve instead of the read at settling_time
+};
+
+// Prints (or writes) the transfer curve of the architecture's first mott_neuron
+// stage as CSV: input,output,temperature_k,resistance_ohm (the last two blank
+// unless the model is thermal).
+int command_neuron_curve(const model_registry& registry, const neuron_curve_options& options, std::ostream& out,
+                         std::ostream& err);
+
 }  // namespace mottsim::platform

@@ -52,6 +52,7 @@ void register_builtin_models(model_registry& registry) {
   registry.add_component(models::controller_schema());
   registry.add_component(models::cim_tile_schema());
   registry.add_component(models::processor_schema());
+  registry.add_component(models::systolic_array_schema());
   // Blocks inside a cim_tile; also the kinds of technology library entries.
   registry.add_block(models::crossbar_schema());
   registry.add_block(models::synapse_cell_schema());

@@ -9,6 +9,7 @@
 #include "models/crossbar_mapping.hpp"
 #include "models/program.hpp"
 #include "models/tile_job.hpp"
+#include "platform/ledger.hpp"
 
 namespace mottsim::platform {
 
@@ -66,6 +67,6 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
 // (layer index -2) and is not part of an inference.
 models::program build_program(const network_plan& plan, const dsl::architecture_spec& arch);
 
-constexpr int programming_layer = -2;
+constexpr int programming_layer = setup_layer;
 
 }  // namespace mottsim::platform

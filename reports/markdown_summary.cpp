@@ -47,10 +47,14 @@ std::string to_markdown(const run_result& r) {
   o << "| throughput (ops) | " << num(r.tops) << " TOPS |\n";
   o << "| efficiency | " << num(r.tops_per_w) << " TOPS/W, " << num(r.tops_per_mm2) << " TOPS/mm^2 |\n";
   o << "| energy-delay product | " << si(r.edp_js, "Js") << " |\n";
-  o << "| crossbars needed / on chip | " << r.crossbars_needed << " / " << r.crossbars_available
-    << (r.weights_resident ? " (all weights resident)" : " (weights reprogrammed each inference)") << " |\n";
-  o << "| one-time weight programming | " << si(r.programming_energy_j, "J") << ", " << si(r.programming_time_s, "s")
-    << " |\n\n";
+  // Crossbar rows only for chips that have crossbars (not the processor or systolic baselines).
+  if (r.crossbars_available > 0) {
+    o << "| crossbars needed / on chip | " << r.crossbars_needed << " / " << r.crossbars_available
+      << (r.weights_resident ? " (all weights resident)" : " (weights reprogrammed each inference)") << " |\n";
+    o << "| one-time weight programming | " << si(r.programming_energy_j, "J") << ", " << si(r.programming_time_s, "s")
+      << " |\n";
+  }
+  o << "\n";
   o << "Latency: " << r.latency_method << "\nThroughput: " << r.throughput_method << "\n\n";
   o << "## Energy by category\n\n| category | energy | share |\n|---|---|---|\n";
   for (const auto& [k, v] : r.energy_by_category_j)
@@ -60,7 +64,7 @@ std::string to_markdown(const run_result& r) {
        "|---|---|---|---|---|---|---|---|\n";
   for (const auto& l : r.layers)
     o << "| " << l.name << " | " << l.kind << " | " << l.macs << " | " << l.crossbars << " | "
-      << (l.crossbars ? num(100 * l.utilization, "%.0f") + " %" : std::string("-")) << " | "
+      << (l.crossbars || l.utilization > 0 ? num(100 * l.utilization, "%.0f") + " %" : std::string("-")) << " | "
       << (l.readout_path.empty() ? "-" : l.readout_path) << (l.resident ? "" : " (reprogrammed)")
       << (l.replicas > 1 ? " x" + std::to_string(l.replicas) + " copies" : std::string()) << " | "
       << si(l.latency_s, "s") << " | " << si(l.energy_j, "J") << " |\n";

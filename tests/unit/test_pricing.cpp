@@ -256,16 +256,35 @@ TEST_CASE("pricing: dram, bus, controller and processor from the shipped archite
 
   const auto cpu_arch = shipped("cpu_baseline.yaml");
   const auto cpu = price(cpu_arch, "cpu");
-  CHECK(action(cpu, "instruction").energy_j == doctest::Approx(21 * pJ).scale(0));
+  CHECK(action(cpu, "instruction").energy_j == doctest::Approx(300 * pJ).scale(0));
   CHECK(action(cpu, "int8_mac").energy_j == doctest::Approx(0.09 * pJ).scale(0));
   CHECK(action(cpu, "fp32_mac").energy_j == doctest::Approx(1.38 * pJ).scale(0));
-  CHECK_CONTAINS(action(cpu, "fp32_mac").source, "digital.yaml:31:");
-  CHECK(cpu.leakage_w == doctest::Approx(50 * mW).scale(0));
-  CHECK(cpu.area_m2 == doctest::Approx(4 * mm2).scale(0));
+  CHECK_CONTAINS(action(cpu, "fp32_mac").source, "digital.yaml:34:");
+  CHECK(cpu.leakage_w == doctest::Approx(300 * mW).scale(0));
+  CHECK(cpu.area_m2 == doctest::Approx(8 * mm2).scale(0));
+  // 32 KiB with a 128-bit port: 2 x 3.5 pJ per 16-byte access.
   const auto l1 = price(cpu_arch, "l1");
-  CHECK(action(l1, "read_bytes").energy_j == doctest::Approx(3.5 * pJ / 8).scale(0));
+  CHECK(action(l1, "read_bytes").energy_j == doctest::Approx(2 * 3.5 * pJ / 16).scale(0));
   const auto l2 = price(cpu_arch, "l2");
   CHECK(action(l2, "read_bytes").energy_j == doctest::Approx(4 * 18.4 * pJ / 32).scale(0));
+
+  // The systolic baseline: its array's actions, and scratchpads from the CACTI table.
+  const auto sys_arch = shipped("systolic_baseline.yaml");
+  const auto array = price(sys_arch, "array");
+  CHECK(action(array, "mac").energy_j == doctest::Approx(0.18 * pJ).scale(0));
+  CHECK(action(array, "mac").category == energy_category::compute);
+  CHECK_CONTAINS(action(array, "mac").source, "digital.yaml:");
+  CHECK(action(array, "weight_load").energy_j == doctest::Approx(0.03 * pJ).scale(0));
+  CHECK(action(array, "vector_op").energy_j == doctest::Approx(0.009 * pJ).scale(0));
+  CHECK(array.area_m2 == doctest::Approx(3.3 * mm2).scale(0));
+  CHECK(array.leakage_w == doctest::Approx(20 * mW).scale(0));
+  // 1 MiB with a 512-bit port: 8 x 18.4 pJ per 64-byte access.
+  CHECK(action(price(sys_arch, "buffer"), "read_bytes").energy_j == doctest::Approx(8 * 18.4 * pJ / 64).scale(0));
+  // 256 KiB, 2048-bit port, two ports: 32 x 9.9 pJ per 256-byte access; area and leakage x 2.
+  const auto accumulators = price(sys_arch, "accumulators");
+  CHECK(action(accumulators, "write_bytes").energy_j == doctest::Approx(32 * 9.9 * pJ / 256).scale(0));
+  CHECK(accumulators.area_m2 == doctest::Approx(2 * 0.21 * mm2).scale(0));
+  CHECK(accumulators.leakage_w == doctest::Approx(2 * 35 * mW).scale(0));
 }
 
 TEST_CASE("pricing: ISAAC-style tile of adc_cim") {

@@ -1,0 +1,601 @@
+#include "models/functional_crossbar.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace mottsim::models {
+
+// ---------------------------------------------------------------- normal draws
+
+namespace {
+
+constexpr double two_pi = 6.283185307179586476925286766559;
+
+std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+}  // namespace
+
+gaussian_source::gaussian_source(std::uint64_t seed) {
+  // xoshiro's state must not be all zero; seed_stream never returns four zeros.
+  for (int i = 0; i < 4; ++i) m_state[i] = seed_stream(seed, 100 + static_cast<std::uint64_t>(i));
+}
+
+std::uint64_t gaussian_source::next() {
+  const std::uint64_t result = rotl(m_state[0] + m_state[3], 23) + m_state[0];
+  const std::uint64_t t = m_state[1] << 17;
+  m_state[2] ^= m_state[0];
+  m_state[3] ^= m_state[1];
+  m_state[1] ^= m_state[2];
+  m_state[0] ^= m_state[3];
+  m_state[2] ^= t;
+  m_state[3] = rotl(m_state[3], 45);
+  return result;
+}
+
+double gaussian_source::operator()() {
+  if (m_has_spare) {
+    m_has_spare = false;
+    return m_spare;
+  }
+  const double u1 = static_cast<double>((next() >> 11) + 1) * 0x1.0p-53;  // (0, 1]
+  const double u2 = static_cast<double>(next() >> 11) * 0x1.0p-53;        // [0, 1)
+  const double r = std::sqrt(-2.0 * std::log(u1));
+  m_spare = r * std::sin(two_pi * u2);
+  m_has_spare = true;
+  return r * std::cos(two_pi * u2);
+}
+
+void gaussian_source::fill(float* out, std::size_t n) {
+  const auto pairs = static_cast<Eigen::Index>((n + 1) / 2);
+  m_u1.resize(pairs);
+  m_u2.resize(pairs);
+  for (Eigen::Index k = 0; k < pairs; ++k) {
+    const std::uint64_t bits = next();
+    m_u1[k] = static_cast<float>((bits >> 40) + 1) * 0x1.0p-24f;           // (0, 1]
+    m_u2[k] = static_cast<float>((bits >> 8) & 0xffffff) * 0x1.0p-24f;     // [0, 1)
+  }
+  m_u1 = (-2.0f * m_u1.log()).sqrt();
+  m_u2 *= static_cast<float>(two_pi);
+  Eigen::Map<Eigen::ArrayXf> first(out, pairs);
+  first = m_u1 * m_u2.cos();
+  const auto rest = static_cast<Eigen::Index>(n) - pairs;
+  Eigen::Map<Eigen::ArrayXf> second(out + pairs, rest);
+  second = m_u1.head(rest) * m_u2.head(rest).sin();
+}
+
+// ---------------------------------------------------------------- layer
+
+namespace {
+
+using matrix_f = Eigen::MatrixXf;
+using matrix_i = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic>;
+
+// Streams of the layer's seed.
+enum : std::uint64_t { stream_programming = 10, stream_read_noise = 11, stream_neuron = 12, stream_cycle_noise = 13 };
+
+constexpr Eigen::Index chunk_vectors = 4096;
+
+const dsl::block_value* first_stage(const dsl::block_value& tile, const std::string& type, std::size_t from = 0) {
+  const auto& chain = tile.blocks("readout");
+  for (std::size_t i = from; i < chain.size(); ++i)
+    if (chain[i].type == type) return &chain[i];
+  return nullptr;
+}
+
+std::size_t stage_index(const dsl::block_value& tile, const std::string& type) {
+  const auto& chain = tile.blocks("readout");
+  for (std::size_t i = 0; i < chain.size(); ++i)
+    if (chain[i].type == type) return i;
+  return chain.size();
+}
+
+}  // namespace
+
+struct functional_layer::impl {
+  // One crossbar: a row block x a column block.
+  struct block {
+    Eigen::Index r0 = 0, rows = 0;     // input rows
+    Eigen::Index o0 = 0, outs = 0;     // outputs
+    Eigen::Index columns = 0;          // programmed columns, reference included
+    matrix_f gt;                       // columns x rows: conductance / step (level units)
+    matrix_f gt2;                      // its square, for the read-noise variance
+    matrix_f stacked;                  // [gt; gt2]: one GEMM for both when d^2 = d (bit-serial)
+    matrix_f combine;                  // columns x outs: shift, pair subtraction, reference
+    float adc_top = 0.0f;              // ADC top code, level units
+  };
+
+  Eigen::Index fan_in = 0, outputs = 0;
+  cim_tile_params tile;
+  crossbar_mapping mapping;
+  bool relu = false;
+  bool differential = true;
+  bool neuron = false;
+
+  // weights
+  long long slice_bits = 0, slices = 0, q_max = 0, offset_code = 0;
+  double w_scale = 1.0;
+  Eigen::MatrixXd weights;  // the float weights, for the reference
+  matrix_i q;  // fan_in x outputs, in [-q_max, q_max]
+  Eigen::VectorXd bias;
+
+  // cells
+  double g_min = 0.0, g_max = 0.0, g_step = 0.0, read_voltage = 0.0, read_sigma = 0.0;
+
+  // inputs
+  input_mode mode = input_mode::bit_serial;
+  long long input_bits = 8, dac_bits = 1, input_levels = 255, reads = 1;
+  double input_full_scale = 1.0, input_offset = 0.0;
+  std::vector<double> read_weight;  // input levels carried by a read's drive fraction 1
+
+  // readout
+  long long adc_bits = 8;
+  double adc_full_scale = 1.0;
+  std::unique_ptr<mott_neuron_model> neuron_model;
+  double neuron_full_scale = 1.0;
+  bool neuron_full_scale_fixed = false;  // set or calibrated, not the default
+  double neuron_current = 3e-3;
+
+  std::vector<block> blocks;
+  std::uint64_t noise_seed = 0, neuron_noise_seed = 0;
+  std::uint64_t calls = 0;  // forward() calls so far: each draws fresh noise
+  int threads = 1;
+  functional_counts counts;
+
+  double value_per_unit() const {  // value of one (integer weight x integer input level)
+    return w_scale * input_full_scale / static_cast<double>(input_levels);
+  }
+  Eigen::VectorXd effective_bias() const {
+    Eigen::VectorXd b = bias;
+    if (input_offset != 0.0)
+      b -= input_offset * w_scale * q.cast<double>().colwise().sum().transpose();
+    return b;
+  }
+  double default_neuron_full_scale() const {
+    const Eigen::MatrixXd w = w_scale * q.cast<double>();
+    const Eigen::VectorXd b = effective_bias();
+    double best = 0.0;
+    for (Eigen::Index j = 0; j < outputs; ++j)
+      best = std::max(best, input_full_scale * w.col(j).cwiseMax(0.0).sum() + b(j));
+    if (best <= 0.0)
+      for (Eigen::Index j = 0; j < outputs; ++j)
+        best = std::max(best, input_full_scale * w.col(j).cwiseAbs().sum() + std::abs(b(j)));
+    return best > 0.0 ? best : 1.0;
+  }
+
+  void program(std::uint64_t seed, const dsl::block_value& cell);
+  matrix_i quantize_inputs(const Eigen::Ref<const Eigen::MatrixXd>& x, functional_counts& c) const;
+  void run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& inputs, Eigen::Ref<Eigen::MatrixXd> out,
+                 std::uint64_t stream, functional_counts& c) const;
+  void drive(const matrix_i& n, Eigen::Index r0, Eigen::Index rows, long long read, matrix_f& d) const;
+};
+
+void functional_layer::impl::program(std::uint64_t seed, const dsl::block_value& cell) {
+  const double sigma = cell.number("programming_sigma") * (g_max - g_min);
+  const double stuck_on = cell.number("stuck_on_rate");
+  const double stuck_off = cell.number("stuck_off_rate");
+  const long long levels = cell.integer("levels");
+  const long long slice_max = (1LL << slice_bits) - 1;
+  // Level k of a slice sits at k slice steps above g_min, snapped to the device's grid.
+  const auto nominal = [&](long long k) {
+    const double grid = (g_max - g_min) / static_cast<double>(levels - 1);
+    const double idx = std::round(static_cast<double>(k) * static_cast<double>(levels - 1) / static_cast<double>(slice_max));
+    return g_min + idx * grid;
+  };
+  std::mt19937_64 rng(seed_stream(seed, stream_programming));
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  // Every cell draws its variation and its stuck test whatever the rates, so the
+  // same seed is the same chip across a sweep of sigma.
+  const auto programmed = [&](double g_nominal) {
+    const double e = normal(rng);
+    const double u = uniform(rng);
+    if (u < stuck_on) return g_max;
+    if (u < stuck_on + stuck_off) return g_min;
+    return std::max(0.0, g_nominal + sigma * e);
+  };
+  const long long cpw = mapping.columns_per_weight;
+  const long long per_block = mapping.usable_columns / cpw;
+  // Offset encoding: slice columns hold g_min + k step; the reference column (at
+  // g_max) scaled by ref_gain removes every slice's g_min floor and the offset.
+  double shift_sum = 0.0;
+  for (long long s = 0; s < slices; ++s) shift_sum += std::ldexp(1.0, static_cast<int>(slice_bits * s));
+  const double ref_gain = (g_min * shift_sum + static_cast<double>(offset_code) * g_step) / g_max;
+
+  const Eigen::Index row_blocks = mapping.row_blocks;
+  const Eigen::Index column_blocks = mapping.column_blocks;
+  for (Eigen::Index rb = 0; rb < row_blocks; ++rb)
+    for (Eigen::Index cb = 0; cb < column_blocks; ++cb) {
+      block b;
+      b.r0 = rb * tile.rows;
+      b.rows = std::min<Eigen::Index>(tile.rows, fan_in - b.r0);
+      b.o0 = cb * per_block;
+      b.outs = std::min<Eigen::Index>(per_block, outputs - b.o0);
+      b.columns = b.outs * cpw + (differential ? 0 : 1);
+      matrix_f g(b.columns, b.rows);  // transposed: one row per column of the array
+      b.combine = matrix_f::Zero(b.columns, b.outs);
+      for (Eigen::Index k = 0; k < b.outs; ++k)
+        for (long long s = 0; s < slices; ++s) {
+          const float shift = static_cast<float>(std::ldexp(1.0, static_cast<int>(slice_bits * s)));
+          const Eigen::Index base = k * cpw + (differential ? 2 * s : s);
+          for (Eigen::Index r = 0; r < b.rows; ++r) {
+            const long long w = q(b.r0 + r, b.o0 + k);
+            if (differential) {
+              const long long mag = std::llabs(w);
+              const long long level = (mag >> (slice_bits * s)) & slice_max;
+              g(base, r) = static_cast<float>(programmed(nominal(w > 0 ? level : 0)) / g_step);
+              g(base + 1, r) = static_cast<float>(programmed(nominal(w < 0 ? level : 0)) / g_step);
+            } else {
+              const long long level = ((w + offset_code) >> (slice_bits * s)) & slice_max;
+              g(base, r) = static_cast<float>(programmed(nominal(level)) / g_step);
+            }
+          }
+          b.combine(base, k) = shift;
+          if (differential) b.combine(base + 1, k) = -shift;
+        }
+      if (!differential) {
+        const Eigen::Index ref = b.columns - 1;
+        for (Eigen::Index r = 0; r < b.rows; ++r) g(ref, r) = static_cast<float>(programmed(g_max) / g_step);
+        for (Eigen::Index k = 0; k < b.outs; ++k) b.combine(ref, k) = static_cast<float>(-ref_gain);
+      }
+      b.gt = std::move(g);
+      b.gt2 = b.gt.cwiseProduct(b.gt);
+      if (read_sigma > 0.0 && mode == input_mode::bit_serial) {
+        b.stacked.resize(2 * b.columns, b.rows);
+        b.stacked << b.gt, b.gt2;
+      }
+      // The largest current a column can carry: every row driven fully at g_max.
+      b.adc_top = static_cast<float>(adc_full_scale * static_cast<double>(b.rows) * g_max / g_step);
+      blocks.push_back(std::move(b));
+    }
+}
+
+matrix_i functional_layer::impl::quantize_inputs(const Eigen::Ref<const Eigen::MatrixXd>& x,
+                                                 functional_counts& counted) const {
+  matrix_i n(x.rows(), x.cols());
+  const double levels = static_cast<double>(input_levels);
+  long long clipped = 0;
+  for (Eigen::Index c = 0; c < x.cols(); ++c)
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+      double t = (x(r, c) + input_offset) / input_full_scale;
+      if (t < 0.0 || t > 1.0 || std::isnan(t)) {
+        ++clipped;
+        t = t > 1.0 ? 1.0 : 0.0;
+      }
+      n(r, c) = static_cast<std::int32_t>(t * levels + 0.5);
+    }
+  counted.clipped_inputs += clipped;
+  return n;
+}
+
+void functional_layer::impl::drive(const matrix_i& n, Eigen::Index r0, Eigen::Index rows, long long read,
+                                   matrix_f& d) const {
+  const auto part = n.middleRows(r0, rows);
+  switch (mode) {
+    case input_mode::bit_serial: {
+      const int shift = static_cast<int>(read);
+      d = part.unaryExpr([shift](std::int32_t v) { return static_cast<float>((v >> shift) & 1); });
+      break;
+    }
+    case input_mode::dac: {
+      const int shift = static_cast<int>(read * dac_bits);
+      const std::int32_t mask = static_cast<std::int32_t>((1LL << dac_bits) - 1);
+      const float inv = 1.0f / static_cast<float>(mask);
+      d = part.unaryExpr([shift, mask, inv](std::int32_t v) { return static_cast<float>((v >> shift) & mask) * inv; });
+      break;
+    }
+    case input_mode::pulse_width: d = part.cast<float>() * (1.0f / static_cast<float>(input_levels)); break;
+  }
+}
+
+functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::VectorXd& bias,
+                                   const cim_tile_params& tile_params, const dsl::block_value& tile,
+                                   const crossbar_mapping& mapping, int weight_bits, int activation_bits, bool relu,
+                                   std::uint64_t seed)
+    : m(std::make_unique<impl>()) {
+  impl& s = *m;
+  s.fan_in = weights.rows();
+  s.weights = weights;
+  s.outputs = weights.cols();
+  s.tile = tile_params;
+  s.mapping = mapping;
+  s.relu = relu;
+  s.differential = tile_params.signed_weights == signed_encoding::differential;
+  s.neuron = mapping.neuron_used;
+  if (s.fan_in < 1 || s.outputs < 1) throw std::invalid_argument("functional_layer: empty weight matrix");
+  if (bias.size() != 0 && bias.size() != s.outputs)
+    throw std::invalid_argument("functional_layer: bias has " + std::to_string(bias.size()) + " entries for " +
+                                std::to_string(s.outputs) + " outputs");
+  if (weight_bits < 1 || weight_bits > 30 || activation_bits < 1 || activation_bits > 30)
+    throw std::invalid_argument("functional_layer: weight and activation bits must be 1..30");
+  const long long per_block = mapping.columns_per_weight > 0 ? mapping.usable_columns / mapping.columns_per_weight : 0;
+  if (per_block < 1 || mapping.row_blocks != (s.fan_in + tile_params.rows - 1) / tile_params.rows ||
+      mapping.column_blocks != (s.outputs + per_block - 1) / per_block)
+    throw std::invalid_argument("functional_layer: the crossbar mapping was made for another matrix or tile");
+
+  // Weights: symmetric, one scale per layer.
+  s.slice_bits = tile_params.bits_per_cell;
+  s.slices = mapping.slices;
+  if (s.differential) {
+    s.q_max = (1LL << mapping.magnitude_bits) - 1;
+  } else {
+    if (weight_bits < 2) throw std::invalid_argument("functional_layer: offset encoding needs weight_bits >= 2");
+    s.q_max = (1LL << (weight_bits - 1)) - 1;
+    s.offset_code = 1LL << (weight_bits - 1);
+  }
+  const double w_max = weights.cwiseAbs().maxCoeff();
+  s.w_scale = w_max > 0.0 ? w_max / static_cast<double>(s.q_max) : 1.0;
+  const double qm = static_cast<double>(s.q_max);
+  s.q = weights.unaryExpr([&](double w) {
+                  return static_cast<std::int32_t>(std::clamp(std::round(w / s.w_scale), -qm, qm));
+                }).eval();
+  s.bias = bias.size() ? bias : Eigen::VectorXd::Zero(s.outputs);
+
+  const auto& xbar = tile.block("crossbar");
+  const auto& cell = xbar.block("cell");
+  s.g_min = cell.quantity("g_min");
+  s.g_max = cell.quantity("g_max");
+  s.g_step = (s.g_max - s.g_min) / static_cast<double>((1LL << s.slice_bits) - 1);
+  s.read_voltage = xbar.quantity("read_voltage");
+  s.read_sigma = cell.number("read_noise_sigma");
+
+  // Inputs and reads, as the mapping counts them.
+  const auto& in = tile.block("input");
+  s.mode = tile_params.input;
+  s.input_full_scale = in.number("full_scale");
+  s.dac_bits = tile_params.dac_bits;
+  s.input_bits = s.mode == input_mode::pulse_width ? std::min<long long>(activation_bits, s.dac_bits) : activation_bits;
+  s.input_levels = (1LL << s.input_bits) - 1;
+  s.reads = mapping.reads_per_vector;
+  for (long long r = 0; r < s.reads; ++r) {
+    switch (s.mode) {
+      case input_mode::bit_serial: s.read_weight.push_back(std::ldexp(1.0, static_cast<int>(r))); break;
+      case input_mode::dac:
+        s.read_weight.push_back(std::ldexp(1.0, static_cast<int>(r * s.dac_bits)) *
+                                static_cast<double>((1LL << s.dac_bits) - 1));
+        break;
+      case input_mode::pulse_width: s.read_weight.push_back(static_cast<double>(s.input_levels)); break;
+    }
+  }
+
+  // Readout: the first adc of the chain, or the mott neuron and the adc after it.
+  if (s.neuron) {
+    const dsl::block_value* neuron = first_stage(tile, "mott_neuron");
+    if (!neuron) throw std::logic_error("functional_layer: mapping uses a neuron the tile does not have");
+    s.neuron_model = std::make_unique<mott_neuron_model>(*neuron, static_cast<std::size_t>(s.outputs),
+                                                         seed_stream(seed, stream_neuron));
+    s.neuron_current = neuron->quantity("full_scale_current");
+    const dsl::block_value* adc = first_stage(tile, "adc", stage_index(tile, "mott_neuron") + 1);
+    if (!adc) adc = first_stage(tile, "adc");
+    s.adc_bits = adc ? adc->integer("bits") : 16;
+    s.adc_full_scale = adc ? adc->number("full_scale") : 1.0;
+  } else {
+    const dsl::block_value* adc = first_stage(tile, "adc");
+    s.adc_bits = adc ? adc->integer("bits") : 16;
+    s.adc_full_scale = adc ? adc->number("full_scale") : 1.0;
+  }
+  s.noise_seed = seed_stream(seed, stream_read_noise);
+  s.neuron_noise_seed = seed_stream(seed, stream_cycle_noise);
+  s.threads = static_cast<int>(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1u, 8u));
+  s.program(seed, cell);
+  if (s.neuron) s.neuron_full_scale = s.default_neuron_full_scale();
+}
+
+functional_layer::~functional_layer() = default;
+functional_layer::functional_layer(functional_layer&&) noexcept = default;
+functional_layer& functional_layer::operator=(functional_layer&&) noexcept = default;
+
+void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& inputs, Eigen::Ref<Eigen::MatrixXd> out,
+                                       std::uint64_t stream, functional_counts& c) const {
+  const Eigen::Index nv = inputs.cols();
+  const Eigen::VectorXd b_eff = effective_bias();
+  const double unit = value_per_unit();
+  const float adc_levels = static_cast<float>((1LL << adc_bits) - 1);
+  const float sigma = static_cast<float>(read_sigma);
+  const bool noisy = read_sigma > 0.0;
+  const bool stacked = noisy && mode == input_mode::bit_serial;
+  gaussian_source noise(seed_stream(noise_seed, stream));
+
+  const matrix_i n = quantize_inputs(inputs, c);
+  Eigen::MatrixXd acc = Eigen::MatrixXd::Zero(outputs, nv);
+  matrix_f d, d2, work, eps;
+  Eigen::Index last_rb = -1;
+  long long last_read = -1;
+  for (long long r = 0; r < reads; ++r)
+    for (const auto& b : blocks) {
+      if (b.r0 != last_rb || r != last_read) {
+        drive(n, b.r0, b.rows, r, d);
+        if (noisy && !stacked) d2 = d.cwiseProduct(d);
+        last_rb = b.r0;
+        last_read = r;
+      }
+      const Eigen::Index cols = b.columns;
+      if (stacked) {
+        work.noalias() = b.stacked * d;
+      } else {
+        work.resize(noisy ? 2 * cols : cols, nv);
+        work.topRows(cols).noalias() = b.gt * d;
+        if (noisy) work.bottomRows(cols).noalias() = b.gt2 * d2;
+      }
+      auto current = work.topRows(cols);
+      if (noisy) {
+        // Multiplicative noise on every cell read, sum_i d_i G_i (1 + s e_i), is
+        // Gaussian with variance s^2 sum_i d_i^2 G_i^2: one draw per column gives
+        // the same distribution as one per cell, at a GEMM's cost.
+        eps.resize(cols, nv);
+        noise.fill(eps.data(), static_cast<std::size_t>(eps.size()));
+        current.array() += sigma * work.bottomRows(cols).array().sqrt() * eps.array();
+      }
+      if (!neuron) {
+        const float step = b.adc_top / adc_levels;
+        const float inv = 1.0f / step;
+        current = ((current.array() * inv).max(0.0f).min(adc_levels) + 0.5f).cast<int>().cast<float>() * step;
+        c.adc_conversions += static_cast<long long>(cols) * nv;
+      }
+      acc.middleRows(b.o0, b.outs) +=
+          read_weight[static_cast<std::size_t>(r)] * (b.combine.transpose() * current).cast<double>();
+      c.crossbar_reads += nv;
+      c.cell_reads += static_cast<long long>(b.rows) * cols * nv;
+    }
+  out = (unit * acc).colwise() + b_eff;
+  if (neuron) {
+    // Analog path: the neuron on the normalized sum, then its ADC.
+    out /= neuron_full_scale;
+    std::mt19937_64 cycle(seed_stream(neuron_noise_seed, stream));
+    neuron_model->apply(out, cycle);
+    const double top = adc_full_scale;
+    const double levels = static_cast<double>(adc_levels);
+    out = out.unaryExpr([top, levels](double y) {
+      return std::floor(std::clamp(y / top, 0.0, 1.0) * levels + 0.5) / levels * top;
+    });
+    out *= neuron_full_scale;
+    c.neuron_activations += outputs * nv;
+    c.adc_conversions += outputs * nv;
+  } else if (relu) {
+    out = out.cwiseMax(0.0);
+  }
+  c.vectors += nv;
+  c.macs += static_cast<long long>(fan_in) * outputs * nv;
+}
+
+Eigen::MatrixXd functional_layer::forward(const Eigen::MatrixXd& inputs) {
+  impl& s = *m;
+  if (inputs.rows() != s.fan_in)
+    throw std::invalid_argument("functional_layer::forward: inputs have " + std::to_string(inputs.rows()) +
+                                " rows, the layer's fan-in is " + std::to_string(s.fan_in));
+  const Eigen::Index vectors = inputs.cols();
+  Eigen::MatrixXd out(s.outputs, vectors);
+  const Eigen::Index chunks = (vectors + chunk_vectors - 1) / chunk_vectors;
+  // Chunk k of call c draws from stream (c, k): the bytes do not depend on how
+  // many threads share the chunks.
+  const std::uint64_t call = s.calls++;
+  std::vector<functional_counts> counts(static_cast<std::size_t>(chunks));
+  const auto run = [&](Eigen::Index k) {
+    const Eigen::Index v0 = k * chunk_vectors;
+    const Eigen::Index nv = std::min(chunk_vectors, vectors - v0);
+    s.run_chunk(inputs.middleCols(v0, nv), out.middleCols(v0, nv), (call << 32) + static_cast<std::uint64_t>(k),
+                counts[static_cast<std::size_t>(k)]);
+  };
+  const int workers = static_cast<int>(std::min<Eigen::Index>(s.threads, chunks));
+  if (workers <= 1) {
+    for (Eigen::Index k = 0; k < chunks; ++k) run(k);
+  } else {
+    std::atomic<Eigen::Index> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_lock;
+    std::vector<std::thread> pool;
+    for (int t = 0; t < workers; ++t)
+      pool.emplace_back([&] {
+        for (Eigen::Index k = next++; k < chunks; k = next++) {
+          try {
+            run(k);
+          } catch (...) {
+            std::lock_guard<std::mutex> lock(failure_lock);
+            if (!failure) failure = std::current_exception();
+          }
+        }
+      });
+    for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
+  }
+  for (const auto& c : counts) {
+    s.counts.vectors += c.vectors;
+    s.counts.macs += c.macs;
+    s.counts.crossbar_reads += c.crossbar_reads;
+    s.counts.cell_reads += c.cell_reads;
+    s.counts.adc_conversions += c.adc_conversions;
+    s.counts.neuron_activations += c.neuron_activations;
+    s.counts.clipped_inputs += c.clipped_inputs;
+  }
+  return out;
+}
+
+void functional_layer::set_threads(int threads) { m->threads = std::max(1, threads); }
+int functional_layer::threads() const { return m->threads; }
+
+Eigen::MatrixXd functional_layer::reference(const Eigen::MatrixXd& inputs) const {
+  Eigen::MatrixXd y = (m->weights.transpose() * inputs).colwise() + m->bias;
+  if (m->relu) y = y.cwiseMax(0.0);
+  return y;
+}
+
+double functional_layer::calibrate_neuron(const Eigen::MatrixXd& sample_inputs, double quantile) {
+  impl& s = *m;
+  if (!s.neuron) return s.neuron_full_scale;
+  const Eigen::MatrixXd pre = (s.weights.transpose() * sample_inputs).colwise() + s.bias;
+  std::vector<double> positive;
+  positive.reserve(static_cast<std::size_t>(pre.size()));
+  for (Eigen::Index k = 0; k < pre.size(); ++k)
+    if (pre.data()[k] > 0.0) positive.push_back(pre.data()[k]);
+  if (positive.empty()) return s.neuron_full_scale;
+  const double qn = std::clamp(quantile, 0.0, 1.0);
+  const auto at = static_cast<std::size_t>(std::llround(qn * static_cast<double>(positive.size() - 1)));
+  std::nth_element(positive.begin(), positive.begin() + static_cast<std::ptrdiff_t>(at), positive.end());
+  s.neuron_full_scale = positive[at];
+  s.neuron_full_scale_fixed = true;
+  return s.neuron_full_scale;
+}
+
+void functional_layer::set_input_offset(double offset) {
+  m->input_offset = offset;
+  if (m->neuron && !m->neuron_full_scale_fixed) m->neuron_full_scale = m->default_neuron_full_scale();
+}
+double functional_layer::input_offset() const { return m->input_offset; }
+void functional_layer::set_input_full_scale(double value) {
+  if (!(value > 0.0) || !std::isfinite(value))
+    throw std::invalid_argument("functional_layer: the input full scale must be positive");
+  m->input_full_scale = value;
+  if (m->neuron && !m->neuron_full_scale_fixed) m->neuron_full_scale = m->default_neuron_full_scale();
+}
+double functional_layer::input_full_scale() const { return m->input_full_scale; }
+
+bool functional_layer::neuron_path() const { return m->neuron; }
+double functional_layer::neuron_full_scale() const { return m->neuron_full_scale; }
+void functional_layer::set_neuron_full_scale(double value) {
+  if (!(value > 0.0)) throw std::invalid_argument("functional_layer: the neuron full scale must be positive");
+  m->neuron_full_scale = value;
+  m->neuron_full_scale_fixed = true;
+}
+
+double functional_layer::neuron_drive_gain() const {
+  const impl& s = *m;
+  // Sum of (integer weight x drive fraction) at full scale, read in one read.
+  const double units = s.neuron_full_scale / (s.value_per_unit() * s.read_weight.front());
+  const double msb = std::ldexp(1.0, static_cast<int>(s.slice_bits * (s.slices - 1)));
+  const double current = s.read_voltage * s.g_step * units / msb;
+  return s.neuron_current / current;
+}
+
+const mott_neuron_model* functional_layer::neuron() const { return m->neuron_model.get(); }
+
+functional_steps functional_layer::steps() const {
+  const impl& s = *m;
+  functional_steps st;
+  st.weight_step = s.w_scale;
+  st.activation_step = s.input_full_scale / static_cast<double>(s.input_levels);
+  st.weight_levels = s.q_max;
+  st.activation_levels = s.input_levels;
+  const double levels = static_cast<double>((1LL << s.adc_bits) - 1);
+  st.adc_step = s.neuron ? s.adc_full_scale * s.neuron_full_scale / levels
+                         : (s.blocks.empty() ? 0.0 : static_cast<double>(s.blocks.front().adc_top) / levels);
+  return st;
+}
+
+const functional_counts& functional_layer::counts() const { return m->counts; }
+long long functional_layer::crossbars() const { return static_cast<long long>(m->blocks.size()); }
+long long functional_layer::programmed_columns() const {
+  long long n = 0;
+  for (const auto& b : m->blocks)
+    if (b.r0 == 0) n += b.columns;
+  return n;
+}
+long long functional_layer::reads_per_vector() const { return m->reads; }
+long long functional_layer::fan_in() const { return m->fan_in; }
+long long functional_layer::outputs() const { return m->outputs; }
+
+}  // namespace mottsim::models

@@ -1,0 +1,147 @@
+#pragma once
+#include <Eigen/Core>
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "dsl/block_value.hpp"
+#include "models/cim_tile_params.hpp"
+#include "models/crossbar_mapping.hpp"
+#include "models/mott_neuron_model.hpp"
+
+namespace mottsim::models {
+
+// Standard normal draws fast enough for per-column read noise over a billion
+// reads: Box-Muller (exact, not an approximation) evaluated four floats at a time
+// with Eigen's vectorized log, sqrt, sin and cos, on xoshiro256++ (Blackman &
+// Vigna 2019; ~1 ns per 64 bits, where std::mt19937_64 took a quarter of the run
+// time). Device-level draws (programming, neurons) use std::mt19937_64.
+// Float uniforms of 24 bits cut the tails at 5.8 sigma (probability 8e-9).
+class gaussian_source {
+ public:
+  explicit gaussian_source(std::uint64_t seed);
+  std::uint64_t next();      // 64 random bits
+  double operator()();       // one N(0, 1) draw, double precision
+  void fill(float* out, std::size_t n);  // n N(0, 1) draws
+
+ private:
+  std::uint64_t m_state[4] = {};
+  bool m_has_spare = false;
+  double m_spare = 0.0;
+  Eigen::ArrayXf m_u1, m_u2;
+};
+
+// What a functional_layer did, counted like the perf model counts actions.
+struct functional_counts {
+  long long vectors = 0;
+  long long macs = 0;                // fan_in x outputs x vectors
+  long long crossbar_reads = 0;      // one read of one crossbar (all its columns at once)
+  long long cell_reads = 0;          // driven rows x programmed columns of each read
+  long long adc_conversions = 0;
+  long long neuron_activations = 0;
+  long long clipped_inputs = 0;      // inputs outside [0, full_scale] after the input offset
+};
+
+// The quantization steps from which the error of ideal devices is bounded (see
+// the test that derives the bound). Weight and activation steps are in the
+// layer's value domain.
+struct functional_steps {
+  double weight_step = 0.0;      // max|w| / q_max
+  double activation_step = 0.0;  // input full_scale / (2^bits - 1)
+  long long weight_levels = 0;   // q_max: weights are integers in [-q_max, q_max]
+  long long activation_levels = 0;  // inputs are integers in [0, activation_levels]
+  // ADC path: one ADC step of the first row block per column read, in level units
+  // (conductance / slice step x drive fraction); neuron path: one step of the
+  // neuron's ADC in the value domain.
+  double adc_step = 0.0;
+};
+
+// One group of a conv/linear layer computed by the devices it is mapped onto.
+//
+// Weights (fan_in x outputs) are quantized symmetrically to weight_bits with a
+// per-layer scale max|w|; their magnitudes split into slices of bits_per_cell
+// (LSB slice first), each programmed as one of the cell's `levels` conductances
+// (level k of a slice at g_min + k (g_max - g_min)/(2^b - 1), snapped to the
+// device's grid), with programming variation, clipped at 0, and stuck cells.
+// Differential: a (+, -) column pair per slice. Offset: w + 2^(bits-1) in one
+// column per slice, and one reference column per crossbar at g_max whose current,
+// scaled, removes both the g_min floor of the slice columns and the offset.
+//
+// Inputs (fan_in x vectors, value domain) are shifted by input_offset() (default
+// 0), clipped to [0, full_scale] of the input driver (unipolar read pulses) and
+// quantized to activation_bits; they enter bit-serially, in DAC chunks or as one
+// pulse-width read (pulse widths resolve min(activation_bits, dac_bits) bits and
+// count as their time-average drive). Each read gives column currents
+// I = V_read G^T d with multiplicative read noise per cell read.
+//
+// ADC path: every column of every read is converted (bits and full_scale of the
+// tile's first adc; top code = full_scale x the largest current the column can
+// carry, rows of its block x g_max x V_read), then shift-and-add over input bits
+// and slices, pair subtraction, the digital sum of row blocks, bias, ReLU.
+// Neuron path: currents of all row blocks, slices (binary weighted) and the pair
+// add in analog, the bias adds as an ideal current, the sum is normalized to the
+// neuron's full scale (neuron_full_scale(), value domain), goes through output
+// j's own device, then through the adc after the neuron (its full_scale relative
+// to the neuron's full-scale output), and is rescaled back to the value domain.
+class functional_layer {
+ public:
+  functional_layer(const Eigen::MatrixXd& weights, const Eigen::VectorXd& bias, const cim_tile_params& tile_params,
+                   const dsl::block_value& tile, const crossbar_mapping& mapping, int weight_bits,
+                   int activation_bits, bool relu, std::uint64_t seed);
+  ~functional_layer();
+  functional_layer(functional_layer&&) noexcept;
+  functional_layer& operator=(functional_layer&&) noexcept;
+
+  // outputs x vectors. Read noise and neuron cycle noise are fresh at every call;
+  // the same seed and the same sequence of calls give the same bytes, whatever
+  // the number of threads.
+  Eigen::MatrixXd forward(const Eigen::MatrixXd& inputs);
+  // Threads sharing the chunks of 4096 vectors of one forward() call (default:
+  // the hardware's, at most 8; 1 runs on the caller's thread).
+  void set_threads(int threads);
+  int threads() const;
+  // The float layer with the same weights: W^T x + b, then ReLU if the layer has one.
+  Eigen::MatrixXd reference(const Eigen::MatrixXd& inputs) const;
+
+  // Inputs are shifted by `offset` before the unipolar drivers see them (so a
+  // first layer with inputs in [-offset, full_scale - offset] is exact); the
+  // shift is taken back out through the bias, as offset x the column sums of the
+  // quantized weights.
+  void set_input_offset(double offset);
+  double input_offset() const;
+  // The activation mapped to the full read pulse (default: the tile's
+  // input.full_scale). Hidden layers see activations on their own scale; a chip
+  // chooses which bits it sends, so each layer may set its own.
+  void set_input_full_scale(double value);
+  double input_full_scale() const;
+
+  bool neuron_path() const;
+  // Neuron path: the pre-activation (value domain) mapped to the neuron's
+  // full-scale input. Default: the largest the weights can produce for inputs in
+  // range, so nothing clips. calibrate_neuron() sets it to a quantile of the
+  // float pre-activations of sample inputs (a programmable gain set once per
+  // layer) and returns it.
+  double neuron_full_scale() const;
+  void set_neuron_full_scale(double value);
+  double calibrate_neuron(const Eigen::MatrixXd& sample_inputs, double quantile = 1.0);
+  // Current gain needed between the summed column current (MSB slice at unit
+  // weight) and the heater: full_scale_current / current at neuron_full_scale().
+  double neuron_drive_gain() const;
+  const mott_neuron_model* neuron() const;
+
+  functional_steps steps() const;
+  const functional_counts& counts() const;
+  long long crossbars() const;            // row blocks x column blocks
+  long long programmed_columns() const;   // outputs x columns per weight (+ reference columns)
+  long long reads_per_vector() const;
+  long long fan_in() const;
+  long long outputs() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> m;
+};
+
+}  // namespace mottsim::models

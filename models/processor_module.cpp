@@ -1,0 +1,50 @@
+#include "models/processor_module.hpp"
+
+#include <algorithm>
+
+namespace mottsim::models {
+
+processor_module::processor_module(const sc_core::sc_module_name& name, const processor_timing& timing,
+                                   const std::string& l1, long long l1_instances)
+    : stream_initiator(name, timing.transaction_bytes, timing.quantum_s), m_timing(timing), m_l1(l1) {
+  if (!m_l1.empty() && m_timing.l1_bytes_per_s > 0)
+    m_local_resources[m_l1].resize(static_cast<std::size_t>(std::max<long long>(1, l1_instances)));
+}
+
+stream_layer processor_module::layer(std::size_t i) {
+  const processor_layer& w = m_program->layers[i];
+  const double cores = static_cast<double>(std::max<long long>(1, w.cores_used));
+  const double lanes = cores * m_timing.macs_per_cycle * m_timing.clock_hz;  // element ops per second
+  stream_layer s;
+  s.layer = w.layer;
+  s.steps = w.steps;
+  // GEMM loops reach `utilization` of the peak; element-wise loops stream at
+  // the SIMD rate (they are bound by memory, which the stream accounts for).
+  s.compute_s = w.macs / (lanes * m_timing.utilization) + w.vector_ops / lanes;
+  s.prefetch = w.prefetch;
+  s.during = w.during;
+  s.writeback = w.writeback;
+
+  m_counts.add(w.layer, "instruction", w.instructions);
+  m_counts.add(w.layer, m_program->mac_action, w.macs);
+  if (!m_program->l1.empty()) {
+    auto& l1 = m_local_counts[m_program->l1];
+    l1.add(w.layer, "read_bytes", w.l1_read_bytes);
+    l1.add(w.layer, "write_bytes", w.l1_write_bytes);
+    // Each working core reads and writes its own L1 at its bandwidth.
+    auto& ports = m_local_resources[m_l1];
+    if (m_timing.l1_bytes_per_s > 0 && !ports.empty()) {
+      const double per_core = (w.l1_read_bytes + w.l1_write_bytes) / cores / m_timing.l1_bytes_per_s;
+      const auto used = std::min<std::size_t>(ports.size(), static_cast<std::size_t>(cores));
+      for (std::size_t c = 0; c < used; ++c) s.local.push_back({&ports[c], per_core});
+    }
+  }
+  if (!m_program->l2.empty()) {
+    auto& l2 = m_local_counts[m_program->l2];
+    l2.add(w.layer, "write_bytes", w.l2_fill_bytes);
+    l2.add(w.layer, "read_bytes", w.l2_evict_bytes);
+  }
+  return s;
+}
+
+}  // namespace mottsim::models

@@ -1,0 +1,128 @@
+#include "models/stream_initiator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "models/tlm_extensions.hpp"
+
+namespace mottsim::models {
+
+stream_initiator::stream_initiator(const sc_core::sc_module_name& name, double transaction_bytes, double quantum_s)
+    : sc_module(name), out("out"), m_transaction_bytes(std::max(1.0, std::floor(transaction_bytes))),
+      m_quantum_s(quantum_s), m_scratch(static_cast<std::size_t>(m_transaction_bytes)) {
+  SC_HAS_PROCESS(stream_initiator);
+  SC_THREAD(run);
+}
+
+void stream_initiator::run() {
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(m_quantum_s, sc_core::SC_SEC));
+  m_keeper.reset();
+  m_cursor = sc_core::sc_time_stamp();
+  const std::size_t n = layer_count();
+  for (std::size_t i = 0; i < n; ++i) run_layer(layer(i));
+  // Let simulated time reach the end of the last layer.
+  if (m_cursor > sc_core::sc_time_stamp()) sc_core::wait(m_cursor - sc_core::sc_time_stamp());
+}
+
+// The quantum keeper's local time is how far the initiator has run ahead of
+// the kernel; it yields (waits) at quantum boundaries. `t` is never later than
+// anything still to be issued, so every later transaction leaves at or after it.
+void stream_initiator::advance_to(const sc_core::sc_time& t) {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (t <= now) return;
+  m_keeper.set(t - now);
+  if (m_keeper.need_sync()) m_keeper.sync();
+}
+
+sc_core::sc_time stream_initiator::issue(const stream_transfer& t, long long step, long long steps, int layer,
+                                         const sc_core::sc_time& at) {
+  // Whole bytes, split evenly over the steps; the sum over steps is exact.
+  const auto total = static_cast<unsigned long long>(std::llround(std::max(0.0, t.bytes)));
+  const auto n = static_cast<unsigned long long>(steps);
+  const auto s = static_cast<unsigned long long>(step);
+  const unsigned long long first = static_cast<unsigned long long>(
+      static_cast<long double>(total) * static_cast<long double>(s) / static_cast<long double>(n));
+  const unsigned long long last = static_cast<unsigned long long>(
+      static_cast<long double>(total) * static_cast<long double>(s + 1) / static_cast<long double>(n));
+  sc_core::sc_time done = at;
+  const auto burst = static_cast<unsigned long long>(m_transaction_bytes);
+  for (unsigned long long offset = first; offset < last;) {
+    unsigned long long length = std::min(burst, last - offset);
+    unsigned long long at_offset = offset;
+    if (t.wrap) {
+      at_offset = offset % t.wrap;
+      length = std::min(length, t.wrap - at_offset);  // a burst never crosses the wrap
+    }
+    tlm::tlm_generic_payload trans;
+    layer_tag tag;
+    tag.layer = layer;
+    trans.set_extension(&tag);
+    trans.set_command(t.command);
+    trans.set_address(t.base + at_offset);
+    trans.set_data_ptr(m_scratch.data());
+    trans.set_data_length(static_cast<unsigned int>(length));
+    trans.set_streaming_width(static_cast<unsigned int>(length));
+    trans.set_byte_enable_ptr(nullptr);
+    trans.set_dmi_allowed(false);
+    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    // Every burst of a step leaves at `at`: the bus and the target queue them.
+    sc_core::sc_time delay = at - sc_core::sc_time_stamp();
+    out->b_transport(trans, delay);
+    ++m_transactions;
+    const auto status = trans.get_response_status();
+    trans.clear_extension(&tag);
+    if (status != tlm::TLM_OK_RESPONSE) {
+      std::ostringstream msg;
+      msg << "transaction to 0x" << std::hex << trans.get_address() << std::dec << " (" << length
+          << " bytes) failed: " << trans.get_response_string();
+      SC_REPORT_FATAL("mottsim/stream_initiator", msg.str().c_str());
+    }
+    done = std::max(done, sc_core::sc_time_stamp() + delay);
+    offset += length;
+  }
+  return done;
+}
+
+void stream_initiator::run_layer(const stream_layer& l) {
+  using sc_core::sc_time;
+  const long long steps = std::max<long long>(1, l.steps);
+  const sc_time start = m_cursor;
+  const sc_time compute(l.compute_s / static_cast<double>(steps), sc_core::SC_SEC);
+  std::vector<sc_time> loaded(static_cast<std::size_t>(steps), start), computed(static_cast<std::size_t>(steps), start);
+  sc_time stream_free = start;  // the prefetch stream issues one step after another
+
+  const auto prefetch = [&](long long s) {
+    sc_time at = stream_free;
+    if (s >= 2) at = std::max(at, computed[static_cast<std::size_t>(s - 2)]);  // two buffers
+    sc_time done = at;
+    for (const auto& t : l.prefetch) done = std::max(done, issue(t, s, steps, l.layer, at));
+    loaded[static_cast<std::size_t>(s)] = done;
+    stream_free = done;
+  };
+
+  sc_time end = start;
+  prefetch(0);
+  for (long long s = 0; s < steps; ++s) {
+    const auto i = static_cast<std::size_t>(s);
+    if (s + 1 < steps) prefetch(s + 1);
+    const sc_time begin = std::max(s ? computed[i - 1] : start, loaded[i]);
+    sc_time finish = begin + compute;
+    m_busy.occupy(begin, compute, l.layer);
+    for (const auto& t : l.during) finish = std::max(finish, issue(t, s, steps, l.layer, begin));
+    for (const auto& b : l.local)
+      finish = std::max(finish, b.resource->occupy(
+                                    begin, sc_time(b.seconds / static_cast<double>(steps), sc_core::SC_SEC), l.layer));
+    computed[i] = finish;
+    sc_time written = finish;
+    for (const auto& t : l.writeback) written = std::max(written, issue(t, s, steps, l.layer, finish));
+    end = std::max(end, written);
+    advance_to(std::min(stream_free, finish));
+  }
+  end = std::max(end, computed.back());
+  m_stage_times.push_back({l.layer, start.to_seconds(), end.to_seconds()});
+  m_cursor = end;
+  advance_to(end);
+}
+
+}  // namespace mottsim::models

@@ -1,0 +1,252 @@
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+#include "dsl/architecture_loader.hpp"
+#include "dsl/workload_loader.hpp"
+#include "platform/baseline_session.hpp"
+#include "platform/commands.hpp"
+#include "platform/network_plan.hpp"
+#include "platform/output_dir.hpp"
+#include "reports/compare_report.hpp"
+
+namespace mottsim::platform {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// One `mottsim run` of the comparison.
+struct compare_job {
+  std::string file;  // architecture
+  std::string name;  // its directory
+  std::vector<std::string> overrides;
+  fs::path dir;  // where the run writes its report (staging)
+  fs::path log;  // its stdout and stderr
+  pid_t pid = -1;
+  int status = -1;
+};
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Splits --set flags: "path=value" goes to every architecture, "NAME:path=value"
+// to the one whose file is NAME.yaml. An unknown NAME is a located error.
+std::vector<std::vector<std::string>> overrides_per_architecture(const compare_options& o,
+                                                                 dsl::diagnostics& errors) {
+  std::vector<std::string> stems;
+  for (const auto& a : o.architectures) stems.push_back(fs::path(a).stem().string());
+  std::vector<std::vector<std::string>> per(o.architectures.size());
+  for (const auto& flag : o.overrides) {
+    const auto eq = flag.find('=');
+    const auto colon = flag.find(':');
+    if (colon == std::string::npos || (eq != std::string::npos && colon > eq)) {
+      for (auto& p : per) p.push_back(flag);
+      continue;
+    }
+    const std::string target = flag.substr(0, colon);
+    bool found = false;
+    for (std::size_t i = 0; i < stems.size(); ++i)
+      if (stems[i] == target) {
+        per[i].push_back(flag.substr(colon + 1));
+        found = true;
+      }
+    if (!found) {
+      std::string known;
+      for (const auto& s : stems) known += (known.empty() ? "" : ", ") + s;
+      errors.error({"--set '" + flag + "'", 0, 0},
+                   "no compared architecture is named '" + target + "' (their names are their files' stems: " + known +
+                       ")");
+    }
+  }
+  return per;
+}
+
+// Starts `mottsim run` for a job, its output going to the job's log.
+void start(compare_job& job, const std::string& self, const compare_options& o) {
+  std::vector<std::string> args{self, "run", job.file, o.workload, "-o", job.dir.string()};
+  for (const auto& s : job.overrides) {
+    args.push_back("--set");
+    args.push_back(s);
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string log = job.log.string();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // Only async-signal-safe calls between fork and exec.
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::close(fd);
+    }
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  job.pid = pid;
+}
+
+void remove_quietly(const fs::path& p) {
+  std::error_code ec;
+  fs::remove_all(p, ec);
+}
+
+}  // namespace
+
+int command_compare(const model_registry& registry, const compare_options& o, std::ostream& out, std::ostream& err) {
+  // Everything that can be checked without simulating is checked first, for
+  // every architecture at once.
+  dsl::diagnostics errors;
+  const auto per_arch = overrides_per_architecture(o, errors);
+  const dsl::workload_spec workload = dsl::load_workload(o.workload, errors);
+  const bool workload_ok = !errors.has_errors();
+  std::vector<compare_job> jobs;
+  std::map<std::string, int> seen;
+  for (std::size_t i = 0; i < o.architectures.size(); ++i) {
+    dsl::diagnostics arch_errors;
+    const auto arch = dsl::load_architecture(o.architectures[i], per_arch[i], registry, arch_errors);
+    if (!arch_errors.has_errors() && workload_ok) {
+      if (is_baseline_architecture(arch.spec))
+        check_baseline_plan(workload, arch.spec, arch_errors);
+      else
+        plan_network(workload, arch.spec, schedule_kind::layer, arch_errors);
+    }
+    errors.append(arch_errors);
+    compare_job job;
+    job.file = o.architectures[i];
+    job.overrides = per_arch[i];
+    // Comparing an architecture with itself is allowed: directories get -2, -3 ...
+    const std::string base = arch.spec.name.empty() ? fs::path(job.file).stem().string() : arch.spec.name;
+    const int n = ++seen[base];
+    job.name = n == 1 ? base : base + "-" + std::to_string(n);
+    jobs.push_back(std::move(job));
+  }
+  if (errors.has_errors()) throw dsl::input_error(errors);
+
+  const std::string self = [] {
+    std::error_code ec;
+    const auto p = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string() : p.string();
+  }();
+  if (self.empty()) {
+    err << "mottsim: internal error: cannot find the mottsim binary (/proc/self/exe) to run the comparison\n";
+    return 1;
+  }
+
+  // Runs write into a hidden staging directory; only a complete comparison is
+  // moved into place, so a failure leaves nothing half-written.
+  std::error_code ec;
+  const bool existed = fs::exists(o.out_dir, ec);
+  fs::create_directories(o.out_dir, ec);
+  if (ec || !fs::is_directory(o.out_dir))
+    throw dsl::input_error({"-o " + o.out_dir, 0, 0},
+                           "cannot create output directory: " + (ec ? ec.message() : std::string("a file is in the way")));
+  const fs::path stage = fs::path(o.out_dir) / (".compare-" + std::to_string(::getpid()));
+  remove_quietly(stage);
+  fs::create_directories(stage, ec);
+  if (ec) throw dsl::input_error({"-o " + o.out_dir, 0, 0}, "cannot write in output directory: " + ec.message());
+  const auto give_up = [&] {
+    remove_quietly(stage);
+    if (!existed) fs::remove(o.out_dir, ec);  // only if empty
+  };
+  for (auto& job : jobs) {
+    job.dir = stage / job.name;
+    job.log = stage / (job.name + ".log");
+  }
+
+  // At most `jobs` (default: the processors) simulations at once.
+  unsigned limit = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+  out.flush();
+  err.flush();
+  std::size_t next = 0, running = 0;
+  while (next < jobs.size() || running > 0) {
+    while (next < jobs.size() && running < limit) {
+      start(jobs[next], self, o);
+      if (jobs[next].pid < 0) {
+        for (auto& j : jobs)
+          if (j.pid > 0 && j.status < 0) ::waitpid(j.pid, nullptr, 0);
+        give_up();
+        err << "mottsim: internal error: cannot start a simulation process\n";
+        return 1;
+      }
+      ++next;
+      ++running;
+    }
+    int status = 0;
+    const pid_t done = ::waitpid(-1, &status, 0);
+    if (done < 0) break;
+    for (auto& j : jobs)
+      if (j.pid == done) {
+        j.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        --running;
+      }
+  }
+
+  // A run that rejected its input exits 2 (its located errors are in its
+  // log); anything else is a simulator failure.
+  bool failed = false, crashed = false;
+  for (const auto& j : jobs) {
+    if (j.status == 0) continue;
+    err << "mottsim compare: the run of " << j.file << " failed (exit status " << j.status << "):\n"
+        << read_text(j.log);
+    failed = true;
+    crashed |= j.status != 2;
+  }
+  if (failed) {
+    give_up();
+    return crashed ? 1 : 2;
+  }
+
+  // Render everything before moving anything into place.
+  reports::compare_result result;
+  result.workload = workload.name;
+  result.workload_file = o.workload;
+  for (const auto& j : jobs) {
+    reports::compare_entry e;
+    try {
+      e = reports::entry_from_report(read_text(j.dir / "report.json"));
+    } catch (const std::exception& x) {
+      give_up();
+      err << "mottsim: internal error: the report of " << j.file << " cannot be read: " << x.what() << '\n';
+      return 1;
+    }
+    e.name = j.name;
+    e.file = j.file;
+    result.entries.push_back(std::move(e));
+  }
+  const std::string json = reports::compare_to_json(result);
+  const std::string markdown = reports::compare_to_markdown(result);
+
+  for (const auto& j : jobs) {
+    const fs::path target = fs::path(o.out_dir) / j.name;
+    remove_quietly(target);
+    fs::rename(j.dir, target, ec);
+    if (ec) {
+      give_up();
+      throw dsl::input_error({target.string(), 0, 0}, "cannot write directory: " + ec.message());
+    }
+  }
+  remove_quietly(stage);
+  write_output_file(o.out_dir, "compare.json", json);
+  write_output_file(o.out_dir, "compare.md", markdown);
+  out << markdown << '\n' << "wrote " << o.out_dir << "/compare.json, " << o.out_dir << "/compare.md and";
+  for (const auto& j : jobs) out << ' ' << o.out_dir << '/' << j.name << '/';
+  out << '\n';
+  return 0;
+}
+
+}  // namespace mottsim::platform

@@ -1,0 +1,50 @@
+#pragma once
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+// `mottsim compare`: one workload on several architectures, side by side, with
+// ratios against the first. Built from each run's report.json; no SystemC.
+namespace mottsim::reports {
+
+struct compare_entry {
+  std::string name;          // its directory under the compare output (the architecture's name, made unique)
+  std::string architecture;  // as its report names it
+  std::string file;          // the architecture file
+  double latency_s = 0;
+  double throughput_ips = 0;
+  double energy_j = 0;
+  double area_mm2 = 0;
+  double edp_js = 0;
+  double tops = 0;
+  double tops_per_w = 0;
+  double tops_per_mm2 = 0;
+  long long macs = 0;
+  std::map<std::string, double> energy_by_category_j;  // as in the report
+};
+
+struct compare_result {
+  std::string schema = "mottsim.compare/1";
+  std::string workload;
+  std::string workload_file;
+  std::vector<compare_entry> entries;  // the first is the reference
+};
+
+// Reads the totals and categories of one report.json; throws
+// std::runtime_error when the text is not a mottsim report.
+compare_entry entry_from_report(const std::string& report_json);
+
+// The groups the comparison shows energy in, each gathering report categories,
+// so a CIM chip and a CPU line up: compute/crossbar, converters,
+// activation/neurons, on-chip memory, bus, DRAM, leakage (and "other" for any
+// category not listed).
+const std::vector<std::pair<std::string, std::vector<std::string>>>& energy_groups();
+std::map<std::string, double> grouped_energy(const compare_entry& e);
+
+// compare.json (units in key names, ratios to the first entry; a ratio whose
+// reference is zero is null) and compare.md (the side-by-side table).
+std::string compare_to_json(const compare_result& r);
+std::string compare_to_markdown(const compare_result& r);
+
+}  // namespace mottsim::reports

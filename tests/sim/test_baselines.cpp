@@ -1,0 +1,408 @@
+// The conventional baselines (configs/arch/cpu_baseline.yaml and
+// systolic_baseline.yaml) run by the real binary. Every expected figure is
+// derived here from the configuration by hand, not read back from mottsim.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "run_mottsim.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr double pJ = 1e-12, mW = 1e-3, us = 1e-6;
+
+doctest::Approx rel(double v, double eps = 1e-9) { return doctest::Approx(v).scale(v == 0 ? 1 : 0).epsilon(eps); }
+
+const char* cpu = "configs/arch/cpu_baseline.yaml";
+const char* systolic = "configs/arch/systolic_baseline.yaml";
+const char* conv = "tests/sim/configs/conv3x3_56x56.yaml";
+const char* linear = "tests/sim/configs/linear_4096.yaml";
+
+// cpu_baseline, from configs/tech/digital.yaml (mobile_core_22nm) and the arch file.
+constexpr double cores = 4, macs_per_cycle = 32, clock_hz = 2e9, utilization = 0.6, macs_per_instruction = 16,
+                 register_block = 8, load_bytes = 16;
+constexpr double dram_bandwidth = 12.8e9;  // LPDDR4-3200 x32
+
+// conv3x3_56x56: 56x56x64 -> 64, 3x3, padding 1, ReLU, int8.
+constexpr double conv_macs = 56.0 * 56 * 64 * 576;  // 115,605,504
+constexpr double conv_input = 56.0 * 56 * 64, conv_weights = 576.0 * 64, conv_output = 56.0 * 56 * 64;
+// linear_4096: 4096 -> 4096, int8.
+constexpr double linear_macs = 4096.0 * 4096;
+constexpr double linear_input = 4096, linear_weights = 4096.0 * 4096, linear_output = 4096;
+
+double dram_bytes(const nlohmann::json& j) {
+  return action_count(j, "dram", "read_bytes") + action_count(j, "dram", "write_bytes");
+}
+double latency(const nlohmann::json& j) { return j["totals"]["latency_s"].get<double>(); }
+double field(const nlohmann::json& j, const std::string& component, const char* name) {
+  for (const auto& c : j["components"])
+    if (c["name"] == component) return c[name].get<double>();
+  FAIL("no component " << component);
+  return 0;
+}
+
+std::string temp_dir(const std::string& tag) {
+  std::random_device rd;
+  return (fs::temp_directory_path() / ("mottsim_cmp_" + tag + "_" + std::to_string(::getpid()) + "_" +
+                                       std::to_string(rd())))
+      .string();
+}
+
+nlohmann::json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return nlohmann::json::parse(in);
+}
+
+}  // namespace
+
+TEST_CASE("cpu: a 3x3 convolution, counts derived by hand") {
+  const auto r = run_mottsim(cpu, conv);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto& j = r.report;
+  CHECK(j["totals"]["macs"].get<double>() == conv_macs);
+  CHECK(action_count(j, "cpu", "int8_mac") == conv_macs);
+  // Instructions: one dot product per 16 MACs, one per 16 ReLUs, and 16-byte
+  // loads/stores for the micro-kernel's operands (each A element loaded once
+  // per 8 columns, each B element once per 8 rows) and the outputs.
+  const double loads = conv_macs * 2 / register_block;  // 28,901,376 bytes
+  const double instructions =
+      conv_macs / macs_per_instruction + conv_output / macs_per_instruction + (loads + conv_output) / load_bytes;
+  CHECK(action_count(j, "cpu", "instruction") == rel(instructions));  // 9,056,768
+  // The 1 MiB L2 holds the three input rows a window needs and all 36,864
+  // weights: DRAM traffic is exactly compulsory.
+  CHECK(action_count(j, "dram", "read_bytes") == conv_input + conv_weights);
+  CHECK(action_count(j, "dram", "write_bytes") == conv_output);
+  // L1 (32 KiB per core): the 3136 output rows split over 4 cores (784 each).
+  // The window (3 x 56 x 64 = 10,752 B) leaves 22,016 B; a 576 x nc weight
+  // panel + one A row + nc sums fits nc = floor((22016 - 576) / 580) = 36
+  // columns, so each core streams its quarter of the input (50,176 B) twice and
+  // all weights once: 4 x (2 x 50,176 + 36,864) = 548,864 B from the L2.
+  const double l1_fill = 4 * (2 * conv_input / 4 + conv_weights);
+  CHECK(action_count(j, "l1", "write_bytes") == rel(l1_fill + conv_output));
+  CHECK(action_count(j, "l1", "read_bytes") == rel(loads + conv_output));
+  // L2: filled from DRAM and by the L1s' outputs; read by the L1 fills and
+  // by the outputs leaving for DRAM.
+  CHECK(action_count(j, "l2", "write_bytes") == rel(conv_input + conv_weights + conv_output));
+  CHECK(action_count(j, "l2", "read_bytes") == rel(l1_fill + conv_output));
+  // The bus carries DRAM traffic once and the L2 <-> L1 traffic once.
+  CHECK(action_count(j, "bus", "transfer_bytes") ==
+        rel(conv_input + conv_weights + conv_output + l1_fill + conv_output));
+}
+
+TEST_CASE("cpu: energy priced independently") {
+  const auto r = run_mottsim(cpu, conv);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto& j = r.report;
+  // Prices by hand: digital.mobile_core_22nm, LPDDR4 8 pJ/bit, bus 0.054 pJ/bit,
+  // CACTI at 22 nm: 32 KiB 3.5 pJ and 1 MiB 18.4 pJ per 64-bit read.
+  const struct {
+    const char* component;
+    const char* action;
+    double price;
+  } prices[] = {
+      {"cpu", "instruction", 300 * pJ},        {"cpu", "int8_mac", 0.09 * pJ},
+      {"dram", "read_bytes", 64 * pJ},         {"dram", "write_bytes", 64 * pJ},
+      {"bus", "transfer_bytes", 0.432 * pJ},   {"l1", "read_bytes", 2 * 3.5 * pJ / 16},
+      {"l1", "write_bytes", 2 * 3.5 * pJ / 16}, {"l2", "read_bytes", 4 * 18.4 * pJ / 32},
+      {"l2", "write_bytes", 4 * 18.4 * pJ / 32},
+  };
+  double dynamic = 0;
+  for (const auto& p : prices) {
+    CAPTURE(p.component);
+    CAPTURE(p.action);
+    const double count = action_count(j, p.component, p.action);
+    CHECK(count > 0);
+    CHECK(action_energy(j, p.component, p.action) == rel(count * p.price));
+    dynamic += count * p.price;
+  }
+  // Leakage over the latency: cores 300 mW, four L1s 4 x 4.8 mW, L2 140 mW, DRAM 20 mW.
+  const double leakage = (300 + 4 * 4.8 + 140 + 20) * mW * latency(j);
+  CHECK(j["energy_by_category"]["leakage_j"].get<double>() == rel(leakage));
+  CHECK(j["totals"]["energy_j"].get<double>() == rel(dynamic + leakage));
+  CHECK(j["energy_by_category"]["compute_j"].get<double>() ==
+        rel(action_energy(j, "cpu", "instruction") + action_energy(j, "cpu", "int8_mac")));
+  CHECK(j["layers"][0]["energy_j"].get<double>() == rel(dynamic + leakage));
+}
+
+TEST_CASE("cpu: DRAM traffic lies between compulsory and no-reuse traffic") {
+  // Compulsory: every input and weight read once, every output written once.
+  // No reuse: both operands of every MAC fetched, every output written once.
+  struct bound {
+    const char* workload;
+    double compulsory, no_reuse;
+  };
+  const bound cases[] = {
+      {conv, conv_input + conv_weights + conv_output, conv_macs * 2 + conv_output},
+      {linear, linear_input + linear_weights + linear_output, linear_macs * 2 + linear_output},
+  };
+  for (const auto& c : cases)
+    for (const char* l2 : {"1 MiB", "64 KiB", "16 KiB", "4 KiB"}) {
+      CAPTURE(c.workload);
+      CAPTURE(l2);
+      const auto r = run_mottsim(cpu, c.workload, std::string("--set 'components.l2.capacity=") + l2 + "'");
+      REQUIRE_MESSAGE(r.status == 0, r.output);
+      CHECK(dram_bytes(r.report) >= c.compulsory);
+      CHECK(dram_bytes(r.report) <= c.no_reuse);
+    }
+  // A 16 KiB L2 cannot keep the conv's three input rows: traffic rises above compulsory.
+  const auto small = run_mottsim(cpu, conv, "--set 'components.l2.capacity=16 KiB'");
+  REQUIRE(small.status == 0);
+  CHECK(dram_bytes(small.report) > conv_input + conv_weights + conv_output);
+}
+
+TEST_CASE("cpu: latency is at least the MAC bound and the DRAM-bandwidth bound") {
+  for (const char* w : {conv, linear}) {
+    CAPTURE(w);
+    const auto r = run_mottsim(cpu, w);
+    REQUIRE_MESSAGE(r.status == 0, r.output);
+    const double macs = r.report["totals"]["macs"].get<double>();
+    const double mac_bound = macs / (cores * macs_per_cycle * clock_hz);
+    const double dram_bound = dram_bytes(r.report) / dram_bandwidth;
+    CHECK(latency(r.report) >= mac_bound);
+    CHECK(latency(r.report) >= dram_bound);
+  }
+  // The conv is compute-bound: MACs at 60 % of peak plus ReLUs at the SIMD
+  // rate, and at most one step of prefetch and write-back not overlapped.
+  const auto r = run_mottsim(cpu, conv);
+  REQUIRE(r.status == 0);
+  const double compute = conv_macs / (cores * macs_per_cycle * clock_hz * utilization) +
+                         conv_output / (cores * macs_per_cycle * clock_hz);  // 753.42 us
+  CHECK(latency(r.report) >= compute);
+  CHECK(latency(r.report) <= compute + 5 * us);
+  CHECK(field(r.report, "cpu", "busy_s") == rel(compute, 1e-6));
+}
+
+TEST_CASE("cpu: doubling DRAM bandwidth shortens a bandwidth-bound layer, not a compute-bound one") {
+  const std::string faster = "--set 'components.dram.bandwidth=25.6 GB/s'";
+  const auto lin = run_mottsim(cpu, linear), lin2 = run_mottsim(cpu, linear, faster);
+  const auto cnv = run_mottsim(cpu, conv), cnv2 = run_mottsim(cpu, conv, faster);
+  REQUIRE(lin.status == 0);
+  REQUIRE(lin2.status == 0);
+  REQUIRE(cnv.status == 0);
+  REQUIRE(cnv2.status == 0);
+  // 16 MiB of weights against 0.1 ms of MACs: the DRAM sets the pace. Each
+  // 4 KiB burst costs 90 ns + 320 ns, then 90 ns + 160 ns.
+  CHECK(latency(lin.report) > 10 * linear_macs / (cores * macs_per_cycle * clock_hz * utilization));
+  CHECK(latency(lin2.report) < 0.7 * latency(lin.report));
+  CHECK(dram_bytes(lin2.report) == dram_bytes(lin.report));
+  // The conv moves 0.44 MB in 0.75 ms: bandwidth does not matter.
+  CHECK(latency(cnv2.report) == rel(latency(cnv.report), 5e-3));
+}
+
+TEST_CASE("cpu: a larger cache never increases DRAM or L2 traffic") {
+  const char* vgg8 = "configs/workloads/vgg8_cifar10.yaml";
+  double previous = INFINITY;
+  for (const char* l2 : {"16 KiB", "64 KiB", "256 KiB", "1 MiB", "4 MiB"}) {
+    CAPTURE(l2);
+    const auto r = run_mottsim(cpu, vgg8, std::string("--set 'components.l2.capacity=") + l2 + "'");
+    REQUIRE_MESSAGE(r.status == 0, r.output);
+    CHECK(dram_bytes(r.report) <= previous);
+    previous = dram_bytes(r.report);
+  }
+  previous = INFINITY;
+  for (const char* l1 : {"4 KiB", "16 KiB", "32 KiB", "128 KiB"}) {
+    CAPTURE(l1);
+    const auto r = run_mottsim(cpu, vgg8, std::string("--set 'components.l1.capacity=") + l1 + "'");
+    REQUIRE_MESSAGE(r.status == 0, r.output);
+    const double l2_reads = action_count(r.report, "l2", "read_bytes");
+    CHECK(l2_reads <= previous);
+    previous = l2_reads;
+  }
+}
+
+TEST_CASE("systolic: a 3x3 convolution, counts and cycles derived by hand") {
+  const auto r = run_mottsim(systolic, conv);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto& j = r.report;
+  // 64x64 array: K = 576 is 9 weight tiles of 64 rows, N = 64 one tile of
+  // columns. 256 KiB of 32-bit accumulators hold 1024 rows x 64 columns, so the
+  // 3136 output rows go in 4 chunks (1024, 1024, 1024, 64), each loading the
+  // weights again. Cycles: 9 tiles x 3136 rows + one fill and drain (64 + 64 - 2).
+  const double cycles = 9 * 3136 + 126.0;
+  CHECK(action_count(j, "array", "mac") == conv_macs);
+  CHECK(action_count(j, "array", "weight_load") == conv_weights * 4);
+  CHECK(action_count(j, "array", "vector_op") == conv_output);  // ReLU
+  // Accumulators: each of the 9 K tiles reads and writes 3136 x 64 sums of 4 B.
+  CHECK(action_count(j, "accumulators", "write_bytes") == 9 * 3136 * 64 * 4.0);
+  CHECK(action_count(j, "accumulators", "read_bytes") == 9 * 3136 * 64 * 4.0);
+  // Buffer: im2col rows enter once (one column tile), weights once per chunk,
+  // outputs written back; DMA fills from DRAM and drains to it.
+  CHECK(action_count(j, "buffer", "read_bytes") == 3136 * 576.0 + conv_weights * 4 + conv_output);
+  CHECK(action_count(j, "buffer", "write_bytes") == conv_output + conv_input + conv_weights);
+  CHECK(dram_bytes(j) == conv_input + conv_weights + conv_output);
+  // The array is busy for its cycles plus the ReLUs on 64 lanes, at 1 GHz.
+  const double compute = (cycles + conv_output / 64) / 1e9;  // 31.486 us
+  CHECK(field(j, "array", "busy_s") == rel(compute, 1e-6));
+  CHECK(latency(j) >= compute);
+  CHECK(latency(j) >= dram_bytes(j) / dram_bandwidth);
+  CHECK(j["layers"][0]["utilization"].get<double>() == rel(conv_macs / (latency(j) * 4096 * 1e9)));
+}
+
+TEST_CASE("baselines: energy per MAC lands in the range published processors and accelerators span") {
+  // docs/baselines.md derives the ranges (22 nm, int8, DRAM included):
+  //   CPUs 15..700 pJ/MAC: half of a Cortex-A57 cluster's measured power at its
+  //   peak dot-product MAC rate (30 pJ/MAC) up to a Cortex-A78AE's measured
+  //   ResNet-50 energy (630 pJ/MAC);
+  //   systolic arrays 0.34..6.3 pJ/MAC: TPU v1 at peak (0.51 pJ/MAC at 22 nm) and
+  //   on its least efficient CNN (3.4), and Eyeriss scaled to 22 nm, with a
+  //   factor of 1.5 either side for node scaling.
+  for (const char* w : {"configs/workloads/vgg8_cifar10.yaml", "configs/workloads/resnet18_imagenet.yaml"}) {
+    CAPTURE(w);
+    const auto c = run_mottsim(cpu, w);
+    const auto s = run_mottsim(systolic, w);
+    REQUIRE_MESSAGE(c.status == 0, c.output);
+    REQUIRE_MESSAGE(s.status == 0, s.output);
+    const double cpu_per_mac = c.report["totals"]["energy_j"].get<double>() / c.report["totals"]["macs"].get<double>();
+    const double sys_per_mac = s.report["totals"]["energy_j"].get<double>() / s.report["totals"]["macs"].get<double>();
+    CAPTURE(cpu_per_mac / pJ);
+    CAPTURE(sys_per_mac / pJ);
+    CHECK(cpu_per_mac >= 15 * pJ);
+    CHECK(cpu_per_mac <= 700 * pJ);
+    CHECK(sys_per_mac >= 0.34 * pJ);
+    CHECK(sys_per_mac <= 6.3 * pJ);
+    // The MACs of the report are the workload's.
+    CHECK(c.report["totals"]["macs"] == s.report["totals"]["macs"]);
+  }
+}
+
+TEST_CASE("baselines: precision, DRAM capacity and schedule mistakes are located errors") {
+  // 16-bit operands do not fit an int8 datapath; the error points at the workload's precision line.
+  auto r = run_mottsim(cpu, "tests/sim/configs/conv_16bit.yaml");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("conv_16bit.yaml:4:1: error:") != std::string::npos);
+  CHECK(r.output.find("wider than the 8-bit operands of the int8 datapath of cpu_baseline's cpu") != std::string::npos);
+  // In fp32 they do (24-bit mantissa), at 4 bytes an element.
+  r = run_mottsim(cpu, "tests/sim/configs/conv_16bit.yaml", "--set components.cpu.precision=fp32");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  CHECK(action_count(r.report, "cpu", "fp32_mac") == 64 * 16 * 36.0);
+  CHECK(action_count(r.report, "cpu", "int8_mac") == 0);
+  CHECK(action_count(r.report, "dram", "read_bytes") == 4 * (8 * 8 * 4.0 + 36 * 16.0));
+  // An fp32-only processor asked for int8.
+  r = run_mottsim(cpu, conv, "--set components.cpu.int8_macs_per_cycle=0");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("has no int8 datapath (int8_macs_per_cycle: 0)") != std::string::npos);
+  // The systolic array's multipliers are 8-bit.
+  r = run_mottsim(systolic, "tests/sim/configs/conv_16bit.yaml");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("conv_16bit.yaml:4:1: error:") != std::string::npos);
+  CHECK(r.output.find("the multipliers of systolic_baseline's array take 8-bit weights") != std::string::npos);
+  // ResNet-18 needs ~17 MB of DRAM; 1 MiB cannot hold it. Located at the flag.
+  r = run_mottsim(cpu, "configs/workloads/resnet18_imagenet.yaml", "--set 'components.dram.capacity=1 MiB'");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("--set 'components.dram.capacity=1 MiB': error: workload 'resnet18_imagenet' does not fit") !=
+        std::string::npos);
+  // A cache that is not an sram.
+  r = run_mottsim(cpu, conv, "--set components.cpu.l2=dram");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("cpu.l2 names 'dram', a dram; it must name an sram component") != std::string::npos);
+  // No layer pipeline on a processor.
+  r = run_mottsim(cpu, conv, "--schedule pipeline");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("use --schedule layer") != std::string::npos);
+}
+
+TEST_CASE("compare: an architecture against itself gives ratios of exactly 1") {
+  const std::string dir = temp_dir("self");
+  const auto r = run_command("compare " + source_path(cpu) + " " + source_path(cpu) + " --workload " +
+                             source_path(conv) + " -o " + dir);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto j = read_json(fs::path(dir) / "compare.json");
+  CHECK(j["schema"] == "mottsim.compare/1");
+  REQUIRE(j["architectures"].size() == 2);
+  CHECK(j["architectures"][0]["name"] == "cpu_baseline");
+  CHECK(j["architectures"][1]["name"] == "cpu_baseline-2");
+  int ones = 0;
+  for (const auto& [key, ratio] : j["architectures"][1]["ratios_to_reference"].items()) {
+    CAPTURE(key);
+    if (ratio.is_null()) continue;  // a zero reference (this CPU has no converters)
+    CHECK(ratio.get<double>() == 1.0);
+    ++ones;
+  }
+  CHECK(ones >= 12);
+  CHECK(j["architectures"][0]["ratios_to_reference"]["converters"].is_null());
+  for (const char* f : {"compare.md", "cpu_baseline/report.json", "cpu_baseline/summary.md",
+                        "cpu_baseline-2/report.json"})
+    CHECK_MESSAGE(fs::exists(fs::path(dir) / f), f);
+  CHECK(r.output.find("| metric | cpu_baseline | cpu_baseline-2 | cpu_baseline-2 / cpu_baseline |") !=
+        std::string::npos);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
+TEST_CASE("compare: side by side figures are the runs' own, ratios against the first") {
+  const std::string dir = temp_dir("two");
+  const auto r = run_command("compare " + source_path(cpu) + " " + source_path(systolic) + " " +
+                             source_path("configs/arch/mott_cim.yaml") + " --workload " +
+                             source_path("configs/workloads/edge_detect.yaml") + " -o " + dir + " -j 2");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto j = read_json(fs::path(dir) / "compare.json");
+  REQUIRE(j["architectures"].size() == 3);
+  const auto first = read_json(fs::path(dir) / "cpu_baseline" / "report.json");
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& a = j["architectures"][i];
+    const auto report = read_json(fs::path(dir) / a["report"].get<std::string>());
+    CAPTURE(a["name"]);
+    CHECK(a["metrics"]["energy_j"] == report["totals"]["energy_j"]);
+    CHECK(a["metrics"]["latency_s"] == report["totals"]["latency_s"]);
+    CHECK(a["ratios_to_reference"]["energy"].get<double>() ==
+          report["totals"]["energy_j"].get<double>() / first["totals"]["energy_j"].get<double>());
+    // Energy groups add up to the total.
+    double sum = 0;
+    for (const char* g : {"compute_crossbar_j", "converters_j", "activation_neurons_j", "on_chip_memory_j", "bus_j",
+                          "dram_j", "leakage_j"})
+      sum += a["metrics"][g].get<double>();
+    CHECK(sum == rel(report["totals"]["energy_j"].get<double>()));
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
+TEST_CASE("compare: bad input is a located error, exit 2, and nothing is written") {
+  const std::string dir = temp_dir("bad");
+  const std::string w = " --workload " + source_path(conv) + " -o " + dir;
+  // An unknown architecture file.
+  auto r = run_command("compare " + source_path(cpu) + " " + source_path("configs/arch/nope.yaml") + w);
+  CHECK(r.status == 2);
+  CHECK(r.output.find("nope.yaml: error: cannot open file") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir));
+  // A workload the processor's DRAM cannot hold (the flag targets one architecture).
+  r = run_command("compare " + source_path(cpu) + " " + source_path(systolic) +
+                  " --workload " + source_path("configs/workloads/resnet18_imagenet.yaml") + " -o " + dir +
+                  " --set 'cpu_baseline:components.dram.capacity=1 MiB'");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("does not fit in the dram of cpu_baseline") != std::string::npos);
+  CHECK(r.output.find("of systolic_baseline") == std::string::npos);  // the flag targets the CPU only
+  CHECK_FALSE(fs::exists(dir));
+  // Precisions the datapaths do not have: both architectures' errors at once.
+  r = run_command("compare " + source_path(cpu) + " " + source_path(systolic) + " --workload " +
+                  source_path("tests/sim/configs/conv_16bit.yaml") + " -o " + dir);
+  CHECK(r.status == 2);
+  CHECK(r.output.find("wider than the 8-bit operands") != std::string::npos);
+  CHECK(r.output.find("the multipliers of systolic_baseline's array take 8-bit weights") != std::string::npos);
+  // A --set aimed at an architecture not compared.
+  r = run_command("compare " + source_path(cpu) + w + " --set 'nothere:components.dram.capacity=1 GiB'");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("no compared architecture is named 'nothere'") != std::string::npos);
+  // An existing directory keeps what it had and gains nothing.
+  fs::create_directories(dir);
+  std::ofstream(fs::path(dir) / "keep.txt") << "x";
+  r = run_command("compare " + source_path(cpu) + w + " --set components.cpu.int8_macs_per_cycle=0");
+  CHECK(r.status == 2);
+  std::size_t entries = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    CHECK(e.path().filename() == "keep.txt");
+    ++entries;
+  }
+  CHECK(entries == 1);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}

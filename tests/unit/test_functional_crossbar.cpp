@@ -1,0 +1,557 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <cstring>
+#include <random>
+#include <string>
+
+#include "dsl/architecture_loader.hpp"
+#include "dsl/validator.hpp"
+#include "dsl/yaml_tree.hpp"
+#include "models/cim_tile_params.hpp"
+#include "models/crossbar_mapping.hpp"
+#include "models/functional_crossbar.hpp"
+#include "platform/model_registry.hpp"
+
+using namespace mottsim;
+using models::functional_layer;
+
+namespace {
+
+const platform::model_registry& registry() {
+  static const platform::model_registry r = [] {
+    platform::model_registry out;
+    platform::register_builtin_models(out);
+    return out;
+  }();
+  return r;
+}
+
+// A cim_tile written in YAML, with every device figure the tests vary.
+struct tile_spec {
+  int rows = 16, columns = 16, arrays = 8;
+  int bits_per_cell = 2, levels = 4;
+  std::string signed_weights = "differential";
+  std::string input = "bit_serial";
+  int dac_bits = 1;
+  int adc_bits = 16;
+  double adc_full_scale = 1.0;
+  double programming_sigma = 0.0, read_noise = 0.0, stuck_on = 0.0, stuck_off = 0.0;
+  bool neuron = false;
+  std::string neuron_model = "ideal";
+
+  std::string yaml() const {
+    std::string y = "arrays: " + std::to_string(arrays) + "\n" +
+                    "crossbar:\n  rows: " + std::to_string(rows) + "\n  columns: " + std::to_string(columns) +
+                    "\n  read_voltage: 0.2 V\n  signed_weights: " + signed_weights +
+                    "\n  cell: {g_min: 1 uS, g_max: 100 uS, levels: " + std::to_string(levels) +
+                    ", bits_per_cell: " + std::to_string(bits_per_cell) +
+                    ", programming_sigma: " + std::to_string(programming_sigma) +
+                    ", read_noise_sigma: " + std::to_string(read_noise) + ", stuck_on_rate: " + std::to_string(stuck_on) +
+                    ", stuck_off_rate: " + std::to_string(stuck_off) + "}\n" + "input: {mode: " + input +
+                    ", dac_bits: " + std::to_string(dac_bits) + "}\n" + "readout:\n";
+    if (neuron)
+      y += "  - {type: mott_neuron, model: " + neuron_model + ", sigma_threshold: 0, sigma_tc: 0}\n";
+    y += "  - {type: adc, bits: " + std::to_string(adc_bits) + ", full_scale: " + std::to_string(adc_full_scale) + "}\n";
+    if (!neuron) y += "  - {type: shift_add}\n  - {type: digital_activation}\n";
+    y += std::string("accumulation: {mode: ") + (neuron ? "analog" : "digital") + "}\n";
+    return y;
+  }
+};
+
+dsl::block_value tile_block(const tile_spec& t) {
+  dsl::diagnostics errors;
+  auto root = dsl::load_yaml_string(t.yaml(), "tile.yaml", errors);
+  INFO(errors.to_string());
+  REQUIRE(root.get() != nullptr);
+  dsl::validator check(registry(), nullptr, errors);
+  dsl::block_value v = check.validate(*root, *registry().find_schema("cim_tile"), "component 'tile'", {});
+  INFO(t.yaml());
+  INFO(errors.to_string());
+  REQUIRE_FALSE(errors.has_errors());
+  return v;
+}
+
+// A layer on a tile: its block, params and mapping.
+struct setup {
+  dsl::block_value tile;
+  models::cim_tile_params params;
+  models::layer_matrix matrix;
+  models::crossbar_mapping mapping;
+};
+
+setup make_setup(const tile_spec& t, long long fan_in, long long outputs, int weight_bits, int activation_bits,
+                 bool relu) {
+  setup s;
+  s.tile = tile_block(t);
+  s.params = models::read_cim_tile_params(s.tile);
+  s.matrix.fan_in = fan_in;
+  s.matrix.outputs = outputs;
+  s.matrix.weight_bits = weight_bits;
+  s.matrix.activation_bits = activation_bits;
+  s.matrix.relu = relu;
+  std::string why;
+  REQUIRE_MESSAGE(models::map_matrix(s.matrix, s.params, s.mapping, why), why);
+  return s;
+}
+
+Eigen::MatrixXd random_matrix(Eigen::Index rows, Eigen::Index cols, double lo, double hi, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(lo, hi);
+  Eigen::MatrixXd m(rows, cols);
+  for (Eigen::Index c = 0; c < cols; ++c)
+    for (Eigen::Index r = 0; r < rows; ++r) m(r, c) = u(rng);
+  return m;
+}
+
+// The error bound of ideal devices, derived from the quantization steps alone.
+// With weight step dw = max|w| / (2^(bits-1) - 1), activation step dx =
+// full_scale / (2^bits_in - 1), quantized w^ and x^:
+//   |w.x - w^.x^| <= sum_i |w_i| |x_i - x^_i| + sum_i x^_i |w_i - w^_i|
+//                 <= dx/2 sum_i |w_i| + dw/2 sum_i x^_i.
+// ADC path: each conversion errs by at most half a step (in units of integer
+// weight x integer input level: step_rb = full_scale x rows_rb x (g_max / g_step)
+// / (2^adc_bits - 1)); shift-and-add multiplies a read's error by its input weight
+// m_r (sum_r m_r = 2^bits_in - 1 = N here) and a column's by its slice weight
+// 2^(b s), twice for the pair:
+//   E_adc = dw dx N sum_rb sum_s 2 2^(b s) step_rb / 2.
+// Neuron path (ideal ReLU neuron): one conversion of the neuron output,
+//   E_adc = full_scale_value x adc_full_scale / (2 (2^adc_bits - 1)).
+// ReLU is 1-Lipschitz, so the bound holds after it. Float32 conductances add a
+// relative 1e-5 of the largest possible sum, far below any step here.
+struct bound_inputs {
+  int weight_bits = 8, activation_bits = 8;
+  double input_full_scale = 1.0;
+  double e_adc = 0.0;
+};
+
+Eigen::MatrixXd error_bound(const Eigen::MatrixXd& w, const Eigen::VectorXd& b, const Eigen::MatrixXd& x,
+                            const bound_inputs& in) {
+  const double dw = w.cwiseAbs().maxCoeff() / (std::ldexp(1.0, in.weight_bits - 1) - 1.0);
+  const double n = std::ldexp(1.0, in.activation_bits) - 1.0;
+  const double dx = in.input_full_scale / n;
+  const Eigen::MatrixXd xq = (x / dx).array().round().matrix() * dx;
+  const Eigen::VectorXd w_l1 = w.cwiseAbs().colwise().sum().transpose();
+  Eigen::MatrixXd bound(w.cols(), x.cols());
+  for (Eigen::Index v = 0; v < x.cols(); ++v)
+    for (Eigen::Index j = 0; j < w.cols(); ++j)
+      bound(j, v) = dx / 2 * w_l1(j) + dw / 2 * xq.col(v).sum() + in.e_adc +
+                    1e-5 * (w_l1(j) * in.input_full_scale + std::abs(b(j)));
+  return bound;
+}
+
+// E_adc of the ADC path for the tile's encoding. Differential: both columns of
+// a slice pair, sum_cols |C| = 2 sum_s 2^(b s). Offset: one column per slice plus
+// the reference column scaled by (g_min sum_s 2^(b s) + 2^(bits-1) g_step) / g_max.
+double adc_path_error(const tile_spec& t, long long fan_in, int weight_bits, int activation_bits, double w_max) {
+  const bool differential = t.signed_weights == "differential";
+  const int b = t.bits_per_cell;
+  const int magnitude_bits = differential ? weight_bits - 1 : weight_bits;
+  const int slices = (magnitude_bits + b - 1) / b;
+  const double g_min = 1e-6, g_max = 100e-6;
+  const double g_step = (g_max - g_min) / (std::ldexp(1.0, b) - 1.0);
+  double shifts = 0.0;
+  for (int s = 0; s < slices; ++s) shifts += std::ldexp(1.0, b * s);
+  const double column_weights =
+      differential ? 2.0 * shifts : shifts + (g_min * shifts + std::ldexp(1.0, weight_bits - 1) * g_step) / g_max;
+  const double levels = std::ldexp(1.0, t.adc_bits) - 1.0;
+  double per_read = 0.0;
+  for (long long r0 = 0; r0 < fan_in; r0 += t.rows) {
+    const double rows = static_cast<double>(std::min<long long>(t.rows, fan_in - r0));
+    const double step = t.adc_full_scale * rows * (g_max / g_step) / levels;
+    per_read += column_weights * step / 2.0;
+  }
+  const double dw = w_max / (std::ldexp(1.0, weight_bits - 1) - 1.0);
+  const double n = std::ldexp(1.0, activation_bits) - 1.0;
+  return dw * (1.0 / n) * n * per_read;  // dw dx sum_r m_r (= N) per_read
+}
+
+double rms(const Eigen::MatrixXd& a) { return std::sqrt(a.array().square().mean()); }
+
+bool same_bytes(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<std::size_t>(a.size())) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("functional crossbar: gaussian source") {
+  models::gaussian_source g(42);
+  const int n = 400000;
+  double sum = 0, sum2 = 0, sum4 = 0;
+  int beyond2 = 0, beyond3 = 0;
+  for (int i = 0; i < n; ++i) {
+    const double x = g();
+    sum += x;
+    sum2 += x * x;
+    sum4 += x * x * x * x;
+    beyond2 += std::abs(x) > 2.0;
+    beyond3 += std::abs(x) > 3.5;
+  }
+  CHECK(std::abs(sum / n) < 0.01);
+  CHECK(sum2 / n == doctest::Approx(1.0).scale(0).epsilon(0.01));
+  CHECK(sum4 / n == doctest::Approx(3.0).scale(0).epsilon(0.05));          // kurtosis of a normal
+  CHECK(static_cast<double>(beyond2) / n == doctest::Approx(0.0455).scale(0).epsilon(0.05));
+  CHECK(static_cast<double>(beyond3) / n == doctest::Approx(4.65e-4).scale(0).epsilon(0.25));  // the tail
+  models::gaussian_source a(7), b(7);
+  for (int i = 0; i < 100; ++i) CHECK(a() == b());
+}
+
+TEST_CASE("functional crossbar: ideal devices on the ADC path match float within the quantization bound") {
+  for (std::string encoding : {"differential", "offset"}) {
+    for (std::string input : {"bit_serial", "dac"}) {
+     for (int adc_bits : {16, 7}) {
+      CAPTURE(encoding);
+      CAPTURE(input);
+      CAPTURE(adc_bits);
+      tile_spec t;
+      t.adc_bits = adc_bits;
+      t.signed_weights = encoding;
+      t.input = input;
+      t.dac_bits = input == "dac" ? 2 : 1;
+      const int wb = 6, ab = 6;
+      const long long fan_in = 20, outputs = 5, vectors = 64;
+      const setup s = make_setup(t, fan_in, outputs, wb, ab, true);
+      CHECK(s.mapping.row_blocks == 2);
+      const Eigen::MatrixXd w = random_matrix(fan_in, outputs, -0.4, 0.4, 1);
+      const Eigen::VectorXd b = random_matrix(outputs, 1, -0.2, 0.2, 2).col(0);
+      const Eigen::MatrixXd x = random_matrix(fan_in, vectors, 0.0, 1.0, 3);
+      functional_layer layer(w, b, s.params, s.tile, s.mapping, wb, ab, true, 5);
+      const Eigen::MatrixXd y = layer.forward(x);
+      const Eigen::MatrixXd ref = layer.reference(x);
+      REQUIRE(y.rows() == outputs);
+      REQUIRE(y.cols() == vectors);
+      bound_inputs bi;
+      bi.weight_bits = wb;
+      bi.activation_bits = ab;
+      bi.e_adc = adc_path_error(t, fan_in, wb, ab, w.cwiseAbs().maxCoeff());
+      const Eigen::MatrixXd bound = error_bound(w, b, x, bi);
+      const Eigen::MatrixXd err = (y - ref).cwiseAbs();
+      CHECK((err.array() <= bound.array()).all());
+      CHECK(err.maxCoeff() > 0.0);  // it is quantized, not the float path
+      MESSAGE(encoding << "/" << input << "/adc " << adc_bits << ": max error " << err.maxCoeff() << ", max bound "
+                        << bound.maxCoeff());
+      CHECK(layer.counts().clipped_inputs == 0);
+     }
+    }
+  }
+}
+
+TEST_CASE("functional crossbar: with a 16-bit ADC only the ADC step separates hardware from integer arithmetic") {
+  tile_spec t;
+  const int wb = 8, ab = 8;
+  const long long fan_in = 40, outputs = 7, vectors = 50;
+  const setup s = make_setup(t, fan_in, outputs, wb, ab, false);
+  const Eigen::MatrixXd w = random_matrix(fan_in, outputs, -1.0, 1.0, 11);
+  const Eigen::VectorXd b = Eigen::VectorXd::Zero(outputs);
+  const Eigen::MatrixXd x = random_matrix(fan_in, vectors, 0.0, 1.0, 12);
+  functional_layer layer(w, b, s.params, s.tile, s.mapping, wb, ab, false, 1);
+  const Eigen::MatrixXd y = layer.forward(x);
+  // Integer reference: dw dx sum_i q_i n_i.
+  const double dw = w.cwiseAbs().maxCoeff() / 127.0;
+  const double dx = 1.0 / 255.0;
+  const Eigen::MatrixXd q = (w / dw).array().round().matrix();
+  const Eigen::MatrixXd n = (x / dx).array().round().matrix();
+  const Eigen::MatrixXd exact = dw * dx * (q.transpose() * n);
+  const double e_adc = adc_path_error(t, fan_in, wb, ab, w.cwiseAbs().maxCoeff());
+  CHECK((y - exact).cwiseAbs().maxCoeff() <= e_adc + 1e-5 * 40);
+  CHECK(layer.steps().weight_step == doctest::Approx(dw).scale(0).epsilon(1e-12));
+  CHECK(layer.steps().activation_step == doctest::Approx(dx).scale(0).epsilon(1e-12));
+}
+
+TEST_CASE("functional crossbar: ideal Mott neuron path matches float ReLU within the bound") {
+  for (std::string encoding : {"differential", "offset"}) {
+    CAPTURE(encoding);
+    tile_spec t;
+    t.neuron = true;
+    t.bits_per_cell = 4;
+    t.levels = 16;
+    t.input = "pulse_width";
+    t.dac_bits = 8;
+    t.signed_weights = encoding;
+    const int wb = 8, ab = 8;
+    const long long fan_in = 40, outputs = 6, vectors = 80;
+    const setup s = make_setup(t, fan_in, outputs, wb, ab, true);
+    REQUIRE(s.mapping.neuron_used);
+    REQUIRE(s.mapping.analog_sum);
+    CHECK(s.mapping.row_blocks == 3);
+    const Eigen::MatrixXd w = random_matrix(fan_in, outputs, -0.5, 0.5, 21);
+    const Eigen::VectorXd b = random_matrix(outputs, 1, -0.3, 0.3, 22).col(0);
+    const Eigen::MatrixXd x = random_matrix(fan_in, vectors, 0.0, 1.0, 23);
+    functional_layer layer(w, b, s.params, s.tile, s.mapping, wb, ab, true, 9);
+    REQUIRE(layer.neuron_path());
+    const Eigen::MatrixXd y = layer.forward(x);
+    const Eigen::MatrixXd ref = layer.reference(x);
+    bound_inputs bi;
+    bi.weight_bits = wb;
+    bi.activation_bits = ab;
+    bi.e_adc = layer.neuron_full_scale() * 1.0 / (2.0 * 65535.0);
+    const Eigen::MatrixXd err = (y - ref).cwiseAbs();
+    CHECK((err.array() <= error_bound(w, b, x, bi).array()).all());
+    CHECK(err.maxCoeff() > 0.0);
+    CHECK((y.array() >= 0.0).all());
+    CHECK(layer.counts().neuron_activations == outputs * vectors);
+    CHECK(layer.steps().adc_step == doctest::Approx(layer.neuron_full_scale() / 65535.0).scale(0).epsilon(1e-12));
+    // Default full scale: the largest sum the weights can make for inputs in range.
+    const Eigen::MatrixXd wq =
+        (w / layer.steps().weight_step).array().round().matrix() * layer.steps().weight_step;
+    double largest = 0.0;
+    for (Eigen::Index j = 0; j < outputs; ++j) largest = std::max(largest, wq.col(j).cwiseMax(0.0).sum() + b(j));
+    CHECK(layer.neuron_full_scale() == doctest::Approx(largest).scale(0).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("functional crossbar: calibrated neuron full scale, drive gain, thermal neuron") {
+  tile_spec t;
+  t.neuron = true;
+  t.neuron_model = "thermal";
+  t.bits_per_cell = 4;
+  t.levels = 16;
+  t.input = "pulse_width";
+  t.dac_bits = 8;
+  t.adc_bits = 4;
+  const setup s = make_setup(t, 30, 4, 8, 8, true);
+  const Eigen::MatrixXd w = random_matrix(30, 4, -0.5, 0.5, 31);
+  const Eigen::VectorXd b = Eigen::VectorXd::Zero(4);
+  const Eigen::MatrixXd x = random_matrix(30, 200, 0.0, 1.0, 32);
+  functional_layer layer(w, b, s.params, s.tile, s.mapping, 8, 8, true, 3);
+  const double worst = layer.neuron_full_scale();
+  const double calibrated = layer.calibrate_neuron(x, 1.0);
+  CHECK(calibrated < worst);
+  CHECK(calibrated == doctest::Approx((w.transpose() * x).maxCoeff()).scale(0).epsilon(1e-12));
+  // The gain from the summed current to the heater: I_fs over the current at full scale.
+  const double dw = w.cwiseAbs().maxCoeff() / 127.0;
+  const double msb_current = 0.2 * (99e-6 / 15.0) * (calibrated / dw) / 16.0;  // V g_step sum(q d) / 2^(b (S-1))
+  CHECK(layer.neuron_drive_gain() == doctest::Approx(3e-3 / msb_current).scale(0).epsilon(1e-9));
+  const Eigen::MatrixXd y = layer.forward(x);
+  CHECK(y.allFinite());
+  CHECK((y.array() >= 0.0).all());
+  CHECK((y.array() <= calibrated * (1 + 1e-12)).all());
+  // A 4-bit ADC after the neuron: outputs sit on 16 levels of the full scale.
+  const Eigen::ArrayXXd codes = y.array() / calibrated * 15.0;
+  CHECK(((codes - codes.round()).abs() < 1e-9).all());
+}
+
+TEST_CASE("functional crossbar: variation and noise make the error grow") {
+  const int wb = 8, ab = 8;
+  const long long fan_in = 64, outputs = 8, vectors = 200;
+  const Eigen::MatrixXd w = random_matrix(fan_in, outputs, -1.0, 1.0, 41);
+  const Eigen::VectorXd b = Eigen::VectorXd::Zero(outputs);
+  const Eigen::MatrixXd x = random_matrix(fan_in, vectors, 0.0, 1.0, 42);
+  auto error_with = [&](double sigma, double noise, double stuck) {
+    tile_spec t;
+    t.rows = 32;
+    t.programming_sigma = sigma;
+    t.read_noise = noise;
+    t.stuck_off = stuck;
+    const setup s = make_setup(t, fan_in, outputs, wb, ab, false);
+    functional_layer layer(w, b, s.params, s.tile, s.mapping, wb, ab, false, 77);
+    return rms(layer.forward(x) - layer.reference(x));
+  };
+  const double ideal = error_with(0, 0, 0);
+  const double small = error_with(0.01, 0, 0);
+  const double large = error_with(0.05, 0, 0);
+  const double noisy = error_with(0.05, 0.05, 0);
+  const double stuck = error_with(0, 0, 0.05);
+  MESSAGE("rms error: ideal " << ideal << ", sigma 1% " << small << ", 5% " << large << ", +5% read noise " << noisy
+                              << ", 5% stuck off " << stuck);
+  CHECK(ideal < small);
+  CHECK(small < large);
+  CHECK(large < noisy);
+  CHECK(ideal < stuck);
+}
+
+TEST_CASE("functional crossbar: same seed same bytes, another seed another chip") {
+  tile_spec t;
+  t.programming_sigma = 0.05;
+  t.read_noise = 0.02;
+  t.stuck_on = 0.01;
+  const setup s = make_setup(t, 24, 6, 8, 8, true);
+  const Eigen::MatrixXd w = random_matrix(24, 6, -1.0, 1.0, 51);
+  const Eigen::VectorXd b = random_matrix(6, 1, -0.1, 0.1, 52).col(0);
+  const Eigen::MatrixXd x = random_matrix(24, 30, 0.0, 1.0, 53);
+  functional_layer a(w, b, s.params, s.tile, s.mapping, 8, 8, true, 1234);
+  functional_layer c(w, b, s.params, s.tile, s.mapping, 8, 8, true, 1234);
+  functional_layer d(w, b, s.params, s.tile, s.mapping, 8, 8, true, 1235);
+  const Eigen::MatrixXd ya = a.forward(x);
+  const Eigen::MatrixXd yc = c.forward(x);
+  CHECK(same_bytes(ya, yc));
+  CHECK_FALSE(same_bytes(ya, d.forward(x)));
+  // Read noise is fresh at every call, and still reproducible call by call.
+  const Eigen::MatrixXd ya2 = a.forward(x);
+  CHECK_FALSE(same_bytes(ya, ya2));
+  CHECK(same_bytes(ya2, c.forward(x)));
+  // Threads share chunks of vectors; the bytes stay the same.
+  const Eigen::MatrixXd many = random_matrix(24, 9000, 0.0, 1.0, 54);
+  functional_layer one(w, b, s.params, s.tile, s.mapping, 8, 8, true, 4321);
+  functional_layer three(w, b, s.params, s.tile, s.mapping, 8, 8, true, 4321);
+  one.set_threads(1);
+  three.set_threads(3);
+  CHECK(same_bytes(one.forward(many), three.forward(many)));
+  CHECK(one.counts().cell_reads == three.counts().cell_reads);
+
+  // The neuron path, devices and cycle noise included.
+  tile_spec n = t;
+  n.neuron = true;
+  n.neuron_model = "thermal";
+  n.input = "pulse_width";
+  n.dac_bits = 8;
+  const setup sn = make_setup(n, 24, 6, 8, 8, true);
+  functional_layer na(w, b, sn.params, sn.tile, sn.mapping, 8, 8, true, 99);
+  functional_layer nb(w, b, sn.params, sn.tile, sn.mapping, 8, 8, true, 99);
+  CHECK(same_bytes(na.forward(x), nb.forward(x)));
+}
+
+TEST_CASE("functional crossbar: shapes and counts agree with the crossbar mapping") {
+  struct variant {
+    tile_spec tile;
+    long long fan_in, outputs;
+    int wb, ab;
+    bool relu;
+  };
+  tile_spec adc;  // 16 x 16, 2-bit cells
+  tile_spec offset = adc;
+  offset.signed_weights = "offset";
+  tile_spec dac = adc;
+  dac.input = "dac";
+  dac.dac_bits = 3;
+  tile_spec mott;
+  mott.neuron = true;
+  mott.bits_per_cell = 4;
+  mott.levels = 16;
+  mott.input = "pulse_width";
+  mott.dac_bits = 8;
+  tile_spec bypass = mott;  // a layer without ReLU bypasses the neuron
+  for (const variant& v : {variant{adc, 37, 9, 8, 8, true}, variant{offset, 37, 9, 8, 8, true},
+                           variant{dac, 20, 3, 4, 8, false}, variant{mott, 50, 5, 8, 8, true},
+                           variant{bypass, 50, 5, 8, 8, false}}) {
+    const setup s = make_setup(v.tile, v.fan_in, v.outputs, v.wb, v.ab, v.relu);
+    const auto& m = s.mapping;
+    CAPTURE(m.path);
+    const Eigen::MatrixXd w = random_matrix(v.fan_in, v.outputs, -1.0, 1.0, 61);
+    const long long vectors = 5000;  // more than one internal chunk
+    const Eigen::MatrixXd x = random_matrix(v.fan_in, vectors, 0.0, 1.0, 62);
+    functional_layer layer(w, Eigen::VectorXd(), s.params, s.tile, s.mapping, v.wb, v.ab, v.relu, 1);
+    const Eigen::MatrixXd y = layer.forward(x);
+    CHECK(y.rows() == v.outputs);
+    CHECK(y.cols() == vectors);
+    CHECK(layer.crossbars() == m.crossbars);
+    CHECK(layer.crossbars() == m.row_blocks * m.column_blocks);
+    const bool offset_columns = s.params.signed_weights == models::signed_encoding::offset;
+    CHECK(layer.programmed_columns() == m.physical_columns + (offset_columns ? m.column_blocks : 0));
+    CHECK(layer.reads_per_vector() == m.reads_per_vector);
+    CHECK(layer.neuron_path() == m.neuron_used);
+    const auto& c = layer.counts();
+    CHECK(c.vectors == vectors);
+    CHECK(c.macs == v.fan_in * v.outputs * vectors);
+    CHECK(c.crossbar_reads == vectors * m.reads_per_vector * m.crossbars);
+    // Every driven row of every programmed column, at every read.
+    CHECK(c.cell_reads == vectors * m.reads_per_vector * v.fan_in * layer.programmed_columns());
+    if (m.neuron_used) {
+      CHECK(c.neuron_activations == v.outputs * vectors);
+      CHECK(c.adc_conversions == v.outputs * vectors);
+    } else {
+      CHECK(c.neuron_activations == 0);
+      CHECK(c.adc_conversions == vectors * m.reads_per_vector * m.row_blocks * layer.programmed_columns());
+    }
+  }
+}
+
+TEST_CASE("functional crossbar: negative inputs need an input offset") {
+  tile_spec t;
+  const int wb = 8, ab = 8;
+  const setup s = make_setup(t, 20, 4, wb, ab, false);
+  const Eigen::MatrixXd w = random_matrix(20, 4, -1.0, 1.0, 71);
+  const Eigen::VectorXd b = random_matrix(4, 1, -0.5, 0.5, 72).col(0);
+  const Eigen::MatrixXd x = random_matrix(20, 40, -0.5, 0.5, 73);
+  functional_layer clipped(w, b, s.params, s.tile, s.mapping, wb, ab, false, 1);
+  const Eigen::MatrixXd y_clipped = clipped.forward(x);
+  CHECK(clipped.counts().clipped_inputs > 0);
+  functional_layer shifted(w, b, s.params, s.tile, s.mapping, wb, ab, false, 1);
+  shifted.set_input_offset(0.5);
+  const Eigen::MatrixXd y = shifted.forward(x);
+  CHECK(shifted.counts().clipped_inputs == 0);
+  // Shifted inputs x + 1/2 lie in [0, 1]: the bound holds for them, and the
+  // shift leaves through the bias (with the quantized weights' column sums,
+  // which the weight-step term of the bound already covers at x^ <= 1).
+  bound_inputs bi;
+  bi.weight_bits = wb;
+  bi.activation_bits = ab;
+  bi.e_adc = adc_path_error(t, 20, wb, ab, w.cwiseAbs().maxCoeff());
+  const Eigen::MatrixXd xs = x.array() + 0.5;
+  Eigen::MatrixXd bound = error_bound(w, b, xs, bi);
+  // The bias correction uses quantized weights: |0.5 sum_i (w_i - w^_i)| <= 0.5 n dw/2.
+  bound.array() += 0.5 * 20 * (w.cwiseAbs().maxCoeff() / 127.0) / 2.0;
+  CHECK(((y - shifted.reference(x)).cwiseAbs().array() <= bound.array()).all());
+  CHECK(rms(y - shifted.reference(x)) < rms(y_clipped - clipped.reference(x)));
+}
+
+TEST_CASE("functional crossbar: a mapping made for another matrix is refused") {
+  tile_spec t;
+  const setup s = make_setup(t, 20, 4, 8, 8, false);
+  const Eigen::MatrixXd w = random_matrix(40, 4, -1.0, 1.0, 81);
+  CHECK_THROWS_AS(functional_layer(w, Eigen::VectorXd(), s.params, s.tile, s.mapping, 8, 8, false, 1),
+                  std::invalid_argument);
+  const Eigen::MatrixXd ok = random_matrix(20, 4, -1.0, 1.0, 81);
+  functional_layer layer(ok, Eigen::VectorXd(), s.params, s.tile, s.mapping, 8, 8, false, 1);
+  CHECK_THROWS_AS(layer.forward(Eigen::MatrixXd::Zero(19, 3)), std::invalid_argument);
+}
+
+// LeNet-5 over 2,000 images on the shipped architectures, every non-ideality at
+// its library value. Skipped by default (it times, it does not check); run with
+//   unit_tests -tc="functional crossbar: LeNet-5 speed" --no-skip
+TEST_CASE("functional crossbar: LeNet-5 speed" * doctest::skip()) {
+  struct lenet_layer {
+    std::string name;
+    long long fan_in, outputs, positions;
+    bool relu;
+  };
+  const lenet_layer layers[] = {{"conv1", 25, 6, 784, true},
+                                {"conv2", 150, 16, 100, true},
+                                {"fc1", 400, 120, 1, true},
+                                {"fc2", 120, 84, 1, true},
+                                {"fc3", 84, 10, 1, false}};
+  const char* env_images = std::getenv("MOTTSIM_BENCH_IMAGES");
+  const long long images = env_images ? std::atoll(env_images) : 2000;
+  for (std::string arch_file : {"mott_cim.yaml", "adc_cim.yaml"}) {
+    if (const char* only = std::getenv("MOTTSIM_BENCH_ARCH"))
+      if (arch_file != only) continue;
+    dsl::diagnostics errors;
+    const auto arch = dsl::load_architecture(std::string(MOTTSIM_SOURCE_DIR) + "/configs/arch/" + arch_file, {},
+                                             registry(), errors);
+    REQUIRE_FALSE(errors.has_errors());
+    const dsl::component_spec* tile = arch.spec.find("tile");
+    REQUIRE(tile != nullptr);
+    const models::cim_tile_params params = models::read_cim_tile_params(tile->params);
+    double total = 0.0, total_cpu = 0.0;
+    for (const auto& l : layers) {
+      models::layer_matrix m;
+      m.fan_in = l.fan_in;
+      m.outputs = l.outputs;
+      m.vectors = l.positions;
+      m.relu = l.relu;
+      models::crossbar_mapping mapping;
+      std::string why;
+      REQUIRE(models::map_matrix(m, params, mapping, why));
+      const Eigen::MatrixXd w = random_matrix(l.fan_in, l.outputs, -0.3, 0.3, 5);
+      const Eigen::MatrixXd x = random_matrix(l.fan_in, l.positions * images, 0.0, 1.0, 6);
+      const auto t0 = std::chrono::steady_clock::now();
+      const std::clock_t c0 = std::clock();
+      functional_layer layer(w, Eigen::VectorXd::Zero(l.outputs), params, tile->params, mapping, 8, 8, l.relu, 1);
+      if (const char* threads = std::getenv("MOTTSIM_BENCH_THREADS")) layer.set_threads(std::atoi(threads));
+      const Eigen::MatrixXd y = layer.forward(x);
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+      total += s;
+      total_cpu += cpu;
+      MESSAGE(arch_file << " " << l.name << " (" << mapping.path << "; " << layer.counts().crossbar_reads
+                        << " crossbar reads): " << s << " s wall, " << cpu << " s cpu for " << images << " images");
+      CHECK(y.allFinite());
+    }
+    MESSAGE(arch_file << " LeNet-5 total: " << total << " s wall, " << total_cpu << " s cpu for " << images
+                      << " images");
+  }
+}

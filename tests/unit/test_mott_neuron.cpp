@@ -1,0 +1,392 @@
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "dsl/diagnostics.hpp"
+#include "dsl/validator.hpp"
+#include "dsl/yaml_tree.hpp"
+#include "models/mott_neuron_model.hpp"
+#include "platform/commands.hpp"
+#include "platform/model_registry.hpp"
+
+using namespace mottsim;
+using models::mott_neuron_model;
+using models::thermal_time_basis;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const platform::model_registry& registry() {
+  static const platform::model_registry r = [] {
+    platform::model_registry out;
+    platform::register_builtin_models(out);
+    return out;
+  }();
+  return r;
+}
+
+// A mott_neuron block from YAML text, validated by the real schema (defaults filled).
+dsl::block_value neuron_block(const std::string& text) {
+  dsl::diagnostics errors;
+  auto root = dsl::load_yaml_string(text.empty() ? std::string("{}") : text, "neuron.yaml", errors);
+  INFO(errors.to_string());
+  REQUIRE(root.get() != nullptr);
+  dsl::validator check(registry(), nullptr, errors);
+  dsl::block_value v = check.validate(*root, *registry().find_schema("mott_neuron"), "block 'neuron'", {});
+  INFO(errors.to_string());
+  REQUIRE_FALSE(errors.has_errors());
+  return v;
+}
+
+class scratch_dir {
+ public:
+  scratch_dir() {
+    std::random_device rd;
+    m_path = fs::temp_directory_path() / ("mottsim_neuron_" + std::to_string(::getpid()) + "_" + std::to_string(rd()));
+    fs::create_directories(m_path);
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+  }
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+  std::string write(const std::string& name, const std::string& text) const {
+    const fs::path p = m_path / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+  std::string path(const std::string& name) const { return (m_path / name).string(); }
+
+ private:
+  fs::path m_path;
+};
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+#define CHECK_CONTAINS(text, part) CHECK_MESSAGE(contains(text, part), "'" << (text) << "' lacks '" << (part) << "'")
+
+// The shipped default device, written out by hand from the schema defaults and
+// REFERENCE.md (Zhang et al. 2024), independently of the model code.
+constexpr double R_h = 1e3, I_fs = 3e-3, T_amb = 300.0, G_th = 0.206e-3, C_th = 49.6e-12;
+constexpr double Tc = 332.8, w = 7.19, beta = 0.253, R0 = 5.36e-3, Ea = 5220.0, R_met = 1290.0;
+
+double hand_temperature(double x, double fraction) { return T_amb + (x * I_fs) * (x * I_fs) * R_h / G_th * fraction; }
+double hand_resistance_heating(double t) {
+  const double g = 0.5 * (1.0 + std::tanh(beta * (w / 2 + Tc - t)));
+  return R0 * std::exp(Ea / t) * g + R_met;
+}
+double hand_output(double x, double fraction) {
+  const double g0 = 1.0 / hand_resistance_heating(hand_temperature(0.0, fraction));
+  const double g1 = 1.0 / hand_resistance_heating(hand_temperature(1.0, fraction));
+  return (1.0 / hand_resistance_heating(hand_temperature(x, fraction)) - g0) / (g1 - g0);
+}
+
+std::string table_error(const std::string& csv_text) {
+  scratch_dir dir;
+  const std::string path = dir.write("curve.csv", csv_text);
+  std::vector<double> x, y;
+  try {
+    models::read_neuron_table(path, x, y);
+  } catch (const dsl::input_error& e) {
+    std::string text = e.errors().to_string();
+    // Relative to the file name, so the checks read as the user sees them.
+    for (auto at = text.find(path); at != std::string::npos; at = text.find(path))
+      text.replace(at, path.size(), "curve.csv");
+    return text;
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("mott neuron: thermal steady-state curve matches the heater and VO2 formulas") {
+  const mott_neuron_model model(neuron_block(""), 1, 0, thermal_time_basis::steady_state);
+  REQUIRE(model.kind() == models::neuron_model_kind::thermal);
+  CHECK(model.time_constant() == doctest::Approx(C_th / G_th).scale(0));
+  // Hand-computed at x = 0.5, 0.9 and 1: T = T_amb + (x I_fs)^2 R_h / G_th, R(T) on the heating branch.
+  for (double x : {0.5, 0.9, 1.0}) {
+    CAPTURE(x);
+    const double t = hand_temperature(x, 1.0);
+    const models::neuron_point p = model.evaluate(x);
+    CHECK(p.temperature_k == doctest::Approx(t).scale(0).epsilon(1e-12));
+    CHECK(p.resistance_ohm == doctest::Approx(hand_resistance_heating(t)).scale(0).epsilon(1e-12));
+    CHECK(p.output == doctest::Approx(hand_output(x, 1.0)).scale(0).epsilon(1e-9));
+  }
+  // Known numbers: full scale heats 43.69 K above ambient, past Tc + w/2 = 336.4 K.
+  CHECK(hand_temperature(1.0, 1.0) == doctest::Approx(343.689).scale(0).epsilon(1e-5));
+  CHECK(model.evaluate(1.0).resistance_ohm == doctest::Approx(1804.8).scale(0).epsilon(1e-3));
+  CHECK(model.evaluate(0.0).resistance_ohm == doctest::Approx(194437).scale(0).epsilon(1e-4));
+  CHECK(std::abs(model.transfer(0.0)) < 1e-12);
+  CHECK(model.transfer(1.0) == doctest::Approx(1.0).scale(0).epsilon(1e-12));
+  // Threshold: the heating branch's midpoint Tc + w/2 is reached at x = 0.913.
+  const double x_th = std::sqrt((Tc + w / 2 - T_amb) * G_th / R_h) / I_fs;
+  CHECK(model.effective_threshold() == doctest::Approx(x_th).scale(0).epsilon(1e-12));
+}
+
+TEST_CASE("mott neuron: thermal curve is monotonic and near zero below threshold") {
+  for (auto basis : {thermal_time_basis::steady_state, thermal_time_basis::at_settling_time}) {
+    const mott_neuron_model model(neuron_block(""), 1, 0, basis);
+    const auto curve = model.curve(0.0, 1.0, 401);
+    REQUIRE(curve.size() == 401);
+    CHECK(curve.front().first == 0.0);
+    CHECK(curve.back().first == 1.0);
+    for (std::size_t i = 1; i < curve.size(); ++i) CHECK(curve[i].second >= curve[i - 1].second);
+    CHECK(std::abs(curve.front().second) < 1e-12);
+    CHECK(curve.back().second == doctest::Approx(1.0).scale(0).epsilon(1e-12));
+  }
+  const mott_neuron_model steady(neuron_block(""), 1, 0, thermal_time_basis::steady_state);
+  for (double x : {0.1, 0.3, 0.5, 0.7}) CHECK(steady.transfer(x) < 0.03);  // the insulating side
+  CHECK(steady.transfer(0.95) > 0.2);                                       // through the transition
+}
+
+TEST_CASE("mott neuron: functional mode reads the film at settling_time") {
+  // tau = 240.8 ns; the shipped settling_time of 200 ns reaches 1 - exp(-200/240.8) = 56.4 %.
+  const mott_neuron_model model(neuron_block(""));
+  CHECK(model.time_basis() == thermal_time_basis::at_settling_time);
+  const double fraction = 1.0 - std::exp(-200e-9 / (C_th / G_th));
+  CHECK(model.settled_fraction() == doctest::Approx(fraction).scale(0).epsilon(1e-12));
+  CHECK(fraction == doctest::Approx(0.5642).scale(0).epsilon(1e-3));
+  for (double x : {0.4, 0.8}) {
+    const models::neuron_point p = model.evaluate(x);
+    CHECK(p.temperature_k == doctest::Approx(hand_temperature(x, fraction)).scale(0).epsilon(1e-12));
+    CHECK(p.output == doctest::Approx(hand_output(x, fraction)).scale(0).epsilon(1e-9));
+  }
+  // Step response: one time constant reaches 1 - 1/e of the rise.
+  const double tau = model.time_constant();
+  CHECK(model.temperature_at(1.0, tau) - T_amb ==
+        doctest::Approx((hand_temperature(1.0, 1.0) - T_amb) * (1.0 - std::exp(-1.0))).scale(0).epsilon(1e-12));
+  // A settling time of 8 tau gives nearly the steady curve.
+  const mott_neuron_model slow(neuron_block("settling_time: 2 us"));
+  const mott_neuron_model steady(neuron_block(""), 1, 0, thermal_time_basis::steady_state);
+  CHECK(slow.transfer(0.95) == doctest::Approx(steady.transfer(0.95)).scale(0).epsilon(0.05));
+}
+
+TEST_CASE("mott neuron: hysteresis, the heating and cooling branches differ around Tc") {
+  const models::vo2_film film;
+  // The heating branch crosses g = 1/2 at Tc + w/2, the cooling branch at Tc - w/2.
+  CHECK(film.insulating_fraction(Tc + w / 2, true) == doctest::Approx(0.5).scale(0).epsilon(1e-12));
+  CHECK(film.insulating_fraction(Tc - w / 2, false) == doctest::Approx(0.5).scale(0).epsilon(1e-12));
+  CHECK(film.insulating_fraction(Tc, true) > film.insulating_fraction(Tc, false));
+
+  const mott_neuron_model model(neuron_block(""), 1, 0, thermal_time_basis::steady_state);
+  // The input that holds the film at Tc in steady state.
+  const double x_tc = std::sqrt((Tc - T_amb) * G_th / R_h) / I_fs;
+  models::mott_neuron_trace trace(model);
+  std::vector<double> up, down;
+  const int n = 41;
+  for (int i = 0; i < n; ++i) up.push_back(trace.drive(1.2 * i / (n - 1)).output);
+  for (int i = n - 1; i >= 0; --i) down.push_back(trace.drive(1.2 * i / (n - 1)).output);
+  // Same input, different branch: the cooling film stays metallic longer.
+  models::mott_neuron_trace heat(model);
+  heat.drive(0.0);
+  const models::neuron_point heating = heat.drive(x_tc);
+  models::mott_neuron_trace cool(model);
+  cool.drive(1.2);
+  const models::neuron_point cooling = cool.drive(x_tc);
+  CHECK(heating.temperature_k == doctest::Approx(Tc).scale(0).epsilon(1e-9));
+  CHECK(cooling.temperature_k == doctest::Approx(Tc).scale(0).epsilon(1e-9));
+  CHECK(cooling.resistance_ohm < 0.5 * heating.resistance_ohm);
+  CHECK(cooling.output > heating.output + 0.1);
+  // Heating follows the steady ascending curve; the loop closes at both ends.
+  for (int i = 0; i < n; ++i)
+    CHECK(std::abs(up[static_cast<std::size_t>(i)] - model.transfer(1.2 * i / (n - 1))) < 1e-9);
+  CHECK(std::abs(down.back() - up.front()) < 1e-6);
+  // Inside the loop (heated to Tc, cooled 2 K) the phase does not move.
+  models::mott_neuron_trace minor(model);
+  minor.drive(x_tc);
+  const double g_at_tc = minor.insulating_fraction();
+  minor.drive(std::sqrt((Tc - 2.0 - T_amb) * G_th / R_h) / I_fs);
+  CHECK(minor.insulating_fraction() == doctest::Approx(g_at_tc).scale(0).epsilon(1e-12));
+  // Time domain: one time constant from ambient reaches 1 - 1/e of the rise.
+  models::mott_neuron_trace step(model);
+  step.drive(1.0, model.time_constant());
+  CHECK(step.temperature_k() == doctest::Approx(model.temperature_at(1.0, model.time_constant())).scale(0).epsilon(1e-12));
+}
+
+TEST_CASE("mott neuron: negative inputs are clamped by the diode or rectified by the heater") {
+  const mott_neuron_model clamp(neuron_block(""), 1, 0, thermal_time_basis::steady_state);
+  CHECK(std::abs(clamp.transfer(-0.8)) < 1e-12);
+  CHECK(clamp.heater_power(-0.8) == 0.0);
+  const mott_neuron_model rectify(neuron_block("negative_input: rectify"), 1, 0, thermal_time_basis::steady_state);
+  CHECK(rectify.transfer(-0.97) == doctest::Approx(rectify.transfer(0.97)).scale(0).epsilon(1e-12));
+  CHECK(rectify.heater_power(-0.5) == doctest::Approx(0.25 * I_fs * I_fs * R_h).scale(0).epsilon(1e-12));
+}
+
+TEST_CASE("mott neuron: ideal model") {
+  const mott_neuron_model model(neuron_block("model: ideal\ngain: 2\nthreshold: 0.1\nsaturation: 0.9\nsigma_threshold: 0"));
+  CHECK(model.transfer(-0.5) == 0.0);
+  CHECK(model.transfer(0.1) == 0.0);
+  CHECK(model.transfer(0.3) == doctest::Approx(0.4).scale(0).epsilon(1e-12));
+  CHECK(model.transfer(0.9) == doctest::Approx(0.9).scale(0).epsilon(1e-12));
+  const models::neuron_point p = model.evaluate(0.3);
+  CHECK(std::isnan(p.temperature_k));
+  CHECK(std::isnan(p.resistance_ohm));
+}
+
+TEST_CASE("mott neuron: device variation is seeded, cycle noise is per evaluation") {
+  const auto block = neuron_block("sigma_tc: 2\nsigma_threshold: 10 %");
+  const mott_neuron_model a(block, 400, 7, thermal_time_basis::steady_state);
+  const mott_neuron_model b(block, 400, 7, thermal_time_basis::steady_state);
+  const mott_neuron_model c(block, 400, 8, thermal_time_basis::steady_state);
+  double sum = 0.0, sum2 = 0.0;
+  bool differs = false;
+  for (std::size_t j = 0; j < 400; ++j) {
+    CHECK(a.device(j).tc_k == b.device(j).tc_k);
+    CHECK(a.device(j).threshold_scale == b.device(j).threshold_scale);
+    differs |= a.device(j).tc_k != c.device(j).tc_k;
+    sum += a.device(j).tc_k - Tc;
+    sum2 += (a.device(j).tc_k - Tc) * (a.device(j).tc_k - Tc);
+  }
+  CHECK(differs);
+  CHECK(std::abs(sum / 400) < 0.4);                      // mean 0, standard error 0.1 K
+  CHECK(std::sqrt(sum2 / 400) == doctest::Approx(2.0).scale(0).epsilon(0.15));
+  // Device j's curve follows its own Tc; more devices do not move device 0.
+  const mott_neuron_model few(block, 3, 7, thermal_time_basis::steady_state);
+  CHECK(few.device(0).tc_k == a.device(0).tc_k);
+  CHECK(a.transfer(0.95, 0) != a.transfer(0.95, 1));
+  // A device with a higher Tc conducts less at the same input.
+  std::size_t hot = 0, cold = 0;
+  for (std::size_t j = 0; j < 400; ++j) {
+    if (a.device(j).tc_k > a.device(hot).tc_k) hot = j;
+    if (a.device(j).tc_k < a.device(cold).tc_k) cold = j;
+  }
+  const mott_neuron_model tc_only(neuron_block("sigma_tc: 2\nsigma_threshold: 0"), 400, 7,
+                                  thermal_time_basis::steady_state);
+  CHECK(tc_only.transfer(0.95, hot) < tc_only.transfer(0.95, cold));
+
+  // Cycle noise: zero mean, sigma as set, independent of the device curve.
+  mott_neuron_model noisy(neuron_block("model: ideal\nsigma_threshold: 0\ncycle_noise: 2 %"), 4, 1);
+  Eigen::MatrixXd x = Eigen::MatrixXd::Constant(4, 20000, 0.5);
+  noisy.apply(x);
+  const double mean = x.mean();
+  const double sd = std::sqrt((x.array() - mean).square().mean());
+  CHECK(mean == doctest::Approx(0.5).scale(0).epsilon(1e-3));
+  CHECK(sd == doctest::Approx(0.02).scale(0).epsilon(0.03));
+  // Rows go through their own devices.
+  mott_neuron_model rows(block, 3, 7, thermal_time_basis::steady_state);
+  Eigen::MatrixXd y = Eigen::MatrixXd::Constant(3, 2, 0.95);
+  rows.apply(y);
+  for (Eigen::Index r = 0; r < 3; ++r) CHECK(y(r, 1) == rows.transfer(0.95, static_cast<std::size_t>(r)));
+}
+
+TEST_CASE("mott neuron: table model interpolates the CSV") {
+  scratch_dir dir;
+  const std::string csv = dir.write("curve.csv",
+                                    "# measured at 300 K\n"
+                                    "input,output\n"
+                                    "0, 0\n"
+                                    "0.5,0.2   # knee\n"
+                                    "\n"
+                                    "1,1\n");
+  const mott_neuron_model model(neuron_block("model: table\nsigma_threshold: 0\ntable_file: " + csv));
+  CHECK(model.kind() == models::neuron_model_kind::table);
+  CHECK(model.transfer(0.0) == 0.0);
+  CHECK(model.transfer(0.5) == doctest::Approx(0.2).scale(0).epsilon(1e-15));
+  CHECK(model.transfer(1.0) == doctest::Approx(1.0).scale(0).epsilon(1e-15));
+  CHECK(model.transfer(0.25) == doctest::Approx(0.1).scale(0).epsilon(1e-12));
+  CHECK(model.transfer(0.75) == doctest::Approx(0.6).scale(0).epsilon(1e-12));
+  CHECK(model.transfer(0.6) == doctest::Approx(0.2 + 0.1 * 1.6).scale(0).epsilon(1e-12));
+  // Flat beyond the measured range.
+  CHECK(model.transfer(-1.0) == 0.0);
+  CHECK(model.transfer(2.0) == doctest::Approx(1.0).scale(0).epsilon(1e-15));
+  // Threshold variation stretches the input axis per device.
+  const mott_neuron_model varied(neuron_block("model: table\nsigma_threshold: 10 %\ntable_file: " + csv), 2, 3);
+  const double s = varied.device(1).threshold_scale;
+  CHECK(varied.transfer(0.5, 1) == doctest::Approx(model.transfer(0.5 / s)).scale(0).epsilon(1e-12));
+}
+
+TEST_CASE("mott neuron: bad table files give located errors") {
+  CHECK_CONTAINS(table_error("0,0\n0.5,0.2\n0.4,0.3\n"), "curve.csv:3:1: error: inputs must increase strictly");
+  CHECK_CONTAINS(table_error("0,0\n0.5,0.2\n0.5,0.3\n"), "curve.csv:3:1: error: inputs must increase strictly");
+  CHECK_CONTAINS(table_error("0,0\n0.5,nan\n1,1\n"), "curve.csv:2:5: error: values must be finite");
+  CHECK_CONTAINS(table_error("input,output\n0,0\nabc,1\n"), "curve.csv:3:1: error: 'abc' is not a number");
+  CHECK_CONTAINS(table_error("0,0\n0.5,0.2,7\n1,1\n"), "curve.csv:2:1: error: expected two comma-separated values");
+  CHECK_CONTAINS(table_error("0,0\n1,x\n"), "curve.csv:2:3: error: 'x' is not a number");
+  CHECK_CONTAINS(table_error(""), "curve.csv:1:1: error: a transfer curve needs at least two");
+  CHECK_CONTAINS(table_error("# only a comment\ninput,output\n"), "needs at least two input,output points, found 0");
+  CHECK_CONTAINS(table_error("0,0\n"), "found 1");
+  // Every error at once.
+  const std::string all = table_error("0,0\n0.5,nan\nz,1\n-1,2\n");
+  CHECK_CONTAINS(all, "curve.csv:2:");
+  CHECK_CONTAINS(all, "curve.csv:3:");
+  CHECK_CONTAINS(all, "curve.csv:4:");
+  // Through the model, as a user meets it.
+  scratch_dir dir;
+  const std::string bad = dir.write("bad.csv", "0,0\n1,0.5\n0.5,1\n");
+  CHECK_THROWS_AS(mott_neuron_model(neuron_block("model: table\ntable_file: " + bad)), dsl::input_error);
+}
+
+TEST_CASE("mott neuron: neuron-curve command") {
+  const std::string arch = std::string(MOTTSIM_SOURCE_DIR) + "/configs/arch/";
+  platform::neuron_curve_options o;
+  o.architecture = arch + "mott_cim.yaml";
+  o.points = 5;
+  std::ostringstream out, err;
+  REQUIRE(platform::command_neuron_curve(registry(), o, out, err) == 0);
+  std::istringstream lines(out.str());
+  std::string line;
+  std::getline(lines, line);
+  CHECK(line == "input,output,temperature_k,resistance_ohm");
+  int rows = 0;
+  double last_t = 0.0;
+  while (std::getline(lines, line)) {
+    ++rows;
+    double x = 0, y = 0, t = 0, r = 0;
+    char c1 = 0, c2 = 0, c3 = 0;
+    std::istringstream fields(line);
+    fields >> x >> c1 >> y >> c2 >> t >> c3 >> r;
+    CHECK(c3 == ',');
+    CHECK(t > last_t);
+    CHECK(r > 0.0);
+    last_t = t;
+  }
+  CHECK(rows == 5);
+  CHECK_CONTAINS(err.str(), "settling_time");
+
+  // Another model leaves the thermal columns blank.
+  o.overrides = {"components.tile.readout[0].model=ideal"};
+  std::ostringstream ideal_out, ideal_err;
+  REQUIRE(platform::command_neuron_curve(registry(), o, ideal_out, ideal_err) == 0);
+  CHECK_CONTAINS(ideal_out.str(), "\n0.5,0.5,,\n");
+
+  // Written to a file.
+  scratch_dir dir;
+  o.overrides.clear();
+  o.output = dir.path("curve.csv");
+  o.steady_state = true;
+  std::ostringstream file_out, file_err;
+  REQUIRE(platform::command_neuron_curve(registry(), o, file_out, file_err) == 0);
+  std::ifstream written(o.output);
+  std::string header;
+  std::getline(written, header);
+  CHECK(header == "input,output,temperature_k,resistance_ohm");
+  CHECK(file_err.str().empty());
+
+  // Bad input: located, exit 2.
+  platform::neuron_curve_options none;
+  none.architecture = arch + "adc_cim.yaml";
+  std::ostringstream e1, o1;
+  CHECK(platform::command_neuron_curve(registry(), none, o1, e1) == 2);
+  CHECK_CONTAINS(e1.str(), "adc_cim.yaml:");
+  CHECK_CONTAINS(e1.str(), "no mott_neuron stage");
+  platform::neuron_curve_options points;
+  points.architecture = arch + "mott_cim.yaml";
+  points.points = 1;
+  std::ostringstream e2, o2;
+  CHECK(platform::command_neuron_curve(registry(), points, o2, e2) == 2);
+  CHECK_CONTAINS(e2.str(), "--points: error:");
+  platform::neuron_curve_options set;
+  set.architecture = arch + "mott_cim.yaml";
+  set.overrides = {"components.tile.readout[0].modle=ideal"};
+  std::ostringstream e3, o3;
+  CHECK(platform::command_neuron_curve(registry(), set, o3, e3) == 2);
+  CHECK_CONTAINS(e3.str(), "error:");
+}
