@@ -192,6 +192,13 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
       const auto& lp = plan.layers[i];
       return bus_bytes_per_s > 0 ? (lp.input_bytes + lp.output_bytes) / bus_bytes_per_s : 0.0;
     };
+    // Controller time per tile job: the input's first DRAM access, a command,
+    // and the bus hops of the input and output transfers.
+    double per_job_overhead_s = drams.front()->params.quantity("latency");
+    for (const auto* c : arch.of_type("controller"))
+      per_job_overhead_s += static_cast<double>(c->params.integer("command_cycles")) / c->params.quantity("clock");
+    if (const auto* bus = arch.find(tile_c.connections.empty() ? std::string() : tile_c.connections.front().bus))
+      per_job_overhead_s += 4.0 * static_cast<double>(bus->params.integer("latency_cycles")) / bus->params.quantity("clock");
     std::vector<bool> done(n, false);
     for (std::size_t i = 0; i < n; ++i) done[i] = !plan.layers[i].on_tiles || copy_slots[i] == 0;
     while (true) {
@@ -201,7 +208,17 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
       if (best == n) break;
       // A copy may need a fresh tile (alignment): count its worst case.
       const long long cost = align ? ceil_div(copy_slots[best], arrays) * arrays : copy_slots[best];
-      if (cost > spare || replicas[best] >= plan.layers[best].matrix.vectors || layer_time(best) <= transfer_time(best)) {
+      // Each copy also costs the controller a DMA and a command per tile it
+      // touches: stop when the time a copy saves no longer pays for that.
+      const double saved = layer_time(best) - [&] {
+        ++replicas[best];
+        const double t = layer_time(best);
+        --replicas[best];
+        return t;
+      }();
+      const double overhead = static_cast<double>(ceil_div(copy_slots[best], arrays)) * per_job_overhead_s;
+      if (cost > spare || replicas[best] >= plan.layers[best].matrix.vectors || layer_time(best) <= transfer_time(best) ||
+          saved <= overhead) {
         done[best] = true;
         continue;
       }
