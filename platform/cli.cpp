@@ -2,9 +2,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 #include "dsl/diagnostics.hpp"
+#include "dsl/suggest.hpp"
 #include "mottsim/version.hpp"
 #include "platform/commands.hpp"
 
@@ -71,6 +73,16 @@ int run_cli(int argc, char** argv) {
   curve->add_flag("--steady", curve_opts.steady_state, "thermal: the settled curve, not the read at settling_time");
 
   try {
+    // CLI11 would only say "a subcommand is required" for a mistyped command.
+    if (argc > 1 && argv[1][0] != '-') {
+      std::vector<std::string> commands;
+      for (const auto* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+      if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+        std::cerr << "mottsim: unknown command '" << argv[1] << "'" << dsl::did_you_mean(argv[1], commands)
+                  << "; 'mottsim --help' lists the commands\n";
+        return 2;
+      }
+    }
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

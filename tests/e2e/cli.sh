@@ -64,10 +64,11 @@ check "list --help" 0 "type"
 run
 check "no subcommand" 2 "subcommand"
 
-# Only the status is checked: CLI11 answers "A subcommand is required" here
-# rather than naming the word it did not know.
 run frobnicate
-check "unknown subcommand" 2
+check "unknown subcommand" 2 "unknown command 'frobnicate'"
+
+run valdate configs/arch/mott_cim.yaml
+check "misspelt subcommand" 2 "did you mean 'validate'\?"
 
 run validate
 check "validate without files" 2 "required"
