@@ -45,7 +45,10 @@ int run_cli(int argc, char** argv) {
   run->add_option("--schedule", schedule, "layer (one inference's latency) or pipeline (steady-state throughput)")
       ->check(CLI::IsMember({"layer", "pipeline"}));
   run->add_option("--seed", run_opts.seed, "seed for every random draw (device variation, noise)");
-  run->add_option("--mode", run_opts.mode, "perf (shapes only)")->check(CLI::IsMember({"perf", "functional"}));
+  run->add_option("--mode", run_opts.mode,
+                  "perf (shapes only) or functional (values through the device models, with output quality)")
+      ->check(CLI::IsMember({"perf", "functional"}));
+  run->add_option("--image", run_opts.image, "functional mode: input image (PNG, JPEG or PGM) instead of the workload's");
 
   compare_options compare_opts;
   auto* compare = app.add_subcommand("compare", "run a workload on several architectures (in parallel) and print "

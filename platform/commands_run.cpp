@@ -2,6 +2,8 @@
 #include <ostream>
 
 #include "platform/commands.hpp"
+#include "platform/functional_run.hpp"
+#include "platform/image_io.hpp"
 #include "platform/output_dir.hpp"
 #include "reports/json_report.hpp"
 #include "reports/markdown_summary.hpp"
@@ -11,17 +13,23 @@ namespace mottsim::platform {
 int command_run(const model_registry& registry, const run_options& options, const std::string& out_dir,
                 std::ostream& out, std::ostream&) {
   const auto wall_start = std::chrono::steady_clock::now();
-  const reports::run_result result = run_session(options, registry);
+  functional_outcome functional;
+  const reports::run_result result = run_session(options, registry, &functional);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const std::string summary = reports::to_markdown(result);
   // Render everything before writing anything: a failure leaves no partial set.
   const std::string json = reports::to_json(result);
+  std::vector<std::pair<std::string, std::vector<unsigned char>>> images;
+  for (const auto& [name, image] : functional.images) images.emplace_back(name, encode_png(image));
+  for (const auto& [name, png] : images)
+    write_output_file(out_dir, name, std::string(png.begin(), png.end()));
   write_output_file(out_dir, "report.json", json);
   write_output_file(out_dir, "summary.md", summary);
   out << summary << '\n'
       << "simulated in " << wall << " s wall, " << result.transactions << " TLM transactions ("
       << (wall > 0 ? static_cast<double>(result.transactions) / wall : 0.0) << " per second)\n"
-      << "wrote " << out_dir << "/report.json and " << out_dir << "/summary.md\n";
+      << "wrote " << out_dir << "/report.json and " << out_dir << "/summary.md"
+      << (images.empty() ? std::string() : " and " + std::to_string(images.size()) + " PNG maps") << "\n";
   return 0;
 }
 

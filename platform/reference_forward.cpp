@@ -19,7 +19,8 @@ std::size_t at(long long row, long long col, long long channel, const dsl::tenso
 }
 
 std::vector<float> conv2d(const dsl::layer_spec& l, const std::vector<float>& in, const std::vector<float>& weights,
-                          const std::vector<float>& bias) {
+                          const std::vector<float>& bias, const reference_network::matrix_fn* matrix = nullptr,
+                          std::size_t layer_index = 0) {
   const dsl::tensor_shape& is = l.in_shape;
   const dsl::tensor_shape& os = l.out_shape;
   const long long cin_g = is.channels / l.groups, cout_g = l.out_channels / l.groups;
@@ -47,6 +48,14 @@ std::vector<float> conv2d(const dsl::layer_spec& l, const std::vector<float>& in
           }
         }
       }
+    if (matrix) {
+      // The devices compute this group: inputs as columns, bias included.
+      const Eigen::MatrixXd device = (*matrix)(layer_index, g, cols.transpose().cast<double>());
+      for (long long p = 0; p < positions; ++p)
+        for (long long o = 0; o < cout_g; ++o)
+          out[static_cast<std::size_t>(p * os.channels + g * cout_g + o)] = static_cast<float>(device(o, p));
+      continue;
+    }
     const Eigen::Map<const row_matrix> w(weights.data() + g * cout_g * k, cout_g, k);
     result.noalias() = cols * w.transpose();
     for (long long p = 0; p < positions; ++p)
@@ -60,8 +69,16 @@ std::vector<float> conv2d(const dsl::layer_spec& l, const std::vector<float>& in
 }
 
 std::vector<float> linear(const dsl::layer_spec& l, const std::vector<float>& in, const std::vector<float>& weights,
-                          const std::vector<float>& bias) {
+                          const std::vector<float>& bias, const reference_network::matrix_fn* matrix = nullptr,
+                          std::size_t layer_index = 0) {
   const index n_out = l.out_features, n_in = l.in_shape.elements();
+  if (matrix) {
+    const Eigen::MatrixXd x = Eigen::Map<const Eigen::VectorXf>(in.data(), n_in).cast<double>();
+    const Eigen::MatrixXd device = (*matrix)(layer_index, 0, x);
+    std::vector<float> out(static_cast<std::size_t>(n_out));
+    for (index o = 0; o < n_out; ++o) out[static_cast<std::size_t>(o)] = static_cast<float>(device(o, 0));
+    return out;
+  }
   const Eigen::Map<const row_matrix> w(weights.data(), n_out, n_in);
   const Eigen::Map<const Eigen::VectorXf> x(in.data(), n_in);
   Eigen::VectorXf y = w * x;
@@ -156,6 +173,12 @@ void reference_network::bind(const weights_file* weights) {
 }
 
 std::vector<std::vector<float>> reference_network::forward_all(const std::vector<float>& input) const {
+  return forward_all(input, matrix_fn());
+}
+
+std::vector<std::vector<float>> reference_network::forward_all(const std::vector<float>& input,
+                                                               const matrix_fn& matrix) const {
+  const matrix_fn* device = matrix ? &matrix : nullptr;
   if (static_cast<long long>(input.size()) != m_workload.input.elements())
     throw std::invalid_argument("reference_network: input has " + std::to_string(input.size()) + " values, " +
                                 m_workload.name + " needs " + m_workload.input.to_string());
@@ -166,8 +189,8 @@ std::vector<std::vector<float>> reference_network::forward_all(const std::vector
     const std::vector<float>& in = b.input < 0 ? input : outputs[static_cast<std::size_t>(b.input)];
     std::vector<float> out;
     switch (l.kind) {
-      case dsl::layer_kind::conv2d: out = conv2d(l, in, b.weights, b.bias); break;
-      case dsl::layer_kind::linear: out = linear(l, in, b.weights, b.bias); break;
+      case dsl::layer_kind::conv2d: out = conv2d(l, in, b.weights, b.bias, device, i); break;
+      case dsl::layer_kind::linear: out = linear(l, in, b.weights, b.bias, device, i); break;
       case dsl::layer_kind::maxpool:
       case dsl::layer_kind::avgpool: out = pool(l, in); break;
       case dsl::layer_kind::add: {

@@ -3,6 +3,9 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
+#include <functional>
+
 #include "dsl/workload_spec.hpp"
 #include "platform/weights_file.hpp"
 
@@ -38,10 +41,20 @@ class reference_network {
   // One sample (workload().input.elements() floats, HxWxC) -> each layer's
   // output, in workload order.
   std::vector<std::vector<float>> forward_all(const std::vector<float>& input) const;
+  // The same pass with every conv/linear product computed by `matrix`: given
+  // the layer index, the group and the im2col inputs (inputs of one output x
+  // positions), it returns outputs x positions with bias (and ReLU) applied.
+  // Functional mode passes the device models here; pooling, adds and flatten
+  // stay exact (digital).
+  using matrix_fn = std::function<Eigen::MatrixXd(std::size_t layer, long long group, const Eigen::MatrixXd& inputs)>;
+  std::vector<std::vector<float>> forward_all(const std::vector<float>& input, const matrix_fn& matrix) const;
   std::vector<float> forward(const std::vector<float>& input) const;
 
   // Index of the largest output (the first one on ties): the predicted class.
   std::size_t classify(const std::vector<float>& input) const;
+  // A conv/linear layer's weights (im2col order, see weights_file.hpp) and bias.
+  const std::vector<float>& layer_weights_of(std::size_t layer) const { return m_layers.at(layer).weights; }
+  const std::vector<float>& layer_bias_of(std::size_t layer) const { return m_layers.at(layer).bias; }
 
  private:
   struct bound_layer {

@@ -10,6 +10,7 @@
 #include "models/controller_module.hpp"
 #include "platform/baseline_session.hpp"
 #include "platform/elaborator.hpp"
+#include "platform/functional_run.hpp"
 #include "platform/ledger.hpp"
 #include "platform/run_summary.hpp"
 
@@ -21,13 +22,14 @@ std::string layer_kind_text(const dsl::layer_spec& l) { return dsl::layer_kind_n
 
 }  // namespace
 
-reports::run_result run_session(const run_options& options, const model_registry& registry) {
+reports::run_result run_session(const run_options& options, const model_registry& registry,
+                                functional_outcome* functional) {
   dsl::diagnostics errors;
   auto arch = dsl::load_architecture(options.architecture, options.overrides, registry, errors);
   auto workload = dsl::load_workload(options.workload, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
-  if (options.mode != "perf")
-    throw dsl::input_error({"--mode", 0, 0}, "mode '" + options.mode + "' is not available in this version; use perf");
+  if (options.mode != "perf" && options.mode != "functional")
+    throw dsl::input_error({"--mode", 0, 0}, "mode '" + options.mode + "' is not one of perf, functional");
 
   // Processors and systolic arrays have their own planner and models.
   if (is_baseline_architecture(arch.spec)) return run_baseline_session(options, arch, workload, registry);
@@ -119,6 +121,20 @@ reports::run_result run_session(const run_options& options, const model_registry
     if (c.spec->name == plan.tile_component && c.spec->params.flag("power_gating"))
       extras.leaking_instances[c.spec->name] = plan.tiles_used;
   price_run(r, elab.components(), extras, period, inference_end - programming_end);
+
+  // Functional mode: the same mapping computes values through the device
+  // models; timing and energy above are those of perf mode.
+  if (options.mode == "functional") {
+    functional_options fo;
+    fo.seed = options.seed;
+    fo.image = options.image;
+    functional_outcome outcome = run_functional(workload, arch.spec, plan, fo);
+    r.quality = outcome.quality;
+    r.accuracy = outcome.accuracy;
+    r.functional_samples = outcome.samples;
+    r.functional_notes = outcome.notes;
+    if (functional) *functional = std::move(outcome);
+  }
 
   double quantum = 0.0;
   for (const auto* c : arch.spec.of_type("controller")) quantum = c->params.quantity("quantum");

@@ -15,11 +15,17 @@ struct run_options {
   schedule_kind schedule = schedule_kind::layer;
   unsigned long long seed = 1;
   std::string mode = "perf";
+  std::string image;  // functional mode: input image instead of the workload's
 };
+
+struct functional_outcome;
 
 // Loads, maps, elaborates and simulates one workload on one architecture, then
 // prices the counted actions. Bad input throws dsl::input_error. SystemC
 // elaborates once per process, so call this at most once per process.
-reports::run_result run_session(const run_options& options, const model_registry& registry);
+// In functional mode the device-level results also go to `functional` (the
+// output maps to write as images), when given.
+reports::run_result run_session(const run_options& options, const model_registry& registry,
+                                functional_outcome* functional = nullptr);
 
 }  // namespace mottsim::platform

@@ -58,6 +58,15 @@ std::string to_json(const run_result& r) {
     o["energy_by_category"] = c;
     layers.push_back(o);
   }
+  if (r.mode == "functional") {
+    ordered_json q = ordered_json::object();
+    for (const auto& [k, v] : r.quality) q[k] = v;
+    j["quality"] = q;
+    ordered_json a = ordered_json::object();
+    for (const auto& [k, v] : r.accuracy) a[k] = v;
+    j["accuracy"] = a;
+    j["functional"] = {{"samples", r.functional_samples}, {"notes", r.functional_notes}};
+  }
   j["layers"] = layers;
   ordered_json comps = ordered_json::array();
   for (const auto& c : r.components) {

@@ -55,6 +55,14 @@ std::string to_markdown(const run_result& r) {
       << " |\n";
   }
   o << "\n";
+  if (r.mode == "functional") {
+    o << "Functional mode, " << r.functional_samples << " input(s) through the device models:\n\n";
+    o << "| quality | value |\n|---|---|\n";
+    for (const auto& [k, v] : r.quality) o << "| " << k << " | " << num(v, "%.4g") << " |\n";
+    for (const auto& [k, v] : r.accuracy) o << "| accuracy." << k << " | " << num(100 * v, "%.2f") << " % |\n";
+    for (const auto& n : r.functional_notes) o << "\n" << n << "\n";
+    o << "\n";
+  }
   o << "Latency: " << r.latency_method << "\nThroughput: " << r.throughput_method << "\n\n";
   o << "## Energy by category\n\n| category | energy | share |\n|---|---|---|\n";
   for (const auto& [k, v] : r.energy_by_category_j)

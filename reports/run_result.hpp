@@ -92,6 +92,12 @@ struct run_result {
   } provenance;
 
   long long transactions = 0;
+
+  // Functional mode: output quality against the ideal float network.
+  std::map<std::string, double> quality;   // psnr_db, ssim
+  std::map<std::string, double> accuracy;  // top1, reference_top1
+  long long functional_samples = 0;
+  std::vector<std::string> functional_notes;
 };
 
 }  // namespace mottsim::reports

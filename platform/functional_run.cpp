@@ -1,0 +1,191 @@
+#include "platform/functional_run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <random>
+
+#include "dsl/diagnostics.hpp"
+#include "models/functional_crossbar.hpp"
+#include "platform/image_io.hpp"
+#include "platform/image_metrics.hpp"
+#include "platform/mnist_dataset.hpp"
+#include "platform/reference_forward.hpp"
+
+namespace mottsim::platform {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
+  // SplitMix64 steps: independent device draws per (layer, group).
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (a + 1) + 0xBF58476D1CE4E5B9ULL * (b + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+struct device_network {
+  const dsl::workload_spec& workload;
+  const network_plan& plan;
+  const dsl::block_value& tile;
+  const reference_network& reference;
+  unsigned long long seed;
+  // Value scale of each layer's inputs, from calibration on float activations.
+  std::vector<double> input_scale;
+  std::map<std::pair<std::size_t, long long>, std::unique_ptr<models::functional_layer>> layers;
+
+  models::functional_layer& layer(std::size_t i, long long group) {
+    auto key = std::make_pair(i, group);
+    auto it = layers.find(key);
+    if (it != layers.end()) return *it->second;
+    const dsl::layer_spec& l = workload.layers[i];
+    const layer_plan& lp = plan.layers[i];
+    const long long k = lp.matrix.fan_in, outs = lp.matrix.outputs;
+    const auto& w = reference.layer_weights_of(i);
+    const auto& b = reference.layer_bias_of(i);
+    Eigen::MatrixXd weights(k, outs);
+    Eigen::VectorXd bias = Eigen::VectorXd::Zero(outs);
+    for (long long o = 0; o < outs; ++o) {
+      const long long channel = group * outs + o;
+      for (long long r = 0; r < k; ++r) weights(r, o) = w[static_cast<std::size_t>(channel * k + r)];
+      if (!b.empty()) bias(o) = b[static_cast<std::size_t>(channel)];
+    }
+    auto f = std::make_unique<models::functional_layer>(weights, bias, plan.tile, tile, lp.mapping, workload.weight_bits,
+                                                        workload.activation_bits,
+                                                        l.activation == dsl::activation_kind::relu,
+                                                        mix(seed, i, static_cast<std::uint64_t>(group)));
+    f->set_threads(1);
+    if (input_scale[i] > 0) f->set_input_full_scale(input_scale[i]);
+    auto& ref = *f;
+    layers[key] = std::move(f);
+    return ref;
+  }
+
+  std::vector<std::vector<float>> forward(const std::vector<float>& input) {
+    return reference.forward_all(input, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
+      return layer(i, g).forward(x);
+    });
+  }
+};
+
+std::vector<std::vector<float>> load_inputs(const dsl::workload_spec& w, const functional_options& options,
+                                            std::vector<int>& labels) {
+  std::vector<std::vector<float>> inputs;
+  const std::string source = options.image.empty() ? w.inputs.source : "image";
+  if (source == "image") {
+    const std::string file = options.image.empty() ? w.inputs.file : options.image;
+    const gray_image img = read_image(file);
+    if (img.height != w.input.height || img.width != w.input.width || w.input.channels != 1)
+      throw dsl::input_error({file, 0, 0}, "image is " + std::to_string(img.width) + "x" + std::to_string(img.height) +
+                                               " (grey), but workload '" + w.name + "' takes " + w.input.to_string() +
+                                               " (height x width x channels)");
+    inputs.push_back(img.pixels);
+  } else if (source == "mnist_test") {
+    if (w.input.height != 28 || w.input.width != 28 || w.input.channels != 1)
+      throw dsl::input_error(w.inputs.where, "MNIST digits are 28x28x1, but workload '" + w.name + "' takes " +
+                                                 w.input.to_string());
+    const mnist_split split = split_mnist(load_mnist());
+    const auto n = std::min<std::size_t>(split.test.size(), static_cast<std::size_t>(w.inputs.count));
+    for (std::size_t i = 0; i < n; ++i) {
+      inputs.emplace_back(split.test.image(i), split.test.image(i) + mnist_dataset::pixels);
+      labels.push_back(split.test.labels[i]);
+    }
+  } else {
+    std::mt19937_64 gen(options.seed);
+    std::vector<float> x(static_cast<std::size_t>(w.input.elements()));
+    for (auto& v : x) v = static_cast<float>(static_cast<double>(gen() >> 11) / 9007199254740992.0);
+    inputs.push_back(std::move(x));
+  }
+  return inputs;
+}
+
+gray_image channel_image(const std::vector<float>& hwc, const dsl::tensor_shape& s, long long channel, double peak) {
+  gray_image img;
+  img.width = static_cast<int>(s.width);
+  img.height = static_cast<int>(s.height);
+  img.pixels.resize(static_cast<std::size_t>(s.width * s.height));
+  for (long long p = 0; p < s.width * s.height; ++p)
+    img.pixels[static_cast<std::size_t>(p)] =
+        static_cast<float>(std::clamp(hwc[static_cast<std::size_t>(p * s.channels + channel)] / peak, 0.0, 1.0));
+  return img;
+}
+
+}  // namespace
+
+functional_outcome run_functional(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
+                                  const network_plan& plan, const functional_options& options) {
+  functional_outcome out;
+  const reference_network reference(workload);
+  std::vector<int> labels;
+  const auto inputs = load_inputs(workload, options, labels);
+  out.samples = static_cast<long long>(inputs.size());
+  const dsl::component_spec* tile_c = arch.find(plan.tile_component);
+
+  // Calibration: each layer's inputs map to the drivers' full scale at the
+  // largest float activation seen on a few samples (a per-layer gain a chip
+  // sets once).
+  std::vector<double> scale(workload.layers.size(), 0.0);
+  const std::size_t calibration = std::min<std::size_t>(inputs.size(), 16);
+  for (std::size_t s = 0; s < calibration; ++s) {
+    const auto acts = reference.forward_all(inputs[s]);
+    for (std::size_t i = 0; i < workload.layers.size(); ++i) {
+      const auto& l = workload.layers[i];
+      if (!l.is_matrix_layer()) continue;
+      // The layer's input is its producer's output (or the network input).
+      int producer = static_cast<int>(i) - 1;
+      if (!l.input.empty())
+        for (std::size_t j = 0; j < i; ++j)
+          if (workload.layers[j].name == l.input) producer = static_cast<int>(j);
+      const auto& x = producer < 0 ? inputs[s] : acts[static_cast<std::size_t>(producer)];
+      for (float v : x) scale[i] = std::max(scale[i], static_cast<double>(v));
+    }
+  }
+
+  device_network devices{workload, plan, tile_c->params, reference, options.seed, scale, {}};
+  long long correct = 0, reference_correct = 0;
+  std::vector<std::vector<float>> last_device, last_reference;
+  for (std::size_t s = 0; s < inputs.size(); ++s) {
+    auto dev = devices.forward(inputs[s]);
+    auto ref = reference.forward_all(inputs[s]);
+    if (!labels.empty()) {
+      correct += static_cast<long long>(argmax(dev.back())) == labels[s];
+      reference_correct += static_cast<long long>(argmax(ref.back())) == labels[s];
+    }
+    if (s + 1 == inputs.size()) {
+      last_device = std::move(dev);
+      last_reference = std::move(ref);
+    }
+  }
+  if (!labels.empty()) {
+    out.accuracy["top1"] = static_cast<double>(correct) / static_cast<double>(inputs.size());
+    out.accuracy["reference_top1"] = static_cast<double>(reference_correct) / static_cast<double>(inputs.size());
+  }
+  // Image outputs: compare each channel of the last layer with float, both
+  // scaled by the float map's peak.
+  const auto& last = workload.layers.back();
+  if (labels.empty() && last.out_shape.height > 1 && last.out_shape.width > 1 && !last_device.empty()) {
+    double psnr_sum = 0, ssim_sum = 0;
+    const auto& dev = last_device.back();
+    const auto& ref = last_reference.back();
+    for (long long c = 0; c < last.out_shape.channels; ++c) {
+      double peak = 0;
+      for (long long p = 0; p < last.out_shape.height * last.out_shape.width; ++p)
+        peak = std::max(peak, static_cast<double>(ref[static_cast<std::size_t>(p * last.out_shape.channels + c)]));
+      if (peak <= 0) peak = 1;
+      const gray_image d = channel_image(dev, last.out_shape, c, peak);
+      const gray_image r = channel_image(ref, last.out_shape, c, peak);
+      const double psnr = psnr_db(d, r);
+      psnr_sum += std::isfinite(psnr) ? psnr : 100.0;
+      ssim_sum += ssim(d, r);
+      out.images.emplace_back(last.name + "_" + std::to_string(c) + ".png", d);
+      out.images.emplace_back(last.name + "_" + std::to_string(c) + "_reference.png", r);
+    }
+    out.quality["psnr_db"] = psnr_sum / static_cast<double>(last.out_shape.channels);
+    out.quality["ssim"] = ssim_sum / static_cast<double>(last.out_shape.channels);
+    out.notes.push_back("psnr_db and ssim: mean over the output channels, each map scaled by its float peak "
+                        "(PSNR of identical maps counted as 100 dB)");
+  }
+  return out;
+}
+
+}  // namespace mottsim::platform

@@ -1,0 +1,114 @@
+// Functional mode through the binary: values flow through the device models
+// with the mapping and schedule of perf mode, and timing and energy stay those
+// of perf mode.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "run_mottsim.hpp"
+
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string temp_dir(const std::string& tag) {
+  return (std::filesystem::temp_directory_path() / ("mottsim_func_" + tag + "_" + std::to_string(::getpid())))
+      .string();
+}
+
+}  // namespace
+
+TEST_CASE("functional: edge detection reports quality and keeps perf timing and energy") {
+  const auto perf = run_mottsim("configs/arch/mott_cim.yaml", "configs/workloads/edge_detect.yaml");
+  const std::string dir = temp_dir("edge");
+  const auto func = run_command("run " + source_path("configs/arch/mott_cim.yaml") + " " +
+                                source_path("configs/workloads/edge_detect.yaml") + " --mode functional -o " + dir);
+  REQUIRE_MESSAGE(perf.status == 0, perf.output);
+  REQUIRE_MESSAGE(func.status == 0, func.output);
+  const auto report = nlohmann::json::parse(read_text(dir + "/report.json"));
+  CHECK(report["mode"] == "functional");
+  const double psnr = report["quality"]["psnr_db"].get<double>();
+  const double ssim = report["quality"]["ssim"].get<double>();
+  CHECK(std::isfinite(psnr));
+  CHECK(psnr > 0);
+  CHECK(ssim > 0);
+  CHECK(ssim <= 1);
+  // Same mapping, same schedule: the same latency and energy as perf mode.
+  CHECK(report["totals"]["latency_s"] == perf.report["totals"]["latency_s"]);
+  CHECK(report["totals"]["energy_j"] == perf.report["totals"]["energy_j"]);
+  // One edge map per output channel, and its float reference.
+  for (int c = 0; c < 6; ++c) {
+    CHECK(std::filesystem::file_size(dir + "/edges_" + std::to_string(c) + ".png") > 0);
+    CHECK(std::filesystem::file_size(dir + "/edges_" + std::to_string(c) + "_reference.png") > 0);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("functional: the same seed gives the same bytes, another seed differs") {
+  const std::string base = "run " + source_path("configs/arch/mott_cim.yaml") + " " +
+                           source_path("configs/workloads/edge_detect.yaml") + " --mode functional";
+  const std::string a = temp_dir("a"), b = temp_dir("b"), c = temp_dir("c");
+  REQUIRE(run_command(base + " --seed 3 -o " + a).status == 0);
+  REQUIRE(run_command(base + " --seed 3 -o " + b).status == 0);
+  REQUIRE(run_command(base + " --seed 4 -o " + c).status == 0);
+  CHECK(read_text(a + "/report.json") == read_text(b + "/report.json"));
+  CHECK(read_text(a + "/edges_2.png") == read_text(b + "/edges_2.png"));
+  // Another seed draws other devices: other maps.
+  CHECK(read_text(a + "/edges_2.png") != read_text(c + "/edges_2.png"));
+  for (const auto& d : {a, b, c}) std::filesystem::remove_all(d);
+}
+
+TEST_CASE("functional: removing device non-idealities brings the edges closer to float") {
+  const std::string arch = source_path("configs/arch/adc_cim.yaml");
+  const std::string work = source_path("configs/workloads/edge_detect.yaml");
+  const std::string real_dir = temp_dir("real"), ideal_dir = temp_dir("ideal");
+  const auto real = run_command("run " + arch + " " + work + " --mode functional -o " + real_dir +
+                                " --set components.tile.crossbar.cell.programming_sigma=20%");
+  const auto ideal = run_command(
+      "run " + arch + " " + work + " --mode functional -o " + ideal_dir +
+      " --set components.tile.crossbar.cell.programming_sigma=0 --set components.tile.crossbar.cell.read_noise_sigma=0"
+      " --set components.tile.readout[0].bits=16");
+  REQUIRE_MESSAGE(real.status == 0, real.output);
+  REQUIRE_MESSAGE(ideal.status == 0, ideal.output);
+  const auto r = nlohmann::json::parse(read_text(real_dir + "/report.json"));
+  const auto i = nlohmann::json::parse(read_text(ideal_dir + "/report.json"));
+  CHECK(i["quality"]["psnr_db"].get<double>() > r["quality"]["psnr_db"].get<double>());
+  CHECK(i["quality"]["ssim"].get<double>() > r["quality"]["ssim"].get<double>());
+  std::filesystem::remove_all(real_dir);
+  std::filesystem::remove_all(ideal_dir);
+}
+
+TEST_CASE("functional: bad images are located errors with exit 2") {
+  const std::string arch = source_path("configs/arch/mott_cim.yaml");
+  const std::string work = source_path("configs/workloads/edge_detect.yaml");
+  const std::string dir = temp_dir("bad");
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream(dir + "/fake.png") << "not a png at all";
+  }
+  auto r = run_command("run " + arch + " " + work + " --mode functional --image " + dir + "/fake.png -o " + dir + "/o");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("fake.png") != std::string::npos);
+  r = run_command("run " + arch + " " + work + " --mode functional --image " + dir + "/missing.png -o " + dir + "/o");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("missing.png") != std::string::npos);
+  // An image of another size than the workload's input.
+  {
+    std::ofstream(dir + "/small.pgm") << "P2\n2 2\n255\n0 255\n255 0\n";
+  }
+  r = run_command("run " + arch + " " + work + " --mode functional --image " + dir + "/small.pgm -o " + dir + "/o");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("2x2") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir + "/o/report.json"));
+  std::filesystem::remove_all(dir);
+}
