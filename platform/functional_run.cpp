@@ -82,6 +82,13 @@ struct device_network {
     return ref;
   }
 
+  // [input][layer] outputs of a batch: one device product per layer group.
+  std::vector<std::vector<std::vector<float>>> forward(const std::vector<std::vector<float>>& batch) {
+    return reference.forward_batch(batch, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
+      return layer(i, g).forward(x);
+    });
+  }
+
   std::vector<std::vector<float>> forward(const std::vector<float>& input) {
     return reference.forward_all(input, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
       return layer(i, g).forward(x);
@@ -170,17 +177,27 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   device_network ideal{workload, plan, ideal_tile, reference, options.seed, scale, {}};
   long long correct = 0, reference_correct = 0, ideal_correct = 0;
   std::vector<std::vector<float>> last_device, last_reference;
-  for (std::size_t s = 0; s < inputs.size(); ++s) {
-    auto dev = devices.forward(inputs[s]);
-    auto ref = reference.forward_all(inputs[s]);
-    if (!labels.empty()) {
-      correct += static_cast<long long>(argmax(dev.back())) == labels[s];
-      ideal_correct += static_cast<long long>(argmax(ideal.forward(inputs[s]).back())) == labels[s];
-      reference_correct += static_cast<long long>(argmax(ref.back())) == labels[s];
-    }
-    if (s + 1 == inputs.size()) {
-      last_device = std::move(dev);
-      last_reference = std::move(ref);
+  // Inputs go through in batches: one device product per layer and batch.
+  constexpr std::size_t batch_size = 64;
+  for (std::size_t first = 0; first < inputs.size(); first += batch_size) {
+    const std::size_t end = std::min(inputs.size(), first + batch_size);
+    const std::vector<std::vector<float>> batch(inputs.begin() + static_cast<std::ptrdiff_t>(first),
+                                                inputs.begin() + static_cast<std::ptrdiff_t>(end));
+    auto dev = devices.forward(batch);
+    std::vector<std::vector<std::vector<float>>> ideal_out;
+    if (!labels.empty()) ideal_out = ideal.forward(batch);
+    for (std::size_t s = first; s < end; ++s) {
+      auto ref = reference.forward_all(inputs[s]);
+      auto& d = dev[s - first];
+      if (!labels.empty()) {
+        correct += static_cast<long long>(argmax(d.back())) == labels[s];
+        ideal_correct += static_cast<long long>(argmax(ideal_out[s - first].back())) == labels[s];
+        reference_correct += static_cast<long long>(argmax(ref.back())) == labels[s];
+      }
+      if (s + 1 == inputs.size()) {
+        last_device = std::move(d);
+        last_reference = std::move(ref);
+      }
     }
   }
   if (!labels.empty()) {

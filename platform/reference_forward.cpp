@@ -18,6 +18,32 @@ std::size_t at(long long row, long long col, long long channel, const dsl::tenso
   return static_cast<std::size_t>((row * s.width + col) * s.channels + channel);
 }
 
+// im2col of group g: one row per output position, [kernel_row][kernel_col][in_channel].
+void im2col(const dsl::layer_spec& l, const std::vector<float>& in, long long g, row_matrix& cols) {
+  const dsl::tensor_shape& is = l.in_shape;
+  const dsl::tensor_shape& os = l.out_shape;
+  const long long cin_g = is.channels / l.groups;
+  const long long k = l.kernel_h * l.kernel_w * cin_g;
+  cols.resize(os.height * os.width, k);
+  for (long long oy = 0; oy < os.height; ++oy)
+    for (long long ox = 0; ox < os.width; ++ox) {
+      float* row = cols.data() + (oy * os.width + ox) * k;
+      for (long long kr = 0; kr < l.kernel_h; ++kr) {
+        const long long iy = oy * l.stride_h - l.pad_h + kr * l.dilation_h;
+        for (long long kc = 0; kc < l.kernel_w; ++kc) {
+          const long long ix = ox * l.stride_w - l.pad_w + kc * l.dilation_w;
+          float* dst = row + (kr * l.kernel_w + kc) * cin_g;
+          if (iy < 0 || iy >= is.height || ix < 0 || ix >= is.width) {
+            std::fill(dst, dst + cin_g, 0.0f);
+          } else {
+            const float* src = in.data() + at(iy, ix, g * cin_g, is);
+            std::copy(src, src + cin_g, dst);
+          }
+        }
+      }
+    }
+}
+
 std::vector<float> conv2d(const dsl::layer_spec& l, const std::vector<float>& in, const std::vector<float>& weights,
                           const std::vector<float>& bias, const reference_network::matrix_fn* matrix = nullptr,
                           std::size_t layer_index = 0) {
@@ -30,24 +56,7 @@ std::vector<float> conv2d(const dsl::layer_spec& l, const std::vector<float>& in
   row_matrix cols(positions, k);
   row_matrix result(positions, cout_g);
   for (long long g = 0; g < l.groups; ++g) {
-    // im2col: one row per output position, [kernel_row][kernel_col][in_channel].
-    for (long long oy = 0; oy < os.height; ++oy)
-      for (long long ox = 0; ox < os.width; ++ox) {
-        float* row = cols.data() + (oy * os.width + ox) * k;
-        for (long long kr = 0; kr < l.kernel_h; ++kr) {
-          const long long iy = oy * l.stride_h - l.pad_h + kr * l.dilation_h;
-          for (long long kc = 0; kc < l.kernel_w; ++kc) {
-            const long long ix = ox * l.stride_w - l.pad_w + kc * l.dilation_w;
-            float* dst = row + (kr * l.kernel_w + kc) * cin_g;
-            if (iy < 0 || iy >= is.height || ix < 0 || ix >= is.width) {
-              std::fill(dst, dst + cin_g, 0.0f);
-            } else {
-              const float* src = in.data() + at(iy, ix, g * cin_g, is);
-              std::copy(src, src + cin_g, dst);
-            }
-          }
-        }
-      }
+    im2col(l, in, g, cols);
     if (matrix) {
       // The devices compute this group: inputs as columns, bias included.
       const Eigen::MatrixXd device = (*matrix)(layer_index, g, cols.transpose().cast<double>());
@@ -204,6 +213,78 @@ std::vector<std::vector<float>> reference_network::forward_all(const std::vector
     if (l.activation == dsl::activation_kind::relu)
       for (float& v : out) v = std::max(v, 0.0f);
     outputs[i] = std::move(out);
+  }
+  return outputs;
+}
+
+std::vector<std::vector<std::vector<float>>> reference_network::forward_batch(
+    const std::vector<std::vector<float>>& inputs, const matrix_fn& matrix) const {
+  const std::size_t n = inputs.size();
+  for (const auto& x : inputs)
+    if (static_cast<long long>(x.size()) != m_workload.input.elements())
+      throw std::invalid_argument("reference_network: input has " + std::to_string(x.size()) + " values, " +
+                                  m_workload.name + " needs " + m_workload.input.to_string());
+  std::vector<std::vector<std::vector<float>>> outputs(n, std::vector<std::vector<float>>(m_layers.size()));
+  for (std::size_t i = 0; i < m_layers.size(); ++i) {
+    const dsl::layer_spec& l = m_workload.layers[i];
+    const bound_layer& b = m_layers[i];
+    auto in_of = [&](std::size_t s) -> const std::vector<float>& {
+      return b.input < 0 ? inputs[s] : outputs[s][static_cast<std::size_t>(b.input)];
+    };
+    if (l.kind == dsl::layer_kind::conv2d && matrix) {
+      const dsl::tensor_shape& os = l.out_shape;
+      const long long cout_g = l.out_channels / l.groups;
+      const long long k = l.kernel_h * l.kernel_w * (l.in_shape.channels / l.groups);
+      const long long positions = os.height * os.width;
+      for (std::size_t s = 0; s < n; ++s) outputs[s][i].assign(static_cast<std::size_t>(os.elements()), 0.0f);
+      row_matrix cols;
+      for (long long g = 0; g < l.groups; ++g) {
+        Eigen::MatrixXd x(k, positions * static_cast<long long>(n));
+        for (std::size_t s = 0; s < n; ++s) {
+          im2col(l, in_of(s), g, cols);
+          x.middleCols(static_cast<index>(s) * positions, positions) = cols.transpose().cast<double>();
+        }
+        const Eigen::MatrixXd y = matrix(i, g, x);
+        for (std::size_t s = 0; s < n; ++s)
+          for (long long p = 0; p < positions; ++p)
+            for (long long o = 0; o < cout_g; ++o)
+              outputs[s][i][static_cast<std::size_t>(p * os.channels + g * cout_g + o)] =
+                  static_cast<float>(y(o, static_cast<index>(s) * positions + p));
+      }
+    } else if (l.kind == dsl::layer_kind::linear && matrix) {
+      const index n_in = l.in_shape.elements();
+      Eigen::MatrixXd x(n_in, static_cast<index>(n));
+      for (std::size_t s = 0; s < n; ++s)
+        x.col(static_cast<index>(s)) = Eigen::Map<const Eigen::VectorXf>(in_of(s).data(), n_in).cast<double>();
+      const Eigen::MatrixXd y = matrix(i, 0, x);
+      for (std::size_t s = 0; s < n; ++s) {
+        outputs[s][i].resize(static_cast<std::size_t>(l.out_features));
+        for (index o = 0; o < l.out_features; ++o)
+          outputs[s][i][static_cast<std::size_t>(o)] = static_cast<float>(y(o, static_cast<index>(s)));
+      }
+    } else {
+      for (std::size_t s = 0; s < n; ++s) {
+        const std::vector<float>& in = in_of(s);
+        std::vector<float> out;
+        switch (l.kind) {
+          case dsl::layer_kind::conv2d: out = conv2d(l, in, b.weights, b.bias); break;
+          case dsl::layer_kind::linear: out = linear(l, in, b.weights, b.bias); break;
+          case dsl::layer_kind::maxpool:
+          case dsl::layer_kind::avgpool: out = pool(l, in); break;
+          case dsl::layer_kind::add: {
+            const std::vector<float>& other = outputs[s][static_cast<std::size_t>(b.other)];
+            out = in;
+            for (std::size_t k = 0; k < out.size(); ++k) out[k] += other[k];
+            break;
+          }
+          case dsl::layer_kind::flatten: out = in; break;
+        }
+        outputs[s][i] = std::move(out);
+      }
+    }
+    if (l.activation == dsl::activation_kind::relu)
+      for (std::size_t s = 0; s < n; ++s)
+        for (float& v : outputs[s][i]) v = std::max(v, 0.0f);
   }
   return outputs;
 }

@@ -48,6 +48,11 @@ class reference_network {
   // stay exact (digital).
   using matrix_fn = std::function<Eigen::MatrixXd(std::size_t layer, long long group, const Eigen::MatrixXd& inputs)>;
   std::vector<std::vector<float>> forward_all(const std::vector<float>& input, const matrix_fn& matrix) const;
+  // Several inputs at once: each conv/linear group is one `matrix` call over
+  // the columns of every input (larger products, far fewer calls). Returns
+  // [input][layer] outputs.
+  std::vector<std::vector<std::vector<float>>> forward_batch(const std::vector<std::vector<float>>& inputs,
+                                                             const matrix_fn& matrix) const;
   std::vector<float> forward(const std::vector<float>& input) const;
 
   // Index of the largest output (the first one on ties): the predicted class.
