@@ -1,0 +1,47 @@
+// Times the ideal float network (im2col + Eigen GEMM, platform/reference_forward)
+// on the inputs functional mode uses, so bench/functional_runs.sh can print how
+// much slower the device models are than plain float arithmetic.
+// Usage: float_reference WORKLOAD.yaml   (prints seconds for its inputs)
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "dsl/diagnostics.hpp"
+#include "dsl/workload_loader.hpp"
+#include "platform/image_io.hpp"
+#include "platform/mnist_dataset.hpp"
+#include "platform/reference_forward.hpp"
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: float_reference WORKLOAD.yaml\n");
+    return 2;
+  }
+  try {
+    mottsim::dsl::diagnostics errors;
+    const auto workload = mottsim::dsl::load_workload(argv[1], errors);
+    if (errors.has_errors()) throw mottsim::dsl::input_error(errors);
+    std::vector<std::vector<float>> inputs;
+    if (workload.inputs.source == "mnist_test") {
+      const auto split = mottsim::platform::split_mnist(mottsim::platform::load_mnist());
+      for (std::size_t i = 0; i < split.test.size() && static_cast<long long>(i) < workload.inputs.count; ++i)
+        inputs.emplace_back(split.test.image(i), split.test.image(i) + mottsim::platform::mnist_dataset::pixels);
+    } else {
+      inputs.push_back(mottsim::platform::read_image(workload.inputs.file).pixels);
+    }
+    const mottsim::platform::reference_network net(workload);
+    const auto start = std::chrono::steady_clock::now();
+    double checksum = 0;
+    for (const auto& x : inputs) checksum += net.forward(x).front();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("%.6f %zu %g\n", seconds, inputs.size(), checksum);
+  } catch (const mottsim::dsl::input_error& e) {
+    e.errors().print(std::cerr);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "float_reference: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
