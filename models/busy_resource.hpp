@@ -21,7 +21,6 @@ class busy_resource {
   sc_core::sc_time occupy(const sc_core::sc_time& arrival, const sc_core::sc_time& service, int layer = -1) {
     const sc_core::sc_time start = arrival > m_busy_until ? arrival : m_busy_until;
     m_busy_until = start + service;
-    m_busy_s += service.to_seconds();
     m_busy_by_layer[layer] += service.to_seconds();
     if (m_record && service > sc_core::SC_ZERO_TIME) {
       // Merge back-to-back intervals of the same layer to keep traces small.
@@ -34,14 +33,17 @@ class busy_resource {
     return m_busy_until;
   }
   const sc_core::sc_time& busy_until() const { return m_busy_until; }
-  double busy_seconds() const { return m_busy_s; }
+  double busy_seconds() const {
+    double total = 0.0;
+    for (const auto& [layer, seconds] : m_busy_by_layer) total += seconds;
+    return total;
+  }
   const std::map<int, double>& busy_by_layer() const { return m_busy_by_layer; }
   void record_intervals(bool on) { m_record = on; }
   const std::vector<interval>& intervals() const { return m_intervals; }
 
  private:
   sc_core::sc_time m_busy_until = sc_core::SC_ZERO_TIME;
-  double m_busy_s = 0.0;
   std::map<int, double> m_busy_by_layer;
   bool m_record = false;
   std::vector<interval> m_intervals;

@@ -88,12 +88,6 @@ struct device_network {
       return layer(i, g).forward(x);
     });
   }
-
-  std::vector<std::vector<float>> forward(const std::vector<float>& input) {
-    return reference.forward_all(input, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
-      return layer(i, g).forward(x);
-    });
-  }
 };
 
 std::vector<std::vector<float>> load_inputs(const dsl::workload_spec& w, const functional_options& options,

@@ -352,9 +352,6 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
   const auto drams = arch.of_type("dram");
   const unsigned long long dram_base = drams.front()->connections.front().base;
   auto tile_address = [&](long long instance) { return tile_base + static_cast<unsigned long long>(instance) * tile_bytes; };
-  auto address_of = [&](const data_home& h) { return h.address; };
-  const double act_bytes = plan.layers.empty() ? 1.0 : plan.layers.front().matrix.activation_bits / 8.0;
-  (void)act_bytes;
 
   auto program_jobs = [&](models::program_stage& stage, const std::vector<models::tile_job>& jobs) {
     for (const auto& j : jobs) {
@@ -401,7 +398,7 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
         for (const auto& j : jobs) {
           models::program_op in;
           in.what = models::program_op::kind::dma;
-          in.src = address_of(lp.inputs.front());
+          in.src = lp.inputs.front().address;
           in.dst = tile_address(j.tile);
           in.dst_wrap = tile_bytes;
           in.bytes = std::ceil(lp.input_bytes * j.input_fraction);
@@ -445,7 +442,7 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
               outp.what = models::program_op::kind::dma;
               outp.src = tile_address(j->tile);
               outp.src_wrap = tile_bytes;
-              outp.dst = address_of(lp.output);
+              outp.dst = lp.output.address;
               outp.bytes = std::ceil(static_cast<double>(j->vectors * j->outputs) * value_bytes);
               stage.ops.push_back(outp);
             }
@@ -464,8 +461,8 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
       for (std::size_t k = 0; k < lp.inputs.size(); ++k) {
         models::program_op rd;
         rd.what = models::program_op::kind::dma;
-        rd.src = address_of(lp.inputs[k]);
-        rd.dst = address_of(lp.output);
+        rd.src = lp.inputs[k].address;
+        rd.dst = lp.output.address;
         rd.bytes = k == 0 ? lp.input_bytes : lp.output_bytes;
         stage.ops.push_back(rd);
       }

@@ -16,12 +16,6 @@
 
 namespace mottsim::platform {
 
-namespace {
-
-std::string layer_kind_text(const dsl::layer_spec& l) { return dsl::layer_kind_name(l.kind); }
-
-}  // namespace
-
 reports::run_result run_session(const run_options& options, const model_registry& registry,
                                 functional_outcome* functional) {
   dsl::diagnostics errors;
@@ -98,7 +92,7 @@ reports::run_result run_session(const run_options& options, const model_registry
     const layer_plan& lp = plan.layers[i];
     reports::layer_result lr;
     lr.name = l.name;
-    lr.kind = layer_kind_text(l);
+    lr.kind = dsl::layer_kind_name(l.kind);
     lr.macs = l.macs;
     if (lp.on_tiles) {
       lr.crossbars = lp.mapping.crossbars;

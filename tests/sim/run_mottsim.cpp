@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 
 std::string source_path(const std::string& relative) { return std::string(MOTTSIM_SOURCE_DIR) + "/" + relative; }
 
@@ -56,4 +57,26 @@ double action_count(const nlohmann::json& report, const std::string& component, 
 double action_energy(const nlohmann::json& report, const std::string& component, const std::string& action) {
   const auto* a = find_action(report, component, action);
   return a ? a->at("energy_j").get<double>() : 0.0;
+}
+
+doctest::Approx rel(double v, double eps) { return doctest::Approx(v).scale(v == 0 ? 1 : 0).epsilon(eps); }
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+double check_hand_prices(const nlohmann::json& report, std::initializer_list<hand_price> prices) {
+  double dynamic = 0;
+  for (const auto& p : prices) {
+    CAPTURE(p.component);
+    CAPTURE(p.action);
+    const double count = action_count(report, p.component, p.action);
+    CHECK(count > 0);
+    CHECK(action_energy(report, p.component, p.action) == rel(count * p.price_j));
+    dynamic += count * p.price_j;
+  }
+  return dynamic;
 }

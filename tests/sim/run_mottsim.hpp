@@ -1,5 +1,8 @@
 #pragma once
+#include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include <initializer_list>
 
 #include <string>
 
@@ -17,6 +20,24 @@ mottsim_run run_mottsim(const std::string& arch, const std::string& workload, co
 mottsim_run run_command(const std::string& args);
 
 std::string source_path(const std::string& relative);
+
+// Relative tolerance for SI quantities (doctest's default scale of 1 would
+// accept any tiny value); an expected 0 is compared absolutely.
+doctest::Approx rel(double v, double eps = 1e-9);
+
+// A file's bytes ("" when unreadable).
+std::string read_text(const std::string& path);
+
+// An action's price worked out by hand from the configuration.
+struct hand_price {
+  const char* component;
+  const char* action;
+  double price_j;
+};
+
+// Checks each action was counted and priced at count x its hand price;
+// returns the sum of those energies.
+double check_hand_prices(const nlohmann::json& report, std::initializer_list<hand_price> prices);
 
 // The energy of one action in a report component, and its count.
 double action_count(const nlohmann::json& report, const std::string& component, const std::string& action);

@@ -20,7 +20,6 @@ namespace fs = std::filesystem;
 
 constexpr double pJ = 1e-12, mW = 1e-3, us = 1e-6;
 
-doctest::Approx rel(double v, double eps = 1e-9) { return doctest::Approx(v).scale(v == 0 ? 1 : 0).epsilon(eps); }
 
 const char* cpu = "configs/arch/cpu_baseline.yaml";
 const char* systolic = "configs/arch/systolic_baseline.yaml";
@@ -104,26 +103,13 @@ TEST_CASE("cpu: energy priced independently") {
   const auto& j = r.report;
   // Prices by hand: digital.mobile_core_22nm, LPDDR4 8 pJ/bit, bus 0.054 pJ/bit,
   // CACTI at 22 nm: 32 KiB 3.5 pJ and 1 MiB 18.4 pJ per 64-bit read.
-  const struct {
-    const char* component;
-    const char* action;
-    double price;
-  } prices[] = {
+  const double dynamic = check_hand_prices(j, {
       {"cpu", "instruction", 300 * pJ},        {"cpu", "int8_mac", 0.09 * pJ},
       {"dram", "read_bytes", 64 * pJ},         {"dram", "write_bytes", 64 * pJ},
       {"bus", "transfer_bytes", 0.432 * pJ},   {"l1", "read_bytes", 2 * 3.5 * pJ / 16},
       {"l1", "write_bytes", 2 * 3.5 * pJ / 16}, {"l2", "read_bytes", 4 * 18.4 * pJ / 32},
       {"l2", "write_bytes", 4 * 18.4 * pJ / 32},
-  };
-  double dynamic = 0;
-  for (const auto& p : prices) {
-    CAPTURE(p.component);
-    CAPTURE(p.action);
-    const double count = action_count(j, p.component, p.action);
-    CHECK(count > 0);
-    CHECK(action_energy(j, p.component, p.action) == rel(count * p.price));
-    dynamic += count * p.price;
-  }
+  });
   // Leakage over the latency: cores 300 mW, four L1s 4 x 4.8 mW, L2 140 mW, DRAM 20 mW.
   const double leakage = (300 + 4 * 4.8 + 140 + 20) * mW * latency(j);
   CHECK(j["energy_by_category"]["leakage_j"].get<double>() == rel(leakage));

@@ -14,13 +14,6 @@
 
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string temp_dir(const std::string& tag) {
   return (std::filesystem::temp_directory_path() / ("mottsim_func_" + tag + "_" + std::to_string(::getpid())))
       .string();

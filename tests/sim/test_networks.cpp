@@ -14,8 +14,6 @@
 
 namespace {
 
-// Relative tolerance (doctest's default scale of 1 would accept any tiny SI value).
-doctest::Approx rel(double v, double eps = 1e-9) { return doctest::Approx(v).scale(v == 0 ? 1 : 0).epsilon(eps); }
 
 struct network {
   const char* workload;
@@ -162,12 +160,7 @@ TEST_CASE("networks: same inputs give the same report bytes") {
   const auto b = run_command(args + "/tmp/mottsim_same_b_" + std::to_string(::getpid()));
   REQUIRE(a.status == 0);
   REQUIRE(b.status == 0);
-  const auto read = [](const std::string& p) {
-    std::ifstream in(p);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  };
+  const auto read = read_text;
   const std::string ra = read("/tmp/mottsim_same_a_" + std::to_string(::getpid()) + "/report.json");
   const std::string rb = read("/tmp/mottsim_same_b_" + std::to_string(::getpid()) + "/report.json");
   CHECK(!ra.empty());

@@ -11,8 +11,6 @@ namespace {
 
 constexpr double ns = 1e-9, pJ = 1e-12, fJ = 1e-15;
 
-// Relative tolerance (doctest's default scale of 1 would accept any tiny SI value).
-doctest::Approx rel(double v) { return doctest::Approx(v).scale(v == 0 ? 1 : 0).epsilon(1e-9); }
 
 // Mapping: fan-in 3x3x4 = 36 rows, 16 outputs. 8-bit weights as differential
 // pairs keep 7 magnitude bits in 2-bit cells: 4 slices x 2 = 8 columns per weight,
@@ -91,26 +89,14 @@ TEST_CASE("small conv on two tiles: energy priced independently") {
   REQUIRE_MESSAGE(r.status == 0, r.output);
   const auto& j = r.report;
   // Prices from the configuration, by hand.
-  const struct {
-    const char* component;
-    const char* action;
-    double price;
-  } prices[] = {
+  const double dynamic = check_hand_prices(j, {
       {"tile", "cell_read", 2 * fJ},          {"tile", "input_drive", 0.4 * pJ},
       {"tile", "adc_conversion", 1.6 * pJ},   {"tile", "shift_add", 0.02 * pJ},
       {"tile", "partial_sum_add", 0.03 * pJ}, {"tile", "activation", 0.01 * pJ},
       {"tile", "buffer_read_bytes", 4 * pJ / 32}, {"tile", "buffer_write_bytes", 4 * pJ / 32},
       {"dram", "read_bytes", 64 * pJ},        {"dram", "write_bytes", 64 * pJ},
       {"bus", "transfer_bytes", 0.4 * pJ},    {"controller", "command", 1 * pJ},
-  };
-  double dynamic = 0;
-  for (const auto& p : prices) {
-    CAPTURE(p.action);
-    const double count = action_count(j, p.component, p.action);
-    CHECK(count > 0);
-    CHECK(action_energy(j, p.component, p.action) == rel(count * p.price));
-    dynamic += count * p.price;
-  }
+  });
   // Leakage: 2 tiles x 1 mW buffers + 10 mW DRAM background, over the latency.
   const double latency = j["totals"]["latency_s"].get<double>();
   const double leakage = (2 * 1e-3 + 10e-3) * latency;

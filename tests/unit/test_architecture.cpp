@@ -12,50 +12,19 @@
 #include "dsl/file_kind.hpp"
 #include "dsl/overrides.hpp"
 #include "platform/model_registry.hpp"
+#include "test_support.hpp"
 
 using namespace mottsim::dsl;
 
 namespace {
 
+using mottsim::test_support::scratch_dir;
+
 namespace fs = std::filesystem;
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class scratch_dir {
- public:
-  scratch_dir() {
-    std::random_device rd;
-    m_path = fs::temp_directory_path() /
-             ("mottsim_arch_" + std::to_string(::getpid()) + "_" + std::to_string(rd()) + "_" + std::to_string(rd()));
-    fs::create_directories(m_path);
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = m_path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-
- private:
-  fs::path m_path;
-};
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-const mottsim::platform::model_registry& registry() {
-  static const mottsim::platform::model_registry r = [] {
-    mottsim::platform::model_registry reg;
-    mottsim::platform::register_builtin_models(reg);
-    return reg;
-  }();
-  return r;
-}
+using mottsim::test_support::registry;
 
 struct loaded {
   architecture_load arch;

@@ -15,20 +15,14 @@
 #include "models/crossbar_mapping.hpp"
 #include "models/functional_crossbar.hpp"
 #include "platform/model_registry.hpp"
+#include "test_support.hpp"
 
 using namespace mottsim;
 using models::functional_layer;
 
 namespace {
 
-const platform::model_registry& registry() {
-  static const platform::model_registry r = [] {
-    platform::model_registry out;
-    platform::register_builtin_models(out);
-    return out;
-  }();
-  return r;
-}
+using mottsim::test_support::registry;
 
 // A cim_tile written in YAML, with every device figure the tests vary.
 struct tile_spec {

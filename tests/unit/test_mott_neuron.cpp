@@ -15,6 +15,7 @@
 #include "models/mott_neuron_model.hpp"
 #include "platform/commands.hpp"
 #include "platform/model_registry.hpp"
+#include "test_support.hpp"
 
 using namespace mottsim;
 using models::mott_neuron_model;
@@ -22,16 +23,10 @@ using models::thermal_time_basis;
 
 namespace {
 
-namespace fs = std::filesystem;
+using mottsim::test_support::scratch_dir;
+using mottsim::test_support::registry;
 
-const platform::model_registry& registry() {
-  static const platform::model_registry r = [] {
-    platform::model_registry out;
-    platform::register_builtin_models(out);
-    return out;
-  }();
-  return r;
-}
+namespace fs = std::filesystem;
 
 // A mott_neuron block from YAML text, validated by the real schema (defaults filled).
 dsl::block_value neuron_block(const std::string& text) {
@@ -45,30 +40,6 @@ dsl::block_value neuron_block(const std::string& text) {
   REQUIRE_FALSE(errors.has_errors());
   return v;
 }
-
-class scratch_dir {
- public:
-  scratch_dir() {
-    std::random_device rd;
-    m_path = fs::temp_directory_path() / ("mottsim_neuron_" + std::to_string(::getpid()) + "_" + std::to_string(rd()));
-    fs::create_directories(m_path);
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = m_path / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-  std::string path(const std::string& name) const { return (m_path / name).string(); }
-
- private:
-  fs::path m_path;
-};
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 #define CHECK_CONTAINS(text, part) CHECK_MESSAGE(contains(text, part), "'" << (text) << "' lacks '" << (part) << "'")

@@ -9,23 +9,17 @@
 #include "models/cacti_table.hpp"
 #include "models/pricing.hpp"
 #include "platform/model_registry.hpp"
+#include "test_support.hpp"
 
 using namespace mottsim;
 using models::energy_category;
 
 namespace {
 
+using mottsim::test_support::registry;
+
 constexpr double pJ = 1e-12, fJ = 1e-15, ns = 1e-9, nm = 1e-9, mm2 = 1e-6, um2 = 1e-12, mW = 1e-3, uS = 1e-6;
 constexpr double KiB = 1024.0;
-
-const platform::model_registry& registry() {
-  static const platform::model_registry r = [] {
-    platform::model_registry out;
-    platform::register_builtin_models(out);
-    return out;
-  }();
-  return r;
-}
 
 // A component of `type` from YAML text, validated by the real schemas.
 dsl::block_value component(const std::string& type, const std::string& text) {

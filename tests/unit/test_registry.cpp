@@ -13,6 +13,7 @@
 #include "dsl/yaml_tree.hpp"
 #include "platform/commands.hpp"
 #include "platform/model_registry.hpp"
+#include "test_support.hpp"
 
 using namespace mottsim::dsl;
 using mottsim::platform::model_registry;
@@ -21,14 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const model_registry& registry() {
-  static const model_registry r = [] {
-    model_registry reg;
-    mottsim::platform::register_builtin_models(reg);
-    return reg;
-  }();
-  return r;
-}
+using mottsim::test_support::registry;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

@@ -12,39 +12,17 @@
 #include "dsl/validator.hpp"
 #include "dsl/yaml_tree.hpp"
 #include "platform/model_registry.hpp"
+#include "test_support.hpp"
 
 using namespace mottsim::dsl;
 
 namespace {
 
+using mottsim::test_support::scratch_dir;
+
 namespace fs = std::filesystem;
 
 // A fresh directory under the system temp dir, removed with everything in it.
-class scratch_dir {
- public:
-  scratch_dir() {
-    std::random_device rd;
-    m_path = fs::temp_directory_path() /
-             ("mottsim_validator_" + std::to_string(::getpid()) + "_" + std::to_string(rd()) + "_" + std::to_string(rd()));
-    fs::create_directories(m_path);
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = m_path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-
- private:
-  fs::path m_path;
-};
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -460,19 +438,14 @@ TEST_CASE("validator: library structure errors") {
 
 namespace {
 
-struct registry_fixture {
-  mottsim::platform::model_registry registry;
-  registry_fixture() { mottsim::platform::register_builtin_models(registry); }
-};
-
 diagnostics validate_as(const std::string& type, const std::string& yaml) {
-  static const registry_fixture f;
+  const auto& registry = mottsim::test_support::registry();
   diagnostics errors;
   auto root = load_yaml_string(yaml, "c.yaml", errors);
   REQUIRE_MESSAGE(root, errors.to_string());
-  const block_schema* schema = f.registry.find_schema(type);
+  const block_schema* schema = registry.find_schema(type);
   REQUIRE(schema);
-  validator v(f.registry, nullptr, errors);
+  validator v(registry, nullptr, errors);
   v.validate(*root, *schema, type);
   return errors;
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "dsl/yaml_tree.hpp"
+#include "test_support.hpp"
 
 using mottsim::dsl::diagnostics;
 using mottsim::dsl::load_yaml_file;
@@ -17,36 +18,11 @@ using mottsim::dsl::yaml_node;
 
 namespace {
 
+using mottsim::test_support::scratch_dir;
+
 namespace fs = std::filesystem;
 
 // A fresh directory under the system temp dir, removed with everything in it.
-class scratch_dir {
- public:
-  scratch_dir() {
-    std::random_device rd;
-    m_path = fs::temp_directory_path() /
-             ("mottsim_yaml_" + std::to_string(::getpid()) + "_" + std::to_string(rd()) + "_" + std::to_string(rd()));
-    fs::create_directories(m_path);
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    fs::permissions(m_path, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(m_path, ec);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = m_path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-  std::string path(const std::string& name) const { return (m_path / name).string(); }
-
- private:
-  fs::path m_path;
-};
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

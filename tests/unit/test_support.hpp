@@ -1,0 +1,55 @@
+#pragma once
+// Helpers shared by the unit tests: the built-in registry, and a scratch
+// directory that writes small input files and removes itself.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "platform/model_registry.hpp"
+
+namespace mottsim::test_support {
+
+// Every built-in component and block type, registered once per test process.
+inline const platform::model_registry& registry() {
+  static const platform::model_registry r = [] {
+    platform::model_registry out;
+    platform::register_builtin_models(out);
+    return out;
+  }();
+  return r;
+}
+
+class scratch_dir {
+ public:
+  scratch_dir() {
+    std::random_device rd;
+    m_path = std::filesystem::temp_directory_path() /
+             ("mottsim_test_" + std::to_string(::getpid()) + "_" + std::to_string(rd()) + "_" + std::to_string(rd()));
+    std::filesystem::create_directories(m_path);
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    // A test may have taken permissions away to provoke read errors.
+    std::filesystem::permissions(m_path, std::filesystem::perms::owner_all, std::filesystem::perm_options::add, ec);
+    std::filesystem::remove_all(m_path, ec);
+  }
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+
+  // Writes `text` to `name` (creating folders on the way); returns its path.
+  std::string write(const std::string& name, const std::string& text) const {
+    const std::filesystem::path p = m_path / name;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+  std::string path(const std::string& name) const { return (m_path / name).string(); }
+
+ private:
+  std::filesystem::path m_path;
+};
+
+}  // namespace mottsim::test_support
