@@ -29,8 +29,14 @@ schema_ptr synapse_cell_schema() {
           .at_least(0)
           .quantity("write_time", dimension::time, "100 ns", "time to program one cell; rows program in parallel")
           .above(0)
-          .number("programming_sigma", "5 %", "programming variation, sigma relative to (g_max - g_min)")
+          .number("programming_sigma", "5 %",
+                  "programming variation: sigma relative to (g_max - g_min), or to the target conductance "
+                  "(see programming_noise)")
           .range(0, 1)
+          .choice("programming_noise", {"absolute", "proportional"}, "absolute",
+                  "absolute: every level gets sigma = programming_sigma x (g_max - g_min); proportional: sigma = "
+                  "programming_sigma x the level's target conductance (sigma/mu, as device-to-device spreads are "
+                  "quoted), so cells near g_min scatter little")
           .number("read_noise_sigma", "1 %", "cycle-to-cycle read noise, sigma relative to the cell conductance")
           .range(0, 1)
           .number("stuck_on_rate", "0", "fraction of cells stuck at g_max")
@@ -113,6 +119,9 @@ schema_ptr adc_schema() {
           .at_least(0)
           .number("full_scale", "1", "input mapped to the top code, relative to the largest column sum (functional)")
           .above(0)
+          .choice("code_spacing", {"uniform", "neuron_input"}, "uniform",
+                  "uniform reference levels, or (an ADC after a mott_neuron) levels placed on the nominal neuron's "
+                  "curve at evenly spaced inputs, so codes count the neuron's input: the ReLU the network expects")
           .build();
   return s;
 }
@@ -174,8 +183,16 @@ schema_ptr mott_neuron_schema() {
           // thermal (Zhang et al., Adv. Mater. 2024 compact VO2 model)
           .quantity("heater_resistance", dimension::resistance, "1 kOhm", "Ti/Au nanowire heater resistance R_h")
           .above(0)
-          .quantity("full_scale_current", dimension::current, "3 mA", "column current that the full-scale input maps to")
+          .quantity("full_scale_current", dimension::current, "3 mA",
+                    "heater current added by the full-scale input (column current after the drive gain)")
           .above(0)
+          .quantity("bias_current", dimension::current, "0 A",
+                    "heater current applied with every read (pulsed with the input, so the film starts each read "
+                    "from ambient, below its hysteresis loop): it moves the zero input to the foot of the transition")
+          .at_least(0)
+          .choice("bias_trim", {"none", "per_neuron"}, "none",
+                  "per_neuron: each neuron's bias current is trimmed once so its zero-input conductance equals the "
+                  "nominal device's, cancelling its Tc offset")
           .quantity("ambient", dimension::temperature, "300 K", "substrate temperature")
           .above(0)
           .quantity("transition_temperature", dimension::temperature, "332.8 K", "Tc of the insulator-metal transition")

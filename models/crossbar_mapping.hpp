@@ -34,6 +34,8 @@ struct crossbar_mapping {
   // complete weighted sum: it is used when the layer has a ReLU and the whole
   // fan-in sums as current inside one tile; otherwise the columns are read
   // linearly by the ADC and summed digitally (and ReLU applied digitally).
+  // A layer without activation on a neuron tile reads its analog sum with the
+  // ADC directly (analog_sum without neuron_used).
   bool analog_sum = false;
   bool neuron_used = false;
   long long reads_per_vector = 0;   // crossbar reads per input vector (input bits / bits per read)

@@ -116,6 +116,10 @@ struct functional_layer::impl {
   bool relu = false;
   bool differential = true;
   bool neuron = false;
+  bool analog = false;  // the analog sum is read at once (by the neuron, or by the ADC)
+  // The neuron's ADC with code_spacing neuron_input: its decision levels, the
+  // nominal neuron's outputs halfway between evenly spaced inputs.
+  std::vector<double> neuron_code_levels;
 
   // weights
   long long slice_bits = 0, slices = 0, q_max = 0, offset_code = 0;
@@ -137,8 +141,8 @@ struct functional_layer::impl {
   long long adc_bits = 8;
   double adc_full_scale = 1.0;
   std::unique_ptr<mott_neuron_model> neuron_model;
-  double neuron_full_scale = 1.0;
-  bool neuron_full_scale_fixed = false;  // set or calibrated, not the default
+  double analog_full_scale = 1.0;
+  bool analog_full_scale_fixed = false;  // set or calibrated, not the default
   double neuron_current = 3e-3;
 
   std::vector<block> blocks;
@@ -156,12 +160,13 @@ struct functional_layer::impl {
       b -= input_offset * w_scale * q.cast<double>().colwise().sum().transpose();
     return b;
   }
-  double default_neuron_full_scale() const {
+  double default_analog_full_scale() const {
     const Eigen::MatrixXd w = w_scale * q.cast<double>();
     const Eigen::VectorXd b = effective_bias();
     double best = 0.0;
-    for (Eigen::Index j = 0; j < outputs; ++j)
-      best = std::max(best, input_full_scale * w.col(j).cwiseMax(0.0).sum() + b(j));
+    if (neuron)  // the neuron sees only the positive side
+      for (Eigen::Index j = 0; j < outputs; ++j)
+        best = std::max(best, input_full_scale * w.col(j).cwiseMax(0.0).sum() + b(j));
     if (best <= 0.0)
       for (Eigen::Index j = 0; j < outputs; ++j)
         best = std::max(best, input_full_scale * w.col(j).cwiseAbs().sum() + std::abs(b(j)));
@@ -176,7 +181,8 @@ struct functional_layer::impl {
 };
 
 void functional_layer::impl::program(std::uint64_t seed, const dsl::block_value& cell) {
-  const double sigma = cell.number("programming_sigma") * (g_max - g_min);
+  const bool proportional = cell.text("programming_noise") == "proportional";
+  const double sigma = cell.number("programming_sigma") * (proportional ? 1.0 : g_max - g_min);
   const double stuck_on = cell.number("stuck_on_rate");
   const double stuck_off = cell.number("stuck_off_rate");
   const long long levels = cell.integer("levels");
@@ -197,7 +203,7 @@ void functional_layer::impl::program(std::uint64_t seed, const dsl::block_value&
     const double u = uniform(rng);
     if (u < stuck_on) return g_max;
     if (u < stuck_on + stuck_off) return g_min;
-    return std::max(0.0, g_nominal + sigma * e);
+    return std::max(0.0, g_nominal + sigma * (proportional ? g_nominal : 1.0) * e);
   };
   const long long cpw = mapping.columns_per_weight;
   const long long per_block = mapping.usable_columns / cpw;
@@ -307,6 +313,9 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
   s.relu = relu;
   s.differential = tile_params.signed_weights == signed_encoding::differential;
   s.neuron = mapping.neuron_used;
+  s.analog = mapping.analog_sum;
+  if (s.neuron && !s.analog)
+    throw std::invalid_argument("functional_layer: a neuron per column is not modelled in functional mode");
   if (s.fan_in < 1 || s.outputs < 1) throw std::invalid_argument("functional_layer: empty weight matrix");
   if (bias.size() != 0 && bias.size() != s.outputs)
     throw std::invalid_argument("functional_layer: bias has " + std::to_string(bias.size()) + " entries for " +
@@ -363,17 +372,26 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
     }
   }
 
-  // Readout: the first adc of the chain, or the mott neuron and the adc after it.
-  if (s.neuron) {
+  // Readout: the first adc of the chain, or the mott neuron and the adc after it
+  // (which also reads the analog sums of layers that bypass the neuron).
+  if (s.analog) {
     const dsl::block_value* neuron = first_stage(tile, "mott_neuron");
-    if (!neuron) throw std::logic_error("functional_layer: mapping uses a neuron the tile does not have");
-    s.neuron_model = std::make_unique<mott_neuron_model>(*neuron, static_cast<std::size_t>(s.outputs),
-                                                         seed_stream(seed, stream_neuron));
-    s.neuron_current = neuron->quantity("full_scale_current");
-    const dsl::block_value* adc = first_stage(tile, "adc", stage_index(tile, "mott_neuron") + 1);
+    if (s.neuron && !neuron) throw std::logic_error("functional_layer: mapping uses a neuron the tile does not have");
+    if (s.neuron) {
+      s.neuron_model = std::make_unique<mott_neuron_model>(*neuron, static_cast<std::size_t>(s.outputs),
+                                                           seed_stream(seed, stream_neuron));
+      s.neuron_current = neuron->quantity("full_scale_current");
+    }
+    const dsl::block_value* adc = neuron ? first_stage(tile, "adc", stage_index(tile, "mott_neuron") + 1) : nullptr;
     if (!adc) adc = first_stage(tile, "adc");
     s.adc_bits = adc ? adc->integer("bits") : 16;
     s.adc_full_scale = adc ? adc->number("full_scale") : 1.0;
+    if (s.neuron && adc && adc->text("code_spacing") == "neuron_input") {
+      const long long levels = (1LL << s.adc_bits) - 1;
+      for (long long k = 1; k <= levels; ++k)
+        s.neuron_code_levels.push_back(
+            s.neuron_model->transfer((static_cast<double>(k) - 0.5) / static_cast<double>(levels) * s.adc_full_scale));
+    }
   } else {
     const dsl::block_value* adc = first_stage(tile, "adc");
     s.adc_bits = adc ? adc->integer("bits") : 16;
@@ -383,7 +401,7 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
   s.neuron_noise_seed = seed_stream(seed, stream_cycle_noise);
   s.threads = static_cast<int>(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1u, 8u));
   s.program(seed, cell);
-  if (s.neuron) s.neuron_full_scale = s.default_neuron_full_scale();
+  if (s.analog) s.analog_full_scale = s.default_analog_full_scale();
 }
 
 functional_layer::~functional_layer() = default;
@@ -431,7 +449,7 @@ void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& 
         noise.fill(eps.data(), static_cast<std::size_t>(eps.size()));
         current.array() += sigma * work.bottomRows(cols).array().sqrt() * eps.array();
       }
-      if (!neuron) {
+      if (!analog) {
         const float step = b.adc_top / adc_levels;
         const float inv = 1.0f / step;
         current = ((current.array() * inv).max(0.0f).min(adc_levels) + 0.5f).cast<int>().cast<float>() * step;
@@ -445,16 +463,33 @@ void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& 
   out = (unit * acc).colwise() + b_eff;
   if (neuron) {
     // Analog path: the neuron on the normalized sum, then its ADC.
-    out /= neuron_full_scale;
+    out /= analog_full_scale;
     std::mt19937_64 cycle(seed_stream(neuron_noise_seed, stream));
     neuron_model->apply(out, cycle);
     const double top = adc_full_scale;
     const double levels = static_cast<double>(adc_levels);
-    out = out.unaryExpr([top, levels](double y) {
-      return std::floor(std::clamp(y / top, 0.0, 1.0) * levels + 0.5) / levels * top;
-    });
-    out *= neuron_full_scale;
+    if (neuron_code_levels.empty()) {
+      out = out.unaryExpr([top, levels](double y) {
+        return std::floor(std::clamp(y / top, 0.0, 1.0) * levels + 0.5) / levels * top;
+      });
+    } else {
+      // Code k: the output passed k decision levels, i.e. the input passed k - 1/2 steps.
+      const auto& t = neuron_code_levels;
+      out = out.unaryExpr([&t, top, levels](double y) {
+        const auto code = static_cast<double>(std::upper_bound(t.begin(), t.end(), y) - t.begin());
+        return code / levels * top;
+      });
+    }
+    out *= analog_full_scale;
     c.neuron_activations += outputs * nv;
+    c.adc_conversions += outputs * nv;
+  } else if (analog) {
+    // The signed sum (pair currents subtracted) read by a bipolar ADC over
+    // [-full scale, +full scale]: 2^bits - 1 codes, zero among them.
+    const double half = std::floor(static_cast<double>(adc_levels) / 2.0);
+    const double top = adc_full_scale * analog_full_scale;
+    out = out.unaryExpr([top, half](double y) { return std::round(std::clamp(y / top, -1.0, 1.0) * half) / half * top; });
+    if (relu) out = out.cwiseMax(0.0);
     c.adc_conversions += outputs * nv;
   } else if (relu) {
     out = out.cwiseMax(0.0);
@@ -524,48 +559,52 @@ Eigen::MatrixXd functional_layer::reference(const Eigen::MatrixXd& inputs) const
   return y;
 }
 
-double functional_layer::calibrate_neuron(const Eigen::MatrixXd& sample_inputs, double quantile) {
+double functional_layer::calibrate_analog_sum(const Eigen::MatrixXd& sample_inputs, double quantile) {
   impl& s = *m;
-  if (!s.neuron) return s.neuron_full_scale;
+  if (!s.analog) return s.analog_full_scale;
   const Eigen::MatrixXd pre = (s.weights.transpose() * sample_inputs).colwise() + s.bias;
+  // The neuron sees the positive side; a bipolar ADC both.
   std::vector<double> positive;
   positive.reserve(static_cast<std::size_t>(pre.size()));
-  for (Eigen::Index k = 0; k < pre.size(); ++k)
-    if (pre.data()[k] > 0.0) positive.push_back(pre.data()[k]);
-  if (positive.empty()) return s.neuron_full_scale;
+  for (Eigen::Index k = 0; k < pre.size(); ++k) {
+    const double v = s.neuron ? pre.data()[k] : std::abs(pre.data()[k]);
+    if (v > 0.0) positive.push_back(v);
+  }
+  if (positive.empty()) return s.analog_full_scale;
   const double qn = std::clamp(quantile, 0.0, 1.0);
   const auto at = static_cast<std::size_t>(std::llround(qn * static_cast<double>(positive.size() - 1)));
   std::nth_element(positive.begin(), positive.begin() + static_cast<std::ptrdiff_t>(at), positive.end());
-  s.neuron_full_scale = positive[at];
-  s.neuron_full_scale_fixed = true;
-  return s.neuron_full_scale;
+  s.analog_full_scale = positive[at];
+  s.analog_full_scale_fixed = true;
+  return s.analog_full_scale;
 }
 
 void functional_layer::set_input_offset(double offset) {
   m->input_offset = offset;
-  if (m->neuron && !m->neuron_full_scale_fixed) m->neuron_full_scale = m->default_neuron_full_scale();
+  if (m->analog && !m->analog_full_scale_fixed) m->analog_full_scale = m->default_analog_full_scale();
 }
 double functional_layer::input_offset() const { return m->input_offset; }
 void functional_layer::set_input_full_scale(double value) {
   if (!(value > 0.0) || !std::isfinite(value))
     throw std::invalid_argument("functional_layer: the input full scale must be positive");
   m->input_full_scale = value;
-  if (m->neuron && !m->neuron_full_scale_fixed) m->neuron_full_scale = m->default_neuron_full_scale();
+  if (m->analog && !m->analog_full_scale_fixed) m->analog_full_scale = m->default_analog_full_scale();
 }
 double functional_layer::input_full_scale() const { return m->input_full_scale; }
 
 bool functional_layer::neuron_path() const { return m->neuron; }
-double functional_layer::neuron_full_scale() const { return m->neuron_full_scale; }
-void functional_layer::set_neuron_full_scale(double value) {
+bool functional_layer::analog_path() const { return m->analog; }
+double functional_layer::analog_full_scale() const { return m->analog_full_scale; }
+void functional_layer::set_analog_full_scale(double value) {
   if (!(value > 0.0)) throw std::invalid_argument("functional_layer: the neuron full scale must be positive");
-  m->neuron_full_scale = value;
-  m->neuron_full_scale_fixed = true;
+  m->analog_full_scale = value;
+  m->analog_full_scale_fixed = true;
 }
 
 double functional_layer::neuron_drive_gain() const {
   const impl& s = *m;
   // Sum of (integer weight x drive fraction) at full scale, read in one read.
-  const double units = s.neuron_full_scale / (s.value_per_unit() * s.read_weight.front());
+  const double units = s.analog_full_scale / (s.value_per_unit() * s.read_weight.front());
   const double msb = std::ldexp(1.0, static_cast<int>(s.slice_bits * (s.slices - 1)));
   const double current = s.read_voltage * s.g_step * units / msb;
   return s.neuron_current / current;
@@ -581,7 +620,8 @@ functional_steps functional_layer::steps() const {
   st.weight_levels = s.q_max;
   st.activation_levels = s.input_levels;
   const double levels = static_cast<double>((1LL << s.adc_bits) - 1);
-  st.adc_step = s.neuron ? s.adc_full_scale * s.neuron_full_scale / levels
+  st.adc_step = s.neuron   ? s.adc_full_scale * s.analog_full_scale / levels
+                : s.analog ? s.adc_full_scale * s.analog_full_scale / std::floor(levels / 2.0)
                          : (s.blocks.empty() ? 0.0 : static_cast<double>(s.blocks.front().adc_top) / levels);
   return st;
 }

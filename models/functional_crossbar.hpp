@@ -80,9 +80,11 @@ struct functional_steps {
 // tile's first adc; top code = full_scale x the largest current the column can
 // carry, rows of its block x g_max x V_read), then shift-and-add over input bits
 // and slices, pair subtraction, the digital sum of row blocks, bias, ReLU.
+// Analog path without neuron (a layer with no activation): the same sum, read
+// by the ADC as a signed value over [-full scale, +full scale].
 // Neuron path: currents of all row blocks, slices (binary weighted) and the pair
 // add in analog, the bias adds as an ideal current, the sum is normalized to the
-// neuron's full scale (neuron_full_scale(), value domain), goes through output
+// neuron's full scale (analog_full_scale(), value domain), goes through output
 // j's own device, then through the adc after the neuron (its full_scale relative
 // to the neuron's full-scale output), and is rescaled back to the value domain.
 class functional_layer {
@@ -118,16 +120,20 @@ class functional_layer {
   double input_full_scale() const;
 
   bool neuron_path() const;
-  // Neuron path: the pre-activation (value domain) mapped to the neuron's
-  // full-scale input. Default: the largest the weights can produce for inputs in
-  // range, so nothing clips. calibrate_neuron() sets it to a quantile of the
-  // float pre-activations of sample inputs (a programmable gain set once per
-  // layer) and returns it.
-  double neuron_full_scale() const;
-  void set_neuron_full_scale(double value);
-  double calibrate_neuron(const Eigen::MatrixXd& sample_inputs, double quantile = 1.0);
+  // The whole sum is read at once: by the neuron, or (a layer without
+  // activation on a neuron tile) by a bipolar ADC.
+  bool analog_path() const;
+  // Analog path: the pre-activation (value domain) mapped to the neuron's
+  // full-scale input, or to the bipolar ADC's full scale. Default: the largest
+  // the weights can produce for inputs in range, so nothing clips.
+  // calibrate_analog_sum() sets it to a quantile of the float pre-activations of
+  // sample inputs (positive ones for the neuron, magnitudes for the ADC: a
+  // programmable gain set once per layer) and returns it.
+  double analog_full_scale() const;
+  void set_analog_full_scale(double value);
+  double calibrate_analog_sum(const Eigen::MatrixXd& sample_inputs, double quantile = 1.0);
   // Current gain needed between the summed column current (MSB slice at unit
-  // weight) and the heater: full_scale_current / current at neuron_full_scale().
+  // weight) and the heater: full_scale_current / current at analog_full_scale().
   double neuron_drive_gain() const;
   const mott_neuron_model* neuron() const;
 

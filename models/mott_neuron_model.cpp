@@ -127,6 +127,8 @@ mott_neuron_model::mott_neuron_model(const dsl::block_value& neuron, std::size_t
   m_film.r_metal_ohm = neuron.quantity("r_metal");
   m_heater_ohm = neuron.quantity("heater_resistance");
   m_full_scale_a = neuron.quantity("full_scale_current");
+  m_bias_a = neuron.quantity("bias_current");
+  m_trim = neuron.text("bias_trim") == "per_neuron";
   m_ambient_k = neuron.quantity("ambient");
   m_cth = neuron.quantity("heat_capacity");
   m_gth = neuron.quantity("thermal_conductance");
@@ -154,12 +156,30 @@ mott_neuron_model::mott_neuron_model(const dsl::block_value& neuron, std::size_t
     // A threshold cannot flip sign: keep the scale positive (5 sigma at the 20 %
     // the schema allows would otherwise reach it).
     m_devices[j].threshold_scale = std::max(0.05, 1.0 + m_sigma_threshold * threshold_draw);
+    m_devices[j].bias_a = m_trim && m_kind == neuron_model_kind::thermal ? trimmed_bias(m_devices[j].tc_k) : m_bias_a;
   }
 }
 
-double mott_neuron_model::heater_power(double x) const {
-  const double xi = m_rectify ? std::abs(x) : std::max(0.0, x);  // clamp: a series diode blocks negative sums
-  const double current = xi * m_full_scale_a;
+double mott_neuron_model::trimmed_bias(double tc_k) const {
+  // The zero-input conductance rises monotonically with the bias current on the
+  // heating branch; bisect for the bias that gives the nominal device's.
+  double t = 0.0, r = 0.0;
+  const double target = 1.0 / m_film.resistance(effective_temperature(0.0), m_film.insulating_fraction(
+                                                                                effective_temperature(0.0), true));
+  double lo = 0.0, hi = m_bias_a + 4.0 * m_full_scale_a;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    thermal_output(0.0, tc_k, mid, t, r);
+    (1.0 / r < target ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+double mott_neuron_model::heater_power(double x) const { return heater_power(x, m_bias_a); }
+
+double mott_neuron_model::heater_power(double x, double bias_a) const {
+  const double i = bias_a + x * m_full_scale_a;
+  const double current = m_rectify ? std::abs(i) : std::max(0.0, i);  // clamp: a series diode blocks negative current
   return current * current * m_heater_ohm;
 }
 
@@ -171,18 +191,20 @@ double mott_neuron_model::temperature_at(double x, double t_s) const {
 
 double mott_neuron_model::settled_fraction() const { return 1.0 - std::exp(-m_settling_s / time_constant()); }
 
-double mott_neuron_model::effective_temperature(double x) const {
-  return m_ambient_k + heater_power(x) / m_gth * m_basis_factor;
+double mott_neuron_model::effective_temperature(double x) const { return effective_temperature(x, m_bias_a); }
+
+double mott_neuron_model::effective_temperature(double x, double bias_a) const {
+  return m_ambient_k + heater_power(x, bias_a) / m_gth * m_basis_factor;
 }
 
 double mott_neuron_model::effective_threshold() const {
   const double rise = m_film.tc_k + 0.5 * m_film.width_k - m_ambient_k;
-  if (rise <= 0.0) return 0.0;
-  return std::sqrt(rise * m_gth / (m_basis_factor * m_heater_ohm)) / m_full_scale_a;
+  if (rise <= 0.0) return -m_bias_a / m_full_scale_a;
+  return (std::sqrt(rise * m_gth / (m_basis_factor * m_heater_ohm)) - m_bias_a) / m_full_scale_a;
 }
 
-double mott_neuron_model::thermal_output(double x_eff, double tc_k, double& t_k, double& r_ohm) const {
-  t_k = effective_temperature(x_eff);
+double mott_neuron_model::thermal_output(double x_eff, double tc_k, double bias_a, double& t_k, double& r_ohm) const {
+  t_k = effective_temperature(x_eff, bias_a);
   const double g = 0.5 * (1.0 + std::tanh(m_film.beta_per_k * (0.5 * m_film.width_k + tc_k - t_k)));  // heating branch
   r_ohm = m_film.resistance(t_k, g);
   return (1.0 / r_ohm - m_g0) / (m_g1 - m_g0);
@@ -208,8 +230,8 @@ neuron_point mott_neuron_model::evaluate(double x, std::size_t device) const {
       break;
     case neuron_model_kind::table: p.output = table_output(x / scale); break;
     case neuron_model_kind::thermal:
-      p.output = thermal_output(x / scale, own ? m_devices[device].tc_k : m_film.tc_k, p.temperature_k,
-                                p.resistance_ohm);
+      p.output = thermal_output(x / scale, own ? m_devices[device].tc_k : m_film.tc_k,
+                                own ? m_devices[device].bias_a : m_bias_a, p.temperature_k, p.resistance_ohm);
       break;
   }
   return p;

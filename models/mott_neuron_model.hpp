@@ -67,6 +67,7 @@ struct vo2_film {
 struct neuron_device {
   double tc_k = 0.0;            // its transition temperature (thermal)
   double threshold_scale = 1.0; // its threshold relative to the nominal one
+  double bias_a = 0.0;          // its heater bias current (thermal; trimmed or nominal)
 };
 
 // The Mott neuron's transfer curve, from a validated mott_neuron block.
@@ -79,12 +80,16 @@ struct neuron_device {
 //  - table:   piecewise-linear through the CSV's (input, output) points, flat
 //             beyond its ends; device j reads it at x / (1 + d_j), which scales
 //             its threshold by (1 + d_j).
-//  - thermal: heater I = x I_fs, P = I^2 R_h; T = ambient + P/G_th (x the time
-//             basis factor); film on the heating branch (every evaluation starts
-//             from ambient, insulating); output = (G(T) - G_0) / (G_1 - G_0) with
+//  - thermal: heater I = I_bias + x I_fs, P = I^2 R_h; T = ambient + P/G_th (x the
+//             time basis factor); the bias is pulsed with the input, so every
+//             evaluation starts from ambient with the film insulating, on the
+//             heating branch (a DC bias inside the hysteresis loop would leave
+//             the film metallic after the first large input); output = (G(T) - G_0) / (G_1 - G_0) with
 //             G = 1/R the read conductance (the read current V_read G scales out),
 //             G_0 the nominal film at ambient and G_1 the nominal film at x = 1.
-//             Device j has Tc_j = Tc + N(0, sigma_tc) and reads x / (1 + d_j).
+//             Device j has Tc_j = Tc + N(0, sigma_tc) and reads x / (1 + d_j);
+//             with bias_trim per_neuron its bias current is set (once, by
+//             bisection) so its conductance at x = 0 equals the nominal one.
 //             Normalizing with the nominal device keeps variation visible, as a
 //             chip calibrates its ADC range once, not per neuron.
 // sigma_tc applies to the thermal model only; negative_input to the thermal model
@@ -121,20 +126,24 @@ class mott_neuron_model {
   std::vector<std::pair<double, double>> curve(double x_min, double x_max, int points) const;
 
   // Thermal physics (meaningful for the thermal model).
-  double heater_power(double x) const;                 // W, after negative-input handling
+  double heater_power(double x) const;                 // W, after negative-input handling (nominal bias)
+  double heater_power(double x, double bias_a) const;  // W, with a device's own bias current
   double steady_temperature(double x) const;           // K
   double temperature_at(double x, double t_s) const;   // K, step response from ambient
   double time_constant() const { return m_cth / m_gth; }
   double settled_fraction() const;                     // 1 - exp(-settling_time/tau)
   double effective_temperature(double x) const;        // the one the transfer reads
-  // Input at which the nominal film reaches the heating-branch midpoint Tc + w/2.
+  double effective_temperature(double x, double bias_a) const;
+  // Input at which the nominal film reaches the heating-branch midpoint Tc + w/2
+  // (negative when the bias alone gets there).
   double effective_threshold() const;
   const vo2_film& film() const { return m_film; }
   double conductance_at_zero() const { return m_g0; }
   double conductance_at_full_scale() const { return m_g1; }
 
  private:
-  double thermal_output(double x_eff, double tc_k, double& t_k, double& r_ohm) const;
+  double thermal_output(double x_eff, double tc_k, double bias_a, double& t_k, double& r_ohm) const;
+  double trimmed_bias(double tc_k) const;
   double table_output(double x) const;
 
   neuron_model_kind m_kind = neuron_model_kind::thermal;
@@ -145,7 +154,8 @@ class mott_neuron_model {
   std::vector<double> m_table_x, m_table_y;
   // thermal
   vo2_film m_film;
-  double m_heater_ohm = 1e3, m_full_scale_a = 3e-3, m_ambient_k = 300.0;
+  double m_heater_ohm = 1e3, m_full_scale_a = 3e-3, m_bias_a = 0.0, m_ambient_k = 300.0;
+  bool m_trim = false;
   double m_cth = 49.6e-12, m_gth = 0.206e-3, m_settling_s = 200e-9;
   bool m_rectify = false;
   double m_basis_factor = 1.0;  // share of the steady temperature rise the transfer reads

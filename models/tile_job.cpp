@@ -18,12 +18,18 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   const long long arrays = std::max<long long>(1, job.crossbars);
   const double reads = static_cast<double>(m.reads_per_vector);
   const double adcs_per_array = static_cast<double>(tile.adcs_per_array());
-  if (m.neuron_used) {
-    // Each neuron must stay driven until it settles; outputs beyond the
-    // tile's neuron count take further passes.
-    const long long neurons = std::max<long long>(1, arrays * tile.neurons_per_array());
-    const double passes = static_cast<double>(ceil_div(job.outputs, neurons));
-    c.read_stage_s = passes * std::max(m.read_time_s, tile.settling_s);
+  // One conversion per output: the neuron's, or the analog sum's.
+  const bool per_output = m.analog_sum || m.neuron_used;
+  if (per_output) {
+    if (m.neuron_used) {
+      // Each neuron must stay driven until it settles; outputs beyond the
+      // tile's neuron count take further passes.
+      const long long neurons = std::max<long long>(1, arrays * tile.neurons_per_array());
+      const double passes = static_cast<double>(ceil_div(job.outputs, neurons));
+      c.read_stage_s = passes * std::max(m.read_time_s, tile.settling_s);
+    } else {
+      c.read_stage_s = reads * m.read_time_s;  // the summed currents are sampled once per read
+    }
     const long long adcs = std::max<long long>(1, arrays * tile.adcs_per_array());
     c.convert_stage_s = static_cast<double>(ceil_div(job.outputs, adcs)) / tile.adc_rate_hz;
   } else {
@@ -50,8 +56,8 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   add("mvm", v * reads * job.crossbars);
   add("cell_read", v * reads * job.active_cells);
   add("input_drive", v * reads * job.active_rows);
-  if (m.neuron_used) {
-    add("neuron_activation", v * job.outputs);
+  if (per_output) {
+    if (m.neuron_used) add("neuron_activation", v * job.outputs);
     add("adc_conversion", v * job.outputs);
   } else {
     add("adc_conversion", v * reads * job.active_columns);

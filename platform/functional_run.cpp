@@ -45,14 +45,17 @@ dsl::block_value ideal_devices(const dsl::block_value& tile) {
   return t;
 }
 
+// The neuron's full-scale input sits at this quantile of a layer's positive
+// float pre-activations: the rare larger ones clip, the rest get the converter's
+// resolution.
+const double neuron_calibration_quantile = std::getenv("MQ") ? std::atof(std::getenv("MQ")) : 0.999;
+
 struct device_network {
   const dsl::workload_spec& workload;
   const network_plan& plan;
   const dsl::block_value& tile;
   const reference_network& reference;
   unsigned long long seed;
-  // Value scale of each layer's inputs, from calibration on float activations.
-  std::vector<double> input_scale;
   std::map<std::pair<std::size_t, long long>, std::unique_ptr<models::functional_layer>> layers;
 
   models::functional_layer& layer(std::size_t i, long long group) {
@@ -76,10 +79,21 @@ struct device_network {
                                                         l.activation == dsl::activation_kind::relu,
                                                         mix(seed, i, static_cast<std::uint64_t>(group)));
     f->set_threads(1);
-    if (input_scale[i] > 0) f->set_input_full_scale(input_scale[i]);
     auto& ref = *f;
     layers[key] = std::move(f);
     return ref;
+  }
+
+  // Sets every layer group's gains from float activations of `samples` (see
+  // run_functional).
+  void calibrate(const std::vector<std::vector<float>>& samples) {
+    reference.forward_batch(samples, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
+      models::functional_layer& f = layer(i, g);
+      const double peak = x.size() > 0 ? x.maxCoeff() : 0.0;
+      if (peak > 0) f.set_input_full_scale(peak);
+      f.calibrate_analog_sum(x, neuron_calibration_quantile);
+      return f.reference(x);
+    });
   }
 
   // [input][layer] outputs of a batch: one device product per layer group.
@@ -143,32 +157,21 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   out.samples = static_cast<long long>(inputs.size());
   const dsl::component_spec* tile_c = arch.find(plan.tile_component);
 
-  // Calibration: each layer's inputs map to the drivers' full scale at the
-  // largest float activation seen on a few samples (a per-layer gain a chip
-  // sets once).
-  std::vector<double> scale(workload.layers.size(), 0.0);
+  // Calibration on the first samples, as a chip sets its per-layer gains once:
+  // the float network runs through every layer group, which maps the largest
+  // input it sees to its drivers' full scale and, on the neuron path, a high
+  // quantile of its positive pre-activations to the neuron's full-scale input.
   const std::size_t calibration = std::min<std::size_t>(inputs.size(), 16);
-  for (std::size_t s = 0; s < calibration; ++s) {
-    const auto acts = reference.forward_all(inputs[s]);
-    for (std::size_t i = 0; i < workload.layers.size(); ++i) {
-      const auto& l = workload.layers[i];
-      if (!l.is_matrix_layer()) continue;
-      // The layer's input is its producer's output (or the network input).
-      int producer = static_cast<int>(i) - 1;
-      if (!l.input.empty())
-        for (std::size_t j = 0; j < i; ++j)
-          if (workload.layers[j].name == l.input) producer = static_cast<int>(j);
-      const auto& x = producer < 0 ? inputs[s] : acts[static_cast<std::size_t>(producer)];
-      for (float v : x) scale[i] = std::max(scale[i], static_cast<double>(v));
-    }
-  }
-
-  device_network devices{workload, plan, tile_c->params, reference, options.seed, scale, {}};
+  const std::vector<std::vector<float>> samples(inputs.begin(),
+                                                inputs.begin() + static_cast<std::ptrdiff_t>(calibration));
+  device_network devices{workload, plan, tile_c->params, reference, options.seed, {}};
+  devices.calibrate(samples);
   // For classifiers, the same network on ideal devices separates the cost of
   // the devices' variation and noise from that of the transfer curve and the
   // converters.
   const dsl::block_value ideal_tile = ideal_devices(tile_c->params);
-  device_network ideal{workload, plan, ideal_tile, reference, options.seed, scale, {}};
+  device_network ideal{workload, plan, ideal_tile, reference, options.seed, {}};
+  if (!labels.empty()) ideal.calibrate(samples);
   long long correct = 0, reference_correct = 0, ideal_correct = 0;
   std::vector<std::vector<float>> last_device, last_reference;
   // Inputs go through in batches: one device product per layer and batch.

@@ -282,19 +282,19 @@ TEST_CASE("functional crossbar: ideal Mott neuron path matches float ReLU within
     bound_inputs bi;
     bi.weight_bits = wb;
     bi.activation_bits = ab;
-    bi.e_adc = layer.neuron_full_scale() * 1.0 / (2.0 * 65535.0);
+    bi.e_adc = layer.analog_full_scale() * 1.0 / (2.0 * 65535.0);
     const Eigen::MatrixXd err = (y - ref).cwiseAbs();
     CHECK((err.array() <= error_bound(w, b, x, bi).array()).all());
     CHECK(err.maxCoeff() > 0.0);
     CHECK((y.array() >= 0.0).all());
     CHECK(layer.counts().neuron_activations == outputs * vectors);
-    CHECK(layer.steps().adc_step == doctest::Approx(layer.neuron_full_scale() / 65535.0).scale(0).epsilon(1e-12));
+    CHECK(layer.steps().adc_step == doctest::Approx(layer.analog_full_scale() / 65535.0).scale(0).epsilon(1e-12));
     // Default full scale: the largest sum the weights can make for inputs in range.
     const Eigen::MatrixXd wq =
         (w / layer.steps().weight_step).array().round().matrix() * layer.steps().weight_step;
     double largest = 0.0;
     for (Eigen::Index j = 0; j < outputs; ++j) largest = std::max(largest, wq.col(j).cwiseMax(0.0).sum() + b(j));
-    CHECK(layer.neuron_full_scale() == doctest::Approx(largest).scale(0).epsilon(1e-12));
+    CHECK(layer.analog_full_scale() == doctest::Approx(largest).scale(0).epsilon(1e-12));
   }
 }
 
@@ -312,8 +312,8 @@ TEST_CASE("functional crossbar: calibrated neuron full scale, drive gain, therma
   const Eigen::VectorXd b = Eigen::VectorXd::Zero(4);
   const Eigen::MatrixXd x = random_matrix(30, 200, 0.0, 1.0, 32);
   functional_layer layer(w, b, s.params, s.tile, s.mapping, 8, 8, true, 3);
-  const double worst = layer.neuron_full_scale();
-  const double calibrated = layer.calibrate_neuron(x, 1.0);
+  const double worst = layer.analog_full_scale();
+  const double calibrated = layer.calibrate_analog_sum(x, 1.0);
   CHECK(calibrated < worst);
   CHECK(calibrated == doctest::Approx((w.transpose() * x).maxCoeff()).scale(0).epsilon(1e-12));
   // The gain from the summed current to the heater: I_fs over the current at full scale.
@@ -438,6 +438,7 @@ TEST_CASE("functional crossbar: shapes and counts agree with the crossbar mappin
     CHECK(layer.programmed_columns() == m.physical_columns + (offset_columns ? m.column_blocks : 0));
     CHECK(layer.reads_per_vector() == m.reads_per_vector);
     CHECK(layer.neuron_path() == m.neuron_used);
+    CHECK(layer.analog_path() == m.analog_sum);
     const auto& c = layer.counts();
     CHECK(c.vectors == vectors);
     CHECK(c.macs == v.fan_in * v.outputs * vectors);
@@ -446,6 +447,10 @@ TEST_CASE("functional crossbar: shapes and counts agree with the crossbar mappin
     CHECK(c.cell_reads == vectors * m.reads_per_vector * v.fan_in * layer.programmed_columns());
     if (m.neuron_used) {
       CHECK(c.neuron_activations == v.outputs * vectors);
+      CHECK(c.adc_conversions == v.outputs * vectors);
+    } else if (m.analog_sum) {
+      // The bypass reads each output's summed current once.
+      CHECK(c.neuron_activations == 0);
       CHECK(c.adc_conversions == v.outputs * vectors);
     } else {
       CHECK(c.neuron_activations == 0);

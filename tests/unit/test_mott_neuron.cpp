@@ -45,7 +45,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 #define CHECK_CONTAINS(text, part) CHECK_MESSAGE(contains(text, part), "'" << (text) << "' lacks '" << (part) << "'")
 
 // The shipped default device, written out by hand from the schema defaults and
-// REFERENCE.md (Zhang et al. 2024), independently of the model code.
+// the published compact model (Zhang et al. 2024), independently of the model code.
 constexpr double R_h = 1e3, I_fs = 3e-3, T_amb = 300.0, G_th = 0.206e-3, C_th = 49.6e-12;
 constexpr double Tc = 332.8, w = 7.19, beta = 0.253, R0 = 5.36e-3, Ea = 5220.0, R_met = 1290.0;
 
@@ -138,6 +138,61 @@ TEST_CASE("mott neuron: functional mode reads the film at settling_time") {
   const mott_neuron_model slow(neuron_block("settling_time: 2 us"));
   const mott_neuron_model steady(neuron_block(""), 1, 0, thermal_time_basis::steady_state);
   CHECK(slow.transfer(0.95) == doctest::Approx(steady.transfer(0.95)).scale(0).epsilon(0.05));
+}
+
+TEST_CASE("mott neuron: a pulsed bias current puts the zero input at the foot of the transition") {
+  // The shipped operating point (configs/tech/mott_neurons.yaml): heater current
+  // I = I_b + x I_fs from ambient, read at 1 - exp(-200/240.8) of the steady rise.
+  constexpr double I_b = 3.6e-3, I_s = 0.6e-3;
+  const mott_neuron_model model(neuron_block("bias_current: 3.6 mA\nfull_scale_current: 0.6 mA"));
+  const double fraction = 1.0 - std::exp(-200e-9 / (C_th / G_th));
+  const auto temperature = [&](double x) {
+    const double i = std::max(0.0, I_b + x * I_s);  // the series diode blocks a net negative current
+    return T_amb + i * i * R_h / G_th * fraction;
+  };
+  const auto conductance = [&](double x) { return 1.0 / hand_resistance_heating(temperature(x)); };
+  CHECK(temperature(0.0) == doctest::Approx(335.50).scale(0).epsilon(1e-4));  // just under Tc + w/2 = 336.4 K
+  CHECK(temperature(0.0) < Tc + w / 2);
+  CHECK(temperature(1.0) == doctest::Approx(348.30).scale(0).epsilon(1e-4));
+  CHECK(hand_resistance_heating(temperature(1.0)) < 1.04 * R_met);  // metallic at full scale
+  for (double x : {-0.5, 0.25, 0.5, 0.75}) {
+    CAPTURE(x);
+    const models::neuron_point p = model.evaluate(x);
+    CHECK(p.temperature_k == doctest::Approx(temperature(x)).scale(0).epsilon(1e-12));
+    CHECK(p.output ==
+          doctest::Approx((conductance(x) - conductance(0.0)) / (conductance(1.0) - conductance(0.0))).scale(0).epsilon(1e-9));
+  }
+  // Below zero the output falls under its zero (an ADC starting at zero reads 0: a ReLU).
+  CHECK(model.transfer(-0.5) < 0.0);
+  CHECK(model.evaluate(-7.0).temperature_k == doctest::Approx(T_amb).scale(0));  // net current blocked
+  const auto curve = model.curve(-1.0, 1.5, 251);
+  for (std::size_t i = 1; i < curve.size(); ++i) CHECK(curve[i].second >= curve[i - 1].second);
+  const double x_th = (std::sqrt((Tc + w / 2 - T_amb) * G_th / (R_h * fraction)) - I_b) / I_s;
+  CHECK(model.effective_threshold() == doctest::Approx(x_th).scale(0).epsilon(1e-12));
+  CHECK(x_th > 0.0);
+  CHECK(x_th < 0.1);
+}
+
+TEST_CASE("mott neuron: a per-neuron bias trim cancels Tc variation at zero input") {
+  const std::string device = "bias_current: 3.6 mA\nfull_scale_current: 0.6 mA\nsigma_tc: 1\nsigma_threshold: 0\n";
+  const mott_neuron_model raw(neuron_block(device), 200, 7);
+  const mott_neuron_model trimmed(neuron_block(device + "bias_trim: per_neuron"), 200, 7);
+  const double r0 = trimmed.evaluate(0.0).resistance_ohm;
+  double spread_raw = 0.0, spread_trimmed = 0.0;
+  for (std::size_t j = 0; j < 200; ++j) {
+    CAPTURE(j);
+    // Same draws with and without the trim.
+    REQUIRE(trimmed.device(j).tc_k == raw.device(j).tc_k);
+    CHECK(trimmed.evaluate(0.0, j).resistance_ohm == doctest::Approx(r0).scale(0).epsilon(1e-9));
+    // A hotter Tc needs more bias, a cooler one less.
+    if (trimmed.device(j).tc_k > Tc + 0.01) CHECK(trimmed.device(j).bias_a > 3.6e-3);
+    if (trimmed.device(j).tc_k < Tc - 0.01) CHECK(trimmed.device(j).bias_a < 3.6e-3);
+    CHECK(raw.device(j).bias_a == doctest::Approx(3.6e-3).scale(0));
+    spread_raw += std::pow(raw.transfer(0.5, j) - raw.transfer(0.5), 2);
+    spread_trimmed += std::pow(trimmed.transfer(0.5, j) - trimmed.transfer(0.5), 2);
+  }
+  // Mid-scale outputs scatter far less once each zero is aligned.
+  CHECK(spread_trimmed < 0.05 * spread_raw);
 }
 
 TEST_CASE("mott neuron: hysteresis, the heating and cooling branches differ around Tc") {
