@@ -22,7 +22,7 @@ h2 { font-size: 1.2em; border-bottom: 1px solid #eee; padding-bottom: 0.2em; }
 table { border-collapse: collapse; font-size: 0.9em; margin-top: 0.8em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; }
 th { background: #f6f6f6; }
-.chart { overflow-x: auto; }
+.chart, .table { overflow-x: auto; }
 footer { color: #777; font-size: 0.8em; margin-top: 3em; }
 )css";
 
@@ -57,7 +57,7 @@ const char* const driver = R"js(
 
 void write_table(std::ostringstream& o, const html_table& t) {
   if (t.header.empty() && t.rows.empty()) return;
-  o << "<table>\n";
+  o << "<div class=\"table\"><table>\n";
   if (!t.header.empty()) {
     o << "<tr>";
     for (const auto& h : t.header) o << "<th>" << html_escape(h) << "</th>";
@@ -68,7 +68,7 @@ void write_table(std::ostringstream& o, const html_table& t) {
     for (const auto& cell : row) o << "<td>" << html_escape(cell) << "</td>";
     o << "</tr>\n";
   }
-  o << "</table>\n";
+  o << "</table></div>\n";
 }
 
 }  // namespace

@@ -69,6 +69,7 @@ json utilization_heatmap(const json& rows) {
              {{"field", "start_s"},
               {"type", "quantitative"},
               {"title", "time since the inference started (s)"},
+              {"scale", {{"nice", false}}},
               {"axis", {{"format", si_format}}}}},
             {"x2", {{"field", "end_s"}}},
             {"y", {{"field", "component"}, {"type", "nominal"}, {"sort", nullptr}}},
@@ -92,6 +93,8 @@ json ratio_chart(const json& rows) {
                    {"type", "quantitative"},
                    {"scale", {{"type", "log"}}},
                    {"title", "ratio to the reference"}}},
+                 // Bars grow from 1 (the reference), so a log scale needs no zero.
+                 {"x2", {{"datum", 1}}},
                  {"color", {{"field", "architecture"}, {"type", "nominal"}, {"sort", nullptr}}},
                  {"tooltip", json::array({tooltip_field("architecture", "nominal"), tooltip_field("metric", "nominal"),
                                           tooltip_field("ratio", "quantitative", ".3~g")})}}}};

@@ -23,8 +23,8 @@ nlohmann::json bar_chart(const nlohmann::json& rows, const std::string& category
 // and time slice, coloured from 0 to 100 %.
 nlohmann::json utilization_heatmap(const nlohmann::json& rows);
 
-// Rows {architecture, metric, ratio}: a bar per metric and architecture on a
-// log scale, with a rule at 1 (the reference).
+// Rows {architecture, metric, ratio}: a bar from 1 to the ratio per metric and
+// architecture on a log scale, with a rule at 1 (the reference).
 nlohmann::json ratio_chart(const nlohmann::json& rows);
 
 }  // namespace mottsim::reports

@@ -42,7 +42,10 @@ bool read_file(const std::string& path, std::string& text) {
 
 void drop_source_map_comment(std::string& text) {
   const auto at = text.rfind("\n//# sourceMappingURL=");
-  if (at != std::string::npos && text.find('\n', at + 1) == std::string::npos) text.erase(at + 1);
+  if (at == std::string::npos) return;
+  const auto line_end = text.find('\n', at + 1);
+  if (line_end == std::string::npos || text.find_first_not_of(" \t\n", line_end) == std::string::npos)
+    text.erase(at + 1);
 }
 
 // Empty when the script can be embedded as it is, else the reason it cannot.
