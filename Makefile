@@ -6,8 +6,9 @@ BUILD_TYPE ?= RelWithDebInfo
 # CI builds with -Werror so warnings cannot accumulate.
 CMAKE_FLAGS ?= $(if $(CI),-DMOTTSIM_WERROR=ON,)
 
+# chromium: the HTML report test renders every report.html headless.
 DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libyaml-cpp-dev doctest-dev \
-                libcli11-dev nlohmann-json3-dev libeigen3-dev libstb-dev
+                libcli11-dev nlohmann-json3-dev libeigen3-dev libstb-dev chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -25,6 +26,23 @@ deps:
 	  echo "mottsim: installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@$(MAKE) --no-print-directory node_modules/.package-lock.json
+
+# The plotting libraries report.html inlines (Vega, Vega-Lite, vega-embed),
+# pinned in package-lock.json; the build compiles them into mottsim.
+# Reinstalled only when missing or older than the lock file.
+node_modules/.package-lock.json: package.json package-lock.json
+	@echo "mottsim: installing the plotting libraries from package-lock.json (npm ci)"
+	@if npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; then touch $@; \
+	elif [ -s node_modules/vega/build/vega.min.js ] && [ -s node_modules/vega-lite/build/vega-lite.min.js ] && \
+	     [ -s node_modules/vega-embed/build/vega-embed.min.js ]; then \
+	  echo "mottsim: warning: 'npm ci' failed (is the npm registry reachable?); building with the plotting" >&2; \
+	  echo "         libraries already in node_modules/, which may not match package-lock.json" >&2; \
+	else \
+	  echo "mottsim: 'npm ci' failed (is the npm registry reachable?). The HTML reports inline Vega, Vega-Lite" >&2; \
+	  echo "         and vega-embed from node_modules/: rerun 'make deps' once the registry can be reached." >&2; \
+	  exit 1; \
 	fi
 
 $(BUILD)/CMakeCache.txt: | deps

@@ -17,6 +17,7 @@
 #include "platform/network_plan.hpp"
 #include "platform/output_dir.hpp"
 #include "reports/compare_report.hpp"
+#include "reports/html_report.hpp"
 
 namespace mottsim::platform {
 
@@ -230,6 +231,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   }
   const std::string json = reports::compare_to_json(result);
   const std::string markdown = reports::compare_to_markdown(result);
+  const std::string html = reports::render_compare_html(result);
 
   for (const auto& j : jobs) {
     const fs::path target = fs::path(o.out_dir) / j.name;
@@ -243,7 +245,9 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   remove_quietly(stage);
   write_output_file(o.out_dir, "compare.json", json);
   write_output_file(o.out_dir, "compare.md", markdown);
-  out << markdown << '\n' << "wrote " << o.out_dir << "/compare.json, " << o.out_dir << "/compare.md and";
+  write_output_file(o.out_dir, "report.html", html);
+  out << markdown << '\n' << "wrote " << o.out_dir << "/compare.json, " << o.out_dir << "/compare.md, " << o.out_dir
+      << "/report.html and";
   for (const auto& j : jobs) out << ' ' << o.out_dir << '/' << j.name << '/';
   out << '\n';
   return 0;

@@ -22,7 +22,7 @@ struct ledger_extras {
 // Work counted under this layer index happens once before inferences start
 // (programming resident weights): priced into r.programming_energy_j, kept out
 // of the inference's energy and busy time.
-constexpr int setup_layer = -2;
+constexpr int setup_layer = reports::programming_layer;
 
 // The ledger (DESIGN decision 5): multiplies every counted action by its price,
 // charges each component's leakage for `period_s` (one inference), and fills

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "reports/run_trace.hpp"
+
 // Everything a run reports, as plain data: the simulator fills it, the report
 // writers (JSON, Markdown, ...) print it. No SystemC here.
 namespace mottsim::reports {
@@ -98,6 +100,10 @@ struct run_result {
   std::map<std::string, double> accuracy;  // top1, reference_top1
   long long functional_samples = 0;
   std::vector<std::string> functional_notes;
+
+  // Busy intervals of every resource, for trace.json and report.html (not
+  // part of report.json).
+  run_trace trace;
 };
 
 }  // namespace mottsim::reports

@@ -25,18 +25,33 @@ mottsim_run run_command(const std::string& args) {
   return r;
 }
 
-mottsim_run run_mottsim(const std::string& arch, const std::string& workload, const std::string& extra) {
+// Runs in a scratch output directory, reads what the caller needs, removes it.
+static mottsim_traced_run run_in_scratch(const std::string& arch, const std::string& workload,
+                                         const std::string& extra, bool read_trace) {
   std::random_device rd;
   const auto dir = std::filesystem::temp_directory_path() /
                    ("mottsim_sim_" + std::to_string(::getpid()) + "_" + std::to_string(rd()));
-  mottsim_run r = run_command("run " + source_path(arch) + " " + source_path(workload) + " -o " + dir.string() + " " + extra);
+  mottsim_traced_run r;
+  static_cast<mottsim_run&>(r) =
+      run_command("run " + source_path(arch) + " " + source_path(workload) + " -o " + dir.string() + " " + extra);
   if (r.status == 0) {
     std::ifstream in(dir / "report.json");
     r.report = nlohmann::json::parse(in);
+    std::ifstream trace(dir / "trace.json");
+    if (read_trace && trace) r.trace = nlohmann::json::parse(trace);
   }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   return r;
+}
+
+mottsim_traced_run run_mottsim_traced(const std::string& arch, const std::string& workload,
+                                      const std::string& extra) {
+  return run_in_scratch(arch, workload, extra, true);
+}
+
+mottsim_run run_mottsim(const std::string& arch, const std::string& workload, const std::string& extra) {
+  return run_in_scratch(arch, workload, extra, false);
 }
 
 static const nlohmann::json* find_action(const nlohmann::json& report, const std::string& component,

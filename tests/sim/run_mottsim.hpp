@@ -16,6 +16,13 @@ struct mottsim_run {
 
 mottsim_run run_mottsim(const std::string& arch, const std::string& workload, const std::string& extra = "");
 
+// The same, also returning the run's trace.json (parsed; null when missing).
+struct mottsim_traced_run : mottsim_run {
+  nlohmann::json trace;
+};
+mottsim_traced_run run_mottsim_traced(const std::string& arch, const std::string& workload,
+                                      const std::string& extra = "");
+
 // Runs any mottsim command line; returns the exit status and output.
 mottsim_run run_command(const std::string& args);
 
