@@ -28,7 +28,8 @@ file_kind detect_file_kind(const yaml_node& root, diagnostics& errors) {
       "an architecture has 'components:', a workload 'layers:', a technology library 'library:' and 'entries:', "
       "a sweep 'base:'";
   // A misspelt marker key ("componets") is the likely reason: point at it.
-  const std::vector<std::string> markers = {"components", "extends", "layers", "library", "entries", "base"};
+  // ('base' is left out: it is one letter away from the common 'name'.)
+  const std::vector<std::string> markers = {"components", "extends", "layers", "library", "entries"};
   for (const auto& e : root.entries) {
     if (const auto meant = closest_match(e.key, markers)) {
       errors.error(e.key_location, "cannot tell what this file is: unknown key '" + e.key + "' (did you mean '" +
