@@ -162,7 +162,7 @@ bool read_range(const yaml_node& range, const sweep_spec& spec, std::vector<std:
   std::vector<double> si;
   if (log) {
     if (!(a > 0) || !(b > 0)) {
-      errors.error(range.where, "a log range needs 'from' and 'to' greater than zero");
+      errors.error(text_start(a > 0 ? *to_n : *from_n), "a log range needs 'from' and 'to' greater than zero");
       return false;
     }
   }
