@@ -1,6 +1,7 @@
 #include "platform/sweep_runner.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <ostream>
@@ -174,6 +175,7 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
   sweep_progress progress(err, o.terminal, points.size(), points.size() - todo.size());
   process_pool pool(o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency()), o.timeout_s);
   out.flush();
+  auto last_tables = std::chrono::steady_clock::now();
   const bool started = pool.run(
       todo.size(),
       [&](std::size_t i) {
@@ -186,11 +188,18 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
       [&](std::size_t i, const process_outcome& outcome) {
         const auto row = finished_row(spec, *todo[i], points_dir / todo[i]->id, outcome, o.timeout_s);
         journal.append(row);
-        write_tables(table, journal.rows(), o.out_dir);
+        // Rewriting every table after every point costs O(rows) each time:
+        // past a thousand rows, at most once a second (and once at the end).
+        const auto now = std::chrono::steady_clock::now();
+        if (journal.rows().size() <= 1000 || now - last_tables >= std::chrono::seconds(1)) {
+          write_tables(table, journal.rows(), o.out_dir);
+          last_tables = now;
+        }
         progress.point_done(row.id, row.status, outcome.wall_s, row.error);
       },
       [&] { progress.tick(); });
   progress.finish();
+  write_tables(table, journal.rows(), o.out_dir);
   if (!started) {
     err << "mottsim: internal error: cannot start a simulation process\n";
     return 1;

@@ -22,7 +22,8 @@ reports::sweep_row row_for_point(const dsl::sweep_point& p);
 // Runs `points` (a whole sweep or one shard of it), one `mottsim run`
 // process each, `jobs` at once, skipping those already in DIR/results.jsonl
 // when resuming. After every point: its row is appended to results.jsonl and
-// results.csv, sweep.json and pareto.csv are rewritten atomically. Returns 0
+// results.csv, sweep.json and pareto.csv are rewritten atomically (past a
+// thousand rows at most once a second, and always at the end). Returns 0
 // when every point ran (ok or dropped), 1 when some failed or timed out; bad
 // input (an existing results.jsonl without --resume, one that belongs to
 // another sweep) throws dsl::input_error.
