@@ -23,10 +23,12 @@ file_kind detect_file_kind(const yaml_node& root, diagnostics& errors) {
   if (root.find("components") || root.find("extends")) return file_kind::architecture;
   if (root.find("layers")) return file_kind::workload;
   if (root.find("entries") || root.find("library")) return file_kind::tech_library;
-  if (root.find("parameters") && root.find("base")) return file_kind::sweep;
+  if (root.find("base")) return file_kind::sweep;
   const std::string kinds =
-      "an architecture has 'components:', a workload 'layers:', a technology library 'library:' and 'entries:'";
+      "an architecture has 'components:', a workload 'layers:', a technology library 'library:' and 'entries:', "
+      "a sweep 'base:'";
   // A misspelt marker key ("componets") is the likely reason: point at it.
+  // ('base' is left out: it is one letter away from the common 'name'.)
   const std::vector<std::string> markers = {"components", "extends", "layers", "library", "entries"};
   for (const auto& e : root.entries) {
     if (const auto meant = closest_match(e.key, markers)) {

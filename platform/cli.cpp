@@ -65,6 +65,20 @@ int run_cli(int argc, char** argv) {
   compare->add_option("-j,--jobs", compare_opts.jobs, "simulations at once (default: the number of processors)")
       ->check(CLI::PositiveNumber);
 
+  sweep_options sweep_opts;
+  auto* sweep = app.add_subcommand("sweep", "run a design-space sweep file: one simulation per point (in parallel), "
+                                            "results as JSONL, CSV and a Pareto front");
+  sweep->add_option("file", sweep_opts.file, "sweep YAML (configs/sweeps/)")->required();
+  sweep->add_option("-o,--output", sweep_opts.out_dir,
+                    "directory for results.jsonl, results.csv, pareto.csv, sweep.json and points/ (required unless "
+                    "--dry-run)");
+  sweep->add_option("-j,--jobs", sweep_opts.jobs, "simulations at once (default: the number of processors)")
+      ->check(CLI::PositiveNumber);
+  sweep->add_flag("--resume", sweep_opts.resume, "continue an interrupted sweep: skip the points already in results.jsonl");
+  sweep->add_option("--shard", sweep_opts.shard, "I/N: run only the points whose index mod N is I-1 (cluster job arrays)");
+  sweep->add_flag("--dry-run", sweep_opts.dry_run, "print the expanded points and their count; run nothing");
+  sweep->add_option("--timeout", sweep_opts.timeout_s, "seconds a point may run before it is killed (default 600)");
+
   neuron_curve_options curve_opts;
   auto* curve = app.add_subcommand("neuron-curve", "print the transfer curve of the architecture's first Mott neuron as CSV");
   curve->add_option("arch", curve_opts.architecture, "architecture YAML")->required();
@@ -109,6 +123,7 @@ int run_cli(int argc, char** argv) {
       return command_run(registry, run_opts, out_dir, std::cout, std::cerr);
     }
     if (*compare) return command_compare(registry, compare_opts, std::cout, std::cerr);
+    if (*sweep) return command_sweep(registry, sweep_opts, std::cout, std::cerr);
     if (*curve) return command_neuron_curve(registry, curve_opts, std::cout, std::cerr);
   } catch (const dsl::input_error& e) {
     e.errors().print(std::cerr);

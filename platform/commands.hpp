@@ -38,6 +38,22 @@ struct compare_options {
 int command_compare(const model_registry& registry, const compare_options& options, std::ostream& out,
                     std::ostream& err);
 
+struct sweep_options {
+  std::string file;
+  std::string out_dir;  // needed unless dry_run
+  unsigned jobs = 0;    // simulations at once; 0: the number of processors
+  bool resume = false;
+  std::string shard;    // "I/N": run the points whose index % N == I - 1; "" = all
+  bool dry_run = false;
+  double timeout_s = 600;
+};
+
+// Expands a sweep file into points and runs each (one `mottsim run` process
+// per point, in parallel), appending rows to DIR/results.jsonl and rewriting
+// results.csv, pareto.csv and sweep.json after every point. --dry-run prints
+// the points instead. Returns 0 when every point ran, 1 when some failed.
+int command_sweep(const model_registry& registry, const sweep_options& options, std::ostream& out, std::ostream& err);
+
 struct neuron_curve_options {
   std::string architecture;
   std::vector<std::string> overrides;

@@ -1,5 +1,3 @@
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +14,7 @@
 #include "platform/commands.hpp"
 #include "platform/network_plan.hpp"
 #include "platform/output_dir.hpp"
+#include "platform/process_pool.hpp"
 #include "reports/compare_report.hpp"
 #include "reports/html_report.hpp"
 
@@ -32,7 +31,6 @@ struct compare_job {
   std::vector<std::string> overrides;
   fs::path dir;  // where the run writes its report (staging)
   fs::path log;  // its stdout and stderr
-  pid_t pid = -1;
   int status = -1;
 };
 
@@ -75,30 +73,16 @@ std::vector<std::vector<std::string>> overrides_per_architecture(const compare_o
   return per;
 }
 
-// Starts `mottsim run` for a job, its output going to the job's log.
-void start(compare_job& job, const std::string& self, const compare_options& o) {
-  std::vector<std::string> args{self, "run", job.file, o.workload, "-o", job.dir.string()};
+// The `mottsim run` command line of a job.
+process_job run_job(const compare_job& job, const std::string& self, const compare_options& o) {
+  process_job p;
+  p.args = {self, "run", job.file, o.workload, "-o", job.dir.string()};
   for (const auto& s : job.overrides) {
-    args.push_back("--set");
-    args.push_back(s);
+    p.args.push_back("--set");
+    p.args.push_back(s);
   }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const std::string log = job.log.string();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    // Only async-signal-safe calls between fork and exec.
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      ::close(fd);
-    }
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  job.pid = pid;
+  p.log = job.log.string();
+  return p;
 }
 
 void remove_quietly(const fs::path& p) {
@@ -138,11 +122,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   }
   if (errors.has_errors()) throw dsl::input_error(errors);
 
-  const std::string self = [] {
-    std::error_code ec;
-    const auto p = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? std::string() : p.string();
-  }();
+  const std::string self = self_executable();
   if (self.empty()) {
     err << "mottsim: internal error: cannot find the mottsim binary (/proc/self/exe) to run the comparison\n";
     return 1;
@@ -170,31 +150,16 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   }
 
   // At most `jobs` (default: the processors) simulations at once.
-  unsigned limit = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   out.flush();
   err.flush();
-  std::size_t next = 0, running = 0;
-  while (next < jobs.size() || running > 0) {
-    while (next < jobs.size() && running < limit) {
-      start(jobs[next], self, o);
-      if (jobs[next].pid < 0) {
-        for (auto& j : jobs)
-          if (j.pid > 0 && j.status < 0) ::waitpid(j.pid, nullptr, 0);
-        give_up();
-        err << "mottsim: internal error: cannot start a simulation process\n";
-        return 1;
-      }
-      ++next;
-      ++running;
-    }
-    int status = 0;
-    const pid_t done = ::waitpid(-1, &status, 0);
-    if (done < 0) break;
-    for (auto& j : jobs)
-      if (j.pid == done) {
-        j.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        --running;
-      }
+  process_pool pool(o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency()));
+  const bool started = pool.run(
+      jobs.size(), [&](std::size_t i) { return run_job(jobs[i], self, o); },
+      [&](std::size_t i, const process_outcome& outcome) { jobs[i].status = outcome.exit_status; });
+  if (!started) {
+    give_up();
+    err << "mottsim: internal error: cannot start a simulation process\n";
+    return 1;
   }
 
   // A run that rejected its input exits 2 (its located errors are in its

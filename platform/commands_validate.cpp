@@ -3,6 +3,8 @@
 
 #include "dsl/architecture_loader.hpp"
 #include "dsl/file_kind.hpp"
+#include "dsl/sweep_expansion.hpp"
+#include "dsl/sweep_loader.hpp"
 #include "dsl/tech_library.hpp"
 #include "dsl/workload_loader.hpp"
 #include "platform/commands.hpp"
@@ -36,9 +38,11 @@ int command_validate(const model_registry& registry, const std::vector<std::stri
           what = "technology library, " + std::to_string(tech.entries().size()) + " entries";
           break;
         }
-        case dsl::file_kind::sweep:
-          errors.error(root->where, "sweep files are not supported by this version of mottsim");
+        case dsl::file_kind::sweep: {
+          const auto sweep = dsl::load_sweep(*root, file, registry, errors);
+          what = "sweep '" + sweep.name + "', " + std::to_string(dsl::sweep_point_count(sweep)) + " points";
           break;
+        }
         case dsl::file_kind::unknown: break;
       }
     }

@@ -25,6 +25,27 @@ mottsim_run run_command(const std::string& args) {
   return r;
 }
 
+scratch_dir::scratch_dir() {
+  std::random_device rd;
+  m_path = (std::filesystem::temp_directory_path() /
+            ("mottsim_sim_" + std::to_string(::getpid()) + "_" + std::to_string(rd()) + "_" + std::to_string(rd())))
+               .string();
+  std::filesystem::create_directories(m_path);
+}
+
+scratch_dir::~scratch_dir() {
+  std::error_code ec;
+  std::filesystem::remove_all(m_path, ec);
+}
+
+std::string scratch_dir::path(const std::string& name) const { return name.empty() ? m_path : m_path + "/" + name; }
+
+std::string scratch_dir::write(const std::string& name, const std::string& text) const {
+  const std::string p = path(name);
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
 // Runs in a scratch output directory, reads what the caller needs, removes it.
 static mottsim_traced_run run_in_scratch(const std::string& arch, const std::string& workload,
                                          const std::string& extra, bool read_trace) {

@@ -32,6 +32,21 @@ std::string source_path(const std::string& relative);
 // accept any tiny value); an expected 0 is compared absolutely.
 doctest::Approx rel(double v, double eps = 1e-9);
 
+// A fresh directory under the system temp dir, removed with everything in it.
+class scratch_dir {
+ public:
+  scratch_dir();
+  ~scratch_dir();
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+  std::string path(const std::string& name = "") const;
+  // Writes `text` to `name`; returns its path.
+  std::string write(const std::string& name, const std::string& text) const;
+
+ private:
+  std::string m_path;
+};
+
 // A file's bytes ("" when unreadable).
 std::string read_text(const std::string& path);
 

@@ -1,0 +1,484 @@
+#include "dsl/sweep_loader.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+
+#include "dsl/architecture_loader.hpp"
+#include "dsl/overrides.hpp"
+#include "dsl/suggest.hpp"
+#include "dsl/sweep_expansion.hpp"
+#include "dsl/sweep_metrics.hpp"
+#include "dsl/units.hpp"
+#include "dsl/value_range.hpp"
+#include "dsl/workload_loader.hpp"
+
+namespace mottsim::dsl {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string>& sweep_keys() {
+  static const std::vector<std::string> keys{"name",    "description", "base",       "workloads",
+                                             "mode",    "seed",        "combine",    "random",
+                                             "max_points", "parameters", "constraints", "objectives"};
+  return keys;
+}
+
+namespace {
+
+std::string resolve_relative(const std::string& from_file, const std::string& path) {
+  fs::path p(path);
+  if (p.is_relative()) p = fs::path(from_file).parent_path() / p;
+  return p.lexically_normal().string();
+}
+
+// The location of a scalar's first character of text (inside quotes).
+source_location text_start(const yaml_node& n) {
+  source_location l = n.where;
+  if (n.quoted && l.line > 0) ++l.column;
+  return l;
+}
+
+void check_keys(const yaml_node& map, const std::vector<std::string>& keys, const std::string& what,
+                diagnostics& errors) {
+  for (const auto& e : map.entries)
+    if (std::find(keys.begin(), keys.end(), e.key) == keys.end())
+      errors.error(e.key_location, "unknown key '" + e.key + "' in " + what + did_you_mean(e.key, keys));
+}
+
+// A scalar or a list of scalars, as nodes.
+std::vector<const yaml_node*> scalar_list(const yaml_node& n, const std::string& what, diagnostics& errors) {
+  std::vector<const yaml_node*> out;
+  if (n.is_scalar()) out.push_back(&n);
+  else if (n.is_sequence() && !n.items.empty())
+    for (const auto& i : n.items) {
+      if (i->is_scalar()) out.push_back(i.get());
+      else errors.error(i->where, "each item of '" + what + "' must be a single value, got " + i->describe());
+    }
+  else errors.error(n.where, "'" + what + "' must be a file or a non-empty list of files, got " + n.describe());
+  return out;
+}
+
+bool read_count(const yaml_node& n, const std::string& what, unsigned long long& out, diagnostics& errors) {
+  long long v = 0;
+  if (!n.is_scalar() || !parse_integer(n.text, v) || v < 1) {
+    errors.error(n.where, "'" + what + "' must be a whole number of at least 1, got " + n.describe());
+    return false;
+  }
+  out = static_cast<unsigned long long>(v);
+  return true;
+}
+
+// A number as written in a range bound: the number and its unit.
+struct written_value {
+  double number = 0;
+  std::string unit;    // "" for a bare number
+  double to_si = 1;    // one unit in SI
+  dimension dim = dimension::dimensionless;
+};
+
+bool read_written_value(const yaml_node& n, const std::string& what, written_value& out, diagnostics& errors) {
+  if (!n.is_scalar()) {
+    errors.error(n.where, "'" + what + "' must be a number, with a unit where the parameter has one, got " +
+                              n.describe());
+    return false;
+  }
+  std::string text = n.text;
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  // The number is the longest leading part that reads as one.
+  std::size_t split = 0;
+  for (std::size_t i = 1; i <= text.size(); ++i) {
+    double v = 0;
+    if (parse_number(text.substr(0, i), v)) split = i;
+  }
+  if (split == 0 || !parse_number(text.substr(0, split), out.number)) {
+    errors.error(text_start(n), "'" + what + "' must start with a number, got '" + text + "'");
+    return false;
+  }
+  std::string unit = text.substr(split);
+  unit.erase(0, unit.find_first_not_of(" \t"));
+  out.unit = unit;
+  if (unit.empty()) return true;
+  if (unit == "%") {
+    out.to_si = 0.01;
+    return true;
+  }
+  const unit_symbol* u = find_unit(unit);
+  if (!u) {
+    std::vector<std::string> all;
+    for (const auto& s : unit_table()) all.push_back(s.symbol);
+    errors.error(text_start(n), "unknown unit '" + unit + "' in '" + text + "'" + did_you_mean(unit, all));
+    return false;
+  }
+  out.to_si = u->to_si;
+  out.dim = u->dim;
+  return true;
+}
+
+// A `{linear: {...}}` or `{log: {...}}` range as value texts.
+bool read_range(const yaml_node& range, const sweep_spec& spec, std::vector<std::string>& values,
+                diagnostics& errors) {
+  if (range.entries.size() != 1 || (range.entries[0].key != "linear" && range.entries[0].key != "log")) {
+    const std::string got = range.entries.empty() ? std::string("an empty map") : "'" + range.entries[0].key + "'";
+    const auto where = range.entries.empty() ? range.where : range.entries[0].key_location;
+    errors.error(where, "a range is '{linear: {from, to, count or step}}' or '{log: {from, to, count}}', got " + got +
+                            (range.entries.empty() ? std::string() : did_you_mean(range.entries[0].key, {"linear", "log"})));
+    return false;
+  }
+  const bool log = range.entries[0].key == "log";
+  const yaml_node& body = *range.entries[0].value;
+  const std::string kind = log ? "log range" : "linear range";
+  if (!body.is_map()) {
+    errors.error(body.where, "a " + kind + " is a map with 'from', 'to' and " +
+                                 (log ? std::string("'count'") : std::string("'count' or 'step'")));
+    return false;
+  }
+  const std::vector<std::string> keys = log ? std::vector<std::string>{"from", "to", "count"}
+                                            : std::vector<std::string>{"from", "to", "count", "step"};
+  const std::size_t before = errors.size();
+  check_keys(body, keys, kind, errors);
+  const yaml_node* from_n = body.find("from");
+  const yaml_node* to_n = body.find("to");
+  const yaml_node* count_n = body.find("count");
+  const yaml_node* step_n = body.find("step");
+  if (!from_n) errors.error(body.where, "the " + kind + " needs 'from'");
+  if (!to_n) errors.error(body.where, "the " + kind + " needs 'to'");
+  if (!count_n && !step_n) errors.error(body.where, "the " + kind + " needs 'count'" + (log ? "" : " or 'step'"));
+  if (count_n && step_n) errors.error(step_n->where, "give 'count' or 'step', not both");
+  if (errors.size() != before) return false;
+  written_value from, to, step;
+  bool ok = read_written_value(*from_n, "from", from, errors) & read_written_value(*to_n, "to", to, errors);
+  if (step_n) ok &= read_written_value(*step_n, "step", step, errors);
+  if (!ok) return false;
+  const auto same_kind = [&](const written_value& v, const yaml_node& n, const char* what) {
+    if (v.unit.empty() == from.unit.empty() && v.dim == from.dim) return true;
+    errors.error(text_start(n), std::string("'") + what + "' must be in the same kind of unit as 'from' ('" +
+                                    (from.unit.empty() ? std::string("a plain number") : from.unit) + "')");
+    return false;
+  };
+  if (!same_kind(to, *to_n, "to") || (step_n && !same_kind(step, *step_n, "step"))) return false;
+  const double a = from.number * from.to_si, b = to.number * to.to_si;
+  std::vector<double> si;
+  if (log) {
+    if (!(a > 0) || !(b > 0)) {
+      errors.error(text_start(a > 0 ? *to_n : *from_n), "a log range needs 'from' and 'to' greater than zero");
+      return false;
+    }
+  }
+  if (count_n) {
+    unsigned long long count = 0;
+    if (!read_count(*count_n, "count", count, errors)) return false;
+    if (count > spec.max_points) {
+      errors.error(count_n->where, "the range has " + std::to_string(count) + " values, more than max_points (" +
+                                       std::to_string(spec.max_points) + ")");
+      return false;
+    }
+    si = log ? log_by_count(a, b, count) : linear_by_count(a, b, count);
+  } else {
+    const double s = step.number * step.to_si;
+    if (!(s != 0) || (b - a) * s < 0) {
+      errors.error(step_n->where, std::string("'step' must be non-zero and go from 'from' towards 'to'"));
+      return false;
+    }
+    const double n = linear_step_count(a, b, s);
+    if (n > static_cast<double>(spec.max_points)) {
+      errors.error(step_n->where, "the range has " + format_range_value(n) + " values, more than max_points (" +
+                                      std::to_string(spec.max_points) + ")");
+      return false;
+    }
+    si = linear_by_step(a, b, s);
+  }
+  // Values are written back in the unit of 'from', as a person would.
+  for (double v : si)
+    values.push_back(format_range_value(v / from.to_si) + (from.unit.empty() ? "" : " " + from.unit));
+  return true;
+}
+
+void read_parameters(const yaml_node& node, sweep_spec& spec, diagnostics& errors) {
+  if (!node.is_map()) {
+    errors.error(node.where, "'parameters' maps architecture paths (as --set takes them) to values, got " +
+                                 node.describe());
+    return;
+  }
+  for (const auto& e : node.entries) {
+    sweep_parameter p;
+    p.path = e.key;
+    p.where = e.key_location;
+    const yaml_node& v = *e.value;
+    if (v.is_sequence()) {
+      if (v.items.empty()) errors.error(v.where, "parameter '" + e.key + "' has no values");
+      for (const auto& item : v.items) {
+        if (!item->is_scalar()) {
+          errors.error(item->where, "a parameter value must be a single value, got " + item->describe());
+          continue;
+        }
+        p.values.push_back(item->text);
+        p.value_locations.push_back(item->where);
+      }
+    } else if (v.is_map()) {
+      std::vector<std::string> values;
+      if (read_range(v, spec, values, errors))
+        for (auto& x : values) {
+          p.values.push_back(std::move(x));
+          p.value_locations.push_back(v.where);
+        }
+    } else if (v.is_scalar()) {
+      p.values.push_back(v.text);
+      p.value_locations.push_back(v.where);
+    } else {
+      errors.error(v.where, "parameter '" + e.key + "' needs a list of values or a range");
+    }
+    spec.parameters.push_back(std::move(p));
+  }
+}
+
+// Follows a --set path through a resolved architecture tree.
+bool tree_has_path(const yaml_node& root, const std::vector<std::string>& path) {
+  const yaml_node* n = &root;
+  for (const auto& key : path) {
+    if (n->is_sequence()) {
+      if (key.empty() || !std::all_of(key.begin(), key.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        return false;
+      const auto i = std::stoul(key);
+      if (i >= n->items.size()) return false;
+      n = n->items[i].get();
+    } else if (n->is_map()) {
+      n = n->find(key);
+      if (!n) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Checks every value of every parameter on every architecture the way
+// `--set PATH=VALUE` is checked, and moves the errors from the flag to the
+// sweep file: to the value, or to the path when the path itself is wrong.
+void check_parameters(const sweep_spec& spec, const schema_catalog& catalog, diagnostics& errors) {
+  for (const auto& arch : spec.architectures) {
+    diagnostics base_errors;
+    const auto base = load_architecture(arch, {}, catalog, base_errors);
+    if (base_errors.has_errors()) {
+      errors.append(base_errors);
+      continue;
+    }
+    const std::string on = spec.architectures.size() > 1 ? " (on " + arch + ")" : "";
+    for (const auto& p : spec.parameters) {
+      override_flag parsed;
+      diagnostics path_errors;
+      if (!parse_override(p.path + "=0", parsed, path_errors)) {
+        for (const auto& d : path_errors.errors()) errors.error(p.where, "parameter path: " + d.message);
+        continue;
+      }
+      std::vector<diagnostics> per_value(p.values.size());
+      bool path_known = base.resolved && tree_has_path(*base.resolved, parsed.path);
+      for (std::size_t i = 0; i < p.values.size(); ++i) {
+        load_architecture(arch, {p.path + "=" + p.values[i]}, catalog, per_value[i]);
+        path_known |= !per_value[i].has_errors();
+      }
+      for (std::size_t i = 0; i < p.values.size(); ++i) {
+        const std::string flag_file = flag_location(p.path + "=" + p.values[i]).file;
+        for (const auto& d : per_value[i].errors()) {
+          const source_location at = path_known ? p.value_locations[i] : p.where;
+          if (d.where.file == flag_file) errors.error(at, d.message + on);
+          else errors.error(at, "with " + p.path + "=" + p.values[i] + on + ": " + d.to_string());
+        }
+        // A wrong path is wrong for every value: say it once.
+        if (!path_known && per_value[i].has_errors()) break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+sweep_spec load_sweep(const std::string& path, const schema_catalog& catalog, diagnostics& errors) {
+  auto root = load_yaml_file(path, errors);
+  if (!root) {
+    sweep_spec s;
+    s.file = path;
+    return s;
+  }
+  return load_sweep(*root, path, catalog, errors);
+}
+
+sweep_spec load_sweep(const yaml_node& root, const std::string& path, const schema_catalog& catalog,
+                      diagnostics& errors) {
+  sweep_spec spec;
+  spec.file = path;
+  spec.name = fs::path(path).stem().string();
+  if (!root.is_map()) {
+    errors.error(root.where, "a sweep must be a map with 'base:', 'workloads:' and 'parameters:'");
+    return spec;
+  }
+  const std::size_t before = errors.size();
+  check_keys(root, sweep_keys(), "sweep", errors);
+
+  if (const yaml_node* n = root.find("name")) {
+    if (n->is_scalar()) spec.name = n->text;
+    else errors.error(n->where, "'name' must be a single value");
+  }
+  if (const yaml_node* n = root.find("max_points")) {
+    unsigned long long v = 0;
+    if (read_count(*n, "max_points", v, errors)) spec.max_points = static_cast<std::size_t>(v);
+  }
+  if (const yaml_node* n = root.find("mode")) {
+    if (n->is_scalar() && (n->text == "perf" || n->text == "functional")) spec.mode = n->text;
+    else errors.error(n->where, "'mode' is perf or functional, got " + n->describe() +
+                                    (n->is_scalar() ? did_you_mean(n->text, {"perf", "functional"}) : ""));
+  }
+  if (const yaml_node* n = root.find("seed")) {
+    long long v = 0;
+    if (n->is_scalar() && parse_integer(n->text, v) && v >= 0) spec.seed = static_cast<unsigned long long>(v);
+    else errors.error(n->where, "'seed' must be a whole number of at least 0, got " + n->describe());
+  }
+
+  const auto files = [&](const char* key, std::vector<std::string>& out) {
+    const yaml_node* n = root.find(key);
+    if (!n) {
+      errors.error(root.where, std::string("a sweep needs '") + key + ":'");
+      return std::vector<const yaml_node*>{};
+    }
+    auto items = scalar_list(*n, key, errors);
+    std::vector<const yaml_node*> found;
+    for (const auto* item : items) {
+      const std::string file = resolve_relative(path, item->text);
+      std::error_code ec;
+      if (!fs::is_regular_file(file, ec)) {
+        errors.error(text_start(*item), "'" + file + "' does not exist");
+        continue;
+      }
+      out.push_back(file);
+      found.push_back(item);
+    }
+    return found;
+  };
+  files("base", spec.architectures);
+  files("workloads", spec.workloads);
+  for (const auto& w : spec.workloads) spec.workload_names.push_back(load_workload(w, errors).name);
+
+  if (const yaml_node* n = root.find("combine")) {
+    if (n->is_scalar() && n->text == "grid") spec.combine = sweep_combine::grid;
+    else if (n->is_scalar() && n->text == "zip") spec.combine = sweep_combine::zip;
+    else if (n->is_scalar() && n->text == "random") spec.combine = sweep_combine::random;
+    else errors.error(n->where, "'combine' is grid, zip or random, got " + n->describe() +
+                                    (n->is_scalar() ? did_you_mean(n->text, {"grid", "zip", "random"}) : ""));
+  }
+  const yaml_node* random = root.find("random");
+  if (spec.combine == sweep_combine::random) {
+    if (!random || !random->is_map()) {
+      errors.error(random ? random->where : root.find_entry("combine")->key_location,
+                   "'combine: random' needs 'random: {count: N, seed: S}'");
+    } else {
+      check_keys(*random, {"count", "seed"}, "random", errors);
+      unsigned long long v = 0;
+      if (const yaml_node* c = random->find("count")) {
+        if (read_count(*c, "count", v, errors)) spec.random_count = static_cast<std::size_t>(v);
+      } else {
+        errors.error(random->where, "'random' needs 'count'");
+      }
+      if (const yaml_node* s = random->find("seed")) {
+        long long seed = 0;
+        if (s->is_scalar() && parse_integer(s->text, seed) && seed >= 0)
+          spec.random_seed = static_cast<unsigned long long>(seed);
+        else errors.error(s->where, "'seed' must be a whole number of at least 0, got " + s->describe());
+      }
+    }
+  } else if (random) {
+    errors.error(root.find_entry("random")->key_location, "'random' applies only with 'combine: random'");
+  }
+
+  const yaml_map_entry* params_entry = root.find_entry("parameters");
+  if (params_entry) read_parameters(*params_entry->value, spec, errors);
+  if (spec.combine == sweep_combine::zip) {
+    for (const auto& p : spec.parameters)
+      if (p.values.size() != spec.parameters.front().values.size())
+        errors.error(p.where, "'combine: zip' pairs values by position, so every parameter needs as many values: '" +
+                                  p.path + "' has " + std::to_string(p.values.size()) + ", '" +
+                                  spec.parameters.front().path + "' has " +
+                                  std::to_string(spec.parameters.front().values.size()));
+  }
+  if (spec.combine == sweep_combine::random && spec.random_count > 0) {
+    std::size_t grid = 1;
+    bool big = false;
+    for (const auto& p : spec.parameters) {
+      if (!p.values.empty() && grid > static_cast<std::size_t>(-1) / p.values.size()) big = true;
+      else grid *= p.values.size();
+    }
+    if (!big && spec.random_count > grid && !spec.parameters.empty())
+      errors.error(random->find("count")->where, "'count' is " + std::to_string(spec.random_count) +
+                                                     " but the parameters have only " + std::to_string(grid) +
+                                                     " distinct combinations");
+  }
+
+  if (const yaml_node* n = root.find("constraints")) {
+    std::vector<const yaml_node*> items;
+    if (n->is_scalar()) items.push_back(n);
+    else if (n->is_sequence())
+      for (const auto& i : n->items) items.push_back(i.get());
+    else errors.error(n->where, "'constraints' is a list such as ['area_mm2 < 100', 'latency_s < 1 ms']");
+    for (const auto* item : items) {
+      if (!item->is_scalar()) {
+        errors.error(item->where, "a constraint is text such as 'area_mm2 < 100', got " + item->describe());
+        continue;
+      }
+      if (auto c = parse_metric_constraint(item->text, text_start(*item), errors)) spec.constraints.push_back(*c);
+    }
+  }
+  if (const yaml_node* n = root.find("objectives")) {
+    if (!n->is_sequence()) errors.error(n->where, "'objectives' is a list such as [minimize: energy_j, minimize: latency_s]");
+    else
+      for (const auto& item : n->items) {
+        if (!item->is_map() || item->entries.size() != 1) {
+          errors.error(item->where, "an objective is 'minimize: METRIC' or 'maximize: METRIC'");
+          continue;
+        }
+        const auto& e = item->entries[0];
+        if (e.key != "minimize" && e.key != "maximize") {
+          errors.error(e.key_location, "an objective is 'minimize: METRIC' or 'maximize: METRIC', got '" + e.key +
+                                           "'" + did_you_mean(e.key, {"minimize", "maximize"}));
+          continue;
+        }
+        if (!e.value->is_scalar()) {
+          errors.error(e.value->where, "'" + e.key + "' names one metric");
+          continue;
+        }
+        const std::string& metric = e.value->text;
+        if (!find_sweep_metric(metric)) {
+          errors.error(e.value->where, "unknown metric '" + metric + "'" + did_you_mean(metric, sweep_metric_names()));
+          continue;
+        }
+        for (const auto& o : spec.objectives)
+          if (o.metric == metric) errors.error(e.value->where, "'" + metric + "' is already an objective");
+        spec.objectives.push_back({metric, e.key == "maximize", e.value->where});
+      }
+  }
+  // Quality metrics exist only when values go through the devices.
+  if (spec.mode == "perf") {
+    for (const auto& c : spec.constraints)
+      if (find_sweep_metric(c.metric)->functional_only)
+        errors.error(c.where, "'" + c.metric + "' is measured only in functional mode (add 'mode: functional')");
+    for (const auto& o : spec.objectives)
+      if (find_sweep_metric(o.metric)->functional_only)
+        errors.error(o.where, "'" + o.metric + "' is measured only in functional mode (add 'mode: functional')");
+  }
+
+  // Refuse an absurd sweep before checking its values one by one.
+  if (errors.size() == before) {
+    const std::size_t n = sweep_point_count(spec);
+    if (n > spec.max_points) {
+      const source_location at = params_entry ? params_entry->key_location : root.where;
+      errors.error(at, "this sweep expands to " +
+                           (n == static_cast<std::size_t>(-1) ? std::string("too many") : std::to_string(n)) +
+                           " points, more than max_points (" + std::to_string(spec.max_points) +
+                           "); narrow the parameters or raise 'max_points'");
+      return spec;
+    }
+    check_parameters(spec, catalog, errors);
+  }
+  return spec;
+}
+
+}  // namespace mottsim::dsl

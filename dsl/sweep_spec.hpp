@@ -1,0 +1,58 @@
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "dsl/metric_constraint.hpp"
+#include "dsl/source_location.hpp"
+
+namespace mottsim::dsl {
+
+// How the parameters' value lists combine into points. Architectures and
+// workloads always cross every combination.
+enum class sweep_combine { grid, zip, random };
+
+// One swept architecture value: a `--set` path and the values it takes, as the
+// text `--set PATH=VALUE` is given.
+struct sweep_parameter {
+  std::string path;
+  source_location where;  // the key in the sweep file
+  std::vector<std::string> values;
+  std::vector<source_location> value_locations;  // per value (a range's values share the range's)
+};
+
+struct sweep_objective {
+  std::string metric;
+  bool maximize = false;
+  source_location where;
+};
+
+// A whole sweep file, validated, with ranges already turned into value lists.
+struct sweep_spec {
+  std::string file;
+  std::string name;
+  std::vector<std::string> architectures;  // paths, relative to the working directory
+  std::vector<std::string> workloads;      // paths, relative to the working directory
+  std::vector<std::string> workload_names; // each workload's `name`, for rows
+  std::vector<sweep_parameter> parameters;
+  sweep_combine combine = sweep_combine::grid;
+  std::size_t random_count = 0;
+  unsigned long long random_seed = 1;
+  std::string mode = "perf";  // perf or functional: passed to every run
+  unsigned long long seed = 1;  // every run's --seed
+  std::vector<metric_constraint> constraints;
+  std::vector<sweep_objective> objectives;
+  std::size_t max_points = 100000;
+};
+
+// One run of the sweep.
+struct sweep_point {
+  std::size_t index = 0;
+  std::string id;  // "p00017"
+  std::string architecture;
+  std::string workload;       // file
+  std::string workload_name;  // its `name`
+  std::vector<std::pair<std::string, std::string>> params;  // path, value (the sweep's parameter order)
+};
+
+}  // namespace mottsim::dsl

@@ -1,0 +1,106 @@
+#include "platform/process_pool.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+namespace mottsim::platform {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+struct running_process {
+  std::size_t job = 0;
+  pid_t pid = -1;
+  clock_type::time_point started;
+  bool killed_for_time = false;
+};
+
+pid_t start_process(process_job job) {
+  std::vector<char*> argv;
+  for (auto& a : job.args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // Only async-signal-safe calls between fork and exec.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+    const int fd = ::open(job.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::close(fd);
+    }
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int exit_status(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
+}  // namespace
+
+process_pool::process_pool(unsigned limit, double timeout_s) : m_limit(std::max(1u, limit)), m_timeout_s(timeout_s) {}
+
+bool process_pool::run(std::size_t count, const std::function<process_job(std::size_t)>& make,
+                       const std::function<void(std::size_t, const process_outcome&)>& done,
+                       const std::function<void()>& tick) {
+  std::vector<running_process> running;
+  std::size_t next = 0;
+  bool start_failed = false;
+  while ((next < count && !start_failed) || !running.empty()) {
+    while (next < count && !start_failed && running.size() < m_limit) {
+      const pid_t pid = start_process(make(next));
+      if (pid < 0) {
+        start_failed = true;
+        break;
+      }
+      running.push_back({next++, pid, clock_type::now(), false});
+    }
+    bool any_ended = false;
+    for (auto it = running.begin(); it != running.end();) {
+      int status = 0;
+      const pid_t r = ::waitpid(it->pid, &status, WNOHANG);
+      if (r == 0) {
+        const double age = std::chrono::duration<double>(clock_type::now() - it->started).count();
+        if (m_timeout_s > 0 && age > m_timeout_s && !it->killed_for_time) {
+          ::kill(it->pid, SIGKILL);
+          it->killed_for_time = true;
+        }
+        ++it;
+        continue;
+      }
+      process_outcome outcome;
+      outcome.exit_status = r < 0 ? -1 : exit_status(status);
+      outcome.timed_out = it->killed_for_time;
+      outcome.wall_s = std::chrono::duration<double>(clock_type::now() - it->started).count();
+      const std::size_t job = it->job;
+      it = running.erase(it);
+      any_ended = true;
+      done(job, outcome);
+    }
+    if (!any_ended) {
+      if (tick) tick();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  return !start_failed;
+}
+
+std::string self_executable() {
+  std::error_code ec;
+  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : p.string();
+}
+
+}  // namespace mottsim::platform

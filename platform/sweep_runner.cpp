@@ -1,0 +1,226 @@
+#include "platform/sweep_runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <ostream>
+#include <thread>
+
+#include "dsl/config_hash.hpp"
+#include "dsl/diagnostics.hpp"
+#include "dsl/sweep_metrics.hpp"
+#include "platform/output_dir.hpp"
+#include "platform/process_pool.hpp"
+#include "platform/results_journal.hpp"
+#include "platform/sweep_progress.hpp"
+#include "reports/html_report.hpp"
+
+namespace mottsim::platform {
+
+namespace fs = std::filesystem;
+
+reports::sweep_row row_for_point(const dsl::sweep_point& p) {
+  reports::sweep_row r;
+  r.id = p.id;
+  r.index = p.index;
+  r.architecture = p.architecture;
+  r.workload = p.workload_name;
+  r.params = p.params;
+  return r;
+}
+
+std::string first_error_line(const std::string& log) {
+  std::string last;
+  std::size_t start = 0;
+  while (start < log.size()) {
+    std::size_t end = log.find('\n', start);
+    if (end == std::string::npos) end = log.size();
+    const std::string line = log.substr(start, end - start);
+    start = end + 1;
+    if (line.find(": error: ") != std::string::npos) return line;
+    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+  }
+  return last;
+}
+
+namespace {
+
+constexpr std::size_t max_error_length = 1000;
+
+process_job point_job(const dsl::sweep_spec& spec, const dsl::sweep_point& p, const std::string& self,
+                      const fs::path& dir) {
+  process_job job;
+  job.args = {self, "run", p.architecture, p.workload, "-o", dir.string(), "--mode", spec.mode, "--seed",
+              std::to_string(spec.seed)};
+  for (const auto& [path, value] : p.params) {
+    job.args.push_back("--set");
+    job.args.push_back(path + "=" + value);
+  }
+  job.log = (dir / "run.log").string();
+  return job;
+}
+
+// Turns a finished process into its row.
+reports::sweep_row finished_row(const dsl::sweep_spec& spec, const dsl::sweep_point& p, const fs::path& dir,
+                                const process_outcome& outcome, double timeout_s) {
+  reports::sweep_row row = row_for_point(p);
+  if (outcome.timed_out) {
+    row.status = "timeout";
+    row.error = "no result within " + std::to_string(static_cast<long long>(timeout_s)) + " s; the run was killed";
+    return row;
+  }
+  if (outcome.exit_status != 0) {
+    row.status = "failed";
+    row.error = first_error_line(dsl::read_file_text((dir / "run.log").string()));
+    if (row.error.empty()) row.error = "exit status " + std::to_string(outcome.exit_status);
+    if (row.error.size() > max_error_length) row.error.resize(max_error_length);
+    return row;
+  }
+  try {
+    row.metrics = reports::metrics_from_report(dsl::read_file_text((dir / "report.json").string()), row.config_hash);
+  } catch (const std::exception& e) {
+    row.status = "failed";
+    row.error = std::string("its report.json cannot be read: ") + e.what();
+    return row;
+  }
+  row.status = "ok";
+  for (const auto& c : spec.constraints)
+    if (!c.holds(row.metrics)) {
+      row.status = "dropped";
+      row.error = "fails constraint '" + c.text + "'";
+      break;
+    }
+  return row;
+}
+
+reports::sweep_table table_of(const dsl::sweep_spec& spec) {
+  reports::sweep_table t;
+  t.name = spec.name;
+  t.mode = spec.mode;
+  for (const auto& o : spec.objectives) t.objectives.push_back({o.metric, o.maximize});
+  for (const auto& p : spec.parameters) t.parameters.push_back(p.path);
+  for (const auto& m : dsl::sweep_metrics())
+    if (spec.mode == "functional" || !m.functional_only) t.metrics.push_back(m.name);
+  return t;
+}
+
+// Rewrites results.csv, sweep.json and pareto.csv from the journal's rows, and
+// at the end (it carries the plotting library, ~1 MB) report.html.
+void write_tables(reports::sweep_table t, const std::vector<reports::sweep_row>& rows, const std::string& dir,
+                  bool with_html = false) {
+  t.rows = rows;
+  std::sort(t.rows.begin(), t.rows.end(),
+            [](const reports::sweep_row& a, const reports::sweep_row& b) { return a.index < b.index; });
+  const auto pareto = reports::pareto_ids(t);
+  std::vector<reports::sweep_row> front;
+  for (const auto& r : t.rows)
+    if (std::find(pareto.begin(), pareto.end(), r.id) != pareto.end()) front.push_back(r);
+  write_output_file(dir, "results.csv", reports::rows_to_csv(t, t.rows));
+  write_output_file(dir, "pareto.csv", reports::rows_to_csv(t, front));
+  const std::string doc = reports::sweep_to_json(t, pareto);
+  write_output_file(dir, "sweep.json", doc);
+  if (with_html) write_output_file(dir, "report.html", reports::render_sweep_html(nlohmann::json::parse(doc)));
+}
+
+}  // namespace
+
+int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& points, const sweep_run_options& o,
+              std::ostream& out, std::ostream& err) {
+  std::error_code ec;
+  fs::create_directories(o.out_dir, ec);
+  if (ec || !fs::is_directory(o.out_dir))
+    throw dsl::input_error({"-o " + o.out_dir, 0, 0}, "cannot create output directory: " +
+                                                        (ec ? ec.message() : std::string("a file is in the way")));
+  const fs::path journal_path = fs::path(o.out_dir) / "results.jsonl";
+  const bool existed = fs::exists(journal_path, ec);
+  if (o.resume && !existed)
+    throw dsl::input_error({journal_path.string(), 0, 0},
+                           "--resume continues an earlier run of this sweep, but there are no results here");
+  if (!o.resume && existed && fs::file_size(journal_path, ec) > 0)
+    throw dsl::input_error({journal_path.string(), 0, 0},
+                           "already holds results of a sweep; pass --resume to continue it, or choose another -o "
+                           "directory");
+  results_journal journal(journal_path.string());
+
+  // Rows already there must be points of this sweep, exactly.
+  std::map<std::string, const dsl::sweep_point*> by_id;
+  for (const auto& p : points) by_id[p.id] = &p;
+  std::map<std::string, bool> done;
+  {
+    dsl::diagnostics errors;
+    for (std::size_t i = 0; i < journal.rows().size(); ++i) {
+      const auto& row = journal.rows()[i];
+      const auto it = by_id.find(row.id);
+      if (it == by_id.end()) continue;  // another shard's point, in a shared directory
+      if (!reports::same_point(row, row_for_point(*it->second)))
+        errors.error({journal_path.string(), journal.lines()[i], 1},
+                     "point " + row.id + " was recorded with other settings than this sweep gives it; these results "
+                     "belong to another sweep (choose another -o directory)");
+      done[row.id] = true;
+    }
+    if (errors.has_errors()) throw dsl::input_error(errors);
+  }
+  if (journal.dropped_torn_line())
+    err << "sweep: " << journal_path.string() << ": dropped a torn last line (an interrupted write)\n";
+
+  std::vector<const dsl::sweep_point*> todo;
+  for (const auto& p : points)
+    if (!done.count(p.id)) todo.push_back(&p);
+
+  const std::string self = self_executable();
+  if (self.empty()) {
+    err << "mottsim: internal error: cannot find the mottsim binary (/proc/self/exe) to run the sweep\n";
+    return 1;
+  }
+  const reports::sweep_table table = table_of(spec);
+  write_tables(table, journal.rows(), o.out_dir);
+  const fs::path points_dir = fs::path(o.out_dir) / "points";
+
+  sweep_progress progress(err, o.terminal, points.size(), points.size() - todo.size());
+  process_pool pool(o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency()), o.timeout_s);
+  out.flush();
+  auto last_tables = std::chrono::steady_clock::now();
+  const bool started = pool.run(
+      todo.size(),
+      [&](std::size_t i) {
+        const fs::path dir = points_dir / todo[i]->id;
+        std::error_code e;
+        fs::remove_all(dir, e);  // what an interrupted earlier run left
+        fs::create_directories(dir, e);
+        return point_job(spec, *todo[i], self, dir);
+      },
+      [&](std::size_t i, const process_outcome& outcome) {
+        const auto row = finished_row(spec, *todo[i], points_dir / todo[i]->id, outcome, o.timeout_s);
+        journal.append(row);
+        // Rewriting every table after every point costs O(rows) each time:
+        // past a thousand rows, at most once a second (and once at the end).
+        const auto now = std::chrono::steady_clock::now();
+        if (journal.rows().size() <= 1000 || now - last_tables >= std::chrono::seconds(1)) {
+          write_tables(table, journal.rows(), o.out_dir);
+          last_tables = now;
+        }
+        progress.point_done(row.id, row.status, outcome.wall_s, row.error);
+      },
+      [&] { progress.tick(); });
+  progress.finish();
+  write_tables(table, journal.rows(), o.out_dir, true);
+  if (!started) {
+    err << "mottsim: internal error: cannot start a simulation process\n";
+    return 1;
+  }
+
+  std::size_t ok = 0, dropped = 0, failed = 0;
+  for (const auto& row : journal.rows()) {
+    if (!by_id.count(row.id)) continue;
+    if (row.status == "ok") ++ok;
+    else if (row.status == "dropped") ++dropped;
+    else ++failed;
+  }
+  out << "sweep " << spec.name << ": " << points.size() << " points: " << ok << " ok, " << dropped
+      << " dropped by constraints, " << failed << " failed\n"
+      << "wrote " << o.out_dir << "/results.jsonl, results.csv, pareto.csv, sweep.json, report.html and points/\n";
+  return failed ? 1 : 0;
+}
+
+}  // namespace mottsim::platform

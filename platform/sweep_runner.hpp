@@ -1,0 +1,37 @@
+#pragma once
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "dsl/sweep_spec.hpp"
+#include "reports/sweep_results.hpp"
+
+namespace mottsim::platform {
+
+struct sweep_run_options {
+  std::string out_dir;
+  unsigned jobs = 0;        // simulations at once; 0: the number of processors
+  double timeout_s = 600;   // per point
+  bool resume = false;      // continue DIR/results.jsonl instead of refusing it
+  bool terminal = false;    // progress on one redrawn line
+};
+
+// The row a point starts as (no status or metrics yet).
+reports::sweep_row row_for_point(const dsl::sweep_point& p);
+
+// Runs `points` (a whole sweep or one shard of it), one `mottsim run`
+// process each, `jobs` at once, skipping those already in DIR/results.jsonl
+// when resuming. After every point: its row is appended to results.jsonl and
+// results.csv, sweep.json and pareto.csv are rewritten atomically (past a
+// thousand rows at most once a second, and always at the end). Returns 0
+// when every point ran (ok or dropped), 1 when some failed or timed out; bad
+// input (an existing results.jsonl without --resume, one that belongs to
+// another sweep) throws dsl::input_error.
+int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& points, const sweep_run_options& options,
+              std::ostream& out, std::ostream& err);
+
+// The first located error a failed run printed ("file:line:col: error: ..."),
+// else its last non-empty line, else "".
+std::string first_error_line(const std::string& log);
+
+}  // namespace mottsim::platform

@@ -1,0 +1,323 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <set>
+#include <string>
+
+#include "dsl/diagnostics.hpp"
+#include "dsl/metric_constraint.hpp"
+#include "dsl/sweep_expansion.hpp"
+#include "dsl/sweep_loader.hpp"
+#include "dsl/sweep_metrics.hpp"
+#include "dsl/config_hash.hpp"
+#include "dsl/value_range.hpp"
+#include "platform/results_journal.hpp"
+#include "reports/pareto.hpp"
+#include "reports/sweep_results.hpp"
+#include "test_support.hpp"
+
+using namespace mottsim;
+using mottsim::test_support::registry;
+using mottsim::test_support::scratch_dir;
+
+namespace {
+
+std::string source(const std::string& relative) { return std::string(MOTTSIM_SOURCE_DIR) + "/" + relative; }
+
+// A sweep over the small test chip; `body` follows the base and workload lines.
+std::string sweep_text(const std::string& body) {
+  return "name: t\nbase: " + source("tests/sim/configs/small_adc.yaml") +
+         "\nworkloads: " + source("tests/sim/configs/conv3x3_8x8.yaml") + "\n" + body;
+}
+
+dsl::sweep_spec load(const scratch_dir& dir, const std::string& body, dsl::diagnostics& errors) {
+  return dsl::load_sweep(dir.write("s.yaml", sweep_text(body)), registry(), errors);
+}
+
+bool has_error(const dsl::diagnostics& errors, int line, int column, const std::string& text) {
+  for (const auto& d : errors.errors())
+    if (d.where.line == line && d.where.column == column && d.message.find(text) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("linear and log ranges hit both ends and space their values evenly") {
+  CHECK(dsl::linear_by_count(4, 8, 5) == std::vector<double>{4, 5, 6, 7, 8});
+  CHECK(dsl::linear_by_count(3, 3, 1) == std::vector<double>{3});
+  // 0.1 steps do not add up exactly; the last value still lands on `to`.
+  const auto steps = dsl::linear_by_step(0, 1, 0.1);
+  REQUIRE(steps.size() == 11);
+  CHECK(steps.back() == 1.0);
+  CHECK(dsl::linear_by_step(10, 0, -5) == std::vector<double>{10, 5, 0});
+  CHECK(dsl::linear_by_step(0, 7, 3) == std::vector<double>{0, 3, 6});  // 9 would overshoot
+  const auto log = dsl::log_by_count(32, 256, 4);
+  REQUIRE(log.size() == 4);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(log[i] == doctest::Approx(32.0 * std::pow(2.0, i)));
+  CHECK(dsl::format_range_value(log[1]) == "64");
+  CHECK(dsl::format_range_value(0.25) == "0.25");
+}
+
+TEST_CASE("a grid crosses every value, the last parameter fastest, with architectures and workloads outermost") {
+  scratch_dir dir;
+  dsl::diagnostics errors;
+  const auto spec = load(dir,
+                         "parameters:\n"
+                         "  components.tile.crossbar.rows: [32, 64]\n"
+                         "  components.tile.readout[0].bits: {linear: {from: 4, to: 8, step: 2}}\n"
+                         "  components.tile.readout[0].energy_per_conversion: {log: {from: 1 pJ, to: 100 pJ, count: 3}}\n",
+                         errors);
+  REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
+  CHECK(dsl::sweep_point_count(spec) == 2 * 3 * 3);
+  const auto points = dsl::expand_sweep(spec);
+  REQUIRE(points.size() == 18);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    CHECK(points[i].index == i);
+    CHECK(points[i].id == dsl::sweep_point_id(i));
+    CHECK(points[i].workload_name == "conv3x3_8x8");
+    // Mixed radix: index = rows * 9 + bits * 3 + energy.
+    const std::vector<std::string> rows{"32", "64"}, bits{"4", "6", "8"}, energy{"1 pJ", "10 pJ", "100 pJ"};
+    CHECK(points[i].params[0].second == rows[i / 9]);
+    CHECK(points[i].params[1].second == bits[i / 3 % 3]);
+    CHECK(points[i].params[2].second == energy[i % 3]);
+  }
+  CHECK(points[0].id == "p00000");
+  CHECK(points[17].id == "p00017");
+}
+
+TEST_CASE("zip pairs values by position and refuses lists of different lengths where they are") {
+  scratch_dir dir;
+  dsl::diagnostics errors;
+  const auto spec = load(dir,
+                         "combine: zip\n"
+                         "parameters:\n"
+                         "  components.tile.crossbar.rows: [32, 64, 128]\n"
+                         "  components.tile.crossbar.columns: [16, 32, 64]\n",
+                         errors);
+  REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
+  const auto points = dsl::expand_sweep(spec);
+  REQUIRE(points.size() == 3);
+  for (const auto& p : points) CHECK(std::stoi(p.params[0].second) == 2 * std::stoi(p.params[1].second));
+
+  dsl::diagnostics bad;
+  load(dir,
+       "combine: zip\n"
+       "parameters:\n"
+       "  components.tile.crossbar.rows: [32, 64, 128]\n"
+       "  components.tile.crossbar.columns: [16, 32]\n",
+       bad);
+  CHECK(bad.size() == 1);
+  CHECK_MESSAGE(has_error(bad, 7, 3, "'components.tile.crossbar.columns' has 2"), bad.to_string());
+}
+
+TEST_CASE("random draws distinct grid points, the same ones for the same seed") {
+  scratch_dir dir;
+  const std::string params =
+      "parameters:\n"
+      "  components.tile.crossbar.rows: [16, 32, 64, 128]\n"
+      "  components.tile.readout[0].bits: {linear: {from: 1, to: 10, count: 10}}\n";
+  const auto draw = [&](int count, int seed) {
+    dsl::diagnostics errors;
+    const auto spec = load(dir, "combine: random\nrandom: {count: " + std::to_string(count) + ", seed: " +
+                                    std::to_string(seed) + "}\n" + params, errors);
+    REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
+    std::vector<std::string> keys;
+    for (const auto& p : dsl::expand_sweep(spec)) keys.push_back(p.params[0].second + "/" + p.params[1].second);
+    return keys;
+  };
+  const auto a = draw(7, 3), b = draw(7, 3), c = draw(7, 4);
+  CHECK(a.size() == 7);
+  CHECK(a == b);
+  CHECK(a != c);
+  CHECK(std::set<std::string>(a.begin(), a.end()).size() == 7);
+  // Sparse draws (count far below the grid) and dense ones (most of it) alike.
+  const auto all = draw(40, 1);
+  CHECK(std::set<std::string>(all.begin(), all.end()).size() == 40);
+  const auto few = draw(2, 9);
+  CHECK(std::set<std::string>(few.begin(), few.end()).size() == 2);
+
+  dsl::diagnostics errors;
+  load(dir, "combine: random\nrandom: {count: 41, seed: 1}\n" + params, errors);
+  CHECK_MESSAGE(has_error(errors, 5, 17, "only 40 distinct combinations"), errors.to_string());
+}
+
+TEST_CASE("a sweep of absurd size is refused before anything is checked point by point") {
+  scratch_dir dir;
+  dsl::diagnostics errors;
+  load(dir,
+       "parameters:\n"
+       "  components.tile.crossbar.rows: {linear: {from: 1, to: 1000, count: 1000}}\n"
+       "  components.tile.crossbar.columns: {linear: {from: 1, to: 1000, count: 1000}}\n",
+       errors);
+  REQUIRE(errors.size() == 1);
+  CHECK_MESSAGE(has_error(errors, 4, 1, "expands to 1000000 points, more than max_points (100000)"), errors.to_string());
+
+  dsl::diagnostics capped;
+  load(dir, "max_points: 3\nparameters:\n  components.tile.crossbar.rows: [16, 32, 64, 128]\n", capped);
+  CHECK_MESSAGE(has_error(capped, 5, 1, "expands to 4 points, more than max_points (3)"), capped.to_string());
+}
+
+TEST_CASE("parameter paths and values are checked as --set checks them, located in the sweep file") {
+  scratch_dir dir;
+  dsl::diagnostics errors;
+  load(dir,
+       "parameters:\n"
+       "  components.tile.crossbar.rowz: [32, 64]\n"
+       "  components.tile.readout[0].bits: [4, 0, 8]\n",
+       errors);
+  CHECK_MESSAGE(errors.size() == 2, errors.to_string());
+  CHECK_MESSAGE(has_error(errors, 5, 3, "did you mean 'rows'"), errors.to_string());
+  CHECK_MESSAGE(has_error(errors, 6, 40, "'bits' must be 1 .. 16, got 0"), errors.to_string());
+}
+
+TEST_CASE("constraints parse metric, comparison and value, converting units to the metric's own") {
+  dsl::diagnostics errors;
+  const dsl::source_location at{"s.yaml", 3, 5};
+  const auto area = dsl::parse_metric_constraint("area_mm2 < 100", at, errors);
+  const auto latency = dsl::parse_metric_constraint("latency_s<=2 ms", at, errors);
+  const auto area_um = dsl::parse_metric_constraint("area_mm2 >= 500000 um^2", at, errors);
+  const auto acc = dsl::parse_metric_constraint("accuracy_top1 > 95 %", at, errors);
+  REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
+  CHECK(area->op == dsl::metric_constraint::comparison::less);
+  CHECK(area->bound == 100);
+  CHECK(latency->op == dsl::metric_constraint::comparison::less_equal);
+  CHECK(latency->bound == doctest::Approx(2e-3).scale(0));
+  CHECK(area_um->bound == doctest::Approx(0.5));
+  CHECK(acc->bound == doctest::Approx(0.95));
+  CHECK(area->holds({{"area_mm2", 99.9}}));
+  CHECK_FALSE(area->holds({{"area_mm2", 100}}));
+  CHECK(latency->holds({{"latency_s", 2e-3}}));
+  CHECK_FALSE(latency->holds({}));  // not measured: not met
+
+  dsl::diagnostics bad;
+  CHECK_FALSE(dsl::parse_metric_constraint("aera_mm2 < 100", at, bad));
+  CHECK_FALSE(dsl::parse_metric_constraint("energy_j = 1 mJ", at, bad));
+  CHECK_FALSE(dsl::parse_metric_constraint("latency_s < 2 pJ", at, bad));
+  REQUIRE(bad.size() == 3);
+  CHECK(has_error(bad, 3, 5, "unknown metric 'aera_mm2' (did you mean 'area_mm2'?)"));
+  CHECK(has_error(bad, 3, 14, "expected a comparison"));
+  CHECK(has_error(bad, 3, 17, "energy"));
+}
+
+namespace {
+
+// Whether a is no worse than b everywhere and better somewhere.
+bool dominates(const std::vector<double>& a, const std::vector<double>& b, const std::vector<bool>& maximize) {
+  bool better = false;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    const double x = maximize[k] ? -a[k] : a[k], y = maximize[k] ? -b[k] : b[k];
+    if (x > y) return false;
+    better |= x < y;
+  }
+  return better;
+}
+
+std::vector<std::size_t> brute_force_front(const std::vector<std::vector<double>>& points,
+                                           const std::vector<bool>& maximize) {
+  std::vector<std::size_t> front;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    bool dominated = false;
+    for (std::size_t j = 0; j < points.size() && !dominated; ++j) dominated = dominates(points[j], points[i], maximize);
+    if (!dominated) front.push_back(i);
+  }
+  return front;
+}
+
+}  // namespace
+
+TEST_CASE("the Pareto front equals a brute-force O(n^2) front, with ties and duplicates") {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::size_t objectives = 1 + rng() % 3;
+    const std::size_t n = rng() % 40;
+    std::vector<bool> maximize;
+    for (std::size_t k = 0; k < objectives; ++k) maximize.push_back(rng() % 2 == 0);
+    std::vector<std::vector<double>> points;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!points.empty() && rng() % 5 == 0) {
+        points.push_back(points[rng() % points.size()]);  // a duplicate
+        continue;
+      }
+      std::vector<double> p;
+      for (std::size_t k = 0; k < objectives; ++k) p.push_back(static_cast<double>(rng() % 6));  // many ties
+      points.push_back(p);
+    }
+    CHECK(reports::pareto_front(points, maximize) == brute_force_front(points, maximize));
+  }
+  // Duplicates on the front are all kept; a NaN point never is.
+  CHECK(reports::pareto_front({{1, 2}, {1, 2}, {2, 1}, {NAN, 0}, {3, 3}}, {false, false}) ==
+        std::vector<std::size_t>{0, 1, 2});
+}
+
+TEST_CASE("a sweep row survives a JSON line round trip; parameters that are numbers are written as numbers") {
+  reports::sweep_row r;
+  r.id = "p00003";
+  r.index = 3;
+  r.architecture = "configs/arch/adc_cim.yaml";
+  r.workload = "vgg8_cifar10";
+  r.params = {{"components.tile.crossbar.rows", "128"}, {"a.b", "2 %"}, {"c", "0.25"}};
+  r.status = "ok";
+  r.metrics = {{"energy_j", 1.5e-3}, {"latency_s", 2e-6}, {"psnr_db", NAN}};
+  r.config_hash = "0123456789abcdef";
+  const std::string line = reports::row_to_json_line(r);
+  CHECK(line.find('\n') == std::string::npos);
+  CHECK(line.find("\"components.tile.crossbar.rows\":128") != std::string::npos);
+  CHECK(line.find("\"a.b\":\"2 %\"") != std::string::npos);
+  const auto back = reports::row_from_json_line(line);
+  CHECK(reports::same_point(r, back));
+  CHECK(back.metrics.at("energy_j") == r.metrics.at("energy_j"));
+  CHECK(std::isnan(back.metrics.at("psnr_db")));
+  CHECK(back.config_hash == r.config_hash);
+  CHECK_THROWS(reports::row_from_json_line(line.substr(0, line.size() / 2)));
+  auto moved = back;
+  moved.params[0].second = "256";
+  CHECK_FALSE(reports::same_point(r, moved));
+}
+
+TEST_CASE("every sweep metric the sweep files may name is read from a report") {
+  const std::string report = R"({"totals": {"latency_s": 2, "energy_j": 6, "area_mm2": 3, "throughput_ips": 0.5,
+    "edp_js": 12, "tops_per_w": 1, "macs": 3}, "accuracy": {"top1": 0.9}, "quality": {"psnr_db": 30},
+    "provenance": {"config_hash": "abc"}})";
+  std::string hash;
+  const auto m = reports::metrics_from_report(report, hash);
+  CHECK(hash == "abc");
+  for (const auto& name : dsl::sweep_metric_names()) CHECK_MESSAGE(m.count(name) == 1, name);
+  CHECK(m.at("energy_per_mac_j") == 2);
+  CHECK(m.at("accuracy_top1") == 0.9);
+}
+
+TEST_CASE("the results journal cuts a torn last line, appends whole lines, and locates a corrupt one") {
+  scratch_dir dir;
+  reports::sweep_row r;
+  r.id = "p00000";
+  r.status = "ok";
+  const std::string one = reports::row_to_json_line(r) + "\n";
+  r.id = "p00001";
+  r.index = 1;
+  const std::string two = reports::row_to_json_line(r) + "\n";
+  const std::string path = dir.write("results.jsonl", one + two + two.substr(0, 20));
+  {
+    platform::results_journal journal(path);
+    CHECK(journal.dropped_torn_line());
+    REQUIRE(journal.rows().size() == 2);
+    CHECK(dsl::read_file_text(path) == one + two);
+    r.id = "p00002";
+    r.index = 2;
+    journal.append(r);
+  }
+  const std::string text = dsl::read_file_text(path);
+  CHECK(text == one + two + reports::row_to_json_line(r) + "\n");
+
+  dir.write("bad.jsonl", one + "{\"id\": 3}\n" + two);
+  try {
+    platform::results_journal bad(dir.path("bad.jsonl"));
+    FAIL("a corrupt row was accepted");
+  } catch (const dsl::input_error& e) {
+    REQUIRE(e.errors().size() == 1);
+    CHECK(e.errors().errors()[0].where.line == 2);
+  }
+  dir.write("twice.jsonl", one + two + one);
+  CHECK_THROWS_AS(platform::results_journal(dir.path("twice.jsonl")), dsl::input_error);
+}
