@@ -105,3 +105,28 @@ TEST_CASE("functional: bad images are located errors with exit 2") {
   CHECK(!std::filesystem::exists(dir + "/o/report.json"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("functional: LeNet-5 on the Mott chip's defaults stays within 1 point of float") {
+  // The 2,000 test digits of the fixed split (make data). The thermal VO2
+  // neuron, CBRAM programming variation and read noise are all on.
+  const std::string arch = source_path("configs/arch/mott_cim.yaml");
+  const std::string work = source_path("configs/workloads/lenet5_mnist.yaml");
+  const std::string dir = temp_dir("lenet"), uniform_dir = temp_dir("lenet_uniform");
+  const auto run = run_command("run " + arch + " " + work + " --mode functional -o " + dir);
+  REQUIRE_MESSAGE(run.status == 0, run.output);
+  const auto r = nlohmann::json::parse(read_text(dir + "/report.json"));
+  const double reference = r["accuracy"]["reference_top1"].get<double>();
+  const double top1 = r["accuracy"]["top1"].get<double>();
+  CHECK(reference >= 0.98);
+  CHECK(top1 >= reference - 0.01);
+  // The neuron's curve is not a ReLU by itself: read with uniform ADC codes,
+  // even ideal devices lose several points.
+  const auto uniform = run_command("run " + arch + " " + work + " --mode functional -o " + uniform_dir +
+                                   " --set components.tile.readout[1].code_spacing=uniform");
+  REQUIRE_MESSAGE(uniform.status == 0, uniform.output);
+  const auto u = nlohmann::json::parse(read_text(uniform_dir + "/report.json"));
+  CHECK(u["accuracy"]["ideal_devices_top1"].get<double>() < reference - 0.05);
+  CHECK(u["accuracy"]["reference_top1"].get<double>() == reference);
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(uniform_dir);
+}

@@ -205,6 +205,11 @@ TEST_CASE("sweep: the Pareto front and the constraints follow from the rows' met
   std::getline(csv, line);
   while (std::getline(csv, line)) csv_ids.insert(line.substr(0, line.find(',')));
   CHECK(csv_ids == front);
+  // The sweep's page carries every row's data for the scatter (rendered in a
+  // browser by tests/e2e/html_render.sh).
+  const std::string html = read_text(dir.path("free/report.html"));
+  CHECK(html.find("vegaEmbed") != std::string::npos);
+  for (const auto& id : front) CHECK(html.find("\"" + id + "\"") != std::string::npos);
 
   // Drop the points at or above the median area; the front is then taken
   // among the rest.
