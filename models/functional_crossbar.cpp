@@ -339,6 +339,9 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
   }
   const double w_max = weights.cwiseAbs().maxCoeff();
   s.w_scale = w_max > 0.0 ? w_max / static_cast<double>(s.q_max) : 1.0;
+  // Integer weights that fit (edge kernels, say) keep their values exactly
+  // instead of being stretched onto the full code range.
+  if (w_max <= static_cast<double>(s.q_max) && (weights.array() == weights.array().round()).all()) s.w_scale = 1.0;
   const double qm = static_cast<double>(s.q_max);
   s.q = weights.unaryExpr([&](double w) {
                   return static_cast<std::int32_t>(std::clamp(std::round(w / s.w_scale), -qm, qm));

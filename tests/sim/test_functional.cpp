@@ -5,11 +5,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "platform/image_io.hpp"
 #include "run_mottsim.hpp"
 
 namespace {
@@ -129,4 +131,63 @@ TEST_CASE("functional: LeNet-5 on the Mott chip's defaults stays within 1 point 
   CHECK(u["accuracy"]["reference_top1"].get<double>() == reference);
   std::filesystem::remove_all(dir);
   std::filesystem::remove_all(uniform_dir);
+}
+
+TEST_CASE("functional: edge maps on ideal devices match float within the quantization bound") {
+  // Ideal devices (no programming variation, read noise or neuron variation),
+  // the thermal neuron read through a 16-bit curve-matched ADC whose top code
+  // sits at 4x the calibrated full scale, so nothing clips.
+  const std::string dir = temp_dir("edge_bound");
+  const auto run = run_command(
+      "run " + source_path("configs/arch/mott_cim.yaml") + " " + source_path("configs/workloads/edge_detect.yaml") +
+      " --mode functional -o " + dir +
+      " --set components.tile.crossbar.cell.programming_sigma=0 --set components.tile.crossbar.cell.read_noise_sigma=0"
+      " --set components.tile.readout[0].sigma_tc=0 --set components.tile.readout[0].sigma_threshold=0"
+      " --set components.tile.readout[1].bits=16 --set components.tile.readout[1].full_scale=4");
+  REQUIRE_MESSAGE(run.status == 0, run.output);
+  // The float reference, computed here directly from the image and the kernels
+  // of configs/workloads/edge_detect.yaml (zero padding, ReLU).
+  const auto image = mottsim::platform::read_image(source_path("configs/images/building_512.png"));
+  const int kernels[6][3][3] = {{{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}},  {{-1, -2, -1}, {0, 0, 0}, {1, 2, 1}},
+                                {{0, 1, 0}, {1, -4, 1}, {0, 1, 0}},    {{1, 0, -1}, {2, 0, -2}, {1, 0, -1}},
+                                {{1, 2, 1}, {0, 0, 0}, {-1, -2, -1}},  {{0, -1, 0}, {-1, 4, -1}, {0, -1, 0}}};
+  const int n = image.width;
+  REQUIRE(image.height == n);
+  float input_max = 0;
+  for (float p : image.pixels) input_max = std::max(input_max, p);
+  for (int c = 0; c < 6; ++c) {
+    CAPTURE(c);
+    std::vector<double> ref(static_cast<std::size_t>(n * n), 0.0);
+    double peak = 0, abs_sum = 0;
+    for (int dy = 0; dy < 3; ++dy)
+      for (int dx = 0; dx < 3; ++dx) abs_sum += std::abs(kernels[c][dy][dx]);
+    for (int y = 0; y < n; ++y)
+      for (int x = 0; x < n; ++x) {
+        double s = 0;
+        for (int dy = -1; dy <= 1; ++dy)
+          for (int dx = -1; dx <= 1; ++dx)
+            if (y + dy >= 0 && y + dy < n && x + dx >= 0 && x + dx < n)
+              s += kernels[c][dy + 1][dx + 1] * image.pixels[static_cast<std::size_t>((y + dy) * n + x + dx)];
+        ref[static_cast<std::size_t>(y * n + x)] = std::max(0.0, s);
+        peak = std::max(peak, std::max(0.0, s));
+      }
+    REQUIRE(peak > 0);
+    // Bound on one output, in value units: the kernels are small integers and
+    // are stored exactly; each input is off by at most half an input step
+    // (8-bit pulse widths over [0, input max]), weighted by |w|; the ADC is
+    // off by half a code (16 bits over 4x a full scale no larger than the peak).
+    const double input_step = input_max / 255.0;
+    const double value_bound = abs_sum * input_step / 2 + 4.0 * peak / 65535.0 / 2;
+    // The map is written scaled by the float peak, as 8-bit PNG (half a level).
+    const double pixel_bound = value_bound / peak + 0.5 / 255.0 + 1e-6;
+    const auto device = mottsim::platform::read_image(dir + "/edges_" + std::to_string(c) + ".png");
+    REQUIRE(device.width == n);
+    double worst = 0;
+    for (std::size_t p = 0; p < ref.size(); ++p)
+      worst = std::max(worst, std::abs(device.pixels[p] - std::min(1.0, ref[p] / peak)));
+    CHECK(worst <= pixel_bound);
+    // And the bound is not vacuous: well under one tenth of the map's range.
+    CHECK(pixel_bound < 0.1);
+  }
+  std::filesystem::remove_all(dir);
 }
