@@ -313,9 +313,9 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
   s.relu = relu;
   s.differential = tile_params.signed_weights == signed_encoding::differential;
   s.neuron = mapping.neuron_used;
-  s.analog = mapping.analog_sum;
-  if (s.neuron && !s.analog)
-    throw std::invalid_argument("functional_layer: a neuron per column is not modelled in functional mode");
+  // A neuron per column (one row block, one column per weight) reads that
+  // column's current whole: the same path as a summed one.
+  s.analog = mapping.analog_sum || mapping.neuron_used;
   if (s.fan_in < 1 || s.outputs < 1) throw std::invalid_argument("functional_layer: empty weight matrix");
   if (bias.size() != 0 && bias.size() != s.outputs)
     throw std::invalid_argument("functional_layer: bias has " + std::to_string(bias.size()) + " entries for " +

@@ -164,8 +164,7 @@ double mott_neuron_model::trimmed_bias(double tc_k) const {
   // The zero-input conductance rises monotonically with the bias current on the
   // heating branch; bisect for the bias that gives the nominal device's.
   double t = 0.0, r = 0.0;
-  const double target = 1.0 / m_film.resistance(effective_temperature(0.0), m_film.insulating_fraction(
-                                                                                effective_temperature(0.0), true));
+  const double target = m_g0;  // the nominal film at zero input
   double lo = 0.0, hi = m_bias_a + 4.0 * m_full_scale_a;
   for (int i = 0; i < 60; ++i) {
     const double mid = 0.5 * (lo + hi);

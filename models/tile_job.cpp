@@ -20,20 +20,19 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   const double adcs_per_array = static_cast<double>(tile.adcs_per_array());
   // One conversion per output: the neuron's, or the analog sum's.
   const bool per_output = m.analog_sum || m.neuron_used;
+  if (m.neuron_used) {
+    // Each neuron must stay driven until it settles; outputs beyond the
+    // tile's neuron count take further passes.
+    const long long neurons = std::max<long long>(1, arrays * tile.neurons_per_array());
+    const double passes = static_cast<double>(ceil_div(job.outputs, neurons));
+    c.read_stage_s = passes * std::max(m.read_time_s, tile.settling_s);
+  } else {
+    c.read_stage_s = reads * m.read_time_s;
+  }
   if (per_output) {
-    if (m.neuron_used) {
-      // Each neuron must stay driven until it settles; outputs beyond the
-      // tile's neuron count take further passes.
-      const long long neurons = std::max<long long>(1, arrays * tile.neurons_per_array());
-      const double passes = static_cast<double>(ceil_div(job.outputs, neurons));
-      c.read_stage_s = passes * std::max(m.read_time_s, tile.settling_s);
-    } else {
-      c.read_stage_s = reads * m.read_time_s;  // the summed currents are sampled once per read
-    }
     const long long adcs = std::max<long long>(1, arrays * tile.adcs_per_array());
     c.convert_stage_s = static_cast<double>(ceil_div(job.outputs, adcs)) / tile.adc_rate_hz;
   } else {
-    c.read_stage_s = reads * m.read_time_s;
     // An array's ADCs scan its own columns; the busiest array sets the pace.
     c.convert_stage_s =
         reads * std::ceil(static_cast<double>(job.max_columns_per_crossbar) / adcs_per_array) / tile.adc_rate_hz;

@@ -75,8 +75,10 @@ reports::run_result run_baseline_session(const run_options& options, const dsl::
     dynamic_cast<models::processor_module&>(*initiator).load(&cpu_plan.program);
   else
     dynamic_cast<models::systolic_array_module&>(*initiator).load(&array_plan.program);
-  record_busy_intervals(elab.components());
-  record_busy_intervals(initiator->local_resources());
+  if (options.timeline) {
+    record_busy_intervals(elab.components());
+    record_busy_intervals(initiator->local_resources());
+  }
   sc_core::sc_start();
 
   reports::run_result r;
@@ -129,11 +131,13 @@ reports::run_result run_baseline_session(const run_options& options, const dsl::
   for (auto& [component, resources] : initiator->local_resources())
     for (const auto& res : resources) extras.resources[component].push_back(&res);
   price_run(r, elab.components(), extras, r.latency_s, r.latency_s);
-  r.trace = collect_busy_trace(elab.components(), extras);
-  for (const auto& s : stages) r.trace.stages.push_back({s.layer, s.start_s, s.end_s});
-  for (const auto& l : workload.layers) r.trace.layer_names.push_back(l.name);
-  r.trace.inference_start_s = begin;
-  r.trace.inference_end_s = end;
+  if (options.timeline) {
+    r.trace = collect_busy_trace(elab.components(), extras);
+    for (const auto& s : stages) r.trace.stages.push_back({s.layer, s.start_s, s.end_s});
+    for (const auto& l : workload.layers) r.trace.layer_names.push_back(l.name);
+    r.trace.inference_start_s = begin;
+    r.trace.inference_end_s = end;
+  }
 
   finish_run_result(r, options, arch, p.quantity("quantum"), initiator->transactions());
   return r;

@@ -49,6 +49,9 @@ int run_cli(int argc, char** argv) {
                   "perf (shapes only) or functional (values through the device models, with output quality)")
       ->check(CLI::IsMember({"perf", "functional"}));
   run->add_option("--image", run_opts.image, "functional mode: input image (PNG, JPEG or PGM) instead of the workload's");
+  bool no_timeline = false;
+  run->add_flag("--no-timeline", no_timeline,
+                "write report.json and summary.md only: no busy intervals, report.html or trace.json (sweeps use it)");
 
   compare_options compare_opts;
   auto* compare = app.add_subcommand("compare", "run a workload on several architectures (in parallel) and print "
@@ -120,6 +123,7 @@ int run_cli(int argc, char** argv) {
     if (*describe) return command_describe(registry, arch, overrides, std::cout, std::cerr);
     if (*run) {
       run_opts.schedule = schedule == "pipeline" ? schedule_kind::pipeline : schedule_kind::layer;
+      run_opts.timeline = !no_timeline;
       return command_run(registry, run_opts, out_dir, std::cout, std::cerr);
     }
     if (*compare) return command_compare(registry, compare_opts, std::cout, std::cerr);

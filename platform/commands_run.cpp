@@ -21,21 +21,23 @@ int command_run(const model_registry& registry, const run_options& options, cons
   const std::string summary = reports::to_markdown(result);
   // Render everything before writing anything: a failure leaves no partial set.
   const std::string json = reports::to_json(result);
-  const std::string html = reports::render_run_html(result);
-  const std::string trace = reports::to_trace_json(result);
+  const std::string html = options.timeline ? reports::render_run_html(result) : std::string();
+  const std::string trace = options.timeline ? reports::to_trace_json(result) : std::string();
   std::vector<std::pair<std::string, std::vector<unsigned char>>> images;
   for (const auto& [name, image] : functional.images) images.emplace_back(name, encode_png(image));
   for (const auto& [name, png] : images)
     write_output_file(out_dir, name, std::string(png.begin(), png.end()));
   write_output_file(out_dir, "report.json", json);
   write_output_file(out_dir, "summary.md", summary);
-  write_output_file(out_dir, "report.html", html);
-  write_output_file(out_dir, "trace.json", trace);
+  if (options.timeline) {
+    write_output_file(out_dir, "report.html", html);
+    write_output_file(out_dir, "trace.json", trace);
+  }
   out << summary << '\n'
       << "simulated in " << wall << " s wall, " << result.transactions << " TLM transactions ("
       << (wall > 0 ? static_cast<double>(result.transactions) / wall : 0.0) << " per second)\n"
-      << "wrote " << out_dir << "/report.json, " << out_dir << "/summary.md, " << out_dir << "/report.html and "
-      << out_dir << "/trace.json"
+      << "wrote " << out_dir << "/report.json and " << out_dir << "/summary.md"
+      << (options.timeline ? ", " + out_dir + "/report.html and " + out_dir + "/trace.json" : std::string())
       << (images.empty() ? std::string() : " and " + std::to_string(images.size()) + " PNG maps") << "\n";
   return 0;
 }

@@ -45,10 +45,10 @@ dsl::block_value ideal_devices(const dsl::block_value& tile) {
   return t;
 }
 
-// The neuron's full-scale input sits at this quantile of a layer's positive
-// float pre-activations: the rare larger ones clip, the rest get the converter's
-// resolution.
-const double neuron_calibration_quantile = std::getenv("MQ") ? std::atof(std::getenv("MQ")) : 0.999;
+// An analog sum's full scale (the neuron's input, or a bipolar ADC's) sits at
+// this quantile of the layer's float pre-activations: the rare larger ones clip,
+// the rest get the converter's resolution.
+constexpr double analog_calibration_quantile = 0.999;
 
 struct device_network {
   const dsl::workload_spec& workload;
@@ -91,9 +91,18 @@ struct device_network {
       models::functional_layer& f = layer(i, g);
       const double peak = x.size() > 0 ? x.maxCoeff() : 0.0;
       if (peak > 0) f.set_input_full_scale(peak);
-      f.calibrate_analog_sum(x, neuron_calibration_quantile);
+      f.calibrate_analog_sum(x, analog_calibration_quantile);
       return f.reference(x);
     });
+  }
+
+  // The gains `other` calibrated, for the same network on other devices.
+  void copy_gains(const device_network& other) {
+    for (const auto& [key, f] : other.layers) {
+      models::functional_layer& mine = layer(key.first, key.second);
+      mine.set_input_full_scale(f->input_full_scale());
+      if (f->analog_path()) mine.set_analog_full_scale(f->analog_full_scale());
+    }
   }
 
   // [input][layer] outputs of a batch: one device product per layer group.
@@ -159,8 +168,8 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
 
   // Calibration on the first samples, as a chip sets its per-layer gains once:
   // the float network runs through every layer group, which maps the largest
-  // input it sees to its drivers' full scale and, on the neuron path, a high
-  // quantile of its positive pre-activations to the neuron's full-scale input.
+  // input it sees to its drivers' full scale and, on the analog path, a high
+  // quantile of its pre-activations to the analog sum's full scale.
   const std::size_t calibration = std::min<std::size_t>(inputs.size(), 16);
   const std::vector<std::vector<float>> samples(inputs.begin(),
                                                 inputs.begin() + static_cast<std::ptrdiff_t>(calibration));
@@ -171,7 +180,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   // converters.
   const dsl::block_value ideal_tile = ideal_devices(tile_c->params);
   device_network ideal{workload, plan, ideal_tile, reference, options.seed, {}};
-  if (!labels.empty()) ideal.calibrate(samples);
+  if (!labels.empty()) ideal.copy_gains(devices);
   long long correct = 0, reference_correct = 0, ideal_correct = 0;
   std::vector<std::vector<float>> last_device, last_reference;
   // Inputs go through in batches: one device product per layer and batch.

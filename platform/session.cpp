@@ -40,7 +40,7 @@ reports::run_result run_session(const run_options& options, const model_registry
     throw dsl::input_error({arch.spec.file, 0, 0}, "architecture '" + arch.spec.name +
                                                        "' has no controller component to run the schedule");
   controller->load(&program);
-  record_busy_intervals(elab.components());
+  if (options.timeline) record_busy_intervals(elab.components());
   sc_core::sc_start();
 
   reports::run_result r;
@@ -117,11 +117,13 @@ reports::run_result run_session(const run_options& options, const model_registry
     if (c.spec->name == plan.tile_component && c.spec->params.flag("power_gating"))
       extras.leaking_instances[c.spec->name] = plan.tiles_used;
   price_run(r, elab.components(), extras, period, inference_end - programming_end);
-  r.trace = collect_busy_trace(elab.components(), extras);
-  for (const auto& s : stages) r.trace.stages.push_back({s.layer, s.start_s, s.end_s});
-  for (const auto& l : workload.layers) r.trace.layer_names.push_back(l.name);
-  r.trace.inference_start_s = programming_end;
-  r.trace.inference_end_s = inference_end;
+  if (options.timeline) {
+    r.trace = collect_busy_trace(elab.components(), extras);
+    for (const auto& s : stages) r.trace.stages.push_back({s.layer, s.start_s, s.end_s});
+    for (const auto& l : workload.layers) r.trace.layer_names.push_back(l.name);
+    r.trace.inference_start_s = programming_end;
+    r.trace.inference_end_s = inference_end;
+  }
 
   // Functional mode: the same mapping computes values through the device
   // models; timing and energy above are those of perf mode.

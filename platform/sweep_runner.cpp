@@ -51,8 +51,9 @@ constexpr std::size_t max_error_length = 1000;
 process_job point_job(const dsl::sweep_spec& spec, const dsl::sweep_point& p, const std::string& self,
                       const fs::path& dir) {
   process_job job;
+  // The sweep reads report.json only: no timeline, page or trace per point.
   job.args = {self, "run", p.architecture, p.workload, "-o", dir.string(), "--mode", spec.mode, "--seed",
-              std::to_string(spec.seed)};
+              std::to_string(spec.seed), "--no-timeline"};
   for (const auto& [path, value] : p.params) {
     job.args.push_back("--set");
     job.args.push_back(path + "=" + value);

@@ -82,13 +82,13 @@ std::string render_run_html(const run_result& r) {
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const auto& l = r.layers[i];
     const std::string name = std::to_string(i + 1) + " " + l.name;
-    latency_rows.push_back({{"layer", name}, {"kind", l.kind}, {"latency_s", l.latency_s}, {"macs", l.macs}});
+    latency_rows.push_back({{"layer", name}, {"kind", l.kind}, {"latency_s", l.latency_s}});
     for (const auto& [category, joules] : l.energy_by_category_j)
       if (joules > 0) layer_energy_rows.push_back({{"layer", name}, {"category", category}, {"energy_j", joules}});
   }
   if (!latency_rows.empty()) {
     page.sections.push_back({"Latency per layer", r.latency_method,
-                             bar_chart(latency_rows, "layer", "latency_s", "latency (s)", "kind"), {}});
+                             stacked_bar_chart(latency_rows, "layer", "kind", "latency_s", "latency (s)", true), {}});
   }
   if (!layer_energy_rows.empty()) {
     page.sections.push_back({"Energy per layer", "Each layer's dynamic energy by category, and its share of leakage.",

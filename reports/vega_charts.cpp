@@ -46,20 +46,6 @@ json stacked_bar_chart(const json& rows, const std::string& category, const std:
   return spec;
 }
 
-json bar_chart(const json& rows, const std::string& category, const std::string& value, const std::string& value_title,
-               const std::string& colour) {
-  return {{"data", {{"values", rows}}},
-          {"mark", {{"type", "bar"}}},
-          {"width", 640},
-          {"encoding",
-           {{"x", {{"field", category}, {"type", "nominal"}, {"sort", nullptr}, {"axis", {{"labelAngle", -40}}}}},
-            {"y",
-             {{"field", value}, {"type", "quantitative"}, {"title", value_title}, {"axis", {{"format", si_format}}}}},
-            {"color", {{"field", colour}, {"type", "nominal"}}},
-            {"tooltip", json::array({tooltip_field(category, "nominal"), tooltip_field(colour, "nominal"),
-                                     tooltip_field(value, "quantitative", si_tooltip_format)})}}}};
-}
-
 json utilization_heatmap(const json& rows) {
   return {{"data", {{"values", rows}}},
           {"mark", {{"type", "rect"}}},

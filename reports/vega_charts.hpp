@@ -15,10 +15,6 @@ nlohmann::json stacked_bar_chart(const nlohmann::json& rows, const std::string& 
                                  const std::string& value, const std::string& value_title,
                                  bool in_data_order = false);
 
-// Vertical bars of `value` per `category` in data order, coloured by `colour`.
-nlohmann::json bar_chart(const nlohmann::json& rows, const std::string& category, const std::string& value,
-                         const std::string& value_title, const std::string& colour);
-
 // Rows {component, start_s, end_s, utilization}: one rectangle per component
 // and time slice, coloured from 0 to 100 %.
 nlohmann::json utilization_heatmap(const nlohmann::json& rows);

@@ -210,6 +210,12 @@ TEST_CASE("sweep: the Pareto front and the constraints follow from the rows' met
   const std::string html = read_text(dir.path("free/report.html"));
   CHECK(html.find("vegaEmbed") != std::string::npos);
   for (const auto& id : front) CHECK(html.find("\"" + id + "\"") != std::string::npos);
+  // Points write report.json only: no timeline, page or trace each.
+  for (const auto& id : front) {
+    CHECK(std::filesystem::exists(dir.path("free/points/" + id + "/report.json")));
+    CHECK_FALSE(std::filesystem::exists(dir.path("free/points/" + id + "/report.html")));
+    CHECK_FALSE(std::filesystem::exists(dir.path("free/points/" + id + "/trace.json")));
+  }
 
   // Drop the points at or above the median area; the front is then taken
   // among the rest.
