@@ -15,9 +15,7 @@ void record_busy_intervals(std::map<std::string, std::vector<models::busy_resour
 reports::run_trace collect_busy_trace(const std::vector<component_runtime>& components, const ledger_extras& extras) {
   reports::run_trace trace;
   for (const auto& c : components) {
-    std::vector<const models::busy_resource*> resources(c.resources.begin(), c.resources.end());
-    if (auto e = extras.resources.find(c.spec->name); e != extras.resources.end())
-      resources.insert(resources.end(), e->second.begin(), e->second.end());
+    const auto resources = resources_of(c, extras);
     for (std::size_t i = 0; i < resources.size(); ++i) {
       reports::trace_track t;
       t.component = c.spec->name;

@@ -6,6 +6,13 @@
 
 namespace mottsim::platform {
 
+std::vector<const models::busy_resource*> resources_of(const component_runtime& c, const ledger_extras& extras) {
+  std::vector<const models::busy_resource*> resources(c.resources.begin(), c.resources.end());
+  if (auto e = extras.resources.find(c.spec->name); e != extras.resources.end())
+    resources.insert(resources.end(), e->second.begin(), e->second.end());
+  return resources;
+}
+
 void price_run(reports::run_result& r, const std::vector<component_runtime>& components, const ledger_extras& extras,
                double period_s, double window_s) {
   std::map<int, std::map<std::string, double>> layer_category;
@@ -59,9 +66,7 @@ void price_run(reports::run_result& r, const std::vector<component_runtime>& com
       }
     }
 
-    std::vector<const models::busy_resource*> resources(c.resources.begin(), c.resources.end());
-    if (auto e = extras.resources.find(cr.name); e != extras.resources.end())
-      resources.insert(resources.end(), e->second.begin(), e->second.end());
+    const auto resources = resources_of(c, extras);
     double busy = 0.0;
     for (const auto* res : resources)
       for (const auto& [layer, seconds] : res->busy_by_layer())

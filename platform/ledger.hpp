@@ -19,6 +19,10 @@ struct ledger_extras {
   std::map<std::string, long long> leaking_instances;
 };
 
+// A component's busy resources: its own, then those another module drove for
+// it (ledger_extras), in the order the report and the trace number them.
+std::vector<const models::busy_resource*> resources_of(const component_runtime& c, const ledger_extras& extras);
+
 // Work counted under this layer index happens once before inferences start
 // (programming resident weights): priced into r.programming_energy_j, kept out
 // of the inference's energy and busy time.

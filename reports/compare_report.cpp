@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 
@@ -65,17 +66,13 @@ std::map<std::string, double> grouped_energy(const compare_entry& e) {
   return out;
 }
 
+double ratio(double value, double reference) { return reference != 0.0 ? value / reference : std::nan(""); }
+
+std::string ratio_text(double r) { return std::isnan(r) ? "-" : num(r) + " x"; }
+
 namespace {
 
-struct metric {
-  const char* key;    // JSON key (with its unit)
-  const char* name;   // the same without the unit, for its ratio
-  const char* label;  // table row
-  const char* unit;   // for si(); empty: plain number
-  double (*get)(const compare_entry&);
-};
-
-const metric metrics[] = {
+const compare_metric metric_table[] = {
     {"latency_s", "latency", "latency", "s", [](const compare_entry& e) { return e.latency_s; }},
     {"throughput_ips", "throughput", "throughput (inferences/s)", "", [](const compare_entry& e) { return e.throughput_ips; }},
     {"energy_j", "energy", "energy per inference", "J", [](const compare_entry& e) { return e.energy_j; }},
@@ -88,6 +85,15 @@ const metric metrics[] = {
     {"tops_per_mm2", "tops_per_mm2", "TOPS/mm^2", "", [](const compare_entry& e) { return e.tops_per_mm2; }},
 };
 
+}  // namespace
+
+const std::vector<compare_metric>& compare_metrics() {
+  static const std::vector<compare_metric> all(std::begin(metric_table), std::end(metric_table));
+  return all;
+}
+
+namespace {
+
 const char* group_label(const std::string& g) {
   if (g == "compute_crossbar") return "energy: compute / crossbar";
   if (g == "converters") return "energy: converters (ADC, DAC)";
@@ -99,23 +105,6 @@ const char* group_label(const std::string& g) {
   return "energy: other";
 }
 
-// value / reference; null (NaN here) when the reference is zero.
-double ratio(double value, double reference) {
-  return reference != 0.0 ? value / reference : std::nan("");
-}
-
-std::string plain(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
-
-std::string ratio_text(double r) {
-  if (std::isnan(r)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3g x", r);
-  return buf;
-}
 
 // Every row of the table: its keys, label and unit, and one value per entry.
 struct row {
@@ -128,7 +117,7 @@ struct row {
 
 std::vector<row> rows_of(const compare_result& r) {
   std::vector<row> rows;
-  for (const auto& m : metrics) {
+  for (const auto& m : compare_metrics()) {
     row x{m.key, m.name, m.label, m.unit, {}};
     for (const auto& e : r.entries) x.values.push_back(m.get(e));
     rows.push_back(std::move(x));
@@ -196,7 +185,7 @@ std::string compare_to_markdown(const compare_result& r) {
   o << '\n';
   for (const auto& x : rows_of(r)) {
     o << "| " << x.label << " |";
-    for (double v : x.values) o << ' ' << (x.unit.empty() ? plain(v) : si(v, x.unit.c_str())) << " |";
+    for (double v : x.values) o << ' ' << (x.unit.empty() ? num(v) : si(v, x.unit.c_str())) << " |";
     for (std::size_t i = 1; i < x.values.size(); ++i) o << ' ' << ratio_text(ratio(x.values[i], x.values.front())) << " |";
     o << '\n';
   }

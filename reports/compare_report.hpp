@@ -42,6 +42,20 @@ compare_entry entry_from_report(const std::string& report_json);
 const std::vector<std::pair<std::string, std::vector<std::string>>>& energy_groups();
 std::map<std::string, double> grouped_energy(const compare_entry& e);
 
+// The figures a comparison shows, in table order.
+struct compare_metric {
+  const char* key;    // JSON key (with its unit)
+  const char* name;   // the same without the unit, for its ratio
+  const char* label;  // table row
+  const char* unit;   // for si(); empty: plain number
+  double (*get)(const compare_entry&);
+};
+const std::vector<compare_metric>& compare_metrics();
+// value / reference; NaN when the reference is zero.
+double ratio(double value, double reference);
+// "0.42 x", or "-" for NaN.
+std::string ratio_text(double r);
+
 // compare.json (units in key names, ratios to the first entry; a ratio whose
 // reference is zero is null) and compare.md (the side-by-side table).
 std::string compare_to_json(const compare_result& r);

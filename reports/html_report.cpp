@@ -14,13 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string plain(double v, const char* format = "%.4g") {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
-std::string percent(double fraction) { return plain(100.0 * fraction, "%.3g") + " %"; }
+std::string percent(double fraction) { return num(100.0 * fraction, "%.3g") + " %"; }
 
 // Slices of the utilization plot: fine enough to show layers, small enough
 // to keep the page light.
@@ -42,18 +36,18 @@ json component_energy_rows(const run_result& r) {
 std::vector<std::pair<std::string, std::string>> run_headline(const run_result& r) {
   std::vector<std::pair<std::string, std::string>> h{
       {"latency", si(r.latency_s, "s")},
-      {"throughput", plain(r.throughput_ips) + " inferences/s"},
+      {"throughput", num(r.throughput_ips, "%.4g") + " inferences/s"},
       {"energy per inference", si(r.energy_j, "J")},
-      {"area", plain(r.area_mm2) + " mm²"},
-      {"MACs", plain(static_cast<double>(r.macs), "%.4g")},
-      {"efficiency", plain(r.tops_per_w) + " TOPS/W"},
+      {"area", num(r.area_mm2, "%.4g") + " mm²"},
+      {"MACs", num(static_cast<double>(r.macs), "%.4g")},
+      {"efficiency", num(r.tops_per_w, "%.4g") + " TOPS/W"},
   };
   if (r.mode == "functional") {
     for (const auto& [name, value] : r.accuracy)
       h.emplace_back(name == "top1" ? "accuracy (top-1)" : name == "reference_top1" ? "float reference (top-1)" : name,
                      percent(value));
     for (const auto& [name, value] : r.quality)
-      h.emplace_back(name == "psnr_db" ? "PSNR" : name, name == "psnr_db" ? plain(value, "%.3g") + " dB" : plain(value));
+      h.emplace_back(name == "psnr_db" ? "PSNR" : name, name == "psnr_db" ? num(value, "%.3g") + " dB" : num(value, "%.4g"));
   }
   return h;
 }
@@ -113,7 +107,7 @@ std::string render_run_html(const run_result& r) {
   components.header = {"component", "type", "count", "energy", "busy", "utilization", "area (mm²)"};
   for (const auto& c : r.components)
     components.rows.push_back({c.name, c.type, std::to_string(c.count), si(c.energy_j, "J"), si(c.busy_s, "s"),
-                               percent(c.utilization), plain(c.area_mm2)});
+                               percent(c.utilization), num(c.area_mm2, "%.4g")});
   page.sections.push_back({"Components", "", nullptr, components});
 
   page.footnotes.push_back("mottsim " + r.provenance.version + ", configuration hash " + r.provenance.config_hash +
@@ -133,28 +127,21 @@ std::string render_compare_html(const compare_result& r) {
   const compare_entry& ref = r.entries.front();
   page.headline.emplace_back("reference", ref.name);
 
-  struct metric {
-    const char* name;
-    double (*get)(const compare_entry&);
-  };
-  const metric metrics[] = {
-      {"latency", [](const compare_entry& e) { return e.latency_s; }},
-      {"energy", [](const compare_entry& e) { return e.energy_j; }},
-      {"area", [](const compare_entry& e) { return e.area_mm2; }},
-      {"energy per MAC",
-       [](const compare_entry& e) { return e.macs > 0 ? e.energy_j / static_cast<double>(e.macs) : 0.0; }},
-  };
+  // The comparison's own figures, those whose ratios a chart reads well.
+  std::vector<compare_metric> shown;
+  for (const auto& m : compare_metrics())
+    for (const char* key : {"latency_s", "energy_j", "area_mm2", "energy_per_mac_j"})
+      if (std::string(m.key) == key) shown.push_back(m);
   json ratio_rows = json::array();
   html_table ratios;
   ratios.header = {"architecture"};
-  for (const auto& m : metrics) ratios.header.push_back(std::string(m.name) + " / " + ref.name);
+  for (const auto& m : shown) ratios.header.push_back(std::string(m.label) + " / " + ref.name);
   for (const auto& e : r.entries) {
     std::vector<std::string> row{e.name};
-    for (const auto& m : metrics) {
-      const double reference = m.get(ref), value = m.get(e);
-      const double q = reference != 0.0 ? value / reference : std::nan("");
-      row.push_back(std::isnan(q) ? "-" : plain(q, "%.3g") + " x");
-      if (std::isfinite(q) && q > 0) ratio_rows.push_back({{"architecture", e.name}, {"metric", m.name}, {"ratio", q}});
+    for (const auto& m : shown) {
+      const double q = ratio(m.get(e), m.get(ref));
+      row.push_back(ratio_text(q));
+      if (std::isfinite(q) && q > 0) ratio_rows.push_back({{"architecture", e.name}, {"metric", m.label}, {"ratio", q}});
     }
     ratios.rows.push_back(row);
   }
@@ -169,9 +156,9 @@ std::string render_compare_html(const compare_result& r) {
   for (const auto& e : r.entries) {
     for (const auto& [group, joules] : grouped_energy(e))
       if (joules > 0) energy_rows.push_back({{"architecture", e.name}, {"group", group}, {"energy_j", joules}});
-    totals.rows.push_back({e.name, si(e.latency_s, "s"), si(e.energy_j, "J"), plain(e.area_mm2),
+    totals.rows.push_back({e.name, si(e.latency_s, "s"), si(e.energy_j, "J"), num(e.area_mm2, "%.4g"),
                            si(e.macs > 0 ? e.energy_j / static_cast<double>(e.macs) : 0.0, "J"),
-                           plain(e.tops_per_w)});
+                           num(e.tops_per_w, "%.4g")});
   }
   page.sections.push_back({"Energy per inference",
                            "Energy by group (categories gathered so that CIM chips and processors line up).",

@@ -27,7 +27,7 @@ std::string si(double value, const char* unit) {
   return buf;
 }
 
-static std::string num(double v, const char* fmt = "%.3g") {
+std::string num(double v, const char* fmt) {
   char buf[64];
   std::snprintf(buf, sizeof buf, fmt, v);
   return buf;
