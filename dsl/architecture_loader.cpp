@@ -26,12 +26,6 @@ constexpr int max_extends_depth = 16;
 // before they become integers (a larger double does not convert).
 constexpr double address_space = 18446744073709551616.0;  // 2^64
 
-std::string resolve_relative(const std::string& from_file, const std::string& path) {
-  fs::path p(path);
-  if (p.is_relative()) p = fs::path(from_file).parent_path() / p;
-  return p.lexically_normal().string();
-}
-
 // Follows `extends:` chains; returns the merged tree (null on error).
 yaml_node_ptr resolve_extends(const yaml_node& root, const std::string& path, std::vector<std::string>& chain,
                               diagnostics& errors) {
@@ -275,10 +269,7 @@ architecture_load load_architecture(const yaml_node& root_in, const std::string&
   }
   if (const yaml_node* tech = root->find("tech")) {
     std::vector<const yaml_node*> items;
-    if (tech->is_scalar()) items.push_back(tech);
-    else if (tech->is_sequence())
-      for (const auto& i : tech->items) items.push_back(i.get());
-    else errors.error(tech->where, "'tech' is a list of technology library files");
+    if (!scalar_or_items(*tech, items)) errors.error(tech->where, "'tech' is a list of technology library files");
     for (const auto* item : items) {
       if (!item->is_scalar()) {
         errors.error(item->where, "'tech' entries are file paths");

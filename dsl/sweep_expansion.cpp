@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <limits>
 #include <random>
 #include <set>
 
@@ -10,17 +9,9 @@ namespace mottsim::dsl {
 
 namespace {
 
-constexpr std::size_t saturated = std::numeric_limits<std::size_t>::max();
-
 std::size_t saturating_multiply(std::size_t a, std::size_t b) {
   if (a == 0 || b == 0) return 0;
-  return a > saturated / b ? saturated : a * b;
-}
-
-std::size_t grid_size(const sweep_spec& s) {
-  std::size_t n = 1;
-  for (const auto& p : s.parameters) n = saturating_multiply(n, p.values.size());
-  return n;
+  return a > sweep_count_saturated / b ? sweep_count_saturated : a * b;
 }
 
 // The value index of each parameter in grid combination `k` (mixed radix,
@@ -38,7 +29,7 @@ std::vector<std::size_t> grid_digits(const sweep_spec& s, std::size_t k) {
 // Distinct grid combinations, drawn with mt19937_64 (its sequence is fixed by
 // the standard; the distributions are not, so none is used), in grid order.
 std::vector<std::size_t> draw_combinations(const sweep_spec& s) {
-  const std::size_t grid = grid_size(s);
+  const std::size_t grid = sweep_grid_size(s);
   const std::size_t count = std::min(s.random_count, grid);
   std::mt19937_64 rng(s.random_seed);
   std::vector<std::size_t> chosen;
@@ -64,6 +55,12 @@ std::vector<std::size_t> draw_combinations(const sweep_spec& s) {
 
 }  // namespace
 
+std::size_t sweep_grid_size(const sweep_spec& s) {
+  std::size_t n = 1;
+  for (const auto& p : s.parameters) n = saturating_multiply(n, p.values.size());
+  return n;
+}
+
 std::string sweep_point_id(std::size_t index) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "p%05zu", index);
@@ -72,9 +69,9 @@ std::string sweep_point_id(std::size_t index) {
 
 std::size_t sweep_combination_count(const sweep_spec& s) {
   switch (s.combine) {
-    case sweep_combine::grid: return grid_size(s);
+    case sweep_combine::grid: return sweep_grid_size(s);
     case sweep_combine::zip: return s.parameters.empty() ? 1 : s.parameters.front().values.size();
-    case sweep_combine::random: return std::min(s.random_count, grid_size(s));
+    case sweep_combine::random: return std::min(s.random_count, sweep_grid_size(s));
   }
   return 0;
 }
@@ -88,7 +85,7 @@ std::vector<sweep_point> expand_sweep(const sweep_spec& s) {
   std::vector<std::vector<std::size_t>> combos;
   switch (s.combine) {
     case sweep_combine::grid:
-      for (std::size_t k = 0; k < grid_size(s); ++k) combos.push_back(grid_digits(s, k));
+      for (std::size_t k = 0, n = sweep_grid_size(s); k < n; ++k) combos.push_back(grid_digits(s, k));
       break;
     case sweep_combine::zip:
       for (std::size_t k = 0; k < sweep_combination_count(s); ++k)
@@ -108,7 +105,7 @@ std::vector<sweep_point> expand_sweep(const sweep_spec& s) {
         p.id = sweep_point_id(p.index);
         p.architecture = arch;
         p.workload = s.workloads[w];
-        p.workload_name = w < s.workload_names.size() ? s.workload_names[w] : s.workloads[w];
+        p.workload_name = s.workload_names[w];
         for (std::size_t i = 0; i < s.parameters.size(); ++i)
           p.params.emplace_back(s.parameters[i].path, s.parameters[i].values[digits[i]]);
         points.push_back(std::move(p));

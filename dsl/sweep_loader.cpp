@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "dsl/architecture_loader.hpp"
 #include "dsl/overrides.hpp"
@@ -27,12 +28,6 @@ const std::vector<std::string>& sweep_keys() {
 
 namespace {
 
-std::string resolve_relative(const std::string& from_file, const std::string& path) {
-  fs::path p(path);
-  if (p.is_relative()) p = fs::path(from_file).parent_path() / p;
-  return p.lexically_normal().string();
-}
-
 // The location of a scalar's first character of text (inside quotes).
 source_location text_start(const yaml_node& n) {
   source_location l = n.where;
@@ -47,16 +42,17 @@ void check_keys(const yaml_node& map, const std::vector<std::string>& keys, cons
       errors.error(e.key_location, "unknown key '" + e.key + "' in " + what + did_you_mean(e.key, keys));
 }
 
-// A scalar or a list of scalars, as nodes.
+// A scalar or a non-empty list of scalars, as nodes.
 std::vector<const yaml_node*> scalar_list(const yaml_node& n, const std::string& what, diagnostics& errors) {
-  std::vector<const yaml_node*> out;
-  if (n.is_scalar()) out.push_back(&n);
-  else if (n.is_sequence() && !n.items.empty())
-    for (const auto& i : n.items) {
-      if (i->is_scalar()) out.push_back(i.get());
-      else errors.error(i->where, "each item of '" + what + "' must be a single value, got " + i->describe());
-    }
-  else errors.error(n.where, "'" + what + "' must be a file or a non-empty list of files, got " + n.describe());
+  std::vector<const yaml_node*> items, out;
+  if (!scalar_or_items(n, items) || items.empty()) {
+    errors.error(n.where, "'" + what + "' must be a file or a non-empty list of files, got " + n.describe());
+    return out;
+  }
+  for (const auto* i : items) {
+    if (i->is_scalar()) out.push_back(i);
+    else errors.error(i->where, "each item of '" + what + "' must be a single value, got " + i->describe());
+  }
   return out;
 }
 
@@ -84,21 +80,13 @@ bool read_written_value(const yaml_node& n, const std::string& what, written_val
                               n.describe());
     return false;
   }
-  std::string text = n.text;
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  // The number is the longest leading part that reads as one.
-  std::size_t split = 0;
-  for (std::size_t i = 1; i <= text.size(); ++i) {
-    double v = 0;
-    if (parse_number(text.substr(0, i), v)) split = i;
-  }
-  if (split == 0 || !parse_number(text.substr(0, split), out.number)) {
+  const std::string text = n.text.substr(0, n.text.find_last_not_of(" \t\n\v\f\r") + 1);
+  std::string_view unit;
+  if (!split_number_unit(text, out.number, unit)) {
     errors.error(text_start(n), "'" + what + "' must start with a number, got '" + text + "'");
     return false;
   }
-  std::string unit = text.substr(split);
-  unit.erase(0, unit.find_first_not_of(" \t"));
-  out.unit = unit;
+  out.unit = std::string(unit);
   if (unit.empty()) return true;
   if (unit == "%") {
     out.to_si = 0.01;
@@ -108,7 +96,7 @@ bool read_written_value(const yaml_node& n, const std::string& what, written_val
   if (!u) {
     std::vector<std::string> all;
     for (const auto& s : unit_table()) all.push_back(s.symbol);
-    errors.error(text_start(n), "unknown unit '" + unit + "' in '" + text + "'" + did_you_mean(unit, all));
+    errors.error(text_start(n), "unknown unit '" + out.unit + "' in '" + text + "'" + did_you_mean(unit, all));
     return false;
   }
   out.to_si = u->to_si;
@@ -256,10 +244,13 @@ bool tree_has_path(const yaml_node& root, const std::vector<std::string>& path) 
 // Checks every value of every parameter on every architecture the way
 // `--set PATH=VALUE` is checked, and moves the errors from the flag to the
 // sweep file: to the value, or to the path when the path itself is wrong.
+// Each architecture file is read once, and each distinct value text of a
+// parameter checked once.
 void check_parameters(const sweep_spec& spec, const schema_catalog& catalog, diagnostics& errors) {
   for (const auto& arch : spec.architectures) {
     diagnostics base_errors;
-    const auto base = load_architecture(arch, {}, catalog, base_errors);
+    const yaml_node_ptr tree = load_yaml_file(arch, base_errors);
+    const auto base = tree ? load_architecture(*tree, arch, {}, catalog, base_errors) : architecture_load{};
     if (base_errors.has_errors()) {
       errors.append(base_errors);
       continue;
@@ -273,9 +264,12 @@ void check_parameters(const sweep_spec& spec, const schema_catalog& catalog, dia
         continue;
       }
       std::vector<diagnostics> per_value(p.values.size());
+      std::map<std::string, std::size_t> first_of;  // value text -> its first index
       bool path_known = base.resolved && tree_has_path(*base.resolved, parsed.path);
       for (std::size_t i = 0; i < p.values.size(); ++i) {
-        load_architecture(arch, {p.path + "=" + p.values[i]}, catalog, per_value[i]);
+        const auto [first, is_new] = first_of.emplace(p.values[i], i);
+        if (is_new) load_architecture(*tree, arch, {p.path + "=" + p.values[i]}, catalog, per_value[i]);
+        else per_value[i] = per_value[first->second];
         path_known |= !per_value[i].has_errors();
       }
       for (std::size_t i = 0; i < p.values.size(); ++i) {
@@ -296,18 +290,13 @@ void check_parameters(const sweep_spec& spec, const schema_catalog& catalog, dia
 
 sweep_spec load_sweep(const std::string& path, const schema_catalog& catalog, diagnostics& errors) {
   auto root = load_yaml_file(path, errors);
-  if (!root) {
-    sweep_spec s;
-    s.file = path;
-    return s;
-  }
+  if (!root) return {};
   return load_sweep(*root, path, catalog, errors);
 }
 
 sweep_spec load_sweep(const yaml_node& root, const std::string& path, const schema_catalog& catalog,
                       diagnostics& errors) {
   sweep_spec spec;
-  spec.file = path;
   spec.name = fs::path(path).stem().string();
   if (!root.is_map()) {
     errors.error(root.where, "a sweep must be a map with 'base:', 'workloads:' and 'parameters:'");
@@ -339,11 +328,9 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
     const yaml_node* n = root.find(key);
     if (!n) {
       errors.error(root.where, std::string("a sweep needs '") + key + ":'");
-      return std::vector<const yaml_node*>{};
+      return;
     }
-    auto items = scalar_list(*n, key, errors);
-    std::vector<const yaml_node*> found;
-    for (const auto* item : items) {
+    for (const auto* item : scalar_list(*n, key, errors)) {
       const std::string file = resolve_relative(path, item->text);
       std::error_code ec;
       if (!fs::is_regular_file(file, ec)) {
@@ -351,9 +338,7 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
         continue;
       }
       out.push_back(file);
-      found.push_back(item);
     }
-    return found;
   };
   files("base", spec.architectures);
   files("workloads", spec.workloads);
@@ -401,13 +386,8 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
                                   std::to_string(spec.parameters.front().values.size()));
   }
   if (spec.combine == sweep_combine::random && spec.random_count > 0) {
-    std::size_t grid = 1;
-    bool big = false;
-    for (const auto& p : spec.parameters) {
-      if (!p.values.empty() && grid > static_cast<std::size_t>(-1) / p.values.size()) big = true;
-      else grid *= p.values.size();
-    }
-    if (!big && spec.random_count > grid && !spec.parameters.empty())
+    const std::size_t grid = sweep_grid_size(spec);  // saturates: never below a count
+    if (spec.random_count > grid && !spec.parameters.empty())
       errors.error(random->find("count")->where, "'count' is " + std::to_string(spec.random_count) +
                                                      " but the parameters have only " + std::to_string(grid) +
                                                      " distinct combinations");
@@ -415,10 +395,8 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
 
   if (const yaml_node* n = root.find("constraints")) {
     std::vector<const yaml_node*> items;
-    if (n->is_scalar()) items.push_back(n);
-    else if (n->is_sequence())
-      for (const auto& i : n->items) items.push_back(i.get());
-    else errors.error(n->where, "'constraints' is a list such as ['area_mm2 < 100', 'latency_s < 1 ms']");
+    if (!scalar_or_items(*n, items))
+      errors.error(n->where, "'constraints' is a list such as ['area_mm2 < 100', 'latency_s < 1 ms']");
     for (const auto* item : items) {
       if (!item->is_scalar()) {
         errors.error(item->where, "a constraint is text such as 'area_mm2 < 100', got " + item->describe());
@@ -471,7 +449,7 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
     if (n > spec.max_points) {
       const source_location at = params_entry ? params_entry->key_location : root.where;
       errors.error(at, "this sweep expands to " +
-                           (n == static_cast<std::size_t>(-1) ? std::string("too many") : std::to_string(n)) +
+                           (n == sweep_count_saturated ? std::string("too many") : std::to_string(n)) +
                            " points, more than max_points (" + std::to_string(spec.max_points) +
                            "); narrow the parameters or raise 'max_points'");
       return spec;

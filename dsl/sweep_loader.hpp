@@ -22,7 +22,4 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
 // Top-level keys of a sweep file.
 const std::vector<std::string>& sweep_keys();
 
-// Sweeps larger than this are refused unless the file raises `max_points`.
-constexpr std::size_t default_max_sweep_points = 100000;
-
 }  // namespace mottsim::dsl

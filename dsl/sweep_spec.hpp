@@ -27,13 +27,15 @@ struct sweep_objective {
   source_location where;
 };
 
+// Sweeps larger than this are refused unless the file raises `max_points`.
+constexpr std::size_t default_max_sweep_points = 100000;
+
 // A whole sweep file, validated, with ranges already turned into value lists.
 struct sweep_spec {
-  std::string file;
   std::string name;
   std::vector<std::string> architectures;  // paths, relative to the working directory
   std::vector<std::string> workloads;      // paths, relative to the working directory
-  std::vector<std::string> workload_names; // each workload's `name`, for rows
+  std::vector<std::string> workload_names; // each workload's `name`, for rows (one per workload)
   std::vector<sweep_parameter> parameters;
   sweep_combine combine = sweep_combine::grid;
   std::size_t random_count = 0;
@@ -42,7 +44,7 @@ struct sweep_spec {
   unsigned long long seed = 1;  // every run's --seed
   std::vector<metric_constraint> constraints;
   std::vector<sweep_objective> objectives;
-  std::size_t max_points = 100000;
+  std::size_t max_points = default_max_sweep_points;
 };
 
 // One run of the sweep.

@@ -229,22 +229,29 @@ bool parse_integer(std::string_view text, long long& out) {
   return true;
 }
 
+bool split_number_unit(std::string_view text, double& number, std::string_view& unit) {
+  text = trim(text);
+  const std::size_t n = number_prefix(text);
+  if (n == 0 || !parse_number(text.substr(0, n), number)) return false;
+  unit = trim(text.substr(n));
+  return true;
+}
+
 quantity_parse parse_quantity(std::string_view raw, dimension expected) {
   quantity_parse result;
   const std::string_view text = trim(raw);
   const std::string shown(text);
-  const std::size_t n = number_prefix(text);
-  if (n == 0) {
+  if (number_prefix(text) == 0) {
     result.error = "expected " + a_dimension(expected) + " such as '" + example_value(expected) +
                    "', got '" + shown + "'";
     return result;
   }
   double number = 0;
-  if (!parse_number(text.substr(0, n), number)) {
+  std::string_view unit;
+  if (!split_number_unit(text, number, unit)) {
     result.error = "'" + shown + "' is not a finite number";
     return result;
   }
-  const std::string_view unit = trim(text.substr(n));
   if (unit.empty()) {
     if (expected == dimension::dimensionless) {
       result.ok = true;

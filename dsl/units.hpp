@@ -56,6 +56,10 @@ std::string format_quantity(double si, dimension d);
 
 // Parses a plain number (no unit): decimal or scientific.
 bool parse_number(std::string_view text, double& out);
+// Splits a value as written, "2.5 pJ", into its leading number (2.5) and the
+// unit after it ("pJ"; "" for a bare number), surrounding blanks dropped.
+// False when the text does not start with a finite number.
+bool split_number_unit(std::string_view text, double& number, std::string_view& unit);
 // Parses an integer: decimal, or hex with 0x; '_' separators allowed ("0x8000_0000").
 bool parse_integer(std::string_view text, long long& out);
 

@@ -122,10 +122,7 @@ bool validator::parse_param(const yaml_node& node, const param_schema& p, const 
     }
     case param_kind::integer_list: {
       std::vector<const yaml_node*> items;
-      if (node.is_scalar()) items.push_back(&node);
-      else if (node.is_sequence())
-        for (const auto& i : node.items) items.push_back(i.get());
-      else {
+      if (!scalar_or_items(node, items)) {
         m_errors.error(node.where, what + " must be a whole number or a list of them, got " + node.describe());
         return false;
       }

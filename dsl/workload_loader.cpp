@@ -193,10 +193,7 @@ void workload_reader::read_header(const yaml_node& root) {
     if (!w->is_scalar() || w->text.empty()) {
       m_errors.error(w->where, "'weights_file' must be a file path, got " + w->describe());
     } else {
-      fs::path p(w->text);
-      const std::string& from = w->where.file.empty() ? m_path : w->where.file;
-      if (p.is_relative()) p = fs::path(from).parent_path() / p;
-      m_spec.weights_file = p.lexically_normal().string();
+      m_spec.weights_file = resolve_relative(w->where.file.empty() ? m_path : w->where.file, w->text);
     }
   }
 }

@@ -22,6 +22,20 @@ const char* kind_name(yaml_node::kind k) {
   return "?";
 }
 
+bool scalar_or_items(const yaml_node& n, std::vector<const yaml_node*>& out) {
+  if (n.is_scalar()) out.push_back(&n);
+  else if (n.is_sequence())
+    for (const auto& i : n.items) out.push_back(i.get());
+  else return false;
+  return true;
+}
+
+std::string resolve_relative(const std::string& from_file, const std::string& path) {
+  std::filesystem::path p(path);
+  if (p.is_relative()) p = std::filesystem::path(from_file).parent_path() / p;
+  return p.lexically_normal().string();
+}
+
 const yaml_map_entry* yaml_node::find_entry(std::string_view key) const {
   for (const auto& e : entries)
     if (e.key == key) return &e;

@@ -52,4 +52,14 @@ yaml_node_ptr load_yaml_string(const std::string& text, const std::string& name,
 
 const char* kind_name(yaml_node::kind k);
 
+// A value that may be written as one scalar or as a list of them ("tech:
+// a.yaml" or "tech: [a.yaml, b.yaml]"): appends the scalar itself, or every
+// item of the list (of whatever kind; possibly none). False, appending
+// nothing, when the value is neither (a map, or nothing).
+bool scalar_or_items(const yaml_node& n, std::vector<const yaml_node*>& out);
+
+// A path written in `from_file`: a relative one is taken from that file's
+// directory. Lexically normalized.
+std::string resolve_relative(const std::string& from_file, const std::string& path);
+
 }  // namespace mottsim::dsl

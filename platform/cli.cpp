@@ -80,7 +80,9 @@ int run_cli(int argc, char** argv) {
   sweep->add_flag("--resume", sweep_opts.resume, "continue an interrupted sweep: skip the points already in results.jsonl");
   sweep->add_option("--shard", sweep_opts.shard, "I/N: run only the points whose index mod N is I-1 (cluster job arrays)");
   sweep->add_flag("--dry-run", sweep_opts.dry_run, "print the expanded points and their count; run nothing");
-  sweep->add_option("--timeout", sweep_opts.timeout_s, "seconds a point may run before it is killed (default 600)");
+  sweep->add_option("--timeout", sweep_opts.timeout_s,
+                    "seconds a point may run before it is killed (default " +
+                        std::to_string(static_cast<long long>(sweep_run_options{}.timeout_s)) + ")");
 
   neuron_curve_options curve_opts;
   auto* curve = app.add_subcommand("neuron-curve", "print the transfer curve of the architecture's first Mott neuron as CSV");

@@ -5,6 +5,7 @@
 
 #include "platform/model_registry.hpp"
 #include "platform/session.hpp"
+#include "platform/sweep_runner.hpp"
 
 namespace mottsim::platform {
 
@@ -38,14 +39,12 @@ struct compare_options {
 int command_compare(const model_registry& registry, const compare_options& options, std::ostream& out,
                     std::ostream& err);
 
-struct sweep_options {
+// How to run (out_dir, jobs, timeout_s, resume; out_dir is needed unless
+// dry_run) and what: the file, a shard of it, or only its list of points.
+struct sweep_options : sweep_run_options {
   std::string file;
-  std::string out_dir;  // needed unless dry_run
-  unsigned jobs = 0;    // simulations at once; 0: the number of processors
-  bool resume = false;
   std::string shard;    // "I/N": run the points whose index % N == I - 1; "" = all
   bool dry_run = false;
-  double timeout_s = 600;
 };
 
 // Expands a sweep file into points and runs each (one `mottsim run` process

@@ -6,7 +6,6 @@
 #include <map>
 #include <ostream>
 #include <sstream>
-#include <thread>
 
 #include "dsl/architecture_loader.hpp"
 #include "dsl/workload_loader.hpp"
@@ -132,10 +131,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   // moved into place, so a failure leaves nothing half-written.
   std::error_code ec;
   const bool existed = fs::exists(o.out_dir, ec);
-  fs::create_directories(o.out_dir, ec);
-  if (ec || !fs::is_directory(o.out_dir))
-    throw dsl::input_error({"-o " + o.out_dir, 0, 0},
-                           "cannot create output directory: " + (ec ? ec.message() : std::string("a file is in the way")));
+  ensure_output_dir(o.out_dir);
   const fs::path stage = fs::path(o.out_dir) / (".compare-" + std::to_string(::getpid()));
   remove_quietly(stage);
   fs::create_directories(stage, ec);
@@ -152,7 +148,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   // At most `jobs` (default: the processors) simulations at once.
   out.flush();
   err.flush();
-  process_pool pool(o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency()));
+  process_pool pool(o.jobs);
   const bool started = pool.run(
       jobs.size(), [&](std::size_t i) { return run_job(jobs[i], self, o); },
       [&](std::size_t i, const process_outcome& outcome) { jobs[i].status = outcome.exit_status; });

@@ -67,11 +67,7 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
     return 0;
   }
 
-  sweep_run_options run;
-  run.out_dir = o.out_dir;
-  run.jobs = o.jobs;
-  run.timeout_s = o.timeout_s;
-  run.resume = o.resume;
+  sweep_run_options run = o;
   run.terminal = ::isatty(STDERR_FILENO) != 0;
   return run_sweep(spec, share, run, out, err);
 }

@@ -10,13 +10,19 @@
 
 namespace mottsim::platform {
 
-void write_output_file(const std::string& dir, const std::string& name, const std::string& text) {
-  namespace fs = std::filesystem;
+namespace fs = std::filesystem;
+
+void ensure_output_dir(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir))
     throw dsl::input_error({"-o " + dir, 0, 0}, "cannot create output directory: " +
                                                    (ec ? ec.message() : std::string("a file is in the way")));
+}
+
+void write_output_file(const std::string& dir, const std::string& name, const std::string& text) {
+  ensure_output_dir(dir);
+  std::error_code ec;
   const fs::path final_path = fs::path(dir) / name;
   const fs::path tmp = fs::path(dir) / ("." + name + ".tmp" + std::to_string(::getpid()));
   {

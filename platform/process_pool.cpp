@@ -50,7 +50,8 @@ int exit_status(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 1
 
 }  // namespace
 
-process_pool::process_pool(unsigned limit, double timeout_s) : m_limit(std::max(1u, limit)), m_timeout_s(timeout_s) {}
+process_pool::process_pool(unsigned limit, double timeout_s)
+    : m_limit(limit ? limit : std::max(1u, std::thread::hardware_concurrency())), m_timeout_s(timeout_s) {}
 
 bool process_pool::run(std::size_t count, const std::function<process_job(std::size_t)>& make,
                        const std::function<void(std::size_t, const process_outcome&)>& done,

@@ -19,14 +19,14 @@ struct process_outcome {
   double wall_s = 0;
 };
 
-// Runs child processes, at most `limit` at once. Used for the one-process-
+// Runs child processes, at most `limit` at once (0: the number of processors). Used for the one-process-
 // per-simulation commands (compare, sweep), since SystemC elaborates once per
 // process. Children die with this process (PR_SET_PDEATHSIG), so a killed
 // parent leaves no orphans, and a child running longer than the timeout is
 // killed and reported as timed out.
 class process_pool {
  public:
-  explicit process_pool(unsigned limit, double timeout_s = 0);  // timeout 0: none
+  explicit process_pool(unsigned limit, double timeout_s = 0);  // limit 0: the processors; timeout 0: none
 
   // Starts jobs 0..count-1 in order; `make(i)` builds job i just before it
   // starts, `done(i, outcome)` runs here as each one ends (in the order they

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <ostream>
-#include <thread>
+#include <set>
 
 #include "dsl/config_hash.hpp"
 #include "dsl/diagnostics.hpp"
@@ -20,6 +20,11 @@ namespace mottsim::platform {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+constexpr std::size_t max_error_length = 1000;
+
+// The row a point starts as (no status or metrics yet).
 reports::sweep_row row_for_point(const dsl::sweep_point& p) {
   reports::sweep_row r;
   r.id = p.id;
@@ -30,6 +35,8 @@ reports::sweep_row row_for_point(const dsl::sweep_point& p) {
   return r;
 }
 
+// The first located error a failed run printed ("file:line:col: error: ..."),
+// else its last non-empty line, else "".
 std::string first_error_line(const std::string& log) {
   std::string last;
   std::size_t start = 0;
@@ -43,10 +50,6 @@ std::string first_error_line(const std::string& log) {
   }
   return last;
 }
-
-namespace {
-
-constexpr std::size_t max_error_length = 1000;
 
 process_job point_job(const dsl::sweep_spec& spec, const dsl::sweep_point& p, const std::string& self,
                       const fs::path& dir) {
@@ -114,25 +117,23 @@ void write_tables(reports::sweep_table t, const std::vector<reports::sweep_row>&
   std::sort(t.rows.begin(), t.rows.end(),
             [](const reports::sweep_row& a, const reports::sweep_row& b) { return a.index < b.index; });
   const auto pareto = reports::pareto_ids(t);
+  const std::set<std::string> on_front(pareto.begin(), pareto.end());
   std::vector<reports::sweep_row> front;
   for (const auto& r : t.rows)
-    if (std::find(pareto.begin(), pareto.end(), r.id) != pareto.end()) front.push_back(r);
+    if (on_front.count(r.id)) front.push_back(r);
   write_output_file(dir, "results.csv", reports::rows_to_csv(t, t.rows));
   write_output_file(dir, "pareto.csv", reports::rows_to_csv(t, front));
-  const std::string doc = reports::sweep_to_json(t, pareto);
-  write_output_file(dir, "sweep.json", doc);
-  if (with_html) write_output_file(dir, "report.html", reports::render_sweep_html(nlohmann::json::parse(doc)));
+  const auto doc = reports::sweep_to_json(t, pareto);
+  write_output_file(dir, "sweep.json", doc.dump(2) + "\n");
+  if (with_html) write_output_file(dir, "report.html", reports::render_sweep_html(doc));
 }
 
 }  // namespace
 
 int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& points, const sweep_run_options& o,
               std::ostream& out, std::ostream& err) {
+  ensure_output_dir(o.out_dir);
   std::error_code ec;
-  fs::create_directories(o.out_dir, ec);
-  if (ec || !fs::is_directory(o.out_dir))
-    throw dsl::input_error({"-o " + o.out_dir, 0, 0}, "cannot create output directory: " +
-                                                        (ec ? ec.message() : std::string("a file is in the way")));
   const fs::path journal_path = fs::path(o.out_dir) / "results.jsonl";
   const bool existed = fs::exists(journal_path, ec);
   if (o.resume && !existed)
@@ -179,7 +180,7 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
   const fs::path points_dir = fs::path(o.out_dir) / "points";
 
   sweep_progress progress(err, o.terminal, points.size(), points.size() - todo.size());
-  process_pool pool(o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency()), o.timeout_s);
+  process_pool pool(o.jobs, o.timeout_s);
   out.flush();
   auto last_tables = std::chrono::steady_clock::now();
   const bool started = pool.run(

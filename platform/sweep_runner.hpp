@@ -16,9 +16,6 @@ struct sweep_run_options {
   bool terminal = false;    // progress on one redrawn line
 };
 
-// The row a point starts as (no status or metrics yet).
-reports::sweep_row row_for_point(const dsl::sweep_point& p);
-
 // Runs `points` (a whole sweep or one shard of it), one `mottsim run`
 // process each, `jobs` at once, skipping those already in DIR/results.jsonl
 // when resuming. After every point: its row is appended to results.jsonl and
@@ -29,9 +26,5 @@ reports::sweep_row row_for_point(const dsl::sweep_point& p);
 // another sweep) throws dsl::input_error.
 int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& points, const sweep_run_options& options,
               std::ostream& out, std::ostream& err);
-
-// The first located error a failed run printed ("file:line:col: error: ..."),
-// else its last non-empty line, else "".
-std::string first_error_line(const std::string& log);
 
 }  // namespace mottsim::platform

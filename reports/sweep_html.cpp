@@ -33,6 +33,15 @@ bool number_of(const json& j, const std::string& key, double& out) {
 // A parameter value as a person reads it.
 std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
+// A row's value of each parameter, "-" where it has none.
+std::vector<std::string> parameter_values(const json& row, const std::vector<std::string>& parameters) {
+  const json params = row.contains("params") ? row["params"] : json::object();
+  std::vector<std::string> values;
+  for (const auto& p : parameters)
+    values.push_back(params.is_object() && params.contains(p) ? value_text(params[p]) : std::string("-"));
+  return values;
+}
+
 // "energy_j" -> unit "J" (for SI formatting) and title "energy (J)".
 struct metric_info {
   std::string key;
@@ -107,10 +116,10 @@ std::string render_sweep_html(const json& doc) {
   // Parameter paths hold dots, which Vega-Lite reads as nested fields: the
   // points carry them as p0, p1, ... titled with the path.
   std::map<std::string, long> by_status;
-  std::set<std::string> workloads, architectures;
+  std::set<std::string> workloads;
   json points = json::array();
   std::vector<double> xs, ys;
-  std::vector<const json*> pareto_rows;
+  std::vector<std::pair<double, const json*>> pareto_rows;  // x, row
   for (const auto& row : rows) {
     const std::string status = text_of(row, "status");
     ++by_status[status.empty() ? "unknown" : status];
@@ -124,15 +133,12 @@ std::string render_sweep_html(const json& doc) {
               {"x", x},
               {"y", y},
               {"pareto", pareto.count(text_of(row, "id")) > 0}};
-    const json params = row.contains("params") ? row["params"] : json::object();
-    for (std::size_t i = 0; i < parameters.size(); ++i)
-      p["p" + std::to_string(i)] =
-          params.is_object() && params.contains(parameters[i]) ? value_text(params[parameters[i]]) : std::string("-");
+    const auto values = parameter_values(row, parameters);
+    for (std::size_t i = 0; i < values.size(); ++i) p["p" + std::to_string(i)] = values[i];
     workloads.insert(text_of(row, "workload"));
-    architectures.insert(text_of(row, "architecture"));
     xs.push_back(x);
     ys.push_back(y);
-    if (p["pareto"].get<bool>()) pareto_rows.push_back(&row);
+    if (p["pareto"].get<bool>()) pareto_rows.emplace_back(x, &row);
     points.push_back(std::move(p));
   }
 
@@ -202,7 +208,8 @@ std::string render_sweep_html(const json& doc) {
                                              "energy_per_mac_j", "accuracy_top1", "psnr_db"};
   std::vector<std::string> shown;
   for (const auto& k : metric_keys)
-    for (const auto* row : pareto_rows) {
+    for (const auto& on_front : pareto_rows) {
+      const json* row = on_front.second;
       double v = 0;
       if (row->contains("metrics") && number_of((*row)["metrics"], k, v)) {
         shown.push_back(k);
@@ -210,17 +217,12 @@ std::string render_sweep_html(const json& doc) {
       }
     }
   for (const auto& k : shown) front.header.push_back(describe(k).title);
-  std::sort(pareto_rows.begin(), pareto_rows.end(), [&](const json* a, const json* b) {
-    double xa = 0, xb = 0;
-    number_of((*a)["metrics"], x_key, xa);
-    number_of((*b)["metrics"], x_key, xb);
-    return xa < xb;
-  });
-  for (const auto* row : pareto_rows) {
+  std::sort(pareto_rows.begin(), pareto_rows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& on_front : pareto_rows) {
+    const json* row = on_front.second;
     std::vector<std::string> cells{text_of(*row, "id"), text_of(*row, "architecture"), text_of(*row, "workload")};
-    const json params = row->contains("params") ? (*row)["params"] : json::object();
-    for (const auto& p : parameters)
-      cells.push_back(params.is_object() && params.contains(p) ? value_text(params[p]) : std::string("-"));
+    for (auto& v : parameter_values(*row, parameters)) cells.push_back(std::move(v));
     for (const auto& k : shown) {
       double v = 0;
       cells.push_back(number_of((*row)["metrics"], k, v) ? format_metric(describe(k), v) : std::string("-"));

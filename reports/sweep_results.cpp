@@ -171,7 +171,7 @@ std::string rows_to_csv(const sweep_table& t, const std::vector<sweep_row>& rows
   return out;
 }
 
-std::string sweep_to_json(const sweep_table& t, const std::vector<std::string>& pareto) {
+ordered_json sweep_to_json(const sweep_table& t, const std::vector<std::string>& pareto) {
   ordered_json j;
   j["schema"] = "mottsim.sweep/1";
   j["name"] = t.name;
@@ -185,7 +185,7 @@ std::string sweep_to_json(const sweep_table& t, const std::vector<std::string>& 
   for (const auto& r : t.rows) rows.push_back(row_json(r));
   j["rows"] = rows;
   j["pareto_ids"] = pareto;
-  return j.dump(2) + "\n";
+  return j;
 }
 
 }  // namespace mottsim::reports

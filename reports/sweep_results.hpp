@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,7 +58,8 @@ std::vector<std::string> pareto_ids(const sweep_table& t);
 // results.csv: id, index, architecture, workload, one column per parameter,
 // status, error, one column per metric, config_hash.
 std::string rows_to_csv(const sweep_table& t, const std::vector<sweep_row>& rows);
-// sweep.json, schema "mottsim.sweep/1".
-std::string sweep_to_json(const sweep_table& t, const std::vector<std::string>& pareto);
+// The document of sweep.json (schema "mottsim.sweep/1"), keys in the order
+// written; report.html is rendered from it too.
+nlohmann::ordered_json sweep_to_json(const sweep_table& t, const std::vector<std::string>& pareto);
 
 }  // namespace mottsim::reports

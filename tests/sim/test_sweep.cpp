@@ -21,20 +21,26 @@ namespace {
 
 using nlohmann::json;
 
+// A sweep of the conv workload on the small ADC chip: `params` are the lines
+// under 'parameters:' (and any keys after them).
+std::string small_chip_sweep(const std::string& params) {
+  return "base: " + source_path("tests/sim/configs/small_adc.yaml") + "\n"
+         "workloads: " + source_path("tests/sim/configs/conv3x3_8x8.yaml") + "\n"
+         "parameters:\n" + params;
+}
+
 // 3 x 5 x 2 x 3 = 90 points on the small ADC chip.
 std::string grid_sweep(const std::string& extra = "") {
-  return "name: small_grid\n"
-         "base: " + source_path("tests/sim/configs/small_adc.yaml") + "\n"
-         "workloads: " + source_path("tests/sim/configs/conv3x3_8x8.yaml") + "\n"
-         "parameters:\n"
-         "  components.tile.crossbar.rows: [32, 64, 128]\n"
-         "  components.tile.readout[0].bits: {linear: {from: 4, to: 8, step: 1}}\n"
-         "  components.tile.count: [1, 2]\n"
-         "  components.tile.readout[0].energy_per_conversion: {log: {from: 0.5 pJ, to: 2 pJ, count: 3}}\n"
-         "objectives:\n"
-         "  - minimize: energy_j\n"
-         "  - minimize: latency_s\n"
-         "  - minimize: area_mm2\n" + extra;
+  return "name: small_grid\n" +
+         small_chip_sweep("  components.tile.crossbar.rows: [32, 64, 128]\n"
+                          "  components.tile.readout[0].bits: {linear: {from: 4, to: 8, step: 1}}\n"
+                          "  components.tile.count: [1, 2]\n"
+                          "  components.tile.readout[0].energy_per_conversion: {log: {from: 0.5 pJ, to: 2 pJ, count: 3}}\n"
+                          "objectives:\n"
+                          "  - minimize: energy_j\n"
+                          "  - minimize: latency_s\n"
+                          "  - minimize: area_mm2\n") +
+         extra;
 }
 constexpr std::size_t grid_points = 90;
 
@@ -245,11 +251,7 @@ TEST_CASE("sweep: the Pareto front and the constraints follow from the rows' met
 
 TEST_CASE("sweep: a failing point is recorded with its located error while the others run") {
   scratch_dir dir;
-  const std::string file = dir.write("dram.yaml",
-                                     "base: " + source_path("tests/sim/configs/small_adc.yaml") + "\n"
-                                     "workloads: " + source_path("tests/sim/configs/conv3x3_8x8.yaml") + "\n"
-                                     "parameters:\n"
-                                     "  components.dram.capacity: [1 KiB, 1 GiB]\n");
+  const std::string file = dir.write("dram.yaml", small_chip_sweep("  components.dram.capacity: [1 KiB, 1 GiB]\n"));
   const auto r = run_command("sweep " + file + " -o " + dir.path("out") + " -j 2");
   CHECK(r.status == 1);
   const auto rows = rows_of(dir.path("out/results.jsonl"));
@@ -284,11 +286,7 @@ TEST_CASE("sweep: bad input exits 2 with a located error and runs nothing") {
   CHECK_MESSAGE(t.output.find(typo + ":13:1: error: unknown key 'contraints' in sweep (did you mean 'constraints'?)") !=
                     std::string::npos,
                 t.output);
-  const std::string path = dir.write("path.yaml",
-                                     "base: " + source_path("tests/sim/configs/small_adc.yaml") + "\n"
-                                     "workloads: " + source_path("tests/sim/configs/conv3x3_8x8.yaml") + "\n"
-                                     "parameters:\n"
-                                     "  components.tile.crossbar.colums: [32, 64]\n");
+  const std::string path = dir.write("path.yaml", small_chip_sweep("  components.tile.crossbar.colums: [32, 64]\n"));
   const auto p = run_command("sweep " + path + " -o " + dir.path("out"));
   CHECK(p.status == 2);
   CHECK_MESSAGE(p.output.find(path + ":4:3: error: ") != std::string::npos, p.output);
@@ -297,17 +295,11 @@ TEST_CASE("sweep: bad input exits 2 with a located error and runs nothing") {
   CHECK_FALSE(std::ifstream(dir.path("out/results.jsonl")).good());
 
   // Results of another sweep are not taken for this one's.
-  const std::string small = dir.write("small.yaml",
-                                      "base: " + source_path("tests/sim/configs/small_adc.yaml") + "\n"
-                                      "workloads: " + source_path("tests/sim/configs/conv3x3_8x8.yaml") + "\n"
-                                      "parameters:\n"
-                                      "  components.tile.crossbar.rows: [16, 32]\n");
-  REQUIRE(run_command("sweep " + small + " -o " + dir.path("other")).status == 0);
-  const std::string changed = dir.write("small.yaml",
-                                        "base: " + source_path("tests/sim/configs/small_adc.yaml") + "\n"
-                                        "workloads: " + source_path("tests/sim/configs/conv3x3_8x8.yaml") + "\n"
-                                        "parameters:\n"
-                                        "  components.tile.crossbar.rows: [16, 48, 64]\n");
+  const std::string small = dir.write("small.yaml", small_chip_sweep("  components.tile.crossbar.rows: [16, 32]\n"));
+  // One at a time, so p00001 is the journal's second line.
+  REQUIRE(run_command("sweep " + small + " -o " + dir.path("other") + " -j 1").status == 0);
+  const std::string changed =
+      dir.write("small.yaml", small_chip_sweep("  components.tile.crossbar.rows: [16, 48, 64]\n"));
   const auto mixed = run_command("sweep " + changed + " -o " + dir.path("other") + " --resume");
   CHECK(mixed.status == 2);
   CHECK_MESSAGE(mixed.output.find(dir.path("other/results.jsonl") + ":2:1: error: point p00001") != std::string::npos,

@@ -146,12 +146,14 @@ TEST_CASE("random draws distinct grid points, the same ones for the same seed") 
 TEST_CASE("a sweep of absurd size is refused before anything is checked point by point") {
   scratch_dir dir;
   dsl::diagnostics errors;
+  // 'bits: 0' is out of range: checked, it would be a second error.
   load(dir,
        "parameters:\n"
        "  components.tile.crossbar.rows: {linear: {from: 1, to: 1000, count: 1000}}\n"
-       "  components.tile.crossbar.columns: {linear: {from: 1, to: 1000, count: 1000}}\n",
+       "  components.tile.crossbar.columns: {linear: {from: 1, to: 1000, count: 1000}}\n"
+       "  components.tile.readout[0].bits: [0]\n",
        errors);
-  REQUIRE(errors.size() == 1);
+  REQUIRE_MESSAGE(errors.size() == 1, errors.to_string());
   CHECK_MESSAGE(has_error(errors, 4, 1, "expands to 1000000 points, more than max_points (100000)"), errors.to_string());
 
   dsl::diagnostics capped;
@@ -170,6 +172,13 @@ TEST_CASE("parameter paths and values are checked as --set checks them, located 
   CHECK_MESSAGE(errors.size() == 2, errors.to_string());
   CHECK_MESSAGE(has_error(errors, 5, 3, "did you mean 'rows'"), errors.to_string());
   CHECK_MESSAGE(has_error(errors, 6, 40, "'bits' must be 1 .. 16, got 0"), errors.to_string());
+
+  // A value written twice is checked once but reported where each one is.
+  dsl::diagnostics twice;
+  load(dir, "parameters:\n  components.tile.readout[0].bits: [0, 4, 0]\n", twice);
+  CHECK_MESSAGE(twice.size() == 2, twice.to_string());
+  CHECK_MESSAGE(has_error(twice, 5, 37, "'bits' must be 1 .. 16, got 0"), twice.to_string());
+  CHECK_MESSAGE(has_error(twice, 5, 43, "'bits' must be 1 .. 16, got 0"), twice.to_string());
 }
 
 TEST_CASE("constraints parse metric, comparison and value, converting units to the metric's own") {
@@ -190,6 +199,10 @@ TEST_CASE("constraints parse metric, comparison and value, converting units to t
   CHECK_FALSE(area->holds({{"area_mm2", 100}}));
   CHECK(latency->holds({{"latency_s", 2e-3}}));
   CHECK_FALSE(latency->holds({}));  // not measured: not met
+  // A YAML block scalar ends in a newline.
+  const auto block = dsl::parse_metric_constraint("latency_s < 2 ms\n", at, errors);
+  REQUIRE_MESSAGE(block, errors.to_string());
+  CHECK(block->bound == doctest::Approx(2e-3).scale(0));
 
   dsl::diagnostics bad;
   CHECK_FALSE(dsl::parse_metric_constraint("aera_mm2 < 100", at, bad));

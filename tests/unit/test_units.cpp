@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dsl/units.hpp"
@@ -410,6 +411,28 @@ TEST_CASE("units: non-numbers and non-finite numbers are rejected") {
   CHECK_FALSE(parse_number("1 2", x));
   REQUIRE(parse_number(" 2.5e-3 ", x));
   CHECK(x == doctest::Approx(2.5e-3).scale(0));
+}
+
+TEST_CASE("units: split_number_unit takes the leading number and the unit after it") {
+  using mottsim::dsl::split_number_unit;
+  double x = 0;
+  std::string_view unit;
+  REQUIRE(split_number_unit(" 2.5e-3 pJ ", x, unit));
+  CHECK(x == doctest::Approx(2.5e-3).scale(0));
+  CHECK(unit == "pJ");
+  REQUIRE(split_number_unit("-4", x, unit));
+  CHECK(x == -4);
+  CHECK(unit.empty());
+  REQUIRE(split_number_unit("5%", x, unit));
+  CHECK(x == 5);
+  CHECK(unit == "%");
+  REQUIRE(split_number_unit("1e", x, unit));  // an exponent without digits is not part of the number
+  CHECK(x == 1);
+  CHECK(unit == "e");
+  for (const char* text : {"", "pJ", "inf ns", "1e400 ns", "- 5 ns"}) {
+    CAPTURE(text);
+    CHECK_FALSE(split_number_unit(text, x, unit));
+  }
 }
 
 TEST_CASE("units: parse_integer") {
