@@ -252,7 +252,9 @@ architecture_load load_architecture(const yaml_node& root_in, const std::string&
     components_misspelt |= closest_match(e.key, architecture_keys()) == std::optional<std::string>("components");
   }
 
+  out.spec.name_where = {path, 0, 0};
   if (const yaml_node* n = root->find("name")) {
+    out.spec.name_where = n->where;
     if (n->is_scalar()) out.spec.name = n->text;
     else errors.error(n->where, "'name' must be a single value");
   } else {

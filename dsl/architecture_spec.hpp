@@ -29,6 +29,7 @@ struct component_spec {
 
 struct architecture_spec {
   std::string name;
+  source_location name_where;          // its 'name:' line, or the file when it has none
   std::string description;
   std::string file;                    // the file the user named
   std::vector<std::string> files;      // it and every base it extends, base last

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "dsl/architecture_loader.hpp"
+#include "dsl/path_component.hpp"
 #include "dsl/workload_loader.hpp"
 #include "platform/baseline_session.hpp"
 #include "platform/commands.hpp"
@@ -84,11 +85,6 @@ process_job run_job(const compare_job& job, const std::string& self, const compa
   return p;
 }
 
-void remove_quietly(const fs::path& p) {
-  std::error_code ec;
-  fs::remove_all(p, ec);
-}
-
 }  // namespace
 
 int command_compare(const model_registry& registry, const compare_options& o, std::ostream& out, std::ostream& err) {
@@ -115,6 +111,10 @@ int command_compare(const model_registry& registry, const compare_options& o, st
     job.overrides = per_arch[i];
     // Comparing an architecture with itself is allowed: directories get -2, -3 ...
     const std::string base = arch.spec.name.empty() ? fs::path(job.file).stem().string() : arch.spec.name;
+    // The name becomes the directory DIR/NAME: it must not climb out of DIR.
+    if (const std::string problem = dsl::path_component_problem(base); !problem.empty())
+      errors.error(arch.spec.name.empty() ? dsl::source_location{job.file, 0, 0} : arch.spec.name_where,
+                   "architecture name '" + base + "' cannot name its directory in the comparison: " + problem);
     const int n = ++seen[base];
     job.name = n == 1 ? base : base + "-" + std::to_string(n);
     jobs.push_back(std::move(job));
@@ -132,12 +132,9 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   std::error_code ec;
   const bool existed = fs::exists(o.out_dir, ec);
   ensure_output_dir(o.out_dir);
-  const fs::path stage = fs::path(o.out_dir) / (".compare-" + std::to_string(::getpid()));
-  remove_quietly(stage);
-  fs::create_directories(stage, ec);
-  if (ec) throw dsl::input_error({"-o " + o.out_dir, 0, 0}, "cannot write in output directory: " + ec.message());
+  const fs::path stage = make_staging_dir(o.out_dir, "compare");
   const auto give_up = [&] {
-    remove_quietly(stage);
+    remove_staging_dir(stage);
     if (!existed) fs::remove(o.out_dir, ec);  // only if empty
   };
   for (auto& job : jobs) {
@@ -194,16 +191,21 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   const std::string markdown = reports::compare_to_markdown(result);
   const std::string html = reports::render_compare_html(result);
 
-  for (const auto& j : jobs) {
-    const fs::path target = fs::path(o.out_dir) / j.name;
-    remove_quietly(target);
-    fs::rename(j.dir, target, ec);
-    if (ec) {
-      give_up();
-      throw dsl::input_error({target.string(), 0, 0}, "cannot write directory: " + ec.message());
+  // Earlier results are replaced only where mottsim wrote them: every target
+  // is checked before the first one is touched.
+  try {
+    for (const auto& j : jobs) check_output_dir_removable(fs::path(o.out_dir) / j.name);
+    for (const auto& j : jobs) {
+      const fs::path target = fs::path(o.out_dir) / j.name;
+      remove_output_dir(target);
+      fs::rename(j.dir, target, ec);
+      if (ec) throw dsl::input_error({target.string(), 0, 0}, "cannot write directory: " + ec.message());
     }
+  } catch (const dsl::input_error&) {
+    give_up();
+    throw;
   }
-  remove_quietly(stage);
+  remove_staging_dir(stage);
   write_output_file(o.out_dir, "compare.json", json);
   write_output_file(o.out_dir, "compare.md", markdown);
   write_output_file(o.out_dir, "report.html", html);

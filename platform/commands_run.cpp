@@ -25,14 +25,20 @@ int command_run(const model_registry& registry, const run_options& options, cons
   const std::string trace = options.timeline ? reports::to_trace_json(result) : std::string();
   std::vector<std::pair<std::string, std::vector<unsigned char>>> images;
   for (const auto& [name, image] : functional.images) images.emplace_back(name, encode_png(image));
-  for (const auto& [name, png] : images)
-    write_output_file(out_dir, name, std::string(png.begin(), png.end()));
-  write_output_file(out_dir, "report.json", json);
-  write_output_file(out_dir, "summary.md", summary);
+  std::vector<std::string> written;
+  const auto write = [&](const std::string& name, const std::string& text) {
+    write_output_file(out_dir, name, text);
+    written.push_back(name);
+  };
+  for (const auto& [name, png] : images) write(name, std::string(png.begin(), png.end()));
+  write("report.json", json);
+  write("summary.md", summary);
   if (options.timeline) {
-    write_output_file(out_dir, "report.html", html);
-    write_output_file(out_dir, "trace.json", trace);
+    write("report.html", html);
+    write("trace.json", trace);
   }
+  // What mottsim wrote here, so a later compare replaces exactly that.
+  record_output_files(out_dir, written);
   out << summary << '\n'
       << "simulated in " << wall << " s wall, " << result.transactions << " TLM transactions ("
       << (wall > 0 ? static_cast<double>(result.transactions) / wall : 0.0) << " per second)\n"

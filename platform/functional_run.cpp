@@ -6,6 +6,7 @@
 #include <random>
 
 #include "dsl/diagnostics.hpp"
+#include "dsl/path_component.hpp"
 #include "models/functional_crossbar.hpp"
 #include "platform/image_io.hpp"
 #include "platform/image_metrics.hpp"
@@ -155,7 +156,19 @@ gray_image channel_image(const std::vector<float>& hwc, const dsl::tensor_shape&
   return img;
 }
 
+// Which workloads write maps: those whose last layer is an image (see below).
+bool writes_image_maps(const dsl::layer_spec& last) { return last.out_shape.height > 1 && last.out_shape.width > 1; }
+
 }  // namespace
+
+void check_image_output_names(const dsl::workload_spec& workload) {
+  if (workload.layers.empty() || !writes_image_maps(workload.layers.back())) return;
+  const auto& last = workload.layers.back();
+  if (last.name.empty()) return;  // maps are then "_0.png" ...
+  if (const std::string problem = dsl::path_component_problem(last.name); !problem.empty())
+    throw dsl::input_error(last.where, "layer name '" + last.name +
+                                           "' names the PNG maps functional mode writes (NAME_0.png ...): " + problem);
+}
 
 functional_outcome run_functional(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
                                   const network_plan& plan, const functional_options& options) {
@@ -216,7 +229,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   // Image outputs: compare each channel of the last layer with float, both
   // scaled by the float map's peak.
   const auto& last = workload.layers.back();
-  if (labels.empty() && last.out_shape.height > 1 && last.out_shape.width > 1 && !last_device.empty()) {
+  if (labels.empty() && writes_image_maps(last) && !last_device.empty()) {
     double psnr_sum = 0, ssim_sum = 0;
     const auto& dev = last_device.back();
     const auto& ref = last_reference.back();

@@ -29,6 +29,11 @@ struct functional_options {
 // Runs the workload's inputs (an image, the MNIST test split, or seeded random
 // inputs) through the devices. Bad data (missing or corrupt image or dataset,
 // a workload without weights) throws dsl::input_error.
+// The last layer's name names the PNG maps a functional run writes
+// (NAME_0.png ...): refuses, located at the layer, a name that would not stay
+// a plain file name in the output directory.
+void check_image_output_names(const dsl::workload_spec& workload);
+
 functional_outcome run_functional(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
                                   const network_plan& plan, const functional_options& options);
 

@@ -1,15 +1,46 @@
 #pragma once
+#include <filesystem>
 #include <string>
+#include <vector>
 
 namespace mottsim::platform {
 
 // Creates `dir` (and its parents) unless it is already a directory. Throws
-// dsl::input_error, located at "-o DIR", when it cannot be made.
+// dsl::input_error, located at "-o DIR", when it cannot be made, or when it is
+// the root or a system directory (/etc, /usr, /proc, ...), which mottsim never
+// writes into.
 void ensure_output_dir(const std::string& dir);
 
 // Writes `text` to `dir/name` atomically (temporary file, then rename), so an
 // interrupted run never leaves a half-written report. Creates `dir`. Throws
-// dsl::input_error when the directory cannot be made or written.
+// dsl::input_error, with the system's reason, when the directory cannot be
+// made or written.
 void write_output_file(const std::string& dir, const std::string& name, const std::string& text);
+
+// The file in a run's output directory that lists, one name a line, every file
+// mottsim wrote there. Only what it lists is ever removed again.
+inline constexpr const char* output_manifest_name = ".mottsim-output";
+
+// Adds `names` to the manifest of `dir` (keeping the names already there).
+void record_output_files(const std::string& dir, const std::vector<std::string>& names);
+
+// Removes a run's output directory that an earlier command wrote: the files its
+// manifest lists, the manifest, then the directory itself. A directory holding
+// anything else (a file the user put there, a subdirectory, a link) is left
+// alone and a dsl::input_error names what is in the way. Absent is fine.
+void remove_output_dir(const std::filesystem::path& dir);
+
+// The checks of remove_output_dir without removing anything, so a command can
+// check every directory it will replace before it replaces the first.
+void check_output_dir_removable(const std::filesystem::path& dir);
+
+// A fresh hidden directory `parent/.PREFIX-PID[-N]` that did not exist before,
+// marked as mottsim's own staging area. Throws dsl::input_error when it cannot
+// be made.
+std::filesystem::path make_staging_dir(const std::filesystem::path& parent, const std::string& prefix);
+
+// Removes a directory made by make_staging_dir, after checking its mark; a
+// directory without the mark is never touched. Never throws.
+void remove_staging_dir(const std::filesystem::path& dir);
 
 }  // namespace mottsim::platform

@@ -25,6 +25,7 @@ reports::run_result run_session(const run_options& options, const model_registry
   if (errors.has_errors()) throw dsl::input_error(errors);
   if (options.mode != "perf" && options.mode != "functional")
     throw dsl::input_error({"--mode", 0, 0}, "mode '" + options.mode + "' is not one of perf, functional");
+  if (options.mode == "functional") check_image_output_names(workload);
 
   // Processors and systolic arrays have their own planner and models.
   if (is_baseline_architecture(arch.spec)) return run_baseline_session(options, arch, workload, registry);

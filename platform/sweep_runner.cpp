@@ -187,8 +187,10 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
       todo.size(),
       [&](std::size_t i) {
         const fs::path dir = points_dir / todo[i]->id;
+        // An interrupted earlier run may have left files here: the new run
+        // overwrites each of them (report.json is only read after it exits 0),
+        // so nothing needs removing.
         std::error_code e;
-        fs::remove_all(dir, e);  // what an interrupted earlier run left
         fs::create_directories(dir, e);
         return point_job(spec, *todo[i], self, dir);
       },

@@ -1,0 +1,124 @@
+// Output directories: which names may become path components, and that
+// mottsim removes only what it wrote itself.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "dsl/diagnostics.hpp"
+#include "dsl/path_component.hpp"
+#include "platform/output_dir.hpp"
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using mottsim::dsl::path_component_problem;
+using mottsim::test_support::scratch_dir;
+namespace platform = mottsim::platform;
+
+TEST_CASE("path components: plain names pass, anything that can leave a directory is refused") {
+  for (const char* ok : {"mott_cim", "adc-cim.v2", "A_1", "..a", "a.."}) CHECK(path_component_problem(ok).empty());
+  for (const char* bad : {"", ".", "..", "/", "/tmp", "a/b", "../x", "a b", "x\\y", "a\nb", "caf\xc3\xa9"})
+    CHECK_FALSE(path_component_problem(bad).empty());
+  CHECK(path_component_problem(std::string(200, 'a')).empty());
+  CHECK_FALSE(path_component_problem(std::string(201, 'a')).empty());
+}
+
+TEST_CASE("output dir: a run's directory is removed only while it holds nothing but what its manifest lists") {
+  scratch_dir s;
+  const std::string run = s.path("run");
+  platform::write_output_file(run, "report.json", "{}");
+  platform::write_output_file(run, "summary.md", "#");
+  platform::record_output_files(run, {"report.json"});
+  platform::record_output_files(run, {"summary.md"});  // adds to the list
+
+  SUBCASE("its own files only: removed") {
+    platform::remove_output_dir(run);
+    CHECK_FALSE(fs::exists(run));
+  }
+  SUBCASE("a file the user added: nothing is removed") {
+    s.write("run/notes.txt", "mine");
+    CHECK_THROWS_AS(platform::remove_output_dir(run), mottsim::dsl::input_error);
+    CHECK(fs::exists(s.path("run/notes.txt")));
+    CHECK(fs::exists(s.path("run/report.json")));
+  }
+  SUBCASE("a subdirectory: nothing is removed") {
+    s.write("run/sub/x", "mine");
+    CHECK_THROWS_AS(platform::remove_output_dir(run), mottsim::dsl::input_error);
+    CHECK(fs::exists(s.path("run/sub/x")));
+  }
+  SUBCASE("a listed name that is a link: the link and its target stay") {
+    fs::remove(s.path("run/summary.md"));
+    s.write("target/summary.md", "precious");
+    fs::create_symlink(s.path("target/summary.md"), s.path("run/summary.md"));
+    CHECK_THROWS_AS(platform::remove_output_dir(run), mottsim::dsl::input_error);
+    CHECK(fs::exists(s.path("target/summary.md")));
+  }
+  SUBCASE("a manifest naming a path outside is not followed") {
+    s.write("outside.txt", "precious");
+    platform::record_output_files(run, {"../outside.txt"});
+    platform::remove_output_dir(run);
+    CHECK(fs::exists(s.path("outside.txt")));
+    CHECK_FALSE(fs::exists(run));
+  }
+}
+
+TEST_CASE("output dir: a directory without a manifest, a file or a link in the way is never removed") {
+  scratch_dir s;
+  s.write("user/report.json", "mine");
+  CHECK_THROWS_AS(platform::remove_output_dir(s.path("user")), mottsim::dsl::input_error);
+  CHECK(fs::exists(s.path("user/report.json")));
+  s.write("file", "mine");
+  CHECK_THROWS_AS(platform::remove_output_dir(s.path("file")), mottsim::dsl::input_error);
+  CHECK(fs::exists(s.path("file")));
+  fs::create_directory_symlink(s.path("user"), s.path("link"));
+  CHECK_THROWS_AS(platform::remove_output_dir(s.path("link")), mottsim::dsl::input_error);
+  CHECK(fs::exists(s.path("user/report.json")));
+  platform::remove_output_dir(s.path("absent"));  // nothing to do
+}
+
+TEST_CASE("output dir: staging never adopts an existing directory and removes only marked ones") {
+  scratch_dir s;
+  // A directory of the user's that happens to carry the name mottsim picks first.
+  const fs::path squatter = fs::path(s.path(".compare-" + std::to_string(::getpid())));
+  s.write(squatter.filename().string() + "/precious.txt", "mine");
+  const fs::path stage = platform::make_staging_dir(s.path(""), "compare");
+  CHECK(stage != squatter);
+  CHECK(fs::is_directory(stage));
+  platform::remove_staging_dir(squatter);  // unmarked: untouched
+  CHECK(fs::exists(squatter / "precious.txt"));
+  std::ofstream(stage / "x") << "run output";
+  platform::remove_staging_dir(stage);
+  CHECK_FALSE(fs::exists(stage));
+}
+
+TEST_CASE("output dir: the root and system directories are refused, with the flag named") {
+  for (const std::string dir : {"/", "/etc", "/etc/", "/usr", "/usr/lib/x", "/usr/local", "/proc/x", "/sys", "/boot/x",
+                                 "/bin", "/var", "/home", "/tmp/../etc"}) {
+    try {
+      platform::ensure_output_dir(dir);
+      FAIL("accepted " << dir);
+    } catch (const mottsim::dsl::input_error& e) {
+      CHECK(e.errors().errors().front().where.file == std::string("-o ") + dir);
+    }
+  }
+}
+
+TEST_CASE("output dir: a failed write names the system's reason") {
+  scratch_dir s;
+  s.write("a_file", "x");
+  try {
+    platform::write_output_file(s.path("a_file"), "report.json", "{}");  // its "directory" is a file
+    FAIL("wrote into a file");
+  } catch (const mottsim::dsl::input_error& e) {
+    CHECK(e.errors().to_string().find("cannot create output directory: ") != std::string::npos);
+  }
+  fs::create_directory(s.path("dir"));
+  fs::create_directory(s.path("dir/report.json"));  // the target is a directory: rename fails
+  try {
+    platform::write_output_file(s.path("dir"), "report.json", "{}");
+    FAIL("replaced a directory");
+  } catch (const mottsim::dsl::input_error& e) {
+    CHECK(e.errors().to_string().find("cannot write file: ") != std::string::npos);
+    CHECK(e.errors().to_string().find("directory") != std::string::npos);  // "Is a directory"
+  }
+}
