@@ -15,6 +15,12 @@ const param_value& block_value::at(const std::string& name) const {
   return it->second;
 }
 
+std::string block_value::origin(const std::string& name) const {
+  const auto& v = at(name);
+  if (v.from_default) return "default of " + type + "." + name;
+  return v.where.to_string();
+}
+
 double block_value::quantity(const std::string& name) const {
   const auto& v = at(name);
   assert(v.kind == param_kind::quantity || v.kind == param_kind::number);

@@ -46,6 +46,9 @@ struct block_value {
   const block_value& block(const std::string& name) const;
   const std::vector<block_value>& blocks(const std::string& name) const;
   const std::vector<long long>& integers(const std::string& name) const;
+  // Where a parameter's value came from, for the sources of derived figures:
+  // its location ("file.yaml:12:5", "--set ...") or "default of TYPE.NAME".
+  std::string origin(const std::string& name) const;
 };
 
 }  // namespace mottsim::dsl

@@ -264,12 +264,32 @@ void check_parameters(const sweep_spec& spec, const schema_catalog& catalog, dia
         continue;
       }
       std::vector<diagnostics> per_value(p.values.size());
-      std::map<std::string, std::size_t> first_of;  // value text -> its first index
+      std::map<std::vector<std::string>, std::size_t> first_of;  // overrides -> the first value index using them
       bool path_known = base.resolved && tree_has_path(*base.resolved, parsed.path);
       for (std::size_t i = 0; i < p.values.size(); ++i) {
-        const auto [first, is_new] = first_of.emplace(p.values[i], i);
-        if (is_new) load_architecture(*tree, arch, {p.path + "=" + p.values[i]}, catalog, per_value[i]);
-        else per_value[i] = per_value[first->second];
+        // A value is checked inside a point that holds it, so checks across
+        // parameters (a neuron model and the energy it needs) see their
+        // companions: zip pairs it with the others' values at its index, grid
+        // and random with the others' first values. Errors at a companion's own
+        // flag are reported when that parameter is checked.
+        std::vector<std::string> overrides{p.path + "=" + p.values[i]};
+        for (const auto& q : spec.parameters) {
+          if (&q == &p || q.values.empty()) continue;
+          const std::size_t k = spec.combine == sweep_combine::zip && i < q.values.size() ? i : 0;
+          overrides.push_back(q.path + "=" + q.values[k]);
+        }
+        const auto [first, is_new] = first_of.emplace(overrides, i);
+        if (is_new) {
+          diagnostics all;
+          load_architecture(*tree, arch, overrides, catalog, all);
+          for (const auto& d : all.errors()) {
+            bool companion = false;
+            for (std::size_t o = 1; o < overrides.size(); ++o) companion |= d.where.file == flag_location(overrides[o]).file;
+            if (!companion) per_value[i].error(d.where, d.message);
+          }
+        } else {
+          per_value[i] = per_value[first->second];
+        }
         path_known |= !per_value[i].has_errors();
       }
       for (std::size_t i = 0; i < p.values.size(); ++i) {

@@ -2,6 +2,8 @@
 
 #include "dsl/block_value.hpp"
 #include "dsl/diagnostics.hpp"
+#include "dsl/units.hpp"
+#include "models/mott_neuron_energy.hpp"
 #include "models/schemas.hpp"
 
 namespace mottsim::models {
@@ -155,6 +157,71 @@ schema_ptr digital_activation_schema() {
   return s;
 }
 
+schema_ptr gain_stage_schema() {
+  static const schema_ptr s =
+      schema_builder("gain_stage",
+                     "amplifier turning a thermal Mott neuron's column current into its heater current: a "
+                     "transimpedance front end holding the column at virtual ground, and an output current source "
+                     "on the heater rail that also carries the bias")
+          .quantity("quiescent_power", dimension::power, "72 uW",
+                    "static power while the stage drives a read (it is switched off between reads)")
+          .at_least(0)
+          .quantity("bandwidth", dimension::frequency, "100 MHz",
+                    "-3 dB bandwidth; the heater current settles to 1 % in ln(100)/(2 pi f), which each read waits "
+                    "for before its pulse")
+          .above(0)
+          .quantity("output_headroom", dimension::voltage, "0.2 V",
+                    "voltage the output current source needs across itself to stay a current source")
+          .at_least(0)
+          .quantity("supply_voltage", dimension::voltage, std::nullopt,
+                    "heater rail (default: the lowest that reaches full scale, (bias_current + full_scale_current) x "
+                    "heater_resistance + output_headroom)")
+          .optional()
+          .above(0)
+          .quantity("area", dimension::area, "100 um^2", "area of one stage (one per neuron)")
+          .at_least(0)
+          .number("noise", "0.1 %", "output noise over its bandwidth, rms relative to the neuron's full-scale input; "
+                                    "drawn afresh at every read (functional mode)")
+          .range(0, 1)
+          .number("offset_sigma", "0.5 %",
+                  "input offset of each stage, sigma relative to the neuron's full-scale input (functional mode)")
+          .range(0, 1)
+          .build();
+  return s;
+}
+
+namespace {
+
+// A thermal neuron derives its energy and its recovery from the device model, so
+// a constant for either would be a second, contradicting source of truth.
+void check_thermal_constants(const dsl::block_value& v, dsl::diagnostics& errors) {
+  const thermal_neuron_cost c = thermal_neuron_costs(v);
+  if (v.has("energy_per_activation"))
+    errors.error(v.at("energy_per_activation").where,
+                 "a thermal mott_neuron derives its energy from its heater model (" +
+                     dsl::format_quantity(c.total_j(), dimension::energy) +
+                     " per activation here: heater " + dsl::format_quantity(c.heater_j, dimension::energy) +
+                     ", read " + dsl::format_quantity(c.read_j, dimension::energy) + ", gain stage " +
+                     dsl::format_quantity(c.gain_stage_j, dimension::energy) + ", bias source " +
+                     dsl::format_quantity(c.bias_source_j, dimension::energy) +
+                     "); remove energy_per_activation, or choose model ideal or table to give the energy as a "
+                     "parameter");
+  if (v.has("recovery_time"))
+    errors.error(v.at("recovery_time").where,
+                 "a thermal mott_neuron derives its recovery from cooling (" +
+                     dsl::format_quantity(c.cooling_s, dimension::time) +
+                     " here, to within cooling_tolerance of ambient); remove recovery_time, or set cooling_tolerance");
+  const dsl::block_value& stage = v.block("gain_stage");
+  if (stage.has("supply_voltage") && c.supply_v < c.minimum_supply_v)
+    errors.error(stage.at("supply_voltage").where,
+                 "the heater rail " + dsl::format_quantity(c.supply_v, dimension::voltage) +
+                     " cannot drive the full-scale heater current: it needs (bias_current + full_scale_current) x "
+                     "heater_resistance + output_headroom = " +
+                     dsl::format_quantity(c.minimum_supply_v, dimension::voltage));
+}
+
+}  // namespace
+
 schema_ptr mott_neuron_schema() {
   static const schema_ptr s =
       schema_builder("mott_neuron",
@@ -163,9 +230,19 @@ schema_ptr mott_neuron_schema() {
                   "transfer curve: ideal ReLU, a measured table, or the heater + VO2 thermal model")
           .integer("columns_per_neuron", "1", "columns sharing one neuron (time-multiplexed)")
           .range(1, 65536)
-          .quantity("energy_per_activation", dimension::energy, "10 pJ", "energy of one activation")
+          .quantity("energy_per_activation", dimension::energy, std::nullopt,
+                    "ideal and table: energy of one activation (device, drive and bias), required; thermal derives "
+                    "it from the heater model and refuses a constant")
+          .optional()
           .at_least(0)
-          .quantity("settling_time", dimension::time, "200 ns", "time for the output to settle after the input is applied")
+          .quantity("recovery_time", dimension::time, std::nullopt,
+                    "ideal and table: time after a read before the next may start (default 0 s); thermal derives it "
+                    "from cooling and refuses a constant")
+          .optional()
+          .at_least(0)
+          .quantity("settling_time", dimension::time, "200 ns",
+                    "time for the output to settle after the input is applied (thermal: the heater pulse, read at "
+                    "its end)")
           .above(0)
           .quantity("area", dimension::area, "1 um^2", "area of one neuron (device and heater)")
           .at_least(0)
@@ -211,8 +288,21 @@ schema_ptr mott_neuron_schema() {
           .above(0)
           .quantity("thermal_conductance", dimension::thermal_conductance, "0.206 mW/K", "thermal conductance G_th to ambient")
           .above(0)
-          .quantity("read_voltage", dimension::voltage, "0.1 V", "voltage across the VO2 film when reading the output")
+          .quantity("read_voltage", dimension::voltage, "0.1 V",
+                    "voltage across the VO2 film while it is read (during the heater pulse)")
           .above(0)
+          .quantity("cooling_tolerance", dimension::temperature, "1 K",
+                    "thermal: after a read the film must cool to within this of ambient before the next read")
+          .above(0)
+          .number("input_mean", "0",
+                  "thermal, perf mode: mean of the neuron's input relative to full scale, at which the heater's "
+                  "energy is priced")
+          .range(-1, 1)
+          .number("input_rms", "0.324",
+                  "thermal, perf mode: rms of the neuron's input relative to full scale (default: a zero-mean "
+                  "Gaussian pre-activation whose 99.9th percentile is full scale, as functional mode calibrates it)")
+          .range(0, 1)
+          .block("gain_stage", gain_stage_schema(), "thermal: the stage from column current to heater current")
           .choice("negative_input", {"clamp", "rectify"}, "clamp",
                   "negative column sums: clamp (a series diode blocks them: output 0, a true ReLU) or rectify "
                   "(heating ignores sign: |x|)")
@@ -223,8 +313,17 @@ schema_ptr mott_neuron_schema() {
           .number("cycle_noise", "0", "cycle-to-cycle output noise, relative to full scale")
           .range(0, 1)
           .check([](const dsl::block_value& v, dsl::diagnostics& errors) {
-            if (v.text("model") == "table" && !v.has("table_file"))
+            const std::string& model = v.text("model");
+            if (model == "table" && !v.has("table_file"))
               errors.error(v.at("model").where, "model 'table' needs 'table_file:', a CSV of input,output pairs");
+            if (model != "thermal" && !v.has("energy_per_activation"))
+              errors.error(v.at("model").where, "model '" + model +
+                                                    "' takes its energy as a parameter: add energy_per_activation "
+                                                    "(only the thermal model derives it)");
+            if (v.number("input_rms") < std::abs(v.number("input_mean")))
+              errors.error(v.at("input_rms").where, "input_rms cannot be below |input_mean|");
+            else if (model == "thermal")
+              check_thermal_constants(v, errors);
           })
           .build();
   return s;

@@ -1,5 +1,7 @@
 #include "models/cim_tile_params.hpp"
 
+#include "models/mott_neuron_energy.hpp"
+
 namespace mottsim::models {
 
 const char* input_mode_name(input_mode m) {
@@ -42,6 +44,13 @@ cim_tile_params read_cim_tile_params(const dsl::block_value& tile) {
       p.has_neuron = true;
       p.columns_per_neuron = stage.integer("columns_per_neuron");
       p.settling_s = stage.quantity("settling_time");
+      const neuron_occupancy o = neuron_read_occupancy(stage);
+      p.neuron_before_s = o.before_s;
+      p.neuron_after_s = o.after_s;
+      if (stage.text("model") == "thermal")
+        p.neuron_actions = {"neuron_heater", "neuron_read", "neuron_gain_stage", "neuron_bias_source"};
+      else
+        p.neuron_actions = {"neuron_activation"};
     } else if (stage.type == "shift_add") {
       p.readout.push_back(readout_stage_kind::shift_add);
       p.has_shift_add = true;

@@ -34,6 +34,12 @@ struct cim_tile_params {
   bool has_neuron = false;
   long long columns_per_neuron = 1;
   double settling_s = 200e-9;
+  // A read also occupies the neuron before (the gain stage settling) and after
+  // (cooling, or an ideal/table neuron's recovery_time) its settling.
+  double neuron_before_s = 0.0;
+  double neuron_after_s = 0.0;
+  // The actions one activation is priced as (one count each per activation).
+  std::vector<std::string> neuron_actions;
   bool has_shift_add = false;
   long long shift_add_units = 4;
   bool has_digital_activation = false;
@@ -46,6 +52,10 @@ struct cim_tile_params {
   long long adcs_per_array() const { return (columns + columns_per_adc - 1) / columns_per_adc; }
   long long neurons_per_array() const {
     return has_neuron ? (columns + columns_per_neuron - 1) / columns_per_neuron : 0;
+  }
+  // How long one read occupies a neuron: its setup, max(crossbar read, settling), its recovery.
+  double neuron_read_period_s(double read_time_s) const {
+    return neuron_before_s + (read_time_s > settling_s ? read_time_s : settling_s) + neuron_after_s;
   }
   // Rows one neuron can sum as current: every row of every array in the tile.
   long long analog_span_rows() const { return arrays * rows; }

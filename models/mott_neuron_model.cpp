@@ -137,6 +137,13 @@ mott_neuron_model::mott_neuron_model(const dsl::block_value& neuron, std::size_t
   m_sigma_tc = neuron.number("sigma_tc");
   m_sigma_threshold = neuron.number("sigma_threshold");
   m_cycle_noise = neuron.number("cycle_noise");
+  const dsl::block_value& stage = neuron.block("gain_stage");
+  // The gain stage is part of the thermal neuron's circuit; ideal and table
+  // neurons state their whole behaviour (and energy) as parameters.
+  if (m_kind == neuron_model_kind::thermal) {
+    m_stage_noise = stage.number("noise");
+    m_stage_offset_sigma = stage.number("offset_sigma");
+  }
   m_basis_factor = m_basis == thermal_time_basis::steady_state ? 1.0 : settled_fraction();
 
   // Normalization: the nominal film at zero input and at full scale.
@@ -156,29 +163,43 @@ mott_neuron_model::mott_neuron_model(const dsl::block_value& neuron, std::size_t
     // A threshold cannot flip sign: keep the scale positive (5 sigma at the 20 %
     // the schema allows would otherwise reach it).
     m_devices[j].threshold_scale = std::max(0.05, 1.0 + m_sigma_threshold * threshold_draw);
-    m_devices[j].bias_a = m_trim && m_kind == neuron_model_kind::thermal ? trimmed_bias(m_devices[j].tc_k) : m_bias_a;
+    // The gain stage's offset comes from a stream of its own, so adding it
+    // leaves every other draw of device j where it was.
+    std::mt19937_64 stage_rng(seed_stream(seed_stream(seed, 2), j));
+    m_devices[j].offset = m_stage_offset_sigma > 0.0 ? m_stage_offset_sigma * normal(stage_rng) : 0.0;
+    m_devices[j].bias_a = m_trim && m_kind == neuron_model_kind::thermal
+                              ? trimmed_bias(m_devices[j].tc_k, m_devices[j].offset / m_devices[j].threshold_scale)
+                              : m_bias_a;
   }
 }
 
-double mott_neuron_model::trimmed_bias(double tc_k) const {
+double mott_neuron_model::trimmed_bias(double tc_k, double offset) const {
   // The zero-input conductance rises monotonically with the bias current on the
-  // heating branch; bisect for the bias that gives the nominal device's.
+  // heating branch; bisect for the bias that gives the nominal device's. The
+  // trim reads the neuron through its gain stage, so it sees (and cancels) the
+  // stage's offset too.
   double t = 0.0, r = 0.0;
   const double target = m_g0;  // the nominal film at zero input
   double lo = 0.0, hi = m_bias_a + 4.0 * m_full_scale_a;
   for (int i = 0; i < 60; ++i) {
     const double mid = 0.5 * (lo + hi);
-    thermal_output(0.0, tc_k, mid, t, r);
+    thermal_output(offset, tc_k, mid, t, r);
     (1.0 / r < target ? lo : hi) = mid;
   }
   return 0.5 * (lo + hi);
 }
 
+double mott_neuron_model::heater_current(double x) const { return heater_current(x, m_bias_a); }
+
+double mott_neuron_model::heater_current(double x, double bias_a) const {
+  const double i = bias_a + x * m_full_scale_a;
+  return m_rectify ? std::abs(i) : std::max(0.0, i);  // clamp: a series diode blocks negative current
+}
+
 double mott_neuron_model::heater_power(double x) const { return heater_power(x, m_bias_a); }
 
 double mott_neuron_model::heater_power(double x, double bias_a) const {
-  const double i = bias_a + x * m_full_scale_a;
-  const double current = m_rectify ? std::abs(i) : std::max(0.0, i);  // clamp: a series diode blocks negative current
+  const double current = heater_current(x, bias_a);
   return current * current * m_heater_ohm;
 }
 
@@ -223,6 +244,7 @@ neuron_point mott_neuron_model::evaluate(double x, std::size_t device) const {
   const double scale = own ? m_devices.at(device).threshold_scale : 1.0;
   neuron_point p;
   p.input = x;
+  if (own) x += m_devices[device].offset;
   switch (m_kind) {
     case neuron_model_kind::ideal:
       p.output = std::min(m_saturation, m_gain * std::max(0.0, x - m_threshold * scale));
@@ -241,6 +263,12 @@ void mott_neuron_model::apply(Eigen::Ref<Eigen::MatrixXd> x) { apply(x, m_noise)
 void mott_neuron_model::apply(Eigen::Ref<Eigen::MatrixXd> x, std::mt19937_64& rng) const {
   if (static_cast<std::size_t>(x.rows()) > m_devices.size())
     throw std::invalid_argument("mott_neuron_model::apply: more rows than devices");
+  // The gain stage's noise adds to the input of every read.
+  if (m_stage_noise > 0.0) {
+    std::normal_distribution<double> normal(0.0, m_stage_noise);
+    for (Eigen::Index c = 0; c < x.cols(); ++c)
+      for (Eigen::Index r = 0; r < x.rows(); ++r) x(r, c) += normal(rng);
+  }
   // Column-major: walk rows inside columns, with per-row device constants.
   for (Eigen::Index c = 0; c < x.cols(); ++c)
     for (Eigen::Index r = 0; r < x.rows(); ++r) x(r, c) = evaluate(x(r, c), static_cast<std::size_t>(r)).output;

@@ -68,6 +68,7 @@ struct neuron_device {
   double tc_k = 0.0;            // its transition temperature (thermal)
   double threshold_scale = 1.0; // its threshold relative to the nominal one
   double bias_a = 0.0;          // its heater bias current (thermal; trimmed or nominal)
+  double offset = 0.0;          // its gain stage's input offset, relative to full scale
 };
 
 // The Mott neuron's transfer curve, from a validated mott_neuron block.
@@ -94,6 +95,9 @@ struct neuron_device {
 //             chip calibrates its ADC range once, not per neuron.
 // sigma_tc applies to the thermal model only; negative_input to the thermal model
 // only (ideal is a ReLU by definition, a table states its own negative side).
+// Thermal only: the gain stage in front of the heater adds its offset (device j: N(0,
+// gain_stage.offset_sigma), relative to full scale) and, per read in apply(),
+// N(0, gain_stage.noise) to x before the neuron sees it; the trim sees the offset.
 // cycle_noise adds N(0, cycle_noise) to each output in apply().
 class mott_neuron_model {
  public:
@@ -126,6 +130,8 @@ class mott_neuron_model {
   std::vector<std::pair<double, double>> curve(double x_min, double x_max, int points) const;
 
   // Thermal physics (meaningful for the thermal model).
+  double heater_current(double x) const;               // A, after negative-input handling (nominal bias)
+  double heater_current(double x, double bias_a) const;
   double heater_power(double x) const;                 // W, after negative-input handling (nominal bias)
   double heater_power(double x, double bias_a) const;  // W, with a device's own bias current
   double steady_temperature(double x) const;           // K
@@ -138,12 +144,19 @@ class mott_neuron_model {
   // (negative when the bias alone gets there).
   double effective_threshold() const;
   const vo2_film& film() const { return m_film; }
+  double heater_resistance() const { return m_heater_ohm; }
+  double bias_current() const { return m_bias_a; }
+  double full_scale_current() const { return m_full_scale_a; }
+  double settling_time() const { return m_settling_s; }
+  double ambient() const { return m_ambient_k; }
+  double heat_capacity() const { return m_cth; }
+  double thermal_conductance() const { return m_gth; }
   double conductance_at_zero() const { return m_g0; }
   double conductance_at_full_scale() const { return m_g1; }
 
  private:
   double thermal_output(double x_eff, double tc_k, double bias_a, double& t_k, double& r_ohm) const;
-  double trimmed_bias(double tc_k) const;
+  double trimmed_bias(double tc_k, double offset) const;
   double table_output(double x) const;
 
   neuron_model_kind m_kind = neuron_model_kind::thermal;
@@ -162,6 +175,7 @@ class mott_neuron_model {
   double m_g0 = 0.0, m_g1 = 1.0;
   // variation and noise
   double m_sigma_tc = 0.0, m_sigma_threshold = 0.0, m_cycle_noise = 0.0;
+  double m_stage_noise = 0.0, m_stage_offset_sigma = 0.0;
   std::vector<neuron_device> m_devices;
   std::mt19937_64 m_noise;
 };

@@ -8,6 +8,7 @@
 
 #include "dsl/units.hpp"
 #include "models/cacti_table.hpp"
+#include "models/mott_neuron_energy.hpp"
 
 namespace mottsim::models {
 
@@ -33,11 +34,7 @@ using dsl::block_value;
 using dsl::dimension;
 
 // Where one parameter's value came from: its file location, or the schema default.
-std::string origin(const block_value& b, const std::string& name) {
-  const auto& v = b.at(name);
-  if (v.from_default) return "default of " + b.type + "." + name;
-  return v.where.to_string();
-}
+std::string origin(const block_value& b, const std::string& name) { return b.origin(name); }
 
 // "(walden_fom: configs/tech/converters.yaml:40:17; bits: default of adc.bits)"
 struct cite {
@@ -215,6 +212,20 @@ std::string breakdown(const std::vector<part>& parts, dimension d) {
   return out;
 }
 
+// A thermal neuron's activation is priced from its device model, in four parts
+// (models/mott_neuron_energy.hpp); ideal and table neurons state theirs.
+void price_neuron(const block_value& neuron, component_pricing& out) {
+  if (neuron.text("model") != "thermal") {
+    out.actions["neuron_activation"] = direct(neuron, "energy_per_activation", energy_category::neurons);
+    return;
+  }
+  const thermal_neuron_cost c = thermal_neuron_costs(neuron);
+  out.actions["neuron_heater"] = {c.heater_j, energy_category::neurons, c.heater_source};
+  out.actions["neuron_read"] = {c.read_j, energy_category::neurons, c.read_source};
+  out.actions["neuron_gain_stage"] = {c.gain_stage_j, energy_category::neurons, c.gain_stage_source};
+  out.actions["neuron_bias_source"] = {c.bias_source_j, energy_category::neurons, c.bias_source_source};
+}
+
 component_pricing price_cim_tile(const block_value& p, double node_m) {
   component_pricing out;
   const long long arrays = p.integer("arrays");
@@ -303,7 +314,7 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
       out.actions["adc_conversion"] = direct(*adc, "energy_per_conversion", energy_category::adc);
     }
   }
-  if (neuron) out.actions["neuron_activation"] = direct(*neuron, "energy_per_activation", energy_category::neurons);
+  if (neuron) price_neuron(*neuron, out);
   if (shift_add) out.actions["shift_add"] = direct(*shift_add, "energy_per_op", energy_category::accumulation);
   if (activation) out.actions["activation"] = direct(*activation, "energy_per_op", energy_category::accumulation);
   out.actions["partial_sum_add"] = direct(acc, "energy_per_add", energy_category::accumulation);
@@ -367,6 +378,11 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
     const double n = (per_array ? n_arrays : 1.0) * static_cast<double>(units);
     const std::string count = (per_array ? per_arrays : std::string()) + std::to_string(units) + " x ";
     area.push_back({name, n * s.quantity("area"), count + show(s.quantity("area"), dimension::area) + entry_note(s)});
+    if (s.type == "mott_neuron" && s.text("model") == "thermal") {
+      const block_value& stage = s.block("gain_stage");
+      area.push_back({"neuron gain stages", n * stage.quantity("area"),
+                      count + show(stage.quantity("area"), dimension::area) + entry_note(stage)});
+    }
     if (s.has("leakage"))
       leak.push_back({name, n * s.quantity("leakage"), count + show(s.quantity("leakage"), dimension::power)});
   }

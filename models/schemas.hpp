@@ -26,6 +26,7 @@ schema_ptr adc_schema();
 schema_ptr shift_add_schema();
 schema_ptr digital_activation_schema();
 schema_ptr mott_neuron_schema();
+schema_ptr gain_stage_schema();
 schema_ptr accumulator_schema();
 
 }  // namespace mottsim::models

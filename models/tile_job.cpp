@@ -21,11 +21,12 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   // One conversion per output: the neuron's, or the analog sum's.
   const bool per_output = m.analog_sum || m.neuron_used;
   if (m.neuron_used) {
-    // Each neuron must stay driven until it settles; outputs beyond the
-    // tile's neuron count take further passes.
+    // Each neuron must stay driven until it settles, and recover (cool back
+    // to ambient) before its next read; outputs beyond the tile's neuron count
+    // take further passes.
     const long long neurons = std::max<long long>(1, arrays * tile.neurons_per_array());
     const double passes = static_cast<double>(ceil_div(job.outputs, neurons));
-    c.read_stage_s = passes * std::max(m.read_time_s, tile.settling_s);
+    c.read_stage_s = passes * tile.neuron_read_period_s(m.read_time_s);
   } else {
     c.read_stage_s = reads * m.read_time_s;
   }
@@ -56,7 +57,8 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   add("cell_read", v * reads * job.active_cells);
   add("input_drive", v * reads * job.active_rows);
   if (per_output) {
-    if (m.neuron_used) add("neuron_activation", v * job.outputs);
+    if (m.neuron_used)
+      for (const auto& action : tile.neuron_actions) add(action.c_str(), v * job.outputs);
     add("adc_conversion", v * job.outputs);
   } else {
     add("adc_conversion", v * reads * job.active_columns);

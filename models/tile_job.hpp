@@ -35,7 +35,7 @@ struct tile_job {
 // SystemC module calls, and that tests check against hand arithmetic.
 struct tile_job_cost {
   double time_s = 0.0;
-  double read_stage_s = 0.0;     // per vector: crossbar reads (and neuron settling)
+  double read_stage_s = 0.0;     // per vector: crossbar reads (and neuron settling and recovery)
   double convert_stage_s = 0.0;  // per vector: ADC conversions
   double digital_stage_s = 0.0;  // per vector: adds and activations
   std::map<std::string, double> actions;

@@ -27,7 +27,7 @@ std::uint64_t mix(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
 
 // The tile with every device non-ideality switched off: no programming
 // variation, read noise or stuck cells, and Mott neurons without device
-// variation or cycle noise. The neuron keeps its transfer curve and the
+// variation, cycle noise or gain-stage noise and offset. The neuron keeps its transfer curve and the
 // converters their resolution, so what remains is the cost of the curve and
 // of quantization.
 dsl::block_value ideal_devices(const dsl::block_value& tile) {
@@ -41,8 +41,13 @@ dsl::block_value ideal_devices(const dsl::block_value& tile) {
   xbar->params.at("cell").block = cell;
   t.params.at("crossbar").block = xbar;
   for (auto& stage : t.params.at("readout").blocks)
-    if (stage.type == "mott_neuron")
+    if (stage.type == "mott_neuron") {
       for (const char* name : {"sigma_tc", "sigma_threshold", "cycle_noise"}) zero(stage, name);
+      // The gain stage in front of a thermal neuron: no offset, no noise.
+      auto gain = std::make_shared<dsl::block_value>(*stage.params.at("gain_stage").block);
+      for (const char* name : {"noise", "offset_sigma"}) zero(*gain, name);
+      stage.params.at("gain_stage").block = gain;
+    }
   return t;
 }
 

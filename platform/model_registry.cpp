@@ -59,6 +59,7 @@ void register_builtin_models(model_registry& registry) {
   registry.add_block(models::input_driver_schema());
   registry.add_block(models::adc_schema());
   registry.add_block(models::mott_neuron_schema());
+  registry.add_block(models::gain_stage_schema());
   registry.add_block(models::shift_add_schema());
   registry.add_block(models::digital_activation_schema());
   registry.add_block(models::accumulator_schema());

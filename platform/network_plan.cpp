@@ -184,8 +184,9 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
       bus_bytes_per_s = bus->params.quantity("width") * bus->params.quantity("clock");
     auto layer_time = [&](std::size_t i) {
       const auto& lp = plan.layers[i];
-      const double per_vector = static_cast<double>(lp.mapping.reads_per_vector) *
-                                std::max(lp.mapping.read_time_s, lp.mapping.neuron_used ? plan.tile.settling_s : 0.0);
+      const double per_vector = lp.mapping.neuron_used ? plan.tile.neuron_read_period_s(lp.mapping.read_time_s)
+                                                       : static_cast<double>(lp.mapping.reads_per_vector) *
+                                                             lp.mapping.read_time_s;
       return static_cast<double>(ceil_div(lp.matrix.vectors, replicas[i])) * per_vector;
     };
     auto transfer_time = [&](std::size_t i) {

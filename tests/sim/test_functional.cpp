@@ -134,7 +134,8 @@ TEST_CASE("functional: LeNet-5 on the Mott chip's defaults stays within 1 point 
 }
 
 TEST_CASE("functional: edge maps on ideal devices match float within the quantization bound") {
-  // Ideal devices (no programming variation, read noise or neuron variation),
+  // Ideal devices (no programming variation, read noise, neuron variation or
+  // gain-stage noise and offset),
   // the thermal neuron read through a 16-bit curve-matched ADC whose top code
   // sits at 4x the calibrated full scale, so nothing clips.
   const std::string dir = temp_dir("edge_bound");
@@ -143,6 +144,7 @@ TEST_CASE("functional: edge maps on ideal devices match float within the quantiz
       " --mode functional -o " + dir +
       " --set components.tile.crossbar.cell.programming_sigma=0 --set components.tile.crossbar.cell.read_noise_sigma=0"
       " --set components.tile.readout[0].sigma_tc=0 --set components.tile.readout[0].sigma_threshold=0"
+      " --set components.tile.readout[0].gain_stage.noise=0 --set components.tile.readout[0].gain_stage.offset_sigma=0"
       " --set components.tile.readout[1].bits=16 --set components.tile.readout[1].full_scale=4");
   REQUIRE_MESSAGE(run.status == 0, run.output);
   // The float reference, computed here directly from the image and the kernels

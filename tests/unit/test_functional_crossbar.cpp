@@ -48,7 +48,8 @@ struct tile_spec {
                     ", stuck_off_rate: " + std::to_string(stuck_off) + "}\n" + "input: {mode: " + input +
                     ", dac_bits: " + std::to_string(dac_bits) + "}\n" + "readout:\n";
     if (neuron)
-      y += "  - {type: mott_neuron, model: " + neuron_model + ", sigma_threshold: 0, sigma_tc: 0}\n";
+      y += "  - {type: mott_neuron, model: " + neuron_model + ", sigma_threshold: 0, sigma_tc: 0" +
+           (neuron_model == "thermal" ? "" : ", energy_per_activation: 1 pJ") + "}\n";
     y += "  - {type: adc, bits: " + std::to_string(adc_bits) + ", full_scale: " + std::to_string(adc_full_scale) + "}\n";
     if (!neuron) y += "  - {type: shift_add}\n  - {type: digital_activation}\n";
     y += std::string("accumulation: {mode: ") + (neuron ? "analog" : "digital") + "}\n";

@@ -174,7 +174,9 @@ TEST_CASE("mott neuron: a pulsed bias current puts the zero input at the foot of
 }
 
 TEST_CASE("mott neuron: a per-neuron bias trim cancels Tc variation at zero input") {
-  const std::string device = "bias_current: 3.6 mA\nfull_scale_current: 0.6 mA\nsigma_tc: 1\nsigma_threshold: 0\n";
+  // Without gain-stage offsets, so the trim has only Tc to cancel.
+  const std::string device =
+      "bias_current: 3.6 mA\nfull_scale_current: 0.6 mA\nsigma_tc: 1\nsigma_threshold: 0\ngain_stage: {offset_sigma: 0}\n";
   const mott_neuron_model raw(neuron_block(device), 200, 7);
   const mott_neuron_model trimmed(neuron_block(device + "bias_trim: per_neuron"), 200, 7);
   const double r0 = trimmed.evaluate(0.0).resistance_ohm;
@@ -247,7 +249,8 @@ TEST_CASE("mott neuron: negative inputs are clamped by the diode or rectified by
 }
 
 TEST_CASE("mott neuron: ideal model") {
-  const mott_neuron_model model(neuron_block("model: ideal\ngain: 2\nthreshold: 0.1\nsaturation: 0.9\nsigma_threshold: 0"));
+  const mott_neuron_model model(
+      neuron_block("model: ideal\nenergy_per_activation: 1 pJ\ngain: 2\nthreshold: 0.1\nsaturation: 0.9\nsigma_threshold: 0"));
   CHECK(model.transfer(-0.5) == 0.0);
   CHECK(model.transfer(0.1) == 0.0);
   CHECK(model.transfer(0.3) == doctest::Approx(0.4).scale(0).epsilon(1e-12));
@@ -258,7 +261,7 @@ TEST_CASE("mott neuron: ideal model") {
 }
 
 TEST_CASE("mott neuron: device variation is seeded, cycle noise is per evaluation") {
-  const auto block = neuron_block("sigma_tc: 2\nsigma_threshold: 10 %");
+  const auto block = neuron_block("sigma_tc: 2\nsigma_threshold: 10 %\ngain_stage: {noise: 0}");
   const mott_neuron_model a(block, 400, 7, thermal_time_basis::steady_state);
   const mott_neuron_model b(block, 400, 7, thermal_time_basis::steady_state);
   const mott_neuron_model c(block, 400, 8, thermal_time_basis::steady_state);
@@ -289,7 +292,8 @@ TEST_CASE("mott neuron: device variation is seeded, cycle noise is per evaluatio
   CHECK(tc_only.transfer(0.95, hot) < tc_only.transfer(0.95, cold));
 
   // Cycle noise: zero mean, sigma as set, independent of the device curve.
-  mott_neuron_model noisy(neuron_block("model: ideal\nsigma_threshold: 0\ncycle_noise: 2 %"), 4, 1);
+  mott_neuron_model noisy(
+      neuron_block("model: ideal\nenergy_per_activation: 1 pJ\nsigma_threshold: 0\ncycle_noise: 2 %"), 4, 1);
   Eigen::MatrixXd x = Eigen::MatrixXd::Constant(4, 20000, 0.5);
   noisy.apply(x);
   const double mean = x.mean();
@@ -312,7 +316,7 @@ TEST_CASE("mott neuron: table model interpolates the CSV") {
                                     "0.5,0.2   # knee\n"
                                     "\n"
                                     "1,1\n");
-  const mott_neuron_model model(neuron_block("model: table\nsigma_threshold: 0\ntable_file: " + csv));
+  const mott_neuron_model model(neuron_block("model: table\nenergy_per_activation: 1 pJ\nsigma_threshold: 0\ntable_file: " + csv));
   CHECK(model.kind() == models::neuron_model_kind::table);
   CHECK(model.transfer(0.0) == 0.0);
   CHECK(model.transfer(0.5) == doctest::Approx(0.2).scale(0).epsilon(1e-15));
@@ -324,7 +328,7 @@ TEST_CASE("mott neuron: table model interpolates the CSV") {
   CHECK(model.transfer(-1.0) == 0.0);
   CHECK(model.transfer(2.0) == doctest::Approx(1.0).scale(0).epsilon(1e-15));
   // Threshold variation stretches the input axis per device.
-  const mott_neuron_model varied(neuron_block("model: table\nsigma_threshold: 10 %\ntable_file: " + csv), 2, 3);
+  const mott_neuron_model varied(neuron_block("model: table\nenergy_per_activation: 1 pJ\nsigma_threshold: 10 %\ntable_file: " + csv), 2, 3);
   const double s = varied.device(1).threshold_scale;
   CHECK(varied.transfer(0.5, 1) == doctest::Approx(model.transfer(0.5 / s)).scale(0).epsilon(1e-12));
 }
@@ -347,7 +351,7 @@ TEST_CASE("mott neuron: bad table files give located errors") {
   // Through the model, as a user meets it.
   scratch_dir dir;
   const std::string bad = dir.write("bad.csv", "0,0\n1,0.5\n0.5,1\n");
-  CHECK_THROWS_AS(mott_neuron_model(neuron_block("model: table\ntable_file: " + bad)), dsl::input_error);
+  CHECK_THROWS_AS(mott_neuron_model(neuron_block("model: table\nenergy_per_activation: 1 pJ\ntable_file: " + bad)), dsl::input_error);
 }
 
 TEST_CASE("mott neuron: neuron-curve command") {
@@ -378,7 +382,8 @@ TEST_CASE("mott neuron: neuron-curve command") {
   CHECK_CONTAINS(err.str(), "settling_time");
 
   // Another model leaves the thermal columns blank.
-  o.overrides = {"components.tile.readout[0].model=ideal"};
+  o.overrides = {"components.tile.readout[0].model=ideal",
+                 "components.tile.readout[0].energy_per_activation=1 pJ"};
   std::ostringstream ideal_out, ideal_err;
   REQUIRE(platform::command_neuron_curve(registry(), o, ideal_out, ideal_err) == 0);
   CHECK_CONTAINS(ideal_out.str(), "\n0.5,0.5,,\n");
@@ -415,4 +420,42 @@ TEST_CASE("mott neuron: neuron-curve command") {
   std::ostringstream e3, o3;
   CHECK(platform::command_neuron_curve(registry(), set, o3, e3) == 2);
   CHECK_CONTAINS(e3.str(), "error:");
+}
+
+TEST_CASE("mott neuron: the gain stage's offset is drawn per device, trimmed away, and its noise is per read") {
+  const std::string device = "sigma_tc: 0\nsigma_threshold: 0\nbias_current: 3.6 mA\nfull_scale_current: 0.6 mA\n"
+                             "gain_stage: {offset_sigma: 2 %, noise: 1 %}\n";
+  const mott_neuron_model raw(neuron_block(device), 400, 5);
+  double sum2 = 0.0;
+  for (std::size_t j = 0; j < 400; ++j) sum2 += raw.device(j).offset * raw.device(j).offset;
+  CHECK(std::sqrt(sum2 / 400) == doctest::Approx(0.02).scale(0).epsilon(0.15));
+  // The offset adds to the input before the heater: device j at x reads as the
+  // nominal device at x + offset_j.
+  CHECK(raw.transfer(0.5, 3) == doctest::Approx(raw.transfer(0.5 + raw.device(3).offset)).epsilon(1e-12));
+  // The offset draws leave the Tc draws where they were.
+  const mott_neuron_model none(neuron_block("sigma_tc: 1\nsigma_threshold: 0\ngain_stage: {offset_sigma: 0}"), 4, 5);
+  const mott_neuron_model with_offset(neuron_block("sigma_tc: 1\nsigma_threshold: 0\ngain_stage: {offset_sigma: 2 %}"), 4,
+                                      5);
+  for (std::size_t j = 0; j < 4; ++j) CHECK(none.device(j).tc_k == with_offset.device(j).tc_k);
+  // A per-neuron trim measures the zero-input conductance through the stage, so
+  // it cancels the offset there.
+  const mott_neuron_model trimmed(neuron_block(device + "bias_trim: per_neuron\n"), 50, 5);
+  for (std::size_t j = 0; j < 50; ++j)
+    CHECK(trimmed.evaluate(0.0, j).resistance_ohm ==
+          doctest::Approx(trimmed.evaluate(0.0).resistance_ohm).epsilon(1e-9));
+  // Noise: the same device read many times scatters around its noiseless output.
+  mott_neuron_model ideal_noise(neuron_block("sigma_tc: 0\nsigma_threshold: 0\nbias_current: 3.6 mA\n"
+                                             "full_scale_current: 0.6 mA\ngain_stage: {offset_sigma: 0, noise: 1 %}"),
+                                1, 9);
+  Eigen::MatrixXd x = Eigen::MatrixXd::Constant(1, 4000, 0.5);
+  ideal_noise.apply(x);
+  const double mean = x.mean();
+  const double sd = std::sqrt((x.array() - mean).square().mean());
+  // Small input noise passes through the curve's slope at 0.5.
+  const double slope = (ideal_noise.transfer(0.51) - ideal_noise.transfer(0.49)) / 0.02;
+  CHECK(sd == doctest::Approx(0.01 * slope).epsilon(0.1));
+  // Ideal and table neurons have no gain stage: their devices carry no offset.
+  const mott_neuron_model ideal(
+      neuron_block("model: ideal\nenergy_per_activation: 1 pJ\ngain_stage: {offset_sigma: 5 %}"), 3, 5);
+  for (std::size_t j = 0; j < 3; ++j) CHECK(ideal.device(j).offset == 0.0);
 }

@@ -333,9 +333,9 @@ TEST_CASE("pricing: Mott tile of mott_cim with pulse-width inputs") {
   CHECK_CONTAINS(action(tile, "cell_read").source, "unit pulses");
   CHECK_CONTAINS(action(tile, "cell_read").source, "synapses.yaml:93:");
   CHECK(action(tile, "input_drive").energy_j == doctest::Approx(0.0039 * pJ * pulses).scale(0));
-  CHECK(action(tile, "neuron_activation").energy_j == doctest::Approx(10 * pJ).scale(0));
-  CHECK(action(tile, "neuron_activation").category == energy_category::neurons);
-  CHECK_CONTAINS(action(tile, "neuron_activation").source, "mott_neurons.yaml:17:");
+  // The thermal neuron's parts are derived from its device model (test_neuron_energy.cpp).
+  CHECK(tile.actions.count("neuron_activation") == 0);
+  CHECK(action(tile, "neuron_heater").category == energy_category::neurons);
   CHECK(action(tile, "adc_conversion").energy_j == doctest::Approx(0.79 * pJ).scale(0));
   CHECK(action(tile, "partial_sum_add").energy_j == 0.0);
   CHECK(tile.actions.count("shift_add") == 0);
@@ -344,7 +344,9 @@ TEST_CASE("pricing: Mott tile of mott_cim with pulse-width inputs") {
   CHECK(tile.figures.at("neurons_per_array") == 256);
 
   // 32 arrays x (256x256 cells of 4 F^2 + 256 drivers + 256 neurons + 16 ADCs) + eDRAM.
-  const double per_array = 256 * 256 * 4 * 22 * nm * 22 * nm + 256 * 0.68 * um2 + 256 * 1 * um2 + 16 * 361 * um2;
+  // Each neuron has its gain stage (100 um^2).
+  const double per_array =
+      256 * 256 * 4 * 22 * nm * 22 * nm + 256 * 0.68 * um2 + 256 * (1 + 100) * um2 + 16 * 361 * um2;
   CHECK(tile.area_m2 == doctest::Approx(32 * per_array + 0 + 0.083 * mm2).scale(0));
   CHECK_CONTAINS(tile.area_source, "Mott neurons ");
 }
@@ -392,7 +394,7 @@ TEST_CASE("pricing: tile formulas from defaults and inline values") {
         "cim_tile",
         component("cim_tile",
                   "crossbar: {cell: {read_energy: 2 fJ}}\ninput: {mode: pulse_width, dac_bits: 4}\n"
-                  "readout: [{type: mott_neuron, model: ideal}, {type: adc}]\naccumulation: {mode: analog}\n"),
+                  "readout: [{type: mott_neuron, model: ideal, energy_per_activation: 1 pJ}, {type: adc}]\naccumulation: {mode: analog}\n"),
         node);
     CHECK(action(p, "cell_read").energy_j == doctest::Approx(2 * fJ * 7.5).scale(0));
     CHECK(action(p, "input_drive").energy_j == doctest::Approx(0.39 * pJ * 7.5).scale(0));

@@ -486,12 +486,12 @@ TEST_CASE("validator: real schemas reject physically impossible values") {
     check_error(e, 0, 1, 8, "g_min must be below g_max");
   }
   SUBCASE("a table neuron without its table") {
-    auto e = validate_as("mott_neuron", "model: table\n");
+    auto e = validate_as("mott_neuron", "model: table\nenergy_per_activation: 1 pJ\n");
     REQUIRE(e.size() == 1);
     check_error(e, 0, 1, 8, "model 'table' needs 'table_file:'");
   }
   SUBCASE("a file that does not exist") {
-    auto e = validate_as("mott_neuron", "model: table\ntable_file: no_such_curve.csv\n");
+    auto e = validate_as("mott_neuron", "model: table\ntable_file: no_such_curve.csv\nenergy_per_activation: 1 pJ\n");
     REQUIRE(e.size() == 1);
     check_error(e, 0, 2, 13, "no such file");
   }
