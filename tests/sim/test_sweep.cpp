@@ -310,7 +310,7 @@ TEST_CASE("sweep: every shipped sweep expands, dry, to the points its parameters
   const std::vector<std::pair<std::string, std::size_t>> sweeps{
       {"configs/sweeps/adc_crossbar_x_adc_bits.yaml", 3 * 3 * 1 * 5},
       {"configs/sweeps/mott_neuron_energy_x_settling.yaml", 5 * 4},
-      {"configs/sweeps/three_way_all_networks.yaml", 3 * 5},
+      {"configs/sweeps/three_way_all_networks.yaml", 5 * 5},
       {"configs/sweeps/lenet5_cbram_variation.yaml", 2 * 6},
       {"bench/sweep_vgg8.yaml", 4 * 4 * 4},
   };
