@@ -157,7 +157,8 @@ void plan_analog_forwarding(network_plan& plan, const dsl::workload_spec& worklo
     pl.analog.consumer = static_cast<int>(c);
     pl.analog.note += "; held in S&H for '" + cl.name + "' (no ADC): a line buffer of " +
                       std::to_string(link.line_values) + " values (" + std::to_string(link.line_positions) +
-                      " positions x " + std::to_string(cl.in_shape.channels) + " channels), each held up to " +
+                      (link.line_positions == 1 ? " position" : " positions") + " x " +
+                      std::to_string(cl.in_shape.channels) + " channels), each held up to " +
                       with_unit(link.hold_s) +
                       (pipeline ? "" : "; runs alongside '" + cl.name + "', whose time includes this layer's");
     link.analog_in = true;

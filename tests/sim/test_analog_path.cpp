@@ -41,7 +41,7 @@ TEST_CASE("analog path: which layers hold their outputs, and why the others conv
   CHECK(contains(conv2, "inputs held in S&H by 'conv1'"));
   CHECK(contains(conv2, "converted by the ADC: next layer 'pool' is maxpool"));
   // A linear consumer holds the whole vector.
-  CHECK(contains(fc1, "held in S&H for 'fc2' (no ADC): a line buffer of 8 values (1 positions x 8 channels)"));
+  CHECK(contains(fc1, "held in S&H for 'fc2' (no ADC): a line buffer of 8 values (1 position x 8 channels)"));
   CHECK(contains(fc2, "inputs held in S&H by 'fc1'"));
   CHECK_FALSE(contains(fc2, "held in S&H for"));
 }
