@@ -61,7 +61,8 @@ bool map_matrix(const layer_matrix& m, const cim_tile_params& tile, crossbar_map
     // one conversion per output instead of one per column.
     r.analog_sum = true;
     r.path = "adc on the analog sum of " + std::to_string(r.row_blocks) + " row block(s) x " +
-             std::to_string(r.columns_per_weight) + " column(s) per weight (no activation: the " + tile.activation_label + " is bypassed)";
+             std::to_string(r.columns_per_weight) + " column(s) per weight (no activation: the " +
+             tile.activation_label + " is bypassed)";
   } else {
     r.path = "adc per column, digital sum";
     if (tile.has_neuron) {

@@ -341,7 +341,8 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
     }
   }
   if (neuron) out.actions["neuron_activation"] = direct(*neuron, "energy_per_activation", energy_category::neurons);
-  if (const block_value* cmos = first_stage(chain, "cmos_activation")) out.actions["neuron_activation"] = price_cmos_activation(*cmos);
+  if (const block_value* cmos = first_stage(chain, "cmos_activation"))
+    out.actions["neuron_activation"] = price_cmos_activation(*cmos);
   if (const block_value* hold = first_stage(chain, "sample_hold")) price_sample_hold(*hold, xbar, chain, out);
   if (shift_add) out.actions["shift_add"] = direct(*shift_add, "energy_per_op", energy_category::accumulation);
   if (activation) out.actions["activation"] = direct(*activation, "energy_per_op", energy_category::accumulation);

@@ -9,7 +9,7 @@
 
 namespace {
 
-constexpr double pJ = 1e-12, fJ = 1e-15, ns = 1e-9;
+constexpr double fJ = 1e-15, ns = 1e-9;
 
 // conv1: 8x8 positions, fan-in 3x3x2 = 18, 4 channels. conv2: fan-in 36.
 // fc1: fan-in 4x4x4 = 64, 8 outputs. fc2: fan-in 8, 4 outputs. 8-bit weights
@@ -76,7 +76,8 @@ TEST_CASE("analog path: a line buffer larger than the S&H cells converts, and sa
   REQUIRE_MESSAGE(r.status == 0, r.output);
   const auto& j = r.report;
   // conv2 needs 76 held values; its one tile has 64 cells. fc2 needs 8.
-  CHECK(contains(readout_path(j, "conv1"), "the line buffer of 'conv2' needs 76 held values, more than the 64 S&H cells"));
+  CHECK(contains(readout_path(j, "conv1"),
+                 "the line buffer of 'conv2' needs 76 held values, more than the 64 S&H cells"));
   CHECK(action_count(j, "tile", "hold_sample") == fc1_outputs);
   CHECK(action_count(j, "tile", "adc_conversion") == conv1_outputs + positions * 4 + 4);
 }
@@ -100,5 +101,4 @@ TEST_CASE("analog path: the analog CMOS activation is priced in the ledger") {
   // LeNet-5: fc1 -> fc2 -> fc3 stay analog; pooling follows both convolutions.
   CHECK(contains(readout_path(j, "fc1"), "held in S&H for 'fc2'"));
   CHECK(contains(readout_path(j, "conv1"), "next layer 'pool1' is maxpool"));
-  (void)pJ;
 }
