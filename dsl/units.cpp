@@ -29,6 +29,7 @@ const char* dimension_name(dimension d) {
     case dimension::thermal_conductance: return "thermal conductance";
     case dimension::inverse_temperature: return "inverse temperature";
     case dimension::feature_area: return "area in F^2";
+    case dimension::capacitance: return "capacitance";
   }
   return "?";
 }
@@ -53,6 +54,7 @@ const char* si_unit(dimension d) {
     case dimension::thermal_conductance: return "W/K";
     case dimension::inverse_temperature: return "/K";
     case dimension::feature_area: return "F^2";
+    case dimension::capacitance: return "F";
   }
   return "";
 }
@@ -77,6 +79,7 @@ const char* example_value(dimension d) {
     case dimension::thermal_conductance: return "0.206 mW/K";
     case dimension::inverse_temperature: return "0.253 /K";
     case dimension::feature_area: return "48 F^2";
+    case dimension::capacitance: return "50 fF";
   }
   return "";
 }
@@ -132,6 +135,8 @@ std::vector<unit_symbol> build_table() {
   add_prefixed(t, "W/K", dimension::thermal_conductance, {n, u, m, one});
   for (const char* s : {"/K", "1/K", "K^-1"}) t.push_back({s, dimension::inverse_temperature, 1.0});
   for (const char* s : {"F^2", "F\xC2\xB2", "F2"}) t.push_back({s, dimension::feature_area, 1.0});
+  // Farads: a hold capacitor's droop and kT/C noise.
+  add_prefixed(t, "F", dimension::capacitance, {f, p, n, u, one});
   return t;
 }
 
@@ -313,6 +318,7 @@ std::string format_quantity(double si, dimension d) {
     case dimension::current: family = {"pA", "nA", "uA", "mA", "A"}; break;
     case dimension::heat_capacity: family = {"fJ/K", "pJ/K", "nJ/K", "uJ/K", "mJ/K", "J/K"}; break;
     case dimension::thermal_conductance: family = {"nW/K", "uW/K", "mW/K", "W/K"}; break;
+    case dimension::capacitance: family = {"fF", "pF", "nF", "uF"}; break;
     default: family = {si_unit(d)}; break;
   }
   const unit_symbol* chosen = find_unit(family.front());

@@ -26,6 +26,7 @@ enum class dimension {
   thermal_conductance,
   inverse_temperature,
   feature_area,
+  capacitance,
 };
 
 struct unit_symbol {

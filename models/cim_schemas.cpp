@@ -342,6 +342,28 @@ schema_ptr accumulator_schema() {
   return s;
 }
 
+namespace {
+
+// One analog activation per chain, and a sample_hold only after it: it holds
+// that activation's output.
+void check_analog_stages(const dsl::block_value& v, dsl::diagnostics& errors) {
+  const auto& chain = v.blocks("readout");
+  const dsl::block_value* activation = nullptr;
+  for (const auto& stage : chain) {
+    if (stage.type == "mott_neuron" || stage.type == "cmos_activation") {
+      if (activation)
+        errors.error(stage.where, "cim_tile: the readout chain already has an analog activation ('" + activation->type +
+                                      "'); use one mott_neuron or one cmos_activation");
+      else activation = &stage;
+    } else if (stage.type == "sample_hold" && !activation) {
+      errors.error(stage.where, "cim_tile: a sample_hold holds an analog activation's output: put it after a "
+                                "mott_neuron or a cmos_activation");
+    }
+  }
+}
+
+}  // namespace
+
 schema_ptr cim_tile_schema() {
   static const schema_ptr s =
       schema_builder("cim_tile",
@@ -352,7 +374,8 @@ schema_ptr cim_tile_schema() {
           .range(1, 4096)
           .block("crossbar", crossbar_schema(), "the crossbar arrays")
           .block("input", input_driver_schema(), "word-line input drivers")
-          .block_list("readout", {"adc", "mott_neuron", "shift_add", "digital_activation"},
+          .block_list("readout",
+                      {"adc", "mott_neuron", "cmos_activation", "sample_hold", "shift_add", "digital_activation"},
                       "readout chain from column to stored value, in signal order")
           .block("accumulation", accumulator_schema(), "partial-sum accumulation across row-blocks")
           .block("buffer", sram_schema(), "local buffer for inputs and outputs")
@@ -371,11 +394,14 @@ schema_ptr cim_tile_schema() {
               errors.error(v.at("readout").where,
                            "cim_tile: the readout chain never digitizes: add an 'adc' stage after the analog stages");
             // Analog summation adds row-block currents before the readout, so the
-            // first stage must be analog (the Mott neuron), not a converter.
-            if (v.block("accumulation").text("mode") == "analog" && chain.front().type != "mott_neuron")
+            // first stage must be analog (an activation), not a converter.
+            const bool analog_first = chain.front().type == "mott_neuron" || chain.front().type == "cmos_activation";
+            if (v.block("accumulation").text("mode") == "analog" && !analog_first)
               errors.error(v.block("accumulation").at("mode").where,
                            "cim_tile: analog accumulation sums column currents before the readout, so the chain "
-                           "must start with a mott_neuron; use mode digital with an adc-first chain");
+                           "must start with a mott_neuron or a cmos_activation; use mode digital with an adc-first "
+                           "chain");
+            check_analog_stages(v, errors);
           })
           .build();
   return s;

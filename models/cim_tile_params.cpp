@@ -51,6 +51,21 @@ cim_tile_params read_cim_tile_params(const dsl::block_value& tile) {
         p.neuron_actions = {"neuron_heater", "neuron_read", "neuron_gain_stage", "neuron_bias_source"};
       else
         p.neuron_actions = {"neuron_activation"};
+    } else if (stage.type == "cmos_activation") {
+      p.readout.push_back(readout_stage_kind::cmos_activation);
+      p.has_neuron = true;
+      p.cmos_activation = true;
+      p.activation_label = "cmos activation";
+      p.columns_per_neuron = stage.integer("columns_per_unit");
+      p.settling_s = stage.quantity("settling_time");
+      // Priced per activation like an ideal neuron; it needs no recovery.
+      p.neuron_actions = {"neuron_activation"};
+    } else if (stage.type == "sample_hold") {
+      p.readout.push_back(readout_stage_kind::sample_hold);
+      p.has_sample_hold = true;
+      p.hold_cells = stage.integer("cells");
+      p.buffer_settling_s = stage.quantity("buffer_settling");
+      p.reach_tiles = stage.integer("reach_tiles");
     } else if (stage.type == "shift_add") {
       p.readout.push_back(readout_stage_kind::shift_add);
       p.has_shift_add = true;

@@ -7,7 +7,7 @@
 namespace mottsim::models {
 
 enum class input_mode { bit_serial, dac, pulse_width };
-enum class readout_stage_kind { adc, mott_neuron, shift_add, digital_activation };
+enum class readout_stage_kind { adc, mott_neuron, cmos_activation, sample_hold, shift_add, digital_activation };
 enum class signed_encoding { differential, offset };
 
 // The timing-relevant figures of a cim_tile, typed. Energies and areas are the
@@ -30,8 +30,12 @@ struct cim_tile_params {
   long long adc_bits = 8;
   long long columns_per_adc = 128;
   double adc_rate_hz = 1.28e9;
-  // Mott neuron, when the chain has one.
+  // The chain's analog activation, when it has one: a Mott neuron or an analog
+  // CMOS circuit (both apply the activation to the analog sum; `activation_label`
+  // names it in readout paths).
   bool has_neuron = false;
+  bool cmos_activation = false;
+  std::string activation_label = "mott neuron";
   long long columns_per_neuron = 1;
   double settling_s = 200e-9;
   // A read also occupies the neuron before (the gain stage settling) and after
@@ -44,6 +48,13 @@ struct cim_tile_params {
   long long shift_add_units = 4;
   bool has_digital_activation = false;
   long long activation_units = 8;
+
+  // Sample-and-hold after the activation: outputs may stay analog and drive
+  // the next layer's rows (see platform/analog_forwarding).
+  bool has_sample_hold = false;
+  long long hold_cells = 0;          // S&H cells per tile
+  double buffer_settling_s = 0.0;    // a row buffer settling its word line
+  long long reach_tiles = 0;
 
   bool analog_accumulation = false;
   double clock_hz = 1e9;

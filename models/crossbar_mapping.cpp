@@ -51,22 +51,23 @@ bool map_matrix(const layer_matrix& m, const cim_tile_params& tile, crossbar_map
   if (tile.has_neuron && m.relu && tile.analog_accumulation && fits_span && single_read) {
     r.analog_sum = true;
     r.neuron_used = true;
-    r.path = "mott neuron on the analog sum of " + std::to_string(r.row_blocks) + " row block(s) x " +
+    r.path = tile.activation_label + " on the analog sum of " + std::to_string(r.row_blocks) + " row block(s) x " +
              std::to_string(r.columns_per_weight) + " column(s) per weight";
   } else if (tile.has_neuron && m.relu && r.row_blocks == 1 && r.columns_per_weight == 1 && single_read) {
     r.neuron_used = true;
-    r.path = "mott neuron per column (one row block, one column per weight)";
+    r.path = tile.activation_label + " per column (one row block, one column per weight)";
   } else if (tile.has_neuron && !m.relu && tile.analog_accumulation && fits_span && single_read) {
     // No activation to apply: the same analog sum goes straight to the ADC,
     // one conversion per output instead of one per column.
     r.analog_sum = true;
     r.path = "adc on the analog sum of " + std::to_string(r.row_blocks) + " row block(s) x " +
-             std::to_string(r.columns_per_weight) + " column(s) per weight (no activation: the neuron is bypassed)";
+             std::to_string(r.columns_per_weight) + " column(s) per weight (no activation: the " +
+             tile.activation_label + " is bypassed)";
   } else {
     r.path = "adc per column, digital sum";
     if (tile.has_neuron) {
       // Say why the neuron was bypassed, so a user can change the cause.
-      if (!m.relu) r.path += " (no activation: the neuron is bypassed)";
+      if (!m.relu) r.path += " (no activation: the " + tile.activation_label + " is bypassed)";
       else if (!single_read) r.path += " (inputs take several reads: the neuron needs the whole sum at once)";
       else if (!fits_span)
         r.path += " (fan-in " + std::to_string(m.fan_in) + " exceeds the tile's analog span of " +

@@ -77,7 +77,14 @@ using matrix_f = Eigen::MatrixXf;
 using matrix_i = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic>;
 
 // Streams of the layer's seed.
-enum : std::uint64_t { stream_programming = 10, stream_read_noise = 11, stream_neuron = 12, stream_cycle_noise = 13 };
+enum : std::uint64_t {
+  stream_programming = 10,
+  stream_read_noise = 11,
+  stream_neuron = 12,
+  stream_cycle_noise = 13,
+  stream_hold_noise = 14,
+  stream_buffer_noise = 15,
+};
 
 constexpr Eigen::Index chunk_vectors = 4096;
 
@@ -141,12 +148,19 @@ struct functional_layer::impl {
   long long adc_bits = 8;
   double adc_full_scale = 1.0;
   std::unique_ptr<mott_neuron_model> neuron_model;
+  std::unique_ptr<cmos_activation_model> cmos_model;
+  // The ADC-free analog path.
+  bool held_output = false;
+  analog_hold_params hold;
+  double hold_s = 0.0;
+  bool analog_input = false;
+  double buffer_noise = 0.0;
   double analog_full_scale = 1.0;
   bool analog_full_scale_fixed = false;  // set or calibrated, not the default
   double neuron_current = 3e-3;
 
   std::vector<block> blocks;
-  std::uint64_t noise_seed = 0, neuron_noise_seed = 0;
+  std::uint64_t noise_seed = 0, neuron_noise_seed = 0, hold_noise_seed = 0, buffer_noise_seed = 0;
   std::uint64_t calls = 0;  // forward() calls so far: each draws fresh noise
   int threads = 1;
   functional_counts counts;
@@ -178,7 +192,31 @@ struct functional_layer::impl {
   void run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& inputs, Eigen::Ref<Eigen::MatrixXd> out,
                  std::uint64_t stream, functional_counts& c) const;
   void drive(const matrix_i& n, Eigen::Index r0, Eigen::Index rows, long long read, matrix_f& d) const;
+  matrix_f analog_drive(const Eigen::Ref<const Eigen::MatrixXd>& x, std::uint64_t stream, functional_counts& c) const;
 };
+
+// Held values driven by analog row buffers: the drive fraction is the value
+// itself (no quantization), with each drive's own buffer noise, clipped to the
+// drivers' range.
+matrix_f functional_layer::impl::analog_drive(const Eigen::Ref<const Eigen::MatrixXd>& x, std::uint64_t stream,
+                                              functional_counts& counted) const {
+  matrix_f d(x.rows(), x.cols());
+  std::mt19937_64 rng(seed_stream(buffer_noise_seed, stream));
+  std::normal_distribution<double> normal(0.0, 1.0);
+  long long clipped = 0;
+  for (Eigen::Index c = 0; c < x.cols(); ++c)
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+      double t = (x(r, c) + input_offset) / input_full_scale;
+      if (buffer_noise > 0.0) t += buffer_noise * normal(rng);
+      if (t < 0.0 || t > 1.0 || std::isnan(t)) {
+        ++clipped;
+        t = t > 1.0 ? 1.0 : 0.0;
+      }
+      d(r, c) = static_cast<float>(t);
+    }
+  counted.clipped_inputs += clipped;
+  return d;
+}
 
 void functional_layer::impl::program(std::uint64_t seed, const dsl::block_value& cell) {
   const bool proportional = cell.text("programming_noise") == "proportional";
@@ -379,17 +417,24 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
   // (which also reads the analog sums of layers that bypass the neuron).
   if (s.analog) {
     const dsl::block_value* neuron = first_stage(tile, "mott_neuron");
-    if (s.neuron && !neuron) throw std::logic_error("functional_layer: mapping uses a neuron the tile does not have");
-    if (s.neuron) {
+    const dsl::block_value* cmos = first_stage(tile, "cmos_activation");
+    if (s.neuron && !neuron && !cmos)
+      throw std::logic_error("functional_layer: mapping uses a neuron the tile does not have");
+    if (s.neuron && cmos) {
+      s.cmos_model = std::make_unique<cmos_activation_model>(*cmos, static_cast<std::size_t>(s.outputs),
+                                                             seed_stream(seed, stream_neuron));
+    } else if (s.neuron) {
       s.neuron_model = std::make_unique<mott_neuron_model>(*neuron, static_cast<std::size_t>(s.outputs),
                                                            seed_stream(seed, stream_neuron));
       s.neuron_current = neuron->quantity("full_scale_current");
     }
-    const dsl::block_value* adc = neuron ? first_stage(tile, "adc", stage_index(tile, "mott_neuron") + 1) : nullptr;
+    const dsl::block_value* activation = neuron ? neuron : cmos;
+    const dsl::block_value* adc =
+        activation ? first_stage(tile, "adc", stage_index(tile, activation->type) + 1) : nullptr;
     if (!adc) adc = first_stage(tile, "adc");
     s.adc_bits = adc ? adc->integer("bits") : 16;
     s.adc_full_scale = adc ? adc->number("full_scale") : 1.0;
-    if (s.neuron && adc && adc->text("code_spacing") == "neuron_input") {
+    if (s.neuron_model && adc && adc->text("code_spacing") == "neuron_input") {
       const long long levels = (1LL << s.adc_bits) - 1;
       for (long long k = 1; k <= levels; ++k)
         s.neuron_code_levels.push_back(
@@ -402,6 +447,8 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
   }
   s.noise_seed = seed_stream(seed, stream_read_noise);
   s.neuron_noise_seed = seed_stream(seed, stream_cycle_noise);
+  s.hold_noise_seed = seed_stream(seed, stream_hold_noise);
+  s.buffer_noise_seed = seed_stream(seed, stream_buffer_noise);
   s.threads = static_cast<int>(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1u, 8u));
   s.program(seed, cell);
   if (s.analog) s.analog_full_scale = s.default_analog_full_scale();
@@ -419,10 +466,13 @@ void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& 
   const float adc_levels = static_cast<float>((1LL << adc_bits) - 1);
   const float sigma = static_cast<float>(read_sigma);
   const bool noisy = read_sigma > 0.0;
-  const bool stacked = noisy && mode == input_mode::bit_serial;
+  const bool stacked = noisy && mode == input_mode::bit_serial && !analog_input;
   gaussian_source noise(seed_stream(noise_seed, stream));
 
-  const matrix_i n = quantize_inputs(inputs, c);
+  matrix_i n;
+  matrix_f held;
+  if (analog_input) held = analog_drive(inputs, stream, c);
+  else n = quantize_inputs(inputs, c);
   Eigen::MatrixXd acc = Eigen::MatrixXd::Zero(outputs, nv);
   matrix_f d, d2, work, eps;
   Eigen::Index last_rb = -1;
@@ -430,7 +480,8 @@ void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& 
   for (long long r = 0; r < reads; ++r)
     for (const auto& b : blocks) {
       if (b.r0 != last_rb || r != last_read) {
-        drive(n, b.r0, b.rows, r, d);
+        if (analog_input) d = held.middleRows(b.r0, b.rows);
+        else drive(n, b.r0, b.rows, r, d);
         if (noisy && !stacked) d2 = d.cwiseProduct(d);
         last_rb = b.r0;
         last_read = r;
@@ -468,10 +519,15 @@ void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& 
     // Analog path: the neuron on the normalized sum, then its ADC.
     out /= analog_full_scale;
     std::mt19937_64 cycle(seed_stream(neuron_noise_seed, stream));
-    neuron_model->apply(out, cycle);
+    if (cmos_model) cmos_model->apply(out, cycle);
+    else neuron_model->apply(out, cycle);
     const double top = adc_full_scale;
     const double levels = static_cast<double>(adc_levels);
-    if (neuron_code_levels.empty()) {
+    if (held_output) {
+      // No ADC: the activation's output, as the S&H cell holds it, goes on.
+      std::mt19937_64 sampling(seed_stream(hold_noise_seed, stream));
+      hold_samples(out, hold, hold_s, sampling);
+    } else if (neuron_code_levels.empty()) {
       out = out.unaryExpr([top, levels](double y) {
         return std::floor(std::clamp(y / top, 0.0, 1.0) * levels + 0.5) / levels * top;
       });
@@ -485,7 +541,7 @@ void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& 
     }
     out *= analog_full_scale;
     c.neuron_activations += outputs * nv;
-    c.adc_conversions += outputs * nv;
+    if (!held_output) c.adc_conversions += outputs * nv;
   } else if (analog) {
     // The signed sum (pair currents subtracted) read by a bipolar ADC over
     // [-full scale, +full scale]: 2^bits - 1 codes, zero among them.
@@ -614,6 +670,30 @@ double functional_layer::neuron_drive_gain() const {
 }
 
 const mott_neuron_model* functional_layer::neuron() const { return m->neuron_model.get(); }
+const cmos_activation_model* functional_layer::cmos_activation() const { return m->cmos_model.get(); }
+
+void functional_layer::set_held_output(const analog_hold_params& hold, double hold_s) {
+  if (!m->neuron)
+    throw std::logic_error("functional_layer: only an analog activation's output can be held without an ADC");
+  if (!(hold_s >= 0.0)) throw std::invalid_argument("functional_layer: the hold time must be >= 0");
+  m->held_output = true;
+  m->hold = hold;
+  m->hold_s = hold_s;
+}
+
+void functional_layer::set_analog_input(double buffer_noise) {
+  impl& s = *m;
+  if (s.reads != 1) throw std::logic_error("functional_layer: analog inputs are driven in one read");
+  if (!(buffer_noise >= 0.0)) throw std::invalid_argument("functional_layer: buffer noise must be >= 0");
+  s.analog_input = true;
+  s.buffer_noise = buffer_noise;
+  // One read whose drive fraction is the value: what a pulse-width read of
+  // input_levels unit pulses carries, without its quantization.
+  s.read_weight.assign(1, static_cast<double>(s.input_levels));
+}
+
+bool functional_layer::held_output() const { return m->held_output; }
+bool functional_layer::analog_input() const { return m->analog_input; }
 
 functional_steps functional_layer::steps() const {
   const impl& s = *m;

@@ -8,6 +8,8 @@
 
 #include "dsl/block_value.hpp"
 #include "models/cim_tile_params.hpp"
+#include "models/analog_hold.hpp"
+#include "models/cmos_activation_model.hpp"
 #include "models/crossbar_mapping.hpp"
 #include "models/mott_neuron_model.hpp"
 
@@ -136,6 +138,20 @@ class functional_layer {
   // weight) and the heater: full_scale_current / current at analog_full_scale().
   double neuron_drive_gain() const;
   const mott_neuron_model* neuron() const;
+  // The analog CMOS activation in place of the Mott neuron, when the tile has one.
+  const cmos_activation_model* cmos_activation() const;
+
+  // The ADC-free analog path. set_held_output: the activation's outputs are not
+  // converted but held in sample-and-hold cells for `hold_s` (gain error, kT/C
+  // noise, droop: analog_hold.hpp) and returned in the value domain, for the
+  // next layer to take as they are. set_analog_input: inputs come from such held
+  // values through analog row buffers: not quantized, clipped to the drivers'
+  // [0, full scale], each drive with `buffer_noise` rms (relative to full scale)
+  // of its own. Both need the layer to read its inputs in one read.
+  void set_held_output(const analog_hold_params& hold, double hold_s);
+  void set_analog_input(double buffer_noise);
+  bool held_output() const;
+  bool analog_input() const;
 
   functional_steps steps() const;
   const functional_counts& counts() const;

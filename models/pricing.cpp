@@ -226,6 +226,43 @@ void price_neuron(const block_value& neuron, component_pricing& out) {
   out.actions["neuron_bias_source"] = {c.bias_source_j, energy_category::neurons, c.bias_source_source};
 }
 
+// An analog CMOS activation draws its static power while it settles.
+action_price price_cmos_activation(const block_value& cmos) {
+  const double power = cmos.quantity("power");
+  const double settle = cmos.quantity("settling_time");
+  return {power * settle, energy_category::neurons,
+          "power x settling_time = " + show(power, dimension::power) + " x " + show(settle, dimension::time) + " " +
+              cited({{cmos, "power"}, {cmos, "settling_time"}})};
+}
+
+// The ADC-free path: a sample costs one S&H cell's power over its sampling
+// period; an analog row drive costs a buffer's power over the analog read it
+// drives (its settling, then the read pulse or the activation's settling,
+// whichever is longer).
+void price_sample_hold(const block_value& hold, const block_value& xbar, const std::vector<block_value>& chain,
+                       component_pricing& out) {
+  const double power = hold.quantity("power");
+  const double rate = hold.quantity("sample_rate");
+  out.actions["hold_sample"] = {power / rate, energy_category::buffers,
+                                "power / sample_rate = " + show(power, dimension::power) + " / " +
+                                    show(rate, dimension::frequency) + " " +
+                                    cited({{hold, "power"}, {hold, "sample_rate"}})};
+  double window = xbar.quantity("read_pulse");
+  std::string window_src = "read_pulse " + show(window, dimension::time) + " " + cited({{xbar, "read_pulse"}});
+  for (const auto& s : chain)
+    if ((s.type == "mott_neuron" || s.type == "cmos_activation") && s.quantity("settling_time") > window) {
+      window = s.quantity("settling_time");
+      window_src = s.type + ".settling_time " + show(window, dimension::time) + " " + cited({{s, "settling_time"}});
+    }
+  const double buffer = hold.quantity("buffer_power");
+  const double settle = hold.quantity("buffer_settling");
+  out.actions["analog_drive"] = {buffer * (settle + window), energy_category::input_drivers,
+                                 "buffer_power x (buffer_settling + " + window_src + ") = " +
+                                     show(buffer, dimension::power) + " x (" + show(settle, dimension::time) + " + " +
+                                     show(window, dimension::time) + ") " +
+                                     cited({{hold, "buffer_power"}, {hold, "buffer_settling"}})};
+}
+
 component_pricing price_cim_tile(const block_value& p, double node_m) {
   component_pricing out;
   const long long arrays = p.integer("arrays");
@@ -315,6 +352,9 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
     }
   }
   if (neuron) price_neuron(*neuron, out);
+  if (const block_value* cmos = first_stage(chain, "cmos_activation"))
+    out.actions["neuron_activation"] = price_cmos_activation(*cmos);
+  if (const block_value* hold = first_stage(chain, "sample_hold")) price_sample_hold(*hold, xbar, chain, out);
   if (shift_add) out.actions["shift_add"] = direct(*shift_add, "energy_per_op", energy_category::accumulation);
   if (activation) out.actions["activation"] = direct(*activation, "energy_per_op", energy_category::accumulation);
   out.actions["partial_sum_add"] = direct(acc, "energy_per_add", energy_category::accumulation);
@@ -362,6 +402,18 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
     } else if (s.type == "mott_neuron") {
       units = ceil_div(columns, s.integer("columns_per_neuron"));
       name = "Mott neurons";
+    } else if (s.type == "cmos_activation") {
+      units = ceil_div(columns, s.integer("columns_per_unit"));
+      name = "CMOS activation";
+    } else if (s.type == "sample_hold") {
+      // The S&H array serves the tile; its row buffers sit on every word line.
+      area.push_back({"S&H cells", static_cast<double>(s.integer("cells")) * s.quantity("area"),
+                      std::to_string(s.integer("cells")) + " x " + show(s.quantity("area"), dimension::area) +
+                          entry_note(s)});
+      area.push_back({"analog row buffers", n_arrays * static_cast<double>(rows) * s.quantity("buffer_area"),
+                      per_arrays + std::to_string(rows) + " x " + show(s.quantity("buffer_area"), dimension::area) +
+                          entry_note(s)});
+      continue;
     } else if (s.type == "shift_add") {
       units = s.integer("units");
       name = "shift-and-add";
@@ -374,7 +426,7 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
     }
     // ADCs and neurons hang off each array's columns; shift-and-add and
     // activation units serve the whole tile (ISAAC: 4 shift-and-add per IMA).
-    const bool per_array = s.type == "adc" || s.type == "mott_neuron";
+    const bool per_array = s.type == "adc" || s.type == "mott_neuron" || s.type == "cmos_activation";
     const double n = (per_array ? n_arrays : 1.0) * static_cast<double>(units);
     const std::string count = (per_array ? per_arrays : std::string()) + std::to_string(units) + " x ";
     area.push_back({name, n * s.quantity("area"), count + show(s.quantity("area"), dimension::area) + entry_note(s)});

@@ -28,5 +28,8 @@ schema_ptr digital_activation_schema();
 schema_ptr mott_neuron_schema();
 schema_ptr gain_stage_schema();
 schema_ptr accumulator_schema();
+// The ADC-free analog path (analog_path_schemas.cpp).
+schema_ptr sample_hold_schema();
+schema_ptr cmos_activation_schema();
 
 }  // namespace mottsim::models

@@ -30,7 +30,10 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   } else {
     c.read_stage_s = reads * m.read_time_s;
   }
-  if (per_output) {
+  if (job.analog_out) {
+    // Every output is sampled at once by its own S&H cell: no conversion stage.
+    c.convert_stage_s = 0.0;
+  } else if (per_output) {
     const long long adcs = std::max<long long>(1, arrays * tile.adcs_per_array());
     c.convert_stage_s = static_cast<double>(ceil_div(job.outputs, adcs)) / tile.adc_rate_hz;
   } else {
@@ -48,18 +51,18 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   const double stage_sum = c.read_stage_s + c.convert_stage_s + c.digital_stage_s;
   // Vectors stream through the three stages: one vector per slowest stage, plus
   // the fill and drain of the others.
-  c.time_s = job.vectors > 0 ? v * stage_max + (stage_sum - stage_max) : 0.0;
+  c.time_s = job.vectors > 0 ? job.start_delay_s + v * stage_max + (stage_sum - stage_max) : 0.0;
 
   auto add = [&](const char* name, double count) {
     if (count > 0) c.actions[name] += count;
   };
   add("mvm", v * reads * job.crossbars);
   add("cell_read", v * reads * job.active_cells);
-  add("input_drive", v * reads * job.active_rows);
+  add(job.analog_in ? "analog_drive" : "input_drive", v * reads * job.active_rows);
   if (per_output) {
     if (m.neuron_used)
       for (const auto& action : tile.neuron_actions) add(action.c_str(), v * job.outputs);
-    add("adc_conversion", v * job.outputs);
+    add(job.analog_out ? "hold_sample" : "adc_conversion", v * job.outputs);
   } else {
     add("adc_conversion", v * reads * job.active_columns);
     if (tile.has_shift_add) add("shift_add", v * reads * job.active_columns);
@@ -69,8 +72,10 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   const double bytes_per_value = job.activation_bits / 8.0;
   // Each crossbar reads its rows' slice of every input vector from the buffer;
   // each output (or partial sum leaving the tile) is written back once.
-  add("buffer_read_bytes", v * job.active_rows * bytes_per_value);
-  add("buffer_write_bytes", v * (job.outputs * bytes_per_value + job.partial_outputs_sent * partial_sum_bytes));
+  // Held (analog) values skip the tile buffer both ways.
+  if (!job.analog_in) add("buffer_read_bytes", v * job.active_rows * bytes_per_value);
+  add("buffer_write_bytes", v * ((job.analog_out ? 0 : job.outputs) * bytes_per_value +
+                                 job.partial_outputs_sent * partial_sum_bytes));
   return c;
 }
 

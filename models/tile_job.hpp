@@ -29,6 +29,14 @@ struct tile_job {
   int activation_bits = 8;
   bool relu = false;
   crossbar_mapping mapping;
+  // The ADC-free analog path (platform/analog_forwarding): outputs held in the
+  // sample-and-hold array for the next layer instead of converted and stored;
+  // inputs driven from held values by analog row buffers instead of read from
+  // the tile buffer and driven by DACs. A job fed that way starts once its
+  // producer has filled the line buffer.
+  bool analog_out = false;
+  bool analog_in = false;
+  double start_delay_s = 0.0;
 };
 
 // Duration and action counts of a tile job: the pure kernel the cim_tile

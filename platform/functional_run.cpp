@@ -8,6 +8,7 @@
 #include "dsl/diagnostics.hpp"
 #include "dsl/path_component.hpp"
 #include "models/functional_crossbar.hpp"
+#include "platform/analog_functional.hpp"
 #include "platform/image_io.hpp"
 #include "platform/image_metrics.hpp"
 #include "platform/mnist_dataset.hpp"
@@ -47,6 +48,8 @@ dsl::block_value ideal_devices(const dsl::block_value& tile) {
       auto gain = std::make_shared<dsl::block_value>(*stage.params.at("gain_stage").block);
       for (const char* name : {"noise", "offset_sigma"}) zero(*gain, name);
       stage.params.at("gain_stage").block = gain;
+    } else if (stage.type == "cmos_activation") {
+      for (const char* name : {"offset_sigma", "noise"}) zero(stage, name);
     }
   return t;
 }
@@ -85,6 +88,7 @@ struct device_network {
                                                         l.activation == dsl::activation_kind::relu,
                                                         mix(seed, i, static_cast<std::uint64_t>(group)));
     f->set_threads(1);
+    configure_analog_layer(*f, plan, i, tile);
     auto& ref = *f;
     layers[key] = std::move(f);
     return ref;
@@ -96,7 +100,12 @@ struct device_network {
     reference.forward_batch(samples, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
       models::functional_layer& f = layer(i, g);
       const double peak = x.size() > 0 ? x.maxCoeff() : 0.0;
-      if (peak > 0) f.set_input_full_scale(peak);
+      const int producer = plan.layers[i].analog.producer;
+      const models::functional_layer* source = producer < 0 ? nullptr : &layer(static_cast<std::size_t>(producer), g);
+      if (const double held = held_input_full_scale(plan, i, source); held > 0)
+        f.set_input_full_scale(held);
+      else if (peak > 0)
+        f.set_input_full_scale(peak);
       f.calibrate_analog_sum(x, analog_calibration_quantile);
       return f.reference(x);
     });

@@ -63,6 +63,8 @@ void register_builtin_models(model_registry& registry) {
   registry.add_block(models::shift_add_schema());
   registry.add_block(models::digital_activation_schema());
   registry.add_block(models::accumulator_schema());
+  registry.add_block(models::sample_hold_schema());
+  registry.add_block(models::cmos_activation_schema());
   attach_builtin_factories(registry);
 }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "platform/analog_forwarding.hpp"
+
 namespace mottsim::platform {
 
 const char* schedule_name(schedule_kind s) { return s == schedule_kind::pipeline ? "pipeline" : "layer"; }
@@ -297,6 +299,9 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   plan.resident_tiles = ceil_div(std::min(cursor, capacity), arrays);
   plan.tiles_used = plan.all_resident ? plan.resident_tiles : plan.tiles;
 
+  // Activations that can stay analog between layers (a sample_hold stage).
+  plan_analog_forwarding(plan, workload);
+
   // Activation homes: the global buffer when an output is small and only the
   // next layer reads it; DRAM otherwise (the input image always starts there).
   std::vector<bool> read_later(n, false);
@@ -387,6 +392,7 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
     if (lp.on_tiles && lp.resident && !lp.chunk_jobs.empty()) program_jobs(setup, lp.chunk_jobs.front());
   prog.stages.push_back(std::move(setup));
 
+  std::vector<models::program_op> deferred_waits;  // producers running alongside their analog consumer
   for (const auto& lp : plan.layers) {
     models::program_stage stage;
     stage.layer = lp.index;
@@ -403,7 +409,8 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
           in.dst = tile_address(j.tile);
           in.dst_wrap = tile_bytes;
           in.bytes = std::ceil(lp.input_bytes * j.input_fraction);
-          if (in.bytes > 0) stage.ops.push_back(in);
+          // Held analog inputs arrive on their own lines, not as bytes.
+          if (in.bytes > 0 && !j.analog_in) stage.ops.push_back(in);
           const models::tile_job* kept = prog.keep(j);
           auto& group = per_tile[j.tile];
           group.push_back(kept);
@@ -419,11 +426,18 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
             stage.ops.push_back(start);
           }
         }
+        // A layer whose outputs stay analog runs alongside its consumer (layer
+        // schedule): its tiles are waited for at the end of the consumer's stage.
+        const bool deferred = lp.analog.analog_out && !prog.concurrent;
         for (const auto& [tile, group] : per_tile) {
           models::program_op wait;
           wait.what = models::program_op::kind::tile_wait;
           wait.tile_address = tile_address(tile);
           wait.instance = tile;
+          if (deferred) {
+            deferred_waits.push_back(wait);
+            continue;
+          }
           stage.ops.push_back(wait);
           for (const models::tile_job* j : group) {
             const double value_bytes = j->activation_bits / 8.0;
@@ -438,7 +452,7 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
               psum.bytes = static_cast<double>(j->vectors * j->partial_outputs_sent) * 4.0;
               stage.ops.push_back(psum);
             }
-            if (j->outputs > 0) {
+            if (j->outputs > 0 && !j->analog_out) {
               models::program_op outp;
               outp.what = models::program_op::kind::dma;
               outp.src = tile_address(j->tile);
@@ -455,6 +469,10 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
         relu.what = models::program_op::kind::vector_work;
         relu.element_ops = lp.element_ops;
         stage.ops.push_back(relu);
+      }
+      if (lp.analog.analog_in && !lp.analog.analog_out) {
+        for (const auto& w : deferred_waits) stage.ops.push_back(w);
+        deferred_waits.clear();
       }
     } else if (lp.element_ops > 0) {
       // Pooling and adds on the controller: read the operands through the bus,

@@ -22,6 +22,24 @@ struct data_home {
   unsigned long long address = 0;
 };
 
+// A layer's part in the ADC-free analog path (platform/analog_forwarding.hpp):
+// its activation outputs held in sample-and-hold cells for the next layer, or
+// its inputs driven from such held values, instead of an ADC, the buffers and
+// DACs in between.
+struct analog_link {
+  bool analog_out = false;
+  bool analog_in = false;
+  int consumer = -1;             // analog_out: the layer its held outputs drive
+  int producer = -1;             // analog_in: the layer whose held outputs drive it
+  std::string note;              // appended to the readout path: which path and why
+  // analog_in: the line buffer of held values its windows read.
+  long long line_positions = 0;  // producer output positions held at once
+  long long line_values = 0;     // S&H cells in use: line_positions x channels
+  long long samples = 0;         // values sampled per inference (the producer's outputs)
+  double fill_s = 0.0;           // producer time until the first window is held
+  double hold_s = 0.0;           // longest a value waits in its cell before its last read
+};
+
 // How one workload layer runs on a CIM chip.
 struct layer_plan {
   int index = 0;
@@ -41,6 +59,7 @@ struct layer_plan {
   double output_bytes = 0;
   double weight_bytes = 0;  // as stored in cells (bits per cell x cells / 8)
   double element_ops = 0;   // controller work: pooling, adds, ReLU not done in tiles
+  analog_link analog;
 };
 
 struct network_plan {

@@ -104,7 +104,7 @@ reports::run_result run_session(const run_options& options, const model_registry
       lr.resident = lp.resident;
       lr.chunks = lp.chunks;
       lr.replicas = lp.replicas;
-      lr.readout_path = lp.mapping.path;
+      lr.readout_path = lp.mapping.path + lp.analog.note;
     }
     lr.start_s = layer_start[i];
     lr.latency_s = layer_latency[i];

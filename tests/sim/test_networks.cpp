@@ -38,6 +38,8 @@ struct architecture {
 
 const architecture architectures[] = {
     {"configs/arch/mott_cim.yaml", 4, false, 0.79e-12},  // converters.adc_isaac_4b
+    {"configs/arch/mott_analog_cim.yaml", 4, false, 0.79e-12},
+    {"configs/arch/cmos_analog_cim.yaml", 4, false, 0.79e-12},
     {"configs/arch/adc_cim.yaml", 2, true, 1.67e-12},    // converters.adc_isaac_8b
 };
 
@@ -49,7 +51,7 @@ double component_field(const nlohmann::json& j, const std::string& name, const c
 
 }  // namespace
 
-TEST_CASE("networks: every shipped network runs on both CIM architectures and conserves MACs") {
+TEST_CASE("networks: every shipped network runs on every CIM architecture and conserves MACs") {
   for (const auto& a : architectures) {
     for (const auto& n : networks) {
       const std::string arch_file = a.file, workload_file = n.workload;

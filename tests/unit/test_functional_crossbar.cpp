@@ -13,6 +13,7 @@
 #include "dsl/yaml_tree.hpp"
 #include "models/cim_tile_params.hpp"
 #include "models/crossbar_mapping.hpp"
+#include "models/analog_hold.hpp"
 #include "models/functional_crossbar.hpp"
 #include "platform/model_registry.hpp"
 #include "test_support.hpp"
@@ -36,6 +37,7 @@ struct tile_spec {
   double programming_sigma = 0.0, read_noise = 0.0, stuck_on = 0.0, stuck_off = 0.0;
   bool neuron = false;
   std::string neuron_model = "ideal";
+  bool sample_hold = false;  // after the neuron: outputs may stay analog
 
   std::string yaml() const {
     std::string y = "arrays: " + std::to_string(arrays) + "\n" +
@@ -50,6 +52,7 @@ struct tile_spec {
     if (neuron)
       y += "  - {type: mott_neuron, model: " + neuron_model + ", sigma_threshold: 0, sigma_tc: 0" +
            (neuron_model == "thermal" ? "" : ", energy_per_activation: 1 pJ") + "}\n";
+    if (sample_hold) y += "  - {type: sample_hold}\n";
     y += "  - {type: adc, bits: " + std::to_string(adc_bits) + ", full_scale: " + std::to_string(adc_full_scale) + "}\n";
     if (!neuron) y += "  - {type: shift_add}\n  - {type: digital_activation}\n";
     y += std::string("accumulation: {mode: ") + (neuron ? "analog" : "digital") + "}\n";
@@ -554,4 +557,142 @@ TEST_CASE("functional crossbar: LeNet-5 speed" * doctest::skip()) {
     MESSAGE(arch_file << " LeNet-5 total: " << total << " s wall, " << total_cpu << " s cpu for " << images
                       << " images");
   }
+}
+
+// ---------------------------------------------------------------- analog path
+
+TEST_CASE("analog hold: kT/C noise and droop by hand") {
+  models::analog_hold_params p;
+  p.full_scale_v = 0.5;
+  p.capacitance_f = 50e-15;
+  p.leakage_a = 1e-12;
+  p.temperature_k = 300.0;
+  // sqrt(1.380649e-23 x 300 / 50e-15) = 2.8784e-4 V, of 0.5 V.
+  CHECK(p.sampling_sigma() == doctest::Approx(2.8784e-4 / 0.5).epsilon(1e-4));
+  // 1 pA x 10 us / 50 fF = 0.2 mV, of 0.5 V.
+  CHECK(p.droop(10e-6) == doctest::Approx(4e-4).epsilon(1e-12));
+  CHECK(p.droop(0.0) == 0.0);
+}
+
+// Held inputs through one layer, hand-computed. Weights [3, -2] (integers, kept
+// exactly), inputs [0.5, 0.25] of a unit full scale, gain error -1 %, droop 0.02
+// of full scale, no noise (0 K):
+//   held = [0.99 x 0.5 - 0.02, 0.99 x 0.25 - 0.02] = [0.475, 0.2275]
+//   y    = 3 x 0.475 - 2 x 0.2275 = 0.97   (exact inputs: 3 x 0.5 - 2 x 0.25 = 1)
+// The layer has no activation, so a 16-bit bipolar ADC over +-5 (the largest
+// sum, 3 + 2) reads the sum: one step is 5 / 32767.
+TEST_CASE("analog path: held inputs through one layer, by hand") {
+  tile_spec t;
+  t.neuron = true;
+  t.sample_hold = true;
+  t.input = "pulse_width";
+  t.dac_bits = 8;
+  const setup s = make_setup(t, 2, 1, 8, 8, false);
+  Eigen::MatrixXd w(2, 1);
+  w << 3, -2;
+  functional_layer layer(w, Eigen::VectorXd(), s.params, s.tile, s.mapping, 8, 8, false, 7);
+  layer.set_analog_input(0.0);
+  models::analog_hold_params p;
+  p.temperature_k = 0.0;
+  p.gain_error = -0.01;
+  p.leakage_a = 0.02 * p.capacitance_f * p.full_scale_v;  // droop 0.02 over one second
+  Eigen::MatrixXd x(2, 1);
+  x << 0.5, 0.25;
+  std::mt19937_64 rng(1);
+  Eigen::MatrixXd held = x;
+  models::hold_samples(held, p, 1.0, rng);
+  CHECK(held(0, 0) == doctest::Approx(0.475).epsilon(1e-12));
+  CHECK(held(1, 0) == doctest::Approx(0.2275).epsilon(1e-12));
+  const double step = 5.0 / 32767.0;
+  CHECK(std::abs(layer.forward(held)(0, 0) - 0.97) <= step);
+  CHECK(std::abs(layer.forward(x)(0, 0) - 1.0) <= step);
+}
+
+// The bound, for a layer fed held values on ideal devices. Input i reaches the
+// rows as d_i = (1 + g) x_i - delta + s_c e_i + s_b e'_i (full scale 1): gain
+// error g, droop delta = I t / (C V_fs), kT/C noise s_c drawn at sampling and
+// buffer noise s_b drawn at the drive. Output j = sum_i w_ij d_i, so against
+// exact inputs
+//   mean error   m_j = sum_i w_ij (g x_i - delta)
+//   random error sigma_j = sqrt(sum_i w_ij^2) sqrt(s_c^2 + s_b^2)
+// and |error_j - m_j| <= 6 sigma_j + (one ADC step on each side), ignoring the
+// clip at 0 (inputs here stay above 0.2, far from it).
+TEST_CASE("analog path: a layer fed held values stays within the derived error bound") {
+  tile_spec t;
+  t.neuron = true;
+  t.sample_hold = true;
+  t.input = "pulse_width";
+  t.dac_bits = 8;
+  t.rows = 16;
+  const long long fan_in = 24, outs = 5, vectors = 400;  // two row blocks, summed as current
+  const setup s = make_setup(t, fan_in, outs, 8, 8, false);
+  Eigen::MatrixXd w = random_matrix(fan_in, outs, -7.5, 7.5, 3).array().round();
+  functional_layer exact(w, Eigen::VectorXd(), s.params, s.tile, s.mapping, 8, 8, false, 11);
+  functional_layer fed(w, Eigen::VectorXd(), s.params, s.tile, s.mapping, 8, 8, false, 11);
+  models::analog_hold_params p;
+  p.capacitance_f = 1e-15;  // s_c = sqrt(k 300 K / 1 fF) / 0.5 V = 0.41 %
+  p.gain_error = -0.01;
+  p.leakage_a = 10e-12;     // droop over 1 us: 10 pA x 1 us / (1 fF x 0.5 V) = 2 %
+  p.buffer_noise = 0.005;
+  const double hold_s = 1e-6;
+  exact.set_analog_input(0.0);
+  fed.set_analog_input(p.buffer_noise);
+  const Eigen::MatrixXd x = random_matrix(fan_in, vectors, 0.2, 0.9, 5);
+  Eigen::MatrixXd held = x;
+  std::mt19937_64 rng(9);
+  models::hold_samples(held, p, hold_s, rng);
+  const Eigen::MatrixXd error = fed.forward(held) - exact.forward(x);
+
+  const double s_c = p.sampling_sigma(), delta = p.droop(hold_s);
+  CHECK(s_c == doctest::Approx(0.00407).epsilon(0.01));
+  CHECK(delta == doctest::Approx(0.02).epsilon(1e-9));
+  const double s_tot = std::sqrt(s_c * s_c + p.buffer_noise * p.buffer_noise);
+  const double adc_step = fed.steps().adc_step;
+  for (Eigen::Index j = 0; j < outs; ++j) {
+    const double sigma = std::sqrt(w.col(j).squaredNorm()) * s_tot;
+    double worst = 0.0, sum = 0.0, sum_sq = 0.0;
+    for (Eigen::Index v = 0; v < vectors; ++v) {
+      const double mean = (w.col(j).array() * (p.gain_error * x.col(v).array() - delta)).sum();
+      const double r = error(j, v) - mean;
+      worst = std::max(worst, std::abs(r));
+      sum += r;
+      sum_sq += r * r;
+    }
+    CAPTURE(j);
+    CAPTURE(sigma);
+    CHECK(worst <= 6.0 * sigma + 2.0 * adc_step);
+    // The bound is not loose by construction: the residual is the derived
+    // Gaussian (its rms within 15 % of sigma, its mean within 4 sigma / sqrt(n)).
+    const double n = static_cast<double>(vectors);
+    CHECK(std::sqrt(sum_sq / n) == doctest::Approx(sigma).epsilon(0.15));
+    CHECK(std::abs(sum / n) <= 4.0 * sigma / std::sqrt(n) + adc_step);
+  }
+}
+
+TEST_CASE("analog path: a held output skips the ADC and keeps the neuron's curve") {
+  tile_spec t;
+  t.neuron = true;
+  t.sample_hold = true;
+  t.input = "pulse_width";
+  t.dac_bits = 8;
+  t.adc_bits = 2;  // coarse: a converted output would show its steps
+  const setup s = make_setup(t, 8, 3, 8, 8, true);
+  const Eigen::MatrixXd w = random_matrix(8, 3, -7.5, 7.5, 4).array().round();  // integers: kept exactly
+  functional_layer held(w, Eigen::VectorXd(), s.params, s.tile, s.mapping, 8, 8, true, 2);
+  functional_layer converted(w, Eigen::VectorXd(), s.params, s.tile, s.mapping, 8, 8, true, 2);
+  models::analog_hold_params p;
+  p.temperature_k = 0.0;  // no noise, no droop, no gain error: the neuron's output as it is
+  p.leakage_a = 0.0;
+  held.set_held_output(p, 1e-6);
+  const Eigen::MatrixXd x = random_matrix(8, 50, 0, 1, 6);
+  const Eigen::MatrixXd ref = held.reference(x);
+  const Eigen::MatrixXd a = held.forward(x), b = converted.forward(x);
+  // The ideal ReLU neuron on exact inputs: only the 8-bit input quantization
+  // remains, far below the 2-bit ADC's step that the converted path shows.
+  const double input_error = w.cwiseAbs().colwise().sum().maxCoeff() * 0.5 / 255.0;
+  CHECK((a - ref).cwiseAbs().maxCoeff() <= input_error + 1e-6);
+  CHECK((b - ref).cwiseAbs().maxCoeff() > 4.0 * input_error);
+  CHECK(held.counts().adc_conversions == 0);
+  CHECK(converted.counts().adc_conversions == 3 * 50);
+  CHECK(held.counts().neuron_activations == 3 * 50);
 }

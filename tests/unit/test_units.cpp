@@ -178,6 +178,13 @@ const std::map<std::string, expected_unit>& hand_values() {
       {"F^2", {dimension::feature_area, 1.0}},
       {"F\xC2\xB2", {dimension::feature_area, 1.0}},
       {"F2", {dimension::feature_area, 1.0}},
+      // capacitance
+      {"fF", {dimension::capacitance, 1e-15}},
+      {"pF", {dimension::capacitance, 1e-12}},
+      {"nF", {dimension::capacitance, 1e-9}},
+      {"uF", {dimension::capacitance, 1e-6}},
+      {"\xC2\xB5" "F", {dimension::capacitance, 1e-6}},
+      {"F", {dimension::capacitance, 1.0}},
   };
   return values;
 }
@@ -190,6 +197,7 @@ const std::vector<dimension>& all_dimensions() {
       dimension::resistance,    dimension::conductance, dimension::voltage,
       dimension::current,       dimension::temperature, dimension::heat_capacity,
       dimension::thermal_conductance, dimension::inverse_temperature, dimension::feature_area,
+      dimension::capacitance,
   };
   return dims;
 }
