@@ -226,10 +226,8 @@ bool tree_has_path(const yaml_node& root, const std::vector<std::string>& path) 
   const yaml_node* n = &root;
   for (const auto& key : path) {
     if (n->is_sequence()) {
-      if (key.empty() || !std::all_of(key.begin(), key.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-        return false;
-      const auto i = std::stoul(key);
-      if (i >= n->items.size()) return false;
+      std::size_t i = 0;
+      if (!parse_list_index(key, i) || i >= n->items.size()) return false;
       n = n->items[i].get();
     } else if (n->is_map()) {
       n = n->find(key);
