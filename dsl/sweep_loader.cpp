@@ -242,13 +242,15 @@ bool tree_has_path(const yaml_node& root, const std::vector<std::string>& path) 
 // Checks every value of every parameter on every architecture the way
 // `--set PATH=VALUE` is checked, and moves the errors from the flag to the
 // sweep file: to the value, or to the path when the path itself is wrong.
-// Each architecture file is read once, and each distinct value text of a
-// parameter checked once.
+// Each architecture file (with its bases and technology libraries) is read
+// once, and each distinct value text of a parameter checked once.
 void check_parameters(const sweep_spec& spec, const schema_catalog& catalog, diagnostics& errors) {
   for (const auto& arch : spec.architectures) {
     diagnostics base_errors;
     const yaml_node_ptr tree = load_yaml_file(arch, base_errors);
-    const auto base = tree ? load_architecture(*tree, arch, {}, catalog, base_errors) : architecture_load{};
+    const architecture_source source = tree ? read_architecture_source(*tree, arch, base_errors) : architecture_source{};
+    tech_library_cache tech;
+    const auto base = load_architecture(source, {}, catalog, base_errors, &tech);
     if (base_errors.has_errors()) {
       errors.append(base_errors);
       continue;
@@ -266,7 +268,7 @@ void check_parameters(const sweep_spec& spec, const schema_catalog& catalog, dia
       bool path_known = base.resolved && tree_has_path(*base.resolved, parsed.path);
       for (std::size_t i = 0; i < p.values.size(); ++i) {
         const auto [first, is_new] = first_of.emplace(p.values[i], i);
-        if (is_new) load_architecture(*tree, arch, {p.path + "=" + p.values[i]}, catalog, per_value[i]);
+        if (is_new) load_architecture(source, {p.path + "=" + p.values[i]}, catalog, per_value[i], &tech);
         else per_value[i] = per_value[first->second];
         path_known |= !per_value[i].has_errors();
       }
