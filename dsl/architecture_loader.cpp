@@ -222,19 +222,32 @@ architecture_load load_architecture(const std::string& path, const std::vector<s
   return load_architecture(*root, path, overrides, catalog, errors);
 }
 
+architecture_source read_architecture_source(const yaml_node& root, const std::string& path, diagnostics& errors) {
+  architecture_source source;
+  source.path = path;
+  if (!root.is_map()) {
+    errors.error(root.where, "an architecture must be a map with 'components:'");
+    return source;
+  }
+  source.merged = resolve_extends(root, path, source.chain, errors);
+  return source;
+}
+
 architecture_load load_architecture(const yaml_node& root_in, const std::string& path,
                                     const std::vector<std::string>& overrides, const schema_catalog& catalog,
                                     diagnostics& errors) {
+  return load_architecture(read_architecture_source(root_in, path, errors), overrides, catalog, errors);
+}
+
+architecture_load load_architecture(const architecture_source& source, const std::vector<std::string>& overrides,
+                                    const schema_catalog& catalog, diagnostics& errors,
+                                    tech_library_cache* tech_cache) {
   architecture_load out;
+  const std::string& path = source.path;
   out.spec.file = path;
-  if (!root_in.is_map()) {
-    errors.error(root_in.where, "an architecture must be a map with 'components:'");
-    return out;
-  }
-  std::vector<std::string> chain;
-  auto root = resolve_extends(root_in, path, chain, errors);
-  if (!root) return out;
-  out.spec.files = chain;
+  if (!source.merged) return out;
+  auto root = source.merged->clone();
+  out.spec.files = source.chain;
 
   for (const auto& text : overrides) {
     override_flag flag;
@@ -285,8 +298,16 @@ architecture_load load_architecture(const yaml_node& root_in, const std::string&
         errors.error(item->where, "technology library '" + file + "' does not exist");
         continue;
       }
-      out.tech.load(file, errors);
       out.spec.tech_files.push_back(file);
+    }
+    if (tech_cache && tech_cache->filled && tech_cache->files == out.spec.tech_files) {
+      out.tech = tech_cache->tech;
+      errors.append(tech_cache->errors);
+    } else {
+      diagnostics tech_errors;
+      for (const auto& file : out.spec.tech_files) out.tech.load(file, tech_errors);
+      errors.append(tech_errors);
+      if (tech_cache) *tech_cache = {out.spec.tech_files, out.tech, tech_errors, true};
     }
   }
 

@@ -1,5 +1,7 @@
 #include "dsl/overrides.hpp"
 
+#include <cctype>
+
 namespace mottsim::dsl {
 
 source_location flag_location(const std::string& flag) { return {"--set '" + flag + "'", 0, 0}; }
@@ -55,6 +57,12 @@ bool parse_override(const std::string& text, override_flag& out, diagnostics& er
     errors.error(where, "empty path");
     return false;
   }
+  // Each key is a level of the tree, which every reader walks recursively.
+  if (out.path.size() > static_cast<std::size_t>(max_yaml_depth)) {
+    errors.error(where, "the path has " + std::to_string(out.path.size()) + " keys, more than " +
+                            std::to_string(max_yaml_depth) + " levels of nesting");
+    return false;
+  }
   // The value is YAML, so lists and maps work too: --set 'x.kernel=[3, 3]'.
   diagnostics value_errors;
   out.value = load_yaml_string(text.substr(eq + 1), where.file, value_errors);
@@ -70,10 +78,11 @@ bool parse_override(const std::string& text, override_flag& out, diagnostics& er
   return true;
 }
 
-static bool is_index(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s)
+bool parse_list_index(const std::string& key, std::size_t& index) {
+  if (key.empty() || key.size() > 18) return false;  // 18 digits stay below 2^63
+  for (char c : key)
     if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  index = static_cast<std::size_t>(std::stoull(key));
   return true;
 }
 
@@ -86,13 +95,14 @@ void apply_override(yaml_node& root, const override_flag& flag, diagnostics& err
     const bool last = i + 1 == flag.path.size();
     walked += (walked.empty() ? "" : ".") + key;
     if (node->is_sequence()) {
-      if (!is_index(key) || std::stoul(key) >= node->items.size()) {
+      std::size_t index = 0;
+      if (!parse_list_index(key, index) || index >= node->items.size()) {
         const std::size_t n = node->items.size();
         errors.error(where, "'" + walked + "': the list has " + std::to_string(n) + (n == 1 ? " item" : " items") +
                                 " (indices from 0)");
         return;
       }
-      auto& item = node->items[std::stoul(key)];
+      auto& item = node->items[index];
       if (last) {
         item = flag.value->clone();
         return;

@@ -22,6 +22,10 @@ bool parse_override(const std::string& text, override_flag& out, diagnostics& er
 // flag as its location, so validation errors name the flag.
 void apply_override(yaml_node& root, const override_flag& flag, diagnostics& errors);
 
+// A list index as a path writes it ("3" of "readout[3]"): decimal digits of a
+// value any list could have. False for anything else, however many digits.
+bool parse_list_index(const std::string& key, std::size_t& index);
+
 // The location used for everything a flag sets: "--set 'k=v'".
 source_location flag_location(const std::string& flag);
 

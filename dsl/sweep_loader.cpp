@@ -226,10 +226,8 @@ bool tree_has_path(const yaml_node& root, const std::vector<std::string>& path) 
   const yaml_node* n = &root;
   for (const auto& key : path) {
     if (n->is_sequence()) {
-      if (key.empty() || !std::all_of(key.begin(), key.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-        return false;
-      const auto i = std::stoul(key);
-      if (i >= n->items.size()) return false;
+      std::size_t i = 0;
+      if (!parse_list_index(key, i) || i >= n->items.size()) return false;
       n = n->items[i].get();
     } else if (n->is_map()) {
       n = n->find(key);
@@ -244,13 +242,15 @@ bool tree_has_path(const yaml_node& root, const std::vector<std::string>& path) 
 // Checks every value of every parameter on every architecture the way
 // `--set PATH=VALUE` is checked, and moves the errors from the flag to the
 // sweep file: to the value, or to the path when the path itself is wrong.
-// Each architecture file is read once, and each distinct value text of a
-// parameter checked once.
+// Each architecture file (with its bases and technology libraries) is read
+// once, and each distinct point a value is checked in, once.
 void check_parameters(const sweep_spec& spec, const schema_catalog& catalog, diagnostics& errors) {
   for (const auto& arch : spec.architectures) {
     diagnostics base_errors;
     const yaml_node_ptr tree = load_yaml_file(arch, base_errors);
-    const auto base = tree ? load_architecture(*tree, arch, {}, catalog, base_errors) : architecture_load{};
+    const architecture_source source = tree ? read_architecture_source(*tree, arch, base_errors) : architecture_source{};
+    tech_library_cache tech;
+    const auto base = load_architecture(source, {}, catalog, base_errors, &tech);
     if (base_errors.has_errors()) {
       errors.append(base_errors);
       continue;
@@ -281,7 +281,7 @@ void check_parameters(const sweep_spec& spec, const schema_catalog& catalog, dia
         const auto [first, is_new] = first_of.emplace(overrides, i);
         if (is_new) {
           diagnostics all;
-          load_architecture(*tree, arch, overrides, catalog, all);
+          load_architecture(source, overrides, catalog, all, &tech);
           for (const auto& d : all.errors()) {
             bool companion = false;
             for (std::size_t o = 1; o < overrides.size(); ++o) companion |= d.where.file == flag_location(overrides[o]).file;

@@ -289,9 +289,32 @@ quantity_parse parse_quantity(std::string_view raw, dimension expected) {
     if (expected != dimension::dimensionless) result.error += std::string(" such as '") + example_value(expected) + "'";
     return result;
   }
+  const double si = number * u->to_si;
+  // The one range check every quantity passes: a value the simulator cannot
+  // represent is refused where it is written, never wrapped or saturated.
+  if (expected == dimension::time && !time_fits(si)) {
+    result.error = "'" + shown + "' is longer than mottsim can simulate: " + time_limit_text();
+    return result;
+  }
+  if (!std::isfinite(si)) {
+    result.error = "'" + shown + "' is beyond the range of numbers mottsim computes with";
+    return result;
+  }
   result.ok = true;
-  result.si = number * u->to_si;
+  result.si = si;
   return result;
+}
+
+double max_time_s() { return time_step_limit / time_steps_per_second; }
+
+bool time_fits(double seconds) {
+  // SystemC computes steps = seconds * steps per second + 0.5 and converts to int64.
+  return std::isfinite(seconds) && std::fabs(seconds) * time_steps_per_second + 0.5 < time_step_limit;
+}
+
+std::string time_limit_text() {
+  return "SystemC holds times below " + format_quantity(max_time_s(), dimension::time) +
+         " (2^63 steps of its 1 ps resolution, about 106 days)";
 }
 
 std::string format_quantity(double si, dimension d) {

@@ -42,6 +42,21 @@ const std::vector<unit_symbol>& unit_table();
 std::vector<std::string> unit_symbols(dimension d);
 const unit_symbol* find_unit(std::string_view symbol);
 
+// What the simulator can represent. SystemC counts simulated time in steps of
+// its resolution (its default, 1 ps, which mottsim keeps) and converts seconds
+// to steps through a signed 64-bit integer, so it holds times below 2^63 steps:
+// just over 9.22e6 s (106 days). Every time mottsim reads is checked against
+// this bound (time_fits), and so is every time the models build from them.
+inline constexpr double time_steps_per_second = 1e12;  // 1 ps resolution
+inline constexpr double time_step_limit = 9223372036854775808.0;  // 2^63 steps, excluded
+// The bound in seconds, for messages.
+double max_time_s();
+// True when `seconds` is finite and its magnitude in resolution steps, rounded
+// as SystemC rounds, stays below 2^63.
+bool time_fits(double seconds);
+// "... up to 9.22337e+06 s, 2^63 steps of 1 ps": appended to range errors.
+std::string time_limit_text();
+
 struct quantity_parse {
   bool ok = false;
   double si = 0.0;

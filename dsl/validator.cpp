@@ -77,7 +77,11 @@ bool validator::parse_param(const yaml_node& node, const param_schema& p, const 
     case param_kind::integer: {
       if (!expect_scalar()) return false;
       if (!parse_integer(node.text, out.integer)) {
-        m_errors.error(node.where, what + " must be a whole number, got '" + node.text + "'");
+        double magnitude = 0;
+        const bool too_large = parse_number(node.text, magnitude) && std::fabs(magnitude) >= 9223372036854775807.0;
+        m_errors.error(node.where, what + (too_large ? " is beyond the range of 64-bit whole numbers, got '"
+                                                     : " must be a whole number, got '") +
+                                       node.text + "'");
         return false;
       }
       break;

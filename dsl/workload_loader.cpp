@@ -120,6 +120,7 @@ class workload_reader {
 
 workload_spec workload_reader::read(const yaml_node& root) {
   m_spec.file = m_path;
+  m_spec.weight_bits_where = m_spec.activation_bits_where = {m_path, 0, 0};
   if (!root.is_map()) {
     m_errors.error(root.where, "a workload must be a map with 'input:' and 'layers:', got " + root.describe());
     return m_spec;
@@ -173,8 +174,13 @@ void workload_reader::read_header(const yaml_node& root) {
 
   if (const yaml_node* precision = root.find("precision")) {
     const block_value v = m_check.validate(*precision, *precision_schema(), "precision");
-    if (v.has("weights")) m_spec.weight_bits = static_cast<int>(v.integer("weights"));
-    if (v.has("activations")) m_spec.activation_bits = static_cast<int>(v.integer("activations"));
+    const auto bits = [&](const char* key, int& out, source_location& where) {
+      if (!v.has(key)) return;
+      out = static_cast<int>(v.integer(key));
+      where = v.at(key).from_default ? precision->where : v.at(key).where;
+    };
+    bits("weights", m_spec.weight_bits, m_spec.weight_bits_where);
+    bits("activations", m_spec.activation_bits, m_spec.activation_bits_where);
   }
 
   if (const yaml_node* inputs = root.find("inputs")) {

@@ -81,6 +81,8 @@ struct workload_spec {
   tensor_shape input;
   int weight_bits = 8;
   int activation_bits = 8;
+  // Where each precision was given (the file itself when it was not).
+  source_location weight_bits_where, activation_bits_where;
   std::string weights_file;  // trained weights for functional mode, optional
   input_source inputs;
   std::vector<layer_spec> layers;

@@ -5,10 +5,16 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
+#include <unordered_map>
+
+#include "dsl/input_file.hpp"
+#include "dsl/utf8.hpp"
 
 namespace mottsim::dsl {
 
@@ -65,9 +71,14 @@ yaml_node_ptr yaml_node::clone() const {
 
 namespace {
 
+// Thrown by the tree builder to stop yaml-cpp once going on is pointless (a
+// limit is exceeded); the error is already recorded.
+struct stop_parsing {};
+
 class tree_builder : public YAML::EventHandler {
  public:
-  tree_builder(std::string file, diagnostics& errors) : m_file(std::move(file)), m_errors(errors) {}
+  tree_builder(std::string file, const std::string& text, diagnostics& errors)
+      : m_file(std::move(file)), m_text(text), m_errors(errors) {}
 
   yaml_node_ptr root() const { return m_root; }
   int documents() const { return m_documents; }
@@ -77,55 +88,96 @@ class tree_builder : public YAML::EventHandler {
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto n = make(yaml_node::kind::null, mark);
-    remember(anchor, n);
-    add(n);
+    remember(anchor, n, {1, 1});
+    add(n, {1, 1});
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto it = m_anchors.find(anchor);
     if (it == m_anchors.end()) {
       m_errors.error(locate(mark), "alias refers to an unknown anchor");
-      add(make(yaml_node::kind::null, mark));
+      add(make(yaml_node::kind::null, mark), {1, 1});
       return;
     }
-    add(it->second);
+    const yaml_node_ptr& target = it->second.node;
+    // A node still open is an ancestor of this alias: the alias would put a
+    // node inside itself, a tree without end.
+    for (const auto& f : m_stack) {
+      if (f.node != target) continue;
+      m_errors.error(locate(mark), "alias '" + alias_text(mark) + "' refers to " + kind_name(target->type) +
+                                       " that contains it (the anchor at line " + std::to_string(target->where.line) +
+                                       "): an alias cycle has no end");
+      add(make(yaml_node::kind::null, mark), {1, 1});
+      return;
+    }
+    const subtree_size size = it->second.size;
+    check_depth(mark, m_stack.size() + size.height, true);
+    m_alias_nodes += size.nodes;
+    if (m_alias_nodes > max_alias_nodes) {
+      m_errors.error(locate(mark), "aliases here repeat more than " + std::to_string(max_alias_nodes) +
+                                       " values in all (alias '" + alias_text(mark) + "' alone repeats " +
+                                       std::to_string(size.nodes) + "); write the values out, or alias less");
+      throw stop_parsing{};
+    }
+    add(target, size);
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     auto n = make(yaml_node::kind::scalar, mark);
     n->text = value;
     n->quoted = (tag == "!");  // yaml-cpp tags quoted scalars with the non-specific tag "!"
-    remember(anchor, n);
-    add(n);
+    if (const std::size_t bad = first_invalid_utf8(value); bad != value.size()) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(value[bad]));
+      m_errors.error(locate(mark), std::string("text is not valid UTF-8 (byte ") + byte + " at offset " +
+                                       std::to_string(bad) + " of the value); YAML files are Unicode text");
+    }
+    remember(anchor, n, {1, 1});
+    add(n, {1, 1});
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
-    auto n = make(yaml_node::kind::sequence, mark);
-    remember(anchor, n);
-    add(n);
-    m_stack.push_back({n, {}});
+    open(yaml_node::kind::sequence, mark, anchor);
   }
-  void OnSequenceEnd() override { m_stack.pop_back(); }
+  void OnSequenceEnd() override { close(); }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
-    auto n = make(yaml_node::kind::map, mark);
-    remember(anchor, n);
-    add(n);
-    m_stack.push_back({n, {}});
+    open(yaml_node::kind::map, mark, anchor);
   }
   void OnMapEnd() override {
-    auto map = m_stack.back().node;
-    m_stack.pop_back();
-    apply_merge_keys(*map);
+    apply_merge_keys(m_stack.back());
+    close();
   }
 
  private:
+  // A subtree as readers see it, every alias expanded.
+  struct subtree_size {
+    std::size_t nodes = 1;
+    std::size_t height = 1;  // a leaf is 1
+  };
+  struct anchored {
+    yaml_node_ptr node;
+    subtree_size size;
+  };
   struct frame {
     yaml_node_ptr node;
+    YAML::anchor_t anchor = YAML::NullAnchor;
     yaml_node_ptr pending_key;  // maps: key seen, value not yet
+    std::unordered_map<std::string, int> key_lines;  // maps: line of each key, for duplicates
+    subtree_size size;
   };
 
   source_location locate(const YAML::Mark& mark) const {
     return {m_file, mark.line + 1, mark.column + 1};
+  }
+
+  // "*name" as written at the alias.
+  std::string alias_text(const YAML::Mark& mark) const {
+    if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= m_text.size() || m_text[mark.pos] != '*') return "*";
+    std::size_t end = static_cast<std::size_t>(mark.pos) + 1;
+    while (end < m_text.size() && !std::isspace(static_cast<unsigned char>(m_text[end])) &&
+           std::string_view(",[]{}").find(m_text[end]) == std::string_view::npos && end - mark.pos < 64)
+      ++end;
+    return m_text.substr(static_cast<std::size_t>(mark.pos), end - static_cast<std::size_t>(mark.pos));
   }
 
   yaml_node_ptr make(yaml_node::kind k, const YAML::Mark& mark) const {
@@ -135,16 +187,43 @@ class tree_builder : public YAML::EventHandler {
     return n;
   }
 
-  void remember(YAML::anchor_t anchor, const yaml_node_ptr& n) {
-    if (anchor != YAML::NullAnchor) m_anchors[anchor] = n;
+  void check_depth(const YAML::Mark& mark, std::size_t depth, bool alias) {
+    if (depth <= static_cast<std::size_t>(max_yaml_depth)) return;
+    m_errors.error(locate(mark), "nesting deeper than " + std::to_string(max_yaml_depth) + " levels" +
+                                     (alias ? " (counting what aliases refer to)" : ""));
+    throw stop_parsing{};
   }
 
-  void add(const yaml_node_ptr& n) {
+  void open(yaml_node::kind k, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    check_depth(mark, m_stack.size() + 1, false);
+    auto n = make(k, mark);
+    // Registered now so an alias inside it finds it (and is refused as a cycle).
+    remember(anchor, n, {});
+    m_stack.push_back({n, anchor, {}, {}, {}});
+  }
+
+  void close() {
+    frame f = std::move(m_stack.back());
+    m_stack.pop_back();
+    if (f.anchor != YAML::NullAnchor) {
+      auto it = m_anchors.find(f.anchor);
+      if (it != m_anchors.end() && it->second.node == f.node) it->second.size = f.size;
+    }
+    add(f.node, f.size);
+  }
+
+  void remember(YAML::anchor_t anchor, const yaml_node_ptr& n, subtree_size size) {
+    if (anchor != YAML::NullAnchor) m_anchors[anchor] = {n, size};
+  }
+
+  void add(const yaml_node_ptr& n, subtree_size size) {
     if (m_stack.empty()) {
       if (!m_root) m_root = n;
       return;
     }
     frame& top = m_stack.back();
+    top.size.nodes += size.nodes;
+    top.size.height = std::max(top.size.height, size.height + 1);
     if (top.node->is_sequence()) {
       top.node->items.push_back(n);
       return;
@@ -159,51 +238,57 @@ class tree_builder : public YAML::EventHandler {
       m_errors.error(key->where, "map keys must be plain names, not " + std::string(kind_name(key->type)));
       return;
     }
-    if (const auto* first = top.node->find_entry(key->text)) {
+    const auto [first, fresh] = top.key_lines.emplace(key->text, key->where.line);
+    if (!fresh) {
       m_errors.error(key->where, "duplicate key '" + key->text + "' (first given at line " +
-                                     std::to_string(first->key_location.line) + ")");
+                                     std::to_string(first->second) + ")");
       return;
     }
     top.node->entries.push_back({key->text, key->where, n});
   }
 
-  // YAML merge keys ("<<: *base"): keys already present win, as the spec says.
-  void apply_merge_keys(yaml_node& map) {
-    for (std::size_t i = 0; i < map.entries.size(); ++i) {
-      if (map.entries[i].key != "<<") continue;
-      yaml_node_ptr source = map.entries[i].value;
-      map.entries.erase(map.entries.begin() + static_cast<std::ptrdiff_t>(i));
-      std::vector<yaml_node_ptr> sources;
-      if (source->is_sequence()) sources = source->items;
-      else sources.push_back(source);
-      for (const auto& s : sources) {
-        if (!s->is_map()) {
-          m_errors.error(s->where, "'<<' merges maps only, got " + s->describe());
-          continue;
-        }
-        for (const auto& e : s->entries)
-          if (!map.find_entry(e.key)) map.entries.push_back(e);
+  // YAML merge keys ("<<: *base"): keys already present win, as the spec says,
+  // and among merged maps the earlier one wins.
+  void apply_merge_keys(frame& f) {
+    yaml_node& map = *f.node;
+    auto merge = std::find_if(map.entries.begin(), map.entries.end(), [](const auto& e) { return e.key == "<<"; });
+    if (merge == map.entries.end()) return;
+    const yaml_node_ptr source = merge->value;
+    map.entries.erase(merge);
+    f.key_lines.erase("<<");
+    std::vector<yaml_node_ptr> sources;
+    if (source->is_sequence()) sources = source->items;
+    else sources.push_back(source);
+    for (const auto& s : sources) {
+      if (!s->is_map()) {
+        m_errors.error(s->where, "'<<' merges maps only, got " + s->describe());
+        continue;
       }
-      --i;
+      for (const auto& e : s->entries)
+        if (f.key_lines.emplace(e.key, e.key_location.line).second) map.entries.push_back(e);
     }
   }
 
   std::string m_file;
+  const std::string& m_text;
   diagnostics& m_errors;
   yaml_node_ptr m_root;
   std::vector<frame> m_stack;
-  std::map<YAML::anchor_t, yaml_node_ptr> m_anchors;
+  std::map<YAML::anchor_t, anchored> m_anchors;
+  std::size_t m_alias_nodes = 0;  // nodes repeated by aliases so far
   int m_documents = 0;
 };
 
-yaml_node_ptr parse(std::istream& in, const std::string& name, diagnostics& errors) {
+yaml_node_ptr parse(const std::string& text, const std::string& name, diagnostics& errors) {
   diagnostics local;
-  tree_builder builder(name, local);
+  tree_builder builder(name, text, local);
+  std::istringstream in(text);
   try {
     YAML::Parser parser(in);
     if (parser.HandleNextDocument(builder) && parser.HandleNextDocument(builder) && builder.documents() > 1) {
       local.error({name, 1, 1}, "expected one YAML document, found several ('---')");
     }
+  } catch (const stop_parsing&) {
   } catch (const YAML::Exception& e) {
     source_location where{name, e.mark.line + 1, e.mark.column + 1};
     if (e.mark.is_null()) where = {name, 0, 0};
@@ -222,28 +307,13 @@ yaml_node_ptr parse(std::istream& in, const std::string& name, diagnostics& erro
 }  // namespace
 
 yaml_node_ptr load_yaml_string(const std::string& text, const std::string& name, diagnostics& errors) {
-  std::istringstream in(text);
-  return parse(in, name, errors);
+  return parse(text, name, errors);
 }
 
 yaml_node_ptr load_yaml_file(const std::string& path, diagnostics& errors) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    errors.error({path, 0, 0}, "is a directory, not a YAML file");
-    return nullptr;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    errors.error({path, 0, 0}, "cannot open file");
-    return nullptr;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    errors.error({path, 0, 0}, "cannot read file");
-    return nullptr;
-  }
-  return load_yaml_string(text.str(), path, errors);
+  std::string text;
+  if (!read_input_file(path, text, errors)) return nullptr;
+  return load_yaml_string(text, path, errors);
 }
 
 }  // namespace mottsim::dsl

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -44,8 +45,19 @@ struct yaml_node {
   yaml_node_ptr clone() const;
 };
 
-// Parses a file; syntax errors, duplicate keys and unreadable files become
-// located diagnostics and the result is null.
+// Limits on what one document may hold, so hostile input is an error rather
+// than a crash or an endless expansion. Both count the tree as every reader
+// sees it, with each alias replaced by what it refers to.
+// - Nesting deeper than this (from brackets, indentation or aliases) is
+//   refused: every walk of the tree recurses, and so does yaml-cpp.
+inline constexpr int max_yaml_depth = 256;
+// - Aliases may repeat at most this many nodes in all ("billion laughs":
+//   nine levels of nine aliases each would expand to 387 million).
+inline constexpr std::size_t max_alias_nodes = 100000;
+
+// Parses a file; syntax errors, duplicate keys, alias cycles, the limits above
+// and unreadable files (see input_file.hpp) become located diagnostics and the
+// result is null.
 yaml_node_ptr load_yaml_file(const std::string& path, diagnostics& errors);
 // Same, from text; `name` is used as the file name in locations.
 yaml_node_ptr load_yaml_string(const std::string& text, const std::string& name, diagnostics& errors);

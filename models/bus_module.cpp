@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "models/sim_time.hpp"
 #include "models/tlm_extensions.hpp"
 
 namespace mottsim::models {
@@ -34,7 +35,7 @@ void bus_module::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_t
   const double bytes = trans.get_data_length();
   const double cycles = static_cast<double>(m_timing.latency_cycles) + std::ceil(bytes / m_timing.width_bytes);
   const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
-  const sc_core::sc_time done = m_busy.occupy(arrival, sc_core::sc_time(cycles / m_timing.clock_hz, sc_core::SC_SEC), layer);
+  const sc_core::sc_time done = m_busy.occupy(arrival, to_sc_time(cycles / m_timing.clock_hz, *this, "a bus transfer"), layer);
   delay = done - sc_core::sc_time_stamp();
   m_counts.add(layer, "transfer_bytes", bytes);
 

@@ -3,6 +3,8 @@
 #include <map>
 #include <vector>
 
+#include "models/sim_time.hpp"
+
 namespace mottsim::models {
 
 // A shared resource (a bus, a memory port, a tile) modelled by the time it is
@@ -20,6 +22,8 @@ class busy_resource {
   // whichever is later; returns the finish time.
   sc_core::sc_time occupy(const sc_core::sc_time& arrival, const sc_core::sc_time& service, int layer = -1) {
     const sc_core::sc_time start = arrival > m_busy_until ? arrival : m_busy_until;
+    if (!sum_fits(start, service))
+      raise_time_overflow({"", this, start.to_seconds() + service.to_seconds(), "a busy period"});
     m_busy_until = start + service;
     m_busy_by_layer[layer] += service.to_seconds();
     if (m_record && service > sc_core::SC_ZERO_TIME) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/sim_time.hpp"
 #include "models/tlm_extensions.hpp"
 
 namespace mottsim::models {
@@ -27,14 +28,14 @@ void cim_tile_module::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_t
       case tile_command::kind::compute: {
         // Accept the job and return: the tile works on its own timeline.
         const tile_job_cost cost = cost_tile_jobs(m_params, *cmd->jobs);
-        tile.occupy(arrival, sc_core::sc_time(cost.time_s, sc_core::SC_SEC), layer);
+        tile.occupy(arrival, to_sc_time(cost.time_s, *this, "a crossbar job"), layer);
         for (const auto& [action, n] : cost.actions) m_counts.add(layer, action, n);
         break;
       }
       case tile_command::kind::program: {
         // Rows program one after another (row-parallel write with verify);
         // all arrays of the tile program at once.
-        tile.occupy(arrival, sc_core::sc_time(cmd->rows * m_params.write_time_s, sc_core::SC_SEC), layer);
+        tile.occupy(arrival, to_sc_time(cmd->rows * m_params.write_time_s, *this, "weight programming"), layer);
         m_counts.add(layer, "cell_write", cmd->cells);
         break;
       }
@@ -53,7 +54,7 @@ void cim_tile_module::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_t
   }
   const double bytes = trans.get_data_length();
   const sc_core::sc_time done = m_buffer[instance].occupy(
-      arrival, sc_core::sc_time(m_buffer_timing.service_s(bytes), sc_core::SC_SEC), layer);
+      arrival, to_sc_time(m_buffer_timing.service_s(bytes), *this, "a buffer access"), layer);
   delay = done - sc_core::sc_time_stamp();
   m_counts.add(layer, trans.is_read() ? "buffer_read_bytes" : "buffer_write_bytes", bytes);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);

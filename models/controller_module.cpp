@@ -7,6 +7,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "models/sim_time.hpp"
 #include "models/tlm_extensions.hpp"
 
 namespace mottsim::models {
@@ -20,7 +21,7 @@ controller_module::controller_module(const sc_core::sc_module_name& name, const 
 
 void controller_module::run() {
   if (!m_program) return;
-  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(m_timing.quantum_s, sc_core::SC_SEC));
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(to_sc_time(m_timing.quantum_s, *this, "the quantum"));
   m_stage_times.assign(m_program->stages.size(), {});
   if (!m_program->concurrent) {
     for (std::size_t i = 0; i < m_program->stages.size(); ++i) run_stage(m_program->stages[i], i);
@@ -64,8 +65,8 @@ void controller_module::transport(tlm::tlm_command command, unsigned long long a
   tlm::tlm_generic_payload trans;
   layer_tag tag;
   tag.layer = layer;
-  trans.set_extension(&tag);
-  if (command_ext) trans.set_extension(command_ext);
+  const scoped_extension<layer_tag> tag_attached(trans, &tag);
+  const scoped_extension<tile_command> command_attached(trans, command_ext);
   const auto length = static_cast<unsigned int>(bytes);
   trans.set_command(command);
   trans.set_address(address);
@@ -78,9 +79,6 @@ void controller_module::transport(tlm::tlm_command command, unsigned long long a
   out->b_transport(trans, local);
   ++m_transactions;
   const auto status = trans.get_response_status();
-  // Detach the stack-owned extensions before the payload goes out of scope.
-  trans.clear_extension(&tag);
-  if (command_ext) trans.clear_extension(command_ext);
   if (status != tlm::TLM_OK_RESPONSE) {
     std::ostringstream msg;
     msg << "transaction to 0x" << std::hex << address << std::dec << " (" << bytes
@@ -90,7 +88,6 @@ void controller_module::transport(tlm::tlm_command command, unsigned long long a
 }
 
 void controller_module::execute(const program_op& op, int layer, sc_core::sc_time& local) {
-  const sc_core::sc_time cycle(1.0 / m_timing.clock_hz, sc_core::SC_SEC);
   switch (op.what) {
     case program_op::kind::dma: {
       double left = op.bytes;
@@ -116,7 +113,8 @@ void controller_module::execute(const program_op& op, int layer, sc_core::sc_tim
       cmd.what = op.what == program_op::kind::tile_compute   ? tile_command::kind::compute
                  : op.what == program_op::kind::tile_program ? tile_command::kind::program
                                                              : tile_command::kind::wait;
-      const sc_core::sc_time issue = cycle * static_cast<double>(m_timing.command_cycles);
+      const sc_core::sc_time issue =
+          to_sc_time(static_cast<double>(m_timing.command_cycles) / m_timing.clock_hz, *this, "a command");
       m_busy.occupy(sc_core::sc_time_stamp() + local, issue, layer);
       local += issue;
       m_counts.add(layer, "command", 1);
@@ -126,7 +124,7 @@ void controller_module::execute(const program_op& op, int layer, sc_core::sc_tim
     }
     case program_op::kind::vector_work: {
       const double cycles = std::ceil(op.element_ops / static_cast<double>(m_timing.vector_lanes));
-      const sc_core::sc_time work = cycle * cycles;
+      const sc_core::sc_time work = to_sc_time(cycles / m_timing.clock_hz, *this, "vector work");
       m_busy.occupy(sc_core::sc_time_stamp() + local, work, layer);
       local += work;
       m_counts.add(layer, "vector_op", op.element_ops);

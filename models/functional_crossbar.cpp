@@ -337,6 +337,23 @@ void functional_layer::impl::drive(const matrix_i& n, Eigen::Index r0, Eigen::In
   }
 }
 
+std::string functional_weight_bits_problem(int weight_bits, signed_encoding encoding) {
+  if (weight_bits < 1 || weight_bits > functional_max_bits)
+    return "functional mode carries weights of 1 to " + std::to_string(functional_max_bits) + " bits, not " +
+           std::to_string(weight_bits);
+  if (encoding == signed_encoding::offset && weight_bits < 2)
+    return "signed weights on an offset column need at least 2 weight bits (one is the sign), not " +
+           std::to_string(weight_bits);
+  return "";
+}
+
+std::string functional_activation_bits_problem(int activation_bits) {
+  if (activation_bits < 1 || activation_bits > functional_max_bits)
+    return "functional mode carries activations of 1 to " + std::to_string(functional_max_bits) + " bits, not " +
+           std::to_string(activation_bits);
+  return "";
+}
+
 functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::VectorXd& bias,
                                    const cim_tile_params& tile_params, const dsl::block_value& tile,
                                    const crossbar_mapping& mapping, int weight_bits, int activation_bits, bool relu,
@@ -358,8 +375,9 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
   if (bias.size() != 0 && bias.size() != s.outputs)
     throw std::invalid_argument("functional_layer: bias has " + std::to_string(bias.size()) + " entries for " +
                                 std::to_string(s.outputs) + " outputs");
-  if (weight_bits < 1 || weight_bits > 30 || activation_bits < 1 || activation_bits > 30)
-    throw std::invalid_argument("functional_layer: weight and activation bits must be 1..30");
+  for (const std::string& problem : {functional_weight_bits_problem(weight_bits, tile_params.signed_weights),
+                                     functional_activation_bits_problem(activation_bits)})
+    if (!problem.empty()) throw std::invalid_argument("functional_layer: " + problem);
   const long long per_block = mapping.columns_per_weight > 0 ? mapping.usable_columns / mapping.columns_per_weight : 0;
   if (per_block < 1 || mapping.row_blocks != (s.fan_in + tile_params.rows - 1) / tile_params.rows ||
       mapping.column_blocks != (s.outputs + per_block - 1) / per_block)
@@ -371,7 +389,6 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
   if (s.differential) {
     s.q_max = (1LL << mapping.magnitude_bits) - 1;
   } else {
-    if (weight_bits < 2) throw std::invalid_argument("functional_layer: offset encoding needs weight_bits >= 2");
     s.q_max = (1LL << (weight_bits - 1)) - 1;
     s.offset_code = 1LL << (weight_bits - 1);
   }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "dsl/block_value.hpp"
@@ -89,6 +90,14 @@ struct functional_steps {
 // neuron's full scale (analog_full_scale(), value domain), goes through output
 // j's own device, then through the adc after the neuron (its full_scale relative
 // to the neuron's full-scale output), and is rescaled back to the value domain.
+// The precisions functional_layer carries: weight and activation codes of 1 to
+// functional_max_bits bits (their products and sums stay exact in a double),
+// and at least 2 weight bits when signed weights use an offset column (one bit
+// is the sign). Each says what is wrong, or "" when the width is fine.
+inline constexpr int functional_max_bits = 30;
+std::string functional_weight_bits_problem(int weight_bits, signed_encoding encoding);
+std::string functional_activation_bits_problem(int activation_bits);
+
 class functional_layer {
  public:
   functional_layer(const Eigen::MatrixXd& weights, const Eigen::VectorXd& bias, const cim_tile_params& tile_params,

@@ -2,6 +2,9 @@
 
 namespace mottsim::models {
 
+// A burst is allocated whole, and a TLM payload's length is 32 bits.
+constexpr double max_transaction_bytes = 1024.0 * 1024 * 1024;
+
 using dsl::dimension;
 using dsl::schema_builder;
 
@@ -68,6 +71,7 @@ schema_ptr processor_schema() {
           .choice("precision", {"int8", "fp32"}, "int8", "arithmetic used for convolutions and linear layers")
           .quantity("transaction", dimension::data_size, "4 KiB", "bytes per TLM burst of the cache prefetch stream")
           .above(0)
+          .at_most(max_transaction_bytes)
           .quantity("area", dimension::area, "4 mm^2", "core area without caches")
           .at_least(0)
           .quantity("leakage", dimension::power, "50 mW", "static power of the cores")
@@ -113,6 +117,7 @@ schema_ptr systolic_array_schema() {
           .optional()
           .quantity("transaction", dimension::data_size, "4 KiB", "bytes per TLM burst of the DMA stream")
           .above(0)
+          .at_most(max_transaction_bytes)
           .quantity("area", dimension::area, "3 mm^2", "area of the array and its vector unit, without scratchpads")
           .at_least(0)
           .quantity("leakage", dimension::power, "20 mW", "static power of the array")

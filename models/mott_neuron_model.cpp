@@ -4,10 +4,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "dsl/diagnostics.hpp"
+#include "dsl/input_file.hpp"
 
 namespace mottsim::models {
 
@@ -52,8 +53,7 @@ void read_neuron_table(const std::string& path, std::vector<double>& inputs, std
   inputs.clear();
   outputs.clear();
   dsl::diagnostics errors;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw dsl::input_error(dsl::source_location{path, 0, 0}, "cannot read the neuron table file");
+  std::istringstream in(dsl::read_input_file(path, "neuron table file"));
   std::string line;
   int number = 0;
   int last_line = 0;

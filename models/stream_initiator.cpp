@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "models/sim_time.hpp"
 #include "models/tlm_extensions.hpp"
 
 namespace mottsim::models {
@@ -16,7 +17,7 @@ stream_initiator::stream_initiator(const sc_core::sc_module_name& name, double t
 }
 
 void stream_initiator::run() {
-  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(m_quantum_s, sc_core::SC_SEC));
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(to_sc_time(m_quantum_s, *this, "the quantum"));
   m_keeper.reset();
   m_cursor = sc_core::sc_time_stamp();
   const std::size_t n = layer_count();
@@ -57,7 +58,7 @@ sc_core::sc_time stream_initiator::issue(const stream_transfer& t, long long ste
     tlm::tlm_generic_payload trans;
     layer_tag tag;
     tag.layer = layer;
-    trans.set_extension(&tag);
+    const scoped_extension<layer_tag> tag_attached(trans, &tag);
     trans.set_command(t.command);
     trans.set_address(t.base + at_offset);
     trans.set_data_ptr(m_scratch.data());
@@ -71,7 +72,6 @@ sc_core::sc_time stream_initiator::issue(const stream_transfer& t, long long ste
     out->b_transport(trans, delay);
     ++m_transactions;
     const auto status = trans.get_response_status();
-    trans.clear_extension(&tag);
     if (status != tlm::TLM_OK_RESPONSE) {
       std::ostringstream msg;
       msg << "transaction to 0x" << std::hex << trans.get_address() << std::dec << " (" << length
@@ -88,7 +88,7 @@ void stream_initiator::run_layer(const stream_layer& l) {
   using sc_core::sc_time;
   const long long steps = std::max<long long>(1, l.steps);
   const sc_time start = m_cursor;
-  const sc_time compute(l.compute_s / static_cast<double>(steps), sc_core::SC_SEC);
+  const sc_time compute = to_sc_time(l.compute_s / static_cast<double>(steps), *this, "a compute step");
   std::vector<sc_time> loaded(static_cast<std::size_t>(steps), start), computed(static_cast<std::size_t>(steps), start);
   sc_time stream_free = start;  // the prefetch stream issues one step after another
 
@@ -112,7 +112,7 @@ void stream_initiator::run_layer(const stream_layer& l) {
     for (const auto& t : l.during) finish = std::max(finish, issue(t, s, steps, l.layer, begin));
     for (const auto& b : l.local)
       finish = std::max(finish, b.resource->occupy(
-                                    begin, sc_time(b.seconds / static_cast<double>(steps), sc_core::SC_SEC), l.layer));
+                                    begin, to_sc_time(b.seconds / static_cast<double>(steps), *this, "a local buffer access"), l.layer));
     computed[i] = finish;
     sc_time written = finish;
     for (const auto& t : l.writeback) written = std::max(written, issue(t, s, steps, l.layer, finish));

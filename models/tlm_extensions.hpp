@@ -29,4 +29,24 @@ struct tile_command : tlm::tlm_extension<tile_command> {
   }
 };
 
+// Attaches a stack-owned extension to a payload for one scope and detaches it
+// when the scope ends, also when an exception (a time overflow) unwinds the
+// transport: the payload's destructor would otherwise delete it.
+template <typename T>
+class scoped_extension {
+ public:
+  scoped_extension(tlm::tlm_generic_payload& trans, T* extension) : m_trans(trans), m_extension(extension) {
+    if (m_extension) m_trans.set_extension(m_extension);
+  }
+  ~scoped_extension() {
+    if (m_extension) m_trans.clear_extension(m_extension);
+  }
+  scoped_extension(const scoped_extension&) = delete;
+  scoped_extension& operator=(const scoped_extension&) = delete;
+
+ private:
+  tlm::tlm_generic_payload& m_trans;
+  T* m_extension;
+};
+
 }  // namespace mottsim::models

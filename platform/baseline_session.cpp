@@ -79,7 +79,7 @@ reports::run_result run_baseline_session(const run_options& options, const dsl::
     record_busy_intervals(elab.components());
     record_busy_intervals(initiator->local_resources());
   }
-  sc_core::sc_start();
+  elab.simulate();
 
   reports::run_result r;
   r.architecture = spec.name;

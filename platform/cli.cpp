@@ -3,21 +3,37 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "dsl/diagnostics.hpp"
+#include "dsl/input_file.hpp"
+#include "dsl/units.hpp"
 #include "dsl/suggest.hpp"
 #include "mottsim/version.hpp"
 #include "platform/commands.hpp"
 
 namespace mottsim::platform {
 
+namespace {
+
+// How a --max-file-size reaches the runs a command starts of itself.
+constexpr const char* max_file_size_variable = "MOTTSIM_MAX_FILE_SIZE";
+
+}  // namespace
+
 int run_cli(int argc, char** argv) {
   CLI::App app{"mottsim: system-level co-simulator for compute-in-memory neural-network hardware "
                "(crossbars, Mott activation neurons, ADCs, memories and buses)"};
   app.set_version_flag("--version", std::string("mottsim ") + version_string);
   app.require_subcommand(1);
-  app.fallthrough(false);
+  // Options of mottsim itself (--max-file-size) may also follow the command.
+  app.fallthrough(true);
+  std::string max_file_size;
+  app.add_option("--max-file-size", max_file_size,
+                 "largest input file mottsim reads, e.g. '256 MiB' (default " +
+                     dsl::format_quantity(static_cast<double>(dsl::default_max_file_bytes), dsl::dimension::data_size) +
+                     "); runs started by compare and sweep inherit it");
 
   std::vector<std::string> files;
   std::vector<std::string> overrides;
@@ -115,6 +131,22 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;  // a mistyped command line is bad input like any other
+  }
+
+  // The flag wins; without it, a limit inherited from the command that started
+  // this one (compare and sweep start runs of mottsim).
+  const char* inherited = std::getenv(max_file_size_variable);
+  const std::string limit_source = !max_file_size.empty() ? "--max-file-size" : max_file_size_variable;
+  if (max_file_size.empty() && inherited) max_file_size = inherited;
+  if (!max_file_size.empty()) {
+    std::uintmax_t bytes = 0;
+    std::string problem;
+    if (!dsl::parse_file_size_limit(max_file_size, bytes, problem)) {
+      std::cerr << limit_source << ": error: " << problem << '\n';
+      return 2;
+    }
+    dsl::set_max_file_bytes(bytes);
+    ::setenv(max_file_size_variable, std::to_string(bytes).c_str(), 1);
   }
 
   model_registry registry;

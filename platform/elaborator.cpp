@@ -1,9 +1,12 @@
 #include "platform/elaborator.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 #include "dsl/diagnostics.hpp"
+#include "dsl/units.hpp"
 #include "models/bus_module.hpp"
+#include "models/sim_time.hpp"
 #include "platform/model_registry.hpp"
 
 namespace mottsim::platform {
@@ -75,6 +78,78 @@ void elaborator::elaborate() {
         i->second->bind(bus->in);
       }
     }
+  }
+}
+
+namespace {
+
+// The longest time parameter of a block (and its sub-blocks), the likeliest
+// cause of simulated time running over; `name` gets its dotted path.
+const dsl::param_value* longest_time(const dsl::block_value& block, const dsl::schema_catalog& catalog,
+                                     const std::string& prefix, std::string& name) {
+  const dsl::block_schema* schema = catalog.find_schema(block.type);
+  if (!schema) return nullptr;
+  const dsl::param_value* best = nullptr;
+  auto consider = [&](const dsl::param_value* v, const std::string& path) {
+    if (v && (!best || v->number > best->number)) {
+      best = v;
+      name = path;
+    }
+  };
+  for (const auto& p : schema->params) {
+    auto it = block.params.find(p.name);
+    if (it == block.params.end()) continue;
+    const dsl::param_value& v = it->second;
+    const std::string path = prefix + p.name;
+    if (p.kind == dsl::param_kind::quantity && p.dim == dsl::dimension::time) {
+      consider(&v, path);
+    } else if (p.kind == dsl::param_kind::block && v.block) {
+      std::string inner;
+      const dsl::param_value* found = longest_time(*v.block, catalog, path + ".", inner);
+      if (found && (!best || found->number > best->number)) consider(found, inner);
+    } else if (p.kind == dsl::param_kind::block_list) {
+      for (std::size_t i = 0; i < v.blocks.size(); ++i) {
+        std::string inner;
+        const dsl::param_value* found =
+            longest_time(v.blocks[i], catalog, path + "[" + std::to_string(i) + "].", inner);
+        if (found && (!best || found->number > best->number)) consider(found, inner);
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+void elaborator::simulate() {
+  models::clear_time_overflow();
+  try {
+    sc_core::sc_start();
+  } catch (const sc_core::sc_report&) {
+    // SystemC hands on an exception from a process as an sc_report.
+    const auto& overflow = models::first_time_overflow();
+    if (!overflow) throw;
+    const component_runtime* owner = nullptr;
+    for (const auto& c : m_components) {
+      const bool by_name = c.spec->name == overflow->module;
+      const bool by_resource =
+          std::find(c.resources.begin(), c.resources.end(), overflow->resource) != c.resources.end();
+      if (by_name || (overflow->resource && by_resource)) owner = &c;
+    }
+    std::string message = "simulated time runs past what SystemC holds (" + overflow->what + " reaches " +
+                          dsl::format_quantity(overflow->seconds, dsl::dimension::time) + "); " +
+                          dsl::time_limit_text();
+    if (!owner) throw dsl::input_error({m_arch.file, 0, 0}, "architecture '" + m_arch.name + "': " + message);
+    const dsl::component_spec& c = *owner->spec;
+    std::string name;
+    const dsl::param_value* longest = longest_time(c.params, m_registry, "", name);
+    message = "component '" + c.name + "': " + message;
+    dsl::source_location where = c.where;
+    if (longest) {
+      message += "; its longest time is '" + name + "' = " + dsl::format_quantity(longest->number, dsl::dimension::time);
+      if (!longest->from_default) where = longest->where;
+    }
+    throw dsl::input_error(where, message);
   }
 }
 

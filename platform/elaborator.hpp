@@ -54,6 +54,11 @@ class elaborator {
   // (a type with no SystemC model yet) throw dsl::input_error.
   void elaborate();
 
+  // Runs the simulation to its end. Simulated time that passes what SystemC
+  // holds (models/sim_time.hpp) throws dsl::input_error located at the
+  // longest time parameter of the component whose time ran over.
+  void simulate();
+
   models::controller_module* controller() const { return m_controller; }
   models::cim_tile_module* tiles() const { return m_tiles; }
   const std::vector<component_runtime>& components() const { return m_components; }

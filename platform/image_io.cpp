@@ -7,11 +7,11 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <system_error>
 
 #include "dsl/diagnostics.hpp"
+#include "dsl/input_file.hpp"
 #include "platform/output_dir.hpp"
 
 // The one place stb_image and stb_image_write are compiled. STATIC keeps their
@@ -36,8 +36,6 @@ namespace mottsim::platform {
 static_assert(STBI_MAX_DIMENSIONS == max_image_side, "stb's limit and ours must agree");
 
 namespace {
-
-constexpr std::uintmax_t max_file_bytes = 1ULL << 30;
 
 [[noreturn]] void fail(const std::string& name, const std::string& message) {
   throw dsl::input_error({name, 0, 0}, message);
@@ -254,20 +252,8 @@ gray_image decode_image(const std::vector<unsigned char>& bytes, const std::stri
 }
 
 gray_image read_image(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) fail(path, "cannot read image: no such file");
-  if (!fs::is_regular_file(status)) fail(path, "cannot read image: not a regular file");
-  const std::uintmax_t size = fs::file_size(path, ec);
-  if (ec) fail(path, "cannot read image: " + ec.message());
-  if (size > max_file_bytes) fail(path, "image file is larger than 1 GiB");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open image for reading");
-  std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
-  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (in.gcount() != static_cast<std::streamsize>(bytes.size())) fail(path, "cannot read image: read error");
-  return decode_image(bytes, path);
+  const std::string text = dsl::read_input_file(path, "image");
+  return decode_image(std::vector<unsigned char>(text.begin(), text.end()), path);
 }
 
 std::vector<unsigned char> encode_png(const gray_image& image) {

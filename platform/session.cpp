@@ -8,6 +8,7 @@
 #include "dsl/workload_loader.hpp"
 #include "models/bus_module.hpp"
 #include "models/controller_module.hpp"
+#include "models/functional_crossbar.hpp"
 #include "platform/baseline_session.hpp"
 #include "platform/busy_trace.hpp"
 #include "platform/elaborator.hpp"
@@ -32,6 +33,17 @@ reports::run_result run_session(const run_options& options, const model_registry
 
   network_plan plan = plan_network(workload, arch.spec, options.schedule, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
+  // Refused before simulating: the precision a workload declares must be one
+  // the device models can carry through.
+  if (options.mode == "functional") {
+    dsl::diagnostics precision;
+    const std::string weights = models::functional_weight_bits_problem(workload.weight_bits, plan.tile.signed_weights);
+    const std::string activations = models::functional_activation_bits_problem(workload.activation_bits);
+    if (!weights.empty()) precision.error(workload.weight_bits_where, "workload '" + workload.name + "': " + weights);
+    if (!activations.empty())
+      precision.error(workload.activation_bits_where, "workload '" + workload.name + "': " + activations);
+    if (precision.has_errors()) throw dsl::input_error(precision);
+  }
   models::program program = build_program(plan, arch.spec);
 
   elaborator elab(arch.spec, registry);
@@ -42,7 +54,7 @@ reports::run_result run_session(const run_options& options, const model_registry
                                                        "' has no controller component to run the schedule");
   controller->load(&program);
   if (options.timeline) record_busy_intervals(elab.components());
-  sc_core::sc_start();
+  elab.simulate();
 
   reports::run_result r;
   r.architecture = arch.spec.name;

@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "dsl/input_file.hpp"
 #include "dsl/suggest.hpp"
+#include "dsl/yaml_tree.hpp"
 #include "platform/json_location.hpp"
 #include "platform/output_dir.hpp"
 
@@ -125,12 +126,10 @@ const layer_weights* weights_file::find(const std::string& layer) const {
 }
 
 weights_file read_weights_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path))
-    throw dsl::input_error({path, 0, 0}, "cannot read weights file: no such file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = dsl::read_input_file(path, "weights file");
+  if (const std::size_t deep = json_too_deep(text, dsl::max_yaml_depth); deep != std::string::npos)
+    throw dsl::input_error(json_error_location(path, text, deep + 1),
+                           "corrupt weights file: nested deeper than " + std::to_string(dsl::max_yaml_depth) + " levels");
   float_json doc;
   try {
     doc = float_json::parse(text);

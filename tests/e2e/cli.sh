@@ -125,5 +125,74 @@ check "validate --set rows=64" 0 "^ok: configs/arch/adc_cim\.yaml"
 run validate --set nonsense configs/arch/adc_cim.yaml
 check "validate --set without '='" 2 "^--set 'nonsense': error: expected 'path\.to\.key=value'"
 
+# Hostile input: every one is a located error with status 2, never a crash,
+# a hang or an endless expansion.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+run validate --set 'components.tile.crossbar=&x {a: *x}' configs/arch/adc_cim.yaml
+check "--set value whose alias contains itself" 2 \
+  "^--set 'components\.tile\.crossbar=&x \{a: \*x\}': error: value: alias '\*x' refers to a map that contains it"
+
+run validate --set 'components.tile.readout[18446744073709551616].bits=6' configs/arch/adc_cim.yaml
+check "--set with a list index beyond 64 bits" 2 \
+  "^--set 'components\.tile\.readout\[18446744073709551616\]\.bits=6': error: 'components\.tile\.readout\.18446744073709551616': the list has 3 items"
+
+run validate --set "components.tile.arrays$(printf '.a%.0s' {1..300})=1" configs/arch/adc_cim.yaml
+check "--set with a path nested past the limit" 2 "error: the path has 303 keys, more than 256 levels of nesting"
+
+run validate --set 'components.tile.crossbar.read_pulse=1e308 s' configs/arch/mott_cim.yaml
+check "--set a time SystemC cannot hold" 2 \
+  "^--set 'components\.tile\.crossbar\.read_pulse=1e308 s': error: .*'read_pulse': '1e308 s' is longer than mottsim can simulate: SystemC holds times below 9\.22337e\+06 s"
+
+run validate --set 'components.tile.crossbar.read_pulse=9223372 s' configs/arch/mott_cim.yaml
+check "--set the longest time SystemC holds" 0 "^ok: configs/arch/mott_cim\.yaml"
+
+# A time that fits on its own but not summed over the run: refused when the
+# simulated time would pass the bound, located at the flag, with no report.
+run run configs/arch/mott_cim.yaml configs/workloads/edge_detect.yaml -o "$scratch/long" --no-timeline \
+  --set 'components.tile.crossbar.read_pulse=1e5 s'
+check "run whose simulated time passes what SystemC holds" 2 \
+  "^--set 'components\.tile\.crossbar\.read_pulse=1e5 s': error: component 'tile': simulated time runs past what SystemC holds .*longest time is 'crossbar\.read_pulse' = 100000 s"
+[[ ! -e $scratch/long/report.json ]] || { failed=$((failed + 1)); echo "FAIL a run that overflowed wrote report.json"; }
+
+run validate /dev/zero
+check "validate /dev/zero" 2 "^/dev/zero: error: cannot open file: it is a character device, not a regular file"
+
+mkfifo "$scratch/pipe.yaml"
+run validate "$scratch/pipe.yaml"
+check "validate a FIFO" 2 "pipe\.yaml: error: cannot open file: it is a FIFO \(named pipe\), not a regular file"
+
+run validate configs
+check "validate a directory" 2 "^configs: error: cannot open file: it is a directory, not a regular file"
+
+run --max-file-size 1KiB validate configs/arch/adc_cim.yaml
+check "a file over --max-file-size" 2 \
+  "^configs/arch/adc_cim\.yaml: error: the file is .* larger than the limit of 1 KiB \('--max-file-size' raises it\)"
+
+run validate configs/arch/adc_cim.yaml --max-file-size '1 MiB'
+check "--max-file-size after the command" 0 "^ok: configs/arch/adc_cim\.yaml"
+
+run --max-file-size 'ten' validate configs/arch/adc_cim.yaml
+check "--max-file-size that is not a size" 2 "^--max-file-size: error: "
+
+MOTTSIM_MAX_FILE_SIZE=100 run validate configs/arch/adc_cim.yaml
+check "a limit inherited from a parent command" 2 "larger than the limit of 100 B"
+
+# Functional mode carries 1 to 30 bits; the loader's 1 to 32 fit perf mode.
+cat >"$scratch/wide.yaml" <<'EOF'
+name: wide
+input: {height: 8, width: 8, channels: 1}
+precision: {weights: 31, activations: 32}
+layers:
+  - {name: conv1, type: conv2d, out_channels: 2, kernel: 3, padding: 1}
+EOF
+run run configs/arch/mott_cim.yaml "$scratch/wide.yaml" -o "$scratch/wide" --mode functional --no-timeline
+check "functional mode with 31-bit weights and 32-bit activations" 2 \
+  "wide\.yaml:3:22: error: workload 'wide': functional mode carries weights of 1 to 30 bits, not 31" \
+  "wide\.yaml:3:39: error: workload 'wide': functional mode carries activations of 1 to 30 bits, not 32"
+run run configs/arch/mott_cim.yaml "$scratch/wide.yaml" -o "$scratch/wide_perf" --no-timeline
+check "perf mode with the same precision" 0 "wrote"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -263,6 +263,14 @@ TEST_CASE("weights file: located errors") {
   CHECK_CONTAINS(read("{\"format\": \"mottsim.weights/1\",\n  \"layers\": {,}}"), "w.json:2:14: error: corrupt weights file");
   CHECK_CONTAINS(read("{\"format\": \"mottsim.weights/2\", \"layers\": {}}"), "unsupported format 'mottsim.weights/2'");
   CHECK_CONTAINS(read("{\"layers\": {}}"), "missing \"format\"");
+  // Nesting beyond the YAML limit is refused before nlohmann parses it (a
+  // message that dumps such a value would recurse once per level). Three
+  // braces open before the brackets, which start at column 16: the 254th
+  // bracket, at column 269, is level 257.
+  CHECK_CONTAINS(read(head + "\"c\": {\"shape\": " + std::string(100000, '[') + std::string(100000, ']') + "}}}"),
+                 "w.json:2:269: error: corrupt weights file: nested deeper than 256 levels");
+  CHECK_CONTAINS(read("{\"s\": \"" + std::string(300, '[') + " in a string is text\\\"[\", \"layers\": {}}"),
+                 "missing \"format\"");
   CHECK_CONTAINS(read("{\"format\": \"mottsim.weights/1\"}"), "missing \"layers\"");
   // Every problem at once, at the line of the layer's entry.
   const std::string many = read(head +
@@ -325,7 +333,7 @@ TEST_CASE("weights file: checked against the workload") {
   no_file.weights_file.clear();
   CHECK_CONTAINS(error_of([&] { reference_network{no_file}; }), "give 'weights:' in the layer or 'weights_file:'");
   // The file named by the workload is read (and here missing).
-  CHECK_CONTAINS(error_of([&] { reference_network{w}; }), "cannot read weights file");
+  CHECK_CONTAINS(error_of([&] { reference_network{w}; }), "cannot open weights file: no such file");
 }
 
 TEST_CASE("reference: edge detection on the shipped building image") {

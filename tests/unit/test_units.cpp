@@ -499,6 +499,7 @@ TEST_CASE("units: format_quantity round-trips through parse_quantity") {
                                       1.28e9, 1.28e10, 4294967296.0, 6.02e23, -5e-9, -1200.0, 1.0 / 3.0};
   for (dimension d : all_dimensions()) {
     for (double v : values) {
+      if (d == dimension::time && !mottsim::dsl::time_fits(v)) continue;  // refused: see the sc_time bound below
       const std::string text = format_quantity(v, d);
       CAPTURE(mottsim::dsl::dimension_name(d));
       CAPTURE(v);
@@ -528,4 +529,40 @@ TEST_CASE("units: format_quantity picks a readable prefix") {
   CHECK(format_quantity(0.15e-12, dimension::area) == "150000 nm^2");
   CHECK(format_quantity(48.0, dimension::feature_area) == "48 F^2");
   CHECK(format_quantity(0.5, dimension::dimensionless) == "0.5");
+}
+
+TEST_CASE("units: times stop below 2^63 steps of SystemC's 1 ps resolution") {
+  // 2^63 ps = 9,223,372.036854775808 s, worked out by hand.
+  CHECK(mottsim::dsl::max_time_s() == doctest::Approx(9223372.036854775808).epsilon(1e-15));
+  SUBCASE("just inside and just outside, in seconds") {
+    auto inside = parse_quantity("9223372 s", dimension::time);
+    REQUIRE_MESSAGE(inside.ok, inside.error);
+    CHECK(inside.si == 9223372.0);
+    auto outside = parse_quantity("9223373 s", dimension::time);
+    CHECK_FALSE(outside.ok);
+    CHECK(outside.error ==
+          "'9223373 s' is longer than mottsim can simulate: SystemC holds times below 9.22337e+06 s (2^63 steps of "
+          "its 1 ps resolution, about 106 days)");
+  }
+  SUBCASE("the bound within a tenth of a microsecond, and in other units") {
+    // 76 ns below the bound, and 124 ns above it (a double holds seconds near
+    // 9.2e6 to about a nanosecond).
+    CHECK(mottsim::dsl::time_fits(9223372.0368547));
+    CHECK_FALSE(mottsim::dsl::time_fits(9223372.0368549));
+    CHECK(parse_quantity("9223372036 ms", dimension::time).ok);
+    CHECK_FALSE(parse_quantity("9223373000 ms", dimension::time).ok);
+    CHECK(parse_quantity("-9223372 s", dimension::time).ok);  // ranges, not this, refuse negative times
+    CHECK_FALSE(parse_quantity("-9223373 s", dimension::time).ok);
+  }
+  SUBCASE("far beyond: what used to wrap to 1 ms of latency") {
+    auto q = parse_quantity("1e308 s", dimension::time);
+    CHECK_FALSE(q.ok);
+    CHECK(q.error.find("longer than mottsim can simulate") != std::string::npos);
+  }
+  SUBCASE("other dimensions are bounded by the range of a double only") {
+    CHECK(parse_quantity("1e300 B", dimension::data_size).ok);
+    auto q = parse_quantity("1e300 TB/s", dimension::bandwidth);  // 1e312 B/s
+    CHECK_FALSE(q.ok);
+    CHECK(q.error == "'1e300 TB/s' is beyond the range of numbers mottsim computes with");
+  }
 }

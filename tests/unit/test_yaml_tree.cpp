@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include <random>
 #include <string>
 
+#include "dsl/input_file.hpp"
 #include "dsl/yaml_tree.hpp"
 #include "test_support.hpp"
 
@@ -320,7 +322,7 @@ TEST_CASE("yaml_tree: files") {
     CHECK(errors.errors()[0].where.file == path);
     CHECK(errors.errors()[0].where.line == 0);
     CHECK(contains(errors.errors()[0].message, "cannot open"));
-    CHECK(errors.errors()[0].to_string() == path + ": error: cannot open file");
+    CHECK(errors.errors()[0].to_string() == path + ": error: cannot open file: no such file");
   }
   SUBCASE("a directory") {
     diagnostics errors;
@@ -342,5 +344,206 @@ TEST_CASE("yaml_tree: files") {
       CHECK(errors.errors()[0].where.file == path);
       CHECK(contains(errors.errors()[0].message, "cannot open"));
     }
+  }
+}
+
+TEST_CASE("yaml_tree: an alias inside its own anchor is a located error, not endless recursion") {
+  for (const char* text : {"components: &x [*x]\n", "a: &x {b: *x}\n", "a: &x\n  b:\n    - {c: *x}\n"}) {
+    CAPTURE(text);
+    diagnostics errors;
+    CHECK_FALSE(parse(text, errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(contains(errors.errors()[0].message, "alias '*x' refers to"));
+    CHECK(contains(errors.errors()[0].message, "alias cycle"));
+  }
+  diagnostics errors;
+  CHECK_FALSE(parse("components: &x [*x]\n", errors));
+  check_at(errors.errors()[0].where, 1, 17);  // at the alias
+  // An anchor used after it is complete is no cycle, however often.
+  diagnostics fine;
+  const auto root = parse("a: &x {b: 1}\nc: [*x, *x, {d: *x}]\n", fine);
+  REQUIRE_MESSAGE(root, fine.to_string());
+  CHECK(root->find("c")->items[2]->find("d")->find("b")->text == "1");
+}
+
+namespace {
+
+// An anchor of `width` scalars, then a list of `uses` aliases to it.
+std::string repeated_anchor(std::size_t width, std::size_t uses) {
+  std::string text = "a: &a [";
+  for (std::size_t i = 0; i < width; ++i) text += (i ? ", " : "") + std::to_string(i);
+  text += "]\nb:\n";
+  for (std::size_t i = 0; i < uses; ++i) text += "  - *a\n";
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("yaml_tree: aliases may repeat at most max_alias_nodes values") {
+  // Each alias repeats the list and its 999 items: 1000 values.
+  const std::size_t per_alias = 1000;
+  const std::size_t allowed = mottsim::dsl::max_alias_nodes / per_alias;  // 100
+  REQUIRE(allowed * per_alias == mottsim::dsl::max_alias_nodes);
+  SUBCASE("exactly the budget") {
+    diagnostics errors;
+    const auto root = parse(repeated_anchor(per_alias - 1, allowed), errors);
+    REQUIRE_MESSAGE(root, errors.to_string());
+    CHECK(root->find("b")->items.size() == allowed);
+  }
+  SUBCASE("one alias more is refused at that alias") {
+    diagnostics errors;
+    CHECK_FALSE(parse(repeated_anchor(per_alias - 1, allowed + 1), errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(contains(errors.errors()[0].message, "repeat more than 100000 values"));
+    CHECK(contains(errors.errors()[0].message, "alias '*a' alone repeats 1000"));
+    check_at(errors.errors()[0].where, 3 + static_cast<int>(allowed), 5);  // the 101st '- *a'
+  }
+  SUBCASE("billion laughs stops at the budget") {
+    std::string text = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n";
+    for (int level = 1; level <= 9; ++level) {
+      const std::string prev = "*l" + std::to_string(level - 1);
+      text += "l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+      for (int k = 0; k < 9; ++k) text += (k ? ", " : "") + prev;
+      text += "]\n";
+    }
+    diagnostics errors;
+    CHECK_FALSE(parse(text, errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(contains(errors.errors()[0].message, "repeat more than"));
+    // An alias to level k repeats 1 + 9 + ... + 9^(k+1) values (10, 91, 820,
+    // 7381, 66430): levels 1-4 repeat 74,718 in all, and the first alias of
+    // level 5 (line 6) passes 100,000.
+    CHECK(contains(errors.errors()[0].message, "alias '*l4' alone repeats 66430"));
+    check_at(errors.errors()[0].where, 6, 10);
+  }
+}
+
+TEST_CASE("yaml_tree: nesting is bounded, by brackets or through aliases") {
+  const int limit = mottsim::dsl::max_yaml_depth;
+  auto nested = [](int depth) { return std::string(depth, '[') + std::string(depth, ']') + "\n"; };
+  SUBCASE("brackets") {
+    diagnostics errors;
+    REQUIRE_MESSAGE(parse(nested(limit), errors), errors.to_string());
+    CHECK_FALSE(parse(nested(limit + 1), errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(contains(errors.errors()[0].message, "nesting deeper than 256 levels"));
+    check_at(errors.errors()[0].where, 1, limit + 1);  // the first '[' too many
+  }
+  SUBCASE("far deeper than yaml-cpp's own limit") {
+    // yaml-cpp recurses per level too; the tree builder stops it first.
+    diagnostics errors;
+    CHECK_FALSE(parse(nested(100000), errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(contains(errors.errors()[0].message, "nesting deeper than"));
+  }
+  SUBCASE("a chain of aliases, each one level deeper") {
+    // Line k holds "- &aK [*aK-1]": list level 1 + nesting k+1 when expanded.
+    auto chain = [](int n) {
+      std::string text = "- &a0 [x]\n";
+      for (int k = 1; k < n; ++k)
+        text += "- &a" + std::to_string(k) + " [*a" + std::to_string(k - 1) + "]\n";
+      return text;
+    };
+    diagnostics errors;
+    REQUIRE_MESSAGE(parse(chain(limit - 2), errors), errors.to_string());  // deepest: 1 + 254 + 1 = 256
+    CHECK_FALSE(parse(chain(limit - 1), errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(contains(errors.errors()[0].message, "nesting deeper than 256 levels (counting what aliases refer to)"));
+    CHECK(errors.errors()[0].where.line == limit - 1);
+  }
+}
+
+TEST_CASE("yaml_tree: a large map keeps every key, and duplicates are found by lookup, not by scanning") {
+  // 200,000 keys: a scan of the earlier keys for each one (20 billion string
+  // compares) would not finish within the test's time.
+  const int n = 200000;
+  std::string text;
+  text.reserve(static_cast<std::size_t>(n) * 16);
+  for (int i = 0; i < n; ++i) text += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  text += "k12345: again\n";
+  diagnostics errors;
+  CHECK_FALSE(parse(text, errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors.errors()[0].message == "duplicate key 'k12345' (first given at line 12346)");
+  check_at(errors.errors()[0].where, n + 1, 1);
+
+  text.resize(text.size() - std::string("k12345: again\n").size());
+  diagnostics fine;
+  const auto root = parse(text, fine);
+  REQUIRE_MESSAGE(root, fine.to_string());
+  REQUIRE(root->entries.size() == static_cast<std::size_t>(n));
+  CHECK(root->entries.front().key == "k0");
+  CHECK(root->entries.back().key == "k199999");
+  CHECK(root->entries.back().value->text == "199999");
+}
+
+TEST_CASE("yaml_tree: text that is not UTF-8 is a located error") {
+  diagnostics errors;
+  CHECK_FALSE(parse("name: ok\nlabel: \"ab\xff\"\nkey\xc3: 1\n", errors));
+  REQUIRE(errors.size() == 2);
+  CHECK(contains(errors.errors()[0].message, "not valid UTF-8 (byte 0xFF at offset 2"));
+  check_at(errors.errors()[0].where, 2, 8);
+  CHECK(contains(errors.errors()[1].message, "not valid UTF-8 (byte 0xC3 at offset 3"));
+  check_at(errors.errors()[1].where, 3, 1);
+  diagnostics fine;
+  REQUIRE_MESSAGE(parse("name: \"Ω µs – 日本\"\n", fine), fine.to_string());
+}
+
+TEST_CASE("yaml_tree: input files are bounded in size and must be regular files") {
+  scratch_dir dir;
+  const auto saved = mottsim::dsl::max_file_bytes();
+  struct restore {
+    std::uintmax_t bytes;
+    ~restore() { mottsim::dsl::set_max_file_bytes(bytes); }
+  } restore_limit{saved};
+  CHECK(saved == 64ull * 1024 * 1024);
+  mottsim::dsl::set_max_file_bytes(64);
+  SUBCASE("at the limit and one byte past it") {
+    const std::string at_limit = dir.write("a.yaml", "a: " + std::string(60, 'x') + "\n");  // 64 bytes
+    const std::string past = dir.write("b.yaml", "a: " + std::string(61, 'x') + "\n");     // 65 bytes
+    diagnostics errors;
+    CHECK(load_yaml_file(at_limit, errors));
+    CHECK_FALSE(load_yaml_file(past, errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors.errors()[0].to_string() ==
+          past + ": error: the file is 65 B, larger than the limit of 64 B ('--max-file-size' raises it)");
+  }
+  SUBCASE("an endless device") {
+    diagnostics errors;
+    CHECK_FALSE(load_yaml_file("/dev/zero", errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors.errors()[0].to_string() ==
+          "/dev/zero: error: cannot open file: it is a character device, not a regular file");
+  }
+  SUBCASE("a FIFO with no writer is refused at once, not waited on") {
+    const std::string fifo = dir.path("pipe.yaml");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    diagnostics errors;
+    CHECK_FALSE(load_yaml_file(fifo, errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(contains(errors.errors()[0].message, "it is a FIFO (named pipe), not a regular file"));
+  }
+  SUBCASE("a file name that is not UTF-8") {
+    const std::string path = dir.write("bad\xff.yaml", "a: 1\n");
+    diagnostics errors;
+    CHECK_FALSE(load_yaml_file(path, errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(contains(errors.errors()[0].message, "name is not valid UTF-8"));
+  }
+}
+
+TEST_CASE("yaml_tree: --max-file-size takes a data size or a number of bytes") {
+  std::uintmax_t bytes = 0;
+  std::string error;
+  CHECK(mottsim::dsl::parse_file_size_limit("256 MiB", bytes, error));
+  CHECK(bytes == 256ull * 1024 * 1024);
+  CHECK(mottsim::dsl::parse_file_size_limit("1e6", bytes, error));
+  CHECK(bytes == 1000000);
+  CHECK(mottsim::dsl::parse_file_size_limit("2 GB", bytes, error));
+  CHECK(bytes == 2000000000ull);
+  for (const char* bad : {"0", "-5 MiB", "10 ns", "lots", "1e30 B"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(mottsim::dsl::parse_file_size_limit(bad, bytes, error));
+    CHECK_FALSE(error.empty());
   }
 }

@@ -1,0 +1,129 @@
+#include "dsl/input_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+#include "dsl/units.hpp"
+#include "dsl/utf8.hpp"
+
+namespace mottsim::dsl {
+
+namespace {
+
+std::uintmax_t g_max_file_bytes = default_max_file_bytes;
+
+const char* file_type_name(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+std::string size_text(std::uintmax_t bytes) {
+  return format_quantity(static_cast<double>(bytes), dimension::data_size);
+}
+
+// Closes the descriptor on every path out.
+struct descriptor {
+  int fd;
+  ~descriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+std::uintmax_t max_file_bytes() { return g_max_file_bytes; }
+void set_max_file_bytes(std::uintmax_t bytes) { g_max_file_bytes = bytes; }
+
+bool read_input_file(const std::string& path, std::string& out, diagnostics& errors, const std::string& what) {
+  const source_location at{path, 0, 0};
+  if (!is_valid_utf8(path)) {
+    errors.error(at, "the " + what + " name is not valid UTF-8 text (reports name their input files in UTF-8)");
+    return false;
+  }
+  // O_NONBLOCK: opening a FIFO without a writer must not wait for one; the type
+  // is checked on the open descriptor before anything is read.
+  descriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
+  if (file.fd < 0) {
+    const int e = errno;
+    errors.error(at, "cannot open " + what + ": " + (e == ENOENT ? std::string("no such file") : std::strerror(e)));
+    return false;
+  }
+  struct stat info {};
+  if (::fstat(file.fd, &info) != 0) {
+    errors.error(at, "cannot open " + what + ": " + std::strerror(errno));
+    return false;
+  }
+  if (!S_ISREG(info.st_mode)) {
+    errors.error(at, "cannot open " + what + ": it is " + std::string(file_type_name(info.st_mode)) +
+                         ", not a regular file");
+    return false;
+  }
+  const std::uintmax_t limit = g_max_file_bytes;
+  const auto too_large = [&](const std::string& size) {
+    errors.error(at, "the " + what + " is " + size + ", larger than the limit of " + size_text(limit) +
+                         " ('--max-file-size' raises it)");
+    return false;
+  };
+  if (static_cast<std::uintmax_t>(info.st_size) > limit) return too_large(size_text(static_cast<std::uintmax_t>(info.st_size)));
+  // Read up to one byte past the limit: the size stat reports can be stale or
+  // zero (files in /proc), and a file may grow while it is read.
+  out.clear();
+  out.reserve(static_cast<std::size_t>(info.st_size));
+  char buffer[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(file.fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      errors.error(at, "cannot read " + what + ": " + std::strerror(errno));
+      return false;
+    }
+    if (n == 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+    if (out.size() > limit) {
+      out.clear();
+      return too_large("more than " + size_text(limit));
+    }
+  }
+  return true;
+}
+
+std::string read_input_file(const std::string& path, const std::string& what) {
+  diagnostics errors;
+  std::string text;
+  if (!read_input_file(path, text, errors, what)) throw input_error(errors);
+  return text;
+}
+
+bool parse_file_size_limit(const std::string& text, std::uintmax_t& bytes, std::string& error) {
+  double number = 0;
+  std::string_view unit;
+  double si = 0;
+  if (split_number_unit(text, number, unit) && unit.empty()) {
+    si = number;  // a plain number of bytes
+  } else {
+    const quantity_parse q = parse_quantity(text, dimension::data_size);
+    if (!q.ok) {
+      error = q.error;
+      return false;
+    }
+    si = q.si;
+  }
+  // Whole bytes, at least one, and representable as a file offset.
+  if (!(si >= 1) || si >= 9223372036854775808.0) {
+    error = "expected a size from 1 B up to 8 EiB, such as '256 MiB', got '" + text + "'";
+    return false;
+  }
+  bytes = static_cast<std::uintmax_t>(std::floor(si));
+  return true;
+}
+
+}  // namespace mottsim::dsl

@@ -1,0 +1,31 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "dsl/diagnostics.hpp"
+
+namespace mottsim::dsl {
+
+// Every file mottsim reads from its user (architectures, workloads, technology
+// libraries, sweeps, weights, images, neuron tables) is read here, so one
+// check refuses what would hang or exhaust memory: an endless device such as
+// /dev/zero, a FIFO that never closes, a directory, or a file larger than the
+// limit. The limit is 64 MiB unless `--max-file-size` raises it.
+inline constexpr std::uintmax_t default_max_file_bytes = 64ULL * 1024 * 1024;
+
+std::uintmax_t max_file_bytes();
+void set_max_file_bytes(std::uintmax_t bytes);
+
+// Reads the whole file into `out`. On any problem adds one error located at
+// the file (no line) and returns false. `what` names the file in messages
+// ("file", "weights file", "image").
+bool read_input_file(const std::string& path, std::string& out, diagnostics& errors, const std::string& what = "file");
+
+// Same, throwing input_error.
+std::string read_input_file(const std::string& path, const std::string& what);
+
+// "64 MiB" or "64 MB" etc. as `--max-file-size` takes it (a data size, or a
+// plain number of bytes); false with a message in `error` when it is not one.
+bool parse_file_size_limit(const std::string& text, std::uintmax_t& bytes, std::string& error);
+
+}  // namespace mottsim::dsl
