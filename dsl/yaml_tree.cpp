@@ -5,6 +5,8 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -234,13 +236,13 @@ yaml_node_ptr load_yaml_file(const std::string& path, diagnostics& errors) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    errors.error({path, 0, 0}, "cannot open file");
+    errors.error({path, 0, 0}, std::string("cannot open file: ") + std::strerror(errno));
     return nullptr;
   }
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) {
-    errors.error({path, 0, 0}, "cannot read file");
+    errors.error({path, 0, 0}, std::string("cannot read file: ") + std::strerror(errno));
     return nullptr;
   }
   return load_yaml_string(text.str(), path, errors);

@@ -4,9 +4,10 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
+#include "dsl/config_hash.hpp"
 #include "dsl/diagnostics.hpp"
 
 namespace mottsim::models {
@@ -52,8 +53,7 @@ void read_neuron_table(const std::string& path, std::vector<double>& inputs, std
   inputs.clear();
   outputs.clear();
   dsl::diagnostics errors;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw dsl::input_error(dsl::source_location{path, 0, 0}, "cannot read the neuron table file");
+  std::istringstream in(dsl::read_file_text(path, "the neuron table file"));
   std::string line;
   int number = 0;
   int last_line = 0;

