@@ -157,8 +157,8 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
       dma(share * output_values * lp.matrix.activation_bits / 8.0, tiles);
       // A column block whose row blocks cross into another tile sends that
       // tile's partial sums (4 bytes each) back to its owner: at most one block
-      // per tile boundary inside the copy.
-      if (!m.analog_sum && span.tiles > 1) dma(share * (tiles - 1) * weights_per_block * 4.0, tiles - 1);
+      // per tile boundary inside the copy (none with a single row block).
+      if (!m.analog_sum && m.row_blocks > 1 && span.tiles > 1) dma(share * (tiles - 1) * weights_per_block * 4.0, tiles - 1);
     }
     // Reprogrammed layers run in chunks of distinct tiles.
     e.transactions += 2.0 * (lp.resident ? distinct_tiles : jobs);

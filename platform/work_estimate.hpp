@@ -17,7 +17,7 @@ struct network_plan;
 struct work_estimate {
   // TLM transactions the initiator will issue: what the simulation's time
   // follows. Exact for the baselines; for CIM chips an upper bound, exact when
-  // every copy of a layer sits on one tile (within 20 % of the count on the
+  // every copy of a layer sits on one tile (at most 20 % above the count on the
   // shipped networks and architectures).
   double transactions = 0;
   double jobs = 0;         // CIM: tile jobs (one per tile a layer copy touches); baselines: streamed steps
