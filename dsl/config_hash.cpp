@@ -1,8 +1,10 @@
 #include "dsl/config_hash.hpp"
 
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <cstring>
+
+#include "dsl/diagnostics.hpp"
 
 namespace mottsim::dsl {
 
@@ -55,11 +57,18 @@ std::string fnv1a_hex(const std::string& text) {
   return buf;
 }
 
-std::string read_file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  if (in) s << in.rdbuf();
-  return s.str();
+std::string read_file_text(const std::string& path, const std::string& what) {
+  // stdio rather than a stream, so a failure keeps its errno.
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw input_error({path, 0, 0}, "cannot read " + what + ": " + std::strerror(errno));
+  std::string text;
+  char buffer[1 << 16];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
+  const int err = std::ferror(f) ? (errno ? errno : EIO) : 0;
+  std::fclose(f);
+  if (err) throw input_error({path, 0, 0}, "cannot read " + what + ": " + std::strerror(err));
+  return text;
 }
 
 }  // namespace mottsim::dsl

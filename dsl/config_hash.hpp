@@ -13,7 +13,9 @@ std::string canonical_text(const yaml_node& node);
 // 64-bit FNV-1a, printed as 16 hex digits.
 std::string fnv1a_hex(const std::string& text);
 
-// Reads a file whole (for hashing inputs); empty when unreadable.
-std::string read_file_text(const std::string& path);
+// Reads a file whole. Throws dsl::input_error located at the file, naming
+// `what` and the system's reason ("cannot read weights file: Permission
+// denied"), when it cannot.
+std::string read_file_text(const std::string& path, const std::string& what = "file");
 
 }  // namespace mottsim::dsl

@@ -54,7 +54,7 @@ bool read_input_file(const std::string& path, std::string& out, diagnostics& err
   descriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
   if (file.fd < 0) {
     const int e = errno;
-    errors.error(at, "cannot open " + what + ": " + (e == ENOENT ? std::string("no such file") : std::strerror(e)));
+    errors.error(at, "cannot open " + what + ": " + std::strerror(e));
     return false;
   }
   struct stat info {};

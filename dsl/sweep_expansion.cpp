@@ -1,9 +1,12 @@
 #include "dsl/sweep_expansion.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cstdio>
 #include <random>
 #include <set>
+
+#include "dsl/checked_arithmetic.hpp"
 
 namespace mottsim::dsl {
 
@@ -33,7 +36,8 @@ std::vector<std::size_t> draw_combinations(const sweep_spec& s) {
   const std::size_t count = std::min(s.random_count, grid);
   std::mt19937_64 rng(s.random_seed);
   std::vector<std::size_t> chosen;
-  if (grid <= 4 * count) {
+  std::size_t four_times = 0;
+  if (!checked_mul<std::size_t>(4, count, four_times) || grid <= four_times) {
     // Dense: a partial Fisher-Yates shuffle of every combination.
     std::vector<std::size_t> all(grid);
     for (std::size_t i = 0; i < grid; ++i) all[i] = i;
@@ -67,49 +71,57 @@ std::string sweep_point_id(std::size_t index) {
   return buf;
 }
 
-std::size_t sweep_combination_count(const sweep_spec& s) {
+std::optional<std::size_t> sweep_point_count(const sweep_spec& s) {
+  std::size_t combinations = 1;
   switch (s.combine) {
-    case sweep_combine::grid: return sweep_grid_size(s);
-    case sweep_combine::zip: return s.parameters.empty() ? 1 : s.parameters.front().values.size();
-    case sweep_combine::random: return std::min(s.random_count, sweep_grid_size(s));
+    case sweep_combine::grid:
+      for (const auto& p : s.parameters)
+        if (!checked_mul(combinations, p.values.size(), combinations)) return std::nullopt;
+      break;
+    case sweep_combine::zip: combinations = s.parameters.empty() ? 1 : s.parameters.front().values.size(); break;
+    case sweep_combine::random: combinations = std::min(s.random_count, sweep_grid_size(s)); break;
   }
-  return 0;
+  std::size_t n = 0;
+  if (!checked_mul(s.architectures.size(), s.workloads.size(), n) || !checked_mul(n, combinations, n))
+    return std::nullopt;
+  return n;
 }
 
-std::size_t sweep_point_count(const sweep_spec& s) {
-  return saturating_multiply(saturating_multiply(s.architectures.size(), s.workloads.size()),
-                             sweep_combination_count(s));
+sweep_points::sweep_points(const sweep_spec& s) : m_spec(s) {
+  const auto count = sweep_point_count(s);
+  assert(count && "the sweep loader refuses sweeps whose count overflows");
+  m_size = *count;
+  const std::size_t outer = s.architectures.size() * s.workloads.size();
+  m_combinations = outer ? m_size / outer : 0;
+  if (s.combine == sweep_combine::random) m_drawn = draw_combinations(s);
+}
+
+sweep_point sweep_points::at(std::size_t index) const {
+  const std::size_t per_architecture = m_spec.workloads.size() * m_combinations;
+  const std::size_t w = index % per_architecture / m_combinations;
+  const std::size_t k = index % m_combinations;
+  std::vector<std::size_t> digits;
+  switch (m_spec.combine) {
+    case sweep_combine::grid: digits = grid_digits(m_spec, k); break;
+    case sweep_combine::zip: digits.assign(m_spec.parameters.size(), k); break;
+    case sweep_combine::random: digits = grid_digits(m_spec, m_drawn[k]); break;
+  }
+  sweep_point p;
+  p.index = index;
+  p.id = sweep_point_id(index);
+  p.architecture = m_spec.architectures[index / per_architecture];
+  p.workload = m_spec.workloads[w];
+  p.workload_name = m_spec.workload_names[w];
+  for (std::size_t i = 0; i < m_spec.parameters.size(); ++i)
+    p.params.emplace_back(m_spec.parameters[i].path, m_spec.parameters[i].values[digits[i]]);
+  return p;
 }
 
 std::vector<sweep_point> expand_sweep(const sweep_spec& s) {
-  std::vector<std::vector<std::size_t>> combos;
-  switch (s.combine) {
-    case sweep_combine::grid:
-      for (std::size_t k = 0, n = sweep_grid_size(s); k < n; ++k) combos.push_back(grid_digits(s, k));
-      break;
-    case sweep_combine::zip:
-      for (std::size_t k = 0; k < sweep_combination_count(s); ++k)
-        combos.emplace_back(s.parameters.size(), k);
-      break;
-    case sweep_combine::random:
-      for (const std::size_t k : draw_combinations(s)) combos.push_back(grid_digits(s, k));
-      break;
-  }
+  const sweep_points all(s);
   std::vector<sweep_point> points;
-  points.reserve(sweep_point_count(s));
-  for (const auto& arch : s.architectures)
-    for (std::size_t w = 0; w < s.workloads.size(); ++w)
-      for (const auto& digits : combos) {
-        sweep_point p;
-        p.index = points.size();
-        p.id = sweep_point_id(p.index);
-        p.architecture = arch;
-        p.workload = s.workloads[w];
-        p.workload_name = s.workload_names[w];
-        for (std::size_t i = 0; i < s.parameters.size(); ++i)
-          p.params.emplace_back(s.parameters[i].path, s.parameters[i].values[digits[i]]);
-        points.push_back(std::move(p));
-      }
+  points.reserve(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) points.push_back(all.at(i));
   return points;
 }
 

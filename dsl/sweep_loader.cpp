@@ -154,12 +154,20 @@ bool read_range(const yaml_node& range, const sweep_spec& spec, std::vector<std:
       return false;
     }
   }
+  // Counted before any value is made: a range of 10^12 values is refused at once.
+  const auto too_many = [&](const yaml_node& where, const std::string& count) {
+    errors.error(where.where, "the range has " + count + " values, more than " +
+                                  (spec.max_points <= max_parameter_values
+                                       ? "max_points (" + std::to_string(spec.max_points) + ")"
+                                       : "one parameter may take (" + std::to_string(max_parameter_values) +
+                                             ": each value is checked; cross several parameters instead)"));
+  };
+  const double most = static_cast<double>(std::min(spec.max_points, max_parameter_values));
   if (count_n) {
     unsigned long long count = 0;
     if (!read_count(*count_n, "count", count, errors)) return false;
-    if (count > spec.max_points) {
-      errors.error(count_n->where, "the range has " + std::to_string(count) + " values, more than max_points (" +
-                                       std::to_string(spec.max_points) + ")");
+    if (static_cast<double>(count) > most) {
+      too_many(*count_n, std::to_string(count));
       return false;
     }
     si = log ? log_by_count(a, b, count) : linear_by_count(a, b, count);
@@ -170,9 +178,8 @@ bool read_range(const yaml_node& range, const sweep_spec& spec, std::vector<std:
       return false;
     }
     const double n = linear_step_count(a, b, s);
-    if (n > static_cast<double>(spec.max_points)) {
-      errors.error(step_n->where, "the range has " + format_range_value(n) + " values, more than max_points (" +
-                                      std::to_string(spec.max_points) + ")");
+    if (n > most) {
+      too_many(*step_n, format_range_value(n));
       return false;
     }
     si = linear_by_step(a, b, s);
@@ -463,15 +470,19 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
         errors.error(o.where, "'" + o.metric + "' is measured only in functional mode (add 'mode: functional')");
   }
 
-  // Refuse an absurd sweep before checking its values one by one.
+  // Refuse an absurd sweep before checking its values one by one; the count
+  // is arithmetic, so even 10^18 points answer at once.
   if (errors.size() == before) {
-    const std::size_t n = sweep_point_count(spec);
-    if (n > spec.max_points) {
-      const source_location at = params_entry ? params_entry->key_location : root.where;
-      errors.error(at, "this sweep expands to " +
-                           (n == sweep_count_saturated ? std::string("too many") : std::to_string(n)) +
-                           " points, more than max_points (" + std::to_string(spec.max_points) +
-                           "); narrow the parameters or raise 'max_points'");
+    const source_location at = params_entry ? params_entry->key_location : root.where;
+    const auto n = sweep_point_count(spec);
+    if (!n) {
+      errors.error(at, "the number of points (architectures x workloads x value combinations) does not fit in 64 "
+                       "bits; narrow the parameters");
+      return spec;
+    }
+    if (*n > spec.max_points) {
+      errors.error(at, "this sweep expands to " + std::to_string(*n) + " points, more than max_points (" +
+                           std::to_string(spec.max_points) + "); narrow the parameters or raise 'max_points'");
       return spec;
     }
     check_parameters(spec, catalog, errors);

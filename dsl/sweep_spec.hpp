@@ -29,6 +29,10 @@ struct sweep_objective {
 
 // Sweeps larger than this are refused unless the file raises `max_points`.
 constexpr std::size_t default_max_sweep_points = 100000;
+// The most values one parameter's range may make, whatever `max_points`: each
+// value is checked against the architecture's schemas. Larger sweeps cross
+// several parameters.
+constexpr std::size_t max_parameter_values = 100000;
 
 // A whole sweep file, validated, with ranges already turned into value lists.
 struct sweep_spec {

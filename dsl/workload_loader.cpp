@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "dsl/checked_arithmetic.hpp"
 #include "dsl/layer_schemas.hpp"
 #include "dsl/suggest.hpp"
 #include "dsl/validator.hpp"
@@ -25,6 +26,7 @@ namespace {
 // weight count and MAC sum far below 2^63.
 constexpr long long max_tensor_elements = 1LL << 34;
 constexpr long long max_layer_macs = 1LL << 50;
+constexpr long long max_layer_weights = 1LL << 50;
 constexpr long long max_total_macs = 1LL << 60;
 
 std::shared_ptr<const block_schema> input_schema() {
@@ -61,8 +63,6 @@ std::shared_ptr<const block_schema> inputs_schema() {
           .build();
   return schema;
 }
-
-bool checked_mul(long long a, long long b, long long& out) { return !__builtin_mul_overflow(a, b, &out); }
 
 long long floor_div(long long a, long long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
@@ -479,8 +479,18 @@ bool workload_reader::check_size(layer_spec& l, const std::string& context) {
     return false;
   }
   if (!l.is_matrix_layer()) return true;
+  // The weight matrix, multiplied out with overflow checks: a kernel of 2^16 x
+  // 2^16 over 2^34 flattened channels has 2^66 rows.
+  long long rows = l.in_shape.elements(), weights = 0;  // linear: one row per input
+  bool fits = true;
+  if (l.kind == layer_kind::conv2d)
+    fits = checked_mul(l.kernel_h, l.kernel_w, rows) && checked_mul(rows, l.in_shape.channels / l.groups, rows);
+  if (!fits || !checked_mul(rows, l.weight_cols(), weights) || weights > max_layer_weights) {
+    m_errors.error(l.where, context + ": has more than 2^50 weights");
+    return false;
+  }
   long long macs = 0;
-  if (!checked_mul(l.out_shape.elements(), l.weight_rows(), macs) || macs > max_layer_macs) {
+  if (!checked_mul(l.out_shape.elements(), rows, macs) || macs > max_layer_macs) {
     m_errors.error(l.where, context + ": needs more than 2^50 multiply-accumulates per inference");
     return false;
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "dsl/checked_arithmetic.hpp"
+
 namespace mottsim::models {
 
 static long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
@@ -13,7 +15,12 @@ bool map_matrix(const layer_matrix& m, const cim_tile_params& tile, crossbar_map
   r.magnitude_bits = differential ? std::max(1, m.weight_bits - 1) : m.weight_bits;
   r.slices = ceil_div(r.magnitude_bits, tile.bits_per_cell);
   r.columns_per_weight = r.slices * (differential ? 2 : 1);
-  r.physical_columns = m.outputs * r.columns_per_weight;
+  // Checked: a huge layer is a user error, never a wrapped count.
+  const auto too_large = [&] {
+    why = "the layer needs more crossbar cells than 64-bit counts hold";
+    return false;
+  };
+  if (!dsl::checked_mul(m.outputs, r.columns_per_weight, r.physical_columns)) return too_large();
   r.usable_columns = tile.columns - (differential ? 0 : 1);
   if (r.usable_columns < r.columns_per_weight) {
     why = "one weight needs " + std::to_string(r.columns_per_weight) + " columns (" + std::to_string(r.slices) +
@@ -25,8 +32,11 @@ bool map_matrix(const layer_matrix& m, const cim_tile_params& tile, crossbar_map
   const long long weights_per_block = r.usable_columns / r.columns_per_weight;
   r.row_blocks = ceil_div(m.fan_in, tile.rows);
   r.column_blocks = ceil_div(m.outputs, weights_per_block);
-  r.crossbars = r.row_blocks * r.column_blocks * m.groups;
-  r.used_cells = m.fan_in * r.physical_columns * m.groups;
+  if (!dsl::checked_mul(r.row_blocks, r.column_blocks, r.crossbars) ||
+      !dsl::checked_mul(r.crossbars, m.groups, r.crossbars) ||
+      !dsl::checked_mul(m.fan_in, r.physical_columns, r.used_cells) ||
+      !dsl::checked_mul(r.used_cells, m.groups, r.used_cells))
+    return too_large();
   r.utilization = static_cast<double>(r.used_cells) /
                   (static_cast<double>(r.crossbars) * static_cast<double>(tile.rows * tile.columns));
 

@@ -9,8 +9,44 @@
 
 namespace mottsim::models {
 
+step_bytes bytes_of_step(const stream_transfer& t, long long step, long long steps) {
+  const auto total = static_cast<unsigned long long>(std::llround(std::max(0.0, t.bytes)));
+  const auto n = static_cast<long double>(steps);
+  const auto s = static_cast<long double>(step);
+  return {static_cast<unsigned long long>(static_cast<long double>(total) * s / n),
+          static_cast<unsigned long long>(static_cast<long double>(total) * (s + 1) / n)};
+}
+
+unsigned long long transfer_transactions(const stream_transfer& t, long long steps, unsigned long long burst) {
+  const auto bursts = [&](unsigned long long bytes) { return (bytes + burst - 1) / burst; };
+  unsigned long long n = 0;
+  for (long long step = 0; step < std::max<long long>(1, steps); ++step) {
+    const step_bytes b = bytes_of_step(t, step, std::max<long long>(1, steps));
+    if (b.last <= b.first) continue;
+    if (!t.wrap) {
+      n += bursts(b.last - b.first);
+      continue;
+    }
+    // Bursts restart at every wrap boundary: the piece up to the first
+    // boundary, whole wraps, and the piece after the last boundary.
+    const unsigned long long first_boundary = (b.first / t.wrap + 1) * t.wrap;
+    if (b.last <= first_boundary) {
+      n += bursts(b.last - b.first);
+      continue;
+    }
+    n += bursts(first_boundary - b.first);
+    const unsigned long long whole = (b.last - first_boundary) / t.wrap;
+    n += whole * bursts(t.wrap) + bursts(b.last - first_boundary - whole * t.wrap);
+  }
+  return n;
+}
+
+unsigned long long stream_initiator::burst_bytes(double transaction_bytes) {
+  return static_cast<unsigned long long>(std::max(1.0, std::floor(transaction_bytes)));
+}
+
 stream_initiator::stream_initiator(const sc_core::sc_module_name& name, double transaction_bytes, double quantum_s)
-    : sc_module(name), out("out"), m_transaction_bytes(std::max(1.0, std::floor(transaction_bytes))),
+    : sc_module(name), out("out"), m_transaction_bytes(static_cast<double>(burst_bytes(transaction_bytes))),
       m_quantum_s(quantum_s), m_scratch(static_cast<std::size_t>(m_transaction_bytes)) {
   SC_HAS_PROCESS(stream_initiator);
   SC_THREAD(run);
@@ -38,14 +74,7 @@ void stream_initiator::advance_to(const sc_core::sc_time& t) {
 
 sc_core::sc_time stream_initiator::issue(const stream_transfer& t, long long step, long long steps, int layer,
                                          const sc_core::sc_time& at) {
-  // Whole bytes, split evenly over the steps; the sum over steps is exact.
-  const auto total = static_cast<unsigned long long>(std::llround(std::max(0.0, t.bytes)));
-  const auto n = static_cast<unsigned long long>(steps);
-  const auto s = static_cast<unsigned long long>(step);
-  const unsigned long long first = static_cast<unsigned long long>(
-      static_cast<long double>(total) * static_cast<long double>(s) / static_cast<long double>(n));
-  const unsigned long long last = static_cast<unsigned long long>(
-      static_cast<long double>(total) * static_cast<long double>(s + 1) / static_cast<long double>(n));
+  const auto [first, last] = bytes_of_step(t, step, steps);
   sc_core::sc_time done = at;
   const auto burst = static_cast<unsigned long long>(m_transaction_bytes);
   for (unsigned long long offset = first; offset < last;) {

@@ -23,6 +23,19 @@ struct stream_transfer {
   double bytes = 0;
 };
 
+// The bytes [first, last) of a transfer that step `step` of `steps` issues:
+// whole bytes, split evenly, the steps together exactly the total.
+struct step_bytes {
+  unsigned long long first = 0;
+  unsigned long long last = 0;
+};
+step_bytes bytes_of_step(const stream_transfer& t, long long step, long long steps);
+
+// TLM transactions the initiator issues for a transfer over all its steps:
+// bursts of at most `burst` bytes that never cross the wrap. Lets a run's cost
+// be known before it is simulated.
+unsigned long long transfer_transactions(const stream_transfer& t, long long steps, unsigned long long burst);
+
 // Busy time of a memory the initiator drives directly, not through the bus (a
 // core's private L1, the scratchpad wired to a MAC array).
 struct local_busy {
@@ -68,6 +81,9 @@ class stream_initiator : public sc_core::sc_module {
   };
 
   stream_initiator(const sc_core::sc_module_name& name, double transaction_bytes, double quantum_s);
+
+  // The burst size a `transaction` parameter gives: whole bytes, at least one.
+  static unsigned long long burst_bytes(double transaction_bytes);
 
   const std::vector<stage_time>& stage_times() const { return m_stage_times; }
   const action_counter& counts() const { return m_counts; }

@@ -161,4 +161,32 @@ std::vector<tile_job> place_layer(int layer, const layer_matrix& m, const crossb
   return jobs;
 }
 
+layer_span span_layer(const layer_matrix& m, const crossbar_mapping& mapping, const cim_tile_params& tile,
+                      long long first_slot) {
+  const long long per_tile = tile.arrays;
+  layer_span s;
+  s.first_slot = first_slot;
+  if (!mapping.analog_sum) {
+    // Crossbars take consecutive slots.
+    s.end_slot = first_slot + mapping.crossbars;
+  } else {
+    // Blocks of row_blocks slots never straddle a tile: as many as fit in the
+    // rest of the first tile, then per_tile / row_blocks on each fresh tile.
+    const long long block = mapping.row_blocks;
+    const long long blocks = m.groups * mapping.column_blocks;
+    const long long here = (per_tile - first_slot % per_tile) / block;
+    if (blocks <= here) {
+      s.end_slot = first_slot + blocks * block;
+    } else {
+      const long long next_tile = (first_slot / per_tile + 1) * per_tile;
+      if (here == 0) s.first_slot = next_tile;
+      const long long rest = blocks - here, per_fresh_tile = per_tile / block;
+      const long long whole = (rest - 1) / per_fresh_tile;  // fresh tiles filled before the last one
+      s.end_slot = next_tile + whole * per_tile + (rest - whole * per_fresh_tile) * block;
+    }
+  }
+  s.tiles = s.end_slot > s.first_slot ? (s.end_slot - 1) / per_tile - s.first_slot / per_tile + 1 : 0;
+  return s;
+}
+
 }  // namespace mottsim::models

@@ -65,4 +65,14 @@ tile_job_cost cost_tile_jobs(const cim_tile_params& tile, const std::vector<cons
 std::vector<tile_job> place_layer(int layer, const layer_matrix& m, const crossbar_mapping& mapping,
                                   const cim_tile_params& tile, long long first_slot, long long& end_slot);
 
+// Where place_layer puts a layer, worked out in constant time without building
+// its jobs, so the cost of a huge layer can be judged before it is placed.
+struct layer_span {
+  long long first_slot = 0;  // the first slot used (an analog-summed block may skip the rest of a tile)
+  long long end_slot = 0;    // the slot after the last one used (place_layer's end_slot)
+  long long tiles = 0;       // tiles touched: place_layer returns one job for each
+};
+layer_span span_layer(const layer_matrix& m, const crossbar_mapping& mapping, const cim_tile_params& tile,
+                      long long first_slot);
+
 }  // namespace mottsim::models

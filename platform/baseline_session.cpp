@@ -11,6 +11,7 @@
 #include "platform/run_summary.hpp"
 #include "platform/processor_plan.hpp"
 #include "platform/systolic_plan.hpp"
+#include "platform/work_estimate.hpp"
 
 namespace mottsim::platform {
 
@@ -28,19 +29,36 @@ void reject_mixed(const dsl::architecture_spec& arch, const dsl::component_spec&
                               "yet: the " + engine.type + " runs the whole network");
 }
 
+// Plans the workload for the engine (a processor or a systolic array) and
+// checks what simulating it would cost against the budget.
+void plan_baseline(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
+                   const dsl::component_spec& engine, const work_budget& budget, processor_plan& cpu_plan,
+                   systolic_plan& array_plan, dsl::diagnostics& errors) {
+  reject_mixed(arch, engine, errors);
+  const std::size_t before = errors.size();
+  const double burst = engine.params.quantity("transaction");
+  work_estimate cost;
+  if (engine.type == "processor") {
+    cpu_plan = plan_processor(workload, arch, errors);
+    cost = estimate_stream_work(cpu_plan.program, burst);
+  } else {
+    array_plan = plan_systolic(workload, arch, errors);
+    cost = estimate_stream_work(array_plan.program, burst);
+  }
+  if (errors.size() == before) check_work(cost, budget, workload, arch.name, errors);
+}
+
 }  // namespace
 
 bool is_baseline_architecture(const dsl::architecture_spec& arch) { return engine_of(arch) != nullptr; }
 
 void check_baseline_plan(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
-                         dsl::diagnostics& errors) {
+                         dsl::diagnostics& errors, const work_budget& budget) {
   const dsl::component_spec* engine = engine_of(arch);
   if (!engine) return;
-  reject_mixed(arch, *engine, errors);
-  if (engine->type == "processor")
-    plan_processor(workload, arch, errors);
-  else
-    plan_systolic(workload, arch, errors);
+  processor_plan cpu_plan;
+  systolic_plan array_plan;
+  plan_baseline(workload, arch, *engine, budget, cpu_plan, array_plan, errors);
 }
 
 reports::run_result run_baseline_session(const run_options& options, const dsl::architecture_load& arch,
@@ -57,13 +75,9 @@ reports::run_result run_baseline_session(const run_options& options, const dsl::
   const dsl::component_spec& engine = *engine_of(spec);
   const bool cpu = engine.type == "processor";
   dsl::diagnostics errors;
-  reject_mixed(spec, engine, errors);
   processor_plan cpu_plan;
   systolic_plan array_plan;
-  if (cpu)
-    cpu_plan = plan_processor(workload, spec, errors);
-  else
-    array_plan = plan_systolic(workload, spec, errors);
+  plan_baseline(workload, spec, engine, options.budget, cpu_plan, array_plan, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
 
   elaborator elab(spec, registry);

@@ -9,10 +9,10 @@ namespace mottsim::platform {
 // processor or a systolic array) rather than on CIM tiles.
 bool is_baseline_architecture(const dsl::architecture_spec& arch);
 
-// Checks that `workload` can run on a baseline architecture (its planner's
-// located errors go to `errors`), without elaborating anything.
+// Checks that `workload` can run on a baseline architecture within `budget`
+// (its planner's located errors go to `errors`), without elaborating anything.
 void check_baseline_plan(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
-                         dsl::diagnostics& errors);
+                         dsl::diagnostics& errors, const work_budget& budget = {});
 
 // run_session for baseline architectures: plans the workload for the processor
 // or the systolic array, elaborates, simulates and prices, filling the same

@@ -10,6 +10,7 @@
 #include "dsl/input_file.hpp"
 #include "dsl/units.hpp"
 #include "dsl/suggest.hpp"
+#include "dsl/units.hpp"
 #include "mottsim/version.hpp"
 #include "platform/commands.hpp"
 
@@ -68,6 +69,14 @@ int run_cli(int argc, char** argv) {
   bool no_timeline = false;
   run->add_flag("--no-timeline", no_timeline,
                 "write report.json and summary.md only: no busy intervals, report.html or trace.json (sweeps use it)");
+  // The same two limits for run, compare and sweep (which pass them to their runs).
+  const std::string max_work_help = "refuse a run estimated to take more TLM transactions than this (default " +
+                                    std::to_string(static_cast<long long>(default_max_work)) + ")";
+  const std::string max_memory_help = "refuse a run estimated to need more memory than this (default " +
+                                      dsl::format_quantity(default_max_memory, dsl::dimension::data_size) + ")";
+  std::string max_work, max_memory;
+  run->add_option("--max-work", max_work, max_work_help);
+  run->add_option("--max-memory", max_memory, max_memory_help);
 
   compare_options compare_opts;
   auto* compare = app.add_subcommand("compare", "run a workload on several architectures (in parallel) and print "
@@ -83,6 +92,8 @@ int run_cli(int argc, char** argv) {
                       "NAME its file's stem) (repeatable)");
   compare->add_option("-j,--jobs", compare_opts.jobs, "simulations at once (default: the number of processors)")
       ->check(CLI::PositiveNumber);
+  compare->add_option("--max-work", compare_opts.max_work, max_work_help);
+  compare->add_option("--max-memory", compare_opts.max_memory, max_memory_help);
 
   sweep_options sweep_opts;
   auto* sweep = app.add_subcommand("sweep", "run a design-space sweep file: one simulation per point (in parallel), "
@@ -93,9 +104,15 @@ int run_cli(int argc, char** argv) {
                     "--dry-run)");
   sweep->add_option("-j,--jobs", sweep_opts.jobs, "simulations at once (default: the number of processors)")
       ->check(CLI::PositiveNumber);
-  sweep->add_flag("--resume", sweep_opts.resume, "continue an interrupted sweep: skip the points already in results.jsonl");
+  sweep->add_flag("--resume", sweep_opts.resume,
+                  "continue an interrupted sweep: skip the points already in results.jsonl, except those that could "
+                  "not write their output (status retry), which run again");
+  sweep->add_flag("--retry-failed", sweep_opts.retry_failed,
+                  "with --resume: also run again the points recorded as failed or timed out");
   sweep->add_option("--shard", sweep_opts.shard, "I/N: run only the points whose index mod N is I-1 (cluster job arrays)");
   sweep->add_flag("--dry-run", sweep_opts.dry_run, "print the expanded points and their count; run nothing");
+  sweep->add_option("--max-work", sweep_opts.max_work, max_work_help + " (each point)");
+  sweep->add_option("--max-memory", sweep_opts.max_memory, max_memory_help + " (each point)");
   sweep->add_option("--timeout", sweep_opts.timeout_s,
                     "seconds a point may run before it is killed (default " +
                         std::to_string(static_cast<long long>(sweep_run_options{}.timeout_s)) + ")");
@@ -158,6 +175,9 @@ int run_cli(int argc, char** argv) {
     if (*run) {
       run_opts.schedule = schedule == "pipeline" ? schedule_kind::pipeline : schedule_kind::layer;
       run_opts.timeline = !no_timeline;
+      dsl::diagnostics errors;
+      run_opts.budget = parse_work_budget(max_work, max_memory, errors);
+      if (errors.has_errors()) throw dsl::input_error(errors);
       return command_run(registry, run_opts, out_dir, std::cout, std::cerr);
     }
     if (*compare) return command_compare(registry, compare_opts, std::cout, std::cerr);

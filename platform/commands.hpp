@@ -30,6 +30,7 @@ struct compare_options {
   // file is NAME.yaml.
   std::vector<std::string> overrides;
   unsigned jobs = 0;  // simulations at once; 0: the number of processors
+  std::string max_work, max_memory;  // --max-work, --max-memory as given ("": defaults), for every run
 };
 
 // Runs the workload on every architecture (one `mottsim run` process each, in

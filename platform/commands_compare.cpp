@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <ostream>
-#include <sstream>
 
 #include "dsl/architecture_loader.hpp"
+#include "dsl/config_hash.hpp"
 #include "dsl/path_component.hpp"
 #include "dsl/workload_loader.hpp"
 #include "platform/baseline_session.hpp"
@@ -32,14 +31,8 @@ struct compare_job {
   fs::path dir;  // where the run writes its report (staging)
   fs::path log;  // its stdout and stderr
   int status = -1;
+  std::string not_started;  // why it never ran (its log could not be written)
 };
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Splits --set flags: "path=value" goes to every architecture, "NAME:path=value"
 // to the one whose file is NAME.yaml. An unknown NAME is a located error.
@@ -77,6 +70,8 @@ std::vector<std::vector<std::string>> overrides_per_architecture(const compare_o
 process_job run_job(const compare_job& job, const std::string& self, const compare_options& o) {
   process_job p;
   p.args = {self, "run", job.file, o.workload, "-o", job.dir.string()};
+  if (!o.max_work.empty()) p.args.insert(p.args.end(), {"--max-work", o.max_work});
+  if (!o.max_memory.empty()) p.args.insert(p.args.end(), {"--max-memory", o.max_memory});
   for (const auto& s : job.overrides) {
     p.args.push_back("--set");
     p.args.push_back(s);
@@ -92,6 +87,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   // every architecture at once.
   dsl::diagnostics errors;
   const auto per_arch = overrides_per_architecture(o, errors);
+  const work_budget budget = parse_work_budget(o.max_work, o.max_memory, errors);
   const dsl::workload_spec workload = dsl::load_workload(o.workload, errors);
   const bool workload_ok = !errors.has_errors();
   std::vector<compare_job> jobs;
@@ -101,9 +97,9 @@ int command_compare(const model_registry& registry, const compare_options& o, st
     const auto arch = dsl::load_architecture(o.architectures[i], per_arch[i], registry, arch_errors);
     if (!arch_errors.has_errors() && workload_ok) {
       if (is_baseline_architecture(arch.spec))
-        check_baseline_plan(workload, arch.spec, arch_errors);
+        check_baseline_plan(workload, arch.spec, arch_errors, budget);
       else
-        plan_network(workload, arch.spec, schedule_kind::layer, arch_errors);
+        plan_network(workload, arch.spec, schedule_kind::layer, arch_errors, budget);
     }
     errors.append(arch_errors);
     compare_job job;
@@ -148,7 +144,10 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   process_pool pool(o.jobs);
   const bool started = pool.run(
       jobs.size(), [&](std::size_t i) { return run_job(jobs[i], self, o); },
-      [&](std::size_t i, const process_outcome& outcome) { jobs[i].status = outcome.exit_status; });
+      [&](std::size_t i, const process_outcome& outcome) {
+        jobs[i].status = outcome.exit_status;
+        jobs[i].not_started = outcome.not_started;
+      });
   if (!started) {
     give_up();
     err << "mottsim: internal error: cannot start a simulation process\n";
@@ -160,9 +159,18 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   bool failed = false, crashed = false;
   for (const auto& j : jobs) {
     if (j.status == 0) continue;
-    err << "mottsim compare: the run of " << j.file << " failed (exit status " << j.status << "):\n"
-        << read_text(j.log);
     failed = true;
+    if (!j.not_started.empty()) {
+      err << j.not_started << '\n';  // an output problem, like a run that cannot write its report
+      continue;
+    }
+    std::string log;
+    try {
+      log = dsl::read_file_text(j.log.string());
+    } catch (const dsl::input_error& e) {
+      log = e.errors().to_string();
+    }
+    err << "mottsim compare: the run of " << j.file << " failed (exit status " << j.status << "):\n" << log;
     crashed |= j.status != 2;
   }
   if (failed) {
@@ -177,7 +185,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   for (const auto& j : jobs) {
     reports::compare_entry e;
     try {
-      e = reports::entry_from_report(read_text(j.dir / "report.json"));
+      e = reports::entry_from_report(dsl::read_file_text((j.dir / "report.json").string()));
     } catch (const std::exception& x) {
       give_up();
       err << "mottsim: internal error: the report of " << j.file << " cannot be read: " << x.what() << '\n';

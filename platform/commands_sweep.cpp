@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <functional>
 #include <ostream>
 
 #include "dsl/sweep_expansion.hpp"
@@ -8,10 +9,15 @@
 #include "dsl/units.hpp"
 #include "platform/commands.hpp"
 #include "platform/sweep_runner.hpp"
+#include "platform/work_estimate.hpp"
 
 namespace mottsim::platform {
 
 namespace {
+
+// --dry-run lists the points of a share up to this many; a larger one prints
+// its count only, at once, whatever its size.
+constexpr std::size_t dry_run_listing_limit = dsl::default_max_sweep_points;
 
 struct shard_share {
   std::size_t index = 1;  // 1-based
@@ -45,28 +51,42 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
   const shard_share shard = parse_shard(o.shard, errors);
   if (!(o.timeout_s > 0) || !std::isfinite(o.timeout_s))
     errors.error({"--timeout", 0, 0}, "the timeout is a number of seconds greater than zero");
+  if (o.retry_failed && !o.resume)
+    errors.error({"--retry-failed", 0, 0}, "reruns failed points of an earlier run of the sweep: add --resume");
   if (o.out_dir.empty() && !o.dry_run)
     errors.error({"mottsim sweep", 0, 0}, "-o DIR is needed to run a sweep (or pass --dry-run to list its points)");
+  parse_work_budget(o.max_work, o.max_memory, errors);  // checked once here, applied by each point's run
   const dsl::sweep_spec spec = dsl::load_sweep(o.file, registry, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
 
-  const auto all = dsl::expand_sweep(spec);
-  std::vector<dsl::sweep_point> share;
-  for (const auto& p : all)
-    if (p.index % shard.count == shard.index - 1) share.push_back(p);
+  // Counted by arithmetic; points are made only for the shard, one by one.
+  const std::size_t total = *dsl::sweep_point_count(spec);  // the loader refused an overflow
+  const std::size_t first = shard.index - 1;
+  const std::size_t in_share = total / shard.count + (first < total % shard.count ? 1 : 0);
+  const auto each_point = [&](const std::function<void(const dsl::sweep_point&)>& use) {
+    const dsl::sweep_points all(spec);
+    for (std::size_t i = first; i < total; i += shard.count) use(all.at(i));
+  };
 
   if (o.dry_run) {
-    for (const auto& p : share) {
-      out << p.id << "  " << p.architecture << "  " << p.workload_name;
-      for (const auto& [path, value] : p.params) out << "  " << path << '=' << value;
-      out << '\n';
+    if (in_share <= dry_run_listing_limit) {
+      each_point([&](const dsl::sweep_point& p) {
+        out << p.id << "  " << p.architecture << "  " << p.workload_name;
+        for (const auto& [path, value] : p.params) out << "  " << path << '=' << value;
+        out << '\n';
+      });
     }
-    out << share.size() << " points";
-    if (shard.count > 1) out << " (shard " << shard.index << '/' << shard.count << " of " << all.size() << ")";
+    out << in_share << " points";
+    if (shard.count > 1) out << " (shard " << shard.index << '/' << shard.count << " of " << total << ")";
+    if (in_share > dry_run_listing_limit)
+      out << " (not listed: more than " << dry_run_listing_limit << "; --shard I/N lists a part)";
     out << '\n';
     return 0;
   }
 
+  std::vector<dsl::sweep_point> share;
+  share.reserve(in_share);
+  each_point([&](const dsl::sweep_point& p) { share.push_back(p); });
   sweep_run_options run = o;
   run.terminal = ::isatty(STDERR_FILENO) != 0;
   return run_sweep(spec, share, run, out, err);

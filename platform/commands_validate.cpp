@@ -40,7 +40,8 @@ int command_validate(const model_registry& registry, const std::vector<std::stri
         }
         case dsl::file_kind::sweep: {
           const auto sweep = dsl::load_sweep(*root, file, registry, errors);
-          what = "sweep '" + sweep.name + "', " + std::to_string(dsl::sweep_point_count(sweep)) + " points";
+          const auto points = dsl::sweep_point_count(sweep);  // empty only with errors
+          what = "sweep '" + sweep.name + "', " + std::to_string(points.value_or(0)) + " points";
           break;
         }
         case dsl::file_kind::unknown: break;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "platform/analog_forwarding.hpp"
+#include "dsl/checked_arithmetic.hpp"
 
 namespace mottsim::platform {
 
@@ -48,7 +49,8 @@ int index_of(const dsl::workload_spec& w, const std::string& name) {
 }  // namespace
 
 network_plan plan_network(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
-                          schedule_kind schedule, dsl::diagnostics& errors) {
+                          schedule_kind schedule, dsl::diagnostics& errors, const work_budget& budget,
+                          work_estimate* estimate) {
   network_plan plan;
   plan.schedule = schedule;
   const auto tiles = arch.of_type("cim_tile");
@@ -102,7 +104,10 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
         plan.layers.push_back(lp);
         continue;
       }
-      plan.crossbars_needed += lp.mapping.crossbars;
+      if (!dsl::checked_add(plan.crossbars_needed, lp.mapping.crossbars, plan.crossbars_needed)) {
+        errors.error(l.where, "layer '" + l.name + "' takes the network past 2^63 crossbars");
+        return plan;
+      }
       lp.weight_bytes = static_cast<double>(lp.mapping.used_cells) * static_cast<double>(plan.tile.bits_per_cell) / 8.0;
       // ReLU the tiles cannot do (no neuron used, no digital activation unit)
       // falls to the controller.
@@ -136,14 +141,18 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   auto place = [&](std::size_t i, long long at, long long& end) {
     return models::place_layer(plan.layers[i].index, plan.layers[i].matrix, plan.layers[i].mapping, plan.tile, at, end);
   };
+  // Spans are worked out without building jobs: a huge layer is judged by the
+  // work estimate below before it is placed.
+  auto span = [&](std::size_t i, long long at) {
+    return models::span_layer(plan.layers[i].matrix, plan.layers[i].mapping, plan.tile, at);
+  };
   std::vector<long long> prefix_end(n + 1, 0), copy_slots(n, 0);
   {
     long long cursor = 0;
     for (std::size_t i = 0; i < n; ++i) {
       if (plan.layers[i].on_tiles) {
         const long long at = start_of(cursor);
-        long long end = at;
-        place(i, at, end);
+        const long long end = span(i, at).end_slot;
         copy_slots[i] = end - at;
         cursor = end;
       }
@@ -231,43 +240,64 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   }
 
   // First copies of every resident layer, in order; then the extra copies in
-  // what is left, so an extra copy can never crowd out a later layer.
-  std::vector<std::vector<std::vector<models::tile_job>>> copies(n);
+  // what is left, so an extra copy can never crowd out a later layer. Here
+  // only where each copy starts; the jobs are built once the cost is known.
   long long cursor = 0;
   for (std::size_t i = 0; i < resident_prefix && i < n; ++i) {
     if (!plan.layers[i].on_tiles) continue;
     cursor = start_of(cursor);
     plan.layers[i].first_tile = cursor / arrays;
-    long long end = cursor;
-    copies[i].push_back(place(i, cursor, end));
-    cursor = end;
+    plan.layers[i].copy_starts.push_back(cursor);
+    cursor = span(i, cursor).end_slot;
   }
   for (std::size_t i = 0; i < resident_prefix && i < n; ++i) {
     for (long long r = 1; r < replicas[i]; ++r) {
       const long long at = start_of(cursor);
-      long long end = at;
-      auto copy = place(i, at, end);
+      const long long end = span(i, at).end_slot;
       if (end > capacity) break;  // alignment left no room for this copy
-      copies[i].push_back(std::move(copy));
+      plan.layers[i].copy_starts.push_back(at);
       cursor = end;
     }
   }
+  const long long free_tiles = plan.tiles - stream_first_tile;
+  for (std::size_t i = 0; i < n; ++i) {
+    layer_plan& lp = plan.layers[i];
+    if (!lp.on_tiles) continue;
+    lp.resident = i < resident_prefix;
+    if (lp.resident) {
+      lp.chunks = 1;
+      lp.replicas = static_cast<long long>(lp.copy_starts.size());
+    } else {
+      // Reprogrammed each inference in the free tiles, chunk by chunk.
+      lp.copy_starts = {0};
+      lp.first_tile = stream_first_tile;
+      const long long needed = ceil_div(span(i, 0).end_slot, arrays);
+      lp.chunks = ceil_div(needed, free_tiles);
+      lp.tiles = std::min(free_tiles, needed);
+    }
+  }
+  plan.resident_tiles = ceil_div(std::min(cursor, capacity), arrays);
+  plan.tiles_used = plan.all_resident ? plan.resident_tiles : plan.tiles;
+
+  // What simulating this would cost, before a single job is built.
+  const work_estimate cost = estimate_cim_work(workload, plan, budget.functional);
+  if (estimate) *estimate = cost;
+  if (!check_work(cost, budget, workload, arch.name, errors)) return plan;
 
   for (std::size_t i = 0; i < n; ++i) {
     layer_plan& lp = plan.layers[i];
     if (!lp.on_tiles) continue;
-    if (i < resident_prefix) {
-      lp.resident = true;
-      lp.chunks = 1;
+    if (lp.resident) {
       const long long vectors = lp.matrix.vectors;
-      const auto placed = static_cast<long long>(copies[i].size());
+      const long long placed = lp.replicas;
       std::vector<models::tile_job> jobs;
       std::vector<long long> touched;
       for (long long r = 0; r < placed; ++r) {
         // Copy r takes an even share of the output positions and the matching
         // share of the input (halo rows ignored).
         const long long share = vectors / placed + (r < vectors % placed ? 1 : 0);
-        for (auto j : copies[i][static_cast<std::size_t>(r)]) {
+        long long end = 0;
+        for (auto j : place(i, lp.copy_starts[static_cast<std::size_t>(r)], end)) {
           j.vectors = share;
           j.input_fraction *= static_cast<double>(share) / static_cast<double>(vectors);
           touched.push_back(j.tile);
@@ -275,19 +305,11 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
         }
       }
       std::sort(touched.begin(), touched.end());
-      lp.replicas = placed;
       lp.tiles = std::unique(touched.begin(), touched.end()) - touched.begin();
       lp.chunk_jobs.push_back(std::move(jobs));
     } else {
-      // Reprogrammed each inference in the free tiles, chunk by chunk.
-      lp.resident = false;
-      const long long free_tiles = plan.tiles - stream_first_tile;
       long long end = 0;
       auto virtual_jobs = place(i, 0, end);
-      const long long needed = ceil_div(end, arrays);
-      lp.first_tile = stream_first_tile;
-      lp.chunks = ceil_div(needed, free_tiles);
-      lp.tiles = std::min(free_tiles, needed);
       lp.chunk_jobs.assign(static_cast<std::size_t>(lp.chunks), {});
       for (auto& j : virtual_jobs) {
         const long long chunk = j.tile / free_tiles;
@@ -296,8 +318,6 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
       }
     }
   }
-  plan.resident_tiles = ceil_div(std::min(cursor, capacity), arrays);
-  plan.tiles_used = plan.all_resident ? plan.resident_tiles : plan.tiles;
 
   // Activations that can stay analog between layers (a sample_hold stage).
   plan_analog_forwarding(plan, workload);

@@ -10,6 +10,7 @@
 #include "models/program.hpp"
 #include "models/tile_job.hpp"
 #include "platform/ledger.hpp"
+#include "platform/work_estimate.hpp"
 
 namespace mottsim::platform {
 
@@ -50,6 +51,9 @@ struct layer_plan {
   bool resident = true;     // weights stay programmed across inferences
   long long chunks = 0;     // > 1 when the layer alone exceeds the tiles it may use
   long long replicas = 1;   // copies of resident weights sharing the output positions
+  // The crossbar slot each copy starts at (models::span_layer gives where it
+  // ends); a reprogrammed layer: {0}, its placement before chunking.
+  std::vector<long long> copy_starts;
   std::vector<std::vector<models::tile_job>> chunk_jobs;
   long long first_tile = 0;
   long long tiles = 0;      // tiles its jobs use (largest chunk)
@@ -77,9 +81,13 @@ struct network_plan {
 
 // Maps every layer onto the chip's crossbars, decides which weights stay
 // resident and where activations live. Unmappable layers and impossible
-// schedules are user errors (with the workload layer's location).
+// schedules are user errors (with the workload layer's location), and so is a
+// plan whose estimated cost exceeds `budget`: that is found before any tile
+// job is built, so a huge network is refused at once. The estimate goes to
+// `estimate` when given.
 network_plan plan_network(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
-                          schedule_kind schedule, dsl::diagnostics& errors);
+                          schedule_kind schedule, dsl::diagnostics& errors, const work_budget& budget = {},
+                          work_estimate* estimate = nullptr);
 
 // Turns the plan into the controller's program: DMA, tile commands and
 // element-wise work, stage by stage. Stage 0 programs resident weights once

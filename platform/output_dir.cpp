@@ -5,10 +5,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <set>
 #include <sstream>
 
+#include "dsl/config_hash.hpp"
 #include "dsl/diagnostics.hpp"
 
 namespace mottsim::platform {
@@ -48,15 +48,27 @@ bool is_system_dir(const fs::path& dir) {
 
 std::string reason(int err) { return std::strerror(err); }
 
+// What the manifest lists; nothing when there is none. One that exists but
+// cannot be read is an error with its reason (guessing would risk removing
+// what mottsim did not write).
 std::set<std::string> read_manifest(const fs::path& dir) {
   std::set<std::string> names;
-  std::ifstream in(dir / output_manifest_name);
+  std::error_code ec;
+  const fs::path path = dir / output_manifest_name;
+  if (!fs::exists(fs::symlink_status(path, ec))) return names;
+  std::istringstream in(dsl::read_file_text(path.string(), "output manifest"));
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) names.insert(line);
   return names;
 }
 
 }  // namespace
+
+bool is_output_write_error(const std::string& error_line) {
+  for (const char* what : {write_failure, create_failure})
+    if (error_line.find(std::string(": error: ") + what) != std::string::npos) return true;
+  return false;
+}
 
 void ensure_output_dir(const std::string& dir) {
   if (is_system_dir(dir))
@@ -65,7 +77,7 @@ void ensure_output_dir(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir))
-    throw dsl::input_error({"-o " + dir, 0, 0}, "cannot create output directory: " +
+    throw dsl::input_error({"-o " + dir, 0, 0}, create_failure +
                                                    (ec ? ec.message() : std::string("a file is in the way")));
 }
 
@@ -76,7 +88,7 @@ void write_output_file(const std::string& dir, const std::string& name, const st
   const fs::path tmp = fs::path(dir) / ("." + name + ".tmp" + std::to_string(::getpid()));
   // stdio rather than a stream, so a failure keeps its errno (ENOSPC, EACCES, ...).
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw dsl::input_error({final_path.string(), 0, 0}, "cannot write file: " + reason(errno));
+  if (!f) throw dsl::input_error({final_path.string(), 0, 0}, write_failure + reason(errno));
   const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
   int err = written ? 0 : errno;
   if (std::fflush(f) != 0 && !err) err = errno;
@@ -84,13 +96,13 @@ void write_output_file(const std::string& dir, const std::string& name, const st
   if (!written && !err) err = EIO;
   if (err) {
     fs::remove(tmp, ec);
-    throw dsl::input_error({final_path.string(), 0, 0}, "cannot write file: " + reason(err));
+    throw dsl::input_error({final_path.string(), 0, 0}, write_failure + reason(err));
   }
   fs::rename(tmp, final_path, ec);
   if (ec) {
     const std::string why = ec.message();
     fs::remove(tmp, ec);
-    throw dsl::input_error({final_path.string(), 0, 0}, "cannot write file: " + why);
+    throw dsl::input_error({final_path.string(), 0, 0}, write_failure + why);
   }
 }
 

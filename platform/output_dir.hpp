@@ -17,6 +17,15 @@ void ensure_output_dir(const std::string& dir);
 // made or written.
 void write_output_file(const std::string& dir, const std::string& name, const std::string& text);
 
+// How write_output_file and ensure_output_dir begin their messages.
+inline constexpr const char* write_failure = "cannot write file: ";
+inline constexpr const char* create_failure = "cannot create output directory: ";
+
+// Whether a located error line ("FILE: error: ...") says output could not be
+// written (a full disk, a file in the way, no permission): the run itself was
+// sound, so a sweep may run it again once the cause is fixed.
+bool is_output_write_error(const std::string& error_line);
+
 // The file in a run's output directory that lists, one name a line, every file
 // mottsim wrote there. Only what it lists is ever removed again.
 inline constexpr const char* output_manifest_name = ".mottsim-output";

@@ -7,9 +7,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <thread>
+
+#include "dsl/diagnostics.hpp"
+#include "platform/output_dir.hpp"
 
 namespace mottsim::platform {
 
@@ -24,7 +29,8 @@ struct running_process {
   bool killed_for_time = false;
 };
 
-pid_t start_process(process_job job) {
+// Starts the job with its output going to `log_fd` (closed here).
+pid_t start_process(process_job job, int log_fd) {
   std::vector<char*> argv;
   for (auto& a : job.args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -34,15 +40,12 @@ pid_t start_process(process_job job) {
     // Only async-signal-safe calls between fork and exec.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
-    const int fd = ::open(job.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      ::close(fd);
-    }
+    ::dup2(log_fd, 1);
+    ::dup2(log_fd, 2);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
+  ::close(log_fd);
   return pid;
 }
 
@@ -61,7 +64,18 @@ bool process_pool::run(std::size_t count, const std::function<process_job(std::s
   bool start_failed = false;
   while ((next < count && !start_failed) || !running.empty()) {
     while (next < count && !start_failed && running.size() < m_limit) {
-      const pid_t pid = start_process(make(next));
+      process_job job = make(next);
+      // Opened here, not in the child, so a full disk or a file in the way is
+      // reported with its reason instead of losing the run's output.
+      const int log_fd = ::open(job.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (log_fd < 0) {
+        process_outcome outcome;
+        outcome.not_started = dsl::diagnostic{{job.log, 0, 0}, write_failure + std::string(std::strerror(errno))}
+                                  .to_string();
+        done(next++, outcome);
+        continue;
+      }
+      const pid_t pid = start_process(std::move(job), log_fd);
       if (pid < 0) {
         start_failed = true;
         break;

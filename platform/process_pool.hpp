@@ -17,6 +17,9 @@ struct process_outcome {
   int exit_status = -1;  // 128 + signal when killed by one
   bool timed_out = false;
   double wall_s = 0;
+  // Set when the job never started because its log could not be opened
+  // ("LOG: error: cannot write file: No space left on device").
+  std::string not_started;
 };
 
 // Runs child processes, at most `limit` at once (0: the number of processors). Used for the one-process-
@@ -30,8 +33,10 @@ class process_pool {
 
   // Starts jobs 0..count-1 in order; `make(i)` builds job i just before it
   // starts, `done(i, outcome)` runs here as each one ends (in the order they
-  // end), `tick()` every few milliseconds while waiting. Returns false when a
-  // process cannot be started (after waiting for those already running).
+  // end), `tick()` every few milliseconds while waiting. A job whose log
+  // cannot be opened is not started: `done` gets it at once, with the reason.
+  // Returns false when a process cannot be started (after waiting for those
+  // already running).
   bool run(std::size_t count, const std::function<process_job(std::size_t)>& make,
            const std::function<void(std::size_t, const process_outcome&)>& done,
            const std::function<void()>& tick = {});

@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <set>
 #include <stdexcept>
 
 #include "dsl/config_hash.hpp"
@@ -16,7 +15,13 @@ namespace mottsim::platform {
 results_journal::results_journal(std::string path) : m_path(std::move(path)) {
   m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (m_fd < 0) throw dsl::input_error({m_path, 0, 0}, std::string("cannot open: ") + std::strerror(errno));
-  const std::string text = dsl::read_file_text(m_path);
+  std::string text;
+  try {
+    text = dsl::read_file_text(m_path, "results journal");
+  } catch (const dsl::input_error&) {
+    ::close(m_fd);
+    throw;
+  }
   // Everything after the last newline was never completed: a kill tore it.
   const std::size_t complete = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
   if (complete < text.size()) {
@@ -29,23 +34,21 @@ results_journal::results_journal(std::string path) : m_path(std::move(path)) {
     m_dropped_torn = true;
   }
   dsl::diagnostics errors;
-  std::set<std::string> seen;
   std::size_t start = 0;
   int line = 0;
   while (start < complete) {
     const std::size_t end = text.find('\n', start);
     ++line;
+    m_line_count = line;
     const std::string one = text.substr(start, end - start);
     start = end + 1;
     if (one.find_first_not_of(" \t\r") == std::string::npos) continue;
     try {
       auto row = reports::row_from_json_line(one);
-      if (!seen.insert(row.id).second) {
-        errors.error({m_path, line, 1}, "point " + row.id + " is recorded twice");
-        continue;
-      }
-      m_rows.push_back(std::move(row));
-      m_lines.push_back(line);
+      const std::string id = row.id;
+      if (!record(std::move(row), line))
+        errors.error({m_path, line, 1}, "point " + id + " is recorded twice (a point is recorded again only when "
+                                        "it is run again after it failed or could not write its output)");
     } catch (const std::runtime_error& e) {
       errors.error({m_path, line, 1}, std::string("not a sweep result row (") + e.what() + ")");
     }
@@ -56,6 +59,21 @@ results_journal::results_journal(std::string path) : m_path(std::move(path)) {
   }
 }
 
+bool results_journal::record(reports::sweep_row row, int line) {
+  const auto it = m_index.find(row.id);
+  if (it == m_index.end()) {
+    m_index[row.id] = m_rows.size();
+    m_rows.push_back(std::move(row));
+    m_lines.push_back(line);
+    return true;
+  }
+  // A later run of a point replaces a row that did not run to a result.
+  if (m_rows[it->second].status == "ok" || m_rows[it->second].status == "dropped") return false;
+  m_rows[it->second] = std::move(row);
+  m_lines[it->second] = line;
+  return true;
+}
+
 results_journal::~results_journal() {
   if (m_fd >= 0) ::close(m_fd);
 }
@@ -64,10 +82,13 @@ void results_journal::append(const reports::sweep_row& row) {
   const std::string line = reports::row_to_json_line(row) + "\n";
   // One write, so a row is either all there or (killed mid-way) a torn tail.
   const ssize_t n = ::write(m_fd, line.data(), line.size());
-  if (n != static_cast<ssize_t>(line.size()) || ::fsync(m_fd) != 0)
+  if (n < 0 || ::fsync(m_fd) != 0)
     throw dsl::input_error({m_path, 0, 0}, std::string("cannot append a result: ") + std::strerror(errno));
-  m_rows.push_back(row);
-  m_lines.push_back(m_lines.empty() ? 1 : m_lines.back() + 1);
+  if (n != static_cast<ssize_t>(line.size()))  // the tail is cut off when the journal is next opened
+    throw dsl::input_error({m_path, 0, 0}, "cannot append a result: only " + std::to_string(n) + " of " +
+                                               std::to_string(line.size()) + " bytes were written (is the disk full?)");
+  ++m_line_count;
+  record(row, m_line_count);
 }
 
 }  // namespace mottsim::platform

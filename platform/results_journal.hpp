@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,25 +16,34 @@ class results_journal {
  public:
   // Reads the rows already there (creating an empty file when there is none).
   // A line that is complete but not a row is a located input error
-  // (results.jsonl:LINE:1), as is a point recorded twice.
+  // (results.jsonl:LINE:1), as is a point recorded twice, unless its earlier
+  // row is one that did not run to a result (retry, failed, timeout): a
+  // point run again is recorded again, and its last row counts.
   explicit results_journal(std::string path);
   ~results_journal();
   results_journal(const results_journal&) = delete;
   results_journal& operator=(const results_journal&) = delete;
 
+  // The last row of every point recorded, in the order points first appear.
   const std::vector<reports::sweep_row>& rows() const { return m_rows; }
   // The 1-based line of each row in rows(), for locating errors.
   const std::vector<int>& lines() const { return m_lines; }
   bool dropped_torn_line() const { return m_dropped_torn; }
 
-  // Appends one row durably; throws dsl::input_error when it cannot.
+  // Appends one row durably (it replaces the point's earlier row, if any);
+  // throws dsl::input_error when it cannot.
   void append(const reports::sweep_row& row);
 
  private:
+  // Keeps `row`, read from `line`; false when its point already has a result.
+  bool record(reports::sweep_row row, int line);
+
   std::string m_path;
   int m_fd = -1;
   std::vector<reports::sweep_row> m_rows;
   std::vector<int> m_lines;
+  std::map<std::string, std::size_t> m_index;  // point id -> its row in m_rows
+  int m_line_count = 0;  // lines in the file
   bool m_dropped_torn = false;
 };
 

@@ -31,7 +31,9 @@ reports::run_result run_session(const run_options& options, const model_registry
   // Processors and systolic arrays have their own planner and models.
   if (is_baseline_architecture(arch.spec)) return run_baseline_session(options, arch, workload, registry);
 
-  network_plan plan = plan_network(workload, arch.spec, options.schedule, errors);
+  work_budget budget = options.budget;
+  budget.functional = options.mode == "functional";
+  network_plan plan = plan_network(workload, arch.spec, options.schedule, errors, budget);
   if (errors.has_errors()) throw dsl::input_error(errors);
   // Refused before simulating: the precision a workload declares must be one
   // the device models can carry through.

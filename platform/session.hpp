@@ -4,6 +4,7 @@
 
 #include "platform/model_registry.hpp"
 #include "platform/network_plan.hpp"
+#include "platform/work_estimate.hpp"
 #include "reports/run_result.hpp"
 
 namespace mottsim::platform {
@@ -19,6 +20,9 @@ struct run_options {
   // Record every busy interval for trace.json and report.html. Sweeps, which
   // read report.json only, switch it off.
   bool timeline = true;
+  // How much the run may cost (--max-work, --max-memory); `functional` is set
+  // from `mode`.
+  work_budget budget;
 };
 
 struct functional_outcome;

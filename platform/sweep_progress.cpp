@@ -31,10 +31,11 @@ void sweep_progress::point_done(const std::string& id, const std::string& status
                                 const std::string& error) {
   ++m_done;
   ++m_done_here;
-  if (status == "failed" || status == "timeout") ++m_failed;
+  const bool no_result = status != "ok" && status != "dropped";
+  if (no_result) ++m_failed;
   if (m_terminal) {
     // Failures still get a line of their own, above the progress line.
-    if (status == "failed" || status == "timeout") m_out << "\r\033[K" << id << ' ' << status << ": " << error << '\n';
+    if (no_result) m_out << "\r\033[K" << id << ' ' << status << ": " << error << '\n';
     draw();
     return;
   }

@@ -13,7 +13,7 @@ class sweep_progress {
  public:
   sweep_progress(std::ostream& out, bool terminal, std::size_t total, std::size_t already_done);
 
-  // A point ended with `status` (ok, dropped, failed, timeout).
+  // A point ended with `status` (ok, dropped, failed, timeout, retry).
   void point_done(const std::string& id, const std::string& status, double wall_s, const std::string& error);
   // Redraws the terminal line now and then (call it often).
   void tick();

@@ -52,11 +52,13 @@ std::string first_error_line(const std::string& log) {
 }
 
 process_job point_job(const dsl::sweep_spec& spec, const dsl::sweep_point& p, const std::string& self,
-                      const fs::path& dir) {
+                      const fs::path& dir, const sweep_run_options& o) {
   process_job job;
   // The sweep reads report.json only: no timeline, page or trace per point.
   job.args = {self, "run", p.architecture, p.workload, "-o", dir.string(), "--mode", spec.mode, "--seed",
               std::to_string(spec.seed), "--no-timeline"};
+  if (!o.max_work.empty()) job.args.insert(job.args.end(), {"--max-work", o.max_work});
+  if (!o.max_memory.empty()) job.args.insert(job.args.end(), {"--max-memory", o.max_memory});
   for (const auto& [path, value] : p.params) {
     job.args.push_back("--set");
     job.args.push_back(path + "=" + value);
@@ -65,10 +67,17 @@ process_job point_job(const dsl::sweep_spec& spec, const dsl::sweep_point& p, co
   return job;
 }
 
-// Turns a finished process into its row.
+// Turns a finished process into its row. A point whose output could not be
+// written (a full disk, its directory blocked) was not at fault: it is
+// recorded as `retry`, and --resume runs it again.
 reports::sweep_row finished_row(const dsl::sweep_spec& spec, const dsl::sweep_point& p, const fs::path& dir,
                                 const process_outcome& outcome, double timeout_s) {
   reports::sweep_row row = row_for_point(p);
+  if (!outcome.not_started.empty()) {
+    row.status = reports::retry_status;
+    row.error = outcome.not_started;
+    return row;
+  }
   if (outcome.timed_out) {
     row.status = "timeout";
     row.error = "no result within " + std::to_string(static_cast<long long>(timeout_s)) + " s; the run was killed";
@@ -76,13 +85,20 @@ reports::sweep_row finished_row(const dsl::sweep_spec& spec, const dsl::sweep_po
   }
   if (outcome.exit_status != 0) {
     row.status = "failed";
-    row.error = first_error_line(dsl::read_file_text((dir / "run.log").string()));
+    try {
+      row.error = first_error_line(dsl::read_file_text((dir / "run.log").string(), "the run's log"));
+      if (is_output_write_error(row.error)) row.status = reports::retry_status;
+    } catch (const dsl::input_error& e) {
+      row.status = reports::retry_status;  // its own log could not be read back
+      row.error = e.errors().to_string();
+    }
     if (row.error.empty()) row.error = "exit status " + std::to_string(outcome.exit_status);
     if (row.error.size() > max_error_length) row.error.resize(max_error_length);
     return row;
   }
   try {
-    row.metrics = reports::metrics_from_report(dsl::read_file_text((dir / "report.json").string()), row.config_hash);
+    row.metrics = reports::metrics_from_report(dsl::read_file_text((dir / "report.json").string(), "its report"),
+                                               row.config_hash);
   } catch (const std::exception& e) {
     row.status = "failed";
     row.error = std::string("its report.json cannot be read: ") + e.what();
@@ -148,6 +164,12 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
   // Rows already there must be points of this sweep, exactly.
   std::map<std::string, const dsl::sweep_point*> by_id;
   for (const auto& p : points) by_id[p.id] = &p;
+  // Points already recorded are skipped, except those to run again: `retry`
+  // always, failed and timed-out ones when asked to.
+  const auto rerun = [&](const reports::sweep_row& row) {
+    return row.status == reports::retry_status ||
+           (o.retry_failed && (row.status == "failed" || row.status == "timeout"));
+  };
   std::map<std::string, bool> done;
   {
     dsl::diagnostics errors;
@@ -159,7 +181,7 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
         errors.error({journal_path.string(), journal.lines()[i], 1},
                      "point " + row.id + " was recorded with other settings than this sweep gives it; these results "
                      "belong to another sweep (choose another -o directory)");
-      done[row.id] = true;
+      if (!rerun(row)) done[row.id] = true;
     }
     if (errors.has_errors()) throw dsl::input_error(errors);
   }
@@ -189,10 +211,11 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
         const fs::path dir = points_dir / todo[i]->id;
         // An interrupted earlier run may have left files here: the new run
         // overwrites each of them (report.json is only read after it exits 0),
-        // so nothing needs removing.
+        // so nothing needs removing. When the directory cannot be made, the
+        // pool cannot open the log in it and records why.
         std::error_code e;
         fs::create_directories(dir, e);
-        return point_job(spec, *todo[i], self, dir);
+        return point_job(spec, *todo[i], self, dir, o);
       },
       [&](std::size_t i, const process_outcome& outcome) {
         const auto row = finished_row(spec, *todo[i], points_dir / todo[i]->id, outcome, o.timeout_s);
@@ -214,17 +237,19 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
     return 1;
   }
 
-  std::size_t ok = 0, dropped = 0, failed = 0;
+  std::size_t ok = 0, dropped = 0, failed = 0, retry = 0;
   for (const auto& row : journal.rows()) {
     if (!by_id.count(row.id)) continue;
     if (row.status == "ok") ++ok;
     else if (row.status == "dropped") ++dropped;
+    else if (row.status == reports::retry_status) ++retry;
     else ++failed;
   }
   out << "sweep " << spec.name << ": " << points.size() << " points: " << ok << " ok, " << dropped
-      << " dropped by constraints, " << failed << " failed\n"
-      << "wrote " << o.out_dir << "/results.jsonl, results.csv, pareto.csv, sweep.json, report.html and points/\n";
-  return failed ? 1 : 0;
+      << " dropped by constraints, " << failed << " failed";
+  if (retry) out << ", " << retry << " could not write their output (--resume runs them again)";
+  out << "\nwrote " << o.out_dir << "/results.jsonl, results.csv, pareto.csv, sweep.json, report.html and points/\n";
+  return failed || retry ? 1 : 0;
 }
 
 }  // namespace mottsim::platform

@@ -13,7 +13,9 @@ struct sweep_run_options {
   unsigned jobs = 0;        // simulations at once; 0: the number of processors
   double timeout_s = 600;   // per point
   bool resume = false;      // continue DIR/results.jsonl instead of refusing it
+  bool retry_failed = false;  // with resume: also run again the points recorded as failed or timed out
   bool terminal = false;    // progress on one redrawn line
+  std::string max_work, max_memory;  // --max-work, --max-memory as given ("": defaults), for every point
 };
 
 // Runs `points` (a whole sweep or one shard of it), one `mottsim run`

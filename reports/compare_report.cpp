@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "reports/markdown_summary.hpp"
+#include "reports/text_escape.hpp"
 
 namespace mottsim::reports {
 
@@ -174,12 +175,13 @@ std::string compare_to_json(const compare_result& r) {
 
 std::string compare_to_markdown(const compare_result& r) {
   std::ostringstream o;
-  o << "# " << r.workload << ": " << r.entries.size() << " architectures compared\n\n";
+  // Names come from user files: markdown_text keeps them from adding markup.
+  o << "# " << markdown_text(r.workload) << ": " << r.entries.size() << " architectures compared\n\n";
   if (r.entries.empty()) return o.str();
-  const std::string& ref = r.entries.front().name;
+  const std::string ref = markdown_text(r.entries.front().name);
   o << "| metric |";
-  for (const auto& e : r.entries) o << ' ' << e.name << " |";
-  for (std::size_t i = 1; i < r.entries.size(); ++i) o << ' ' << r.entries[i].name << " / " << ref << " |";
+  for (const auto& e : r.entries) o << ' ' << markdown_text(e.name) << " |";
+  for (std::size_t i = 1; i < r.entries.size(); ++i) o << ' ' << markdown_text(r.entries[i].name) << " / " << ref << " |";
   o << "\n|---|";
   for (std::size_t i = 0; i < 2 * r.entries.size() - 1; ++i) o << "---|";
   o << '\n';

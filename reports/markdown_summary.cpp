@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "reports/text_escape.hpp"
+
 namespace mottsim::reports {
 
 std::string si(double value, const char* unit) {
@@ -35,9 +37,11 @@ std::string num(double v, const char* fmt) {
 
 std::string to_markdown(const run_result& r) {
   std::ostringstream o;
-  o << "# " << r.workload << " on " << r.architecture << "\n\n";
-  o << "Mode " << r.mode << ", schedule " << r.schedule << ", seed " << r.provenance.seed << ", mottsim "
-    << r.provenance.version << ", config " << r.provenance.config_hash << ".\n\n";
+  // Names come from user files: markdown_text keeps them from adding markup.
+  const auto md = markdown_text;
+  o << "# " << md(r.workload) << " on " << md(r.architecture) << "\n\n";
+  o << "Mode " << md(r.mode) << ", schedule " << md(r.schedule) << ", seed " << r.provenance.seed << ", mottsim "
+    << r.provenance.version << ", config " << md(r.provenance.config_hash) << ".\n\n";
   o << "| metric | value |\n|---|---|\n";
   o << "| latency (one inference) | " << si(r.latency_s, "s") << " |\n";
   o << "| throughput | " << num(r.throughput_ips) << " inferences/s |\n";
@@ -71,15 +75,15 @@ std::string to_markdown(const run_result& r) {
   o << "\n## Layers\n\n| layer | kind | MACs | crossbars | util. | readout | latency | energy |\n"
        "|---|---|---|---|---|---|---|---|\n";
   for (const auto& l : r.layers)
-    o << "| " << l.name << " | " << l.kind << " | " << l.macs << " | " << l.crossbars << " | "
+    o << "| " << md(l.name) << " | " << l.kind << " | " << l.macs << " | " << l.crossbars << " | "
       << (l.crossbars || l.utilization > 0 ? num(100 * l.utilization, "%.0f") + " %" : std::string("-")) << " | "
-      << (l.readout_path.empty() ? "-" : l.readout_path) << (l.resident ? "" : " (reprogrammed)")
+      << (l.readout_path.empty() ? "-" : md(l.readout_path)) << (l.resident ? "" : " (reprogrammed)")
       << (l.replicas > 1 ? " x" + std::to_string(l.replicas) + " copies" : std::string()) << " | "
       << si(l.latency_s, "s") << " | " << si(l.energy_j, "J") << " |\n";
   o << "\n## Components\n\n| component | type | count | area | energy | leakage | busy |\n"
        "|---|---|---|---|---|---|---|\n";
   for (const auto& c : r.components)
-    o << "| " << c.name << " | " << c.type << " | " << c.count << " | " << num(c.area_mm2) << " mm^2 | "
+    o << "| " << md(c.name) << " | " << md(c.type) << " | " << c.count << " | " << num(c.area_mm2) << " mm^2 | "
       << si(c.energy_j, "J") << " | " << si(c.leakage_j, "J") << " | " << num(100 * c.utilization, "%.1f")
       << " % |\n";
   return o.str();

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "reports/pareto.hpp"
+#include "reports/text_escape.hpp"
 
 namespace mottsim::reports {
 
@@ -76,16 +77,6 @@ ordered_json row_json(const sweep_row& r) {
   return o;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string csv_number(double v) {
   if (!std::isfinite(v)) return "";
   std::ostringstream o;
@@ -148,25 +139,25 @@ std::vector<std::string> pareto_ids(const sweep_table& t) {
 
 std::string rows_to_csv(const sweep_table& t, const std::vector<sweep_row>& rows) {
   std::string out = "id,index,architecture,workload";
-  for (const auto& p : t.parameters) out += "," + csv_field(p);
+  for (const auto& p : t.parameters) out += "," + csv_cell(p);
   out += ",status,error";
   for (const auto& m : t.metrics) out += "," + m;
   out += ",config_hash\n";
   for (const auto& r : rows) {
-    out += csv_field(r.id) + "," + std::to_string(r.index) + "," + csv_field(r.architecture) + "," +
-           csv_field(r.workload);
+    out += csv_cell(r.id) + "," + std::to_string(r.index) + "," + csv_cell(r.architecture) + "," +
+           csv_cell(r.workload);
     for (const auto& p : t.parameters) {
       std::string v;
       for (const auto& [k, x] : r.params)
         if (k == p) v = x;
-      out += "," + csv_field(v);
+      out += "," + csv_cell(v);
     }
-    out += "," + csv_field(r.status) + "," + csv_field(r.error);
+    out += "," + csv_cell(r.status) + "," + csv_cell(r.error);
     for (const auto& m : t.metrics) {
       const auto it = r.metrics.find(m);
       out += "," + (it == r.metrics.end() ? std::string() : csv_number(it->second));
     }
-    out += "," + csv_field(r.config_hash) + "\n";
+    out += "," + csv_cell(r.config_hash) + "\n";
   }
   return out;
 }

@@ -10,13 +10,17 @@
 // a row of results.csv and an entry of sweep.json. No SystemC.
 namespace mottsim::reports {
 
+inline constexpr const char* retry_status = "retry";
+
 struct sweep_row {
   std::string id;  // "p00017"
   std::size_t index = 0;
   std::string architecture;  // file
   std::string workload;      // name
   std::vector<std::pair<std::string, std::string>> params;  // path, value as given to --set
-  std::string status;  // ok, failed, timeout or dropped (ran, but fails a constraint)
+  // ok, dropped (ran, but fails a constraint), failed, timeout, or retry (its
+  // output could not be written: --resume runs it again)
+  std::string status;
   std::string error;
   std::map<std::string, double> metrics;
   std::string config_hash;

@@ -2,12 +2,19 @@
 // mottsim removes only what it wrote itself.
 #include <doctest/doctest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "dsl/config_hash.hpp"
 #include "dsl/diagnostics.hpp"
 #include "dsl/path_component.hpp"
+#include "dsl/yaml_tree.hpp"
+#include "platform/image_io.hpp"
+#include "platform/mnist_dataset.hpp"
 #include "platform/output_dir.hpp"
+#include "platform/weights_file.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -121,4 +128,58 @@ TEST_CASE("output dir: a failed write names the system's reason") {
     CHECK(e.errors().to_string().find("cannot write file: ") != std::string::npos);
     CHECK(e.errors().to_string().find("directory") != std::string::npos);  // "Is a directory"
   }
+}
+
+namespace {
+
+// The message of the first error `read` throws (empty when it throws none).
+template <typename Read>
+std::string error_of(Read read) {
+  try {
+    read();
+  } catch (const mottsim::dsl::input_error& e) {
+    return e.errors().errors().front().to_string();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("every file that cannot be read says why, in the system's words, located at the file") {
+  scratch_dir s;
+  const std::string missing = s.path("missing.json"), folder = s.path("folder");
+  fs::create_directories(folder);
+  const std::string enoent = std::strerror(ENOENT), eisdir = std::strerror(EISDIR);
+  CHECK(error_of([&] { mottsim::dsl::read_file_text(missing); }) ==
+        missing + ": error: cannot read file: " + enoent);
+  CHECK(error_of([&] { mottsim::dsl::read_file_text(folder, "results journal"); }) ==
+        folder + ": error: cannot read results journal: " + eisdir);
+  CHECK(error_of([&] { platform::read_weights_file(missing); }) ==
+        missing + ": error: cannot open weights file: " + enoent);
+  CHECK(error_of([&] { platform::read_weights_file(folder); }) ==
+        folder + ": error: cannot open weights file: it is a directory, not a regular file");
+  CHECK(error_of([&] { platform::read_image(missing); }) == missing + ": error: cannot open image: " + enoent);
+  CHECK(error_of([&] { platform::load_mnist(folder); }).find(": error: cannot open MNIST digits: " + enoent) !=
+        std::string::npos);
+  mottsim::dsl::diagnostics yaml;
+  CHECK(mottsim::dsl::load_yaml_file(s.path("missing.yaml"), yaml) == nullptr);
+  REQUIRE(yaml.size() == 1);
+  CHECK(yaml.errors()[0].message == "cannot open file: " + enoent);
+  // A manifest that exists but cannot be read is an error, not an empty list.
+  fs::create_directories(s.path("run/.mottsim-output"));
+  CHECK(error_of([&] { platform::check_output_dir_removable(s.path("run")); })
+            .find("cannot read output manifest: " + eisdir) != std::string::npos);
+}
+
+TEST_CASE("output write failures are told apart from other errors, for a sweep to retry them") {
+  scratch_dir s;
+  s.write("blocked", "a file where a directory should be");
+  const std::string write = error_of([&] { platform::write_output_file(s.path("blocked"), "report.json", "{}"); });
+  CHECK(platform::is_output_write_error(write));
+  CHECK(write.find(std::strerror(ENOTDIR)) != std::string::npos);
+  fs::create_directories(s.path("dir/report.json/inner"));
+  const std::string onto_dir = error_of([&] { platform::write_output_file(s.path("dir"), "report.json", "{}"); });
+  CHECK(platform::is_output_write_error(onto_dir));
+  CHECK_FALSE(platform::is_output_write_error("w.yaml:3:5: error: layer 'fc': has more than 2^50 weights"));
+  CHECK_FALSE(platform::is_output_write_error(""));
 }

@@ -259,7 +259,8 @@ TEST_CASE("weights file: located errors") {
     const std::string p = dir.write("w.json", text);
     return error_of([&] { platform::read_weights_file(p); });
   };
-  CHECK_CONTAINS(error_of([&] { platform::read_weights_file((dir.path / "none.json").string()); }), "no such file");
+  CHECK_CONTAINS(error_of([&] { platform::read_weights_file((dir.path / "none.json").string()); }),
+                 "cannot open weights file: No such file or directory");
   CHECK_CONTAINS(read("{\"format\": \"mottsim.weights/1\",\n  \"layers\": {,}}"), "w.json:2:14: error: corrupt weights file");
   CHECK_CONTAINS(read("{\"format\": \"mottsim.weights/2\", \"layers\": {}}"), "unsupported format 'mottsim.weights/2'");
   CHECK_CONTAINS(read("{\"layers\": {}}"), "missing \"format\"");
@@ -333,7 +334,7 @@ TEST_CASE("weights file: checked against the workload") {
   no_file.weights_file.clear();
   CHECK_CONTAINS(error_of([&] { reference_network{no_file}; }), "give 'weights:' in the layer or 'weights_file:'");
   // The file named by the workload is read (and here missing).
-  CHECK_CONTAINS(error_of([&] { reference_network{w}; }), "cannot open weights file: no such file");
+  CHECK_CONTAINS(error_of([&] { reference_network{w}; }), "cannot open weights file: No such file or directory");
 }
 
 TEST_CASE("reference: edge detection on the shipped building image") {

@@ -5,6 +5,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "dsl/diagnostics.hpp"
 #include "dsl/metric_constraint.hpp"
@@ -333,4 +334,190 @@ TEST_CASE("the results journal cuts a torn last line, appends whole lines, and l
   }
   dir.write("twice.jsonl", one + two + one);
   CHECK_THROWS_AS(platform::results_journal(dir.path("twice.jsonl")), dsl::input_error);
+}
+
+namespace {
+
+// A sweep over `sizes` values per parameter, built without files: the
+// expansion is pure arithmetic over the value lists.
+dsl::sweep_spec sized_sweep(std::size_t architectures, std::size_t workloads, const std::vector<std::size_t>& sizes) {
+  dsl::sweep_spec s;
+  for (std::size_t a = 0; a < architectures; ++a) s.architectures.push_back("a" + std::to_string(a) + ".yaml");
+  for (std::size_t w = 0; w < workloads; ++w) {
+    s.workloads.push_back("w" + std::to_string(w) + ".yaml");
+    s.workload_names.push_back("w" + std::to_string(w));
+  }
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    dsl::sweep_parameter p;
+    p.path = "x" + std::to_string(i);
+    for (std::size_t v = 0; v < sizes[i]; ++v) p.values.push_back(std::to_string(i) + "." + std::to_string(v));
+    s.parameters.push_back(p);
+  }
+  return s;
+}
+
+// The points written out the long way: nested loops over architectures,
+// workloads, then every parameter (an odometer, last parameter fastest).
+std::vector<std::string> brute_force_grid(const dsl::sweep_spec& s) {
+  std::vector<std::string> out;
+  for (const auto& a : s.architectures)
+    for (const auto& w : s.workload_names) {
+      std::vector<std::size_t> digit(s.parameters.size(), 0);
+      while (true) {
+        std::string key = a + "|" + w;
+        for (std::size_t i = 0; i < digit.size(); ++i) key += "|" + s.parameters[i].values[digit[i]];
+        out.push_back(key);
+        std::size_t i = digit.size();
+        while (i > 0 && ++digit[i - 1] == s.parameters[i - 1].values.size()) digit[--i] = 0;
+        if (i == 0) break;
+      }
+    }
+  return out;
+}
+
+std::string key_of(const dsl::sweep_point& p) {
+  std::string key = p.architecture + "|" + p.workload_name;
+  for (const auto& [path, value] : p.params) key += "|" + value;
+  return key;
+}
+
+}  // namespace
+
+TEST_CASE("the point count is arithmetic and equals the expanded points for grid, zip and random") {
+  for (const auto& [arch, work, sizes] : std::vector<std::tuple<std::size_t, std::size_t, std::vector<std::size_t>>>{
+           {1, 1, {3}}, {2, 3, {2, 3, 4}}, {1, 2, {5, 1, 2}}, {3, 1, {}}}) {
+    auto s = sized_sweep(arch, work, sizes);
+    const auto grid = brute_force_grid(s);
+    REQUIRE(dsl::sweep_point_count(s).has_value());
+    CHECK(*dsl::sweep_point_count(s) == grid.size());
+    const dsl::sweep_points points(s);
+    REQUIRE(points.size() == grid.size());
+    for (std::size_t i = 0; i < grid.size(); ++i) CHECK(key_of(points.at(i)) == grid[i]);
+
+    // Zip: the i-th value of every parameter together.
+    if (!sizes.empty()) {
+      auto z = sized_sweep(arch, work, std::vector<std::size_t>(sizes.size(), 4));
+      z.combine = dsl::sweep_combine::zip;
+      const dsl::sweep_points zipped(z);
+      CHECK(*dsl::sweep_point_count(z) == arch * work * 4);
+      REQUIRE(zipped.size() == arch * work * 4);
+      for (std::size_t i = 0; i < zipped.size(); ++i)
+        for (const auto& [path, value] : zipped.at(i).params)
+          CHECK(value.substr(value.find('.') + 1) == std::to_string(i % 4));
+    }
+
+    // Random: `count` distinct grid points per architecture and workload,
+    // or the whole grid when the count is larger.
+    for (const std::size_t count : {std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
+      auto r = s;
+      r.combine = dsl::sweep_combine::random;
+      r.random_count = count;
+      const std::size_t per_block = std::min(count, grid.size() / (arch * work));
+      CHECK(*dsl::sweep_point_count(r) == arch * work * per_block);
+      const dsl::sweep_points drawn(r);
+      REQUIRE(drawn.size() == arch * work * per_block);
+      std::set<std::string> seen;
+      for (std::size_t i = 0; i < drawn.size(); ++i) {
+        const std::string key = key_of(drawn.at(i));
+        CHECK(std::find(grid.begin(), grid.end(), key) != grid.end());
+        seen.insert(key);
+      }
+      CHECK(seen.size() == drawn.size());
+    }
+  }
+}
+
+TEST_CASE("a point count beyond 64 bits is reported as such; a huge one is counted without expansion") {
+  // 10^18 points: ten values on each of 18 parameters.
+  auto s = sized_sweep(1, 1, std::vector<std::size_t>(18, 10));
+  CHECK(dsl::sweep_point_count(s) == std::size_t{1000000000000000000ULL});
+  const dsl::sweep_points points(s);  // made one by one, on demand
+  CHECK(key_of(points.at(points.size() - 1)).substr(0, 8) == "a0.yaml|");
+  CHECK(points.at(points.size() - 1).params.back().second == "17.9");
+  // 10^20 does not fit; crossed with more architectures, neither does 10^18.
+  CHECK_FALSE(dsl::sweep_point_count(sized_sweep(1, 1, std::vector<std::size_t>(20, 10))).has_value());
+  CHECK_FALSE(dsl::sweep_point_count(sized_sweep(100, 1, std::vector<std::size_t>(18, 10))).has_value());
+  // Random mode draws from a grid too large to count: its count is its own.
+  auto r = sized_sweep(1, 1, std::vector<std::size_t>(30, 10));
+  r.combine = dsl::sweep_combine::random;
+  r.random_count = 6;
+  CHECK(dsl::sweep_point_count(r) == 6u);
+  CHECK(dsl::sweep_points(r).size() == 6);
+}
+
+TEST_CASE("a sweep whose point count overflows is a located error; a raised max_points allows a big one") {
+  scratch_dir dir;
+  std::string params = "parameters:\n";
+  // Seven parameters of 1,000 values each: 10^21 points.
+  for (const char* p : {"components.tile.crossbar.rows", "components.tile.crossbar.columns",
+                        "components.tile.readout[0].bits", "components.tile.readout[0].energy_per_conversion",
+                        "components.tile.readout[0].sample_rate", "components.bus.latency_cycles",
+                        "components.controller.vector_lanes"})
+    params += std::string("  ") + p + ": {linear: {from: 1, to: 1000, count: 1000}}\n";
+  dsl::diagnostics errors;
+  load(dir, params, errors);
+  REQUIRE(errors.size() == 1);
+  CHECK_MESSAGE(has_error(errors, 4, 1, "does not fit in 64 bits"), errors.to_string());
+
+  // 10^9 points (nine energies of ten values each) within a raised
+  // max_points: valid, counted, never expanded.
+  std::string energies = "max_points: 2000000000\nparameters:\n";
+  for (const char* p : {"components.bus.energy_per_bit", "components.controller.energy_per_command",
+                        "components.controller.energy_per_op", "components.dram.energy_per_bit",
+                        "components.tile.readout[0].energy_per_conversion", "components.tile.readout[1].energy_per_op",
+                        "components.tile.readout[2].energy_per_op", "components.tile.accumulation.energy_per_add",
+                        "components.tile.input.energy_per_drive"})
+    energies += std::string("  ") + p + ": {linear: {from: 1 pJ, to: 10 pJ, count: 10}}\n";
+  dsl::diagnostics big;
+  const auto spec = load(dir, energies, big);
+  REQUIRE_MESSAGE(!big.has_errors(), big.to_string());
+  CHECK(dsl::sweep_point_count(spec) == std::size_t{1000000000});
+  // One range may not make more than a parameter may take, whatever max_points.
+  dsl::diagnostics range;
+  load(dir, "max_points: 2000000000\nparameters:\n"
+            "  components.tile.crossbar.rows: {linear: {from: 1, to: 1000000000, count: 1000000000}}\n", range);
+  REQUIRE(range.size() == 1);
+  CHECK_MESSAGE(has_error(range, 6, 76, "more than one parameter may take (100000"), range.to_string());
+}
+
+TEST_CASE("a point run again after it could not write its output replaces its row; a result is never replaced") {
+  scratch_dir dir;
+  const auto row = [](const std::string& id, const std::string& status) {
+    reports::sweep_row r;
+    r.id = id;
+    r.index = static_cast<std::size_t>(std::stoi(id.substr(1)));
+    r.status = status;
+    return reports::row_to_json_line(r) + "\n";
+  };
+  const std::string path =
+      dir.write("results.jsonl", row("p00000", "ok") + row("p00001", reports::retry_status) + row("p00002", "failed"));
+  {
+    platform::results_journal journal(path);
+    REQUIRE(journal.rows().size() == 3);
+    reports::sweep_row again;
+    again.id = "p00001";
+    again.index = 1;
+    again.status = "ok";
+    journal.append(again);
+    REQUIRE(journal.rows().size() == 3);
+    CHECK(journal.rows()[1].status == "ok");
+    CHECK(journal.lines()[1] == 4);
+  }
+  {
+    platform::results_journal reopened(path);  // the later row counts
+    REQUIRE(reopened.rows().size() == 3);
+    CHECK(reopened.rows()[1].status == "ok");
+  }
+  // A failed point run again (--retry-failed) is recorded again too.
+  dir.write("again.jsonl", row("p00002", "failed") + row("p00002", "ok"));
+  CHECK(platform::results_journal(dir.path("again.jsonl")).rows().at(0).status == "ok");
+  // A point with a result recorded twice is corruption.
+  dir.write("twice.jsonl", row("p00000", "ok") + row("p00000", "ok"));
+  try {
+    platform::results_journal twice(dir.path("twice.jsonl"));
+    FAIL("a point with a result was recorded twice");
+  } catch (const dsl::input_error& e) {
+    CHECK(e.errors().errors()[0].where.line == 2);
+    CHECK(e.errors().errors()[0].message.find("recorded twice") != std::string::npos);
+  }
 }

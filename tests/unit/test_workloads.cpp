@@ -430,13 +430,22 @@ TEST_CASE("sizes that would overflow are errors") {
   CHECK(big_input.errors.size() == 1);
   CHECK_ERROR(big_input, 1, 8, "input 65536x65536x16 has more than 2^34 elements");
 
+  // 2^34 inputs x 2^24 outputs: 2^58 weights.
   auto big_layer = load_text(
       "input: {height: 16384, width: 16384, channels: 64}\n"
       "layers:\n"
       "  - {name: f, type: flatten}\n"
       "  - {name: fc, type: linear, out_features: 16777216}\n");
   CHECK(big_layer.errors.size() == 1);
-  CHECK_ERROR(big_layer, 4, 5, "layer 'fc': needs more than 2^50 multiply-accumulates");
+  CHECK_ERROR(big_layer, 4, 5, "layer 'fc': has more than 2^50 weights");
+  // 2^34 outputs of 3 x 3 x 8192 inputs each: 1.27e15 > 2^50 MACs, from only
+  // 6e8 weights.
+  auto many_macs = load_text(
+      "input: {height: 1024, width: 2048, channels: 8192}\n"
+      "layers:\n"
+      "  - {name: c, type: conv2d, out_channels: 8192, kernel: 3, padding: 1}\n");
+  CHECK(many_macs.errors.size() == 1);
+  CHECK_ERROR(many_macs, 3, 5, "layer 'c': needs more than 2^50 multiply-accumulates");
 }
 
 TEST_CASE("errors from a file carry its path") {

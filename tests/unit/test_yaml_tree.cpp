@@ -322,7 +322,7 @@ TEST_CASE("yaml_tree: files") {
     CHECK(errors.errors()[0].where.file == path);
     CHECK(errors.errors()[0].where.line == 0);
     CHECK(contains(errors.errors()[0].message, "cannot open"));
-    CHECK(errors.errors()[0].to_string() == path + ": error: cannot open file: no such file");
+    CHECK(errors.errors()[0].to_string() == path + ": error: cannot open file: No such file or directory");
   }
   SUBCASE("a directory") {
     diagnostics errors;

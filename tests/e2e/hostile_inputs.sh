@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Inputs that are valid but hostile, and failures of the machine rather than of
+# the input: each gives a located error with exit status 2, or a bounded,
+# correct answer.
+#   - a network of 10^12 weights is refused before it is simulated, with the
+#     estimate and the flag that raises the limit;
+#   - a sweep of 10^9 points is counted, not expanded;
+#   - a sweep point that could not write its output is recorded as `retry` and
+#     run again, exactly once, by --resume; a point that failed for a real
+#     reason stays failed unless --retry-failed asks;
+#   - names that are spreadsheet formulas or markup are made inert in CSV and
+#     Markdown;
+#   - a file that cannot be read says why.
+#
+# usage: hostile_inputs.sh <mottsim binary> <source dir>
+set -uo pipefail
+
+if [[ $# -ne 2 ]]; then
+  echo "usage: $0 <mottsim binary> <source dir>" >&2
+  exit 1
+fi
+mottsim=$(realpath "$1")
+cd "$2" || exit 1
+src=$(pwd)
+
+passed=0
+failed=0
+out=""
+status=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# run ARGS...: runs mottsim (60 s at most, so an unbounded run fails rather
+# than hangs), keeping stdout+stderr in $out and the status in $status.
+run() {
+  out=$(timeout 60 "$mottsim" "$@" 2>&1)
+  status=$?
+}
+
+# check NAME EXPECTED_STATUS [REGEX...]: the last run exited with
+# EXPECTED_STATUS and its output matches every extended REGEX.
+check() {
+  local name=$1 want=$2
+  shift 2
+  local problems=()
+  [[ $status -eq $want ]] || problems+=("exit status $status, expected $want")
+  local re
+  for re in "$@"; do
+    grep -Eq -- "$re" <<<"$out" || problems+=("output does not match /$re/")
+  done
+  verdict "$name" "${problems[@]}"
+}
+
+# verdict NAME [PROBLEM...]: passes when there is no problem.
+verdict() {
+  local name=$1
+  shift
+  if [[ $# -eq 0 ]]; then
+    passed=$((passed + 1))
+    return
+  fi
+  failed=$((failed + 1))
+  echo "FAIL $name"
+  printf '  %s\n' "$@"
+  echo "  output:"
+  printf '%s\n' "$out" | head -40 | sed 's/^/    /'
+}
+
+# ---- 1. Work is bounded before it starts ------------------------------------
+
+huge=$tmp/huge_linear.yaml
+cat >"$huge" <<'EOF'
+# Two linear layers of 2^20 inputs and outputs: 2^41 (2.2 x 10^12) weights.
+name: huge_linear
+input: {height: 1, width: 1, channels: 1048576}
+layers:
+  - {name: fc1, type: linear, out_features: 1048576, activation: relu}
+  - {name: fc2, type: linear, out_features: 1048576}
+EOF
+run validate "$huge"
+check "the 10^12-weight network is a valid workload" 0 "2199023255552 MACs"
+
+for arch in mott_cim adc_cim; do
+  run run "configs/arch/$arch.yaml" "$huge" -o "$tmp/out_$arch"
+  check "run refuses 10^12 weights on $arch at the workload file, with the estimate" 2 \
+    "^$huge: error: 'huge_linear' on $arch would take about [0-9]{10,} TLM transactions \([0-9]+ jobs moving [0-9.]+ [TG]iB\), more than the limit of 10000000; raise it with --max-work N" \
+    "^$huge: error: 'huge_linear' on $arch would need about .* of memory .*--max-memory SIZE"
+  [[ -e $tmp/out_$arch ]] && verdict "a refused run writes nothing ($arch)" "$tmp/out_$arch exists"
+done
+# The baselines' 4 GiB DRAM refuses it first; with a DRAM large enough, the
+# estimate (exact for them: bursts of 4 KiB) refuses it.
+for arch in cpu_baseline systolic_baseline; do
+  run run "configs/arch/$arch.yaml" "$huge" -o "$tmp/out_$arch"
+  check "run on $arch: the DRAM is too small" 2 "error: workload 'huge_linear' does not fit in the dram"
+  run run "configs/arch/$arch.yaml" "$huge" -o "$tmp/out_$arch" --set "components.dram.capacity=8 TiB"
+  check "run refuses 10^12 weights on $arch with the estimate" 2 \
+    "^$huge: error: 'huge_linear' on $arch would take about [0-9]{9,} TLM transactions .*--max-work N"
+done
+run compare configs/arch/mott_cim.yaml configs/arch/adc_cim.yaml --workload "$huge" -o "$tmp/compare"
+check "compare refuses it for every architecture before running any" 2 \
+  "^$huge: error: 'huge_linear' on mott_cim would take" "^$huge: error: 'huge_linear' on adc_cim would take"
+[[ -e $tmp/compare ]] && verdict "a refused compare writes nothing" "$tmp/compare exists"
+
+# The baselines' estimate is exact: LeNet-5 on cpu_baseline is 74 transactions.
+run run configs/arch/cpu_baseline.yaml configs/workloads/lenet5_mnist.yaml -o "$tmp/lenet" --no-timeline --max-work 73
+check "--max-work below a run's need refuses it, naming the exact count" 2 \
+  "lenet5_mnist.yaml: error: 'lenet5_mnist' on cpu_baseline would take about 74 TLM transactions"
+run run configs/arch/cpu_baseline.yaml configs/workloads/lenet5_mnist.yaml -o "$tmp/lenet" --no-timeline --max-work 74
+check "--max-work at a run's need lets it run" 0 "74 TLM transactions"
+run run configs/arch/cpu_baseline.yaml configs/workloads/lenet5_mnist.yaml -o "$tmp/lenet" --max-work lots \
+  --max-memory "2 parsecs"
+check "bad limits are errors at their flags" 2 "^--max-work: error: .*'lots'" "^--max-memory: error: .*'2 parsecs'"
+
+# ---- 2. Sweep sizes are arithmetic ------------------------------------------
+
+# Nine energies of ten values each on adc_cim: 10^9 points.
+giga=$tmp/giga_sweep.yaml
+{
+  echo "name: giga"
+  echo "base: $src/configs/arch/adc_cim.yaml"
+  echo "workloads: $src/configs/workloads/lenet5_mnist.yaml"
+  echo "max_points: 2000000000"
+  echo "parameters:"
+  for p in components.bus.energy_per_bit components.dram.energy_per_bit components.controller.energy_per_op \
+    components.controller.energy_per_command components.tile.readout[0].walden_fom \
+    components.tile.readout[1].energy_per_op components.tile.readout[2].energy_per_op \
+    components.tile.crossbar.cell.read_energy components.tile.crossbar.cell.write_energy; do
+    echo "  $p: {linear: {from: 1 pJ, to: 10 pJ, count: 10}}"
+  done
+} >"$giga"
+run validate "$giga"
+check "validate counts a 10^9-point sweep without expanding it" 0 "^ok: .*giga_sweep.yaml \(sweep 'giga', 1000000000 points\)"
+run sweep "$giga" --dry-run
+check "--dry-run of a 10^9-point sweep prints its count" 0 \
+  "^1000000000 points \(not listed: more than 100000; --shard I/N lists a part\)$"
+run sweep "$giga" --dry-run --shard 7/100000
+check "--dry-run lists one shard of it" 0 "^p00006  .*adc_cim.yaml  lenet5_mnist  components.bus.energy_per_bit=1 pJ" \
+  "^10000 points \(shard 7/100000 of 1000000000\)$"
+listed=$(grep -c '^p' <<<"$out")
+[[ $listed -eq 10000 ]] || verdict "the shard lists 10000 points" "it lists $listed"
+
+# ---- 3. Points that could not write their output are retried ---------------
+
+sweep=$tmp/retry.yaml
+cat >"$sweep" <<EOF
+name: retry
+base: $src/configs/arch/cpu_baseline.yaml
+workloads: $src/configs/workloads/lenet5_mnist.yaml
+parameters:
+  components.cpu.clock: [1 GHz, 2 GHz, 3 GHz]
+EOF
+run sweep "$sweep" -o "$tmp/clean" -j 2
+check "a clean sweep" 0 "3 points: 3 ok"
+
+# A file in the way of one point's directory: the runner cannot write its log.
+mkdir -p "$tmp/blocked/points"
+echo "in the way" >"$tmp/blocked/points/p00001"
+run sweep "$sweep" -o "$tmp/blocked" -j 2
+check "a point whose directory is blocked is recorded as retry" 1 \
+  "3 points: 2 ok, 0 dropped by constraints, 0 failed, 1 could not write their output \(--resume runs them again\)"
+grep -q '"id":"p00001".*"status":"retry".*cannot write file: Not a directory' "$tmp/blocked/results.jsonl" ||
+  verdict "the retry row says why" "$(cat "$tmp/blocked/results.jsonl")"
+rm "$tmp/blocked/points/p00001"
+run sweep "$sweep" -o "$tmp/blocked" --resume
+check "--resume runs the retry point again" 0 "sweep: p00001 ok \(3/3" "3 points: 3 ok"
+runs=$(grep -c '^sweep: p0000' <<<"$out")
+[[ $runs -eq 1 ]] || verdict "--resume runs exactly one point" "it ran $runs"
+[[ $(grep -c '"id":"p00001"' "$tmp/blocked/results.jsonl") -eq 2 ]] ||
+  verdict "p00001 is recorded twice: retry, then its result" "$(cat "$tmp/blocked/results.jsonl")"
+cmp -s "$tmp/clean/results.csv" "$tmp/blocked/results.csv" ||
+  verdict "the resumed sweep's rows equal a clean run's" "$(diff "$tmp/clean/results.csv" "$tmp/blocked/results.csv")"
+run sweep "$sweep" -o "$tmp/blocked" --resume
+check "a finished sweep resumed runs nothing" 0 "3 points: 3 ok"
+[[ $(grep -c '^sweep: p0000' <<<"$out") -eq 0 ]] || verdict "nothing runs again" "$out"
+
+# The run itself cannot write its report (a directory where report.json goes).
+mkdir -p "$tmp/run_blocked/points/p00002/report.json/x"
+run sweep "$sweep" -o "$tmp/run_blocked" -j 2
+check "a run that cannot write its report is recorded as retry" 1 "1 could not write their output"
+grep -q '"id":"p00002".*"status":"retry".*report.json: error: cannot write file: ' "$tmp/run_blocked/results.jsonl" ||
+  verdict "the run's retry row carries its located error" "$(cat "$tmp/run_blocked/results.jsonl")"
+rm -r "$tmp/run_blocked/points/p00002/report.json"
+run sweep "$sweep" -o "$tmp/run_blocked" --resume
+check "--resume runs it again" 0 "sweep: p00002 ok" "3 points: 3 ok"
+cmp -s "$tmp/clean/results.csv" "$tmp/run_blocked/results.csv" ||
+  verdict "its rows equal a clean run's" "$(diff "$tmp/clean/results.csv" "$tmp/run_blocked/results.csv")"
+
+# A point that fails for a real reason (a DRAM too small for LeNet-5) stays
+# failed when resumed, unless --retry-failed asks for it.
+cat >"$tmp/failing.yaml" <<EOF
+name: failing
+base: $src/configs/arch/cpu_baseline.yaml
+workloads: $src/configs/workloads/lenet5_mnist.yaml
+parameters:
+  components.dram.capacity: [4 GiB, 1 KiB]
+EOF
+run sweep "$tmp/failing.yaml" -o "$tmp/failing"
+check "a point whose input is wrong fails" 1 "2 points: 1 ok, 0 dropped by constraints, 1 failed$"
+run sweep "$tmp/failing.yaml" -o "$tmp/failing" --resume
+check "--resume leaves a failed point alone" 1 "1 failed"
+[[ $(grep -c '^sweep: p0000' <<<"$out") -eq 0 ]] || verdict "resume reruns no failed point" "$out"
+run sweep "$tmp/failing.yaml" -o "$tmp/failing" --retry-failed
+check "--retry-failed needs --resume" 2 "^--retry-failed: error: "
+run sweep "$tmp/failing.yaml" -o "$tmp/failing" --resume --retry-failed
+check "--resume --retry-failed runs it again" 1 "sweep: p00001 failed" "1 failed"
+[[ $(grep -c '"id":"p00001"' "$tmp/failing/results.jsonl") -eq 2 ]] ||
+  verdict "the failed point is recorded again" "$(cat "$tmp/failing/results.jsonl")"
+
+# ---- 4. CSV and Markdown make hostile names inert ---------------------------
+
+cp configs/workloads/lenet5_mnist.yaml "$tmp/evil.yaml"
+sed -i 's/^name: lenet5_mnist$/name: "=HYPERLINK(\\"http:\/\/example.invalid\\",\\"x\\")|<script>`x`"/' "$tmp/evil.yaml"
+sed -i "s|^weights_file: .*||" "$tmp/evil.yaml"
+cat >"$tmp/evil_sweep.yaml" <<EOF
+name: evil
+base: $src/configs/arch/cpu_baseline.yaml
+workloads: $tmp/evil.yaml
+parameters:
+  components.cpu.clock: [2 GHz]
+EOF
+run sweep "$tmp/evil_sweep.yaml" -o "$tmp/evil_sweep"
+check "a sweep of a workload named like a formula runs" 0 "1 points: 1 ok"
+grep -q ',"'"'"'=HYPERLINK(""http://example.invalid"",""x"")|<script>`x`",' "$tmp/evil_sweep/results.csv" ||
+  verdict "results.csv neutralises the formula" "$(cat "$tmp/evil_sweep/results.csv")"
+run run configs/arch/cpu_baseline.yaml "$tmp/evil.yaml" -o "$tmp/evil_run" --no-timeline
+check "a run of it" 0
+head -1 "$tmp/evil_run/summary.md" | grep -qF '# =HYPERLINK("http://example.invalid","x")\|&lt;script&gt;\`x\` on cpu_baseline' ||
+  verdict "summary.md escapes the name" "$(head -1 "$tmp/evil_run/summary.md")"
+
+# ---- 5. I/O errors say why ---------------------------------------------------
+
+run validate "$tmp/none.yaml"
+check "a missing file says why" 2 "^$tmp/none.yaml: error: cannot open file: No such file or directory$"
+run run configs/arch/mott_cim.yaml configs/workloads/edge_detect.yaml -o "$tmp/img" --mode functional \
+  --image "$tmp/none.png"
+check "a missing image says why" 2 "^$tmp/none.png: error: cannot open image: No such file or directory$"
+mkdir -p "$tmp/weights_dir"
+sed "s|^weights_file: .*|weights_file: $tmp/weights_dir|" configs/workloads/lenet5_mnist.yaml >"$tmp/lenet_dir.yaml"
+run run configs/arch/mott_cim.yaml "$tmp/lenet_dir.yaml" -o "$tmp/wd" --mode functional
+check "a weights file that is a directory says why" 2 "^$tmp/weights_dir: error: cannot open weights file: it is a directory, not a regular file$"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

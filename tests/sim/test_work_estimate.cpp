@@ -1,0 +1,76 @@
+// The work estimate that bounds a run before it starts, against the
+// transactions the simulation then reports: equal on small cases worked out
+// by hand and on the baselines, never below the count on the CIM chips.
+#include <doctest/doctest.h>
+
+#include <regex>
+#include <string>
+
+#include "run_mottsim.hpp"
+
+namespace {
+
+// The estimate a refused run names ("... would take about N TLM transactions").
+double estimate_of(const std::string& arch, const std::string& workload, const std::string& extra = "") {
+  scratch_dir dir;
+  const auto r = run_command("run " + arch + " " + workload + " -o " + dir.path("out") + " --max-work 1 " + extra);
+  REQUIRE_MESSAGE(r.status == 2, r.output);
+  CHECK_MESSAGE(read_text(dir.path("out/report.json")).empty(), "a refused run wrote its report");
+  std::smatch m;
+  REQUIRE_MESSAGE(std::regex_search(r.output, m, std::regex("would take about ([0-9]+) TLM transactions")), r.output);
+  return std::stod(m[1]);
+}
+
+// The transactions a run reports (provenance.tlm_transactions of report.json).
+double simulated(const std::string& arch, const std::string& workload, const std::string& extra = "") {
+  scratch_dir dir;
+  const auto r = run_command("run " + arch + " " + workload + " -o " + dir.path("out") + " --no-timeline " + extra);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  return nlohmann::json::parse(read_text(dir.path("out/report.json")))["provenance"]["tlm_transactions"].get<double>();
+}
+
+}  // namespace
+
+TEST_CASE("the estimate of a small layer equals the transactions simulated, both derived by hand") {
+  const std::string chip = source_path("tests/sim/configs/small_adc.yaml");
+  scratch_dir dir;
+  // One linear layer of 16 inputs and 4 outputs: 16 rows x 32 columns of one
+  // 64x64 crossbar (8 columns a weight). Programming: 16 x 32 cells x 2 bits =
+  // 128 bytes, one DMA burst (a read and a write), a program command and a
+  // wait. Inference: the 16 input bytes (read, write), a start and a wait, the
+  // 4 output bytes (read, write).
+  const std::string tiny = dir.write("tiny.yaml", "name: tiny\ninput: {height: 1, width: 1, channels: 16}\n"
+                                                  "layers:\n  - {name: fc, type: linear, out_features: 4}\n");
+  CHECK(simulated(chip, tiny) == 10);
+  CHECK(estimate_of(chip, tiny) == 10);
+  // The 3x3 convolution of tests/sim/configs/conv3x3_8x8.yaml: two crossbars on
+  // two tiles, so two jobs of 36 x 64 cells (576 bytes) each: 2 x 4 for
+  // programming; each job reads the 256-byte input (2 x 2) and writes 64
+  // positions x 8 outputs (2 x 2); a start and a wait per tile (2 x 2).
+  const std::string conv = source_path("tests/sim/configs/conv3x3_8x8.yaml");
+  CHECK(simulated(chip, conv) == 20);
+  CHECK(estimate_of(chip, conv) == 20);
+  // The limit is inclusive: the estimate itself passes.
+  const auto at_limit = run_command("run " + chip + " " + conv + " -o " + dir.path("at") + " --no-timeline --max-work 20");
+  CHECK_MESSAGE(at_limit.status == 0, at_limit.output);
+}
+
+TEST_CASE("the estimate is exact on the baselines and an upper bound on the CIM chips") {
+  const auto arch = [](const std::string& name) { return source_path("configs/arch/" + name + ".yaml"); };
+  const auto workload = [](const std::string& name) { return source_path("configs/workloads/" + name + ".yaml"); };
+  for (const char* w : {"lenet5_mnist", "vgg8_cifar10"})
+    for (const char* a : {"cpu_baseline", "systolic_baseline"}) {
+      INFO(w << " on " << a);
+      CHECK(estimate_of(arch(a), workload(w)) == simulated(arch(a), workload(w)));
+    }
+  for (const char* w : {"lenet5_mnist", "edge_detect", "vgg8_cifar10"})
+    for (const char* a : {"mott_cim", "adc_cim"})
+      for (const std::string schedule : {"layer", "pipeline"}) {
+        const std::string extra =
+            "--schedule " + schedule + (schedule == "pipeline" ? " --set components.tile.count=1024" : "");
+        INFO(w << " on " << a << ", " << extra);
+        const double estimate = estimate_of(arch(a), workload(w), extra), count = simulated(arch(a), workload(w), extra);
+        CHECK(estimate >= count);
+        CHECK(estimate <= 1.25 * count);  // 1.00 to 1.20 on these (README)
+      }
+}
