@@ -105,9 +105,11 @@ class tree_builder : public YAML::EventHandler {
     // node inside itself, a tree without end.
     for (const auto& f : m_stack) {
       if (f.node != target) continue;
+      const bool same_line = target->where.line == static_cast<int>(mark.line) + 1;
       m_errors.error(locate(mark), "alias '" + alias_text(mark) + "' refers to " + kind_name(target->type) +
-                                       " that contains it (the anchor at line " + std::to_string(target->where.line) +
-                                       "): an alias cycle has no end");
+                                       " that contains it" +
+                                       (same_line ? "" : " (the anchor at line " + std::to_string(target->where.line) + ")") +
+                                       ": an alias cycle has no end");
       add(make(yaml_node::kind::null, mark), {1, 1});
       return;
     }
