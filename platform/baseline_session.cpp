@@ -9,6 +9,7 @@
 #include "platform/elaborator.hpp"
 #include "platform/ledger.hpp"
 #include "platform/run_summary.hpp"
+#include "platform/simulation_kernel.hpp"
 #include "platform/processor_plan.hpp"
 #include "platform/systolic_plan.hpp"
 
@@ -79,7 +80,7 @@ reports::run_result run_baseline_session(const run_options& options, const dsl::
     record_busy_intervals(elab.components());
     record_busy_intervals(initiator->local_resources());
   }
-  sc_core::sc_start();
+  run_simulation_kernel();
 
   reports::run_result r;
   r.architecture = spec.name;

@@ -14,6 +14,7 @@
 #include "platform/functional_run.hpp"
 #include "platform/ledger.hpp"
 #include "platform/run_summary.hpp"
+#include "platform/simulation_kernel.hpp"
 
 namespace mottsim::platform {
 
@@ -41,7 +42,7 @@ reports::run_result run_session(const run_options& options, const model_registry
                                                        "' has no controller component to run the schedule");
   controller->load(&program);
   if (options.timeline) record_busy_intervals(elab.components());
-  sc_core::sc_start();
+  run_simulation_kernel();
 
   reports::run_result r;
   r.architecture = arch.spec.name;
