@@ -12,7 +12,7 @@ DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libyaml-cpp-dev doctest
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build data demo test clean
+.PHONY: all deps build build-sanitize data demo test test-sanitize clean
 
 all: build
 
@@ -96,6 +96,26 @@ data: deps
 
 test: build data
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	@$(MAKE) --no-print-directory test-sanitize
+
+# The same sources built with AddressSanitizer and UBSan in their own build
+# directory. Only what its tests need is built: mottsim, the unit tests and the
+# fuzz mutator. Those tests (label "sanitize") are the unit tests, the command-line
+# and bad-config end-to-end scripts and the fuzz smoke test (FUZZ_COUNT mutants
+# of the shipped YAML files, seed FUZZ_SEED).
+SANITIZE_BUILD ?= build-asan
+FUZZ_COUNT ?= 500
+FUZZ_SEED ?= 1
+
+$(SANITIZE_BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DMOTTSIM_SANITIZE=ON $(CMAKE_FLAGS)
+
+build-sanitize: deps $(SANITIZE_BUILD)/CMakeCache.txt
+	cmake -S . -B $(SANITIZE_BUILD) -DMOTTSIM_FUZZ_COUNT=$(FUZZ_COUNT) -DMOTTSIM_FUZZ_SEED=$(FUZZ_SEED) >/dev/null
+	cmake --build $(SANITIZE_BUILD) -j$(JOBS) --target mottsim unit_tests yaml_mutator
+
+test-sanitize: build-sanitize data
+	cd $(SANITIZE_BUILD) && ctest -L sanitize --output-on-failure -j$(JOBS)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SANITIZE_BUILD)

@@ -1,4 +1,5 @@
 #include "platform/elaborator.hpp"
+#include "platform/simulation_kernel.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -124,7 +125,7 @@ const dsl::param_value* longest_time(const dsl::block_value& block, const dsl::s
 void elaborator::simulate() {
   models::clear_time_overflow();
   try {
-    sc_core::sc_start();
+    run_simulation_kernel();
   } catch (const sc_core::sc_report&) {
     // SystemC hands on an exception from a process as an sc_report.
     const auto& overflow = models::first_time_overflow();
