@@ -15,7 +15,7 @@ namespace {
 constexpr double kib = 1024.0;
 constexpr double nm = 1e-9;
 
-// REFERENCE.md, "SRAM, CACTI 7 runs": energy per 64-bit read / access time / area / leakage.
+// CACTI 7 runs (Balasubramonian 2017, docs/references.md): energy per 64-bit read / access time / area / leakage.
 struct cacti_point {
   double energy_pj, time_ns, area_mm2, leakage_mw;
 };

@@ -14,7 +14,7 @@ struct cacti_sram {
   std::string source;
 };
 
-// Looks a capacity (bytes) and node (m) up in the REFERENCE table of CACTI 7
+// Looks a capacity (bytes) and node (m) up in the table of CACTI 7
 // runs (8 KiB..1 MiB at 45/32/22 nm). Log-log interpolation in capacity and in
 // node; outside 8 KiB..1 MiB the two nearest sizes extrapolate log-log. Outside
 // 22..45 nm, energy, leakage and area scale from the nearest table node by the
