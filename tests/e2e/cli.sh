@@ -12,38 +12,7 @@ fi
 mottsim=$1
 cd "$2" || exit 1
 
-passed=0
-failed=0
-out=""
-status=0
-
-# run ARGS...: runs mottsim (10 s at most), keeping stdout+stderr in $out and the status in $status.
-run() {
-  out=$(timeout 10 "$mottsim" "$@" 2>&1)
-  status=$?
-}
-
-# check NAME EXPECTED_STATUS [REGEX...]: the last run exited with EXPECTED_STATUS
-# and its output matches every extended REGEX.
-check() {
-  local name=$1 want=$2
-  shift 2
-  local problems=()
-  [[ $status -eq $want ]] || problems+=("exit status $status, expected $want")
-  local re
-  for re in "$@"; do
-    grep -Eq -- "$re" <<<"$out" || problems+=("output does not match /$re/")
-  done
-  if [[ ${#problems[@]} -eq 0 ]]; then
-    passed=$((passed + 1))
-    return
-  fi
-  failed=$((failed + 1))
-  echo "FAIL $name"
-  printf '  %s\n' "${problems[@]}"
-  echo "  output:"
-  printf '%s\n' "$out" | head -40 | sed 's/^/    /'
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 
 # The version CMake bakes in, so the check follows the project's version.
 version=$(sed -n 's/^project(mottsim VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
@@ -194,5 +163,4 @@ check "functional mode with 31-bit weights and 32-bit activations" 2 \
 run run configs/arch/mott_cim.yaml "$scratch/wide.yaml" -o "$scratch/wide_perf" --no-timeline
 check "perf mode with the same precision" 0 "wrote"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

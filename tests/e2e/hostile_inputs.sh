@@ -23,48 +23,10 @@ mottsim=$(realpath "$1")
 cd "$2" || exit 1
 src=$(pwd)
 
-passed=0
-failed=0
-out=""
-status=0
+run_timeout=60  # an unbounded run fails rather than hangs
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-# run ARGS...: runs mottsim (60 s at most, so an unbounded run fails rather
-# than hangs), keeping stdout+stderr in $out and the status in $status.
-run() {
-  out=$(timeout 60 "$mottsim" "$@" 2>&1)
-  status=$?
-}
-
-# check NAME EXPECTED_STATUS [REGEX...]: the last run exited with
-# EXPECTED_STATUS and its output matches every extended REGEX.
-check() {
-  local name=$1 want=$2
-  shift 2
-  local problems=()
-  [[ $status -eq $want ]] || problems+=("exit status $status, expected $want")
-  local re
-  for re in "$@"; do
-    grep -Eq -- "$re" <<<"$out" || problems+=("output does not match /$re/")
-  done
-  verdict "$name" "${problems[@]}"
-}
-
-# verdict NAME [PROBLEM...]: passes when there is no problem.
-verdict() {
-  local name=$1
-  shift
-  if [[ $# -eq 0 ]]; then
-    passed=$((passed + 1))
-    return
-  fi
-  failed=$((failed + 1))
-  echo "FAIL $name"
-  printf '  %s\n' "$@"
-  echo "  output:"
-  printf '%s\n' "$out" | head -40 | sed 's/^/    /'
-}
 
 # ---- 1. Work is bounded before it starts ------------------------------------
 
@@ -239,5 +201,4 @@ sed "s|^weights_file: .*|weights_file: $tmp/weights_dir|" configs/workloads/lene
 run run configs/arch/mott_cim.yaml "$tmp/lenet_dir.yaml" -o "$tmp/wd" --mode functional
 check "a weights file that is a directory says why" 2 "^$tmp/weights_dir: error: cannot open weights file: it is a directory, not a regular file$"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -15,38 +15,20 @@ mottsim=$1
 cd "$2" || exit 1
 src=$PWD
 
-passed=0
-failed=0
-out=""
-status=0
+run_timeout=60
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-run() {
-  out=$(timeout 60 "$mottsim" "$@" 2>&1)
-  status=$?
-}
-
-# check NAME EXPECTED_STATUS CONDITION [REGEX...]: status, a shell condition
-# that must hold afterwards, and regexes the output must match.
-check() {
+# check_after NAME EXPECTED_STATUS CONDITION [REGEX...]: as check, and a shell
+# condition that must hold afterwards.
+check_after() {
   local name=$1 want=$2 cond=$3
   shift 3
   local problems=()
-  [[ $status -eq $want ]] || problems+=("exit status $status, expected $want")
+  mapfile -t problems < <(output_problems "$want" "$@")
   eval "$cond" || problems+=("afterwards, not true: $cond")
-  local re
-  for re in "$@"; do
-    grep -Eq -- "$re" <<<"$out" || problems+=("output does not match /$re/")
-  done
-  if [[ ${#problems[@]} -eq 0 ]]; then
-    passed=$((passed + 1))
-    return
-  fi
-  failed=$((failed + 1))
-  echo "FAIL $name"
-  printf '  %s\n' "${problems[@]}"
-  printf '%s\n' "$out" | head -30 | sed 's/^/    /'
+  verdict "$name" "${problems[@]}"
 }
 
 # A sandbox: the user's file beside the output directory and one inside it.
@@ -67,21 +49,21 @@ for name in '..' '.' '/tmp' '../up' 'a/b' 'with space'; do
   sandbox
   named_arch "'$name'"
   run compare "$work/s/arch.yaml" --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
-  check "compare refuses architecture name '$name'" 2 "$intact" "arch.yaml:1:[0-9]+: error: architecture name"
+  check_after "compare refuses architecture name '$name'" 2 "$intact" "arch.yaml:1:[0-9]+: error: architecture name"
 done
 
 # A good comparison, then the same again: mottsim replaces its own results.
 sandbox
 run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
-check "compare writes its results" 0 "$intact && [[ -f $work/s/out/cpu_baseline/report.json ]]"
+check_after "compare writes its results" 0 "$intact && [[ -f $work/s/out/cpu_baseline/report.json ]]"
 run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
-check "compare replaces its own results" 0 "$intact && [[ -f $work/s/out/cpu_baseline/report.json ]]"
-check "no staging directory is left" 0 "! compgen -G '$work/s/out/.compare-*' >/dev/null"
+check_after "compare replaces its own results" 0 "$intact && [[ -f $work/s/out/cpu_baseline/report.json ]]"
+check_after "no staging directory is left" 0 "! compgen -G '$work/s/out/.compare-*' >/dev/null"
 
 # A file the user put into mottsim's result directory is never deleted.
 echo notes >"$work/s/out/cpu_baseline/notes.txt"
 run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
-check "compare keeps a directory holding a user's file" 2 \
+check_after "compare keeps a directory holding a user's file" 2 \
   "$intact && [[ -f $work/s/out/cpu_baseline/notes.txt && -f $work/s/out/cpu_baseline/report.json ]]" \
   "notes.txt: error: was not written by mottsim"
 
@@ -90,7 +72,7 @@ sandbox
 mkdir -p "$work/s/out/cpu_baseline"
 echo data >"$work/s/out/cpu_baseline/report.json"
 run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
-check "compare keeps a user's directory of the same name" 2 \
+check_after "compare keeps a user's directory of the same name" 2 \
   "$intact && [[ \$(cat $work/s/out/cpu_baseline/report.json) == data ]]" "error: was not written by mottsim"
 
 # Nor what a link inside the output directory points to.
@@ -98,13 +80,13 @@ sandbox
 mkdir -p "$work/s/elsewhere" && echo precious >"$work/s/elsewhere/precious.txt"
 ln -s "$work/s/elsewhere" "$work/s/out/cpu_baseline"
 run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
-check "compare keeps a link and what it points to" 2 "$intact && [[ -f $work/s/elsewhere/precious.txt ]]" \
+check_after "compare keeps a link and what it points to" 2 "$intact && [[ -f $work/s/elsewhere/precious.txt ]]" \
   "was not written by mottsim"
 
 # The root and system directories are never written into.
 for dir in / /etc /usr /proc/mottsim /sys/x /dev/shm/x; do
   run run configs/arch/cpu_baseline.yaml configs/workloads/edge_detect.yaml -o "$dir" --no-timeline
-  check "run refuses -o $dir" 2 "[[ ! -e $dir/report.json ]]" "-o $dir: error: refusing to write into the root or a system directory"
+  check_after "run refuses -o $dir" 2 "[[ ! -e $dir/report.json ]]" "-o $dir: error: refusing to write into the root or a system directory"
 done
 
 # A layer whose name would make its PNG maps leave the output directory.
@@ -112,8 +94,7 @@ sandbox
 sed 's/^  - name: edges$/  - name: "..\/..\/escaped"/' configs/workloads/edge_detect.yaml >"$work/s/w.yaml"
 sed -i "s|file: ../images/|file: $src/configs/images/|" "$work/s/w.yaml"
 run run configs/arch/mott_cim.yaml "$work/s/w.yaml" --mode functional -o "$work/s/out/run"
-check "functional run refuses a layer name with a path" 2 "$intact && ! compgen -G '$work/escaped*' >/dev/null" \
+check_after "functional run refuses a layer name with a path" 2 "$intact && ! compgen -G '$work/escaped*' >/dev/null" \
   "w.yaml:[0-9]+:[0-9]+: error: layer name '../../escaped'"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish
