@@ -128,7 +128,8 @@ mott_neuron_model::mott_neuron_model(const dsl::block_value& neuron, std::size_t
   m_heater_ohm = neuron.quantity("heater_resistance");
   m_full_scale_a = neuron.quantity("full_scale_current");
   m_bias_a = neuron.quantity("bias_current");
-  m_trim = neuron.text("bias_trim") == "per_neuron";
+  const std::string& trim = neuron.text("bias_trim");
+  m_trim_kind = trim == "oracle" ? bias_trim_kind::oracle : trim == "measured" ? bias_trim_kind::measured : bias_trim_kind::none;
   m_ambient_k = neuron.quantity("ambient");
   m_cth = neuron.quantity("heat_capacity");
   m_gth = neuron.quantity("thermal_conductance");
@@ -156,7 +157,8 @@ mott_neuron_model::mott_neuron_model(const dsl::block_value& neuron, std::size_t
     // A threshold cannot flip sign: keep the scale positive (5 sigma at the 20 %
     // the schema allows would otherwise reach it).
     m_devices[j].threshold_scale = std::max(0.05, 1.0 + m_sigma_threshold * threshold_draw);
-    m_devices[j].bias_a = m_trim && m_kind == neuron_model_kind::thermal ? trimmed_bias(m_devices[j].tc_k) : m_bias_a;
+    const bool oracle = m_trim_kind == bias_trim_kind::oracle && m_kind == neuron_model_kind::thermal;
+    m_devices[j].bias_a = oracle ? trimmed_bias(m_devices[j].tc_k) : m_bias_a;
   }
 }
 
