@@ -38,7 +38,7 @@ struct neuron_readout {
 // code transition to bisection precision; with noise, a comparison errs when
 // the output lies within a few cycle_noise / sqrt(reads) of the level. Models other than thermal are left as
 // they are. Returns the largest |b - I_bias| applied (A), for reports.
-constexpr int trim_steps = 30;
+constexpr int trim_steps = 40;
 double trim_neurons_measured(mott_neuron_model& neuron, const neuron_readout& readout, long long reads,
                              std::uint64_t seed);
 

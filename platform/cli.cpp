@@ -49,6 +49,10 @@ int run_cli(int argc, char** argv) {
                   "perf (shapes only) or functional (values through the device models, with output quality)")
       ->check(CLI::IsMember({"perf", "functional"}));
   run->add_option("--image", run_opts.image, "functional mode: input image (PNG, JPEG or PGM) instead of the workload's");
+  run->add_option("--chips", run_opts.chips,
+                  "functional mode: independent chips to draw (programming variation, stuck cells, neuron Tc and "
+                  "threshold); reports their mean, spread and 95 % interval (default 1)")
+      ->check(CLI::PositiveNumber);
   bool no_timeline = false;
   run->add_flag("--no-timeline", no_timeline,
                 "write report.json and summary.md only: no busy intervals, report.html or trace.json (sweeps use it)");
@@ -66,6 +70,12 @@ int run_cli(int argc, char** argv) {
                       "override a value of every architecture (path.to.key=value) or of one (NAME:path.to.key=value, "
                       "NAME its file's stem) (repeatable)");
   compare->add_option("-j,--jobs", compare_opts.jobs, "simulations at once (default: the number of processors)")
+      ->check(CLI::PositiveNumber);
+  compare->add_option("--mode", compare_opts.mode, "perf (default) or functional, for every run")
+      ->check(CLI::IsMember({"perf", "functional"}));
+  compare->add_option("--seed", compare_opts.seed, "every run's seed (default 1)");
+  compare->add_option("--chips", compare_opts.chips,
+                      "functional mode: independent chips per architecture, with their mean and 95 % interval")
       ->check(CLI::PositiveNumber);
 
   sweep_options sweep_opts;

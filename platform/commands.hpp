@@ -30,6 +30,11 @@ struct compare_options {
   // file is NAME.yaml.
   std::vector<std::string> overrides;
   unsigned jobs = 0;  // simulations at once; 0: the number of processors
+  // Passed to every run: perf or functional, the seed and (functional) the
+  // number of independent chips.
+  std::string mode = "perf";
+  unsigned long long seed = 1;
+  long long chips = 1;
 };
 
 // Runs the workload on every architecture (one `mottsim run` process each, in

@@ -56,7 +56,7 @@ process_job point_job(const dsl::sweep_spec& spec, const dsl::sweep_point& p, co
   process_job job;
   // The sweep reads report.json only: no timeline, page or trace per point.
   job.args = {self, "run", p.architecture, p.workload, "-o", dir.string(), "--mode", spec.mode, "--seed",
-              std::to_string(spec.seed), "--no-timeline"};
+              std::to_string(spec.seed), "--chips", std::to_string(spec.chips), "--no-timeline"};
   for (const auto& [path, value] : p.params) {
     job.args.push_back("--set");
     job.args.push_back(path + "=" + value);

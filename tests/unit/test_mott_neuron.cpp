@@ -225,8 +225,8 @@ TEST_CASE("mott neuron: the measured trim lines up each neuron's first code with
     CAPTURE(j);
     REQUIRE(measured.device(j).tc_k == raw.device(j).tc_k);
     // Without cycle noise each comparison is exact: neuron j reaches the first
-    // decision level at the nominal input of that level, to the precision of 30
-    // halvings of a 6 mA search range (6 nA, far below one code).
+    // decision level at the nominal input of that level, to the precision of 40
+    // halvings of a 6 mA search range (6 fA, far below one code).
     CHECK(std::abs(measured.transfer(readout.first_code_input, j) - t1) < 1e-3 * step);
     raw_error = std::max(raw_error, std::abs(raw.transfer(readout.first_code_input, j) - t1));
     // The trim follows Tc as the oracle's does, and lands close to it: both
