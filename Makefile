@@ -12,7 +12,7 @@ DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libyaml-cpp-dev doctest
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build build-sanitize data demo test test-sanitize clean
+.PHONY: all deps build build-sanitize data photos demo test test-sanitize clean
 
 all: build
 
@@ -93,6 +93,56 @@ data: deps
 	  mv $(MNIST_DIR)/.$$d.json.tmp $(MNIST_DIR)/$$d.json || exit 1; \
 	done; \
 	echo "mottsim: MNIST ready in $(MNIST_DIR)/"
+	@$(MAKE) --no-print-directory photos
+
+# The photograph for edge detection, as the seed convolved a photograph of a
+# building: OpenCV's sample building.jpg, with the other photographs of the
+# same Debian package (opencv-doc, its examples/data) as the calibration set.
+# The package is downloaded, not installed (apt-get download, then dpkg-deb
+# into a temporary directory); the photographs go to data/photos/, which is
+# never committed, and are checked by checksum. The calibration set is every
+# photograph of a real scene there, one of each pair (stereo, motion,
+# homography) and none needing more than 2x enlargement to 512x512; renders,
+# logos, paintings, charts, text pages and chessboard calibration shots are
+# left out.
+PHOTO_PACKAGE := opencv-doc
+PHOTO_SOURCE := usr/share/doc/opencv-doc/examples/data
+PHOTO_DIR := data/photos
+PHOTO_SCORED := building.jpg
+PHOTO_CALIBRATION := aero1.jpg aloeL.jpg apple.jpg baboon.jpg basketball1.png board.jpg box_in_scene.png \
+                     butterfly.jpg chicky_512.png ela_original.jpg fruits.jpg graf1.png home.jpg leuvenA.jpg \
+                     left.jpg licenseplate_motion.jpg messi5.jpg orange.jpg pca_test1.jpg rubberwhale1.png \
+                     smarties.png squirrel_cls.jpg stuff.jpg sudoku.png
+# sha256 of the files concatenated: building.jpg, then the calibration set in the order above.
+PHOTO_SHA256 := cc24a03daaf7c7b02ecefea04372d0953673e10b7e7f18c596bcfb78b3de2825
+PHOTO_FILES := $(PHOTO_DIR)/$(PHOTO_SCORED) $(addprefix $(PHOTO_DIR)/calibration/,$(PHOTO_CALIBRATION))
+
+photos:
+	@missing=0; for f in $(PHOTO_FILES); do [ -s $$f ] || missing=1; done; \
+	if [ $$missing = 0 ]; then exit 0; fi; \
+	echo "mottsim: fetching the photographs of $(PHOTO_PACKAGE) into $(PHOTO_DIR)/ (downloaded, not installed)"; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	fetch() { ( cd "$$tmp" && apt-get download -q $(PHOTO_PACKAGE) ) >"$$tmp/apt.log" 2>&1; }; \
+	if ! fetch; then $(SUDO) apt-get update -qq >/dev/null 2>&1; fetch || { \
+	  cat "$$tmp/apt.log" >&2; \
+	  echo "mottsim: could not download the Debian package $(PHOTO_PACKAGE); rerun 'make data'" >&2; exit 1; }; fi; \
+	mkdir -p "$$tmp/root" && \
+	if ! dpkg-deb --fsys-tarfile "$$tmp"/$(PHOTO_PACKAGE)_*.deb | \
+	     tar -x --no-same-owner -C "$$tmp/root" $(foreach f,$(PHOTO_SCORED) $(PHOTO_CALIBRATION),./$(PHOTO_SOURCE)/$(f)); then \
+	  echo "mottsim: $(PHOTO_PACKAGE) lacks the expected photographs in /$(PHOTO_SOURCE)" >&2; exit 1; \
+	fi; \
+	sum=$$(cd "$$tmp/root/$(PHOTO_SOURCE)" && cat $(PHOTO_SCORED) $(PHOTO_CALIBRATION) | sha256sum | cut -d' ' -f1); \
+	if [ "$$sum" != "$(PHOTO_SHA256)" ]; then \
+	  echo "mottsim: the photographs in $(PHOTO_PACKAGE) have an unexpected checksum ($$sum)" >&2; exit 1; \
+	fi; \
+	mkdir -p $(PHOTO_DIR)/calibration && \
+	for f in $(PHOTO_CALIBRATION); do \
+	  mv "$$tmp/root/$(PHOTO_SOURCE)/$$f" $(PHOTO_DIR)/calibration/.$$f.tmp && \
+	  mv $(PHOTO_DIR)/calibration/.$$f.tmp $(PHOTO_DIR)/calibration/$$f || exit 1; \
+	done; \
+	mv "$$tmp/root/$(PHOTO_SOURCE)/$(PHOTO_SCORED)" $(PHOTO_DIR)/.$(PHOTO_SCORED).tmp && \
+	mv $(PHOTO_DIR)/.$(PHOTO_SCORED).tmp $(PHOTO_DIR)/$(PHOTO_SCORED) && \
+	echo "mottsim: photographs ready in $(PHOTO_DIR)/"
 
 test: build data
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

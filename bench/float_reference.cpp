@@ -5,10 +5,12 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 #include "dsl/diagnostics.hpp"
 #include "dsl/workload_loader.hpp"
+#include "platform/image_fit.hpp"
 #include "platform/image_io.hpp"
 #include "platform/mnist_dataset.hpp"
 #include "platform/reference_forward.hpp"
@@ -28,7 +30,16 @@ int main(int argc, char** argv) {
       for (std::size_t i = 0; i < split.test.size() && static_cast<long long>(i) < workload.inputs.count; ++i)
         inputs.emplace_back(split.test.image(i), split.test.image(i) + mottsim::platform::mnist_dataset::pixels);
     } else {
-      inputs.push_back(mottsim::platform::read_image(workload.inputs.file).pixels);
+      // The image functional mode scores: the workload's (or its fallback when
+      // absent), fitted to the input as functional mode fits it.
+      std::error_code ec;
+      const std::string file = std::filesystem::exists(workload.inputs.file, ec) || workload.inputs.fallback.empty()
+                                   ? workload.inputs.file
+                                   : workload.inputs.fallback;
+      const auto image = mottsim::platform::read_image(file);
+      inputs.push_back(mottsim::platform::fit_image(image, static_cast<int>(workload.input.width),
+                                                    static_cast<int>(workload.input.height), file)
+                           .pixels);
     }
     const mottsim::platform::reference_network net(workload);
     const auto start = std::chrono::steady_clock::now();

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Wall time of functional-mode runs (values through the device models) against
-# the same network in plain float (im2col + Eigen GEMM), and their ratio.
+# Wall and CPU time of functional-mode runs (values through the device models)
+# against the same network in plain float (im2col + Eigen GEMM), and their ratio.
 # Targets: edge_detect (512x512) under 2 s; LeNet-5 over the 2,000 test digits
-# with non-idealities under 20 s. Needs `make data` for MNIST.
+# with non-idealities under 20 s; the last rows time LeNet-5 over 5 chips, the
+# honest protocol (docs/modelling.md). Needs `make data` for MNIST and the photograph.
 # Usage: bench/functional_runs.sh [build dir]   (default build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,15 +11,20 @@ build=${1:-build}
 cmake --build "$build" --target mottsim float_reference >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-printf '%-14s %-10s %10s %10s %8s\n' workload arch device_s float_s ratio
+printf '%-14s %-10s %6s %10s %10s %10s %8s\n' workload arch chips device_s cpu_s float_s ratio
+TIMEFORMAT='%R %U'
+run() {  # workload arch chips
+  local float t
+  float=$("$build/float_reference" "configs/workloads/$1.yaml" | cut -d' ' -f1)
+  { time "$build/mottsim" run "configs/arch/$2.yaml" "configs/workloads/$1.yaml" --mode functional --chips "$3" \
+      --no-timeline -o "$out/$2-$1-$3" > /dev/null; } 2> "$out/time"
+  read -r wall cpu < "$out/time"
+  printf '%-14s %-10s %6s %10.3f %10.3f %10.4f %8.0f\n' "$1" "$2" "$3" "$wall" "$cpu" "$float" \
+    "$(awk -v a="$wall" -v b="$float" -v n="$3" 'BEGIN { print a / (b * n) }')"
+}
 for w in edge_detect lenet5_mnist; do
-  float=$("$build/float_reference" "configs/workloads/$w.yaml" | cut -d' ' -f1)
-  for arch in mott_cim adc_cim; do
-    start=$(date +%s.%N)
-    "$build/mottsim" run "configs/arch/$arch.yaml" "configs/workloads/$w.yaml" --mode functional -o "$out/$arch-$w" > /dev/null
-    end=$(date +%s.%N)
-    t=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
-    printf '%-14s %-10s %10.3f %10.4f %8.0f\n' "$w" "$arch" "$t" "$float" "$(awk -v a="$t" -v b="$float" 'BEGIN { print a / b }')"
-  done
+  for arch in mott_cim adc_cim; do run "$w" "$arch" 1; done
 done
-echo "device_s: the whole run (perf simulation included; LeNet also runs the ideal-device chip); float_s: float forward only"
+for arch in mott_cim adc_cim; do run lenet5_mnist "$arch" 5; done
+echo "device_s: the whole run, wall (perf simulation and calibration included; LeNet also runs the ideal-device chip);"
+echo "cpu_s: user CPU over all threads; float_s: float forward only; ratio: device_s / (float_s x chips)"

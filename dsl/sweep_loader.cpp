@@ -21,8 +21,9 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string>& sweep_keys() {
   static const std::vector<std::string> keys{"name",    "description", "base",       "workloads",
-                                             "mode",    "seed",        "combine",    "random",
-                                             "max_points", "parameters", "constraints", "objectives"};
+                                             "mode",    "seed",        "chips",      "combine",
+                                             "random",  "max_points",  "parameters", "constraints",
+                                             "objectives"};
   return keys;
 }
 
@@ -350,6 +351,12 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
     if (n->is_scalar() && parse_integer(n->text, v) && v >= 0) spec.seed = static_cast<unsigned long long>(v);
     else errors.error(n->where, "'seed' must be a whole number of at least 0, got " + n->describe());
   }
+  const yaml_node* chips = root.find("chips");
+  if (chips) {
+    long long v = 0;
+    if (chips->is_scalar() && parse_integer(chips->text, v) && v >= 1 && v <= 10000) spec.chips = v;
+    else errors.error(chips->where, "'chips' must be a whole number from 1 to 10000, got " + chips->describe());
+  }
 
   const auto files = [&](const char* key, std::vector<std::string>& out) {
     const yaml_node* n = root.find(key);
@@ -462,6 +469,8 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
   }
   // Quality metrics exist only when values go through the devices.
   if (spec.mode == "perf") {
+    if (chips && spec.chips > 1)
+      errors.error(chips->where, "chips are device draws, which only functional mode makes (add 'mode: functional')");
     for (const auto& c : spec.constraints)
       if (find_sweep_metric(c.metric)->functional_only)
         errors.error(c.where, "'" + c.metric + "' is measured only in functional mode (add 'mode: functional')");

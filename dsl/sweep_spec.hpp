@@ -46,6 +46,7 @@ struct sweep_spec {
   unsigned long long random_seed = 1;
   std::string mode = "perf";  // perf or functional: passed to every run
   unsigned long long seed = 1;  // every run's --seed
+  long long chips = 1;          // every run's --chips (functional mode)
   std::vector<metric_constraint> constraints;
   std::vector<sweep_objective> objectives;
   std::size_t max_points = default_max_sweep_points;

@@ -57,9 +57,24 @@ std::shared_ptr<const block_schema> inputs_schema() {
       schema_builder("inputs", "what functional mode feeds the network")
           .choice("source", {"random", "image", "mnist_test"}, std::string("random"),
                   "seeded random inputs, an image file, or the MNIST test split")
-          .file("file", "image file (PNG, JPEG or PGM) for source image; --image overrides it")
+          // Paths are checked when functional mode reads them: perf mode needs no
+          // image, and fetched data may be absent.
+          .text("file", std::nullopt, "image file (PNG, JPEG or PGM) for source image; --image overrides it")
+          .optional()
+          .text("fallback", std::nullopt, "source image: the image scored when 'file' is absent (the report says so)")
+          .optional()
+          .text("calibration", std::nullopt,
+                "source image: a directory of calibration images (PNG, JPEG, PGM); any identical to the scored "
+                "image is left out")
+          .optional()
+          .integer("calibration_count", std::string("256"),
+                   "calibration samples: the first MNIST training digits (source mnist_test), or at most this many "
+                   "images of the calibration directory (source image)")
+          .range(1, 1000000)
           .integer("count", std::string("2000"), "how many MNIST test digits to run")
           .range(1, 1000000)
+          .integer("first", std::string("0"), "index of the first MNIST test digit to run")
+          .range(0, 1000000)
           .build();
   return schema;
 }
@@ -187,8 +202,18 @@ void workload_reader::read_header(const yaml_node& root) {
     const block_value v = m_check.validate(*inputs, *inputs_schema(), "inputs");
     m_spec.inputs.where = inputs->where;
     if (v.has("source")) m_spec.inputs.source = v.text("source");
-    if (v.has("file")) m_spec.inputs.file = v.text("file");
+    // Relative paths are relative to the file that wrote them.
+    const auto path = [&](const char* key, std::string& out, source_location& where) {
+      if (!v.has(key)) return;
+      where = v.at(key).where;
+      out = resolve_relative(where.file.empty() ? m_path : where.file, v.text(key));
+    };
+    path("file", m_spec.inputs.file, m_spec.inputs.file_where);
+    path("fallback", m_spec.inputs.fallback, m_spec.inputs.fallback_where);
+    path("calibration", m_spec.inputs.calibration, m_spec.inputs.calibration_where);
     if (v.has("count")) m_spec.inputs.count = v.integer("count");
+    if (v.has("first")) m_spec.inputs.first = v.integer("first");
+    if (v.has("calibration_count")) m_spec.inputs.calibration_count = v.integer("calibration_count");
     if (m_spec.inputs.source == "image" && m_spec.inputs.file.empty())
       m_errors.error(inputs->where, "inputs: source 'image' needs 'file:', an image path");
   }

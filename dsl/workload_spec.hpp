@@ -70,8 +70,12 @@ struct layer_spec {
 struct input_source {
   std::string source = "random";  // random | image | mnist_test
   std::string file;               // image path, resolved relative to the workload file
+  std::string fallback;           // image scored when `file` is absent
+  std::string calibration;        // directory of calibration images
+  long long calibration_count = 256;  // MNIST training digits, or at most this many images
   long long count = 2000;         // MNIST test digits
-  source_location where;
+  long long first = 0;            // index of the first of them
+  source_location where, file_where, fallback_where, calibration_where;
 };
 
 struct workload_spec {

@@ -35,10 +35,10 @@ schema_ptr synapse_cell_schema() {
                   "programming variation: sigma relative to (g_max - g_min), or to the target conductance "
                   "(see programming_noise)")
           .range(0, 1)
-          .choice("programming_noise", {"absolute", "proportional"}, "absolute",
+          .choice("programming_noise", {"absolute", "proportional"}, "proportional",
                   "absolute: every level gets sigma = programming_sigma x (g_max - g_min); proportional: sigma = "
                   "programming_sigma x the level's target conductance (sigma/mu, as device-to-device spreads are "
-                  "quoted), so cells near g_min scatter little")
+                  "quoted, and as DNN+NeuroSim V1.3 draws each cell's variation), so cells near g_min scatter little")
           .number("read_noise_sigma", "1 %", "cycle-to-cycle read noise, sigma relative to the cell conductance")
           .range(0, 1)
           .number("stuck_on_rate", "0", "fraction of cells stuck at g_max")
@@ -267,9 +267,13 @@ schema_ptr mott_neuron_schema() {
                     "heater current applied with every read (pulsed with the input, so the film starts each read "
                     "from ambient, below its hysteresis loop): it moves the zero input to the foot of the transition")
           .at_least(0)
-          .choice("bias_trim", {"none", "per_neuron"}, "none",
-                  "per_neuron: each neuron's bias current is trimmed once so its zero-input conductance equals the "
-                  "nominal device's, cancelling its Tc offset")
+          .choice("bias_trim", {"none", "measured", "oracle"}, "measured",
+                  "measured: at calibration the chip reads each neuron at zero input through its ADC (trim_reads "
+                  "reads averaged, with the cycle noise) and trims its bias current until that input sits where "
+                  "the nominal neuron's does, cancelling its Tc offset; oracle: trimmed from the device's true Tc "
+                  "(no chip can read it: an upper bound); none: the nominal bias")
+          .integer("trim_reads", "64", "measured trim: reads averaged per comparison of the trim search")
+          .range(1, 1000000)
           .quantity("ambient", dimension::temperature, "300 K", "substrate temperature")
           .above(0)
           .quantity("transition_temperature", dimension::temperature, "332.8 K", "Tc of the insulator-metal transition")
@@ -382,6 +386,9 @@ schema_ptr cim_tile_schema() {
           .quantity("clock", dimension::frequency, "1 GHz", "digital clock of the tile")
           .above(0)
           .boolean("power_gating", "true", "tiles holding no weights are switched off and do not leak")
+          .choice("range_calibration", {"calibrated", "worst_case"}, "calibrated",
+                  "functional mode: each layer's analog gains (the neuron's or bipolar ADC's full scale, the "
+                  "column ADC's range) set once from calibration data, or left at the worst case the weights allow")
           .check([](const dsl::block_value& v, dsl::diagnostics& errors) {
             const auto& chain = v.blocks("readout");
             if (chain.empty()) {

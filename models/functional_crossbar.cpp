@@ -1,11 +1,14 @@
 #include "models/functional_crossbar.hpp"
 
+#include "models/neuron_trim.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -84,6 +87,7 @@ enum : std::uint64_t {
   stream_cycle_noise = 13,
   stream_hold_noise = 14,
   stream_buffer_noise = 15,
+  stream_trim = 16,
 };
 
 constexpr Eigen::Index chunk_vectors = 4096;
@@ -158,6 +162,8 @@ struct functional_layer::impl {
   double analog_full_scale = 1.0;
   bool analog_full_scale_fixed = false;  // set or calibrated, not the default
   double neuron_current = 3e-3;
+  double adc_range = std::numeric_limits<double>::quiet_NaN();  // ADC path: see adc_range_of
+  std::shared_ptr<const dsl::block_value> cell_block;  // the synapse cell: levels, variation and stuck rates
 
   std::vector<block> blocks;
   std::uint64_t noise_seed = 0, neuron_noise_seed = 0, hold_noise_seed = 0, buffer_noise_seed = 0;
@@ -187,7 +193,40 @@ struct functional_layer::impl {
     return best > 0.0 ? best : 1.0;
   }
 
-  void program(std::uint64_t seed, const dsl::block_value& cell);
+  // The column current (in conductance steps) at the ADC's top code, before
+  // its full_scale: calibrated for the whole layer, or the largest block b's
+  // column can carry (every row driven fully at g_max).
+  double adc_range_of(const block& b) const {
+    return std::isnan(adc_range) ? static_cast<double>(b.rows) * g_max / g_step : adc_range;
+  }
+  // The neuron's ADC as a calibration sees it (neuron_trim.hpp): its decision
+  // levels in the neuron's output domain and the nominal input of the first.
+  neuron_readout readout_for_trim() const {
+    neuron_readout r;
+    const long long levels = (1LL << adc_bits) - 1;
+    if (!neuron_code_levels.empty()) {
+      r.decision_levels = neuron_code_levels;
+      r.first_code_input = 0.5 / static_cast<double>(levels) * adc_full_scale;
+      return r;
+    }
+    for (long long k = 1; k <= levels; ++k)
+      r.decision_levels.push_back((static_cast<double>(k) - 0.5) / static_cast<double>(levels) * adc_full_scale);
+    // The nominal curve rises monotonically: bisect for the input of the first level.
+    const double target = r.decision_levels.front();
+    double lo = -1.0, hi = 1.0;
+    while (neuron_model->transfer(hi) < target && hi < 64.0) hi *= 2.0;
+    for (int i = 0; i < 60; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (neuron_model->transfer(mid) < target ? lo : hi) = mid;
+    }
+    r.first_code_input = 0.5 * (lo + hi);
+    return r;
+  }
+  // The crossbars with every cell's conductance from programmed(nominal); the
+  // read-noise matrices only when asked.
+  template <class programmed_fn>
+  std::vector<block> build_blocks(programmed_fn&& programmed, bool noise_matrices) const;
+  void program(std::uint64_t seed);
   matrix_i quantize_inputs(const Eigen::Ref<const Eigen::MatrixXd>& x, functional_counts& c) const;
   void run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& inputs, Eigen::Ref<Eigen::MatrixXd> out,
                  std::uint64_t stream, functional_counts& c) const;
@@ -218,30 +257,16 @@ matrix_f functional_layer::impl::analog_drive(const Eigen::Ref<const Eigen::Matr
   return d;
 }
 
-void functional_layer::impl::program(std::uint64_t seed, const dsl::block_value& cell) {
-  const bool proportional = cell.text("programming_noise") == "proportional";
-  const double sigma = cell.number("programming_sigma") * (proportional ? 1.0 : g_max - g_min);
-  const double stuck_on = cell.number("stuck_on_rate");
-  const double stuck_off = cell.number("stuck_off_rate");
-  const long long levels = cell.integer("levels");
+template <class programmed_fn>
+std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(programmed_fn&& programmed,
+                                                                               bool noise_matrices) const {
+  const long long levels = cell_block->integer("levels");
   const long long slice_max = (1LL << slice_bits) - 1;
   // Level k of a slice sits at k slice steps above g_min, snapped to the device's grid.
   const auto nominal = [&](long long k) {
     const double grid = (g_max - g_min) / static_cast<double>(levels - 1);
     const double idx = std::round(static_cast<double>(k) * static_cast<double>(levels - 1) / static_cast<double>(slice_max));
     return g_min + idx * grid;
-  };
-  std::mt19937_64 rng(seed_stream(seed, stream_programming));
-  std::normal_distribution<double> normal(0.0, 1.0);
-  std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  // Every cell draws its variation and its stuck test whatever the rates, so the
-  // same seed is the same chip across a sweep of sigma.
-  const auto programmed = [&](double g_nominal) {
-    const double e = normal(rng);
-    const double u = uniform(rng);
-    if (u < stuck_on) return g_max;
-    if (u < stuck_on + stuck_off) return g_min;
-    return std::max(0.0, g_nominal + sigma * (proportional ? g_nominal : 1.0) * e);
   };
   const long long cpw = mapping.columns_per_weight;
   const long long per_block = mapping.usable_columns / cpw;
@@ -251,6 +276,7 @@ void functional_layer::impl::program(std::uint64_t seed, const dsl::block_value&
   for (long long s = 0; s < slices; ++s) shift_sum += std::ldexp(1.0, static_cast<int>(slice_bits * s));
   const double ref_gain = (g_min * shift_sum + static_cast<double>(offset_code) * g_step) / g_max;
 
+  std::vector<block> out;
   const Eigen::Index row_blocks = mapping.row_blocks;
   const Eigen::Index column_blocks = mapping.column_blocks;
   for (Eigen::Index rb = 0; rb < row_blocks; ++rb)
@@ -288,15 +314,38 @@ void functional_layer::impl::program(std::uint64_t seed, const dsl::block_value&
         for (Eigen::Index k = 0; k < b.outs; ++k) b.combine(ref, k) = static_cast<float>(-ref_gain);
       }
       b.gt = std::move(g);
-      b.gt2 = b.gt.cwiseProduct(b.gt);
-      if (read_sigma > 0.0 && mode == input_mode::bit_serial) {
-        b.stacked.resize(2 * b.columns, b.rows);
-        b.stacked << b.gt, b.gt2;
+      if (noise_matrices) {
+        b.gt2 = b.gt.cwiseProduct(b.gt);
+        if (read_sigma > 0.0 && mode == input_mode::bit_serial) {
+          b.stacked.resize(2 * b.columns, b.rows);
+          b.stacked << b.gt, b.gt2;
+        }
       }
-      // The largest current a column can carry: every row driven fully at g_max.
-      b.adc_top = static_cast<float>(adc_full_scale * static_cast<double>(b.rows) * g_max / g_step);
-      blocks.push_back(std::move(b));
+      b.adc_top = static_cast<float>(adc_full_scale * adc_range_of(b));
+      out.push_back(std::move(b));
     }
+  return out;
+}
+
+void functional_layer::impl::program(std::uint64_t seed) {
+  const dsl::block_value& cell = *cell_block;
+  const bool proportional = cell.text("programming_noise") == "proportional";
+  const double sigma = cell.number("programming_sigma") * (proportional ? 1.0 : g_max - g_min);
+  const double stuck_on = cell.number("stuck_on_rate");
+  const double stuck_off = cell.number("stuck_off_rate");
+  std::mt19937_64 rng(seed_stream(seed, stream_programming));
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  // Every cell draws its variation and its stuck test whatever the rates, so the
+  // same seed is the same chip across a sweep of sigma.
+  const auto programmed = [&](double g_nominal) {
+    const double e = normal(rng);
+    const double u = uniform(rng);
+    if (u < stuck_on) return g_max;
+    if (u < stuck_on + stuck_off) return g_min;
+    return std::max(0.0, g_nominal + sigma * (proportional ? g_nominal : 1.0) * e);
+  };
+  blocks = build_blocks(programmed, true);
 }
 
 matrix_i functional_layer::impl::quantize_inputs(const Eigen::Ref<const Eigen::MatrixXd>& x,
@@ -457,6 +506,9 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
         s.neuron_code_levels.push_back(
             s.neuron_model->transfer((static_cast<double>(k) - 0.5) / static_cast<double>(levels) * s.adc_full_scale));
     }
+    if (s.neuron_model && s.neuron_model->bias_trim() == bias_trim_kind::measured)
+      trim_neurons_measured(*s.neuron_model, s.readout_for_trim(), neuron->integer("trim_reads"),
+                            seed_stream(seed, stream_trim));
   } else {
     const dsl::block_value* adc = first_stage(tile, "adc");
     s.adc_bits = adc ? adc->integer("bits") : 16;
@@ -467,7 +519,8 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
   s.hold_noise_seed = seed_stream(seed, stream_hold_noise);
   s.buffer_noise_seed = seed_stream(seed, stream_buffer_noise);
   s.threads = static_cast<int>(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1u, 8u));
-  s.program(seed, cell);
+  s.cell_block = std::make_shared<dsl::block_value>(cell);
+  s.program(seed);
   if (s.analog) s.analog_full_scale = s.default_analog_full_scale();
 }
 
@@ -653,6 +706,55 @@ double functional_layer::calibrate_analog_sum(const Eigen::MatrixXd& sample_inpu
   s.analog_full_scale = positive[at];
   s.analog_full_scale_fixed = true;
   return s.analog_full_scale;
+}
+
+double functional_layer::adc_range() const { return m->adc_range; }
+
+void functional_layer::set_adc_range(double conductance_steps) {
+  if (!(conductance_steps > 0.0) || !std::isfinite(conductance_steps))
+    throw std::invalid_argument("functional_layer: the ADC range must be positive");
+  impl& s = *m;
+  s.adc_range = conductance_steps;
+  for (auto& b : s.blocks) b.adc_top = static_cast<float>(s.adc_full_scale * s.adc_range_of(b));
+}
+
+double functional_layer::calibrate_adc_range(const Eigen::MatrixXd& sample_inputs, double quantile) {
+  impl& s = *m;
+  if (s.analog) return s.adc_range;
+  const std::vector<impl::block> nominal = s.build_blocks([](double g) { return g; }, false);
+  functional_counts ignored;
+  const matrix_i n = s.quantize_inputs(sample_inputs, ignored);
+  // A histogram over [0, the largest current any crossbar can carry] keeps
+  // memory bounded whatever the number of samples; its bins are far finer
+  // than any ADC's steps.
+  double worst = 0.0;
+  for (const auto& b : nominal) worst = std::max(worst, static_cast<double>(b.rows) * s.g_max / s.g_step);
+  constexpr int bins = 1 << 16;
+  std::vector<long long> histogram(bins, 0);
+  long long positive = 0;
+  matrix_f d, current;
+  for (long long r = 0; r < s.reads; ++r)
+    for (const auto& b : nominal) {
+      s.drive(n, b.r0, b.rows, r, d);
+      current.noalias() = b.gt * d;
+      for (Eigen::Index k = 0; k < current.size(); ++k) {
+        const double v = current.data()[k];
+        if (!(v > 0.0)) continue;
+        ++histogram[static_cast<std::size_t>(std::min<double>(bins - 1, std::floor(v / worst * bins)))];
+        ++positive;
+      }
+    }
+  if (positive == 0) return s.adc_range;
+  const double qn = std::clamp(quantile, 0.0, 1.0);
+  const auto wanted = std::max<long long>(1, static_cast<long long>(std::ceil(qn * static_cast<double>(positive))));
+  long long seen = 0;
+  int bin = 0;
+  for (; bin < bins - 1; ++bin) {
+    seen += histogram[static_cast<std::size_t>(bin)];
+    if (seen >= wanted) break;
+  }
+  set_adc_range(worst * (bin + 1) / bins);
+  return s.adc_range;
 }
 
 void functional_layer::set_input_offset(double offset) {

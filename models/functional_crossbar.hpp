@@ -143,6 +143,16 @@ class functional_layer {
   double analog_full_scale() const;
   void set_analog_full_scale(double value);
   double calibrate_analog_sum(const Eigen::MatrixXd& sample_inputs, double quantile = 1.0);
+  // ADC path: the column current, in conductance steps (g_max - g_min) / (2^b
+  // - 1) of a slice, mapped to the ADC's top code before its full_scale: one
+  // programmable reference for the whole layer. NaN (the default) keeps the
+  // worst case, each crossbar's rows x g_max. calibrate_adc_range() sets it to
+  // a quantile of the nonzero column currents that nominal devices (no
+  // variation or noise) carry for the sample inputs, over every read, column
+  // and crossbar, and returns it; the analog path is left alone (NaN).
+  double adc_range() const;
+  void set_adc_range(double conductance_steps);
+  double calibrate_adc_range(const Eigen::MatrixXd& sample_inputs, double quantile = 1.0);
   // Current gain needed between the summed column current (MSB slice at unit
   // weight) and the heater: full_scale_current / current at analog_full_scale().
   double neuron_drive_gain() const;

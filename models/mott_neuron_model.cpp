@@ -128,7 +128,8 @@ mott_neuron_model::mott_neuron_model(const dsl::block_value& neuron, std::size_t
   m_heater_ohm = neuron.quantity("heater_resistance");
   m_full_scale_a = neuron.quantity("full_scale_current");
   m_bias_a = neuron.quantity("bias_current");
-  m_trim = neuron.text("bias_trim") == "per_neuron";
+  const std::string& trim = neuron.text("bias_trim");
+  m_trim_kind = trim == "oracle" ? bias_trim_kind::oracle : trim == "measured" ? bias_trim_kind::measured : bias_trim_kind::none;
   m_ambient_k = neuron.quantity("ambient");
   m_cth = neuron.quantity("heat_capacity");
   m_gth = neuron.quantity("thermal_conductance");
@@ -167,9 +168,9 @@ mott_neuron_model::mott_neuron_model(const dsl::block_value& neuron, std::size_t
     // leaves every other draw of device j where it was.
     std::mt19937_64 stage_rng(seed_stream(seed_stream(seed, 2), j));
     m_devices[j].offset = m_stage_offset_sigma > 0.0 ? m_stage_offset_sigma * normal(stage_rng) : 0.0;
-    m_devices[j].bias_a = m_trim && m_kind == neuron_model_kind::thermal
-                              ? trimmed_bias(m_devices[j].tc_k, m_devices[j].offset / m_devices[j].threshold_scale)
-                              : m_bias_a;
+    const bool oracle = m_trim_kind == bias_trim_kind::oracle && m_kind == neuron_model_kind::thermal;
+    m_devices[j].bias_a =
+        oracle ? trimmed_bias(m_devices[j].tc_k, m_devices[j].offset / m_devices[j].threshold_scale) : m_bias_a;
   }
 }
 

@@ -25,6 +25,15 @@ inline std::uint64_t seed_stream(std::uint64_t seed, std::uint64_t stream) {
 
 enum class neuron_model_kind { ideal, table, thermal };
 
+// How each thermal neuron's bias current is trimmed against its Tc offset.
+//   none:     every neuron takes the nominal bias.
+//   measured: the chip's calibration measures each neuron through its readout
+//             and trims from the measurement (models/neuron_trim.hpp); until
+//             then the bias is nominal.
+//   oracle:   set from the device's true Tc, which no chip can read: an upper
+//             bound on what a trim can do.
+enum class bias_trim_kind { none, measured, oracle };
+
 // Which film temperature the thermal model reads.
 //   at_settling_time: the step response T(t_s) = ambient + P/G_th (1 - exp(-t_s/tau)),
 //     starting from ambient. Functional mode uses this one: the timing model samples
@@ -89,8 +98,10 @@ struct neuron_device {
 //             G = 1/R the read conductance (the read current V_read G scales out),
 //             G_0 the nominal film at ambient and G_1 the nominal film at x = 1.
 //             Device j has Tc_j = Tc + N(0, sigma_tc) and reads x / (1 + d_j);
-//             with bias_trim per_neuron its bias current is set (once, by
-//             bisection) so its conductance at x = 0 equals the nominal one.
+//             with bias_trim oracle its bias current is set (once, by
+//             bisection on its true Tc) so its conductance at x = 0 equals the
+//             nominal one; bias_trim measured leaves it to the chip's
+//             calibration (models/neuron_trim.hpp).
 //             Normalizing with the nominal device keeps variation visible, as a
 //             chip calibrates its ADC range once, not per neuron.
 // sigma_tc applies to the thermal model only; negative_input to the thermal model
@@ -110,6 +121,12 @@ class mott_neuron_model {
                              thermal_time_basis basis = thermal_time_basis::at_settling_time);
 
   neuron_model_kind kind() const { return m_kind; }
+  bias_trim_kind bias_trim() const { return m_trim_kind; }
+  double cycle_noise() const { return m_cycle_noise; }
+  // The gain stage's input noise per read (relative to full scale; thermal only).
+  double stage_noise() const { return m_stage_noise; }
+  // A trim sets device j's heater bias (thermal model).
+  void set_device_bias(std::size_t j, double bias_a) { m_devices.at(j).bias_a = bias_a; }
   thermal_time_basis time_basis() const { return m_basis; }
   std::size_t devices() const { return m_devices.size(); }
   const neuron_device& device(std::size_t j) const { return m_devices.at(j); }
@@ -168,7 +185,7 @@ class mott_neuron_model {
   // thermal
   vo2_film m_film;
   double m_heater_ohm = 1e3, m_full_scale_a = 3e-3, m_bias_a = 0.0, m_ambient_k = 300.0;
-  bool m_trim = false;
+  bias_trim_kind m_trim_kind = bias_trim_kind::none;
   double m_cth = 49.6e-12, m_gth = 0.206e-3, m_settling_s = 200e-9;
   bool m_rectify = false;
   double m_basis_factor = 1.0;  // share of the steady temperature rise the transfer reads

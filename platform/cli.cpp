@@ -66,6 +66,10 @@ int run_cli(int argc, char** argv) {
                   "perf (shapes only) or functional (values through the device models, with output quality)")
       ->check(CLI::IsMember({"perf", "functional"}));
   run->add_option("--image", run_opts.image, "functional mode: input image (PNG, JPEG or PGM) instead of the workload's");
+  run->add_option("--chips", run_opts.chips,
+                  "functional mode: independent chips to draw (programming variation, stuck cells, neuron Tc and "
+                  "threshold); reports their mean, spread and 95 % interval (default 1)")
+      ->check(CLI::PositiveNumber);
   bool no_timeline = false;
   run->add_flag("--no-timeline", no_timeline,
                 "write report.json and summary.md only: no busy intervals, report.html or trace.json (sweeps use it)");
@@ -94,6 +98,12 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   compare->add_option("--max-work", compare_opts.max_work, max_work_help);
   compare->add_option("--max-memory", compare_opts.max_memory, max_memory_help);
+  compare->add_option("--mode", compare_opts.mode, "perf (default) or functional, for every run")
+      ->check(CLI::IsMember({"perf", "functional"}));
+  compare->add_option("--seed", compare_opts.seed, "every run's seed (default 1)");
+  compare->add_option("--chips", compare_opts.chips,
+                      "functional mode: independent chips per architecture, with their mean and 95 % interval")
+      ->check(CLI::PositiveNumber);
 
   sweep_options sweep_opts;
   auto* sweep = app.add_subcommand("sweep", "run a design-space sweep file: one simulation per point (in parallel), "

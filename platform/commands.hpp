@@ -31,6 +31,11 @@ struct compare_options {
   std::vector<std::string> overrides;
   unsigned jobs = 0;  // simulations at once; 0: the number of processors
   std::string max_work, max_memory;  // --max-work, --max-memory as given ("": defaults), for every run
+  // Passed to every run: perf or functional, the seed and (functional) the
+  // number of independent chips.
+  std::string mode = "perf";
+  unsigned long long seed = 1;
+  long long chips = 1;
 };
 
 // Runs the workload on every architecture (one `mottsim run` process each, in

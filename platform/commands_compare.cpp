@@ -69,7 +69,8 @@ std::vector<std::vector<std::string>> overrides_per_architecture(const compare_o
 // The `mottsim run` command line of a job.
 process_job run_job(const compare_job& job, const std::string& self, const compare_options& o) {
   process_job p;
-  p.args = {self, "run", job.file, o.workload, "-o", job.dir.string()};
+  p.args = {self, "run", job.file, o.workload, "-o", job.dir.string(), "--mode", o.mode, "--seed",
+            std::to_string(o.seed), "--chips", std::to_string(o.chips)};
   if (!o.max_work.empty()) p.args.insert(p.args.end(), {"--max-work", o.max_work});
   if (!o.max_memory.empty()) p.args.insert(p.args.end(), {"--max-memory", o.max_memory});
   for (const auto& s : job.overrides) {
@@ -86,6 +87,10 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   // Everything that can be checked without simulating is checked first, for
   // every architecture at once.
   dsl::diagnostics errors;
+  if (o.mode != "perf" && o.mode != "functional")
+    errors.error({"--mode", 0, 0}, "mode '" + o.mode + "' is not one of perf, functional");
+  if (o.chips > 1 && o.mode != "functional")
+    errors.error({"--chips", 0, 0}, "chips are device draws, which only functional mode makes: add --mode functional");
   const auto per_arch = overrides_per_architecture(o, errors);
   const work_budget budget = parse_work_budget(o.max_work, o.max_memory, errors);
   const dsl::workload_spec workload = dsl::load_workload(o.workload, errors);
@@ -96,7 +101,11 @@ int command_compare(const model_registry& registry, const compare_options& o, st
     dsl::diagnostics arch_errors;
     const auto arch = dsl::load_architecture(o.architectures[i], per_arch[i], registry, arch_errors);
     if (!arch_errors.has_errors() && workload_ok) {
-      if (is_baseline_architecture(arch.spec))
+      if (is_baseline_architecture(arch.spec) && o.mode == "functional")
+        arch_errors.error({"--mode", 0, 0}, "'" + arch.spec.name + "' (" + o.architectures[i] +
+                                                ") computes digitally and exactly, so functional mode has nothing to "
+                                                "model on it: compare CIM architectures only, or use --mode perf");
+      else if (is_baseline_architecture(arch.spec))
         check_baseline_plan(workload, arch.spec, arch_errors, budget);
       else
         plan_network(workload, arch.spec, schedule_kind::layer, arch_errors, budget);

@@ -1,20 +1,32 @@
 #include "platform/functional_run.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <filesystem>
+#include <limits>
 #include <memory>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include "dsl/diagnostics.hpp"
 #include "dsl/path_component.hpp"
 #include "models/functional_crossbar.hpp"
 #include "platform/analog_functional.hpp"
+#include "platform/chip_statistics.hpp"
+#include "platform/image_fit.hpp"
 #include "platform/image_io.hpp"
 #include "platform/image_metrics.hpp"
 #include "platform/mnist_dataset.hpp"
 #include "platform/reference_forward.hpp"
 
 namespace mottsim::platform {
+
+unsigned long long chip_seed(unsigned long long run_seed, long long index) {
+  return models::seed_stream(run_seed, 0x636869700000ULL + static_cast<std::uint64_t>(index));  // "chip"
+}
 
 namespace {
 
@@ -54,21 +66,38 @@ dsl::block_value ideal_devices(const dsl::block_value& tile) {
   return t;
 }
 
-// An analog sum's full scale (the neuron's input, or a bipolar ADC's) sits at
-// this quantile of the layer's float pre-activations: the rare larger ones clip,
-// the rest get the converter's resolution.
-constexpr double analog_calibration_quantile = 0.999;
+// An analog sum's full scale (the neuron's input, a bipolar ADC's) and a
+// column ADC's range sit at this quantile of what the layer carries on the
+// calibration data: the rare larger ones clip, the rest get the converter's
+// resolution.
+constexpr double calibration_quantile = 0.999;
+// Calibration columns kept per layer group (evenly spaced over the calibration
+// set), so a set of large images calibrates in bounded memory.
+constexpr long long calibration_columns = 1 << 16;
 
+using group_key = std::pair<std::size_t, long long>;
+
+// The gains of one layer group, set once for every chip (value domain; NaN
+// where the group's path has none).
+struct layer_gains {
+  double input_full_scale = std::numeric_limits<double>::quiet_NaN();
+  double analog_full_scale = std::numeric_limits<double>::quiet_NaN();
+  double adc_range = std::numeric_limits<double>::quiet_NaN();
+};
+using gain_table = std::map<group_key, layer_gains>;
+
+// One chip: the network's layer groups on devices drawn from `seed`.
 struct device_network {
   const dsl::workload_spec& workload;
   const network_plan& plan;
   const dsl::block_value& tile;
   const reference_network& reference;
   unsigned long long seed;
-  std::map<std::pair<std::size_t, long long>, std::unique_ptr<models::functional_layer>> layers;
+  const gain_table* gains = nullptr;
+  std::map<group_key, std::unique_ptr<models::functional_layer>> layers;
 
   models::functional_layer& layer(std::size_t i, long long group) {
-    auto key = std::make_pair(i, group);
+    const group_key key(i, group);
     auto it = layers.find(key);
     if (it != layers.end()) return *it->second;
     const dsl::layer_spec& l = workload.layers[i];
@@ -87,37 +116,82 @@ struct device_network {
                                                         workload.activation_bits,
                                                         l.activation == dsl::activation_kind::relu,
                                                         mix(seed, i, static_cast<std::uint64_t>(group)));
-    f->set_threads(1);
+    f->set_threads(1);  // chips run in parallel instead
     configure_analog_layer(*f, plan, i, tile);
+    if (gains) {
+      const auto g = gains->find(key);
+      if (g != gains->end()) {
+        if (!std::isnan(g->second.input_full_scale)) f->set_input_full_scale(g->second.input_full_scale);
+        if (!std::isnan(g->second.analog_full_scale)) f->set_analog_full_scale(g->second.analog_full_scale);
+        if (!std::isnan(g->second.adc_range)) f->set_adc_range(g->second.adc_range);
+      }
+    }
     auto& ref = *f;
     layers[key] = std::move(f);
     return ref;
   }
 
-  // Sets every layer group's gains from float activations of `samples` (see
-  // run_functional).
-  void calibrate(const std::vector<std::vector<float>>& samples) {
-    reference.forward_batch(samples, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
-      models::functional_layer& f = layer(i, g);
-      const double peak = x.size() > 0 ? x.maxCoeff() : 0.0;
-      const int producer = plan.layers[i].analog.producer;
-      const models::functional_layer* source = producer < 0 ? nullptr : &layer(static_cast<std::size_t>(producer), g);
-      if (const double held = held_input_full_scale(plan, i, source); held > 0)
-        f.set_input_full_scale(held);
-      else if (peak > 0)
-        f.set_input_full_scale(peak);
-      f.calibrate_analog_sum(x, analog_calibration_quantile);
-      return f.reference(x);
-    });
-  }
-
-  // The gains `other` calibrated, for the same network on other devices.
-  void copy_gains(const device_network& other) {
-    for (const auto& [key, f] : other.layers) {
-      models::functional_layer& mine = layer(key.first, key.second);
-      mine.set_input_full_scale(f->input_full_scale());
-      if (f->analog_path()) mine.set_analog_full_scale(f->analog_full_scale());
+  // Sets every layer group's gains from the float activations of `samples`
+  // and returns them: the largest input a group sees maps to its drivers' full
+  // scale; with `ranges`, a high quantile of its pre-activations to the analog
+  // sum's full scale (analog path) or of its nominal column currents to the
+  // ADC's range (ADC path). These are the per-layer settings a chip programs
+  // once, the same for every chip.
+  gain_table calibrate(const std::vector<std::vector<float>>& samples, bool ranges) {
+    struct kept_columns {
+      Eigen::Index rows = 0;
+      long long seen = 0, stride = 1;
+      double peak = 0.0;
+      std::vector<double> values;  // column-major
+    };
+    std::map<group_key, kept_columns> kept;
+    // Batches of about 2^18 input values (64 digits, or one large image) keep
+    // the float im2col products small.
+    const std::size_t batch = static_cast<std::size_t>(
+        std::clamp<long long>((1LL << 18) / std::max<long long>(1, workload.input.elements()), 1, 64));
+    for (std::size_t first = 0; first < samples.size(); first += batch) {
+      const std::size_t end = std::min(samples.size(), first + batch);
+      const std::vector<std::vector<float>> part(samples.begin() + static_cast<std::ptrdiff_t>(first),
+                                                 samples.begin() + static_cast<std::ptrdiff_t>(end));
+      reference.forward_batch(part, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
+        kept_columns& k = kept[{i, g}];
+        if (k.seen == 0) {
+          k.rows = x.rows();
+          const long long per_sample = x.cols() / static_cast<long long>(part.size());
+          const long long total = per_sample * static_cast<long long>(samples.size());
+          k.stride = std::max<long long>(1, (total + calibration_columns - 1) / calibration_columns);
+        }
+        if (x.size() > 0) k.peak = std::max(k.peak, x.maxCoeff());
+        for (Eigen::Index c = 0; c < x.cols(); ++c, ++k.seen)
+          if (k.seen % k.stride == 0) k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
+        return layer(i, g).reference(x);
+      });
     }
+    gain_table table;
+    for (auto& [key, k] : kept) {
+      models::functional_layer& f = layer(key.first, key.second);
+      // A layer fed held values takes its producer's analog full scale, which
+      // (keys in layer order) is calibrated by now.
+      const int producer = plan.layers[key.first].analog.producer;
+      const models::functional_layer* source =
+          producer < 0 ? nullptr : &layer(static_cast<std::size_t>(producer), key.second);
+      if (const double held = held_input_full_scale(plan, key.first, source); held > 0)
+        f.set_input_full_scale(held);
+      else if (k.peak > 0)
+        f.set_input_full_scale(k.peak);
+      const Eigen::Map<const Eigen::MatrixXd> x(k.values.data(), k.rows,
+                                                static_cast<Eigen::Index>(k.values.size()) / std::max<Eigen::Index>(1, k.rows));
+      if (ranges) {
+        if (f.analog_path()) f.calibrate_analog_sum(x, calibration_quantile);
+        else f.calibrate_adc_range(x, calibration_quantile);
+      }
+      layer_gains g;
+      g.input_full_scale = f.input_full_scale();
+      if (f.analog_path()) g.analog_full_scale = f.analog_full_scale();
+      else g.adc_range = f.adc_range();
+      table[key] = g;
+    }
+    return table;
   }
 
   // [input][layer] outputs of a batch: one device product per layer group.
@@ -128,35 +202,117 @@ struct device_network {
   }
 };
 
-std::vector<std::vector<float>> load_inputs(const dsl::workload_spec& w, const functional_options& options,
-                                            std::vector<int>& labels) {
-  std::vector<std::vector<float>> inputs;
+// What the run scores and what it calibrates on: never the same data.
+struct input_sets {
+  std::vector<std::vector<float>> scored;
+  std::vector<int> labels;  // classifiers
+  std::vector<std::vector<float>> calibration;
+  reports::calibration_record record;
+  std::vector<std::string> notes;
+};
+
+std::vector<float> image_input(const gray_image& img, const dsl::workload_spec& w, const std::string& name,
+                               std::string* note) {
+  if (w.input.channels != 1)
+    throw dsl::input_error({name, 0, 0}, "images are read as grey, but workload '" + w.name + "' takes " +
+                                             w.input.to_string() + " (height x width x channels)");
+  return fit_image(img, static_cast<int>(w.input.width), static_cast<int>(w.input.height), name, note).pixels;
+}
+
+bool is_image_file(const std::filesystem::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".pgm" || ext == ".ppm";
+}
+
+void load_image_sets(const dsl::workload_spec& w, const functional_options& options, input_sets& sets) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::string file = options.image;
+  if (file.empty()) {
+    file = w.inputs.file;
+    if (!fs::exists(file, ec)) {
+      if (w.inputs.fallback.empty())
+        throw dsl::input_error(w.inputs.file_where, "the image " + file +
+                                                        " is absent (`make data` fetches the shipped photograph); "
+                                                        "pass --image FILE to score another");
+      sets.notes.push_back("the workload's image " + file + " is absent (`make data` fetches it): scored " +
+                           w.inputs.fallback + " instead");
+      file = w.inputs.fallback;
+    }
+  }
+  const gray_image scored = read_image(file);
+  std::string note;
+  sets.scored.push_back(image_input(scored, w, file, &note));
+  if (!note.empty()) sets.notes.push_back(note);
+
+  // Calibration: the images of the calibration directory, by name, without
+  // any that is the scored image (same file or same pixels).
+  sets.record.source = "images";
+  const std::string dir = w.inputs.calibration;
+  std::vector<fs::path> candidates;
+  if (!dir.empty() && fs::is_directory(dir, ec))
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.is_regular_file(ec) && is_image_file(entry.path())) candidates.push_back(entry.path());
+  std::sort(candidates.begin(), candidates.end());
+  for (const auto& path : candidates) {
+    if (static_cast<long long>(sets.calibration.size()) >= w.inputs.calibration_count) break;
+    if (fs::equivalent(path, file, ec)) continue;
+    const gray_image img = read_image(path.string());
+    if (img.same_size(scored) && img.pixels == scored.pixels) continue;
+    sets.calibration.push_back(image_input(img, w, path.string(), nullptr));
+    sets.record.files.push_back(path.lexically_normal().string());
+  }
+  if (sets.calibration.empty()) {
+    sets.record.source = "none";
+    sets.record.note = dir.empty() ? "the workload names no calibration images"
+                                   : "no calibration images in " + dir +
+                                         (fs::exists(dir, ec) ? "" : " (absent: `make data` fetches them)");
+    sets.record.note += ": the input drivers keep their configured full scale, and the analog gains and ADC "
+                        "ranges the worst case the weights allow";
+  }
+}
+
+input_sets load_inputs(const dsl::workload_spec& w, const functional_options& options) {
+  input_sets sets;
   const std::string source = options.image.empty() ? w.inputs.source : "image";
   if (source == "image") {
-    const std::string file = options.image.empty() ? w.inputs.file : options.image;
-    const gray_image img = read_image(file);
-    if (img.height != w.input.height || img.width != w.input.width || w.input.channels != 1)
-      throw dsl::input_error({file, 0, 0}, "image is " + std::to_string(img.width) + "x" + std::to_string(img.height) +
-                                               " (grey), but workload '" + w.name + "' takes " + w.input.to_string() +
-                                               " (height x width x channels)");
-    inputs.push_back(img.pixels);
+    load_image_sets(w, options, sets);
   } else if (source == "mnist_test") {
     if (w.input.height != 28 || w.input.width != 28 || w.input.channels != 1)
       throw dsl::input_error(w.inputs.where, "MNIST digits are 28x28x1, but workload '" + w.name + "' takes " +
                                                  w.input.to_string());
     const mnist_split split = split_mnist(load_mnist());
-    const auto n = std::min<std::size_t>(split.test.size(), static_cast<std::size_t>(w.inputs.count));
-    for (std::size_t i = 0; i < n; ++i) {
-      inputs.emplace_back(split.test.image(i), split.test.image(i) + mnist_dataset::pixels);
-      labels.push_back(split.test.labels[i]);
+    const auto first = static_cast<std::size_t>(w.inputs.first);
+    if (first >= split.test.size())
+      throw dsl::input_error(w.inputs.where, "inputs: 'first' is " + std::to_string(first) + ", but the test split has " +
+                                                 std::to_string(split.test.size()) + " digits");
+    const auto end = std::min<std::size_t>(split.test.size(), first + static_cast<std::size_t>(w.inputs.count));
+    for (std::size_t i = first; i < end; ++i) {
+      sets.scored.emplace_back(split.test.image(i), split.test.image(i) + mnist_dataset::pixels);
+      sets.labels.push_back(split.test.labels[i]);
     }
+    // The training split, which the shipped weights were trained on too: the
+    // test digits stay unseen by weights and calibration alike.
+    const auto n = std::min<std::size_t>(split.train.size(), static_cast<std::size_t>(w.inputs.calibration_count));
+    for (std::size_t i = 0; i < n; ++i)
+      sets.calibration.emplace_back(split.train.image(i), split.train.image(i) + mnist_dataset::pixels);
+    sets.record.source = "mnist_train";
   } else {
-    std::mt19937_64 gen(options.seed);
-    std::vector<float> x(static_cast<std::size_t>(w.input.elements()));
-    for (auto& v : x) v = static_cast<float>(static_cast<double>(gen() >> 11) / 9007199254740992.0);
-    inputs.push_back(std::move(x));
+    // Seeded random inputs: the scored one from the run's seed, the calibration
+    // one from a stream of its own.
+    const auto random_input = [&](std::uint64_t seed) {
+      std::mt19937_64 gen(seed);
+      std::vector<float> x(static_cast<std::size_t>(w.input.elements()));
+      for (auto& v : x) v = static_cast<float>(static_cast<double>(gen() >> 11) / 9007199254740992.0);
+      return x;
+    };
+    sets.scored.push_back(random_input(options.seed));
+    sets.calibration.push_back(random_input(models::seed_stream(options.seed, 0x63616c)));  // "cal"
+    sets.record.source = "random";
   }
-  return inputs;
+  sets.record.samples = static_cast<long long>(sets.calibration.size());
+  return sets;
 }
 
 gray_image channel_image(const std::vector<float>& hwc, const dsl::tensor_shape& s, long long channel, double peak) {
@@ -168,6 +324,63 @@ gray_image channel_image(const std::vector<float>& hwc, const dsl::tensor_shape&
     img.pixels[static_cast<std::size_t>(p)] =
         static_cast<float>(std::clamp(hwc[static_cast<std::size_t>(p * s.channels + channel)] / peak, 0.0, 1.0));
   return img;
+}
+
+// What one chip computed.
+struct chip_outcome {
+  long long correct = 0;
+  double psnr_db = 0.0, ssim = 0.0;
+  std::vector<std::pair<std::string, gray_image>> images;
+};
+
+// Runs `jobs` jobs on up to `threads` threads; the first exception is rethrown.
+void run_parallel(std::size_t jobs, unsigned threads, const std::function<void(std::size_t)>& job) {
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_lock;
+  const auto work = [&] {
+    for (std::size_t k = next++; k < jobs; k = next++) {
+      try {
+        job(k);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_lock);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  const unsigned n = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max(1u, threads)));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < n; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+reports::calibration_record describe_calibration(const input_sets& sets, const dsl::block_value& tile,
+                                                 const dsl::workload_spec& workload, device_network& calibrated,
+                                                 const gain_table& gains, bool ranges) {
+  reports::calibration_record r = sets.record;
+  r.quantile = calibration_quantile;
+  r.range = ranges ? "calibrated" : "worst_case";
+  r.bias_trim = "none";
+  for (const auto& stage : tile.blocks("readout"))
+    if (stage.type == "mott_neuron") {
+      r.bias_trim = stage.text("bias_trim");
+      if (r.bias_trim == "measured") r.trim_reads = stage.integer("trim_reads");
+      break;
+    }
+  for (const auto& [key, g] : gains) {
+    reports::calibrated_layer l;
+    l.layer = workload.layers[key.first].name;
+    l.group = key.second;
+    const models::functional_layer& f = calibrated.layer(key.first, key.second);
+    l.path = f.neuron_path() ? "neuron" : f.analog_path() ? "analog_adc" : "adc";
+    l.input_full_scale = g.input_full_scale;
+    l.analog_full_scale = g.analog_full_scale;
+    l.adc_range = g.adc_range;
+    r.layers.push_back(l);
+  }
+  return r;
 }
 
 // Which workloads write maps: those whose last layer is an image (see below).
@@ -186,67 +399,59 @@ void check_image_output_names(const dsl::workload_spec& workload) {
 
 functional_outcome run_functional(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
                                   const network_plan& plan, const functional_options& options) {
+  if (options.chips < 1) throw dsl::input_error({"--chips", 0, 0}, "the number of chips must be at least 1");
   functional_outcome out;
   const reference_network reference(workload);
-  std::vector<int> labels;
-  const auto inputs = load_inputs(workload, options, labels);
+  const input_sets sets = load_inputs(workload, options);
+  const auto& inputs = sets.scored;
+  const auto& labels = sets.labels;
+  const bool classifier = !labels.empty();
   out.samples = static_cast<long long>(inputs.size());
+  out.notes = sets.notes;
   const dsl::component_spec* tile_c = arch.find(plan.tile_component);
+  const bool ranges = tile_c->params.text("range_calibration") == "calibrated";
 
-  // Calibration on the first samples, as a chip sets its per-layer gains once:
-  // the float network runs through every layer group, which maps the largest
-  // input it sees to its drivers' full scale and, on the analog path, a high
-  // quantile of its pre-activations to the analog sum's full scale.
-  const std::size_t calibration = std::min<std::size_t>(inputs.size(), 16);
-  const std::vector<std::vector<float>> samples(inputs.begin(),
-                                                inputs.begin() + static_cast<std::ptrdiff_t>(calibration));
-  device_network devices{workload, plan, tile_c->params, reference, options.seed, {}};
-  devices.calibrate(samples);
-  // For classifiers, the same network on ideal devices separates the cost of
-  // the devices' variation and noise from that of the transfer curve and the
-  // converters.
+  // Calibration, before anything is scored, on the calibration set alone. The
+  // gains come from float activations and nominal devices, so they are the
+  // same for every chip; each chip's neurons are trimmed on that chip when its
+  // layers are built (bias_trim: measured).
   const dsl::block_value ideal_tile = ideal_devices(tile_c->params);
-  device_network ideal{workload, plan, ideal_tile, reference, options.seed, {}};
-  if (!labels.empty()) ideal.copy_gains(devices);
-  long long correct = 0, reference_correct = 0, ideal_correct = 0;
-  std::vector<std::vector<float>> last_device, last_reference;
+  device_network ideal{workload, plan, ideal_tile, reference, chip_seed(options.seed, -1), nullptr, {}};
+  const gain_table gains = sets.calibration.empty() ? gain_table{} : ideal.calibrate(sets.calibration, ranges);
+  out.calibration = describe_calibration(sets, tile_c->params, workload, ideal, gains, ranges);
+
+  for (long long c = 0; c < options.chips; ++c) out.chip_seeds.push_back(chip_seed(options.seed, c));
+
+  // The float reference, once.
+  std::vector<std::vector<std::vector<float>>> reference_out;
+  long long reference_correct = 0;
+  if (classifier) {
+    for (std::size_t s = 0; s < inputs.size(); ++s)
+      reference_correct += static_cast<long long>(reference.classify(inputs[s])) == labels[s];
+  } else {
+    reference_out.push_back(reference.forward_all(inputs.back()));
+  }
+
   // Inputs go through in batches: one device product per layer and batch.
   constexpr std::size_t batch_size = 64;
-  for (std::size_t first = 0; first < inputs.size(); first += batch_size) {
-    const std::size_t end = std::min(inputs.size(), first + batch_size);
-    const std::vector<std::vector<float>> batch(inputs.begin() + static_cast<std::ptrdiff_t>(first),
-                                                inputs.begin() + static_cast<std::ptrdiff_t>(end));
-    auto dev = devices.forward(batch);
-    std::vector<std::vector<std::vector<float>>> ideal_out;
-    if (!labels.empty()) ideal_out = ideal.forward(batch);
-    for (std::size_t s = first; s < end; ++s) {
-      auto ref = reference.forward_all(inputs[s]);
-      auto& d = dev[s - first];
-      if (!labels.empty()) {
-        correct += static_cast<long long>(argmax(d.back())) == labels[s];
-        ideal_correct += static_cast<long long>(argmax(ideal_out[s - first].back())) == labels[s];
-        reference_correct += static_cast<long long>(argmax(ref.back())) == labels[s];
-      }
-      if (s + 1 == inputs.size()) {
-        last_device = std::move(d);
-        last_reference = std::move(ref);
+  const auto run_chip = [&](device_network& chip, chip_outcome& result, bool keep_images) {
+    std::vector<std::vector<float>> last_device;
+    for (std::size_t first = 0; first < inputs.size(); first += batch_size) {
+      const std::size_t end = std::min(inputs.size(), first + batch_size);
+      const std::vector<std::vector<float>> batch(inputs.begin() + static_cast<std::ptrdiff_t>(first),
+                                                  inputs.begin() + static_cast<std::ptrdiff_t>(end));
+      auto dev = chip.forward(batch);
+      for (std::size_t s = first; s < end; ++s) {
+        if (classifier) result.correct += static_cast<long long>(argmax(dev[s - first].back())) == labels[s];
+        if (s + 1 == inputs.size()) last_device = std::move(dev[s - first]);
       }
     }
-  }
-  if (!labels.empty()) {
-    out.accuracy["top1"] = static_cast<double>(correct) / static_cast<double>(inputs.size());
-    out.accuracy["ideal_devices_top1"] = static_cast<double>(ideal_correct) / static_cast<double>(inputs.size());
-    out.notes.push_back("ideal_devices_top1: the same chip with no programming variation, read noise, stuck cells "
-                        "or neuron variation; it keeps the neuron's transfer curve and the converters' resolution");
-    out.accuracy["reference_top1"] = static_cast<double>(reference_correct) / static_cast<double>(inputs.size());
-  }
-  // Image outputs: compare each channel of the last layer with float, both
-  // scaled by the float map's peak.
-  const auto& last = workload.layers.back();
-  if (labels.empty() && writes_image_maps(last) && !last_device.empty()) {
-    double psnr_sum = 0, ssim_sum = 0;
+    // Image outputs: compare each channel of the last layer with float, both
+    // scaled by the float map's peak.
+    const auto& last = workload.layers.back();
+    if (classifier || !writes_image_maps(last) || last_device.empty()) return;
     const auto& dev = last_device.back();
-    const auto& ref = last_reference.back();
+    const auto& ref = reference_out.back().back();
     for (long long c = 0; c < last.out_shape.channels; ++c) {
       double peak = 0;
       for (long long p = 0; p < last.out_shape.height * last.out_shape.width; ++p)
@@ -255,16 +460,56 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
       const gray_image d = channel_image(dev, last.out_shape, c, peak);
       const gray_image r = channel_image(ref, last.out_shape, c, peak);
       const double psnr = psnr_db(d, r);
-      psnr_sum += std::isfinite(psnr) ? psnr : 100.0;
-      ssim_sum += ssim(d, r);
-      out.images.emplace_back(last.name + "_" + std::to_string(c) + ".png", d);
-      out.images.emplace_back(last.name + "_" + std::to_string(c) + "_reference.png", r);
+      result.psnr_db += (std::isfinite(psnr) ? psnr : 100.0) / static_cast<double>(last.out_shape.channels);
+      result.ssim += ssim(d, r) / static_cast<double>(last.out_shape.channels);
+      if (keep_images) {
+        result.images.emplace_back(last.name + "_" + std::to_string(c) + ".png", d);
+        result.images.emplace_back(last.name + "_" + std::to_string(c) + "_reference.png", r);
+      }
     }
-    out.quality["psnr_db"] = psnr_sum / static_cast<double>(last.out_shape.channels);
-    out.quality["ssim"] = ssim_sum / static_cast<double>(last.out_shape.channels);
-    out.notes.push_back("psnr_db and ssim: mean over the output channels, each map scaled by its float peak "
-                        "(PSNR of identical maps counted as 100 dB)");
+  };
+
+  // Every chip, and for classifiers the ideal-device chip, is an independent
+  // job: the chips run in parallel, each drawn from its own seed.
+  std::vector<chip_outcome> chips(static_cast<std::size_t>(options.chips));
+  chip_outcome ideal_result;
+  const std::size_t jobs = chips.size() + (classifier ? 1 : 0);
+  run_parallel(jobs, std::max(1u, std::thread::hardware_concurrency()), [&](std::size_t k) {
+    if (k == chips.size()) {
+      run_chip(ideal, ideal_result, false);
+      return;
+    }
+    device_network chip{workload, plan, tile_c->params, reference, out.chip_seeds[k], &gains, {}};
+    run_chip(chip, chips[k], k == 0);
+  });
+
+  std::vector<double> top1, psnr, ssim_values;
+  const auto n = static_cast<double>(inputs.size());
+  for (const auto& c : chips) {
+    top1.push_back(static_cast<double>(c.correct) / n);
+    psnr.push_back(c.psnr_db);
+    ssim_values.push_back(c.ssim);
   }
+  if (classifier) {
+    out.chip_metrics["top1"] = summarize_chips(top1);
+    out.accuracy["top1"] = out.chip_metrics["top1"].mean;
+    out.accuracy["ideal_devices_top1"] = static_cast<double>(ideal_result.correct) / n;
+    out.accuracy["reference_top1"] = static_cast<double>(reference_correct) / n;
+    out.notes.push_back("ideal_devices_top1: the same chip with no programming variation, read noise, stuck cells "
+                        "or neuron variation; it keeps the neuron's transfer curve and the converters' resolution");
+  } else if (!chips.front().images.empty()) {
+    out.chip_metrics["psnr_db"] = summarize_chips(psnr);
+    out.chip_metrics["ssim"] = summarize_chips(ssim_values);
+    out.quality["psnr_db"] = out.chip_metrics["psnr_db"].mean;
+    out.quality["ssim"] = out.chip_metrics["ssim"].mean;
+    out.images = std::move(chips.front().images);
+    out.notes.push_back("psnr_db and ssim: mean over the output channels, each map scaled by its float peak "
+                        "(PSNR of identical maps counted as 100 dB); the maps written are those of the first chip");
+  }
+  if (options.chips > 1)
+    out.notes.push_back(std::to_string(options.chips) +
+                        " chips, each its own draw of programming variation, stuck cells and neuron Tc and threshold; "
+                        "figures are their mean, with the 95 % Student t interval of the mean");
   return out;
 }
 

@@ -27,6 +27,10 @@ reports::run_result run_session(const run_options& options, const model_registry
   if (options.mode != "perf" && options.mode != "functional")
     throw dsl::input_error({"--mode", 0, 0}, "mode '" + options.mode + "' is not one of perf, functional");
   if (options.mode == "functional") check_image_output_names(workload);
+  if (options.chips < 1) throw dsl::input_error({"--chips", 0, 0}, "the number of chips must be at least 1");
+  if (options.chips > 1 && options.mode != "functional")
+    throw dsl::input_error({"--chips", 0, 0}, "chips are device draws, which only functional mode makes: add "
+                                              "--mode functional");
 
   // Processors and systolic arrays have their own planner and models.
   if (is_baseline_architecture(arch.spec)) return run_baseline_session(options, arch, workload, registry);
@@ -146,11 +150,15 @@ reports::run_result run_session(const run_options& options, const model_registry
     functional_options fo;
     fo.seed = options.seed;
     fo.image = options.image;
+    fo.chips = options.chips;
     functional_outcome outcome = run_functional(workload, arch.spec, plan, fo);
     r.quality = outcome.quality;
     r.accuracy = outcome.accuracy;
     r.functional_samples = outcome.samples;
     r.functional_notes = outcome.notes;
+    r.chip_seeds = outcome.chip_seeds;
+    r.chip_metrics = outcome.chip_metrics;
+    r.calibration = outcome.calibration;
     if (functional) *functional = std::move(outcome);
   }
 

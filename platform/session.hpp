@@ -17,6 +17,7 @@ struct run_options {
   unsigned long long seed = 1;
   std::string mode = "perf";
   std::string image;  // functional mode: input image instead of the workload's
+  long long chips = 1;  // functional mode: independent chips (device draws) to average over
   // Record every busy interval for trace.json and report.html. Sweeps, which
   // read report.json only, switch it off.
   bool timeline = true;

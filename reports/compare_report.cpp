@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iterator>
@@ -37,6 +38,20 @@ compare_entry entry_from_report(const std::string& report_json) {
     if (category.size() > 2 && category.compare(category.size() - 2, 2, "_j") == 0)
       category.resize(category.size() - 2);
     e.energy_by_category_j[category] = value.get<double>();
+  }
+  // Functional figures: the means, and the intervals of the chips.
+  const auto number = [](const nlohmann::json& v) { return v.is_number() ? v.get<double>() : NAN; };
+  for (const char* block : {"accuracy", "quality"})
+    if (const auto it = j.find(block); it != j.end() && it->is_object())
+      for (const auto& [key, value] : it->items()) e.functional[key].mean = number(value);
+  if (const auto chips = j.find("chips"); chips != j.end() && chips->is_object()) {
+    e.chips = chips->value("count", 0LL);
+    if (const auto m = chips->find("metrics"); m != chips->end() && m->is_object())
+      for (const auto& [key, value] : m->items()) {
+        auto& f = e.functional[key];
+        f.ci_low = number(value.value("ci95_low", nlohmann::json()));
+        f.ci_high = number(value.value("ci95_high", nlohmann::json()));
+      }
   }
   return e;
 }
@@ -164,6 +179,14 @@ std::string compare_to_json(const compare_result& r) {
     }
     a["metrics"] = values;
     a["ratios_to_reference"] = ratios;
+    if (!e.functional.empty()) {
+      ordered_json f = ordered_json::object();
+      const auto number = [](double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); };
+      for (const auto& [key, figure] : e.functional)
+        f[key] = {{"mean", number(figure.mean)}, {"ci95_low", number(figure.ci_low)}, {"ci95_high", number(figure.ci_high)}};
+      a["chips"] = e.chips;
+      a["functional"] = f;
+    }
     archs.push_back(a);
   }
   j["architectures"] = archs;
@@ -190,6 +213,34 @@ std::string compare_to_markdown(const compare_result& r) {
     for (double v : x.values) o << ' ' << (x.unit.empty() ? num(v) : si(v, x.unit.c_str())) << " |";
     for (std::size_t i = 1; i < x.values.size(); ++i) o << ' ' << ratio_text(ratio(x.values[i], x.values.front())) << " |";
     o << '\n';
+  }
+  // Functional runs: what each chip computed, with the interval over its chips.
+  std::vector<std::string> figures;
+  for (const auto& e : r.entries)
+    for (const auto& [key, f] : e.functional)
+      if (std::find(figures.begin(), figures.end(), key) == figures.end()) figures.push_back(key);
+  if (!figures.empty()) {
+    o << "\n| functional (mean over chips, [95 % interval]) |";
+    for (const auto& e : r.entries) o << ' ' << e.name << " (" << e.chips << " chip" << (e.chips == 1 ? "" : "s") << ") |";
+    o << "\n|---|";
+    for (std::size_t i = 0; i < r.entries.size(); ++i) o << "---|";
+    o << '\n';
+    for (const auto& key : figures) {
+      const bool percent = key.find("top1") != std::string::npos;
+      const auto show = [&](double v) { return percent ? num(100 * v, "%.2f") + " %" : num(v, "%.4g"); };
+      o << "| " << key << " |";
+      for (const auto& e : r.entries) {
+        const auto it = e.functional.find(key);
+        if (it == e.functional.end() || !std::isfinite(it->second.mean)) {
+          o << " - |";
+          continue;
+        }
+        o << ' ' << show(it->second.mean);
+        if (std::isfinite(it->second.ci_low)) o << " [" << show(it->second.ci_low) << ", " << show(it->second.ci_high) << "]";
+        o << " |";
+      }
+      o << '\n';
+    }
   }
   o << "\nRatios divide each architecture's figure by " << ref
     << "'s (below 1: less latency, energy or area than " << ref << "). Energy groups gather report categories: "

@@ -1,4 +1,5 @@
 #pragma once
+#include <cmath>
 #include <map>
 #include <string>
 #include <utility>
@@ -22,6 +23,14 @@ struct compare_entry {
   double tops_per_mm2 = 0;
   long long macs = 0;
   std::map<std::string, double> energy_by_category_j;  // as in the report
+  // Functional runs: top1, reference_top1, ideal_devices_top1, psnr_db and
+  // ssim as the report gives them (means over its chips), with the 95 %
+  // interval where it has one (NaN otherwise).
+  struct figure {
+    double mean = NAN, ci_low = NAN, ci_high = NAN;
+  };
+  std::map<std::string, figure> functional;
+  long long chips = 0;
 };
 
 struct compare_result {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 
 #include "reports/busy_timeline.hpp"
 #include "reports/html_page.hpp"
@@ -43,11 +44,22 @@ std::vector<std::pair<std::string, std::string>> run_headline(const run_result& 
       {"efficiency", num(r.tops_per_w, "%.4g") + " TOPS/W"},
   };
   if (r.mode == "functional") {
+    // Over several chips a figure carries its 95 % interval.
+    const auto interval = [&](const std::string& name, const std::function<std::string(double)>& show) {
+      const auto m = r.chip_metrics.find(name);
+      if (m == r.chip_metrics.end() || !std::isfinite(m->second.ci_low)) return std::string();
+      return " [" + show(m->second.ci_low) + ", " + show(m->second.ci_high) + "] over " +
+             std::to_string(m->second.per_chip.size()) + " chips";
+    };
+    const auto pct = [](double v) { return percent(v); };
+    const auto db = [](double v) { return num(v, "%.3g") + " dB"; };
+    const auto plain = [](double v) { return num(v, "%.4g"); };
     for (const auto& [name, value] : r.accuracy)
       h.emplace_back(name == "top1" ? "accuracy (top-1)" : name == "reference_top1" ? "float reference (top-1)" : name,
-                     percent(value));
+                     percent(value) + interval(name, pct));
     for (const auto& [name, value] : r.quality)
-      h.emplace_back(name == "psnr_db" ? "PSNR" : name, name == "psnr_db" ? num(value, "%.3g") + " dB" : num(value, "%.4g"));
+      h.emplace_back(name == "psnr_db" ? "PSNR" : name,
+                     name == "psnr_db" ? db(value) + interval(name, db) : plain(value) + interval(name, plain));
   }
   return h;
 }

@@ -1,10 +1,18 @@
 #include "reports/json_report.hpp"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace mottsim::reports {
 
 using nlohmann::ordered_json;
+
+namespace {
+
+// NaN and infinities are not JSON.
+ordered_json finite_or_null(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
+
+}  // namespace
 
 std::string to_json(const run_result& r) {
   ordered_json j;
@@ -66,6 +74,46 @@ std::string to_json(const run_result& r) {
     for (const auto& [k, v] : r.accuracy) a[k] = v;
     j["accuracy"] = a;
     j["functional"] = {{"samples", r.functional_samples}, {"notes", r.functional_notes}};
+    ordered_json chips;
+    chips["count"] = r.chip_seeds.size();
+    chips["seeds"] = r.chip_seeds;
+    chips["interval"] = "95 % Student t interval of the mean over the chips: mean +- t(0.975, n - 1) sd / sqrt(n), "
+                        "sd the sample standard deviation (null for one chip)";
+    ordered_json metrics = ordered_json::object();
+    for (const auto& [k, figure] : r.chip_metrics) {
+      ordered_json o;
+      o["mean"] = finite_or_null(figure.mean);
+      o["sd"] = finite_or_null(figure.sd);
+      o["ci95_low"] = finite_or_null(figure.ci_low);
+      o["ci95_high"] = finite_or_null(figure.ci_high);
+      o["per_chip"] = figure.per_chip;
+      metrics[k] = o;
+    }
+    chips["metrics"] = metrics;
+    j["chips"] = chips;
+    const calibration_record& c = r.calibration;
+    ordered_json cal;
+    cal["source"] = c.source;
+    cal["samples"] = c.samples;
+    cal["files"] = c.files;
+    cal["quantile"] = finite_or_null(c.quantile);
+    cal["range"] = c.range;
+    cal["bias_trim"] = c.bias_trim;
+    cal["trim_reads"] = c.trim_reads;
+    ordered_json cl = ordered_json::array();
+    for (const auto& l : c.layers) {
+      ordered_json o;
+      o["layer"] = l.layer;
+      o["group"] = l.group;
+      o["path"] = l.path;
+      o["input_full_scale"] = finite_or_null(l.input_full_scale);
+      o["analog_full_scale"] = finite_or_null(l.analog_full_scale);
+      o["adc_range"] = finite_or_null(l.adc_range);
+      cl.push_back(o);
+    }
+    cal["layers"] = cl;
+    if (!c.note.empty()) cal["note"] = c.note;
+    j["calibration"] = cal;
   }
   j["layers"] = layers;
   ordered_json comps = ordered_json::array();

@@ -64,6 +64,30 @@ std::string to_markdown(const run_result& r) {
     o << "| quality | value |\n|---|---|\n";
     for (const auto& [k, v] : r.quality) o << "| " << k << " | " << num(v, "%.4g") << " |\n";
     for (const auto& [k, v] : r.accuracy) o << "| accuracy." << k << " | " << num(100 * v, "%.2f") << " % |\n";
+    if (!r.chip_metrics.empty()) {
+      o << "\nOver " << r.chip_seeds.size() << " chip(s) (95 % interval: Student t over the chips):\n\n"
+        << "| figure | mean | sd | 95 % interval | per chip |\n|---|---|---|---|---|\n";
+      for (const auto& [k, m] : r.chip_metrics) {
+        const double scale = k == "top1" ? 100.0 : 1.0;
+        const char* fmt = k == "top1" ? "%.2f" : "%.4g";
+        const auto value = [&](double v) { return std::isfinite(v) ? num(scale * v, fmt) : std::string("-"); };
+        o << "| " << (k == "top1" ? "top1 (%)" : k) << " | " << value(m.mean) << " | " << value(m.sd) << " | ";
+        if (std::isfinite(m.ci_low)) o << "[" << value(m.ci_low) << ", " << value(m.ci_high) << "]";
+        else o << "- (one chip)";
+        o << " |";
+        for (std::size_t i = 0; i < m.per_chip.size(); ++i) o << (i ? ", " : " ") << value(m.per_chip[i]);
+        o << " |\n";
+      }
+    }
+    const calibration_record& c = r.calibration;
+    o << "\nCalibration: ";
+    if (c.source == "none") o << "none (" << c.note << ")";
+    else
+      o << c.samples << " sample(s) of " << c.source << ", never the scored inputs; gains "
+        << (c.range == "calibrated" ? "at the " + num(100 * c.quantile, "%.4g") + "th percentile" : "at the worst case");
+    o << "; neuron bias trim: " << c.bias_trim;
+    if (c.bias_trim == "measured") o << " (" << c.trim_reads << " reads averaged)";
+    o << ".\n";
     for (const auto& n : r.functional_notes) o << "\n" << n << "\n";
     o << "\n";
   }

@@ -1,4 +1,5 @@
 #pragma once
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -48,6 +49,41 @@ struct layer_result {
   double latency_s = 0;
   double energy_j = 0;     // dynamic energy of the layer's actions + its share of leakage
   std::map<std::string, double> energy_by_category_j;
+};
+
+// One functional figure over independent chips: each chip is its own draw of
+// programming variation, stuck cells and neuron Tc and threshold.
+struct chip_metric {
+  double mean = NAN;
+  double sd = NAN;        // sample standard deviation (n - 1); NaN for one chip
+  double ci_low = NAN;    // Student t interval of the mean at `confidence`
+  double ci_high = NAN;
+  double confidence = 0.95;
+  std::vector<double> per_chip;
+};
+
+// The gains one layer group was calibrated to (value domain; NaN where the
+// layer's readout path has no such gain).
+struct calibrated_layer {
+  std::string layer;
+  long long group = 0;
+  std::string path;                // "neuron", "analog_adc" or "adc"
+  double input_full_scale = NAN;   // activation mapped to the full read pulse
+  double analog_full_scale = NAN;  // pre-activation mapped to the neuron's or bipolar ADC's full scale
+  double adc_range = NAN;          // ADC path: column current (in conductance steps) at the top code
+};
+
+// What the chip was calibrated on and to. Never the scored inputs.
+struct calibration_record {
+  std::string source;              // "mnist_train", "images", "random" or "none"
+  long long samples = 0;
+  std::vector<std::string> files;  // calibration images
+  double quantile = NAN;           // of the calibration sums mapped to full scale
+  std::string range;               // "calibrated" or "worst_case"
+  std::string bias_trim;           // the neurons' trim: none, measured or oracle
+  long long trim_reads = 0;        // measured trim: reads averaged per comparison
+  std::vector<calibrated_layer> layers;
+  std::string note;
 };
 
 struct run_result {
@@ -100,6 +136,11 @@ struct run_result {
   std::map<std::string, double> accuracy;  // top1, reference_top1
   long long functional_samples = 0;
   std::vector<std::string> functional_notes;
+  // Independent chips: their seeds and, per figure (top1, psnr_db, ssim), the
+  // mean, spread and interval. quality and accuracy hold the means.
+  std::vector<unsigned long long> chip_seeds;
+  std::map<std::string, chip_metric> chip_metrics;
+  calibration_record calibration;
 
   // Busy intervals of every resource, for trace.json and report.html (not
   // part of report.json).

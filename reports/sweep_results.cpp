@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include "reports/pareto.hpp"
 #include "reports/text_escape.hpp"
@@ -25,8 +26,19 @@ std::map<std::string, double> metrics_from_report(const std::string& report_json
   m["energy_per_mac_j"] = macs > 0 ? m["energy_j"] / macs : NAN;
   if (const auto a = j.find("accuracy"); a != j.end() && a->contains("top1"))
     m["accuracy_top1"] = a->at("top1").get<double>();
-  if (const auto q = j.find("quality"); q != j.end() && q->contains("psnr_db"))
-    m["psnr_db"] = q->at("psnr_db").get<double>();
+  if (const auto q = j.find("quality"); q != j.end()) {
+    if (q->contains("psnr_db")) m["psnr_db"] = q->at("psnr_db").get<double>();
+    if (q->contains("ssim")) m["ssim"] = q->at("ssim").get<double>();
+  }
+  // The interval over the run's chips, where it has two or more.
+  if (const auto c = j.find("chips"); c != j.end() && c->is_object() && c->contains("metrics"))
+    for (const auto& [figure, name] : {std::pair<const char*, const char*>{"top1", "accuracy_top1"},
+                                       {"psnr_db", "psnr_db"}, {"ssim", "ssim"}}) {
+      const auto f = c->at("metrics").find(figure);
+      if (f == c->at("metrics").end()) continue;
+      for (const char* end : {"ci95_low", "ci95_high"})
+        if (f->contains(end) && f->at(end).is_number()) m[std::string(name) + "_" + end] = f->at(end).get<double>();
+    }
   config_hash = j.at("provenance").value("config_hash", "");
   return m;
 }

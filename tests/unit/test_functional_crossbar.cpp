@@ -238,6 +238,65 @@ TEST_CASE("functional crossbar: ideal devices on the ADC path match float within
   }
 }
 
+TEST_CASE("functional crossbar: the calibrated ADC range is the quantile of nominal column currents, by hand") {
+  // Weights [1, 2, -3] fit 3 bits exactly (one 2-bit slice, a differential
+  // pair); 2-bit inputs, bit-serial. Levels in conductance steps g_step =
+  // (100 - 1) / 3 = 33 uS, so g_min is f = 1/33 step and level k is f + k.
+  tile_spec t;
+  t.adc_bits = 8;
+  const setup s = make_setup(t, 3, 1, 3, 2, true);
+  Eigen::MatrixXd w(3, 1);
+  w << 1, 2, -3;
+  functional_layer layer(w, Eigen::VectorXd::Zero(1), s.params, s.tile, s.mapping, 3, 2, true, 1);
+  CHECK(std::isnan(layer.adc_range()));
+  // Worst case: 3 rows at g_max = 100/33 steps each.
+  const double f = 1.0 / 33.0, worst = 3 * 100.0 / 33.0;
+  CHECK(layer.steps().adc_step == doctest::Approx(worst / 255).epsilon(1e-6));
+  // x = [1, 1/3, 2/3] is n = [3, 1, 2]: read 0 drives rows [1, 1, 0], read 1 rows [1, 0, 1].
+  // + column [1, 2, 0]: 3 + 2f and 1 + 2f. - column [0, 0, 3]: 2f and 3 + 2f.
+  Eigen::MatrixXd x(3, 1);
+  x << 1.0, 1.0 / 3, 2.0 / 3;
+  const double bin = worst / 65536;  // the histogram's resolution
+  const double top = layer.calibrate_adc_range(x, 1.0);
+  CHECK(top >= 3 + 2 * f);
+  CHECK(top <= 3 + 2 * f + bin);
+  CHECK(layer.steps().adc_step == doctest::Approx(top / 255).epsilon(1e-6));
+  // The median of {2f, 1 + 2f, 3 + 2f, 3 + 2f} is the second: 1 + 2f.
+  const double median = layer.calibrate_adc_range(x, 0.5);
+  CHECK(median >= 1 + 2 * f);
+  CHECK(median <= 1 + 2 * f + bin);
+  CHECK_THROWS_AS(layer.set_adc_range(0.0), std::invalid_argument);
+}
+
+TEST_CASE("functional crossbar: a calibrated ADC range keeps ideal devices within the bound of its finer step") {
+  // Calibrated on the inputs it then computes, at the largest current (quantile
+  // 1), nothing clips and every conversion errs by half a step of range / levels.
+  tile_spec t;
+  t.adc_bits = 7;
+  const int wb = 6, ab = 6;
+  const long long fan_in = 20, outputs = 5, vectors = 64;
+  const setup s = make_setup(t, fan_in, outputs, wb, ab, true);
+  const Eigen::MatrixXd w = random_matrix(fan_in, outputs, -0.4, 0.4, 1);
+  const Eigen::VectorXd b = random_matrix(outputs, 1, -0.2, 0.2, 2).col(0);
+  const Eigen::MatrixXd x = random_matrix(fan_in, vectors, 0.0, 1.0, 3);
+  functional_layer layer(w, b, s.params, s.tile, s.mapping, wb, ab, true, 5);
+  const double range = layer.calibrate_adc_range(x, 1.0);
+  const double g_step = 99e-6 / 3, worst = t.rows * 100e-6 / g_step;
+  CHECK(range < worst);
+  // As adc_path_error, with every row block's step at the calibrated range.
+  const double shifts = 1 + 4 + 16;  // 5 magnitude bits in three 2-bit slices
+  const double step = range / 127;
+  const double dw = w.cwiseAbs().maxCoeff() / 31;
+  bound_inputs bi;
+  bi.weight_bits = wb;
+  bi.activation_bits = ab;
+  bi.e_adc = dw * s.mapping.row_blocks * 2 * shifts * step / 2;
+  const Eigen::MatrixXd err = (layer.forward(x) - layer.reference(x)).cwiseAbs();
+  CHECK((err.array() <= error_bound(w, b, x, bi).array()).all());
+  // The bound is tighter than the worst-case range's.
+  CHECK(bi.e_adc < adc_path_error(t, fan_in, wb, ab, w.cwiseAbs().maxCoeff()));
+}
+
 TEST_CASE("functional crossbar: with a 16-bit ADC only the ADC step separates hardware from integer arithmetic") {
   tile_spec t;
   const int wb = 8, ab = 8;

@@ -13,6 +13,7 @@
 #include "dsl/validator.hpp"
 #include "dsl/yaml_tree.hpp"
 #include "models/mott_neuron_model.hpp"
+#include "models/neuron_trim.hpp"
 #include "platform/commands.hpp"
 #include "platform/model_registry.hpp"
 #include "test_support.hpp"
@@ -173,12 +174,12 @@ TEST_CASE("mott neuron: a pulsed bias current puts the zero input at the foot of
   CHECK(x_th < 0.1);
 }
 
-TEST_CASE("mott neuron: a per-neuron bias trim cancels Tc variation at zero input") {
+TEST_CASE("mott neuron: the oracle bias trim cancels Tc variation at zero input") {
   // Without gain-stage offsets, so the trim has only Tc to cancel.
   const std::string device =
       "bias_current: 3.6 mA\nfull_scale_current: 0.6 mA\nsigma_tc: 1\nsigma_threshold: 0\ngain_stage: {offset_sigma: 0}\n";
-  const mott_neuron_model raw(neuron_block(device), 200, 7);
-  const mott_neuron_model trimmed(neuron_block(device + "bias_trim: per_neuron"), 200, 7);
+  const mott_neuron_model raw(neuron_block(device + "bias_trim: none"), 200, 7);
+  const mott_neuron_model trimmed(neuron_block(device + "bias_trim: oracle"), 200, 7);
   const double r0 = trimmed.evaluate(0.0).resistance_ohm;
   double spread_raw = 0.0, spread_trimmed = 0.0;
   for (std::size_t j = 0; j < 200; ++j) {
@@ -195,6 +196,104 @@ TEST_CASE("mott neuron: a per-neuron bias trim cancels Tc variation at zero inpu
   }
   // Mid-scale outputs scatter far less once each zero is aligned.
   CHECK(spread_trimmed < 0.05 * spread_raw);
+}
+
+namespace {
+
+// A 4-bit ADC after the neuron with codes on the nominal curve at evenly
+// spaced inputs (code_spacing: neuron_input), as functional mode builds it.
+models::neuron_readout curve_matched_readout(const mott_neuron_model& m) {
+  models::neuron_readout r;
+  for (int k = 1; k <= 15; ++k) r.decision_levels.push_back(m.transfer((k - 0.5) / 15.0));
+  r.first_code_input = 0.5 / 15.0;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("mott neuron: the measured trim lines up each neuron's first code without reading its Tc") {
+  // Tc is the only variation (the stage's offset is cancelled the same way:
+  // the trim reads through the stage), and without noise every comparison is
+  // exact.
+  const std::string device =
+      "bias_current: 3.6 mA\nfull_scale_current: 0.6 mA\nsigma_tc: 1\nsigma_threshold: 0\ngain_stage: {noise: 0, offset_sigma: 0}\n";
+  const std::size_t n = 200;
+  mott_neuron_model measured(neuron_block(device + "bias_trim: measured"), n, 7);
+  const mott_neuron_model raw(neuron_block(device + "bias_trim: none"), n, 7);
+  const mott_neuron_model oracle(neuron_block(device + "bias_trim: oracle"), n, 7);
+  const models::neuron_readout readout = curve_matched_readout(measured);
+  const double t1 = readout.decision_levels.front(), step = readout.decision_levels[1] - t1;
+  // Before the trim every neuron has the nominal bias.
+  for (std::size_t j = 0; j < n; ++j) REQUIRE(measured.device(j).bias_a == doctest::Approx(3.6e-3).scale(0));
+  models::trim_neurons_measured(measured, readout, 64, 11);
+  double raw_error = 0.0;
+  for (std::size_t j = 0; j < n; ++j) {
+    CAPTURE(j);
+    REQUIRE(measured.device(j).tc_k == raw.device(j).tc_k);
+    // Without cycle noise each comparison is exact: neuron j reaches the first
+    // decision level at the nominal input of that level, to the precision of 40
+    // halvings of a 6 mA search range (6 fA, far below one code).
+    CHECK(std::abs(measured.transfer(readout.first_code_input, j) - t1) < 1e-3 * step);
+    raw_error = std::max(raw_error, std::abs(raw.transfer(readout.first_code_input, j) - t1));
+    // The trim follows Tc as the oracle's does, and lands close to it: both
+    // cancel the same Tc offset, at the first code or at zero input.
+    if (measured.device(j).tc_k > Tc + 0.01) CHECK(measured.device(j).bias_a > 3.6e-3);
+    if (measured.device(j).tc_k < Tc - 0.01) CHECK(measured.device(j).bias_a < 3.6e-3);
+    CHECK(std::abs(measured.device(j).bias_a - oracle.device(j).bias_a) <
+          0.1 * std::abs(oracle.device(j).bias_a - 3.6e-3) + 1e-6);
+  }
+  // Untrimmed, sigma_tc = 1 K puts some neuron's first code several codes off.
+  CHECK(raw_error > 2 * step);
+}
+
+TEST_CASE("mott neuron: the measured trim errs with cycle noise, less with more reads averaged") {
+  const double sigma = 0.02;
+  const std::string device = "bias_current: 3.6 mA\nfull_scale_current: 0.6 mA\nsigma_tc: 1\nsigma_threshold: 0\n"
+                             "cycle_noise: 0.02\ngain_stage: {noise: 0}\n";
+  const std::size_t n = 300;
+  const auto rms_error = [&](long long reads) {
+    mott_neuron_model m(neuron_block(device), n, 7);
+    const models::neuron_readout readout = curve_matched_readout(m);
+    models::trim_neurons_measured(m, readout, reads, 5);
+    double sum = 0.0;
+    for (std::size_t j = 0; j < n; ++j) sum += std::pow(m.transfer(readout.first_code_input, j) - readout.decision_levels[0], 2);
+    return std::sqrt(sum / static_cast<double>(n));
+  };
+  const double one = rms_error(1), many = rms_error(256);
+  // Each comparison decides on the share of N noisy reads reaching the level,
+  // which is wrong only when the output sits within a few sigma / sqrt(N) of
+  // it: the error shrinks like 1 / sqrt(N) (16 times from 1 to 256 reads) and
+  // stays within 3 sigma / sqrt(N).
+  CHECK(one > 0.0);
+  CHECK(many < one / 4);
+  CHECK(many < 3 * sigma / std::sqrt(256.0));
+  CHECK(one < 3 * sigma);
+}
+
+TEST_CASE("mott neuron: the measured trim hears the gain stage's input noise through the curve's slope") {
+  // No cycle noise: only the stage's input noise N(0, s) makes a comparison err,
+  // carried to the output by the curve's slope at the first code, y'(x1) s.
+  const double s = 0.01;
+  const std::string device = "bias_current: 3.6 mA\nfull_scale_current: 0.6 mA\nsigma_tc: 1\nsigma_threshold: 0\n"
+                             "gain_stage: {noise: 1 %}\n";
+  const std::size_t n = 300;
+  const auto rms_error = [&](long long reads, double& output_sigma) {
+    mott_neuron_model m(neuron_block(device), n, 7);
+    const models::neuron_readout readout = curve_matched_readout(m);
+    const double x1 = readout.first_code_input;
+    output_sigma = (m.transfer(x1 + 1e-4) - m.transfer(x1 - 1e-4)) / 2e-4 * s;
+    models::trim_neurons_measured(m, readout, reads, 5);
+    double sum = 0.0;
+    for (std::size_t j = 0; j < n; ++j) sum += std::pow(m.transfer(x1, j) - readout.decision_levels[0], 2);
+    return std::sqrt(sum / static_cast<double>(n));
+  };
+  double sigma = 0.0;
+  const double one = rms_error(1, sigma), many = rms_error(256, sigma);
+  REQUIRE(sigma > 0.0);
+  CHECK(one > 0.0);
+  CHECK(many < one / 4);
+  CHECK(many < 3 * sigma / std::sqrt(256.0));
+  CHECK(one < 3 * sigma);
 }
 
 TEST_CASE("mott neuron: hysteresis, the heating and cooling branches differ around Tc") {
@@ -437,9 +536,9 @@ TEST_CASE("mott neuron: the gain stage's offset is drawn per device, trimmed awa
   const mott_neuron_model with_offset(neuron_block("sigma_tc: 1\nsigma_threshold: 0\ngain_stage: {offset_sigma: 2 %}"), 4,
                                       5);
   for (std::size_t j = 0; j < 4; ++j) CHECK(none.device(j).tc_k == with_offset.device(j).tc_k);
-  // A per-neuron trim measures the zero-input conductance through the stage, so
+  // The oracle trim sets the zero-input conductance through the stage, so
   // it cancels the offset there.
-  const mott_neuron_model trimmed(neuron_block(device + "bias_trim: per_neuron\n"), 50, 5);
+  const mott_neuron_model trimmed(neuron_block(device + "bias_trim: oracle\n"), 50, 5);
   for (std::size_t j = 0; j < 50; ++j)
     CHECK(trimmed.evaluate(0.0, j).resistance_ohm ==
           doctest::Approx(trimmed.evaluate(0.0).resistance_ohm).epsilon(1e-9));

@@ -292,7 +292,9 @@ TEST_CASE("a sweep row survives a JSON line round trip; parameters that are numb
 
 TEST_CASE("every sweep metric the sweep files may name is read from a report") {
   const std::string report = R"({"totals": {"latency_s": 2, "energy_j": 6, "area_mm2": 3, "throughput_ips": 0.5,
-    "edp_js": 12, "tops_per_w": 1, "macs": 3}, "accuracy": {"top1": 0.9}, "quality": {"psnr_db": 30},
+    "edp_js": 12, "tops_per_w": 1, "macs": 3}, "accuracy": {"top1": 0.9}, "quality": {"psnr_db": 30, "ssim": 0.8},
+    "chips": {"count": 3, "metrics": {"top1": {"mean": 0.9, "ci95_low": 0.88, "ci95_high": 0.92},
+      "psnr_db": {"mean": 30, "ci95_low": 29, "ci95_high": 31}, "ssim": {"mean": 0.8, "ci95_low": 0.7, "ci95_high": 0.9}}},
     "provenance": {"config_hash": "abc"}})";
   std::string hash;
   const auto m = reports::metrics_from_report(report, hash);
@@ -300,6 +302,17 @@ TEST_CASE("every sweep metric the sweep files may name is read from a report") {
   for (const auto& name : dsl::sweep_metric_names()) CHECK_MESSAGE(m.count(name) == 1, name);
   CHECK(m.at("energy_per_mac_j") == 2);
   CHECK(m.at("accuracy_top1") == 0.9);
+  CHECK(m.at("accuracy_top1_ci95_low") == 0.88);
+  CHECK(m.at("psnr_db_ci95_high") == 31);
+  CHECK(m.at("ssim_ci95_low") == 0.7);
+  // One chip has no interval: its ends are null in the report and absent here.
+  const auto one = reports::metrics_from_report(
+      R"({"totals": {"latency_s": 2, "energy_j": 6, "area_mm2": 3, "throughput_ips": 0.5, "edp_js": 12,
+      "tops_per_w": 1, "macs": 3}, "accuracy": {"top1": 0.9}, "chips": {"count": 1, "metrics": {"top1": {"mean": 0.9,
+      "ci95_low": null, "ci95_high": null}}}, "provenance": {"config_hash": "abc"}})",
+      hash);
+  CHECK(one.at("accuracy_top1") == 0.9);
+  CHECK(one.count("accuracy_top1_ci95_low") == 0);
 }
 
 TEST_CASE("the results journal cuts a torn last line, appends whole lines, and locates a corrupt one") {
