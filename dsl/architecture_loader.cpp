@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "dsl/input_file.hpp"
 #include "dsl/overrides.hpp"
 #include "dsl/suggest.hpp"
 #include "dsl/validator.hpp"
@@ -29,7 +30,7 @@ constexpr double address_space = 18446744073709551616.0;  // 2^64
 // Follows `extends:` chains; returns the merged tree (null on error).
 yaml_node_ptr resolve_extends(const yaml_node& root, const std::string& path, std::vector<std::string>& chain,
                               diagnostics& errors) {
-  chain.push_back(fs::weakly_canonical(path).string());
+  chain.push_back(file_identity(path));
   const yaml_map_entry* ext = root.is_map() ? root.find_entry("extends") : nullptr;
   if (!ext) return root.clone();
   if (!ext->value->is_scalar()) {
@@ -37,7 +38,7 @@ yaml_node_ptr resolve_extends(const yaml_node& root, const std::string& path, st
     return nullptr;
   }
   const std::string base_path = resolve_relative(path, ext->value->text);
-  const std::string canonical = fs::weakly_canonical(base_path).string();
+  const std::string canonical = file_identity(base_path);
   if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
     errors.error(ext->value->where, "'extends' forms a cycle: '" + ext->value->text + "' extends this file again");
     return nullptr;
@@ -46,9 +47,8 @@ yaml_node_ptr resolve_extends(const yaml_node& root, const std::string& path, st
     errors.error(ext->value->where, "'extends' chain is deeper than " + std::to_string(max_extends_depth));
     return nullptr;
   }
-  std::error_code ec;
-  if (!fs::is_regular_file(base_path, ec)) {
-    errors.error(ext->value->where, "base architecture '" + base_path + "' does not exist");
+  if (const std::string problem = regular_file_problem(base_path); !problem.empty()) {
+    errors.error(ext->value->where, "base architecture '" + base_path + "' " + problem);
     return nullptr;
   }
   auto base = load_yaml_file(base_path, errors);
@@ -293,9 +293,8 @@ architecture_load load_architecture(const architecture_source& source, const std
       // Relative to the file that named it; a --set value is relative to the
       // working directory, like any command-line path.
       const std::string file = item->where.line > 0 ? resolve_relative(item->where.file, item->text) : item->text;
-      std::error_code ec;
-      if (!fs::is_regular_file(file, ec)) {
-        errors.error(item->where, "technology library '" + file + "' does not exist");
+      if (const std::string problem = regular_file_problem(file); !problem.empty()) {
+        errors.error(item->where, "technology library '" + file + "' " + problem);
         continue;
       }
       out.spec.tech_files.push_back(file);

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 
 #include "dsl/units.hpp"
 #include "dsl/utf8.hpp"
@@ -124,6 +125,20 @@ bool parse_file_size_limit(const std::string& text, std::uintmax_t& bytes, std::
   }
   bytes = static_cast<std::uintmax_t>(std::floor(si));
   return true;
+}
+
+std::string file_identity(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ec);
+  if (!ec) return canonical.string();
+  const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  return (ec ? std::filesystem::path(path) : absolute).lexically_normal().string();
+}
+
+std::string regular_file_problem(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return errno == ENOENT ? "does not exist" : std::strerror(errno);
+  return S_ISREG(st.st_mode) ? "" : std::string("is ") + file_type_name(st.st_mode);
 }
 
 }  // namespace mottsim::dsl

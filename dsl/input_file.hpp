@@ -24,6 +24,16 @@ bool read_input_file(const std::string& path, std::string& out, diagnostics& err
 // Same, throwing input_error.
 std::string read_input_file(const std::string& path, const std::string& what);
 
+// The path's canonical form, to recognise one file named twice; the path
+// itself, made absolute and normal, when it cannot be resolved (a name too
+// long, a loop of links): reading it then says why. Never throws.
+std::string file_identity(const std::string& path);
+
+// Why `path` is not a regular file mottsim can open ("does not exist", "is a
+// directory", or the system's reason, such as "File name too long"), or ""
+// when it is one. Never throws.
+std::string regular_file_problem(const std::string& path);
+
 // "64 MiB" or "64 MB" etc. as `--max-file-size` takes it (a data size, or a
 // plain number of bytes); false with a message in `error` when it is not one.
 bool parse_file_size_limit(const std::string& text, std::uintmax_t& bytes, std::string& error);

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "dsl/architecture_loader.hpp"
+#include "dsl/input_file.hpp"
 #include "dsl/overrides.hpp"
 #include "dsl/suggest.hpp"
 #include "dsl/sweep_expansion.hpp"
@@ -366,9 +367,8 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
     }
     for (const auto* item : scalar_list(*n, key, errors)) {
       const std::string file = resolve_relative(path, item->text);
-      std::error_code ec;
-      if (!fs::is_regular_file(file, ec)) {
-        errors.error(text_start(*item), "'" + file + "' does not exist");
+      if (const std::string problem = regular_file_problem(file); !problem.empty()) {
+        errors.error(text_start(*item), "'" + file + "' " + problem);
         continue;
       }
       out.push_back(file);

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "dsl/input_file.hpp"
 #include "dsl/suggest.hpp"
 
 namespace mottsim::dsl {
@@ -14,7 +15,7 @@ static bool is_identifier(const std::string& s) {
 }
 
 void tech_libraries::load(const std::string& path, diagnostics& errors) {
-  const std::string canonical = std::filesystem::weakly_canonical(path).string();
+  const std::string canonical = file_identity(path);
   for (const auto& f : m_files)
     if (f == canonical) return;  // the same library named twice (e.g. by a base and its extension)
   auto root = load_yaml_file(path, errors);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "dsl/input_file.hpp"
 #include "dsl/suggest.hpp"
 
 namespace mottsim::dsl {
@@ -116,9 +117,9 @@ bool validator::parse_param(const yaml_node& node, const param_schema& p, const 
       std::filesystem::path path(node.text);
       if (path.is_relative() && !node.where.file.empty() && node.where.line > 0)
         path = std::filesystem::path(node.where.file).parent_path() / path;
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(path, ec)) {
-        m_errors.error(node.where, what + ": no such file '" + path.string() + "'");
+      if (const std::string problem = regular_file_problem(path.string()); !problem.empty()) {
+        m_errors.error(node.where, what + (problem == "does not exist" ? ": no such file '" + path.string() + "'"
+                                                                      : ": '" + path.string() + "' " + problem));
         return false;
       }
       out.text = path.lexically_normal().string();
