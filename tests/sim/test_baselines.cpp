@@ -297,16 +297,23 @@ TEST_CASE("baselines: energy per MAC lands in the range published processors and
     CAPTURE(w);
     const auto c = run_mottsim(cpu, w);
     const auto s = run_mottsim(systolic, w);
+    const auto rs = run_mottsim(row_stationary, w);
     REQUIRE_MESSAGE(c.status == 0, c.output);
     REQUIRE_MESSAGE(s.status == 0, s.output);
-    const double cpu_per_mac = c.report["totals"]["energy_j"].get<double>() / c.report["totals"]["macs"].get<double>();
-    const double sys_per_mac = s.report["totals"]["energy_j"].get<double>() / s.report["totals"]["macs"].get<double>();
+    REQUIRE_MESSAGE(rs.status == 0, rs.output);
+    const auto per_mac = [](const nlohmann::json& j) {
+      return j["totals"]["energy_j"].get<double>() / j["totals"]["macs"].get<double>();
+    };
+    const double cpu_per_mac = per_mac(c.report), sys_per_mac = per_mac(s.report), rs_per_mac = per_mac(rs.report);
     CAPTURE(cpu_per_mac / pJ);
     CAPTURE(sys_per_mac / pJ);
+    CAPTURE(rs_per_mac / pJ);
     CHECK(cpu_per_mac >= 15 * pJ);
     CHECK(cpu_per_mac <= 700 * pJ);
     CHECK(sys_per_mac >= 0.34 * pJ);
     CHECK(sys_per_mac <= 6.3 * pJ);
+    CHECK(rs_per_mac >= 0.34 * pJ);
+    CHECK(rs_per_mac <= 6.3 * pJ);
     // The MACs of the report are the workload's.
     CHECK(c.report["totals"]["macs"] == s.report["totals"]["macs"]);
   }
