@@ -221,6 +221,31 @@ TEST_CASE("cpu: a larger cache never increases DRAM or L2 traffic") {
   }
 }
 
+TEST_CASE("cpu: an L3 between the L2 and DRAM") {
+  const auto r = run_mottsim("tests/sim/configs/cpu_l3.yaml", conv);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto& j = r.report;
+  // Both the 4 MiB L3 and the 1 MiB L2 hold the conv's window rows and all its
+  // weights: DRAM fills the L3 once, the L3 fills the L2 once, outputs go
+  // back down the same way.
+  const double compulsory = conv_input + conv_weights;
+  CHECK(action_count(j, "dram", "read_bytes") == compulsory);
+  CHECK(action_count(j, "dram", "write_bytes") == conv_output);
+  // L3: written by DRAM's lines and the L2's outputs, read by the L2's fills and
+  // by the outputs leaving for DRAM.
+  CHECK(action_count(j, "l3", "write_bytes") == rel(compulsory + conv_output));
+  CHECK(action_count(j, "l3", "read_bytes") == rel(compulsory + conv_output));
+  // L2: filled from the L3 now, not from DRAM; the L1 side is as without an L3.
+  const double l1_fill = 4 * (2 * conv_input / 4 + conv_weights);
+  CHECK(action_count(j, "l2", "write_bytes") == rel(compulsory + conv_output));
+  CHECK(action_count(j, "l2", "read_bytes") == rel(l1_fill + conv_output));
+  // The bus carries DRAM traffic, the L3 <-> L2 traffic and the L2 <-> L1 traffic once each.
+  CHECK(action_count(j, "bus", "transfer_bytes") ==
+        rel((compulsory + conv_output) + (compulsory + conv_output) + (l1_fill + conv_output)));
+  // An L3 costs its leakage: 4 banks of 1 MiB at 22 nm, 140 mW each (CACTI, itrs-hp).
+  CHECK(field(j, "l3", "leakage_j") == rel(4 * 140 * mW * latency(j)));
+}
+
 TEST_CASE("systolic: a 3x3 convolution, counts and cycles derived by hand") {
   const auto r = run_mottsim(systolic, conv);
   REQUIRE_MESSAGE(r.status == 0, r.output);
@@ -346,6 +371,10 @@ TEST_CASE("baselines: precision, DRAM capacity and schedule mistakes are located
   CHECK(r.output.find("--set 'components.dram.capacity=1 MiB': error: workload 'resnet18_imagenet' does not fit") !=
         std::string::npos);
   // A cache that is not an sram.
+  // An L3 needs an L2 above it; the error points at the l3 line.
+  r = run_mottsim("tests/sim/configs/cpu_l3_no_l2.yaml", conv);
+  CHECK(r.status == 2);
+  CHECK(r.output.find("cpu_l3_no_l2.yaml:39:9: error: cpu has an L3 but no L2") != std::string::npos);
   r = run_mottsim(cpu, conv, "--set components.cpu.l2=dram");
   CHECK(r.status == 2);
   CHECK(r.output.find("cpu.l2 names 'dram', a dram; it must name an sram component") != std::string::npos);
