@@ -92,6 +92,8 @@ std::string factor_text(double f) {
 
 }  // namespace
 
+double loglog_interpolate(const double* xs, const double* ys, int n, double x) { return loglog(xs, ys, n, x); }
+
 double stillmaker_energy_factor(double node_m) { return loglog(sb_nodes, sb_energy, n_sb, node_m); }
 double stillmaker_area_factor(double node_m) { return loglog(sb_nodes, sb_area, n_sb, node_m); }
 

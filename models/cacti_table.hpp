@@ -27,4 +27,9 @@ cacti_sram cacti_sram_lookup(double capacity_bytes, double node_m);
 double stillmaker_energy_factor(double node_m);
 double stillmaker_area_factor(double node_m);
 
+// y(x) on the straight lines through (log xs[i], log ys[i]), xs ascending and
+// ys positive; tabulated points return their value exactly, and x outside the
+// grid continues the end segments.
+double loglog_interpolate(const double* xs, const double* ys, int n, double x);
+
 }  // namespace mottsim::models

@@ -55,7 +55,7 @@ void cim_tile_module::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_t
   const double bytes = trans.get_data_length();
   const sc_core::sc_time done = m_buffer[instance].occupy(
       arrival, to_sc_time(m_buffer_timing.service_s(bytes), *this, "a buffer access"), layer);
-  delay = done - sc_core::sc_time_stamp();
+  delay = done + to_sc_time(m_buffer_timing.tail_s, *this, "a buffer access's latency") - sc_core::sc_time_stamp();
   m_counts.add(layer, trans.is_read() ? "buffer_read_bytes" : "buffer_write_bytes", bytes);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }

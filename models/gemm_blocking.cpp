@@ -131,4 +131,25 @@ gemm_traffic block_gemm(const gemm_problem& p, double capacity_bytes) {
   return best;
 }
 
+gemm_roofline roofline(double macs, double peak_macs_per_s, double ceiling, const std::vector<roofline_level>& levels) {
+  gemm_roofline r;
+  r.bound = "compute";
+  if (macs <= 0 || peak_macs_per_s <= 0) return r;
+  r.compute_s = macs / (peak_macs_per_s * ceiling);
+  for (const auto& l : levels) {
+    if (l.bytes_per_s <= 0) continue;
+    const double t = l.bytes / l.bytes_per_s;
+    if (t > r.memory_s) {
+      r.memory_s = t;
+      if (t > r.compute_s) r.bound = l.name;
+    }
+  }
+  r.utilization = macs / (peak_macs_per_s * std::max(r.compute_s, r.memory_s));
+  return r;
+}
+
+double register_tile_fill(double m, double n, double rb) {
+  return (m * n) / (std::ceil(m / rb) * rb * std::ceil(n / rb) * rb);
+}
+
 }  // namespace mottsim::models

@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <vector>
 
 namespace mottsim::dsl {
 struct layer_spec;
@@ -71,5 +72,27 @@ gemm_traffic block_gemm(const gemm_problem& p, double capacity_bytes);
 
 double compulsory_bytes(const gemm_problem& p);
 double no_reuse_bytes(const gemm_problem& p);
+
+// The roofline of one blocked GEMM (Williams, Waterman & Patterson, CACM 2009):
+// the MACs run at `ceiling` x the peak rate unless some memory level cannot
+// move its bytes (from the blocking) in that time. Each level's time is
+// bytes / bandwidth; the slowest one bounds the rate.
+struct roofline_level {
+  std::string name;  // "DRAM", "L2", ...
+  double bytes = 0;
+  double bytes_per_s = 0;  // 0: not a limit
+};
+struct gemm_roofline {
+  double utilization = 1;    // achieved MAC rate / peak
+  std::string bound;         // "compute" or the name of the limiting level
+  double compute_s = 0;      // MACs / (peak x ceiling)
+  double memory_s = 0;       // the slowest level's time
+};
+gemm_roofline roofline(double macs, double peak_macs_per_s, double ceiling, const std::vector<roofline_level>& levels);
+
+// Fraction of a register-blocked micro-kernel's lanes that hold real
+// outputs: an m x n output in rb x rb register tiles (the last tiles run
+// partly empty).
+double register_tile_fill(double m, double n, double rb);
 
 }  // namespace mottsim::models

@@ -47,7 +47,9 @@ schema_ptr processor_schema() {
           .range(0, 65536)
           .integer("fp32_macs_per_cycle", "8", "fp32 MACs per cycle per core; 0: no fp32 datapath")
           .range(0, 65536)
-          .number("utilization", "0.6", "fraction of the peak MAC rate a tuned GEMM reaches")
+          .number("utilization", "0.9",
+                  "fraction of the peak MAC rate a tuned GEMM micro-kernel reaches with its operands in cache; each "
+                  "layer reaches less when its blocking's cache or DRAM traffic bounds it (roofline)")
           .range(0.01, 1)
           .number("int8_macs_per_instruction", "16", "int8 MACs (or 8-bit element operations) per SIMD instruction")
           .above(0)
@@ -66,7 +68,9 @@ schema_ptr processor_schema() {
           .at_least(0)
           .text("l1", std::nullopt, "name of the sram component used as each core's L1 data cache (one instance per core)")
           .optional()
-          .text("l2", std::nullopt, "name of the sram component used as the shared last-level cache")
+          .text("l2", std::nullopt, "name of the sram component used as the shared L2 cache")
+          .optional()
+          .text("l3", std::nullopt, "name of the sram component used as a shared L3 cache between the L2 and DRAM")
           .optional()
           .choice("precision", {"int8", "fp32"}, "int8", "arithmetic used for convolutions and linear layers")
           .quantity("transaction", dimension::data_size, "4 KiB", "bytes per TLM burst of the cache prefetch stream")
@@ -75,6 +79,17 @@ schema_ptr processor_schema() {
           .quantity("area", dimension::area, "4 mm^2", "core area without caches")
           .at_least(0)
           .quantity("leakage", dimension::power, "50 mW", "static power of the cores")
+          .at_least(0)
+          .quantity("uncore_power", dimension::power, "0 W",
+                    "static power of the cluster's shared logic outside the cores and the modelled caches "
+                    "(snoop control, cache controllers, clock tree), charged for the whole run")
+          .at_least(0)
+          .quantity("soc_power", dimension::power, "0 W",
+                    "static power of the rest of the SoC kept on while the network runs (fabric, memory "
+                    "controller, always-on logic), charged for the whole run")
+          .at_least(0)
+          .quantity("platform_power", dimension::power, "0 W",
+                    "power of the board outside the SoC and DRAM (regulators, PMIC losses), charged for the whole run")
           .at_least(0)
           .quantity("quantum", dimension::time, "1 us", "TLM global quantum")
           .above(0)
@@ -85,12 +100,19 @@ schema_ptr processor_schema() {
 schema_ptr systolic_array_schema() {
   static const schema_ptr s =
       schema_builder("systolic_array",
-                     "weight-stationary systolic MAC array (TPU/Eyeriss class) with sram scratchpads and DRAM on the "
-                     "bus")
+                     "array of MAC processing elements (TPU or Eyeriss class), weight-stationary or row-stationary, "
+                     "with sram buffers and DRAM on the bus")
           .component(dsl::component_role::initiator)
-          .integer("rows", "64", "processing-element rows: the reduction (K) dimension of a weight tile")
+          .choice("dataflow", {"weight_stationary", "row_stationary"}, "weight_stationary",
+                  "weight_stationary: a weight tile stays in the PEs while inputs stream (TPU); row_stationary: each "
+                  "PE keeps a filter row and slides over an input row in its scratchpads (Eyeriss)")
+          .integer("rows", "64",
+                   "processing-element rows: the reduction (K) dimension of a weight tile (weight_stationary) or "
+                   "filter rows (row_stationary)")
           .range(1, 65536)
-          .integer("columns", "64", "processing-element columns: outputs (N) of a weight tile")
+          .integer("columns", "64",
+                   "processing-element columns: outputs (N) of a weight tile (weight_stationary) or output rows "
+                   "(row_stationary)")
           .range(1, 65536)
           .quantity("clock", dimension::frequency, "1 GHz", "array clock")
           .above(0)
@@ -100,9 +122,13 @@ schema_ptr systolic_array_schema() {
           .range(1, 32)
           .integer("accumulator_bits", "32", "partial-sum width")
           .range(8, 64)
-          .quantity("energy_per_mac", dimension::energy, "0.18 pJ",
-                    "one MAC in a processing element, with its pipeline registers")
+          .quantity("energy_per_mac", dimension::energy, "0.09 pJ",
+                    "one multiply-accumulate in a processing element (its registers and scratchpads are priced apart)")
           .at_least(0)
+          .quantity("pe_storage_energy_per_bit", dimension::energy, std::nullopt,
+                    "energy per bit read or written in a PE's registers or scratchpads (default: the register-file "
+                    "model at the node)")
+          .optional()
           .quantity("energy_per_weight_load", dimension::energy, "0.03 pJ",
                     "shifting one weight into its processing element")
           .at_least(0)

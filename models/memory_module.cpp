@@ -34,7 +34,7 @@ void memory_module::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_tim
   const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
   const sc_core::sc_time done =
       m_busy[instance].occupy(arrival, to_sc_time(m_timing.service_s(bytes), *this, "a memory access"), layer);
-  delay = done - sc_core::sc_time_stamp();
+  delay = done + to_sc_time(m_timing.tail_s, *this, "a memory access's latency") - sc_core::sc_time_stamp();
   m_counts.add(layer, trans.is_read() ? "read_bytes" : "write_bytes", bytes);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }

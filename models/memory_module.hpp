@@ -11,12 +11,16 @@
 namespace mottsim::models {
 
 // Service time of one access: a fixed latency, then whole granules (DRAM
-// bursts, SRAM port widths) at `granule_time` each, `parallel` at a time.
+// bursts, SRAM port widths) at `granule_time` each, `parallel` at a time. A
+// pipelined SRAM port accepts a granule every cycle (`granule_time`) and each
+// completes `tail_s` (access latency - cycle time) after its port frees: the
+// tail delays the reply but does not keep the port busy.
 struct memory_timing {
   double latency_s = 0.0;
   double granule_bytes = 64;
   double granule_time_s = 1e-9;
   long long parallel = 1;
+  double tail_s = 0.0;
 
   double service_s(double bytes) const;
 };

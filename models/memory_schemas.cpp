@@ -30,25 +30,46 @@ schema_ptr dram_schema() {
 schema_ptr sram_schema() {
   static const schema_ptr s =
       schema_builder("sram",
-                     "on-chip SRAM buffer; unset energies, latency, leakage and area come from the CACTI table "
-                     "for its capacity and the technology node")
+                     "on-chip buffer (SRAM, eDRAM or register file); unset energies, latency, leakage and area come "
+                     "from the memory models for its type, capacity, banks, device flavour and the technology node")
           .component(dsl::component_role::target, "capacity")
           .quantity("capacity", dimension::data_size, "64 KiB", "storage capacity; also the size of its address window")
           .range(1, 1ull << 40)
+          .choice("memory_type", {"auto", "sram", "edram", "register_file"}, "auto",
+                  "storage cell: 6T SRAM, logic-process eDRAM (with refresh), or flip-flop register file; auto: a "
+                  "register file up to register_file_max, else SRAM")
+          .quantity("register_file_max", dimension::data_size, "256 B",
+                    "largest capacity memory_type auto builds as a register file")
+          .above(0)
+          .choice("device", {"itrs-hp", "itrs-lstp", "itrs-lop"}, "itrs-hp",
+                  "transistor flavour (CACTI): high performance, low standby power or low operating power")
+          .integer("banks", "1", "independent banks: each holds capacity/banks and serves one access at a time")
+          .range(1, 4096)
           .quantity("port_width", dimension::data_size, "64 b", "bits moved per access on one port")
           .above(0)
           .integer("ports", "1", "independent ports (accesses in parallel)")
           .range(1, 64)
-          .quantity("read_energy", dimension::energy, std::nullopt, "energy per read of one port width (default: CACTI)")
+          .quantity("read_energy", dimension::energy, std::nullopt, "energy per read of one port width (default: model)")
           .optional()
           .quantity("write_energy", dimension::energy, std::nullopt, "energy per write of one port width (default: read energy)")
           .optional()
-          .quantity("access_latency", dimension::time, std::nullopt, "time per access (default: CACTI)")
+          .quantity("access_latency", dimension::time, std::nullopt, "time from an access's start to its data (default: model)")
           .optional()
-          .quantity("leakage", dimension::power, std::nullopt, "static power (default: CACTI, itrs-hp)")
+          .quantity("cycle_time", dimension::time, std::nullopt,
+                    "time between accesses a pipelined port accepts (default: the access latency, unpipelined)")
           .optional()
-          .quantity("area", dimension::area, std::nullopt, "silicon area (default: CACTI)")
+          .quantity("leakage", dimension::power, std::nullopt,
+                    "static power, eDRAM refresh included (default: model for the type and device flavour)")
           .optional()
+          .quantity("area", dimension::area, std::nullopt, "silicon area (default: model)")
+          .optional()
+          .check([](const dsl::block_value& v, dsl::diagnostics& errors) {
+            if (v.has("cycle_time") && v.has("access_latency") &&
+                v.quantity("cycle_time") > v.quantity("access_latency"))
+              errors.error(v.at("cycle_time").where,
+                           "sram: cycle_time is longer than access_latency; a port that accepts an access every "
+                           "cycle_time cannot finish one sooner");
+          })
           .build();
   return s;
 }

@@ -7,8 +7,9 @@
 #include <vector>
 
 #include "dsl/units.hpp"
-#include "models/cacti_table.hpp"
+#include "models/memory_pricing.hpp"
 #include "models/mott_neuron_energy.hpp"
+#include "models/pricing_support.hpp"
 
 namespace mottsim::models {
 
@@ -33,36 +34,6 @@ namespace {
 using dsl::block_value;
 using dsl::dimension;
 
-// Where one parameter's value came from: its file location, or the schema default.
-std::string origin(const block_value& b, const std::string& name) { return b.origin(name); }
-
-// "(walden_fom: configs/tech/converters.yaml:40:17; bits: default of adc.bits)"
-struct cite {
-  const block_value& block;
-  const char* name;
-};
-std::string cited(std::initializer_list<cite> items) {
-  std::string out = "(";
-  for (const auto& c : items) {
-    if (out.size() > 1) out += "; ";
-    out += std::string(c.name) + ": " + origin(c.block, c.name);
-  }
-  return out + ")";
-}
-
-std::string show(double si, dimension d) { return dsl::format_quantity(si, d); }
-std::string show(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
-std::string show_area(double m2) {
-  // Tile parts span nm^2 to mm^2; mm^2 keeps a breakdown comparable at a glance.
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.4g mm^2", m2 * 1e6);
-  return buf;
-}
-
 action_price direct(const block_value& b, const char* name, energy_category c) {
   return {b.quantity(name), c, origin(b, name)};
 }
@@ -81,58 +52,6 @@ component_pricing price_dram(const block_value& p) {
   out.leakage_source = origin(p, "background_power");
   out.area_m2 = 0.0;
   out.area_source = "off-chip: not counted in chip area";
-  return out;
-}
-
-// SRAM: given values win; the CACTI table fills the rest. Shared by the sram
-// component and a cim_tile's buffer.
-component_pricing price_sram(const block_value& p, double node_m) {
-  component_pricing out;
-  const double port_bytes = p.quantity("port_width");
-  const double port_bits = 8.0 * port_bytes;
-  const long long ports = p.integer("ports");
-  const cacti_sram table = cacti_sram_lookup(p.quantity("capacity"), node_m);
-  const std::string per_port = " / port_width " + show(port_bytes, dimension::data_size) + " " +
-                               cited({{p, "port_width"}});
-
-  double read_j = 0.0;
-  std::string read_src;
-  if (p.has("read_energy")) {
-    read_j = p.quantity("read_energy");
-    read_src = "read_energy " + show(read_j, dimension::energy) + " " + cited({{p, "read_energy"}});
-  } else {
-    read_j = table.read_energy_j * port_bits / 64.0;
-    read_src = table.source + ": " + show(table.read_energy_j, dimension::energy) + " per 64-bit read x " +
-               show(port_bits) + "/64 bits";
-  }
-  double write_j = read_j;
-  std::string write_src = "write_energy unset, as read: " + read_src;
-  if (p.has("write_energy")) {
-    write_j = p.quantity("write_energy");
-    write_src = "write_energy " + show(write_j, dimension::energy) + " " + cited({{p, "write_energy"}});
-  }
-  out.actions["read_bytes"] = {read_j / port_bytes, energy_category::buffers, read_src + per_port};
-  out.actions["write_bytes"] = {write_j / port_bytes, energy_category::buffers, write_src + per_port};
-
-  // The table is single-ported; more ports replicate the decoders and bit lines,
-  // taken here as area and leakage proportional to the port count.
-  const std::string port_note =
-      ports > 1 ? " x " + std::to_string(ports) + " ports (area and leakage taken as proportional to ports)" : "";
-  if (p.has("leakage")) {
-    out.leakage_w = p.quantity("leakage");
-    out.leakage_source = origin(p, "leakage");
-  } else {
-    out.leakage_w = table.leakage_w * static_cast<double>(ports);
-    out.leakage_source = table.source + ": " + show(table.leakage_w, dimension::power) + port_note;
-  }
-  if (p.has("area")) {
-    out.area_m2 = p.quantity("area");
-    out.area_source = origin(p, "area");
-  } else {
-    out.area_m2 = table.area_m2 * static_cast<double>(ports);
-    out.area_source = table.source + ": " + show_area(table.area_m2) + port_note;
-  }
-  out.figures["access_latency_s"] = p.has("access_latency") ? p.quantity("access_latency") : table.access_time_s;
   return out;
 }
 
@@ -161,20 +80,31 @@ component_pricing price_controller(const block_value& p) {
   return out;
 }
 
+// The cores' leakage plus the static power of what surrounds them (uncore,
+// rest of the SoC, board): all of it is drawn for as long as the run lasts.
 component_pricing price_processor(const block_value& p) {
   component_pricing out;
   out.actions["instruction"] = direct(p, "energy_per_instruction", energy_category::compute);
   out.actions["int8_mac"] = direct(p, "energy_per_int8_mac", energy_category::compute);
   out.actions["fp32_mac"] = direct(p, "energy_per_fp32_mac", energy_category::compute);
   static_figures(p, out);
+  std::string parts = "cores " + show(out.leakage_w, dimension::power) + " (" + out.leakage_source + ")";
+  for (const char* name : {"uncore_power", "soc_power", "platform_power"}) {
+    const double w = p.quantity(name);
+    if (w == 0.0) continue;
+    out.leakage_w += w;
+    parts += std::string(" + ") + name + " " + show(w, dimension::power) + " (" + origin(p, name) + ")";
+  }
+  out.leakage_source = parts;
   return out;
 }
 
-component_pricing price_systolic_array(const block_value& p) {
+component_pricing price_systolic_array(const block_value& p, double node_m) {
   component_pricing out;
   out.actions["mac"] = direct(p, "energy_per_mac", energy_category::compute);
   out.actions["weight_load"] = direct(p, "energy_per_weight_load", energy_category::compute);
   out.actions["vector_op"] = direct(p, "energy_per_vector_op", energy_category::compute);
+  out.actions["pe_storage_bits"] = pe_storage_price(p, node_m);
   static_figures(p, out);
   return out;
 }
@@ -360,7 +290,7 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
   out.actions["partial_sum_add"] = direct(acc, "energy_per_add", energy_category::accumulation);
   out.actions["cell_write"] = direct(cell, "write_energy", energy_category::crossbar);
 
-  const component_pricing buffer = price_sram(p.block("buffer"), node_m);
+  const component_pricing buffer = price_memory(p.block("buffer"), node_m);
   out.actions["buffer_read_bytes"] = buffer.actions.at("read_bytes");
   out.actions["buffer_write_bytes"] = buffer.actions.at("write_bytes");
 
@@ -369,7 +299,8 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
   const double cell_area = cell.quantity("area") * node_m * node_m;
   out.figures["adcs_per_array"] = static_cast<double>(adcs_per_array);
   out.figures["neurons_per_array"] = static_cast<double>(neurons_per_array);
-  out.figures["buffer_access_latency_s"] = buffer.figures.at("access_latency_s");
+  for (const char* f : {"access_latency_s", "cycle_time_s", "parallel_accesses"})
+    out.figures[std::string("buffer_") + f] = buffer.figures.at(f);
   out.figures["cell_area_m2"] = cell_area;
 
   // Area and leakage: per-array parts times `arrays`, then the shared parts.
@@ -453,11 +384,11 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
 
 component_pricing price_component(const std::string& type, const dsl::block_value& params, double node_m) {
   if (type == "dram") return price_dram(params);
-  if (type == "sram") return price_sram(params, node_m);
+  if (type == "sram") return price_memory(params, node_m);
   if (type == "bus") return price_bus(params);
   if (type == "controller") return price_controller(params);
   if (type == "processor") return price_processor(params);
-  if (type == "systolic_array") return price_systolic_array(params);
+  if (type == "systolic_array") return price_systolic_array(params, node_m);
   if (type == "cim_tile") return price_cim_tile(params, node_m);
   std::fprintf(stderr, "mottsim internal error: no estimator prices components of type '%s'\n", type.c_str());
   std::abort();

@@ -18,9 +18,11 @@ stream_layer processor_module::layer(std::size_t i) {
   stream_layer s;
   s.layer = w.layer;
   s.steps = w.steps;
-  // GEMM loops reach `utilization` of the peak; element-wise loops stream at
-  // the SIMD rate (they are bound by memory, which the stream accounts for).
-  s.compute_s = w.macs / (lanes * m_timing.utilization) + w.vector_ops / lanes;
+  // GEMM loops reach the layer's roofline utilization of the peak; element-wise
+  // loops stream at the SIMD rate (they are bound by memory, which the stream
+  // accounts for).
+  const double utilization = w.utilization > 0 ? w.utilization : m_timing.utilization;
+  s.compute_s = w.macs / (lanes * utilization) + w.vector_ops / lanes;
   s.prefetch = w.prefetch;
   s.during = w.during;
   s.writeback = w.writeback;
@@ -39,11 +41,16 @@ stream_layer processor_module::layer(std::size_t i) {
       for (std::size_t c = 0; c < used; ++c) s.local.push_back({&ports[c], per_core});
     }
   }
-  if (!m_program->l2.empty()) {
-    auto& l2 = m_local_counts[m_program->l2];
-    l2.add(w.layer, "write_bytes", w.l2_fill_bytes);
-    l2.add(w.layer, "read_bytes", w.l2_evict_bytes);
-  }
+  // The L2's (and L3's) side of transfers arriving from or leaving for the level
+  // below: the transfer itself crossed the bus once, counted there.
+  const auto fill_and_evict = [&](const std::string& cache, double fill, double evict) {
+    if (cache.empty()) return;
+    auto& c = m_local_counts[cache];
+    c.add(w.layer, "write_bytes", fill);
+    c.add(w.layer, "read_bytes", evict);
+  };
+  fill_and_evict(m_program->l2, w.l2_fill_bytes, w.l2_evict_bytes);
+  fill_and_evict(m_program->l3, w.l3_fill_bytes, w.l3_evict_bytes);
   return s;
 }
 

@@ -10,7 +10,7 @@ struct processor_timing {
   long long cores = 4;
   double clock_hz = 2e9;
   double macs_per_cycle = 32;  // per core, of the precision the program uses
-  double utilization = 0.6;    // of the peak MAC rate, in GEMM loops
+  double utilization = 0.9;    // of the peak MAC rate, in GEMM loops whose layer sets none
   double quantum_s = 1e-6;
   double transaction_bytes = 4096;
   // Each core's L1 data cache: bytes per second it delivers (0: no L1).
@@ -22,6 +22,8 @@ struct processor_timing {
 struct processor_layer {
   int layer = -1;
   double macs = 0;            // on the SIMD MAC units
+  double utilization = 0;     // of the cores' peak MAC rate, from the layer's roofline; 0: the timing's
+  std::string bound;          // what limits it: "compute", "L1", "L2", "L3" or "DRAM"
   double vector_ops = 0;      // element operations: pooling, adds, activations
   double instructions = 0;    // SIMD MAC, load/store and vector instructions
   long long cores_used = 1;   // cores with work in this layer
@@ -30,20 +32,24 @@ struct processor_layer {
   std::vector<stream_transfer> during;     // L2 <-> L1 fills and write-backs
   std::vector<stream_transfer> writeback;  // outputs to DRAM
   double l1_read_bytes = 0, l1_write_bytes = 0;  // all cores; the L1s are private, not on the bus
-  double l2_fill_bytes = 0;   // L2 writes of lines arriving from DRAM (the DRAM burst crossed the bus)
-  double l2_evict_bytes = 0;  // L2 reads of lines leaving for DRAM
+  double l2_fill_bytes = 0;   // L2 writes of lines arriving from below (the transfer crossed the bus)
+  double l2_evict_bytes = 0;  // L2 reads of lines leaving for the level below
+  double l3_fill_bytes = 0;   // L3 writes of lines arriving from DRAM
+  double l3_evict_bytes = 0;  // L3 reads of lines leaving for DRAM
 };
 
 struct processor_program {
   std::string mac_action = "int8_mac";  // or "fp32_mac"
   std::string l1;                       // component names, empty when absent
   std::string l2;
+  std::string l3;
   std::vector<processor_layer> layers;
 };
 
 // A multicore CPU running the network as im2col + blocked GEMM (see
 // gemm_blocking.hpp): per layer, DRAM and L2 traffic as TLM bursts through the
-// bus; compute time = MACs / (cores x MACs per cycle x clock x utilization)
+// bus; compute time = MACs / (cores x MACs per cycle x clock x the layer's
+// roofline utilization)
 // plus vector work at the full SIMD rate. Compute overlaps the DRAM stream and
 // the L2 <-> L1 traffic (stream_initiator). Counts instructions and MACs; the
 // L1 and the L2's side of DRAM traffic are counted for their components here

@@ -21,6 +21,7 @@ stream_layer systolic_array_module::layer(std::size_t i) {
 
   m_counts.add(w.layer, "mac", w.macs);
   m_counts.add(w.layer, "weight_load", w.weight_loads);
+  m_counts.add(w.layer, "pe_storage_bits", w.pe_storage_bits);
   m_counts.add(w.layer, "vector_op", w.vector_ops);
 
   // Partial sums go to the accumulators when there are any, else to the buffer.

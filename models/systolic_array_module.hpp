@@ -22,6 +22,7 @@ struct systolic_layer {
   double array_cycles = 0;  // cycles the array streams (weight tiles x rows, fill and drain)
   double macs = 0;
   double weight_loads = 0;  // weights shifted into processing elements
+  double pe_storage_bits = 0;  // bits read or written in the PEs' registers and scratchpads
   double vector_ops = 0;    // pooling, adds, activations on the vector unit
   long long steps = 1;
   std::vector<stream_transfer> prefetch;   // DRAM reads into the buffer
@@ -36,9 +37,10 @@ struct systolic_program {
   std::vector<systolic_layer> layers;
 };
 
-// A weight-stationary systolic MAC array (TPU-like): weight tiles of rows x
+// A systolic MAC array, weight-stationary (TPU-like: weight tiles of rows x
 // columns sit in the processing elements while input rows stream through;
-// partial sums go to the accumulator scratchpad. DRAM traffic (from the same
+// partial sums go to the accumulator scratchpad) or row-stationary (Eyeriss:
+// row_stationary.hpp); the planner works out which. DRAM traffic (from the same
 // blocking model as the CPU, with the buffer as the cache) moves as TLM bursts
 // through the bus; the scratchpads are wired to the array and are counted and
 // kept busy here. Compute time = array cycles / clock + vector work.

@@ -5,6 +5,7 @@
 #include "models/cim_tile_params.hpp"
 #include "models/controller_module.hpp"
 #include "models/memory_module.hpp"
+#include "models/memory_pricing.hpp"
 #include "models/processor_module.hpp"
 #include "models/systolic_array_module.hpp"
 #include "platform/builtin_factories.hpp"
@@ -29,13 +30,23 @@ void make_dram(elaborator& e, const dsl::component_spec& c) {
   e.own(std::move(m));
 }
 
-void make_sram(elaborator& e, const dsl::component_spec& c) {
-  const auto& p = c.params;
+// An on-chip memory's port timing from its estimator's figures: one port width
+// per cycle on each of ports x banks, each access done its latency after it starts.
+models::memory_timing onchip_timing(const models::component_pricing& pricing, double port_bytes,
+                                    const std::string& prefix = "") {
+  const auto& f = pricing.figures;
   models::memory_timing t;
   t.latency_s = 0.0;
-  t.granule_bytes = p.quantity("port_width");
-  t.granule_time_s = e.pricing(c.name).figures.at("access_latency_s");
-  t.parallel = p.integer("ports");
+  t.granule_bytes = port_bytes;
+  t.granule_time_s = f.at(prefix + "cycle_time_s");
+  t.parallel = static_cast<long long>(f.at(prefix + "parallel_accesses"));
+  t.tail_s = f.at(prefix + "access_latency_s") - t.granule_time_s;
+  return t;
+}
+
+void make_sram(elaborator& e, const dsl::component_spec& c) {
+  const auto& p = c.params;
+  const models::memory_timing t = onchip_timing(e.pricing(c.name), p.quantity("port_width"));
   auto m = std::make_unique<models::memory_module>(c.name.c_str(), t, c.count,
                                                    static_cast<unsigned long long>(p.quantity("capacity")));
   e.add_target(c.name, m->in);
@@ -73,10 +84,7 @@ void make_controller(elaborator& e, const dsl::component_spec& c) {
 void make_cim_tile(elaborator& e, const dsl::component_spec& c) {
   const auto params = models::read_cim_tile_params(c.params);
   const auto& buffer = c.params.block("buffer");
-  models::memory_timing bt;
-  bt.granule_bytes = buffer.quantity("port_width");
-  bt.granule_time_s = e.pricing(c.name).figures.at("buffer_access_latency_s");
-  bt.parallel = buffer.integer("ports");
+  const models::memory_timing bt = onchip_timing(e.pricing(c.name), buffer.quantity("port_width"), "buffer_");
   auto m = std::make_unique<models::cim_tile_module>(c.name.c_str(), params, c.count,
                                                      static_cast<unsigned long long>(buffer.quantity("capacity")), bt);
   e.add_target(c.name, m->in);
@@ -86,11 +94,10 @@ void make_cim_tile(elaborator& e, const dsl::component_spec& c) {
   e.own(std::move(m));
 }
 
-// Bytes per second an sram delivers: its ports' width per access time.
+// Bytes per second an sram delivers: a port width per cycle on each of its
+// ports and banks.
 double sram_bytes_per_s(elaborator& e, const dsl::component_spec& sram) {
-  const auto& p = sram.params;
-  const double access = e.pricing(sram.name).figures.at("access_latency_s");
-  return access > 0 ? p.quantity("port_width") * static_cast<double>(p.integer("ports")) / access : 0.0;
+  return models::memory_bytes_per_s(e.pricing(sram.name), sram.params.quantity("port_width"));
 }
 
 // The sram a text parameter names, or nullptr (the planner reports a wrong name).

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "models/gemm_blocking.hpp"
+#include "models/row_stationary.hpp"
 #include "platform/baseline_layout.hpp"
 
 namespace mottsim::platform {
@@ -23,6 +24,57 @@ void check_precision(const dsl::workload_spec& w, const dsl::architecture_spec& 
                      "'s " + array.name + " take " +
                      std::to_string(wb) + "-bit weights and " + std::to_string(ab) + "-bit activations (set at " +
                      param_location(array, w.weight_bits > wb ? "weight_bits" : "activation_bits").to_string() + ")");
+}
+
+struct element_bits {
+  double a, b, acc;  // activation, weight, partial sum
+  double a_bytes() const { return element_bytes(static_cast<int>(a)); }
+  double b_bytes() const { return element_bytes(static_cast<int>(b)); }
+  double acc_bytes() const { return element_bytes(static_cast<int>(acc)); }
+};
+
+// Weight-stationary: an R x C tile of B sits in the array while rows of A
+// stream through, one per cycle; the next tile shifts in behind them (R
+// cycles, hidden when at least R rows stream). The accumulators hold the
+// partial sums of mc rows x C columns, so long layers go in chunks of mc
+// rows, each reloading the weights. Every MAC writes its PE's input and
+// partial-sum registers.
+void plan_weight_stationary(const models::gemm_problem& g, double R, double C, double acc_capacity,
+                            const element_bits& bits, models::systolic_layer& sl) {
+  const double a = bits.a_bytes(), b = bits.b_bytes(), acc = bits.acc_bytes();
+  const double tk = std::ceil(g.k / R), tn = std::ceil(g.n / C);
+  const double mc = std::min(g.m, std::max(1.0, std::floor(acc_capacity / (C * acc))));
+  const double chunks = std::ceil(g.m / mc);
+  const double last = g.m - (chunks - 1) * mc;
+  const double rows_streamed = (chunks - 1) * std::max(mc, R) + std::max(last, R);
+  sl.array_cycles = g.groups * tk * tn * rows_streamed + (R + C - 2);  // one pipeline fill and drain
+  sl.macs = g.macs();
+  sl.weight_loads = g.groups * g.k * g.n * chunks;
+  sl.pe_storage_bits = sl.macs * (bits.a + bits.acc);
+  // Scratchpads: every row of A enters once per column tile, every weight
+  // once per chunk; each K tile reads and writes the partial sums.
+  sl.buffer_read_bytes = g.groups * (g.m * g.k * a * tn + g.k * g.n * b * chunks);
+  sl.buffer_write_bytes = g.groups * g.m * g.n * a;  // activated outputs
+  sl.accumulator_write_bytes = g.groups * g.m * g.n * acc * tk;
+  sl.accumulator_read_bytes = g.groups * g.m * g.n * acc * tk;  // K tiles - 1 updates + the final drain
+}
+
+// Row-stationary (models/row_stationary.hpp): the PEs' scratchpads take every
+// operand of every MAC; the buffer feeds filter and input rows by multicast and
+// the partial-sum rows go to the accumulators (or the buffer) between passes.
+void plan_row_stationary(const dsl::layer_spec& l, double R, double C, const element_bits& bits,
+                         models::systolic_layer& sl) {
+  const models::conv_dims d = models::conv_dims_of(l);
+  const models::row_stationary_counts rs = models::row_stationary(d, R, C);
+  sl.array_cycles = rs.cycles + (R + C - 2);
+  sl.macs = rs.macs;
+  sl.weight_loads = rs.filter_writes;
+  sl.pe_storage_bits = (rs.filter_reads + rs.filter_writes) * bits.b + (rs.input_reads + rs.input_writes) * bits.a +
+                       (rs.psum_reads + rs.psum_writes) * bits.acc;
+  sl.buffer_read_bytes = rs.glb_weight_reads * bits.b_bytes() + rs.glb_input_reads * bits.a_bytes();
+  sl.buffer_write_bytes = d.groups * d.m * d.e * d.f * bits.a_bytes();  // activated outputs
+  sl.accumulator_read_bytes = rs.glb_psum_reads * bits.acc_bytes();
+  sl.accumulator_write_bytes = rs.glb_psum_writes * bits.acc_bytes();
 }
 
 }  // namespace
@@ -67,6 +119,10 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
   program.buffer = buffer->name;
   program.accumulators = accumulators ? accumulators->name : "";
   const double R = static_cast<double>(p.integer("rows")), C = static_cast<double>(p.integer("columns"));
+  const bool row_stationary = p.text("dataflow") == "row_stationary";
+  const element_bits bits{static_cast<double>(p.integer("activation_bits")),
+                          static_cast<double>(p.integer("weight_bits")),
+                          static_cast<double>(p.integer("accumulator_bits"))};
   const double buffer_capacity = buffer->params.quantity("capacity");
   // Without separate accumulators, partial sums take half of the buffer.
   const double acc_capacity = accumulators ? accumulators->params.quantity("capacity") : buffer_capacity / 2;
@@ -80,25 +136,10 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
     double dram_reads = 0, c_bytes = 0;
     if (l.is_matrix_layer()) {
       const models::gemm_problem g = models::layer_gemm(l, a, b, acc);
-      // Weight-stationary: an R x C tile of B sits in the array while rows of
-      // A stream through, one per cycle; the next tile shifts in behind them
-      // (R cycles, hidden when at least R rows stream). The accumulators hold
-      // the partial sums of mc rows x C columns, so long layers go in chunks
-      // of mc rows, each reloading the weights.
-      const double tk = std::ceil(g.k / R), tn = std::ceil(g.n / C);
-      const double mc = std::min(g.m, std::max(1.0, std::floor(acc_capacity / (C * acc))));
-      const double chunks = std::ceil(g.m / mc);
-      const double last = g.m - (chunks - 1) * mc;
-      const double rows_streamed = (chunks - 1) * std::max(mc, R) + std::max(last, R);
-      sl.array_cycles = g.groups * tk * tn * rows_streamed + (R + C - 2);  // one pipeline fill and drain
-      sl.macs = g.macs();
-      sl.weight_loads = g.groups * g.k * g.n * chunks;
-      // Scratchpads: every row of A enters once per column tile, every weight
-      // once per chunk; each K tile reads and writes the partial sums.
-      sl.buffer_read_bytes = g.groups * (g.m * g.k * a * tn + g.k * g.n * b * chunks);
-      sl.buffer_write_bytes = g.groups * g.m * g.n * a;  // activated outputs
-      sl.accumulator_write_bytes = g.groups * g.m * g.n * acc * tk;
-      sl.accumulator_read_bytes = g.groups * g.m * g.n * acc * tk;  // K tiles - 1 updates + the final drain
+      if (row_stationary)
+        plan_row_stationary(l, R, C, bits, sl);
+      else
+        plan_weight_stationary(g, R, C, acc_capacity, bits, sl);
       const models::gemm_traffic dram_t = models::block_gemm(g, blocking_capacity);
       sl.prefetch.push_back({tlm::TLM_READ_COMMAND, layout.input_of(w, i).address, layout.input_of(w, i).bytes,
                              dram_t.a_read_bytes});

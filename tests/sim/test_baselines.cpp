@@ -23,11 +23,12 @@ constexpr double pJ = 1e-12, mW = 1e-3, us = 1e-6;
 
 const char* cpu = "configs/arch/cpu_baseline.yaml";
 const char* systolic = "configs/arch/systolic_baseline.yaml";
+const char* row_stationary = "configs/arch/row_stationary_baseline.yaml";
 const char* conv = "tests/sim/configs/conv3x3_56x56.yaml";
 const char* linear = "tests/sim/configs/linear_4096.yaml";
 
 // cpu_baseline, from configs/tech/digital.yaml (mobile_core_22nm) and the arch file.
-constexpr double cores = 4, macs_per_cycle = 32, clock_hz = 2e9, utilization = 0.6, macs_per_instruction = 16,
+constexpr double cores = 4, macs_per_cycle = 32, clock_hz = 2e9, utilization = 0.9, macs_per_instruction = 16,
                  register_block = 8, load_bytes = 16;
 constexpr double dram_bandwidth = 12.8e9;  // LPDDR4-3200 x32
 
@@ -110,8 +111,11 @@ TEST_CASE("cpu: energy priced independently") {
       {"l1", "write_bytes", 2 * 3.5 * pJ / 16}, {"l2", "read_bytes", 4 * 18.4 * pJ / 32},
       {"l2", "write_bytes", 4 * 18.4 * pJ / 32},
   });
-  // Leakage over the latency: cores 300 mW, four L1s 4 x 4.8 mW, L2 140 mW, DRAM 20 mW.
-  const double leakage = (300 + 4 * 4.8 + 140 + 20) * mW * latency(j);
+  // Static power over the simulated time: cores 300 mW, uncore 70 mW, rest of
+  // the SoC 945 mW, board 420 mW, four L1s 4 x 4.8 mW, L2 140 mW, DRAM 20 mW.
+  const double processor_static = (300 + 70 + 945 + 420) * mW;
+  CHECK(field(j, "cpu", "leakage_j") == rel(processor_static * latency(j)));
+  const double leakage = (processor_static / mW + 4 * 4.8 + 140 + 20) * mW * latency(j);
   CHECK(j["energy_by_category"]["leakage_j"].get<double>() == rel(leakage));
   CHECK(j["totals"]["energy_j"].get<double>() == rel(dynamic + leakage));
   CHECK(j["energy_by_category"]["compute_j"].get<double>() ==
@@ -156,8 +160,10 @@ TEST_CASE("cpu: latency is at least the MAC bound and the DRAM-bandwidth bound")
     CHECK(latency(r.report) >= mac_bound);
     CHECK(latency(r.report) >= dram_bound);
   }
-  // The conv is compute-bound: MACs at 60 % of peak plus ReLUs at the SIMD
-  // rate, and at most one step of prefetch and write-back not overlapped.
+  // The conv is compute-bound on its roofline (0.44 MB of DRAM traffic take
+  // 35 us): MACs at the 90 % ceiling of peak (its 3136 x 64 outputs fill the
+  // 8 x 8 register tiles) plus ReLUs at the SIMD rate, and at most one step of
+  // prefetch and write-back not overlapped.
   const auto r = run_mottsim(cpu, conv);
   REQUIRE(r.status == 0);
   const double compute = conv_macs / (cores * macs_per_cycle * clock_hz * utilization) +
@@ -179,6 +185,16 @@ TEST_CASE("cpu: doubling DRAM bandwidth shortens a bandwidth-bound layer, not a 
   // 4 KiB burst costs 90 ns + 320 ns, then 90 ns + 160 ns.
   CHECK(latency(lin.report) > 10 * linear_macs / (cores * macs_per_cycle * clock_hz * utilization));
   CHECK(latency(lin2.report) < 0.7 * latency(lin.report));
+  // Its roofline is DRAM-bound: the cores compute for exactly as long as DRAM
+  // takes to move the layer's bytes, a utilization of about 5 % of peak.
+  CHECK(field(lin.report, "cpu", "busy_s") == rel(dram_bytes(lin.report) / dram_bandwidth, 1e-6));
+  // At twice the bandwidth the L2 binds: its 256-bit port moves 32 B per
+  // 1.05 ns access (CACTI, 1 MiB at 22 nm), and it carries the L1 fills, the
+  // DRAM fills and the outputs in and out.
+  const double l2_bytes = action_count(lin2.report, "l2", "read_bytes") + action_count(lin2.report, "l2", "write_bytes");
+  const double l2_time = l2_bytes / (32 / 1.05e-9);
+  CHECK(l2_time > dram_bytes(lin2.report) / (2 * dram_bandwidth));
+  CHECK(field(lin2.report, "cpu", "busy_s") == rel(l2_time, 1e-6));
   CHECK(dram_bytes(lin2.report) == dram_bytes(lin.report));
   // The conv moves 0.44 MB in 0.75 ms: bandwidth does not matter.
   CHECK(latency(cnv2.report) == rel(latency(cnv.report), 5e-3));
@@ -203,6 +219,31 @@ TEST_CASE("cpu: a larger cache never increases DRAM or L2 traffic") {
     CHECK(l2_reads <= previous);
     previous = l2_reads;
   }
+}
+
+TEST_CASE("cpu: an L3 between the L2 and DRAM") {
+  const auto r = run_mottsim("tests/sim/configs/cpu_l3.yaml", conv);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto& j = r.report;
+  // Both the 4 MiB L3 and the 1 MiB L2 hold the conv's window rows and all its
+  // weights: DRAM fills the L3 once, the L3 fills the L2 once, outputs go
+  // back down the same way.
+  const double compulsory = conv_input + conv_weights;
+  CHECK(action_count(j, "dram", "read_bytes") == compulsory);
+  CHECK(action_count(j, "dram", "write_bytes") == conv_output);
+  // L3: written by DRAM's lines and the L2's outputs, read by the L2's fills and
+  // by the outputs leaving for DRAM.
+  CHECK(action_count(j, "l3", "write_bytes") == rel(compulsory + conv_output));
+  CHECK(action_count(j, "l3", "read_bytes") == rel(compulsory + conv_output));
+  // L2: filled from the L3 now, not from DRAM; the L1 side is as without an L3.
+  const double l1_fill = 4 * (2 * conv_input / 4 + conv_weights);
+  CHECK(action_count(j, "l2", "write_bytes") == rel(compulsory + conv_output));
+  CHECK(action_count(j, "l2", "read_bytes") == rel(l1_fill + conv_output));
+  // The bus carries DRAM traffic, the L3 <-> L2 traffic and the L2 <-> L1 traffic once each.
+  CHECK(action_count(j, "bus", "transfer_bytes") ==
+        rel((compulsory + conv_output) + (compulsory + conv_output) + (l1_fill + conv_output)));
+  // An L3 costs its leakage: 4 banks of 1 MiB at 22 nm, 140 mW each (CACTI, itrs-hp).
+  CHECK(field(j, "l3", "leakage_j") == rel(4 * 140 * mW * latency(j)));
 }
 
 TEST_CASE("systolic: a 3x3 convolution, counts and cycles derived by hand") {
@@ -233,6 +274,42 @@ TEST_CASE("systolic: a 3x3 convolution, counts and cycles derived by hand") {
   CHECK(j["layers"][0]["utilization"].get<double>() == rel(conv_macs / (latency(j) * 4096 * 1e9)));
 }
 
+TEST_CASE("row stationary: a 3x3 convolution, scratchpad, buffer and DRAM accesses derived by hand") {
+  const auto r = run_mottsim(row_stationary, conv);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto& j = r.report;
+  // 12 x 14 PEs, R = S = 3, E = F = 56, C = M = 64. Filter rows fill 3 array
+  // rows, so 4 channels stack (16 channel passes); output rows fill the 14
+  // columns (4 E tiles, one filter per pass): 64 x 16 x 4 = 4096 passes of
+  // F x S = 168 cycles, plus one fill and drain (12 + 14 - 2).
+  const double passes = 64 * 16 * 4, cycles = passes * 168 + 24;
+  CHECK(action_count(j, "array", "mac") == conv_macs);
+  // Scratchpads: per MAC a filter, an input and a psum read and a psum write;
+  // each of the 64 x 64 x 56 x 3 = 688,128 PE items fills 3 weights and a
+  // 58-wide padded input row and drains 56 sums. 8-bit operands, 32-bit sums.
+  const double items = 64.0 * 64 * 56 * 3;
+  const double bits = 8 * (conv_macs + items * 3) + 8 * (conv_macs + items * 58) +
+                      32 * ((conv_macs + items * 56) + conv_macs);
+  CHECK(action_count(j, "array", "pe_storage_bits") == rel(bits));
+  CHECK(action_count(j, "array", "weight_load") == items * 3);
+  // Global buffer: every filter row once per E tile; per pass the 14 + 3 - 1 =
+  // 16 distinct input rows of a channel (58 B each) for each of the 64 filter
+  // passes; psum rows written once per channel pass (16) and read back 15
+  // times, 4 B each; outputs written; DMA in from DRAM and out to it.
+  const double glb_weights = conv_weights * 4, glb_inputs = 64.0 * 64 * 4 * 16 * 58;
+  const double psum_writes = 64.0 * 56 * 56 * 16 * 4, psum_reads = 64.0 * 56 * 56 * 15 * 4;
+  // 54 KiB of the 108 KiB buffer block the GEMM: the three input rows of a
+  // window (10,752 B) and all 36,864 weights fit, so DRAM traffic is compulsory.
+  CHECK(dram_bytes(j) == conv_input + conv_weights + conv_output);
+  CHECK(action_count(j, "buffer", "read_bytes") == rel(glb_weights + glb_inputs + psum_reads + conv_output));
+  CHECK(action_count(j, "buffer", "write_bytes") ==
+        rel(conv_output + psum_writes + conv_input + conv_weights));
+  // The array is busy for its cycles plus the ReLUs on 14 lanes, at 200 MHz.
+  CHECK(field(j, "array", "busy_s") == rel((cycles + conv_output / 14) / 200e6, 1e-6));
+  // Every scratchpad bit is priced by the register-file model at 22 nm.
+  CHECK(action_energy(j, "array", "pe_storage_bits") > 0);
+}
+
 TEST_CASE("baselines: energy per MAC lands in the range published processors and accelerators span") {
   // docs/baselines.md derives the ranges (22 nm, int8, DRAM included):
   //   CPUs 15..700 pJ/MAC: half of a Cortex-A57 cluster's measured power at its
@@ -245,16 +322,23 @@ TEST_CASE("baselines: energy per MAC lands in the range published processors and
     CAPTURE(w);
     const auto c = run_mottsim(cpu, w);
     const auto s = run_mottsim(systolic, w);
+    const auto rs = run_mottsim(row_stationary, w);
     REQUIRE_MESSAGE(c.status == 0, c.output);
     REQUIRE_MESSAGE(s.status == 0, s.output);
-    const double cpu_per_mac = c.report["totals"]["energy_j"].get<double>() / c.report["totals"]["macs"].get<double>();
-    const double sys_per_mac = s.report["totals"]["energy_j"].get<double>() / s.report["totals"]["macs"].get<double>();
+    REQUIRE_MESSAGE(rs.status == 0, rs.output);
+    const auto per_mac = [](const nlohmann::json& j) {
+      return j["totals"]["energy_j"].get<double>() / j["totals"]["macs"].get<double>();
+    };
+    const double cpu_per_mac = per_mac(c.report), sys_per_mac = per_mac(s.report), rs_per_mac = per_mac(rs.report);
     CAPTURE(cpu_per_mac / pJ);
     CAPTURE(sys_per_mac / pJ);
+    CAPTURE(rs_per_mac / pJ);
     CHECK(cpu_per_mac >= 15 * pJ);
     CHECK(cpu_per_mac <= 700 * pJ);
     CHECK(sys_per_mac >= 0.34 * pJ);
     CHECK(sys_per_mac <= 6.3 * pJ);
+    CHECK(rs_per_mac >= 0.34 * pJ);
+    CHECK(rs_per_mac <= 6.3 * pJ);
     // The MACs of the report are the workload's.
     CHECK(c.report["totals"]["macs"] == s.report["totals"]["macs"]);
   }
@@ -287,6 +371,10 @@ TEST_CASE("baselines: precision, DRAM capacity and schedule mistakes are located
   CHECK(r.output.find("--set 'components.dram.capacity=1 MiB': error: workload 'resnet18_imagenet' does not fit") !=
         std::string::npos);
   // A cache that is not an sram.
+  // An L3 needs an L2 above it; the error points at the l3 line.
+  r = run_mottsim("tests/sim/configs/cpu_l3_no_l2.yaml", conv);
+  CHECK(r.status == 2);
+  CHECK(r.output.find("cpu_l3_no_l2.yaml:39:9: error: cpu has an L3 but no L2") != std::string::npos);
   r = run_mottsim(cpu, conv, "--set components.cpu.l2=dram");
   CHECK(r.status == 2);
   CHECK(r.output.find("cpu.l2 names 'dram', a dram; it must name an sram component") != std::string::npos);

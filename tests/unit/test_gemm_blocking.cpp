@@ -167,3 +167,35 @@ TEST_CASE("gemm blocking: compulsory <= traffic <= no reuse, and more capacity n
     }
   }
 }
+
+TEST_CASE("roofline: a compute-bound and a bandwidth-bound GEMM") {
+  // 1e9 MACs on a 256 GMAC/s peak with a 0.9 ceiling: 4.34 ms of compute.
+  const double macs = 1e9, peak = 256e9, ceiling = 0.9;
+  const double compute = macs / (peak * ceiling);
+  // Compute-bound: 10 MB from DRAM at 12.8 GB/s take 0.78 ms, 100 MB of L1
+  // traffic at 256 GB/s 0.39 ms; both hide under the compute.
+  const auto c = models::roofline(macs, peak, ceiling, {{"L1", 100e6, 256e9}, {"DRAM", 10e6, 12.8e9}});
+  CHECK(c.bound == "compute");
+  CHECK(c.utilization == doctest::Approx(0.9));
+  CHECK(c.compute_s == doctest::Approx(compute));
+  CHECK(c.memory_s == doctest::Approx(10e6 / 12.8e9));
+  // Bandwidth-bound (a batch-1 linear layer): 16.8 MB of weights for 16.8 M
+  // MACs: DRAM takes 1.31 ms against 72.8 us of compute. Utilization is the
+  // arithmetic intensity (1 MAC/B) x bandwidth / peak = 12.8 / 256 = 5 %.
+  const double lin_macs = 4096.0 * 4096, lin_bytes = 4096.0 * 4096 + 2 * 4096;
+  const auto b = models::roofline(lin_macs, peak, ceiling, {{"L1", lin_bytes, 256e9}, {"DRAM", lin_bytes, 12.8e9}});
+  CHECK(b.bound == "DRAM");
+  CHECK(b.memory_s == doctest::Approx(lin_bytes / 12.8e9));
+  CHECK(b.utilization == doctest::Approx(lin_macs / lin_bytes * 12.8e9 / peak));
+  CHECK(b.utilization == doctest::Approx(0.05).epsilon(1e-3));
+  // A level without a bandwidth is no limit; no MACs, no bound.
+  CHECK(models::roofline(macs, peak, ceiling, {{"L2", 1e12, 0}}).bound == "compute");
+  CHECK(models::roofline(0, peak, ceiling, {{"DRAM", 1e9, 1e9}}).utilization == 1);
+}
+
+TEST_CASE("roofline: register tiles of a narrow layer run partly empty") {
+  CHECK(models::register_tile_fill(64, 64, 8) == 1);
+  // 6 output channels in 8-wide register tiles: 6/8 of the lanes hold outputs.
+  CHECK(models::register_tile_fill(64, 6, 8) == doctest::Approx(0.75));
+  CHECK(models::register_tile_fill(9, 9, 8) == doctest::Approx(81.0 / 256));
+}

@@ -8,6 +8,8 @@
 #include <random>
 #include <string>
 
+#include "dsl/validator.hpp"
+#include "dsl/yaml_tree.hpp"
 #include "platform/model_registry.hpp"
 
 namespace mottsim::test_support {
@@ -20,6 +22,15 @@ inline const platform::model_registry& registry() {
     return out;
   }();
   return r;
+}
+
+// A block of `type` from YAML text, validated by the real schemas; problems go
+// to `errors` (the caller checks them).
+inline dsl::block_value validated_block(const std::string& type, const std::string& text, dsl::diagnostics& errors) {
+  auto root = dsl::load_yaml_string(text, "test.yaml", errors);
+  if (!root) return {};
+  dsl::validator check(registry(), nullptr, errors);
+  return check.validate(*root, *registry().find_schema(type), "component 'x'", {});
 }
 
 class scratch_dir {
