@@ -125,10 +125,14 @@ void parse_connections(const yaml_node& node, const std::string& component, std:
     }
     out.push_back(c);
   };
-  if (node.is_sequence())
+  if (node.is_sequence()) {
+    // An empty list would leave the component's ports unbound at elaboration.
+    if (node.items.empty())
+      errors.error(node.where, "component '" + component + "': 'connect' names at least one bus");
     for (const auto& i : node.items) one(*i);
-  else
+  } else {
     one(node);
+  }
 }
 
 // "buffer.capacity" -> the capacity parameter of the buffer block.
