@@ -10,15 +10,18 @@ CMAKE_FLAGS ?= $(if $(CI),-DMOTTSIM_WERROR=ON,)
 DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libyaml-cpp-dev doctest-dev \
                 libcli11-dev nlohmann-json3-dev libeigen3-dev libstb-dev chromium
 
+# munge and slurm-wlm: the test that runs a sweep on a real single-node Slurm.
+TEST_DEB_PACKAGES := munge slurm-wlm
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build build-sanitize data photos demo test test-sanitize clean
+.PHONY: all deps test-deps build build-sanitize data photos demo test test-sanitize clean
 
 all: build
 
 deps:
 	@missing=""; \
-	for p in $(DEB_PACKAGES); do \
+	for p in $(DEB_PACKAGES) $(EXTRA_DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
@@ -144,7 +147,10 @@ photos:
 	mv $(PHOTO_DIR)/.$(PHOTO_SCORED).tmp $(PHOTO_DIR)/$(PHOTO_SCORED) && \
 	echo "mottsim: photographs ready in $(PHOTO_DIR)/"
 
-test: build data
+test-deps:
+	@$(MAKE) --no-print-directory deps EXTRA_DEB_PACKAGES="$(TEST_DEB_PACKAGES)"
+
+test: test-deps build data
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 	@$(MAKE) --no-print-directory test-sanitize
 

@@ -24,7 +24,7 @@ const std::vector<std::string>& sweep_keys() {
   static const std::vector<std::string> keys{"name",    "description", "base",       "workloads",
                                              "mode",    "seed",        "chips",      "combine",
                                              "random",  "max_points",  "parameters", "constraints",
-                                             "objectives"};
+                                             "objectives", "slurm"};
   return keys;
 }
 
@@ -351,6 +351,22 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
     long long v = 0;
     if (n->is_scalar() && parse_integer(n->text, v) && v >= 0) spec.seed = static_cast<unsigned long long>(v);
     else errors.error(n->where, "'seed' must be a whole number of at least 0, got " + n->describe());
+  }
+  if (const yaml_node* n = root.find("slurm")) {
+    // Each is one #SBATCH option of the job array `sweep --slurm` writes.
+    std::vector<const yaml_node*> items;
+    if (!scalar_or_items(*n, items)) errors.error(n->where, "'slurm' is a list of sbatch options, got " + n->describe());
+    for (const auto* item : items) {
+      if (!item->is_scalar()) {
+        errors.error(item->where, "each 'slurm' entry is one sbatch option, got " + item->describe());
+        continue;
+      }
+      const std::string& line = item->text;
+      if (line.rfind("--", 0) != 0 || line.find_first_of("\n\r") != std::string::npos || line.size() < 3)
+        errors.error(text_start(*item), "'slurm' entries are sbatch options such as '--account=abc', got '" + line + "'");
+      else
+        spec.slurm_lines.push_back(line);
+    }
   }
   const yaml_node* chips = root.find("chips");
   if (chips) {

@@ -50,6 +50,8 @@ struct sweep_spec {
   std::vector<metric_constraint> constraints;
   std::vector<sweep_objective> objectives;
   std::size_t max_points = default_max_sweep_points;
+  // `slurm:` extra #SBATCH options for `sweep --slurm` ("--account=abc", ...).
+  std::vector<std::string> slurm_lines;
 };
 
 // One run of the sweep.

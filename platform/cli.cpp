@@ -13,6 +13,7 @@
 #include "dsl/units.hpp"
 #include "mottsim/version.hpp"
 #include "platform/commands.hpp"
+#include "platform/sweep_shards.hpp"
 
 namespace mottsim::platform {
 
@@ -108,7 +109,16 @@ int run_cli(int argc, char** argv) {
   sweep_options sweep_opts;
   auto* sweep = app.add_subcommand("sweep", "run a design-space sweep file: one simulation per point (in parallel), "
                                             "results as JSONL, CSV and a Pareto front");
-  sweep->add_option("file", sweep_opts.file, "sweep YAML (configs/sweeps/)")->required();
+  sweep->add_option("file", sweep_opts.file, "sweep YAML (configs/sweeps/)");
+  // Subcommands of a sweep split into shards (--slurm); a sweep file is
+  // named otherwise.
+  std::string shards_dir;
+  auto* sweep_status = sweep->add_subcommand("status", "count done, failed and missing points per shard of a "
+                                                       "--slurm sweep (also while it runs)");
+  sweep_status->add_option("dir", shards_dir, "the sweep's -o directory")->required();
+  auto* sweep_merge = sweep->add_subcommand("merge", "join the shards of a --slurm sweep into the whole sweep's "
+                                                     "results.jsonl, results.csv, pareto.csv, sweep.json and report.html");
+  sweep_merge->add_option("dir", shards_dir, "the sweep's -o directory")->required();
   sweep->add_option("-o,--output", sweep_opts.out_dir,
                     "directory for results.jsonl, results.csv, pareto.csv, sweep.json and points/ (required unless "
                     "--dry-run)");
@@ -123,6 +133,22 @@ int run_cli(int argc, char** argv) {
   sweep->add_flag("--dry-run", sweep_opts.dry_run, "print the expanded points and their count; run nothing");
   sweep->add_option("--max-work", sweep_opts.max_work, max_work_help + " (each point)");
   sweep->add_option("--max-memory", sweep_opts.max_memory, max_memory_help + " (each point)");
+  sweep->add_flag("--slurm", sweep_opts.slurm,
+                  "submit the sweep as a Slurm job array: task I runs shard I/N into DIR/shards/I/ (see README, "
+                  "\"Running on a cluster\")");
+  sweep->add_flag("--slurm-print", sweep_opts.slurm_opts.print_only,
+                  "with --slurm: write DIR/slurm/sweep.sbatch and print it, without submitting");
+  sweep->add_flag("--only-missing", sweep_opts.slurm_opts.only_missing,
+                  "with --slurm: resubmit only the shards that are not complete (failed or cancelled tasks)");
+  sweep->add_option("--slurm-array", sweep_opts.slurm_opts.array,
+                    "with --slurm: tasks (shards) in the array (default: one per " +
+                        std::to_string(default_points_per_task) + " points)")
+      ->check(CLI::PositiveNumber);
+  sweep->add_option("--slurm-partition", sweep_opts.slurm_opts.partition, "with --slurm: the partition (sbatch -p)");
+  sweep->add_option("--slurm-time", sweep_opts.slurm_opts.time, "with --slurm: each task's time limit (sbatch -t)");
+  sweep->add_option("--slurm-cpus", sweep_opts.slurm_opts.cpus,
+                    "with --slurm: CPUs per task, passed to its sweep as -j (default 1)")
+      ->check(CLI::PositiveNumber);
   sweep->add_option("--timeout", sweep_opts.timeout_s,
                     "seconds a point may run before it is killed (default " +
                         std::to_string(static_cast<long long>(sweep_run_options{}.timeout_s)) + ")");
@@ -191,6 +217,8 @@ int run_cli(int argc, char** argv) {
       return command_run(registry, run_opts, out_dir, std::cout, std::cerr);
     }
     if (*compare) return command_compare(registry, compare_opts, std::cout, std::cerr);
+    if (*sweep_status) return command_sweep_status(registry, shards_dir, std::cout);
+    if (*sweep_merge) return command_sweep_merge(registry, shards_dir, std::cout);
     if (*sweep) return command_sweep(registry, sweep_opts, std::cout, std::cerr);
     if (*curve) return command_neuron_curve(registry, curve_opts, std::cout, std::cerr);
   } catch (const dsl::input_error& e) {

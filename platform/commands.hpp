@@ -5,6 +5,7 @@
 
 #include "platform/model_registry.hpp"
 #include "platform/session.hpp"
+#include "platform/slurm_submit.hpp"
 #include "platform/sweep_runner.hpp"
 
 namespace mottsim::platform {
@@ -51,6 +52,8 @@ struct sweep_options : sweep_run_options {
   std::string file;
   std::string shard;    // "I/N": run the points whose index % N == I - 1; "" = all
   bool dry_run = false;
+  bool slurm = false;   // submit the shards as a Slurm job array (slurm_submit.hpp)
+  slurm_options slurm_opts;
 };
 
 // Expands a sweep file into points and runs each (one `mottsim run` process

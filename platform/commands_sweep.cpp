@@ -8,6 +8,7 @@
 #include "dsl/sweep_loader.hpp"
 #include "dsl/units.hpp"
 #include "platform/commands.hpp"
+#include "platform/slurm_submit.hpp"
 #include "platform/sweep_runner.hpp"
 #include "platform/work_estimate.hpp"
 
@@ -53,11 +54,30 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
     errors.error({"--timeout", 0, 0}, "the timeout is a number of seconds greater than zero");
   if (o.retry_failed && !o.resume)
     errors.error({"--retry-failed", 0, 0}, "reruns failed points of an earlier run of the sweep: add --resume");
+  if (o.file.empty())
+    errors.error({"mottsim sweep", 0, 0}, "name a sweep file (mottsim sweep FILE -o DIR), or use 'mottsim sweep "
+                                          "status DIR' or 'mottsim sweep merge DIR'");
   if (o.out_dir.empty() && !o.dry_run)
     errors.error({"mottsim sweep", 0, 0}, "-o DIR is needed to run a sweep (or pass --dry-run to list its points)");
+  const slurm_options defaults;
+  const bool slurm_flags = o.slurm_opts.print_only || o.slurm_opts.only_missing || o.slurm_opts.array ||
+                           !o.slurm_opts.partition.empty() || !o.slurm_opts.time.empty() ||
+                           o.slurm_opts.cpus != defaults.cpus;
+  if (slurm_flags && !o.slurm)
+    errors.error({"mottsim sweep", 0, 0}, "--slurm-print, --only-missing and the --slurm-* options go with --slurm");
+  if (o.slurm && (o.dry_run || o.resume || !o.shard.empty()))
+    errors.error({"--slurm", 0, 0}, "submits every shard itself: leave out --dry-run, --resume and --shard");
   parse_work_budget(o.max_work, o.max_memory, errors);  // checked once here, applied by each point's run
   const dsl::sweep_spec spec = dsl::load_sweep(o.file, registry, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
+
+  if (o.slurm) {
+    shard_run_flags flags;
+    flags.max_work = o.max_work;
+    flags.max_memory = o.max_memory;
+    if (o.timeout_s != sweep_run_options{}.timeout_s) flags.timeout_s = o.timeout_s;
+    return submit_sweep_to_slurm(spec, o.file, o.out_dir, o.slurm_opts, flags, out);
+  }
 
   // Counted by arithmetic; points are made only for the shard, one by one.
   const std::size_t total = *dsl::sweep_point_count(spec);  // the loader refused an overflow

@@ -114,7 +114,9 @@ reports::sweep_row finished_row(const dsl::sweep_spec& spec, const dsl::sweep_po
   return row;
 }
 
-reports::sweep_table table_of(const dsl::sweep_spec& spec) {
+}  // namespace
+
+reports::sweep_table sweep_table_of(const dsl::sweep_spec& spec) {
   reports::sweep_table t;
   t.name = spec.name;
   t.mode = spec.mode;
@@ -125,10 +127,8 @@ reports::sweep_table table_of(const dsl::sweep_spec& spec) {
   return t;
 }
 
-// Rewrites results.csv, sweep.json and pareto.csv from the journal's rows, and
-// at the end (it carries the plotting library, ~1 MB) report.html.
-void write_tables(reports::sweep_table t, const std::vector<reports::sweep_row>& rows, const std::string& dir,
-                  bool with_html = false) {
+void write_sweep_tables(reports::sweep_table t, const std::vector<reports::sweep_row>& rows, const std::string& dir,
+                        bool with_html) {
   t.rows = rows;
   std::sort(t.rows.begin(), t.rows.end(),
             [](const reports::sweep_row& a, const reports::sweep_row& b) { return a.index < b.index; });
@@ -143,8 +143,6 @@ void write_tables(reports::sweep_table t, const std::vector<reports::sweep_row>&
   write_output_file(dir, "sweep.json", doc.dump(2) + "\n");
   if (with_html) write_output_file(dir, "report.html", reports::render_sweep_html(doc));
 }
-
-}  // namespace
 
 int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& points, const sweep_run_options& o,
               std::ostream& out, std::ostream& err) {
@@ -197,8 +195,8 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
     err << "mottsim: internal error: cannot find the mottsim binary (/proc/self/exe) to run the sweep\n";
     return 1;
   }
-  const reports::sweep_table table = table_of(spec);
-  write_tables(table, journal.rows(), o.out_dir);
+  const reports::sweep_table table = sweep_table_of(spec);
+  write_sweep_tables(table, journal.rows(), o.out_dir);
   const fs::path points_dir = fs::path(o.out_dir) / "points";
 
   sweep_progress progress(err, o.terminal, points.size(), points.size() - todo.size());
@@ -224,14 +222,14 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
         // past a thousand rows, at most once a second (and once at the end).
         const auto now = std::chrono::steady_clock::now();
         if (journal.rows().size() <= 1000 || now - last_tables >= std::chrono::seconds(1)) {
-          write_tables(table, journal.rows(), o.out_dir);
+          write_sweep_tables(table, journal.rows(), o.out_dir);
           last_tables = now;
         }
         progress.point_done(row.id, row.status, outcome.wall_s, row.error);
       },
       [&] { progress.tick(); });
   progress.finish();
-  write_tables(table, journal.rows(), o.out_dir, true);
+  write_sweep_tables(table, journal.rows(), o.out_dir, true);
   if (!started) {
     err << "mottsim: internal error: cannot start a simulation process\n";
     return 1;

@@ -18,6 +18,16 @@ struct sweep_run_options {
   std::string max_work, max_memory;  // --max-work, --max-memory as given ("": defaults), for every point
 };
 
+// The sweep's table (name, mode, objectives, parameter and metric columns),
+// without rows.
+reports::sweep_table sweep_table_of(const dsl::sweep_spec& spec);
+
+// Rewrites results.csv, sweep.json and pareto.csv in `dir` from `rows` (any
+// order: written in index order), and with `with_html` report.html (it
+// carries the plotting library, ~1 MB).
+void write_sweep_tables(reports::sweep_table table, const std::vector<reports::sweep_row>& rows,
+                        const std::string& dir, bool with_html = false);
+
 // Runs `points` (a whole sweep or one shard of it), one `mottsim run`
 // process each, `jobs` at once, skipping those already in DIR/results.jsonl
 // when resuming. After every point: its row is appended to results.jsonl and
