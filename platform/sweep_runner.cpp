@@ -24,17 +24,6 @@ namespace {
 
 constexpr std::size_t max_error_length = 1000;
 
-// The row a point starts as (no status or metrics yet).
-reports::sweep_row row_for_point(const dsl::sweep_point& p) {
-  reports::sweep_row r;
-  r.id = p.id;
-  r.index = p.index;
-  r.architecture = p.architecture;
-  r.workload = p.workload_name;
-  r.params = p.params;
-  return r;
-}
-
 // The first located error a failed run printed ("file:line:col: error: ..."),
 // else its last non-empty line, else "".
 std::string first_error_line(const std::string& log) {
@@ -72,7 +61,7 @@ process_job point_job(const dsl::sweep_spec& spec, const dsl::sweep_point& p, co
 // recorded as `retry`, and --resume runs it again.
 reports::sweep_row finished_row(const dsl::sweep_spec& spec, const dsl::sweep_point& p, const fs::path& dir,
                                 const process_outcome& outcome, double timeout_s) {
-  reports::sweep_row row = row_for_point(p);
+  reports::sweep_row row = sweep_row_for_point(p);
   if (!outcome.not_started.empty()) {
     row.status = reports::retry_status;
     row.error = outcome.not_started;
@@ -115,6 +104,16 @@ reports::sweep_row finished_row(const dsl::sweep_spec& spec, const dsl::sweep_po
 }
 
 }  // namespace
+
+reports::sweep_row sweep_row_for_point(const dsl::sweep_point& p) {
+  reports::sweep_row r;
+  r.id = p.id;
+  r.index = p.index;
+  r.architecture = p.architecture;
+  r.workload = p.workload_name;
+  r.params = p.params;
+  return r;
+}
 
 reports::sweep_table sweep_table_of(const dsl::sweep_spec& spec) {
   reports::sweep_table t;
@@ -175,7 +174,7 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
       const auto& row = journal.rows()[i];
       const auto it = by_id.find(row.id);
       if (it == by_id.end()) continue;  // another shard's point, in a shared directory
-      if (!reports::same_point(row, row_for_point(*it->second)))
+      if (!reports::same_point(row, sweep_row_for_point(*it->second)))
         errors.error({journal_path.string(), journal.lines()[i], 1},
                      "point " + row.id + " was recorded with other settings than this sweep gives it; these results "
                      "belong to another sweep (choose another -o directory)");

@@ -18,6 +18,9 @@ struct sweep_run_options {
   std::string max_work, max_memory;  // --max-work, --max-memory as given ("": defaults), for every point
 };
 
+// The row a point starts as (no status or metrics yet).
+reports::sweep_row sweep_row_for_point(const dsl::sweep_point& p);
+
 // The sweep's table (name, mode, objectives, parameter and metric columns),
 // without rows.
 reports::sweep_table sweep_table_of(const dsl::sweep_spec& spec);

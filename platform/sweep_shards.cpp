@@ -161,16 +161,7 @@ std::vector<shard_state> read_shards(const std::string& dir, const dsl::sweep_sp
       for (std::size_t i = 0; i < c.rows.size(); ++i) {
         const reports::sweep_row& row = c.rows[i];
         const dsl::source_location at{journal, c.lines[i], 1};
-        if (row.index >= total || !reports::same_point(row, [&] {
-              reports::sweep_row expected;
-              const dsl::sweep_point p = all.at(row.index);
-              expected.id = p.id;
-              expected.index = p.index;
-              expected.architecture = p.architecture;
-              expected.workload = p.workload_name;
-              expected.params = p.params;
-              return expected;
-            }())) {
+        if (row.index >= total || !reports::same_point(row, sweep_row_for_point(all.at(row.index)))) {
           errors.error(at, "point " + row.id + " is not this sweep's (another sweep file, or other settings): this "
                            "shard directory belongs to another sweep");
           continue;

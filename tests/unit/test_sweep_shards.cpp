@@ -11,6 +11,7 @@
 #include "dsl/sweep_expansion.hpp"
 #include "dsl/sweep_loader.hpp"
 #include "platform/slurm_submit.hpp"
+#include "platform/sweep_runner.hpp"
 #include "platform/sweep_shards.hpp"
 #include "reports/sweep_results.hpp"
 #include "test_support.hpp"
@@ -54,12 +55,7 @@ struct sharded_sweep {
 };
 
 reports::sweep_row row_of(const dsl::sweep_point& p, const std::string& status) {
-  reports::sweep_row r;
-  r.id = p.id;
-  r.index = p.index;
-  r.architecture = p.architecture;
-  r.workload = p.workload_name;
-  r.params = p.params;
+  reports::sweep_row r = platform::sweep_row_for_point(p);
   r.status = status;
   if (status == "ok" || status == "dropped") r.metrics["energy_j"] = 1e-6 * static_cast<double>(p.index + 1);
   return r;
