@@ -221,11 +221,14 @@ std::string tolerance::describe() const {
 }
 
 validation_design load_validation_design(const std::string& directory, dsl::diagnostics& errors) {
+  return load_validation_file((fs::path(directory) / "expected.yaml").string(), errors);
+}
+
+validation_design load_validation_file(const std::string& file, dsl::diagnostics& errors) {
   validation_design d;
-  d.directory = directory;
-  d.name = fs::path(directory).filename().string();
-  if (d.name.empty()) d.name = fs::path(directory).parent_path().filename().string();
-  const std::string file = (fs::path(directory) / "expected.yaml").string();
+  const std::string directory = fs::path(file).parent_path().string();
+  d.directory = directory.empty() ? "." : directory;
+  d.name = fs::path(d.directory).filename().string();
   auto root = dsl::load_yaml_file(file, errors);
   if (!root) return d;
   if (!root->is_map()) {

@@ -63,6 +63,8 @@ struct validation_design {
 
 // Reads DIR/expected.yaml. Every problem is a located error in `errors`.
 validation_design load_validation_design(const std::string& directory, dsl::diagnostics& errors);
+// Reads one expected.yaml (whatever its name); its files are relative to it.
+validation_design load_validation_file(const std::string& file, dsl::diagnostics& errors);
 
 // Resolves one path in a report; empty with `problem` set when it does not
 // lead to a number.

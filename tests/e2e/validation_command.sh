@@ -88,4 +88,13 @@ check "a design that cannot run: exit 2 with its error" 2 "missing\.yaml" "desig
 run validation "$tmp/empty_dir_that_does_not_exist"
 check "a directory that does not exist: exit 2" 2 "not a directory of validation designs"
 
+# `mottsim validate` reads an expected.yaml too, and the files it runs.
+run validate configs/validation/isaac/expected.yaml configs/validation/tpu_v1/expected.yaml
+check "validate reads the shipped expected.yaml files" 0 "ok: configs/validation/isaac/expected.yaml \(validation design 'isaac', 3 figures\)" \
+  "ok: configs/validation/tpu_v1/expected.yaml"
+run validate "$tmp/malformed/a/expected.yaml"
+check "validate finds a malformed expected.yaml" 2 "expected\.yaml:5:[0-9]+: error: 'published' must be a finite number"
+run validate "$tmp/broken/a/expected.yaml"
+check "validate finds the missing workload an expected.yaml names" 2 "missing\.yaml"
+
 finish
