@@ -10,6 +10,7 @@ const char* file_kind_name(file_kind k) {
     case file_kind::workload: return "workload";
     case file_kind::tech_library: return "technology library";
     case file_kind::sweep: return "sweep";
+    case file_kind::validation_design: return "validation design";
     case file_kind::unknown: break;
   }
   return "unknown";
@@ -24,12 +25,13 @@ file_kind detect_file_kind(const yaml_node& root, diagnostics& errors) {
   if (root.find("layers")) return file_kind::workload;
   if (root.find("entries") || root.find("library")) return file_kind::tech_library;
   if (root.find("base")) return file_kind::sweep;
+  if (root.find("figures")) return file_kind::validation_design;
   const std::string kinds =
       "an architecture has 'components:', a workload 'layers:', a technology library 'library:' and 'entries:', "
-      "a sweep 'base:'";
+      "a sweep 'base:', a validation design's expected.yaml 'figures:'";
   // A misspelt marker key ("componets") is the likely reason: point at it.
   // ('base' is left out: it is one letter away from the common 'name'.)
-  const std::vector<std::string> markers = {"components", "extends", "layers", "library", "entries"};
+  const std::vector<std::string> markers = {"components", "extends", "layers", "library", "entries", "figures"};
   for (const auto& e : root.entries) {
     if (const auto meant = closest_match(e.key, markers)) {
       errors.error(e.key_location, "cannot tell what this file is: unknown key '" + e.key + "' (did you mean '" +

@@ -6,7 +6,7 @@
 
 namespace mottsim::dsl {
 
-enum class file_kind { unknown, architecture, workload, tech_library, sweep };
+enum class file_kind { unknown, architecture, workload, tech_library, sweep, validation_design };
 
 const char* file_kind_name(file_kind k);
 

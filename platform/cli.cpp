@@ -163,6 +163,13 @@ int run_cli(int argc, char** argv) {
   curve->add_option("-o,--output", curve_opts.output, "write the CSV to this file instead of printing it");
   curve->add_flag("--steady", curve_opts.steady_state, "thermal: the settled curve, not the read at settling_time");
 
+  std::string validation_dir = "configs/validation";
+  auto* validation = app.add_subcommand(
+      "validation", "simulate the published designs and compare each published figure with its tolerance "
+                    "(exit 0: all pass, 1: a figure fails, 2: a malformed expected.yaml)");
+  validation->add_option("dir", validation_dir,
+                         "a design directory (with expected.yaml) or a directory of them (default configs/validation)");
+
   try {
     // CLI11 would only say "a subcommand is required" for a mistyped command.
     if (argc > 1 && argv[1][0] != '-') {
@@ -221,6 +228,7 @@ int run_cli(int argc, char** argv) {
     if (*sweep_merge) return command_sweep_merge(registry, shards_dir, std::cout);
     if (*sweep) return command_sweep(registry, sweep_opts, std::cout, std::cerr);
     if (*curve) return command_neuron_curve(registry, curve_opts, std::cout, std::cerr);
+    if (*validation) return command_validation(registry, validation_dir, std::cout, std::cerr);
   } catch (const dsl::input_error& e) {
     e.errors().print(std::cerr);
     return 2;

@@ -78,4 +78,12 @@ struct neuron_curve_options {
 int command_neuron_curve(const model_registry& registry, const neuron_curve_options& options, std::ostream& out,
                          std::ostream& err);
 
+// Runs every published design under `directory` (a directory holding
+// expected.yaml, or one whose subdirectories do) and prints, for every figure,
+// the published and simulated value, their ratio, the tolerance and the
+// verdict. Returns 0 when no figure fails (known gaps do not fail), 1 when one
+// does, 2 for a malformed expected.yaml or a design that cannot run.
+int command_validation(const model_registry& registry, const std::string& directory, std::ostream& out,
+                       std::ostream& err);
+
 }  // namespace mottsim::platform

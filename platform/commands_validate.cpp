@@ -8,6 +8,7 @@
 #include "dsl/tech_library.hpp"
 #include "dsl/workload_loader.hpp"
 #include "platform/commands.hpp"
+#include "platform/validation_spec.hpp"
 
 namespace mottsim::platform {
 
@@ -42,6 +43,17 @@ int command_validate(const model_registry& registry, const std::vector<std::stri
           const auto sweep = dsl::load_sweep(*root, file, registry, errors);
           const auto points = dsl::sweep_point_count(sweep);  // empty only with errors
           what = "sweep '" + sweep.name + "', " + std::to_string(points.value_or(0)) + " points";
+          break;
+        }
+        case dsl::file_kind::validation_design: {
+          // The expected.yaml, and the architecture and workload it runs.
+          const auto design = load_validation_file(file, errors);
+          if (!errors.has_errors()) {
+            dsl::load_architecture(design.architecture, design.overrides, registry, errors);
+            dsl::load_workload(design.workload, errors);
+          }
+          what = "validation design '" + design.name + "', " + std::to_string(design.figures.size()) +
+                 (design.figures.size() == 1 ? " figure" : " figures");
           break;
         }
         case dsl::file_kind::unknown: break;

@@ -168,6 +168,18 @@ TEST_CASE("architecture: a file whose kind cannot be told points at a misspelt m
   REQUIRE(arch);
   CHECK(detect_file_kind(*arch, none) == file_kind::architecture);
   CHECK_FALSE(none.has_errors());
+
+  // A validation design's expected.yaml is told by its figures, and a
+  // misspelt 'figures' is pointed at.
+  auto expected = load_yaml_string("design: d\nfigures: []\n", "expected.yaml", none);
+  REQUIRE(expected);
+  CHECK(detect_file_kind(*expected, none) == file_kind::validation_design);
+  CHECK_FALSE(none.has_errors());
+  diagnostics misspelt;
+  auto figurs = load_yaml_string("design: d\nfigurs: []\n", "expected.yaml", misspelt);
+  REQUIRE(figurs);
+  CHECK(detect_file_kind(*figurs, misspelt) == file_kind::unknown);
+  check_error(misspelt, 0, "expected.yaml", 2, 1, "(did you mean 'figures'?)");
 }
 
 TEST_CASE("architecture: a component without a type lists the types") {
