@@ -221,7 +221,8 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
   // input lasts half of it on average.
   const double expected_pulses = (std::ldexp(1.0, static_cast<int>(dac_bits)) - 1.0) / 2.0;
   const std::string pulse_note = " x (2^" + std::to_string(dac_bits) + " - 1)/2 = " + show(expected_pulses) +
-                                 " unit pulses, the expected width of a uniform pulse-width input " +
+                                 " unit pulses, the expected width of a uniform pulse-width input (the count "
+                                 "carries the workload's input_density against its 0.5) " +
                                  cited({{input, "dac_bits"}});
   const bool pulse_width = mode == "pulse_width";
 
@@ -240,7 +241,8 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
       a.energy_j = v * v * g * t;
       a.source = "V_read^2 x G_mean x t_read = (" + show(v, dimension::voltage) + ")^2 x " +
                  show(g, dimension::conductance) + " x " + show(t, dimension::time) +
-                 ", G_mean = (g_min + g_max)/2 " +
+                 ", G_mean = (g_min + g_max)/2 (the count carries the workload's weight_density and "
+                 "input_density) " +
                  cited({{xbar, "read_voltage"}, {cell, "g_min"}, {cell, "g_max"}, {xbar, "read_pulse"}});
     }
     if (pulse_width) {

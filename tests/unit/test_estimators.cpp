@@ -7,6 +7,7 @@
 #include "models/cell_geometry.hpp"
 #include "models/driver_estimator.hpp"
 #include "models/pricing.hpp"
+#include "models/tile_job.hpp"
 #include "test_support.hpp"
 
 // The estimators of docs/modelling.md ("ADCs", "Input drivers", "Digital logic
@@ -196,4 +197,41 @@ TEST_CASE("cells: a pure crossbar, a 1S1R and a 1T1R cell") {
   CHECK(p.figures.at("cell_area_m2") == doctest::Approx(48 * 22e-9 * 22e-9).epsilon(1e-12));
   CHECK(p.figures.at("word_line_capacitance_f") == doctest::Approx(6.7584e-15).epsilon(1e-9));
   CHECK(contains(p.area_source, "1T1R"));
+}
+
+TEST_CASE("crossbar reads follow the data: input and weight densities") {
+  // A one-crossbar job, 10 vectors of 8 bit-serial reads on 100 rows x 60 cells.
+  const auto tile_value = block("cim_tile", "crossbar: {cell: {g_min: 2 uS, g_max: 102 uS}}\nreadout: [{type: adc}]\n");
+  auto tile = models::read_cim_tile_params(tile_value);
+  models::tile_job job;
+  job.crossbars = 1;
+  job.outputs = 60;
+  job.vectors = 10;
+  job.active_rows = 100;
+  job.active_columns = 60;
+  job.active_cells = 100 * 60;
+  job.max_columns_per_crossbar = 60;
+  job.mapping.reads_per_vector = 8;
+  job.mapping.read_time_s = 10 * ns;
+  const double full = 10.0 * 8 * 100 * 60;  // every bit 1, cells at G_mean
+
+  job.input_density = 1.0;
+  job.weight_density = 0.5;
+  auto cost = models::cost_tile_job(tile, job);
+  CHECK(cost.actions.at("cell_read") == doctest::Approx(full));
+  CHECK(cost.actions.at("input_drive") == doctest::Approx(10.0 * 8 * 100));
+  // A quarter of the bits are 1: a quarter of the rows driven, a quarter of the cell current.
+  // Weights at density 0.2: G = 2 + 0.2 x 100 = 22 uS against G_mean 52 uS.
+  job.input_density = 0.25;
+  job.weight_density = 0.2;
+  cost = models::cost_tile_job(tile, job);
+  CHECK(cost.actions.at("cell_read") == doctest::Approx(full * 0.25 * 22.0 / 52.0));
+  CHECK(cost.actions.at("input_drive") == doctest::Approx(10.0 * 8 * 100 * 0.25));
+  // Pulse widths: the price holds the uniform input's half window, so density 0.25 is half of it.
+  tile.input = models::input_mode::pulse_width;
+  job.mapping.reads_per_vector = 1;
+  job.weight_density = 0.5;
+  cost = models::cost_tile_job(tile, job);
+  CHECK(cost.actions.at("cell_read") == doctest::Approx(10.0 * 100 * 60 * 0.5));
+  CHECK(cost.actions.at("input_drive") == doctest::Approx(10.0 * 100 * 0.5));
 }
