@@ -272,9 +272,12 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
   const block_value* shift_add = first_stage(chain, "shift_add");
   const block_value* activation = first_stage(chain, "digital_activation");
 
-  // The tile's ADCs are alike: one estimate serves its energy and its area.
-  const adc_estimate adc_price = adc ? estimate_adc(*adc, node_m) : adc_estimate{};
-  if (adc) out.actions["adc_conversion"] = {adc_price.energy_j, energy_category::adc, adc_price.energy_source};
+  // The first ADC of the chain prices the conversions; each ADC stage's area
+  // comes from its own estimate below.
+  if (adc) {
+    const adc_estimate converter = estimate_adc(*adc, node_m);
+    out.actions["adc_conversion"] = {converter.energy_j, energy_category::adc, converter.energy_source};
+  }
   if (neuron) price_neuron(*neuron, out);
   if (const block_value* cmos = first_stage(chain, "cmos_activation"))
     out.actions["neuron_activation"] = price_cmos_activation(*cmos);
