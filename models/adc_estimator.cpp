@@ -99,7 +99,7 @@ adc_estimate estimate_adc(const dsl::block_value& adc, double node_m) {
                               pub_point + " " + cited({{adc, "energy_per_conversion"}});
     if (at_published) {
       out.energy_j = pub_energy;
-      out.energy_source = given;
+      out.energy_source = "published figure (class " + adc_class + "), used at its own point: " + given;
     } else {
       const double scale = std::ldexp(1.0, static_cast<int>(bits - pub_bits)) * survey_rate_factor(rate) /
                            survey_rate_factor(pub_rate);
@@ -112,8 +112,8 @@ adc_estimate estimate_adc(const dsl::block_value& adc, double node_m) {
   } else if (model == "walden") {
     out.energy_j = energy_at(bits, rate);
     pub_energy = energy_at(pub_bits, pub_rate);
-    out.energy_source = "Walden FoM x 2^bits = " + fom_source + " x 2^" + std::to_string(bits) + " " +
-                        cited({{adc, "bits"}});
+    out.energy_source = "Walden FoM x 2^bits (class " + adc_class + ", no rate dependence) = " + fom_source +
+                        " x 2^" + std::to_string(bits) + " " + cited({{adc, "bits"}});
   } else {
     out.energy_j = energy_at(bits, rate);
     pub_energy = energy_at(pub_bits, pub_rate);

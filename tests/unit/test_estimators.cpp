@@ -92,6 +92,7 @@ TEST_CASE("adc estimator: a published ADC keeps its figures at its point and fol
   const auto at_paper = models::estimate_adc(block("adc", isaac + "bits: 8\nsample_rate: 1.28 GHz\n"), 22 * nm);
   CHECK(at_paper.energy_j == 1.67 * pJ);
   CHECK(at_paper.area_m2 == 1200 * um2);
+  CHECK(contains(at_paper.energy_source, "published figure (class sar)"));
   // 5 bits at the same rate: energy x 2^(5-8) = 0.20875 pJ; area x exp(-0.134373 x (5 - 8))
   // x (1/8)^0.423657 = x exp(0.403119 - 0.880983) = x 0.62012: 744.1 um^2.
   const auto five = models::estimate_adc(block("adc", isaac + "bits: 5\nsample_rate: 1.28 GHz\n"), 22 * nm);
