@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -15,8 +16,9 @@ namespace mottsim::dsl {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& workload_keys() {
-  static const std::vector<std::string> keys = {"name",      "description",  "input",
-                                                "precision", "weights_file", "inputs", "layers"};
+  static const std::vector<std::string> keys = {"name",         "description", "input",         "precision",
+                                                "weights_file", "inputs",      "input_density", "weight_density",
+                                                "layers"};
   return keys;
 }
 
@@ -217,6 +219,19 @@ void workload_reader::read_header(const yaml_node& root) {
     if (m_spec.inputs.source == "image" && m_spec.inputs.file.empty())
       m_errors.error(inputs->where, "inputs: source 'image' needs 'file:', an image path");
   }
+
+  // A fraction in [0, 1], located where it is wrong.
+  const auto density = [&](const char* key, double& out) {
+    const yaml_node* n = root.find(key);
+    if (!n) return;
+    char* end = nullptr;
+    const double x = n->is_scalar() ? std::strtod(n->text.c_str(), &end) : -1.0;
+    if (!n->is_scalar() || n->text.empty() || *end != '\0' || !(x >= 0.0 && x <= 1.0))
+      m_errors.error(n->where, std::string("'") + key + "' must be a fraction from 0 to 1, got " + n->describe());
+    else out = x;
+  };
+  density("input_density", m_spec.input_density);
+  density("weight_density", m_spec.weight_density);
 
   // Existence is checked where the weights are used: perf mode never needs them,
   // and the file may be produced by a training script after this is written.

@@ -87,6 +87,12 @@ struct workload_spec {
   int activation_bits = 8;
   // Where each precision was given (the file itself when it was not).
   source_location weight_bits_where, activation_bits_where;
+  // Data statistics perf mode prices the crossbar reads and drives with
+  // (docs/modelling.md, "Crossbar reads and the data"): the fraction of input
+  // bits that are 1 (or of the pulse-width window a pulse lasts), and the mean
+  // programmed conductance of the weight cells relative to g_min..g_max.
+  double input_density = 0.5;
+  double weight_density = 0.5;
   std::string weights_file;  // trained weights for functional mode, optional
   input_source inputs;
   std::vector<layer_spec> layers;

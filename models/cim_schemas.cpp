@@ -3,7 +3,9 @@
 #include "dsl/block_value.hpp"
 #include "dsl/diagnostics.hpp"
 #include "dsl/units.hpp"
+#include "models/adc_estimator.hpp"
 #include "models/mott_neuron_energy.hpp"
+#include "models/logic_scaling.hpp"
 #include "models/schemas.hpp"
 
 namespace mottsim::models {
@@ -22,8 +24,17 @@ schema_ptr synapse_cell_schema() {
           .range(2, 65536)
           .integer("bits_per_cell", "2", "weight bits stored per cell; needs 2^bits <= levels")
           .range(1, 16)
-          .quantity("area", dimension::feature_area, "4 F^2", "cell area in F^2 at the architecture's node")
+          .quantity("area", dimension::feature_area, "4 F^2",
+                    "cell area in F^2 at the architecture's node (a pure crossbar or 1S1R cell; a 1T1R cell's area "
+                    "follows its access transistor)")
           .above(0)
+          .choice("access_device", {"none", "selector", "transistor"}, "none",
+                  "none: a pure crossbar cell (4 F^2 at best); selector: 1S1R, a two-terminal selector stacked on the "
+                  "cell, the same footprint; transistor: 1T1R, 4 F high x access_width (DNN+NeuroSim's layout)")
+          .number("access_width", "12",
+                  "transistor: the access transistor's width in F, which sets the 1T1R cell's width (DNN+NeuroSim's "
+                  "1T1R cell is 4 F x 12 F)")
+          .range(1, 1000)
           .quantity("read_energy", dimension::energy, std::nullopt,
                     "energy per cell read (default: V_read^2 x G_mean x t_read from the crossbar)")
           .optional()
@@ -52,6 +63,9 @@ schema_ptr synapse_cell_schema() {
               errors.error(v.at("bits_per_cell").where,
                            "bits_per_cell " + std::to_string(bits) + " needs " + std::to_string(1LL << bits) +
                                " conductance levels, but the cell has only " + std::to_string(levels));
+            if (v.text("access_device") == "transistor" && !v.at("area").from_default)
+              errors.error(v.at("area").where, "a 1T1R cell's area follows its access transistor (4 F x "
+                                               "access_width): remove area, or set access_width");
             if (v.quantity("g_min") >= v.quantity("g_max"))
               errors.error(v.at("g_min").where, "g_min must be below g_max");
             if (v.number("stuck_on_rate") + v.number("stuck_off_rate") > 1)
@@ -88,7 +102,28 @@ schema_ptr input_driver_schema() {
                   "1-bit drivers, one input bit per read; b-bit DACs; or pulse-width encoding in one read")
           .integer("dac_bits", "1", "bits resolved per read (mode dac); bit_serial uses 1")
           .range(1, 16)
-          .quantity("energy_per_drive", dimension::energy, "0.39 pJ", "energy of one driver for one read at 1 bit")
+          .choice("energy_model", {"load", "power"}, "load",
+                  "load: the word line it charges, C_line x V_read^2 per drive (a DAC: x the mean square of its "
+                  "level), plus a pulse-width driver's counter and any static power while it holds the line; power: "
+                  "active_power over the time it drives")
+          .quantity("wire_capacitance_per_um", dimension::capacitance, "0.2 fF",
+                    "capacitance of one um of word line (NeuroSim's wire model, 0.2 fF/um); the line is one cell "
+                    "pitch per column")
+          .at_least(0)
+          .quantity("driver_capacitance", dimension::capacitance, "0 F",
+                    "the driver's own output capacitance, charged with its line")
+          .at_least(0)
+          .quantity("counter_energy_per_level", dimension::energy, "0 J",
+                    "pulse_width: energy of the row's counter per level it counts while the pulse lasts")
+          .at_least(0)
+          .quantity("static_power", dimension::power, "0 W",
+                    "power the driver itself draws while it holds its line (the current through the cells is the "
+                    "crossbar's read energy, not the driver's)")
+          .at_least(0)
+          .quantity("active_power", dimension::power, std::nullopt,
+                    "power: a published power of one driver while it drives, charged over the read pulse (or the "
+                    "expected pulse width)")
+          .optional()
           .at_least(0)
           .quantity("area", dimension::area, "0.17 um^2", "area of one 1-bit driver")
           .at_least(0)
@@ -96,6 +131,11 @@ schema_ptr input_driver_schema() {
           .at_least(0)
           .number("full_scale", "1", "activation value mapped to the full read voltage (functional mode)")
           .above(0)
+          .check([](const dsl::block_value& v, dsl::diagnostics& errors) {
+            if (v.text("energy_model") == "power" && !v.has("active_power"))
+              errors.error(v.at("energy_model").where, "energy_model power needs active_power (a driver's published "
+                                                       "power while it drives)");
+          })
           .build();
   return s;
 }
@@ -109,13 +149,35 @@ schema_ptr adc_schema() {
           .range(1, 65536)
           .quantity("sample_rate", dimension::frequency, "1.28 GHz", "conversions per second")
           .above(0)
-          .choice("energy_model", {"walden", "fixed"}, "walden",
-                  "energy per conversion = walden_fom x 2^bits, or energy_per_conversion as given")
-          .quantity("walden_fom", dimension::energy, "41 fJ", "Walden figure of merit, energy per conversion step")
+          .choice("class", {"sar", "flash", "ramp"}, "sar",
+                  "converter class: successive approximation, flash, or ramp (single slope / sense amplifier, as "
+                  "CIM macros use); it chooses the default figure of merit of the survey model")
+          .choice("energy_model", {"survey", "walden", "fixed"}, "survey",
+                  "survey: FoM_W x 2^bits x max(1, sample_rate / 174 MHz)^1.488, the Murmann survey's envelope, FoM_W "
+                  "the class default or walden_fom; walden: walden_fom x 2^bits at any rate; fixed: "
+                  "energy_per_conversion as published at published_bits and published_sample_rate, scaled by the "
+                  "survey model to bits and sample_rate")
+          .quantity("walden_fom", dimension::energy, std::nullopt,
+                    "Walden figure of merit, energy per conversion step (survey: below the corner frequency; "
+                    "default: the class's)")
+          .optional()
           .at_least(0)
-          .quantity("energy_per_conversion", dimension::energy, "1.67 pJ", "used when energy_model is fixed")
+          .quantity("energy_per_conversion", dimension::energy, std::nullopt,
+                    "fixed: a published energy per conversion, at published_bits and published_sample_rate")
+          .optional()
           .at_least(0)
-          .quantity("area", dimension::area, "1200 um^2", "area of one ADC")
+          .integer("published_bits", std::nullopt,
+                   "resolution at which energy_per_conversion and area were published (default: bits)")
+          .optional()
+          .range(1, 16)
+          .quantity("published_sample_rate", dimension::frequency, std::nullopt,
+                    "sample rate at which energy_per_conversion and area were published (default: sample_rate)")
+          .optional()
+          .above(0)
+          .quantity("area", dimension::area, std::nullopt,
+                    "area of one ADC as published (at published_bits and published_sample_rate; scaled by the survey "
+                    "area fit when bits or sample_rate differ); default: the survey area fit")
+          .optional()
           .at_least(0)
           .quantity("leakage", dimension::power, "0 W", "static power of one ADC")
           .at_least(0)
@@ -124,13 +186,27 @@ schema_ptr adc_schema() {
           .choice("code_spacing", {"uniform", "neuron_input"}, "uniform",
                   "uniform reference levels, or (an ADC after a mott_neuron) levels placed on the nominal neuron's "
                   "curve at evenly spaced inputs, so codes count the neuron's input: the ReLU the network expects")
+          .check([](const dsl::block_value& v, dsl::diagnostics& errors) {
+            const std::string& model = v.text("energy_model");
+            if (model == "fixed" && !v.has("energy_per_conversion"))
+              errors.error(v.at("energy_model").where,
+                           "energy_model fixed needs energy_per_conversion (a published figure, with published_bits "
+                           "and published_sample_rate where it was measured)");
+            if (model == "walden" && !v.has("walden_fom"))
+              errors.error(v.at("energy_model").where, "energy_model walden needs walden_fom");
+            std::string unused;
+            if (model == "survey" && !v.has("walden_fom") && class_walden_fom(v.text("class"), unused) == 0.0)
+              errors.error(v.at("class").where, "class " + v.text("class") +
+                                                    " has no default figure of merit in the survey model: give "
+                                                    "walden_fom, or use class sar");
+          })
           .build();
   return s;
 }
 
 schema_ptr shift_add_schema() {
   static const schema_ptr s =
-      schema_builder("shift_add", "shift-and-add merging bit slices and input bits into a partial sum")
+      logic_scaling_params(schema_builder("shift_add", "shift-and-add merging bit slices and input bits into a partial sum")
           .quantity("energy_per_op", dimension::energy, "0.02 pJ", "energy of one shift-and-add")
           .at_least(0)
           .quantity("area", dimension::area, "60 um^2", "area of one unit")
@@ -139,13 +215,13 @@ schema_ptr shift_add_schema() {
           .range(1, 65536)
           .quantity("leakage", dimension::power, "0 W", "static power of one unit")
           .at_least(0)
-          .build();
+          ).build();
   return s;
 }
 
 schema_ptr digital_activation_schema() {
   static const schema_ptr s =
-      schema_builder("digital_activation", "digital activation function (ReLU) on converted values")
+      logic_scaling_params(schema_builder("digital_activation", "digital activation function (ReLU) on converted values")
           .choice("function", {"relu", "none"}, "relu", "function applied")
           .quantity("energy_per_op", dimension::energy, "0.009 pJ", "energy per 8-bit activation")
           .at_least(0)
@@ -153,7 +229,7 @@ schema_ptr digital_activation_schema() {
           .at_least(0)
           .integer("units", "8", "units per tile working in parallel")
           .range(1, 65536)
-          .build();
+          ).build();
   return s;
 }
 
@@ -335,14 +411,14 @@ schema_ptr mott_neuron_schema() {
 
 schema_ptr accumulator_schema() {
   static const schema_ptr s =
-      schema_builder("accumulator", "adds partial sums of row-blocks that do not fit one crossbar")
+      logic_scaling_params(schema_builder("accumulator", "adds partial sums of row-blocks that do not fit one crossbar")
           .choice("mode", {"digital", "analog"}, "digital",
                   "digital adder tree after conversion, or analog current summation before an analog readout")
           .quantity("energy_per_add", dimension::energy, "0.03 pJ", "energy of one digital add")
           .at_least(0)
           .quantity("area", dimension::area, "100 um^2", "area of the adder tree")
           .at_least(0)
-          .build();
+          ).build();
   return s;
 }
 

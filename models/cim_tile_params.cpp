@@ -24,6 +24,8 @@ cim_tile_params read_cim_tile_params(const dsl::block_value& tile) {
   const auto& cell = xbar.block("cell");
   p.levels = cell.integer("levels");
   p.bits_per_cell = cell.integer("bits_per_cell");
+  p.g_min = cell.quantity("g_min");
+  p.g_max = cell.quantity("g_max");
   p.write_time_s = cell.quantity("write_time");
   const auto& in = tile.block("input");
   const std::string& mode = in.text("mode");

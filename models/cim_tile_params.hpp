@@ -18,6 +18,8 @@ struct cim_tile_params {
   long long columns = 128;
   long long levels = 16;
   long long bits_per_cell = 2;
+  double g_min = 1e-6;    // the cell's conductance range, for the read energy of the data
+  double g_max = 100e-6;
   double read_pulse_s = 10e-9;
   double write_time_s = 100e-9;
   signed_encoding signed_weights = signed_encoding::differential;

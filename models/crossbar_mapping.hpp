@@ -16,6 +16,8 @@ struct layer_matrix {
   int weight_bits = 8;
   int activation_bits = 8;
   bool relu = false;
+  double input_density = 0.5;   // the workload's data statistics (dsl/workload_spec.hpp)
+  double weight_density = 0.5;
 };
 
 // How a layer's matrix occupies crossbars, and which readout path it takes.

@@ -1,3 +1,4 @@
+#include "models/logic_scaling.hpp"
 #include "models/schemas.hpp"
 
 namespace mottsim::models {
@@ -10,7 +11,7 @@ using dsl::schema_builder;
 
 schema_ptr controller_schema() {
   static const schema_ptr s =
-      schema_builder("controller",
+      logic_scaling_params(schema_builder("controller",
                      "initiator that runs the mapped schedule: moves data, starts tiles, and does the pooling, "
                      "residual adds and activations the tiles do not")
           .component(dsl::component_role::initiator)
@@ -30,7 +31,7 @@ schema_ptr controller_schema() {
           .at_least(0)
           .quantity("quantum", dimension::time, "1 us", "TLM global quantum: how far the initiator runs ahead")
           .above(0)
-          .build();
+          ).build();
   return s;
 }
 
@@ -99,7 +100,7 @@ schema_ptr processor_schema() {
 
 schema_ptr systolic_array_schema() {
   static const schema_ptr s =
-      schema_builder("systolic_array",
+      logic_scaling_params(schema_builder("systolic_array",
                      "array of MAC processing elements (TPU or Eyeriss class), weight-stationary or row-stationary, "
                      "with sram buffers and DRAM on the bus")
           .component(dsl::component_role::initiator)
@@ -150,7 +151,7 @@ schema_ptr systolic_array_schema() {
           .at_least(0)
           .quantity("quantum", dimension::time, "1 us", "TLM global quantum")
           .above(0)
-          .build();
+          ).build();
   return s;
 }
 

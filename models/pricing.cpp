@@ -7,6 +7,10 @@
 #include <vector>
 
 #include "dsl/units.hpp"
+#include "models/adc_estimator.hpp"
+#include "models/cell_geometry.hpp"
+#include "models/driver_estimator.hpp"
+#include "models/logic_scaling.hpp"
 #include "models/memory_pricing.hpp"
 #include "models/mott_neuron_energy.hpp"
 #include "models/pricing_support.hpp"
@@ -72,11 +76,15 @@ void static_figures(const block_value& p, component_pricing& out) {
   out.area_source = origin(p, "area");
 }
 
-component_pricing price_controller(const block_value& p) {
+// The controller's core and vector unit, and a systolic array's PEs, are logic
+// characterized at a node: they scale to the architecture's.
+component_pricing price_controller(const block_value& p, double node_m) {
   component_pricing out;
-  out.actions["command"] = direct(p, "energy_per_command", energy_category::compute);
-  out.actions["vector_op"] = direct(p, "energy_per_op", energy_category::compute);
+  const logic_scale scale = logic_scaling(p, node_m);
+  out.actions["command"] = scaled_energy(p, "energy_per_command", energy_category::compute, scale);
+  out.actions["vector_op"] = scaled_energy(p, "energy_per_op", energy_category::compute, scale);
   static_figures(p, out);
+  out.area_m2 = scaled_area(p, scale, out.area_source);
   return out;
 }
 
@@ -101,11 +109,13 @@ component_pricing price_processor(const block_value& p) {
 
 component_pricing price_systolic_array(const block_value& p, double node_m) {
   component_pricing out;
-  out.actions["mac"] = direct(p, "energy_per_mac", energy_category::compute);
-  out.actions["weight_load"] = direct(p, "energy_per_weight_load", energy_category::compute);
-  out.actions["vector_op"] = direct(p, "energy_per_vector_op", energy_category::compute);
+  const logic_scale scale = logic_scaling(p, node_m);
+  out.actions["mac"] = scaled_energy(p, "energy_per_mac", energy_category::compute, scale);
+  out.actions["weight_load"] = scaled_energy(p, "energy_per_weight_load", energy_category::compute, scale);
+  out.actions["vector_op"] = scaled_energy(p, "energy_per_vector_op", energy_category::compute, scale);
   out.actions["pe_storage_bits"] = pe_storage_price(p, node_m);
   static_figures(p, out);
+  out.area_m2 = scaled_area(p, scale, out.area_source);
   return out;
 }
 
@@ -211,7 +221,8 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
   // input lasts half of it on average.
   const double expected_pulses = (std::ldexp(1.0, static_cast<int>(dac_bits)) - 1.0) / 2.0;
   const std::string pulse_note = " x (2^" + std::to_string(dac_bits) + " - 1)/2 = " + show(expected_pulses) +
-                                 " unit pulses, the expected width of a uniform pulse-width input " +
+                                 " unit pulses, the expected width of a uniform pulse-width input (the count "
+                                 "carries the workload's input_density against its 0.5) " +
                                  cited({{input, "dac_bits"}});
   const bool pulse_width = mode == "pulse_width";
 
@@ -230,7 +241,8 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
       a.energy_j = v * v * g * t;
       a.source = "V_read^2 x G_mean x t_read = (" + show(v, dimension::voltage) + ")^2 x " +
                  show(g, dimension::conductance) + " x " + show(t, dimension::time) +
-                 ", G_mean = (g_min + g_max)/2 " +
+                 ", G_mean = (g_min + g_max)/2 (the count carries the workload's weight_density and "
+                 "input_density) " +
                  cited({{xbar, "read_voltage"}, {cell, "g_min"}, {cell, "g_max"}, {xbar, "read_pulse"}});
     }
     if (pulse_width) {
@@ -248,21 +260,11 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
   }
 
   // input_drive, and the driver area/leakage scale of a multi-bit DAC
-  double driver_scale = 1.0;
+  const double driver_scale = mode == "dac" ? std::ldexp(1.0, static_cast<int>(dac_bits - 1)) : 1.0;
   {
-    const double e = input.quantity("energy_per_drive");
-    action_price a{e, energy_category::input_drivers, origin(input, "energy_per_drive")};
-    if (mode == "dac") {
-      driver_scale = std::ldexp(1.0, static_cast<int>(dac_bits - 1));
-      a.energy_j = e * driver_scale;
-      a.source = "energy_per_drive " + show(e, dimension::energy) + " x 2^(" + std::to_string(dac_bits) +
-                 " - 1): multi-bit DAC energy scales ~2^b " + cited({{input, "energy_per_drive"}, {input, "dac_bits"}});
-    } else if (pulse_width) {
-      a.energy_j = e * expected_pulses;
-      a.source = "energy_per_drive " + show(e, dimension::energy) + " " + cited({{input, "energy_per_drive"}}) +
-                 pulse_note;
-    }
-    out.actions["input_drive"] = a;
+    const driver_estimate d = estimate_input_drive(input, xbar, node_m);
+    out.actions["input_drive"] = {d.energy_j, energy_category::input_drivers, d.source};
+    out.figures["word_line_capacitance_f"] = d.line_capacitance_f;
   }
 
   const block_value* adc = first_stage(chain, "adc");
@@ -270,24 +272,24 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
   const block_value* shift_add = first_stage(chain, "shift_add");
   const block_value* activation = first_stage(chain, "digital_activation");
 
+  // The first ADC of the chain prices the conversions; each ADC stage's area
+  // comes from its own estimate below.
   if (adc) {
-    if (adc->text("energy_model") == "walden") {
-      const double fom = adc->quantity("walden_fom");
-      const long long bits = adc->integer("bits");
-      out.actions["adc_conversion"] = {fom * std::ldexp(1.0, static_cast<int>(bits)), energy_category::adc,
-                                       "walden_fom " + show(fom, dimension::energy) + " x 2^" + std::to_string(bits) +
-                                           " " + cited({{*adc, "walden_fom"}, {*adc, "bits"}})};
-    } else {
-      out.actions["adc_conversion"] = direct(*adc, "energy_per_conversion", energy_category::adc);
-    }
+    const adc_estimate converter = estimate_adc(*adc, node_m);
+    out.actions["adc_conversion"] = {converter.energy_j, energy_category::adc, converter.energy_source};
   }
   if (neuron) price_neuron(*neuron, out);
   if (const block_value* cmos = first_stage(chain, "cmos_activation"))
     out.actions["neuron_activation"] = price_cmos_activation(*cmos);
   if (const block_value* hold = first_stage(chain, "sample_hold")) price_sample_hold(*hold, xbar, chain, out);
-  if (shift_add) out.actions["shift_add"] = direct(*shift_add, "energy_per_op", energy_category::accumulation);
-  if (activation) out.actions["activation"] = direct(*activation, "energy_per_op", energy_category::accumulation);
-  out.actions["partial_sum_add"] = direct(acc, "energy_per_add", energy_category::accumulation);
+  if (shift_add)
+    out.actions["shift_add"] =
+        scaled_energy(*shift_add, "energy_per_op", energy_category::accumulation, logic_scaling(*shift_add, node_m));
+  if (activation)
+    out.actions["activation"] =
+        scaled_energy(*activation, "energy_per_op", energy_category::accumulation, logic_scaling(*activation, node_m));
+  const logic_scale acc_scale = logic_scaling(acc, node_m);
+  out.actions["partial_sum_add"] = scaled_energy(acc, "energy_per_add", energy_category::accumulation, acc_scale);
   out.actions["cell_write"] = direct(cell, "write_energy", energy_category::crossbar);
 
   const component_pricing buffer = price_memory(p.block("buffer"), node_m);
@@ -296,7 +298,8 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
 
   const long long adcs_per_array = adc ? ceil_div(columns, adc->integer("columns_per_adc")) : 0;
   const long long neurons_per_array = neuron ? ceil_div(columns, neuron->integer("columns_per_neuron")) : 0;
-  const double cell_area = cell.quantity("area") * node_m * node_m;
+  const cell_footprint footprint = cell_geometry(cell);
+  const double cell_area = footprint.area_f2 * node_m * node_m;
   out.figures["adcs_per_array"] = static_cast<double>(adcs_per_array);
   out.figures["neurons_per_array"] = static_cast<double>(neurons_per_array);
   for (const char* f : {"access_latency_s", "cycle_time_s", "parallel_accesses"})
@@ -311,8 +314,8 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
       mode == "dac" ? " x 2^(" + std::to_string(dac_bits) + " - 1) for a " + std::to_string(dac_bits) + "-bit DAC" : "";
   std::vector<part> area{
       {"cells", n_arrays * static_cast<double>(rows * columns) * cell_area,
-       per_arrays + std::to_string(rows) + "x" + std::to_string(columns) + " x " + show(cell.quantity("area")) +
-           " F^2 at " + show(node_m, dimension::length) + entry_note(cell)},
+       per_arrays + std::to_string(rows) + "x" + std::to_string(columns) + " x " + footprint.source + " at " +
+           show(node_m, dimension::length) + entry_note(cell)},
       {"drivers", n_arrays * static_cast<double>(rows) * input.quantity("area") * driver_scale,
        per_arrays + std::to_string(rows) + " x " + show(input.quantity("area"), dimension::area) + driver_note +
            entry_note(input)},
@@ -360,7 +363,21 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
     const bool per_array = s.type == "adc" || s.type == "mott_neuron" || s.type == "cmos_activation";
     const double n = (per_array ? n_arrays : 1.0) * static_cast<double>(units);
     const std::string count = (per_array ? per_arrays : std::string()) + std::to_string(units) + " x ";
-    area.push_back({name, n * s.quantity("area"), count + show(s.quantity("area"), dimension::area) + entry_note(s)});
+    double unit_area = 0.0;
+    std::string unit_source;
+    if (s.type == "adc") {
+      const adc_estimate converter = estimate_adc(s, node_m);
+      unit_area = converter.area_m2;
+      unit_source = " (" + converter.area_source + ")";
+    } else if (s.type == "shift_add" || s.type == "digital_activation") {
+      const logic_scale scale = logic_scaling(s, node_m);
+      std::string scaled;
+      unit_area = scaled_area(s, scale, scaled);
+      if (!scale.area_note.empty()) unit_source = " (" + scaled + ")";
+    } else {
+      unit_area = s.quantity("area");
+    }
+    area.push_back({name, n * unit_area, count + show(unit_area, dimension::area) + unit_source + entry_note(s)});
     if (s.type == "mott_neuron" && s.text("model") == "thermal") {
       const block_value& stage = s.block("gain_stage");
       area.push_back({"neuron gain stages", n * stage.quantity("area"),
@@ -369,7 +386,11 @@ component_pricing price_cim_tile(const block_value& p, double node_m) {
     if (s.has("leakage"))
       leak.push_back({name, n * s.quantity("leakage"), count + show(s.quantity("leakage"), dimension::power)});
   }
-  area.push_back({"accumulation", acc.quantity("area"), origin(acc, "area")});
+  {
+    std::string acc_source;
+    const double acc_area = scaled_area(acc, acc_scale, acc_source);
+    area.push_back({"accumulation", acc_area, acc_source});
+  }
   area.push_back({"buffer", buffer.area_m2, buffer.area_source});
   leak.push_back({"buffer", buffer.leakage_w, buffer.leakage_source});
 
@@ -386,7 +407,7 @@ component_pricing price_component(const std::string& type, const dsl::block_valu
   if (type == "dram") return price_dram(params);
   if (type == "sram") return price_memory(params, node_m);
   if (type == "bus") return price_bus(params);
-  if (type == "controller") return price_controller(params);
+  if (type == "controller") return price_controller(params, node_m);
   if (type == "processor") return price_processor(params);
   if (type == "systolic_array") return price_systolic_array(params, node_m);
   if (type == "cim_tile") return price_cim_tile(params, node_m);

@@ -56,9 +56,18 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   auto add = [&](const char* name, double count) {
     if (count > 0) c.actions[name] += count;
   };
+  // The data (docs/modelling.md, "Crossbar reads and the data"): a 0 input bit
+  // drives no row and draws no cell current, and a pulse lasts its share of the
+  // window, against the uniform input's half window the prices hold; the cells
+  // carry the weights' mean conductance, against the G_mean the prices hold.
+  const double input_share =
+      tile.input == input_mode::pulse_width ? job.input_density / 0.5 : job.input_density;
+  const double weight_share =
+      (tile.g_min + job.weight_density * (tile.g_max - tile.g_min)) / ((tile.g_min + tile.g_max) / 2.0);
   add("mvm", v * reads * job.crossbars);
-  add("cell_read", v * reads * job.active_cells);
-  add(job.analog_in ? "analog_drive" : "input_drive", v * reads * job.active_rows);
+  add("cell_read", v * reads * static_cast<double>(job.active_cells) * input_share * weight_share);
+  add(job.analog_in ? "analog_drive" : "input_drive",
+      v * reads * static_cast<double>(job.active_rows) * (job.analog_in ? 1.0 : input_share));
   if (per_output) {
     if (m.neuron_used)
       for (const auto& action : tile.neuron_actions) add(action.c_str(), v * job.outputs);
@@ -107,6 +116,8 @@ std::vector<tile_job> place_layer(int layer, const layer_matrix& m, const crossb
       j.tile = tile_index;
       j.vectors = m.vectors;
       j.activation_bits = m.activation_bits;
+      j.input_density = m.input_density;
+      j.weight_density = m.weight_density;
       j.relu = m.relu;
       j.mapping = mapping;
       jobs.push_back(j);

@@ -28,6 +28,8 @@ struct tile_job {
   long long vectors = 0;               // input vectors this job processes per inference
   int activation_bits = 8;
   bool relu = false;
+  double input_density = 0.5;   // fraction of input bits that are 1 (of the window a pulse lasts)
+  double weight_density = 0.5;  // mean programmed conductance, relative to g_min..g_max
   crossbar_mapping mapping;
   // The ADC-free analog path (platform/analog_forwarding): outputs held in the
   // sample-and-hold array for the next layer instead of converted and stored;

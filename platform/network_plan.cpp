@@ -97,6 +97,8 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
       lp.matrix.vectors = l.out_shape.height * l.out_shape.width;
       lp.matrix.weight_bits = workload.weight_bits;
       lp.matrix.activation_bits = workload.activation_bits;
+      lp.matrix.input_density = workload.input_density;
+      lp.matrix.weight_density = workload.weight_density;
       lp.matrix.relu = l.activation == dsl::activation_kind::relu;
       std::string why;
       if (!models::map_matrix(lp.matrix, plan.tile, lp.mapping, why)) {

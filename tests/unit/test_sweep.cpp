@@ -479,7 +479,7 @@ TEST_CASE("a sweep whose point count overflows is a located error; a raised max_
                         "components.controller.energy_per_op", "components.dram.energy_per_bit",
                         "components.tile.readout[0].energy_per_conversion", "components.tile.readout[1].energy_per_op",
                         "components.tile.readout[2].energy_per_op", "components.tile.accumulation.energy_per_add",
-                        "components.tile.input.energy_per_drive"})
+                        "components.tile.input.counter_energy_per_level"})
     energies += std::string("  ") + p + ": {linear: {from: 1 pJ, to: 10 pJ, count: 10}}\n";
   dsl::diagnostics big;
   const auto spec = load(dir, energies, big);

@@ -485,3 +485,21 @@ TEST_CASE("weights_file is resolved against the workload's directory, not checke
   CHECK(r.spec.weights_file == "configs/data/x.json");
   CHECK(r.spec.name == "w");  // no name: the file's stem
 }
+
+TEST_CASE("workloads: input and weight densities, 0.5 unless stated, fractions or a located error") {
+  const auto plain =
+      load_text("input: {height: 1, width: 1, channels: 4}\nlayers:\n  - {name: fc, type: linear, out_features: 4}\n");
+  REQUIRE_FALSE(plain.errors.has_errors());
+  CHECK(plain.spec.input_density == 0.5);
+  CHECK(plain.spec.weight_density == 0.5);
+  const auto stated = load_text("input: {height: 1, width: 1, channels: 4}\ninput_density: 0.2\nweight_density: 1\n"
+                                "layers:\n  - {name: fc, type: linear, out_features: 4}\n");
+  REQUIRE_FALSE(stated.errors.has_errors());
+  CHECK(stated.spec.input_density == 0.2);
+  CHECK(stated.spec.weight_density == 1.0);
+  const auto bad = load_text("input: {height: 1, width: 1, channels: 4}\ninput_density: 1.5\nweight_density: half\n"
+                             "layers:\n  - {name: fc, type: linear, out_features: 4}\n");
+  CHECK(bad.errors.to_string().find("w.yaml:2:16: error: 'input_density' must be a fraction from 0 to 1") !=
+        std::string::npos);
+  CHECK(bad.errors.to_string().find("w.yaml:3:17: error: 'weight_density' must be a fraction") != std::string::npos);
+}

@@ -1,0 +1,147 @@
+#include "models/adc_estimator.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dsl/units.hpp"
+#include "models/pricing_support.hpp"
+
+namespace mottsim::models {
+
+using dsl::dimension;
+
+double survey_corner_frequency() {
+  return std::exp((survey_foms_intercept_db - survey_foms_flat_db) / survey_foms_slope_db);
+}
+
+double survey_rate_exponent() { return survey_foms_slope_db * std::log(10.0) / 10.0; }
+
+double survey_rate_factor(double rate_hz) {
+  return std::pow(std::max(1.0, rate_hz / survey_corner_frequency()), survey_rate_exponent());
+}
+
+namespace {
+
+// The survey's median Walden FoM of 6-8-bit SAR converters at 0.5-2 GS/s
+// (configs/tech/converters.yaml, adc_sar_survey), taken at 1 GS/s.
+constexpr double sar_median_fom_j = 41e-15;
+constexpr double sar_median_rate_hz = 1e9;
+
+// Area regression coefficients (see the header).
+constexpr double area_intercept = 4.850567073004403;
+constexpr double area_per_ln_rate = 0.06665851895885958;
+constexpr double area_per_ln_node = 0.797323960429599;
+constexpr double area_per_bit = -0.13437278622014803;
+constexpr double area_per_ln_energy = 0.4236571760437834;
+
+std::string bits_text(long long b) { return std::to_string(b) + " bits"; }
+
+std::string rate_text() {
+  return "max(1, f / " + show(survey_corner_frequency(), dimension::frequency) + ")^" + show(survey_rate_exponent());
+}
+
+}  // namespace
+
+double class_walden_fom(const std::string& adc_class, std::string& source) {
+  if (adc_class == "sar") {
+    const double fom = sar_median_fom_j / survey_rate_factor(sar_median_rate_hz);
+    source = "class sar: the survey's median Walden FoM of 6-8-bit, 0.5-2 GS/s SAR ADCs, 41 fJ at 1 GHz (Murmann "
+             "survey), referred below the envelope's corner: 41 fJ / (1 GHz / " +
+             show(survey_corner_frequency(), dimension::frequency) + ")^" + show(survey_rate_exponent()) + " = " +
+             show(fom, dimension::energy);
+    return fom;
+  }
+  source = "class " + adc_class + " has no default figure of merit: walden_fom is required";
+  return 0.0;
+}
+
+double survey_area_m2(long long bits, double rate_hz, double node_m, double energy_j) {
+  const double ln_um2 = area_intercept + area_per_ln_rate * std::log(rate_hz) +
+                        area_per_ln_node * std::log(node_m * 1e9) + area_per_bit * static_cast<double>(bits) +
+                        area_per_ln_energy * std::log(energy_j * 1e12);
+  return std::exp(ln_um2) * 1e-12;
+}
+
+adc_estimate estimate_adc(const dsl::block_value& adc, double node_m) {
+  adc_estimate out;
+  const long long bits = adc.integer("bits");
+  const double rate = adc.quantity("sample_rate");
+  const std::string& model = adc.text("energy_model");
+  const std::string& adc_class = adc.text("class");
+  // The point at which a paper's energy and area were published; without one,
+  // they are taken as given at the converter's own bits and rate.
+  const long long pub_bits = adc.has("published_bits") ? adc.integer("published_bits") : bits;
+  const double pub_rate = adc.has("published_sample_rate") ? adc.quantity("published_sample_rate") : rate;
+  const bool at_published = pub_bits == bits && pub_rate == rate;
+  const std::string point = bits_text(bits) + " at " + show(rate, dimension::frequency);
+  const std::string pub_point = bits_text(pub_bits) + " at " + show(pub_rate, dimension::frequency);
+
+  // Energy per conversion at (b, f) as the chosen model prices it.
+  double fom = 0.0;
+  std::string fom_source;
+  if (model == "survey" || model == "walden") {
+    if (adc.has("walden_fom")) {
+      fom = adc.quantity("walden_fom");
+      fom_source = "walden_fom " + show(fom, dimension::energy) + " (" + origin(adc, "walden_fom") + ")";
+    } else {
+      fom = class_walden_fom(adc_class, fom_source);
+    }
+  }
+  const bool flat = model == "walden";  // a figure of merit stated for this rate: no rate dependence
+  auto energy_at = [&](long long b, double f) {
+    return fom * std::ldexp(1.0, static_cast<int>(b)) * (flat ? 1.0 : survey_rate_factor(f));
+  };
+
+  double pub_energy = 0.0;  // the energy at the published point, for area scaling
+  if (model == "fixed") {
+    pub_energy = adc.quantity("energy_per_conversion");
+    const std::string given = "energy_per_conversion " + show(pub_energy, dimension::energy) + " published at " +
+                              pub_point + " " + cited({{adc, "energy_per_conversion"}});
+    if (at_published) {
+      out.energy_j = pub_energy;
+      out.energy_source = "published figure (class " + adc_class + "), used at its own point: " + given;
+    } else {
+      const double scale = std::ldexp(1.0, static_cast<int>(bits - pub_bits)) * survey_rate_factor(rate) /
+                           survey_rate_factor(pub_rate);
+      out.energy_j = pub_energy * scale;
+      out.energy_source = "survey model (Walden, class " + adc_class + ") scaling the published point to " + point +
+                          ": " + given + " x 2^(" + std::to_string(bits) + " - " + std::to_string(pub_bits) +
+                          ") x the rate factor " + rate_text() + " at " + show(rate, dimension::frequency) +
+                          " over that at " + show(pub_rate, dimension::frequency) + " = x" + show(scale);
+    }
+  } else if (model == "walden") {
+    out.energy_j = energy_at(bits, rate);
+    pub_energy = energy_at(pub_bits, pub_rate);
+    out.energy_source = "Walden FoM x 2^bits (class " + adc_class + ", no rate dependence) = " + fom_source +
+                        " x 2^" + std::to_string(bits) + " " + cited({{adc, "bits"}});
+  } else {
+    out.energy_j = energy_at(bits, rate);
+    pub_energy = energy_at(pub_bits, pub_rate);
+    out.energy_source = "survey model (Walden FoM, class " + adc_class + ", " + point + "): FoM_W x 2^bits x " +
+                        rate_text() + " = " + show(fom, dimension::energy) + " x 2^" + std::to_string(bits) + " x " +
+                        show(survey_rate_factor(rate)) + "; FoM_W: " + fom_source + " " +
+                        cited({{adc, "bits"}, {adc, "sample_rate"}});
+  }
+
+  const std::string fit = "survey area fit (Andrulis 2024) at " + point + ", " + show(node_m, dimension::length) +
+                          ", " + show(out.energy_j, dimension::energy) + " per conversion";
+  if (adc.has("area")) {
+    const double given = adc.quantity("area");
+    if (at_published) {
+      out.area_m2 = given;
+      out.area_source = origin(adc, "area");
+    } else {
+      const double scale = survey_area_m2(bits, rate, node_m, out.energy_j) /
+                           survey_area_m2(pub_bits, pub_rate, node_m, pub_energy);
+      out.area_m2 = given * scale;
+      out.area_source = "area " + show_area(given) + " published at " + pub_point + " (" + origin(adc, "area") +
+                        ") x the " + fit + " over the fit at the published point = x" + show(scale);
+    }
+  } else {
+    out.area_m2 = survey_area_m2(bits, rate, node_m, out.energy_j);
+    out.area_source = fit;
+  }
+  return out;
+}
+
+}  // namespace mottsim::models

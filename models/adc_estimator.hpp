@@ -1,0 +1,46 @@
+#pragma once
+#include <string>
+
+#include "dsl/block_value.hpp"
+
+// Energy per conversion and area of one ADC, from its class, resolution and
+// rate (docs/modelling.md, "ADCs"). Pure: no SystemC.
+namespace mottsim::models {
+
+// The envelope of B. Murmann's ADC Performance Survey as fitted by the CiMLoop
+// ADC model (Andrulis 2024): the Schreier figure of merit of the best converters
+// is flat, 180.14 dB, up to a corner frequency and falls by 6.4608 dB per e-fold
+// of the sample rate above it (302.7387 - 6.4608 ln f). At a fixed resolution
+// the energy per conversion therefore grows as (f / f_corner)^k above the corner.
+inline constexpr double survey_foms_flat_db = 180.14159078904734;
+inline constexpr double survey_foms_intercept_db = 302.7387019052544;
+inline constexpr double survey_foms_slope_db = 6.460790934271676;  // per unit of ln(f / Hz)
+double survey_corner_frequency();  // e^((302.7387 - 180.1416) / 6.4608) = 174 MHz
+double survey_rate_exponent();     // 6.4608 ln(10) / 10 = 1.488
+
+// How much worse the energy per conversion step is at `rate` than below the
+// corner: max(1, rate / f_corner)^k.
+double survey_rate_factor(double rate_hz);
+
+// The class default of the Walden figure of merit below the corner, J per
+// conversion step, or 0 when the class has none (the caller then needs
+// walden_fom). `source` says where it came from.
+double class_walden_fom(const std::string& adc_class, std::string& source);
+
+// The survey's area regression (Andrulis 2024, fitted to the survey's SAR, flash
+// and single-slope converters, intercept at the 10th percentile of its
+// residuals): ln(A / um^2) = 4.8506 + 0.066659 ln(f / Hz) + 0.79732 ln(node / nm)
+// - 0.13437 bits + 0.42366 ln(E / pJ).
+double survey_area_m2(long long bits, double rate_hz, double node_m, double energy_j);
+
+struct adc_estimate {
+  double energy_j = 0.0;
+  std::string energy_source;
+  double area_m2 = 0.0;
+  std::string area_source;
+};
+
+// One ADC of a validated `adc` block at the architecture's node.
+adc_estimate estimate_adc(const dsl::block_value& adc, double node_m);
+
+}  // namespace mottsim::models

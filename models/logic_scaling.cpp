@@ -1,0 +1,62 @@
+#include "models/logic_scaling.hpp"
+
+#include "dsl/units.hpp"
+#include "models/cacti_table.hpp"
+#include "models/pricing_support.hpp"
+
+namespace mottsim::models {
+
+using dsl::dimension;
+
+dsl::schema_builder& logic_scaling_params(dsl::schema_builder& b) {
+  return b
+      .quantity("reference_node", dimension::length, std::nullopt,
+                "node at which the energies and area were characterized; at another architecture node they scale "
+                "by Stillmaker & Baas (default: taken as the architecture's node)")
+      .optional()
+      .above(0)
+      .quantity("reference_supply", dimension::voltage, std::nullopt,
+                "supply at which the energies were characterized (with supply_voltage: energies scale by "
+                "(supply_voltage / reference_supply)^2)")
+      .optional()
+      .above(0)
+      .quantity("supply_voltage", dimension::voltage, std::nullopt, "supply the logic runs at")
+      .optional()
+      .above(0);
+}
+
+logic_scale logic_scaling(const dsl::block_value& b, double node_m) {
+  logic_scale s;
+  if (b.has("reference_node") && b.quantity("reference_node") != node_m) {
+    const double ref = b.quantity("reference_node");
+    s.energy = stillmaker_energy_factor(node_m) / stillmaker_energy_factor(ref);
+    s.area = stillmaker_area_factor(node_m) / stillmaker_area_factor(ref);
+    const std::string nodes =
+        show(ref, dimension::length) + " -> " + show(node_m, dimension::length) + " " + cited({{b, "reference_node"}});
+    s.energy_note = " x " + show(s.energy) + " (Stillmaker & Baas energy, " + nodes + ")";
+    s.area_note = " x " + show(s.area) + " (Stillmaker & Baas area, " + nodes + ")";
+  }
+  if (b.has("reference_supply") && b.has("supply_voltage")) {
+    const double ratio = b.quantity("supply_voltage") / b.quantity("reference_supply");
+    s.energy *= ratio * ratio;
+    s.energy_note += " x (" + show(b.quantity("supply_voltage"), dimension::voltage) + " / " +
+                     show(b.quantity("reference_supply"), dimension::voltage) + ")^2 " +
+                     cited({{b, "supply_voltage"}, {b, "reference_supply"}});
+  }
+  return s;
+}
+
+action_price scaled_energy(const dsl::block_value& b, const char* name, energy_category c, const logic_scale& s) {
+  const double e = b.quantity(name);
+  if (s.energy_note.empty()) return {e, c, origin(b, name)};
+  return {e * s.energy, c,
+          std::string(name) + " " + show(e, dimension::energy) + " (" + origin(b, name) + ")" + s.energy_note};
+}
+
+double scaled_area(const dsl::block_value& b, const logic_scale& s, std::string& source) {
+  const double a = b.quantity("area");
+  source = s.area_note.empty() ? origin(b, "area") : "area " + show_area(a) + " (" + origin(b, "area") + ")" + s.area_note;
+  return a * s.area;
+}
+
+}  // namespace mottsim::models
