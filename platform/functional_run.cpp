@@ -194,10 +194,21 @@ struct device_network {
     return table;
   }
 
-  // [input][layer] outputs of a batch: one device product per layer group.
-  std::vector<std::vector<std::vector<float>>> forward(const std::vector<std::vector<float>>& batch) {
+  // Programs every layer group, so forward() only reads the chip; `threads`
+  // share the chunks of each product.
+  void build(int threads) {
+    for (std::size_t i = 0; i < workload.layers.size(); ++i)
+      if (workload.layers[i].is_matrix_layer())
+        for (long long g = 0; g < workload.layers[i].groups; ++g) layer(i, g).set_threads(threads);
+  }
+
+  // [input][layer] outputs of batch number `call` (after build()): one device
+  // product per layer group, with that batch's own read noise, so batches may
+  // run at once on several threads, in any order.
+  std::vector<std::vector<std::vector<float>>> forward(const std::vector<std::vector<float>>& batch,
+                                                       std::uint64_t call) const {
     return reference.forward_batch(batch, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
-      return layer(i, g).forward(x);
+      return layers.at({i, g})->forward(x, call);
     });
   }
 };
@@ -422,66 +433,85 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
 
   for (long long c = 0; c < options.chips; ++c) out.chip_seeds.push_back(chip_seed(options.seed, c));
 
-  // The float reference, once.
-  std::vector<std::vector<std::vector<float>>> reference_out;
-  long long reference_correct = 0;
-  if (classifier) {
-    for (std::size_t s = 0; s < inputs.size(); ++s)
-      reference_correct += static_cast<long long>(reference.classify(inputs[s])) == labels[s];
-  } else {
-    reference_out.push_back(reference.forward_all(inputs.back()));
-  }
-
-  // Inputs go through in batches: one device product per layer and batch.
+  // Every chip, and for classifiers the ideal-device chip, is programmed from
+  // its own seed; then every (chip, batch of inputs) is an independent job, and
+  // so is the float reference of each batch: the jobs share the processors
+  // whatever their number, and a chip's result does not depend on it.
   constexpr std::size_t batch_size = 64;
-  const auto run_chip = [&](device_network& chip, chip_outcome& result, bool keep_images) {
-    std::vector<std::vector<float>> last_device;
-    for (std::size_t first = 0; first < inputs.size(); first += batch_size) {
-      const std::size_t end = std::min(inputs.size(), first + batch_size);
-      const std::vector<std::vector<float>> batch(inputs.begin() + static_cast<std::ptrdiff_t>(first),
-                                                  inputs.begin() + static_cast<std::ptrdiff_t>(end));
-      auto dev = chip.forward(batch);
-      for (std::size_t s = first; s < end; ++s) {
-        if (classifier) result.correct += static_cast<long long>(argmax(dev[s - first].back())) == labels[s];
-        if (s + 1 == inputs.size()) last_device = std::move(dev[s - first]);
-      }
-    }
-    // Image outputs: compare each channel of the last layer with float, both
-    // scaled by the float map's peak.
-    const auto& last = workload.layers.back();
-    if (classifier || !writes_image_maps(last) || last_device.empty()) return;
-    const auto& dev = last_device.back();
-    const auto& ref = reference_out.back().back();
-    for (long long c = 0; c < last.out_shape.channels; ++c) {
-      double peak = 0;
-      for (long long p = 0; p < last.out_shape.height * last.out_shape.width; ++p)
-        peak = std::max(peak, static_cast<double>(ref[static_cast<std::size_t>(p * last.out_shape.channels + c)]));
-      if (peak <= 0) peak = 1;
-      const gray_image d = channel_image(dev, last.out_shape, c, peak);
-      const gray_image r = channel_image(ref, last.out_shape, c, peak);
-      const double psnr = psnr_db(d, r);
-      result.psnr_db += (std::isfinite(psnr) ? psnr : 100.0) / static_cast<double>(last.out_shape.channels);
-      result.ssim += ssim(d, r) / static_cast<double>(last.out_shape.channels);
-      if (keep_images) {
-        result.images.emplace_back(last.name + "_" + std::to_string(c) + ".png", d);
-        result.images.emplace_back(last.name + "_" + std::to_string(c) + "_reference.png", r);
-      }
-    }
-  };
+  const std::size_t batches = (inputs.size() + batch_size - 1) / batch_size;
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::unique_ptr<device_network>> drawn;
+  for (long long c = 0; c < options.chips; ++c)
+    drawn.push_back(std::make_unique<device_network>(
+        device_network{workload, plan, tile_c->params, reference, out.chip_seeds[static_cast<std::size_t>(c)], &gains, {}}));
+  std::vector<device_network*> networks;
+  for (auto& d : drawn) networks.push_back(d.get());
+  if (classifier) networks.push_back(&ideal);
+  const std::size_t device_jobs = networks.size() * batches;
+  // Fewer jobs than processors (one image): the chunks of each product share them.
+  const int layer_threads = device_jobs < threads ? static_cast<int>(threads) : 1;
+  run_parallel(networks.size(), threads, [&](std::size_t k) { networks[k]->build(layer_threads); });
 
-  // Every chip, and for classifiers the ideal-device chip, is an independent
-  // job: the chips run in parallel, each drawn from its own seed.
-  std::vector<chip_outcome> chips(static_cast<std::size_t>(options.chips));
-  chip_outcome ideal_result;
-  const std::size_t jobs = chips.size() + (classifier ? 1 : 0);
-  run_parallel(jobs, std::max(1u, std::thread::hardware_concurrency()), [&](std::size_t k) {
-    if (k == chips.size()) {
-      run_chip(ideal, ideal_result, false);
+  std::vector<long long> correct(networks.size() * batches, 0), reference_correct(batches, 0);
+  std::vector<std::vector<float>> last_device(networks.size());
+  std::vector<std::vector<std::vector<float>>> reference_out;
+  const auto batch_of = [&](std::size_t b) {
+    const std::size_t first = b * batch_size, end = std::min(inputs.size(), first + batch_size);
+    return std::vector<std::vector<float>>(inputs.begin() + static_cast<std::ptrdiff_t>(first),
+                                           inputs.begin() + static_cast<std::ptrdiff_t>(end));
+  };
+  run_parallel(device_jobs + (classifier ? batches : 1), threads, [&](std::size_t job) {
+    if (job >= device_jobs) {  // the float reference
+      if (!classifier) {
+        reference_out.push_back(reference.forward_all(inputs.back()));
+        return;
+      }
+      const std::size_t b = job - device_jobs;
+      for (std::size_t s = b * batch_size; s < std::min(inputs.size(), (b + 1) * batch_size); ++s)
+        reference_correct[b] += static_cast<long long>(reference.classify(inputs[s])) == labels[s];
       return;
     }
-    device_network chip{workload, plan, tile_c->params, reference, out.chip_seeds[k], &gains, {}};
-    run_chip(chip, chips[k], k == 0);
+    const std::size_t b = job / networks.size(), k = job % networks.size();
+    auto dev = networks[k]->forward(batch_of(b), b);
+    const std::size_t first = b * batch_size;
+    for (std::size_t s = first; s < first + dev.size(); ++s) {
+      if (classifier) correct[k * batches + b] += static_cast<long long>(argmax(dev[s - first].back())) == labels[s];
+      if (s + 1 == inputs.size()) last_device[k] = std::move(dev[s - first].back());
+    }
   });
+
+  // Image outputs: compare each channel of the last layer with float, both
+  // scaled by the float map's peak.
+  std::vector<chip_outcome> chips(static_cast<std::size_t>(options.chips));
+  const auto& last = workload.layers.back();
+  for (std::size_t k = 0; k < chips.size(); ++k)
+    for (std::size_t b = 0; b < batches; ++b) chips[k].correct += correct[k * batches + b];
+  if (!classifier && writes_image_maps(last) && !inputs.empty())
+    run_parallel(chips.size(), threads, [&](std::size_t k) {
+      chip_outcome& result = chips[k];
+      const auto& dev = last_device[k];
+      const auto& ref = reference_out.back().back();
+      for (long long c = 0; c < last.out_shape.channels; ++c) {
+        double peak = 0;
+        for (long long p = 0; p < last.out_shape.height * last.out_shape.width; ++p)
+          peak = std::max(peak, static_cast<double>(ref[static_cast<std::size_t>(p * last.out_shape.channels + c)]));
+        if (peak <= 0) peak = 1;
+        const gray_image d = channel_image(dev, last.out_shape, c, peak);
+        const gray_image r = channel_image(ref, last.out_shape, c, peak);
+        const double psnr = psnr_db(d, r);
+        result.psnr_db += (std::isfinite(psnr) ? psnr : 100.0) / static_cast<double>(last.out_shape.channels);
+        result.ssim += ssim(d, r) / static_cast<double>(last.out_shape.channels);
+        if (k == 0) {
+          result.images.emplace_back(last.name + "_" + std::to_string(c) + ".png", d);
+          result.images.emplace_back(last.name + "_" + std::to_string(c) + "_reference.png", r);
+        }
+      }
+    });
+  long long ideal_correct = 0, reference_total = 0;
+  for (std::size_t b = 0; b < batches; ++b) {
+    if (classifier) ideal_correct += correct[chips.size() * batches + b];
+    reference_total += reference_correct[b];
+  }
 
   std::vector<double> top1, psnr, ssim_values;
   const auto n = static_cast<double>(inputs.size());
@@ -493,8 +523,8 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   if (classifier) {
     out.chip_metrics["top1"] = summarize_chips(top1);
     out.accuracy["top1"] = out.chip_metrics["top1"].mean;
-    out.accuracy["ideal_devices_top1"] = static_cast<double>(ideal_result.correct) / n;
-    out.accuracy["reference_top1"] = static_cast<double>(reference_correct) / n;
+    out.accuracy["ideal_devices_top1"] = static_cast<double>(ideal_correct) / n;
+    out.accuracy["reference_top1"] = static_cast<double>(reference_total) / n;
     out.notes.push_back("ideal_devices_top1: the same chip with no programming variation, read noise, stuck cells "
                         "or neuron variation; it keeps the neuron's transfer curve and the converters' resolution");
   } else if (!chips.front().images.empty()) {
