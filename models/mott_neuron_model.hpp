@@ -134,6 +134,13 @@ class mott_neuron_model {
   // The same with the cycle noise drawn from `rng` (thread-safe: the model is
   // not changed).
   void apply(Eigen::Ref<Eigen::MatrixXd> x, std::mt19937_64& rng) const;
+  // The same with the gain stage's and the cycle noise drawn from `noise`, and
+  // the transfer of transfer_rows().
+  void apply(Eigen::Ref<Eigen::MatrixXd> x, gaussian_source& noise) const;
+  // Row j of `x` through device j's steady transfer, in place (no noise): the
+  // thermal model on whole matrices with vectorized arithmetic, equal to
+  // transfer(x, j) to rounding; the other models element by element.
+  void transfer_rows(Eigen::Ref<Eigen::MatrixXd> x) const;
 
   // `points` evenly spaced (input, output) pairs of the nominal device.
   std::vector<std::pair<double, double>> curve(double x_min, double x_max, int points) const;
