@@ -13,28 +13,29 @@ constexpr double two_pi = 6.283185307179586476925286766559;
 
 std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-// The ziggurat of Marsaglia & Tsang (2000), 128 layers of equal area v under
+// The ziggurat of Marsaglia & Tsang (2000), 256 layers of equal area v under
 // the unnormalized density f(x) = exp(-x^2/2), the base layer (with the tail
-// beyond r) included. Abscissas are 25-bit signed integers hz, |hz| < 2^24:
-// layer i accepts at once when |hz| < kn[i] (x inside the rectangle no layer
-// above overhangs) and returns hz wn[i].
+// beyond r) included: 99.3 % of the draws end at the first comparison.
+// Abscissas are 24-bit signed integers hz, |hz| < 2^23: layer i accepts at
+// once when |hz| < kn[i] (x inside the rectangle no layer above overhangs)
+// and returns hz wn[i].
 struct ziggurat {
-  static constexpr double r = 3.442619855899;  // where the tail starts
-  static constexpr double v = 9.91256303526217e-3;
-  std::int32_t kn[128] = {};
-  float wn[128] = {};
-  double fn[128] = {};
+  static constexpr double r = 3.6541528853610088;  // where the tail starts
+  static constexpr double v = 0.00492867323399;
+  std::int32_t kn[256] = {};
+  float wn[256] = {};
+  double fn[256] = {};
   ziggurat() {
-    const double m1 = 16777216.0;  // 2^24
+    const double m1 = 8388608.0;  // 2^23
     double dn = r, tn = r;
     const double q = v / std::exp(-0.5 * dn * dn);
     kn[0] = static_cast<std::int32_t>(dn / q * m1);
     kn[1] = 0;
     wn[0] = static_cast<float>(q / m1);
-    wn[127] = static_cast<float>(dn / m1);
+    wn[255] = static_cast<float>(dn / m1);
     fn[0] = 1.0;
-    fn[127] = std::exp(-0.5 * dn * dn);
-    for (int i = 126; i >= 1; --i) {
+    fn[255] = std::exp(-0.5 * dn * dn);
+    for (int i = 254; i >= 1; --i) {
       dn = std::sqrt(-2.0 * std::log(v / dn + std::exp(-0.5 * dn * dn)));
       kn[i + 1] = static_cast<std::int32_t>(dn / tn * m1);
       tn = dn;
@@ -44,18 +45,15 @@ struct ziggurat {
   }
 };
 
-const ziggurat& tables() {
-  static const ziggurat t;
-  return t;
-}
+const ziggurat tables;
 
-// One candidate from 32 bits: layer from the low 7, abscissa from the top 25.
+// One candidate from 32 bits: layer from the low 8, abscissa from the top 24.
 struct candidate {
   std::int32_t hz;
   unsigned iz;
 };
 candidate split(std::uint32_t u) {
-  return {static_cast<std::int32_t>(u >> 7) - (1 << 24), u & 127u};
+  return {static_cast<std::int32_t>(u >> 8) - (1 << 23), u & 255u};
 }
 
 }  // namespace
@@ -93,7 +91,7 @@ double gaussian_source::operator()() {
 }
 
 float gaussian_source::slow(std::int32_t hz, unsigned iz) {
-  const ziggurat& z = tables();
+  const ziggurat& z = tables;
   for (;;) {
     if (iz == 0) {
       // The tail beyond r (Marsaglia 1964): exact, by rejection.
@@ -115,7 +113,7 @@ float gaussian_source::slow(std::int32_t hz, unsigned iz) {
 }
 
 void gaussian_source::fill(float* out, std::size_t n) {
-  const ziggurat& z = tables();
+  const ziggurat& z = tables;
   const auto draw = [&](std::uint32_t u) {
     const candidate c = split(u);
     return std::abs(c.hz) < z.kn[c.iz] ? static_cast<float>(c.hz) * z.wn[c.iz] : slow(c.hz, c.iz);

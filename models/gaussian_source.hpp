@@ -8,9 +8,9 @@ namespace mottsim::models {
 // of reads. The bits come from xoshiro256++ (Blackman & Vigna 2019; ~1 ns per
 // 64 bits, where std::mt19937_64 took a quarter of the run time). fill() turns
 // them into normals with Marsaglia & Tsang's ziggurat (J. Stat. Softw. 5(8),
-// 2000; 128 layers): exact rejection sampling, tails included (no cut), about
+// 2000; 256 layers): exact rejection sampling, tails included (no cut), about
 // one multiply per draw. Each 32-bit half of a 64-bit word makes one candidate:
-// its low 7 bits pick the layer, its top 25 bits (sign and 24 bits) the
+// its low 8 bits pick the layer, its top 24 bits (sign and 23 bits) the
 // abscissa, so the layer and the value never share bits (the flaw Leong et al.
 // 2005 found in the original, which used the same bits for both).
 // operator() is the double-precision Box-Muller draw of the same stream.
