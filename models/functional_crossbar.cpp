@@ -197,6 +197,15 @@ struct functional_layer::impl {
   void fold();
   void run_analog(const matrix_i& n, const matrix_f& held, gaussian_source& noise, Eigen::MatrixXd& acc,
                   functional_counts& c) const;
+  // Binary drives: the reads of vector `code` (the block's rows) that drive a
+  // row, their indices in read[0, k) and their column sums of b.by_row (width
+  // floats each) in current; returns k.
+  struct driven_reads {
+    std::vector<std::int32_t> active;
+    std::vector<int> count, read;
+    std::vector<float> current;
+  };
+  int sum_driven_reads(const block& b, const std::int32_t* code, Eigen::Index width, driven_reads& d) const;
   void run_binary_reads(const matrix_i& n, gaussian_source& noise, Eigen::MatrixXd& acc, functional_counts& c) const;
   void run_reads(const matrix_i& n, const matrix_f& held, gaussian_source& noise, Eigen::MatrixXd& acc,
                  functional_counts& c) const;
@@ -289,8 +298,8 @@ std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(
         b.reference_weight = static_cast<double>(static_cast<float>(-ref_gain));
       }
       b.gt = std::move(g);
-      if (noise_matrices) {
-        const bool noisy = read_sigma > 0.0;
+      {
+        const bool noisy = noise_matrices && read_sigma > 0.0;
         if (noisy) b.gt2 = b.gt.cwiseProduct(b.gt);
         if (!analog && (mode == input_mode::bit_serial || (mode == input_mode::dac && dac_bits == 1))) {
           b.padded = (b.columns + 7) / 8 * 8;
@@ -538,32 +547,27 @@ float4 load4(const float* p) {
 void store4(float* p, float4 v) { std::memcpy(p, &v, sizeof v); }
 
 // sum[0, width) = the sum of the rows `active[0, count)` of a row-major table
-// (`stride` floats per row); width is a multiple of 8. Each lane adds the rows
-// in the order listed, so the sums do not depend on the vector width.
-void sum_rows(const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum,
-              Eigen::Index width) {
+// (`stride` floats per row); width is a multiple of 8. Each float lane adds
+// the rows in the order listed, whatever the vector width, so the AVX2 and the
+// SSE2 versions give the same bytes.
+template <class vec>
+__attribute__((always_inline)) inline void sum_rows_with(const float* table, Eigen::Index stride,
+                                                         const std::int32_t* active, int count, float* sum,
+                                                         Eigen::Index width) {
+  constexpr Eigen::Index lanes = sizeof(vec) / sizeof(float);
+  constexpr Eigen::Index pass = 8 * lanes;
   Eigen::Index c = 0;
-  for (; c + 32 <= width; c += 32) {
-    float4 a0 = {}, a1 = {}, a2 = {}, a3 = {}, a4 = {}, a5 = {}, a6 = {}, a7 = {};
+  for (; c + pass <= width; c += pass) {
+    vec a[8] = {};
     for (int k = 0; k < count; ++k) {
       const float* p = table + static_cast<Eigen::Index>(active[k]) * stride + c;
-      a0 += load4(p);
-      a1 += load4(p + 4);
-      a2 += load4(p + 8);
-      a3 += load4(p + 12);
-      a4 += load4(p + 16);
-      a5 += load4(p + 20);
-      a6 += load4(p + 24);
-      a7 += load4(p + 28);
+      for (int j = 0; j < 8; ++j) {
+        vec t;
+        std::memcpy(&t, p + j * lanes, sizeof t);
+        a[j] += t;
+      }
     }
-    store4(sum + c, a0);
-    store4(sum + c + 4, a1);
-    store4(sum + c + 8, a2);
-    store4(sum + c + 12, a3);
-    store4(sum + c + 16, a4);
-    store4(sum + c + 20, a5);
-    store4(sum + c + 24, a6);
-    store4(sum + c + 28, a7);
+    std::memcpy(sum + c, a, sizeof a);
   }
   for (; c < width; c += 8) {
     float4 a0 = {}, a1 = {};
@@ -575,6 +579,21 @@ void sum_rows(const float* table, Eigen::Index stride, const std::int32_t* activ
     store4(sum + c, a0);
     store4(sum + c + 4, a1);
   }
+}
+
+using float8 = float __attribute__((vector_size(32)));
+
+__attribute__((target("avx2"))) void sum_rows_avx2(const float* table, Eigen::Index stride,
+                                                   const std::int32_t* active, int count, float* sum,
+                                                   Eigen::Index width) {
+  sum_rows_with<float8>(table, stride, active, count, sum, width);
+}
+
+void sum_rows(const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum,
+              Eigen::Index width) {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) sum_rows_avx2(table, stride, active, count, sum, width);
+  else sum_rows_with<float4>(table, stride, active, count, sum, width);
 }
 
 using int4 = std::int32_t __attribute__((vector_size(16)));
@@ -638,66 +657,72 @@ void functional_layer::impl::run_analog(const matrix_i& n, const matrix_f& held,
 // read that drives no row reads zero current, converts to code 0 and adds
 // nothing, so it is skipped. Read noise: one Gaussian per column and read,
 // sigma^2 sum_i G_i^2 over the driven rows (as for every column read).
+int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t* code, Eigen::Index width,
+                                             driven_reads& d) const {
+  const int read_count = static_cast<int>(reads);
+  const long long read_mask = (1LL << read_count) - 1;
+  const Eigen::Index rows = b.rows;
+  d.active.resize(static_cast<std::size_t>(read_count * rows));
+  d.count.assign(static_cast<std::size_t>(read_count), 0);
+  d.read.resize(static_cast<std::size_t>(read_count));
+  d.current.resize(static_cast<std::size_t>(read_count * width));
+  // The rows each read drives: the set bits of the input codes.
+  for (Eigen::Index i = 0; i < rows; ++i)
+    for (auto bits = static_cast<std::uint32_t>(code[i] & read_mask); bits != 0; bits &= bits - 1) {
+      const int r = __builtin_ctz(bits);
+      d.active[static_cast<std::size_t>(r * rows + d.count[static_cast<std::size_t>(r)]++)] = static_cast<std::int32_t>(i);
+    }
+  int driven = 0;
+  for (int r = 0; r < read_count; ++r)
+    if (const int k = d.count[static_cast<std::size_t>(r)]; k > 0) {
+      sum_rows(b.by_row.data(), b.row_stride, d.active.data() + r * rows, k, d.current.data() + driven * width, width);
+      d.read[static_cast<std::size_t>(driven++)] = r;
+    }
+  return driven;
+}
+
+// The ADC path with binary drives: a read's column currents are the sums of
+// the rows it drives, row by row of the crossbar (no multiplications), and a
+// read that drives no row reads zero current, converts to code 0 and adds
+// nothing, so it is skipped. Read noise: one Gaussian per column and read,
+// sigma^2 sum_i G_i^2 over the driven rows (as for every column read).
 void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source& noise, Eigen::MatrixXd& acc,
                                               functional_counts& c) const {
   const Eigen::Index nv = n.cols();
   const bool noisy = read_sigma > 0.0;
   const float sigma = static_cast<float>(read_sigma);
   const float levels = static_cast<float>((1LL << adc_bits) - 1);
-  const int read_count = static_cast<int>(reads);
-  const long long read_mask = (1LL << read_count) - 1;
-  std::vector<std::int32_t> active;
-  std::vector<int> count(static_cast<std::size_t>(read_count));
-  std::vector<float> current, eps;
   const Eigen::Index cpw = mapping.columns_per_weight;
+  driven_reads d;
+  std::vector<float> eps;
   for (const auto& b : blocks) {
-    const Eigen::Index rows = b.rows, cols = b.columns, width = noisy ? 2 * b.padded : b.padded;
-    active.resize(static_cast<std::size_t>(read_count * rows));
-    current.resize(static_cast<std::size_t>(read_count * width));
-    eps.assign(static_cast<std::size_t>(read_count * b.padded), 0.0f);
+    const Eigen::Index cols = b.columns, width = noisy ? 2 * b.padded : b.padded;
+    eps.assign(static_cast<std::size_t>(reads * b.padded), 0.0f);
     const float step = b.adc_top / levels;
     const float inv = 1.0f / step;
     for (Eigen::Index v = 0; v < nv; ++v) {
-      // The rows each read drives: the set bits of the input codes.
-      std::fill(count.begin(), count.end(), 0);
-      const std::int32_t* code = n.data() + v * fan_in + b.r0;
-      for (Eigen::Index i = 0; i < rows; ++i)
-        for (auto bits = static_cast<std::uint32_t>(code[i] & read_mask); bits != 0; bits &= bits - 1) {
-          const int r = __builtin_ctz(bits);
-          active[static_cast<std::size_t>(r * rows + count[static_cast<std::size_t>(r)]++)] =
-              static_cast<std::int32_t>(i);
-        }
-      int driven = 0;
-      for (int r = 0; r < read_count; ++r)
-        if (count[static_cast<std::size_t>(r)] > 0) {
-          sum_rows(b.by_row.data(), b.row_stride, active.data() + r * rows, count[static_cast<std::size_t>(r)],
-                   current.data() + driven * width, width);
-          ++driven;
-        }
-      if (driven == 0) continue;
+      const int driven = sum_driven_reads(b, n.data() + v * fan_in + b.r0, width, d);
       if (noisy)
         for (int k = 0; k < driven; ++k) noise.fill(eps.data() + k * b.padded, static_cast<std::size_t>(cols));
-      int k = 0;
-      for (int r = 0; r < read_count; ++r) {
-        if (count[static_cast<std::size_t>(r)] == 0) continue;
-        float* mean = current.data() + k * width;
+      double* out = acc.col(v).data() + b.o0;
+      for (int k = 0; k < driven; ++k) {
+        float* mean = d.current.data() + k * width;
         convert_reads(mean, noisy ? mean + b.padded : nullptr, noisy ? eps.data() + k * b.padded : nullptr, sigma, inv,
                       levels, b.padded);
         // Shift-and-add of the codes, then the read's input weight.
         const double reference = cols > b.outs * cpw ? b.reference_weight * mean[cols - 1] : 0.0;
-        const double scale = read_weight[static_cast<std::size_t>(r)] * static_cast<double>(step);
-        double* out = acc.col(v).data() + b.o0;
+        const double scale = read_weight[static_cast<std::size_t>(d.read[static_cast<std::size_t>(k)])] *
+                             static_cast<double>(step);
         for (Eigen::Index o = 0; o < b.outs; ++o) {
           const float* codes = mean + o * cpw;
           double sum = reference;
           for (Eigen::Index j = 0; j < cpw; ++j) sum += b.slice_weight[static_cast<std::size_t>(j)] * codes[j];
           out[o] += scale * sum;
         }
-        ++k;
       }
     }
     c.crossbar_reads += reads * nv;
-    c.cell_reads += reads * static_cast<long long>(rows) * cols * nv;
+    c.cell_reads += reads * static_cast<long long>(b.rows) * cols * nv;
     c.adc_conversions += reads * static_cast<long long>(cols) * nv;
   }
 }
@@ -762,9 +787,13 @@ void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& 
   if (neuron) {
     // Analog path: the neuron on the normalized sum, then its ADC.
     out /= analog_full_scale;
-    std::mt19937_64 cycle(seed_stream(neuron_noise_seed, stream));
-    if (cmos_model) cmos_model->apply(out, cycle);
-    else neuron_model->apply(out, cycle);
+    if (cmos_model) {
+      std::mt19937_64 cycle(seed_stream(neuron_noise_seed, stream));
+      cmos_model->apply(out, cycle);
+    } else {
+      gaussian_source cycle(seed_stream(neuron_noise_seed, stream));
+      neuron_model->apply(out, cycle);
+    }
     const double top = adc_full_scale;
     const double levels = static_cast<double>(adc_levels);
     if (held_output) {
@@ -908,18 +937,31 @@ double functional_layer::calibrate_adc_range(const Eigen::MatrixXd& sample_input
   constexpr int bins = 1 << 16;
   std::vector<long long> histogram(bins, 0);
   long long positive = 0;
-  matrix_f d, current;
-  for (long long r = 0; r < s.reads; ++r)
-    for (const auto& b : nominal) {
-      s.drive(n, b.r0, b.rows, r, d);
-      current.noalias() = b.gt * d;
-      for (Eigen::Index k = 0; k < current.size(); ++k) {
-        const double v = current.data()[k];
-        if (!(v > 0.0)) continue;
-        ++histogram[static_cast<std::size_t>(std::min<double>(bins - 1, std::floor(v / worst * bins)))];
-        ++positive;
-      }
+  const auto count = [&](const float* current, Eigen::Index size) {
+    for (Eigen::Index k = 0; k < size; ++k) {
+      const double v = current[k];
+      if (!(v > 0.0)) continue;
+      ++histogram[static_cast<std::size_t>(std::min<double>(bins - 1, std::floor(v / worst * bins)))];
+      ++positive;
     }
+  };
+  if (s.binary_drives()) {
+    // Reads that drive no row carry no current: nothing to count.
+    impl::driven_reads d;
+    for (const auto& b : nominal)
+      for (Eigen::Index v = 0; v < n.cols(); ++v) {
+        const int driven = s.sum_driven_reads(b, n.data() + v * s.fan_in + b.r0, b.padded, d);
+        for (int k = 0; k < driven; ++k) count(d.current.data() + k * b.padded, b.columns);
+      }
+  } else {
+    matrix_f d, current;
+    for (long long r = 0; r < s.reads; ++r)
+      for (const auto& b : nominal) {
+        s.drive(n, b.r0, b.rows, r, d);
+        current.noalias() = b.gt * d;
+        count(current.data(), current.size());
+      }
+  }
   if (positive == 0) return s.adc_range;
   const double qn = std::clamp(quantile, 0.0, 1.0);
   const auto wanted = std::max<long long>(1, static_cast<long long>(std::ceil(qn * static_cast<double>(positive))));
