@@ -86,6 +86,29 @@ struct layer_gains {
 };
 using gain_table = std::map<group_key, layer_gains>;
 
+// Runs `jobs` jobs on up to `threads` threads; the first exception is rethrown.
+void run_parallel(std::size_t jobs, unsigned threads, const std::function<void(std::size_t)>& job) {
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_lock;
+  const auto work = [&] {
+    for (std::size_t k = next++; k < jobs; k = next++) {
+      try {
+        job(k);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_lock);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  const unsigned n = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max(1u, threads)));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < n; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
 // One chip: the network's layer groups on devices drawn from `seed`.
 struct device_network {
   const dsl::workload_spec& workload;
@@ -137,36 +160,47 @@ struct device_network {
   // sum's full scale (analog path) or of its nominal column currents to the
   // ADC's range (ADC path). These are the per-layer settings a chip programs
   // once, the same for every chip.
-  gain_table calibrate(const std::vector<std::vector<float>>& samples, bool ranges) {
+  gain_table calibrate(const std::vector<std::vector<float>>& samples, bool ranges, unsigned threads) {
     struct kept_columns {
       Eigen::Index rows = 0;
-      long long seen = 0, stride = 1;
       double peak = 0.0;
       std::vector<double> values;  // column-major
     };
-    std::map<group_key, kept_columns> kept;
+    build(1);
     // Batches of about 2^18 input values (64 digits, or one large image) keep
-    // the float im2col products small.
+    // the float im2col products small; they run on every processor, each
+    // keeping the columns whose index over the whole set is a multiple of the
+    // stride, and are merged in order.
     const std::size_t batch = static_cast<std::size_t>(
         std::clamp<long long>((1LL << 18) / std::max<long long>(1, workload.input.elements()), 1, 64));
-    for (std::size_t first = 0; first < samples.size(); first += batch) {
-      const std::size_t end = std::min(samples.size(), first + batch);
+    const std::size_t parts = (samples.size() + batch - 1) / batch;
+    std::vector<std::map<group_key, kept_columns>> kept_by_part(parts);
+    run_parallel(parts, threads, [&](std::size_t p) {
+      const std::size_t first = p * batch, end = std::min(samples.size(), first + batch);
       const std::vector<std::vector<float>> part(samples.begin() + static_cast<std::ptrdiff_t>(first),
                                                  samples.begin() + static_cast<std::ptrdiff_t>(end));
+      std::map<group_key, kept_columns>& kept = kept_by_part[p];
       reference.forward_batch(part, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
         kept_columns& k = kept[{i, g}];
-        if (k.seen == 0) {
-          k.rows = x.rows();
-          const long long per_sample = x.cols() / static_cast<long long>(part.size());
-          const long long total = per_sample * static_cast<long long>(samples.size());
-          k.stride = std::max<long long>(1, (total + calibration_columns - 1) / calibration_columns);
-        }
+        k.rows = x.rows();
+        const long long per_sample = x.cols() / static_cast<long long>(part.size());
+        const long long total = per_sample * static_cast<long long>(samples.size());
+        const long long stride = std::max<long long>(1, (total + calibration_columns - 1) / calibration_columns);
+        const long long seen = per_sample * static_cast<long long>(first);  // columns of the batches before
         if (x.size() > 0) k.peak = std::max(k.peak, x.maxCoeff());
-        for (Eigen::Index c = 0; c < x.cols(); ++c, ++k.seen)
-          if (k.seen % k.stride == 0) k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
-        return layer(i, g).reference(x);
+        for (Eigen::Index c = 0; c < x.cols(); ++c)
+          if ((seen + c) % stride == 0) k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
+        return layers.at({i, g})->reference(x);
       });
-    }
+    });
+    std::map<group_key, kept_columns> kept;
+    for (auto& part : kept_by_part)
+      for (auto& [key, k] : part) {
+        kept_columns& all = kept[key];
+        all.rows = k.rows;
+        all.peak = std::max(all.peak, k.peak);
+        all.values.insert(all.values.end(), k.values.begin(), k.values.end());
+      }
     gain_table table;
     for (auto& [key, k] : kept) {
       models::functional_layer& f = layer(key.first, key.second);
@@ -344,29 +378,6 @@ struct chip_outcome {
   std::vector<std::pair<std::string, gray_image>> images;
 };
 
-// Runs `jobs` jobs on up to `threads` threads; the first exception is rethrown.
-void run_parallel(std::size_t jobs, unsigned threads, const std::function<void(std::size_t)>& job) {
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_lock;
-  const auto work = [&] {
-    for (std::size_t k = next++; k < jobs; k = next++) {
-      try {
-        job(k);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_lock);
-        if (!failure) failure = std::current_exception();
-      }
-    }
-  };
-  const unsigned n = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max(1u, threads)));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < n; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
-}
-
 reports::calibration_record describe_calibration(const input_sets& sets, const dsl::block_value& tile,
                                                  const dsl::workload_spec& workload, device_network& calibrated,
                                                  const gain_table& gains, bool ranges) {
@@ -428,7 +439,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   // layers are built (bias_trim: measured).
   const dsl::block_value ideal_tile = ideal_devices(tile_c->params);
   device_network ideal{workload, plan, ideal_tile, reference, chip_seed(options.seed, -1), nullptr, {}};
-  const gain_table gains = sets.calibration.empty() ? gain_table{} : ideal.calibrate(sets.calibration, ranges);
+  const gain_table gains = sets.calibration.empty() ? gain_table{} : ideal.calibrate(sets.calibration, ranges, std::max(1u, std::thread::hardware_concurrency()));
   out.calibration = describe_calibration(sets, tile_c->params, workload, ideal, gains, ranges);
 
   for (long long c = 0; c < options.chips; ++c) out.chip_seeds.push_back(chip_seed(options.seed, c));

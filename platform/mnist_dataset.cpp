@@ -158,6 +158,7 @@ std::string default_mnist_dir() { return (std::filesystem::path(source_dir) / "d
 
 mnist_dataset load_mnist(const std::string& dir) {
   mnist_dataset out;
+  out.images.reserve(static_cast<std::size_t>(10000) * mnist_dataset::pixels);  // the package's digits
   for (int c = 0; c < mnist_dataset::classes; ++c)
     load_class((std::filesystem::path(dir) / (std::to_string(c) + ".json")).string(), c, out);
   return out;
