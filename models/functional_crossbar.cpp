@@ -652,11 +652,6 @@ void functional_layer::impl::run_analog(const matrix_i& n, const matrix_f& held,
   }
 }
 
-// The ADC path with binary drives: a read's column currents are the sums of
-// the rows it drives, row by row of the crossbar (no multiplications), and a
-// read that drives no row reads zero current, converts to code 0 and adds
-// nothing, so it is skipped. Read noise: one Gaussian per column and read,
-// sigma^2 sum_i G_i^2 over the driven rows (as for every column read).
 int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t* code, Eigen::Index width,
                                              driven_reads& d) const {
   const int read_count = static_cast<int>(reads);

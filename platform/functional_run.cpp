@@ -20,6 +20,7 @@
 #include "platform/image_io.hpp"
 #include "platform/image_metrics.hpp"
 #include "platform/mnist_dataset.hpp"
+#include "platform/parallel_jobs.hpp"
 #include "platform/reference_forward.hpp"
 
 namespace mottsim::platform {
@@ -85,29 +86,6 @@ struct layer_gains {
   double adc_range = std::numeric_limits<double>::quiet_NaN();
 };
 using gain_table = std::map<group_key, layer_gains>;
-
-// Runs `jobs` jobs on up to `threads` threads; the first exception is rethrown.
-void run_parallel(std::size_t jobs, unsigned threads, const std::function<void(std::size_t)>& job) {
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_lock;
-  const auto work = [&] {
-    for (std::size_t k = next++; k < jobs; k = next++) {
-      try {
-        job(k);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_lock);
-        if (!failure) failure = std::current_exception();
-      }
-    }
-  };
-  const unsigned n = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max(1u, threads)));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < n; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
-}
 
 // One chip: the network's layer groups on devices drawn from `seed`.
 struct device_network {
@@ -175,6 +153,10 @@ struct device_network {
         std::clamp<long long>((1LL << 18) / std::max<long long>(1, workload.input.elements()), 1, 64));
     const std::size_t parts = (samples.size() + batch - 1) / batch;
     std::vector<std::map<group_key, kept_columns>> kept_by_part(parts);
+    // Nothing reads the last product's outputs: the pass ends at its inputs.
+    std::size_t last_matrix = 0;
+    for (std::size_t i = 0; i < workload.layers.size(); ++i)
+      if (workload.layers[i].is_matrix_layer()) last_matrix = i;
     run_parallel(parts, threads, [&](std::size_t p) {
       const std::size_t first = p * batch, end = std::min(samples.size(), first + batch);
       const std::vector<std::vector<float>> part(samples.begin() + static_cast<std::ptrdiff_t>(first),
@@ -190,6 +172,7 @@ struct device_network {
         if (x.size() > 0) k.peak = std::max(k.peak, x.maxCoeff());
         for (Eigen::Index c = 0; c < x.cols(); ++c)
           if ((seen + c) % stride == 0) k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
+        if (i == last_matrix && g + 1 == workload.layers[i].groups) return Eigen::MatrixXd();
         return layers.at({i, g})->reference(x);
       });
     });
@@ -300,13 +283,35 @@ void load_image_sets(const dsl::workload_spec& w, const functional_options& opti
     for (const auto& entry : fs::directory_iterator(dir, ec))
       if (entry.is_regular_file(ec) && is_image_file(entry.path())) candidates.push_back(entry.path());
   std::sort(candidates.begin(), candidates.end());
-  for (const auto& path : candidates) {
+  std::vector<fs::path> others;
+  for (const auto& path : candidates)
+    if (!fs::equivalent(path, file, ec)) others.push_back(path);
+  // Decoded and fitted a few at a time on every processor, taken in name
+  // order; an image's error is raised only if it is reached in that order.
+  struct decoded {
+    gray_image image;
+    std::vector<float> input;
+    std::exception_ptr failure;
+  };
+  const std::size_t wave = hardware_threads();
+  for (std::size_t first = 0; first < others.size(); first += wave) {
     if (static_cast<long long>(sets.calibration.size()) >= w.inputs.calibration_count) break;
-    if (fs::equivalent(path, file, ec)) continue;
-    const gray_image img = read_image(path.string());
-    if (img.same_size(scored) && img.pixels == scored.pixels) continue;
-    sets.calibration.push_back(image_input(img, w, path.string(), nullptr));
-    sets.record.files.push_back(path.lexically_normal().string());
+    std::vector<decoded> part(std::min(wave, others.size() - first));
+    run_parallel(part.size(), hardware_threads(), [&](std::size_t k) {
+      try {
+        part[k].image = read_image(others[first + k].string());
+        part[k].input = image_input(part[k].image, w, others[first + k].string(), nullptr);
+      } catch (...) {
+        part[k].failure = std::current_exception();
+      }
+    });
+    for (std::size_t k = 0; k < part.size(); ++k) {
+      if (static_cast<long long>(sets.calibration.size()) >= w.inputs.calibration_count) break;
+      if (part[k].failure) std::rethrow_exception(part[k].failure);
+      if (part[k].image.same_size(scored) && part[k].image.pixels == scored.pixels) continue;
+      sets.calibration.push_back(std::move(part[k].input));
+      sets.record.files.push_back(others[first + k].lexically_normal().string());
+    }
   }
   if (sets.calibration.empty()) {
     sets.record.source = "none";
@@ -439,7 +444,8 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   // layers are built (bias_trim: measured).
   const dsl::block_value ideal_tile = ideal_devices(tile_c->params);
   device_network ideal{workload, plan, ideal_tile, reference, chip_seed(options.seed, -1), nullptr, {}};
-  const gain_table gains = sets.calibration.empty() ? gain_table{} : ideal.calibrate(sets.calibration, ranges, std::max(1u, std::thread::hardware_concurrency()));
+  const gain_table gains =
+      sets.calibration.empty() ? gain_table{} : ideal.calibrate(sets.calibration, ranges, hardware_threads());
   out.calibration = describe_calibration(sets, tile_c->params, workload, ideal, gains, ranges);
 
   for (long long c = 0; c < options.chips; ++c) out.chip_seeds.push_back(chip_seed(options.seed, c));
@@ -450,7 +456,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   // whatever their number, and a chip's result does not depend on it.
   constexpr std::size_t batch_size = 64;
   const std::size_t batches = (inputs.size() + batch_size - 1) / batch_size;
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = hardware_threads();
   std::vector<std::unique_ptr<device_network>> drawn;
   for (long long c = 0; c < options.chips; ++c)
     drawn.push_back(std::make_unique<device_network>(
