@@ -190,10 +190,10 @@ struct functional_layer::impl {
   void run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& inputs, Eigen::Ref<Eigen::MatrixXd> out,
                  std::uint64_t stream, functional_counts& c) const;
   void drive(const matrix_i& n, Eigen::Index r0, Eigen::Index rows, long long read, matrix_f& d) const;
-  // Each read drives its rows with 0 or 1 (bit-serial, or 1-bit DAC chunks).
-  bool binary_drives() const {
-    return !analog_input && (mode == input_mode::bit_serial || (mode == input_mode::dac && dac_bits == 1));
-  }
+  // Each read drives its rows with 0 or 1 (bit-serial, or 1-bit DAC chunks),
+  // unless the inputs are held analog values.
+  bool binary_reads() const { return mode == input_mode::bit_serial || (mode == input_mode::dac && dac_bits == 1); }
+  bool binary_drives() const { return !analog_input && binary_reads(); }
   void fold();
   void run_analog(const matrix_i& n, const matrix_f& held, gaussian_source& noise, Eigen::MatrixXd& acc,
                   functional_counts& c) const;
@@ -301,7 +301,7 @@ std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(
       {
         const bool noisy = noise_matrices && read_sigma > 0.0;
         if (noisy) b.gt2 = b.gt.cwiseProduct(b.gt);
-        if (!analog && (mode == input_mode::bit_serial || (mode == input_mode::dac && dac_bits == 1))) {
+        if (!analog && binary_reads()) {
           b.padded = (b.columns + 7) / 8 * 8;
           b.row_stride = noisy ? 2 * b.padded : b.padded;
           b.by_row.assign(static_cast<std::size_t>(b.rows * b.row_stride), 0.0f);
