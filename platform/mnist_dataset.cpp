@@ -1,6 +1,7 @@
 #include "platform/mnist_dataset.hpp"
 
 #include <cmath>
+#include <exception>
 #include <filesystem>
 #include <limits>
 #include <random>
@@ -12,6 +13,7 @@
 #include "dsl/input_file.hpp"
 #include "mottsim/version.hpp"
 #include "platform/json_location.hpp"
+#include "platform/parallel_jobs.hpp"
 
 namespace mottsim::platform {
 
@@ -106,7 +108,8 @@ void load_class(const std::string& path, int label, mnist_dataset& out) {
     }
     const std::size_t n = reader.values.size();
     if (ok && n > 0 && n % mnist_dataset::pixels == 0) {
-      out.images.insert(out.images.end(), reader.values.begin(), reader.values.end());
+      if (out.images.empty()) out.images = std::move(reader.values);
+      else out.images.insert(out.images.end(), reader.values.begin(), reader.values.end());
       out.labels.insert(out.labels.end(), n / mnist_dataset::pixels, label);
       return;
     }
@@ -157,10 +160,28 @@ mnist_dataset subset(const mnist_dataset& all, const std::vector<std::size_t>& o
 std::string default_mnist_dir() { return (std::filesystem::path(source_dir) / "data" / "mnist").string(); }
 
 mnist_dataset load_mnist(const std::string& dir) {
+  // The class files parse on every processor; the digits stay in class order,
+  // and a bad file is reported as the sequential reading would (the first in
+  // class order).
+  std::vector<mnist_dataset> classes(static_cast<std::size_t>(mnist_dataset::classes));
+  std::vector<std::exception_ptr> failures(classes.size());
+  run_parallel(classes.size(), hardware_threads(), [&](std::size_t c) {
+    try {
+      load_class((std::filesystem::path(dir) / (std::to_string(c) + ".json")).string(), static_cast<int>(c), classes[c]);
+    } catch (...) {
+      failures[c] = std::current_exception();
+    }
+  });
+  for (const auto& failure : failures)
+    if (failure) std::rethrow_exception(failure);
   mnist_dataset out;
-  out.images.reserve(static_cast<std::size_t>(10000) * mnist_dataset::pixels);  // the package's digits
-  for (int c = 0; c < mnist_dataset::classes; ++c)
-    load_class((std::filesystem::path(dir) / (std::to_string(c) + ".json")).string(), c, out);
+  std::size_t total = 0;
+  for (const auto& c : classes) total += c.images.size();
+  out.images.reserve(total);
+  for (const auto& c : classes) {
+    out.images.insert(out.images.end(), c.images.begin(), c.images.end());
+    out.labels.insert(out.labels.end(), c.labels.begin(), c.labels.end());
+  }
   return out;
 }
 
