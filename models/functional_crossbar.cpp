@@ -665,7 +665,8 @@ int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t*
   for (Eigen::Index i = 0; i < rows; ++i)
     for (auto bits = static_cast<std::uint32_t>(code[i] & read_mask); bits != 0; bits &= bits - 1) {
       const int r = __builtin_ctz(bits);
-      d.active[static_cast<std::size_t>(r * rows + d.count[static_cast<std::size_t>(r)]++)] = static_cast<std::int32_t>(i);
+      int& k = d.count[static_cast<std::size_t>(r)];
+      d.active[static_cast<std::size_t>(r * rows + k++)] = static_cast<std::int32_t>(i);
     }
   int driven = 0;
   for (int r = 0; r < read_count; ++r)

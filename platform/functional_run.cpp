@@ -458,9 +458,9 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   const std::size_t batches = (inputs.size() + batch_size - 1) / batch_size;
   const unsigned threads = hardware_threads();
   std::vector<std::unique_ptr<device_network>> drawn;
-  for (long long c = 0; c < options.chips; ++c)
+  for (const unsigned long long seed : out.chip_seeds)
     drawn.push_back(std::make_unique<device_network>(
-        device_network{workload, plan, tile_c->params, reference, out.chip_seeds[static_cast<std::size_t>(c)], &gains, {}}));
+        device_network{workload, plan, tile_c->params, reference, seed, &gains, {}}));
   std::vector<device_network*> networks;
   for (auto& d : drawn) networks.push_back(d.get());
   if (classifier) networks.push_back(&ideal);

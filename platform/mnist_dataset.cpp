@@ -167,7 +167,8 @@ mnist_dataset load_mnist(const std::string& dir) {
   std::vector<std::exception_ptr> failures(classes.size());
   run_parallel(classes.size(), hardware_threads(), [&](std::size_t c) {
     try {
-      load_class((std::filesystem::path(dir) / (std::to_string(c) + ".json")).string(), static_cast<int>(c), classes[c]);
+      const std::string file = (std::filesystem::path(dir) / (std::to_string(c) + ".json")).string();
+      load_class(file, static_cast<int>(c), classes[c]);
     } catch (...) {
       failures[c] = std::current_exception();
     }
