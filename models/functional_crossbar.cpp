@@ -3,6 +3,7 @@
 #include "models/neuron_trim.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -13,64 +14,6 @@
 #include <string>
 
 namespace mottsim::models {
-
-// ---------------------------------------------------------------- normal draws
-
-namespace {
-
-constexpr double two_pi = 6.283185307179586476925286766559;
-
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-}  // namespace
-
-gaussian_source::gaussian_source(std::uint64_t seed) {
-  // xoshiro's state must not be all zero; seed_stream never returns four zeros.
-  for (int i = 0; i < 4; ++i) m_state[i] = seed_stream(seed, 100 + static_cast<std::uint64_t>(i));
-}
-
-std::uint64_t gaussian_source::next() {
-  const std::uint64_t result = rotl(m_state[0] + m_state[3], 23) + m_state[0];
-  const std::uint64_t t = m_state[1] << 17;
-  m_state[2] ^= m_state[0];
-  m_state[3] ^= m_state[1];
-  m_state[1] ^= m_state[2];
-  m_state[0] ^= m_state[3];
-  m_state[2] ^= t;
-  m_state[3] = rotl(m_state[3], 45);
-  return result;
-}
-
-double gaussian_source::operator()() {
-  if (m_has_spare) {
-    m_has_spare = false;
-    return m_spare;
-  }
-  const double u1 = static_cast<double>((next() >> 11) + 1) * 0x1.0p-53;  // (0, 1]
-  const double u2 = static_cast<double>(next() >> 11) * 0x1.0p-53;        // [0, 1)
-  const double r = std::sqrt(-2.0 * std::log(u1));
-  m_spare = r * std::sin(two_pi * u2);
-  m_has_spare = true;
-  return r * std::cos(two_pi * u2);
-}
-
-void gaussian_source::fill(float* out, std::size_t n) {
-  const auto pairs = static_cast<Eigen::Index>((n + 1) / 2);
-  m_u1.resize(pairs);
-  m_u2.resize(pairs);
-  for (Eigen::Index k = 0; k < pairs; ++k) {
-    const std::uint64_t bits = next();
-    m_u1[k] = static_cast<float>((bits >> 40) + 1) * 0x1.0p-24f;           // (0, 1]
-    m_u2[k] = static_cast<float>((bits >> 8) & 0xffffff) * 0x1.0p-24f;     // [0, 1)
-  }
-  m_u1 = (-2.0f * m_u1.log()).sqrt();
-  m_u2 *= static_cast<float>(two_pi);
-  Eigen::Map<Eigen::ArrayXf> first(out, pairs);
-  first = m_u1 * m_u2.cos();
-  const auto rest = static_cast<Eigen::Index>(n) - pairs;
-  Eigen::Map<Eigen::ArrayXf> second(out + pairs, rest);
-  second = m_u1.head(rest) * m_u2.head(rest).sin();
-}
 
 // ---------------------------------------------------------------- layer
 
@@ -116,9 +59,19 @@ struct functional_layer::impl {
     Eigen::Index columns = 0;          // programmed columns, reference included
     matrix_f gt;                       // columns x rows: conductance / step (level units)
     matrix_f gt2;                      // its square, for the read-noise variance
-    matrix_f stacked;                  // [gt; gt2]: one GEMM for both when d^2 = d (bit-serial)
     matrix_f combine;                  // columns x outs: shift, pair subtraction, reference
     float adc_top = 0.0f;              // ADC top code, level units
+    // Bit-serial reads on the ADC path (binary drives): row i of the crossbar
+    // as [G of every column, padded to `padded` | G^2, padded], so a read sums
+    // the rows it drives (row_stride floats apart).
+    Eigen::Index padded = 0, row_stride = 0;
+    std::vector<float> by_row;
+    // Shift-and-add of the converted codes: column j of output k's group
+    // (column k x columns_per_weight + j) adds slice_weight[j] (its slice's
+    // shift, its pair sign); the reference column (offset encoding, the last)
+    // adds reference_weight to every output of the block.
+    std::vector<double> slice_weight;
+    double reference_weight = 0.0;
   };
 
   Eigen::Index fan_in = 0, outputs = 0;
@@ -166,10 +119,16 @@ struct functional_layer::impl {
   std::shared_ptr<const dsl::block_value> cell_block;  // the synapse cell: levels, variation and stuck rates
 
   std::vector<block> blocks;
+  // Analog path: the block currents add with their shifts and signs before any
+  // readout, so the layer folds into outputs x fan_in matrices: folded(k, i) =
+  // sum over the columns c of output k of combine(c, k) G(c, i), and
+  // folded_sq(k, i) the same with combine^2 G^2 (the read-noise variance).
+  matrix_f folded, folded_sq;
   std::uint64_t noise_seed = 0, neuron_noise_seed = 0, hold_noise_seed = 0, buffer_noise_seed = 0;
   std::uint64_t calls = 0;  // forward() calls so far: each draws fresh noise
   int threads = 1;
-  functional_counts counts;
+  mutable std::mutex counts_lock;
+  mutable functional_counts counts;
 
   double value_per_unit() const {  // value of one (integer weight x integer input level)
     return w_scale * input_full_scale / static_cast<double>(input_levels);
@@ -231,6 +190,25 @@ struct functional_layer::impl {
   void run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& inputs, Eigen::Ref<Eigen::MatrixXd> out,
                  std::uint64_t stream, functional_counts& c) const;
   void drive(const matrix_i& n, Eigen::Index r0, Eigen::Index rows, long long read, matrix_f& d) const;
+  // Each read drives its rows with 0 or 1 (bit-serial, or 1-bit DAC chunks),
+  // unless the inputs are held analog values.
+  bool binary_reads() const { return mode == input_mode::bit_serial || (mode == input_mode::dac && dac_bits == 1); }
+  bool binary_drives() const { return !analog_input && binary_reads(); }
+  void fold();
+  void run_analog(const matrix_i& n, const matrix_f& held, gaussian_source& noise, Eigen::MatrixXd& acc,
+                  functional_counts& c) const;
+  // Binary drives: the reads of vector `code` (the block's rows) that drive a
+  // row, their indices in read[0, k) and their column sums of b.by_row (width
+  // floats each) in current; returns k.
+  struct driven_reads {
+    std::vector<std::int32_t> active;
+    std::vector<int> count, read;
+    std::vector<float> current;
+  };
+  int sum_driven_reads(const block& b, const std::int32_t* code, Eigen::Index width, driven_reads& d) const;
+  void run_binary_reads(const matrix_i& n, gaussian_source& noise, Eigen::MatrixXd& acc, functional_counts& c) const;
+  void run_reads(const matrix_i& n, const matrix_f& held, gaussian_source& noise, Eigen::MatrixXd& acc,
+                 functional_counts& c) const;
   matrix_f analog_drive(const Eigen::Ref<const Eigen::MatrixXd>& x, std::uint64_t stream, functional_counts& c) const;
 };
 
@@ -289,6 +267,7 @@ std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(
       b.columns = b.outs * cpw + (differential ? 0 : 1);
       matrix_f g(b.columns, b.rows);  // transposed: one row per column of the array
       b.combine = matrix_f::Zero(b.columns, b.outs);
+      b.slice_weight.assign(static_cast<std::size_t>(cpw), 0.0);
       for (Eigen::Index k = 0; k < b.outs; ++k)
         for (long long s = 0; s < slices; ++s) {
           const float shift = static_cast<float>(std::ldexp(1.0, static_cast<int>(slice_bits * s)));
@@ -306,19 +285,33 @@ std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(
             }
           }
           b.combine(base, k) = shift;
-          if (differential) b.combine(base + 1, k) = -shift;
+          b.slice_weight[static_cast<std::size_t>(base - k * cpw)] = shift;
+          if (differential) {
+            b.combine(base + 1, k) = -shift;
+            b.slice_weight[static_cast<std::size_t>(base + 1 - k * cpw)] = -shift;
+          }
         }
       if (!differential) {
         const Eigen::Index ref = b.columns - 1;
         for (Eigen::Index r = 0; r < b.rows; ++r) g(ref, r) = static_cast<float>(programmed(g_max) / g_step);
         for (Eigen::Index k = 0; k < b.outs; ++k) b.combine(ref, k) = static_cast<float>(-ref_gain);
+        b.reference_weight = static_cast<double>(static_cast<float>(-ref_gain));
       }
       b.gt = std::move(g);
-      if (noise_matrices) {
-        b.gt2 = b.gt.cwiseProduct(b.gt);
-        if (read_sigma > 0.0 && mode == input_mode::bit_serial) {
-          b.stacked.resize(2 * b.columns, b.rows);
-          b.stacked << b.gt, b.gt2;
+      {
+        const bool noisy = noise_matrices && read_sigma > 0.0;
+        if (noisy) b.gt2 = b.gt.cwiseProduct(b.gt);
+        if (!analog && binary_reads()) {
+          b.padded = (b.columns + 7) / 8 * 8;
+          b.row_stride = noisy ? 2 * b.padded : b.padded;
+          b.by_row.assign(static_cast<std::size_t>(b.rows * b.row_stride), 0.0f);
+          for (Eigen::Index r = 0; r < b.rows; ++r) {
+            float* row = b.by_row.data() + r * b.row_stride;
+            for (Eigen::Index c = 0; c < b.columns; ++c) {
+              row[c] = b.gt(c, r);
+              if (noisy) row[b.padded + c] = b.gt2(c, r);
+            }
+          }
         }
       }
       b.adc_top = static_cast<float>(adc_full_scale * adc_range_of(b));
@@ -346,6 +339,20 @@ void functional_layer::impl::program(std::uint64_t seed) {
     return std::max(0.0, g_nominal + sigma * (proportional ? g_nominal : 1.0) * e);
   };
   blocks = build_blocks(programmed, true);
+  if (analog) fold();
+}
+
+void functional_layer::impl::fold() {
+  Eigen::MatrixXd w = Eigen::MatrixXd::Zero(outputs, fan_in);
+  Eigen::MatrixXd w2 = Eigen::MatrixXd::Zero(outputs, fan_in);
+  for (const block& b : blocks) {
+    const Eigen::MatrixXd combine = b.combine.cast<double>();
+    w.block(b.o0, b.r0, b.outs, b.rows) += combine.transpose() * b.gt.cast<double>();
+    if (read_sigma > 0.0)
+      w2.block(b.o0, b.r0, b.outs, b.rows) += combine.cwiseProduct(combine).transpose() * b.gt2.cast<double>();
+  }
+  folded = w.cast<float>();
+  if (read_sigma > 0.0) folded_sq = w2.cast<float>();
 }
 
 matrix_i functional_layer::impl::quantize_inputs(const Eigen::Ref<const Eigen::MatrixXd>& x,
@@ -528,23 +535,204 @@ functional_layer::~functional_layer() = default;
 functional_layer::functional_layer(functional_layer&&) noexcept = default;
 functional_layer& functional_layer::operator=(functional_layer&&) noexcept = default;
 
-void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& inputs, Eigen::Ref<Eigen::MatrixXd> out,
-                                       std::uint64_t stream, functional_counts& c) const {
-  const Eigen::Index nv = inputs.cols();
-  const Eigen::VectorXd b_eff = effective_bias();
-  const double unit = value_per_unit();
+namespace {
+
+using float4 = float __attribute__((vector_size(16)));
+
+float4 load4(const float* p) {
+  float4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+void store4(float* p, float4 v) { std::memcpy(p, &v, sizeof v); }
+
+// sum[0, width) = the sum of the rows `active[0, count)` of a row-major table
+// (`stride` floats per row); width is a multiple of 8. Each float lane adds
+// the rows in the order listed, whatever the vector width, so the AVX2 and the
+// SSE2 versions give the same bytes.
+template <class vec>
+__attribute__((always_inline)) inline void sum_rows_with(const float* table, Eigen::Index stride,
+                                                         const std::int32_t* active, int count, float* sum,
+                                                         Eigen::Index width) {
+  constexpr Eigen::Index lanes = sizeof(vec) / sizeof(float);
+  constexpr Eigen::Index pass = 8 * lanes;
+  Eigen::Index c = 0;
+  for (; c + pass <= width; c += pass) {
+    vec a[8] = {};
+    for (int k = 0; k < count; ++k) {
+      const float* p = table + static_cast<Eigen::Index>(active[k]) * stride + c;
+      for (int j = 0; j < 8; ++j) {
+        vec t;
+        std::memcpy(&t, p + j * lanes, sizeof t);
+        a[j] += t;
+      }
+    }
+    std::memcpy(sum + c, a, sizeof a);
+  }
+  for (; c < width; c += 8) {
+    float4 a0 = {}, a1 = {};
+    for (int k = 0; k < count; ++k) {
+      const float* p = table + static_cast<Eigen::Index>(active[k]) * stride + c;
+      a0 += load4(p);
+      a1 += load4(p + 4);
+    }
+    store4(sum + c, a0);
+    store4(sum + c + 4, a1);
+  }
+}
+
+using float8 = float __attribute__((vector_size(32)));
+
+__attribute__((target("avx2"))) void sum_rows_avx2(const float* table, Eigen::Index stride,
+                                                   const std::int32_t* active, int count, float* sum,
+                                                   Eigen::Index width) {
+  sum_rows_with<float8>(table, stride, active, count, sum, width);
+}
+
+void sum_rows(const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum,
+              Eigen::Index width) {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) sum_rows_avx2(table, stride, active, count, sum, width);
+  else sum_rows_with<float4>(table, stride, active, count, sum, width);
+}
+
+using int4 = std::int32_t __attribute__((vector_size(16)));
+
+// A read's column currents (mean[0, width), level units) through read noise
+// and the ADC, in place: mean + sigma sqrt(variance) eps (variance, which
+// becomes its square root, and eps null without noise), then codes 0 .. levels
+// of step 1 / inv, rounded half up. width is a multiple of 4.
+void convert_reads(float* mean, float* variance, const float* eps, float sigma, float inv, float levels,
+                   Eigen::Index width) {
+  if (variance) Eigen::Map<Eigen::ArrayXf>(variance, width) = Eigen::Map<Eigen::ArrayXf>(variance, width).sqrt();
+  const float4 zero = {}, half = zero + 0.5f, top = zero + levels;
+  for (Eigen::Index c = 0; c < width; c += 4) {
+    float4 x = load4(mean + c);
+    if (variance) x += sigma * load4(variance + c) * load4(eps + c);
+    x *= inv;
+    x = x < zero ? zero : x;
+    x = x > top ? top : x;
+    store4(mean + c, __builtin_convertvector(__builtin_convertvector(x + half, int4), float4));
+  }
+}
+
+}  // namespace
+
+// The analog path: every read's currents, all blocks, slices and pairs add
+// before the readout, so one product with the folded weights gives the sum.
+// Read noise: the sum of the columns' independent Gaussians is one Gaussian
+// per output whose variance is the sum of theirs, sigma^2 sum_c combine^2
+// sum_i G^2 d_i^2 (summed over reads with their weights squared): one draw per
+// output gives the same distribution as one per column.
+void functional_layer::impl::run_analog(const matrix_i& n, const matrix_f& held, gaussian_source& noise,
+                                        Eigen::MatrixXd& acc, functional_counts& c) const {
+  const Eigen::Index nv = analog_input ? held.cols() : n.cols();
+  const bool noisy = read_sigma > 0.0;
+  matrix_f level(fan_in, nv), level_sq, d;
+  if (noisy) level_sq.setZero(fan_in, nv);
+  level.setZero();
+  for (long long r = 0; r < reads; ++r) {
+    if (analog_input) d = held;
+    else drive(n, 0, fan_in, r, d);
+    const float w = static_cast<float>(read_weight[static_cast<std::size_t>(r)]);
+    level += w * d;
+    if (noisy) level_sq += (w * w) * d.cwiseProduct(d);
+  }
+  matrix_f sum = folded * level;
+  if (noisy) {
+    matrix_f spread = folded_sq * level_sq;
+    matrix_f eps(outputs, nv);
+    noise.fill(eps.data(), static_cast<std::size_t>(eps.size()));
+    sum.array() += static_cast<float>(read_sigma) * spread.array().sqrt() * eps.array();
+  }
+  acc = sum.cast<double>();
+  for (const auto& b : blocks) {
+    c.crossbar_reads += reads * nv;
+    c.cell_reads += reads * static_cast<long long>(b.rows) * b.columns * nv;
+  }
+}
+
+int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t* code, Eigen::Index width,
+                                             driven_reads& d) const {
+  const int read_count = static_cast<int>(reads);
+  const long long read_mask = (1LL << read_count) - 1;
+  const Eigen::Index rows = b.rows;
+  d.active.resize(static_cast<std::size_t>(read_count * rows));
+  d.count.assign(static_cast<std::size_t>(read_count), 0);
+  d.read.resize(static_cast<std::size_t>(read_count));
+  d.current.resize(static_cast<std::size_t>(read_count * width));
+  // The rows each read drives: the set bits of the input codes.
+  for (Eigen::Index i = 0; i < rows; ++i)
+    for (auto bits = static_cast<std::uint32_t>(code[i] & read_mask); bits != 0; bits &= bits - 1) {
+      const int r = __builtin_ctz(bits);
+      int& k = d.count[static_cast<std::size_t>(r)];
+      d.active[static_cast<std::size_t>(r * rows + k++)] = static_cast<std::int32_t>(i);
+    }
+  int driven = 0;
+  for (int r = 0; r < read_count; ++r)
+    if (const int k = d.count[static_cast<std::size_t>(r)]; k > 0) {
+      sum_rows(b.by_row.data(), b.row_stride, d.active.data() + r * rows, k, d.current.data() + driven * width, width);
+      d.read[static_cast<std::size_t>(driven++)] = r;
+    }
+  return driven;
+}
+
+// The ADC path with binary drives: a read's column currents are the sums of
+// the rows it drives, row by row of the crossbar (no multiplications), and a
+// read that drives no row reads zero current, converts to code 0 and adds
+// nothing, so it is skipped. Read noise: one Gaussian per column and read,
+// sigma^2 sum_i G_i^2 over the driven rows (as for every column read).
+void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source& noise, Eigen::MatrixXd& acc,
+                                              functional_counts& c) const {
+  const Eigen::Index nv = n.cols();
+  const bool noisy = read_sigma > 0.0;
+  const float sigma = static_cast<float>(read_sigma);
+  const float levels = static_cast<float>((1LL << adc_bits) - 1);
+  const Eigen::Index cpw = mapping.columns_per_weight;
+  driven_reads d;
+  std::vector<float> eps;
+  for (const auto& b : blocks) {
+    const Eigen::Index cols = b.columns, width = noisy ? 2 * b.padded : b.padded;
+    eps.assign(static_cast<std::size_t>(reads * b.padded), 0.0f);
+    const float step = b.adc_top / levels;
+    const float inv = 1.0f / step;
+    for (Eigen::Index v = 0; v < nv; ++v) {
+      const int driven = sum_driven_reads(b, n.data() + v * fan_in + b.r0, width, d);
+      if (noisy)
+        for (int k = 0; k < driven; ++k) noise.fill(eps.data() + k * b.padded, static_cast<std::size_t>(cols));
+      double* out = acc.col(v).data() + b.o0;
+      for (int k = 0; k < driven; ++k) {
+        float* mean = d.current.data() + k * width;
+        convert_reads(mean, noisy ? mean + b.padded : nullptr, noisy ? eps.data() + k * b.padded : nullptr, sigma, inv,
+                      levels, b.padded);
+        // Shift-and-add of the codes, then the read's input weight.
+        const double reference = cols > b.outs * cpw ? b.reference_weight * mean[cols - 1] : 0.0;
+        const double scale = read_weight[static_cast<std::size_t>(d.read[static_cast<std::size_t>(k)])] *
+                             static_cast<double>(step);
+        for (Eigen::Index o = 0; o < b.outs; ++o) {
+          const float* codes = mean + o * cpw;
+          double sum = reference;
+          for (Eigen::Index j = 0; j < cpw; ++j) sum += b.slice_weight[static_cast<std::size_t>(j)] * codes[j];
+          out[o] += scale * sum;
+        }
+      }
+    }
+    c.crossbar_reads += reads * nv;
+    c.cell_reads += reads * static_cast<long long>(b.rows) * cols * nv;
+    c.adc_conversions += reads * static_cast<long long>(cols) * nv;
+  }
+}
+
+// Reads whose drives are fractions (DAC chunks, pulse widths, held values):
+// one product per block and read, a Gaussian per column and read for the
+// read noise, the ADC on every column, then shift-and-add.
+void functional_layer::impl::run_reads(const matrix_i& n, const matrix_f& held, gaussian_source& noise,
+                                       Eigen::MatrixXd& acc, functional_counts& c) const {
+  const Eigen::Index nv = analog_input ? held.cols() : n.cols();
   const float adc_levels = static_cast<float>((1LL << adc_bits) - 1);
   const float sigma = static_cast<float>(read_sigma);
   const bool noisy = read_sigma > 0.0;
-  const bool stacked = noisy && mode == input_mode::bit_serial && !analog_input;
-  gaussian_source noise(seed_stream(noise_seed, stream));
-
-  matrix_i n;
-  matrix_f held;
-  if (analog_input) held = analog_drive(inputs, stream, c);
-  else n = quantize_inputs(inputs, c);
-  Eigen::MatrixXd acc = Eigen::MatrixXd::Zero(outputs, nv);
-  matrix_f d, d2, work, eps;
+  matrix_f d, d2, current, spread, eps;
   Eigen::Index last_rb = -1;
   long long last_read = -1;
   for (long long r = 0; r < reads; ++r)
@@ -552,45 +740,56 @@ void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& 
       if (b.r0 != last_rb || r != last_read) {
         if (analog_input) d = held.middleRows(b.r0, b.rows);
         else drive(n, b.r0, b.rows, r, d);
-        if (noisy && !stacked) d2 = d.cwiseProduct(d);
+        if (noisy) d2 = d.cwiseProduct(d);
         last_rb = b.r0;
         last_read = r;
       }
       const Eigen::Index cols = b.columns;
-      if (stacked) {
-        work.noalias() = b.stacked * d;
-      } else {
-        work.resize(noisy ? 2 * cols : cols, nv);
-        work.topRows(cols).noalias() = b.gt * d;
-        if (noisy) work.bottomRows(cols).noalias() = b.gt2 * d2;
-      }
-      auto current = work.topRows(cols);
+      current.noalias() = b.gt * d;
       if (noisy) {
-        // Multiplicative noise on every cell read, sum_i d_i G_i (1 + s e_i), is
-        // Gaussian with variance s^2 sum_i d_i^2 G_i^2: one draw per column gives
-        // the same distribution as one per cell, at a GEMM's cost.
+        spread.noalias() = b.gt2 * d2;
         eps.resize(cols, nv);
         noise.fill(eps.data(), static_cast<std::size_t>(eps.size()));
-        current.array() += sigma * work.bottomRows(cols).array().sqrt() * eps.array();
+        current.array() += sigma * spread.array().sqrt() * eps.array();
       }
-      if (!analog) {
-        const float step = b.adc_top / adc_levels;
-        const float inv = 1.0f / step;
-        current = ((current.array() * inv).max(0.0f).min(adc_levels) + 0.5f).cast<int>().cast<float>() * step;
-        c.adc_conversions += static_cast<long long>(cols) * nv;
-      }
+      const float step = b.adc_top / adc_levels;
+      const float inv = 1.0f / step;
+      current = ((current.array() * inv).max(0.0f).min(adc_levels) + 0.5f).floor() * step;
+      c.adc_conversions += static_cast<long long>(cols) * nv;
       acc.middleRows(b.o0, b.outs) +=
           read_weight[static_cast<std::size_t>(r)] * (b.combine.transpose() * current).cast<double>();
       c.crossbar_reads += nv;
       c.cell_reads += static_cast<long long>(b.rows) * cols * nv;
     }
+}
+
+void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& inputs, Eigen::Ref<Eigen::MatrixXd> out,
+                                       std::uint64_t stream, functional_counts& c) const {
+  const Eigen::Index nv = inputs.cols();
+  const Eigen::VectorXd b_eff = effective_bias();
+  const double unit = value_per_unit();
+  const float adc_levels = static_cast<float>((1LL << adc_bits) - 1);
+  gaussian_source noise(seed_stream(noise_seed, stream));
+
+  matrix_i n;
+  matrix_f held;
+  if (analog_input) held = analog_drive(inputs, stream, c);
+  else n = quantize_inputs(inputs, c);
+  Eigen::MatrixXd acc = Eigen::MatrixXd::Zero(outputs, nv);
+  if (analog) run_analog(n, held, noise, acc, c);
+  else if (binary_drives()) run_binary_reads(n, noise, acc, c);
+  else run_reads(n, held, noise, acc, c);
   out = (unit * acc).colwise() + b_eff;
   if (neuron) {
     // Analog path: the neuron on the normalized sum, then its ADC.
     out /= analog_full_scale;
-    std::mt19937_64 cycle(seed_stream(neuron_noise_seed, stream));
-    if (cmos_model) cmos_model->apply(out, cycle);
-    else neuron_model->apply(out, cycle);
+    if (cmos_model) {
+      std::mt19937_64 cycle(seed_stream(neuron_noise_seed, stream));
+      cmos_model->apply(out, cycle);
+    } else {
+      gaussian_source cycle(seed_stream(neuron_noise_seed, stream));
+      neuron_model->apply(out, cycle);
+    }
     const double top = adc_full_scale;
     const double levels = static_cast<double>(adc_levels);
     if (held_output) {
@@ -627,8 +826,10 @@ void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& 
   c.macs += static_cast<long long>(fan_in) * outputs * nv;
 }
 
-Eigen::MatrixXd functional_layer::forward(const Eigen::MatrixXd& inputs) {
-  impl& s = *m;
+Eigen::MatrixXd functional_layer::forward(const Eigen::MatrixXd& inputs) { return forward(inputs, m->calls++); }
+
+Eigen::MatrixXd functional_layer::forward(const Eigen::MatrixXd& inputs, std::uint64_t call) const {
+  const impl& s = *m;
   if (inputs.rows() != s.fan_in)
     throw std::invalid_argument("functional_layer::forward: inputs have " + std::to_string(inputs.rows()) +
                                 " rows, the layer's fan-in is " + std::to_string(s.fan_in));
@@ -637,7 +838,6 @@ Eigen::MatrixXd functional_layer::forward(const Eigen::MatrixXd& inputs) {
   const Eigen::Index chunks = (vectors + chunk_vectors - 1) / chunk_vectors;
   // Chunk k of call c draws from stream (c, k): the bytes do not depend on how
   // many threads share the chunks.
-  const std::uint64_t call = s.calls++;
   std::vector<functional_counts> counts(static_cast<std::size_t>(chunks));
   const auto run = [&](Eigen::Index k) {
     const Eigen::Index v0 = k * chunk_vectors;
@@ -667,6 +867,7 @@ Eigen::MatrixXd functional_layer::forward(const Eigen::MatrixXd& inputs) {
     for (auto& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
   }
+  std::lock_guard<std::mutex> lock(s.counts_lock);
   for (const auto& c : counts) {
     s.counts.vectors += c.vectors;
     s.counts.macs += c.macs;
@@ -732,18 +933,31 @@ double functional_layer::calibrate_adc_range(const Eigen::MatrixXd& sample_input
   constexpr int bins = 1 << 16;
   std::vector<long long> histogram(bins, 0);
   long long positive = 0;
-  matrix_f d, current;
-  for (long long r = 0; r < s.reads; ++r)
-    for (const auto& b : nominal) {
-      s.drive(n, b.r0, b.rows, r, d);
-      current.noalias() = b.gt * d;
-      for (Eigen::Index k = 0; k < current.size(); ++k) {
-        const double v = current.data()[k];
-        if (!(v > 0.0)) continue;
-        ++histogram[static_cast<std::size_t>(std::min<double>(bins - 1, std::floor(v / worst * bins)))];
-        ++positive;
-      }
+  const auto count = [&](const float* current, Eigen::Index size) {
+    for (Eigen::Index k = 0; k < size; ++k) {
+      const double v = current[k];
+      if (!(v > 0.0)) continue;
+      ++histogram[static_cast<std::size_t>(std::min<double>(bins - 1, std::floor(v / worst * bins)))];
+      ++positive;
     }
+  };
+  if (s.binary_drives()) {
+    // Reads that drive no row carry no current: nothing to count.
+    impl::driven_reads d;
+    for (const auto& b : nominal)
+      for (Eigen::Index v = 0; v < n.cols(); ++v) {
+        const int driven = s.sum_driven_reads(b, n.data() + v * s.fan_in + b.r0, b.padded, d);
+        for (int k = 0; k < driven; ++k) count(d.current.data() + k * b.padded, b.columns);
+      }
+  } else {
+    matrix_f d, current;
+    for (long long r = 0; r < s.reads; ++r)
+      for (const auto& b : nominal) {
+        s.drive(n, b.r0, b.rows, r, d);
+        current.noalias() = b.gt * d;
+        count(current.data(), current.size());
+      }
+  }
   if (positive == 0) return s.adc_range;
   const double qn = std::clamp(quantile, 0.0, 1.0);
   const auto wanted = std::max<long long>(1, static_cast<long long>(std::ceil(qn * static_cast<double>(positive))));

@@ -12,29 +12,10 @@
 #include "models/analog_hold.hpp"
 #include "models/cmos_activation_model.hpp"
 #include "models/crossbar_mapping.hpp"
+#include "models/gaussian_source.hpp"
 #include "models/mott_neuron_model.hpp"
 
 namespace mottsim::models {
-
-// Standard normal draws fast enough for per-column read noise over a billion
-// reads: Box-Muller (exact, not an approximation) evaluated four floats at a time
-// with Eigen's vectorized log, sqrt, sin and cos, on xoshiro256++ (Blackman &
-// Vigna 2019; ~1 ns per 64 bits, where std::mt19937_64 took a quarter of the run
-// time). Device-level draws (programming, neurons) use std::mt19937_64.
-// Float uniforms of 24 bits cut the tails at 5.8 sigma (probability 8e-9).
-class gaussian_source {
- public:
-  explicit gaussian_source(std::uint64_t seed);
-  std::uint64_t next();      // 64 random bits
-  double operator()();       // one N(0, 1) draw, double precision
-  void fill(float* out, std::size_t n);  // n N(0, 1) draws
-
- private:
-  std::uint64_t m_state[4] = {};
-  bool m_has_spare = false;
-  double m_spare = 0.0;
-  Eigen::ArrayXf m_u1, m_u2;
-};
 
 // What a functional_layer did, counted like the perf model counts actions.
 struct functional_counts {
@@ -111,6 +92,10 @@ class functional_layer {
   // the same seed and the same sequence of calls give the same bytes, whatever
   // the number of threads.
   Eigen::MatrixXd forward(const Eigen::MatrixXd& inputs);
+  // The call-th forward(): the noise that call would draw, without changing
+  // the layer, so several threads may run batches at once, in any order, with
+  // the same result (counts add up under a lock).
+  Eigen::MatrixXd forward(const Eigen::MatrixXd& inputs, std::uint64_t call) const;
   // Threads sharing the chunks of 4096 vectors of one forward() call (default:
   // the hardware's, at most 8; 1 runs on the caller's thread).
   void set_threads(int threads);

@@ -280,6 +280,58 @@ void mott_neuron_model::apply(Eigen::Ref<Eigen::MatrixXd> x, std::mt19937_64& rn
   }
 }
 
+namespace {
+
+// x += sigma N(0, 1), one draw per element, column by column.
+void add_normal(Eigen::Ref<Eigen::MatrixXd> x, double sigma, gaussian_source& noise) {
+  if (!(sigma > 0.0)) return;
+  Eigen::ArrayXf eps(x.rows());
+  for (Eigen::Index c = 0; c < x.cols(); ++c) {
+    noise.fill(eps.data(), static_cast<std::size_t>(eps.size()));
+    x.col(c).array() += sigma * eps.cast<double>();
+  }
+}
+
+}  // namespace
+
+void mott_neuron_model::apply(Eigen::Ref<Eigen::MatrixXd> x, gaussian_source& noise) const {
+  if (static_cast<std::size_t>(x.rows()) > m_devices.size())
+    throw std::invalid_argument("mott_neuron_model::apply: more rows than devices");
+  add_normal(x, m_stage_noise, noise);
+  transfer_rows(x);
+  add_normal(x, m_cycle_noise, noise);
+}
+
+void mott_neuron_model::transfer_rows(Eigen::Ref<Eigen::MatrixXd> x) const {
+  if (m_kind != neuron_model_kind::thermal) {
+    // Column-major: walk rows inside columns, with per-row device constants.
+    for (Eigen::Index c = 0; c < x.cols(); ++c)
+      for (Eigen::Index r = 0; r < x.rows(); ++r) x(r, c) = evaluate(x(r, c), static_cast<std::size_t>(r)).output;
+    return;
+  }
+  // The thermal curve of evaluate(), on whole matrices with per-row device
+  // constants. The heating branch 0.5 (1 + tanh(z)) is written 1 / (1 +
+  // exp(-2 z)), the same function to rounding, so every step is a vectorized
+  // exp instead of two scalar calls per element.
+  const Eigen::Index rows = x.rows();
+  Eigen::ArrayXd offset(rows), inv_scale(rows), bias(rows), edge(rows);
+  for (Eigen::Index j = 0; j < rows; ++j) {
+    const neuron_device& d = m_devices[static_cast<std::size_t>(j)];
+    offset(j) = d.offset;
+    inv_scale(j) = m_full_scale_a / d.threshold_scale;
+    bias(j) = d.bias_a;
+    edge(j) = 2.0 * m_film.beta_per_k * (0.5 * m_film.width_k + d.tc_k);
+  }
+  const double heat = m_heater_ohm / m_gth * m_basis_factor;
+  Eigen::ArrayXXd a = ((x.array().colwise() + offset).colwise() * inv_scale).colwise() + bias;  // heater current
+  if (m_rectify) a = a.abs();
+  else a = a.max(0.0);
+  const Eigen::ArrayXXd t = m_ambient_k + a.square() * heat;  // film temperature
+  a = ((2.0 * m_film.beta_per_k) * t).colwise() - edge;        // -2 z
+  a = (m_film.r0_ohm * (m_film.ea_k / t).exp()) / (1.0 + a.exp()) + m_film.r_metal_ohm;  // resistance
+  x = ((a.inverse() - m_g0) / (m_g1 - m_g0)).matrix();
+}
+
 std::vector<std::pair<double, double>> mott_neuron_model::curve(double x_min, double x_max, int points) const {
   std::vector<std::pair<double, double>> out;
   if (points <= 0) return out;

@@ -10,18 +10,10 @@
 #include <vector>
 
 #include "dsl/block_value.hpp"
+#include "models/gaussian_source.hpp"
+#include "models/seed_stream.hpp"
 
 namespace mottsim::models {
-
-// Independent random streams from one user seed: stream k of seed s is the same
-// whatever else draws from other streams, so adding a draw in one place does not
-// move the devices drawn in another. (splitmix64 finalizer.)
-inline std::uint64_t seed_stream(std::uint64_t seed, std::uint64_t stream) {
-  std::uint64_t x = seed + 0x9e3779b97f4a7c15ULL * (stream + 1);
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 enum class neuron_model_kind { ideal, table, thermal };
 
@@ -142,6 +134,13 @@ class mott_neuron_model {
   // The same with the cycle noise drawn from `rng` (thread-safe: the model is
   // not changed).
   void apply(Eigen::Ref<Eigen::MatrixXd> x, std::mt19937_64& rng) const;
+  // The same with the gain stage's and the cycle noise drawn from `noise`, and
+  // the transfer of transfer_rows().
+  void apply(Eigen::Ref<Eigen::MatrixXd> x, gaussian_source& noise) const;
+  // Row j of `x` through device j's steady transfer, in place (no noise): the
+  // thermal model on whole matrices with vectorized arithmetic, equal to
+  // transfer(x, j) to rounding; the other models element by element.
+  void transfer_rows(Eigen::Ref<Eigen::MatrixXd> x) const;
 
   // `points` evenly spaced (input, output) pairs of the nominal device.
   std::vector<std::pair<double, double>> curve(double x_min, double x_max, int points) const;

@@ -5,6 +5,7 @@
 #include "platform/functional_run.hpp"
 #include "platform/image_io.hpp"
 #include "platform/output_dir.hpp"
+#include "platform/parallel_jobs.hpp"
 #include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
 #include "reports/markdown_summary.hpp"
@@ -23,8 +24,11 @@ int command_run(const model_registry& registry, const run_options& options, cons
   const std::string json = reports::to_json(result);
   const std::string html = options.timeline ? reports::render_run_html(result) : std::string();
   const std::string trace = options.timeline ? reports::to_trace_json(result) : std::string();
-  std::vector<std::pair<std::string, std::vector<unsigned char>>> images;
-  for (const auto& [name, image] : functional.images) images.emplace_back(name, encode_png(image));
+  // The maps' PNG compression, one job per map on every processor.
+  std::vector<std::pair<std::string, std::vector<unsigned char>>> images(functional.images.size());
+  run_parallel(images.size(), hardware_threads(), [&](std::size_t k) {
+    images[k] = {functional.images[k].first, encode_png(functional.images[k].second)};
+  });
   std::vector<std::string> written;
   const auto write = [&](const std::string& name, const std::string& text) {
     write_output_file(out_dir, name, text);

@@ -20,6 +20,7 @@
 #include "platform/image_io.hpp"
 #include "platform/image_metrics.hpp"
 #include "platform/mnist_dataset.hpp"
+#include "platform/parallel_jobs.hpp"
 #include "platform/reference_forward.hpp"
 
 namespace mottsim::platform {
@@ -137,36 +138,52 @@ struct device_network {
   // sum's full scale (analog path) or of its nominal column currents to the
   // ADC's range (ADC path). These are the per-layer settings a chip programs
   // once, the same for every chip.
-  gain_table calibrate(const std::vector<std::vector<float>>& samples, bool ranges) {
+  gain_table calibrate(const std::vector<std::vector<float>>& samples, bool ranges, unsigned threads) {
     struct kept_columns {
       Eigen::Index rows = 0;
-      long long seen = 0, stride = 1;
       double peak = 0.0;
       std::vector<double> values;  // column-major
     };
-    std::map<group_key, kept_columns> kept;
+    build(1);
     // Batches of about 2^18 input values (64 digits, or one large image) keep
-    // the float im2col products small.
+    // the float im2col products small; they run on every processor, each
+    // keeping the columns whose index over the whole set is a multiple of the
+    // stride, and are merged in order.
     const std::size_t batch = static_cast<std::size_t>(
         std::clamp<long long>((1LL << 18) / std::max<long long>(1, workload.input.elements()), 1, 64));
-    for (std::size_t first = 0; first < samples.size(); first += batch) {
-      const std::size_t end = std::min(samples.size(), first + batch);
+    const std::size_t parts = (samples.size() + batch - 1) / batch;
+    std::vector<std::map<group_key, kept_columns>> kept_by_part(parts);
+    // Nothing reads the last product's outputs: the pass ends at its inputs.
+    std::size_t last_matrix = 0;
+    for (std::size_t i = 0; i < workload.layers.size(); ++i)
+      if (workload.layers[i].is_matrix_layer()) last_matrix = i;
+    run_parallel(parts, threads, [&](std::size_t p) {
+      const std::size_t first = p * batch, end = std::min(samples.size(), first + batch);
       const std::vector<std::vector<float>> part(samples.begin() + static_cast<std::ptrdiff_t>(first),
                                                  samples.begin() + static_cast<std::ptrdiff_t>(end));
+      std::map<group_key, kept_columns>& kept = kept_by_part[p];
       reference.forward_batch(part, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
         kept_columns& k = kept[{i, g}];
-        if (k.seen == 0) {
-          k.rows = x.rows();
-          const long long per_sample = x.cols() / static_cast<long long>(part.size());
-          const long long total = per_sample * static_cast<long long>(samples.size());
-          k.stride = std::max<long long>(1, (total + calibration_columns - 1) / calibration_columns);
-        }
+        k.rows = x.rows();
+        const long long per_sample = x.cols() / static_cast<long long>(part.size());
+        const long long total = per_sample * static_cast<long long>(samples.size());
+        const long long stride = std::max<long long>(1, (total + calibration_columns - 1) / calibration_columns);
+        const long long seen = per_sample * static_cast<long long>(first);  // columns of the batches before
         if (x.size() > 0) k.peak = std::max(k.peak, x.maxCoeff());
-        for (Eigen::Index c = 0; c < x.cols(); ++c, ++k.seen)
-          if (k.seen % k.stride == 0) k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
-        return layer(i, g).reference(x);
+        for (Eigen::Index c = 0; c < x.cols(); ++c)
+          if ((seen + c) % stride == 0) k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
+        if (i == last_matrix && g + 1 == workload.layers[i].groups) return Eigen::MatrixXd();
+        return layers.at({i, g})->reference(x);
       });
-    }
+    });
+    std::map<group_key, kept_columns> kept;
+    for (auto& part : kept_by_part)
+      for (auto& [key, k] : part) {
+        kept_columns& all = kept[key];
+        all.rows = k.rows;
+        all.peak = std::max(all.peak, k.peak);
+        all.values.insert(all.values.end(), k.values.begin(), k.values.end());
+      }
     gain_table table;
     for (auto& [key, k] : kept) {
       models::functional_layer& f = layer(key.first, key.second);
@@ -194,10 +211,21 @@ struct device_network {
     return table;
   }
 
-  // [input][layer] outputs of a batch: one device product per layer group.
-  std::vector<std::vector<std::vector<float>>> forward(const std::vector<std::vector<float>>& batch) {
+  // Programs every layer group, so forward() only reads the chip; `threads`
+  // share the chunks of each product.
+  void build(int threads) {
+    for (std::size_t i = 0; i < workload.layers.size(); ++i)
+      if (workload.layers[i].is_matrix_layer())
+        for (long long g = 0; g < workload.layers[i].groups; ++g) layer(i, g).set_threads(threads);
+  }
+
+  // [input][layer] outputs of batch number `call` (after build()): one device
+  // product per layer group, with that batch's own read noise, so batches may
+  // run at once on several threads, in any order.
+  std::vector<std::vector<std::vector<float>>> forward(const std::vector<std::vector<float>>& batch,
+                                                       std::uint64_t call) const {
     return reference.forward_batch(batch, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
-      return layer(i, g).forward(x);
+      return layers.at({i, g})->forward(x, call);
     });
   }
 };
@@ -255,13 +283,35 @@ void load_image_sets(const dsl::workload_spec& w, const functional_options& opti
     for (const auto& entry : fs::directory_iterator(dir, ec))
       if (entry.is_regular_file(ec) && is_image_file(entry.path())) candidates.push_back(entry.path());
   std::sort(candidates.begin(), candidates.end());
-  for (const auto& path : candidates) {
+  std::vector<fs::path> others;
+  for (const auto& path : candidates)
+    if (!fs::equivalent(path, file, ec)) others.push_back(path);
+  // Decoded and fitted a few at a time on every processor, taken in name
+  // order; an image's error is raised only if it is reached in that order.
+  struct decoded {
+    gray_image image;
+    std::vector<float> input;
+    std::exception_ptr failure;
+  };
+  const std::size_t wave = hardware_threads();
+  for (std::size_t first = 0; first < others.size(); first += wave) {
     if (static_cast<long long>(sets.calibration.size()) >= w.inputs.calibration_count) break;
-    if (fs::equivalent(path, file, ec)) continue;
-    const gray_image img = read_image(path.string());
-    if (img.same_size(scored) && img.pixels == scored.pixels) continue;
-    sets.calibration.push_back(image_input(img, w, path.string(), nullptr));
-    sets.record.files.push_back(path.lexically_normal().string());
+    std::vector<decoded> part(std::min(wave, others.size() - first));
+    run_parallel(part.size(), hardware_threads(), [&](std::size_t k) {
+      try {
+        part[k].image = read_image(others[first + k].string());
+        part[k].input = image_input(part[k].image, w, others[first + k].string(), nullptr);
+      } catch (...) {
+        part[k].failure = std::current_exception();
+      }
+    });
+    for (std::size_t k = 0; k < part.size(); ++k) {
+      if (static_cast<long long>(sets.calibration.size()) >= w.inputs.calibration_count) break;
+      if (part[k].failure) std::rethrow_exception(part[k].failure);
+      if (part[k].image.same_size(scored) && part[k].image.pixels == scored.pixels) continue;
+      sets.calibration.push_back(std::move(part[k].input));
+      sets.record.files.push_back(others[first + k].lexically_normal().string());
+    }
   }
   if (sets.calibration.empty()) {
     sets.record.source = "none";
@@ -333,29 +383,6 @@ struct chip_outcome {
   std::vector<std::pair<std::string, gray_image>> images;
 };
 
-// Runs `jobs` jobs on up to `threads` threads; the first exception is rethrown.
-void run_parallel(std::size_t jobs, unsigned threads, const std::function<void(std::size_t)>& job) {
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_lock;
-  const auto work = [&] {
-    for (std::size_t k = next++; k < jobs; k = next++) {
-      try {
-        job(k);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_lock);
-        if (!failure) failure = std::current_exception();
-      }
-    }
-  };
-  const unsigned n = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max(1u, threads)));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < n; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
-}
-
 reports::calibration_record describe_calibration(const input_sets& sets, const dsl::block_value& tile,
                                                  const dsl::workload_spec& workload, device_network& calibrated,
                                                  const gain_table& gains, bool ranges) {
@@ -417,71 +444,91 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   // layers are built (bias_trim: measured).
   const dsl::block_value ideal_tile = ideal_devices(tile_c->params);
   device_network ideal{workload, plan, ideal_tile, reference, chip_seed(options.seed, -1), nullptr, {}};
-  const gain_table gains = sets.calibration.empty() ? gain_table{} : ideal.calibrate(sets.calibration, ranges);
+  const gain_table gains =
+      sets.calibration.empty() ? gain_table{} : ideal.calibrate(sets.calibration, ranges, hardware_threads());
   out.calibration = describe_calibration(sets, tile_c->params, workload, ideal, gains, ranges);
 
   for (long long c = 0; c < options.chips; ++c) out.chip_seeds.push_back(chip_seed(options.seed, c));
 
-  // The float reference, once.
-  std::vector<std::vector<std::vector<float>>> reference_out;
-  long long reference_correct = 0;
-  if (classifier) {
-    for (std::size_t s = 0; s < inputs.size(); ++s)
-      reference_correct += static_cast<long long>(reference.classify(inputs[s])) == labels[s];
-  } else {
-    reference_out.push_back(reference.forward_all(inputs.back()));
-  }
-
-  // Inputs go through in batches: one device product per layer and batch.
+  // Every chip, and for classifiers the ideal-device chip, is programmed from
+  // its own seed; then every (chip, batch of inputs) is an independent job, and
+  // so is the float reference of each batch: the jobs share the processors
+  // whatever their number, and a chip's result does not depend on it.
   constexpr std::size_t batch_size = 64;
-  const auto run_chip = [&](device_network& chip, chip_outcome& result, bool keep_images) {
-    std::vector<std::vector<float>> last_device;
-    for (std::size_t first = 0; first < inputs.size(); first += batch_size) {
-      const std::size_t end = std::min(inputs.size(), first + batch_size);
-      const std::vector<std::vector<float>> batch(inputs.begin() + static_cast<std::ptrdiff_t>(first),
-                                                  inputs.begin() + static_cast<std::ptrdiff_t>(end));
-      auto dev = chip.forward(batch);
-      for (std::size_t s = first; s < end; ++s) {
-        if (classifier) result.correct += static_cast<long long>(argmax(dev[s - first].back())) == labels[s];
-        if (s + 1 == inputs.size()) last_device = std::move(dev[s - first]);
-      }
-    }
-    // Image outputs: compare each channel of the last layer with float, both
-    // scaled by the float map's peak.
-    const auto& last = workload.layers.back();
-    if (classifier || !writes_image_maps(last) || last_device.empty()) return;
-    const auto& dev = last_device.back();
-    const auto& ref = reference_out.back().back();
-    for (long long c = 0; c < last.out_shape.channels; ++c) {
-      double peak = 0;
-      for (long long p = 0; p < last.out_shape.height * last.out_shape.width; ++p)
-        peak = std::max(peak, static_cast<double>(ref[static_cast<std::size_t>(p * last.out_shape.channels + c)]));
-      if (peak <= 0) peak = 1;
-      const gray_image d = channel_image(dev, last.out_shape, c, peak);
-      const gray_image r = channel_image(ref, last.out_shape, c, peak);
-      const double psnr = psnr_db(d, r);
-      result.psnr_db += (std::isfinite(psnr) ? psnr : 100.0) / static_cast<double>(last.out_shape.channels);
-      result.ssim += ssim(d, r) / static_cast<double>(last.out_shape.channels);
-      if (keep_images) {
-        result.images.emplace_back(last.name + "_" + std::to_string(c) + ".png", d);
-        result.images.emplace_back(last.name + "_" + std::to_string(c) + "_reference.png", r);
-      }
-    }
-  };
+  const std::size_t batches = (inputs.size() + batch_size - 1) / batch_size;
+  const unsigned threads = hardware_threads();
+  std::vector<std::unique_ptr<device_network>> drawn;
+  for (const unsigned long long seed : out.chip_seeds)
+    drawn.push_back(std::make_unique<device_network>(
+        device_network{workload, plan, tile_c->params, reference, seed, &gains, {}}));
+  std::vector<device_network*> networks;
+  for (auto& d : drawn) networks.push_back(d.get());
+  if (classifier) networks.push_back(&ideal);
+  const std::size_t device_jobs = networks.size() * batches;
+  // Fewer jobs than processors (one image): the chunks of each product share them.
+  const int layer_threads = device_jobs < threads ? static_cast<int>(threads) : 1;
+  run_parallel(networks.size(), threads, [&](std::size_t k) { networks[k]->build(layer_threads); });
 
-  // Every chip, and for classifiers the ideal-device chip, is an independent
-  // job: the chips run in parallel, each drawn from its own seed.
-  std::vector<chip_outcome> chips(static_cast<std::size_t>(options.chips));
-  chip_outcome ideal_result;
-  const std::size_t jobs = chips.size() + (classifier ? 1 : 0);
-  run_parallel(jobs, std::max(1u, std::thread::hardware_concurrency()), [&](std::size_t k) {
-    if (k == chips.size()) {
-      run_chip(ideal, ideal_result, false);
+  std::vector<long long> correct(networks.size() * batches, 0), reference_correct(batches, 0);
+  std::vector<std::vector<float>> last_device(networks.size());
+  std::vector<std::vector<std::vector<float>>> reference_out;
+  const auto batch_of = [&](std::size_t b) {
+    const std::size_t first = b * batch_size, end = std::min(inputs.size(), first + batch_size);
+    return std::vector<std::vector<float>>(inputs.begin() + static_cast<std::ptrdiff_t>(first),
+                                           inputs.begin() + static_cast<std::ptrdiff_t>(end));
+  };
+  run_parallel(device_jobs + (classifier ? batches : 1), threads, [&](std::size_t job) {
+    if (job >= device_jobs) {  // the float reference
+      if (!classifier) {
+        reference_out.push_back(reference.forward_all(inputs.back()));
+        return;
+      }
+      const std::size_t b = job - device_jobs;
+      for (std::size_t s = b * batch_size; s < std::min(inputs.size(), (b + 1) * batch_size); ++s)
+        reference_correct[b] += static_cast<long long>(reference.classify(inputs[s])) == labels[s];
       return;
     }
-    device_network chip{workload, plan, tile_c->params, reference, out.chip_seeds[k], &gains, {}};
-    run_chip(chip, chips[k], k == 0);
+    const std::size_t b = job / networks.size(), k = job % networks.size();
+    auto dev = networks[k]->forward(batch_of(b), b);
+    const std::size_t first = b * batch_size;
+    for (std::size_t s = first; s < first + dev.size(); ++s) {
+      if (classifier) correct[k * batches + b] += static_cast<long long>(argmax(dev[s - first].back())) == labels[s];
+      if (s + 1 == inputs.size()) last_device[k] = std::move(dev[s - first].back());
+    }
   });
+
+  // Image outputs: compare each channel of the last layer with float, both
+  // scaled by the float map's peak.
+  std::vector<chip_outcome> chips(static_cast<std::size_t>(options.chips));
+  const auto& last = workload.layers.back();
+  for (std::size_t k = 0; k < chips.size(); ++k)
+    for (std::size_t b = 0; b < batches; ++b) chips[k].correct += correct[k * batches + b];
+  if (!classifier && writes_image_maps(last) && !inputs.empty())
+    run_parallel(chips.size(), threads, [&](std::size_t k) {
+      chip_outcome& result = chips[k];
+      const auto& dev = last_device[k];
+      const auto& ref = reference_out.back().back();
+      for (long long c = 0; c < last.out_shape.channels; ++c) {
+        double peak = 0;
+        for (long long p = 0; p < last.out_shape.height * last.out_shape.width; ++p)
+          peak = std::max(peak, static_cast<double>(ref[static_cast<std::size_t>(p * last.out_shape.channels + c)]));
+        if (peak <= 0) peak = 1;
+        const gray_image d = channel_image(dev, last.out_shape, c, peak);
+        const gray_image r = channel_image(ref, last.out_shape, c, peak);
+        const double psnr = psnr_db(d, r);
+        result.psnr_db += (std::isfinite(psnr) ? psnr : 100.0) / static_cast<double>(last.out_shape.channels);
+        result.ssim += ssim(d, r) / static_cast<double>(last.out_shape.channels);
+        if (k == 0) {
+          result.images.emplace_back(last.name + "_" + std::to_string(c) + ".png", d);
+          result.images.emplace_back(last.name + "_" + std::to_string(c) + "_reference.png", r);
+        }
+      }
+    });
+  long long ideal_correct = 0, reference_total = 0;
+  for (std::size_t b = 0; b < batches; ++b) {
+    if (classifier) ideal_correct += correct[chips.size() * batches + b];
+    reference_total += reference_correct[b];
+  }
 
   std::vector<double> top1, psnr, ssim_values;
   const auto n = static_cast<double>(inputs.size());
@@ -493,8 +540,8 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   if (classifier) {
     out.chip_metrics["top1"] = summarize_chips(top1);
     out.accuracy["top1"] = out.chip_metrics["top1"].mean;
-    out.accuracy["ideal_devices_top1"] = static_cast<double>(ideal_result.correct) / n;
-    out.accuracy["reference_top1"] = static_cast<double>(reference_correct) / n;
+    out.accuracy["ideal_devices_top1"] = static_cast<double>(ideal_correct) / n;
+    out.accuracy["reference_top1"] = static_cast<double>(reference_total) / n;
     out.notes.push_back("ideal_devices_top1: the same chip with no programming variation, read noise, stuck cells "
                         "or neuron variation; it keeps the neuron's transfer curve and the converters' resolution");
   } else if (!chips.front().images.empty()) {

@@ -245,6 +245,10 @@ std::vector<std::vector<std::vector<float>>> reference_network::forward_batch(
           x.middleCols(static_cast<index>(s) * positions, positions) = cols.transpose().cast<double>();
         }
         const Eigen::MatrixXd y = matrix(i, g, x);
+        if (y.size() == 0) {
+          for (std::size_t s = 0; s < n; ++s) outputs[s][i].clear();
+          return outputs;
+        }
         for (std::size_t s = 0; s < n; ++s)
           for (long long p = 0; p < positions; ++p)
             for (long long o = 0; o < cout_g; ++o)
@@ -257,6 +261,7 @@ std::vector<std::vector<std::vector<float>>> reference_network::forward_batch(
       for (std::size_t s = 0; s < n; ++s)
         x.col(static_cast<index>(s)) = Eigen::Map<const Eigen::VectorXf>(in_of(s).data(), n_in).cast<double>();
       const Eigen::MatrixXd y = matrix(i, 0, x);
+      if (y.size() == 0) return outputs;
       for (std::size_t s = 0; s < n; ++s) {
         outputs[s][i].resize(static_cast<std::size_t>(l.out_features));
         for (index o = 0; o < l.out_features; ++o)

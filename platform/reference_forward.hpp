@@ -50,7 +50,9 @@ class reference_network {
   std::vector<std::vector<float>> forward_all(const std::vector<float>& input, const matrix_fn& matrix) const;
   // Several inputs at once: each conv/linear group is one `matrix` call over
   // the columns of every input (larger products, far fewer calls). Returns
-  // [input][layer] outputs.
+  // [input][layer] outputs. A `matrix` call that returns an empty matrix ends
+  // the pass there: that layer's outputs and the later ones stay empty (a
+  // caller that only needs the inputs of the last products says so).
   std::vector<std::vector<std::vector<float>>> forward_batch(const std::vector<std::vector<float>>& inputs,
                                                              const matrix_fn& matrix) const;
   std::vector<float> forward(const std::vector<float>& input) const;

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <chrono>
 #include <cstdlib>
@@ -754,4 +755,271 @@ TEST_CASE("analog path: a held output skips the ADC and keeps the neuron's curve
   CHECK(held.counts().adc_conversions == 0);
   CHECK(converted.counts().adc_conversions == 3 * 50);
   CHECK(held.counts().neuron_activations == 3 * 50);
+}
+
+// ---------------------------------------------------------------- against the cells, by hand
+
+namespace {
+
+// Conductance of level k of a 2^b-level slice in slice steps: the cell's grid
+// here has as many levels as the slice (levels = 2^bits_per_cell), so level k
+// sits k steps above g_min.
+double hand_level(const tile_spec& t, long long k) {
+  const double g_min = 1e-6, g_max = 100e-6;
+  const double g_step = (g_max - g_min) / (std::ldexp(1.0, t.bits_per_cell) - 1.0);
+  return g_min / g_step + static_cast<double>(k);
+}
+
+// The cells of one output: column (slice s, polarity) -> conductance of each row, in level units.
+struct hand_columns {
+  std::vector<std::vector<double>> g;  // [column][row]
+  std::vector<double> weight;          // shift-and-add weight of each column
+};
+
+hand_columns output_columns(const tile_spec& t, const setup& s, const Eigen::MatrixXi& q, long long k) {
+  hand_columns h;
+  const int b = t.bits_per_cell;
+  const long long slice_max = (1LL << b) - 1;
+  const bool differential = t.signed_weights == "differential";
+  const long long offset_code = 1LL << (s.matrix.weight_bits - 1);
+  for (long long sl = 0; sl < s.mapping.slices; ++sl) {
+    const double shift = std::ldexp(1.0, static_cast<int>(b * sl));
+    for (int polarity = 0; polarity < (differential ? 2 : 1); ++polarity) {
+      std::vector<double> column;
+      for (Eigen::Index i = 0; i < q.rows(); ++i) {
+        const long long w = q(i, k);
+        long long level = 0;
+        if (!differential) level = ((w + offset_code) >> (b * sl)) & slice_max;
+        else if ((polarity == 0 && w > 0) || (polarity == 1 && w < 0)) level = (std::llabs(w) >> (b * sl)) & slice_max;
+        column.push_back(hand_level(t, level));
+      }
+      h.g.push_back(column);
+      h.weight.push_back(polarity == 0 ? shift : -shift);
+    }
+  }
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("functional crossbar: bit-serial reads equal the sum over every cell, read by read and column by column") {
+  // Nominal devices, integer weights (kept as they are) and inputs on the
+  // activation grid, so every code below is exact: for each row block,
+  // read (bit r of the input codes) and column, the current is the sum of the
+  // conductances of the driven cells, the ADC rounds it to its step (top code
+  // at rows x g_max), and shift-and-add weighs it by 2^r and the column's
+  // slice shift and sign (offset encoding: minus the reference column scaled
+  // by (g_min sum_s 2^(b s) + 2^(bits-1) g_step) / g_max).
+  for (std::string encoding : {"differential", "offset"}) {
+    CAPTURE(encoding);
+    tile_spec t;
+    t.signed_weights = encoding;
+    t.adc_bits = 7;
+    t.adc_full_scale = 0.37;
+    const int wb = 6, ab = 5;
+    const long long fan_in = 21, outputs = 7, vectors = 300;
+    const setup s = make_setup(t, fan_in, outputs, wb, ab, true);
+    REQUIRE(s.mapping.row_blocks == 2);
+    REQUIRE(s.mapping.column_blocks > 1);
+    const long long q_max = encoding == "differential" ? (1LL << s.mapping.magnitude_bits) - 1 : (1LL << (wb - 1)) - 1;
+    std::mt19937 rng(17);
+    Eigen::MatrixXi q(fan_in, outputs);
+    for (Eigen::Index k = 0; k < outputs; ++k)
+      for (Eigen::Index i = 0; i < fan_in; ++i)
+        q(i, k) = static_cast<int>(std::uniform_int_distribution<long long>(-q_max, q_max)(rng));
+    q(0, 0) = static_cast<int>(q_max);  // the scale is max|w|
+    const Eigen::VectorXd bias = random_matrix(outputs, 1, -3.0, 3.0, 18).col(0);
+    const long long levels = (1LL << ab) - 1;
+    Eigen::MatrixXi n(fan_in, vectors);
+    for (Eigen::Index v = 0; v < vectors; ++v)
+      for (Eigen::Index i = 0; i < fan_in; ++i)
+        n(i, v) = std::uniform_int_distribution<int>(0, 3)(rng) == 0 ? 0 : std::uniform_int_distribution<int>(0, static_cast<int>(levels))(rng);
+    functional_layer layer(q.cast<double>(), bias, s.params, s.tile, s.mapping, wb, ab, true, 3);
+    REQUIRE(layer.steps().weight_step == 1.0);
+    const Eigen::MatrixXd y = layer.forward(n.cast<double>() / static_cast<double>(levels));
+
+    const double g_min = 1e-6, g_max = 100e-6;
+    const double g_step = (g_max - g_min) / 3.0;
+    const double adc_levels = std::ldexp(1.0, t.adc_bits) - 1.0;
+    const double ref_level = g_max / g_step;
+    double shifts = 0.0;
+    for (long long sl = 0; sl < s.mapping.slices; ++sl) shifts += std::ldexp(1.0, static_cast<int>(2 * sl));
+    const double ref_gain = (g_min * shifts + std::ldexp(1.0, wb - 1) * g_step) / g_max;
+    const long long per_block = s.mapping.usable_columns / s.mapping.columns_per_weight;
+    double closest = 1.0;  // distance of a conversion from a rounding boundary, in steps
+    double magnitude = 0.0;  // sum of |term|: the float ADC step and reference gain round it by 2^-24 each
+    const auto adc = [&](double current, double step) {
+      const double u = std::clamp(current / step, 0.0, adc_levels);
+      closest = std::min(closest, std::abs(u - std::floor(u) - 0.5));
+      return std::floor(u + 0.5) * step;
+    };
+    long long conversions = 0;
+    for (Eigen::Index k = 0; k < outputs; ++k) {
+      const hand_columns h = output_columns(t, s, q, k);
+      for (Eigen::Index v = 0; v < vectors; ++v) {
+        double sum = 0.0;
+        magnitude = 0.0;
+        for (long long r0 = 0; r0 < fan_in; r0 += t.rows) {
+          const long long rows = std::min<long long>(t.rows, fan_in - r0);
+          const double step = t.adc_full_scale * static_cast<double>(rows) * ref_level / adc_levels;
+          for (int r = 0; r < ab; ++r) {
+            double read = 0.0;
+            for (std::size_t c = 0; c < h.g.size(); ++c) {
+              double current = 0.0;
+              for (long long i = r0; i < r0 + rows; ++i)
+                if ((n(i, v) >> r) & 1) current += h.g[c][static_cast<std::size_t>(i)];
+              read += h.weight[c] * adc(current, step);
+              magnitude += std::ldexp(std::abs(h.weight[c] * adc(current, step)), r);
+              ++conversions;
+            }
+            if (encoding == "offset") {
+              double current = 0.0;
+              for (long long i = r0; i < r0 + rows; ++i)
+                if ((n(i, v) >> r) & 1) current += ref_level;
+              read -= ref_gain * adc(current, step);
+              magnitude += std::ldexp(ref_gain * adc(current, step), r);
+            }
+            sum += std::ldexp(read, r);
+          }
+        }
+        // The same codes: the sums agree to the float rounding of the ADC's step
+        // (1e-6 of the terms' magnitude), where one code off would move them by a
+        // whole step (above 4e-3 here).
+        const double expected = std::max(0.0, sum / static_cast<double>(levels) + bias(k));
+        CHECK(std::abs(y(k, v) - expected) <= 1e-6 * magnitude / static_cast<double>(levels) + 1e-12);
+      }
+    }
+    // No current lies within float rounding of a code boundary, so the codes
+    // (and the sums) are the same whatever the order of additions.
+    MESSAGE(encoding << ": " << conversions << " conversions by hand, closest to a boundary: " << closest << " step");
+    REQUIRE(closest > 1e-4);
+    CHECK(per_block >= 1);
+  }
+}
+
+TEST_CASE("functional crossbar: read noise per column read has the model's mean and variance, on both paths") {
+  // One output over 40,000 copies of one input vector: each copy draws its own
+  // read noise. Bit-serial reads on the ADC path: each column of each read adds
+  // N(0, sigma^2 sum_driven G^2) before its ADC (16 bits: its rounding, of
+  // variance step^2/12, is a millionth of the noise). The analog path (the
+  // neuron tile's bypass, pulse widths): the columns' sums add before one
+  // bipolar conversion, so the variance is sigma^2 sum_c combine_c^2 sum_i
+  // G_ci^2 n_i^2, in level units x the value of one level.
+  const double sigma = 0.05;
+  const long long copies = 40000;
+  for (bool analog : {false, true}) {
+    CAPTURE(analog);
+    tile_spec t;
+    t.read_noise = sigma;
+    if (analog) {
+      t.neuron = true;
+      t.bits_per_cell = 4;
+      t.levels = 16;
+      t.input = "pulse_width";
+      t.dac_bits = 8;
+    }
+    const int wb = 8, ab = analog ? 8 : 3;
+    const long long fan_in = 12;
+    const setup s = make_setup(t, fan_in, 1, wb, ab, false);
+    REQUIRE(s.mapping.analog_sum == analog);
+    const long long q_max = (1LL << s.mapping.magnitude_bits) - 1;
+    Eigen::MatrixXi q(fan_in, 1);
+    std::mt19937 rng(5);
+    for (Eigen::Index i = 0; i < fan_in; ++i)
+      q(i, 0) = static_cast<int>(std::uniform_int_distribution<long long>(-q_max, q_max)(rng));
+    q(0, 0) = static_cast<int>(q_max);
+    const long long levels = (1LL << ab) - 1;
+    Eigen::VectorXi n(fan_in);
+    for (Eigen::Index i = 0; i < fan_in; ++i) n(i) = std::uniform_int_distribution<int>(1, static_cast<int>(levels))(rng);
+    const Eigen::MatrixXd x = (n.cast<double>() / static_cast<double>(levels)).replicate(1, copies);
+    functional_layer layer(q.cast<double>(), Eigen::VectorXd::Zero(1), s.params, s.tile, s.mapping, wb, ab, false, 11);
+    REQUIRE(layer.analog_path() == analog);
+    const Eigen::MatrixXd y = layer.forward(x);
+
+    // By hand, in level units, then x the value of one level (1 / levels).
+    const hand_columns h = output_columns(t, s, q, 0);
+    double mean = 0.0, variance = 0.0;
+    if (analog) {
+      for (std::size_t c = 0; c < h.g.size(); ++c) {
+        double sum = 0.0, sum_sq = 0.0;
+        for (Eigen::Index i = 0; i < fan_in; ++i) {
+          sum += h.g[c][static_cast<std::size_t>(i)] * n(i);
+          sum_sq += std::pow(h.g[c][static_cast<std::size_t>(i)] * n(i), 2);
+        }
+        mean += h.weight[c] * sum;
+        variance += h.weight[c] * h.weight[c] * sigma * sigma * sum_sq;
+      }
+    } else {
+      for (int r = 0; r < ab; ++r)
+        for (std::size_t c = 0; c < h.g.size(); ++c) {
+          double sum = 0.0, sum_sq = 0.0;
+          for (Eigen::Index i = 0; i < fan_in; ++i)
+            if ((n(i) >> r) & 1) {
+              sum += h.g[c][static_cast<std::size_t>(i)];
+              sum_sq += std::pow(h.g[c][static_cast<std::size_t>(i)], 2);
+            }
+          mean += std::ldexp(h.weight[c] * sum, r);
+          variance += std::ldexp(h.weight[c] * h.weight[c] * sigma * sigma * sum_sq, 2 * r);
+        }
+    }
+    mean /= static_cast<double>(levels);
+    variance /= static_cast<double>(levels * levels);
+    const double m = y.mean();
+    const double v = (y.array() - m).square().sum() / static_cast<double>(copies - 1);
+    MESSAGE((analog ? "analog" : "bit-serial ADC") << ": mean " << m << " (model " << mean << "), variance " << v
+                                                   << " (model " << variance << ")");
+    // The sample mean is within 5 standard errors; the sample variance within
+    // 5 of its standard errors (sqrt(2 / (N - 1)) relative for a Gaussian).
+    CHECK(std::abs(m - mean) < 5.0 * std::sqrt(variance / static_cast<double>(copies)));
+    CHECK(std::abs(v / variance - 1.0) < 5.0 * std::sqrt(2.0 / static_cast<double>(copies - 1)));
+    // Without noise the same layer gives the mean itself (to the ADC's step).
+    tile_spec quiet = t;
+    quiet.read_noise = 0.0;
+    const setup sq = make_setup(quiet, fan_in, 1, wb, ab, false);
+    functional_layer ideal(q.cast<double>(), Eigen::VectorXd::Zero(1), sq.params, sq.tile, sq.mapping, wb, ab, false, 11);
+    CHECK(ideal.forward(x.leftCols(1))(0, 0) == doctest::Approx(mean).scale(1.0).epsilon(1e-3));
+  }
+}
+
+TEST_CASE("functional crossbar: the ziggurat's normals, against the normal distribution") {
+  models::gaussian_source g(2024);
+  const std::size_t n = 2000001;  // odd: the last draw uses half a word
+  std::vector<float> x(n);
+  g.fill(x.data(), n);
+  double sum = 0, sum2 = 0, sum4 = 0;
+  long long beyond2 = 0, beyond_r = 0, beyond4 = 0;
+  for (const float f : x) {
+    const double v = f;
+    sum += v;
+    sum2 += v * v;
+    sum4 += v * v * v * v;
+    beyond2 += std::abs(v) > 2.0;
+    beyond_r += std::abs(v) > 3.7;  // past the base layer: drawn by the tail method
+    beyond4 += std::abs(v) > 4.0;
+  }
+  const double dn = static_cast<double>(n);
+  CHECK(std::abs(sum / dn) < 5.0 / std::sqrt(dn));
+  CHECK(sum2 / dn == doctest::Approx(1.0).scale(0).epsilon(5.0 * std::sqrt(2.0 / dn)));
+  CHECK(sum4 / dn == doctest::Approx(3.0).scale(0).epsilon(0.02));
+  // Two-sided tails 2 (1 - Phi(z)): 4.550e-2, 2.157e-4, 6.334e-5.
+  CHECK(static_cast<double>(beyond2) / dn == doctest::Approx(4.550e-2).scale(0).epsilon(0.02));
+  CHECK(static_cast<double>(beyond_r) / dn == doctest::Approx(2.157e-4).scale(0).epsilon(0.15));
+  CHECK(static_cast<double>(beyond4) / dn == doctest::Approx(6.334e-5).scale(0).epsilon(0.3));
+  // Kolmogorov-Smirnov against Phi on the first 200,000: D below its 1 % critical value 1.63 / sqrt(m).
+  std::vector<double> sorted(x.begin(), x.begin() + 200000);
+  std::sort(sorted.begin(), sorted.end());
+  const double m = static_cast<double>(sorted.size());
+  double d = 0.0;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    const double phi = 0.5 * std::erfc(-sorted[i] / std::sqrt(2.0));
+    d = std::max({d, std::abs(phi - static_cast<double>(i) / m), std::abs(phi - static_cast<double>(i + 1) / m)});
+  }
+  CHECK(d < 1.63 / std::sqrt(m));
+  // The same seed gives the same draws, in one fill or several.
+  models::gaussian_source a(9), b(9);
+  std::vector<float> one(101), parts(101);
+  a.fill(one.data(), 101);
+  b.fill(parts.data(), 50);
+  b.fill(parts.data() + 50, 51);
+  CHECK(one == parts);
 }

@@ -558,3 +558,27 @@ TEST_CASE("mott neuron: the gain stage's offset is drawn per device, trimmed awa
       neuron_block("model: ideal\nenergy_per_activation: 1 pJ\ngain_stage: {offset_sigma: 5 %}"), 3, 5);
   for (std::size_t j = 0; j < 3; ++j) CHECK(ideal.device(j).offset == 0.0);
 }
+
+TEST_CASE("mott neuron: the vectorized thermal transfer equals the device-by-device curve") {
+  // Every device its own Tc, threshold, offset and trimmed bias; inputs over
+  // the whole range, negative ones included (clamped, or rectified).
+  for (std::string negative : {"clamp", "rectify"}) {
+    CAPTURE(negative);
+    const mott_neuron_model model(
+        neuron_block("sigma_tc: 1\nsigma_threshold: 5 %\nbias_trim: oracle\nnegative_input: " + negative +
+                     "\ngain_stage: {offset_sigma: 1 %}"),
+        7, 3);
+    Eigen::MatrixXd x(7, 500);
+    for (Eigen::Index c = 0; c < x.cols(); ++c)
+      for (Eigen::Index r = 0; r < x.rows(); ++r) x(r, c) = -0.6 + 1.8 * static_cast<double>(c * 7 + r) / 3500.0;
+    Eigen::MatrixXd y = x;
+    model.transfer_rows(y);
+    double worst = 0.0;
+    for (Eigen::Index c = 0; c < x.cols(); ++c)
+      for (Eigen::Index r = 0; r < x.rows(); ++r)
+        worst = std::max(worst, std::abs(y(r, c) - model.transfer(x(r, c), static_cast<std::size_t>(r))));
+    MESSAGE("largest difference " << worst);
+    CHECK(worst < 1e-12);
+    CHECK(y.maxCoeff() > 1.0);  // the range reaches past full scale
+  }
+}
