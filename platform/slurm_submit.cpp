@@ -3,11 +3,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <ostream>
-#include <regex>
 
 #include "dsl/diagnostics.hpp"
 #include "dsl/sweep_expansion.hpp"
@@ -108,9 +109,29 @@ std::string array_spec(const std::vector<std::size_t>& tasks, std::size_t shards
 }  // namespace
 
 bool is_slurm_time(const std::string& text) {
-  static const std::regex time_re(
-      R"(UNLIMITED|INFINITE|\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d+|\d+-\d+:\d{1,2}|\d+-\d+:\d{1,2}:\d{1,2})");
-  return std::regex_match(text, time_re);
+  if (text == "UNLIMITED" || text == "INFINITE") return true;
+  // [D-]H[:M[:S]] with D and H any digits, M and S one or two; without a day,
+  // 1 to 3 fields (MM, MM:SS, HH:MM:SS); with one, 1 to 3 (D-HH, D-HH:MM, D-HH:MM:SS).
+  std::string rest = text;
+  const std::size_t dash = rest.find('-');
+  if (dash != std::string::npos) {
+    const std::string days = rest.substr(0, dash);
+    if (days.empty() || !std::all_of(days.begin(), days.end(), [](unsigned char c) { return std::isdigit(c); }))
+      return false;
+    rest = rest.substr(dash + 1);
+  }
+  std::size_t fields = 0, start = 0;
+  while (true) {
+    const std::size_t colon = rest.find(':', start);
+    const std::string field = rest.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    if (field.empty() || !std::all_of(field.begin(), field.end(), [](unsigned char c) { return std::isdigit(c); }))
+      return false;
+    if (fields > 0 && field.size() > 2) return false;  // minutes and seconds
+    ++fields;
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return fields <= 3;
 }
 
 std::string sbatch_script(const dsl::sweep_spec& spec, const std::string& mottsim, const std::string& sweep_file,
@@ -150,7 +171,10 @@ int submit_sweep_to_slurm(const dsl::sweep_spec& spec, const std::string& sweep_
   if (slurm.cpus < 1) errors.error({"--slurm-cpus", 0, 0}, "a task needs at least one CPU");
   if (!slurm.time.empty() && !is_slurm_time(slurm.time))
     errors.error({"--slurm-time", 0, 0}, "'" + slurm.time + "' is not a Slurm time limit (MM, HH:MM:SS, D-HH:MM, ...)");
-  if (!slurm.partition.empty() && !std::regex_match(slurm.partition, std::regex("[A-Za-z0-9_.,-]+")))
+  const auto partition_char = [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '.' || c == ',' || c == '-';
+  };
+  if (!slurm.partition.empty() && !std::all_of(slurm.partition.begin(), slurm.partition.end(), partition_char))
     errors.error({"--slurm-partition", 0, 0}, "'" + slurm.partition + "' is not a partition name");
   const std::size_t total = *dsl::sweep_point_count(spec);
   const std::string sweep_file = absolute_path(sweep_file_given);
