@@ -8,14 +8,15 @@ CMAKE_FLAGS ?= $(if $(CI),-DMOTTSIM_WERROR=ON,)
 
 # chromium: the HTML report test renders every report.html headless.
 DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libyaml-cpp-dev doctest-dev \
-                libcli11-dev nlohmann-json3-dev libeigen3-dev libstb-dev chromium
+                libcli11-dev nlohmann-json3-dev libeigen3-dev libstb-dev chromium \
+                libonnx-dev libprotobuf-dev
 
 # munge and slurm-wlm: the test that runs a sweep on a real single-node Slurm.
 TEST_DEB_PACKAGES := munge slurm-wlm
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build build-sanitize data photos demo test test-sanitize clean
+.PHONY: all deps test-deps build build-sanitize data photos models demo test test-sanitize clean
 
 all: build
 
@@ -150,7 +151,26 @@ photos:
 test-deps:
 	@$(MAKE) --no-print-directory deps EXTRA_DEB_PACKAGES="$(TEST_DEB_PACKAGES)"
 
-test: test-deps build data
+# ONNX models for the import tests and benches, into data/onnx/ (never
+# committed): mottsim's own trained LeNet-5, and torchvision's networks with
+# random weights (nothing is downloaded), exported by Debian's PyTorch with
+# tools/export_onnx_models.py. Beside each, NAME.counts.json: its MACs and
+# weights counted by PyTorch forward hooks, which the tests compare with the
+# importer's. Python only generates test data; mottsim needs none.
+MODEL_DEB_PACKAGES := python3-torch python3-torchvision python3-numpy
+# Debian's interpreter, the one its python3-* packages are for (a python3
+# earlier on PATH, from a virtualenv or pyenv, would not see them).
+PYTHON ?= /usr/bin/python3
+ONNX_DIR := data/onnx
+ONNX_MODELS := lenet5 resnet18 resnet50 vgg16 mobilenet_v2 efficientnet_b0 vit_b_16
+models:
+	@$(MAKE) --no-print-directory deps EXTRA_DEB_PACKAGES="$(MODEL_DEB_PACKAGES)"
+	@missing=""; for m in $(ONNX_MODELS); do \
+	  [ -s $(ONNX_DIR)/$$m.onnx ] && [ -s $(ONNX_DIR)/$$m.counts.json ] || missing="$$missing $$m"; \
+	done; \
+	if [ -n "$$missing" ]; then $(PYTHON) tools/export_onnx_models.py --out $(ONNX_DIR) $$missing; fi
+
+test: test-deps build data models
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 	@$(MAKE) --no-print-directory test-sanitize
 

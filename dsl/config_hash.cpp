@@ -46,15 +46,53 @@ std::string canonical_text(const yaml_node& node) {
   return out;
 }
 
-std::string fnv1a_hex(const std::string& text) {
-  unsigned long long h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
+namespace {
+
+constexpr unsigned long long fnv_offset = 1469598103934665603ULL;
+
+void fnv1a_update(unsigned long long& h, const char* data, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    h ^= static_cast<unsigned char>(data[i]);
     h *= 1099511628211ULL;
   }
+}
+
+std::string hex(unsigned long long h) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%016llx", h);
   return buf;
+}
+
+}  // namespace
+
+std::string fnv1a_hex(const std::string& text) {
+  unsigned long long h = fnv_offset;
+  fnv1a_update(h, text.data(), text.size());
+  return hex(h);
+}
+
+std::string file_fingerprint_hex(const std::string& path, const std::string& what) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw input_error({path, 0, 0}, "cannot read " + what + ": " + std::strerror(errno));
+  // FNV-1a over 64-bit words (the tail bytewise): a byte at a time took 0.15 s
+  // for a 100 MB model, a word at a time an eighth of that.
+  unsigned long long h = fnv_offset;
+  std::vector<char> buffer(1 << 20);
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), f)) > 0) {
+    const std::size_t words = n / 8;
+    for (std::size_t i = 0; i < words; ++i) {
+      unsigned long long w;
+      std::memcpy(&w, buffer.data() + 8 * i, 8);
+      h ^= w;
+      h *= 1099511628211ULL;
+    }
+    fnv1a_update(h, buffer.data() + 8 * words, n - 8 * words);
+  }
+  const int err = std::ferror(f) ? (errno ? errno : EIO) : 0;
+  std::fclose(f);
+  if (err) throw input_error({path, 0, 0}, "cannot read " + what + ": " + std::strerror(err));
+  return hex(h);
 }
 
 std::string read_file_text(const std::string& path, const std::string& what) {

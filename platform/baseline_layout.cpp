@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dsl/onnx_import.hpp"
 #include "dsl/units.hpp"
 #include "dsl/yaml_tree.hpp"
 
@@ -112,6 +113,7 @@ const dsl::component_spec* dram_on(const dsl::architecture_spec& arch, const dsl
 }
 
 dsl::source_location precision_location(const dsl::workload_spec& w) {
+  if (dsl::is_onnx_path(w.file)) return {w.file, 0, 0};  // an imported model: no lines to point at
   dsl::diagnostics ignored;
   const auto root = dsl::load_yaml_file(w.file, ignored);
   if (root) {

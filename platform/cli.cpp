@@ -57,7 +57,7 @@ int run_cli(int argc, char** argv) {
   std::string schedule = "layer";
   auto* run = app.add_subcommand("run", "simulate a workload on an architecture; print and write the report");
   run->add_option("arch", run_opts.architecture, "architecture YAML")->required();
-  run->add_option("workload", run_opts.workload, "workload YAML")->required();
+  run->add_option("workload", run_opts.workload, "workload YAML, or an ONNX model (MODEL.onnx)")->required();
   run->add_option("-o,--output", out_dir, "directory for report.json and summary.md")->required();
   run->add_option("--set", run_opts.overrides, "override an architecture value: path.to.key=value (repeatable)");
   run->add_option("--schedule", schedule, "layer (one inference's latency) or pipeline (steady-state throughput)")
@@ -163,6 +163,12 @@ int run_cli(int argc, char** argv) {
   curve->add_option("-o,--output", curve_opts.output, "write the CSV to this file instead of printing it");
   curve->add_flag("--steady", curve_opts.steady_state, "thermal: the settled curve, not the read at settling_time");
 
+  std::string import_model, import_output;
+  auto* import = app.add_subcommand("import", "turn an ONNX model into a mottsim workload YAML (run, compare and "
+                                              "sweep also take MODEL.onnx directly)");
+  import->add_option("model", import_model, "ONNX model (MODEL.onnx)")->required();
+  import->add_option("-o,--output", import_output, "workload YAML to write")->required();
+
   std::string validation_dir = "configs/validation";
   auto* validation = app.add_subcommand(
       "validation", "simulate the published designs and compare each published figure with its tolerance "
@@ -228,6 +234,7 @@ int run_cli(int argc, char** argv) {
     if (*sweep_merge) return command_sweep_merge(registry, shards_dir, std::cout);
     if (*sweep) return command_sweep(registry, sweep_opts, std::cout, std::cerr);
     if (*curve) return command_neuron_curve(registry, curve_opts, std::cout, std::cerr);
+    if (*import) return command_import(import_model, import_output, std::cout, std::cerr);
     if (*validation) return command_validation(registry, validation_dir, std::cout, std::cerr);
   } catch (const dsl::input_error& e) {
     e.errors().print(std::cerr);

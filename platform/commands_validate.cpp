@@ -3,6 +3,7 @@
 
 #include "dsl/architecture_loader.hpp"
 #include "dsl/file_kind.hpp"
+#include "dsl/onnx_import.hpp"
 #include "dsl/sweep_expansion.hpp"
 #include "dsl/sweep_loader.hpp"
 #include "dsl/tech_library.hpp"
@@ -17,9 +18,15 @@ int command_validate(const model_registry& registry, const std::vector<std::stri
   bool all_valid = true;
   for (const auto& file : files) {
     dsl::diagnostics errors;
-    auto root = dsl::load_yaml_file(file, errors);
     std::string what;
-    if (root) {
+    // An ONNX model is a workload, read through the importer.
+    const bool model = dsl::is_onnx_path(file);
+    dsl::yaml_node_ptr root = model ? nullptr : dsl::load_yaml_file(file, errors);
+    if (model) {
+      const auto w = dsl::load_workload(file, errors);
+      what = "ONNX workload '" + w.name + "', " + std::to_string(w.layers.size()) + " layers, " +
+             std::to_string(w.total_macs()) + " MACs";
+    } else if (root) {
       switch (dsl::detect_file_kind(*root, errors)) {
         case dsl::file_kind::architecture: {
           auto arch = dsl::load_architecture(*root, file, overrides, registry, errors);

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "dsl/config_hash.hpp"
+#include "dsl/onnx_import.hpp"
 #include "mottsim/version.hpp"
 
 namespace mottsim::platform {
@@ -41,7 +42,9 @@ void finish_run_result(reports::run_result& r, const run_options& options, const
   // technology libraries it drew on, the workload, and how it was run.
   std::string config = dsl::canonical_text(*arch.resolved);
   for (const auto& t : arch.spec.tech_files) config += dsl::read_file_text(t);
-  config += dsl::read_file_text(options.workload);
+  // A model's bytes (weights included) by their hash, not copied whole.
+  config += dsl::is_onnx_path(options.workload) ? "onnx:" + dsl::file_fingerprint_hex(options.workload, "ONNX model")
+                                                : dsl::read_file_text(options.workload);
   config += std::string("|schedule=") + r.schedule + "|mode=" + r.mode;
   p.config_hash = dsl::fnv1a_hex(config);
 }

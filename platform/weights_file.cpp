@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dsl/input_file.hpp"
+#include "dsl/onnx_import.hpp"
 #include "dsl/suggest.hpp"
 #include "dsl/yaml_tree.hpp"
 #include "platform/json_location.hpp"
@@ -125,7 +126,27 @@ const layer_weights* weights_file::find(const std::string& layer) const {
   return nullptr;
 }
 
+namespace {
+
+// An ONNX model's initializers as trained weights, converted to mottsim's
+// layouts by the importer (BatchNormalization folded in).
+weights_file read_onnx_weights(const std::string& path) {
+  dsl::diagnostics errors;
+  dsl::onnx_workload model = dsl::import_onnx(path, path, true, errors);
+  if (errors.has_errors()) throw dsl::input_error(errors);
+  weights_file out;
+  out.path = path;
+  out.network = std::filesystem::path(path).stem().string();
+  out.trained_with = "the initializers of the ONNX model";
+  for (auto& l : model.weights)
+    out.layers.push_back({l.layer, {std::move(l.shape), std::move(l.weights), std::move(l.bias), 0}});
+  return out;
+}
+
+}  // namespace
+
 weights_file read_weights_file(const std::string& path) {
+  if (dsl::is_onnx_path(path)) return read_onnx_weights(path);
   const std::string text = dsl::read_input_file(path, "weights file");
   if (const std::size_t deep = json_too_deep(text, dsl::max_yaml_depth); deep != std::string::npos)
     throw dsl::input_error(json_error_location(path, text, deep + 1),

@@ -1,0 +1,203 @@
+// ONNX import on a model built here, small enough to check by hand: a 3x3
+// convolution with batch normalization and ReLU, max pooling, a flatten and a
+// Gemm. Checks the workload written, the weight layouts (ONNX [out][in][row]
+// [col] to mottsim [out][row][col][in], ONNX's CxHxW flatten to mottsim's
+// HxWxC), the folded batch normalization, and the located errors.
+#include <doctest/doctest.h>
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "dsl/onnx_import.hpp"
+#include "dsl/workload_loader.hpp"
+#include "dsl/yaml_tree.hpp"
+#include "test_support.hpp"
+
+using namespace mottsim;
+
+namespace {
+
+void add_initializer(onnx::GraphProto& g, const std::string& name, const std::vector<long long>& dims,
+                     const std::vector<float>& values) {
+  auto* t = g.add_initializer();
+  t->set_name(name);
+  t->set_data_type(onnx::TensorProto::FLOAT);
+  for (auto d : dims) t->add_dims(d);
+  for (auto v : values) t->add_float_data(v);
+}
+
+onnx::NodeProto* add_node(onnx::GraphProto& g, const std::string& op, const std::string& name,
+                          const std::vector<std::string>& inputs, const std::string& output) {
+  auto* n = g.add_node();
+  n->set_op_type(op);
+  n->set_name(name);
+  for (const auto& i : inputs) n->add_input(i);
+  n->add_output(output);
+  return n;
+}
+
+void ints(onnx::NodeProto* n, const std::string& name, const std::vector<long long>& v) {
+  auto* a = n->add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::INTS);
+  for (auto x : v) a->add_ints(x);
+}
+
+void one_int(onnx::NodeProto* n, const std::string& name, long long v) {
+  auto* a = n->add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::INT);
+  a->set_i(v);
+}
+
+// Input 1x2x4x4. Conv: 3 kernels of 2x3x3, pad 1 -> 3x4x4; weight element
+// (o, i, y, x) = 100 o + 10 i + 3 y + x, bias o. BatchNormalization per channel
+// o: scale 2, B 1, mean 0.5, var 3 (eps 1): k = 2 / sqrt(4) = 1. Relu.
+// MaxPool 2x2 -> 3x2x2 = 12 features. Flatten. Gemm transB: W [5][12],
+// element (o, i) = o + i / 100, C = 7, alpha 2, beta 3.
+std::string small_model(const test_support::scratch_dir& dir, const std::string& tail = "") {
+  onnx::ModelProto m;
+  m.set_ir_version(7);
+  m.set_producer_name("test");
+  auto* opset = m.add_opset_import();
+  opset->set_domain("");
+  opset->set_version(13);
+  auto& g = *m.mutable_graph();
+  g.set_name("small");
+  auto* in = g.add_input();
+  in->set_name("x");
+  auto* tt = in->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(onnx::TensorProto::FLOAT);
+  for (long long d : {1, 2, 4, 4}) tt->mutable_shape()->add_dim()->set_dim_value(d);
+
+  std::vector<float> w;
+  for (int o = 0; o < 3; ++o)
+    for (int i = 0; i < 2; ++i)
+      for (int y = 0; y < 3; ++y)
+        for (int x = 0; x < 3; ++x) w.push_back(static_cast<float>(100 * o + 10 * i + 3 * y + x));
+  add_initializer(g, "w", {3, 2, 3, 3}, w);
+  add_initializer(g, "b", {3}, {0, 1, 2});
+  add_initializer(g, "scale", {3}, {2, 2, 2});
+  add_initializer(g, "shift", {3}, {1, 1, 1});
+  add_initializer(g, "mean", {3}, {0.5f, 0.5f, 0.5f});
+  add_initializer(g, "var", {3}, {3, 3, 3});
+  std::vector<float> fc;
+  for (int o = 0; o < 5; ++o)
+    for (int i = 0; i < 12; ++i) fc.push_back(static_cast<float>(o + i / 100.0));
+  add_initializer(g, "fc_w", {5, 12}, fc);
+  add_initializer(g, "fc_b", {5}, {7, 7, 7, 7, 7});
+
+  auto* conv = add_node(g, "Conv", "conv", {"x", "w", "b"}, "c");
+  ints(conv, "pads", {1, 1, 1, 1});
+  ints(conv, "kernel_shape", {3, 3});
+  auto* bn = add_node(g, "BatchNormalization", "bn", {"c", "scale", "shift", "mean", "var"}, "n");
+  auto* eps = bn->add_attribute();
+  eps->set_name("epsilon");
+  eps->set_type(onnx::AttributeProto::FLOAT);
+  eps->set_f(1.0f);
+  add_node(g, "Relu", "relu", {"n"}, "r");
+  auto* pool = add_node(g, "MaxPool", "pool", {"r"}, "p");
+  ints(pool, "kernel_shape", {2, 2});
+  ints(pool, "strides", {2, 2});
+  add_node(g, "Flatten", "flat", {"p"}, "f");
+  auto* gemm = add_node(g, "Gemm", "fc", {"f", "fc_w", "fc_b"}, "y");
+  one_int(gemm, "transB", 1);
+  auto* alpha = gemm->add_attribute();
+  alpha->set_name("alpha");
+  alpha->set_type(onnx::AttributeProto::FLOAT);
+  alpha->set_f(2.0f);
+  auto* beta = gemm->add_attribute();
+  beta->set_name("beta");
+  beta->set_type(onnx::AttributeProto::FLOAT);
+  beta->set_f(3.0f);
+  std::string out = "y";
+  if (!tail.empty()) {
+    add_node(g, tail, "odd", {"y"}, "z");
+    out = "z";
+  }
+  g.add_output()->set_name(out);
+  std::string bytes;
+  REQUIRE(m.SerializeToString(&bytes));
+  return dir.write("small.onnx", bytes);
+}
+
+}  // namespace
+
+TEST_CASE("ONNX import: a small model's workload and MACs by hand") {
+  test_support::scratch_dir dir;
+  const std::string path = small_model(dir);
+  dsl::diagnostics errors;
+  const auto w = dsl::load_workload(path, errors);
+  INFO(errors.to_string());
+  REQUIRE_FALSE(errors.has_errors());
+  REQUIRE(w.layers.size() == 4);  // conv (+bn +relu), pool, flatten, fc
+  CHECK(w.input == dsl::tensor_shape{4, 4, 2});
+  CHECK(w.layers[0].name == "conv");
+  CHECK(w.layers[0].activation == dsl::activation_kind::relu);
+  CHECK(w.layers[0].pad_h == 1);
+  CHECK(w.layers[1].stride_h == 2);  // ONNX's explicit stride, not mottsim's default
+  CHECK(w.layers[3].out_features == 5);
+  // conv 4x4x3 outputs x 18 inputs each; fc 12 x 5.
+  CHECK(w.layers[0].macs == 16 * 3 * 18);
+  CHECK(w.layers[3].macs == 60);
+  CHECK(w.total_macs() == 16 * 3 * 18 + 60);
+  // The workload names the model as its weights.
+  CHECK(w.weights_file == path);
+}
+
+TEST_CASE("ONNX import: weights in mottsim's layouts, batch normalization folded") {
+  test_support::scratch_dir dir;
+  const std::string path = small_model(dir);
+  dsl::diagnostics errors;
+  const auto model = dsl::import_onnx(path, "small.onnx", true, errors);
+  INFO(errors.to_string());
+  REQUIRE_FALSE(errors.has_errors());
+  REQUIRE(model.weights.size() == 2);
+  const auto& conv = model.weights[0];
+  CHECK(conv.layer == "conv");
+  CHECK(conv.shape == std::vector<long long>{3, 3, 3, 2});
+  // mottsim [o][y][x][i] = ONNX (o, i, y, x) = 100 o + 10 i + 3 y + x, times k = 1.
+  const auto at = [&](int o, int y, int x, int i) { return conv.weights[((o * 3 + y) * 3 + x) * 2 + i]; };
+  CHECK(at(0, 0, 0, 0) == 0.0f);
+  CHECK(at(2, 1, 2, 1) == 100 * 2 + 10 * 1 + 3 * 1 + 2);
+  CHECK(at(1, 2, 0, 1) == 100 + 10 + 6);
+  // b' = (b - mean) k + B = (o - 0.5) + 1.
+  CHECK(conv.bias == std::vector<float>{0.5f, 1.5f, 2.5f});
+  const auto& fc = model.weights[1];
+  CHECK(fc.shape == std::vector<long long>{5, 12});
+  // ONNX input i = c * 4 + (row * 2 + col) (CxHxW); mottsim's is (row * 2 + col) * 3 + c.
+  // Weight (o, i) = alpha (o + i / 100). ONNX i = 5 is c 1, pos 1: mottsim index 4.
+  CHECK(fc.weights[3 * 12 + 4] == doctest::Approx(2 * (3 + 5 / 100.0)));
+  // ONNX i = 8 is c 2, pos 0: mottsim index 2.
+  CHECK(fc.weights[1 * 12 + 2] == doctest::Approx(2 * (1 + 8 / 100.0)));
+  CHECK(fc.bias == std::vector<float>(5, 21.0f));  // beta x C
+}
+
+TEST_CASE("ONNX import: the YAML written reads back and names its nodes") {
+  test_support::scratch_dir dir;
+  const std::string path = small_model(dir);
+  dsl::diagnostics errors;
+  const auto model = dsl::import_onnx(path, "small.onnx", false, errors);
+  REQUIRE_FALSE(errors.has_errors());
+  CHECK(model.weights.empty());  // not asked for
+  CHECK(model.yaml.find("{name: \"conv\", type: conv2d, out_channels: 3, kernel: 3, stride: 1, padding: 1, "
+                        "bias: true, activation: relu}  # Conv + BatchNormalization + Relu") != std::string::npos);
+  CHECK(model.yaml.find("weights_file: \"small.onnx\"") != std::string::npos);
+  const std::string yaml = dir.write("small.yaml", model.yaml);
+  const auto w = dsl::load_workload(yaml, errors);
+  INFO(errors.to_string());
+  CHECK_FALSE(errors.has_errors());
+  CHECK(w.total_macs() == 16 * 3 * 18 + 60);
+}
+
+TEST_CASE("ONNX import: an unsupported operator is a located error naming node, op and opset") {
+  test_support::scratch_dir dir;
+  const std::string path = small_model(dir, "Softmax");
+  dsl::diagnostics errors;
+  dsl::import_onnx(path, "small.onnx", false, errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors.errors()[0].to_string().rfind(path + ": error: node 'odd' (Softmax, opset 13): operator not supported",
+                                             0) == 0);
+}
