@@ -128,6 +128,8 @@ class onnx_reader {
 
   // The node's activation input `i`, or null (reported) when it is unknown or an initializer.
   const tensor_state* activation(const onnx::NodeProto& n, int i);
+  // The node's first input as an image (not a vector), or null (reported).
+  const tensor_state* image_input(const onnx::NodeProto& n, const char* what);
   const onnx::TensorProto* initializer(const onnx::NodeProto& n, int i, bool required);
   bool floats(const onnx::NodeProto& n, const onnx::TensorProto& t, std::vector<float>& out);
   long long attr_int(const onnx::NodeProto& n, const char* key, long long fallback) const;
@@ -285,6 +287,15 @@ const tensor_state* onnx_reader::activation(const onnx::NodeProto& n, int i) {
   return nullptr;
 }
 
+const tensor_state* onnx_reader::image_input(const onnx::NodeProto& n, const char* what) {
+  const tensor_state* in = activation(n, 0);
+  if (in && in->flat) {
+    node_error(n, std::string(what) + " needs an image, but its input is a vector");
+    return nullptr;
+  }
+  return in;
+}
+
 const onnx::TensorProto* onnx_reader::initializer(const onnx::NodeProto& n, int i, bool required) {
   if (i >= n.input_size() || n.input(i).empty()) {
     if (required) node_error(n, "input " + std::to_string(i) + " (its weights) is missing");
@@ -424,13 +435,9 @@ int onnx_reader::add_layer(out_layer l, const tensor_state& in, const onnx::Node
 }
 
 bool onnx_reader::conv(const onnx::NodeProto& n) {
-  const tensor_state* in = activation(n, 0);
+  const tensor_state* in = image_input(n, "a convolution");
   const onnx::TensorProto* w = initializer(n, 1, true);
   if (!in || !w) return false;
-  if (in->flat) {
-    node_error(n, "a convolution needs an image, but its input is a vector");
-    return false;
-  }
   if (w->dims_size() != 4) {
     node_error(n, "weights '" + w->name() + "' have " + std::to_string(w->dims_size()) +
                       " dimensions; mottsim maps 2-D convolutions ([out, in/groups, kh, kw])");
@@ -559,12 +566,8 @@ bool onnx_reader::relu(const onnx::NodeProto& n) {
 }
 
 bool onnx_reader::pool(const onnx::NodeProto& n) {
-  const tensor_state* in = activation(n, 0);
+  const tensor_state* in = image_input(n, "pooling");
   if (!in) return false;
-  if (in->flat) {
-    node_error(n, "pooling needs an image, but its input is a vector");
-    return false;
-  }
   const auto k = attr_ints(n, "kernel_shape");
   if (k.size() != 2) {
     node_error(n, "only 2-D pooling windows are supported (kernel_shape with 2 values)");
@@ -607,12 +610,8 @@ bool onnx_reader::pool(const onnx::NodeProto& n) {
 }
 
 bool onnx_reader::global_pool(const onnx::NodeProto& n) {
-  const tensor_state* in = activation(n, 0);
+  const tensor_state* in = image_input(n, "pooling");
   if (!in) return false;
-  if (in->flat) {
-    node_error(n, "pooling needs an image, but its input is a vector");
-    return false;
-  }
   out_layer l;
   l.type = "avgpool";
   l.params = {{"kernel", ints_text(in->h, in->w)}, {"stride", ints_text(in->h, in->w)}};
