@@ -8,6 +8,7 @@
 
 #include "dsl/checked_arithmetic.hpp"
 #include "dsl/layer_schemas.hpp"
+#include "dsl/neurosim_network.hpp"
 #include "dsl/onnx_import.hpp"
 #include "dsl/suggest.hpp"
 #include "dsl/validator.hpp"
@@ -561,12 +562,15 @@ void workload_reader::check_weight_count(const layer_spec& l, const yaml_node& w
 }  // namespace
 
 workload_spec load_workload(const std::string& path, diagnostics& errors) {
-  // An ONNX model is read as the workload `mottsim import` would write for it,
-  // its weights read from the model itself.
+  // An ONNX model (its weights read from the model itself) or a NeuroSim
+  // network CSV is read as the workload `mottsim import` would write for it.
   yaml_node_ptr root;
   if (is_onnx_path(path)) {
     const onnx_workload imported = import_onnx(path, fs::path(path).filename().string(), false, errors);
     if (!errors.has_errors()) root = load_yaml_string(imported.yaml, path, errors);
+  } else if (is_network_csv_path(path)) {  // a NeuroSim network description
+    const std::string yaml = network_csv_to_yaml(path, errors);
+    if (!errors.has_errors()) root = load_yaml_string(yaml, path, errors);
   } else {
     root = load_yaml_file(path, errors);
   }

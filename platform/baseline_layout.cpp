@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dsl/neurosim_network.hpp"
 #include "dsl/onnx_import.hpp"
 #include "dsl/units.hpp"
 #include "dsl/yaml_tree.hpp"
@@ -113,7 +114,8 @@ const dsl::component_spec* dram_on(const dsl::architecture_spec& arch, const dsl
 }
 
 dsl::source_location precision_location(const dsl::workload_spec& w) {
-  if (dsl::is_onnx_path(w.file)) return {w.file, 0, 0};  // an imported model: no lines to point at
+  // An imported model or network CSV has no precision line to point at.
+  if (dsl::is_onnx_path(w.file) || dsl::is_network_csv_path(w.file)) return {w.file, 0, 0};
   dsl::diagnostics ignored;
   const auto root = dsl::load_yaml_file(w.file, ignored);
   if (root) {

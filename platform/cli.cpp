@@ -57,7 +57,7 @@ int run_cli(int argc, char** argv) {
   std::string schedule = "layer";
   auto* run = app.add_subcommand("run", "simulate a workload on an architecture; print and write the report");
   run->add_option("arch", run_opts.architecture, "architecture YAML")->required();
-  run->add_option("workload", run_opts.workload, "workload YAML, or an ONNX model (MODEL.onnx)")->required();
+  run->add_option("workload", run_opts.workload, "workload YAML, an ONNX model (MODEL.onnx) or a NeuroSim network CSV")->required();
   run->add_option("-o,--output", out_dir, "directory for report.json and summary.md")->required();
   run->add_option("--set", run_opts.overrides, "override an architecture value: path.to.key=value (repeatable)");
   run->add_option("--schedule", schedule, "layer (one inference's latency) or pipeline (steady-state throughput)")
@@ -164,9 +164,9 @@ int run_cli(int argc, char** argv) {
   curve->add_flag("--steady", curve_opts.steady_state, "thermal: the settled curve, not the read at settling_time");
 
   std::string import_model, import_output;
-  auto* import = app.add_subcommand("import", "turn an ONNX model into a mottsim workload YAML (run, compare and "
-                                              "sweep also take MODEL.onnx directly)");
-  import->add_option("model", import_model, "ONNX model (MODEL.onnx)")->required();
+  auto* import = app.add_subcommand("import", "turn an ONNX model or a NeuroSim network CSV into a mottsim workload "
+                                              "YAML (run, compare and sweep also take them directly)");
+  import->add_option("model", import_model, "ONNX model (MODEL.onnx) or NeuroSim network (NETWORK.csv)")->required();
   import->add_option("-o,--output", import_output, "workload YAML to write")->required();
 
   std::string validation_dir = "configs/validation";

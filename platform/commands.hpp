@@ -18,10 +18,10 @@ int command_list(const model_registry& registry, const std::string& type, std::o
 int command_describe(const model_registry& registry, const std::string& file, const std::vector<std::string>& overrides,
                      std::ostream& out, std::ostream& err);
 
-// Reads an ONNX model and writes the mottsim workload for it to `output`
-// (atomically), its layers named after the ONNX nodes and its weights_file
-// naming the model. Exit status 2 with a located error for a model it cannot
-// import.
+// Reads an ONNX model or a NeuroSim network CSV and writes the mottsim
+// workload for it to `output` (atomically); an ONNX model's layers are named
+// after its nodes and its weights_file names the model. Exit status 2 with a
+// located error for a file it cannot import.
 int command_import(const std::string& model, const std::string& output, std::ostream& out, std::ostream& err);
 
 // Simulates one workload on one architecture and writes DIR/report.json and

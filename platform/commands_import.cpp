@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "dsl/diagnostics.hpp"
+#include "dsl/neurosim_network.hpp"
 #include "dsl/onnx_import.hpp"
 #include "dsl/workload_loader.hpp"
 #include "dsl/yaml_tree.hpp"
@@ -16,9 +17,10 @@ namespace fs = std::filesystem;
 
 int command_import(const std::string& model, const std::string& output, std::ostream& out, std::ostream& err) {
   try {
-    if (!dsl::is_onnx_path(model))
-      throw dsl::input_error({model, 0, 0}, "mottsim imports ONNX models (MODEL.onnx); this file's name does not "
-                                            "end in .onnx");
+    const bool csv = dsl::is_network_csv_path(model);
+    if (!dsl::is_onnx_path(model) && !csv)
+      throw dsl::input_error({model, 0, 0}, "mottsim imports ONNX models (MODEL.onnx) and NeuroSim network CSV "
+                                            "files (NETWORK.csv); this file's name ends in neither");
     if (output.empty()) throw dsl::input_error({"-o", 0, 0}, "give the workload file to write: -o WORKLOAD.yaml");
     const fs::path target = fs::absolute(output).lexically_normal();
     const std::string dir = target.parent_path().string();
@@ -29,7 +31,9 @@ int command_import(const std::string& model, const std::string& output, std::ost
     const bool share_folder = std::distance(model_path.begin(), common) > 1;
     fs::path ref = share_folder ? model_path.lexically_relative(target.parent_path()) : model_path;
     dsl::diagnostics errors;
-    const dsl::onnx_workload imported = dsl::import_onnx(model, ref.string(), false, errors);
+    dsl::onnx_workload imported;
+    if (csv) imported.yaml = dsl::network_csv_to_yaml(model, errors);
+    else imported = dsl::import_onnx(model, ref.string(), false, errors);
     if (errors.has_errors()) throw dsl::input_error(errors);
     // What is written must read back as a workload: check before writing.
     dsl::diagnostics check;
@@ -43,7 +47,9 @@ int command_import(const std::string& model, const std::string& output, std::ost
     }
     write_output_file(dir, target.filename().string(), imported.yaml);
     out << "wrote " << output << ": " << spec.layers.size() << " layers, " << spec.total_macs() << " MACs and "
-        << spec.total_weights() << " weights per sample; weights_file: " << ref.string() << "\n";
+        << spec.total_weights() << " weights per sample";
+    if (!csv) out << "; weights_file: " << ref.string();
+    out << "\n";
   } catch (const dsl::input_error& e) {
     e.errors().print(err);
     return 2;

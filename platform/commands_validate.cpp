@@ -3,6 +3,7 @@
 
 #include "dsl/architecture_loader.hpp"
 #include "dsl/file_kind.hpp"
+#include "dsl/neurosim_network.hpp"
 #include "dsl/onnx_import.hpp"
 #include "dsl/sweep_expansion.hpp"
 #include "dsl/sweep_loader.hpp"
@@ -19,12 +20,12 @@ int command_validate(const model_registry& registry, const std::vector<std::stri
   for (const auto& file : files) {
     dsl::diagnostics errors;
     std::string what;
-    // An ONNX model is a workload, read through the importer.
-    const bool model = dsl::is_onnx_path(file);
+    // An ONNX model or a network CSV is a workload, read through the importer.
+    const bool model = dsl::is_onnx_path(file) || dsl::is_network_csv_path(file);
     dsl::yaml_node_ptr root = model ? nullptr : dsl::load_yaml_file(file, errors);
     if (model) {
       const auto w = dsl::load_workload(file, errors);
-      what = "ONNX workload '" + w.name + "', " + std::to_string(w.layers.size()) + " layers, " +
+      what = std::string(dsl::is_onnx_path(file) ? "ONNX" : "NeuroSim network") + " workload '" + w.name + "', " + std::to_string(w.layers.size()) + " layers, " +
              std::to_string(w.total_macs()) + " MACs";
     } else if (root) {
       switch (dsl::detect_file_kind(*root, errors)) {

@@ -1,0 +1,28 @@
+#pragma once
+#include <string>
+
+#include "dsl/diagnostics.hpp"
+
+namespace mottsim::dsl {
+
+// True for a path that names a network CSV (by its extension, .csv).
+bool is_network_csv_path(const std::string& path);
+
+// DNN+NeuroSim's network description (NetWork_*.csv): one row per convolution
+// or fully connected layer, eight integers
+//
+//   IFM height, IFM width, IFM channels, kernel height, kernel width,
+//   output channels, max pooling after it (1) or not (0), stride
+//
+// read as a mottsim workload (YAML text, as `mottsim import` writes it). A row
+// whose input is 1x1 with a 1x1 kernel is a linear layer; a flatten goes before
+// the first one that follows a map. Convolutions pad (kernel - 1) / 2 on each
+// side, so that each row's input is the previous row's output, as NeuroSim's
+// files chain them; pooling is 2x2 max pooling with stride 2; every layer but
+// the last has a ReLU. A row that breaks the chain, a field that is not a
+// positive integer or a row of the wrong length is a located error
+// (file.csv:LINE:COL). SCALE-Sim topology files (a "Layer name, ..." header)
+// are refused with a located error: they are not read yet.
+std::string network_csv_to_yaml(const std::string& path, diagnostics& errors);
+
+}  // namespace mottsim::dsl
