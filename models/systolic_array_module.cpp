@@ -4,7 +4,8 @@ namespace mottsim::models {
 
 systolic_array_module::systolic_array_module(const sc_core::sc_module_name& name, const systolic_timing& timing,
                                              const std::string& buffer, const std::string& accumulators)
-    : stream_initiator(name, timing.transaction_bytes, timing.quantum_s), m_timing(timing), m_buffer(buffer),
+    : stream_initiator(name, timing.transaction_bytes, timing.outstanding, timing.quantum_s), m_timing(timing),
+      m_buffer(buffer),
       m_accumulators(accumulators) {
   if (m_timing.buffer_bytes_per_s > 0) m_local_resources[m_buffer].resize(1);
   if (!m_accumulators.empty() && m_timing.accumulator_bytes_per_s > 0) m_local_resources[m_accumulators].resize(1);

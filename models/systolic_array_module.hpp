@@ -11,6 +11,7 @@ struct systolic_timing {
   long long vector_lanes = 64;
   double quantum_s = 1e-6;
   double transaction_bytes = 4096;
+  long long outstanding = 4;  // DMA bursts in flight at once
   // Bytes per second the scratchpads deliver to the array (0: not modelled).
   double buffer_bytes_per_s = 0;
   double accumulator_bytes_per_s = 0;
