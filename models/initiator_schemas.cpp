@@ -161,6 +161,10 @@ schema_ptr systolic_array_schema() {
           .optional()
           .text("accumulators", std::nullopt, "name of the sram component holding partial sums (default: the buffer)")
           .optional()
+          .text("weight_fifo", std::nullopt,
+                "name of an sram component weights stream through from DRAM to a weight-stationary array (TPU "
+                "v1's Weight FIFO), beside the buffer's path; default: weights are staged in the buffer")
+          .optional()
           .quantity("transaction", dimension::data_size, "4 KiB", "bytes per TLM burst of the DMA stream")
           .above(0)
           .at_most(max_transaction_bytes)

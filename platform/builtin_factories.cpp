@@ -143,10 +143,13 @@ void make_systolic_array(elaborator& e, const dsl::component_spec& c) {
   t.outstanding = p.integer("outstanding");
   const dsl::component_spec* buffer = named_sram(e, c, "buffer");
   const dsl::component_spec* accumulators = named_sram(e, c, "accumulators");
+  const dsl::component_spec* weight_fifo = named_sram(e, c, "weight_fifo");
   if (buffer) t.buffer_bytes_per_s = sram_bytes_per_s(e, *buffer);
   if (accumulators) t.accumulator_bytes_per_s = sram_bytes_per_s(e, *accumulators);
+  if (weight_fifo) t.weight_fifo_bytes_per_s = sram_bytes_per_s(e, *weight_fifo);
   auto m = std::make_unique<models::systolic_array_module>(c.name.c_str(), t, buffer ? buffer->name : std::string(),
-                                                           accumulators ? accumulators->name : std::string());
+                                                           accumulators ? accumulators->name : std::string(),
+                                                           weight_fifo ? weight_fifo->name : std::string());
   e.add_initiator(c.name, m->out);
   e.add_counts(c.name, m->counts());
   e.add_resource(c.name, m->resource());
