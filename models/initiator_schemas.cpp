@@ -21,8 +21,8 @@ schema_builder& outstanding_param(schema_builder& b, const char* what) {
   return b
       .integer("outstanding", "4",
                std::string(what) +
-                   " bursts in flight at once: reads of later bursts overlap the write of earlier ones (4: the "
-                   "fewest that keep one LPDDR4 channel busy, by Little's law; docs/modelling.md, \"Transport\")")
+                   " (4: the fewest that keep one LPDDR4 channel busy, by Little's law; docs/modelling.md, "
+                   "\"Transport\")")
       .range(1, 4096);
 }
 
@@ -50,7 +50,7 @@ schema_ptr controller_schema() {
           .at_least(0)
           .quantity("quantum", dimension::time, "1 us", "TLM global quantum: how far the initiator runs ahead")
           .above(0)
-          , "DMA")).build();
+          , "DMA bursts in flight at once: reads of later bursts overlap the write of earlier ones")).build();
   return s;
 }
 
@@ -113,7 +113,7 @@ schema_ptr processor_schema() {
           .at_least(0)
           .quantity("quantum", dimension::time, "1 us", "TLM global quantum")
           .above(0)
-          , "cache prefetch and write-back stream:").build();
+          , "bursts each of the cache streams (prefetch, L2 traffic, write-back) keeps in flight").build();
   return s;
 }
 
@@ -174,7 +174,7 @@ schema_ptr systolic_array_schema() {
           .at_least(0)
           .quantity("quantum", dimension::time, "1 us", "TLM global quantum")
           .above(0)
-          , "DMA")).build();
+          , "bursts each of the DMA streams (prefetch, write-back) keeps in flight")).build();
   return s;
 }
 
