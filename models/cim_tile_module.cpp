@@ -10,7 +10,8 @@ namespace mottsim::models {
 cim_tile_module::cim_tile_module(const sc_core::sc_module_name& name, const cim_tile_params& params, long long count,
                                  unsigned long long instance_bytes, const memory_timing& buffer_timing)
     : sc_module(name), in("in"), m_params(params), m_instance_bytes(instance_bytes), m_buffer_timing(buffer_timing),
-      m_compute(static_cast<std::size_t>(count)), m_buffer(static_cast<std::size_t>(count)) {
+      m_compute(static_cast<std::size_t>(count)), m_buffer(static_cast<std::size_t>(count)),
+      m_started(static_cast<std::size_t>(count)) {
   in.register_b_transport(this, &cim_tile_module::b_transport);
 }
 
@@ -28,7 +29,8 @@ void cim_tile_module::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_t
       case tile_command::kind::compute: {
         // Accept the job and return: the tile works on its own timeline.
         const tile_job_cost cost = cost_tile_jobs(m_params, *cmd->jobs);
-        tile.occupy(arrival, to_sc_time(cost.time_s, *this, "a crossbar job"), layer);
+        const sc_core::sc_time time = to_sc_time(cost.time_s, *this, "a crossbar job");
+        m_started[static_cast<std::size_t>(cmd->instance)] = tile.occupy(arrival, time, layer) - time;
         for (const auto& [action, n] : cost.actions) m_counts.add(layer, action, n);
         break;
       }
@@ -41,6 +43,10 @@ void cim_tile_module::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_t
       }
       case tile_command::kind::wait: {
         if (tile.busy_until() > arrival) delay = tile.busy_until() - sc_core::sc_time_stamp();
+        break;
+      }
+      case tile_command::kind::started: {
+        cmd->started = m_started[static_cast<std::size_t>(cmd->instance)];
         break;
       }
     }

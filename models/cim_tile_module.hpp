@@ -15,7 +15,8 @@ namespace mottsim::models {
 
 // All `count` instances of one cim_tile component. Plain reads and writes hit
 // an instance's local buffer (its slice of the window); tile_command
-// extensions start a job, program weights, or wait for the instance to finish.
+// extensions start a job, program weights, wait for the instance to finish, or
+// report when its latest jobs started.
 // Jobs run on the instance's busy-until timeline, so the initiator can start
 // many tiles and collect them later without a thread per tile.
 class cim_tile_module : public sc_core::sc_module {
@@ -37,6 +38,7 @@ class cim_tile_module : public sc_core::sc_module {
   memory_timing m_buffer_timing;
   std::vector<busy_resource> m_compute;  // crossbars + readout, per instance
   std::vector<busy_resource> m_buffer;   // local buffer port, per instance
+  std::vector<sc_core::sc_time> m_started;  // when each instance's latest jobs started
   action_counter m_counts;
 };
 

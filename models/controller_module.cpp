@@ -14,7 +14,7 @@ namespace mottsim::models {
 
 controller_module::controller_module(const sc_core::sc_module_name& name, const controller_timing& timing)
     : sc_module(name), out("out"), m_timing(timing),
-      m_scratch(static_cast<std::size_t>(std::max(64.0, timing.dma_burst_bytes))) {
+      m_scratch(static_cast<std::size_t>(std::max(64.0, timing.dma_burst_bytes))), m_window(timing.outstanding) {
   SC_HAS_PROCESS(controller_module);
   SC_THREAD(run);
 }
@@ -46,8 +46,9 @@ void controller_module::run_stage(const program_stage& stage, std::size_t index)
   keeper.reset();
   const double start = sc_core::sc_time_stamp().to_seconds();
   sc_core::sc_time local = sc_core::SC_ZERO_TIME;
+  stage_state state;
   for (const auto& op : stage.ops) {
-    execute(op, stage.layer, local);
+    execute(op, stage.layer, local, state);
     keeper.set(local);
     if (keeper.need_sync()) {
       keeper.sync();
@@ -87,24 +88,54 @@ void controller_module::transport(tlm::tlm_command command, unsigned long long a
   }
 }
 
-void controller_module::execute(const program_op& op, int layer, sc_core::sc_time& local) {
+// Copies op.bytes in bursts of at most dma_burst_bytes, each a read into the
+// engine and a write out of it, `outstanding` bursts in flight. A drain's
+// burst waits for the last vector whose outputs it carries.
+sc_core::sc_time controller_module::dma(const program_op& op, int layer, const sc_core::sc_time& start,
+                                        const stage_state& state) {
+  const double burst = m_timing.dma_burst_bytes;
+  const auto bursts = static_cast<long long>(std::ceil(op.bytes / burst));
+  const double vectors = static_cast<double>(op.drain.vectors);
+  const auto ready = [&](std::size_t i) {
+    if (op.drain.vectors <= 0) return start;
+    const double carried = std::min(op.bytes, static_cast<double>(i + 1) * burst);
+    // Vectors whose outputs end within this burst (a tolerance for rounding).
+    const double needed = std::clamp(std::ceil(carried / op.bytes * vectors - 1e-9), 1.0, vectors);
+    return std::max(start, state.started + to_sc_time(op.drain.first_s + (needed - 1) * op.drain.period_s, *this,
+                                                      "a drained output's completion"));
+  };
+  const sc_core::sc_time quantum = tlm_utils::tlm_quantumkeeper::get_global_quantum();
+  const auto issue = [&](int leg, std::size_t i, const sc_core::sc_time& at) {
+    // A burst a quantum or more ahead of the kernel (a drain waiting for its
+    // outputs) waits for it, as the quantum keeper would: the busy resources
+    // serve in the order they are asked, so other stages' earlier transfers
+    // must reach them first.
+    if (at - sc_core::sc_time_stamp() >= quantum) sc_core::wait(at - sc_core::sc_time_stamp());
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    const double offset = static_cast<double>(i) * burst;
+    const double chunk = std::min(burst, op.bytes - offset);
+    const auto o = static_cast<unsigned long long>(offset);
+    sc_core::sc_time delay = at - now;
+    if (leg == 0)
+      transport(tlm::TLM_READ_COMMAND, op.src + (op.src_wrap ? o % op.src_wrap : o), chunk, layer, delay);
+    else
+      transport(tlm::TLM_WRITE_COMMAND, op.dst + (op.dst_wrap ? o % op.dst_wrap : o), chunk, layer, delay);
+    return now + delay;
+  };
+  return m_window.run(bursts, 2, start, ready, issue);
+}
+
+void controller_module::execute(const program_op& op, int layer, sc_core::sc_time& local, stage_state& state) {
   switch (op.what) {
     case program_op::kind::dma: {
-      double left = op.bytes;
-      double offset = 0;
-      while (left > 0) {
-        const double chunk = std::min(left, m_timing.dma_burst_bytes);
-        const auto at = static_cast<unsigned long long>(offset);
-        transport(tlm::TLM_READ_COMMAND, op.src + (op.src_wrap ? at % op.src_wrap : at), chunk, layer, local);
-        transport(tlm::TLM_WRITE_COMMAND, op.dst + (op.dst_wrap ? at % op.dst_wrap : at), chunk, layer, local);
-        left -= chunk;
-        offset += chunk;
-      }
+      const sc_core::sc_time done = dma(op, layer, sc_core::sc_time_stamp() + local, state);
+      local = done - sc_core::sc_time_stamp();  // the drain may have waited
       break;
     }
     case program_op::kind::tile_compute:
     case program_op::kind::tile_program:
-    case program_op::kind::tile_wait: {
+    case program_op::kind::tile_wait:
+    case program_op::kind::tile_started: {
       tile_command cmd;
       cmd.instance = op.instance;
       cmd.jobs = &op.jobs;
@@ -112,7 +143,8 @@ void controller_module::execute(const program_op& op, int layer, sc_core::sc_tim
       cmd.rows = op.rows;
       cmd.what = op.what == program_op::kind::tile_compute   ? tile_command::kind::compute
                  : op.what == program_op::kind::tile_program ? tile_command::kind::program
-                                                             : tile_command::kind::wait;
+                 : op.what == program_op::kind::tile_wait    ? tile_command::kind::wait
+                                                             : tile_command::kind::started;
       const sc_core::sc_time issue =
           to_sc_time(static_cast<double>(m_timing.command_cycles) / m_timing.clock_hz, *this, "a command");
       m_busy.occupy(sc_core::sc_time_stamp() + local, issue, layer);
@@ -120,6 +152,7 @@ void controller_module::execute(const program_op& op, int layer, sc_core::sc_tim
       m_counts.add(layer, "command", 1);
       // A command is a 16-byte descriptor on the bus.
       transport(tlm::TLM_WRITE_COMMAND, op.tile_address, 16, layer, local, &cmd);
+      if (cmd.what == tile_command::kind::started) state.started = cmd.started;
       break;
     }
     case program_op::kind::vector_work: {

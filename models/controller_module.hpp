@@ -11,6 +11,7 @@
 #include "models/action_counter.hpp"
 #include "models/busy_resource.hpp"
 #include "models/program.hpp"
+#include "models/transfer_window.hpp"
 
 namespace mottsim::models {
 
@@ -20,12 +21,15 @@ struct controller_timing {
   long long vector_lanes = 32;
   double quantum_s = 1e-6;
   double dma_burst_bytes = 4096;
+  long long outstanding = 4;  // DMA bursts in flight at once
 };
 
 // The initiator that executes the mapped program: DMA between memories and
 // tiles, tile commands, and the element-wise work (pooling, adds, ReLU) the
 // tiles do not do. Loosely timed with a quantum keeper; one thread (or one per
-// pipeline stage).
+// pipeline stage). The DMA keeps `outstanding` bursts in flight
+// (transfer_window); a drain out of a tile sends each burst as soon as the
+// outputs it carries exist.
 class controller_module : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<controller_module> out;
@@ -47,8 +51,13 @@ class controller_module : public sc_core::sc_module {
 
  private:
   void run();
+  // What a stage's ops pass on to the ops after them.
+  struct stage_state {
+    sc_core::sc_time started;  // when the jobs of the tile last asked (tile_started) started
+  };
   void run_stage(const program_stage& stage, std::size_t index);
-  void execute(const program_op& op, int layer, sc_core::sc_time& local);
+  void execute(const program_op& op, int layer, sc_core::sc_time& local, stage_state& state);
+  sc_core::sc_time dma(const program_op& op, int layer, const sc_core::sc_time& start, const stage_state& state);
   void transport(tlm::tlm_command command, unsigned long long address, double bytes, int layer,
                  sc_core::sc_time& local, struct tile_command* command_ext = nullptr);
 
@@ -58,6 +67,7 @@ class controller_module : public sc_core::sc_module {
   action_counter m_counts;
   busy_resource m_busy;
   std::vector<unsigned char> m_scratch;
+  transfer_window m_window;
   long long m_transactions = 0;
   double m_finish_s = 0.0;
 };

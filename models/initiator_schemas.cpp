@@ -9,9 +9,28 @@ constexpr double max_transaction_bytes = 1024.0 * 1024 * 1024;
 using dsl::dimension;
 using dsl::schema_builder;
 
+namespace {
+
+// Bursts an initiator's DMA keeps in flight (models/transfer_window.hpp). The
+// default is the fewest that keep the shipped LPDDR4 channel busy: by Little's
+// law it needs bandwidth x round trip in flight, and a 4 KiB burst's round trip
+// from DRAM into the CIM chips' global buffer (bus 130 ns, DRAM 320 ns and
+// 90 ns latency, bus 130 ns, the buffer's port about 370 ns: about 1.04 us)
+// is 3.3 of the channel's 320 ns per burst (docs/modelling.md, "Transport").
+schema_builder& outstanding_param(schema_builder& b, const char* what) {
+  return b
+      .integer("outstanding", "4",
+               std::string(what) +
+                   " (4: the fewest that keep one LPDDR4 channel busy, by Little's law; docs/modelling.md, "
+                   "\"Transport\")")
+      .range(1, 4096);
+}
+
+}  // namespace
+
 schema_ptr controller_schema() {
   static const schema_ptr s =
-      logic_scaling_params(schema_builder("controller",
+      logic_scaling_params(outstanding_param(schema_builder("controller",
                      "initiator that runs the mapped schedule: moves data, starts tiles, and does the pooling, "
                      "residual adds and activations the tiles do not")
           .component(dsl::component_role::initiator)
@@ -31,13 +50,13 @@ schema_ptr controller_schema() {
           .at_least(0)
           .quantity("quantum", dimension::time, "1 us", "TLM global quantum: how far the initiator runs ahead")
           .above(0)
-          ).build();
+          , "DMA bursts in flight at once: reads of later bursts overlap the write of earlier ones")).build();
   return s;
 }
 
 schema_ptr processor_schema() {
   static const schema_ptr s =
-      schema_builder("processor",
+      outstanding_param(schema_builder("processor",
                      "multicore CPU running convolutions as im2col + blocked GEMM, with sram caches and DRAM on the bus")
           .component(dsl::component_role::initiator)
           .integer("cores", "4", "cores working on a layer in parallel")
@@ -94,13 +113,13 @@ schema_ptr processor_schema() {
           .at_least(0)
           .quantity("quantum", dimension::time, "1 us", "TLM global quantum")
           .above(0)
-          .build();
+          , "bursts each of the cache streams (prefetch, L2 traffic, write-back) keeps in flight").build();
   return s;
 }
 
 schema_ptr systolic_array_schema() {
   static const schema_ptr s =
-      logic_scaling_params(schema_builder("systolic_array",
+      logic_scaling_params(outstanding_param(schema_builder("systolic_array",
                      "array of MAC processing elements (TPU or Eyeriss class), weight-stationary or row-stationary, "
                      "with sram buffers and DRAM on the bus")
           .component(dsl::component_role::initiator)
@@ -142,6 +161,10 @@ schema_ptr systolic_array_schema() {
           .optional()
           .text("accumulators", std::nullopt, "name of the sram component holding partial sums (default: the buffer)")
           .optional()
+          .text("weight_fifo", std::nullopt,
+                "name of an sram component weights stream through from DRAM to a weight-stationary array (TPU "
+                "v1's Weight FIFO), beside the buffer's path; default: weights are staged in the buffer")
+          .optional()
           .quantity("transaction", dimension::data_size, "4 KiB", "bytes per TLM burst of the DMA stream")
           .above(0)
           .at_most(max_transaction_bytes)
@@ -151,7 +174,7 @@ schema_ptr systolic_array_schema() {
           .at_least(0)
           .quantity("quantum", dimension::time, "1 us", "TLM global quantum")
           .above(0)
-          ).build();
+          , "bursts each of the DMA streams (prefetch, write-back) keeps in flight")).build();
   return s;
 }
 

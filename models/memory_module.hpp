@@ -12,9 +12,11 @@ namespace mottsim::models {
 
 // Service time of one access: a fixed latency, then whole granules (DRAM
 // bursts, SRAM port widths) at `granule_time` each, `parallel` at a time. A
-// pipelined SRAM port accepts a granule every cycle (`granule_time`) and each
-// completes `tail_s` (access latency - cycle time) after its port frees: the
-// tail delays the reply but does not keep the port busy.
+// pipelined port accepts a granule every `granule_time` and each access
+// completes `tail_s` after its port frees: the tail delays the reply but does
+// not keep the port busy. An SRAM's tail is its access latency - cycle time; a
+// DRAM's is its whole access latency (the channel streams other accesses' data
+// meanwhile). `latency_s` keeps the port busy (an unpipelined memory).
 struct memory_timing {
   double latency_s = 0.0;
   double granule_bytes = 64;

@@ -6,7 +6,8 @@ namespace mottsim::models {
 
 processor_module::processor_module(const sc_core::sc_module_name& name, const processor_timing& timing,
                                    const std::string& l1, long long l1_instances)
-    : stream_initiator(name, timing.transaction_bytes, timing.quantum_s), m_timing(timing), m_l1(l1) {
+    : stream_initiator(name, timing.transaction_bytes, timing.outstanding, timing.quantum_s), m_timing(timing),
+      m_l1(l1) {
   if (!m_l1.empty() && m_timing.l1_bytes_per_s > 0)
     m_local_resources[m_l1].resize(static_cast<std::size_t>(std::max<long long>(1, l1_instances)));
 }

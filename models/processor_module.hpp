@@ -13,6 +13,7 @@ struct processor_timing {
   double utilization = 0.9;    // of the peak MAC rate, in GEMM loops whose layer sets none
   double quantum_s = 1e-6;
   double transaction_bytes = 4096;
+  long long outstanding = 4;  // bursts of the stream in flight at once
   // Each core's L1 data cache: bytes per second it delivers (0: no L1).
   double l1_bytes_per_s = 0;
 };

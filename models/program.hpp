@@ -15,6 +15,7 @@ struct program_op {
     tile_compute,  // start `jobs` (side by side) on tile `instance` at `tile_address`
     tile_program,  // program `cells` cells (`rows` rows in sequence) on a tile
     tile_wait,     // wait until tile `instance` is idle
+    tile_started,  // learn when tile `instance`'s jobs started: the drains after it pace themselves by it
     vector_work,   // `element_ops` 8-bit element operations on the controller
   };
   kind what = kind::dma;
@@ -25,6 +26,12 @@ struct program_op {
   // within this many bytes (0: no wrap).
   unsigned long long src_wrap = 0;
   unsigned long long dst_wrap = 0;
+  // A drain: a dma out of a tile whose job is still computing. The job's
+  // vector v is done `drain.first_s + v x drain.period_s` after the tile's
+  // jobs started (the preceding tile_started op), and the bytes are its
+  // vectors' outputs in order: each burst leaves once the vectors it carries
+  // are done, so a chunk drains while the next computes. No vectors: a copy.
+  tile_job_timeline drain;
   unsigned long long tile_address = 0;
   long long instance = 0;
   std::vector<const tile_job*> jobs;

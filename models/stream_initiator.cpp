@@ -45,9 +45,10 @@ unsigned long long stream_initiator::burst_bytes(double transaction_bytes) {
   return static_cast<unsigned long long>(std::max(1.0, std::floor(transaction_bytes)));
 }
 
-stream_initiator::stream_initiator(const sc_core::sc_module_name& name, double transaction_bytes, double quantum_s)
+stream_initiator::stream_initiator(const sc_core::sc_module_name& name, double transaction_bytes, long long outstanding,
+                                   double quantum_s)
     : sc_module(name), out("out"), m_transaction_bytes(static_cast<double>(burst_bytes(transaction_bytes))),
-      m_quantum_s(quantum_s), m_scratch(static_cast<std::size_t>(m_transaction_bytes)) {
+      m_quantum_s(quantum_s), m_scratch(static_cast<std::size_t>(m_transaction_bytes)), m_window(outstanding) {
   SC_HAS_PROCESS(stream_initiator);
   SC_THREAD(run);
 }
@@ -72,45 +73,52 @@ void stream_initiator::advance_to(const sc_core::sc_time& t) {
   if (m_keeper.need_sync()) m_keeper.sync();
 }
 
-sc_core::sc_time stream_initiator::issue(const stream_transfer& t, long long step, long long steps, int layer,
-                                         const sc_core::sc_time& at) {
-  const auto [first, last] = bytes_of_step(t, step, steps);
-  sc_core::sc_time done = at;
-  const auto burst = static_cast<unsigned long long>(m_transaction_bytes);
-  for (unsigned long long offset = first; offset < last;) {
-    unsigned long long length = std::min(burst, last - offset);
-    unsigned long long at_offset = offset;
-    if (t.wrap) {
-      at_offset = offset % t.wrap;
-      length = std::min(length, t.wrap - at_offset);  // a burst never crosses the wrap
+sc_core::sc_time stream_initiator::issue(const std::vector<stream_transfer>& transfers, long long step, long long steps,
+                                         int layer, const sc_core::sc_time& at) {
+  m_bursts.clear();
+  const auto burst_size = static_cast<unsigned long long>(m_transaction_bytes);
+  for (const auto& t : transfers) {
+    const auto [first, last] = bytes_of_step(t, step, steps);
+    for (unsigned long long offset = first; offset < last;) {
+      unsigned long long length = std::min(burst_size, last - offset);
+      unsigned long long at_offset = offset;
+      if (t.wrap) {
+        at_offset = offset % t.wrap;
+        length = std::min(length, t.wrap - at_offset);  // a burst never crosses the wrap
+      }
+      m_bursts.push_back({t.command, t.base + at_offset, length});
+      offset += length;
     }
+  }
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const auto send = [&](int, std::size_t i, const sc_core::sc_time& when) {
+    const burst& b = m_bursts[i];
     tlm::tlm_generic_payload trans;
     layer_tag tag;
     tag.layer = layer;
     const scoped_extension<layer_tag> tag_attached(trans, &tag);
-    trans.set_command(t.command);
-    trans.set_address(t.base + at_offset);
+    trans.set_command(b.command);
+    trans.set_address(b.address);
     trans.set_data_ptr(m_scratch.data());
-    trans.set_data_length(static_cast<unsigned int>(length));
-    trans.set_streaming_width(static_cast<unsigned int>(length));
+    trans.set_data_length(static_cast<unsigned int>(b.length));
+    trans.set_streaming_width(static_cast<unsigned int>(b.length));
     trans.set_byte_enable_ptr(nullptr);
     trans.set_dmi_allowed(false);
     trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    // Every burst of a step leaves at `at`: the bus and the target queue them.
-    sc_core::sc_time delay = at - sc_core::sc_time_stamp();
+    sc_core::sc_time delay = when - now;
     out->b_transport(trans, delay);
     ++m_transactions;
     const auto status = trans.get_response_status();
     if (status != tlm::TLM_OK_RESPONSE) {
       std::ostringstream msg;
-      msg << "transaction to 0x" << std::hex << trans.get_address() << std::dec << " (" << length
+      msg << "transaction to 0x" << std::hex << trans.get_address() << std::dec << " (" << b.length
           << " bytes) failed: " << trans.get_response_string();
       SC_REPORT_FATAL("mottsim/stream_initiator", msg.str().c_str());
     }
-    done = std::max(done, sc_core::sc_time_stamp() + delay);
-    offset += length;
-  }
-  return done;
+    return now + delay;
+  };
+  // The other end (a cache, the buffer) is the initiator's own: one leg.
+  return m_window.run(static_cast<long long>(m_bursts.size()), 1, at, [&](std::size_t) { return at; }, send);
 }
 
 void stream_initiator::run_layer(const stream_layer& l) {
@@ -124,8 +132,7 @@ void stream_initiator::run_layer(const stream_layer& l) {
   const auto prefetch = [&](long long s) {
     sc_time at = stream_free;
     if (s >= 2) at = std::max(at, computed[static_cast<std::size_t>(s - 2)]);  // two buffers
-    sc_time done = at;
-    for (const auto& t : l.prefetch) done = std::max(done, issue(t, s, steps, l.layer, at));
+    const sc_time done = issue(l.prefetch, s, steps, l.layer, at);
     loaded[static_cast<std::size_t>(s)] = done;
     stream_free = done;
   };
@@ -138,14 +145,12 @@ void stream_initiator::run_layer(const stream_layer& l) {
     const sc_time begin = std::max(s ? computed[i - 1] : start, loaded[i]);
     sc_time finish = begin + compute;
     m_busy.occupy(begin, compute, l.layer);
-    for (const auto& t : l.during) finish = std::max(finish, issue(t, s, steps, l.layer, begin));
+    finish = std::max(finish, issue(l.during, s, steps, l.layer, begin));
     for (const auto& b : l.local)
       finish = std::max(finish, b.resource->occupy(
                                     begin, to_sc_time(b.seconds / static_cast<double>(steps), *this, "a local buffer access"), l.layer));
     computed[i] = finish;
-    sc_time written = finish;
-    for (const auto& t : l.writeback) written = std::max(written, issue(t, s, steps, l.layer, finish));
-    end = std::max(end, written);
+    end = std::max(end, issue(l.writeback, s, steps, l.layer, finish));
     advance_to(std::min(stream_free, finish));
   }
   end = std::max(end, computed.back());

@@ -10,6 +10,7 @@
 
 #include "models/action_counter.hpp"
 #include "models/busy_resource.hpp"
+#include "models/transfer_window.hpp"
 
 namespace mottsim::models {
 
@@ -53,9 +54,11 @@ struct local_busy {
 //      busy time): cache-to-cache traffic and private memories work while the
 //      arithmetic does;
 //   3. writeback: its DRAM writes, issued when its compute ends, overlapping the
-//      next steps.
+//      next steps (a step's outputs drain while the next step computes).
 // So a layer takes about max(compute, memory) plus one step of fill and drain;
 // transfers contend with every other initiator on the bus and at the targets.
+// Each of these streams keeps at most `outstanding` bursts in flight
+// (transfer_window, the controller's DMA engine's machinery).
 struct stream_layer {
   int layer = -1;
   long long steps = 1;
@@ -80,7 +83,8 @@ class stream_initiator : public sc_core::sc_module {
     double end_s;
   };
 
-  stream_initiator(const sc_core::sc_module_name& name, double transaction_bytes, double quantum_s);
+  stream_initiator(const sc_core::sc_module_name& name, double transaction_bytes, long long outstanding,
+                   double quantum_s);
 
   // The burst size a `transaction` parameter gives: whole bytes, at least one.
   static unsigned long long burst_bytes(double transaction_bytes);
@@ -106,8 +110,9 @@ class stream_initiator : public sc_core::sc_module {
  private:
   void run();
   void run_layer(const stream_layer& l);
-  // Issues step `step` of `steps` of a transfer at `at`; returns when it completes.
-  sc_core::sc_time issue(const stream_transfer& t, long long step, long long steps, int layer,
+  // Issues step `step` of `steps` of the transfers from `at`, one stream of
+  // bursts; returns when the last completes.
+  sc_core::sc_time issue(const std::vector<stream_transfer>& transfers, long long step, long long steps, int layer,
                          const sc_core::sc_time& at);
   void advance_to(const sc_core::sc_time& t);
 
@@ -116,6 +121,13 @@ class stream_initiator : public sc_core::sc_module {
   tlm_utils::tlm_quantumkeeper m_keeper;
   sc_core::sc_time m_cursor = sc_core::SC_ZERO_TIME;  // where the next layer starts
   std::vector<unsigned char> m_scratch;
+  struct burst {
+    tlm::tlm_command command;
+    unsigned long long address;
+    unsigned long long length;
+  };
+  std::vector<burst> m_bursts;  // the bursts of the stream being issued
+  transfer_window m_window;
   std::vector<stage_time> m_stage_times;
   long long m_transactions = 0;
 };

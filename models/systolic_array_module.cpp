@@ -3,11 +3,14 @@
 namespace mottsim::models {
 
 systolic_array_module::systolic_array_module(const sc_core::sc_module_name& name, const systolic_timing& timing,
-                                             const std::string& buffer, const std::string& accumulators)
-    : stream_initiator(name, timing.transaction_bytes, timing.quantum_s), m_timing(timing), m_buffer(buffer),
-      m_accumulators(accumulators) {
+                                             const std::string& buffer, const std::string& accumulators,
+                                             const std::string& weight_fifo)
+    : stream_initiator(name, timing.transaction_bytes, timing.outstanding, timing.quantum_s), m_timing(timing),
+      m_buffer(buffer),
+      m_accumulators(accumulators), m_weight_fifo(weight_fifo) {
   if (m_timing.buffer_bytes_per_s > 0) m_local_resources[m_buffer].resize(1);
   if (!m_accumulators.empty() && m_timing.accumulator_bytes_per_s > 0) m_local_resources[m_accumulators].resize(1);
+  if (!m_weight_fifo.empty() && m_timing.weight_fifo_bytes_per_s > 0) m_local_resources[m_weight_fifo].resize(1);
 }
 
 stream_layer systolic_array_module::layer(std::size_t i) {
@@ -39,6 +42,12 @@ stream_layer systolic_array_module::layer(std::size_t i) {
     if (rate > 0 && r != m_local_resources.end() && !r->second.empty())
       s.local.push_back({&r->second.front(), bytes / rate});
   };
+  if (!m_weight_fifo.empty()) {
+    auto& fifo = m_local_counts[m_weight_fifo];
+    fifo.add(w.layer, "read_bytes", w.weight_fifo_read_bytes);
+    fifo.add(w.layer, "write_bytes", w.weight_fifo_write_bytes);
+    busy(m_weight_fifo, w.weight_fifo_read_bytes + w.weight_fifo_write_bytes, m_timing.weight_fifo_bytes_per_s);
+  }
   if (separate) {
     busy(m_buffer, w.buffer_read_bytes + w.buffer_write_bytes, m_timing.buffer_bytes_per_s);
     busy(m_accumulators, w.accumulator_read_bytes + w.accumulator_write_bytes, m_timing.accumulator_bytes_per_s);

@@ -11,9 +11,11 @@ struct systolic_timing {
   long long vector_lanes = 64;
   double quantum_s = 1e-6;
   double transaction_bytes = 4096;
+  long long outstanding = 4;  // DMA bursts in flight at once
   // Bytes per second the scratchpads deliver to the array (0: not modelled).
   double buffer_bytes_per_s = 0;
   double accumulator_bytes_per_s = 0;
+  double weight_fifo_bytes_per_s = 0;
 };
 
 // What one layer asks of the array, as the planner worked it out.
@@ -29,11 +31,13 @@ struct systolic_layer {
   std::vector<stream_transfer> writeback;  // outputs to DRAM
   double buffer_read_bytes = 0, buffer_write_bytes = 0;
   double accumulator_read_bytes = 0, accumulator_write_bytes = 0;
+  double weight_fifo_read_bytes = 0, weight_fifo_write_bytes = 0;
 };
 
 struct systolic_program {
   std::string buffer;        // component names
   std::string accumulators;  // empty: partial sums live in the buffer
+  std::string weight_fifo;   // empty: weights are staged in the buffer
   std::vector<systolic_layer> layers;
 };
 
@@ -42,12 +46,13 @@ struct systolic_program {
 // partial sums go to the accumulator scratchpad) or row-stationary (Eyeriss:
 // row_stationary.hpp); the planner works out which. DRAM traffic (from the same
 // blocking model as the CPU, with the buffer as the cache) moves as TLM bursts
-// through the bus; the scratchpads are wired to the array and are counted and
-// kept busy here. Compute time = array cycles / clock + vector work.
+// through the bus; the scratchpads (and a weight FIFO, when weights stream
+// from DRAM beside the buffer as in TPU v1) are wired to the array and are
+// counted and kept busy here. Compute time = array cycles / clock + vector work.
 class systolic_array_module : public stream_initiator {
  public:
   systolic_array_module(const sc_core::sc_module_name& name, const systolic_timing& timing, const std::string& buffer,
-                        const std::string& accumulators);
+                        const std::string& accumulators, const std::string& weight_fifo);
 
   void load(const systolic_program* p) { m_program = p; }
 
@@ -57,7 +62,7 @@ class systolic_array_module : public stream_initiator {
 
  private:
   systolic_timing m_timing;
-  std::string m_buffer, m_accumulators;
+  std::string m_buffer, m_accumulators, m_weight_fifo;
   const systolic_program* m_program = nullptr;
 };
 

@@ -10,10 +10,12 @@ constexpr double partial_sum_bytes = 4.0;
 
 static long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
 
-tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
+namespace {
+
+// The three stages a vector streams through, per vector (time_s left 0).
+tile_job_cost stage_times(const cim_tile_params& tile, const tile_job& job) {
   tile_job_cost c;
   const auto& m = job.mapping;
-  const double v = static_cast<double>(job.vectors);
   // The job's own arrays bring their ADCs, neurons and digital lanes.
   const long long arrays = std::max<long long>(1, job.crossbars);
   const double reads = static_cast<double>(m.reads_per_vector);
@@ -46,6 +48,27 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   // One adder/activation lane per array at the tile clock; shift-and-add is
   // matched to the ADC rate (as in ISAAC) and adds no stage of its own.
   c.digital_stage_s = digital_ops / (static_cast<double>(arrays) * tile.clock_hz);
+  return c;
+}
+
+}  // namespace
+
+tile_job_timeline tile_job_outputs(const cim_tile_params& tile, const tile_job& job) {
+  const tile_job_cost c = stage_times(tile, job);
+  tile_job_timeline t;
+  t.period_s = std::max({c.read_stage_s, c.convert_stage_s, c.digital_stage_s});
+  t.first_s = job.start_delay_s + c.read_stage_s + c.convert_stage_s + c.digital_stage_s;
+  t.vectors = job.vectors;
+  return t;
+}
+
+tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
+  tile_job_cost c = stage_times(tile, job);
+  const auto& m = job.mapping;
+  const double v = static_cast<double>(job.vectors);
+  const double reads = static_cast<double>(m.reads_per_vector);
+  const bool per_output = m.analog_sum || m.neuron_used;
+  const bool digital_relu = job.relu && !m.neuron_used && tile.has_digital_activation;
 
   const double stage_max = std::max({c.read_stage_s, c.convert_stage_s, c.digital_stage_s});
   const double stage_sum = c.read_stage_s + c.convert_stage_s + c.digital_stage_s;

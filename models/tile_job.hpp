@@ -53,6 +53,17 @@ struct tile_job_cost {
 
 tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job);
 
+// When a job's outputs exist: vector v (from 0) is done `first_s + v x
+// period_s` after the job starts (its start delay and every stage of the
+// first vector, then one vector per slowest stage), the last one at the job's
+// `time_s`. Drains pace their bursts by it.
+struct tile_job_timeline {
+  double first_s = 0.0;
+  double period_s = 0.0;
+  long long vectors = 0;
+};
+tile_job_timeline tile_job_outputs(const cim_tile_params& tile, const tile_job& job);
+
 // Jobs started together on one tile use disjoint arrays (with their own ADCs,
 // neurons and digital lanes) and run side by side: the tile is busy for the
 // longest, and the actions add up.

@@ -15,10 +15,13 @@ struct layer_tag : tlm::tlm_extension<layer_tag> {
   }
 };
 
-// A command to a cim_tile: start a job, program weights, or wait for the tile.
+// A command to a cim_tile: start a job, program weights, wait for the tile, or
+// ask when its jobs started (the reply fills `started`; drains pace their
+// bursts by it instead of waiting for the whole job).
 struct tile_command : tlm::tlm_extension<tile_command> {
-  enum class kind { compute, program, wait };
+  enum class kind { compute, program, wait, started };
   kind what = kind::compute;
+  sc_core::sc_time started = sc_core::SC_ZERO_TIME;  // started: the reply
   long long instance = 0;   // which tile of the component
   const std::vector<const tile_job*>* jobs = nullptr;  // compute: jobs started together
   double cells = 0.0;       // program: cells written

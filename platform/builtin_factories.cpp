@@ -18,10 +18,14 @@ namespace {
 void make_dram(elaborator& e, const dsl::component_spec& c) {
   const auto& p = c.params;
   models::memory_timing t;
-  t.latency_s = p.quantity("latency");
+  // The channel is busy for the data; the access latency pipelines behind
+  // other accesses' transfers (banks open rows while the bus streams), so it
+  // delays the reply without keeping the channel busy.
+  t.latency_s = 0.0;
   t.granule_bytes = p.quantity("burst");
   t.granule_time_s = p.quantity("burst") / p.quantity("bandwidth");
   t.parallel = 1;
+  t.tail_s = p.quantity("latency");
   auto m = std::make_unique<models::memory_module>(c.name.c_str(), t, c.count,
                                                    static_cast<unsigned long long>(p.quantity("capacity")));
   e.add_target(c.name, m->in);
@@ -73,6 +77,7 @@ void make_controller(elaborator& e, const dsl::component_spec& c) {
   t.command_cycles = c.params.integer("command_cycles");
   t.vector_lanes = c.params.integer("vector_lanes");
   t.quantum_s = c.params.quantity("quantum");
+  t.outstanding = c.params.integer("outstanding");
   auto m = std::make_unique<models::controller_module>(c.name.c_str(), t);
   e.add_initiator(c.name, m->out);
   e.add_counts(c.name, m->counts());
@@ -117,6 +122,7 @@ void make_processor(elaborator& e, const dsl::component_spec& c) {
   t.utilization = p.number("utilization");
   t.quantum_s = p.quantity("quantum");
   t.transaction_bytes = p.quantity("transaction");
+  t.outstanding = p.integer("outstanding");
   const dsl::component_spec* l1 = named_sram(e, c, "l1");
   if (l1) t.l1_bytes_per_s = sram_bytes_per_s(e, *l1);
   auto m = std::make_unique<models::processor_module>(c.name.c_str(), t, l1 ? l1->name : std::string(),
@@ -134,12 +140,16 @@ void make_systolic_array(elaborator& e, const dsl::component_spec& c) {
   t.vector_lanes = p.integer("vector_lanes");
   t.quantum_s = p.quantity("quantum");
   t.transaction_bytes = p.quantity("transaction");
+  t.outstanding = p.integer("outstanding");
   const dsl::component_spec* buffer = named_sram(e, c, "buffer");
   const dsl::component_spec* accumulators = named_sram(e, c, "accumulators");
+  const dsl::component_spec* weight_fifo = named_sram(e, c, "weight_fifo");
   if (buffer) t.buffer_bytes_per_s = sram_bytes_per_s(e, *buffer);
   if (accumulators) t.accumulator_bytes_per_s = sram_bytes_per_s(e, *accumulators);
+  if (weight_fifo) t.weight_fifo_bytes_per_s = sram_bytes_per_s(e, *weight_fifo);
   auto m = std::make_unique<models::systolic_array_module>(c.name.c_str(), t, buffer ? buffer->name : std::string(),
-                                                           accumulators ? accumulators->name : std::string());
+                                                           accumulators ? accumulators->name : std::string(),
+                                                           weight_fifo ? weight_fifo->name : std::string());
   e.add_initiator(c.name, m->out);
   e.add_counts(c.name, m->counts());
   e.add_resource(c.name, m->resource());

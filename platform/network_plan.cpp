@@ -460,8 +460,18 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
             deferred_waits.push_back(wait);
             continue;
           }
+          // When every job of the tile has outputs to send, they drain in
+          // bursts while the jobs compute (each burst once its outputs exist);
+          // otherwise the tile is waited for.
+          const bool drains = std::all_of(group.begin(), group.end(), [](const models::tile_job* j) {
+            return j->partial_outputs_sent > 0 || (j->outputs > 0 && !j->analog_out);
+          });
+          if (drains) wait.what = models::program_op::kind::tile_started;
           stage.ops.push_back(wait);
           for (const models::tile_job* j : group) {
+            // A tile waited for has no timeline: its outputs are all there.
+            const models::tile_job_timeline timeline =
+                drains ? models::tile_job_outputs(plan.tile, *j) : models::tile_job_timeline{};
             const double value_bytes = j->activation_bits / 8.0;
             if (j->partial_outputs_sent > 0) {
               // Partial sums travel to the tile that owns the column block.
@@ -472,6 +482,7 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
               psum.src_wrap = tile_bytes;
               psum.dst_wrap = tile_bytes;
               psum.bytes = static_cast<double>(j->vectors * j->partial_outputs_sent) * 4.0;
+              psum.drain = timeline;
               stage.ops.push_back(psum);
             }
             if (j->outputs > 0 && !j->analog_out) {
@@ -481,6 +492,7 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
               outp.src_wrap = tile_bytes;
               outp.dst = lp.output.address;
               outp.bytes = std::ceil(static_cast<double>(j->vectors * j->outputs) * value_bytes);
+              outp.drain = timeline;
               stage.ops.push_back(outp);
             }
           }

@@ -40,7 +40,7 @@ struct element_bits {
 // rows, each reloading the weights. Every MAC writes its PE's input and
 // partial-sum registers.
 void plan_weight_stationary(const models::gemm_problem& g, double R, double C, double acc_capacity,
-                            const element_bits& bits, models::systolic_layer& sl) {
+                            const element_bits& bits, bool weight_fifo, models::systolic_layer& sl) {
   const double a = bits.a_bytes(), b = bits.b_bytes(), acc = bits.acc_bytes();
   const double tk = std::ceil(g.k / R), tn = std::ceil(g.n / C);
   const double mc = std::min(g.m, std::max(1.0, std::floor(acc_capacity / (C * acc))));
@@ -52,8 +52,11 @@ void plan_weight_stationary(const models::gemm_problem& g, double R, double C, d
   sl.weight_loads = g.groups * g.k * g.n * chunks;
   sl.pe_storage_bits = sl.macs * (bits.a + bits.acc);
   // Scratchpads: every row of A enters once per column tile, every weight
-  // once per chunk; each K tile reads and writes the partial sums.
-  sl.buffer_read_bytes = g.groups * (g.m * g.k * a * tn + g.k * g.n * b * chunks);
+  // once per chunk (from the buffer, or from the weight FIFO when there is
+  // one); each K tile reads and writes the partial sums.
+  const double weights_fed = g.groups * g.k * g.n * b * chunks;
+  sl.buffer_read_bytes = g.groups * g.m * g.k * a * tn + (weight_fifo ? 0 : weights_fed);
+  sl.weight_fifo_read_bytes = weight_fifo ? weights_fed : 0;
   sl.buffer_write_bytes = g.groups * g.m * g.n * a;  // activated outputs
   sl.accumulator_write_bytes = g.groups * g.m * g.n * acc * tk;
   sl.accumulator_read_bytes = g.groups * g.m * g.n * acc * tk;  // K tiles - 1 updates + the final drain
@@ -106,8 +109,14 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
   if (!p.has("buffer"))
     errors.error(array.where, array.name + " needs its unified buffer: set 'buffer:' to an sram component");
   const dsl::component_spec* accumulators = sram_named(arch, array, "accumulators", errors);
+  const dsl::component_spec* weight_fifo = sram_named(arch, array, "weight_fifo", errors);
+  if (weight_fifo && p.text("dataflow") != "weight_stationary")
+    errors.error(param_location(array, "weight_fifo"),
+                 array.name + ".weight_fifo: a weight FIFO feeds a weight-stationary array's weight tiles; a " +
+                     p.text("dataflow") + " array reads its weights from the buffer");
   const dsl::component_spec* dram = dram_on(arch, array, bus, errors);
-  if (!buffer || !dram || (p.has("accumulators") && !accumulators)) return plan;
+  if (!buffer || !dram || (p.has("accumulators") && !accumulators) || (p.has("weight_fifo") && !weight_fifo))
+    return plan;
 
   const double a = element_bytes(static_cast<int>(p.integer("activation_bits")));
   const double b = element_bytes(static_cast<int>(p.integer("weight_bits")));
@@ -118,6 +127,7 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
   auto& program = plan.program;
   program.buffer = buffer->name;
   program.accumulators = accumulators ? accumulators->name : "";
+  program.weight_fifo = weight_fifo ? weight_fifo->name : "";
   const double R = static_cast<double>(p.integer("rows")), C = static_cast<double>(p.integer("columns"));
   const bool row_stationary = p.text("dataflow") == "row_stationary";
   const element_bits bits{static_cast<double>(p.integer("activation_bits")),
@@ -139,8 +149,15 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
       if (row_stationary)
         plan_row_stationary(l, R, C, bits, sl);
       else
-        plan_weight_stationary(g, R, C, acc_capacity, bits, sl);
-      const models::gemm_traffic dram_t = models::block_gemm(g, blocking_capacity);
+        plan_weight_stationary(g, R, C, acc_capacity, bits, weight_fifo != nullptr, sl);
+      models::gemm_traffic dram_t = models::block_gemm(g, blocking_capacity);
+      if (weight_fifo) {
+        // Weights stream from DRAM through the FIFO into the array at every
+        // load (the FIFO holds a few tiles, not the layer's weights): they
+        // neither pass through the buffer nor are reused from it.
+        dram_t.b_read_bytes = sl.weight_fifo_read_bytes;
+        sl.weight_fifo_write_bytes = dram_t.b_read_bytes;
+      }
       sl.prefetch.push_back({tlm::TLM_READ_COMMAND, layout.input_of(w, i).address, layout.input_of(w, i).bytes,
                              dram_t.a_read_bytes});
       sl.prefetch.push_back({tlm::TLM_READ_COMMAND, layout.weights[i].address, layout.weights[i].bytes,
@@ -162,8 +179,9 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
     }
     if (c_bytes > 0)
       sl.writeback.push_back({tlm::TLM_WRITE_COMMAND, layout.outputs[i].address, layout.outputs[i].bytes, c_bytes});
-    // DMA: lines from DRAM are written into the buffer, outputs read out of it.
-    sl.buffer_write_bytes += dram_reads;
+    // DMA: lines from DRAM are written into the buffer (weights into the FIFO
+    // when there is one), outputs read out of it.
+    sl.buffer_write_bytes += dram_reads - sl.weight_fifo_write_bytes;
     sl.buffer_read_bytes += c_bytes;
     sl.steps = stream_steps(dram_reads + c_bytes);
     program.layers.push_back(std::move(sl));

@@ -274,6 +274,25 @@ TEST_CASE("systolic: a 3x3 convolution, counts and cycles derived by hand") {
   CHECK(j["layers"][0]["utilization"].get<double>() == rel(conv_macs / (latency(j) * 4096 * 1e9)));
 }
 
+TEST_CASE("systolic: weights through a weight FIFO skip the unified buffer") {
+  const auto r = run_mottsim("tests/sim/configs/systolic_weight_fifo.yaml", conv);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto& j = r.report;
+  // As above, but each of the 4 chunks streams its weights from DRAM through
+  // the FIFO into the array (TPU v1's path): nothing is reused from the buffer.
+  CHECK(action_count(j, "weight_fifo", "write_bytes") == conv_weights * 4);
+  CHECK(action_count(j, "weight_fifo", "read_bytes") == conv_weights * 4);
+  CHECK(action_count(j, "buffer", "read_bytes") == 3136 * 576.0 + conv_output);
+  CHECK(action_count(j, "buffer", "write_bytes") == conv_output + conv_input);
+  CHECK(dram_bytes(j) == conv_input + conv_weights * 4 + conv_output);
+  CHECK(action_count(j, "array", "mac") == conv_macs);
+  // A row-stationary array has no weight tiles to feed: a located error.
+  const auto rs = run_mottsim(row_stationary, conv, "--set components.array.weight_fifo=buffer");
+  CHECK(rs.status == 2);
+  CHECK(rs.output.find("--set 'components.array.weight_fifo=buffer': error: array.weight_fifo: a weight FIFO") !=
+        std::string::npos);
+}
+
 TEST_CASE("row stationary: a 3x3 convolution, scratchpad, buffer and DRAM accesses derived by hand") {
   const auto r = run_mottsim(row_stationary, conv);
   REQUIRE_MESSAGE(r.status == 0, r.output);
