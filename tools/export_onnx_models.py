@@ -41,11 +41,24 @@ def count_macs(model, example):
         totals["weights"] += module.weight.numel()
         totals["layers"] += 1
 
+    def attention_hook(module, inputs, output):
+        # nn.MultiheadAttention uses its projection weights without calling
+        # them as modules: Q, K and V (3 E x E), the output projection (E x E),
+        # and the two products between activations, Q K^T and A V (T x T x E each).
+        tokens = output[0].shape[1] if module.batch_first else output[0].shape[0]
+        embed = module.embed_dim
+        totals["macs"] += tokens * embed * 4 * embed + 2 * tokens * tokens * embed
+        totals["weights"] += module.in_proj_weight.numel() + module.out_proj.weight.numel()
+        totals["layers"] += 2
+
     handles = []
     for m in model.modules():
         if isinstance(m, torch.nn.Conv2d):
             handles.append(m.register_forward_hook(conv_hook))
-        elif isinstance(m, torch.nn.Linear):
+        elif isinstance(m, torch.nn.MultiheadAttention):
+            handles.append(m.register_forward_hook(attention_hook))
+        elif isinstance(m, torch.nn.Linear) and not isinstance(
+                m, torch.nn.modules.linear.NonDynamicallyQuantizableLinear):
             handles.append(m.register_forward_hook(linear_hook))
     with torch.no_grad():
         model(example)
