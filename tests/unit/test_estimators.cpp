@@ -153,8 +153,8 @@ TEST_CASE("logic scaling: digital units characterized at one node, priced at ano
                            "    area: 60 um^2\n    units: 1\n    reference_node: 32 nm\n"
                            "accumulation: {energy_per_add: 0.1 pJ, area: 100 um^2, reference_node: 45 nm}\n";
   const auto tile_value = block("cim_tile", tile);
-  const auto at22 = models::price_component("cim_tile", tile_value, 22 * nm);
-  const auto at45 = models::price_component("cim_tile", tile_value, 45 * nm);
+  const auto at22 = test_support::registry().price("cim_tile", tile_value, 22 * nm);
+  const auto at45 = test_support::registry().price("cim_tile", tile_value, 45 * nm);
   CHECK(at22.actions.at("shift_add").energy_j == doctest::Approx(0.02 * pJ * 0.30 / 0.65).epsilon(1e-12));
   CHECK(at45.actions.at("shift_add").energy_j == doctest::Approx(0.02 * pJ * 1.0 / 0.65).epsilon(1e-12));
   CHECK(at22.actions.at("partial_sum_add").energy_j == doctest::Approx(0.1 * pJ * 0.30).epsilon(1e-12));
@@ -166,12 +166,12 @@ TEST_CASE("logic scaling: digital units characterized at one node, priced at ano
   // at 0.9 V against a 0.8 V reference, energies also x (0.9 / 0.8)^2.
   const auto ctrl = block("controller", "energy_per_command: 6 pJ\nenergy_per_op: 0.009 pJ\narea: 0.05 mm^2\n"
                                         "reference_node: 22 nm\nreference_supply: 0.8 V\nsupply_voltage: 0.9 V\n");
-  const auto c45 = models::price_component("controller", ctrl, 45 * nm);
+  const auto c45 = test_support::registry().price("controller", ctrl, 45 * nm);
   CHECK(c45.actions.at("command").energy_j == doctest::Approx(6 * pJ / 0.30 * 1.265625).epsilon(1e-12));
   CHECK(c45.actions.at("vector_op").energy_j == doctest::Approx(0.009 * pJ / 0.30 * 1.265625).epsilon(1e-12));
   CHECK(c45.area_m2 == doctest::Approx(0.05 * mm2 / 0.25).epsilon(1e-12));
   // No reference node: the figures are the architecture's, unscaled.
-  const auto plain = models::price_component("controller", block("controller", "energy_per_op: 0.009 pJ\n"), 45 * nm);
+  const auto plain = test_support::registry().price("controller", block("controller", "energy_per_op: 0.009 pJ\n"), 45 * nm);
   CHECK(plain.actions.at("vector_op").energy_j == 0.009 * pJ);
 }
 
@@ -194,7 +194,7 @@ TEST_CASE("cells: a pure crossbar, a 1S1R and a 1T1R cell") {
   // In a tile at 22 nm: 128 x 128 cells of 48 F^2 = 16384 x 48 x (22 nm)^2 = 0.3806 mm^2 per array;
   // the word line is 12 F per column: 128 x 0.2 fF/um x 0.264 um = 6.758 fF.
   const auto tile = block("cim_tile", "arrays: 1\ncrossbar: {cell: {access_device: transistor}}\nreadout: [{type: adc}]\n");
-  const auto p = models::price_component("cim_tile", tile, 22 * nm);
+  const auto p = test_support::registry().price("cim_tile", tile, 22 * nm);
   CHECK(p.figures.at("cell_area_m2") == doctest::Approx(48 * 22e-9 * 22e-9).epsilon(1e-12));
   CHECK(p.figures.at("word_line_capacitance_f") == doctest::Approx(6.7584e-15).epsilon(1e-9));
   CHECK(contains(p.area_source, "1T1R"));
