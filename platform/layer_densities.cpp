@@ -192,6 +192,10 @@ std::vector<layer_density> layer_densities(const dsl::workload_spec& w, const mo
   std::string what;
   if (w.inputs.source != "mnist_test") {
     input_why = "its inputs (" + w.inputs.source + ") are not training data mottsim can feed";
+  } else if (w.input.height != mnist_dataset::side || w.input.width != mnist_dataset::side || w.input.channels != 1) {
+    input_why = "MNIST digits are 28x28x1, but it takes " + w.input.to_string();
+  } else if (w.inputs.calibration_count < 1) {
+    input_why = "its calibration_count names no training digit";
   } else {
     try {
       const mnist_split split = split_mnist(load_mnist());
