@@ -198,10 +198,9 @@ std::vector<layer_density> layer_densities(const dsl::workload_spec& w, const mo
     input_why = "its calibration_count names no training digit";
   } else {
     try {
-      const mnist_split split = split_mnist(load_mnist());
-      const auto n = std::min<std::size_t>(split.train.size(), static_cast<std::size_t>(w.inputs.calibration_count));
-      for (std::size_t i = 0; i < n; ++i)
-        samples.emplace_back(split.train.image(i), split.train.image(i) + mnist_dataset::pixels);
+      const mnist_dataset train = load_mnist_training_digits(static_cast<std::size_t>(w.inputs.calibration_count));
+      const std::size_t n = train.size();
+      for (std::size_t i = 0; i < n; ++i) samples.emplace_back(train.image(i), train.image(i) + mnist_dataset::pixels);
       what = "the first " + std::to_string(n) + " training digits of the MNIST split (seed " +
              std::to_string(mnist_split_seed) + "; the workload's calibration_count, never a scored digit)";
     } catch (const dsl::input_error&) {
