@@ -10,6 +10,11 @@ void schema_set::add(std::shared_ptr<const block_schema> schema) {
   m_schemas[schema->type] = std::move(schema);
 }
 
+void schema_set::replace(std::shared_ptr<const block_schema> schema) {
+  assert(schema && m_schemas.count(schema->type) && "replacing a schema that was never registered");
+  m_schemas[schema->type] = std::move(schema);
+}
+
 const block_schema* schema_set::find_schema(const std::string& type) const {
   auto it = m_schemas.find(type);
   return it == m_schemas.end() ? nullptr : it->second.get();

@@ -13,6 +13,8 @@ namespace mottsim::dsl {
 class schema_set : public schema_catalog {
  public:
   void add(std::shared_ptr<const block_schema> schema);
+  // Puts `schema` in the place of the one registered under its type.
+  void replace(std::shared_ptr<const block_schema> schema);
   const block_schema* find_schema(const std::string& type) const override;
   std::vector<std::string> schema_names() const override;  // in registration order
 

@@ -223,17 +223,20 @@ void workload_reader::read_header(const yaml_node& root) {
   }
 
   // A fraction in [0, 1], located where it is wrong.
-  const auto density = [&](const char* key, double& out) {
+  const auto density = [&](const char* key, double& out, source_location& where) {
     const yaml_node* n = root.find(key);
     if (!n) return;
     char* end = nullptr;
     const double x = n->is_scalar() ? std::strtod(n->text.c_str(), &end) : -1.0;
     if (!n->is_scalar() || n->text.empty() || *end != '\0' || !(x >= 0.0 && x <= 1.0))
       m_errors.error(n->where, std::string("'") + key + "' must be a fraction from 0 to 1, got " + n->describe());
-    else out = x;
+    else {
+      out = x;
+      where = n->where;
+    }
   };
-  density("input_density", m_spec.input_density);
-  density("weight_density", m_spec.weight_density);
+  density("input_density", m_spec.input_density, m_spec.input_density_where);
+  density("weight_density", m_spec.weight_density, m_spec.weight_density_where);
 
   // Existence is checked where the weights are used: perf mode never needs them,
   // and the file may be produced by a training script after this is written.

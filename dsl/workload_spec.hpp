@@ -93,6 +93,7 @@ struct workload_spec {
   // programmed conductance of the weight cells relative to g_min..g_max.
   double input_density = 0.5;
   double weight_density = 0.5;
+  source_location input_density_where, weight_density_where;  // empty file: the default
   std::string weights_file;  // trained weights for functional mode, optional
   input_source inputs;
   std::vector<layer_spec> layers;

@@ -1,4 +1,5 @@
 #include "models/functional_crossbar.hpp"
+#include "models/weight_encoding.hpp"
 
 #include "models/neuron_trim.hpp"
 
@@ -239,13 +240,13 @@ template <class programmed_fn>
 std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(programmed_fn&& programmed,
                                                                                bool noise_matrices) const {
   const long long levels = cell_block->integer("levels");
-  const long long slice_max = (1LL << slice_bits) - 1;
   // Level k of a slice sits at k slice steps above g_min, snapped to the device's grid.
   const auto nominal = [&](long long k) {
     const double grid = (g_max - g_min) / static_cast<double>(levels - 1);
-    const double idx = std::round(static_cast<double>(k) * static_cast<double>(levels - 1) / static_cast<double>(slice_max));
-    return g_min + idx * grid;
+    return g_min + grid_index(k, slice_bits, levels) * grid;
   };
+  const weight_codes codes{q_max, offset_code, w_scale};
+  const signed_encoding encoding = differential ? signed_encoding::differential : signed_encoding::offset;
   const long long cpw = mapping.columns_per_weight;
   const long long per_block = mapping.usable_columns / cpw;
   // Offset encoding: slice columns hold g_min + k step; the reference column (at
@@ -273,16 +274,9 @@ std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(
           const float shift = static_cast<float>(std::ldexp(1.0, static_cast<int>(slice_bits * s)));
           const Eigen::Index base = k * cpw + (differential ? 2 * s : s);
           for (Eigen::Index r = 0; r < b.rows; ++r) {
-            const long long w = q(b.r0 + r, b.o0 + k);
-            if (differential) {
-              const long long mag = std::llabs(w);
-              const long long level = (mag >> (slice_bits * s)) & slice_max;
-              g(base, r) = static_cast<float>(programmed(nominal(w > 0 ? level : 0)) / g_step);
-              g(base + 1, r) = static_cast<float>(programmed(nominal(w < 0 ? level : 0)) / g_step);
-            } else {
-              const long long level = ((w + offset_code) >> (slice_bits * s)) & slice_max;
-              g(base, r) = static_cast<float>(programmed(nominal(level)) / g_step);
-            }
+            const slice_levels level = levels_of_slice(q(b.r0 + r, b.o0 + k), s, slice_bits, codes, encoding);
+            g(base, r) = static_cast<float>(programmed(nominal(level.positive)) / g_step);
+            if (differential) g(base + 1, r) = static_cast<float>(programmed(nominal(level.negative)) / g_step);
           }
           b.combine(base, k) = shift;
           b.slice_weight[static_cast<std::size_t>(base - k * cpw)] = shift;
@@ -442,21 +436,12 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
   // Weights: symmetric, one scale per layer.
   s.slice_bits = tile_params.bits_per_cell;
   s.slices = mapping.slices;
-  if (s.differential) {
-    s.q_max = (1LL << mapping.magnitude_bits) - 1;
-  } else {
-    s.q_max = (1LL << (weight_bits - 1)) - 1;
-    s.offset_code = 1LL << (weight_bits - 1);
-  }
-  const double w_max = weights.cwiseAbs().maxCoeff();
-  s.w_scale = w_max > 0.0 ? w_max / static_cast<double>(s.q_max) : 1.0;
-  // Integer weights that fit (edge kernels, say) keep their values exactly
-  // instead of being stretched onto the full code range.
-  if (w_max <= static_cast<double>(s.q_max) && (weights.array() == weights.array().round()).all()) s.w_scale = 1.0;
-  const double qm = static_cast<double>(s.q_max);
-  s.q = weights.unaryExpr([&](double w) {
-                  return static_cast<std::int32_t>(std::clamp(std::round(w / s.w_scale), -qm, qm));
-                }).eval();
+  const weight_codes codes = weight_codes_for(
+      weights, mapping, weight_bits, s.differential ? signed_encoding::differential : signed_encoding::offset);
+  s.q_max = codes.q_max;
+  s.offset_code = codes.offset_code;
+  s.w_scale = codes.scale;
+  s.q = weights.unaryExpr([&](double w) { return static_cast<std::int32_t>(weight_code(w, codes)); }).eval();
   s.bias = bias.size() ? bias : Eigen::VectorXd::Zero(s.outputs);
 
   const auto& xbar = tile.block("crossbar");

@@ -42,8 +42,7 @@ struct component_pricing {
   std::map<std::string, double> figures;
 };
 
-// Prices one instance of a component from its validated parameters. `node_m`
-// is the architecture's technology node. Pure: no SystemC.
-component_pricing price_component(const std::string& type, const dsl::block_value& params, double node_m);
+// Each type's estimator produces these (models/estimator.hpp); the model
+// registry prices a component through the estimator its type registered.
 
 }  // namespace mottsim::models

@@ -29,4 +29,22 @@ std::string show_area(double m2) {
   return buf;
 }
 
+action_price direct(const dsl::block_value& b, const char* name, energy_category c) {
+  return {b.quantity(name), c, origin(b, name)};
+}
+
+std::string entry_note(const dsl::block_value& b) { return b.tech_entry.empty() ? "" : ", " + b.tech_entry; }
+
+std::string breakdown(const std::vector<cost_part>& parts, dsl::dimension d) {
+  std::string out;
+  bool any = false;
+  for (const auto& p : parts) any |= p.value != 0.0;
+  for (const auto& p : parts) {
+    if (any && p.value == 0.0) continue;
+    if (!out.empty()) out += " + ";
+    out += p.name + " " + (d == dsl::dimension::area ? show_area(p.value) : show(p.value, d)) + " (" + p.detail + ")";
+  }
+  return out;
+}
+
 }  // namespace mottsim::models

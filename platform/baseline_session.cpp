@@ -32,14 +32,14 @@ void reject_mixed(const dsl::architecture_spec& arch, const dsl::component_spec&
 // Plans the workload for the engine (a processor or a systolic array) and
 // checks what simulating it would cost against the budget.
 void plan_baseline(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
-                   const dsl::component_spec& engine, const work_budget& budget, processor_plan& cpu_plan,
-                   systolic_plan& array_plan, dsl::diagnostics& errors) {
+                   const dsl::component_spec& engine, const model_registry& registry, const work_budget& budget,
+                   processor_plan& cpu_plan, systolic_plan& array_plan, dsl::diagnostics& errors) {
   reject_mixed(arch, engine, errors);
   const std::size_t before = errors.size();
   const double burst = engine.params.quantity("transaction");
   work_estimate cost;
   if (engine.type == "processor") {
-    cpu_plan = plan_processor(workload, arch, errors);
+    cpu_plan = plan_processor(workload, arch, registry, errors);
     cost = estimate_stream_work(cpu_plan.program, burst);
   } else {
     array_plan = plan_systolic(workload, arch, errors);
@@ -53,12 +53,12 @@ void plan_baseline(const dsl::workload_spec& workload, const dsl::architecture_s
 bool is_baseline_architecture(const dsl::architecture_spec& arch) { return engine_of(arch) != nullptr; }
 
 void check_baseline_plan(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
-                         dsl::diagnostics& errors, const work_budget& budget) {
+                         const model_registry& registry, dsl::diagnostics& errors, const work_budget& budget) {
   const dsl::component_spec* engine = engine_of(arch);
   if (!engine) return;
   processor_plan cpu_plan;
   systolic_plan array_plan;
-  plan_baseline(workload, arch, *engine, budget, cpu_plan, array_plan, errors);
+  plan_baseline(workload, arch, *engine, registry, budget, cpu_plan, array_plan, errors);
 }
 
 reports::run_result run_baseline_session(const run_options& options, const dsl::architecture_load& arch,
@@ -77,7 +77,7 @@ reports::run_result run_baseline_session(const run_options& options, const dsl::
   dsl::diagnostics errors;
   processor_plan cpu_plan;
   systolic_plan array_plan;
-  plan_baseline(workload, spec, engine, options.budget, cpu_plan, array_plan, errors);
+  plan_baseline(workload, spec, engine, registry, options.budget, cpu_plan, array_plan, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
 
   elaborator elab(spec, registry);

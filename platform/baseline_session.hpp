@@ -12,7 +12,7 @@ bool is_baseline_architecture(const dsl::architecture_spec& arch);
 // Checks that `workload` can run on a baseline architecture within `budget`
 // (its planner's located errors go to `errors`), without elaborating anything.
 void check_baseline_plan(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
-                         dsl::diagnostics& errors, const work_budget& budget = {});
+                         const model_registry& registry, dsl::diagnostics& errors, const work_budget& budget = {});
 
 // run_session for baseline architectures: plans the workload for the processor
 // or the systolic array, elaborates, simulates and prices, filling the same

@@ -13,8 +13,6 @@
 
 namespace mottsim::platform {
 
-namespace {
-
 void make_dram(elaborator& e, const dsl::component_spec& c) {
   const auto& p = c.params;
   models::memory_timing t;
@@ -34,6 +32,8 @@ void make_dram(elaborator& e, const dsl::component_spec& c) {
   e.own(std::move(m));
 }
 
+namespace {
+
 // An on-chip memory's port timing from its estimator's figures: one port width
 // per cycle on each of ports x banks, each access done its latency after it starts.
 models::memory_timing onchip_timing(const models::component_pricing& pricing, double port_bytes,
@@ -47,6 +47,8 @@ models::memory_timing onchip_timing(const models::component_pricing& pricing, do
   t.tail_s = f.at(prefix + "access_latency_s") - t.granule_time_s;
   return t;
 }
+
+}  // namespace
 
 void make_sram(elaborator& e, const dsl::component_spec& c) {
   const auto& p = c.params;
@@ -99,6 +101,8 @@ void make_cim_tile(elaborator& e, const dsl::component_spec& c) {
   e.own(std::move(m));
 }
 
+namespace {
+
 // Bytes per second an sram delivers: a port width per cycle on each of its
 // ports and banks.
 double sram_bytes_per_s(elaborator& e, const dsl::component_spec& sram) {
@@ -111,6 +115,8 @@ const dsl::component_spec* named_sram(elaborator& e, const dsl::component_spec& 
   const dsl::component_spec* s = e.arch().find(c.params.text(param));
   return s && s->type == "sram" ? s : nullptr;
 }
+
+}  // namespace
 
 void make_processor(elaborator& e, const dsl::component_spec& c) {
   const auto& p = c.params;
@@ -154,18 +160,6 @@ void make_systolic_array(elaborator& e, const dsl::component_spec& c) {
   e.add_counts(c.name, m->counts());
   e.add_resource(c.name, m->resource());
   e.own(std::move(m));
-}
-
-}  // namespace
-
-void attach_builtin_factories(model_registry& registry) {
-  registry.set_factory("dram", make_dram);
-  registry.set_factory("sram", make_sram);
-  registry.set_factory("bus", make_bus);
-  registry.set_factory("controller", make_controller);
-  registry.set_factory("cim_tile", make_cim_tile);
-  registry.set_factory("processor", make_processor);
-  registry.set_factory("systolic_array", make_systolic_array);
 }
 
 }  // namespace mottsim::platform

@@ -106,7 +106,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
                                                 ") computes digitally and exactly, so functional mode has nothing to "
                                                 "model on it: compare CIM architectures only, or use --mode perf");
       else if (is_baseline_architecture(arch.spec))
-        check_baseline_plan(workload, arch.spec, arch_errors, budget);
+        check_baseline_plan(workload, arch.spec, registry, arch_errors, budget);
       else
         plan_network(workload, arch.spec, schedule_kind::layer, arch_errors, budget);
     }

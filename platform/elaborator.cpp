@@ -17,7 +17,7 @@ elaborator::elaborator(const dsl::architecture_spec& arch, const model_registry&
   for (const auto& c : arch.components) {
     component_runtime r;
     r.spec = &c;
-    r.pricing = models::price_component(c.type, c.params, arch.node_m);
+    r.pricing = registry.price(c.type, c.params, arch.node_m);
     m_components.push_back(std::move(r));
   }
 }

@@ -1,6 +1,8 @@
 #include "platform/mnist_dataset.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <limits>
@@ -155,7 +157,88 @@ mnist_dataset subset(const mnist_dataset& all, const std::vector<std::size_t>& o
   return out;
 }
 
+// A class file as its values' text: where each image's first value starts.
+// False when the file is not the plain form {"data": [numbers]}.
+bool index_class_text(const std::string& text, std::vector<std::size_t>& image_starts) {
+  std::size_t i = 0;
+  const auto skip = [&] {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) ++i;
+  };
+  const auto expect = [&](const char* token) {
+    skip();
+    const std::string t(token);
+    if (text.compare(i, t.size(), t) != 0) return false;
+    i += t.size();
+    return true;
+  };
+  if (!expect("{") || !expect("\"data\"") || !expect(":") || !expect("[")) return false;
+  std::size_t value = 0;
+  bool at_start = true;
+  for (; i < text.size() && text[i] != ']'; ++i) {
+    const char ch = text[i];
+    if (ch == ',') {
+      if (at_start) return false;  // an empty value
+      at_start = true;
+      continue;
+    }
+    if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') continue;
+    if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' || ch == 'e' || ch == 'E')) return false;
+    if (at_start) {
+      if (value % mnist_dataset::pixels == 0) image_starts.push_back(i);
+      ++value;
+      at_start = false;
+    }
+  }
+  if (i == text.size() || at_start || value % mnist_dataset::pixels != 0) return false;
+  ++i;
+  if (!expect("}")) return false;
+  skip();
+  return i == text.size();
+}
+
 }  // namespace
+
+mnist_dataset load_mnist_training_digits(std::size_t count, const std::string& dir) {
+  const auto the_slow_way = [&] {
+    const mnist_split split = split_mnist(load_mnist(dir));
+    mnist_dataset out;
+    const std::size_t n = std::min(count, split.train.size());
+    out.images.assign(split.train.images.begin(),
+                      split.train.images.begin() + static_cast<std::ptrdiff_t>(n * mnist_dataset::pixels));
+    out.labels.assign(split.train.labels.begin(), split.train.labels.begin() + static_cast<std::ptrdiff_t>(n));
+    return out;
+  };
+  std::vector<std::string> texts(static_cast<std::size_t>(mnist_dataset::classes));
+  std::vector<std::vector<std::size_t>> starts(texts.size());
+  std::size_t total = 0;
+  for (std::size_t c = 0; c < texts.size(); ++c) {
+    dsl::diagnostics errors;
+    const std::string file = (std::filesystem::path(dir) / (std::to_string(c) + ".json")).string();
+    if (!dsl::read_input_file(file, texts[c], errors, "MNIST digits") || !index_class_text(texts[c], starts[c]))
+      return the_slow_way();
+    total += starts[c].size();
+  }
+  if (total != mnist_train_size + mnist_test_size) return the_slow_way();
+  const auto order = seeded_permutation(total, mnist_split_seed);
+  mnist_dataset out;
+  const std::size_t n = std::min(count, mnist_train_size);
+  out.images.reserve(n * mnist_dataset::pixels);
+  for (std::size_t k = 0; k < n; ++k) {
+    std::size_t index = order[k], c = 0;
+    while (index >= starts[c].size()) index -= starts[c++].size();
+    const char* p = texts[c].c_str() + starts[c][index];
+    for (int v = 0; v < mnist_dataset::pixels; ++v) {
+      char* end = nullptr;
+      const double x = std::strtod(p, &end);
+      if (end == p || !(x >= 0.0 && x <= 1.0)) return the_slow_way();
+      out.images.push_back(static_cast<float>(x));
+      p = end;
+      while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t' || *p == ',') ++p;
+    }
+    out.labels.push_back(static_cast<int>(c));
+  }
+  return out;
+}
 
 std::string default_mnist_dir() { return (std::filesystem::path(source_dir) / "data" / "mnist").string(); }
 

@@ -6,6 +6,7 @@
 
 #include "dsl/architecture_spec.hpp"
 #include "dsl/schema_set.hpp"
+#include "models/estimator.hpp"
 
 namespace mottsim::platform {
 
@@ -14,28 +15,51 @@ class elaborator;  // builds SystemC modules from specs (defined with the simula
 // Creates the SystemC module(s) for one component spec.
 using model_factory = std::function<void(elaborator&, const dsl::component_spec&)>;
 
-// Every component and block type mottsim knows: its parameter schema (what the
-// DSL validates against and `mottsim list` prints) and, for components that can
-// be simulated, the factory that elaborates it. Filled explicitly by
-// register_builtin_models(), never by static initializers, so the set of types
-// is visible in one place.
-class model_registry : public dsl::schema_catalog {
+// Every component and block type mottsim knows. A type is registered in one
+// call that brings everything about it: its parameter schema (what the DSL
+// validates against and `mottsim list` prints), its estimator (what its
+// actions cost, its leakage and area) and, for components that can be
+// simulated, the factory that elaborates its SystemC model. Readout stages
+// bring a block estimator that a cim_tile's pricing dispatches through. Filled
+// explicitly by register_builtin_models(), never by static initializers, so
+// the set of types is visible in one place; pricing never switches on type
+// names.
+class model_registry : public dsl::schema_catalog, public models::estimator_catalog {
  public:
-  void add_component(std::shared_ptr<const dsl::block_schema> schema, model_factory factory = {});
-  void add_block(std::shared_ptr<const dsl::block_schema> schema);
-  // Attaches a factory to a component registered earlier.
-  void set_factory(const std::string& type, model_factory factory);
+  void add_component(std::shared_ptr<const dsl::block_schema> schema, models::component_estimator estimator,
+                     model_factory factory = {});
+  void add_block(std::shared_ptr<const dsl::block_schema> schema, models::block_estimator estimator = {});
+  // A readout stage type: a block with its estimator that every registered
+  // component with a `readout` chain (a cim_tile) then accepts in it.
+  void add_readout_stage(std::shared_ptr<const dsl::block_schema> schema, models::block_estimator estimator);
 
   const dsl::block_schema* find_schema(const std::string& type) const override;
   std::vector<std::string> schema_names() const override;
+  const models::component_estimator* find_component_estimator(const std::string& type) const override;
+  const models::block_estimator* find_block_estimator(const std::string& type) const override;
 
   bool is_component(const std::string& type) const;
   bool can_simulate(const std::string& type) const;
   const model_factory* factory(const std::string& type) const;
 
+  // Prices one instance of a component of a registered `type` from its
+  // validated parameters at the architecture's node, through the type's
+  // estimator. Every price in mottsim comes from here.
+  models::component_pricing price(const std::string& type, const dsl::block_value& params, double node_m) const;
+
  private:
+  struct component_entry {
+    std::string type;
+    models::component_estimator estimator;
+    model_factory factory;
+  };
+  struct block_entry {
+    std::string type;
+    models::block_estimator estimator;
+  };
   dsl::schema_set m_schemas;
-  std::vector<std::pair<std::string, model_factory>> m_factories;
+  std::vector<component_entry> m_components;
+  std::vector<block_entry> m_blocks;
 };
 
 void register_builtin_models(model_registry& registry);

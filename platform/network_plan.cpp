@@ -50,7 +50,7 @@ int index_of(const dsl::workload_spec& w, const std::string& name) {
 
 network_plan plan_network(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
                           schedule_kind schedule, dsl::diagnostics& errors, const work_budget& budget,
-                          work_estimate* estimate) {
+                          work_estimate* estimate, const std::vector<layer_density>* densities) {
   network_plan plan;
   plan.schedule = schedule;
   const auto tiles = arch.of_type("cim_tile");
@@ -97,8 +97,14 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
       lp.matrix.vectors = l.out_shape.height * l.out_shape.width;
       lp.matrix.weight_bits = workload.weight_bits;
       lp.matrix.activation_bits = workload.activation_bits;
-      lp.matrix.input_density = workload.input_density;
-      lp.matrix.weight_density = workload.weight_density;
+      if (densities && i < densities->size()) {
+        lp.density = (*densities)[i];
+      } else {
+        lp.density.input = workload.input_density;
+        lp.density.weight = workload.weight_density;
+      }
+      lp.matrix.input_density = lp.density.input;
+      lp.matrix.weight_density = lp.density.weight;
       lp.matrix.relu = l.activation == dsl::activation_kind::relu;
       std::string why;
       if (!models::map_matrix(lp.matrix, plan.tile, lp.mapping, why)) {

@@ -9,6 +9,7 @@
 #include "models/crossbar_mapping.hpp"
 #include "models/program.hpp"
 #include "models/tile_job.hpp"
+#include "platform/layer_densities.hpp"
 #include "platform/ledger.hpp"
 #include "platform/work_estimate.hpp"
 
@@ -64,6 +65,7 @@ struct layer_plan {
   double weight_bytes = 0;  // as stored in cells (bits per cell x cells / 8)
   double element_ops = 0;   // controller work: pooling, adds, ReLU not done in tiles
   analog_link analog;
+  layer_density density;    // the data statistics its reads are priced with, and their sources
 };
 
 struct network_plan {
@@ -87,7 +89,7 @@ struct network_plan {
 // `estimate` when given.
 network_plan plan_network(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
                           schedule_kind schedule, dsl::diagnostics& errors, const work_budget& budget = {},
-                          work_estimate* estimate = nullptr);
+                          work_estimate* estimate = nullptr, const std::vector<layer_density>* densities = nullptr);
 
 // Turns the plan into the controller's program: DMA, tile commands and
 // element-wise work, stage by stage. Stage 0 programs resident weights once

@@ -6,6 +6,7 @@
 #include "models/gemm_blocking.hpp"
 #include "models/memory_pricing.hpp"
 #include "platform/baseline_layout.hpp"
+#include "platform/model_registry.hpp"
 
 namespace mottsim::platform {
 
@@ -50,22 +51,23 @@ struct roofline_rates {
   double l1_bytes_per_s = 0, l2_bytes_per_s = 0, l3_bytes_per_s = 0, dram_bytes_per_s = 0;
 };
 
-double sram_rate(const dsl::component_spec* c, double node_m) {
+double sram_rate(const dsl::component_spec* c, const model_registry& registry, double node_m) {
   if (!c) return 0.0;
-  return models::memory_bytes_per_s(models::price_memory(c->params, node_m), c->params.quantity("port_width"));
+  return models::memory_bytes_per_s(registry.price(c->type, c->params, node_m), c->params.quantity("port_width"));
 }
 
 roofline_rates rates_of(const dsl::component_spec& cpu, const dsl::component_spec& l1, const dsl::component_spec* l2,
-                        const dsl::component_spec* l3, const dsl::component_spec& dram, double node_m) {
+                        const dsl::component_spec* l3, const dsl::component_spec& dram,
+                        const model_registry& registry, double node_m) {
   const auto& p = cpu.params;
   const bool int8 = p.text("precision") == "int8";
   roofline_rates r;
   r.macs_per_core_s = static_cast<double>(p.integer(int8 ? "int8_macs_per_cycle" : "fp32_macs_per_cycle")) *
                       p.quantity("clock");
   r.ceiling = p.number("utilization");
-  r.l1_bytes_per_s = sram_rate(&l1, node_m);
-  r.l2_bytes_per_s = sram_rate(l2, node_m);
-  r.l3_bytes_per_s = sram_rate(l3, node_m);
+  r.l1_bytes_per_s = sram_rate(&l1, registry, node_m);
+  r.l2_bytes_per_s = sram_rate(l2, registry, node_m);
+  r.l3_bytes_per_s = sram_rate(l3, registry, node_m);
   r.dram_bytes_per_s = dram.params.quantity("bandwidth");
   return r;
 }
@@ -73,7 +75,7 @@ roofline_rates rates_of(const dsl::component_spec& cpu, const dsl::component_spe
 }  // namespace
 
 processor_plan plan_processor(const dsl::workload_spec& w, const dsl::architecture_spec& arch,
-                              dsl::diagnostics& errors) {
+                              const model_registry& registry, dsl::diagnostics& errors) {
   // Only this planner's own errors stop it (the caller may pass others in).
   const std::size_t errors_before = errors.size();
   const auto failed = [&] { return errors.size() > errors_before; };
@@ -140,7 +142,7 @@ processor_plan plan_processor(const dsl::workload_spec& w, const dsl::architectu
   const auto l2_wrap = l2 ? static_cast<unsigned long long>(l2_capacity) : 0ULL;
   const auto l3_base = l3_window ? l3_window->base : 0ULL;
   const auto l3_wrap = l3 ? static_cast<unsigned long long>(l3_capacity) : 0ULL;
-  const roofline_rates rates = rates_of(cpu, *l1, l2, l3, *dram, arch.node_m);
+  const roofline_rates rates = rates_of(cpu, *l1, l2, l3, *dram, registry, arch.node_m);
 
   for (std::size_t i = 0; i < w.layers.size(); ++i) {
     const auto& l = w.layers[i];

@@ -8,6 +8,8 @@
 
 namespace mottsim::platform {
 
+class model_registry;
+
 // How a workload runs on the architecture's processor: per layer, the work
 // and the traffic (from the GEMM's blocking at each cache level) it gives the
 // processor model.
@@ -18,8 +20,9 @@ struct processor_plan {
 
 // Plans every layer. User mistakes (a cache that is not an sram, a precision
 // the datapath cannot compute, a workload larger than the DRAM) are located
-// errors in `errors`.
+// errors in `errors`. Memory rates come from the memories' estimators in
+// `registry`.
 processor_plan plan_processor(const dsl::workload_spec& w, const dsl::architecture_spec& arch,
-                              dsl::diagnostics& errors);
+                              const model_registry& registry, dsl::diagnostics& errors);
 
 }  // namespace mottsim::platform

@@ -294,6 +294,18 @@ std::vector<std::vector<std::vector<float>>> reference_network::forward_batch(
   return outputs;
 }
 
+Eigen::MatrixXd reference_network::product(std::size_t layer, long long group, const Eigen::MatrixXd& inputs) const {
+  const dsl::layer_spec& l = m_workload.layers.at(layer);
+  const bound_layer& b = m_layers.at(layer);
+  const long long outs = l.kind == dsl::layer_kind::conv2d ? l.out_channels / l.groups : l.out_features;
+  const index k = inputs.rows();
+  const Eigen::Map<const row_matrix> w(b.weights.data() + group * outs * k, outs, k);
+  Eigen::MatrixXd y = w.cast<double>() * inputs;
+  if (!b.bias.empty())
+    for (long long o = 0; o < outs; ++o) y.row(o).array() += b.bias[static_cast<std::size_t>(group * outs + o)];
+  return y;
+}
+
 std::vector<float> reference_network::forward(const std::vector<float>& input) const {
   auto all = forward_all(input);
   return all.empty() ? input : std::move(all.back());

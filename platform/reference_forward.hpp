@@ -56,6 +56,11 @@ class reference_network {
   std::vector<std::vector<std::vector<float>>> forward_batch(const std::vector<std::vector<float>>& inputs,
                                                              const matrix_fn& matrix) const;
   std::vector<float> forward(const std::vector<float>& input) const;
+  // The float product of conv/linear layer `layer`'s group `group` on its
+  // im2col inputs (inputs of one output x positions), bias added: what
+  // `matrix` computes with ideal devices, for a pass that only watches the
+  // inputs.
+  Eigen::MatrixXd product(std::size_t layer, long long group, const Eigen::MatrixXd& inputs) const;
 
   // Index of the largest output (the first one on ties): the predicted class.
   std::size_t classify(const std::vector<float>& input) const;

@@ -37,7 +37,12 @@ reports::run_result run_session(const run_options& options, const model_registry
 
   work_budget budget = options.budget;
   budget.functional = options.mode == "functional";
-  network_plan plan = plan_network(workload, arch.spec, options.schedule, errors, budget);
+  // The data statistics each layer's reads are priced with: measured on the
+  // workload's trained weights and training inputs where it ships them, once.
+  std::vector<layer_density> densities;
+  if (const auto tiles = arch.spec.of_type("cim_tile"); !tiles.empty())
+    densities = layer_densities(workload, models::read_cim_tile_params(tiles.front()->params), tiles.front()->params);
+  network_plan plan = plan_network(workload, arch.spec, options.schedule, errors, budget, nullptr, &densities);
   if (errors.has_errors()) throw dsl::input_error(errors);
   // Refused before simulating: the precision a workload declares must be one
   // the device models can carry through.
@@ -123,6 +128,11 @@ reports::run_result run_session(const run_options& options, const model_registry
       lr.chunks = lp.chunks;
       lr.replicas = lp.replicas;
       lr.readout_path = lp.mapping.path + lp.analog.note;
+      lr.has_density = true;
+      lr.input_density = lp.density.input;
+      lr.input_density_source = lp.density.input_source;
+      lr.weight_density = lp.density.weight;
+      lr.weight_density_source = lp.density.weight_source;
     }
     lr.start_s = layer_start[i];
     lr.latency_s = layer_latency[i];

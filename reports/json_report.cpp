@@ -58,6 +58,12 @@ std::string to_json(const run_result& r) {
     o["chunks"] = l.chunks;
     o["replicas"] = l.replicas;
     o["readout_path"] = l.readout_path;
+    if (l.has_density) {
+      o["input_density"] = l.input_density;
+      o["input_density_source"] = l.input_density_source;
+      o["weight_density"] = l.weight_density;
+      o["weight_density_source"] = l.weight_density_source;
+    }
     o["start_s"] = l.start_s;
     o["latency_s"] = l.latency_s;
     o["energy_j"] = l.energy_j;

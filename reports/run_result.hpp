@@ -45,6 +45,14 @@ struct layer_result {
   long long chunks = 0;
   long long replicas = 1;
   std::string readout_path;
+  // Layers on crossbars: the data statistics their reads were priced with
+  // (fraction of input bits that are 1, mean weight conductance relative to
+  // g_min..g_max) and where each came from.
+  bool has_density = false;
+  double input_density = 0;
+  std::string input_density_source;
+  double weight_density = 0;
+  std::string weight_density_source;
   double start_s = 0;
   double latency_s = 0;
   double energy_j = 0;     // dynamic energy of the layer's actions + its share of leakage

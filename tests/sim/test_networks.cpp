@@ -34,13 +34,14 @@ struct architecture {
   int bits_per_cell;
   bool bit_serial;     // inputs one bit per read; otherwise one read per vector
   double adc_price_j;  // per conversion, from the tech library entry it uses
+  double g_min, g_max;  // of its cells, from the tech library entry they use
 };
 
 const architecture architectures[] = {
-    {"configs/arch/mott_cim.yaml", 4, false, 0.79e-12},  // converters.adc_isaac_4b
-    {"configs/arch/mott_analog_cim.yaml", 4, false, 0.79e-12},
-    {"configs/arch/cmos_analog_cim.yaml", 4, false, 0.79e-12},
-    {"configs/arch/adc_cim.yaml", 2, true, 1.67e-12},    // converters.adc_isaac_8b
+    {"configs/arch/mott_cim.yaml", 4, false, 0.79e-12, 1e-6, 100e-6},  // converters.adc_isaac_4b, synapses.cbram_seed
+    {"configs/arch/mott_analog_cim.yaml", 4, false, 0.79e-12, 1e-6, 100e-6},
+    {"configs/arch/cmos_analog_cim.yaml", 4, false, 0.79e-12, 1e-6, 100e-6},
+    {"configs/arch/adc_cim.yaml", 2, true, 1.67e-12, 9.8e-6, 166.7e-6},  // converters.adc_isaac_8b, synapses.rram_isaac_32nm
 };
 
 double component_field(const nlohmann::json& j, const std::string& name, const char* field) {
@@ -65,12 +66,23 @@ TEST_CASE("networks: every shipped network runs on every CIM architecture and co
       // differential pairs of ceil((bits-1)/bits_per_cell) slices.
       const long long columns_per_weight = 2 * ((n.weight_bits - 1 + a.bits_per_cell - 1) / a.bits_per_cell);
       const long long reads = a.bit_serial ? 8 : 1;
-      // The workloads state no densities: 0.5 of the input bits are 1, so half the bit-serial
-      // reads drive their rows; a pulse-width read is priced at half its window already, so its
-      // count stays one per read; weight density 0.5 is the G_mean the price holds.
-      const double input_share = a.bit_serial ? 0.5 : 1.0;
-      CHECK(action_count(j, "tile", "cell_read") ==
-            rel(static_cast<double>(n.macs * columns_per_weight * reads) * input_share));
+      // Each layer's reads follow the densities its report states (the workload's 0.5, or
+      // measured on LeNet-5's trained weights and digits): with input density d, a bit-serial
+      // read drives d of its rows, a pulse-width one lasts d / 0.5 of the half window its price
+      // holds; weight density w draws (g_min + w (g_max - g_min)) / G_mean of the price's G_mean.
+      double expected_reads = 0.0;
+      long long layer_macs = 0;
+      for (const auto& l : j["layers"]) {
+        if (!l.contains("input_density")) continue;
+        const double d = l["input_density"].get<double>(), w = l["weight_density"].get<double>();
+        const double input_share = a.bit_serial ? d : d / 0.5;
+        const double weight_share = (a.g_min + w * (a.g_max - a.g_min)) / ((a.g_min + a.g_max) / 2.0);
+        const long long macs = l["macs"].get<long long>();
+        layer_macs += macs;
+        expected_reads += static_cast<double>(macs * columns_per_weight * reads) * input_share * weight_share;
+      }
+      CHECK(layer_macs == n.macs);
+      CHECK(action_count(j, "tile", "cell_read") == rel(expected_reads));
 
       // Energies add up: components to the total, layers to the total.
       double components = 0, layers = 0, categories = 0;

@@ -115,6 +115,42 @@ TEST_CASE("adc estimator: what each energy model needs is a located error") {
   CHECK(ramp.energy_j == doctest::Approx(10 * fJ * 16).epsilon(1e-12));
 }
 
+TEST_CASE("adc estimator: flash and ramp converters, priced from an explicit figure of merit at two widths") {
+  // The survey carries no class-specific default for flash or ramp converters
+  // in what mottsim could source: each needs walden_fom, a located error otherwise.
+  CHECK(contains(first_error("adc", "bits: 4\nclass: flash\n"), "test.yaml:2:8: error: class flash has no default"));
+  // Flash, 20 fJ per step at 500 MHz, above the corner: rate factor (5e8 / 1.74173e8)^1.48765
+  // = 2.870712^1.48765 = exp(1.48765 x 1.054561) = exp(1.568815) = 4.80098.
+  // 3 bits: 20 fJ x 8 x 4.80098 = 768.16 fJ; 6 bits: 20 fJ x 64 x 4.80098 = 6145.25 fJ.
+  // Area fit at 22 nm: ln A = 4.850567 + 0.0666585 x ln 5e8 (20.030119) + 0.797324 x ln 22 (3.091042)
+  // - 0.134373 b + 0.423657 ln(E / pJ) = 8.650308 - 0.134373 b + 0.423657 ln(E / pJ):
+  // 3 bits: 8.650308 - 0.403119 + 0.423657 x -0.263762 (-0.111745) = 8.135444, A = 3413.3 um^2;
+  // 6 bits: 8.650308 - 0.806238 + 0.423657 x 1.815680 (0.769225) = 8.613295, A = 5504.4 um^2.
+  const std::string flash = "class: flash\nwalden_fom: 20 fJ\nsample_rate: 500 MHz\n";
+  const auto f3 = models::estimate_adc(block("adc", flash + "bits: 3\n"), 22 * nm);
+  const auto f6 = models::estimate_adc(block("adc", flash + "bits: 6\n"), 22 * nm);
+  CHECK(f3.energy_j == doctest::Approx(768.16 * fJ).epsilon(1e-4));
+  CHECK(f6.energy_j == doctest::Approx(6145.25 * fJ).epsilon(1e-4));
+  CHECK(f3.area_m2 == doctest::Approx(3413.3 * um2).epsilon(1e-4));
+  CHECK(f6.area_m2 == doctest::Approx(5504.4 * um2).epsilon(1e-4));
+  CHECK(contains(f3.energy_source, "survey model (Walden FoM, class flash, 3 bits at 500 MHz)"));
+  CHECK(contains(f3.energy_source, "walden_fom 20 fJ (test.yaml:2:13)"));
+  // Ramp, 10 fJ per step at 10 MHz, below the corner (factor 1): 4 bits 160 fJ, 8 bits 2.56 pJ.
+  // ln A = 4.850567 + 0.0666585 x ln 1e7 (16.118096) + 2.464563 - 0.134373 b + 0.423657 ln(E / pJ)
+  // = 8.389548 - 0.134373 b + 0.423657 ln(E / pJ):
+  // 4 bits: 8.389548 - 0.537491 + 0.423657 x -1.832581 (-0.776386) = 7.075671, A = 1182.8 um^2;
+  // 8 bits: 8.389548 - 1.074982 + 0.423657 x 0.940007 (0.398241) = 7.712807, A = 2236.8 um^2.
+  const std::string ramp = "class: ramp\nwalden_fom: 10 fJ\nsample_rate: 10 MHz\n";
+  const auto r4 = models::estimate_adc(block("adc", ramp + "bits: 4\n"), 22 * nm);
+  const auto r8 = models::estimate_adc(block("adc", ramp + "bits: 8\n"), 22 * nm);
+  CHECK(r4.energy_j == doctest::Approx(160 * fJ).epsilon(1e-12));
+  CHECK(r8.energy_j == doctest::Approx(2.56 * pJ).epsilon(1e-12));
+  CHECK(r4.area_m2 == doctest::Approx(1182.8 * um2).epsilon(1e-4));
+  CHECK(r8.area_m2 == doctest::Approx(2236.8 * um2).epsilon(1e-4));
+  CHECK(contains(r8.energy_source, "class ramp"));
+  CHECK(contains(r8.area_source, "survey area fit"));
+}
+
 TEST_CASE("driver estimator: a pulse-width driver at two unit pulses, by hand") {
   const auto xbar_1ns = block("crossbar", "rows: 64\ncolumns: 100\nread_voltage: 0.3 V\nread_pulse: 1 ns\n"
                                           "cell: {area: 9 F^2}\n");
@@ -153,8 +189,8 @@ TEST_CASE("logic scaling: digital units characterized at one node, priced at ano
                            "    area: 60 um^2\n    units: 1\n    reference_node: 32 nm\n"
                            "accumulation: {energy_per_add: 0.1 pJ, area: 100 um^2, reference_node: 45 nm}\n";
   const auto tile_value = block("cim_tile", tile);
-  const auto at22 = models::price_component("cim_tile", tile_value, 22 * nm);
-  const auto at45 = models::price_component("cim_tile", tile_value, 45 * nm);
+  const auto at22 = test_support::registry().price("cim_tile", tile_value, 22 * nm);
+  const auto at45 = test_support::registry().price("cim_tile", tile_value, 45 * nm);
   CHECK(at22.actions.at("shift_add").energy_j == doctest::Approx(0.02 * pJ * 0.30 / 0.65).epsilon(1e-12));
   CHECK(at45.actions.at("shift_add").energy_j == doctest::Approx(0.02 * pJ * 1.0 / 0.65).epsilon(1e-12));
   CHECK(at22.actions.at("partial_sum_add").energy_j == doctest::Approx(0.1 * pJ * 0.30).epsilon(1e-12));
@@ -166,12 +202,12 @@ TEST_CASE("logic scaling: digital units characterized at one node, priced at ano
   // at 0.9 V against a 0.8 V reference, energies also x (0.9 / 0.8)^2.
   const auto ctrl = block("controller", "energy_per_command: 6 pJ\nenergy_per_op: 0.009 pJ\narea: 0.05 mm^2\n"
                                         "reference_node: 22 nm\nreference_supply: 0.8 V\nsupply_voltage: 0.9 V\n");
-  const auto c45 = models::price_component("controller", ctrl, 45 * nm);
+  const auto c45 = test_support::registry().price("controller", ctrl, 45 * nm);
   CHECK(c45.actions.at("command").energy_j == doctest::Approx(6 * pJ / 0.30 * 1.265625).epsilon(1e-12));
   CHECK(c45.actions.at("vector_op").energy_j == doctest::Approx(0.009 * pJ / 0.30 * 1.265625).epsilon(1e-12));
   CHECK(c45.area_m2 == doctest::Approx(0.05 * mm2 / 0.25).epsilon(1e-12));
   // No reference node: the figures are the architecture's, unscaled.
-  const auto plain = models::price_component("controller", block("controller", "energy_per_op: 0.009 pJ\n"), 45 * nm);
+  const auto plain = test_support::registry().price("controller", block("controller", "energy_per_op: 0.009 pJ\n"), 45 * nm);
   CHECK(plain.actions.at("vector_op").energy_j == 0.009 * pJ);
 }
 
@@ -194,7 +230,7 @@ TEST_CASE("cells: a pure crossbar, a 1S1R and a 1T1R cell") {
   // In a tile at 22 nm: 128 x 128 cells of 48 F^2 = 16384 x 48 x (22 nm)^2 = 0.3806 mm^2 per array;
   // the word line is 12 F per column: 128 x 0.2 fF/um x 0.264 um = 6.758 fF.
   const auto tile = block("cim_tile", "arrays: 1\ncrossbar: {cell: {access_device: transistor}}\nreadout: [{type: adc}]\n");
-  const auto p = models::price_component("cim_tile", tile, 22 * nm);
+  const auto p = test_support::registry().price("cim_tile", tile, 22 * nm);
   CHECK(p.figures.at("cell_area_m2") == doctest::Approx(48 * 22e-9 * 22e-9).epsilon(1e-12));
   CHECK(p.figures.at("word_line_capacitance_f") == doctest::Approx(6.7584e-15).epsilon(1e-9));
   CHECK(contains(p.area_source, "1T1R"));

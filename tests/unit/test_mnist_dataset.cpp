@@ -134,6 +134,16 @@ TEST_CASE("mnist: the 10000 digits and the fixed 8000 / 2000 split") {
   CHECK_THROWS_AS(platform::split_mnist(split.test), dsl::input_error);  // 2,000 images, not 10,000
 }
 
+TEST_CASE("mnist: the first training digits read alone are the split's, byte for byte") {
+  const platform::mnist_split split = platform::split_mnist(mnist());
+  const mnist_dataset few = platform::load_mnist_training_digits(300, std::string(MOTTSIM_SOURCE_DIR) + "/data/mnist");
+  REQUIRE(few.size() == 300);
+  CHECK(few.labels == std::vector<int>(split.train.labels.begin(), split.train.labels.begin() + 300));
+  CHECK(few.images == std::vector<float>(split.train.images.begin(), split.train.images.begin() + 300 * 784));
+  // More than the training part holds: all 8000 of it.
+  CHECK(platform::load_mnist_training_digits(9000, std::string(MOTTSIM_SOURCE_DIR) + "/data/mnist").size() == 8000);
+}
+
 TEST_CASE("mnist: missing and corrupt files are located input errors") {
   temp_dir dir;
   std::string e = load_error(dir.path.string());

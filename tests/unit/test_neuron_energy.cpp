@@ -203,8 +203,8 @@ TEST_CASE("neuron energy: a constant contradicting the thermal model is an error
 TEST_CASE("neuron energy: pricing shows each part, and a gain-stage change moves only its own") {
   const auto base = shipped_arch("mott_cim.yaml");
   const auto more = shipped_arch("mott_cim.yaml", {"components.tile.readout[0].gain_stage.quiescent_power=172 uW"});
-  const auto p = models::price_component("cim_tile", base.find("tile")->params, base.node_m);
-  const auto q = models::price_component("cim_tile", more.find("tile")->params, more.node_m);
+  const auto p = test_support::registry().price("cim_tile", base.find("tile")->params, base.node_m);
+  const auto q = test_support::registry().price("cim_tile", more.find("tile")->params, more.node_m);
   for (const char* a : {"neuron_heater", "neuron_read", "neuron_gain_stage", "neuron_bias_source"}) {
     REQUIRE(p.actions.count(a) == 1);
     CHECK(p.actions.at(a).category == models::energy_category::neurons);
@@ -225,7 +225,7 @@ TEST_CASE("neuron energy: pricing shows each part, and a gain-stage change moves
 
   // An ideal neuron is priced as its parameter, in one action.
   const auto ideal = shipped_arch("mott_cim.yaml", {"components.tile.readout[0].use=mott_neurons.ideal_relu"});
-  const auto pi = models::price_component("cim_tile", ideal.find("tile")->params, ideal.node_m);
+  const auto pi = test_support::registry().price("cim_tile", ideal.find("tile")->params, ideal.node_m);
   CHECK(pi.actions.at("neuron_activation").energy_j == doctest::Approx(3.183 * nJ));
   CHECK(pi.actions.count("neuron_heater") == 0);
 }

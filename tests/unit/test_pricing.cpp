@@ -41,7 +41,7 @@ dsl::architecture_spec shipped(const std::string& file) {
 models::component_pricing price(const dsl::architecture_spec& arch, const std::string& name) {
   const dsl::component_spec* c = arch.find(name);
   REQUIRE(c != nullptr);
-  return models::price_component(c->type, c->params, arch.node_m);
+  return test_support::registry().price(c->type, c->params, arch.node_m);
 }
 
 // CACTI 7 tech_params/22nm.dat at 360 K, copied by hand: itrs-lstp against
@@ -163,7 +163,7 @@ TEST_CASE("cacti table scales beyond 22..45 nm by Stillmaker & Baas") {
 TEST_CASE("pricing: sram from the CACTI table and from given values") {
   const double node = 22 * nm;
   SUBCASE("defaults: 64 KiB, 64-bit port") {
-    const auto p = models::price_component("sram", component("sram", "{}"), node);
+    const auto p = test_support::registry().price("sram", component("sram", "{}"), node);
     CHECK(action(p, "read_bytes").energy_j == doctest::Approx(4.7 * pJ / 8).scale(0));
     CHECK(action(p, "write_bytes").energy_j == doctest::Approx(4.7 * pJ / 8).scale(0));
     CHECK(action(p, "read_bytes").category == energy_category::buffers);
@@ -175,7 +175,7 @@ TEST_CASE("pricing: sram from the CACTI table and from given values") {
   }
   SUBCASE("a 256-bit port reads 4x the 64-bit energy") {
     const auto p =
-        models::price_component("sram", component("sram", "capacity: 256 KiB\nport_width: 256 b\n"), node);
+        test_support::registry().price("sram", component("sram", "capacity: 256 KiB\nport_width: 256 b\n"), node);
     CHECK(action(p, "read_bytes").energy_j * 32 == doctest::Approx(4 * 9.9 * pJ).scale(0));
     CHECK(action(p, "write_bytes").energy_j * 32 == doctest::Approx(4 * 9.9 * pJ).scale(0));
     CHECK(p.area_m2 == doctest::Approx(0.21 * mm2).scale(0));
@@ -183,14 +183,14 @@ TEST_CASE("pricing: sram from the CACTI table and from given values") {
     CHECK(p.figures.at("access_latency_s") == doctest::Approx(0.58 * ns).scale(0));
   }
   SUBCASE("ports multiply table area and leakage") {
-    const auto p = models::price_component("sram", component("sram", "capacity: 256 KiB\nports: 2\n"), node);
+    const auto p = test_support::registry().price("sram", component("sram", "capacity: 256 KiB\nports: 2\n"), node);
     CHECK(p.area_m2 == doctest::Approx(2 * 0.21 * mm2).scale(0));
     CHECK(p.leakage_w == doctest::Approx(2 * 35 * mW).scale(0));
     CHECK_CONTAINS(p.area_source, "2 ports");
     CHECK_CONTAINS(p.leakage_source, "2 ports");
   }
   SUBCASE("given values win and cite their location") {
-    const auto p = models::price_component(
+    const auto p = test_support::registry().price(
         "sram",
         component("sram",
                   "capacity: 32 KiB\nport_width: 128 b\nread_energy: 8 pJ\nwrite_energy: 12 pJ\n"
@@ -207,7 +207,7 @@ TEST_CASE("pricing: sram from the CACTI table and from given values") {
     CHECK(p.area_source == "test.yaml:7:7");
   }
   SUBCASE("write energy defaults to the given read energy") {
-    const auto p = models::price_component("sram", component("sram", "read_energy: 6 pJ\n"), node);
+    const auto p = test_support::registry().price("sram", component("sram", "read_energy: 6 pJ\n"), node);
     CHECK(action(p, "write_bytes").energy_j == doctest::Approx(6 * pJ / 8).scale(0));
   }
 }
@@ -373,7 +373,7 @@ TEST_CASE("pricing: Mott tile of mott_cim with pulse-width inputs") {
 TEST_CASE("pricing: tile formulas from defaults and inline values") {
   const double node = 22 * nm;
   SUBCASE("defaults: survey SAR ADC, C V^2 driver and V^2 G t cell read") {
-    const auto p = models::price_component("cim_tile", component("cim_tile", "readout:\n  - type: adc\n"), node);
+    const auto p = test_support::registry().price("cim_tile", component("cim_tile", "readout:\n  - type: adc\n"), node);
     // Class sar: 41 fJ per step at 1 GHz; both 1 GHz and the default 1.28 GHz are above the
     // 174 MHz corner, so FoM(1.28 GHz) = 41 fJ x 1.28^1.48764 = 59.19 fJ, x 2^8 = 15.15 pJ.
     CHECK(action(p, "adc_conversion").energy_j == doctest::Approx(41 * fJ * std::pow(1.28, 1.48764) * 256).epsilon(1e-4));
@@ -390,7 +390,7 @@ TEST_CASE("pricing: tile formulas from defaults and inline values") {
     CHECK(p.figures.at("buffer_access_latency_s") == doctest::Approx(0.34 * ns).scale(0));
   }
   SUBCASE("inline values cite their line; DACs scale drivers by 2^(b-1)") {
-    const auto p = models::price_component("cim_tile",
+    const auto p = test_support::registry().price("cim_tile",
                                            component("cim_tile",
                                                      "arrays: 2\n"
                                                      "crossbar: {rows: 64, columns: 32, area_overhead: 50 um^2}\n"
@@ -419,7 +419,7 @@ TEST_CASE("pricing: tile formulas from defaults and inline values") {
     CHECK(p.leakage_w == doctest::Approx(2 * (64 * 1e-6 * 8 + 4 * 2 * mW) + 1 * mW).scale(0));
   }
   SUBCASE("given cell read energy with pulse-width inputs") {
-    const auto p = models::price_component(
+    const auto p = test_support::registry().price(
         "cim_tile",
         component("cim_tile",
                   "crossbar: {cell: {read_energy: 2 fJ}}\ninput: {mode: pulse_width, dac_bits: 4}\n"

@@ -1,0 +1,98 @@
+#include "models/component_estimators.hpp"
+
+#include <initializer_list>
+
+#include "dsl/units.hpp"
+#include "models/logic_scaling.hpp"
+#include "models/memory_pricing.hpp"
+#include "models/pricing_support.hpp"
+
+namespace mottsim::models {
+
+namespace {
+
+using dsl::block_value;
+using dsl::dimension;
+
+// Energy per byte of a per-bit figure: buses and DRAM move bytes.
+action_price per_byte_from_bit(const block_value& b, energy_category c) {
+  const double e = b.quantity("energy_per_bit");
+  return {8.0 * e, c, "8 x energy_per_bit " + show(e, dimension::energy) + " " + cited({{b, "energy_per_bit"}})};
+}
+
+void static_figures(const block_value& p, component_pricing& out) {
+  out.leakage_w = p.quantity("leakage");
+  out.leakage_source = origin(p, "leakage");
+  out.area_m2 = p.quantity("area");
+  out.area_source = origin(p, "area");
+}
+
+}  // namespace
+
+component_pricing price_dram(const block_value& p, const pricing_context&) {
+  component_pricing out;
+  out.actions["read_bytes"] = per_byte_from_bit(p, energy_category::dram);
+  out.actions["write_bytes"] = per_byte_from_bit(p, energy_category::dram);
+  out.leakage_w = p.quantity("background_power");
+  out.leakage_source = origin(p, "background_power");
+  out.area_m2 = 0.0;
+  out.area_source = "off-chip: not counted in chip area";
+  return out;
+}
+
+component_pricing price_sram(const block_value& p, const pricing_context& at) { return price_memory(p, at.node_m); }
+
+component_pricing price_bus(const block_value& p, const pricing_context&) {
+  component_pricing out;
+  out.actions["transfer_bytes"] = per_byte_from_bit(p, energy_category::bus);
+  out.leakage_w = p.quantity("leakage");
+  out.leakage_source = origin(p, "leakage");
+  out.area_m2 = p.quantity("area");
+  out.area_source = origin(p, "area");
+  return out;
+}
+
+// The controller's core and vector unit, and a systolic array's PEs, are logic
+// characterized at a node: they scale to the architecture's.
+component_pricing price_controller(const block_value& p, const pricing_context& at) {
+  component_pricing out;
+  const logic_scale scale = logic_scaling(p, at.node_m);
+  out.actions["command"] = scaled_energy(p, "energy_per_command", energy_category::compute, scale);
+  out.actions["vector_op"] = scaled_energy(p, "energy_per_op", energy_category::compute, scale);
+  static_figures(p, out);
+  out.area_m2 = scaled_area(p, scale, out.area_source);
+  return out;
+}
+
+// The cores' leakage plus the static power of what surrounds them (uncore,
+// rest of the SoC, board): all of it is drawn for as long as the run lasts.
+component_pricing price_processor(const block_value& p, const pricing_context&) {
+  component_pricing out;
+  out.actions["instruction"] = direct(p, "energy_per_instruction", energy_category::compute);
+  out.actions["int8_mac"] = direct(p, "energy_per_int8_mac", energy_category::compute);
+  out.actions["fp32_mac"] = direct(p, "energy_per_fp32_mac", energy_category::compute);
+  static_figures(p, out);
+  std::string parts = "cores " + show(out.leakage_w, dimension::power) + " (" + out.leakage_source + ")";
+  for (const char* name : {"uncore_power", "soc_power", "platform_power"}) {
+    const double w = p.quantity(name);
+    if (w == 0.0) continue;
+    out.leakage_w += w;
+    parts += std::string(" + ") + name + " " + show(w, dimension::power) + " (" + origin(p, name) + ")";
+  }
+  out.leakage_source = parts;
+  return out;
+}
+
+component_pricing price_systolic_array(const block_value& p, const pricing_context& at) {
+  component_pricing out;
+  const logic_scale scale = logic_scaling(p, at.node_m);
+  out.actions["mac"] = scaled_energy(p, "energy_per_mac", energy_category::compute, scale);
+  out.actions["weight_load"] = scaled_energy(p, "energy_per_weight_load", energy_category::compute, scale);
+  out.actions["vector_op"] = scaled_energy(p, "energy_per_vector_op", energy_category::compute, scale);
+  out.actions["pe_storage_bits"] = pe_storage_price(p, at.node_m);
+  static_figures(p, out);
+  out.area_m2 = scaled_area(p, scale, out.area_source);
+  return out;
+}
+
+}  // namespace mottsim::models

@@ -1,0 +1,113 @@
+#include <doctest/doctest.h>
+
+#include <Eigen/Core>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "dsl/architecture_loader.hpp"
+#include "dsl/workload_loader.hpp"
+#include "models/crossbar_mapping.hpp"
+#include "models/weight_encoding.hpp"
+#include "platform/layer_densities.hpp"
+#include "test_support.hpp"
+
+// The data statistics perf mode prices crossbar reads with, measured on a
+// layer's weights as the mapping programs them and on its quantized inputs
+// (docs/modelling.md, "Crossbar reads and the data"), against hand counts.
+using namespace mottsim;
+
+namespace {
+
+models::cim_tile_params tiny_tile(models::signed_encoding encoding) {
+  models::cim_tile_params t;
+  t.rows = 128;
+  t.columns = 128;
+  t.bits_per_cell = 2;
+  t.levels = 4;
+  t.signed_weights = encoding;
+  t.input = models::input_mode::bit_serial;
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("weight density: a 2x2 layer's cells as the mapping programs them, by hand") {
+  // Weights (fan_in x outputs): column 0 = (0.5, 0.25), column 1 = (-1, 0). 4-bit codes.
+  Eigen::MatrixXd w(2, 2);
+  w << 0.5, -1.0, 0.25, 0.0;
+  models::layer_matrix m;
+  m.fan_in = 2;
+  m.outputs = 2;
+  m.weight_bits = 4;
+  m.activation_bits = 8;
+  std::string why;
+
+  // Differential: 3 magnitude bits, 2 slices of 2 bits, q_max 7, scale 1/7:
+  // codes round(3.5) = 4, round(1.75) = 2, -7, 0. Levels 4 on a 2-bit slice: level k sits
+  // at k/3 of g_min..g_max. Slices (LSB first) on the side of the sign, 0 on the other:
+  // 4 = 01 00 -> (0, 1); 2 = 00 10 -> (2, 0); -7 = 01 11 -> (3, 1) on the minus side; 0 -> 0.
+  // 16 cells (4 weights x 2 slices x 2 sides) holding 1 + 2 + 4 = 7 thirds: 7/48 = 0.1458333.
+  auto tile = tiny_tile(models::signed_encoding::differential);
+  models::crossbar_mapping mapping;
+  REQUIRE(models::map_matrix(m, tile, mapping, why));
+  CHECK(models::mapped_weight_density(w, tile, mapping, 4) == doctest::Approx(7.0 / 48.0).epsilon(1e-12));
+
+  // Offset: q_max 7, offset 8, 4 bits in 2 slices, one column each: stored codes
+  // 12 = 11 00, 10 = 10 10, 1 = 00 01, 8 = 10 00 -> 3 + 4 + 1 + 2 = 10 thirds over 8 cells: 10/24.
+  tile = tiny_tile(models::signed_encoding::offset);
+  REQUIRE(models::map_matrix(m, tile, mapping, why));
+  CHECK(models::mapped_weight_density(w, tile, mapping, 4) == doctest::Approx(10.0 / 24.0).epsilon(1e-12));
+
+  // 16 levels on 2-bit slices: level k snaps to grid index round(k x 15 / 3) = 5k of 15,
+  // the same fractions k/3.
+  tile = tiny_tile(models::signed_encoding::differential);
+  tile.levels = 16;
+  REQUIRE(models::map_matrix(m, tile, mapping, why));
+  CHECK(models::mapped_weight_density(w, tile, mapping, 4) == doctest::Approx(7.0 / 48.0).epsilon(1e-12));
+}
+
+TEST_CASE("input density: inputs quantized as the drivers do, by hand") {
+  // Full scale 1, 2 bits (codes 0..3): 0 -> 0, 0.5 -> round(1.5) = 2 (10), 1 -> 3 (11),
+  // 2 clips to 3 (11), -1 clips to 0: 5 of 10 bits are 1. As pulse widths: (0 + 2 + 3 + 3 + 0)
+  // unit pulses of 5 x 3: 8/15.
+  const std::vector<double> x{0.0, 0.5, 1.0, 2.0, -1.0};
+  CHECK(platform::quantized_input_density(x, 1.0, 2, models::input_mode::bit_serial) == doctest::Approx(0.5));
+  CHECK(platform::quantized_input_density(x, 1.0, 2, models::input_mode::pulse_width) ==
+        doctest::Approx(8.0 / 15.0));
+  // At full scale 2 the same inputs are codes 0, round(0.75 + 0.5) = 1, 2, 3, 0: bits 0 + 1 + 1 + 2 + 0 = 4 of 10.
+  CHECK(platform::quantized_input_density(x, 2.0, 2, models::input_mode::bit_serial) == doctest::Approx(0.4));
+}
+
+TEST_CASE("layer densities: LeNet-5's shipped weights are measured; stated values elsewhere") {
+  dsl::diagnostics errors;
+  const std::string root = MOTTSIM_SOURCE_DIR;
+  const auto arch = dsl::load_architecture(root + "/configs/arch/adc_cim.yaml", {}, test_support::registry(), errors);
+  const auto lenet = dsl::load_workload(root + "/configs/workloads/lenet5_mnist.yaml", errors);
+  const auto vgg = dsl::load_workload(root + "/configs/workloads/vgg8_cifar10.yaml", errors);
+  REQUIRE_FALSE(errors.has_errors());
+  const dsl::block_value& tile_block = arch.spec.find("tile")->params;
+  const auto tile = models::read_cim_tile_params(tile_block);
+
+  const auto measured = platform::layer_densities(lenet, tile, tile_block);
+  REQUIRE(measured.size() == lenet.layers.size());
+  const auto& conv1 = measured[0];
+  CHECK(conv1.weight_source.find("measured on the trained weights of lenet5_mnist_weights.json") != std::string::npos);
+  // Trained weights cluster near 0: most cells sit near g_min, far below the stated 0.5.
+  CHECK(conv1.weight > 0.0);
+  CHECK(conv1.weight < 0.5);
+  if (std::filesystem::exists(root + "/data/mnist/0.json")) {
+    CHECK(conv1.input_source.find("training digits") != std::string::npos);
+    CHECK(conv1.input > 0.0);
+    CHECK(conv1.input < 0.5);  // digits are mostly background: most input bits are 0
+  } else {
+    CHECK(conv1.input == 0.5);
+    CHECK(conv1.input_source.find("make data") != std::string::npos);
+  }
+
+  // VGG-8 ships no weights: the workload's stated (default) values, said so.
+  const auto stated = platform::layer_densities(vgg, tile, tile_block);
+  CHECK(stated[0].input == 0.5);
+  CHECK(stated[0].weight == 0.5);
+  CHECK(stated[0].weight_source == "the workload's weight_density default 0.5");
+}
