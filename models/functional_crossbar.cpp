@@ -1,13 +1,11 @@
 #include "models/functional_crossbar.hpp"
 
+#include "dsl/parallel_jobs.hpp"
 #include "models/neuron_trim.hpp"
 
 #include <algorithm>
 #include <cstring>
-#include <atomic>
-#include <exception>
 #include <mutex>
-#include <thread>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -525,7 +523,7 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
   s.neuron_noise_seed = seed_stream(seed, stream_cycle_noise);
   s.hold_noise_seed = seed_stream(seed, stream_hold_noise);
   s.buffer_noise_seed = seed_stream(seed, stream_buffer_noise);
-  s.threads = static_cast<int>(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1u, 8u));
+  s.threads = static_cast<int>(std::min(dsl::hardware_threads(), 8u));
   s.cell_block = std::make_shared<dsl::block_value>(cell);
   s.program(seed);
   if (s.analog) s.analog_full_scale = s.default_analog_full_scale();
@@ -845,28 +843,8 @@ Eigen::MatrixXd functional_layer::forward(const Eigen::MatrixXd& inputs, std::ui
     s.run_chunk(inputs.middleCols(v0, nv), out.middleCols(v0, nv), (call << 32) + static_cast<std::uint64_t>(k),
                 counts[static_cast<std::size_t>(k)]);
   };
-  const int workers = static_cast<int>(std::min<Eigen::Index>(s.threads, chunks));
-  if (workers <= 1) {
-    for (Eigen::Index k = 0; k < chunks; ++k) run(k);
-  } else {
-    std::atomic<Eigen::Index> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_lock;
-    std::vector<std::thread> pool;
-    for (int t = 0; t < workers; ++t)
-      pool.emplace_back([&] {
-        for (Eigen::Index k = next++; k < chunks; k = next++) {
-          try {
-            run(k);
-          } catch (...) {
-            std::lock_guard<std::mutex> lock(failure_lock);
-            if (!failure) failure = std::current_exception();
-          }
-        }
-      });
-    for (auto& t : pool) t.join();
-    if (failure) std::rethrow_exception(failure);
-  }
+  dsl::run_parallel(static_cast<std::size_t>(chunks), static_cast<unsigned>(s.threads),
+                    [&](std::size_t k) { run(static_cast<Eigen::Index>(k)); });
   std::lock_guard<std::mutex> lock(s.counts_lock);
   for (const auto& c : counts) {
     s.counts.vectors += c.vectors;

@@ -20,7 +20,7 @@
 #include "platform/image_io.hpp"
 #include "platform/image_metrics.hpp"
 #include "platform/mnist_dataset.hpp"
-#include "platform/parallel_jobs.hpp"
+#include "dsl/parallel_jobs.hpp"
 #include "platform/reference_forward.hpp"
 
 namespace mottsim::platform {
@@ -157,7 +157,7 @@ struct device_network {
     std::size_t last_matrix = 0;
     for (std::size_t i = 0; i < workload.layers.size(); ++i)
       if (workload.layers[i].is_matrix_layer()) last_matrix = i;
-    run_parallel(parts, threads, [&](std::size_t p) {
+    dsl::run_parallel(parts, threads, [&](std::size_t p) {
       const std::size_t first = p * batch, end = std::min(samples.size(), first + batch);
       const std::vector<std::vector<float>> part(samples.begin() + static_cast<std::ptrdiff_t>(first),
                                                  samples.begin() + static_cast<std::ptrdiff_t>(end));
@@ -293,11 +293,11 @@ void load_image_sets(const dsl::workload_spec& w, const functional_options& opti
     std::vector<float> input;
     std::exception_ptr failure;
   };
-  const std::size_t wave = hardware_threads();
+  const std::size_t wave = dsl::hardware_threads();
   for (std::size_t first = 0; first < others.size(); first += wave) {
     if (static_cast<long long>(sets.calibration.size()) >= w.inputs.calibration_count) break;
     std::vector<decoded> part(std::min(wave, others.size() - first));
-    run_parallel(part.size(), hardware_threads(), [&](std::size_t k) {
+    dsl::run_parallel(part.size(), dsl::hardware_threads(), [&](std::size_t k) {
       try {
         part[k].image = read_image(others[first + k].string());
         part[k].input = image_input(part[k].image, w, others[first + k].string(), nullptr);
@@ -445,7 +445,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   const dsl::block_value ideal_tile = ideal_devices(tile_c->params);
   device_network ideal{workload, plan, ideal_tile, reference, chip_seed(options.seed, -1), nullptr, {}};
   const gain_table gains =
-      sets.calibration.empty() ? gain_table{} : ideal.calibrate(sets.calibration, ranges, hardware_threads());
+      sets.calibration.empty() ? gain_table{} : ideal.calibrate(sets.calibration, ranges, dsl::hardware_threads());
   out.calibration = describe_calibration(sets, tile_c->params, workload, ideal, gains, ranges);
 
   for (long long c = 0; c < options.chips; ++c) out.chip_seeds.push_back(chip_seed(options.seed, c));
@@ -456,7 +456,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   // whatever their number, and a chip's result does not depend on it.
   constexpr std::size_t batch_size = 64;
   const std::size_t batches = (inputs.size() + batch_size - 1) / batch_size;
-  const unsigned threads = hardware_threads();
+  const unsigned threads = dsl::hardware_threads();
   std::vector<std::unique_ptr<device_network>> drawn;
   for (const unsigned long long seed : out.chip_seeds)
     drawn.push_back(std::make_unique<device_network>(
@@ -467,7 +467,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   const std::size_t device_jobs = networks.size() * batches;
   // Fewer jobs than processors (one image): the chunks of each product share them.
   const int layer_threads = device_jobs < threads ? static_cast<int>(threads) : 1;
-  run_parallel(networks.size(), threads, [&](std::size_t k) { networks[k]->build(layer_threads); });
+  dsl::run_parallel(networks.size(), threads, [&](std::size_t k) { networks[k]->build(layer_threads); });
 
   std::vector<long long> correct(networks.size() * batches, 0), reference_correct(batches, 0);
   std::vector<std::vector<float>> last_device(networks.size());
@@ -477,7 +477,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
     return std::vector<std::vector<float>>(inputs.begin() + static_cast<std::ptrdiff_t>(first),
                                            inputs.begin() + static_cast<std::ptrdiff_t>(end));
   };
-  run_parallel(device_jobs + (classifier ? batches : 1), threads, [&](std::size_t job) {
+  dsl::run_parallel(device_jobs + (classifier ? batches : 1), threads, [&](std::size_t job) {
     if (job >= device_jobs) {  // the float reference
       if (!classifier) {
         reference_out.push_back(reference.forward_all(inputs.back()));
@@ -504,7 +504,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   for (std::size_t k = 0; k < chips.size(); ++k)
     for (std::size_t b = 0; b < batches; ++b) chips[k].correct += correct[k * batches + b];
   if (!classifier && writes_image_maps(last) && !inputs.empty())
-    run_parallel(chips.size(), threads, [&](std::size_t k) {
+    dsl::run_parallel(chips.size(), threads, [&](std::size_t k) {
       chip_outcome& result = chips[k];
       const auto& dev = last_device[k];
       const auto& ref = reference_out.back().back();
