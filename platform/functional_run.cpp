@@ -170,19 +170,28 @@ struct device_network {
         const long long stride = std::max<long long>(1, (total + calibration_columns - 1) / calibration_columns);
         const long long seen = per_sample * static_cast<long long>(first);  // columns of the batches before
         if (x.size() > 0) k.peak = std::max(k.peak, x.maxCoeff());
-        for (Eigen::Index c = 0; c < x.cols(); ++c)
-          if ((seen + c) % stride == 0) k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
+        const long long first_kept = (stride - seen % stride) % stride;
+        if (first_kept < x.cols())
+          k.values.reserve(k.values.size() +
+                           static_cast<std::size_t>((x.cols() - first_kept + stride - 1) / stride * x.rows()));
+        for (Eigen::Index c = first_kept; c < x.cols(); c += stride)
+          k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
         if (i == last_matrix && g + 1 == workload.layers[i].groups) return Eigen::MatrixXd();
         return layers.at({i, g})->reference(x);
       });
     });
     std::map<group_key, kept_columns> kept;
+    std::map<group_key, std::size_t> sizes;
+    for (const auto& part : kept_by_part)
+      for (const auto& [key, k] : part) sizes[key] += k.values.size();
+    for (const auto& [key, size] : sizes) kept[key].values.reserve(size);
     for (auto& part : kept_by_part)
       for (auto& [key, k] : part) {
         kept_columns& all = kept[key];
         all.rows = k.rows;
         all.peak = std::max(all.peak, k.peak);
         all.values.insert(all.values.end(), k.values.begin(), k.values.end());
+        std::vector<double>().swap(k.values);
       }
     gain_table table;
     for (auto& [key, k] : kept) {
