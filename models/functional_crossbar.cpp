@@ -3,6 +3,8 @@
 #include "dsl/parallel_jobs.hpp"
 #include "models/neuron_trim.hpp"
 
+#include <emmintrin.h>
+
 #include <algorithm>
 #include <cstring>
 #include <mutex>
@@ -205,6 +207,7 @@ struct functional_layer::impl {
   // row, their indices in read[0, k) and their column sums of b.by_row (width
   // floats each) in current; returns k.
   struct driven_reads {
+    std::vector<std::uint64_t> masks;
     std::vector<std::int32_t> active;
     std::vector<int> count, read;
     std::vector<float> current;
@@ -684,19 +687,42 @@ int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t*
   d.count.assign(static_cast<std::size_t>(read_count), 0);
   d.read.resize(static_cast<std::size_t>(read_count));
   d.current.resize(static_cast<std::size_t>(read_count * width));
-  // The rows each read drives: the set bits of the input codes, listed
-  // without branches (every row is written, the count moves past the driven).
+  // The rows each read drives: the set bits of the input codes.
   std::int32_t any = 0;
   for (Eigen::Index i = 0; i < rows; ++i) any |= code[i];
   if ((any & read_mask) == 0) return 0;
-  for (int r = 0; r < read_count; ++r) {
-    std::int32_t* list = d.active.data() + r * rows;
-    int k = 0;
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      list[k] = static_cast<std::int32_t>(i);
-      k += (code[i] >> r) & 1;
+  if (read_count <= 8) {
+    // A bit-matrix transpose, 16 rows at a time: the codes as bytes, their
+    // top bit read for every row at once (one bit per row), then doubled.
+    const Eigen::Index words = (rows + 63) / 64;
+    d.masks.assign(static_cast<std::size_t>(read_count * words), 0);
+    alignas(16) std::uint8_t bytes[16];
+    for (Eigen::Index i0 = 0; i0 < rows; i0 += 16) {
+      const Eigen::Index n = std::min<Eigen::Index>(16, rows - i0);
+      for (Eigen::Index j = 0; j < 16; ++j) bytes[j] = j < n ? static_cast<std::uint8_t>(code[i0 + j]) : 0;
+      __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
+      for (int s = read_count; s < 8; ++s) v = _mm_add_epi8(v, v);
+      for (int r = read_count - 1; r >= 0; --r) {
+        const auto bits = static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(v)));
+        d.masks[static_cast<std::size_t>(r * words + i0 / 64)] |= bits << (i0 % 64);
+        v = _mm_add_epi8(v, v);
+      }
     }
-    d.count[static_cast<std::size_t>(r)] = k;
+    for (int r = 0; r < read_count; ++r) {
+      std::int32_t* list = d.active.data() + r * rows;
+      int k = 0;
+      for (Eigen::Index w = 0; w < words; ++w)
+        for (std::uint64_t bits = d.masks[static_cast<std::size_t>(r * words + w)]; bits != 0; bits &= bits - 1)
+          list[k++] = static_cast<std::int32_t>(w * 64 + __builtin_ctzll(bits));
+      d.count[static_cast<std::size_t>(r)] = k;
+    }
+  } else {
+    for (Eigen::Index i = 0; i < rows; ++i)
+      for (auto bits = static_cast<std::uint32_t>(code[i] & read_mask); bits != 0; bits &= bits - 1) {
+        const int r = __builtin_ctz(bits);
+        int& k = d.count[static_cast<std::size_t>(r)];
+        d.active[static_cast<std::size_t>(r * rows + k++)] = static_cast<std::int32_t>(i);
+      }
   }
   int driven = 0;
   for (int r = 0; r < read_count; ++r)

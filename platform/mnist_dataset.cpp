@@ -116,6 +116,11 @@ bool read_plain_digits(const std::string& text, std::vector<float>& values) {
     return true;
   };
   if (!token("{") || !token("\"data\"") || !token(":") || !token("[")) return false;
+  // Every value takes two characters at least (its digit and a comma or the
+  // closing bracket): the buffer is sized once and trimmed at the end.
+  const std::size_t first = values.size();
+  values.resize(first + text.size() / 2 + 1);
+  float* to = values.data() + first;
   for (;;) {
     space();
     if (p == end || (*p != '0' && *p != '1')) return false;
@@ -130,9 +135,9 @@ bool read_plain_digits(const std::string& text, std::vector<float>& values) {
       if (decimals == 0) return false;
     }
     if (p < end && ((*p >= '0' && *p <= '9') || *p == 'e' || *p == 'E' || *p == '.')) return false;
-    const double x = static_cast<double>(m) / powers[decimals];
+    const double x = m == 0 ? 0.0 : static_cast<double>(m) / powers[decimals];
     if (x > 1.0) return false;
-    values.push_back(static_cast<float>(x));
+    *to++ = static_cast<float>(x);
     space();
     if (p < end && *p == ',') {
       ++p;
@@ -140,6 +145,7 @@ bool read_plain_digits(const std::string& text, std::vector<float>& values) {
     }
     break;
   }
+  values.resize(static_cast<std::size_t>(to - values.data()));
   if (!token("]") || !token("}")) return false;
   space();
   return p == end;
