@@ -512,27 +512,40 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   const auto& last = workload.layers.back();
   for (std::size_t k = 0; k < chips.size(); ++k)
     for (std::size_t b = 0; b < batches; ++b) chips[k].correct += correct[k * batches + b];
-  if (!classifier && writes_image_maps(last) && !inputs.empty())
-    dsl::run_parallel(chips.size(), threads, [&](std::size_t k) {
-      chip_outcome& result = chips[k];
+  if (!classifier && writes_image_maps(last) && !inputs.empty()) {
+    // One job per (chip, channel); each chip's means add its channels in order.
+    const auto channels = static_cast<std::size_t>(last.out_shape.channels);
+    struct channel_result {
+      double psnr_db = 0.0, ssim = 0.0;
+      gray_image device, reference;
+    };
+    std::vector<channel_result> per_channel(chips.size() * channels);
+    dsl::run_parallel(per_channel.size(), threads, [&](std::size_t job) {
+      const std::size_t k = job / channels;
+      const auto c = static_cast<long long>(job % channels);
       const auto& dev = last_device[k];
       const auto& ref = reference_out.back().back();
-      for (long long c = 0; c < last.out_shape.channels; ++c) {
-        double peak = 0;
-        for (long long p = 0; p < last.out_shape.height * last.out_shape.width; ++p)
-          peak = std::max(peak, static_cast<double>(ref[static_cast<std::size_t>(p * last.out_shape.channels + c)]));
-        if (peak <= 0) peak = 1;
-        const gray_image d = channel_image(dev, last.out_shape, c, peak);
-        const gray_image r = channel_image(ref, last.out_shape, c, peak);
-        const double psnr = psnr_db(d, r);
-        result.psnr_db += (std::isfinite(psnr) ? psnr : 100.0) / static_cast<double>(last.out_shape.channels);
-        result.ssim += ssim(d, r) / static_cast<double>(last.out_shape.channels);
+      double peak = 0;
+      for (long long p = 0; p < last.out_shape.height * last.out_shape.width; ++p)
+        peak = std::max(peak, static_cast<double>(ref[static_cast<std::size_t>(p * last.out_shape.channels + c)]));
+      if (peak <= 0) peak = 1;
+      channel_result& r = per_channel[job];
+      r.device = channel_image(dev, last.out_shape, c, peak);
+      r.reference = channel_image(ref, last.out_shape, c, peak);
+      r.psnr_db = psnr_db(r.device, r.reference);
+      r.ssim = ssim(r.device, r.reference);
+    });
+    for (std::size_t k = 0; k < chips.size(); ++k)
+      for (std::size_t c = 0; c < channels; ++c) {
+        channel_result& r = per_channel[k * channels + c];
+        chips[k].psnr_db += (std::isfinite(r.psnr_db) ? r.psnr_db : 100.0) / static_cast<double>(channels);
+        chips[k].ssim += r.ssim / static_cast<double>(channels);
         if (k == 0) {
-          result.images.emplace_back(last.name + "_" + std::to_string(c) + ".png", d);
-          result.images.emplace_back(last.name + "_" + std::to_string(c) + "_reference.png", r);
+          chips[k].images.emplace_back(last.name + "_" + std::to_string(c) + ".png", std::move(r.device));
+          chips[k].images.emplace_back(last.name + "_" + std::to_string(c) + "_reference.png", std::move(r.reference));
         }
       }
-    });
+  }
   long long ideal_correct = 0, reference_total = 0;
   for (std::size_t b = 0; b < batches; ++b) {
     if (classifier) ideal_correct += correct[chips.size() * batches + b];
