@@ -324,7 +324,8 @@ std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(
           b.exact_codes = differential && largest_sum < 0x1p24;
           b.column_weight.assign(static_cast<std::size_t>(b.padded), 0.0f);
           for (Eigen::Index c = 0; c < b.outs * cpw; ++c)
-            b.column_weight[static_cast<std::size_t>(c)] = static_cast<float>(b.slice_weight[static_cast<std::size_t>(c % cpw)]);
+            b.column_weight[static_cast<std::size_t>(c)] =
+                static_cast<float>(b.slice_weight[static_cast<std::size_t>(c % cpw)]);
         }
       }
       b.adc_top = static_cast<float>(adc_full_scale * adc_range_of(b));

@@ -178,7 +178,8 @@ TEST_CASE("mnist: every spelling of a value reads as the decimal it writes (strt
   // file may use (an exponent, more decimals than a double holds), in three
   // layouts (other whitespace, another key), each value against the C
   // library's decimal parse.
-  const std::vector<std::string> plain = {"0", "1", "0.5", "0.624", "0.992", "0.1", "0.0", "1.000", "0.123456789012345"};
+  const std::vector<std::string> plain = {"0",   "1",   "0.5",   "0.624", "0.992",
+                                          "0.1", "0.0", "1.000", "0.123456789012345"};
   std::vector<std::string> all_spellings = plain;
   for (const char* s : {"1e0", "5E-1", "0.25e+0", "0.1234567890123456789", "1.0000000000000000001"})
     all_spellings.push_back(s);
@@ -186,7 +187,8 @@ TEST_CASE("mnist: every spelling of a value reads as the decimal it writes (strt
   temp_dir dir;
   dir.fill(1);
   for (const std::vector<std::string>* spellings : sets)
-    for (const char* layout : {"{\"data\": [%s]}", " {\n\t\"data\" :[ %s ]\r\n}\n", "{\"note\": \"x\", \"data\": [%s]}"}) {
+    for (const char* layout :
+         {"{\"data\": [%s]}", " {\n\t\"data\" :[ %s ]\r\n}\n", "{\"note\": \"x\", \"data\": [%s]}"}) {
       const auto spelling = [&](int i) -> const std::string& {
         return (*spellings)[static_cast<std::size_t>(i) % spellings->size()];
       };
