@@ -1,14 +1,14 @@
 #include "models/functional_crossbar.hpp"
 #include "models/weight_encoding.hpp"
 
+#include "dsl/parallel_jobs.hpp"
 #include "models/neuron_trim.hpp"
+
+#include <emmintrin.h>
 
 #include <algorithm>
 #include <cstring>
-#include <atomic>
-#include <exception>
 #include <mutex>
-#include <thread>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -73,6 +73,12 @@ struct functional_layer::impl {
     // adds reference_weight to every output of the block.
     std::vector<double> slice_weight;
     double reference_weight = 0.0;
+    // Without a reference column, and when every partial sum of the shift
+    // weights times codes stays an integer below 2^24, float arithmetic adds
+    // the codes exactly (in any order): column_weight (padded) is the slice
+    // weight of each column, 0 past the last.
+    bool exact_codes = false;
+    std::vector<float> column_weight;
   };
 
   Eigen::Index fan_in = 0, outputs = 0;
@@ -202,6 +208,7 @@ struct functional_layer::impl {
   // row, their indices in read[0, k) and their column sums of b.by_row (width
   // floats each) in current; returns k.
   struct driven_reads {
+    std::vector<std::uint64_t> masks;
     std::vector<std::int32_t> active;
     std::vector<int> count, read;
     std::vector<float> current;
@@ -306,6 +313,13 @@ std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(
               if (noisy) row[b.padded + c] = b.gt2(c, r);
             }
           }
+          double largest_sum = 0.0;
+          for (const double w : b.slice_weight) largest_sum += std::abs(w) * static_cast<double>((1LL << adc_bits) - 1);
+          b.exact_codes = differential && largest_sum < 0x1p24;
+          b.column_weight.assign(static_cast<std::size_t>(b.padded), 0.0f);
+          for (Eigen::Index c = 0; c < b.outs * cpw; ++c)
+            b.column_weight[static_cast<std::size_t>(c)] =
+                static_cast<float>(b.slice_weight[static_cast<std::size_t>(c % cpw)]);
         }
       }
       b.adc_top = static_cast<float>(adc_full_scale * adc_range_of(b));
@@ -510,7 +524,7 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
   s.neuron_noise_seed = seed_stream(seed, stream_cycle_noise);
   s.hold_noise_seed = seed_stream(seed, stream_hold_noise);
   s.buffer_noise_seed = seed_stream(seed, stream_buffer_noise);
-  s.threads = static_cast<int>(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1u, 8u));
+  s.threads = static_cast<int>(std::min(dsl::hardware_threads(), 8u));
   s.cell_block = std::make_shared<dsl::block_value>(cell);
   s.program(seed);
   if (s.analog) s.analog_full_scale = s.default_analog_full_scale();
@@ -531,54 +545,64 @@ float4 load4(const float* p) {
 }
 void store4(float* p, float4 v) { std::memcpy(p, &v, sizeof v); }
 
-// sum[0, width) = the sum of the rows `active[0, count)` of a row-major table
-// (`stride` floats per row); width is a multiple of 8. Each float lane adds
-// the rows in the order listed, whatever the vector width, so the AVX2 and the
-// SSE2 versions give the same bytes.
-template <class vec>
-__attribute__((always_inline)) inline void sum_rows_with(const float* table, Eigen::Index stride,
-                                                         const std::int32_t* active, int count, float* sum,
-                                                         Eigen::Index width) {
-  constexpr Eigen::Index lanes = sizeof(vec) / sizeof(float);
-  constexpr Eigen::Index pass = 8 * lanes;
-  Eigen::Index c = 0;
+// sum[c, c + pass k) for as many passes of `regs` vectors as fit in width,
+// each the sum of the rows `active[0, count)` of a row-major table (`stride`
+// floats per row); returns where it stopped. Each float lane adds the rows in
+// the order listed, whatever the vector width, so every version below gives
+// the same bytes.
+template <class vec, int regs>
+__attribute__((always_inline)) inline Eigen::Index sum_row_passes(const float* table, Eigen::Index stride,
+                                                                  const std::int32_t* active, int count, float* sum,
+                                                                  Eigen::Index c, Eigen::Index width) {
+  constexpr Eigen::Index pass = regs * static_cast<Eigen::Index>(sizeof(vec) / sizeof(float));
   for (; c + pass <= width; c += pass) {
-    vec a[8] = {};
+    vec a[regs] = {};
     for (int k = 0; k < count; ++k) {
       const float* p = table + static_cast<Eigen::Index>(active[k]) * stride + c;
-      for (int j = 0; j < 8; ++j) {
+      for (int j = 0; j < regs; ++j) {
         vec t;
-        std::memcpy(&t, p + j * lanes, sizeof t);
+        std::memcpy(&t, p + j * static_cast<Eigen::Index>(sizeof(vec) / sizeof(float)), sizeof t);
         a[j] += t;
       }
     }
     std::memcpy(sum + c, a, sizeof a);
   }
-  for (; c < width; c += 8) {
-    float4 a0 = {}, a1 = {};
-    for (int k = 0; k < count; ++k) {
-      const float* p = table + static_cast<Eigen::Index>(active[k]) * stride + c;
-      a0 += load4(p);
-      a1 += load4(p + 4);
-    }
-    store4(sum + c, a0);
-    store4(sum + c + 4, a1);
-  }
+  return c;
 }
 
 using float8 = float __attribute__((vector_size(32)));
+using float16 = float __attribute__((vector_size(64)));
+
+// sum[0, width) = the sum of the rows `active[0, count)`; width is a multiple of 8.
+void sum_rows_sse2(const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum,
+                   Eigen::Index width) {
+  const Eigen::Index c = sum_row_passes<float4, 8>(table, stride, active, count, sum, 0, width);
+  sum_row_passes<float4, 2>(table, stride, active, count, sum, c, width);
+}
 
 __attribute__((target("avx2"))) void sum_rows_avx2(const float* table, Eigen::Index stride,
                                                    const std::int32_t* active, int count, float* sum,
                                                    Eigen::Index width) {
-  sum_rows_with<float8>(table, stride, active, count, sum, width);
+  const Eigen::Index c = sum_row_passes<float8, 8>(table, stride, active, count, sum, 0, width);
+  sum_row_passes<float8, 1>(table, stride, active, count, sum, c, width);
+}
+
+// 16 registers of 16 floats: a crossbar of 128 columns with its squares in one pass.
+__attribute__((target("avx512f"))) void sum_rows_avx512(const float* table, Eigen::Index stride,
+                                                        const std::int32_t* active, int count, float* sum,
+                                                        Eigen::Index width) {
+  Eigen::Index c = sum_row_passes<float16, 16>(table, stride, active, count, sum, 0, width);
+  c = sum_row_passes<float16, 4>(table, stride, active, count, sum, c, width);
+  c = sum_row_passes<float16, 1>(table, stride, active, count, sum, c, width);
+  sum_row_passes<float8, 1>(table, stride, active, count, sum, c, width);
 }
 
 void sum_rows(const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum,
               Eigen::Index width) {
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) sum_rows_avx2(table, stride, active, count, sum, width);
-  else sum_rows_with<float4>(table, stride, active, count, sum, width);
+  static const int level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+  if (level == 2) sum_rows_avx512(table, stride, active, count, sum, width);
+  else if (level == 1) sum_rows_avx2(table, stride, active, count, sum, width);
+  else sum_rows_sse2(table, stride, active, count, sum, width);
 }
 
 using int4 = std::int32_t __attribute__((vector_size(16)));
@@ -587,8 +611,9 @@ using int4 = std::int32_t __attribute__((vector_size(16)));
 // and the ADC, in place: mean + sigma sqrt(variance) eps (variance, which
 // becomes its square root, and eps null without noise), then codes 0 .. levels
 // of step 1 / inv, rounded half up. width is a multiple of 4.
+// With `weight`, each code is stored times its column's weight.
 void convert_reads(float* mean, float* variance, const float* eps, float sigma, float inv, float levels,
-                   Eigen::Index width) {
+                   const float* weight, Eigen::Index width) {
   if (variance) Eigen::Map<Eigen::ArrayXf>(variance, width) = Eigen::Map<Eigen::ArrayXf>(variance, width).sqrt();
   const float4 zero = {}, half = zero + 0.5f, top = zero + levels;
   for (Eigen::Index c = 0; c < width; c += 4) {
@@ -597,7 +622,9 @@ void convert_reads(float* mean, float* variance, const float* eps, float sigma, 
     x *= inv;
     x = x < zero ? zero : x;
     x = x > top ? top : x;
-    store4(mean + c, __builtin_convertvector(__builtin_convertvector(x + half, int4), float4));
+    float4 code = __builtin_convertvector(__builtin_convertvector(x + half, int4), float4);
+    if (weight) code *= load4(weight + c);
+    store4(mean + c, code);
   }
 }
 
@@ -647,12 +674,42 @@ int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t*
   d.read.resize(static_cast<std::size_t>(read_count));
   d.current.resize(static_cast<std::size_t>(read_count * width));
   // The rows each read drives: the set bits of the input codes.
-  for (Eigen::Index i = 0; i < rows; ++i)
-    for (auto bits = static_cast<std::uint32_t>(code[i] & read_mask); bits != 0; bits &= bits - 1) {
-      const int r = __builtin_ctz(bits);
-      int& k = d.count[static_cast<std::size_t>(r)];
-      d.active[static_cast<std::size_t>(r * rows + k++)] = static_cast<std::int32_t>(i);
+  std::int32_t any = 0;
+  for (Eigen::Index i = 0; i < rows; ++i) any |= code[i];
+  if ((any & read_mask) == 0) return 0;
+  if (read_count <= 8) {
+    // A bit-matrix transpose, 16 rows at a time: the codes as bytes, their
+    // top bit read for every row at once (one bit per row), then doubled.
+    const Eigen::Index words = (rows + 63) / 64;
+    d.masks.assign(static_cast<std::size_t>(read_count * words), 0);
+    alignas(16) std::uint8_t bytes[16];
+    for (Eigen::Index i0 = 0; i0 < rows; i0 += 16) {
+      const Eigen::Index n = std::min<Eigen::Index>(16, rows - i0);
+      for (Eigen::Index j = 0; j < 16; ++j) bytes[j] = j < n ? static_cast<std::uint8_t>(code[i0 + j]) : 0;
+      __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
+      for (int s = read_count; s < 8; ++s) v = _mm_add_epi8(v, v);
+      for (int r = read_count - 1; r >= 0; --r) {
+        const auto bits = static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(v)));
+        d.masks[static_cast<std::size_t>(r * words + i0 / 64)] |= bits << (i0 % 64);
+        v = _mm_add_epi8(v, v);
+      }
     }
+    for (int r = 0; r < read_count; ++r) {
+      std::int32_t* list = d.active.data() + r * rows;
+      int k = 0;
+      for (Eigen::Index w = 0; w < words; ++w)
+        for (std::uint64_t bits = d.masks[static_cast<std::size_t>(r * words + w)]; bits != 0; bits &= bits - 1)
+          list[k++] = static_cast<std::int32_t>(w * 64 + __builtin_ctzll(bits));
+      d.count[static_cast<std::size_t>(r)] = k;
+    }
+  } else {
+    for (Eigen::Index i = 0; i < rows; ++i)
+      for (auto bits = static_cast<std::uint32_t>(code[i] & read_mask); bits != 0; bits &= bits - 1) {
+        const int r = __builtin_ctz(bits);
+        int& k = d.count[static_cast<std::size_t>(r)];
+        d.active[static_cast<std::size_t>(r * rows + k++)] = static_cast<std::int32_t>(i);
+      }
+  }
   int driven = 0;
   for (int r = 0; r < read_count; ++r)
     if (const int k = d.count[static_cast<std::size_t>(r)]; k > 0) {
@@ -689,11 +746,21 @@ void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source
       for (int k = 0; k < driven; ++k) {
         float* mean = d.current.data() + k * width;
         convert_reads(mean, noisy ? mean + b.padded : nullptr, noisy ? eps.data() + k * b.padded : nullptr, sigma, inv,
-                      levels, b.padded);
+                      levels, b.exact_codes ? b.column_weight.data() : nullptr, b.padded);
         // Shift-and-add of the codes, then the read's input weight.
-        const double reference = cols > b.outs * cpw ? b.reference_weight * mean[cols - 1] : 0.0;
         const double scale = read_weight[static_cast<std::size_t>(d.read[static_cast<std::size_t>(k)])] *
                              static_cast<double>(step);
+        if (b.exact_codes) {
+          // The weighted codes (integers) add exactly in float.
+          for (Eigen::Index o = 0; o < b.outs; ++o) {
+            const float* weighted = mean + o * cpw;
+            float sum = 0.0f;
+            for (Eigen::Index j = 0; j < cpw; ++j) sum += weighted[j];
+            out[o] += scale * static_cast<double>(sum);
+          }
+          continue;
+        }
+        const double reference = cols > b.outs * cpw ? b.reference_weight * mean[cols - 1] : 0.0;
         for (Eigen::Index o = 0; o < b.outs; ++o) {
           const float* codes = mean + o * cpw;
           double sum = reference;
@@ -830,28 +897,8 @@ Eigen::MatrixXd functional_layer::forward(const Eigen::MatrixXd& inputs, std::ui
     s.run_chunk(inputs.middleCols(v0, nv), out.middleCols(v0, nv), (call << 32) + static_cast<std::uint64_t>(k),
                 counts[static_cast<std::size_t>(k)]);
   };
-  const int workers = static_cast<int>(std::min<Eigen::Index>(s.threads, chunks));
-  if (workers <= 1) {
-    for (Eigen::Index k = 0; k < chunks; ++k) run(k);
-  } else {
-    std::atomic<Eigen::Index> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_lock;
-    std::vector<std::thread> pool;
-    for (int t = 0; t < workers; ++t)
-      pool.emplace_back([&] {
-        for (Eigen::Index k = next++; k < chunks; k = next++) {
-          try {
-            run(k);
-          } catch (...) {
-            std::lock_guard<std::mutex> lock(failure_lock);
-            if (!failure) failure = std::current_exception();
-          }
-        }
-      });
-    for (auto& t : pool) t.join();
-    if (failure) std::rethrow_exception(failure);
-  }
+  dsl::run_parallel(static_cast<std::size_t>(chunks), static_cast<unsigned>(s.threads),
+                    [&](std::size_t k) { run(static_cast<Eigen::Index>(k)); });
   std::lock_guard<std::mutex> lock(s.counts_lock);
   for (const auto& c : counts) {
     s.counts.vectors += c.vectors;

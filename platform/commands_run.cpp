@@ -5,7 +5,7 @@
 #include "platform/functional_run.hpp"
 #include "platform/image_io.hpp"
 #include "platform/output_dir.hpp"
-#include "platform/parallel_jobs.hpp"
+#include "dsl/parallel_jobs.hpp"
 #include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
 #include "reports/markdown_summary.hpp"
@@ -26,7 +26,7 @@ int command_run(const model_registry& registry, const run_options& options, cons
   const std::string trace = options.timeline ? reports::to_trace_json(result) : std::string();
   // The maps' PNG compression, one job per map on every processor.
   std::vector<std::pair<std::string, std::vector<unsigned char>>> images(functional.images.size());
-  run_parallel(images.size(), hardware_threads(), [&](std::size_t k) {
+  dsl::run_parallel(images.size(), dsl::hardware_threads(), [&](std::size_t k) {
     images[k] = {functional.images[k].first, encode_png(functional.images[k].second)};
   });
   std::vector<std::string> written;

@@ -20,7 +20,7 @@
 #include "platform/image_io.hpp"
 #include "platform/image_metrics.hpp"
 #include "platform/mnist_dataset.hpp"
-#include "platform/parallel_jobs.hpp"
+#include "dsl/parallel_jobs.hpp"
 #include "platform/reference_forward.hpp"
 
 namespace mottsim::platform {
@@ -157,7 +157,7 @@ struct device_network {
     std::size_t last_matrix = 0;
     for (std::size_t i = 0; i < workload.layers.size(); ++i)
       if (workload.layers[i].is_matrix_layer()) last_matrix = i;
-    run_parallel(parts, threads, [&](std::size_t p) {
+    dsl::run_parallel(parts, threads, [&](std::size_t p) {
       const std::size_t first = p * batch, end = std::min(samples.size(), first + batch);
       const std::vector<std::vector<float>> part(samples.begin() + static_cast<std::ptrdiff_t>(first),
                                                  samples.begin() + static_cast<std::ptrdiff_t>(end));
@@ -170,19 +170,28 @@ struct device_network {
         const long long stride = std::max<long long>(1, (total + calibration_columns - 1) / calibration_columns);
         const long long seen = per_sample * static_cast<long long>(first);  // columns of the batches before
         if (x.size() > 0) k.peak = std::max(k.peak, x.maxCoeff());
-        for (Eigen::Index c = 0; c < x.cols(); ++c)
-          if ((seen + c) % stride == 0) k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
+        const long long first_kept = (stride - seen % stride) % stride;
+        if (first_kept < x.cols())
+          k.values.reserve(k.values.size() +
+                           static_cast<std::size_t>((x.cols() - first_kept + stride - 1) / stride * x.rows()));
+        for (Eigen::Index c = first_kept; c < x.cols(); c += stride)
+          k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
         if (i == last_matrix && g + 1 == workload.layers[i].groups) return Eigen::MatrixXd();
         return layers.at({i, g})->reference(x);
       });
     });
     std::map<group_key, kept_columns> kept;
+    std::map<group_key, std::size_t> sizes;
+    for (const auto& part : kept_by_part)
+      for (const auto& [key, k] : part) sizes[key] += k.values.size();
+    for (const auto& [key, size] : sizes) kept[key].values.reserve(size);
     for (auto& part : kept_by_part)
       for (auto& [key, k] : part) {
         kept_columns& all = kept[key];
         all.rows = k.rows;
         all.peak = std::max(all.peak, k.peak);
         all.values.insert(all.values.end(), k.values.begin(), k.values.end());
+        std::vector<double>().swap(k.values);
       }
     gain_table table;
     for (auto& [key, k] : kept) {
@@ -293,11 +302,11 @@ void load_image_sets(const dsl::workload_spec& w, const functional_options& opti
     std::vector<float> input;
     std::exception_ptr failure;
   };
-  const std::size_t wave = hardware_threads();
+  const std::size_t wave = dsl::hardware_threads();
   for (std::size_t first = 0; first < others.size(); first += wave) {
     if (static_cast<long long>(sets.calibration.size()) >= w.inputs.calibration_count) break;
     std::vector<decoded> part(std::min(wave, others.size() - first));
-    run_parallel(part.size(), hardware_threads(), [&](std::size_t k) {
+    dsl::run_parallel(part.size(), dsl::hardware_threads(), [&](std::size_t k) {
       try {
         part[k].image = read_image(others[first + k].string());
         part[k].input = image_input(part[k].image, w, others[first + k].string(), nullptr);
@@ -445,7 +454,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   const dsl::block_value ideal_tile = ideal_devices(tile_c->params);
   device_network ideal{workload, plan, ideal_tile, reference, chip_seed(options.seed, -1), nullptr, {}};
   const gain_table gains =
-      sets.calibration.empty() ? gain_table{} : ideal.calibrate(sets.calibration, ranges, hardware_threads());
+      sets.calibration.empty() ? gain_table{} : ideal.calibrate(sets.calibration, ranges, dsl::hardware_threads());
   out.calibration = describe_calibration(sets, tile_c->params, workload, ideal, gains, ranges);
 
   for (long long c = 0; c < options.chips; ++c) out.chip_seeds.push_back(chip_seed(options.seed, c));
@@ -456,7 +465,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   // whatever their number, and a chip's result does not depend on it.
   constexpr std::size_t batch_size = 64;
   const std::size_t batches = (inputs.size() + batch_size - 1) / batch_size;
-  const unsigned threads = hardware_threads();
+  const unsigned threads = dsl::hardware_threads();
   std::vector<std::unique_ptr<device_network>> drawn;
   for (const unsigned long long seed : out.chip_seeds)
     drawn.push_back(std::make_unique<device_network>(
@@ -467,7 +476,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   const std::size_t device_jobs = networks.size() * batches;
   // Fewer jobs than processors (one image): the chunks of each product share them.
   const int layer_threads = device_jobs < threads ? static_cast<int>(threads) : 1;
-  run_parallel(networks.size(), threads, [&](std::size_t k) { networks[k]->build(layer_threads); });
+  dsl::run_parallel(networks.size(), threads, [&](std::size_t k) { networks[k]->build(layer_threads); });
 
   std::vector<long long> correct(networks.size() * batches, 0), reference_correct(batches, 0);
   std::vector<std::vector<float>> last_device(networks.size());
@@ -477,7 +486,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
     return std::vector<std::vector<float>>(inputs.begin() + static_cast<std::ptrdiff_t>(first),
                                            inputs.begin() + static_cast<std::ptrdiff_t>(end));
   };
-  run_parallel(device_jobs + (classifier ? batches : 1), threads, [&](std::size_t job) {
+  dsl::run_parallel(device_jobs + (classifier ? batches : 1), threads, [&](std::size_t job) {
     if (job >= device_jobs) {  // the float reference
       if (!classifier) {
         reference_out.push_back(reference.forward_all(inputs.back()));
@@ -503,27 +512,40 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   const auto& last = workload.layers.back();
   for (std::size_t k = 0; k < chips.size(); ++k)
     for (std::size_t b = 0; b < batches; ++b) chips[k].correct += correct[k * batches + b];
-  if (!classifier && writes_image_maps(last) && !inputs.empty())
-    run_parallel(chips.size(), threads, [&](std::size_t k) {
-      chip_outcome& result = chips[k];
+  if (!classifier && writes_image_maps(last) && !inputs.empty()) {
+    // One job per (chip, channel); each chip's means add its channels in order.
+    const auto channels = static_cast<std::size_t>(last.out_shape.channels);
+    struct channel_result {
+      double psnr_db = 0.0, ssim = 0.0;
+      gray_image device, reference;
+    };
+    std::vector<channel_result> per_channel(chips.size() * channels);
+    dsl::run_parallel(per_channel.size(), threads, [&](std::size_t job) {
+      const std::size_t k = job / channels;
+      const auto c = static_cast<long long>(job % channels);
       const auto& dev = last_device[k];
       const auto& ref = reference_out.back().back();
-      for (long long c = 0; c < last.out_shape.channels; ++c) {
-        double peak = 0;
-        for (long long p = 0; p < last.out_shape.height * last.out_shape.width; ++p)
-          peak = std::max(peak, static_cast<double>(ref[static_cast<std::size_t>(p * last.out_shape.channels + c)]));
-        if (peak <= 0) peak = 1;
-        const gray_image d = channel_image(dev, last.out_shape, c, peak);
-        const gray_image r = channel_image(ref, last.out_shape, c, peak);
-        const double psnr = psnr_db(d, r);
-        result.psnr_db += (std::isfinite(psnr) ? psnr : 100.0) / static_cast<double>(last.out_shape.channels);
-        result.ssim += ssim(d, r) / static_cast<double>(last.out_shape.channels);
+      double peak = 0;
+      for (long long p = 0; p < last.out_shape.height * last.out_shape.width; ++p)
+        peak = std::max(peak, static_cast<double>(ref[static_cast<std::size_t>(p * last.out_shape.channels + c)]));
+      if (peak <= 0) peak = 1;
+      channel_result& r = per_channel[job];
+      r.device = channel_image(dev, last.out_shape, c, peak);
+      r.reference = channel_image(ref, last.out_shape, c, peak);
+      r.psnr_db = psnr_db(r.device, r.reference);
+      r.ssim = ssim(r.device, r.reference);
+    });
+    for (std::size_t k = 0; k < chips.size(); ++k)
+      for (std::size_t c = 0; c < channels; ++c) {
+        channel_result& r = per_channel[k * channels + c];
+        chips[k].psnr_db += (std::isfinite(r.psnr_db) ? r.psnr_db : 100.0) / static_cast<double>(channels);
+        chips[k].ssim += r.ssim / static_cast<double>(channels);
         if (k == 0) {
-          result.images.emplace_back(last.name + "_" + std::to_string(c) + ".png", d);
-          result.images.emplace_back(last.name + "_" + std::to_string(c) + "_reference.png", r);
+          chips[k].images.emplace_back(last.name + "_" + std::to_string(c) + ".png", std::move(r.device));
+          chips[k].images.emplace_back(last.name + "_" + std::to_string(c) + "_reference.png", std::move(r.reference));
         }
       }
-    });
+  }
   long long ideal_correct = 0, reference_total = 0;
   for (std::size_t b = 0; b < batches; ++b) {
     if (classifier) ideal_correct += correct[chips.size() * batches + b];

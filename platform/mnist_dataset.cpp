@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <limits>
@@ -15,7 +16,7 @@
 #include "dsl/input_file.hpp"
 #include "mottsim/version.hpp"
 #include "platform/json_location.hpp"
-#include "platform/parallel_jobs.hpp"
+#include "dsl/parallel_jobs.hpp"
 
 namespace mottsim::platform {
 
@@ -95,6 +96,63 @@ class digits_reader : public nlohmann::json_sax<nlohmann::json> {
   bool m_in_data = false, m_data_next = false;
 };
 
+// The shape of every class file the package ships, {"data": [v, v, ...]} with
+// each v written 0, 1 or 0.ddd (at most 15 decimals), read by hand in one pass:
+// v is the integer of its digits over a power of ten, exactly representable
+// both, so one correctly rounded division gives the double a full decimal
+// parse gives (strtod's). Anything else (another key, a sign, an exponent, a
+// value above 1) returns false, and the JSON reader decides.
+bool read_plain_digits(const std::string& text, std::vector<float>& values) {
+  static constexpr double powers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const auto space = [&] {
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+  };
+  const auto token = [&](const char* t) {
+    space();
+    const std::size_t n = std::strlen(t);
+    if (static_cast<std::size_t>(end - p) < n || std::memcmp(p, t, n) != 0) return false;
+    p += n;
+    return true;
+  };
+  if (!token("{") || !token("\"data\"") || !token(":") || !token("[")) return false;
+  // Every value takes two characters at least (its digit and a comma or the
+  // closing bracket): the buffer is sized once and trimmed at the end.
+  const std::size_t first = values.size();
+  values.resize(first + text.size() / 2 + 1);
+  float* to = values.data() + first;
+  for (;;) {
+    space();
+    if (p == end || (*p != '0' && *p != '1')) return false;
+    std::uint64_t m = static_cast<std::uint64_t>(*p++ - '0');
+    int decimals = 0;
+    if (p < end && *p == '.') {
+      ++p;
+      for (; p < end && *p >= '0' && *p <= '9'; ++p) {
+        if (++decimals > 15) return false;
+        m = m * 10 + static_cast<std::uint64_t>(*p - '0');
+      }
+      if (decimals == 0) return false;
+    }
+    if (p < end && ((*p >= '0' && *p <= '9') || *p == 'e' || *p == 'E' || *p == '.')) return false;
+    const double x = m == 0 ? 0.0 : static_cast<double>(m) / powers[decimals];
+    if (x > 1.0) return false;
+    *to++ = static_cast<float>(x);
+    space();
+    if (p < end && *p == ',') {
+      ++p;
+      continue;
+    }
+    break;
+  }
+  values.resize(static_cast<std::size_t>(to - values.data()));
+  if (!token("]") || !token("}")) return false;
+  space();
+  return p == end;
+}
+
 void load_class(const std::string& path, int label, mnist_dataset& out) {
   std::string text;
   dsl::diagnostics errors;
@@ -102,11 +160,14 @@ void load_class(const std::string& path, int label, mnist_dataset& out) {
   {
     digits_reader reader;
     reader.values.reserve(text.size() / 2);
-    bool ok = false;
-    try {
-      ok = nlohmann::json::sax_parse(text, &reader) && reader.found;
-    } catch (const nlohmann::json::exception&) {
-      ok = false;
+    bool ok = read_plain_digits(text, reader.values);
+    if (!ok) {
+      reader.values.clear();
+      try {
+        ok = nlohmann::json::sax_parse(text, &reader) && reader.found;
+      } catch (const nlohmann::json::exception&) {
+        ok = false;
+      }
     }
     const std::size_t n = reader.values.size();
     if (ok && n > 0 && n % mnist_dataset::pixels == 0) {
@@ -248,7 +309,7 @@ mnist_dataset load_mnist(const std::string& dir) {
   // class order).
   std::vector<mnist_dataset> classes(static_cast<std::size_t>(mnist_dataset::classes));
   std::vector<std::exception_ptr> failures(classes.size());
-  run_parallel(classes.size(), hardware_threads(), [&](std::size_t c) {
+  dsl::run_parallel(classes.size(), dsl::hardware_threads(), [&](std::size_t c) {
     try {
       const std::string file = (std::filesystem::path(dir) / (std::to_string(c) + ".json")).string();
       load_class(file, static_cast<int>(c), classes[c]);

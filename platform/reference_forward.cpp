@@ -18,30 +18,39 @@ std::size_t at(long long row, long long col, long long channel, const dsl::tenso
   return static_cast<std::size_t>((row * s.width + col) * s.channels + channel);
 }
 
-// im2col of group g: one row per output position, [kernel_row][kernel_col][in_channel].
-void im2col(const dsl::layer_spec& l, const std::vector<float>& in, long long g, row_matrix& cols) {
+// im2col of group g into dst: patch p (output position oy * width + ox) at
+// dst + p k, as [kernel_row][kernel_col][in_channel]. The same memory is a
+// row-major positions x k matrix (the float GEMM's) and a column-major k x
+// positions one (the device models' inputs, one column per patch).
+template <typename T>
+void im2col_into(const dsl::layer_spec& l, const std::vector<float>& in, long long g, T* dst) {
   const dsl::tensor_shape& is = l.in_shape;
   const dsl::tensor_shape& os = l.out_shape;
   const long long cin_g = is.channels / l.groups;
   const long long k = l.kernel_h * l.kernel_w * cin_g;
-  cols.resize(os.height * os.width, k);
   for (long long oy = 0; oy < os.height; ++oy)
     for (long long ox = 0; ox < os.width; ++ox) {
-      float* row = cols.data() + (oy * os.width + ox) * k;
+      T* row = dst + (oy * os.width + ox) * k;
       for (long long kr = 0; kr < l.kernel_h; ++kr) {
         const long long iy = oy * l.stride_h - l.pad_h + kr * l.dilation_h;
         for (long long kc = 0; kc < l.kernel_w; ++kc) {
           const long long ix = ox * l.stride_w - l.pad_w + kc * l.dilation_w;
-          float* dst = row + (kr * l.kernel_w + kc) * cin_g;
+          T* to = row + (kr * l.kernel_w + kc) * cin_g;
           if (iy < 0 || iy >= is.height || ix < 0 || ix >= is.width) {
-            std::fill(dst, dst + cin_g, 0.0f);
+            for (long long c = 0; c < cin_g; ++c) to[c] = T(0);
           } else {
-            const float* src = in.data() + at(iy, ix, g * cin_g, is);
-            std::copy(src, src + cin_g, dst);
+            const float* from = in.data() + at(iy, ix, g * cin_g, is);
+            for (long long c = 0; c < cin_g; ++c) to[c] = static_cast<T>(from[c]);
           }
         }
       }
     }
+}
+
+// im2col of group g: one row per output position.
+void im2col(const dsl::layer_spec& l, const std::vector<float>& in, long long g, row_matrix& cols) {
+  cols.resize(l.out_shape.height * l.out_shape.width, l.kernel_h * l.kernel_w * (l.in_shape.channels / l.groups));
+  im2col_into(l, in, g, cols.data());
 }
 
 std::vector<float> conv2d(const dsl::layer_spec& l, const std::vector<float>& in, const std::vector<float>& weights,
@@ -237,13 +246,10 @@ std::vector<std::vector<std::vector<float>>> reference_network::forward_batch(
       const long long k = l.kernel_h * l.kernel_w * (l.in_shape.channels / l.groups);
       const long long positions = os.height * os.width;
       for (std::size_t s = 0; s < n; ++s) outputs[s][i].assign(static_cast<std::size_t>(os.elements()), 0.0f);
-      row_matrix cols;
       for (long long g = 0; g < l.groups; ++g) {
         Eigen::MatrixXd x(k, positions * static_cast<long long>(n));
-        for (std::size_t s = 0; s < n; ++s) {
-          im2col(l, in_of(s), g, cols);
-          x.middleCols(static_cast<index>(s) * positions, positions) = cols.transpose().cast<double>();
-        }
+        for (std::size_t s = 0; s < n; ++s)
+          im2col_into(l, in_of(s), g, x.data() + static_cast<index>(s) * positions * k);
         const Eigen::MatrixXd y = matrix(i, g, x);
         if (y.size() == 0) {
           for (std::size_t s = 0; s < n; ++s) outputs[s][i].clear();

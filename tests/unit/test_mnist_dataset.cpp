@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -180,4 +181,36 @@ TEST_CASE("mnist: missing and corrupt files are located input errors") {
   dir.write("3.json", "{\"data\": [" + data.replace(data.find("1.5"), 3, "1") + "]}");
   e = load_error(dir.path.string());
   CHECK_MESSAGE(e.find("9.json") != std::string::npos, e);
+}
+
+TEST_CASE("mnist: every spelling of a value reads as the decimal it writes (strtod's double, as float)") {
+  // The shipped files' plain decimals alone, and with spellings a hand-written
+  // file may use (an exponent, more decimals than a double holds), in three
+  // layouts (other whitespace, another key), each value against the C
+  // library's decimal parse.
+  const std::vector<std::string> plain = {"0",   "1",   "0.5",   "0.624", "0.992",
+                                          "0.1", "0.0", "1.000", "0.123456789012345"};
+  std::vector<std::string> all_spellings = plain;
+  for (const char* s : {"1e0", "5E-1", "0.25e+0", "0.1234567890123456789", "1.0000000000000000001"})
+    all_spellings.push_back(s);
+  const std::vector<std::string>* sets[] = {&plain, &all_spellings};
+  temp_dir dir;
+  dir.fill(1);
+  for (const std::vector<std::string>* spellings : sets)
+    for (const char* layout :
+         {"{\"data\": [%s]}", " {\n\t\"data\" :[ %s ]\r\n}\n", "{\"note\": \"x\", \"data\": [%s]}"}) {
+      const auto spelling = [&](int i) -> const std::string& {
+        return (*spellings)[static_cast<std::size_t>(i) % spellings->size()];
+      };
+      std::string data;
+      for (int i = 0; i < 784; ++i) data += (i ? (i % 7 ? "," : " ,\n") : "") + spelling(i);
+      std::string text = layout;
+      text.replace(text.find("%s"), 2, data);
+      dir.write("0.json", text);
+      const mnist_dataset all = platform::load_mnist(dir.path.string());
+      REQUIRE(all.size() == 10);
+      for (int i = 0; i < 784; ++i)
+        CHECK_MESSAGE(all.image(0)[i] == static_cast<float>(std::strtod(spelling(i).c_str(), nullptr)),
+                      spelling(i) << " in " << layout);
+    }
 }

@@ -1,4 +1,4 @@
-#include "platform/parallel_jobs.hpp"
+#include "dsl/parallel_jobs.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-namespace mottsim::platform {
+namespace mottsim::dsl {
 
 void run_parallel(std::size_t jobs, unsigned threads, const std::function<void(std::size_t)>& job) {
   std::atomic<std::size_t> next{0};
@@ -33,4 +33,4 @@ void run_parallel(std::size_t jobs, unsigned threads, const std::function<void(s
 
 unsigned hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
-}  // namespace mottsim::platform
+}  // namespace mottsim::dsl
