@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -139,6 +141,12 @@ std::string regular_file_problem(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return errno == ENOENT ? "does not exist" : std::strerror(errno);
   return S_ISREG(st.st_mode) ? "" : std::string("is ") + file_type_name(st.st_mode);
+}
+
+bool has_extension(const std::string& path, const std::string& extension) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == extension;
 }
 
 }  // namespace mottsim::dsl

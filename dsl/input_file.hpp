@@ -34,6 +34,9 @@ std::string file_identity(const std::string& path);
 // when it is one. Never throws.
 std::string regular_file_problem(const std::string& path);
 
+// Whether the file name ends in `extension` (".onnx"), in any letter case.
+bool has_extension(const std::string& path, const std::string& extension);
+
 // "64 MiB" or "64 MB" etc. as `--max-file-size` takes it (a data size, or a
 // plain number of bytes); false with a message in `error` when it is not one.
 bool parse_file_size_limit(const std::string& text, std::uintmax_t& bytes, std::string& error);

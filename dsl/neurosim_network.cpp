@@ -12,11 +12,7 @@ namespace mottsim::dsl {
 
 namespace fs = std::filesystem;
 
-bool is_network_csv_path(const std::string& path) {
-  std::string ext = fs::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".csv";
-}
+bool is_network_csv_path(const std::string& path) { return has_extension(path, ".csv"); }
 
 namespace {
 

@@ -21,11 +21,7 @@ namespace mottsim::dsl {
 
 namespace fs = std::filesystem;
 
-bool is_onnx_path(const std::string& path) {
-  std::string ext = fs::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".onnx";
-}
+bool is_onnx_path(const std::string& path) { return has_extension(path, ".onnx"); }
 
 namespace {
 
