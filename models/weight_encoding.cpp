@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <vector>
 
 namespace mottsim::models {
 
@@ -52,22 +53,31 @@ double mapped_weight_density(const Eigen::MatrixXd& weights, const cim_tile_para
   const weight_codes codes = weight_codes_for(weights, mapping, weight_bits, tile.signed_weights);
   const bool differential = tile.signed_weights == signed_encoding::differential;
   const double top = static_cast<double>(tile.levels - 1);
-  double sum = 0.0;
-  long long cells = 0;
-  for (Eigen::Index k = 0; k < weights.cols(); ++k)
-    for (Eigen::Index r = 0; r < weights.rows(); ++r) {
-      const long long w = weight_code(weights(r, k), codes);
-      for (long long s = 0; s < mapping.slices; ++s) {
-        const slice_levels l = levels_of_slice(w, s, tile.bits_per_cell, codes, tile.signed_weights);
-        sum += grid_index(l.positive, tile.bits_per_cell, tile.levels) / top;
-        ++cells;
-        if (differential) {
-          sum += grid_index(l.negative, tile.bits_per_cell, tile.levels) / top;
-          ++cells;
-        }
-      }
+  // The relative conductances of one code's cells, over its slices.
+  const auto code_sum = [&](long long w) {
+    double sum = 0.0;
+    for (long long s = 0; s < mapping.slices; ++s) {
+      const slice_levels l = levels_of_slice(w, s, tile.bits_per_cell, codes, tile.signed_weights);
+      sum += grid_index(l.positive, tile.bits_per_cell, tile.levels) / top;
+      if (differential) sum += grid_index(l.negative, tile.bits_per_cell, tile.levels) / top;
     }
-  return cells ? sum / static_cast<double>(cells) : 0.0;
+    return sum;
+  };
+  const Eigen::Index n = weights.size();
+  if (n == 0) return 0.0;
+  double sum = 0.0;
+  if (codes.q_max <= (1LL << 16)) {
+    // Weights take at most 2 q_max + 1 codes: count them, then price each code
+    // once (an imported network's millions of weights in one pass).
+    std::vector<long long> count(static_cast<std::size_t>(2 * codes.q_max + 1), 0);
+    for (Eigen::Index i = 0; i < n; ++i) ++count[static_cast<std::size_t>(weight_code(weights.data()[i], codes) + codes.q_max)];
+    for (std::size_t c = 0; c < count.size(); ++c)
+      if (count[c]) sum += static_cast<double>(count[c]) * code_sum(static_cast<long long>(c) - codes.q_max);
+  } else {
+    for (Eigen::Index i = 0; i < n; ++i) sum += code_sum(weight_code(weights.data()[i], codes));
+  }
+  const double cells_per_weight = static_cast<double>(mapping.slices * (differential ? 2 : 1));
+  return sum / (static_cast<double>(n) * cells_per_weight);
 }
 
 }  // namespace mottsim::models
