@@ -10,7 +10,6 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -53,7 +52,6 @@ struct out_layer {
   bool relu = false;
   bool bias = false;
   std::string nodes;   // the ONNX nodes it stands for, for the comment
-  int consumers = 0;   // nodes reading its output tensor
   std::string output;  // the ONNX tensor holding its output
   long long macs = 0;
   long long weight_count = 0;
@@ -93,6 +91,19 @@ std::string with_commas(long long n) {
   return out;
 }
 
+// An integer tensor's values (a Reshape's shape); empty for another type.
+std::vector<long long> int64_values(const onnx::TensorProto& t) {
+  std::vector<long long> v;
+  if (t.data_type() != onnx::TensorProto::INT64) return v;
+  if (t.has_raw_data()) {
+    v.resize(t.raw_data().size() / 8);
+    std::memcpy(v.data(), t.raw_data().data(), v.size() * 8);
+  } else {
+    v.assign(t.int64_data().begin(), t.int64_data().end());
+  }
+  return v;
+}
+
 long long window_output(long long in, long long kernel, long long stride, long long pad, long long dilation) {
   const long long span = in + 2 * pad - dilation * (kernel - 1) - 1;
   return span < 0 ? 0 : span / stride + 1;
@@ -128,6 +139,10 @@ class onnx_reader {
   const tensor_state* image_input(const onnx::NodeProto& n, const char* what);
   const onnx::TensorProto* initializer(const onnx::NodeProto& n, int i, bool required);
   bool floats(const onnx::NodeProto& n, const onnx::TensorProto& t, std::vector<float>& out);
+  // A bias of `outputs` values (one value is broadcast where ONNX allows it:
+  // Gemm's C and an Add); false (reported) when the count is wrong.
+  bool bias(const onnx::NodeProto& n, const onnx::TensorProto& t, long long outputs, bool broadcast,
+            const char* what, std::vector<float>& out);
   long long attr_int(const onnx::NodeProto& n, const char* key, long long fallback) const;
   std::vector<long long> attr_ints(const onnx::NodeProto& n, const char* key) const;
   std::string attr_text(const onnx::NodeProto& n, const char* key) const;
@@ -160,7 +175,6 @@ class onnx_reader {
   std::map<std::string, const onnx::TensorProto*> m_initializers;
   std::map<std::string, int> m_uses;  // how many node inputs read each tensor
   std::map<std::string, tensor_state> m_tensors;
-  std::map<std::string, std::vector<long long>> m_constants;  // small integer tensors (Reshape shapes)
   std::vector<out_layer> m_layers;
   std::set<std::string> m_names;
   long long m_in_c = 0, m_in_h = 1, m_in_w = 1;
@@ -172,20 +186,16 @@ bool onnx_reader::load(onnx::ModelProto& model) {
     model_error("cannot read the ONNX model: " + problem);
     return false;
   }
+  // A model's weights are routinely hundreds of megabytes: unless
+  // --max-file-size sets a lower limit, a model may be as large as protobuf
+  // reads (2 GiB; larger models keep their weights in external files).
   std::error_code ec;
   const auto bytes = fs::file_size(m_path, ec);
-  if (!ec && bytes > max_model_bytes) {
-    model_error("the ONNX model is " + std::to_string(bytes) +
-                " bytes; protobuf reads at most 2 GiB (export larger models with external data and convert the "
-                "weights separately)");
-    return false;
-  }
-  // A model's weights are routinely hundreds of megabytes: unless
-  // --max-file-size sets a limit, a model may be as large as protobuf reads.
-  const std::uintmax_t limit = max_file_bytes() == default_max_file_bytes ? max_model_bytes : max_file_bytes();
+  const std::uintmax_t limit =
+      max_file_bytes() == default_max_file_bytes ? max_model_bytes : std::min(max_file_bytes(), max_model_bytes);
   if (!ec && bytes > limit) {
     model_error("the ONNX model is " + std::to_string(bytes) + " bytes, more than the limit of " +
-                std::to_string(limit) + " (--max-file-size)");
+                std::to_string(limit) + (limit == max_model_bytes ? " protobuf reads" : " (--max-file-size)"));
     return false;
   }
   // Parsed straight from the file: no copy of the weights in between.
@@ -351,6 +361,16 @@ bool onnx_reader::floats(const onnx::NodeProto& n, const onnx::TensorProto& t, s
   return true;
 }
 
+bool onnx_reader::bias(const onnx::NodeProto& n, const onnx::TensorProto& t, long long outputs, bool broadcast,
+                       const char* what, std::vector<float>& out) {
+  if (!floats(n, t, out)) return false;
+  if (broadcast && out.size() == 1) out.assign(static_cast<std::size_t>(outputs), out[0]);
+  if (static_cast<long long>(out.size()) == outputs) return true;
+  node_error(n, "bias '" + t.name() + "' has " + std::to_string(out.size()) + " values for " +
+                    std::to_string(outputs) + " " + what);
+  return false;
+}
+
 long long onnx_reader::attr_int(const onnx::NodeProto& n, const char* key, long long fallback) const {
   for (const auto& a : n.attribute())
     if (a.name() == key) return a.has_i() ? a.i() : fallback;
@@ -477,14 +497,7 @@ bool onnx_reader::conv(const onnx::NodeProto& n) {
         for (long long y = 0; y < kh; ++y)
           for (long long x = 0; x < kw; ++x)
             l.weights[((o * kh + y) * kw + x) * in_per_group + i] = onnx_w[((o * in_per_group + i) * kh + y) * kw + x];
-    if (b) {
-      if (!floats(n, *b, l.bias_values)) return false;
-      if (static_cast<long long>(l.bias_values.size()) != out_c) {
-        node_error(n, "bias '" + b->name() + "' has " + std::to_string(l.bias_values.size()) + " values for " +
-                          std::to_string(out_c) + " output channels");
-        return false;
-      }
-    }
+    if (b && !bias(n, *b, out_c, false, "output channels", l.bias_values)) return false;
   }
   tensor_state out;
   out.c = out_c;
@@ -645,21 +658,8 @@ bool onnx_reader::reshape(const onnx::NodeProto& n) {
   const tensor_state* in = activation(n, 0);
   if (!in) return false;
   std::vector<long long> shape;
-  if (n.input_size() > 1) {
-    if (const auto c = m_constants.find(n.input(1)); c != m_constants.end()) {
-      shape = c->second;
-    } else if (const auto i = m_initializers.find(n.input(1)); i != m_initializers.end()) {
-      const auto& t = *i->second;
-      if (t.data_type() == onnx::TensorProto::INT64) {
-        if (t.has_raw_data()) {
-          shape.resize(t.raw_data().size() / 8);
-          std::memcpy(shape.data(), t.raw_data().data(), shape.size() * 8);
-        } else {
-          shape.assign(t.int64_data().begin(), t.int64_data().end());
-        }
-      }
-    }
-  }
+  if (n.input_size() > 1)
+    if (const auto i = m_initializers.find(n.input(1)); i != m_initializers.end()) shape = int64_values(*i->second);
   const long long features = in->c * in->h * in->w;
   // [batch, -1], [batch, features], [0, -1] ...: a flatten to one vector per sample.
   const bool to_vector = shape.size() == 2 && (shape[0] == 0 || shape[0] == 1 || shape[0] == -1) &&
@@ -735,13 +735,7 @@ bool onnx_reader::dense(const onnx::NodeProto& n) {
         l.weights[o * k + mottsim_index(i)] = alpha * (trans_b ? onnx_w[o * k + i] : onnx_w[i * out_n + o]);
     if (b) {
       std::vector<float> c;
-      if (!floats(n, *b, c)) return false;
-      if (c.size() == 1) c.assign(out_n, c[0]);
-      if (static_cast<long long>(c.size()) != out_n) {
-        node_error(n, "bias '" + b->name() + "' has " + std::to_string(c.size()) + " values for " +
-                          std::to_string(out_n) + " outputs");
-        return false;
-      }
+      if (!bias(n, *b, out_n, true, "outputs", c)) return false;
       for (auto& x : c) x *= beta;
       l.bias_values = std::move(c);
     }
@@ -773,16 +767,7 @@ bool onnx_reader::add(const onnx::NodeProto& n) {
     l.nodes += " + Add";
     l.output = n.output(0);
     if (m_with_weights) {
-      std::vector<float> c;
-      if (!floats(n, *m_initializers[n.input(i)], c)) return false;
-      const long long out_n = l.shape[0];
-      if (c.size() == 1) c.assign(out_n, c[0]);
-      if (static_cast<long long>(c.size()) != out_n) {
-        node_error(n, "bias '" + n.input(i) + "' has " + std::to_string(c.size()) + " values for " +
-                          std::to_string(out_n) + " outputs");
-        return false;
-      }
-      l.bias_values = std::move(c);
+      if (!bias(n, *m_initializers[n.input(i)], l.shape[0], true, "outputs", l.bias_values)) return false;
     }
     set_output(n, m_tensors[n.input(1 - i)]);
     return true;
@@ -851,21 +836,13 @@ bool onnx_reader::node(const onnx::NodeProto& n) {
     return true;
   }
   if (op == "Constant") {
+    // Weights or a shape written as a node: kept like an initializer (the
+    // model outlives the walk).
     for (const auto& a : n.attribute())
       if (a.name() == "value" && (a.t().data_type() == onnx::TensorProto::FLOAT ||
-                                  a.t().data_type() == onnx::TensorProto::DOUBLE)) {
-        m_initializers[n.output(0)] = &a.t();  // weights written as a node: the model outlives the walk
-        return true;
-      } else if (a.name() == "value" && a.t().data_type() == onnx::TensorProto::INT64) {
-        std::vector<long long> v;
-        const auto& t = a.t();
-        if (t.has_raw_data()) {
-          v.resize(t.raw_data().size() / 8);
-          std::memcpy(v.data(), t.raw_data().data(), v.size() * 8);
-        } else {
-          v.assign(t.int64_data().begin(), t.int64_data().end());
-        }
-        m_constants[n.output(0)] = v;
+                                  a.t().data_type() == onnx::TensorProto::DOUBLE ||
+                                  a.t().data_type() == onnx::TensorProto::INT64)) {
+        m_initializers[n.output(0)] = &a.t();
         return true;
       }
     node_error(n, "only float tensors (weights) and integer tensors (such as a Reshape's shape) are supported as "
@@ -895,11 +872,6 @@ void onnx_reader::walk(const onnx::GraphProto& g) {
   if (out == m_tensors.end() || out->second.layer != static_cast<int>(m_layers.size()) - 1) {
     model_error("graph output '" + g.output(0).name() + "' is not the output of the last layer");
     return;
-  }
-  // Each layer's readers, to say which outputs feed only the next layer.
-  for (const auto& l : m_layers) {
-    if (l.input >= 0) ++m_layers[l.input].consumers;
-    if (l.with >= 0) ++m_layers[l.with].consumers;
   }
   for (std::size_t i = 1; i < m_layers.size(); ++i)
     if (m_layers[i].input == -1) {
