@@ -191,6 +191,8 @@ void workload_reader::read_header(const yaml_node& root) {
     m_errors.error(root.where, "a workload needs 'input:', the sample shape, e.g. {height: 28, width: 28, channels: 1}");
   }
 
+  m_spec.precision_where = root.where;
+  if (const yaml_map_entry* e = root.find_entry("precision")) m_spec.precision_where = e->key_location;
   if (const yaml_node* precision = root.find("precision")) {
     const block_value v = m_check.validate(*precision, *precision_schema(), "precision");
     const auto bits = [&](const char* key, int& out, source_location& where) {
@@ -568,6 +570,7 @@ workload_spec load_workload(const std::string& path, diagnostics& errors) {
   // An ONNX model (its weights read from the model itself) or a NeuroSim
   // network CSV is read as the workload `mottsim import` would write for it.
   yaml_node_ptr root;
+  const bool imported_file = is_onnx_path(path) || is_network_csv_path(path);
   if (is_onnx_path(path)) {
     const onnx_workload imported = import_onnx(path, fs::path(path).filename().string(), false, errors);
     if (!errors.has_errors()) root = load_yaml_string(imported.yaml, path, errors);
@@ -582,7 +585,9 @@ workload_spec load_workload(const std::string& path, diagnostics& errors) {
     spec.file = path;
     return spec;
   }
-  return load_workload(*root, path, errors);
+  workload_spec spec = load_workload(*root, path, errors);
+  if (imported_file) spec.precision_where = {path, 0, 0};  // generated text: its lines are not the file's
+  return spec;
 }
 
 workload_spec load_workload(const yaml_node& root, const std::string& path, diagnostics& errors) {

@@ -85,8 +85,10 @@ struct workload_spec {
   tensor_shape input;
   int weight_bits = 8;
   int activation_bits = 8;
-  // Where each precision was given (the file itself when it was not).
-  source_location weight_bits_where, activation_bits_where;
+  // Where each precision was given (the file itself when it was not), and
+  // the `precision:` key (the top of the file without one; the file alone for
+  // an imported model, which has no lines).
+  source_location weight_bits_where, activation_bits_where, precision_where;
   // Data statistics perf mode prices the crossbar reads and drives with
   // (docs/modelling.md, "Crossbar reads and the data"): the fraction of input
   // bits that are 1 (or of the pulse-width window a pulse lasts), and the mean

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "dsl/neurosim_network.hpp"
-#include "dsl/onnx_import.hpp"
 #include "dsl/units.hpp"
 #include "dsl/yaml_tree.hpp"
 
@@ -113,17 +111,7 @@ const dsl::component_spec* dram_on(const dsl::architecture_spec& arch, const dsl
   return nullptr;
 }
 
-dsl::source_location precision_location(const dsl::workload_spec& w) {
-  // An imported model or network CSV has no precision line to point at.
-  if (dsl::is_onnx_path(w.file) || dsl::is_network_csv_path(w.file)) return {w.file, 0, 0};
-  dsl::diagnostics ignored;
-  const auto root = dsl::load_yaml_file(w.file, ignored);
-  if (root) {
-    if (const auto* e = root->find_entry("precision")) return e->key_location;
-    return root->where;
-  }
-  return {w.file, 0, 0};
-}
+dsl::source_location precision_location(const dsl::workload_spec& w) { return w.precision_where; }
 
 double element_ops(const dsl::layer_spec& l) {
   const auto out = static_cast<double>(l.out_shape.elements());
