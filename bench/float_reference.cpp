@@ -10,10 +10,10 @@
 
 #include "dsl/diagnostics.hpp"
 #include "dsl/workload_loader.hpp"
-#include "platform/image_fit.hpp"
-#include "platform/image_io.hpp"
-#include "platform/mnist_dataset.hpp"
-#include "platform/reference_forward.hpp"
+#include "platform/data/image_fit.hpp"
+#include "platform/data/image_io.hpp"
+#include "platform/data/mnist_dataset.hpp"
+#include "platform/data/reference_forward.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 2) {

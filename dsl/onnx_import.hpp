@@ -7,7 +7,7 @@
 namespace mottsim::dsl {
 
 // One crossbar layer's trained weights, taken from an ONNX model's
-// initializers and put in mottsim's layouts (platform/weights_file.hpp):
+// initializers and put in mottsim's layouts (platform/data/weights_file.hpp):
 // conv2d [out][row][col][in/groups], linear [out][in] with the inputs in the
 // HxWxC order of a mottsim flatten. BatchNormalization is already folded in.
 struct onnx_layer_weights {

@@ -3,7 +3,7 @@
 
 // The estimators of the components with no typed parts: each prices one
 // instance from its parameters (models/estimator.hpp). Registered with their
-// types in platform/model_registry.cpp. Pure: no SystemC.
+// types in platform/elaboration/model_registry.cpp. Pure: no SystemC.
 namespace mottsim::models {
 
 component_pricing price_dram(const dsl::block_value& params, const pricing_context& at);

@@ -9,7 +9,7 @@
 
 // What an estimator is: a pure function from a type's validated parameters to
 // its prices. Each type registers its estimator beside its schema and its
-// SystemC factory (platform/model_registry.hpp), so pricing never switches on
+// SystemC factory (platform/elaboration/model_registry.hpp), so pricing never switches on
 // type names. No SystemC here.
 namespace mottsim::models {
 

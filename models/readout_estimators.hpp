@@ -4,7 +4,7 @@
 // The estimators of the readout stages a cim_tile's chain is built from: what
 // each stage's actions cost and what hardware it adds to the tile
 // (models/estimator.hpp). Registered with their block types in
-// platform/model_registry.cpp. Pure: no SystemC.
+// platform/elaboration/model_registry.cpp. Pure: no SystemC.
 namespace mottsim::models {
 
 stage_pricing price_adc_stage(const dsl::block_value& adc, const tile_context& tile);

@@ -88,7 +88,7 @@ class LeNet5(torch.nn.Module):
 
 
 def lenet5_from_mottsim(weights_path):
-    """Loads mottsim's weights file. Its layouts (platform/weights_file.hpp):
+    """Loads mottsim's weights file. Its layouts (platform/data/weights_file.hpp):
     conv [out][row][col][in], linear [out][in] with a flattened map's inputs in
     (row * W + col) * C + channel order; PyTorch's are [out][in][row][col] and
     channel * H * W + row * W + col."""

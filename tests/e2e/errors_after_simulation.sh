@@ -5,7 +5,7 @@
 # nothing written. In a sanitizer build this also checks that an exception
 # thrown after sc_start is not mistaken for a stack error: the kernel's
 # processes run on stacks of their own, which AddressSanitizer must be told
-# about (see platform/simulation_kernel.cpp).
+# about (see platform/elaboration/simulation_kernel.cpp).
 #
 # usage: errors_after_simulation.sh <mottsim binary> <source dir>
 set -uo pipefail

@@ -17,9 +17,9 @@
 #include "dsl/schema.hpp"
 #include "models/action_counter.hpp"
 #include "models/readout_estimators.hpp"
-#include "platform/elaborator.hpp"
-#include "platform/model_registry.hpp"
-#include "platform/session.hpp"
+#include "platform/elaboration/elaborator.hpp"
+#include "platform/elaboration/model_registry.hpp"
+#include "platform/session/session.hpp"
 #include "../unit/test_support.hpp"
 
 using namespace mottsim;

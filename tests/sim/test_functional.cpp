@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "platform/image_io.hpp"
+#include "platform/data/image_io.hpp"
 #include "run_mottsim.hpp"
 
 namespace {

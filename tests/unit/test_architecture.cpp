@@ -11,7 +11,7 @@
 #include "dsl/architecture_loader.hpp"
 #include "dsl/file_kind.hpp"
 #include "dsl/overrides.hpp"
-#include "platform/model_registry.hpp"
+#include "platform/elaboration/model_registry.hpp"
 #include "test_support.hpp"
 
 using namespace mottsim::dsl;

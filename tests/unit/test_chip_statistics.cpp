@@ -5,7 +5,7 @@
 #include <cmath>
 #include <vector>
 
-#include "platform/chip_statistics.hpp"
+#include "platform/functional/chip_statistics.hpp"
 
 using namespace mottsim;
 

@@ -16,7 +16,7 @@
 #include "models/crossbar_mapping.hpp"
 #include "models/analog_hold.hpp"
 #include "models/functional_crossbar.hpp"
-#include "platform/model_registry.hpp"
+#include "platform/elaboration/model_registry.hpp"
 #include "test_support.hpp"
 
 using namespace mottsim;

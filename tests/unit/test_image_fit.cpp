@@ -5,7 +5,7 @@
 #include <string>
 
 #include "dsl/diagnostics.hpp"
-#include "platform/image_fit.hpp"
+#include "platform/data/image_fit.hpp"
 
 using namespace mottsim;
 using platform::gray_image;

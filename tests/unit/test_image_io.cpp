@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "dsl/diagnostics.hpp"
-#include "platform/image_io.hpp"
+#include "platform/data/image_io.hpp"
 
 using namespace mottsim;
 using platform::gray_image;

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "platform/image_metrics.hpp"
+#include "platform/data/image_metrics.hpp"
 
 using mottsim::platform::gray_image;
 using mottsim::platform::mean_squared_error;

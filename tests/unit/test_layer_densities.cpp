@@ -9,7 +9,7 @@
 #include "dsl/workload_loader.hpp"
 #include "models/crossbar_mapping.hpp"
 #include "models/weight_encoding.hpp"
-#include "platform/layer_densities.hpp"
+#include "platform/mapping/layer_densities.hpp"
 #include "test_support.hpp"
 
 // The data statistics perf mode prices crossbar reads with, measured on a

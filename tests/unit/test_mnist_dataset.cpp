@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "dsl/diagnostics.hpp"
-#include "platform/mnist_dataset.hpp"
+#include "platform/data/mnist_dataset.hpp"
 
 using namespace mottsim;
 using platform::mnist_dataset;

@@ -14,8 +14,8 @@
 #include "dsl/yaml_tree.hpp"
 #include "models/mott_neuron_model.hpp"
 #include "models/neuron_trim.hpp"
-#include "platform/commands.hpp"
-#include "platform/model_registry.hpp"
+#include "platform/cli/commands.hpp"
+#include "platform/elaboration/model_registry.hpp"
 #include "test_support.hpp"
 
 using namespace mottsim;

@@ -11,10 +11,10 @@
 #include "dsl/diagnostics.hpp"
 #include "dsl/path_component.hpp"
 #include "dsl/yaml_tree.hpp"
-#include "platform/image_io.hpp"
-#include "platform/mnist_dataset.hpp"
-#include "platform/output_dir.hpp"
-#include "platform/weights_file.hpp"
+#include "platform/data/image_io.hpp"
+#include "platform/data/mnist_dataset.hpp"
+#include "platform/data/output_dir.hpp"
+#include "platform/data/weights_file.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;

@@ -8,7 +8,7 @@
 #include "dsl/yaml_tree.hpp"
 #include "models/cacti_table.hpp"
 #include "models/pricing.hpp"
-#include "platform/model_registry.hpp"
+#include "platform/elaboration/model_registry.hpp"
 #include "test_support.hpp"
 
 using namespace mottsim;

@@ -11,10 +11,10 @@
 
 #include "dsl/workload_loader.hpp"
 #include "dsl/yaml_tree.hpp"
-#include "platform/image_io.hpp"
-#include "platform/mnist_dataset.hpp"
-#include "platform/reference_forward.hpp"
-#include "platform/weights_file.hpp"
+#include "platform/data/image_io.hpp"
+#include "platform/data/mnist_dataset.hpp"
+#include "platform/data/reference_forward.hpp"
+#include "platform/data/weights_file.hpp"
 
 using namespace mottsim;
 using platform::reference_network;

@@ -11,8 +11,8 @@
 
 #include "dsl/validator.hpp"
 #include "dsl/yaml_tree.hpp"
-#include "platform/commands.hpp"
-#include "platform/model_registry.hpp"
+#include "platform/cli/commands.hpp"
+#include "platform/elaboration/model_registry.hpp"
 #include "test_support.hpp"
 
 using namespace mottsim::dsl;

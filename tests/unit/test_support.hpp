@@ -10,7 +10,7 @@
 
 #include "dsl/validator.hpp"
 #include "dsl/yaml_tree.hpp"
-#include "platform/model_registry.hpp"
+#include "platform/elaboration/model_registry.hpp"
 
 namespace mottsim::test_support {
 

@@ -14,7 +14,7 @@
 #include "dsl/sweep_metrics.hpp"
 #include "dsl/config_hash.hpp"
 #include "dsl/value_range.hpp"
-#include "platform/results_journal.hpp"
+#include "platform/sweep/results_journal.hpp"
 #include "reports/pareto.hpp"
 #include "reports/sweep_results.hpp"
 #include "test_support.hpp"

@@ -10,9 +10,9 @@
 #include "dsl/diagnostics.hpp"
 #include "dsl/sweep_expansion.hpp"
 #include "dsl/sweep_loader.hpp"
-#include "platform/slurm_submit.hpp"
-#include "platform/sweep_runner.hpp"
-#include "platform/sweep_shards.hpp"
+#include "platform/sweep/slurm_submit.hpp"
+#include "platform/sweep/sweep_runner.hpp"
+#include "platform/sweep/sweep_shards.hpp"
 #include "reports/sweep_results.hpp"
 #include "test_support.hpp"
 

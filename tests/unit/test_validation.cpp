@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <string>
 
-#include "platform/validation_spec.hpp"
+#include "platform/cli/validation_spec.hpp"
 #include "test_support.hpp"
 
 using namespace mottsim;

@@ -11,7 +11,7 @@
 #include "dsl/tech_library.hpp"
 #include "dsl/validator.hpp"
 #include "dsl/yaml_tree.hpp"
-#include "platform/model_registry.hpp"
+#include "platform/elaboration/model_registry.hpp"
 #include "test_support.hpp"
 
 using namespace mottsim::dsl;

@@ -10,8 +10,8 @@
 #include "models/crossbar_mapping.hpp"
 #include "models/stream_initiator.hpp"
 #include "models/tile_job.hpp"
-#include "platform/network_plan.hpp"
-#include "platform/work_estimate.hpp"
+#include "platform/mapping/network_plan.hpp"
+#include "platform/mapping/work_estimate.hpp"
 #include "test_support.hpp"
 
 using namespace mottsim;

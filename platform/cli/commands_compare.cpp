@@ -1,0 +1,236 @@
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <ostream>
+
+#include "dsl/architecture_loader.hpp"
+#include "dsl/config_hash.hpp"
+#include "dsl/path_component.hpp"
+#include "dsl/workload_loader.hpp"
+#include "platform/session/baseline_session.hpp"
+#include "platform/cli/commands.hpp"
+#include "platform/mapping/network_plan.hpp"
+#include "platform/data/output_dir.hpp"
+#include "platform/sweep/process_pool.hpp"
+#include "reports/compare_report.hpp"
+#include "reports/html_report.hpp"
+
+namespace mottsim::platform {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// One `mottsim run` of the comparison.
+struct compare_job {
+  std::string file;  // architecture
+  std::string name;  // its directory
+  std::vector<std::string> overrides;
+  fs::path dir;  // where the run writes its report (staging)
+  fs::path log;  // its stdout and stderr
+  int status = -1;
+  std::string not_started;  // why it never ran (its log could not be written)
+};
+
+// Splits --set flags: "path=value" goes to every architecture, "NAME:path=value"
+// to the one whose file is NAME.yaml. An unknown NAME is a located error.
+std::vector<std::vector<std::string>> overrides_per_architecture(const compare_options& o,
+                                                                 dsl::diagnostics& errors) {
+  std::vector<std::string> stems;
+  for (const auto& a : o.architectures) stems.push_back(fs::path(a).stem().string());
+  std::vector<std::vector<std::string>> per(o.architectures.size());
+  for (const auto& flag : o.overrides) {
+    const auto eq = flag.find('=');
+    const auto colon = flag.find(':');
+    if (colon == std::string::npos || (eq != std::string::npos && colon > eq)) {
+      for (auto& p : per) p.push_back(flag);
+      continue;
+    }
+    const std::string target = flag.substr(0, colon);
+    bool found = false;
+    for (std::size_t i = 0; i < stems.size(); ++i)
+      if (stems[i] == target) {
+        per[i].push_back(flag.substr(colon + 1));
+        found = true;
+      }
+    if (!found) {
+      std::string known;
+      for (const auto& s : stems) known += (known.empty() ? "" : ", ") + s;
+      errors.error({"--set '" + flag + "'", 0, 0},
+                   "no compared architecture is named '" + target + "' (their names are their files' stems: " + known +
+                       ")");
+    }
+  }
+  return per;
+}
+
+// The `mottsim run` command line of a job.
+process_job run_job(const compare_job& job, const std::string& self, const compare_options& o) {
+  process_job p;
+  p.args = {self, "run", job.file, o.workload, "-o", job.dir.string(), "--mode", o.mode, "--seed",
+            std::to_string(o.seed), "--chips", std::to_string(o.chips)};
+  if (!o.max_work.empty()) p.args.insert(p.args.end(), {"--max-work", o.max_work});
+  if (!o.max_memory.empty()) p.args.insert(p.args.end(), {"--max-memory", o.max_memory});
+  for (const auto& s : job.overrides) {
+    p.args.push_back("--set");
+    p.args.push_back(s);
+  }
+  p.log = job.log.string();
+  return p;
+}
+
+}  // namespace
+
+int command_compare(const model_registry& registry, const compare_options& o, std::ostream& out, std::ostream& err) {
+  // Everything that can be checked without simulating is checked first, for
+  // every architecture at once.
+  dsl::diagnostics errors;
+  if (o.mode != "perf" && o.mode != "functional")
+    errors.error({"--mode", 0, 0}, "mode '" + o.mode + "' is not one of perf, functional");
+  if (o.chips > 1 && o.mode != "functional")
+    errors.error({"--chips", 0, 0}, "chips are device draws, which only functional mode makes: add --mode functional");
+  const auto per_arch = overrides_per_architecture(o, errors);
+  const work_budget budget = parse_work_budget(o.max_work, o.max_memory, errors);
+  const dsl::workload_spec workload = dsl::load_workload(o.workload, errors);
+  const bool workload_ok = !errors.has_errors();
+  std::vector<compare_job> jobs;
+  std::map<std::string, int> seen;
+  for (std::size_t i = 0; i < o.architectures.size(); ++i) {
+    dsl::diagnostics arch_errors;
+    const auto arch = dsl::load_architecture(o.architectures[i], per_arch[i], registry, arch_errors);
+    if (!arch_errors.has_errors() && workload_ok) {
+      if (is_baseline_architecture(arch.spec) && o.mode == "functional")
+        arch_errors.error({"--mode", 0, 0}, "'" + arch.spec.name + "' (" + o.architectures[i] +
+                                                ") computes digitally and exactly, so functional mode has nothing to "
+                                                "model on it: compare CIM architectures only, or use --mode perf");
+      else if (is_baseline_architecture(arch.spec))
+        check_baseline_plan(workload, arch.spec, registry, arch_errors, budget);
+      else
+        plan_network(workload, arch.spec, schedule_kind::layer, arch_errors, budget);
+    }
+    errors.append(arch_errors);
+    compare_job job;
+    job.file = o.architectures[i];
+    job.overrides = per_arch[i];
+    // Comparing an architecture with itself is allowed: directories get -2, -3 ...
+    const std::string base = arch.spec.name.empty() ? fs::path(job.file).stem().string() : arch.spec.name;
+    // The name becomes the directory DIR/NAME: it must not climb out of DIR.
+    if (const std::string problem = dsl::path_component_problem(base); !problem.empty())
+      errors.error(arch.spec.name.empty() ? dsl::source_location{job.file, 0, 0} : arch.spec.name_where,
+                   "architecture name '" + base + "' cannot name its directory in the comparison: " + problem);
+    const int n = ++seen[base];
+    job.name = n == 1 ? base : base + "-" + std::to_string(n);
+    jobs.push_back(std::move(job));
+  }
+  if (errors.has_errors()) throw dsl::input_error(errors);
+
+  const std::string self = self_executable();
+  if (self.empty()) {
+    err << "mottsim: internal error: cannot find the mottsim binary (/proc/self/exe) to run the comparison\n";
+    return 1;
+  }
+
+  // Runs write into a hidden staging directory; only a complete comparison is
+  // moved into place, so a failure leaves nothing half-written.
+  std::error_code ec;
+  const bool existed = fs::exists(o.out_dir, ec);
+  ensure_output_dir(o.out_dir);
+  const fs::path stage = make_staging_dir(o.out_dir, "compare");
+  const auto give_up = [&] {
+    remove_staging_dir(stage);
+    if (!existed) fs::remove(o.out_dir, ec);  // only if empty
+  };
+  for (auto& job : jobs) {
+    job.dir = stage / job.name;
+    job.log = stage / (job.name + ".log");
+  }
+
+  // At most `jobs` (default: the processors) simulations at once.
+  out.flush();
+  err.flush();
+  process_pool pool(o.jobs);
+  const bool started = pool.run(
+      jobs.size(), [&](std::size_t i) { return run_job(jobs[i], self, o); },
+      [&](std::size_t i, const process_outcome& outcome) {
+        jobs[i].status = outcome.exit_status;
+        jobs[i].not_started = outcome.not_started;
+      });
+  if (!started) {
+    give_up();
+    err << "mottsim: internal error: cannot start a simulation process\n";
+    return 1;
+  }
+
+  // A run that rejected its input exits 2 (its located errors are in its
+  // log); anything else is a simulator failure.
+  bool failed = false, crashed = false;
+  for (const auto& j : jobs) {
+    if (j.status == 0) continue;
+    failed = true;
+    if (!j.not_started.empty()) {
+      err << j.not_started << '\n';  // an output problem, like a run that cannot write its report
+      continue;
+    }
+    std::string log;
+    try {
+      log = dsl::read_file_text(j.log.string());
+    } catch (const dsl::input_error& e) {
+      log = e.errors().to_string();
+    }
+    err << "mottsim compare: the run of " << j.file << " failed (exit status " << j.status << "):\n" << log;
+    crashed |= j.status != 2;
+  }
+  if (failed) {
+    give_up();
+    return crashed ? 1 : 2;
+  }
+
+  // Render everything before moving anything into place.
+  reports::compare_result result;
+  result.workload = workload.name;
+  result.workload_file = o.workload;
+  for (const auto& j : jobs) {
+    reports::compare_entry e;
+    try {
+      e = reports::entry_from_report(dsl::read_file_text((j.dir / "report.json").string()));
+    } catch (const std::exception& x) {
+      give_up();
+      err << "mottsim: internal error: the report of " << j.file << " cannot be read: " << x.what() << '\n';
+      return 1;
+    }
+    e.name = j.name;
+    e.file = j.file;
+    result.entries.push_back(std::move(e));
+  }
+  const std::string json = reports::compare_to_json(result);
+  const std::string markdown = reports::compare_to_markdown(result);
+  const std::string html = reports::render_compare_html(result);
+
+  // Earlier results are replaced only where mottsim wrote them: every target
+  // is checked before the first one is touched.
+  try {
+    for (const auto& j : jobs) check_output_dir_removable(fs::path(o.out_dir) / j.name);
+    for (const auto& j : jobs) {
+      const fs::path target = fs::path(o.out_dir) / j.name;
+      remove_output_dir(target);
+      fs::rename(j.dir, target, ec);
+      if (ec) throw dsl::input_error({target.string(), 0, 0}, "cannot write directory: " + ec.message());
+    }
+  } catch (const dsl::input_error&) {
+    give_up();
+    throw;
+  }
+  remove_staging_dir(stage);
+  write_output_file(o.out_dir, "compare.json", json);
+  write_output_file(o.out_dir, "compare.md", markdown);
+  write_output_file(o.out_dir, "report.html", html);
+  out << markdown << '\n' << "wrote " << o.out_dir << "/compare.json, " << o.out_dir << "/compare.md, " << o.out_dir
+      << "/report.html and";
+  for (const auto& j : jobs) out << ' ' << o.out_dir << '/' << j.name << '/';
+  out << '\n';
+  return 0;
+}
+
+}  // namespace mottsim::platform

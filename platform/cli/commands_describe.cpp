@@ -1,0 +1,87 @@
+#include <iomanip>
+#include <ostream>
+
+#include "dsl/architecture_loader.hpp"
+#include "platform/cli/commands.hpp"
+
+namespace mottsim::platform {
+
+namespace {
+
+std::string value_text(const dsl::param_schema* p, const dsl::param_value& v) {
+  switch (v.kind) {
+    case dsl::param_kind::quantity: return dsl::format_quantity(v.number, p ? p->dim : dsl::dimension::dimensionless);
+    case dsl::param_kind::number: return dsl::format_quantity(v.number, dsl::dimension::dimensionless);
+    case dsl::param_kind::integer: return std::to_string(v.integer);
+    case dsl::param_kind::boolean: return v.flag ? "true" : "false";
+    case dsl::param_kind::integer_list: {
+      std::string s = "[";
+      for (std::size_t i = 0; i < v.integers.size(); ++i) s += (i ? ", " : "") + std::to_string(v.integers[i]);
+      return s + "]";
+    }
+    default: return v.text;
+  }
+}
+
+std::string origin(const dsl::param_value& v) {
+  if (v.from_default) return "default";
+  return v.where.to_string();
+}
+
+void print_block(const model_registry& registry, const dsl::block_value& b, const std::string& indent,
+                 std::ostream& out) {
+  const dsl::block_schema* schema = registry.find_schema(b.type);
+  if (!b.tech_entry.empty()) out << indent << "(based on technology entry " << b.tech_entry << ")\n";
+  for (const auto& [name, v] : b.params) {
+    const dsl::param_schema* p = schema ? schema->find(name) : nullptr;
+    if (v.kind == dsl::param_kind::block && v.block) {
+      out << indent << name << ": " << v.block->type << '\n';
+      print_block(registry, *v.block, indent + "  ", out);
+      continue;
+    }
+    if (v.kind == dsl::param_kind::block_list) {
+      for (std::size_t i = 0; i < v.blocks.size(); ++i) {
+        out << indent << name << "[" << i << "]: " << v.blocks[i].type << '\n';
+        print_block(registry, v.blocks[i], indent + "  ", out);
+      }
+      continue;
+    }
+    out << indent << std::left << std::setw(26) << name << std::setw(18) << value_text(p, v) << origin(v) << '\n';
+  }
+}
+
+}  // namespace
+
+int command_describe(const model_registry& registry, const std::string& file, const std::vector<std::string>& overrides,
+                     std::ostream& out, std::ostream& err) {
+  dsl::diagnostics errors;
+  auto arch = dsl::load_architecture(file, overrides, registry, errors);
+  if (errors.has_errors()) {
+    errors.print(err);
+    return 2;
+  }
+  const auto& spec = arch.spec;
+  out << "architecture " << spec.name << " (" << spec.file << ")\n";
+  if (!spec.description.empty()) out << "  " << spec.description << '\n';
+  out << "  node " << dsl::format_quantity(spec.node_m, dsl::dimension::length) << "; technology libraries:";
+  for (const auto& t : spec.tech_files) out << ' ' << t;
+  out << '\n';
+  for (const auto& o : spec.overrides) out << "  override --set " << o << '\n';
+  for (const auto& c : spec.components) {
+    out << '\n' << c.name << ": " << c.type << (c.count > 1 ? " x" + std::to_string(c.count) : std::string())
+        << (registry.can_simulate(c.type) ? "" : "  [no SystemC model yet]") << '\n';
+    for (const auto& conn : c.connections) {
+      out << "  connect " << conn.bus;
+      if (c.role == dsl::component_role::target) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, " window [0x%llx, 0x%llx)", conn.base, conn.base + conn.size);
+        out << buf;
+      }
+      out << '\n';
+    }
+    print_block(registry, c.params, "  ", out);
+  }
+  return 0;
+}
+
+}  // namespace mottsim::platform

@@ -1,0 +1,60 @@
+#include <algorithm>
+#include <filesystem>
+#include <iterator>
+#include <ostream>
+
+#include "dsl/diagnostics.hpp"
+#include "dsl/neurosim_network.hpp"
+#include "dsl/onnx_import.hpp"
+#include "dsl/workload_loader.hpp"
+#include "dsl/yaml_tree.hpp"
+#include "platform/cli/commands.hpp"
+#include "platform/data/output_dir.hpp"
+
+namespace mottsim::platform {
+
+namespace fs = std::filesystem;
+
+int command_import(const std::string& model, const std::string& output, std::ostream& out, std::ostream& err) {
+  try {
+    const bool csv = dsl::is_network_csv_path(model);
+    if (!dsl::is_onnx_path(model) && !csv)
+      throw dsl::input_error({model, 0, 0}, "mottsim imports ONNX models (MODEL.onnx) and NeuroSim network CSV "
+                                            "files (NETWORK.csv); this file's name ends in neither");
+    if (output.empty()) throw dsl::input_error({"-o", 0, 0}, "give the workload file to write: -o WORKLOAD.yaml");
+    const fs::path target = fs::absolute(output).lexically_normal();
+    const std::string dir = target.parent_path().string();
+    // The workload names the model relative to itself, so the two move
+    // together, unless they share no folder but the root.
+    const fs::path model_path = fs::absolute(model).lexically_normal();
+    const auto common = std::mismatch(model_path.begin(), model_path.end(), target.begin(), target.end()).first;
+    const bool share_folder = std::distance(model_path.begin(), common) > 1;
+    fs::path ref = share_folder ? model_path.lexically_relative(target.parent_path()) : model_path;
+    dsl::diagnostics errors;
+    dsl::onnx_workload imported;
+    if (csv) imported.yaml = dsl::network_csv_to_yaml(model, errors);
+    else imported = dsl::import_onnx(model, ref.string(), false, errors);
+    if (errors.has_errors()) throw dsl::input_error(errors);
+    // What is written must read back as a workload: check before writing.
+    dsl::diagnostics check;
+    const auto root = dsl::load_yaml_string(imported.yaml, output, check);
+    dsl::workload_spec spec;
+    if (root) spec = dsl::load_workload(*root, target.string(), check);
+    if (check.has_errors()) {
+      err << "mottsim: internal error: the imported workload does not read back:\n";
+      check.print(err);
+      return 1;
+    }
+    write_output_file(dir, target.filename().string(), imported.yaml);
+    out << "wrote " << output << ": " << spec.layers.size() << " layers, " << spec.total_macs() << " MACs and "
+        << spec.total_weights() << " weights per sample";
+    if (!csv) out << "; weights_file: " << ref.string();
+    out << "\n";
+  } catch (const dsl::input_error& e) {
+    e.errors().print(err);
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace mottsim::platform

@@ -1,0 +1,102 @@
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <ostream>
+#include <sstream>
+
+#include "dsl/architecture_loader.hpp"
+#include "models/mott_neuron_model.hpp"
+#include "platform/cli/commands.hpp"
+#include "platform/data/output_dir.hpp"
+
+namespace mottsim::platform {
+
+namespace {
+
+struct found_neuron {
+  const dsl::block_value* block = nullptr;
+  std::string name;  // "tile.readout[0]"
+};
+
+// The first mott_neuron stage of any readout chain, in component order.
+found_neuron first_neuron(const dsl::architecture_spec& spec) {
+  for (const auto& c : spec.components) {
+    if (!c.params.has("readout")) continue;
+    const auto& chain = c.params.blocks("readout");
+    for (std::size_t i = 0; i < chain.size(); ++i)
+      if (chain[i].type == "mott_neuron") return {&chain[i], c.name + ".readout[" + std::to_string(i) + "]"};
+  }
+  return {};
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+}  // namespace
+
+int command_neuron_curve(const model_registry& registry, const neuron_curve_options& options, std::ostream& out,
+                         std::ostream& err) {
+  dsl::diagnostics errors;
+  if (options.points < 2 || options.points > 1000000)
+    errors.error({"--points", 0, 0}, "needs 2 to 1000000 points, got " + std::to_string(options.points));
+  if (!std::isfinite(options.x_min) || !std::isfinite(options.x_max) || !(options.x_min < options.x_max))
+    errors.error({"--min/--max", 0, 0}, "needs finite --min below --max, got " + number(options.x_min) + " and " +
+                                            number(options.x_max));
+  auto arch = dsl::load_architecture(options.architecture, options.overrides, registry, errors);
+  if (errors.has_errors()) {
+    errors.print(err);
+    return 2;
+  }
+  const found_neuron neuron = first_neuron(arch.spec);
+  if (!neuron.block) {
+    dsl::source_location where{arch.spec.file, 0, 0};
+    for (const auto& c : arch.spec.components)
+      if (c.params.has("readout")) {
+        where = c.params.at("readout").where;
+        break;
+      }
+    errors.error(where, "architecture '" + arch.spec.name +
+                            "' has no mott_neuron stage in any readout chain: there is no neuron curve to print");
+    errors.print(err);
+    return 2;
+  }
+
+  try {
+    const models::mott_neuron_model model(*neuron.block, 0, 0,
+                                          options.steady_state ? models::thermal_time_basis::steady_state
+                                                               : models::thermal_time_basis::at_settling_time);
+    const bool thermal = model.kind() == models::neuron_model_kind::thermal;
+    std::ostringstream csv;
+    csv << "input,output,temperature_k,resistance_ohm\n";
+    for (int i = 0; i < options.points; ++i) {
+      const double x = options.x_min + (options.x_max - options.x_min) * i / (options.points - 1);
+      const models::neuron_point p = model.evaluate(x);
+      csv << number(x) << ',' << number(p.output) << ',';
+      if (thermal) csv << number(p.temperature_k) << ',' << number(p.resistance_ohm);
+      else csv << ',';
+      csv << '\n';
+    }
+    if (thermal && !options.steady_state && model.settled_fraction() < 0.95)
+      err << "note: " << neuron.name << ": read at settling_time, " << number(model.settled_fraction() * 100.0)
+          << " % of the steady temperature rise (tau = C_th/G_th = " << number(model.time_constant() * 1e9)
+          << " ns); --steady shows the settled curve\n";
+    if (options.output.empty()) {
+      out << csv.str();
+    } else {
+      const std::filesystem::path path(options.output);
+      const std::string dir = path.has_parent_path() ? path.parent_path().string() : std::string(".");
+      write_output_file(dir, path.filename().string(), csv.str());
+      out << "wrote " << options.output << " (" << options.points << " points of " << neuron.name << ", model "
+          << neuron.block->text("model") << ")\n";
+    }
+  } catch (const dsl::input_error& e) {
+    e.errors().print(err);
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace mottsim::platform

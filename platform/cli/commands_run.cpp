@@ -1,0 +1,55 @@
+#include <chrono>
+#include <ostream>
+
+#include "platform/cli/commands.hpp"
+#include "platform/functional/functional_run.hpp"
+#include "platform/data/image_io.hpp"
+#include "platform/data/output_dir.hpp"
+#include "dsl/parallel_jobs.hpp"
+#include "reports/html_report.hpp"
+#include "reports/json_report.hpp"
+#include "reports/markdown_summary.hpp"
+#include "reports/trace_json.hpp"
+
+namespace mottsim::platform {
+
+int command_run(const model_registry& registry, const run_options& options, const std::string& out_dir,
+                std::ostream& out, std::ostream&) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  functional_outcome functional;
+  const reports::run_result result = run_session(options, registry, &functional);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const std::string summary = reports::to_markdown(result);
+  // Render everything before writing anything: a failure leaves no partial set.
+  const std::string json = reports::to_json(result);
+  const std::string html = options.timeline ? reports::render_run_html(result) : std::string();
+  const std::string trace = options.timeline ? reports::to_trace_json(result) : std::string();
+  // The maps' PNG compression, one job per map on every processor.
+  std::vector<std::pair<std::string, std::vector<unsigned char>>> images(functional.images.size());
+  dsl::run_parallel(images.size(), dsl::hardware_threads(), [&](std::size_t k) {
+    images[k] = {functional.images[k].first, encode_png(functional.images[k].second)};
+  });
+  std::vector<std::string> written;
+  const auto write = [&](const std::string& name, const std::string& text) {
+    write_output_file(out_dir, name, text);
+    written.push_back(name);
+  };
+  for (const auto& [name, png] : images) write(name, std::string(png.begin(), png.end()));
+  write("report.json", json);
+  write("summary.md", summary);
+  if (options.timeline) {
+    write("report.html", html);
+    write("trace.json", trace);
+  }
+  // What mottsim wrote here, so a later compare replaces exactly that.
+  record_output_files(out_dir, written);
+  out << summary << '\n'
+      << "simulated in " << wall << " s wall, " << result.transactions << " TLM transactions ("
+      << (wall > 0 ? static_cast<double>(result.transactions) / wall : 0.0) << " per second)\n"
+      << "wrote " << out_dir << "/report.json and " << out_dir << "/summary.md"
+      << (options.timeline ? ", " + out_dir + "/report.html and " + out_dir + "/trace.json" : std::string())
+      << (images.empty() ? std::string() : " and " + std::to_string(images.size()) + " PNG maps") << "\n";
+  return 0;
+}
+
+}  // namespace mottsim::platform

@@ -1,0 +1,115 @@
+#include <unistd.h>
+
+#include <cmath>
+#include <functional>
+#include <ostream>
+
+#include "dsl/sweep_expansion.hpp"
+#include "dsl/sweep_loader.hpp"
+#include "dsl/units.hpp"
+#include "platform/cli/commands.hpp"
+#include "platform/sweep/slurm_submit.hpp"
+#include "platform/sweep/sweep_runner.hpp"
+#include "platform/mapping/work_estimate.hpp"
+
+namespace mottsim::platform {
+
+namespace {
+
+// --dry-run lists the points of a share up to this many; a larger one prints
+// its count only, at once, whatever its size.
+constexpr std::size_t dry_run_listing_limit = dsl::default_max_sweep_points;
+
+struct shard_share {
+  std::size_t index = 1;  // 1-based
+  std::size_t count = 1;
+};
+
+shard_share parse_shard(const std::string& text, dsl::diagnostics& errors) {
+  shard_share s;
+  if (text.empty()) return s;
+  const dsl::source_location where{"--shard '" + text + "'", 0, 0};
+  const auto slash = text.find('/');
+  long long i = 0, n = 0;
+  if (slash == std::string::npos || !dsl::parse_integer(text.substr(0, slash), i) ||
+      !dsl::parse_integer(text.substr(slash + 1), n)) {
+    errors.error(where, "expected I/N, such as 1/4 (the first of four shards)");
+    return s;
+  }
+  if (n < 1 || i < 1 || i > n) {
+    errors.error(where, "shard I/N needs 1 <= I <= N, got I=" + std::to_string(i) + ", N=" + std::to_string(n));
+    return s;
+  }
+  s.index = static_cast<std::size_t>(i);
+  s.count = static_cast<std::size_t>(n);
+  return s;
+}
+
+}  // namespace
+
+int command_sweep(const model_registry& registry, const sweep_options& o, std::ostream& out, std::ostream& err) {
+  dsl::diagnostics errors;
+  const shard_share shard = parse_shard(o.shard, errors);
+  if (!(o.timeout_s > 0) || !std::isfinite(o.timeout_s))
+    errors.error({"--timeout", 0, 0}, "the timeout is a number of seconds greater than zero");
+  if (o.retry_failed && !o.resume)
+    errors.error({"--retry-failed", 0, 0}, "reruns failed points of an earlier run of the sweep: add --resume");
+  if (o.file.empty())
+    errors.error({"mottsim sweep", 0, 0}, "name a sweep file (mottsim sweep FILE -o DIR), or use 'mottsim sweep "
+                                          "status DIR' or 'mottsim sweep merge DIR'");
+  if (o.out_dir.empty() && !o.dry_run)
+    errors.error({"mottsim sweep", 0, 0}, "-o DIR is needed to run a sweep (or pass --dry-run to list its points)");
+  const slurm_options defaults;
+  const bool slurm_flags = o.slurm_opts.print_only || o.slurm_opts.only_missing || o.slurm_opts.array ||
+                           !o.slurm_opts.partition.empty() || !o.slurm_opts.time.empty() ||
+                           o.slurm_opts.cpus != defaults.cpus;
+  if (slurm_flags && !o.slurm)
+    errors.error({"mottsim sweep", 0, 0}, "--slurm-print, --only-missing and the --slurm-* options go with --slurm");
+  if (o.slurm && (o.dry_run || o.resume || !o.shard.empty()))
+    errors.error({"--slurm", 0, 0}, "submits every shard itself: leave out --dry-run, --resume and --shard");
+  parse_work_budget(o.max_work, o.max_memory, errors);  // checked once here, applied by each point's run
+  const dsl::sweep_spec spec = dsl::load_sweep(o.file, registry, errors);
+  if (errors.has_errors()) throw dsl::input_error(errors);
+
+  if (o.slurm) {
+    shard_run_flags flags;
+    flags.max_work = o.max_work;
+    flags.max_memory = o.max_memory;
+    if (o.timeout_s != sweep_run_options{}.timeout_s) flags.timeout_s = o.timeout_s;
+    return submit_sweep_to_slurm(spec, o.file, o.out_dir, o.slurm_opts, flags, out);
+  }
+
+  // Counted by arithmetic; points are made only for the shard, one by one.
+  const std::size_t total = *dsl::sweep_point_count(spec);  // the loader refused an overflow
+  const std::size_t first = shard.index - 1;
+  const std::size_t in_share = total / shard.count + (first < total % shard.count ? 1 : 0);
+  const auto each_point = [&](const std::function<void(const dsl::sweep_point&)>& use) {
+    const dsl::sweep_points all(spec);
+    for (std::size_t i = first; i < total; i += shard.count) use(all.at(i));
+  };
+
+  if (o.dry_run) {
+    if (in_share <= dry_run_listing_limit) {
+      each_point([&](const dsl::sweep_point& p) {
+        out << p.id << "  " << p.architecture << "  " << p.workload_name;
+        for (const auto& [path, value] : p.params) out << "  " << path << '=' << value;
+        out << '\n';
+      });
+    }
+    out << in_share << " points";
+    if (shard.count > 1) out << " (shard " << shard.index << '/' << shard.count << " of " << total << ")";
+    if (in_share > dry_run_listing_limit)
+      out << " (not listed: more than " << dry_run_listing_limit << "; --shard I/N lists a part)";
+    out << '\n';
+    return 0;
+  }
+
+  std::vector<dsl::sweep_point> share;
+  share.reserve(in_share);
+  each_point([&](const dsl::sweep_point& p) { share.push_back(p); });
+  sweep_run_options run = o;
+  run.terminal = ::isatty(STDERR_FILENO) != 0;
+  return run_sweep(spec, share, run, out, err);
+}
+
+}  // namespace mottsim::platform

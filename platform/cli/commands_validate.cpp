@@ -1,0 +1,81 @@
+#include <iomanip>
+#include <ostream>
+
+#include "dsl/architecture_loader.hpp"
+#include "dsl/file_kind.hpp"
+#include "dsl/neurosim_network.hpp"
+#include "dsl/onnx_import.hpp"
+#include "dsl/sweep_expansion.hpp"
+#include "dsl/sweep_loader.hpp"
+#include "dsl/tech_library.hpp"
+#include "dsl/workload_loader.hpp"
+#include "platform/cli/commands.hpp"
+#include "platform/cli/validation_spec.hpp"
+
+namespace mottsim::platform {
+
+int command_validate(const model_registry& registry, const std::vector<std::string>& files,
+                     const std::vector<std::string>& overrides, std::ostream& out, std::ostream& err) {
+  bool all_valid = true;
+  for (const auto& file : files) {
+    dsl::diagnostics errors;
+    std::string what;
+    // An ONNX model or a network CSV is a workload, read through the importer.
+    const bool model = dsl::is_onnx_path(file) || dsl::is_network_csv_path(file);
+    dsl::yaml_node_ptr root = model ? nullptr : dsl::load_yaml_file(file, errors);
+    if (model) {
+      const auto w = dsl::load_workload(file, errors);
+      what = std::string(dsl::is_onnx_path(file) ? "ONNX" : "NeuroSim network") + " workload '" + w.name + "', " + std::to_string(w.layers.size()) + " layers, " +
+             std::to_string(w.total_macs()) + " MACs";
+    } else if (root) {
+      switch (dsl::detect_file_kind(*root, errors)) {
+        case dsl::file_kind::architecture: {
+          auto arch = dsl::load_architecture(*root, file, overrides, registry, errors);
+          what = "architecture '" + arch.spec.name + "', " + std::to_string(arch.spec.components.size()) + " components";
+          break;
+        }
+        case dsl::file_kind::workload: {
+          auto w = dsl::load_workload(*root, file, errors);
+          what = "workload '" + w.name + "', " + std::to_string(w.layers.size()) + " layers, " +
+                 std::to_string(w.total_macs()) + " MACs";
+          break;
+        }
+        case dsl::file_kind::tech_library: {
+          dsl::tech_libraries tech;
+          tech.load(file, errors);
+          if (!errors.has_errors()) dsl::validate_tech_entries(tech, registry, errors);
+          what = "technology library, " + std::to_string(tech.entries().size()) + " entries";
+          break;
+        }
+        case dsl::file_kind::sweep: {
+          const auto sweep = dsl::load_sweep(*root, file, registry, errors);
+          const auto points = dsl::sweep_point_count(sweep);  // empty only with errors
+          what = "sweep '" + sweep.name + "', " + std::to_string(points.value_or(0)) + " points";
+          break;
+        }
+        case dsl::file_kind::validation_design: {
+          // The expected.yaml, and the architecture and workload it runs.
+          const auto design = load_validation_file(file, errors);
+          if (!errors.has_errors()) {
+            dsl::load_architecture(design.architecture, design.overrides, registry, errors);
+            dsl::load_workload(design.workload, errors);
+          }
+          what = "validation design '" + design.name + "', " + std::to_string(design.figures.size()) +
+                 (design.figures.size() == 1 ? " figure" : " figures");
+          break;
+        }
+        case dsl::file_kind::unknown: break;
+      }
+    }
+    if (errors.has_errors()) {
+      all_valid = false;
+      errors.print(err);
+      err << file << ": " << errors.size() << (errors.size() == 1 ? " error" : " errors") << '\n';
+    } else {
+      out << "ok: " << file << " (" << what << ")\n";
+    }
+  }
+  return all_valid ? 0 : 2;
+}
+
+}  // namespace mottsim::platform

@@ -1,0 +1,175 @@
+#include "platform/data/output_dir.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <sstream>
+
+#include "dsl/config_hash.hpp"
+#include "dsl/diagnostics.hpp"
+
+namespace mottsim::platform {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* staging_mark = ".mottsim-staging";
+
+// Directories of the operating system: writing reports into them (or, worse,
+// replacing entries there) is never what a user meant. Whole trees that hold
+// the system itself (/usr but /usr/local), and the top-level directories that
+// hold everybody's. Checked as written and as resolved, since /bin is often a
+// link to /usr/bin.
+bool is_system_path(const fs::path& p) {
+  if (p == p.root_path()) return true;
+  std::vector<std::string> parts;
+  for (const auto& c : p.relative_path()) parts.push_back(c.string());
+  while (!parts.empty() && (parts.back().empty() || parts.back() == ".")) parts.pop_back();
+  if (parts.empty()) return true;
+  static const std::set<std::string> system_trees = {"bin",  "boot",   "dev",  "etc",  "lib", "lib32",
+                                                     "lib64", "libx32", "proc", "sbin", "sys"};
+  static const std::set<std::string> shared_tops = {"home", "mnt", "media", "opt", "run", "srv", "var"};
+  if (system_trees.count(parts[0])) return true;
+  if (parts[0] == "usr") return parts.size() == 1 || parts[1] != "local" || parts.size() == 2;
+  return parts.size() == 1 && shared_tops.count(parts[0]);
+}
+
+bool is_system_dir(const fs::path& dir) {
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(dir, ec).lexically_normal();
+  if (is_system_path(absolute)) return true;
+  const fs::path resolved = fs::weakly_canonical(absolute, ec);
+  return !ec && is_system_path(resolved);
+}
+
+std::string reason(int err) { return std::strerror(err); }
+
+// What the manifest lists; nothing when there is none. One that exists but
+// cannot be read is an error with its reason (guessing would risk removing
+// what mottsim did not write).
+std::set<std::string> read_manifest(const fs::path& dir) {
+  std::set<std::string> names;
+  std::error_code ec;
+  const fs::path path = dir / output_manifest_name;
+  if (!fs::exists(fs::symlink_status(path, ec))) return names;
+  std::istringstream in(dsl::read_file_text(path.string(), "output manifest"));
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) names.insert(line);
+  return names;
+}
+
+}  // namespace
+
+bool is_output_write_error(const std::string& error_line) {
+  for (const char* what : {write_failure, create_failure})
+    if (error_line.find(std::string(": error: ") + what) != std::string::npos) return true;
+  return false;
+}
+
+void ensure_output_dir(const std::string& dir) {
+  if (is_system_dir(dir))
+    throw dsl::input_error({"-o " + dir, 0, 0},
+                           "refusing to write into the root or a system directory; choose a directory of your own");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir))
+    throw dsl::input_error({"-o " + dir, 0, 0}, create_failure +
+                                                   (ec ? ec.message() : std::string("a file is in the way")));
+}
+
+void write_output_file(const std::string& dir, const std::string& name, const std::string& text) {
+  ensure_output_dir(dir);
+  std::error_code ec;
+  const fs::path final_path = fs::path(dir) / name;
+  const fs::path tmp = fs::path(dir) / ("." + name + ".tmp" + std::to_string(::getpid()));
+  // stdio rather than a stream, so a failure keeps its errno (ENOSPC, EACCES, ...).
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw dsl::input_error({final_path.string(), 0, 0}, write_failure + reason(errno));
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  int err = written ? 0 : errno;
+  if (std::fflush(f) != 0 && !err) err = errno;
+  if (std::fclose(f) != 0 && !err) err = errno;
+  if (!written && !err) err = EIO;
+  if (err) {
+    fs::remove(tmp, ec);
+    throw dsl::input_error({final_path.string(), 0, 0}, write_failure + reason(err));
+  }
+  fs::rename(tmp, final_path, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    fs::remove(tmp, ec);
+    throw dsl::input_error({final_path.string(), 0, 0}, write_failure + why);
+  }
+}
+
+void record_output_files(const std::string& dir, const std::vector<std::string>& names) {
+  std::set<std::string> all = read_manifest(dir);
+  all.insert(names.begin(), names.end());
+  std::ostringstream text;
+  for (const auto& n : all) text << n << '\n';
+  write_output_file(dir, output_manifest_name, text.str());
+}
+
+void check_output_dir_removable(const fs::path& dir) {
+  std::error_code ec;
+  const auto st = fs::symlink_status(dir, ec);
+  if (!fs::exists(st)) return;
+  if (!fs::is_directory(st))
+    throw dsl::input_error({dir.string(), 0, 0},
+                           "is in the way of mottsim's output and was not written by mottsim; move it or choose "
+                           "another -o directory");
+  const std::set<std::string> ours = read_manifest(dir);
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name == output_manifest_name) continue;
+    if (!ours.count(name) || !entry.is_regular_file(ec) || entry.is_symlink(ec))
+      throw dsl::input_error({entry.path().string(), 0, 0},
+                             "was not written by mottsim, so mottsim will not replace the directory holding it; "
+                             "move it or choose another -o directory");
+  }
+  if (ec) throw dsl::input_error({dir.string(), 0, 0}, "cannot read directory: " + ec.message());
+}
+
+void remove_output_dir(const fs::path& dir) {
+  check_output_dir_removable(dir);
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(dir, ec))) return;
+  for (const auto& name : read_manifest(dir)) {
+    // A manifest line is a plain file name of this directory, never a path.
+    if (name.find('/') != std::string::npos || name == "." || name == "..") continue;
+    fs::remove(dir / name, ec);
+  }
+  fs::remove(dir / output_manifest_name, ec);
+  if (!fs::remove(dir, ec) || ec)
+    throw dsl::input_error({dir.string(), 0, 0},
+                           "cannot replace directory: " + (ec ? ec.message() : std::string("it is not empty")));
+}
+
+fs::path make_staging_dir(const fs::path& parent, const std::string& prefix) {
+  const std::string base = "." + prefix + "-" + std::to_string(::getpid());
+  for (int n = 0; n < 1000; ++n) {
+    const fs::path dir = parent / (n == 0 ? base : base + "-" + std::to_string(n));
+    std::error_code ec;
+    // create_directory is false for an existing directory: never adopt one.
+    if (fs::create_directory(dir, ec)) {
+      write_output_file(dir.string(), staging_mark, std::to_string(::getpid()) + "\n");
+      return dir;
+    }
+    if (ec && ec != std::errc::file_exists)
+      throw dsl::input_error({parent.string(), 0, 0}, "cannot write in output directory: " + ec.message());
+  }
+  throw dsl::input_error({parent.string(), 0, 0}, "cannot make a staging directory: too many exist already");
+}
+
+void remove_staging_dir(const fs::path& dir) {
+  std::error_code ec;
+  const auto st = fs::symlink_status(dir, ec);
+  if (!fs::is_directory(st) || !fs::is_regular_file(fs::symlink_status(dir / staging_mark, ec))) return;
+  fs::remove_all(dir, ec);
+}
+
+}  // namespace mottsim::platform

@@ -1,0 +1,326 @@
+#include "platform/data/reference_forward.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <stdexcept>
+
+#include <Eigen/Core>
+
+namespace mottsim::platform {
+
+namespace {
+
+using row_matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using index = Eigen::Index;
+
+std::size_t at(long long row, long long col, long long channel, const dsl::tensor_shape& s) {
+  return static_cast<std::size_t>((row * s.width + col) * s.channels + channel);
+}
+
+// im2col of group g into dst: patch p (output position oy * width + ox) at
+// dst + p k, as [kernel_row][kernel_col][in_channel]. The same memory is a
+// row-major positions x k matrix (the float GEMM's) and a column-major k x
+// positions one (the device models' inputs, one column per patch).
+template <typename T>
+void im2col_into(const dsl::layer_spec& l, const std::vector<float>& in, long long g, T* dst) {
+  const dsl::tensor_shape& is = l.in_shape;
+  const dsl::tensor_shape& os = l.out_shape;
+  const long long cin_g = is.channels / l.groups;
+  const long long k = l.kernel_h * l.kernel_w * cin_g;
+  for (long long oy = 0; oy < os.height; ++oy)
+    for (long long ox = 0; ox < os.width; ++ox) {
+      T* row = dst + (oy * os.width + ox) * k;
+      for (long long kr = 0; kr < l.kernel_h; ++kr) {
+        const long long iy = oy * l.stride_h - l.pad_h + kr * l.dilation_h;
+        for (long long kc = 0; kc < l.kernel_w; ++kc) {
+          const long long ix = ox * l.stride_w - l.pad_w + kc * l.dilation_w;
+          T* to = row + (kr * l.kernel_w + kc) * cin_g;
+          if (iy < 0 || iy >= is.height || ix < 0 || ix >= is.width) {
+            for (long long c = 0; c < cin_g; ++c) to[c] = T(0);
+          } else {
+            const float* from = in.data() + at(iy, ix, g * cin_g, is);
+            for (long long c = 0; c < cin_g; ++c) to[c] = static_cast<T>(from[c]);
+          }
+        }
+      }
+    }
+}
+
+// im2col of group g: one row per output position.
+void im2col(const dsl::layer_spec& l, const std::vector<float>& in, long long g, row_matrix& cols) {
+  cols.resize(l.out_shape.height * l.out_shape.width, l.kernel_h * l.kernel_w * (l.in_shape.channels / l.groups));
+  im2col_into(l, in, g, cols.data());
+}
+
+std::vector<float> conv2d(const dsl::layer_spec& l, const std::vector<float>& in, const std::vector<float>& weights,
+                          const std::vector<float>& bias, const reference_network::matrix_fn* matrix = nullptr,
+                          std::size_t layer_index = 0) {
+  const dsl::tensor_shape& is = l.in_shape;
+  const dsl::tensor_shape& os = l.out_shape;
+  const long long cin_g = is.channels / l.groups, cout_g = l.out_channels / l.groups;
+  const long long k = l.kernel_h * l.kernel_w * cin_g;  // inputs of one output
+  const long long positions = os.height * os.width;
+  std::vector<float> out(static_cast<std::size_t>(os.elements()));
+  row_matrix cols(positions, k);
+  row_matrix result(positions, cout_g);
+  for (long long g = 0; g < l.groups; ++g) {
+    im2col(l, in, g, cols);
+    if (matrix) {
+      // The devices compute this group: inputs as columns, bias included.
+      const Eigen::MatrixXd device = (*matrix)(layer_index, g, cols.transpose().cast<double>());
+      for (long long p = 0; p < positions; ++p)
+        for (long long o = 0; o < cout_g; ++o)
+          out[static_cast<std::size_t>(p * os.channels + g * cout_g + o)] = static_cast<float>(device(o, p));
+      continue;
+    }
+    const Eigen::Map<const row_matrix> w(weights.data() + g * cout_g * k, cout_g, k);
+    result.noalias() = cols * w.transpose();
+    for (long long p = 0; p < positions; ++p)
+      for (long long o = 0; o < cout_g; ++o) {
+        const long long channel = g * cout_g + o;
+        out[static_cast<std::size_t>(p * os.channels + channel)] =
+            result(p, o) + (bias.empty() ? 0.0f : bias[static_cast<std::size_t>(channel)]);
+      }
+  }
+  return out;
+}
+
+std::vector<float> linear(const dsl::layer_spec& l, const std::vector<float>& in, const std::vector<float>& weights,
+                          const std::vector<float>& bias, const reference_network::matrix_fn* matrix = nullptr,
+                          std::size_t layer_index = 0) {
+  const index n_out = l.out_features, n_in = l.in_shape.elements();
+  if (matrix) {
+    const Eigen::MatrixXd x = Eigen::Map<const Eigen::VectorXf>(in.data(), n_in).cast<double>();
+    const Eigen::MatrixXd device = (*matrix)(layer_index, 0, x);
+    std::vector<float> out(static_cast<std::size_t>(n_out));
+    for (index o = 0; o < n_out; ++o) out[static_cast<std::size_t>(o)] = static_cast<float>(device(o, 0));
+    return out;
+  }
+  const Eigen::Map<const row_matrix> w(weights.data(), n_out, n_in);
+  const Eigen::Map<const Eigen::VectorXf> x(in.data(), n_in);
+  Eigen::VectorXf y = w * x;
+  std::vector<float> out(y.data(), y.data() + n_out);
+  if (!bias.empty())
+    for (std::size_t o = 0; o < out.size(); ++o) out[o] += bias[o];
+  return out;
+}
+
+std::vector<float> pool(const dsl::layer_spec& l, const std::vector<float>& in) {
+  const dsl::tensor_shape& is = l.in_shape;
+  const dsl::tensor_shape& os = l.out_shape;
+  const bool max = l.kind == dsl::layer_kind::maxpool;
+  const float window = static_cast<float>(l.kernel_h * l.kernel_w);
+  std::vector<float> out(static_cast<std::size_t>(os.elements()));
+  for (long long oy = 0; oy < os.height; ++oy)
+    for (long long ox = 0; ox < os.width; ++ox)
+      for (long long c = 0; c < os.channels; ++c) {
+        float acc = max ? -std::numeric_limits<float>::infinity() : 0.0f;
+        for (long long kr = 0; kr < l.kernel_h; ++kr) {
+          const long long iy = oy * l.stride_h - l.pad_h + kr;
+          if (iy < 0 || iy >= is.height) continue;
+          for (long long kc = 0; kc < l.kernel_w; ++kc) {
+            const long long ix = ox * l.stride_w - l.pad_w + kc;
+            if (ix < 0 || ix >= is.width) continue;
+            const float v = in[at(iy, ix, c, is)];
+            acc = max ? std::max(acc, v) : acc + v;
+          }
+        }
+        out[at(oy, ox, c, os)] = max ? acc : acc / window;
+      }
+  return out;
+}
+
+}  // namespace
+
+reference_network::reference_network(const dsl::workload_spec& workload, const weights_file* weights)
+    : m_workload(workload) {
+  bind(weights);
+}
+
+reference_network::reference_network(const dsl::workload_spec& workload) : m_workload(workload) {
+  bool needs_file = false;
+  for (const auto& l : workload.layers) needs_file = needs_file || (l.is_matrix_layer() && l.weights.empty());
+  if (!needs_file) {
+    bind(nullptr);
+    return;
+  }
+  if (workload.weights_file.empty()) {
+    dsl::diagnostics errors;
+    for (const auto& l : workload.layers)
+      if (l.is_matrix_layer() && l.weights.empty())
+        errors.error(l.where, "layer '" + l.name + "' has no weights: give 'weights:' in the layer or "
+                              "'weights_file:' in the workload");
+    throw dsl::input_error(errors);
+  }
+  const weights_file file = read_weights_file(workload.weights_file);
+  bind(&file);
+}
+
+void reference_network::bind(const weights_file* weights) {
+  dsl::diagnostics errors;
+  if (weights) check_weights(*weights, m_workload, errors);
+  std::map<std::string, int> by_name;
+  for (std::size_t i = 0; i < m_workload.layers.size(); ++i) {
+    const dsl::layer_spec& l = m_workload.layers[i];
+    bound_layer b;
+    b.input = static_cast<int>(i) - 1;
+    if (!l.input.empty()) b.input = by_name.count(l.input) ? by_name.at(l.input) : -2;
+    if (l.kind == dsl::layer_kind::add) b.other = by_name.count(l.add_from) ? by_name.at(l.add_from) : -2;
+    if (b.input == -2 || b.other == -2)
+      errors.error(l.where, "layer '" + l.name + "' names an input that is not an earlier layer");
+    if (l.is_matrix_layer()) {
+      if (!l.weights.empty()) {
+        b.weights.assign(l.weights.begin(), l.weights.end());
+        if (l.bias) b.bias.assign(static_cast<std::size_t>(l.weight_cols()), 0.0f);  // no way to write one inline
+      } else if (const layer_weights* w = weights ? weights->find(l.name) : nullptr) {
+        b.weights = w->weights;
+        b.bias = w->bias;
+      } else if (!weights) {
+        errors.error(l.where, "layer '" + l.name + "' has no weights: give 'weights:' in the layer or "
+                              "'weights_file:' in the workload");
+      }
+      if (!errors.has_errors() && static_cast<long long>(b.weights.size()) != l.weight_count())
+        errors.error(l.where, "layer '" + l.name + "' has " + std::to_string(b.weights.size()) + " weights, needs " +
+                                  std::to_string(l.weight_count()));
+    }
+    if (!l.name.empty() && !by_name.count(l.name)) by_name[l.name] = static_cast<int>(i);
+    m_layers.push_back(std::move(b));
+  }
+  if (errors.has_errors()) throw dsl::input_error(errors);
+}
+
+std::vector<std::vector<float>> reference_network::forward_all(const std::vector<float>& input) const {
+  return forward_all(input, matrix_fn());
+}
+
+std::vector<std::vector<float>> reference_network::forward_all(const std::vector<float>& input,
+                                                               const matrix_fn& matrix) const {
+  const matrix_fn* device = matrix ? &matrix : nullptr;
+  if (static_cast<long long>(input.size()) != m_workload.input.elements())
+    throw std::invalid_argument("reference_network: input has " + std::to_string(input.size()) + " values, " +
+                                m_workload.name + " needs " + m_workload.input.to_string());
+  std::vector<std::vector<float>> outputs(m_layers.size());
+  for (std::size_t i = 0; i < m_layers.size(); ++i) {
+    const dsl::layer_spec& l = m_workload.layers[i];
+    const bound_layer& b = m_layers[i];
+    const std::vector<float>& in = b.input < 0 ? input : outputs[static_cast<std::size_t>(b.input)];
+    std::vector<float> out;
+    switch (l.kind) {
+      case dsl::layer_kind::conv2d: out = conv2d(l, in, b.weights, b.bias, device, i); break;
+      case dsl::layer_kind::linear: out = linear(l, in, b.weights, b.bias, device, i); break;
+      case dsl::layer_kind::maxpool:
+      case dsl::layer_kind::avgpool: out = pool(l, in); break;
+      case dsl::layer_kind::add: {
+        const std::vector<float>& other = outputs[static_cast<std::size_t>(b.other)];
+        out = in;
+        for (std::size_t k = 0; k < out.size(); ++k) out[k] += other[k];
+        break;
+      }
+      case dsl::layer_kind::flatten: out = in; break;
+    }
+    if (l.activation == dsl::activation_kind::relu)
+      for (float& v : out) v = std::max(v, 0.0f);
+    outputs[i] = std::move(out);
+  }
+  return outputs;
+}
+
+std::vector<std::vector<std::vector<float>>> reference_network::forward_batch(
+    const std::vector<std::vector<float>>& inputs, const matrix_fn& matrix) const {
+  const std::size_t n = inputs.size();
+  for (const auto& x : inputs)
+    if (static_cast<long long>(x.size()) != m_workload.input.elements())
+      throw std::invalid_argument("reference_network: input has " + std::to_string(x.size()) + " values, " +
+                                  m_workload.name + " needs " + m_workload.input.to_string());
+  std::vector<std::vector<std::vector<float>>> outputs(n, std::vector<std::vector<float>>(m_layers.size()));
+  for (std::size_t i = 0; i < m_layers.size(); ++i) {
+    const dsl::layer_spec& l = m_workload.layers[i];
+    const bound_layer& b = m_layers[i];
+    auto in_of = [&](std::size_t s) -> const std::vector<float>& {
+      return b.input < 0 ? inputs[s] : outputs[s][static_cast<std::size_t>(b.input)];
+    };
+    if (l.kind == dsl::layer_kind::conv2d && matrix) {
+      const dsl::tensor_shape& os = l.out_shape;
+      const long long cout_g = l.out_channels / l.groups;
+      const long long k = l.kernel_h * l.kernel_w * (l.in_shape.channels / l.groups);
+      const long long positions = os.height * os.width;
+      for (std::size_t s = 0; s < n; ++s) outputs[s][i].assign(static_cast<std::size_t>(os.elements()), 0.0f);
+      for (long long g = 0; g < l.groups; ++g) {
+        Eigen::MatrixXd x(k, positions * static_cast<long long>(n));
+        for (std::size_t s = 0; s < n; ++s)
+          im2col_into(l, in_of(s), g, x.data() + static_cast<index>(s) * positions * k);
+        const Eigen::MatrixXd y = matrix(i, g, x);
+        if (y.size() == 0) {
+          for (std::size_t s = 0; s < n; ++s) outputs[s][i].clear();
+          return outputs;
+        }
+        for (std::size_t s = 0; s < n; ++s)
+          for (long long p = 0; p < positions; ++p)
+            for (long long o = 0; o < cout_g; ++o)
+              outputs[s][i][static_cast<std::size_t>(p * os.channels + g * cout_g + o)] =
+                  static_cast<float>(y(o, static_cast<index>(s) * positions + p));
+      }
+    } else if (l.kind == dsl::layer_kind::linear && matrix) {
+      const index n_in = l.in_shape.elements();
+      Eigen::MatrixXd x(n_in, static_cast<index>(n));
+      for (std::size_t s = 0; s < n; ++s)
+        x.col(static_cast<index>(s)) = Eigen::Map<const Eigen::VectorXf>(in_of(s).data(), n_in).cast<double>();
+      const Eigen::MatrixXd y = matrix(i, 0, x);
+      if (y.size() == 0) return outputs;
+      for (std::size_t s = 0; s < n; ++s) {
+        outputs[s][i].resize(static_cast<std::size_t>(l.out_features));
+        for (index o = 0; o < l.out_features; ++o)
+          outputs[s][i][static_cast<std::size_t>(o)] = static_cast<float>(y(o, static_cast<index>(s)));
+      }
+    } else {
+      for (std::size_t s = 0; s < n; ++s) {
+        const std::vector<float>& in = in_of(s);
+        std::vector<float> out;
+        switch (l.kind) {
+          case dsl::layer_kind::conv2d: out = conv2d(l, in, b.weights, b.bias); break;
+          case dsl::layer_kind::linear: out = linear(l, in, b.weights, b.bias); break;
+          case dsl::layer_kind::maxpool:
+          case dsl::layer_kind::avgpool: out = pool(l, in); break;
+          case dsl::layer_kind::add: {
+            const std::vector<float>& other = outputs[s][static_cast<std::size_t>(b.other)];
+            out = in;
+            for (std::size_t k = 0; k < out.size(); ++k) out[k] += other[k];
+            break;
+          }
+          case dsl::layer_kind::flatten: out = in; break;
+        }
+        outputs[s][i] = std::move(out);
+      }
+    }
+    if (l.activation == dsl::activation_kind::relu)
+      for (std::size_t s = 0; s < n; ++s)
+        for (float& v : outputs[s][i]) v = std::max(v, 0.0f);
+  }
+  return outputs;
+}
+
+Eigen::MatrixXd reference_network::product(std::size_t layer, long long group, const Eigen::MatrixXd& inputs) const {
+  const dsl::layer_spec& l = m_workload.layers.at(layer);
+  const bound_layer& b = m_layers.at(layer);
+  const long long outs = l.kind == dsl::layer_kind::conv2d ? l.out_channels / l.groups : l.out_features;
+  const index k = inputs.rows();
+  const Eigen::Map<const row_matrix> w(b.weights.data() + group * outs * k, outs, k);
+  Eigen::MatrixXd y = w.cast<double>() * inputs;
+  if (!b.bias.empty())
+    for (long long o = 0; o < outs; ++o) y.row(o).array() += b.bias[static_cast<std::size_t>(group * outs + o)];
+  return y;
+}
+
+std::vector<float> reference_network::forward(const std::vector<float>& input) const {
+  auto all = forward_all(input);
+  return all.empty() ? input : std::move(all.back());
+}
+
+std::size_t reference_network::classify(const std::vector<float>& input) const { return argmax(forward(input)); }
+
+std::size_t argmax(const std::vector<float>& values) {
+  return static_cast<std::size_t>(std::max_element(values.begin(), values.end()) - values.begin());
+}
+
+}  // namespace mottsim::platform

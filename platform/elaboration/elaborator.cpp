@@ -1,0 +1,157 @@
+#include "platform/elaboration/elaborator.hpp"
+#include "platform/elaboration/simulation_kernel.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include "dsl/diagnostics.hpp"
+#include "dsl/units.hpp"
+#include "models/bus_module.hpp"
+#include "models/sim_time.hpp"
+#include "platform/elaboration/model_registry.hpp"
+
+namespace mottsim::platform {
+
+elaborator::elaborator(const dsl::architecture_spec& arch, const model_registry& registry)
+    : m_arch(arch), m_registry(registry) {
+  for (const auto& c : arch.components) {
+    component_runtime r;
+    r.spec = &c;
+    r.pricing = registry.price(c.type, c.params, arch.node_m);
+    m_components.push_back(std::move(r));
+  }
+}
+
+elaborator::~elaborator() = default;
+
+component_runtime& elaborator::runtime(const std::string& component) {
+  for (auto& c : m_components)
+    if (c.spec->name == component) return c;
+  assert(false && "unknown component");
+  std::abort();
+}
+
+const models::component_pricing& elaborator::pricing(const std::string& component) const {
+  for (const auto& c : m_components)
+    if (c.spec->name == component) return c.pricing;
+  assert(false && "unknown component");
+  std::abort();
+}
+
+void elaborator::own(std::unique_ptr<sc_core::sc_module> module) { m_modules.push_back(std::move(module)); }
+void elaborator::add_target(const std::string& component, tlm::tlm_target_socket<>& socket) {
+  m_targets[component] = &socket;
+}
+void elaborator::add_initiator(const std::string& component, tlm::tlm_initiator_socket<>& socket) {
+  m_initiators[component] = &socket;
+}
+void elaborator::add_bus(const std::string& component, models::bus_module& bus) { m_buses[component] = &bus; }
+void elaborator::add_counts(const std::string& component, const models::action_counter& counts) {
+  runtime(component).counts = &counts;
+}
+void elaborator::add_resource(const std::string& component, models::busy_resource& r) {
+  runtime(component).resources.push_back(&r);
+}
+
+std::vector<models::bus_module*> elaborator::buses() const {
+  std::vector<models::bus_module*> out;
+  for (const auto& [name, b] : m_buses) out.push_back(b);
+  return out;
+}
+
+void elaborator::elaborate() {
+  dsl::diagnostics errors;
+  for (const auto& c : m_arch.components)
+    if (!m_registry.can_simulate(c.type))
+      errors.error(c.where, "component '" + c.name + "' is a " + c.type +
+                                ", which has no SystemC model in this version of mottsim");
+  if (errors.has_errors()) throw dsl::input_error(errors);
+  for (const auto& c : m_arch.components) (*m_registry.factory(c.type))(*this, c);
+
+  std::map<std::string, int> ports;
+  for (const auto& c : m_arch.components) {
+    for (const auto& conn : c.connections) {
+      models::bus_module* bus = m_buses.at(conn.bus);
+      if (auto t = m_targets.find(c.name); t != m_targets.end()) {
+        bus->out.bind(*t->second);
+        bus->map_window(conn.base, conn.size, ports[conn.bus]++, c.name);
+      } else if (auto i = m_initiators.find(c.name); i != m_initiators.end()) {
+        i->second->bind(bus->in);
+      }
+    }
+  }
+}
+
+namespace {
+
+// The longest time parameter of a block (and its sub-blocks), the likeliest
+// cause of simulated time running over; `name` gets its dotted path.
+const dsl::param_value* longest_time(const dsl::block_value& block, const dsl::schema_catalog& catalog,
+                                     const std::string& prefix, std::string& name) {
+  const dsl::block_schema* schema = catalog.find_schema(block.type);
+  if (!schema) return nullptr;
+  const dsl::param_value* best = nullptr;
+  auto consider = [&](const dsl::param_value* v, const std::string& path) {
+    if (v && (!best || v->number > best->number)) {
+      best = v;
+      name = path;
+    }
+  };
+  for (const auto& p : schema->params) {
+    auto it = block.params.find(p.name);
+    if (it == block.params.end()) continue;
+    const dsl::param_value& v = it->second;
+    const std::string path = prefix + p.name;
+    if (p.kind == dsl::param_kind::quantity && p.dim == dsl::dimension::time) {
+      consider(&v, path);
+    } else if (p.kind == dsl::param_kind::block && v.block) {
+      std::string inner;
+      const dsl::param_value* found = longest_time(*v.block, catalog, path + ".", inner);
+      if (found && (!best || found->number > best->number)) consider(found, inner);
+    } else if (p.kind == dsl::param_kind::block_list) {
+      for (std::size_t i = 0; i < v.blocks.size(); ++i) {
+        std::string inner;
+        const dsl::param_value* found =
+            longest_time(v.blocks[i], catalog, path + "[" + std::to_string(i) + "].", inner);
+        if (found && (!best || found->number > best->number)) consider(found, inner);
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+void elaborator::simulate() {
+  models::clear_time_overflow();
+  try {
+    run_simulation_kernel();
+  } catch (const sc_core::sc_report&) {
+    // SystemC hands on an exception from a process as an sc_report.
+    const auto& overflow = models::first_time_overflow();
+    if (!overflow) throw;
+    const component_runtime* owner = nullptr;
+    for (const auto& c : m_components) {
+      const bool by_name = c.spec->name == overflow->module;
+      const bool by_resource =
+          std::find(c.resources.begin(), c.resources.end(), overflow->resource) != c.resources.end();
+      if (by_name || (overflow->resource && by_resource)) owner = &c;
+    }
+    std::string message = "simulated time runs past what SystemC holds (" + overflow->what + " reaches " +
+                          dsl::format_quantity(overflow->seconds, dsl::dimension::time) + "); " +
+                          dsl::time_limit_text();
+    if (!owner) throw dsl::input_error({m_arch.file, 0, 0}, "architecture '" + m_arch.name + "': " + message);
+    const dsl::component_spec& c = *owner->spec;
+    std::string name;
+    const dsl::param_value* longest = longest_time(c.params, m_registry, "", name);
+    message = "component '" + c.name + "': " + message;
+    dsl::source_location where = c.where;
+    if (longest) {
+      message += "; its longest time is '" + name + "' = " + dsl::format_quantity(longest->number, dsl::dimension::time);
+      if (!longest->from_default) where = longest->where;
+    }
+    throw dsl::input_error(where, message);
+  }
+}
+
+}  // namespace mottsim::platform

@@ -1,0 +1,538 @@
+#include "platform/mapping/network_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "platform/mapping/analog_forwarding.hpp"
+#include "dsl/checked_arithmetic.hpp"
+
+namespace mottsim::platform {
+
+const char* schedule_name(schedule_kind s) { return s == schedule_kind::pipeline ? "pipeline" : "layer"; }
+
+namespace {
+
+long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
+
+struct memory_window {
+  std::string name;
+  unsigned long long base = 0;
+  unsigned long long size = 0;
+};
+
+memory_window window_of(const dsl::component_spec& c) {
+  memory_window w;
+  w.name = c.name;
+  if (!c.connections.empty()) {
+    w.base = c.connections.front().base;
+    w.size = c.connections.front().size;
+  }
+  return w;
+}
+
+// Index of the layer that produces layer i's (first) input; -1 = network input.
+int producer_of(const dsl::workload_spec& w, int i) {
+  const auto& l = w.layers[static_cast<std::size_t>(i)];
+  if (!l.input.empty())
+    for (int j = 0; j < i; ++j)
+      if (w.layers[static_cast<std::size_t>(j)].name == l.input) return j;
+  return i - 1;
+}
+
+int index_of(const dsl::workload_spec& w, const std::string& name) {
+  for (std::size_t j = 0; j < w.layers.size(); ++j)
+    if (w.layers[j].name == name) return static_cast<int>(j);
+  return -1;
+}
+
+}  // namespace
+
+network_plan plan_network(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
+                          schedule_kind schedule, dsl::diagnostics& errors, const work_budget& budget,
+                          work_estimate* estimate, const std::vector<layer_density>* densities) {
+  network_plan plan;
+  plan.schedule = schedule;
+  const auto tiles = arch.of_type("cim_tile");
+  const auto drams = arch.of_type("dram");
+  const auto srams = arch.of_type("sram");
+  const dsl::source_location arch_where{arch.file, 0, 0};
+  if (tiles.empty()) {
+    errors.error(arch_where, "architecture '" + arch.name + "' has no cim_tile component to run the network on");
+    return plan;
+  }
+  if (tiles.size() > 1)
+    errors.error(tiles[1]->where, "only one cim_tile component per architecture is supported (use 'count:')");
+  if (drams.empty()) {
+    errors.error(arch_where, "architecture '" + arch.name + "' needs a dram component to hold the input and weights");
+    return plan;
+  }
+  const dsl::component_spec& tile_c = *tiles.front();
+  plan.tile_component = tile_c.name;
+  plan.tile = models::read_cim_tile_params(tile_c.params);
+  plan.tiles = tile_c.count;
+  plan.arrays_per_tile = plan.tile.arrays;
+  const memory_window dram = window_of(*drams.front());
+  memory_window buffer;
+  for (const auto* s : srams)
+    if (s->count == 1 && !s->connections.empty()) {
+      buffer = window_of(*s);
+      break;
+    }
+
+  // Map every layer (tile placement relative to tile 0 for now).
+  const double act_bytes = workload.activation_bits / 8.0;
+  for (std::size_t i = 0; i < workload.layers.size(); ++i) {
+    const auto& l = workload.layers[i];
+    layer_plan lp;
+    lp.index = static_cast<int>(i);
+    lp.layer = &l;
+    lp.input_bytes = static_cast<double>(l.in_shape.elements()) * act_bytes;
+    lp.output_bytes = static_cast<double>(l.out_shape.elements()) * act_bytes;
+    if (l.is_matrix_layer()) {
+      lp.on_tiles = true;
+      lp.matrix.fan_in = l.weight_rows();
+      lp.matrix.outputs = l.weight_cols() / std::max<long long>(1, l.groups);
+      lp.matrix.groups = l.groups;
+      lp.matrix.vectors = l.out_shape.height * l.out_shape.width;
+      lp.matrix.weight_bits = workload.weight_bits;
+      lp.matrix.activation_bits = workload.activation_bits;
+      if (densities && i < densities->size()) {
+        lp.density = (*densities)[i];
+      } else {
+        lp.density.input = workload.input_density;
+        lp.density.weight = workload.weight_density;
+      }
+      lp.matrix.input_density = lp.density.input;
+      lp.matrix.weight_density = lp.density.weight;
+      lp.matrix.relu = l.activation == dsl::activation_kind::relu;
+      std::string why;
+      if (!models::map_matrix(lp.matrix, plan.tile, lp.mapping, why)) {
+        errors.error(l.where, "layer '" + l.name + "' cannot be mapped onto " + tile_c.name + ": " + why);
+        plan.layers.push_back(lp);
+        continue;
+      }
+      if (!dsl::checked_add(plan.crossbars_needed, lp.mapping.crossbars, plan.crossbars_needed)) {
+        errors.error(l.where, "layer '" + l.name + "' takes the network past 2^63 crossbars");
+        return plan;
+      }
+      lp.weight_bytes = static_cast<double>(lp.mapping.used_cells) * static_cast<double>(plan.tile.bits_per_cell) / 8.0;
+      // ReLU the tiles cannot do (no neuron used, no digital activation unit)
+      // falls to the controller.
+      if (lp.matrix.relu && !lp.mapping.neuron_used && !plan.tile.has_digital_activation)
+        lp.element_ops += static_cast<double>(l.out_shape.elements());
+    } else {
+      const auto window = static_cast<double>(l.kernel_h * l.kernel_w);
+      switch (l.kind) {
+        case dsl::layer_kind::maxpool:
+        case dsl::layer_kind::avgpool: lp.element_ops = static_cast<double>(l.out_shape.elements()) * window; break;
+        case dsl::layer_kind::add:
+          lp.element_ops = static_cast<double>(l.out_shape.elements()) *
+                           (l.activation == dsl::activation_kind::relu ? 2.0 : 1.0);
+          break;
+        default: break;
+      }
+    }
+    plan.layers.push_back(lp);
+  }
+  if (errors.has_errors()) return plan;
+
+  // Placement works in crossbar slots (slot s = array s % arrays of tile
+  // s / arrays). Under the layer schedule layers pack back to back and may share
+  // a tile (they run one after another anyway); under the pipeline schedule each
+  // layer starts on a fresh tile so layers can run at once.
+  const std::size_t n = plan.layers.size();
+  const long long arrays = plan.tile.arrays;
+  const long long capacity = plan.tiles * arrays;
+  const bool align = schedule == schedule_kind::pipeline;
+  auto start_of = [&](long long cursor) { return align ? ceil_div(cursor, arrays) * arrays : cursor; };
+  auto place = [&](std::size_t i, long long at, long long& end) {
+    return models::place_layer(plan.layers[i].index, plan.layers[i].matrix, plan.layers[i].mapping, plan.tile, at, end);
+  };
+  // Spans are worked out without building jobs: a huge layer is judged by the
+  // work estimate below before it is placed.
+  auto span = [&](std::size_t i, long long at) {
+    return models::span_layer(plan.layers[i].matrix, plan.layers[i].mapping, plan.tile, at);
+  };
+  std::vector<long long> prefix_end(n + 1, 0), copy_slots(n, 0);
+  {
+    long long cursor = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (plan.layers[i].on_tiles) {
+        const long long at = start_of(cursor);
+        const long long end = span(i, at).end_slot;
+        copy_slots[i] = end - at;
+        cursor = end;
+      }
+      prefix_end[i + 1] = cursor;
+    }
+  }
+  plan.all_resident = prefix_end[n] <= capacity;
+  if (!plan.all_resident && schedule == schedule_kind::pipeline) {
+    errors.error({workload.file, 0, 0},
+                 "the pipeline schedule keeps every layer on its own tiles: '" + workload.name + "' needs " +
+                     std::to_string(ceil_div(prefix_end[n], arrays)) + " tiles of " + tile_c.name +
+                     " but the architecture has " + std::to_string(plan.tiles) +
+                     "; use --schedule layer or raise " + tile_c.name + ".count");
+    return plan;
+  }
+  // Residency: keep the longest prefix of layers programmed that still leaves
+  // whole tiles for the others, which are reprogrammed at every inference.
+  std::size_t resident_prefix = n;
+  long long stream_first_tile = plan.tiles;
+  if (!plan.all_resident) {
+    for (std::size_t k = n + 1; k-- > 0;) {
+      const long long first_free_tile = ceil_div(prefix_end[k], arrays);
+      if (first_free_tile < plan.tiles) {
+        resident_prefix = k;
+        stream_first_tile = first_free_tile;
+        break;
+      }
+    }
+  }
+
+  // Spare slots hold copies of resident layers' weights: each copy works on its
+  // own share of the output positions (ISAAC-style replication), given first to
+  // the layer that would take longest. Copies stop paying once the layer's
+  // compute is shorter than moving its activations over the tiles' bus.
+  std::vector<long long> replicas(n, 1);
+  if (plan.all_resident) {
+    long long spare = capacity - prefix_end[n];
+    double bus_bytes_per_s = 0.0;
+    if (const auto* bus = arch.find(tile_c.connections.empty() ? std::string() : tile_c.connections.front().bus))
+      bus_bytes_per_s = bus->params.quantity("width") * bus->params.quantity("clock");
+    auto layer_time = [&](std::size_t i) {
+      const auto& lp = plan.layers[i];
+      const double per_vector = lp.mapping.neuron_used ? plan.tile.neuron_read_period_s(lp.mapping.read_time_s)
+                                                       : static_cast<double>(lp.mapping.reads_per_vector) *
+                                                             lp.mapping.read_time_s;
+      return static_cast<double>(ceil_div(lp.matrix.vectors, replicas[i])) * per_vector;
+    };
+    auto transfer_time = [&](std::size_t i) {
+      const auto& lp = plan.layers[i];
+      return bus_bytes_per_s > 0 ? (lp.input_bytes + lp.output_bytes) / bus_bytes_per_s : 0.0;
+    };
+    // Controller time per tile job: the input's first DRAM access, a command,
+    // and the bus hops of the input and output transfers.
+    double per_job_overhead_s = drams.front()->params.quantity("latency");
+    for (const auto* c : arch.of_type("controller"))
+      per_job_overhead_s += static_cast<double>(c->params.integer("command_cycles")) / c->params.quantity("clock");
+    if (const auto* bus = arch.find(tile_c.connections.empty() ? std::string() : tile_c.connections.front().bus))
+      per_job_overhead_s += 4.0 * static_cast<double>(bus->params.integer("latency_cycles")) / bus->params.quantity("clock");
+    std::vector<bool> done(n, false);
+    for (std::size_t i = 0; i < n; ++i) done[i] = !plan.layers[i].on_tiles || copy_slots[i] == 0;
+    while (true) {
+      std::size_t best = n;
+      for (std::size_t i = 0; i < n; ++i)
+        if (!done[i] && (best == n || layer_time(i) > layer_time(best))) best = i;
+      if (best == n) break;
+      // A copy may need a fresh tile (alignment): count its worst case.
+      const long long cost = align ? ceil_div(copy_slots[best], arrays) * arrays : copy_slots[best];
+      // Each copy also costs the controller a DMA and a command per tile it
+      // touches: stop when the time a copy saves no longer pays for that.
+      const double saved = layer_time(best) - [&] {
+        ++replicas[best];
+        const double t = layer_time(best);
+        --replicas[best];
+        return t;
+      }();
+      const double overhead = static_cast<double>(ceil_div(copy_slots[best], arrays)) * per_job_overhead_s;
+      if (cost > spare || replicas[best] >= plan.layers[best].matrix.vectors || layer_time(best) <= transfer_time(best) ||
+          saved <= overhead) {
+        done[best] = true;
+        continue;
+      }
+      ++replicas[best];
+      spare -= cost;
+    }
+  }
+
+  // First copies of every resident layer, in order; then the extra copies in
+  // what is left, so an extra copy can never crowd out a later layer. Here
+  // only where each copy starts; the jobs are built once the cost is known.
+  long long cursor = 0;
+  for (std::size_t i = 0; i < resident_prefix && i < n; ++i) {
+    if (!plan.layers[i].on_tiles) continue;
+    cursor = start_of(cursor);
+    plan.layers[i].first_tile = cursor / arrays;
+    plan.layers[i].copy_starts.push_back(cursor);
+    cursor = span(i, cursor).end_slot;
+  }
+  for (std::size_t i = 0; i < resident_prefix && i < n; ++i) {
+    for (long long r = 1; r < replicas[i]; ++r) {
+      const long long at = start_of(cursor);
+      const long long end = span(i, at).end_slot;
+      if (end > capacity) break;  // alignment left no room for this copy
+      plan.layers[i].copy_starts.push_back(at);
+      cursor = end;
+    }
+  }
+  const long long free_tiles = plan.tiles - stream_first_tile;
+  for (std::size_t i = 0; i < n; ++i) {
+    layer_plan& lp = plan.layers[i];
+    if (!lp.on_tiles) continue;
+    lp.resident = i < resident_prefix;
+    if (lp.resident) {
+      lp.chunks = 1;
+      lp.replicas = static_cast<long long>(lp.copy_starts.size());
+    } else {
+      // Reprogrammed each inference in the free tiles, chunk by chunk.
+      lp.copy_starts = {0};
+      lp.first_tile = stream_first_tile;
+      const long long needed = ceil_div(span(i, 0).end_slot, arrays);
+      lp.chunks = ceil_div(needed, free_tiles);
+      lp.tiles = std::min(free_tiles, needed);
+    }
+  }
+  plan.resident_tiles = ceil_div(std::min(cursor, capacity), arrays);
+  plan.tiles_used = plan.all_resident ? plan.resident_tiles : plan.tiles;
+
+  // What simulating this would cost, before a single job is built.
+  const work_estimate cost = estimate_cim_work(workload, plan, budget.functional);
+  if (estimate) *estimate = cost;
+  if (!check_work(cost, budget, workload, arch.name, errors)) return plan;
+
+  for (std::size_t i = 0; i < n; ++i) {
+    layer_plan& lp = plan.layers[i];
+    if (!lp.on_tiles) continue;
+    if (lp.resident) {
+      const long long vectors = lp.matrix.vectors;
+      const long long placed = lp.replicas;
+      std::vector<models::tile_job> jobs;
+      std::vector<long long> touched;
+      for (long long r = 0; r < placed; ++r) {
+        // Copy r takes an even share of the output positions and the matching
+        // share of the input (halo rows ignored).
+        const long long share = vectors / placed + (r < vectors % placed ? 1 : 0);
+        long long end = 0;
+        for (auto j : place(i, lp.copy_starts[static_cast<std::size_t>(r)], end)) {
+          j.vectors = share;
+          j.input_fraction *= static_cast<double>(share) / static_cast<double>(vectors);
+          touched.push_back(j.tile);
+          jobs.push_back(j);
+        }
+      }
+      std::sort(touched.begin(), touched.end());
+      lp.tiles = std::unique(touched.begin(), touched.end()) - touched.begin();
+      lp.chunk_jobs.push_back(std::move(jobs));
+    } else {
+      long long end = 0;
+      auto virtual_jobs = place(i, 0, end);
+      lp.chunk_jobs.assign(static_cast<std::size_t>(lp.chunks), {});
+      for (auto& j : virtual_jobs) {
+        const long long chunk = j.tile / free_tiles;
+        j.tile = stream_first_tile + j.tile % free_tiles;
+        lp.chunk_jobs[static_cast<std::size_t>(chunk)].push_back(j);
+      }
+    }
+  }
+
+  // Activations that can stay analog between layers (a sample_hold stage).
+  plan_analog_forwarding(plan, workload);
+
+  // Activation homes: the global buffer when an output is small and only the
+  // next layer reads it; DRAM otherwise (the input image always starts there).
+  std::vector<bool> read_later(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& l = workload.layers[i];
+    if (!l.input.empty()) {
+      const int j = index_of(workload, l.input);
+      if (j >= 0 && static_cast<std::size_t>(j) + 1 != i) read_later[static_cast<std::size_t>(j)] = true;
+    }
+    if (!l.add_from.empty()) {
+      const int j = index_of(workload, l.add_from);
+      if (j >= 0) read_later[static_cast<std::size_t>(j)] = true;
+    }
+  }
+  const data_home image{dram.name, dram.base};
+  unsigned long long dram_next = dram.base + static_cast<unsigned long long>(std::ceil(
+                                                 static_cast<double>(workload.input.elements()) * act_bytes));
+  int buffer_half = 0;
+  std::vector<data_home> homes(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    layer_plan& lp = plan.layers[i];
+    const auto bytes = static_cast<unsigned long long>(std::ceil(lp.output_bytes));
+    if (!buffer.name.empty() && !read_later[i] && i + 1 < n && bytes <= buffer.size / 2) {
+      homes[i] = {buffer.name, buffer.base + static_cast<unsigned long long>(buffer_half) * (buffer.size / 2)};
+      buffer_half ^= 1;
+    } else {
+      homes[i] = {dram.name, dram_next};
+      dram_next += (bytes + 63) / 64 * 64;
+    }
+    lp.output = homes[i];
+    const int p = producer_of(workload, static_cast<int>(i));
+    lp.inputs.push_back(p < 0 ? image : homes[static_cast<std::size_t>(p)]);
+    if (!lp.layer->add_from.empty()) {
+      const int j = index_of(workload, lp.layer->add_from);
+      lp.inputs.push_back(homes[static_cast<std::size_t>(j)]);
+    }
+  }
+  // Weights of layers reprogrammed per inference are read from DRAM.
+  double weights_total = 0;
+  for (const auto& lp : plan.layers) weights_total += lp.weight_bytes;
+  if (static_cast<double>(dram_next - dram.base) + weights_total > static_cast<double>(dram.size))
+    errors.error(drams.front()->where, "'" + workload.name + "' needs " +
+                                           std::to_string(static_cast<long long>(static_cast<double>(dram_next - dram.base) + weights_total)) +
+                                           " bytes of DRAM for activations and weights, more than " + dram.name + " holds");
+  return plan;
+}
+
+models::program build_program(const network_plan& plan, const dsl::architecture_spec& arch) {
+  models::program prog;
+  prog.concurrent = plan.schedule == schedule_kind::pipeline;
+  const dsl::component_spec* tile_c = arch.find(plan.tile_component);
+  const unsigned long long tile_base = tile_c->connections.front().base;
+  const auto tile_bytes = static_cast<unsigned long long>(plan.tile.buffer_bytes);
+  const auto drams = arch.of_type("dram");
+  const unsigned long long dram_base = drams.front()->connections.front().base;
+  auto tile_address = [&](long long instance) { return tile_base + static_cast<unsigned long long>(instance) * tile_bytes; };
+
+  auto program_jobs = [&](models::program_stage& stage, const std::vector<models::tile_job>& jobs) {
+    for (const auto& j : jobs) {
+      models::program_op dma;
+      dma.what = models::program_op::kind::dma;
+      dma.src = dram_base;
+      dma.dst = tile_address(j.tile);
+      dma.dst_wrap = tile_bytes;
+      dma.bytes = std::ceil(static_cast<double>(j.active_cells) * static_cast<double>(plan.tile.bits_per_cell) / 8.0);
+      stage.ops.push_back(dma);
+      models::program_op prog_op;
+      prog_op.what = models::program_op::kind::tile_program;
+      prog_op.tile_address = tile_address(j.tile);
+      prog_op.instance = j.tile;
+      prog_op.cells = static_cast<double>(j.active_cells);
+      prog_op.rows = static_cast<double>(j.max_rows_per_crossbar);
+      stage.ops.push_back(prog_op);
+    }
+    for (const auto& j : jobs) {
+      models::program_op wait;
+      wait.what = models::program_op::kind::tile_wait;
+      wait.tile_address = tile_address(j.tile);
+      wait.instance = j.tile;
+      stage.ops.push_back(wait);
+    }
+  };
+
+  // Stage 0: program the resident weights once.
+  models::program_stage setup;
+  setup.layer = programming_layer;
+  for (const auto& lp : plan.layers)
+    if (lp.on_tiles && lp.resident && !lp.chunk_jobs.empty()) program_jobs(setup, lp.chunk_jobs.front());
+  prog.stages.push_back(std::move(setup));
+
+  std::vector<models::program_op> deferred_waits;  // producers running alongside their analog consumer
+  for (const auto& lp : plan.layers) {
+    models::program_stage stage;
+    stage.layer = lp.index;
+    if (lp.on_tiles) {
+      for (const auto& jobs : lp.chunk_jobs) {
+        if (!lp.resident) program_jobs(stage, jobs);
+        // Jobs on the same tile (copies, or parts of column blocks) start
+        // together and run side by side on their own arrays.
+        std::map<long long, std::vector<const models::tile_job*>> per_tile;
+        for (const auto& j : jobs) {
+          models::program_op in;
+          in.what = models::program_op::kind::dma;
+          in.src = lp.inputs.front().address;
+          in.dst = tile_address(j.tile);
+          in.dst_wrap = tile_bytes;
+          in.bytes = std::ceil(lp.input_bytes * j.input_fraction);
+          // Held analog inputs arrive on their own lines, not as bytes.
+          if (in.bytes > 0 && !j.analog_in) stage.ops.push_back(in);
+          const models::tile_job* kept = prog.keep(j);
+          auto& group = per_tile[j.tile];
+          group.push_back(kept);
+          // Start a tile once its last job's input has arrived.
+          const bool last_for_tile =
+              std::none_of(&j + 1, jobs.data() + jobs.size(), [&](const models::tile_job& o) { return o.tile == j.tile; });
+          if (last_for_tile) {
+            models::program_op start;
+            start.what = models::program_op::kind::tile_compute;
+            start.tile_address = tile_address(j.tile);
+            start.instance = j.tile;
+            start.jobs = group;
+            stage.ops.push_back(start);
+          }
+        }
+        // A layer whose outputs stay analog runs alongside its consumer (layer
+        // schedule): its tiles are waited for at the end of the consumer's stage.
+        const bool deferred = lp.analog.analog_out && !prog.concurrent;
+        for (const auto& [tile, group] : per_tile) {
+          models::program_op wait;
+          wait.what = models::program_op::kind::tile_wait;
+          wait.tile_address = tile_address(tile);
+          wait.instance = tile;
+          if (deferred) {
+            deferred_waits.push_back(wait);
+            continue;
+          }
+          // When every job of the tile has outputs to send, they drain in
+          // bursts while the jobs compute (each burst once its outputs exist);
+          // otherwise the tile is waited for.
+          const bool drains = std::all_of(group.begin(), group.end(), [](const models::tile_job* j) {
+            return j->partial_outputs_sent > 0 || (j->outputs > 0 && !j->analog_out);
+          });
+          if (drains) wait.what = models::program_op::kind::tile_started;
+          stage.ops.push_back(wait);
+          for (const models::tile_job* j : group) {
+            // A tile waited for has no timeline: its outputs are all there.
+            const models::tile_job_timeline timeline =
+                drains ? models::tile_job_outputs(plan.tile, *j) : models::tile_job_timeline{};
+            const double value_bytes = j->activation_bits / 8.0;
+            if (j->partial_outputs_sent > 0) {
+              // Partial sums travel to the tile that owns the column block.
+              models::program_op psum;
+              psum.what = models::program_op::kind::dma;
+              psum.src = tile_address(j->tile);
+              psum.dst = tile_address(std::max<long long>(lp.first_tile, j->tile - 1));
+              psum.src_wrap = tile_bytes;
+              psum.dst_wrap = tile_bytes;
+              psum.bytes = static_cast<double>(j->vectors * j->partial_outputs_sent) * 4.0;
+              psum.drain = timeline;
+              stage.ops.push_back(psum);
+            }
+            if (j->outputs > 0 && !j->analog_out) {
+              models::program_op outp;
+              outp.what = models::program_op::kind::dma;
+              outp.src = tile_address(j->tile);
+              outp.src_wrap = tile_bytes;
+              outp.dst = lp.output.address;
+              outp.bytes = std::ceil(static_cast<double>(j->vectors * j->outputs) * value_bytes);
+              outp.drain = timeline;
+              stage.ops.push_back(outp);
+            }
+          }
+        }
+      }
+      if (lp.element_ops > 0) {
+        models::program_op relu;
+        relu.what = models::program_op::kind::vector_work;
+        relu.element_ops = lp.element_ops;
+        stage.ops.push_back(relu);
+      }
+      if (lp.analog.analog_in && !lp.analog.analog_out) {
+        for (const auto& w : deferred_waits) stage.ops.push_back(w);
+        deferred_waits.clear();
+      }
+    } else if (lp.element_ops > 0) {
+      // Pooling and adds on the controller: read the operands through the bus,
+      // work, write the result.
+      for (std::size_t k = 0; k < lp.inputs.size(); ++k) {
+        models::program_op rd;
+        rd.what = models::program_op::kind::dma;
+        rd.src = lp.inputs[k].address;
+        rd.dst = lp.output.address;
+        rd.bytes = k == 0 ? lp.input_bytes : lp.output_bytes;
+        stage.ops.push_back(rd);
+      }
+      models::program_op work;
+      work.what = models::program_op::kind::vector_work;
+      work.element_ops = lp.element_ops;
+      stage.ops.push_back(work);
+    }
+    prog.stages.push_back(std::move(stage));
+  }
+  return prog;
+}
+
+}  // namespace mottsim::platform

@@ -1,0 +1,52 @@
+#include "platform/session/run_summary.hpp"
+
+#include <filesystem>
+
+#include "dsl/config_hash.hpp"
+#include "dsl/onnx_import.hpp"
+#include "mottsim/version.hpp"
+
+namespace mottsim::platform {
+
+namespace {
+
+// Paths relative to the working directory where they lie under it, so the
+// report does not depend on where the checkout is.
+std::string shown_path(const std::string& path) {
+  std::error_code ec;
+  const auto rel = std::filesystem::relative(path, std::filesystem::current_path(), ec);
+  return ec || rel.empty() || rel.native().rfind("..", 0) == 0 ? path : rel.string();
+}
+
+}  // namespace
+
+void finish_run_result(reports::run_result& r, const run_options& options, const dsl::architecture_load& arch,
+                       double quantum_s, long long transactions) {
+  const double macs = static_cast<double>(r.macs);
+  r.tops = 2.0 * macs * r.throughput_ips / 1e12;
+  r.tops_per_w = r.energy_j > 0 ? 2.0 * macs / r.energy_j / 1e12 : 0.0;
+  r.tops_per_mm2 = r.area_mm2 > 0 ? r.tops / r.area_mm2 : 0.0;
+  r.edp_js = r.energy_j * r.latency_s;
+  r.transactions = transactions;
+
+  auto& p = r.provenance;
+  p.version = version_string;
+  p.seed = options.seed;
+  p.schedule = r.schedule;
+  p.quantum_s = quantum_s;
+  for (const auto& f : arch.spec.files) p.architecture_files.push_back(shown_path(f));
+  for (const auto& f : arch.spec.tech_files) p.tech_files.push_back(shown_path(f));
+  p.workload_file = options.workload;
+  p.overrides = arch.spec.overrides;
+  // The fully resolved configuration: the merged architecture tree, the
+  // technology libraries it drew on, the workload, and how it was run.
+  std::string config = dsl::canonical_text(*arch.resolved);
+  for (const auto& t : arch.spec.tech_files) config += dsl::read_file_text(t);
+  // A model's bytes (weights included) by their hash, not copied whole.
+  config += dsl::is_onnx_path(options.workload) ? "onnx:" + dsl::file_fingerprint_hex(options.workload, "ONNX model")
+                                                : dsl::read_file_text(options.workload);
+  config += std::string("|schedule=") + r.schedule + "|mode=" + r.mode;
+  p.config_hash = dsl::fnv1a_hex(config);
+}
+
+}  // namespace mottsim::platform

@@ -1,0 +1,181 @@
+#include "platform/session/session.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "dsl/architecture_loader.hpp"
+#include "dsl/workload_loader.hpp"
+#include "models/bus_module.hpp"
+#include "models/controller_module.hpp"
+#include "models/functional_crossbar.hpp"
+#include "platform/session/baseline_session.hpp"
+#include "platform/elaboration/busy_trace.hpp"
+#include "platform/elaboration/elaborator.hpp"
+#include "platform/functional/functional_run.hpp"
+#include "platform/elaboration/ledger.hpp"
+#include "platform/session/run_summary.hpp"
+
+namespace mottsim::platform {
+
+reports::run_result run_session(const run_options& options, const model_registry& registry,
+                                functional_outcome* functional) {
+  dsl::diagnostics errors;
+  auto arch = dsl::load_architecture(options.architecture, options.overrides, registry, errors);
+  auto workload = dsl::load_workload(options.workload, errors);
+  if (errors.has_errors()) throw dsl::input_error(errors);
+  if (options.mode != "perf" && options.mode != "functional")
+    throw dsl::input_error({"--mode", 0, 0}, "mode '" + options.mode + "' is not one of perf, functional");
+  if (options.mode == "functional") check_image_output_names(workload);
+  if (options.chips < 1) throw dsl::input_error({"--chips", 0, 0}, "the number of chips must be at least 1");
+  if (options.chips > 1 && options.mode != "functional")
+    throw dsl::input_error({"--chips", 0, 0}, "chips are device draws, which only functional mode makes: add "
+                                              "--mode functional");
+
+  // Processors and systolic arrays have their own planner and models.
+  if (is_baseline_architecture(arch.spec)) return run_baseline_session(options, arch, workload, registry);
+
+  work_budget budget = options.budget;
+  budget.functional = options.mode == "functional";
+  // The data statistics each layer's reads are priced with: measured on the
+  // workload's trained weights and training inputs where it ships them, once.
+  std::vector<layer_density> densities;
+  if (const auto tiles = arch.spec.of_type("cim_tile"); !tiles.empty())
+    densities = layer_densities(workload, models::read_cim_tile_params(tiles.front()->params), tiles.front()->params);
+  network_plan plan = plan_network(workload, arch.spec, options.schedule, errors, budget, nullptr, &densities);
+  if (errors.has_errors()) throw dsl::input_error(errors);
+  // Refused before simulating: the precision a workload declares must be one
+  // the device models can carry through.
+  if (options.mode == "functional") {
+    dsl::diagnostics precision;
+    const std::string weights = models::functional_weight_bits_problem(workload.weight_bits, plan.tile.signed_weights);
+    const std::string activations = models::functional_activation_bits_problem(workload.activation_bits);
+    if (!weights.empty()) precision.error(workload.weight_bits_where, "workload '" + workload.name + "': " + weights);
+    if (!activations.empty())
+      precision.error(workload.activation_bits_where, "workload '" + workload.name + "': " + activations);
+    if (precision.has_errors()) throw dsl::input_error(precision);
+  }
+  models::program program = build_program(plan, arch.spec);
+
+  elaborator elab(arch.spec, registry);
+  elab.elaborate();
+  models::controller_module* controller = elab.controller();
+  if (!controller)
+    throw dsl::input_error({arch.spec.file, 0, 0}, "architecture '" + arch.spec.name +
+                                                       "' has no controller component to run the schedule");
+  controller->load(&program);
+  if (options.timeline) record_busy_intervals(elab.components());
+  elab.simulate();
+
+  reports::run_result r;
+  r.architecture = arch.spec.name;
+  r.workload = workload.name;
+  r.mode = options.mode;
+  r.schedule = schedule_name(options.schedule);
+  r.macs = workload.total_macs();
+  r.crossbars_needed = plan.crossbars_needed;
+  r.crossbars_available = plan.tiles * plan.arrays_per_tile;
+  r.weights_resident = plan.all_resident;
+
+  // Stage times: stage 0 programs resident weights; then one stage per layer.
+  const auto& stages = controller->stage_times();
+  const double programming_end = stages.empty() ? 0.0 : stages.front().end_s;
+  r.programming_time_s = stages.empty() ? 0.0 : stages.front().end_s - stages.front().start_s;
+  std::vector<double> layer_latency(workload.layers.size(), 0.0);
+  std::vector<double> layer_start(workload.layers.size(), 0.0);
+  double inference_end = programming_end;
+  for (std::size_t i = 1; i < stages.size(); ++i) {
+    const auto layer = static_cast<std::size_t>(stages[i].layer);
+    layer_latency[layer] = stages[i].end_s - stages[i].start_s;
+    layer_start[layer] = stages[i].start_s - programming_end;
+    inference_end = std::max(inference_end, stages[i].end_s);
+  }
+  double period = 0.0;
+  if (options.schedule == schedule_kind::layer) {
+    r.latency_s = inference_end - programming_end;
+    period = r.latency_s;
+    r.throughput_ips = r.latency_s > 0 ? 1.0 / r.latency_s : 0.0;
+    r.latency_method = "simulated time from the first layer's first transaction to the last layer's last, layers "
+                       "one after another (weight programming of resident layers excluded, reported separately)";
+    r.throughput_method = "1 / latency: one inference at a time";
+  } else {
+    double bottleneck = 0.0, fill = 0.0;
+    for (double t : layer_latency) {
+      bottleneck = std::max(bottleneck, t);
+      fill += t;
+    }
+    r.latency_s = fill;
+    r.pipeline_fill_s = fill;
+    period = bottleneck;
+    r.throughput_ips = bottleneck > 0 ? 1.0 / bottleneck : 0.0;
+    r.latency_method = "pipeline fill: sum of the stage times, each measured with every stage running at once "
+                       "(steady-state contention for bus and memories)";
+    r.throughput_method = "1 / slowest stage time in steady state";
+  }
+
+  for (std::size_t i = 0; i < workload.layers.size(); ++i) {
+    const auto& l = workload.layers[i];
+    const layer_plan& lp = plan.layers[i];
+    reports::layer_result lr;
+    lr.name = l.name;
+    lr.kind = dsl::layer_kind_name(l.kind);
+    lr.macs = l.macs;
+    if (lp.on_tiles) {
+      lr.crossbars = lp.mapping.crossbars;
+      lr.utilization = lp.mapping.utilization;
+      lr.tiles = lp.tiles;
+      lr.resident = lp.resident;
+      lr.chunks = lp.chunks;
+      lr.replicas = lp.replicas;
+      lr.readout_path = lp.mapping.path + lp.analog.note;
+      lr.has_density = true;
+      lr.input_density = lp.density.input;
+      lr.input_density_source = lp.density.input_source;
+      lr.weight_density = lp.density.weight;
+      lr.weight_density_source = lp.density.weight_source;
+    }
+    lr.start_s = layer_start[i];
+    lr.latency_s = layer_latency[i];
+    r.layers.push_back(std::move(lr));
+  }
+
+  // Price the counted actions; leakage runs for one inference period.
+  // Power-gated tiles that hold no weights do not leak.
+  ledger_extras extras;
+  for (const auto& c : elab.components())
+    if (c.spec->name == plan.tile_component && c.spec->params.flag("power_gating"))
+      extras.leaking_instances[c.spec->name] = plan.tiles_used;
+  price_run(r, elab.components(), extras, period, inference_end - programming_end);
+  if (options.timeline) {
+    r.trace = collect_busy_trace(elab.components(), extras);
+    for (const auto& s : stages) r.trace.stages.push_back({s.layer, s.start_s, s.end_s});
+    for (const auto& l : workload.layers) r.trace.layer_names.push_back(l.name);
+    r.trace.inference_start_s = programming_end;
+    r.trace.inference_end_s = inference_end;
+  }
+
+  // Functional mode: the same mapping computes values through the device
+  // models; timing and energy above are those of perf mode.
+  if (options.mode == "functional") {
+    functional_options fo;
+    fo.seed = options.seed;
+    fo.image = options.image;
+    fo.chips = options.chips;
+    functional_outcome outcome = run_functional(workload, arch.spec, plan, fo);
+    r.quality = outcome.quality;
+    r.accuracy = outcome.accuracy;
+    r.functional_samples = outcome.samples;
+    r.functional_notes = outcome.notes;
+    r.chip_seeds = outcome.chip_seeds;
+    r.chip_metrics = outcome.chip_metrics;
+    r.calibration = outcome.calibration;
+    if (functional) *functional = std::move(outcome);
+  }
+
+  double quantum = 0.0;
+  for (const auto* c : arch.spec.of_type("controller")) quantum = c->params.quantity("quantum");
+  finish_run_result(r, options, arch, quantum, controller->transactions());
+  return r;
+}
+
+}  // namespace mottsim::platform
