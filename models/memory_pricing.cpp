@@ -82,10 +82,17 @@ bank_model array_bank(const block_value& p, bool edram, double bank_bytes, doubl
   b.leakage_w = t.leakage_w * c.leakage_vs_hp;
   b.leakage_src = "eDRAM: " + t.source + " leakage " + show(t.leakage_w, dimension::power) + " x" +
                   show(c.leakage_vs_hp) + " (lp-dram devices); " + c.source;
-  b.area_m2 = t.area_m2 * c.cell_area_vs_sram;
-  b.area_src = "eDRAM: " + t.source + ": " + show_area(t.area_m2) + " x" + show(c.cell_area_vs_sram) +
-               " (lp-dram cell vs SRAM cell; periphery taken to shrink alike); " + c.source;
+  // Only the cells shrink: the SRAM macro's cell array is its bits times the
+  // SRAM cell (146 F^2, the table's own cell), and the rest of the macro -
+  // decoders, sense amplifiers, drivers, wiring - is kept as it is.
   const double bits = 8.0 * bank_bytes;
+  const double sram_cells_m2 = std::min(t.area_m2, bits * c.sram_cell_area_m2);
+  const double periphery_m2 = t.area_m2 - sram_cells_m2;
+  b.area_m2 = sram_cells_m2 * c.cell_area_vs_sram + periphery_m2;
+  b.area_src = "eDRAM: " + t.source + ": " + show_area(t.area_m2) + " = cells " + show(bits) + " bits x " +
+               show(c.sram_cell_area_m2 * 1e12) + " um^2 (" + show_area(sram_cells_m2) + ") + periphery " +
+               show_area(periphery_m2) + "; the cells x" + show(c.cell_area_vs_sram) +
+               " (lp-dram cell vs SRAM cell), the periphery kept: " + show_area(b.area_m2) + "; " + c.source;
   const double per_bit = t.read_energy_j * f.energy / 64.0;
   b.refresh_w = bits * per_bit / c.retention_s;
   b.refresh_src = "refresh: " + show(bits) + " bits x " + show(per_bit, dimension::energy) + " (read energy per bit) / " +

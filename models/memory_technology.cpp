@@ -154,6 +154,7 @@ edram_cell edram_cell_at(double node_m) {
   out.retention_s = loglog_interpolate(lp_nodes, retention, 2, at.table_node);
   out.leakage_vs_hp = loglog_interpolate(lp_nodes, leak, 2, at.table_node);
   out.cell_area_vs_sram = loglog_interpolate(lp_nodes, area, 2, at.table_node);
+  out.sram_cell_area_m2 = sram_cell_f2 * node_m * node_m;
   out.source = "CACTI 7 lp-dram cell" + at.note + ": retention 0.9 C_cell x 0.125 Vdd_cell / I_off,worst = " +
                dsl::format_quantity(out.retention_s, dsl::dimension::time) + ", leakage vs itrs-hp x" +
                num(out.leakage_vs_hp) + ", cell area vs SRAM (146 F^2) x" + num(out.cell_area_vs_sram);

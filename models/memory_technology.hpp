@@ -38,6 +38,7 @@ struct edram_cell {
   double retention_s = 0.0;      // CACTI: 0.9 C_cell x 0.125 Vdd_cell / I_off,worst
   double leakage_vs_hp = 1.0;    // lp-dram Vdd I_off per um against itrs-hp at 360 K
   double cell_area_vs_sram = 1.0;  // lp-dram cell area / SRAM cell area (146 F^2)
+  double sram_cell_area_m2 = 0.0;  // the SRAM cell the ratio is taken against, at the node
   std::string source;
 };
 edram_cell edram_cell_at(double node_m);

@@ -96,7 +96,13 @@ TEST_CASE("memory: eDRAM has lp-dram cells and refresh power") {
   const auto e = priced("memory_type: edram\n", 32 * nm);
   CHECK(e.leakage_w == doctest::Approx(18 * mW * cells + refresh).scale(0));
   CHECK(e.figures.at("refresh_w") == doctest::Approx(refresh).scale(0));
-  CHECK(e.area_m2 == doctest::Approx(0.11 * mm2 * (0.03136 / (0.032 * 0.032)) / 146).scale(0));
+  // Area: the SRAM macro's cells (bits x 146 F^2 = 0.0784 mm^2 of its 0.11 mm^2)
+  // shrink to the lp-dram cell's 30.6 F^2; the 0.0316 mm^2 periphery stays.
+  const double sram_cells = bits * 146 * (0.032 * 0.032) * um2;
+  CHECK(sram_cells == doctest::Approx(0.0784 * mm2).epsilon(1e-3));
+  const double edram_area = sram_cells * (0.03136 / (0.032 * 0.032)) / 146 + (0.11 * mm2 - sram_cells);
+  CHECK(edram_area == doctest::Approx(0.0481 * mm2).epsilon(1e-3));
+  CHECK(e.area_m2 == doctest::Approx(edram_area).scale(0));
   CHECK(read(e).energy_j * 8 == doctest::Approx(12.0 * pJ).scale(0));
   CHECK(contains(e.leakage_source, "refresh:"));
   // An SRAM of the same size leaks far more and needs no refresh.
