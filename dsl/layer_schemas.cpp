@@ -63,6 +63,20 @@ std::shared_ptr<const block_schema> add() {
       .build();
 }
 
+// No `input` and no `activation`: a load reads nothing and computes nothing.
+std::shared_ptr<const block_schema> load() {
+  schema_builder b("load", "a tensor that starts in memory with the shape given here; the layers after it read it "
+                           "(a network of independent layers, such as a SCALE-Sim topology's rows)");
+  b.text("name", std::nullopt, "unique layer name; reports and `input:`/`with:` use it")
+      .integer("height", std::nullopt, "rows")
+      .range(1, spatial)
+      .integer("width", std::nullopt, "columns")
+      .range(1, spatial)
+      .integer("channels", std::nullopt, "channels")
+      .range(1, channels);
+  return b.build();
+}
+
 std::shared_ptr<const block_schema> flatten() {
   return layer("flatten", "reshapes an HxWxC map to a 1x1x(H*W*C) vector for linear layers").build();
 }
@@ -78,6 +92,7 @@ const schema_set& layer_schemas() {
     s.add(pool("avgpool", "average pooling (padding counts as zeros)"));
     s.add(add());
     s.add(flatten());
+    s.add(load());
     return s;
   }();
   return set;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dsl/input_file.hpp"
+#include "dsl/scalesim_topology.hpp"
 
 namespace mottsim::dsl {
 
@@ -92,13 +93,9 @@ std::string network_csv_to_yaml(const std::string& path, diagnostics& errors) {
     if (line_text.find_first_not_of(" \t\r") == std::string::npos) continue;
     const std::size_t first = line_text.find_first_not_of(" \t\r");
     if (std::isalpha(static_cast<unsigned char>(line_text[first]))) {
-      if (rows.empty() && line_text.compare(first, 10, "Layer name") == 0)
-        errors.error({path, line, static_cast<int>(first) + 1},
-                     "this is a SCALE-Sim topology file (its 'Layer name, ...' header); mottsim reads NeuroSim "
-                     "network CSV files (eight integers a row) and does not read SCALE-Sim's yet");
-      else
-        errors.error({path, line, static_cast<int>(first) + 1},
-                     "a NeuroSim network row holds eight integers, not text: '" + line_text.substr(first, 40) + "'");
+      if (rows.empty() && ok && is_scalesim_header(line_text)) return scalesim_topology_to_yaml(path, text, errors);
+      errors.error({path, line, static_cast<int>(first) + 1},
+                   "a NeuroSim network row holds eight integers, not text: '" + line_text.substr(first, 40) + "'");
       return {};
     }
     row r;

@@ -21,8 +21,9 @@ bool is_network_csv_path(const std::string& path);
 // files chain them; pooling is 2x2 max pooling with stride 2; every layer but
 // the last has a ReLU. A row that breaks the chain, a field that is not a
 // positive integer or a row of the wrong length is a located error
-// (file.csv:LINE:COL). SCALE-Sim topology files (a "Layer name, ..." header)
-// are refused with a located error: they are not read yet.
+// (file.csv:LINE:COL). A file whose first line is a SCALE-Sim header ("Layer
+// name, ..." or "Layer, M, N, K") is read as a SCALE-Sim topology instead
+// (dsl/scalesim_topology.hpp).
 std::string network_csv_to_yaml(const std::string& path, diagnostics& errors);
 
 }  // namespace mottsim::dsl

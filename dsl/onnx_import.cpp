@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "dsl/input_file.hpp"
+#include "dsl/yaml_quote.hpp"
 
 namespace mottsim::dsl {
 
@@ -65,22 +66,7 @@ std::string ints_text(long long a, long long b) {
 }
 
 // A YAML double-quoted scalar.
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
+std::string quoted(const std::string& s) { return yaml_quoted(s); }
 
 std::string with_commas(long long n) {
   std::string digits = std::to_string(n), out;

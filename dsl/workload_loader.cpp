@@ -303,7 +303,7 @@ void workload_reader::read_layer(const yaml_node& node, std::size_t index) {
   l.name = layer_name;
   l.where = node.where;
   for (auto k : {layer_kind::conv2d, layer_kind::linear, layer_kind::maxpool, layer_kind::avgpool, layer_kind::add,
-                 layer_kind::flatten})
+                 layer_kind::flatten, layer_kind::load})
     if (type->text == layer_kind_name(k)) l.kind = k;
   std::vector<std::string> extra = {"type"};
   if (l.is_matrix_layer()) extra.push_back("weights");
@@ -335,6 +335,8 @@ void workload_reader::read_layer(const yaml_node& node, std::size_t index) {
   const yaml_node* weights = l.is_matrix_layer() ? node.find("weights") : nullptr;
   const bool weights_ok = !weights || read_weights(*weights, context, l.weights);
 
+  // A load reads nothing, so an earlier layer's mistake does not hide its shape.
+  if (l.kind == layer_kind::load && ok) in.known = true;
   if (ok && in.known && (!other || other->known) && infer(l, v, in, other, context)) {
     result.shape = l.out_shape;
     result.known = true;
@@ -413,6 +415,12 @@ bool workload_reader::read_geometry(const yaml_node& node, const block_value& v,
     }
     case layer_kind::add:
     case layer_kind::flatten: l.bias = false; return true;
+    case layer_kind::load:
+      l.bias = false;
+      for (const char* key : {"height", "width", "channels"})
+        if (!v.has(key)) ok = false;
+      if (ok) l.out_shape = {v.integer("height"), v.integer("width"), v.integer("channels")};
+      return ok;
   }
   return ok;
 }
@@ -515,6 +523,7 @@ bool workload_reader::infer(layer_spec& l, const block_value& v, const layer_out
       l.out_shape = s;
       break;
     case layer_kind::flatten: l.out_shape = {1, 1, s.elements()}; break;
+    case layer_kind::load: l.in_shape = l.out_shape; break;  // read from memory as it is
   }
   return check_size(l, context);
 }
@@ -586,7 +595,12 @@ workload_spec load_workload(const std::string& path, diagnostics& errors) {
     return spec;
   }
   workload_spec spec = load_workload(*root, path, errors);
-  if (imported_file) spec.precision_where = {path, 0, 0};  // generated text: its lines are not the file's
+  // Generated text: its lines are not the file's, so what is located in it
+  // points at the file alone (each layer keeps the node or row name it came from).
+  if (imported_file) {
+    spec.precision_where = {path, 0, 0};
+    for (auto& l : spec.layers) l.where = {path, 0, 0};
+  }
   return spec;
 }
 

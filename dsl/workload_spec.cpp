@@ -10,6 +10,7 @@ const char* layer_kind_name(layer_kind k) {
     case layer_kind::avgpool: return "avgpool";
     case layer_kind::add: return "add";
     case layer_kind::flatten: return "flatten";
+    case layer_kind::load: return "load";
   }
   return "?";
 }

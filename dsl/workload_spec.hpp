@@ -6,7 +6,10 @@
 
 namespace mottsim::dsl {
 
-enum class layer_kind { conv2d, linear, maxpool, avgpool, add, flatten };
+// `load` is a tensor that starts in memory with the shape it states, read by
+// the layers after it: a network of independent layers (a SCALE-Sim topology,
+// whose rows each read their own input) is a chain of loads and layers.
+enum class layer_kind { conv2d, linear, maxpool, avgpool, add, flatten, load };
 enum class activation_kind { none, relu };
 
 const char* layer_kind_name(layer_kind k);
@@ -59,6 +62,9 @@ struct layer_spec {
   long long macs = 0;  // multiply-accumulates per inference (conv2d, linear)
 
   bool is_matrix_layer() const { return kind == layer_kind::conv2d || kind == layer_kind::linear; }
+  // Flatten (a view of its input) and load (data already in memory) compute
+  // and move nothing themselves.
+  bool computes_nothing() const { return kind == layer_kind::flatten || kind == layer_kind::load; }
   // im2col weight matrix: rows = kernel_h*kernel_w*in_channels/groups (inputs of
   // one output), columns = out_channels (or out_features).
   long long weight_rows() const;

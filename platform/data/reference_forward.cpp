@@ -133,12 +133,29 @@ std::vector<float> pool(const dsl::layer_spec& l, const std::vector<float>& in) 
 
 }  // namespace
 
+namespace {
+
+// A load's tensor has no values: the float forward computes every value from
+// the network input.
+void refuse_loads(const dsl::workload_spec& workload) {
+  dsl::diagnostics errors;
+  for (const auto& l : workload.layers)
+    if (l.kind == dsl::layer_kind::load)
+      errors.error(l.where, "layer '" + l.name + "' is a load: its tensor has no values, and functional mode computes "
+                            "every value from the network input; run this workload in perf mode");
+  if (errors.has_errors()) throw dsl::input_error(errors);
+}
+
+}  // namespace
+
 reference_network::reference_network(const dsl::workload_spec& workload, const weights_file* weights)
     : m_workload(workload) {
+  refuse_loads(workload);
   bind(weights);
 }
 
 reference_network::reference_network(const dsl::workload_spec& workload) : m_workload(workload) {
+  refuse_loads(workload);
   bool needs_file = false;
   for (const auto& l : workload.layers) needs_file = needs_file || (l.is_matrix_layer() && l.weights.empty());
   if (!needs_file) {
@@ -218,6 +235,7 @@ std::vector<std::vector<float>> reference_network::forward_all(const std::vector
         break;
       }
       case dsl::layer_kind::flatten: out = in; break;
+      case dsl::layer_kind::load: break;  // refused by the constructors
     }
     if (l.activation == dsl::activation_kind::relu)
       for (float& v : out) v = std::max(v, 0.0f);
@@ -289,6 +307,7 @@ std::vector<std::vector<std::vector<float>>> reference_network::forward_batch(
             break;
           }
           case dsl::layer_kind::flatten: out = in; break;
+          case dsl::layer_kind::load: break;  // refused by the constructors
         }
         outputs[s][i] = std::move(out);
       }

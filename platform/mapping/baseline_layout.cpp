@@ -122,7 +122,8 @@ double element_ops(const dsl::layer_spec& l) {
     case dsl::layer_kind::maxpool:
     case dsl::layer_kind::avgpool: return out * static_cast<double>(l.kernel_h * l.kernel_w);
     case dsl::layer_kind::add: return out * (relu ? 2.0 : 1.0);
-    case dsl::layer_kind::flatten: return 0.0;
+    case dsl::layer_kind::flatten:
+    case dsl::layer_kind::load: return 0.0;
   }
   return 0.0;
 }

@@ -352,7 +352,9 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   for (std::size_t i = 0; i < n; ++i) {
     layer_plan& lp = plan.layers[i];
     const auto bytes = static_cast<unsigned long long>(std::ceil(lp.output_bytes));
-    if (!buffer.name.empty() && !read_later[i] && i + 1 < n && bytes <= buffer.size / 2) {
+    // A load's tensor starts in DRAM, as the input image does.
+    const bool in_dram = lp.layer->kind == dsl::layer_kind::load;
+    if (!buffer.name.empty() && !in_dram && !read_later[i] && i + 1 < n && bytes <= buffer.size / 2) {
       homes[i] = {buffer.name, buffer.base + static_cast<unsigned long long>(buffer_half) * (buffer.size / 2)};
       buffer_half ^= 1;
     } else {

@@ -200,7 +200,7 @@ processor_plan plan_processor(const dsl::workload_spec& w, const dsl::architectu
       const models::gemm_roofline roof = models::roofline(pl.macs, peak, rates.ceiling * fill, levels);
       pl.utilization = roof.utilization;
       pl.bound = roof.bound;
-    } else if (l.kind != dsl::layer_kind::flatten) {
+    } else if (!l.computes_nothing()) {
       // Element-wise layers stream their inputs once and write their outputs.
       const auto& in = layout.input_of(w, i);
       pl.prefetch.push_back(read_of(in, static_cast<double>(in.bytes)));

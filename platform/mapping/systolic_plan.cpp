@@ -164,7 +164,7 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
                              dram_t.b_read_bytes});
       dram_reads = dram_t.read_bytes();
       c_bytes = dram_t.c_write_bytes;
-    } else if (l.kind != dsl::layer_kind::flatten) {
+    } else if (!l.computes_nothing()) {
       const auto& in = layout.input_of(w, i);
       sl.prefetch.push_back({tlm::TLM_READ_COMMAND, in.address, in.bytes, static_cast<double>(in.bytes)});
       dram_reads = static_cast<double>(in.bytes);

@@ -1,0 +1,229 @@
+#include "dsl/scalesim_topology.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include "dsl/yaml_quote.hpp"
+
+namespace mottsim::dsl {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Far beyond any network, and small enough that products cannot overflow.
+constexpr long long max_field = 1LL << 20;
+
+struct field {
+  std::string text;
+  int column = 1;  // 1-based
+};
+
+std::string trimmed(const std::string& s) {
+  const std::size_t first = s.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
+}
+
+// The row's fields, trimmed, with their columns. SCALE-Sim's rows end with a
+// comma, which leaves an empty last field: it is dropped.
+std::vector<field> split_row(const std::string& line) {
+  std::vector<field> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = line.find(',', start);
+    const std::string raw = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::size_t lead = raw.find_first_not_of(" \t\r");
+    out.push_back({trimmed(raw), static_cast<int>(start + (lead == std::string::npos ? 0 : lead)) + 1});
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (out.size() > 1 && out.back().text.empty()) out.pop_back();
+  return out;
+}
+
+bool lower_equal(const std::string& a, const char* b) {
+  std::string x = a;
+  std::transform(x.begin(), x.end(), x.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return x == b;
+}
+
+std::string shape_text(long long h, long long w, long long c) {
+  return std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(c);
+}
+
+struct shape {
+  long long h = 0, w = 0, c = 0;
+};
+
+class topology_reader {
+ public:
+  topology_reader(std::string path, diagnostics& errors) : m_path(std::move(path)), m_errors(errors) {}
+
+  // One positive integer field; false (reported) otherwise.
+  bool integer(const field& f, const std::string& what, int line, long long& out) {
+    const bool digits = !f.text.empty() && f.text.size() <= 7 &&
+                        std::all_of(f.text.begin(), f.text.end(), [](unsigned char c) { return std::isdigit(c); });
+    out = digits ? std::stoll(f.text) : -1;
+    if (out >= 1 && out <= max_field) return true;
+    m_errors.error({m_path, line, f.column}, what + " must be a whole number from 1 to 2^20, got '" + f.text + "'");
+    return false;
+  }
+
+  std::string unique_name(const std::string& given) {
+    std::string name = given;
+    for (int k = 2; m_names.count(name); ++k) name = given + "_" + std::to_string(k);
+    m_names.insert(name);
+    return name;
+  }
+
+  // Reads `want` (H x W x C) for the row at `line`: from the previous output
+  // with zero padding when it fits, else from a load of its own.
+  void input_for(const std::string& name, const shape& want, long long kh, long long kw, int line, long long& ph,
+                 long long& pw, std::ostream& layers) {
+    ph = pw = 0;
+    const long long dh = want.h - m_out.h, dw = want.w - m_out.w;
+    if (m_have_out && want.c == m_out.c && dh >= 0 && dw >= 0 && dh % 2 == 0 && dw % 2 == 0 && dh / 2 <= kh / 2 &&
+        dw / 2 <= kw / 2) {
+      ph = dh / 2;
+      pw = dw / 2;
+      return;
+    }
+    if (!m_have_out) return;  // the first row reads the network input
+    layers << "  - {name: " << yaml_quoted(unique_name(name + "_ifmap")) << ", type: load, height: " << want.h
+        << ", width: " << want.w << ", channels: " << want.c << "}  # line " << line << ": "
+        << shape_text(want.h, want.w, want.c) << " does not follow from " << shape_text(m_out.h, m_out.w, m_out.c)
+        << "\n";
+  }
+
+  std::string read(const std::string& text) {
+    std::istringstream in(text);
+    std::string line_text;
+    int line = 0;
+    bool header_seen = false, gemm = false, ok = true;
+    shape first{};
+    std::ostringstream layers;
+    while (std::getline(in, line_text)) {
+      ++line;
+      if (trimmed(line_text).empty()) continue;
+      std::vector<field> f = split_row(line_text);
+      if (!header_seen) {
+        header_seen = true;
+        gemm = f.size() >= 2 && lower_equal(f[1].text, "m");
+        continue;
+      }
+      const std::size_t want_min = gemm ? 4 : 8, want_max = gemm ? 4 : 9;
+      if (f.size() < want_min || f.size() > want_max) {
+        m_errors.error({m_path, line, 1},
+                       gemm ? "a SCALE-Sim GEMM row has 4 fields (Layer, M, N, K); this one has " +
+                                  std::to_string(f.size())
+                            : "a SCALE-Sim convolution row has 8 or 9 fields (Layer name, IFMAP Height, IFMAP Width, "
+                              "Filter Height, Filter Width, Channels, Num Filter, Strides[, Stride width]); this one "
+                              "has " + std::to_string(f.size()));
+        ok = false;
+        continue;
+      }
+      if (f[0].text.empty()) {
+        m_errors.error({m_path, line, f[0].column}, "the layer name is empty");
+        ok = false;
+        continue;
+      }
+      std::vector<long long> v(f.size(), 0);
+      bool row_ok = true;
+      static const char* conv_names[] = {"", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width",
+                                         "Channels", "Num Filter", "Strides", "Stride width"};
+      static const char* gemm_names[] = {"", "M", "N", "K"};
+      for (std::size_t i = 1; i < f.size(); ++i)
+        row_ok = integer(f[i], gemm ? gemm_names[i] : conv_names[i], line, v[i]) && row_ok;
+      if (!row_ok) {
+        ok = false;
+        continue;
+      }
+      // Convolution fields, or the GEMM as a 1x1 convolution over an M x 1 map.
+      long long ih, iw, kh, kw, ch, filters, sh, sw;
+      if (gemm) {
+        ih = v[1], iw = 1, kh = kw = 1, ch = v[3], filters = v[2], sh = sw = 1;
+      } else {
+        ih = v[1], iw = v[2], kh = v[3], kw = v[4], ch = v[5], filters = v[6], sh = v[7];
+        sw = f.size() == 9 ? v[8] : sh;
+        if (kh > ih || kw > iw) {
+          m_errors.error({m_path, line, f[kh > ih ? 3 : 4].column},
+                         "the " + std::to_string(kh) + "x" + std::to_string(kw) + " filter is larger than the " +
+                             std::to_string(ih) + "x" + std::to_string(iw) + " IFMAP");
+          ok = false;
+          continue;
+        }
+      }
+      if (!ok) continue;  // shapes after a bad row mean nothing
+      const bool depthwise = !gemm && f[0].text.find("DP") != std::string::npos;
+      const shape want{ih, iw, ch};
+      if (!m_have_out) first = want;
+      long long ph = 0, pw = 0;
+      input_for(f[0].text, want, kh, kw, line, ph, pw, layers);
+      const long long groups = depthwise ? ch : 1;
+      const long long out_c = depthwise ? ch * filters : filters;
+      // SCALE-Sim counts a last, partial window: its output is
+      // ceil((IFMAP - filter) / stride) + 1. Padding by ceil((stride - r) / 2)
+      // on each side, r = (IFMAP - filter) mod stride, gives exactly that.
+      const long long rh = (ih - kh) % sh, rw = (iw - kw) % sw;
+      ph += rh ? (sh - rh + 1) / 2 : 0;
+      pw += rw ? (sw - rw + 1) / 2 : 0;
+      layers << "  - {name: " << yaml_quoted(unique_name(f[0].text)) << ", type: conv2d, out_channels: " << out_c
+             << ", kernel: [" << kh << ", " << kw << "], stride: [" << sh << ", " << sw << "]";
+      if (ph || pw) layers << ", padding: [" << ph << ", " << pw << "]";
+      if (groups > 1) layers << ", groups: " << groups;
+      layers << ", bias: false}  # line " << line << (depthwise ? ", depthwise ('DP' in its name)" : "")
+             << (gemm ? ", GEMM M=" + std::to_string(v[1]) + " N=" + std::to_string(v[2]) + " K=" +
+                            std::to_string(v[3])
+                      : "")
+             << "\n";
+      m_out = {(ih - kh + sh - 1) / sh + 1, (iw - kw + sw - 1) / sw + 1, out_c};
+      m_have_out = true;
+    }
+    if (!header_seen) {
+      m_errors.error({m_path, 0, 0}, "the SCALE-Sim topology is empty");
+      return {};
+    }
+    if (ok && !m_have_out) m_errors.error({m_path, 0, 0}, "the SCALE-Sim topology holds a header and no layer rows");
+    if (!ok || !m_have_out) return {};
+
+    const std::string stem = fs::path(m_path).stem().string();
+    std::ostringstream y;
+    y << "# " << stem << ", imported by `mottsim import` from " << fs::path(m_path).filename().string()
+      << " (a SCALE-Sim " << (gemm ? "GEMM" : "convolution") << " topology).\n"
+      << "# SCALE-Sim simulates each row on its own IFMAP, padding included: a row that follows from the one\n"
+      << "# before reads its output (the difference as zero padding), any other row reads a load of its own\n"
+      << "# IFMAP from DRAM. Shapes and MACs are SCALE-Sim's; no activations; 8-bit data.\n"
+      << "name: " << yaml_quoted(stem) << "\n"
+      << "description: " << yaml_quoted(stem + " imported from a SCALE-Sim topology") << "\n"
+      << "input: {height: " << first.h << ", width: " << first.w << ", channels: " << first.c << "}\n"
+      << "precision: {weights: 8, activations: 8}\n"
+      << "layers:\n"
+      << layers.str();
+    return y.str();
+  }
+
+ private:
+  std::string m_path;
+  diagnostics& m_errors;
+  std::set<std::string> m_names;
+  shape m_out{};
+  bool m_have_out = false;
+};
+
+}  // namespace
+
+bool is_scalesim_header(const std::string& header) {
+  const std::string t = trimmed(header);
+  return t.compare(0, 5, "Layer") == 0;
+}
+
+std::string scalesim_topology_to_yaml(const std::string& path, const std::string& text, diagnostics& errors) {
+  return topology_reader(path, errors).read(text);
+}
+
+}  // namespace mottsim::dsl
