@@ -22,8 +22,8 @@ htree_network::htree_network(int leaves, int concentration, const link_timing& t
   // Only the branches that lead to a used leaf exist.
   for (int leaf = first_leaf(); leaf < first_leaf() + leaves; ++leaf)
     for (int s = leaf; s > 1 && m_up[static_cast<std::size_t>(s)] < 0; s /= 2) {
-      m_up[static_cast<std::size_t>(s)] = add_link("s" + std::to_string(s) + ">s" + std::to_string(s / 2));
-      m_down[static_cast<std::size_t>(s)] = add_link("s" + std::to_string(s / 2) + ">s" + std::to_string(s));
+      m_up[static_cast<std::size_t>(s)] = add_link(router_name(s) + ">" + router_name(s / 2));
+      m_down[static_cast<std::size_t>(s)] = add_link(router_name(s / 2) + ">" + router_name(s));
     }
   add_endpoint(1, "port");
 }

@@ -21,6 +21,7 @@ class htree_network : public routed_network {
   int leaves() const { return m_leaves; }
 
  protected:
+  std::string router_name(int router) const override { return "s" + std::to_string(router); }
   void route(int from, int to, std::vector<int>& links) const override;
 
  private:

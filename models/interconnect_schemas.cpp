@@ -1,3 +1,5 @@
+#include <string>
+
 #include "dsl/block_value.hpp"
 #include "dsl/diagnostics.hpp"
 #include "models/schemas.hpp"
@@ -52,14 +54,16 @@ schema_ptr mesh_schema() {
         .quantity("router_leakage", dimension::power, "0 W", "static power of one router")
         .at_least(0)
         .check([](const dsl::block_value& v, dsl::diagnostics& errors) {
-          if (v.integer("port_column") >= v.integer("columns"))
-            errors.error(v.at("port_column").where, "mesh: port_column " + std::to_string(v.integer("port_column")) +
-                                                        " is outside the " + std::to_string(v.integer("columns")) +
-                                                        " columns (0.." + std::to_string(v.integer("columns") - 1) + ")");
-          if (v.integer("port_row") >= v.integer("rows"))
-            errors.error(v.at("port_row").where, "mesh: port_row " + std::to_string(v.integer("port_row")) +
-                                                     " is outside the " + std::to_string(v.integer("rows")) +
-                                                     " rows (0.." + std::to_string(v.integer("rows") - 1) + ")");
+          // The port router must be one of the mesh's routers.
+          auto inside = [&](const char* key, const char* extent, const char* what) {
+            const long long at = v.integer(key), n = v.integer(extent);
+            if (at >= n)
+              errors.error(v.at(key).where, std::string("mesh: ") + key + " " + std::to_string(at) +
+                                                " is outside the " + std::to_string(n) + " " + what + " (0.." +
+                                                std::to_string(n - 1) + ")");
+          };
+          inside("port_column", "columns", "columns");
+          inside("port_row", "rows", "rows");
         });
     return b.build();
   }();

@@ -45,7 +45,8 @@ sc_core::sc_time routed_network::transfer(int from, int to, const sc_core::sc_ti
     end = l.busy.occupy(head, body, layer);
     l.bytes[layer] += bytes;
     if (k + 1 < m_route.size()) {
-      if (!sum_fits(end - body, hop)) raise_time_overflow({owner.name(), &l.busy, (end - body + hop).to_seconds(), "a router hop"});
+      if (!sum_fits(end - body, hop))
+        raise_time_overflow({owner.name(), &l.busy, (end - body + hop).to_seconds(), "a router hop"});
       head = end - body + hop;
     }
   }

@@ -103,7 +103,8 @@ void make_mesh(elaborator& e, const dsl::component_spec& c) {
   shape.concentration = static_cast<int>(p.integer("concentration"));
   shape.port_column = static_cast<int>(p.integer("port_column"));
   shape.port_row = static_cast<int>(p.integer("port_row"));
-  add_interconnect(e, c, std::make_unique<models::mesh_network>(shape, routed_link_timing(p, p.integer("router_cycles"))));
+  const models::link_timing t = routed_link_timing(p, p.integer("router_cycles"));
+  add_interconnect(e, c, std::make_unique<models::mesh_network>(shape, t));
 }
 
 void make_htree(elaborator& e, const dsl::component_spec& c) {

@@ -68,7 +68,24 @@ TEST_CASE("interconnect: a mesh and an off-chip link are priced, and every byte 
   CHECK(d.output.find("connect noc via serdes") != std::string::npos);
 }
 
-TEST_CASE("interconnect: ISAAC's tile on its mesh router computes a large convolution at its crossbar rate after the input fill") {
+TEST_CASE("interconnect: an H-tree is priced by its switches and branches, and its tiles' traffic crosses them") {
+  const auto r = run_mottsim("tests/sim/configs/small_htree.yaml", "tests/sim/configs/conv3x3_8x8.yaml");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto* noc = component(r.report, "noc");
+  REQUIRE(noc);
+  // Two leaves: depth 1, two branches below the root, three switches.
+  CHECK((*noc)["area_mm2"].get<double>() == rel(3 * 0.02 + 2 * 0.001));
+  CHECK((*noc)["leakage_w"].get<double>() == rel(3e-3));
+  // Each tile's traffic goes down (and up) its own branch from the root.
+  CHECK(link_bytes(*noc, "s1>s2") > 0);
+  CHECK(link_bytes(*noc, "s1>s3") > 0);
+  CHECK(link_bytes(*noc, "s1>s2") == rel(link_bytes(*noc, "s2>tile[0]")));
+  CHECK(link_bytes(*noc, "s1>s3") == rel(link_bytes(*noc, "s3>tile[1]")));
+  const auto d = run_command("describe tests/sim/configs/small_htree.yaml");
+  CHECK(d.output.find("topology: H-tree of 2 leaves, depth 1, 3 switches; port at the root") != std::string::npos);
+}
+
+TEST_CASE("interconnect: ISAAC's tile on its mesh router computes a large convolution at crossbar rate after its fill") {
   // configs/validation/isaac: 12 IMAs of 8 128x128 crossbars (96), 2-bit
   // cells, bit-serial 8-bit inputs read in 100 ns, weights stored with an
   // offset column. conv3x3_28x28x128: 1,152 rows (9 row blocks) by 128 outputs
