@@ -86,10 +86,10 @@ void parse_connections(const yaml_node& node, const std::string& component, std:
       return;
     }
     if (!n.is_map()) {
-      errors.error(n.where, "component '" + component + "': 'connect' takes a bus name or {bus, base, size}");
+      errors.error(n.where, "component '" + component + "': 'connect' takes a bus name or {bus, base, size, via}");
       return;
     }
-    const std::vector<std::string> keys = {"bus", "base", "size"};
+    const std::vector<std::string> keys = {"bus", "base", "size", "via"};
     for (const auto& e : n.entries)
       if (std::find(keys.begin(), keys.end(), e.key) == keys.end())
         errors.error(e.key_location, "component '" + component + "': unknown key '" + e.key + "' in 'connect'" +
@@ -100,6 +100,14 @@ void parse_connections(const yaml_node& node, const std::string& component, std:
       return;
     }
     c.bus = bus->text;
+    if (const yaml_node* via = n.find("via")) {
+      if (!via->is_scalar()) {
+        errors.error(via->where, "component '" + component + "': 'via' names a link component");
+        return;
+      }
+      c.via = via->text;
+      c.via_where = via->where;
+    }
     if (const yaml_node* base = n.find("base")) {
       long long b = 0;
       if (!base->is_scalar() || !parse_integer(base->text, b) || b < 0) {
@@ -414,6 +422,31 @@ architecture_load load_architecture(const architecture_source& source, const std
       } else if (c.role == component_role::target && conn.size == 0 &&
                  std::find(window_reported.begin(), window_reported.end(), c.name) == window_reported.end()) {
         errors.error(conn.where, "component '" + c.name + "': give 'size' for its address window on '" + conn.bus + "'");
+      }
+    }
+    for (auto& conn : c.connections) {
+      if (conn.via.empty()) continue;
+      const component_spec* link = out.spec.find(conn.via);
+      if (!link) {
+        errors.error(conn.via_where, "component '" + c.name + "' connects via '" + conn.via +
+                                         "', which is not a component" + did_you_mean(conn.via, buses));
+      } else if (link->role != component_role::interconnect || link->name == conn.bus) {
+        errors.error(conn.via_where, "component '" + c.name + "' connects via '" + conn.via + "', a " + link->type +
+                                         ", not a link between '" + conn.bus + "' and it");
+      } else if (c.role != component_role::target) {
+        errors.error(conn.via_where, "component '" + c.name + "': only a target (a memory) connects via a link");
+      } else {
+        // A link carries one target, reached only through it.
+        for (const auto& other : out.spec.components)
+          for (const auto& k : other.connections)
+            if ((k.bus == conn.via || (k.via == conn.via && &k != &conn)) && &other != &c)
+              errors.error(k.where, "component '" + other.name + "' connects to '" + conn.via +
+                                        "', a link that already carries '" + c.name + "' (given at " +
+                                        conn.via_where.to_string() + ")");
+        if (!link->connections.empty())
+          errors.error(link->connections.front().where,
+                       "component '" + link->name + "' is a link that '" + c.name + "' connects through; it takes no "
+                       "'connect' of its own");
       }
     }
     if (c.connections.empty() && (c.role == component_role::target || c.role == component_role::initiator) &&

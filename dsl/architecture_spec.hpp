@@ -11,10 +11,12 @@ namespace mottsim::dsl {
 // loader fills `base` (given or packed) and `size` and rejects overlaps.
 struct connection_spec {
   std::string bus;
+  std::string via;  // a link (an offchip_link) the bus reaches the target through; empty: direct
   unsigned long long base = 0;
   unsigned long long size = 0;
   bool base_given = false;
   source_location where;
+  source_location via_where;
 };
 
 struct component_spec {

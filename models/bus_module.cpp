@@ -1,6 +1,6 @@
 #include "models/bus_module.hpp"
 
-#include <cmath>
+#include <algorithm>
 
 #include "models/sim_time.hpp"
 #include "models/tlm_extensions.hpp"
@@ -8,13 +8,19 @@
 namespace mottsim::models {
 
 bus_module::bus_module(const sc_core::sc_module_name& name, const bus_timing& timing)
-    : sc_module(name), in("in"), out("out"), m_timing(timing) {
+    : bus_module(name, std::make_unique<shared_bus>(timing)) {}
+
+bus_module::bus_module(const sc_core::sc_module_name& name, std::unique_ptr<interconnect_topology> topology)
+    : sc_module(name), in("in"), out("out"), m_topology(std::move(topology)) {
   in.register_b_transport(this, &bus_module::b_transport);
   in.register_transport_dbg(this, &bus_module::transport_dbg);
 }
 
-void bus_module::map_window(unsigned long long base, unsigned long long size, int port, const std::string& target) {
-  m_windows.push_back({base, size, port, target});
+void bus_module::map_window(unsigned long long base, unsigned long long size, int port, const std::string& target,
+                            long long instances) {
+  instances = std::max<long long>(1, instances);
+  const int first = m_topology->attach(target, instances);
+  m_windows.push_back({base, size, port, target, first, std::max<unsigned long long>(1, size / instances), instances});
 }
 
 const bus_module::window* bus_module::decode(unsigned long long address) const {
@@ -32,14 +38,16 @@ void bus_module::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_t
   ++m_transactions;
   int layer = -1;
   if (auto* tag = trans.get_extension<layer_tag>()) layer = tag->layer;
-  const double bytes = trans.get_data_length();
-  const double cycles = static_cast<double>(m_timing.latency_cycles) + std::ceil(bytes / m_timing.width_bytes);
-  const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
-  const sc_core::sc_time done = m_busy.occupy(arrival, to_sc_time(cycles / m_timing.clock_hz, *this, "a bus transfer"), layer);
-  delay = done - sc_core::sc_time_stamp();
-  m_counts.add(layer, "transfer_bytes", bytes);
-
   const unsigned long long address = trans.get_address();
+  const long long instance =
+      std::min<long long>(w->instances - 1, static_cast<long long>((address - w->base) / w->instance_bytes));
+  const int target = w->first_endpoint + static_cast<int>(instance);
+  const bool read = trans.get_command() == tlm::TLM_READ_COMMAND;
+  const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
+  const sc_core::sc_time done = m_topology->transfer(read ? target : 0, read ? 0 : target, arrival,
+                                                     trans.get_data_length(), layer, m_counts, *this);
+  delay = done - sc_core::sc_time_stamp();
+
   trans.set_address(address - w->base);
   out[w->port]->b_transport(trans, delay);
   trans.set_address(address);

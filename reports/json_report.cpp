@@ -148,6 +148,18 @@ std::string to_json(const run_result& r) {
       a[name] = x;
     }
     o["actions"] = a;
+    if (!c.links.empty()) {
+      ordered_json links = ordered_json::array();
+      for (const auto& l : c.links) {
+        ordered_json x;
+        x["name"] = l.name;
+        x["bytes"] = l.bytes;
+        x["busy_s"] = l.busy_s;
+        x["utilization"] = l.utilization;
+        links.push_back(x);
+      }
+      o["links"] = links;
+    }
     comps.push_back(o);
   }
   j["components"] = comps;

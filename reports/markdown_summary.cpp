@@ -110,6 +110,17 @@ std::string to_markdown(const run_result& r) {
     o << "| " << md(c.name) << " | " << md(c.type) << " | " << c.count << " | " << num(c.area_mm2) << " mm^2 | "
       << si(c.energy_j, "J") << " | " << si(c.leakage_j, "J") << " | " << num(100 * c.utilization, "%.1f")
       << " % |\n";
+  // The busiest links of each network: where the traffic queues.
+  for (const auto& c : r.components) {
+    if (c.links.empty()) continue;
+    constexpr std::size_t shown = 8;
+    o << "\n## Links of " << md(c.name) << " (" << c.links.size() << " carried data"
+      << (c.links.size() > shown ? ", the " + std::to_string(shown) + " busiest" : std::string()) << ")\n\n"
+      << "| link | bytes | busy |\n|---|---|---|\n";
+    for (std::size_t i = 0; i < c.links.size() && i < shown; ++i)
+      o << "| " << md(c.links[i].name) << " | " << si(c.links[i].bytes, "B") << " | "
+        << num(100 * c.links[i].utilization, "%.1f") << " % |\n";
+  }
   return o.str();
 }
 

@@ -18,6 +18,14 @@ struct action_result {
   std::string source;  // where the price came from
 };
 
+// One directed link of a network (a mesh, an H-tree, an off-chip link).
+struct link_result {
+  std::string name;
+  double bytes = 0;        // moved during the inference
+  double busy_s = 0;
+  double utilization = 0;  // busy / latency
+};
+
 struct component_result {
   std::string name;
   std::string type;
@@ -32,6 +40,7 @@ struct component_result {
   double busy_s = 0;       // summed over instances
   double utilization = 0;  // busy / (instances x latency)
   std::map<std::string, action_result> actions;
+  std::vector<link_result> links;  // a network's links that carried data, busiest first
 };
 
 struct layer_result {

@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "dsl/architecture_loader.hpp"
+#include "models/network_shape.hpp"
 #include "platform/cli/commands.hpp"
 
 namespace mottsim::platform {
@@ -50,6 +51,40 @@ void print_block(const model_registry& registry, const dsl::block_value& b, cons
   }
 }
 
+// How a network's routers are laid out and what attaches where: the
+// replicated components (the tiles) spread over the routers or leaves, the
+// others sit at the port (models/mesh_network.hpp, models/htree_network.hpp).
+void print_topology(const dsl::architecture_spec& spec, const dsl::component_spec& net, std::ostream& out) {
+  const auto& p = net.params;
+  const bool mesh = p.has("columns");
+  if (!mesh && !p.has("leaves")) return;
+  const long long per = p.integer("concentration");
+  if (mesh) {
+    const long long cols = p.integer("columns"), rows = p.integer("rows");
+    out << "  topology: " << cols << " x " << rows << " mesh, " << models::mesh_routers(cols, rows) << " routers, "
+        << models::mesh_directed_links(cols, rows) << " directed links, XY routing; port at router ("
+        << p.integer("port_column") << "," << p.integer("port_row") << ")\n";
+  } else {
+    const long long leaves = p.integer("leaves");
+    out << "  topology: H-tree of " << leaves << " leaves, depth " << models::htree_depth(leaves) << ", "
+        << models::htree_switches(leaves) << " switches; port at the root\n";
+  }
+  long long placed = 0;
+  for (const auto& c : spec.components)
+    for (const auto& conn : c.connections) {
+      if (conn.bus != net.name) continue;
+      if (c.count <= 1 || c.role != dsl::component_role::target) {
+        out << "    " << c.name << (conn.via.empty() ? "" : " (via " + conn.via + ")") << ": at the port\n";
+        continue;
+      }
+      const long long first = placed / per, last = (placed + c.count - 1) / per;
+      out << "    " << c.name << " x" << c.count << ": " << per << " per " << (mesh ? "router" : "leaf") << ", "
+          << (mesh ? "routers " : "leaves ") << first << ".." << last
+          << (mesh ? " in snake order (row 0 left to right, row 1 right to left, ...)" : " left to right") << '\n';
+      placed += c.count;
+    }
+}
+
 }  // namespace
 
 int command_describe(const model_registry& registry, const std::string& file, const std::vector<std::string>& overrides,
@@ -71,7 +106,7 @@ int command_describe(const model_registry& registry, const std::string& file, co
     out << '\n' << c.name << ": " << c.type << (c.count > 1 ? " x" + std::to_string(c.count) : std::string())
         << (registry.can_simulate(c.type) ? "" : "  [no SystemC model yet]") << '\n';
     for (const auto& conn : c.connections) {
-      out << "  connect " << conn.bus;
+      out << "  connect " << conn.bus << (conn.via.empty() ? "" : " via " + conn.via);
       if (c.role == dsl::component_role::target) {
         char buf[96];
         std::snprintf(buf, sizeof buf, " window [0x%llx, 0x%llx)", conn.base, conn.base + conn.size);
@@ -79,6 +114,7 @@ int command_describe(const model_registry& registry, const std::string& file, co
       }
       out << '\n';
     }
+    if (c.role == dsl::component_role::interconnect) print_topology(spec, c, out);
     print_block(registry, c.params, "  ", out);
   }
   return 0;

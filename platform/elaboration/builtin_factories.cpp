@@ -4,6 +4,9 @@
 #include "models/cim_tile_module.hpp"
 #include "models/cim_tile_params.hpp"
 #include "models/controller_module.hpp"
+#include "models/htree_network.hpp"
+#include "models/mesh_network.hpp"
+#include "models/offchip_link.hpp"
 #include "models/memory_module.hpp"
 #include "models/memory_pricing.hpp"
 #include "models/processor_module.hpp"
@@ -61,16 +64,62 @@ void make_sram(elaborator& e, const dsl::component_spec& c) {
   e.own(std::move(m));
 }
 
+namespace {
+
+void add_interconnect(elaborator& e, const dsl::component_spec& c,
+                      std::unique_ptr<models::interconnect_topology> topology) {
+  auto b = std::make_unique<models::bus_module>(c.name.c_str(), std::move(topology));
+  e.add_bus(c.name, *b);
+  e.add_counts(c.name, b->counts());
+  for (auto* r : b->resources()) e.add_resource(c.name, *r);
+  e.own(std::move(b));
+}
+
+// A routed network's links: a flit per cycle, the head crossing a router and
+// the link it leaves on in `hop_cycles` + link_cycles.
+models::link_timing routed_link_timing(const dsl::block_value& p, long long hop_cycles) {
+  models::link_timing t;
+  t.flit_bytes = p.quantity("width");
+  t.bytes_per_s = t.flit_bytes * p.quantity("clock");
+  t.hop_s = static_cast<double>(hop_cycles + p.integer("link_cycles")) / p.quantity("clock");
+  return t;
+}
+
+}  // namespace
+
 void make_bus(elaborator& e, const dsl::component_spec& c) {
   models::bus_timing t;
   t.width_bytes = c.params.quantity("width");
   t.clock_hz = c.params.quantity("clock");
   t.latency_cycles = c.params.integer("latency_cycles");
-  auto b = std::make_unique<models::bus_module>(c.name.c_str(), t);
-  e.add_bus(c.name, *b);
-  e.add_counts(c.name, b->counts());
-  e.add_resource(c.name, b->resource());
-  e.own(std::move(b));
+  add_interconnect(e, c, std::make_unique<models::shared_bus>(t));
+}
+
+void make_mesh(elaborator& e, const dsl::component_spec& c) {
+  const auto& p = c.params;
+  models::mesh_shape shape;
+  shape.columns = static_cast<int>(p.integer("columns"));
+  shape.rows = static_cast<int>(p.integer("rows"));
+  shape.concentration = static_cast<int>(p.integer("concentration"));
+  shape.port_column = static_cast<int>(p.integer("port_column"));
+  shape.port_row = static_cast<int>(p.integer("port_row"));
+  const models::link_timing t = routed_link_timing(p, p.integer("router_cycles"));
+  add_interconnect(e, c, std::make_unique<models::mesh_network>(shape, t));
+}
+
+void make_htree(elaborator& e, const dsl::component_spec& c) {
+  const auto& p = c.params;
+  add_interconnect(e, c,
+                   std::make_unique<models::htree_network>(static_cast<int>(p.integer("leaves")),
+                                                           static_cast<int>(p.integer("concentration")),
+                                                           routed_link_timing(p, p.integer("switch_cycles"))));
+}
+
+void make_offchip_link(elaborator& e, const dsl::component_spec& c) {
+  models::offchip_timing t;
+  t.bytes_per_s = c.params.quantity("bandwidth");
+  t.latency_s = c.params.quantity("latency");
+  add_interconnect(e, c, std::make_unique<models::offchip_link>(t));
 }
 
 void make_controller(elaborator& e, const dsl::component_spec& c) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <stdexcept>
 
 #include "dsl/diagnostics.hpp"
 #include "dsl/units.hpp"
@@ -45,7 +46,10 @@ void elaborator::add_target(const std::string& component, tlm::tlm_target_socket
 void elaborator::add_initiator(const std::string& component, tlm::tlm_initiator_socket<>& socket) {
   m_initiators[component] = &socket;
 }
-void elaborator::add_bus(const std::string& component, models::bus_module& bus) { m_buses[component] = &bus; }
+void elaborator::add_bus(const std::string& component, models::bus_module& bus) {
+  m_buses[component] = &bus;
+  runtime(component).network = &bus.topology();
+}
 void elaborator::add_counts(const std::string& component, const models::action_counter& counts) {
   runtime(component).counts = &counts;
 }
@@ -73,8 +77,22 @@ void elaborator::elaborate() {
     for (const auto& conn : c.connections) {
       models::bus_module* bus = m_buses.at(conn.bus);
       if (auto t = m_targets.find(c.name); t != m_targets.end()) {
-        bus->out.bind(*t->second);
-        bus->map_window(conn.base, conn.size, ports[conn.bus]++, c.name);
+        try {
+          if (conn.via.empty()) {
+            bus->out.bind(*t->second);
+            bus->map_window(conn.base, conn.size, ports[conn.bus]++, c.name, c.count);
+          } else {
+            // Through a link: the bus hands the window to the link, which
+            // reaches the target with the bus's target-relative addresses.
+            models::bus_module* link = m_buses.at(conn.via);
+            bus->out.bind(link->in);
+            bus->map_window(conn.base, conn.size, ports[conn.bus]++, conn.via + ">" + c.name, 1);
+            link->out.bind(*t->second);
+            link->map_window(0, conn.size, ports[conn.via]++, c.name, c.count);
+          }
+        } catch (const std::invalid_argument& e) {
+          throw dsl::input_error(conn.where, "component '" + c.name + "' on '" + conn.bus + "': " + e.what());
+        }
       } else if (auto i = m_initiators.find(c.name); i != m_initiators.end()) {
         i->second->bind(bus->in);
       }

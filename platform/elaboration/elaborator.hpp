@@ -14,6 +14,7 @@
 
 namespace mottsim::models {
 class bus_module;
+class interconnect_topology;
 class controller_module;
 class cim_tile_module;
 }  // namespace mottsim::models
@@ -28,6 +29,7 @@ struct component_runtime {
   models::component_pricing pricing;  // per instance
   const models::action_counter* counts = nullptr;
   std::vector<models::busy_resource*> resources;  // for utilization and traces
+  const models::interconnect_topology* network = nullptr;  // an interconnect: its links, for the report
 };
 
 // Builds the SystemC modules of an architecture through the registry's

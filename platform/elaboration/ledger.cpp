@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "models/interconnect_topology.hpp"
+
 namespace mottsim::platform {
 
 std::vector<const models::busy_resource*> resources_of(const component_runtime& c, const ledger_extras& extras) {
@@ -74,6 +76,20 @@ void price_run(reports::run_result& r, const std::vector<component_runtime>& com
     cr.busy_s = busy;
     const double window = window_s * static_cast<double>(std::max<std::size_t>(1, resources.size()));
     cr.utilization = window > 0 ? std::min(1.0, busy / window) : 0.0;
+    if (c.network) {
+      for (const auto& link : c.network->links()) {
+        double seconds = 0.0;
+        for (const auto& [layer, s] : link.busy->busy_by_layer())
+          if (layer != setup_layer) seconds += s;
+        if (seconds <= 0.0) continue;
+        double bytes = 0.0;
+        for (const auto& [layer, b] : *link.bytes_by_layer)
+          if (layer != setup_layer) bytes += b;
+        cr.links.push_back({link.name, bytes, seconds, window_s > 0 ? std::min(1.0, seconds / window_s) : 0.0});
+      }
+      std::stable_sort(cr.links.begin(), cr.links.end(),
+                       [](const auto& a, const auto& b) { return a.busy_s > b.busy_s; });
+    }
     cr.energy_j = cr.dynamic_j + cr.leakage_j;
     r.energy_j += cr.energy_j;
     r.area_mm2 += cr.area_mm2;

@@ -93,6 +93,9 @@ void register_builtin_models(model_registry& registry) {
   registry.add_component(models::dram_schema(), models::price_dram, make_dram);
   registry.add_component(models::sram_schema(), models::price_sram, make_sram);
   registry.add_component(models::bus_schema(), models::price_bus, make_bus);
+  registry.add_component(models::mesh_schema(), models::price_mesh, make_mesh);
+  registry.add_component(models::htree_schema(), models::price_htree, make_htree);
+  registry.add_component(models::offchip_link_schema(), models::price_offchip_link, make_offchip_link);
   registry.add_component(models::controller_schema(), models::price_controller, make_controller);
   registry.add_component(models::cim_tile_schema(), models::price_cim_tile, make_cim_tile);
   registry.add_component(models::processor_schema(), models::price_processor, make_processor);

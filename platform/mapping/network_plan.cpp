@@ -198,9 +198,19 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   std::vector<long long> replicas(n, 1);
   if (plan.all_resident) {
     long long spare = capacity - prefix_end[n];
-    double bus_bytes_per_s = 0.0;
-    if (const auto* bus = arch.find(tile_c.connections.empty() ? std::string() : tile_c.connections.front().bus))
-      bus_bytes_per_s = bus->params.quantity("width") * bus->params.quantity("clock");
+    // The tiles' interconnect: a shared bus, or a network whose links move a
+    // flit per cycle (one link's rate: the port's, which every DMA crosses).
+    double bus_bytes_per_s = 0.0, bus_hop_s = 0.0;
+    if (const auto* bus = arch.find(tile_c.connections.empty() ? std::string() : tile_c.connections.front().bus)) {
+      const auto& p = bus->params;
+      if (p.has("width") && p.has("clock")) {
+        bus_bytes_per_s = p.quantity("width") * p.quantity("clock");
+        long long cycles = 0;
+        for (const char* k : {"latency_cycles", "router_cycles", "switch_cycles", "link_cycles"})
+          if (p.has(k)) cycles += p.integer(k);
+        bus_hop_s = static_cast<double>(cycles) / p.quantity("clock");
+      }
+    }
     auto layer_time = [&](std::size_t i) {
       const auto& lp = plan.layers[i];
       const double per_vector = lp.mapping.neuron_used ? plan.tile.neuron_read_period_s(lp.mapping.read_time_s)
@@ -217,8 +227,7 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
     double per_job_overhead_s = drams.front()->params.quantity("latency");
     for (const auto* c : arch.of_type("controller"))
       per_job_overhead_s += static_cast<double>(c->params.integer("command_cycles")) / c->params.quantity("clock");
-    if (const auto* bus = arch.find(tile_c.connections.empty() ? std::string() : tile_c.connections.front().bus))
-      per_job_overhead_s += 4.0 * static_cast<double>(bus->params.integer("latency_cycles")) / bus->params.quantity("clock");
+    per_job_overhead_s += 4.0 * bus_hop_s;
     std::vector<bool> done(n, false);
     for (std::size_t i = 0; i < n; ++i) done[i] = !plan.layers[i].on_tiles || copy_slots[i] == 0;
     while (true) {
