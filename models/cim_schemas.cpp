@@ -452,6 +452,10 @@ schema_ptr cim_tile_schema() {
           .component(dsl::component_role::target, "buffer.capacity")
           .integer("arrays", "8", "crossbar arrays per tile")
           .range(1, 4096)
+          .integer("readout_share", "1",
+                   "crossbar arrays taking turns on one readout group (activation array, ADC bank, sample-and-hold "
+                   "array), time-multiplexed; 1: one group per array")
+          .range(1, 4096)
           .block("crossbar", crossbar_schema(), "the crossbar arrays")
           .block("input", input_driver_schema(), "word-line input drivers")
           .block_list("readout",
@@ -485,6 +489,11 @@ schema_ptr cim_tile_schema() {
                            "must start with a mott_neuron or a cmos_activation; use mode digital with an adc-first "
                            "chain");
             check_analog_stages(v, errors);
+            if (v.integer("readout_share") > v.integer("arrays"))
+              errors.error(v.at("readout_share").where,
+                           "cim_tile: readout_share " + std::to_string(v.integer("readout_share")) +
+                               " exceeds the tile's " + std::to_string(v.integer("arrays")) +
+                               " arrays: a readout group serves at most every array of its tile");
           })
           .build();
   return s;

@@ -7,12 +7,95 @@
 
 namespace mottsim::models {
 
+namespace {
+
+// The readout chain's analog activation names its part, as in the YAML.
+const char* activation_name(const cim_tile_params& p) {
+  for (const auto kind : p.readout) {
+    if (kind == readout_stage_kind::mott_neuron) return "mott_neuron";
+    if (kind == readout_stage_kind::cmos_activation) return "cmos_activation";
+  }
+  return "activation";
+}
+
+}  // namespace
+
 cim_tile_module::cim_tile_module(const sc_core::sc_module_name& name, const cim_tile_params& params, long long count,
                                  unsigned long long instance_bytes, const memory_timing& buffer_timing)
     : sc_module(name), in("in"), m_params(params), m_instance_bytes(instance_bytes), m_buffer_timing(buffer_timing),
+      m_crossbar("crossbar", count * params.arrays),
+      m_activation(params.has_neuron
+                       ? std::make_unique<tile_part>(activation_name(params), count * params.readout_groups())
+                       : nullptr),
+      m_adc("adc", count * params.readout_groups()),
+      m_sample_hold(params.has_sample_hold ? std::make_unique<tile_part>("sample_hold", count * params.readout_groups())
+                                           : nullptr),
+      m_digital("digital", count * params.arrays), m_to_crossbar("to_crossbar"), m_to_activation("to_activation"),
+      m_to_adc("to_adc"), m_to_sample_hold("to_sample_hold"), m_to_digital("to_digital"),
       m_compute(static_cast<std::size_t>(count)), m_buffer(static_cast<std::size_t>(count)),
-      m_started(static_cast<std::size_t>(count)) {
+      m_started(static_cast<std::size_t>(count)), m_timelines(static_cast<std::size_t>(count)) {
   in.register_b_transport(this, &cim_tile_module::b_transport);
+  m_to_crossbar.bind(m_crossbar.in);
+  if (m_activation) m_to_activation.bind(m_activation->in);
+  m_to_adc.bind(m_adc.in);
+  if (m_sample_hold) m_to_sample_hold.bind(m_sample_hold->in);
+  m_to_digital.bind(m_digital.in);
+}
+
+vector_stream cim_tile_module::send(part_socket& socket, long long base, const part_demand& demand,
+                                    const vector_stream& stream, int layer, bool held, double held_from_s) {
+  // A part with nothing to do for this job passes the stream on untouched.
+  const bool idle = std::all_of(demand.service_s.begin(), demand.service_s.end(), [](double s) { return s <= 0; });
+  if (idle && !held) return stream;
+  part_batch batch;
+  batch.first = base + demand.first;
+  batch.service_s = &demand.service_s;
+  batch.stream = stream;
+  batch.held = held;
+  batch.held_from_s = held_from_s;
+  batch.layer = layer;
+  tlm::tlm_generic_payload trans;
+  trans.set_command(tlm::TLM_IGNORE_COMMAND);
+  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  scoped_extension<part_batch> attached(trans, &batch);
+  sc_core::sc_time unused = sc_core::SC_ZERO_TIME;
+  socket->b_transport(trans, unused);
+  sc_assert(trans.get_response_status() == tlm::TLM_OK_RESPONSE);
+  return batch.stream;
+}
+
+void cim_tile_module::compute(long long instance, const std::vector<const tile_job*>& jobs,
+                              const sc_core::sc_time& arrival, int layer) {
+  const auto i = static_cast<std::size_t>(instance);
+  busy_resource& tile = m_compute[i];
+  const sc_core::sc_time start = std::max(arrival, tile.busy_until());
+  const double start_s = start.to_seconds();
+  const long long arrays = instance * m_params.arrays, groups = instance * m_params.readout_groups();
+  auto& timelines = m_timelines[i];
+  timelines.clear();
+  double end_s = start_s;
+  std::map<std::string, double> actions;
+  for (const tile_job* job : jobs) {
+    for (const auto& [action, n] : tile_job_actions(m_params, *job)) actions[action] += n;
+    if (job->vectors <= 0) continue;
+    const tile_job_demands d = tile_job_part_demands(m_params, *job);
+    // Every vector of the job is in the buffer once its start delay is over.
+    vector_stream s{start_s + job->start_delay_s, start_s + job->start_delay_s, job->vectors};
+    if (d.read_held && m_activation) {
+      const vector_stream read = send(m_to_activation, groups, d.activation, s, layer);
+      send(m_to_crossbar, arrays, d.crossbar, read, layer, true, s.first_s);
+      s = read;
+    } else {
+      s = send(m_to_crossbar, arrays, d.crossbar, s, layer);
+    }
+    s = send(m_to_adc, groups, d.converter, s, layer);
+    s = send(m_to_digital, arrays, d.digital, s, layer);
+    end_s = std::max(end_s, s.last_s);
+    timelines[job] = tile_job_timeline{s.first_s - start_s, s.period_s(), job->vectors};
+  }
+  for (const auto& [action, n] : actions) m_counts.add(layer, action, n);
+  tile.occupy(start, to_sc_time(end_s - start_s, *this, "a crossbar job"), layer);
+  m_started[i] = start;
 }
 
 void cim_tile_module::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
@@ -24,14 +107,12 @@ void cim_tile_module::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_t
       trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
       return;
     }
-    busy_resource& tile = m_compute[static_cast<std::size_t>(cmd->instance)];
+    const auto i = static_cast<std::size_t>(cmd->instance);
+    busy_resource& tile = m_compute[i];
     switch (cmd->what) {
       case tile_command::kind::compute: {
-        // Accept the job and return: the tile works on its own timeline.
-        const tile_job_cost cost = cost_tile_jobs(m_params, *cmd->jobs);
-        const sc_core::sc_time time = to_sc_time(cost.time_s, *this, "a crossbar job");
-        m_started[static_cast<std::size_t>(cmd->instance)] = tile.occupy(arrival, time, layer) - time;
-        for (const auto& [action, n] : cost.actions) m_counts.add(layer, action, n);
+        // Accept the jobs and return: the tile works on its own timeline.
+        compute(cmd->instance, *cmd->jobs, arrival, layer);
         break;
       }
       case tile_command::kind::program: {
@@ -46,7 +127,8 @@ void cim_tile_module::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_t
         break;
       }
       case tile_command::kind::started: {
-        cmd->started = m_started[static_cast<std::size_t>(cmd->instance)];
+        cmd->started = m_started[i];
+        cmd->timelines = &m_timelines[i];
         break;
       }
     }

@@ -16,6 +16,7 @@ const char* input_mode_name(input_mode m) {
 cim_tile_params read_cim_tile_params(const dsl::block_value& tile) {
   cim_tile_params p;
   p.arrays = tile.integer("arrays");
+  p.readout_share = tile.integer("readout_share");
   const auto& xbar = tile.block("crossbar");
   p.rows = xbar.integer("rows");
   p.columns = xbar.integer("columns");

@@ -58,10 +58,16 @@ struct cim_tile_params {
   double buffer_settling_s = 0.0;    // a row buffer settling its word line
   long long reach_tiles = 0;
 
+  // Crossbar arrays that take turns on one readout group (an activation array,
+  // an ADC bank, a sample-and-hold array): 1 gives every array its own.
+  long long readout_share = 1;
+
   bool analog_accumulation = false;
   double clock_hz = 1e9;
   double buffer_bytes = 65536;
 
+  // Readout groups per tile: group g serves arrays g x readout_share onwards.
+  long long readout_groups() const { return (arrays + readout_share - 1) / readout_share; }
   long long adcs_per_array() const { return (columns + columns_per_adc - 1) / columns_per_adc; }
   long long neurons_per_array() const {
     return has_neuron ? (columns + columns_per_neuron - 1) / columns_per_neuron : 0;

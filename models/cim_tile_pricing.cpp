@@ -132,7 +132,9 @@ component_pricing price_cim_tile(const block_value& p, const pricing_context& at
   // Each readout stage through its type's estimator. The first stage of a type
   // prices the type's actions; every stage listed is hardware, so all of them
   // add their area and leakage.
-  const tile_context context{p, xbar, chain, node_m, arrays, rows, columns};
+  const long long readout_share = p.integer("readout_share");
+  const tile_context context{p,    xbar,    chain, node_m, arrays, rows, columns,
+                             (arrays + readout_share - 1) / readout_share};
   std::set<std::string> priced;
   for (const auto& s : chain) {
     const block_estimator* estimator = at.catalog ? at.catalog->find_block_estimator(s.type) : nullptr;

@@ -95,13 +95,16 @@ sc_core::sc_time controller_module::dma(const program_op& op, int layer, const s
                                         const stage_state& state) {
   const double burst = m_timing.dma_burst_bytes;
   const auto bursts = static_cast<long long>(std::ceil(op.bytes / burst));
-  const double vectors = static_cast<double>(op.drain.vectors);
+  tile_job_timeline drain = op.drain;
+  if (op.drain_job && state.timelines)
+    if (auto t = state.timelines->find(op.drain_job); t != state.timelines->end()) drain = t->second;
+  const double vectors = static_cast<double>(drain.vectors);
   const auto ready = [&](std::size_t i) {
-    if (op.drain.vectors <= 0) return start;
+    if (drain.vectors <= 0) return start;
     const double carried = std::min(op.bytes, static_cast<double>(i + 1) * burst);
     // Vectors whose outputs end within this burst (a tolerance for rounding).
     const double needed = std::clamp(std::ceil(carried / op.bytes * vectors - 1e-9), 1.0, vectors);
-    return std::max(start, state.started + to_sc_time(op.drain.first_s + (needed - 1) * op.drain.period_s, *this,
+    return std::max(start, state.started + to_sc_time(drain.first_s + (needed - 1) * drain.period_s, *this,
                                                       "a drained output's completion"));
   };
   const sc_core::sc_time quantum = tlm_utils::tlm_quantumkeeper::get_global_quantum();
@@ -152,7 +155,10 @@ void controller_module::execute(const program_op& op, int layer, sc_core::sc_tim
       m_counts.add(layer, "command", 1);
       // A command is a 16-byte descriptor on the bus.
       transport(tlm::TLM_WRITE_COMMAND, op.tile_address, 16, layer, local, &cmd);
-      if (cmd.what == tile_command::kind::started) state.started = cmd.started;
+      if (cmd.what == tile_command::kind::started) {
+        state.started = cmd.started;
+        state.timelines = cmd.timelines;
+      }
       break;
     }
     case program_op::kind::vector_work: {

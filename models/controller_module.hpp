@@ -6,6 +6,7 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include <map>
 #include <vector>
 
 #include "models/action_counter.hpp"
@@ -54,6 +55,7 @@ class controller_module : public sc_core::sc_module {
   // What a stage's ops pass on to the ops after them.
   struct stage_state {
     sc_core::sc_time started;  // when the jobs of the tile last asked (tile_started) started
+    const std::map<const tile_job*, tile_job_timeline>* timelines = nullptr;  // and when they output
   };
   void run_stage(const program_stage& stage, std::size_t index);
   void execute(const program_op& op, int layer, sc_core::sc_time& local, stage_state& state);

@@ -42,6 +42,7 @@ struct tile_context {
   long long arrays;
   long long rows;
   long long columns;
+  long long readout_groups;  // activation arrays and ADC banks: one per readout_share arrays
 };
 
 // What one readout stage adds to its tile's price. The tile takes `actions`

@@ -32,6 +32,9 @@ struct program_op {
   // vectors' outputs in order: each burst leaves once the vectors it carries
   // are done, so a chunk drains while the next computes. No vectors: a copy.
   tile_job_timeline drain;
+  // The job whose outputs a drain carries: the tile's reply to tile_started
+  // says when its parts actually output them, which `drain` only estimates.
+  const tile_job* drain_job = nullptr;
   unsigned long long tile_address = 0;
   long long instance = 0;
   std::vector<const tile_job*> jobs;

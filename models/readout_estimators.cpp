@@ -15,6 +15,11 @@ using dsl::dimension;
 
 std::string per_arrays(const tile_context& t) { return std::to_string(t.arrays) + " arrays x "; }
 
+// A readout group (activation array, ADC bank) serves readout_share arrays.
+std::string per_groups(const tile_context& t) {
+  return t.readout_groups == t.arrays ? per_arrays(t) : std::to_string(t.readout_groups) + " readout groups x ";
+}
+
 // Digital units characterized at a node (shift-and-add, activation): their
 // energy and area scale to the architecture's.
 stage_pricing price_logic_stage(const block_value& s, const tile_context& t, const char* action, const char* name) {
@@ -32,8 +37,8 @@ stage_pricing price_logic_stage(const block_value& s, const tile_context& t, con
 
 void add_stage_units(stage_pricing& out, const block_value& stage, const tile_context& tile, const std::string& name,
                      long long units, bool per_array, double unit_area, const std::string& unit_source) {
-  const double n = (per_array ? static_cast<double>(tile.arrays) : 1.0) * static_cast<double>(units);
-  const std::string count = (per_array ? per_arrays(tile) : std::string()) + std::to_string(units) + " x ";
+  const double n = (per_array ? static_cast<double>(tile.readout_groups) : 1.0) * static_cast<double>(units);
+  const std::string count = (per_array ? per_groups(tile) : std::string()) + std::to_string(units) + " x ";
   out.area.push_back({name, n * unit_area, count + show(unit_area, dimension::area) + unit_source + entry_note(stage)});
   if (stage.has("leakage"))
     out.leakage.push_back({name, n * stage.quantity("leakage"), count + show(stage.quantity("leakage"), dimension::power)});
@@ -71,10 +76,10 @@ stage_pricing price_mott_neuron_stage(const block_value& neuron, const tile_cont
   add_stage_units(out, neuron, t, "Mott neurons", units, true, neuron.quantity("area"), "");
   if (thermal) {
     const block_value& stage = neuron.block("gain_stage");
-    const double n = static_cast<double>(t.arrays) * static_cast<double>(units);
+    const double n = static_cast<double>(t.readout_groups) * static_cast<double>(units);
     // After the neurons' own area, before any leakage: the tile lists area first.
     out.area.push_back({"neuron gain stages", n * stage.quantity("area"),
-                        per_arrays(t) + std::to_string(units) + " x " + show(stage.quantity("area"), dimension::area) +
+                        per_groups(t) + std::to_string(units) + " x " + show(stage.quantity("area"), dimension::area) +
                             entry_note(stage)});
   }
   return out;

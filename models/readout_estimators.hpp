@@ -15,8 +15,9 @@ stage_pricing price_shift_add_stage(const dsl::block_value& shift_add, const til
 stage_pricing price_digital_activation_stage(const dsl::block_value& activation, const tile_context& tile);
 
 // The hardware of `units` identical parts of a stage, each of `unit_area`
-// (`unit_source` says how it was found): per array when they hang off the
-// columns, else per tile; with the stage's `leakage` per unit when it has one.
+// (`unit_source` says how it was found): per readout group (one per
+// readout_share arrays) when they hang off the columns, else per tile; with
+// the stage's `leakage` per unit when it has one.
 // Shared by the stage estimators, and for new stage types.
 void add_stage_units(stage_pricing& out, const dsl::block_value& stage, const tile_context& tile,
                      const std::string& name, long long units, bool per_array, double unit_area,

@@ -64,20 +64,25 @@ tile_job_timeline tile_job_outputs(const cim_tile_params& tile, const tile_job& 
 
 tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   tile_job_cost c = stage_times(tile, job);
-  const auto& m = job.mapping;
   const double v = static_cast<double>(job.vectors);
-  const double reads = static_cast<double>(m.reads_per_vector);
-  const bool per_output = m.analog_sum || m.neuron_used;
-  const bool digital_relu = job.relu && !m.neuron_used && tile.has_digital_activation;
-
   const double stage_max = std::max({c.read_stage_s, c.convert_stage_s, c.digital_stage_s});
   const double stage_sum = c.read_stage_s + c.convert_stage_s + c.digital_stage_s;
   // Vectors stream through the three stages: one vector per slowest stage, plus
   // the fill and drain of the others.
   c.time_s = job.vectors > 0 ? job.start_delay_s + v * stage_max + (stage_sum - stage_max) : 0.0;
+  c.actions = tile_job_actions(tile, job);
+  return c;
+}
 
+std::map<std::string, double> tile_job_actions(const cim_tile_params& tile, const tile_job& job) {
+  std::map<std::string, double> actions;
+  const auto& m = job.mapping;
+  const double v = static_cast<double>(job.vectors);
+  const double reads = static_cast<double>(m.reads_per_vector);
+  const bool per_output = m.analog_sum || m.neuron_used;
+  const bool digital_relu = job.relu && !m.neuron_used && tile.has_digital_activation;
   auto add = [&](const char* name, double count) {
-    if (count > 0) c.actions[name] += count;
+    if (count > 0) actions[name] += count;
   };
   // The data (docs/modelling.md, "Crossbar reads and the data"): a 0 input bit
   // drives no row and draws no cell current, and a pulse lasts its share of the
@@ -108,7 +113,52 @@ tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job) {
   if (!job.analog_in) add("buffer_read_bytes", v * job.active_rows * bytes_per_value);
   add("buffer_write_bytes", v * ((job.analog_out ? 0 : job.outputs) * bytes_per_value +
                                  job.partial_outputs_sent * partial_sum_bytes));
-  return c;
+  return actions;
+}
+
+tile_job_demands tile_job_part_demands(const cim_tile_params& tile, const tile_job& job) {
+  tile_job_demands d;
+  const auto& m = job.mapping;
+  const long long arrays = std::max<long long>(1, job.crossbars);
+  const long long first = job.first_array;
+  const double reads = static_cast<double>(m.reads_per_vector);
+  const bool per_output = m.analog_sum || m.neuron_used;
+  d.read_held = m.neuron_used;
+  d.crossbar.first = first;
+  d.crossbar.service_s.assign(static_cast<std::size_t>(arrays), m.neuron_used ? 0.0 : reads * m.read_time_s);
+  const bool digital_relu = job.relu && !m.neuron_used && tile.has_digital_activation;
+  const double digital_ops = static_cast<double>(job.digital_adds) + (digital_relu ? job.outputs : 0);
+  if (digital_ops > 0) {
+    d.digital.first = first;
+    d.digital.service_s.assign(static_cast<std::size_t>(arrays),
+                               digital_ops / (static_cast<double>(arrays) * tile.clock_hz));
+  }
+  // Readout groups the job's arrays fall in, and how many of its arrays each
+  // serves: a group's share of the outputs is its arrays' share.
+  const long long share = std::max<long long>(1, tile.readout_share);
+  const long long g0 = first / share, g1 = (first + arrays - 1) / share;
+  d.activation.first = d.converter.first = g0;
+  for (long long g = g0; g <= g1; ++g) {
+    const long long served = std::min(first + arrays, (g + 1) * share) - std::max(first, g * share);
+    if (m.neuron_used) {
+      // Each neuron stays driven until it settles and recovers (cools) before
+      // its next read; the group's outputs beyond its neurons take more passes.
+      const long long neurons = std::max<long long>(1, arrays * tile.neurons_per_array());
+      const double passes = static_cast<double>(ceil_div(job.outputs * served, neurons));
+      d.activation.service_s.push_back(passes * tile.neuron_read_period_s(m.read_time_s));
+    }
+    if (job.analog_out) continue;  // every output is sampled at once by its own S&H cell
+    if (per_output) {
+      const long long adcs = std::max<long long>(1, arrays * tile.adcs_per_array());
+      d.converter.service_s.push_back(static_cast<double>(ceil_div(job.outputs * served, adcs)) / tile.adc_rate_hz);
+    } else {
+      // The bank's ADCs scan the columns of the arrays it serves, every read.
+      d.converter.service_s.push_back(
+          reads * static_cast<double>(ceil_div(served * job.max_columns_per_crossbar, tile.adcs_per_array())) /
+          tile.adc_rate_hz);
+    }
+  }
+  return d;
 }
 
 tile_job_cost cost_tile_jobs(const cim_tile_params& tile, const std::vector<const tile_job*>& jobs) {
@@ -132,11 +182,12 @@ std::vector<tile_job> place_layer(int layer, const layer_matrix& m, const crossb
   const long long per_tile = tile.arrays;
   const long long weights_per_block = mapping.usable_columns / mapping.columns_per_weight;
   long long slot = first_slot;
-  auto job_for = [&](long long tile_index) -> tile_job& {
+  auto job_for = [&](long long tile_index, long long array) -> tile_job& {
     if (jobs.empty() || jobs.back().tile != tile_index) {
       tile_job j;
       j.layer = layer;
       j.tile = tile_index;
+      j.first_array = array;
       j.vectors = m.vectors;
       j.activation_bits = m.activation_bits;
       j.input_density = m.input_density;
@@ -159,8 +210,8 @@ std::vector<tile_job> place_layer(int layer, const layer_matrix& m, const crossb
       for (long long rb = 0; rb < mapping.row_blocks; ++rb) {
         const long long rows = std::min(tile.rows, m.fan_in - rb * tile.rows);
         const long long tile_index = slot / per_tile;
+        tile_job& j = job_for(tile_index, slot % per_tile);
         ++slot;
-        tile_job& j = job_for(tile_index);
         j.crossbars += 1;
         j.active_rows += rows;
         j.active_columns += cols;

@@ -15,6 +15,7 @@ namespace mottsim::models {
 struct tile_job {
   int layer = -1;
   long long tile = 0;                  // tile instance index
+  long long first_array = 0;           // the tile's array holding its first crossbar (the rest follow it)
   long long crossbars = 0;
   long long active_rows = 0;           // sum over its crossbars
   long long active_columns = 0;        // sum over its crossbars
@@ -41,8 +42,10 @@ struct tile_job {
   double start_delay_s = 0.0;
 };
 
-// Duration and action counts of a tile job: the pure kernel the cim_tile
-// SystemC module calls, and that tests check against hand arithmetic.
+// Duration and action counts of a tile job in closed form, each array with a
+// readout of its own (readout_share 1): the cim_tile module counts these
+// actions, while its parts' busy resources decide the time; the closed-form
+// time is the planner's estimate and the tests' independent check.
 struct tile_job_cost {
   double time_s = 0.0;
   double read_stage_s = 0.0;     // per vector: crossbar reads (and neuron settling and recovery)
@@ -52,6 +55,28 @@ struct tile_job_cost {
 };
 
 tile_job_cost cost_tile_job(const cim_tile_params& tile, const tile_job& job);
+// The actions alone (what the energy is priced from), whoever decides the time.
+std::map<std::string, double> tile_job_actions(const cim_tile_params& tile, const tile_job& job);
+
+// What each vector of a job asks of the tile's parts, per unit: crossbar
+// arrays and digital lanes (one per array) from the job's first array, readout
+// groups (activation array, converter bank) from the group of its first array.
+// A readout group serving several of the job's arrays takes their outputs in
+// turn; an empty list: the part has nothing to do for this job.
+struct part_demand {
+  long long first = 0;             // the tile's unit the first service is for
+  std::vector<double> service_s;   // per unit, per vector
+};
+struct tile_job_demands {
+  part_demand crossbar;
+  part_demand activation;  // the analog activation's settling and recovery, crossbar read included
+  part_demand converter;   // ADC conversions (none when the outputs stay in sample-and-hold)
+  part_demand digital;     // partial-sum adds and a digital activation
+  // The activation reads the crossbars as it settles: they stay driven over
+  // its passes instead of taking a stage of their own.
+  bool read_held = false;
+};
+tile_job_demands tile_job_part_demands(const cim_tile_params& tile, const tile_job& job);
 
 // When a job's outputs exist: vector v (from 0) is done `first_s + v x
 // period_s` after the job starts (its start delay and every stage of the

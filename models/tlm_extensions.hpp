@@ -1,6 +1,8 @@
 #pragma once
 #include <tlm>
 
+#include <map>
+
 #include "models/tile_job.hpp"
 
 namespace mottsim::models {
@@ -22,6 +24,8 @@ struct tile_command : tlm::tlm_extension<tile_command> {
   enum class kind { compute, program, wait, started };
   kind what = kind::compute;
   sc_core::sc_time started = sc_core::SC_ZERO_TIME;  // started: the reply
+  // started: when each of those jobs outputs its vectors, from `started`, as the tile's parts served them
+  const std::map<const tile_job*, tile_job_timeline>* timelines = nullptr;
   long long instance = 0;   // which tile of the component
   const std::vector<const tile_job*>* jobs = nullptr;  // compute: jobs started together
   double cells = 0.0;       // program: cells written

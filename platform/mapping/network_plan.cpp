@@ -500,6 +500,7 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
               psum.dst_wrap = tile_bytes;
               psum.bytes = static_cast<double>(j->vectors * j->partial_outputs_sent) * 4.0;
               psum.drain = timeline;
+              psum.drain_job = j;
               stage.ops.push_back(psum);
             }
             if (j->outputs > 0 && !j->analog_out) {
@@ -510,6 +511,7 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
               outp.dst = lp.output.address;
               outp.bytes = std::ceil(static_cast<double>(j->vectors * j->outputs) * value_bytes);
               outp.drain = timeline;
+              outp.drain_job = j;
               stage.ops.push_back(outp);
             }
           }

@@ -431,3 +431,17 @@ TEST_CASE("pricing: tile formulas from defaults and inline values") {
     CHECK(p.figures.at("neurons_per_array") == 128);
   }
 }
+
+TEST_CASE("pricing: a readout group shared by four arrays has a quarter of their ADCs, at the same energy per action") {
+  const double node = 22 * nm;
+  // Eight arrays of 128 columns, one 1000 um^2 ADC per 128 columns: eight ADCs
+  // with a readout per array, two with one per four arrays, 6000 um^2 less.
+  const std::string chain = "readout:\n  - type: adc\n    area: 1000 um^2\n";
+  const auto own = test_support::registry().price("cim_tile", component("cim_tile", chain), node);
+  const auto shared =
+      test_support::registry().price("cim_tile", component("cim_tile", "readout_share: 4\n" + chain), node);
+  CHECK(own.area_m2 - shared.area_m2 == doctest::Approx(6000 * um2).epsilon(1e-9));
+  CHECK_CONTAINS(shared.area_source, "2 readout groups x 1 x");
+  CHECK(action(shared, "adc_conversion").energy_j == action(own, "adc_conversion").energy_j);
+  CHECK(action(shared, "cell_read").energy_j == action(own, "cell_read").energy_j);
+}
