@@ -833,8 +833,14 @@ void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source
       }
       if (count == 0) continue;
       if (noisy) {
-        eps.assign(static_cast<std::size_t>(count * b.padded), 0.0f);
-        for (Eigen::Index k = 0; k < count; ++k) noise.fill(eps.data() + k * b.padded, static_cast<std::size_t>(cols));
+        // Each read's normals, then zeros up to the padded width (whose
+        // variances are zero, like its currents).
+        if (eps.size() < static_cast<std::size_t>(count * b.padded)) eps.resize(static_cast<std::size_t>(count * b.padded));
+        for (Eigen::Index k = 0; k < count; ++k) {
+          float* e = eps.data() + k * b.padded;
+          noise.fill(e, static_cast<std::size_t>(cols));
+          std::fill(e + cols, e + b.padded, 0.0f);
+        }
       }
       convert_reads({sums.data(), width, b.padded, noisy ? eps.data() : nullptr,
                      b.exact_codes ? b.column_weight.data() : nullptr, sigma, inv, levels, count});
