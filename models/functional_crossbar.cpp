@@ -601,6 +601,54 @@ void sum_rows(const float* table, Eigen::Index stride, const std::int32_t* activ
   else sum_rows_sse2(table, stride, active, count, sum, width);
 }
 
+// The bit-matrix transpose of codes[0, rows) (each below 2^reads, reads <= 8):
+// bit i % 64 of masks[r words + i / 64] is bit r of code i. Both versions
+// give the same masks.
+void transpose_bits_sse2(const std::int32_t* code, Eigen::Index rows, int reads, Eigen::Index words,
+                         std::uint64_t* masks) {
+  // 16 rows at a time: the codes as bytes, their top bit read for every row at
+  // once (one bit per row), then doubled.
+  alignas(16) std::uint8_t bytes[16];
+  for (Eigen::Index i0 = 0; i0 < rows; i0 += 16) {
+    const Eigen::Index n = std::min<Eigen::Index>(16, rows - i0);
+    for (Eigen::Index j = 0; j < 16; ++j) bytes[j] = j < n ? static_cast<std::uint8_t>(code[i0 + j]) : 0;
+    __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
+    for (int s = reads; s < 8; ++s) v = _mm_add_epi8(v, v);
+    for (int r = reads - 1; r >= 0; --r) {
+      const auto bits = static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(v)));
+      masks[static_cast<std::size_t>(r * words + i0 / 64)] |= bits << (i0 % 64);
+      v = _mm_add_epi8(v, v);
+    }
+  }
+}
+
+// 64 rows at a time: their codes narrowed to bytes, one test per read.
+__attribute__((target("avx512f,avx512bw"))) void transpose_bits_avx512(const std::int32_t* code, Eigen::Index rows,
+                                                                       int reads, Eigen::Index words,
+                                                                       std::uint64_t* masks) {
+  for (Eigen::Index i0 = 0; i0 < rows; i0 += 64) {
+    __m128i bytes[4];
+    for (int q = 0; q < 4; ++q) {
+      const Eigen::Index from = std::min(rows, i0 + 16 * q);
+      const auto load = static_cast<__mmask16>((1u << std::min<Eigen::Index>(16, rows - from)) - 1u);
+      bytes[q] = _mm512_maskz_cvtepi32_epi8(0xffff, _mm512_maskz_loadu_epi32(load, code + from));
+    }
+    __m512i v = _mm512_inserti32x4(_mm512_setzero_si512(), bytes[0], 0);
+    v = _mm512_inserti32x4(v, bytes[1], 1);
+    v = _mm512_inserti32x4(v, bytes[2], 2);
+    v = _mm512_inserti32x4(v, bytes[3], 3);
+    for (int r = 0; r < reads; ++r)
+      masks[static_cast<std::size_t>(r * words + i0 / 64)] =
+          _mm512_test_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(1 << r)));
+  }
+}
+
+void transpose_bits(const std::int32_t* code, Eigen::Index rows, int reads, Eigen::Index words, std::uint64_t* masks) {
+  static const bool bw = __builtin_cpu_supports("avx512bw");
+  if (bw) transpose_bits_avx512(code, rows, reads, words, masks);
+  else transpose_bits_sse2(code, rows, reads, words, masks);
+}
+
 using int4 = std::int32_t __attribute__((vector_size(16)));
 using int8 = std::int32_t __attribute__((vector_size(32)));
 using int16 = std::int32_t __attribute__((vector_size(64)));
@@ -752,22 +800,9 @@ int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t*
   for (Eigen::Index i = 0; i < rows; ++i) any |= code[i];
   if ((any & read_mask) == 0) return 0;
   if (read_count <= 8) {
-    // A bit-matrix transpose, 16 rows at a time: the codes as bytes, their
-    // top bit read for every row at once (one bit per row), then doubled.
     const Eigen::Index words = (rows + 63) / 64;
     d.masks.assign(static_cast<std::size_t>(read_count * words), 0);
-    alignas(16) std::uint8_t bytes[16];
-    for (Eigen::Index i0 = 0; i0 < rows; i0 += 16) {
-      const Eigen::Index n = std::min<Eigen::Index>(16, rows - i0);
-      for (Eigen::Index j = 0; j < 16; ++j) bytes[j] = j < n ? static_cast<std::uint8_t>(code[i0 + j]) : 0;
-      __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
-      for (int s = read_count; s < 8; ++s) v = _mm_add_epi8(v, v);
-      for (int r = read_count - 1; r >= 0; --r) {
-        const auto bits = static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(v)));
-        d.masks[static_cast<std::size_t>(r * words + i0 / 64)] |= bits << (i0 % 64);
-        v = _mm_add_epi8(v, v);
-      }
-    }
+    transpose_bits(code, rows, read_count, words, d.masks.data());
     for (int r = 0; r < read_count; ++r) {
       std::int32_t* list = d.active.data() + r * rows;
       int k = 0;
