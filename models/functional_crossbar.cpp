@@ -540,7 +540,6 @@ namespace {
 
 using float4 = float __attribute__((vector_size(16)));
 
-
 // sum[c, c + pass k) for as many passes of `regs` vectors as fit in width,
 // each the sum of the rows `active[0, count)` of a row-major table (`stride`
 // floats per row); returns where it stopped. Each float lane adds the rows in
