@@ -4,7 +4,7 @@
 #include "dsl/parallel_jobs.hpp"
 #include "models/neuron_trim.hpp"
 
-#include <emmintrin.h>
+#include <immintrin.h>
 
 #include <algorithm>
 #include <cstring>
@@ -206,14 +206,16 @@ struct functional_layer::impl {
                   functional_counts& c) const;
   // Binary drives: the reads of vector `code` (the block's rows) that drive a
   // row, their indices in read[0, k) and their column sums of b.by_row (width
-  // floats each) in current; returns k.
+  // floats each) at `current` (room for every read), or in d.current when it
+  // is null; returns k.
   struct driven_reads {
     std::vector<std::uint64_t> masks;
     std::vector<std::int32_t> active;
     std::vector<int> count, read;
     std::vector<float> current;
   };
-  int sum_driven_reads(const block& b, const std::int32_t* code, Eigen::Index width, driven_reads& d) const;
+  int sum_driven_reads(const block& b, const std::int32_t* code, Eigen::Index width, driven_reads& d,
+                       float* current = nullptr) const;
   void run_binary_reads(const matrix_i& n, gaussian_source& noise, Eigen::MatrixXd& acc, functional_counts& c) const;
   void run_reads(const matrix_i& n, const matrix_f& held, gaussian_source& noise, Eigen::MatrixXd& acc,
                  functional_counts& c) const;
@@ -538,13 +540,6 @@ namespace {
 
 using float4 = float __attribute__((vector_size(16)));
 
-float4 load4(const float* p) {
-  float4 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-void store4(float* p, float4 v) { std::memcpy(p, &v, sizeof v); }
-
 // sum[c, c + pass k) for as many passes of `regs` vectors as fit in width,
 // each the sum of the rows `active[0, count)` of a row-major table (`stride`
 // floats per row); returns where it stopped. Each float lane adds the rows in
@@ -605,27 +600,150 @@ void sum_rows(const float* table, Eigen::Index stride, const std::int32_t* activ
   else sum_rows_sse2(table, stride, active, count, sum, width);
 }
 
-using int4 = std::int32_t __attribute__((vector_size(16)));
+// The bit-matrix transpose of codes[0, rows) (each below 2^reads, reads <= 8):
+// bit i % 64 of masks[r words + i / 64] is bit r of code i. Both versions
+// give the same masks.
+void transpose_bits_sse2(const std::int32_t* code, Eigen::Index rows, int reads, Eigen::Index words,
+                         std::uint64_t* masks) {
+  // 16 rows at a time: the codes as bytes, their top bit read for every row at
+  // once (one bit per row), then doubled.
+  alignas(16) std::uint8_t bytes[16];
+  for (Eigen::Index i0 = 0; i0 < rows; i0 += 16) {
+    const Eigen::Index n = std::min<Eigen::Index>(16, rows - i0);
+    for (Eigen::Index j = 0; j < 16; ++j) bytes[j] = j < n ? static_cast<std::uint8_t>(code[i0 + j]) : 0;
+    __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
+    for (int s = reads; s < 8; ++s) v = _mm_add_epi8(v, v);
+    for (int r = reads - 1; r >= 0; --r) {
+      const auto bits = static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(v)));
+      masks[static_cast<std::size_t>(r * words + i0 / 64)] |= bits << (i0 % 64);
+      v = _mm_add_epi8(v, v);
+    }
+  }
+}
 
-// A read's column currents (mean[0, width), level units) through read noise
-// and the ADC, in place: mean + sigma sqrt(variance) eps (variance, which
-// becomes its square root, and eps null without noise), then codes 0 .. levels
-// of step 1 / inv, rounded half up. width is a multiple of 4.
-// With `weight`, each code is stored times its column's weight.
-void convert_reads(float* mean, float* variance, const float* eps, float sigma, float inv, float levels,
-                   const float* weight, Eigen::Index width) {
-  if (variance) Eigen::Map<Eigen::ArrayXf>(variance, width) = Eigen::Map<Eigen::ArrayXf>(variance, width).sqrt();
-  const float4 zero = {}, half = zero + 0.5f, top = zero + levels;
-  for (Eigen::Index c = 0; c < width; c += 4) {
-    float4 x = load4(mean + c);
-    if (variance) x += sigma * load4(variance + c) * load4(eps + c);
+// 64 rows at a time: their codes narrowed to bytes, one test per read.
+__attribute__((target("avx512f,avx512bw"))) void transpose_bits_avx512(const std::int32_t* code, Eigen::Index rows,
+                                                                       int reads, Eigen::Index words,
+                                                                       std::uint64_t* masks) {
+  for (Eigen::Index i0 = 0; i0 < rows; i0 += 64) {
+    __m128i bytes[4];
+    for (int q = 0; q < 4; ++q) {
+      const Eigen::Index from = std::min(rows, i0 + 16 * q);
+      const auto load = static_cast<__mmask16>((1u << std::min<Eigen::Index>(16, rows - from)) - 1u);
+      bytes[q] = _mm512_maskz_cvtepi32_epi8(0xffff, _mm512_maskz_loadu_epi32(load, code + from));
+    }
+    __m512i v = _mm512_inserti32x4(_mm512_setzero_si512(), bytes[0], 0);
+    v = _mm512_inserti32x4(v, bytes[1], 1);
+    v = _mm512_inserti32x4(v, bytes[2], 2);
+    v = _mm512_inserti32x4(v, bytes[3], 3);
+    for (int r = 0; r < reads; ++r)
+      masks[static_cast<std::size_t>(r * words + i0 / 64)] =
+          _mm512_test_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(1 << r)));
+  }
+}
+
+void transpose_bits(const std::int32_t* code, Eigen::Index rows, int reads, Eigen::Index words, std::uint64_t* masks) {
+  static const bool bw = __builtin_cpu_supports("avx512bw");
+  if (bw) transpose_bits_avx512(code, rows, reads, words, masks);
+  else transpose_bits_sse2(code, rows, reads, words, masks);
+}
+
+using int4 = std::int32_t __attribute__((vector_size(16)));
+using int8 = std::int32_t __attribute__((vector_size(32)));
+using int16 = std::int32_t __attribute__((vector_size(64)));
+
+// Lanes [c, c + pass k) of a read's columns through read noise (`deviation`:
+// the square roots of the variances) and the ADC (see convert_reads); returns
+// where it stopped.
+template <class vec, class ivec>
+__attribute__((always_inline)) inline Eigen::Index convert_lanes(float* mean, const float* deviation, const float* eps,
+                                                                 float sigma, float inv, float levels,
+                                                                 const float* weight, Eigen::Index c,
+                                                                 Eigen::Index width) {
+  constexpr Eigen::Index lanes = static_cast<Eigen::Index>(sizeof(vec) / sizeof(float));
+  const vec zero = {}, half = zero + 0.5f, top = zero + levels;
+  for (; c + lanes <= width; c += lanes) {
+    vec x, t;
+    std::memcpy(&x, mean + c, sizeof x);
+    if (deviation) {
+      vec e;
+      std::memcpy(&t, deviation + c, sizeof t);
+      std::memcpy(&e, eps + c, sizeof e);
+      x += sigma * t * e;
+    }
     x *= inv;
     x = x < zero ? zero : x;
     x = x > top ? top : x;
-    float4 code = __builtin_convertvector(__builtin_convertvector(x + half, int4), float4);
-    if (weight) code *= load4(weight + c);
-    store4(mean + c, code);
+    vec code = __builtin_convertvector(__builtin_convertvector(x + half, ivec), vec);
+    if (weight) {
+      std::memcpy(&t, weight + c, sizeof t);
+      code *= t;
+    }
+    std::memcpy(mean + c, &code, sizeof code);
   }
+  return c;
+}
+
+// Reads `count` in a row, read k's column currents at mean + k stride (its
+// variance `padded` floats after them, with noise) and its normals at eps + k
+// padded: each through read noise and the ADC, in place, codes 0 .. levels of
+// step 1 / inv, rounded half up (times the column's weight, with `weight`).
+// padded is a multiple of 8; each lane does the same operations in every
+// version, so they give the same bytes.
+struct read_batch {
+  float* mean;
+  Eigen::Index stride, padded;
+  const float* eps;  // null without noise (then there is no variance either)
+  const float* weight;
+  float sigma, inv, levels;
+  Eigen::Index count;
+};
+
+// The square roots of the variances are the processor's (IEEE, correctly
+// rounded) in every version, so they give the same bytes.
+void convert_reads_sse2(const read_batch& r) {
+  for (Eigen::Index k = 0; k < r.count; ++k) {
+    float* mean = r.mean + k * r.stride;
+    float* variance = r.eps ? mean + r.padded : nullptr;
+    if (variance)
+      for (Eigen::Index c = 0; c < r.padded; c += 4) _mm_storeu_ps(variance + c, _mm_sqrt_ps(_mm_loadu_ps(variance + c)));
+    const float* eps = r.eps ? r.eps + k * r.padded : nullptr;
+    convert_lanes<float4, int4>(mean, variance, eps, r.sigma, r.inv, r.levels, r.weight, 0, r.padded);
+  }
+}
+
+__attribute__((target("avx2"))) void convert_reads_avx2(const read_batch& r) {
+  for (Eigen::Index k = 0; k < r.count; ++k) {
+    float* mean = r.mean + k * r.stride;
+    float* variance = r.eps ? mean + r.padded : nullptr;
+    if (variance)
+      for (Eigen::Index c = 0; c < r.padded; c += 8)
+        _mm256_storeu_ps(variance + c, _mm256_sqrt_ps(_mm256_loadu_ps(variance + c)));
+    const float* eps = r.eps ? r.eps + k * r.padded : nullptr;
+    convert_lanes<float8, int8>(mean, variance, eps, r.sigma, r.inv, r.levels, r.weight, 0, r.padded);
+  }
+}
+
+__attribute__((target("avx512f"))) void convert_reads_avx512(const read_batch& r) {
+  for (Eigen::Index k = 0; k < r.count; ++k) {
+    float* mean = r.mean + k * r.stride;
+    float* variance = r.eps ? mean + r.padded : nullptr;
+    if (variance) {
+      Eigen::Index c = 0;
+      for (; c + 16 <= r.padded; c += 16) _mm512_storeu_ps(variance + c, _mm512_maskz_sqrt_ps(0xffff, _mm512_loadu_ps(variance + c)));
+      for (; c < r.padded; c += 8) _mm256_storeu_ps(variance + c, _mm256_sqrt_ps(_mm256_loadu_ps(variance + c)));
+    }
+    const float* eps = r.eps ? r.eps + k * r.padded : nullptr;
+    const Eigen::Index c = convert_lanes<float16, int16>(mean, variance, eps, r.sigma, r.inv, r.levels, r.weight, 0, r.padded);
+    convert_lanes<float8, int8>(mean, variance, eps, r.sigma, r.inv, r.levels, r.weight, c, r.padded);
+  }
+}
+
+void convert_reads(const read_batch& r) {
+  static const int level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+  if (level == 2) convert_reads_avx512(r);
+  else if (level == 1) convert_reads_avx2(r);
+  else convert_reads_sse2(r);
 }
 
 }  // namespace
@@ -665,35 +783,25 @@ void functional_layer::impl::run_analog(const matrix_i& n, const matrix_f& held,
 }
 
 int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t* code, Eigen::Index width,
-                                             driven_reads& d) const {
+                                             driven_reads& d, float* current) const {
   const int read_count = static_cast<int>(reads);
   const long long read_mask = (1LL << read_count) - 1;
   const Eigen::Index rows = b.rows;
   d.active.resize(static_cast<std::size_t>(read_count * rows));
   d.count.assign(static_cast<std::size_t>(read_count), 0);
   d.read.resize(static_cast<std::size_t>(read_count));
-  d.current.resize(static_cast<std::size_t>(read_count * width));
+  if (!current) {
+    d.current.resize(static_cast<std::size_t>(read_count * width));
+    current = d.current.data();
+  }
   // The rows each read drives: the set bits of the input codes.
   std::int32_t any = 0;
   for (Eigen::Index i = 0; i < rows; ++i) any |= code[i];
   if ((any & read_mask) == 0) return 0;
   if (read_count <= 8) {
-    // A bit-matrix transpose, 16 rows at a time: the codes as bytes, their
-    // top bit read for every row at once (one bit per row), then doubled.
     const Eigen::Index words = (rows + 63) / 64;
     d.masks.assign(static_cast<std::size_t>(read_count * words), 0);
-    alignas(16) std::uint8_t bytes[16];
-    for (Eigen::Index i0 = 0; i0 < rows; i0 += 16) {
-      const Eigen::Index n = std::min<Eigen::Index>(16, rows - i0);
-      for (Eigen::Index j = 0; j < 16; ++j) bytes[j] = j < n ? static_cast<std::uint8_t>(code[i0 + j]) : 0;
-      __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
-      for (int s = read_count; s < 8; ++s) v = _mm_add_epi8(v, v);
-      for (int r = read_count - 1; r >= 0; --r) {
-        const auto bits = static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(v)));
-        d.masks[static_cast<std::size_t>(r * words + i0 / 64)] |= bits << (i0 % 64);
-        v = _mm_add_epi8(v, v);
-      }
-    }
+    transpose_bits(code, rows, read_count, words, d.masks.data());
     for (int r = 0; r < read_count; ++r) {
       std::int32_t* list = d.active.data() + r * rows;
       int k = 0;
@@ -713,7 +821,7 @@ int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t*
   int driven = 0;
   for (int r = 0; r < read_count; ++r)
     if (const int k = d.count[static_cast<std::size_t>(r)]; k > 0) {
-      sum_rows(b.by_row.data(), b.row_stride, d.active.data() + r * rows, k, d.current.data() + driven * width, width);
+      sum_rows(b.by_row.data(), b.row_stride, d.active.data() + r * rows, k, current + driven * width, width);
       d.read[static_cast<std::size_t>(driven++)] = r;
     }
   return driven;
@@ -724,31 +832,57 @@ int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t*
 // read that drives no row reads zero current, converts to code 0 and adds
 // nothing, so it is skipped. Read noise: one Gaussian per column and read,
 // sigma^2 sum_i G_i^2 over the driven rows (as for every column read).
+// Vectors go through a block in groups: the sums of every driven read of the
+// group first, then their normals (drawn in the order one vector after the
+// other would draw them), one pass of the ADC over all of them, then the
+// shift-and-add of each read in turn.
 void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source& noise, Eigen::MatrixXd& acc,
                                               functional_counts& c) const {
+  constexpr Eigen::Index group = 64;
   const Eigen::Index nv = n.cols();
   const bool noisy = read_sigma > 0.0;
   const float sigma = static_cast<float>(read_sigma);
   const float levels = static_cast<float>((1LL << adc_bits) - 1);
   const Eigen::Index cpw = mapping.columns_per_weight;
   driven_reads d;
-  std::vector<float> eps;
+  std::vector<float> sums, eps;
+  std::vector<std::int32_t> read_vector, read_index;  // each driven read's vector and read
   for (const auto& b : blocks) {
     const Eigen::Index cols = b.columns, width = noisy ? 2 * b.padded : b.padded;
-    eps.assign(static_cast<std::size_t>(reads * b.padded), 0.0f);
     const float step = b.adc_top / levels;
     const float inv = 1.0f / step;
-    for (Eigen::Index v = 0; v < nv; ++v) {
-      const int driven = sum_driven_reads(b, n.data() + v * fan_in + b.r0, width, d);
-      if (noisy)
-        for (int k = 0; k < driven; ++k) noise.fill(eps.data() + k * b.padded, static_cast<std::size_t>(cols));
-      double* out = acc.col(v).data() + b.o0;
-      for (int k = 0; k < driven; ++k) {
-        float* mean = d.current.data() + k * width;
-        convert_reads(mean, noisy ? mean + b.padded : nullptr, noisy ? eps.data() + k * b.padded : nullptr, sigma, inv,
-                      levels, b.exact_codes ? b.column_weight.data() : nullptr, b.padded);
+    sums.resize(static_cast<std::size_t>(group * reads * width));
+    for (Eigen::Index v0 = 0; v0 < nv; v0 += group) {
+      const Eigen::Index v1 = std::min(nv, v0 + group);
+      Eigen::Index count = 0;
+      read_vector.clear();
+      read_index.clear();
+      for (Eigen::Index v = v0; v < v1; ++v) {
+        const int driven = sum_driven_reads(b, n.data() + v * fan_in + b.r0, width, d, sums.data() + count * width);
+        for (int k = 0; k < driven; ++k) {
+          read_vector.push_back(static_cast<std::int32_t>(v));
+          read_index.push_back(d.read[static_cast<std::size_t>(k)]);
+        }
+        count += driven;
+      }
+      if (count == 0) continue;
+      if (noisy) {
+        // Each read's normals, then zeros up to the padded width (whose
+        // variances are zero, like its currents).
+        if (eps.size() < static_cast<std::size_t>(count * b.padded)) eps.resize(static_cast<std::size_t>(count * b.padded));
+        for (Eigen::Index k = 0; k < count; ++k) {
+          float* e = eps.data() + k * b.padded;
+          noise.fill(e, static_cast<std::size_t>(cols));
+          std::fill(e + cols, e + b.padded, 0.0f);
+        }
+      }
+      convert_reads({sums.data(), width, b.padded, noisy ? eps.data() : nullptr,
+                     b.exact_codes ? b.column_weight.data() : nullptr, sigma, inv, levels, count});
+      for (Eigen::Index k = 0; k < count; ++k) {
+        const float* mean = sums.data() + k * width;
+        double* out = acc.col(read_vector[static_cast<std::size_t>(k)]).data() + b.o0;
         // Shift-and-add of the codes, then the read's input weight.
-        const double scale = read_weight[static_cast<std::size_t>(d.read[static_cast<std::size_t>(k)])] *
+        const double scale = read_weight[static_cast<std::size_t>(read_index[static_cast<std::size_t>(k)])] *
                              static_cast<double>(step);
         if (b.exact_codes) {
           // The weighted codes (integers) add exactly in float.
