@@ -120,6 +120,7 @@ reports::run_result run_session(const run_options& options, const model_registry
     lr.name = l.name;
     lr.kind = dsl::layer_kind_name(l.kind);
     lr.macs = l.macs;
+    lr.ran_on = lp.ran_on;
     if (lp.on_tiles) {
       lr.crossbars = lp.mapping.crossbars;
       lr.utilization = lp.mapping.utilization;
