@@ -1,5 +1,7 @@
 #include "dsl/layer_schemas.hpp"
 
+#include "dsl/workload_spec.hpp"
+
 namespace mottsim::dsl {
 
 namespace {
@@ -7,13 +9,19 @@ namespace {
 constexpr double spatial = static_cast<double>(max_spatial_size);
 constexpr double channels = static_cast<double>(max_channels);
 
+constexpr const char* placement_doc =
+    "where a CIM chip runs it: on crossbars, or on the controller's digital vector unit (a depthwise "
+    "convolution fills little of a crossbar)";
+
 // Keys every layer has. `type` is not here: the loader reads it to pick the schema.
 schema_builder layer(std::string type, std::string description) {
   schema_builder b(std::move(type), std::move(description));
   b.text("name", std::nullopt, "unique layer name; reports and `input:`/`with:` use it")
       .text("input", std::nullopt, "earlier layer this one reads (default: the layer before it)")
       .optional()
-      .choice("activation", {"none", "relu"}, std::string("none"), "activation applied to the output");
+      .choice("activation", activation_names(), std::string("none"),
+              "activation applied to the output (relu is the only one an analog neuron computes; the others run "
+              "on a digital unit)");
   return b;
 }
 
@@ -32,6 +40,7 @@ std::shared_ptr<const block_schema> conv2d() {
       .integer("groups", std::string("1"), "grouped convolution; must divide input and output channels")
       .range(1, channels)
       .boolean("bias", std::string("true"), "adds a per-channel bias")
+      .choice("placement", {"crossbar", "digital"}, std::string("crossbar"), placement_doc)
       .build();
 }
 
@@ -40,6 +49,7 @@ std::shared_ptr<const block_schema> linear() {
       .integer("out_features", std::nullopt, "output features")
       .range(1, static_cast<double>(max_features))
       .boolean("bias", std::string("true"), "adds a per-feature bias")
+      .choice("placement", {"crossbar", "digital"}, std::string("crossbar"), placement_doc)
       .build();
 }
 
@@ -57,9 +67,51 @@ std::shared_ptr<const block_schema> pool(std::string type, std::string descripti
       .build();
 }
 
-std::shared_ptr<const block_schema> add() {
-  return layer("add", "element-wise sum of its input and an earlier layer of the same shape (residuals)")
-      .text("with", std::nullopt, "earlier layer added to the input")
+// `add` and `mul`: the second operand is an earlier layer or a stored constant.
+std::shared_ptr<const block_schema> binary(std::string type, std::string description) {
+  return layer(std::move(type), std::move(description))
+      .text("with", std::nullopt, "earlier layer that is the second operand")
+      .optional()
+      .boolean("constant", std::string("false"),
+               "the second operand is a constant stored with the network instead (of the input's shape, one value "
+               "per channel, or one value)")
+      .build();
+}
+
+std::shared_ptr<const block_schema> matmul() {
+  return layer("matmul",
+               "product of two activations (attention): per head, the input's M x K rows times the K x N rows of "
+               "`with`; runs on a digital unit, since crossbars hold fixed weights")
+      .text("with", std::nullopt, "earlier layer holding the right-hand operand (heads x K rows of N channels)")
+      .integer("heads", std::string("1"), "independent products (attention heads); divides the input's rows")
+      .range(1, channels)
+      .build();
+}
+
+std::shared_ptr<const block_schema> joined() {
+  return layer("concat", "joins an earlier layer, or a stored constant, to the input along the channels or the rows")
+      .text("with", std::nullopt, "earlier layer joined after the input")
+      .optional()
+      .integer("constant", std::string("0"), "size along the axis of a stored constant joined (a class token: 1 row)")
+      .range(0, channels)
+      .choice("axis", {"channels", "height"}, std::string("channels"), "axis joined along")
+      .build();
+}
+
+std::shared_ptr<const block_schema> slice() {
+  return layer("slice", "keeps the range [begin, end) of the channels or the rows")
+      .choice("axis", {"channels", "height"}, std::string("channels"), "axis cut")
+      .integer("begin", std::nullopt, "first index kept")
+      .range(0, channels)
+      .integer("end", std::nullopt, "one past the last index kept")
+      .range(1, channels)
+      .build();
+}
+
+std::shared_ptr<const block_schema> reshape() {
+  return layer("reshape", "the same values as another [height, width, channels] (no arithmetic)")
+      .integer_list("shape", std::nullopt, "[height, width, channels] with as many elements as the input")
+      .range(1, channels)
       .build();
 }
 
@@ -90,8 +142,17 @@ const schema_set& layer_schemas() {
     s.add(linear());
     s.add(pool("maxpool", "max pooling"));
     s.add(pool("avgpool", "average pooling (padding counts as zeros)"));
-    s.add(add());
+    s.add(binary("add", "element-wise sum of its input and an earlier layer of the same shape (residuals) or a "
+                        "stored constant"));
     s.add(flatten());
+    s.add(layer("activation", "an activation function applied on its own (`activation:` says which)").build());
+    s.add(binary("mul", "element-wise product of its input and an earlier layer of the same shape or of one value "
+                        "per channel (a squeeze-excitation gate), or a stored constant"));
+    s.add(matmul());
+    s.add(layer("layernorm", "normalizes each position over its channels, then scales and shifts per channel").build());
+    s.add(joined());
+    s.add(reshape());
+    s.add(slice());
     s.add(load());
     return s;
   }();

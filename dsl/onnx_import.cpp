@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -30,14 +31,22 @@ namespace {
 constexpr std::uintmax_t max_model_bytes = (1ULL << 31) - 1;
 
 constexpr const char* supported_ops =
-    "Conv, BatchNormalization (after a Conv), Relu, MaxPool, AveragePool, GlobalAveragePool, Gemm, MatMul (with a "
-    "weight initializer), Add, Flatten, Reshape (to a vector), Dropout and Identity";
+    "Conv, BatchNormalization (after a Conv), Relu, Clip (as ReLU6), Sigmoid, HardSigmoid, HardSwish, Tanh, Softmax, "
+    "GELU (Erf written out as Div, Erf, Add, Mul, Mul), SiLU (Sigmoid and Mul), LayerNormalization (or written out as "
+    "ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add), MaxPool, AveragePool, GlobalAveragePool, Gemm, "
+    "MatMul (with a weight initializer, or between two activations), Add, Mul, Div (by a constant), Concat, Slice, "
+    "Gather (one row), Flatten, Reshape, Transpose, Dropout and Identity, with Shape, Constant, ConstantOfShape, "
+    "Equal, Where and Expand on constants";
 
 // What the walk knows of one tensor of the graph.
 struct tensor_state {
   int layer = -1;  // index of the mottsim layer that produces it; -1: the network input
+  // mottsim's view of it: an image [1, C, H, W] is HxWxC; any other tensor is
+  // (all its dimensions but the last, multiplied) x 1 x (the last).
   long long c = 0, h = 1, w = 1;
   bool flat = false;  // a [batch, features] vector (features in c)
+  bool image = false;  // an [1, C, H, W] image (a convolution's or pooling's output, or the input)
+  std::vector<long long> dims;  // its ONNX shape
   // A vector flattened in ONNX's CxHxW order from a map larger than 1x1: the
   // linear layer that reads it takes its weights reordered to mottsim's HxWxC.
   long long from_c = 0, from_h = 0, from_w = 0;
@@ -50,10 +59,11 @@ struct out_layer {
   int input = -2;      // producing layer; -1: the network input; -2: unset
   int with = -1;       // `add`: the other operand's layer
   std::vector<std::pair<std::string, std::string>> params;  // written in this order
-  bool relu = false;
   bool bias = false;
   std::string nodes;   // the ONNX nodes it stands for, for the comment
   std::string output;  // the ONNX tensor holding its output
+  long long out_c = 0, out_h = 1, out_w = 1;  // its output shape in mottsim
+  std::string activation = "none";
   long long macs = 0;
   long long weight_count = 0;
   std::vector<long long> shape;
@@ -94,6 +104,51 @@ long long window_output(long long in, long long kernel, long long stride, long l
   const long long span = in + 2 * pad - dilation * (kernel - 1) - 1;
   return span < 0 ? 0 : span / stride + 1;
 }
+
+long long product(const std::vector<long long>& v, std::size_t from = 0, std::size_t to = SIZE_MAX) {
+  long long p = 1;
+  for (std::size_t i = from; i < std::min(to, v.size()); ++i) p *= v[i];
+  return p;
+}
+
+std::string dims_text(const std::vector<long long>& d) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + std::to_string(d[i]);
+  return s + "]";
+}
+
+// A tensor of the given ONNX shape as mottsim sees it (tensor_state's view).
+tensor_state viewed(const std::vector<long long>& dims, int layer, bool image) {
+  tensor_state s;
+  s.layer = layer;
+  s.dims = dims;
+  s.image = image && dims.size() == 4 && dims[0] == 1;
+  if (s.image) {
+    s.c = dims[1];
+    s.h = dims[2];
+    s.w = dims[3];
+  } else if (dims.size() == 2 && dims[0] == 1) {
+    s.c = dims[1];
+    s.flat = true;
+  } else {
+    s.c = dims.empty() ? 1 : dims.back();
+    s.h = dims.empty() ? 1 : product(dims, 0, dims.size() - 1);
+  }
+  return s;
+}
+
+// An axis attribute made non-negative; -1 when outside the rank.
+long long axis_of(long long axis, std::size_t rank) {
+  const long long r = static_cast<long long>(rank);
+  if (axis < 0) axis += r;
+  return axis < 0 || axis >= r ? -1 : axis;
+}
+
+// A small integer tensor the importer computed (shapes and their arithmetic).
+struct int_tensor {
+  std::vector<long long> dims;
+  std::vector<long long> values;
+};
 
 class onnx_reader {
  public:
@@ -138,7 +193,27 @@ class onnx_reader {
   // The producer of `t` as the layer a fused node (BatchNormalization, Relu,
   // a bias Add) can be folded into: sole consumer, no activation yet.
   int foldable(const onnx::NodeProto& n, const std::string& tensor, const char* what);
-  int add_layer(out_layer l, const tensor_state& in, const onnx::NodeProto& n);
+  int add_layer(out_layer l, const tensor_state& in, const onnx::NodeProto& n, tensor_state& out);
+  // The node's activation input `i` as a layer's input: a layer output seen in
+  // another shape (after a Reshape or Transpose) gets a reshape layer first.
+  const tensor_state* layer_input(const onnx::NodeProto& n, int i);
+  // The layer an activation function on `tensor` folds into (read by
+  // `uses` nodes of the pattern, all of them), or -1.
+  int fold_target(const std::string& tensor, int uses) const;
+  // Applies `kind` to `tensor`: folded into the layer that makes it when it
+  // can, else as an `activation` layer. `output` is the pattern's result.
+  bool apply_activation(const onnx::NodeProto& n, const std::string& tensor, int uses, const std::string& kind,
+                        const std::string& output, const std::string& nodes);
+  // The only node reading `tensor` when it is of type `op`; null otherwise.
+  const onnx::NodeProto* sole_consumer(const std::string& tensor, const char* op) const;
+  // Constants: ONNX shape of a constant tensor, integer values.
+  bool const_dims(const std::string& name, std::vector<long long>& dims) const;
+  bool int_values(const std::string& name, int_tensor& out) const;
+  bool float_scalar(const std::string& name, double& out);
+  bool is_constant(const std::string& name) const {
+    return m_initializers.count(name) || m_ints.count(name) || m_const_dims.count(name);
+  }
+  bool constant_op(const onnx::NodeProto& n, bool& handled);
   void set_output(const onnx::NodeProto& n, const tensor_state& s) { m_tensors[n.output(0)] = s; }
 
   bool conv(const onnx::NodeProto& n);
@@ -150,6 +225,14 @@ class onnx_reader {
   bool reshape(const onnx::NodeProto& n);
   bool dense(const onnx::NodeProto& n);
   bool add(const onnx::NodeProto& n);
+  bool activation_op(const onnx::NodeProto& n);
+  bool gelu(const onnx::NodeProto& n, bool& handled);
+  bool layer_norm(const onnx::NodeProto& n, bool decomposed);
+  bool mul(const onnx::NodeProto& n);
+  bool matmul(const onnx::NodeProto& n);
+  bool transpose(const onnx::NodeProto& n);
+  bool slice(const onnx::NodeProto& n, bool gather);
+  bool concat(const onnx::NodeProto& n);
 
   std::string m_path;
   bool m_with_weights;
@@ -160,6 +243,12 @@ class onnx_reader {
   long long m_ir_version = 0;
   std::map<std::string, const onnx::TensorProto*> m_initializers;
   std::map<std::string, int> m_uses;  // how many node inputs read each tensor
+  std::map<std::string, std::vector<int>> m_consumers;  // the nodes reading each tensor
+  std::set<int> m_fused;  // nodes already taken into a pattern (GELU, SiLU, layer normalization)
+  std::map<const onnx::NodeProto*, int> m_index_of;
+  const onnx::GraphProto* m_graph = nullptr;
+  std::map<std::string, int_tensor> m_ints;  // integer constants computed from shapes
+  std::map<std::string, std::vector<long long>> m_const_dims;  // float constants expanded (no values kept)
   std::map<std::string, tensor_state> m_tensors;
   std::vector<out_layer> m_layers;
   std::set<std::string> m_names;
@@ -249,15 +338,8 @@ bool onnx_reader::read_input(const onnx::GraphProto& g) {
     }
   }
   if (!ok) return false;
-  tensor_state s;
-  if (dims.size() == 4) {
-    s.c = size[1];
-    s.h = size[2];
-    s.w = size[3];
-  } else {
-    s.c = size[1];
-    s.flat = true;
-  }
+  size[0] = 1;  // one sample
+  tensor_state s = viewed(size, -1, true);
   m_in_c = s.c;
   m_in_h = s.h;
   m_in_w = s.w;
@@ -281,7 +363,7 @@ const tensor_state* onnx_reader::activation(const onnx::NodeProto& n, int i) {
 
 const tensor_state* onnx_reader::image_input(const onnx::NodeProto& n, const char* what) {
   const tensor_state* in = activation(n, 0);
-  if (in && in->flat) {
+  if (in && !in->image) {
     node_error(n, std::string(what) + " needs an image, but its input is a vector");
     return nullptr;
   }
@@ -416,7 +498,7 @@ int onnx_reader::foldable(const onnx::NodeProto& n, const std::string& tensor, c
     return -1;
   }
   const int p = it->second.layer;
-  if (p < 0 || m_layers[p].output != tensor || m_layers[p].relu || m_uses[tensor] != 1) {
+  if (p < 0 || m_layers[p].output != tensor || m_layers[p].activation != "none" || m_uses[tensor] != 1) {
     node_error(n, std::string("mottsim folds a ") + what +
                       " into the layer before it, and this one's input is not the sole use of such a layer's output");
     return -1;
@@ -424,20 +506,110 @@ int onnx_reader::foldable(const onnx::NodeProto& n, const std::string& tensor, c
   return p;
 }
 
-int onnx_reader::add_layer(out_layer l, const tensor_state& in, const onnx::NodeProto& n) {
+int onnx_reader::add_layer(out_layer l, const tensor_state& in, const onnx::NodeProto& n, tensor_state& out) {
   std::string name = node_name(n);
   for (int k = 2; m_names.count(name); ++k) name = node_name(n) + "_" + std::to_string(k);
   m_names.insert(name);
   l.name = name;
   l.input = in.layer;
   l.output = n.output(0);
-  l.nodes = n.op_type();
+  if (l.nodes.empty()) l.nodes = n.op_type();
+  l.out_c = out.c;
+  l.out_h = out.h;
+  l.out_w = out.w;
   m_layers.push_back(std::move(l));
-  return static_cast<int>(m_layers.size()) - 1;
+  out.layer = static_cast<int>(m_layers.size()) - 1;
+  return out.layer;
+}
+
+const tensor_state* onnx_reader::layer_input(const onnx::NodeProto& n, int i) {
+  const tensor_state* in = activation(n, i);
+  if (!in) return nullptr;
+  const long long c = in->layer < 0 ? m_in_c : m_layers[in->layer].out_c;
+  const long long h = in->layer < 0 ? m_in_h : m_layers[in->layer].out_h;
+  const long long w = in->layer < 0 ? m_in_w : m_layers[in->layer].out_w;
+  if (c == in->c && h == in->h && w == in->w) return in;
+  // The same values in another shape: a reshape layer (no arithmetic), shared
+  // by every reader of the tensor.
+  out_layer l;
+  l.type = "reshape";
+  l.params = {{"shape", "[" + std::to_string(in->h) + ", " + std::to_string(in->w) + ", " + std::to_string(in->c) + "]"}};
+  l.nodes = "Reshape/Transpose before " + n.op_type();
+  tensor_state out = *in;
+  std::string name = node_name(n) + "_reshape";
+  for (int k = 2; m_names.count(name); ++k) name = node_name(n) + "_reshape_" + std::to_string(k);
+  m_names.insert(name);
+  l.name = name;
+  l.input = in->layer;
+  l.output = n.input(i);
+  l.out_c = out.c;
+  l.out_h = out.h;
+  l.out_w = out.w;
+  m_layers.push_back(std::move(l));
+  out.layer = static_cast<int>(m_layers.size()) - 1;
+  m_tensors[n.input(i)] = out;
+  return &m_tensors[n.input(i)];
+}
+
+int onnx_reader::fold_target(const std::string& tensor, int uses) const {
+  const auto it = m_tensors.find(tensor);
+  if (it == m_tensors.end()) return -1;
+  const int p = it->second.layer;
+  const auto u = m_uses.find(tensor);
+  if (p < 0 || m_layers[p].output != tensor || m_layers[p].activation != "none" || u == m_uses.end() ||
+      u->second != uses)
+    return -1;
+  // A layer seen in another shape is not the layer's own output any more.
+  const auto& l = m_layers[p];
+  if (l.out_c != it->second.c || l.out_h != it->second.h || l.out_w != it->second.w) return -1;
+  return p;
+}
+
+bool onnx_reader::apply_activation(const onnx::NodeProto& n, const std::string& tensor, int uses,
+                                   const std::string& kind, const std::string& output, const std::string& nodes) {
+  const int p = fold_target(tensor, uses);
+  if (p >= 0) {
+    m_layers[p].activation = kind;
+    m_layers[p].nodes += " + " + nodes;
+    m_layers[p].output = output;
+    m_tensors[output] = m_tensors[tensor];
+    return true;
+  }
+  const auto it = m_tensors.find(tensor);
+  if (it == m_tensors.end()) {
+    node_error(n, "input '" + tensor + "' is produced by no node mottsim could import, nor is it the graph input");
+    return false;
+  }
+  // The pattern's first node (which reads `tensor` as its input 0) names the layer.
+  const tensor_state* in = layer_input(n, 0);
+  if (!in) return false;
+  out_layer l;
+  l.type = "activation";
+  l.activation = kind;
+  l.nodes = nodes;
+  tensor_state out = *in;
+  add_layer(std::move(l), *in, n, out);
+  m_layers[out.layer].output = output;
+  m_tensors[output] = out;
+  return true;
+}
+
+const onnx::NodeProto* onnx_reader::sole_consumer(const std::string& tensor, const char* op) const {
+  const auto it = m_consumers.find(tensor);
+  const auto u = m_uses.find(tensor);
+  if (it == m_consumers.end() || it->second.size() != 1 || u == m_uses.end() || u->second != 1) return nullptr;
+  const onnx::NodeProto& c = m_graph->node(it->second.front());
+  return c.op_type() == op ? &c : nullptr;
 }
 
 bool onnx_reader::conv(const onnx::NodeProto& n) {
   const tensor_state* in = image_input(n, "a convolution");
+  if (in && !in->image) {
+    node_error(n, "a convolution needs an image [batch, channels, height, width], but its input is " +
+                      dims_text(in->dims));
+    return false;
+  }
+  if (in) in = layer_input(n, 0);
   const onnx::TensorProto* w = initializer(n, 1, true);
   if (!in || !w) return false;
   if (w->dims_size() != 4) {
@@ -485,11 +657,8 @@ bool onnx_reader::conv(const onnx::NodeProto& n) {
             l.weights[((o * kh + y) * kw + x) * in_per_group + i] = onnx_w[((o * in_per_group + i) * kh + y) * kw + x];
     if (b && !bias(n, *b, out_c, false, "output channels", l.bias_values)) return false;
   }
-  tensor_state out;
-  out.c = out_c;
-  out.h = oh;
-  out.w = ow;
-  out.layer = add_layer(std::move(l), *in, n);
+  tensor_state out = viewed({1, out_c, oh, ow}, -1, true);
+  add_layer(std::move(l), *in, n, out);
   set_output(n, out);
   return true;
 }
@@ -551,17 +720,12 @@ bool onnx_reader::relu(const onnx::NodeProto& n) {
     node_error(n, "a Relu on the network input has no layer to belong to");
     return false;
   }
-  const int p = foldable(n, n.input(0), "Relu");
-  if (p < 0) return false;
-  m_layers[p].relu = true;
-  m_layers[p].nodes += " + Relu";
-  m_layers[p].output = n.output(0);
-  set_output(n, *in);
-  return true;
+  return apply_activation(n, n.input(0), 1, "relu", n.output(0), "Relu");
 }
 
 bool onnx_reader::pool(const onnx::NodeProto& n) {
   const tensor_state* in = image_input(n, "pooling");
+  if (in) in = layer_input(n, 0);
   if (!in) return false;
   const auto k = attr_ints(n, "kernel_shape");
   if (k.size() != 2) {
@@ -596,29 +760,27 @@ bool onnx_reader::pool(const onnx::NodeProto& n) {
   l.type = average ? "avgpool" : "maxpool";
   l.params = {{"kernel", ints_text(k[0], k[1])}, {"stride", ints_text(sh, sw)}};
   if (ph || pw) l.params.push_back({"padding", ints_text(ph, pw)});
-  tensor_state out = *in;
-  out.h = oh;
-  out.w = ow;
-  out.layer = add_layer(std::move(l), *in, n);
+  tensor_state out = viewed({1, in->c, oh, ow}, -1, true);
+  add_layer(std::move(l), *in, n, out);
   set_output(n, out);
   return true;
 }
 
 bool onnx_reader::global_pool(const onnx::NodeProto& n) {
   const tensor_state* in = image_input(n, "pooling");
+  if (in) in = layer_input(n, 0);
   if (!in) return false;
   out_layer l;
   l.type = "avgpool";
   l.params = {{"kernel", ints_text(in->h, in->w)}, {"stride", ints_text(in->h, in->w)}};
-  tensor_state out = *in;
-  out.h = out.w = 1;
-  out.layer = add_layer(std::move(l), *in, n);
+  tensor_state out = viewed({1, in->c, 1, 1}, -1, true);
+  add_layer(std::move(l), *in, n, out);
   set_output(n, out);
   return true;
 }
 
 bool onnx_reader::flatten(const onnx::NodeProto& n, const char* how) {
-  const tensor_state* in = activation(n, 0);
+  const tensor_state* in = layer_input(n, 0);
   if (!in) return false;
   if (in->flat) {  // already a vector: nothing to do
     set_output(n, *in);
@@ -634,8 +796,9 @@ bool onnx_reader::flatten(const onnx::NodeProto& n, const char* how) {
     out.from_h = in->h;
     out.from_w = in->w;
   }
-  out.layer = add_layer(std::move(l), *in, n);
-  m_layers[out.layer].nodes = how;
+  out.dims = {1, out.c};
+  l.nodes = how;
+  add_layer(std::move(l), *in, n, out);
   set_output(n, out);
   return true;
 }
@@ -643,33 +806,225 @@ bool onnx_reader::flatten(const onnx::NodeProto& n, const char* how) {
 bool onnx_reader::reshape(const onnx::NodeProto& n) {
   const tensor_state* in = activation(n, 0);
   if (!in) return false;
-  std::vector<long long> shape;
-  if (n.input_size() > 1)
-    if (const auto i = m_initializers.find(n.input(1)); i != m_initializers.end()) shape = int64_values(*i->second);
-  const long long features = in->c * in->h * in->w;
-  // [batch, -1], [batch, features], [0, -1] ...: a flatten to one vector per sample.
-  const bool to_vector = shape.size() == 2 && (shape[0] == 0 || shape[0] == 1 || shape[0] == -1) &&
-                         (shape[1] == -1 || shape[1] == features) && !(shape[0] == -1 && shape[1] == -1);
-  if (!to_vector) {
-    node_error(n, "mottsim imports a Reshape only when its shape is a constant that makes one vector per sample "
-                  "([batch, -1]); this one is not");
+  int_tensor shape;
+  if (n.input_size() < 2 || !int_values(n.input(1), shape)) {
+    node_error(n, "mottsim imports a Reshape only when its shape is a constant (or computed from shapes); this one "
+                  "is not");
     return false;
   }
-  return flatten(n, "Reshape");
+  const long long elements = product(in->dims);
+  std::vector<long long> dims = shape.values;
+  int unknown = -1;
+  long long known = 1;
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    if (dims[i] == 0 && i < in->dims.size()) dims[i] = in->dims[i];
+    if (dims[i] == -1 && unknown < 0) unknown = static_cast<int>(i);
+    else if (dims[i] <= 0) known = 0;
+    else known *= dims[i];
+  }
+  if (unknown >= 0 && known > 0 && elements % known == 0) dims[static_cast<std::size_t>(unknown)] = elements / known;
+  if (known <= 0 || product(dims) != elements) {
+    node_error(n, "cannot reshape " + dims_text(in->dims) + " to " + dims_text(shape.values));
+    return false;
+  }
+  // An image to one vector per sample: a flatten (and the linear layer after
+  // it takes its weights in mottsim's order).
+  if (dims.size() == 2 && dims[0] == 1 && in->image) return flatten(n, "Reshape");
+  set_output(n, viewed(dims, in->layer, false));
+  return true;
+}
+
+bool onnx_reader::transpose(const onnx::NodeProto& n) {
+  const tensor_state* in = activation(n, 0);
+  if (!in) return false;
+  auto perm = attr_ints(n, "perm");
+  const std::size_t rank = in->dims.size();
+  if (perm.empty())
+    for (std::size_t i = 0; i < rank; ++i) perm.push_back(static_cast<long long>(rank - 1 - i));
+  std::vector<long long> dims(rank);
+  std::vector<bool> seen(rank, false);
+  for (std::size_t i = 0; i < perm.size(); ++i) {
+    const long long a = axis_of(perm[i], rank);
+    if (perm.size() != rank || a < 0 || seen[static_cast<std::size_t>(a)]) {
+      node_error(n, "perm does not permute the " + std::to_string(rank) + " axes of " + dims_text(in->dims));
+      return false;
+    }
+    seen[static_cast<std::size_t>(a)] = true;
+    dims[i] = in->dims[static_cast<std::size_t>(a)];
+  }
+  bool identity = true;
+  for (std::size_t i = 0; i < perm.size(); ++i) identity = identity && axis_of(perm[i], rank) == static_cast<long long>(i);
+  // In perf mode a transpose moves no arithmetic: the values are read in
+  // another order by the layer after it.
+  set_output(n, identity ? *in : viewed(dims, in->layer, false));
+  return true;
+}
+
+bool onnx_reader::slice(const onnx::NodeProto& n, bool gather) {
+  const tensor_state* in = activation(n, 0);
+  if (!in) return false;
+  const std::size_t rank = in->dims.size();
+  long long axis = 0, begin = 0, end = 0;
+  int_tensor t;
+  if (gather) {
+    axis = axis_of(attr_int(n, "axis", 0), rank);
+    if (n.input_size() < 2 || !int_values(n.input(1), t) || t.values.size() != 1 || !t.dims.empty() || axis < 0) {
+      node_error(n, "mottsim imports a Gather on activations only when it picks one index (a scalar constant)");
+      return false;
+    }
+    begin = t.values[0] < 0 ? t.values[0] + in->dims[static_cast<std::size_t>(axis)] : t.values[0];
+    end = begin + 1;
+  } else {
+    int_tensor starts, ends, axes, steps;
+    const bool ok = n.input_size() >= 3 && int_values(n.input(1), starts) && int_values(n.input(2), ends) &&
+                    starts.values.size() == 1 && ends.values.size() == 1 &&
+                    (n.input_size() < 4 || n.input(3).empty() || (int_values(n.input(3), axes) && axes.values.size() == 1)) &&
+                    (n.input_size() < 5 || n.input(4).empty() ||
+                     (int_values(n.input(4), steps) && steps.values.size() == 1 && steps.values[0] == 1));
+    if (!ok) {
+      node_error(n, "mottsim imports a Slice of activations along one axis with constant starts and ends and step 1");
+      return false;
+    }
+    axis = axis_of(axes.values.empty() ? 0 : axes.values[0], rank);
+    if (axis < 0) {
+      node_error(n, "axis outside " + dims_text(in->dims));
+      return false;
+    }
+    const long long size = in->dims[static_cast<std::size_t>(axis)];
+    const auto clampi = [&](long long v) { return std::clamp(v < 0 ? v + size : v, 0LL, size); };
+    begin = clampi(starts.values[0]);
+    end = clampi(ends.values[0]);
+  }
+  const std::size_t a = static_cast<std::size_t>(axis);
+  if (a >= rank || begin < 0 || end > in->dims[a] || begin >= end) {
+    node_error(n, "the range it keeps is empty or outside " + dims_text(in->dims));
+    return false;
+  }
+  // Channels: the last axis (or an image's channel axis); rows: an axis with
+  // nothing but ones before it and between it and the last.
+  const bool channels = in->image ? a == 1 : a + 1 == rank;
+  const bool rows = !in->image && !channels && product(in->dims, 0, a) == 1 && product(in->dims, a + 1, rank - 1) == 1;
+  if (!channels && !rows) {
+    node_error(n, "mottsim cuts activations along their channels or their rows only, not axis " + std::to_string(axis) +
+                      " of " + dims_text(in->dims));
+    return false;
+  }
+  const tensor_state* src = layer_input(n, 0);
+  if (!src) return false;
+  std::vector<long long> dims = src->dims;
+  dims[a] = end - begin;
+  if (gather) dims.erase(dims.begin() + static_cast<long long>(a));
+  out_layer l;
+  l.type = "slice";
+  l.params = {{"axis", channels ? "channels" : "height"}, {"begin", std::to_string(begin)}, {"end", std::to_string(end)}};
+  tensor_state out = viewed(dims, -1, src->image && !gather);
+  add_layer(std::move(l), *src, n, out);
+  set_output(n, out);
+  return true;
+}
+
+bool onnx_reader::concat(const onnx::NodeProto& n) {
+  std::vector<int> acts;
+  std::vector<long long> dims;
+  long long constant = 0;
+  const long long axis_attr = attr_int(n, "axis", 0);
+  long long axis = -1, total = 0;
+  bool image = false;
+  for (int i = 0; i < n.input_size(); ++i) {
+    std::vector<long long> d;
+    if (const auto it = m_tensors.find(n.input(i)); it != m_tensors.end()) {
+      d = it->second.dims;
+      image = image || it->second.image;
+      acts.push_back(i);
+    } else if (!const_dims(n.input(i), d)) {
+      activation(n, i);  // reports it
+      return false;
+    }
+    if (axis < 0) {
+      axis = axis_of(axis_attr, d.size());
+      dims = d;
+    }
+    if (axis < 0 || d.size() != dims.size()) {
+      node_error(n, "its inputs differ in rank or the axis lies outside them");
+      return false;
+    }
+    const long long size = d[static_cast<std::size_t>(axis)];
+    total += size;
+    if (!m_tensors.count(n.input(i))) constant += size;
+  }
+  if (acts.empty() || acts.size() > 2) {
+    node_error(n, "mottsim joins one or two activations (and stored constants), not " + std::to_string(acts.size()));
+    return false;
+  }
+  const std::size_t a = static_cast<std::size_t>(axis), rank = dims.size();
+  dims[a] = total;
+  const bool channels = image ? a == 1 : a + 1 == rank;
+  const bool rows = !image && !channels && product(dims, 0, a) == 1 && product(dims, a + 1, rank - 1) == 1;
+  if (!channels && !rows) {
+    node_error(n, "mottsim joins activations along their channels or their rows only, not axis " + std::to_string(axis) +
+                      " of " + dims_text(dims));
+    return false;
+  }
+  const tensor_state* first = layer_input(n, acts[0]);
+  const tensor_state* second = acts.size() > 1 ? layer_input(n, acts[1]) : nullptr;
+  if (!first || (acts.size() > 1 && !second)) return false;
+  first = &m_tensors[n.input(acts[0])];  // layer_input may have moved the map's entries' contents, not the nodes
+  out_layer l;
+  l.type = "concat";
+  if (second) l.with = second->layer;
+  l.params = {{"axis", channels ? "channels" : "height"}};
+  if (constant > 0) l.params.push_back({"constant", std::to_string(constant)});
+  tensor_state out = viewed(dims, -1, image);
+  add_layer(std::move(l), *first, n, out);
+  set_output(n, out);
+  return true;
+}
+
+bool onnx_reader::matmul(const onnx::NodeProto& n) {
+  const tensor_state* a = activation(n, 0);
+  const tensor_state* b = activation(n, 1);
+  if (!a || !b) return false;
+  const auto& da = a->dims;
+  const auto& db = b->dims;
+  if (da.size() < 2 || db.size() < 2 || da.back() != db[db.size() - 2] ||
+      product(da, 0, da.size() - 2) != product(db, 0, db.size() - 2)) {
+    node_error(n, "cannot multiply " + dims_text(da) + " by " + dims_text(db) +
+                  "; mottsim multiplies [..., M, K] by [..., K, N] with the same leading (head) dimensions");
+    return false;
+  }
+  const long long heads = product(da, 0, da.size() - 2), m = da[da.size() - 2], k = da.back(), cols = db.back();
+  std::vector<long long> dims = da;
+  dims.back() = cols;
+  const tensor_state* left = layer_input(n, 0);
+  const tensor_state* right = layer_input(n, 1);
+  if (!left || !right) return false;
+  left = &m_tensors[n.input(0)];
+  if (left->layer < 0 || right->layer < 0) {
+    node_error(n, "a product with the network input itself is not supported");
+    return false;
+  }
+  out_layer l;
+  l.type = "matmul";
+  l.with = right->layer;
+  if (heads != 1) l.params = {{"heads", std::to_string(heads)}};
+  l.macs = heads * m * k * cols;
+  tensor_state out = viewed(dims, -1, false);
+  add_layer(std::move(l), *left, n, out);
+  set_output(n, out);
+  return true;
 }
 
 bool onnx_reader::dense(const onnx::NodeProto& n) {
   const bool gemm = n.op_type() == "Gemm";
-  const tensor_state* in = activation(n, 0);
+  if (!gemm && n.input_size() > 1 && m_tensors.count(n.input(1))) return matmul(n);
+  const tensor_state* in = layer_input(n, 0);
   const onnx::TensorProto* w = initializer(n, 1, false);
   if (!in) return false;
-  if (!w) {
-    if (m_tensors.count(n.input(1)))
-      node_error(n, "a MatMul between two activations (as in attention) is not supported yet; mottsim maps only "
-                    "stored weights onto crossbars");
-    return false;
-  }
-  if (!in->flat && in->h * in->w != 1) {
+  if (!w) return false;
+  // A sequence of rows (tokens) times a weight matrix: the same product for
+  // every row, which is a 1x1 convolution over an Hx1 map.
+  const bool rows = !in->flat && !in->image && in->h > 1;
+  if (in->image && in->h * in->w != 1) {
     node_error(n, "its input is a " + std::to_string(in->c) + "x" + std::to_string(in->h) + "x" +
                       std::to_string(in->w) + " map, not a vector; mottsim needs a Flatten before it");
     return false;
@@ -684,7 +1039,7 @@ bool onnx_reader::dense(const onnx::NodeProto& n) {
   }
   const bool trans_b = gemm && attr_int(n, "transB", 0) != 0;
   const long long k = trans_b ? w->dims(1) : w->dims(0), out_n = trans_b ? w->dims(0) : w->dims(1);
-  const long long features = in->c * in->h * in->w;
+  const long long features = rows ? in->c : in->c * in->h * in->w;
   if (k != features) {
     node_error(n, "weights '" + w->name() + "' take " + std::to_string(k) + " inputs, but the input has " +
                       std::to_string(features));
@@ -693,10 +1048,13 @@ bool onnx_reader::dense(const onnx::NodeProto& n) {
   const onnx::TensorProto* b = gemm && n.input_size() > 2 && !n.input(2).empty() ? initializer(n, 2, true) : nullptr;
   if (gemm && n.input_size() > 2 && !n.input(2).empty() && !b) return false;
   out_layer l;
-  l.type = "linear";
-  l.params = {{"out_features", std::to_string(out_n)}};
+  l.type = rows ? "conv2d" : "linear";
+  if (rows)
+    l.params = {{"out_channels", std::to_string(out_n)}, {"kernel", "1"}, {"stride", "1"}, {"padding", "0"}};
+  else
+    l.params = {{"out_features", std::to_string(out_n)}};
   l.bias = b != nullptr;
-  l.macs = k * out_n;
+  l.macs = (rows ? in->h : 1) * k * out_n;
   l.weight_count = k * out_n;
   if (m_with_weights) {
     std::vector<float> onnx_w;
@@ -708,13 +1066,13 @@ bool onnx_reader::dense(const onnx::NodeProto& n) {
     }
     // mottsim's input index of ONNX input i: a vector flattened from a CxHxW
     // map is in HxWxC order in mottsim.
-    const bool reorder = in->from_h * in->from_w > 1;
+    const bool reorder = !rows && in->from_h * in->from_w > 1;
     const auto mottsim_index = [&](long long i) {
       if (!reorder) return i;
       const long long hw = in->from_h * in->from_w, c = i / hw, pos = i % hw;
       return pos * in->from_c + c;
     };
-    l.shape = {out_n, k};
+    l.shape = rows ? std::vector<long long>{out_n, 1, 1, k} : std::vector<long long>{out_n, k};
     l.weights.resize(onnx_w.size());
     for (long long o = 0; o < out_n; ++o)
       for (long long i = 0; i < k; ++i)
@@ -726,10 +1084,10 @@ bool onnx_reader::dense(const onnx::NodeProto& n) {
       l.bias_values = std::move(c);
     }
   }
-  tensor_state out;
-  out.flat = true;
-  out.c = out_n;
-  out.layer = add_layer(std::move(l), *in, n);
+  std::vector<long long> out_dims = rows ? in->dims : std::vector<long long>{1, 1};
+  out_dims.back() = out_n;
+  tensor_state out = viewed(out_dims, -1, false);
+  add_layer(std::move(l), *in, n, out);
   set_output(n, out);
   return true;
 }
@@ -739,44 +1097,453 @@ bool onnx_reader::add(const onnx::NodeProto& n) {
     node_error(n, "needs two inputs");
     return false;
   }
-  // A constant operand is the bias of the layer before (MatMul + Add).
   for (int i = 0; i < 2; ++i) {
-    if (!m_initializers.count(n.input(i))) continue;
-    const int p = foldable(n, n.input(1 - i), "bias Add");
-    if (p < 0) return false;
-    out_layer& l = m_layers[p];
-    if (l.type != "linear" || l.bias) {
-      node_error(n, "a constant Add folds only into a linear layer without a bias");
+    if (!is_constant(n.input(i))) continue;
+    // A constant operand is the bias of the product before it (MatMul + Add)
+    // when it holds one value per output; otherwise a stored constant added.
+    const int p = fold_target(n.input(1 - i), 1);
+    std::vector<long long> d;
+    const_dims(n.input(i), d);
+    if (p >= 0 && (m_layers[p].type == "linear" || m_layers[p].type == "conv2d") && !m_layers[p].bias &&
+        m_initializers.count(n.input(i)) && product(d) == m_layers[p].out_c && !m_tensors[n.input(1 - i)].image) {
+      out_layer& l = m_layers[p];
+      l.bias = true;
+      l.nodes += " + Add";
+      l.output = n.output(0);
+      if (m_with_weights) {
+        const long long outs = l.shape[0];
+        if (!bias(n, *m_initializers[n.input(i)], outs, true, "outputs", l.bias_values)) return false;
+      }
+      set_output(n, m_tensors[n.input(1 - i)]);
+      return true;
+    }
+    onnx::NodeProto first = n;  // the activation as input 0
+    if (i == 0) {
+      first.set_input(0, n.input(1));
+      first.set_input(1, n.input(0));
+    }
+    const tensor_state* in = layer_input(first, 0);
+    if (!in) return false;
+    if (in->layer < 0) {
+      node_error(n, "adding a constant to the network input itself is not supported");
       return false;
     }
-    l.bias = true;
-    l.nodes += " + Add";
-    l.output = n.output(0);
-    if (m_with_weights) {
-      if (!bias(n, *m_initializers[n.input(i)], l.shape[0], true, "outputs", l.bias_values)) return false;
-    }
-    set_output(n, m_tensors[n.input(1 - i)]);
+    out_layer l;
+    l.type = "add";
+    l.params = {{"constant", "true"}};
+    tensor_state out = *in;
+    add_layer(std::move(l), *in, n, out);
+    set_output(n, out);
     return true;
   }
-  const tensor_state* a = activation(n, 0);
-  const tensor_state* b = activation(n, 1);
-  if (!a || !b) return false;
-  if (a->layer < 0 || b->layer < 0) {
-    node_error(n, "adding the network input itself is not supported; mottsim adds the outputs of two layers");
+  const tensor_state* a0 = activation(n, 0);
+  const tensor_state* b0 = activation(n, 1);
+  if (!a0 || !b0) return false;
+  if (a0->dims != b0->dims) {
+    node_error(n, "its operands differ in shape (" + dims_text(a0->dims) + " and " + dims_text(b0->dims) +
+                      "); mottsim adds equal shapes only");
     return false;
   }
-  if (a->c != b->c || a->h != b->h || a->w != b->w || a->flat != b->flat) {
-    node_error(n, "its operands differ in shape (" + std::to_string(a->c) + "x" + std::to_string(a->h) + "x" +
-                      std::to_string(a->w) + " and " + std::to_string(b->c) + "x" + std::to_string(b->h) + "x" +
-                      std::to_string(b->w) + "); mottsim adds equal shapes only");
+  const tensor_state* a = layer_input(n, 0);
+  const tensor_state* b = layer_input(n, 1);
+  if (!a || !b) return false;
+  a = &m_tensors[n.input(0)];
+  if (a->layer < 0 || b->layer < 0) {
+    node_error(n, "adding the network input itself is not supported; mottsim adds the outputs of two layers");
     return false;
   }
   out_layer l;
   l.type = "add";
   l.with = b->layer;
   tensor_state out = *a;
-  out.layer = add_layer(std::move(l), *a, n);
+  add_layer(std::move(l), *a, n, out);
   set_output(n, out);
+  return true;
+}
+
+bool onnx_reader::mul(const onnx::NodeProto& n) {
+  if (n.input_size() != 2) {
+    node_error(n, "needs two inputs");
+    return false;
+  }
+  const bool div = n.op_type() == "Div";
+  for (int i = 0; i < 2; ++i) {
+    if (!is_constant(n.input(i))) continue;
+    if (div && i == 0) {
+      node_error(n, "dividing a constant by activations is not supported");
+      return false;
+    }
+    onnx::NodeProto first = n;
+    if (i == 0) {
+      first.set_input(0, n.input(1));
+      first.set_input(1, n.input(0));
+    }
+    const tensor_state* in = layer_input(first, 0);
+    if (!in) return false;
+    if (in->layer < 0) {
+      node_error(n, "scaling the network input itself is not supported");
+      return false;
+    }
+    out_layer l;
+    l.type = "mul";
+    l.params = {{"constant", "true"}};  // a division by a constant is a product with its inverse
+    tensor_state out = *in;
+    add_layer(std::move(l), *in, n, out);
+    set_output(n, out);
+    return true;
+  }
+  if (div) {
+    node_error(n, "a division between two activations is supported only inside a layer normalization");
+    return false;
+  }
+  const tensor_state* a0 = activation(n, 0);
+  const tensor_state* b0 = activation(n, 1);
+  if (!a0 || !b0) return false;
+  // The larger operand is the layer's input; the other is the same shape or a
+  // per-channel gate (squeeze-excitation).
+  const int big = product(a0->dims) >= product(b0->dims) ? 0 : 1;
+  const tensor_state& x = big == 0 ? *a0 : *b0;
+  const tensor_state& g = big == 0 ? *b0 : *a0;
+  const bool gate = g.image && x.image && g.h == 1 && g.w == 1 && g.c == x.c;
+  if (x.dims != g.dims && !gate) {
+    node_error(n, "its operands are " + dims_text(a0->dims) + " and " + dims_text(b0->dims) +
+                      "; mottsim multiplies equal shapes, or a map by one value per channel");
+    return false;
+  }
+  onnx::NodeProto first = n;
+  first.set_input(0, n.input(big));
+  first.set_input(1, n.input(1 - big));
+  const tensor_state* in = layer_input(first, 0);
+  const tensor_state* with = layer_input(first, 1);
+  if (!in || !with) return false;
+  in = &m_tensors[first.input(0)];
+  if (in->layer < 0 || with->layer < 0) {
+    node_error(n, "multiplying the network input itself is not supported");
+    return false;
+  }
+  out_layer l;
+  l.type = "mul";
+  l.with = with->layer;
+  tensor_state out = *in;
+  add_layer(std::move(l), *in, n, out);
+  set_output(n, out);
+  return true;
+}
+
+bool onnx_reader::activation_op(const onnx::NodeProto& n) {
+  const std::string& op = n.op_type();
+  const tensor_state* in = activation(n, 0);
+  if (!in) return false;
+  if (op == "Sigmoid") {
+    // SiLU written out: x * Sigmoid(x).
+    if (const onnx::NodeProto* m = sole_consumer(n.output(0), "Mul")) {
+      const std::string other = m->input(0) == n.output(0) ? m->input(1) : m->input(0);
+      if (other == n.input(0) && m_uses[n.input(0)] == 2) {
+        m_fused.insert(m_index_of.at(m));
+        return apply_activation(n, n.input(0), 2, "silu", m->output(0), "Sigmoid + Mul (SiLU)");
+      }
+    }
+    return apply_activation(n, n.input(0), 1, "sigmoid", n.output(0), "Sigmoid");
+  }
+  if (op == "Tanh") return apply_activation(n, n.input(0), 1, "tanh", n.output(0), "Tanh");
+  if (op == "HardSwish") return apply_activation(n, n.input(0), 1, "hard_swish", n.output(0), "HardSwish");
+  if (op == "HardSigmoid") {
+    float alpha = 0.2f, beta = 0.5f;
+    for (const auto& a : n.attribute()) {
+      if (a.name() == "alpha") alpha = a.f();
+      if (a.name() == "beta") beta = a.f();
+    }
+    if (std::abs(alpha - 1.0f / 6.0f) > 1e-4f || std::abs(beta - 0.5f) > 1e-6f) {
+      node_error(n, "mottsim's hard_sigmoid is max(0, min(1, x/6 + 1/2)) (alpha 1/6, beta 1/2), not alpha " +
+                        std::to_string(alpha) + ", beta " + std::to_string(beta));
+      return false;
+    }
+    return apply_activation(n, n.input(0), 1, "hard_sigmoid", n.output(0), "HardSigmoid");
+  }
+  if (op == "Clip") {
+    double lo = -INFINITY, hi = INFINITY;
+    bool ok = true;
+    for (const auto& a : n.attribute()) {  // opset 6
+      if (a.name() == "min") lo = a.f();
+      if (a.name() == "max") hi = a.f();
+    }
+    if (n.input_size() > 1 && !n.input(1).empty()) ok = float_scalar(n.input(1), lo) && ok;
+    if (n.input_size() > 2 && !n.input(2).empty()) ok = float_scalar(n.input(2), hi) && ok;
+    if (ok && lo == 0.0 && hi == 6.0) return apply_activation(n, n.input(0), 1, "relu6", n.output(0), "Clip (ReLU6)");
+    if (ok && lo == 0.0 && std::isinf(hi)) return apply_activation(n, n.input(0), 1, "relu", n.output(0), "Clip (ReLU)");
+    node_error(n, "mottsim imports a Clip to [0, 6] (ReLU6) or [0, inf) (ReLU) with constant bounds only");
+    return false;
+  }
+  if (op == "Softmax") {
+    const long long axis = axis_of(attr_int(n, "axis", m_opset >= 13 ? -1 : 1), in->dims.size());
+    const bool channels = in->image ? axis == 1 : axis + 1 == static_cast<long long>(in->dims.size());
+    if (!channels) {
+      node_error(n, "mottsim computes a Softmax over the last axis (an image's channels) only");
+      return false;
+    }
+    return apply_activation(n, n.input(0), 1, "softmax", n.output(0), "Softmax");
+  }
+  node_error(n, "operator not supported on its own; mottsim imports " + std::string(supported_ops));
+  return false;
+}
+
+// GELU as torch writes it out: x * (Erf(x / sqrt 2) + 1) * 0.5.
+bool onnx_reader::gelu(const onnx::NodeProto& n, bool& handled) {
+  handled = false;
+  double c = 0.0;
+  if (n.input_size() != 2 || !m_tensors.count(n.input(0)) || !float_scalar(n.input(1), c) ||
+      std::abs(c - std::sqrt(2.0)) > 1e-3)
+    return true;
+  const std::string& x = n.input(0);
+  const onnx::NodeProto* erf = sole_consumer(n.output(0), "Erf");
+  const onnx::NodeProto* plus = erf ? sole_consumer(erf->output(0), "Add") : nullptr;
+  const onnx::NodeProto* times = plus ? sole_consumer(plus->output(0), "Mul") : nullptr;
+  const onnx::NodeProto* half = times ? sole_consumer(times->output(0), "Mul") : nullptr;
+  double one = 0.0, h = 0.0;
+  if (!half || m_uses[x] != 2) return true;
+  const std::string one_name = plus->input(0) == erf->output(0) ? plus->input(1) : plus->input(0);
+  const std::string x_name = times->input(0) == plus->output(0) ? times->input(1) : times->input(0);
+  const std::string half_name = half->input(0) == times->output(0) ? half->input(1) : half->input(0);
+  if (!float_scalar(one_name, one) || one != 1.0 || x_name != x || !float_scalar(half_name, h) || h != 0.5) return true;
+  handled = true;
+  for (const onnx::NodeProto* f : {erf, plus, times, half}) m_fused.insert(m_index_of.at(f));
+  return apply_activation(n, x, 2, "gelu", half->output(0), "GELU (Div, Erf, Add, Mul, Mul)");
+}
+
+// LayerNormalization, or the nodes older exporters write for it:
+// (x - mean) / sqrt(mean((x - mean)^2) + eps) * gamma + beta over the last axis.
+bool onnx_reader::layer_norm(const onnx::NodeProto& n, bool decomposed) {
+  const tensor_state* in = activation(n, 0);
+  if (!in) return false;
+  const std::string& x = n.input(0);
+  std::string output = n.output(0), nodes = "LayerNormalization";
+  const std::size_t rank = in->dims.size();
+  if (decomposed) {
+    const auto axes = attr_ints(n, "axes");
+    const onnx::NodeProto* sub = sole_consumer(n.output(0), "Sub");
+    const onnx::NodeProto* pow = nullptr;
+    const onnx::NodeProto* div = nullptr;
+    if (sub && sub->input(0) == x && sub->input(1) == n.output(0))
+      for (int c : m_consumers[sub->output(0)]) {
+        const auto& node = m_graph->node(c);
+        if (node.op_type() == "Pow" && node.input(0) == sub->output(0)) pow = &node;
+        if (node.op_type() == "Div" && node.input(0) == sub->output(0)) div = &node;
+      }
+    const onnx::NodeProto* var = pow ? sole_consumer(pow->output(0), "ReduceMean") : nullptr;
+    const onnx::NodeProto* eps = var ? sole_consumer(var->output(0), "Add") : nullptr;
+    const onnx::NodeProto* root = eps ? sole_consumer(eps->output(0), "Sqrt") : nullptr;
+    double two = 0.0;
+    const bool matched = axes.size() == 1 && axis_of(axes[0], rank) + 1 == static_cast<long long>(rank) && pow &&
+                         div && m_uses[sub->output(0)] == 2 && float_scalar(pow->input(1), two) && two == 2.0 && root &&
+                         div->input(1) == root->output(0);
+    if (!matched) {
+      node_error(n, "mottsim imports a ReduceMean only as part of a layer normalization over the last axis "
+                    "(ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add)");
+      return false;
+    }
+    std::vector<const onnx::NodeProto*> taken = {sub, pow, var, eps, root, div};
+    output = div->output(0);
+    nodes = "ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div";
+    if (const onnx::NodeProto* scale = sole_consumer(output, "Mul");
+        scale && is_constant(scale->input(0) == output ? scale->input(1) : scale->input(0))) {
+      taken.push_back(scale);
+      output = scale->output(0);
+      nodes += ", Mul";
+      if (const onnx::NodeProto* shift = sole_consumer(output, "Add");
+          shift && is_constant(shift->input(0) == output ? shift->input(1) : shift->input(0))) {
+        taken.push_back(shift);
+        output = shift->output(0);
+        nodes += ", Add";
+      }
+    }
+    for (const auto* t : taken) m_fused.insert(m_index_of.at(t));
+  } else if (axis_of(attr_int(n, "axis", -1), rank) + 1 != static_cast<long long>(rank)) {
+    node_error(n, "mottsim normalizes over the last axis only");
+    return false;
+  }
+  const tensor_state* src = layer_input(n, 0);
+  if (!src) return false;
+  if (src->layer < 0) {
+    node_error(n, "normalizing the network input itself is not supported");
+    return false;
+  }
+  out_layer l;
+  l.type = "layernorm";
+  l.nodes = nodes;
+  tensor_state out = *src;
+  add_layer(std::move(l), *src, n, out);
+  m_layers[out.layer].output = output;
+  m_tensors[output] = out;
+  return true;
+}
+
+bool onnx_reader::const_dims(const std::string& name, std::vector<long long>& dims) const {
+  if (const auto i = m_ints.find(name); i != m_ints.end()) {
+    dims = i->second.dims;
+    return true;
+  }
+  if (const auto f = m_const_dims.find(name); f != m_const_dims.end()) {
+    dims = f->second;
+    return true;
+  }
+  if (const auto t = m_initializers.find(name); t != m_initializers.end()) {
+    dims.assign(t->second->dims().begin(), t->second->dims().end());
+    return true;
+  }
+  return false;
+}
+
+bool onnx_reader::int_values(const std::string& name, int_tensor& out) const {
+  if (const auto i = m_ints.find(name); i != m_ints.end()) {
+    out = i->second;
+    return true;
+  }
+  const auto t = m_initializers.find(name);
+  if (t == m_initializers.end() || (t->second->data_type() != onnx::TensorProto::INT64 &&
+                                    t->second->data_type() != onnx::TensorProto::INT32))
+    return false;
+  out.dims.assign(t->second->dims().begin(), t->second->dims().end());
+  if (t->second->data_type() == onnx::TensorProto::INT32)
+    out.values.assign(t->second->int32_data().begin(), t->second->int32_data().end());
+  else
+    out.values = int64_values(*t->second);
+  if (t->second->data_type() == onnx::TensorProto::INT32 && t->second->has_raw_data()) {
+    out.values.resize(t->second->raw_data().size() / 4);
+    for (std::size_t k = 0; k < out.values.size(); ++k) {
+      std::int32_t v;
+      std::memcpy(&v, t->second->raw_data().data() + 4 * k, 4);
+      out.values[k] = v;
+    }
+  }
+  return static_cast<long long>(out.values.size()) == product(out.dims);
+}
+
+bool onnx_reader::float_scalar(const std::string& name, double& out) {
+  const auto t = m_initializers.find(name);
+  if (t == m_initializers.end() || product({t->second->dims().begin(), t->second->dims().end()}) != 1 ||
+      (t->second->data_type() != onnx::TensorProto::FLOAT && t->second->data_type() != onnx::TensorProto::DOUBLE))
+    return false;
+  std::vector<float> v;
+  onnx::NodeProto none;
+  if (!floats(none, *t->second, v) || v.size() != 1) return false;
+  out = v[0];
+  return true;
+}
+
+// Shape arithmetic on constants (the exporter computes sizes at run time with
+// Shape, Gather, Add, Div, ...): evaluated here, so that what they feed
+// (a Slice's ends, a Reshape's shape) is known. `handled` when the node was one.
+bool onnx_reader::constant_op(const onnx::NodeProto& n, bool& handled) {
+  handled = false;
+  const std::string& op = n.op_type();
+  static const std::set<std::string> ops = {"Shape", "Gather", "Add",    "Sub",       "Mul",  "Div",
+                                            "Equal", "Where",  "Expand", "Unsqueeze", "Cast", "Concat",
+                                            "ConstantOfShape", "Squeeze"};
+  if (!ops.count(op)) return true;
+  if (op == "Shape") {
+    const tensor_state* in = activation(n, 0);
+    if (!in) return false;
+    m_ints[n.output(0)] = {{static_cast<long long>(in->dims.size())}, in->dims};
+    handled = true;
+    return true;
+  }
+  for (const auto& i : n.input())
+    if (!i.empty() && !is_constant(i)) return true;  // works on activations: not shape arithmetic
+  handled = true;
+  std::vector<int_tensor> in(static_cast<std::size_t>(n.input_size()));
+  bool ints = true;
+  for (int i = 0; i < n.input_size(); ++i)
+    if (!n.input(i).empty()) ints = int_values(n.input(i), in[static_cast<std::size_t>(i)]) && ints;
+  if (op == "ConstantOfShape") {
+    int_tensor shape;
+    if (!int_values(n.input(0), shape)) {
+      node_error(n, "its shape is not a known constant");
+      return false;
+    }
+    bool int_value = true;
+    long long fill = 0;
+    for (const auto& a : n.attribute())
+      if (a.name() == "value") {
+        int_value = a.t().data_type() == onnx::TensorProto::INT64;
+        if (int_value) {
+          const auto v = int64_values(a.t());
+          fill = v.empty() ? 0 : v[0];
+        }
+      }
+    if (!int_value) {
+      m_const_dims[n.output(0)] = shape.values;
+      return true;
+    }
+    m_ints[n.output(0)] = {shape.values, std::vector<long long>(static_cast<std::size_t>(product(shape.values)), fill)};
+    return true;
+  }
+  if (op == "Expand") {
+    int_tensor shape;
+    std::vector<long long> d;
+    if (!int_values(n.input(1), shape) || !const_dims(n.input(0), d)) {
+      node_error(n, "its shape is not a known constant");
+      return false;
+    }
+    // Broadcast: aligned at the right, 1 stretches.
+    std::vector<long long> out(std::max(d.size(), shape.values.size()), 1);
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      const long long a = k < out.size() - d.size() ? 1 : d[k - (out.size() - d.size())];
+      const long long b = k < out.size() - shape.values.size() ? 1 : shape.values[k - (out.size() - shape.values.size())];
+      out[k] = a == 1 ? b : a;
+    }
+    m_const_dims[n.output(0)] = out;  // a stored constant (a class token): its values are not needed
+    return true;
+  }
+  if (!ints) {
+    // Arithmetic on stored float constants (weights) is not shape arithmetic.
+    node_error(n, "arithmetic on constant float tensors is not supported (fold it into the weights when exporting)");
+    return false;
+  }
+  int_tensor out;
+  const auto elementwise = [&](auto f) {
+    const std::size_t count = std::max(in[0].values.size(), in.back().values.size());
+    out.dims = in[0].values.size() >= in.back().values.size() ? in[0].dims : in.back().dims;
+    for (std::size_t k = 0; k < count; ++k) {
+      std::vector<long long> args;
+      for (const auto& t : in) {
+        if (t.values.empty()) return false;
+        args.push_back(t.values.size() == 1 ? t.values[0] : t.values[k % t.values.size()]);
+      }
+      out.values.push_back(f(args));
+    }
+    return true;
+  };
+  bool ok = true;
+  if (op == "Add") ok = elementwise([](const auto& a) { return a[0] + a[1]; });
+  else if (op == "Sub") ok = elementwise([](const auto& a) { return a[0] - a[1]; });
+  else if (op == "Mul") ok = elementwise([](const auto& a) { return a[0] * a[1]; });
+  else if (op == "Div") ok = elementwise([](const auto& a) { return a[1] == 0 ? 0 : a[0] / a[1]; });
+  else if (op == "Equal") ok = elementwise([](const auto& a) { return static_cast<long long>(a[0] == a[1]); });
+  else if (op == "Where") ok = elementwise([](const auto& a) { return a[0] ? a[1] : a[2]; });
+  else if (op == "Cast") out = in[0];
+  else if (op == "Unsqueeze" || op == "Squeeze") {
+    out.values = in[0].values;
+    out.dims = op == "Unsqueeze" ? std::vector<long long>{static_cast<long long>(out.values.size())}
+                                 : (out.values.size() == 1 ? std::vector<long long>{} : in[0].dims);
+  } else if (op == "Concat") {
+    for (const auto& t : in) out.values.insert(out.values.end(), t.values.begin(), t.values.end());
+    out.dims = {static_cast<long long>(out.values.size())};
+  } else if (op == "Gather") {
+    const int_tensor& data = in[0];
+    if (data.dims.size() != 1) ok = false;
+    for (long long idx : in[1].values) {
+      const long long size = static_cast<long long>(data.values.size());
+      const long long k = idx < 0 ? idx + size : idx;
+      if (k < 0 || k >= size) ok = false;
+      else out.values.push_back(data.values[static_cast<std::size_t>(k)]);
+    }
+    out.dims = in[1].dims;
+  }
+  if (!ok) {
+    node_error(n, "cannot evaluate it on its constant inputs");
+    return false;
+  }
+  m_ints[n.output(0)] = out;
   return true;
 }
 
@@ -791,6 +1558,8 @@ bool onnx_reader::node(const onnx::NodeProto& n) {
     return false;
   }
   const std::string& op = n.op_type();
+  bool handled = false;
+  if (!constant_op(n, handled) || handled) return !m_errors.has_errors();
   if (op == "Conv") return conv(n);
   if (op == "BatchNormalization") return batch_norm(n);
   if (op == "Relu") return relu(n);
@@ -804,8 +1573,21 @@ bool onnx_reader::node(const onnx::NodeProto& n) {
     return flatten(n, "Flatten");
   }
   if (op == "Reshape") return reshape(n);
+  if (op == "Transpose") return transpose(n);
+  if (op == "Slice") return slice(n, false);
+  if (op == "Gather") return slice(n, true);
+  if (op == "Concat") return concat(n);
   if (op == "Gemm" || op == "MatMul") return dense(n);
   if (op == "Add") return add(n);
+  if (op == "Div") {
+    if (!gelu(n, handled) || handled) return !m_errors.has_errors();
+    return mul(n);
+  }
+  if (op == "Mul") return mul(n);
+  if (op == "Sigmoid" || op == "Tanh" || op == "HardSigmoid" || op == "HardSwish" || op == "Clip" || op == "Softmax")
+    return activation_op(n);
+  if (op == "ReduceMean") return layer_norm(n, true);
+  if (op == "LayerNormalization") return layer_norm(n, false);
   if (op == "Dropout" || op == "Identity") {  // inference: the identity
     // Exporters pass shared or folded weights through an Identity.
     if (n.input_size() > 0)
@@ -840,12 +1622,25 @@ bool onnx_reader::node(const onnx::NodeProto& n) {
 }
 
 void onnx_reader::walk(const onnx::GraphProto& g) {
-  for (const auto& n : g.node())
-    for (const auto& i : n.input()) ++m_uses[i];
+  m_graph = &g;
+  for (int k = 0; k < g.node_size(); ++k) m_index_of[&g.node(k)] = k;
+  for (int k = 0; k < g.node_size(); ++k)
+    for (const auto& i : g.node(k).input()) {
+      ++m_uses[i];
+      m_consumers[i].push_back(k);
+    }
   for (const auto& o : g.output()) ++m_uses[o.name()];
   m_nodes = static_cast<std::size_t>(g.node_size());
+  // Constants first: the patterns read ahead (a GELU's 0.5, a layer
+  // normalization's epsilon) before the walk reaches their Constant nodes.
   for (m_node_index = 0; m_node_index < m_nodes; ++m_node_index)
-    if (!node(g.node(static_cast<int>(m_node_index)))) return;  // later nodes would only repeat the cause
+    if (g.node(static_cast<int>(m_node_index)).op_type() == "Constant") {
+      if (!node(g.node(static_cast<int>(m_node_index)))) return;
+      m_fused.insert(static_cast<int>(m_node_index));
+    }
+  for (m_node_index = 0; m_node_index < m_nodes; ++m_node_index)
+    if (!m_fused.count(static_cast<int>(m_node_index)) && !node(g.node(static_cast<int>(m_node_index))))
+      return;  // later nodes would only repeat the cause
   if (m_layers.empty()) {
     model_error("the graph holds no layer mottsim can simulate");
     return;
@@ -879,7 +1674,8 @@ std::string onnx_reader::write_yaml(const std::string& weights_ref) const {
   y << "# (ONNX IR version " << m_ir_version << ", opset " << m_opset
     << (m_producer.empty() ? "" : ", produced by " + m_producer) << ", " << m_nodes << " nodes).\n";
   y << "# Each layer keeps the name of the ONNX node it comes from; BatchNormalization is folded into\n";
-  y << "# the convolution before it, and Relu is that layer's activation (the comment lists the nodes).\n";
+  y << "# the convolution before it, and an activation function (Relu, Clip, Sigmoid, GELU, SiLU, Softmax...)\n";
+  y << "# is the activation of the layer before it (the comment lists the nodes).\n";
   y << "# " << with_commas(macs) << " MACs per sample; " << with_commas(weights) << " weights.\n";
   y << "name: " << quoted(stem) << "\n";
   y << "description: " << quoted(stem + " imported from ONNX") << "\n";
@@ -894,7 +1690,7 @@ std::string onnx_reader::write_yaml(const std::string& weights_ref) const {
     if (l.with >= 0) y << ", with: " << quoted(m_layers[l.with].name);
     for (const auto& [k, v] : l.params) y << ", " << k << ": " << v;
     if (l.type == "conv2d" || l.type == "linear") y << ", bias: " << (l.bias ? "true" : "false");
-    if (l.relu) y << ", activation: relu";
+    if (l.activation != "none") y << ", activation: " << l.activation;
     y << "}  # " << l.nodes << "\n";
   }
   return y.str();

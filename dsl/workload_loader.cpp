@@ -303,13 +303,18 @@ void workload_reader::read_layer(const yaml_node& node, std::size_t index) {
   l.name = layer_name;
   l.where = node.where;
   for (auto k : {layer_kind::conv2d, layer_kind::linear, layer_kind::maxpool, layer_kind::avgpool, layer_kind::add,
-                 layer_kind::flatten, layer_kind::load})
+                 layer_kind::flatten, layer_kind::activation, layer_kind::mul, layer_kind::matmul, layer_kind::layernorm,
+                 layer_kind::concat, layer_kind::reshape, layer_kind::slice, layer_kind::load})
     if (type->text == layer_kind_name(k)) l.kind = k;
   std::vector<std::string> extra = {"type"};
   if (l.is_matrix_layer()) extra.push_back("weights");
   const block_value v = m_check.validate(node, *schema, context, extra);
   if (name && name->is_scalar() && name->text.empty()) m_errors.error(name->where, context + ": 'name' must not be empty");
-  if (v.has("activation") && v.text("activation") == "relu") l.activation = activation_kind::relu;
+  if (v.has("activation")) parse_activation(v.text("activation"), l.activation);
+  if (l.kind == layer_kind::activation && l.activation == activation_kind::none)
+    m_errors.error(locate(v, "activation", l), context + ": an 'activation' layer needs 'activation:', one of relu, relu6, "
+                                               "sigmoid, hard_sigmoid, hard_swish, tanh, gelu, silu, softmax");
+  if (v.has("placement")) l.digital = v.text("placement") == "digital";
 
   // Every check below runs even after an earlier one failed, so that one pass
   // reports every mistake of the layer; only shape inference needs them all.
@@ -324,12 +329,26 @@ void workload_reader::read_layer(const yaml_node& node, std::size_t index) {
     ok = false;  // given but invalid (reported): the previous layer is not what was meant
   }
   const layer_output* other = nullptr;
-  if (l.kind == layer_kind::add) {
+  const bool binary = l.kind == layer_kind::add || l.kind == layer_kind::mul || l.kind == layer_kind::matmul ||
+                      l.kind == layer_kind::concat;
+  if (binary) {
     if (v.has("with")) {
       l.add_from = v.text("with");
       other = resolve(v.at("with"), "with", layer_name, context);
+      ok = ok && other;
     }
-    ok = ok && other;
+    if (v.has("constant") && l.kind == layer_kind::concat) l.constant_size = v.integer("constant");
+    if (v.has("constant") && l.kind != layer_kind::concat) l.constant = v.flag("constant");
+    const bool has_constant = l.constant || l.constant_size > 0;
+    if (l.kind == layer_kind::matmul && !v.has("with")) {
+      m_errors.error(l.where, context + ": a matmul needs 'with:', the earlier layer holding its right-hand operand");
+      ok = false;
+    } else if (l.kind != layer_kind::matmul && v.has("with") == has_constant) {
+      m_errors.error(l.where, context + (has_constant ? ": give either 'with:' (an earlier layer) or 'constant:', not both"
+                                                      : ": needs 'with:', an earlier layer, or 'constant:', a stored "
+                                                        "operand"));
+      ok = false;
+    }
   }
   ok = read_geometry(node, v, context, l) && ok;
   const yaml_node* weights = l.is_matrix_layer() ? node.find("weights") : nullptr;
@@ -413,8 +432,37 @@ bool workload_reader::read_geometry(const yaml_node& node, const block_value& v,
       }
       return ok;
     }
+    case layer_kind::matmul:
+      l.bias = false;
+      if (v.has("heads")) l.heads = v.integer("heads");
+      return ok;
+    case layer_kind::concat:
+    case layer_kind::slice:
+      l.bias = false;
+      l.along_height = v.has("axis") && v.text("axis") == "height";
+      if (l.kind == layer_kind::slice) {
+        if (v.has("begin") && v.has("end")) {
+          l.slice_begin = v.integer("begin");
+          l.slice_end = v.integer("end");
+        } else {
+          ok = false;
+        }
+      }
+      return ok;
+    case layer_kind::reshape:
+      l.bias = false;
+      if (!v.has("shape")) return false;
+      if (v.at("shape").integers.size() != 3) {
+        m_errors.error(v.at("shape").where, context + ": 'shape' takes three values, [height, width, channels]");
+        return false;
+      }
+      l.reshape_to = {v.at("shape").integers[0], v.at("shape").integers[1], v.at("shape").integers[2]};
+      return ok;
     case layer_kind::add:
-    case layer_kind::flatten: l.bias = false; return true;
+    case layer_kind::flatten:
+    case layer_kind::activation:
+    case layer_kind::mul:
+    case layer_kind::layernorm: l.bias = false; return true;
     case layer_kind::load:
       l.bias = false;
       for (const char* key : {"height", "width", "channels"})
@@ -513,8 +561,7 @@ bool workload_reader::infer(layer_spec& l, const block_value& v, const layer_out
       break;
     }
     case layer_kind::add:
-      assert(other);
-      if (other->shape != s) {
+      if (other && other->shape != s) {
         m_errors.error(locate(v, "with", l), context + ": cannot add " + other->shape.to_string() + " to " +
                                                  s.to_string() + " ('with: " + l.add_from + "' to the output of " +
                                                  in.name + "); both must have the same shape");
@@ -522,7 +569,90 @@ bool workload_reader::infer(layer_spec& l, const block_value& v, const layer_out
       }
       l.out_shape = s;
       break;
+    case layer_kind::mul:
+      // A gate of one value per channel scales the whole map (squeeze-excitation).
+      if (other && other->shape != s &&
+          !(other->shape.height == 1 && other->shape.width == 1 && other->shape.channels == s.channels)) {
+        m_errors.error(locate(v, "with", l), context + ": cannot multiply " + s.to_string() + " (the output of " +
+                                                 in.name + ") by " + other->shape.to_string() + " ('with: " +
+                                                 l.add_from + "'); it must have the same shape or be 1x1x" +
+                                                 std::to_string(s.channels));
+        return false;
+      }
+      l.out_shape = s;
+      break;
     case layer_kind::flatten: l.out_shape = {1, 1, s.elements()}; break;
+    case layer_kind::activation:
+    case layer_kind::layernorm: l.out_shape = s; break;
+    case layer_kind::matmul: {
+      assert(other);
+      const long long rows = s.height * s.width, k = s.channels, other_rows = other->shape.height * other->shape.width;
+      if (rows % l.heads != 0 || other_rows != l.heads * k) {
+        m_errors.error(locate(v, "with", l),
+                       context + ": cannot multiply " + s.to_string() + " (the output of " + in.name + ", " +
+                           std::to_string(l.heads) + " head(s) of M x " + std::to_string(k) + ") by " +
+                           other->shape.to_string() + " ('with: " + l.add_from + "'): its rows must be heads x " +
+                           std::to_string(k) + " = " + std::to_string(l.heads * k) + ", and heads must divide " +
+                           std::to_string(rows));
+        return false;
+      }
+      l.out_shape = {s.height, s.width, other->shape.channels};
+      // Every output is a K-long dot product, like a layer's; the limit holds.
+      long long macs = 0;
+      if (!checked_mul(l.out_shape.elements(), k, macs) || macs > max_layer_macs) {
+        m_errors.error(l.where, context + ": needs more than 2^50 multiply-accumulates per inference");
+        return false;
+      }
+      l.macs = macs;
+      m_total_macs += macs;
+      if (m_total_macs > max_total_macs) {
+        m_errors.error(l.where, context + ": the network needs more than 2^60 multiply-accumulates per inference");
+        m_total_macs = 0;
+        return false;
+      }
+      break;
+    }
+    case layer_kind::concat: {
+      const tensor_shape o = other ? other->shape : tensor_shape{};
+      if (l.along_height) {
+        if (other && (o.width != s.width || o.channels != s.channels)) {
+          m_errors.error(locate(v, "with", l), context + ": cannot join " + o.to_string() + " below " + s.to_string() +
+                                                   "; widths and channels must match");
+          return false;
+        }
+        l.out_shape = {s.height + (other ? o.height : 0) + l.constant_size, s.width, s.channels};
+      } else {
+        if (other && (o.height != s.height || o.width != s.width)) {
+          m_errors.error(locate(v, "with", l), context + ": cannot join the channels of " + o.to_string() + " to " +
+                                                   s.to_string() + "; heights and widths must match");
+          return false;
+        }
+        l.out_shape = {s.height, s.width, s.channels + (other ? o.channels : 0) + l.constant_size};
+      }
+      break;
+    }
+    case layer_kind::slice: {
+      const long long size = l.along_height ? s.height : s.channels;
+      if (l.slice_begin >= l.slice_end || l.slice_end > size) {
+        m_errors.error(locate(v, "end", l), context + ": the range [" + std::to_string(l.slice_begin) + ", " +
+                                                std::to_string(l.slice_end) + ") does not lie within the " +
+                                                std::to_string(size) + (l.along_height ? " rows" : " channels") +
+                                                " of " + s.to_string());
+        return false;
+      }
+      l.out_shape = s;
+      (l.along_height ? l.out_shape.height : l.out_shape.channels) = l.slice_end - l.slice_begin;
+      break;
+    }
+    case layer_kind::reshape:
+      if (l.reshape_to.elements() != s.elements()) {
+        m_errors.error(locate(v, "shape", l), context + ": shape " + l.reshape_to.to_string() + " holds " +
+                                                  std::to_string(l.reshape_to.elements()) + " values, but the input " +
+                                                  s.to_string() + " holds " + std::to_string(s.elements()));
+        return false;
+      }
+      l.out_shape = l.reshape_to;
+      break;
     case layer_kind::load: l.in_shape = l.out_shape; break;  // read from memory as it is
   }
   return check_size(l, context);

@@ -1,5 +1,8 @@
 #include "dsl/workload_spec.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace mottsim::dsl {
 
 const char* layer_kind_name(layer_kind k) {
@@ -10,9 +13,77 @@ const char* layer_kind_name(layer_kind k) {
     case layer_kind::avgpool: return "avgpool";
     case layer_kind::add: return "add";
     case layer_kind::flatten: return "flatten";
+    case layer_kind::activation: return "activation";
+    case layer_kind::mul: return "mul";
+    case layer_kind::matmul: return "matmul";
+    case layer_kind::layernorm: return "layernorm";
+    case layer_kind::concat: return "concat";
+    case layer_kind::reshape: return "reshape";
+    case layer_kind::slice: return "slice";
     case layer_kind::load: return "load";
   }
   return "?";
+}
+
+namespace {
+constexpr activation_kind all_activations[] = {
+    activation_kind::none,       activation_kind::relu, activation_kind::relu6, activation_kind::sigmoid,
+    activation_kind::hard_sigmoid, activation_kind::hard_swish, activation_kind::tanh, activation_kind::gelu,
+    activation_kind::silu,       activation_kind::softmax};
+
+double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+// PyTorch's Hardsigmoid (and ONNX HardSigmoid with alpha 1/6, beta 1/2).
+double hard_sigmoid(double x) { return std::clamp(x / 6.0 + 0.5, 0.0, 1.0); }
+}  // namespace
+
+const char* activation_name(activation_kind a) {
+  switch (a) {
+    case activation_kind::none: return "none";
+    case activation_kind::relu: return "relu";
+    case activation_kind::relu6: return "relu6";
+    case activation_kind::sigmoid: return "sigmoid";
+    case activation_kind::hard_sigmoid: return "hard_sigmoid";
+    case activation_kind::hard_swish: return "hard_swish";
+    case activation_kind::tanh: return "tanh";
+    case activation_kind::gelu: return "gelu";
+    case activation_kind::silu: return "silu";
+    case activation_kind::softmax: return "softmax";
+  }
+  return "?";
+}
+
+const std::vector<std::string>& activation_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (auto a : all_activations) v.emplace_back(activation_name(a));
+    return v;
+  }();
+  return names;
+}
+
+bool parse_activation(const std::string& name, activation_kind& out) {
+  for (auto a : all_activations)
+    if (name == activation_name(a)) {
+      out = a;
+      return true;
+    }
+  return false;
+}
+
+double apply_activation(activation_kind a, double x) {
+  switch (a) {
+    case activation_kind::none:
+    case activation_kind::softmax: return x;
+    case activation_kind::relu: return std::max(x, 0.0);
+    case activation_kind::relu6: return std::clamp(x, 0.0, 6.0);
+    case activation_kind::sigmoid: return sigmoid(x);
+    case activation_kind::hard_sigmoid: return hard_sigmoid(x);
+    case activation_kind::hard_swish: return x * hard_sigmoid(x);
+    case activation_kind::tanh: return std::tanh(x);
+    case activation_kind::gelu: return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));  // the exact (erf) form
+    case activation_kind::silu: return x * sigmoid(x);
+  }
+  return x;
 }
 
 std::string tensor_shape::to_string() const {
@@ -43,7 +114,7 @@ long long layer_spec::weight_count() const { return weight_rows() * weight_cols(
 long long workload_spec::total_macs() const {
   long long sum = 0;
   for (const auto& l : layers)
-    if (l.is_matrix_layer()) sum += l.macs;
+    if (l.has_products()) sum += l.macs;
   return sum;
 }
 

@@ -6,13 +6,35 @@
 
 namespace mottsim::dsl {
 
-// `load` is a tensor that starts in memory with the shape it states, read by
-// the layers after it: a network of independent layers (a SCALE-Sim topology,
-// whose rows each read their own input) is a chain of loads and layers.
-enum class layer_kind { conv2d, linear, maxpool, avgpool, add, flatten, load };
-enum class activation_kind { none, relu };
+// conv2d and linear hold weights in crossbars; `matmul` multiplies two
+// activations (attention), so it runs on a digital unit; the others are
+// element-wise or data-movement layers.
+enum class layer_kind {
+  conv2d, linear, maxpool, avgpool, add, flatten,
+  activation,  // an activation function alone (when no layer before can take it)
+  mul,         // element-wise product with an earlier layer (broadcast per channel) or a stored constant
+  matmul,      // product of two activations, per head
+  layernorm,   // normalizes each position over its channels, then scales and shifts
+  concat,      // joins an earlier layer or stored constant rows/channels to the input
+  reshape,     // the same values seen as another height x width x channels
+  slice,       // a range of rows or channels
+  // A tensor that starts in memory with the shape it states, read by the
+  // layers after it: a network of independent layers (a SCALE-Sim topology,
+  // whose rows each read their own input) is a chain of loads and layers.
+  load
+};
+// The function applied to a layer's outputs. Only relu is the Mott/CMOS
+// neuron's curve; every other one is computed by a digital unit.
+enum class activation_kind { none, relu, relu6, sigmoid, hard_sigmoid, hard_swish, tanh, gelu, silu, softmax };
 
 const char* layer_kind_name(layer_kind k);
+const char* activation_name(activation_kind a);
+// The kind named `name` (as in a workload file); false when it is none.
+bool parse_activation(const std::string& name, activation_kind& out);
+const std::vector<std::string>& activation_names();
+// y = f(x) of an activation applied to one value; softmax is not one value's
+// function (it is computed over a position's channels) and returns x.
+double apply_activation(activation_kind a, double x);
 
 // Feature maps are height x width x channels; a flattened vector is 1 x 1 x N.
 struct tensor_shape {
@@ -37,8 +59,26 @@ struct layer_spec {
   // Which earlier layer feeds this one; empty means the previous layer (or the
   // network input for the first layer). Lets residual branches be written down.
   std::string input;
-  // `add`: the earlier layer whose output is added to this layer's input.
+  // `add`, `mul`, `matmul`, `concat`: the earlier layer that is the second
+  // operand (empty with a stored constant instead).
   std::string add_from;
+  // `add`, `mul`: the second operand is a constant stored with the network
+  // (a position embedding, a scale); `concat`: the size of the stored constant
+  // joined along the axis (a class token's row).
+  bool constant = false;
+  long long constant_size = 0;
+  // `matmul`: the products run per head; the input holds heads x M rows of K
+  // channels, the second operand heads x K rows of N channels.
+  long long heads = 1;
+  // `concat`, `slice`: along the rows (height) instead of the channels.
+  bool along_height = false;
+  // `slice`: [begin, end) along the axis.
+  long long slice_begin = 0, slice_end = 0;
+  // `reshape`: the output shape.
+  tensor_shape reshape_to;
+  // conv2d / linear: run on a digital unit instead of crossbars (`placement:
+  // digital`), e.g. a depthwise convolution that would leave a crossbar empty.
+  bool digital = false;
 
   // conv2d and pooling windows.
   long long out_channels = 0;  // conv2d
@@ -59,12 +99,17 @@ struct layer_spec {
   // Inferred by the loader.
   tensor_shape in_shape;
   tensor_shape out_shape;
-  long long macs = 0;  // multiply-accumulates per inference (conv2d, linear)
+  long long macs = 0;  // multiply-accumulates per inference (conv2d, linear, matmul)
 
   bool is_matrix_layer() const { return kind == layer_kind::conv2d || kind == layer_kind::linear; }
-  // Flatten (a view of its input) and load (data already in memory) compute
-  // and move nothing themselves.
-  bool computes_nothing() const { return kind == layer_kind::flatten || kind == layer_kind::load; }
+  // Flatten and reshape (views of their input) and load (data already in
+  // memory) compute and move nothing themselves.
+  bool computes_nothing() const {
+    return kind == layer_kind::flatten || kind == layer_kind::reshape || kind == layer_kind::load;
+  }
+  // A layer of matrix products: the matrix layers and `matmul` (whose right
+  // operand is another layer's output, not stored weights).
+  bool has_products() const { return is_matrix_layer() || kind == layer_kind::matmul; }
   // im2col weight matrix: rows = kernel_h*kernel_w*in_channels/groups (inputs of
   // one output), columns = out_channels (or out_features).
   long long weight_rows() const;

@@ -19,6 +19,16 @@ gemm_problem layer_gemm(const dsl::layer_spec& l, double act_bytes, double weigh
   p.b_bytes = weight_bytes;
   p.c_bytes = act_bytes;
   p.acc_bytes = acc_bytes;
+  if (l.kind == dsl::layer_kind::matmul) {
+    // Per head: M x K activations times K x N activations (B is no weight).
+    p.groups = static_cast<double>(l.heads);
+    p.m = static_cast<double>(l.in_shape.height * l.in_shape.width) / p.groups;
+    p.k = static_cast<double>(l.in_shape.channels);
+    p.n = static_cast<double>(l.out_shape.channels);
+    p.b_bytes = act_bytes;
+    p.a_unique_bytes = p.m * p.k * act_bytes;
+    return p;
+  }
   if (l.kind == dsl::layer_kind::linear) {
     p.m = 1;
     p.n = static_cast<double>(l.out_features);

@@ -10,6 +10,14 @@ namespace mottsim::models {
 
 conv_dims conv_dims_of(const dsl::layer_spec& l) {
   conv_dims d;
+  if (l.kind == dsl::layer_kind::matmul) {
+    // Per head, a 1x1 convolution over M positions: K inputs, N outputs.
+    d.groups = static_cast<double>(l.heads);
+    d.c = static_cast<double>(l.in_shape.channels);
+    d.m = static_cast<double>(l.out_shape.channels);
+    d.e = static_cast<double>(l.in_shape.height * l.in_shape.width) / d.groups;
+    return d;
+  }
   if (l.kind == dsl::layer_kind::linear) {
     d.c = static_cast<double>(l.in_shape.elements());
     d.m = static_cast<double>(l.out_features);

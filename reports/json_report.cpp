@@ -58,6 +58,7 @@ std::string to_json(const run_result& r) {
     o["chunks"] = l.chunks;
     o["replicas"] = l.replicas;
     o["readout_path"] = l.readout_path;
+    o["ran_on"] = l.ran_on;
     if (l.has_density) {
       o["input_density"] = l.input_density;
       o["input_density_source"] = l.input_density_source;

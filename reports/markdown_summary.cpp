@@ -96,14 +96,14 @@ std::string to_markdown(const run_result& r) {
   for (const auto& [k, v] : r.energy_by_category_j)
     o << "| " << k << " | " << si(v, "J") << " | " << num(r.energy_j > 0 ? 100.0 * v / r.energy_j : 0, "%.1f")
       << " % |\n";
-  o << "\n## Layers\n\n| layer | kind | MACs | crossbars | util. | readout | latency | energy |\n"
-       "|---|---|---|---|---|---|---|---|\n";
+  o << "\n## Layers\n\n| layer | kind | MACs | crossbars | util. | readout | ran on | latency | energy |\n"
+       "|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& l : r.layers)
     o << "| " << md(l.name) << " | " << l.kind << " | " << l.macs << " | " << l.crossbars << " | "
-      << (l.crossbars || l.utilization > 0 ? num(100 * l.utilization, "%.0f") + " %" : std::string("-")) << " | "
+      << (l.crossbars || l.utilization > 0 ? num(100 * l.utilization, "%.3g") + " %" : std::string("-")) << " | "
       << (l.readout_path.empty() ? "-" : md(l.readout_path)) << (l.resident ? "" : " (reprogrammed)")
       << (l.replicas > 1 ? " x" + std::to_string(l.replicas) + " copies" : std::string()) << " | "
-      << si(l.latency_s, "s") << " | " << si(l.energy_j, "J") << " |\n";
+      << (l.ran_on.empty() ? "-" : md(l.ran_on)) << " | " << si(l.latency_s, "s") << " | " << si(l.energy_j, "J") << " |\n";
   o << "\n## Components\n\n| component | type | count | area | energy | leakage | busy |\n"
        "|---|---|---|---|---|---|---|\n";
   for (const auto& c : r.components)

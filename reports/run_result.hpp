@@ -54,6 +54,9 @@ struct layer_result {
   long long chunks = 0;
   long long replicas = 1;
   std::string readout_path;
+  // Where it ran: crossbars (and which of its work went to a digital unit), a
+  // digital unit, or a baseline's datapath.
+  std::string ran_on;
   // Layers on crossbars: the data statistics their reads were priced with
   // (fraction of input bits that are 1, mean weight conductance relative to
   // g_min..g_max) and where each came from.

@@ -1,6 +1,7 @@
 #include "platform/data/reference_forward.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -131,6 +132,88 @@ std::vector<float> pool(const dsl::layer_spec& l, const std::vector<float>& in) 
   return out;
 }
 
+// The layers without weights, on HxWxC tensors in memory order; `other` is the
+// `with:` layer's output (the input itself when there is none).
+std::vector<float> element_layer(const dsl::layer_spec& l, const std::vector<float>& in, const std::vector<float>& other) {
+  std::vector<float> out;
+  switch (l.kind) {
+    case dsl::layer_kind::conv2d:
+    case dsl::layer_kind::linear:
+    case dsl::layer_kind::layernorm:
+    case dsl::layer_kind::load: break;  // not element layers / refused when bound
+    case dsl::layer_kind::maxpool:
+    case dsl::layer_kind::avgpool: return pool(l, in);
+    case dsl::layer_kind::add:
+      out = in;
+      for (std::size_t k = 0; k < out.size(); ++k) out[k] += other[k];
+      return out;
+    case dsl::layer_kind::mul: {
+      // Same shape, or one value per channel broadcast over the positions.
+      out = in;
+      const std::size_t c = static_cast<std::size_t>(l.in_shape.channels);
+      for (std::size_t k = 0; k < out.size(); ++k) out[k] *= other.size() == out.size() ? other[k] : other[k % c];
+      return out;
+    }
+    case dsl::layer_kind::matmul: {
+      // Per head h: rows [h M, (h+1) M) of the input (M x K) times rows
+      // [h K, (h+1) K) of `with` (K x N).
+      const long long k = l.in_shape.channels, n = l.out_shape.channels;
+      const long long m = l.in_shape.height * l.in_shape.width / l.heads;
+      out.assign(static_cast<std::size_t>(l.out_shape.elements()), 0.0f);
+      for (long long h = 0; h < l.heads; ++h) {
+        const Eigen::Map<const row_matrix> a(in.data() + h * m * k, m, k);
+        const Eigen::Map<const row_matrix> b(other.data() + h * k * n, k, n);
+        Eigen::Map<row_matrix>(out.data() + h * m * n, m, n) = a * b;
+      }
+      return out;
+    }
+    case dsl::layer_kind::concat: {
+      // Rows: the input's rows, then the other's. Channels: per position.
+      if (l.along_height) {
+        out = in;
+        out.insert(out.end(), other.begin(), other.end());
+        return out;
+      }
+      const long long positions = l.in_shape.height * l.in_shape.width;
+      const auto ca = static_cast<std::size_t>(l.in_shape.channels);
+      const std::size_t cb = other.size() / static_cast<std::size_t>(positions);
+      for (long long p = 0; p < positions; ++p) {
+        out.insert(out.end(), in.begin() + static_cast<long long>(p * ca), in.begin() + static_cast<long long>((p + 1) * ca));
+        out.insert(out.end(), other.begin() + static_cast<long long>(p * cb), other.begin() + static_cast<long long>((p + 1) * cb));
+      }
+      return out;
+    }
+    case dsl::layer_kind::slice: {
+      const long long c = l.in_shape.channels, w = l.in_shape.width;
+      if (l.along_height)
+        return {in.begin() + l.slice_begin * w * c, in.begin() + l.slice_end * w * c};
+      for (long long p = 0; p < l.in_shape.height * w; ++p)
+        out.insert(out.end(), in.begin() + p * c + l.slice_begin, in.begin() + p * c + l.slice_end);
+      return out;
+    }
+    case dsl::layer_kind::flatten:
+    case dsl::layer_kind::reshape:
+    case dsl::layer_kind::activation: return in;  // the same values in memory order
+  }
+  return out;
+}
+
+// The layer's activation, in place; softmax over each position's channels.
+void activate(const dsl::layer_spec& l, std::vector<float>& v) {
+  if (l.activation == dsl::activation_kind::none) return;
+  if (l.activation == dsl::activation_kind::softmax) {
+    const std::size_t c = static_cast<std::size_t>(l.out_shape.channels);
+    for (std::size_t p = 0; p + c <= v.size(); p += c) {
+      const float top = *std::max_element(v.begin() + static_cast<long long>(p), v.begin() + static_cast<long long>(p + c));
+      double sum = 0.0;
+      for (std::size_t k = p; k < p + c; ++k) sum += (v[k] = std::exp(v[k] - top));
+      for (std::size_t k = p; k < p + c; ++k) v[k] = static_cast<float>(v[k] / sum);
+    }
+    return;
+  }
+  for (float& x : v) x = static_cast<float>(dsl::apply_activation(l.activation, x));
+}
+
 }  // namespace
 
 namespace {
@@ -183,7 +266,13 @@ void reference_network::bind(const weights_file* weights) {
     bound_layer b;
     b.input = static_cast<int>(i) - 1;
     if (!l.input.empty()) b.input = by_name.count(l.input) ? by_name.at(l.input) : -2;
-    if (l.kind == dsl::layer_kind::add) b.other = by_name.count(l.add_from) ? by_name.at(l.add_from) : -2;
+    if (!l.add_from.empty()) b.other = by_name.count(l.add_from) ? by_name.at(l.add_from) : -2;
+    // Stored constants (a position embedding, a class token, a layer
+    // normalization's scale and shift) are not in mottsim's weights files.
+    if (l.constant || l.constant_size > 0 || l.kind == dsl::layer_kind::layernorm)
+      errors.error(l.where, "layer '" + l.name + "' (" + dsl::layer_kind_name(l.kind) +
+                                ") uses constants stored with the network, which mottsim's weights files do not hold: "
+                                "the float reference and functional mode cannot compute it (perf mode can)");
     if (b.input == -2 || b.other == -2)
       errors.error(l.where, "layer '" + l.name + "' names an input that is not an earlier layer");
     if (l.is_matrix_layer()) {
@@ -223,22 +312,10 @@ std::vector<std::vector<float>> reference_network::forward_all(const std::vector
     const bound_layer& b = m_layers[i];
     const std::vector<float>& in = b.input < 0 ? input : outputs[static_cast<std::size_t>(b.input)];
     std::vector<float> out;
-    switch (l.kind) {
-      case dsl::layer_kind::conv2d: out = conv2d(l, in, b.weights, b.bias, device, i); break;
-      case dsl::layer_kind::linear: out = linear(l, in, b.weights, b.bias, device, i); break;
-      case dsl::layer_kind::maxpool:
-      case dsl::layer_kind::avgpool: out = pool(l, in); break;
-      case dsl::layer_kind::add: {
-        const std::vector<float>& other = outputs[static_cast<std::size_t>(b.other)];
-        out = in;
-        for (std::size_t k = 0; k < out.size(); ++k) out[k] += other[k];
-        break;
-      }
-      case dsl::layer_kind::flatten: out = in; break;
-      case dsl::layer_kind::load: break;  // refused by the constructors
-    }
-    if (l.activation == dsl::activation_kind::relu)
-      for (float& v : out) v = std::max(v, 0.0f);
+    if (l.kind == dsl::layer_kind::conv2d) out = conv2d(l, in, b.weights, b.bias, device, i);
+    else if (l.kind == dsl::layer_kind::linear) out = linear(l, in, b.weights, b.bias, device, i);
+    else out = element_layer(l, in, b.other < 0 ? in : outputs[static_cast<std::size_t>(b.other)]);
+    activate(l, out);
     outputs[i] = std::move(out);
   }
   return outputs;
@@ -295,26 +372,13 @@ std::vector<std::vector<std::vector<float>>> reference_network::forward_batch(
       for (std::size_t s = 0; s < n; ++s) {
         const std::vector<float>& in = in_of(s);
         std::vector<float> out;
-        switch (l.kind) {
-          case dsl::layer_kind::conv2d: out = conv2d(l, in, b.weights, b.bias); break;
-          case dsl::layer_kind::linear: out = linear(l, in, b.weights, b.bias); break;
-          case dsl::layer_kind::maxpool:
-          case dsl::layer_kind::avgpool: out = pool(l, in); break;
-          case dsl::layer_kind::add: {
-            const std::vector<float>& other = outputs[s][static_cast<std::size_t>(b.other)];
-            out = in;
-            for (std::size_t k = 0; k < out.size(); ++k) out[k] += other[k];
-            break;
-          }
-          case dsl::layer_kind::flatten: out = in; break;
-          case dsl::layer_kind::load: break;  // refused by the constructors
-        }
+        if (l.kind == dsl::layer_kind::conv2d) out = conv2d(l, in, b.weights, b.bias);
+        else if (l.kind == dsl::layer_kind::linear) out = linear(l, in, b.weights, b.bias);
+        else out = element_layer(l, in, b.other < 0 ? in : outputs[s][static_cast<std::size_t>(b.other)]);
         outputs[s][i] = std::move(out);
       }
     }
-    if (l.activation == dsl::activation_kind::relu)
-      for (std::size_t s = 0; s < n; ++s)
-        for (float& v : outputs[s][i]) v = std::max(v, 0.0f);
+    for (std::size_t s = 0; s < n; ++s) activate(l, outputs[s][i]);
   }
   return outputs;
 }

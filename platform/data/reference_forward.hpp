@@ -25,7 +25,17 @@ namespace mottsim::platform {
 //    fixed hardware divider does (PyTorch's count_include_pad=True).
 //  - add: element-wise sum of the layer's input and its `with:` layer.
 //  - flatten: HxWxC -> 1x1x(H*W*C) in memory order, (row * W + col) * C + channel.
-//  - `activation: relu` is applied after any layer that has it.
+//  - mul: element-wise product with the `with:` layer, or with one value per
+//    channel of it (a squeeze-excitation gate) broadcast over the positions.
+//  - matmul: per head h, rows [h M, (h+1) M) of the input (M x K) times rows
+//    [h K, (h+1) K) of the `with:` layer (K x N).
+//  - concat: rows, or each position's channels, of the input then the other;
+//    slice: a range of rows or channels; reshape and activation layers keep
+//    the values in memory order.
+//  - the activation is applied after any layer that has it (softmax over each
+//    position's channels). Layers that need constants stored with the network
+//    (constant add/mul/concat, layernorm) are refused: the weights files do not
+//    hold them.
 class reference_network {
  public:
   // Weights written in the workload itself win (with a zero bias: a workload

@@ -113,21 +113,6 @@ const dsl::component_spec* dram_on(const dsl::architecture_spec& arch, const dsl
 
 dsl::source_location precision_location(const dsl::workload_spec& w) { return w.precision_where; }
 
-double element_ops(const dsl::layer_spec& l) {
-  const auto out = static_cast<double>(l.out_shape.elements());
-  const bool relu = l.activation == dsl::activation_kind::relu;
-  switch (l.kind) {
-    case dsl::layer_kind::conv2d:
-    case dsl::layer_kind::linear: return relu ? out : 0.0;
-    case dsl::layer_kind::maxpool:
-    case dsl::layer_kind::avgpool: return out * static_cast<double>(l.kernel_h * l.kernel_w);
-    case dsl::layer_kind::add: return out * (relu ? 2.0 : 1.0);
-    case dsl::layer_kind::flatten:
-    case dsl::layer_kind::load: return 0.0;
-  }
-  return 0.0;
-}
-
 long long stream_steps(double dram_bytes) {
   return std::clamp<long long>(static_cast<long long>(std::ceil(dram_bytes / 16384.0)), 1, 64);
 }

@@ -5,6 +5,7 @@
 #include "dsl/architecture_spec.hpp"
 #include "dsl/diagnostics.hpp"
 #include "dsl/workload_spec.hpp"
+#include "platform/mapping/element_ops.hpp"
 
 // What the planners of the conventional baselines (processor, systolic array)
 // share: where tensors live in DRAM, which memories an initiator reaches, and
@@ -55,10 +56,6 @@ dsl::source_location param_location(const dsl::component_spec& c, const std::str
 
 // Where the workload file sets `precision:` (the file itself when it does not).
 dsl::source_location precision_location(const dsl::workload_spec& w);
-
-// Element operations a layer leaves to a vector unit: pooling windows, residual
-// adds, and a ReLU after a conv2d/linear (`fused_relu`).
-double element_ops(const dsl::layer_spec& l);
 
 // Steps a layer is streamed in: about 16 KiB of DRAM traffic each, 1..64.
 long long stream_steps(double dram_bytes);

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "platform/mapping/analog_forwarding.hpp"
+#include "platform/mapping/element_ops.hpp"
 #include "dsl/checked_arithmetic.hpp"
 
 namespace mottsim::platform {
@@ -44,6 +45,25 @@ int index_of(const dsl::workload_spec& w, const std::string& name) {
   for (std::size_t j = 0; j < w.layers.size(); ++j)
     if (w.layers[j].name == name) return static_cast<int>(j);
   return -1;
+}
+
+std::string percent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, fraction < 0.1 ? "%.2f %%" : "%.1f %%", 100.0 * fraction);
+  return buf;
+}
+
+constexpr const char* vector_unit = "the controller's vector unit";
+
+// Why a grouped convolution fills so little of its crossbars, and what else
+// can run it.
+std::string depthwise_note(const dsl::layer_spec& l, const models::crossbar_mapping& m) {
+  if (l.kind != dsl::layer_kind::conv2d || l.groups < 2) return "";
+  const long long rows = l.weight_rows();
+  return "; " + std::string(l.groups == l.in_shape.channels ? "depthwise" : "grouped") + ": each of its " +
+         std::to_string(l.groups) + " groups takes crossbars of its own for " + std::to_string(rows) + " row(s) x " +
+         std::to_string(m.physical_columns) + " column(s), so " + percent(m.utilization) +
+         " of the mapped cells hold weights ('placement: digital' runs it on " + vector_unit + " instead)";
 }
 
 }  // namespace
@@ -89,7 +109,7 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
     lp.layer = &l;
     lp.input_bytes = static_cast<double>(l.in_shape.elements()) * act_bytes;
     lp.output_bytes = static_cast<double>(l.out_shape.elements()) * act_bytes;
-    if (l.is_matrix_layer()) {
+    if (l.is_matrix_layer() && !l.digital) {
       lp.on_tiles = true;
       lp.matrix.fan_in = l.weight_rows();
       lp.matrix.outputs = l.weight_cols() / std::max<long long>(1, l.groups);
@@ -117,21 +137,36 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
         return plan;
       }
       lp.weight_bytes = static_cast<double>(lp.mapping.used_cells) * static_cast<double>(plan.tile.bits_per_cell) / 8.0;
-      // ReLU the tiles cannot do (no neuron used, no digital activation unit)
-      // falls to the controller.
-      if (lp.matrix.relu && !lp.mapping.neuron_used && !plan.tile.has_digital_activation)
-        lp.element_ops += static_cast<double>(l.out_shape.elements());
-    } else {
-      const auto window = static_cast<double>(l.kernel_h * l.kernel_w);
-      switch (l.kind) {
-        case dsl::layer_kind::maxpool:
-        case dsl::layer_kind::avgpool: lp.element_ops = static_cast<double>(l.out_shape.elements()) * window; break;
-        case dsl::layer_kind::add:
-          lp.element_ops = static_cast<double>(l.out_shape.elements()) *
-                           (l.activation == dsl::activation_kind::relu ? 2.0 : 1.0);
-          break;
-        default: break;
+      // An activation the tiles cannot do (no neuron used, no digital ReLU
+      // unit, or a function other than ReLU, which neither computes) falls to
+      // the controller once the outputs are converted.
+      lp.ran_on = "crossbars";
+      if (lp.matrix.relu ? !lp.mapping.neuron_used && !plan.tile.has_digital_activation
+                         : l.activation != dsl::activation_kind::none) {
+        lp.element_ops += activation_element_ops(l);
+        lp.ran_on += std::string("; its ") + dsl::activation_name(l.activation) + " on " + vector_unit +
+                     (lp.matrix.relu ? "" : " (the neuron computes only a ReLU: the outputs are converted first)");
       }
+      lp.ran_on += depthwise_note(l, lp.mapping);
+    } else {
+      lp.element_ops = element_ops(l);
+      const bool products = l.macs > 0;  // a matmul, or a layer placed on the vector unit
+      if (products) {
+        // Crossbars hold fixed weights: a product of two activations (or a
+        // layer placed there) runs on the vector unit, a multiply and an add
+        // per MAC, plus its bias.
+        lp.element_ops += mac_ops * static_cast<double>(l.macs) +
+                          (l.bias && l.is_matrix_layer() ? static_cast<double>(l.out_shape.elements()) : 0.0);
+        if (l.is_matrix_layer())
+          lp.digital_weight_bytes = static_cast<double>(l.weight_count()) * workload.weight_bits / 8.0;
+      }
+      if (!l.add_from.empty())
+        if (const auto* other = workload.find(l.add_from))
+          lp.other_bytes = static_cast<double>(other->out_shape.elements()) * act_bytes;
+      lp.ran_on = lp.element_ops > 0 ? std::string(vector_unit) : "no arithmetic (the same values in another layout)";
+      if (products)
+        lp.ran_on += " (" + std::to_string(l.macs) + " MACs at " + std::to_string(static_cast<int>(mac_ops)) +
+                     " operations each" + (l.is_matrix_layer() ? ", placed there by 'placement: digital'" : "") + ")";
     }
     plan.layers.push_back(lp);
   }
@@ -380,7 +415,7 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   }
   // Weights of layers reprogrammed per inference are read from DRAM.
   double weights_total = 0;
-  for (const auto& lp : plan.layers) weights_total += lp.weight_bytes;
+  for (const auto& lp : plan.layers) weights_total += lp.weight_bytes + lp.digital_weight_bytes;
   if (static_cast<double>(dram_next - dram.base) + weights_total > static_cast<double>(dram.size))
     errors.error(drams.front()->where, "'" + workload.name + "' needs " +
                                            std::to_string(static_cast<long long>(static_cast<double>(dram_next - dram.base) + weights_total)) +
@@ -528,14 +563,22 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
         deferred_waits.clear();
       }
     } else if (lp.element_ops > 0) {
-      // Pooling and adds on the controller: read the operands through the bus,
-      // work, write the result.
+      // Element work on the controller: read the operands (and the weights
+      // of a layer placed there) through the bus, work, write the result.
       for (std::size_t k = 0; k < lp.inputs.size(); ++k) {
         models::program_op rd;
         rd.what = models::program_op::kind::dma;
         rd.src = lp.inputs[k].address;
         rd.dst = lp.output.address;
-        rd.bytes = k == 0 ? lp.input_bytes : lp.output_bytes;
+        rd.bytes = k == 0 ? lp.input_bytes : lp.other_bytes;
+        stage.ops.push_back(rd);
+      }
+      if (lp.digital_weight_bytes > 0) {
+        models::program_op rd;
+        rd.what = models::program_op::kind::dma;
+        rd.src = dram_base;
+        rd.dst = lp.output.address;
+        rd.bytes = lp.digital_weight_bytes;
         stage.ops.push_back(rd);
       }
       models::program_op work;

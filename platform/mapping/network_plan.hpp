@@ -63,7 +63,10 @@ struct layer_plan {
   double input_bytes = 0;
   double output_bytes = 0;
   double weight_bytes = 0;  // as stored in cells (bits per cell x cells / 8)
-  double element_ops = 0;   // controller work: pooling, adds, ReLU not done in tiles
+  double element_ops = 0;   // controller work: pooling, adds, activations and products not done in tiles
+  double other_bytes = 0;   // the second operand (`with:`) the controller reads
+  double digital_weight_bytes = 0;  // weights a layer placed on the vector unit reads from DRAM
+  std::string ran_on;       // where the layer ran, for the report
   analog_link analog;
   layer_density density;    // the data statistics its reads are priced with, and their sources
 };

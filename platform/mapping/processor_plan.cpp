@@ -151,7 +151,7 @@ processor_plan plan_processor(const dsl::workload_spec& w, const dsl::architectu
     pl.vector_ops = element_ops(l);
     pl.cores_used = cores;
     double l1_fill = 0, l2_fill = 0, c_bytes = 0, dram_reads = 0, dram_writes = 0, register_loads = 0;
-    if (l.is_matrix_layer()) {
+    if (l.has_products()) {
       const models::gemm_problem g = models::layer_gemm(l, elem, elem, acc);
       const double units = g.groups * std::ceil(g.m / rb) * std::ceil(g.n / rb);
       pl.cores_used = std::max<long long>(1, std::min<long long>(cores, static_cast<long long>(units)));
@@ -186,7 +186,7 @@ processor_plan plan_processor(const dsl::workload_spec& w, const dsl::architectu
       register_loads = g.macs() * (g.a_bytes + g.b_bytes) / rb;
       pl.macs = g.macs();
       pl.prefetch.push_back(read_of(layout.input_of(w, i), dram_t.a_read_bytes));
-      pl.prefetch.push_back(read_of(layout.weights[i], dram_t.b_read_bytes));
+      pl.prefetch.push_back(read_of(l.is_matrix_layer() ? layout.weights[i] : layout.added_of(w, i), dram_t.b_read_bytes));
       dram_reads = dram_t.read_bytes();
       // The layer's roofline: the micro-kernel's ceiling on the register tiles
       // it fills, unless a memory level cannot keep up with the blocking.
@@ -205,7 +205,7 @@ processor_plan plan_processor(const dsl::workload_spec& w, const dsl::architectu
       const auto& in = layout.input_of(w, i);
       pl.prefetch.push_back(read_of(in, static_cast<double>(in.bytes)));
       l1_fill = static_cast<double>(in.bytes);
-      if (l.kind == dsl::layer_kind::add) {
+      if (!l.add_from.empty()) {
         const auto& other = layout.added_of(w, i);
         pl.prefetch.push_back(read_of(other, static_cast<double>(other.bytes)));
         l1_fill += static_cast<double>(other.bytes);
@@ -219,7 +219,7 @@ processor_plan plan_processor(const dsl::workload_spec& w, const dsl::architectu
     // L1: fills and stores written; operands loaded and outputs written back read.
     pl.l1_write_bytes = l1_fill + c_bytes;
     pl.l1_read_bytes = register_loads + c_bytes;
-    if (l2 && !l.is_matrix_layer()) l2_fill = dram_reads;  // element-wise layers stream straight through
+    if (l2 && !l.has_products()) l2_fill = dram_reads;  // element-wise layers stream straight through
     if (l2) {
       // Lines arriving from below fill the L2, the L1s fetch from it and write
       // their outputs back through it (these cross the bus); outputs leave the

@@ -144,7 +144,7 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
     sl.layer = static_cast<int>(i);
     sl.vector_ops = element_ops(l);
     double dram_reads = 0, c_bytes = 0;
-    if (l.is_matrix_layer()) {
+    if (l.has_products()) {
       const models::gemm_problem g = models::layer_gemm(l, a, b, acc);
       if (row_stationary)
         plan_row_stationary(l, R, C, bits, sl);
@@ -160,15 +160,15 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
       }
       sl.prefetch.push_back({tlm::TLM_READ_COMMAND, layout.input_of(w, i).address, layout.input_of(w, i).bytes,
                              dram_t.a_read_bytes});
-      sl.prefetch.push_back({tlm::TLM_READ_COMMAND, layout.weights[i].address, layout.weights[i].bytes,
-                             dram_t.b_read_bytes});
+      const auto& right = l.is_matrix_layer() ? layout.weights[i] : layout.added_of(w, i);  // matmul: an activation
+      sl.prefetch.push_back({tlm::TLM_READ_COMMAND, right.address, right.bytes, dram_t.b_read_bytes});
       dram_reads = dram_t.read_bytes();
       c_bytes = dram_t.c_write_bytes;
     } else if (!l.computes_nothing()) {
       const auto& in = layout.input_of(w, i);
       sl.prefetch.push_back({tlm::TLM_READ_COMMAND, in.address, in.bytes, static_cast<double>(in.bytes)});
       dram_reads = static_cast<double>(in.bytes);
-      if (l.kind == dsl::layer_kind::add) {
+      if (!l.add_from.empty()) {
         const auto& other = layout.added_of(w, i);
         sl.prefetch.push_back({tlm::TLM_READ_COMMAND, other.address, other.bytes, static_cast<double>(other.bytes)});
         dram_reads += static_cast<double>(other.bytes);

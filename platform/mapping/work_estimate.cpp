@@ -125,7 +125,8 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
       // Pooling and adds: the controller reads each operand through the bus.
       if (lp.element_ops > 0) {
         dma(lp.input_bytes, 1);
-        if (lp.layer->kind == dsl::layer_kind::add) dma(lp.output_bytes, 1);
+        if (lp.other_bytes > 0) dma(lp.other_bytes, 1);
+        if (lp.digital_weight_bytes > 0) dma(lp.digital_weight_bytes, 1);
       }
       continue;
     }

@@ -135,7 +135,13 @@ reports::run_result run_baseline_session(const run_options& options, const dsl::
         lr.start_s = s.start_s - begin;
         lr.latency_s = s.end_s - s.start_s;
       }
-    if (l.is_matrix_layer() && lr.latency_s > 0 && peak > 0)
+    // Everything runs on the one datapath: products on its MAC array or SIMD
+    // lanes, element work on its vector unit.
+    lr.ran_on = std::string(cpu ? "the processor" : "the array") +
+                (l.has_products() ? "'s MAC units" : l.kind == dsl::layer_kind::flatten || l.kind == dsl::layer_kind::reshape
+                                                          ? " (no arithmetic)"
+                                                          : "'s vector unit");
+    if (l.has_products() && lr.latency_s > 0 && peak > 0)
       lr.utilization = std::min(1.0, static_cast<double>(l.macs) / (lr.latency_s * peak));
     r.layers.push_back(std::move(lr));
   }

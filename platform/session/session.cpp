@@ -53,6 +53,18 @@ reports::run_result run_session(const run_options& options, const model_registry
     if (!weights.empty()) precision.error(workload.weight_bits_where, "workload '" + workload.name + "': " + weights);
     if (!activations.empty())
       precision.error(workload.activation_bits_where, "workload '" + workload.name + "': " + activations);
+    // Values the device models cannot carry: a layer placed on the vector
+    // unit has no crossbar model, and stored constants are not in the
+    // weights files (the float reference says so too).
+    for (const auto& l : workload.layers) {
+      if (l.digital && l.is_matrix_layer())
+        precision.error(l.where, "layer '" + l.name + "': functional mode runs products through the crossbar "
+                                 "models, and 'placement: digital' takes this one off them (perf mode only)");
+      if (l.constant || l.constant_size > 0 || l.kind == dsl::layer_kind::layernorm)
+        precision.error(l.where, "layer '" + l.name + "' (" + dsl::layer_kind_name(l.kind) +
+                                     ") uses constants stored with the network, which mottsim's weights files do not "
+                                     "hold: functional mode cannot compute it (perf mode can)");
+    }
     if (precision.has_errors()) throw dsl::input_error(precision);
   }
   models::program program = build_program(plan, arch.spec);
@@ -120,6 +132,7 @@ reports::run_result run_session(const run_options& options, const model_registry
     lr.name = l.name;
     lr.kind = dsl::layer_kind_name(l.kind);
     lr.macs = l.macs;
+    lr.ran_on = lp.ran_on;
     if (lp.on_tiles) {
       lr.crossbars = lp.mapping.crossbars;
       lr.utilization = lp.mapping.utilization;

@@ -311,7 +311,7 @@ TEST_CASE("sweep: every shipped sweep expands, dry, to the points its parameters
       {"configs/sweeps/adc_crossbar_x_adc_bits.yaml", 3 * 3 * 1 * 5},
       {"configs/sweeps/mott_neuron_energy_x_settling.yaml", 1 * 5 * 4},
       {"configs/sweeps/mott_heater_scale.yaml", 11 * 2},  // zip: 11 heated volumes, on 2 workloads
-      {"configs/sweeps/three_way_all_networks.yaml", 5 * 5},
+      {"configs/sweeps/three_way_all_networks.yaml", 5 * 7},
       {"configs/sweeps/lenet5_cbram_variation.yaml", 2 * 6},
       {"bench/sweep_vgg8.yaml", 4 * 4 * 4},
   };

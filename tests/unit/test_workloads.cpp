@@ -91,8 +91,9 @@ TEST_CASE("workload_spec basics") {
 
 TEST_CASE("layer schema defaults all parse") {
   const schema_set& set = layer_schemas();
-  CHECK(set.schema_names() ==
-        std::vector<std::string>{"conv2d", "linear", "maxpool", "avgpool", "add", "flatten", "load"});
+  CHECK(set.schema_names() == std::vector<std::string>{"conv2d", "linear", "maxpool", "avgpool", "add", "flatten",
+                                                       "activation", "mul", "matmul", "layernorm", "concat", "reshape",
+                                                       "slice", "load"});
   for (const auto& type : set.schema_names()) {
     const block_schema* s = set.find_schema(type);
     REQUIRE(s);
@@ -422,7 +423,7 @@ TEST_CASE("three mistakes, three errors") {
       "  - {name: c1, type: flatten}\n"
       "  - {name: fc, type: linear, out_features: 0}\n");
   CHECK(r.errors.size() == 3);
-  CHECK_ERROR(r, 3, 70, "layer 'c1': 'activation' must be one of none|relu, got 'relux' (did you mean 'relu'?)");
+  CHECK_ERROR(r, 3, 70, "layer 'c1': 'activation' must be one of none|relu|relu6|sigmoid|hard_sigmoid|hard_swish|tanh|gelu|silu|softmax, got 'relux' (did you mean 'relu'?)");
   CHECK_ERROR(r, 4, 12, "duplicate layer name 'c1' (first used at line 3)");
   CHECK_ERROR(r, 5, 44, "layer 'fc': 'out_features' must be 1 .. ");  // bound formatting is the validator's
 }
