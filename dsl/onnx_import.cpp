@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -50,6 +51,8 @@ struct tensor_state {
   // A vector flattened in ONNX's CxHxW order from a map larger than 1x1: the
   // linear layer that reads it takes its weights reordered to mottsim's HxWxC.
   long long from_c = 0, from_h = 0, from_w = 0;
+  // Its values in memory order are not its producer's (a Transpose was taken).
+  bool reordered = false;
 };
 
 // One layer of the workload being written.
@@ -528,14 +531,16 @@ const tensor_state* onnx_reader::layer_input(const onnx::NodeProto& n, int i) {
   const long long c = in->layer < 0 ? m_in_c : m_layers[in->layer].out_c;
   const long long h = in->layer < 0 ? m_in_h : m_layers[in->layer].out_h;
   const long long w = in->layer < 0 ? m_in_w : m_layers[in->layer].out_w;
-  if (c == in->c && h == in->h && w == in->w) return in;
+  if (c == in->c && h == in->h && w == in->w && !in->reordered) return in;
   // The same values in another shape: a reshape layer (no arithmetic), shared
-  // by every reader of the tensor.
+  // by every reader of the tensor; after a Transpose, in another order too.
   out_layer l;
   l.type = "reshape";
   l.params = {{"shape", "[" + std::to_string(in->h) + ", " + std::to_string(in->w) + ", " + std::to_string(in->c) + "]"}};
+  if (in->reordered) l.params.push_back({"reorders", "true"});
   l.nodes = "Reshape/Transpose before " + n.op_type();
   tensor_state out = *in;
+  out.reordered = false;  // the reshape layer's output is in its own order
   std::string name = node_name(n) + "_reshape";
   for (int k = 2; m_names.count(name); ++k) name = node_name(n) + "_reshape_" + std::to_string(k);
   m_names.insert(name);
@@ -830,7 +835,9 @@ bool onnx_reader::reshape(const onnx::NodeProto& n) {
   // An image to one vector per sample: a flatten (and the linear layer after
   // it takes its weights in mottsim's order).
   if (dims.size() == 2 && dims[0] == 1 && in->image) return flatten(n, "Reshape");
-  set_output(n, viewed(dims, in->layer, false));
+  tensor_state out = viewed(dims, in->layer, false);
+  out.reordered = in->reordered;
+  set_output(n, out);
   return true;
 }
 
@@ -856,7 +863,14 @@ bool onnx_reader::transpose(const onnx::NodeProto& n) {
   for (std::size_t i = 0; i < perm.size(); ++i) identity = identity && axis_of(perm[i], rank) == static_cast<long long>(i);
   // In perf mode a transpose moves no arithmetic: the values are read in
   // another order by the layer after it.
-  set_output(n, identity ? *in : viewed(dims, in->layer, false));
+  // Axes of size 1 move nothing in memory: only the order of the others counts.
+  std::vector<long long> moved;
+  for (std::size_t i = 0; i < perm.size(); ++i)
+    if (in->dims[static_cast<std::size_t>(axis_of(perm[i], rank))] > 1) moved.push_back(axis_of(perm[i], rank));
+  const bool reorders = !std::is_sorted(moved.begin(), moved.end());
+  tensor_state out = identity ? *in : viewed(dims, in->layer, false);
+  out.reordered = in->reordered || reorders;
+  set_output(n, out);
   return true;
 }
 
@@ -1440,6 +1454,17 @@ bool onnx_reader::constant_op(const onnx::NodeProto& n, bool& handled) {
                                             "Equal", "Where",  "Expand", "Unsqueeze", "Cast", "Concat",
                                             "ConstantOfShape", "Squeeze"};
   if (!ops.count(op)) return true;
+  // The inputs each operator reads (a malformed node is an error, not a read
+  // past its inputs).
+  const int needed = op == "Where" ? 3
+                     : (op == "Gather" || op == "Expand" || op == "Add" || op == "Sub" || op == "Mul" ||
+                        op == "Div" || op == "Equal")
+                         ? 2
+                         : 1;
+  if (n.input_size() < needed) {
+    node_error(n, "needs " + std::to_string(needed) + " input(s), has " + std::to_string(n.input_size()));
+    return false;
+  }
   if (op == "Shape") {
     const tensor_state* in = activation(n, 0);
     if (!in) return false;
@@ -1470,11 +1495,21 @@ bool onnx_reader::constant_op(const onnx::NodeProto& n, bool& handled) {
           fill = v.empty() ? 0 : v[0];
         }
       }
+    // A shape is a few sizes; a constant this builds is shape arithmetic, so small.
+    constexpr long long max_constant_values = 1LL << 24;
+    long long count = 1;
+    for (long long d : shape.values)
+      if (d < 0 || (d > 0 && count > max_constant_values / d)) {
+        node_error(n, "its shape must be sizes of 0 or more holding at most 2^24 values");
+        return false;
+      } else {
+        count *= d;
+      }
     if (!int_value) {
       m_const_dims[n.output(0)] = shape.values;
       return true;
     }
-    m_ints[n.output(0)] = {shape.values, std::vector<long long>(static_cast<std::size_t>(product(shape.values)), fill)};
+    m_ints[n.output(0)] = {shape.values, std::vector<long long>(static_cast<std::size_t>(count), fill)};
     return true;
   }
   if (op == "Expand") {
@@ -1514,10 +1549,34 @@ bool onnx_reader::constant_op(const onnx::NodeProto& n, bool& handled) {
     return true;
   };
   bool ok = true;
-  if (op == "Add") ok = elementwise([](const auto& a) { return a[0] + a[1]; });
-  else if (op == "Sub") ok = elementwise([](const auto& a) { return a[0] - a[1]; });
-  else if (op == "Mul") ok = elementwise([](const auto& a) { return a[0] * a[1]; });
-  else if (op == "Div") ok = elementwise([](const auto& a) { return a[1] == 0 ? 0 : a[0] / a[1]; });
+  bool overflow = false;  // sizes past 64 bits are no shapes
+  const auto checked = [&overflow](bool over, long long r) {
+    overflow = overflow || over;
+    return r;
+  };
+  if (op == "Add") {
+    ok = elementwise([&](const auto& a) {
+      long long r = 0;
+      const bool over = __builtin_add_overflow(a[0], a[1], &r);  // before r is read
+      return checked(over, r);
+    });
+  } else if (op == "Sub") {
+    ok = elementwise([&](const auto& a) {
+      long long r = 0;
+      const bool over = __builtin_sub_overflow(a[0], a[1], &r);  // before r is read
+      return checked(over, r);
+    });
+  } else if (op == "Mul") {
+    ok = elementwise([&](const auto& a) {
+      long long r = 0;
+      const bool over = __builtin_mul_overflow(a[0], a[1], &r);  // before r is read
+      return checked(over, r);
+    });
+  } else if (op == "Div")
+    ok = elementwise([&](const auto& a) {
+      if (a[1] == -1 && a[0] == std::numeric_limits<long long>::min()) return checked(true, 0LL);
+      return a[1] == 0 ? 0LL : a[0] / a[1];
+    });
   else if (op == "Equal") ok = elementwise([](const auto& a) { return static_cast<long long>(a[0] == a[1]); });
   else if (op == "Where") ok = elementwise([](const auto& a) { return a[0] ? a[1] : a[2]; });
   else if (op == "Cast") out = in[0];
@@ -1539,8 +1598,8 @@ bool onnx_reader::constant_op(const onnx::NodeProto& n, bool& handled) {
     }
     out.dims = in[1].dims;
   }
-  if (!ok) {
-    node_error(n, "cannot evaluate it on its constant inputs");
+  if (!ok || overflow) {
+    node_error(n, overflow ? "its result does not fit 64 bits" : "cannot evaluate it on its constant inputs");
     return false;
   }
   m_ints[n.output(0)] = out;

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include "dsl/layer_schemas.hpp"
 #include "dsl/yaml_quote.hpp"
 
 namespace mottsim::dsl {
@@ -15,8 +16,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Far beyond any network, and small enough that products cannot overflow.
-constexpr long long max_field = 1LL << 20;
+// The workload's own limits (dsl/layer_schemas.hpp), checked here so that a
+// row past them is located at its field.
+constexpr long long max_size = max_spatial_size;  // heights, widths, filters, strides, M
+constexpr long long max_count = max_channels;     // channels and filters, N and K
 
 struct field {
   std::string text;
@@ -64,13 +67,14 @@ class topology_reader {
  public:
   topology_reader(std::string path, diagnostics& errors) : m_path(std::move(path)), m_errors(errors) {}
 
-  // One positive integer field; false (reported) otherwise.
-  bool integer(const field& f, const std::string& what, int line, long long& out) {
-    const bool digits = !f.text.empty() && f.text.size() <= 7 &&
+  // One integer field from 1 to `high`; false (reported) otherwise.
+  bool integer(const field& f, const std::string& what, long long high, int line, long long& out) {
+    const bool digits = !f.text.empty() && f.text.size() <= 8 &&
                         std::all_of(f.text.begin(), f.text.end(), [](unsigned char c) { return std::isdigit(c); });
     out = digits ? std::stoll(f.text) : -1;
-    if (out >= 1 && out <= max_field) return true;
-    m_errors.error({m_path, line, f.column}, what + " must be a whole number from 1 to 2^20, got '" + f.text + "'");
+    if (out >= 1 && out <= high) return true;
+    m_errors.error({m_path, line, f.column}, what + " must be a whole number from 1 to " +
+                                                 (high == max_size ? "2^16" : "2^20") + ", got '" + f.text + "'");
     return false;
   }
 
@@ -137,8 +141,11 @@ class topology_reader {
       static const char* conv_names[] = {"", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width",
                                          "Channels", "Num Filter", "Strides", "Stride width"};
       static const char* gemm_names[] = {"", "M", "N", "K"};
-      for (std::size_t i = 1; i < f.size(); ++i)
-        row_ok = integer(f[i], gemm ? gemm_names[i] : conv_names[i], line, v[i]) && row_ok;
+      for (std::size_t i = 1; i < f.size(); ++i) {
+        const bool count = gemm ? i >= 2 : (i == 5 || i == 6);  // N, K; Channels, Num Filter
+        row_ok = integer(f[i], gemm ? gemm_names[i] : conv_names[i], count ? max_count : max_size, line, v[i]) &&
+                 row_ok;
+      }
       if (!row_ok) {
         ok = false;
         continue;
@@ -160,6 +167,13 @@ class topology_reader {
       }
       if (!ok) continue;  // shapes after a bad row mean nothing
       const bool depthwise = !gemm && f[0].text.find("DP") != std::string::npos;
+      if (depthwise && v[5] * v[6] > max_count) {
+        m_errors.error({m_path, line, f[6].column}, "a depthwise row has Channels x Num Filter outputs, and " +
+                                                        std::to_string(v[5]) + " x " + std::to_string(v[6]) +
+                                                        " is more than 2^20");
+        ok = false;
+        continue;
+      }
       const shape want{ih, iw, ch};
       if (!m_have_out) first = want;
       long long ph = 0, pw = 0;

@@ -457,6 +457,7 @@ bool workload_reader::read_geometry(const yaml_node& node, const block_value& v,
         return false;
       }
       l.reshape_to = {v.at("shape").integers[0], v.at("shape").integers[1], v.at("shape").integers[2]};
+      l.reorders = v.has("reorders") && v.flag("reorders");
       return ok;
     case layer_kind::add:
     case layer_kind::flatten:
@@ -724,13 +725,15 @@ workload_spec load_workload(const std::string& path, diagnostics& errors) {
     spec.file = path;
     return spec;
   }
-  workload_spec spec = load_workload(*root, path, errors);
+  if (!imported_file) return load_workload(*root, path, errors);
   // Generated text: its lines are not the file's, so what is located in it
-  // points at the file alone (each layer keeps the node or row name it came from).
-  if (imported_file) {
-    spec.precision_where = {path, 0, 0};
-    for (auto& l : spec.layers) l.where = {path, 0, 0};
-  }
+  // points at the file alone (each layer keeps the node or row name it came
+  // from, and the messages name the layer).
+  diagnostics generated;
+  workload_spec spec = load_workload(*root, path, generated);
+  for (const auto& d : generated.errors()) errors.error({path, 0, 0}, d.message);
+  spec.precision_where = {path, 0, 0};
+  for (auto& l : spec.layers) l.where = {path, 0, 0};
   return spec;
 }
 

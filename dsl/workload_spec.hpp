@@ -76,6 +76,9 @@ struct layer_spec {
   long long slice_begin = 0, slice_end = 0;
   // `reshape`: the output shape.
   tensor_shape reshape_to;
+  // reshape: its values are read in another order (an ONNX Transpose), not
+  // in memory order; perf mode prices it as a view, functional mode refuses it.
+  bool reorders = false;
   // conv2d / linear: run on a digital unit instead of crossbars (`placement:
   // digital`), e.g. a depthwise convolution that would leave a crossbar empty.
   bool digital = false;

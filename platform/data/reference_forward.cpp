@@ -218,14 +218,18 @@ void activate(const dsl::layer_spec& l, std::vector<float>& v) {
 
 namespace {
 
-// A load's tensor has no values: the float forward computes every value from
-// the network input.
-void refuse_loads(const dsl::workload_spec& workload) {
+// Layers the float forward cannot compute: a load's tensor has no values (the
+// forward computes every value from the network input), and a reordering
+// reshape (a Transpose) reads its input in an order the forward does not keep.
+void refuse_uncomputable(const dsl::workload_spec& workload) {
   dsl::diagnostics errors;
   for (const auto& l : workload.layers)
     if (l.kind == dsl::layer_kind::load)
-      errors.error(l.where, "layer '" + l.name + "' is a load: its tensor has no values, and functional mode computes "
-                            "every value from the network input; run this workload in perf mode");
+      errors.error(l.where, "layer '" + l.name + "' is a load: its tensor has no values, and the float forward "
+                            "computes every value from the network input; only perf mode runs this workload");
+    else if (l.kind == dsl::layer_kind::reshape && l.reorders)
+      errors.error(l.where, "layer '" + l.name + "' reorders its values (a transpose), which the float forward does "
+                            "not compute; only perf mode runs this workload");
   if (errors.has_errors()) throw dsl::input_error(errors);
 }
 
@@ -233,12 +237,12 @@ void refuse_loads(const dsl::workload_spec& workload) {
 
 reference_network::reference_network(const dsl::workload_spec& workload, const weights_file* weights)
     : m_workload(workload) {
-  refuse_loads(workload);
+  refuse_uncomputable(workload);
   bind(weights);
 }
 
 reference_network::reference_network(const dsl::workload_spec& workload) : m_workload(workload) {
-  refuse_loads(workload);
+  refuse_uncomputable(workload);
   bool needs_file = false;
   for (const auto& l : workload.layers) needs_file = needs_file || (l.is_matrix_layer() && l.weights.empty());
   if (!needs_file) {

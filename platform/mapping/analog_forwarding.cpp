@@ -73,6 +73,8 @@ std::string obstacle(const network_plan& plan, const dsl::workload_spec& w,
     return "next layer '" + cl.name + "' is " + dsl::layer_kind_name(cl.kind) +
            ", done digitally by the controller on stored values";
   const auto& cp = plan.layers[c];
+  if (!cp.on_tiles)
+    return "next layer '" + cl.name + "' is placed on the digital unit, which works on stored values";
   if (!pl.resident || !cp.resident)
     return std::string(!pl.resident ? "it is" : "'" + cl.name + "' is") +
            " reprogrammed every inference, so the values would wait through the programming: stored in digital";

@@ -6,6 +6,8 @@
 // computed by hand; and the price of a layer placed on the controller's
 // vector unit.
 #include <doctest/doctest.h>
+
+#include <functional>
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
@@ -378,4 +380,74 @@ TEST_CASE("A depthwise convolution on crossbars or on the vector unit: utilizati
   CHECK(y.element_ops == 9216 * 2 + 1024 + 2048);
   CHECK(y.digital_weight_bytes == 16 * 9);  // 8-bit weights read from DRAM
   CHECK(y.ran_on.find("the controller's vector unit (9216 MACs at 2 operations each") == 0);
+}
+
+TEST_CASE("ONNX import: malformed shape arithmetic is a located error, never a read past its inputs") {
+  const auto first_error = [](const std::function<void(graph&)>& build, const std::string& output) {
+    test_support::scratch_dir dir;
+    graph g({1, 2, 4, 4});
+    build(g);
+    dsl::diagnostics errors;
+    g.load(dir, output, errors);
+    return errors.has_errors() ? errors.errors()[0].to_string() : std::string();
+  };
+  CHECK(first_error(
+            [](graph& g) {
+              g.int64s("a", {1});
+              g.int64s("b", {2});
+              g.node("Where", {"a", "b"}, "w");
+            },
+            "w")
+            .find("node 'w' (Where, opset 13): needs 3 input(s), has 2") != std::string::npos);
+  CHECK(first_error(
+            [](graph& g) {
+              g.int64s("s", {-1});
+              g.node("ConstantOfShape", {"s"}, "k");
+            },
+            "k")
+            .find("node 'k' (ConstantOfShape, opset 13): its shape must be sizes of 0 or more") != std::string::npos);
+  // Well-formed shape arithmetic still evaluates: a Slice keeps channels
+  // [0, 1 + 2) of four.
+  {
+    test_support::scratch_dir dir;
+    graph g({1, 4, 2, 2});
+    g.int64s("one", {1});
+    g.int64s("two", {2});
+    g.int64s("zero", {0});
+    g.int64s("axis", {1});
+    g.node("Add", {"one", "two"}, "three");
+    g.node("Slice", {"x", "zero", "three", "axis"}, "s");
+    dsl::diagnostics errors;
+    const auto w = g.load(dir, "s", errors);
+    INFO(errors.to_string());
+    REQUIRE_FALSE(errors.has_errors());
+    CHECK(w.layers.back().out_shape == dsl::tensor_shape{2, 2, 3});
+  }
+  CHECK(first_error(
+            [](graph& g) {
+              g.int64s("big", {1LL << 62});
+              g.node("Mul", {"big", "big"}, "m");
+            },
+            "m")
+            .find("node 'm' (Mul, opset 13): its result does not fit 64 bits") != std::string::npos);
+}
+
+TEST_CASE("reference_forward: a reshape that reorders its values (a transpose) is refused, located") {
+  test_support::scratch_dir dir;
+  const std::string path = dir.write("t.yaml", R"(name: t
+input: {height: 2, width: 3, channels: 1}
+layers:
+  - {name: swap, type: reshape, shape: [3, 2, 1], reorders: true}
+)");
+  dsl::diagnostics errors;
+  const auto w = dsl::load_workload(path, errors);
+  REQUIRE_FALSE(errors.has_errors());
+  CHECK(w.layers[0].reorders);
+  try {
+    const platform::reference_network net(w);
+    FAIL("a reordering reshape has no float forward");
+  } catch (const dsl::input_error& e) {
+    CHECK(std::string(e.what()).find("t.yaml:4:5: error: layer 'swap' reorders its values (a transpose)") !=
+          std::string::npos);
+  }
 }

@@ -98,6 +98,12 @@ TEST_CASE("SCALE-Sim topology: broken rows are located errors") {
   CHECK(first_error("Layer, M, N, K,\nQKV, 197, 0, 768,\n") ==
         "topo.csv:2:11: error: N must be a whole number from 1 to 2^20, got '0'");
   CHECK(first_error(header) == "topo.csv: error: the SCALE-Sim topology holds a header and no layer rows");
+  // The workload's limits are checked at the field: 2^16 for sizes, 2^20 for
+  // counts, and a depthwise row's channels x filters outputs.
+  CHECK(first_error("Layer, M, N, K,\nQKV, 100000, 64, 64,\n") ==
+        "topo.csv:2:6: error: M must be a whole number from 1 to 2^16, got '100000'");
+  CHECK(first_error(std::string(header) + "Conv_DP,8,8,3,3,4096,512,1,\n") ==
+        "topo.csv:2:22: error: a depthwise row has Channels x Num Filter outputs, and 4096 x 512 is more than 2^20");
 }
 
 TEST_CASE("SCALE-Sim topology: a load has no values for functional mode") {
