@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "dsl/csv_fields.hpp"
 #include "dsl/input_file.hpp"
 #include "dsl/scalesim_topology.hpp"
 
@@ -33,18 +34,7 @@ struct row {
 // One line's fields; false (reported) when it is not eight integers.
 bool parse_row(const std::string& path, const std::string& text, int line, row& out, diagnostics& errors) {
   out.line = line;
-  std::vector<std::pair<std::string, int>> fields;  // text, 1-based column
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    fields.emplace_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start),
-                        static_cast<int>(start) + 1);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  // NeuroSim's files may end each row with a comma.
-  if (fields.size() == field_count + 1 && fields.back().first.find_first_not_of(" \t\r") == std::string::npos)
-    fields.pop_back();
+  const std::vector<csv_field> fields = split_csv_row(text);
   if (fields.size() != field_count) {
     errors.error({path, line, 1}, "a NeuroSim network row has 8 fields (IFM height, IFM width, IFM channels, kernel "
                                   "height, kernel width, output channels, pooling, stride); this one has " +
@@ -53,20 +43,15 @@ bool parse_row(const std::string& path, const std::string& text, int line, row& 
   }
   bool ok = true;
   for (int i = 0; i < field_count; ++i) {
-    std::string f = fields[i].first;
-    const std::size_t first = f.find_first_not_of(" \t\r");
-    const std::size_t last = f.find_last_not_of(" \t\r");
-    f = first == std::string::npos ? "" : f.substr(first, last - first + 1);
-    out.column[i] = fields[i].second + static_cast<int>(first == std::string::npos ? 0 : first);
-    const bool digits = !f.empty() && f.size() <= 7 &&
-                        std::all_of(f.begin(), f.end(), [](unsigned char c) { return std::isdigit(c); });
-    const long long x = digits ? std::stoll(f) : -1;
+    const csv_field& f = fields[static_cast<std::size_t>(i)];
+    out.column[i] = f.column;
+    const long long x = csv_whole_number(f, 7);
     const long long low = i == 6 ? 0 : 1;
     const long long high = i == 6 ? 1 : max_field;
     if (x < low || x > high) {
       errors.error({path, line, out.column[i]}, std::string(field_names[i]) + " must be " +
                                                     (i == 6 ? "0 or 1" : "a whole number from 1 to 2^20") +
-                                                    ", got '" + f + "'");
+                                                    ", got '" + f.text + "'");
       ok = false;
     }
     out.v[i] = x;

@@ -228,6 +228,9 @@ class onnx_reader {
   bool reshape(const onnx::NodeProto& n);
   bool dense(const onnx::NodeProto& n);
   bool add(const onnx::NodeProto& n);
+  // A `type` layer (add, mul) of node n's input 0 with its input 1, both
+  // layers' outputs; `input_error` when either is the network input.
+  bool two_layer_op(const onnx::NodeProto& n, const char* type, const std::string& input_error);
   bool activation_op(const onnx::NodeProto& n);
   bool gelu(const onnx::NodeProto& n, bool& handled);
   bool layer_norm(const onnx::NodeProto& n, bool decomposed);
@@ -507,6 +510,24 @@ int onnx_reader::foldable(const onnx::NodeProto& n, const std::string& tensor, c
     return -1;
   }
   return p;
+}
+
+bool onnx_reader::two_layer_op(const onnx::NodeProto& n, const char* type, const std::string& input_error) {
+  const tensor_state* in = layer_input(n, 0);
+  const tensor_state* with = layer_input(n, 1);
+  if (!in || !with) return false;
+  in = &m_tensors[n.input(0)];  // reading input 1 may have added a reshape layer
+  if (in->layer < 0 || with->layer < 0) {
+    node_error(n, input_error);
+    return false;
+  }
+  out_layer l;
+  l.type = type;
+  l.with = with->layer;
+  tensor_state out = *in;
+  add_layer(std::move(l), *in, n, out);
+  set_output(n, out);
+  return true;
 }
 
 int onnx_reader::add_layer(out_layer l, const tensor_state& in, const onnx::NodeProto& n, tensor_state& out) {
@@ -1158,21 +1179,7 @@ bool onnx_reader::add(const onnx::NodeProto& n) {
                       "); mottsim adds equal shapes only");
     return false;
   }
-  const tensor_state* a = layer_input(n, 0);
-  const tensor_state* b = layer_input(n, 1);
-  if (!a || !b) return false;
-  a = &m_tensors[n.input(0)];
-  if (a->layer < 0 || b->layer < 0) {
-    node_error(n, "adding the network input itself is not supported; mottsim adds the outputs of two layers");
-    return false;
-  }
-  out_layer l;
-  l.type = "add";
-  l.with = b->layer;
-  tensor_state out = *a;
-  add_layer(std::move(l), *a, n, out);
-  set_output(n, out);
-  return true;
+  return two_layer_op(n, "add", "adding the network input itself is not supported; mottsim adds the outputs of two layers");
 }
 
 bool onnx_reader::mul(const onnx::NodeProto& n) {
@@ -1227,21 +1234,7 @@ bool onnx_reader::mul(const onnx::NodeProto& n) {
   onnx::NodeProto first = n;
   first.set_input(0, n.input(big));
   first.set_input(1, n.input(1 - big));
-  const tensor_state* in = layer_input(first, 0);
-  const tensor_state* with = layer_input(first, 1);
-  if (!in || !with) return false;
-  in = &m_tensors[first.input(0)];
-  if (in->layer < 0 || with->layer < 0) {
-    node_error(n, "multiplying the network input itself is not supported");
-    return false;
-  }
-  out_layer l;
-  l.type = "mul";
-  l.with = with->layer;
-  tensor_state out = *in;
-  add_layer(std::move(l), *in, n, out);
-  set_output(n, out);
-  return true;
+  return two_layer_op(first, "mul", "multiplying the network input itself is not supported");
 }
 
 bool onnx_reader::activation_op(const onnx::NodeProto& n) {

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include "dsl/csv_fields.hpp"
 #include "dsl/layer_schemas.hpp"
 #include "dsl/yaml_quote.hpp"
 
@@ -20,34 +21,6 @@ namespace {
 // row past them is located at its field.
 constexpr long long max_size = max_spatial_size;  // heights, widths, filters, strides, M
 constexpr long long max_count = max_channels;     // channels and filters, N and K
-
-struct field {
-  std::string text;
-  int column = 1;  // 1-based
-};
-
-std::string trimmed(const std::string& s) {
-  const std::size_t first = s.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
-}
-
-// The row's fields, trimmed, with their columns. SCALE-Sim's rows end with a
-// comma, which leaves an empty last field: it is dropped.
-std::vector<field> split_row(const std::string& line) {
-  std::vector<field> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    const std::string raw = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    const std::size_t lead = raw.find_first_not_of(" \t\r");
-    out.push_back({trimmed(raw), static_cast<int>(start + (lead == std::string::npos ? 0 : lead)) + 1});
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  if (out.size() > 1 && out.back().text.empty()) out.pop_back();
-  return out;
-}
 
 bool lower_equal(const std::string& a, const char* b) {
   std::string x = a;
@@ -68,10 +41,8 @@ class topology_reader {
   topology_reader(std::string path, diagnostics& errors) : m_path(std::move(path)), m_errors(errors) {}
 
   // One integer field from 1 to `high`; false (reported) otherwise.
-  bool integer(const field& f, const std::string& what, long long high, int line, long long& out) {
-    const bool digits = !f.text.empty() && f.text.size() <= 8 &&
-                        std::all_of(f.text.begin(), f.text.end(), [](unsigned char c) { return std::isdigit(c); });
-    out = digits ? std::stoll(f.text) : -1;
+  bool integer(const csv_field& f, const std::string& what, long long high, int line, long long& out) {
+    out = csv_whole_number(f, 8);
     if (out >= 1 && out <= high) return true;
     m_errors.error({m_path, line, f.column}, what + " must be a whole number from 1 to " +
                                                  (high == max_size ? "2^16" : "2^20") + ", got '" + f.text + "'");
@@ -113,8 +84,8 @@ class topology_reader {
     std::ostringstream layers;
     while (std::getline(in, line_text)) {
       ++line;
-      if (trimmed(line_text).empty()) continue;
-      std::vector<field> f = split_row(line_text);
+      if (trim_blanks(line_text).empty()) continue;
+      std::vector<csv_field> f = split_csv_row(line_text);
       if (!header_seen) {
         header_seen = true;
         gemm = f.size() >= 2 && lower_equal(f[1].text, "m");
@@ -232,7 +203,7 @@ class topology_reader {
 }  // namespace
 
 bool is_scalesim_header(const std::string& header) {
-  const std::string t = trimmed(header);
+  const std::string t = trim_blanks(header);
   return t.compare(0, 5, "Layer") == 0;
 }
 

@@ -117,6 +117,8 @@ class workload_reader {
   bool infer(layer_spec& l, const block_value& v, const layer_output& in, const layer_output* other,
              const std::string& context);
   bool check_size(layer_spec& l, const std::string& context);
+  // The layer's MACs, outputs x `per_output`, within the per-layer and network limits.
+  bool count_macs(layer_spec& l, long long per_output, const std::string& context);
   void check_weight_count(const layer_spec& l, const yaml_node& weights, const std::string& context);
 
   // Where to point at a parameter's problem: its value, or the layer when the
@@ -598,19 +600,8 @@ bool workload_reader::infer(layer_spec& l, const block_value& v, const layer_out
         return false;
       }
       l.out_shape = {s.height, s.width, other->shape.channels};
-      // Every output is a K-long dot product, like a layer's; the limit holds.
-      long long macs = 0;
-      if (!checked_mul(l.out_shape.elements(), k, macs) || macs > max_layer_macs) {
-        m_errors.error(l.where, context + ": needs more than 2^50 multiply-accumulates per inference");
-        return false;
-      }
-      l.macs = macs;
-      m_total_macs += macs;
-      if (m_total_macs > max_total_macs) {
-        m_errors.error(l.where, context + ": the network needs more than 2^60 multiply-accumulates per inference");
-        m_total_macs = 0;
-        return false;
-      }
+      // Every output is a K-long dot product, like a layer's; the limits hold.
+      if (!count_macs(l, k, context)) return false;
       break;
     }
     case layer_kind::concat: {
@@ -676,8 +667,12 @@ bool workload_reader::check_size(layer_spec& l, const std::string& context) {
     m_errors.error(l.where, context + ": has more than 2^50 weights");
     return false;
   }
+  return count_macs(l, rows, context);
+}
+
+bool workload_reader::count_macs(layer_spec& l, long long per_output, const std::string& context) {
   long long macs = 0;
-  if (!checked_mul(l.out_shape.elements(), rows, macs) || macs > max_layer_macs) {
+  if (!checked_mul(l.out_shape.elements(), per_output, macs) || macs > max_layer_macs) {
     m_errors.error(l.where, context + ": needs more than 2^50 multiply-accumulates per inference");
     return false;
   }
