@@ -954,6 +954,13 @@ bool onnx_reader::slice(const onnx::NodeProto& n, bool gather) {
   l.params = {{"axis", channels ? "channels" : "height"}, {"begin", std::to_string(begin)}, {"end", std::to_string(end)}};
   tensor_state out = viewed(dims, -1, src->image && !gather);
   add_layer(std::move(l), *src, n, out);
+  // The layer's shape is the one the workload gives a slice of the input it
+  // reads: a Gather's dropped axis leaves another view (one channel of an
+  // image is [1, H, W], H x 1 x W), which a reader then gets by a reshape.
+  out_layer& made = m_layers.back();
+  made.out_h = channels ? src->h : end - begin;
+  made.out_w = src->w;
+  made.out_c = channels ? end - begin : src->c;
   set_output(n, out);
   return true;
 }

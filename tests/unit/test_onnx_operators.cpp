@@ -451,3 +451,21 @@ layers:
           std::string::npos);
   }
 }
+
+TEST_CASE("ONNX import: a Gather of one image channel is read by the next layer in its own shape") {
+  // [1, 4, 2, 3] -> channel 2 -> [1, 2, 3]: two tokens of three features,
+  // which a MatMul by a 3 x 5 weight turns into 2 x 5 (30 MACs, 15 weights).
+  test_support::scratch_dir dir;
+  graph g({1, 4, 2, 3});
+  g.int64s("k", {2}, true);
+  graph::attr(g.node("Gather", {"x", "k"}, "ch"), "axis", 1LL);
+  g.floats("w", {3, 5}, 0.5f);
+  g.node("MatMul", {"ch", "w"}, "y");
+  dsl::diagnostics errors;
+  const auto w = g.load(dir, "y", errors);
+  INFO(errors.to_string());
+  REQUIRE_FALSE(errors.has_errors());
+  CHECK(w.total_macs() == 2 * 3 * 5);
+  CHECK(w.total_weights() == 3 * 5);
+  CHECK(w.layers.back().out_shape == dsl::tensor_shape{2, 1, 5});
+}
