@@ -231,6 +231,10 @@ class onnx_reader {
   // A `type` layer (add, mul) of node n's input 0 with its input 1, both
   // layers' outputs; `input_error` when either is the network input.
   bool two_layer_op(const onnx::NodeProto& n, const char* type, const std::string& input_error);
+  // A `type` layer (add, mul) of node n's activation operand with its stored
+  // constant operand `constant_input` (`constant: true`).
+  bool constant_op_layer(const onnx::NodeProto& n, int constant_input, const char* type,
+                         const std::string& input_error);
   bool activation_op(const onnx::NodeProto& n);
   bool gelu(const onnx::NodeProto& n, bool& handled);
   bool layer_norm(const onnx::NodeProto& n, bool decomposed);
@@ -524,6 +528,28 @@ bool onnx_reader::two_layer_op(const onnx::NodeProto& n, const char* type, const
   out_layer l;
   l.type = type;
   l.with = with->layer;
+  tensor_state out = *in;
+  add_layer(std::move(l), *in, n, out);
+  set_output(n, out);
+  return true;
+}
+
+bool onnx_reader::constant_op_layer(const onnx::NodeProto& n, int constant_input, const char* type,
+                                    const std::string& input_error) {
+  onnx::NodeProto first = n;  // the activation as input 0
+  if (constant_input == 0) {
+    first.set_input(0, n.input(1));
+    first.set_input(1, n.input(0));
+  }
+  const tensor_state* in = layer_input(first, 0);
+  if (!in) return false;
+  if (in->layer < 0) {
+    node_error(n, input_error);
+    return false;
+  }
+  out_layer l;
+  l.type = type;
+  l.params = {{"constant", "true"}};
   tensor_state out = *in;
   add_layer(std::move(l), *in, n, out);
   set_output(n, out);
@@ -1159,24 +1185,7 @@ bool onnx_reader::add(const onnx::NodeProto& n) {
       set_output(n, m_tensors[n.input(1 - i)]);
       return true;
     }
-    onnx::NodeProto first = n;  // the activation as input 0
-    if (i == 0) {
-      first.set_input(0, n.input(1));
-      first.set_input(1, n.input(0));
-    }
-    const tensor_state* in = layer_input(first, 0);
-    if (!in) return false;
-    if (in->layer < 0) {
-      node_error(n, "adding a constant to the network input itself is not supported");
-      return false;
-    }
-    out_layer l;
-    l.type = "add";
-    l.params = {{"constant", "true"}};
-    tensor_state out = *in;
-    add_layer(std::move(l), *in, n, out);
-    set_output(n, out);
-    return true;
+    return constant_op_layer(n, i, "add", "adding a constant to the network input itself is not supported");
   }
   const tensor_state* a0 = activation(n, 0);
   const tensor_state* b0 = activation(n, 1);
@@ -1201,24 +1210,8 @@ bool onnx_reader::mul(const onnx::NodeProto& n) {
       node_error(n, "dividing a constant by activations is not supported");
       return false;
     }
-    onnx::NodeProto first = n;
-    if (i == 0) {
-      first.set_input(0, n.input(1));
-      first.set_input(1, n.input(0));
-    }
-    const tensor_state* in = layer_input(first, 0);
-    if (!in) return false;
-    if (in->layer < 0) {
-      node_error(n, "scaling the network input itself is not supported");
-      return false;
-    }
-    out_layer l;
-    l.type = "mul";
-    l.params = {{"constant", "true"}};  // a division by a constant is a product with its inverse
-    tensor_state out = *in;
-    add_layer(std::move(l), *in, n, out);
-    set_output(n, out);
-    return true;
+    // A division by a constant is a product with its inverse.
+    return constant_op_layer(n, i, "mul", "scaling the network input itself is not supported");
   }
   if (div) {
     node_error(n, "a division between two activations is supported only inside a layer normalization");

@@ -16,6 +16,20 @@
 
 namespace mottsim::platform {
 
+namespace {
+
+// A memory module of `c`'s capacity with timing `t`, attached and counted.
+void add_memory(elaborator& e, const dsl::component_spec& c, const models::memory_timing& t) {
+  auto m = std::make_unique<models::memory_module>(c.name.c_str(), t, c.count,
+                                                   static_cast<unsigned long long>(c.params.quantity("capacity")));
+  e.add_target(c.name, m->in);
+  e.add_counts(c.name, m->counts());
+  for (auto& r : m->resources()) e.add_resource(c.name, r);
+  e.own(std::move(m));
+}
+
+}  // namespace
+
 void make_dram(elaborator& e, const dsl::component_spec& c) {
   const auto& p = c.params;
   models::memory_timing t;
@@ -27,12 +41,7 @@ void make_dram(elaborator& e, const dsl::component_spec& c) {
   t.granule_time_s = p.quantity("burst") / p.quantity("bandwidth");
   t.parallel = 1;
   t.tail_s = p.quantity("latency");
-  auto m = std::make_unique<models::memory_module>(c.name.c_str(), t, c.count,
-                                                   static_cast<unsigned long long>(p.quantity("capacity")));
-  e.add_target(c.name, m->in);
-  e.add_counts(c.name, m->counts());
-  for (auto& r : m->resources()) e.add_resource(c.name, r);
-  e.own(std::move(m));
+  add_memory(e, c, t);
 }
 
 namespace {
@@ -56,12 +65,7 @@ models::memory_timing onchip_timing(const models::component_pricing& pricing, do
 void make_sram(elaborator& e, const dsl::component_spec& c) {
   const auto& p = c.params;
   const models::memory_timing t = onchip_timing(e.pricing(c.name), p.quantity("port_width"));
-  auto m = std::make_unique<models::memory_module>(c.name.c_str(), t, c.count,
-                                                   static_cast<unsigned long long>(p.quantity("capacity")));
-  e.add_target(c.name, m->in);
-  e.add_counts(c.name, m->counts());
-  for (auto& r : m->resources()) e.add_resource(c.name, r);
-  e.own(std::move(m));
+  add_memory(e, c, t);
 }
 
 namespace {
