@@ -61,6 +61,7 @@ component_pricing price_controller(const block_value& p, const pricing_context& 
   out.actions["vector_op"] = scaled_energy(p, "energy_per_op", energy_category::compute, scale);
   static_figures(p, out);
   out.area_m2 = scaled_area(p, scale, out.area_source);
+  out.leakage_w = scaled_leakage(p, scale, out.leakage_source);
   return out;
 }
 
@@ -92,6 +93,7 @@ component_pricing price_systolic_array(const block_value& p, const pricing_conte
   out.actions["pe_storage_bits"] = pe_storage_price(p, at.node_m);
   static_figures(p, out);
   out.area_m2 = scaled_area(p, scale, out.area_source);
+  out.leakage_w = scaled_leakage(p, scale, out.leakage_source);
   return out;
 }
 

@@ -1,7 +1,10 @@
 #include "models/logic_scaling.hpp"
 
 #include "dsl/units.hpp"
+#include <cmath>
+
 #include "models/cacti_table.hpp"
+#include "models/memory_technology.hpp"
 #include "models/pricing_support.hpp"
 
 namespace mottsim::models {
@@ -11,8 +14,8 @@ using dsl::dimension;
 dsl::schema_builder& logic_scaling_params(dsl::schema_builder& b) {
   return b
       .quantity("reference_node", dimension::length, std::nullopt,
-                "node at which the energies and area were characterized; at another architecture node they scale "
-                "by Stillmaker & Baas (default: taken as the architecture's node)")
+                "node at which the energies, area and leakage were characterized; at another architecture node they scale "
+                "by Stillmaker & Baas, leakage also by CACTI 7's device leakage per um (default: taken as the architecture's node)")
       .optional()
       .above(0)
       .quantity("reference_supply", dimension::voltage, std::nullopt,
@@ -35,10 +38,22 @@ logic_scale logic_scaling(const dsl::block_value& b, double node_m) {
         show(ref, dimension::length) + " -> " + show(node_m, dimension::length) + " " + cited({{b, "reference_node"}});
     s.energy_note = " x " + show(s.energy) + " (Stillmaker & Baas energy, " + nodes + ")";
     s.area_note = " x " + show(s.area) + " (Stillmaker & Baas area, " + nodes + ")";
+    // The same circuit has its transistors' widths scaled by the linear
+    // shrink, and each um of width leaks what the node's devices leak.
+    const logic_leakage at = hp_leakage_per_um(node_m);
+    const logic_leakage from = hp_leakage_per_um(ref);
+    const double width = std::sqrt(s.area);
+    s.leakage = width * at.watts_per_um / from.watts_per_um;
+    s.leakage_note = " x " + show(s.leakage) + " (width x sqrt of the Stillmaker & Baas area factor " + show(width) +
+                     ", " + nodes + "; leakage per um " + from.source + " -> " + at.source + ")";
   }
   if (b.has("reference_supply") && b.has("supply_voltage")) {
     const double ratio = b.quantity("supply_voltage") / b.quantity("reference_supply");
     s.energy *= ratio * ratio;
+    // Static power is Vdd x the off current; the off current is held.
+    s.leakage *= ratio;
+    s.leakage_note += " x (" + show(b.quantity("supply_voltage"), dimension::voltage) + " / " +
+                      show(b.quantity("reference_supply"), dimension::voltage) + ")";
     s.energy_note += " x (" + show(b.quantity("supply_voltage"), dimension::voltage) + " / " +
                      show(b.quantity("reference_supply"), dimension::voltage) + ")^2 " +
                      cited({{b, "supply_voltage"}, {b, "reference_supply"}});
@@ -57,6 +72,14 @@ double scaled_area(const dsl::block_value& b, const logic_scale& s, std::string&
   const double a = b.quantity("area");
   source = s.area_note.empty() ? origin(b, "area") : "area " + show_area(a) + " (" + origin(b, "area") + ")" + s.area_note;
   return a * s.area;
+}
+
+double scaled_leakage(const dsl::block_value& b, const logic_scale& s, std::string& source) {
+  const double w = b.quantity("leakage");
+  source = s.leakage_note.empty() || w == 0.0
+               ? origin(b, "leakage")
+               : "leakage " + show(w, dimension::power) + " (" + origin(b, "leakage") + ")" + s.leakage_note;
+  return w * s.leakage;
 }
 
 }  // namespace mottsim::models

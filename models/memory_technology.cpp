@@ -140,6 +140,17 @@ flavour_ratios flavour_vs_hp(device_flavour f, double node_m) {
   return out;
 }
 
+logic_leakage hp_leakage_per_um(double node_m) {
+  double leak[n_nodes];
+  for (int i = 0; i < n_nodes; ++i) leak[i] = leak_per_um(devices[i][0]);
+  const node_use at = clamp_node(nodes, n_nodes, node_m);
+  logic_leakage out;
+  out.watts_per_um = loglog_interpolate(nodes, leak, n_nodes, at.table_node);
+  out.source = "CACTI 7 tech_params itrs-hp" + at.note + ", 360 K: Vdd(I_off + I_g) " + num(out.watts_per_um * 1e6) +
+               " uW/um";
+  return out;
+}
+
 edram_cell edram_cell_at(double node_m) {
   double retention[2], leak[2], area[2];
   for (int i = 0; i < 2; ++i) {

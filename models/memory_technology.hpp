@@ -31,6 +31,16 @@ struct flavour_ratios {
 };
 flavour_ratios flavour_vs_hp(device_flavour f, double node_m);
 
+// Static power per um of transistor width of CACTI 7's itrs-hp logic devices,
+// Vdd (I_off + I_g_on) at 360 K, at `node_m`: interpolated log-log between 22
+// and 45 nm, held at the nearest tabulated node outside. What one um of logic
+// leaks at a node, for scaling a logic block's leakage between nodes.
+struct logic_leakage {
+  double watts_per_um = 0.0;
+  std::string source;
+};
+logic_leakage hp_leakage_per_um(double node_m);
+
 // eDRAM as CACTI models it: a logic-process DRAM ("lp-dram") cell. CACTI 7's
 // technology files hold lp-dram parameters at 32 and 45 nm (not at 22 nm, where
 // the 32 nm values are held).

@@ -29,19 +29,26 @@ stage_pricing price_logic_stage(const block_value& s, const tile_context& t, con
   std::string scaled;
   const double unit_area = scaled_area(s, scale, scaled);
   add_stage_units(out, s, t, name, s.integer("units"), false, unit_area,
-                  scale.area_note.empty() ? std::string() : " (" + scaled + ")");
+                  scale.area_note.empty() ? std::string() : " (" + scaled + ")", &scale);
   return out;
 }
 
 }  // namespace
 
 void add_stage_units(stage_pricing& out, const block_value& stage, const tile_context& tile, const std::string& name,
-                     long long units, bool per_array, double unit_area, const std::string& unit_source) {
+                     long long units, bool per_array, double unit_area, const std::string& unit_source,
+                     const logic_scale* scale) {
   const double n = (per_array ? static_cast<double>(tile.readout_groups) : 1.0) * static_cast<double>(units);
   const std::string count = (per_array ? per_groups(tile) : std::string()) + std::to_string(units) + " x ";
   out.area.push_back({name, n * unit_area, count + show(unit_area, dimension::area) + unit_source + entry_note(stage)});
-  if (stage.has("leakage"))
+  if (!stage.has("leakage")) return;
+  if (!scale) {
     out.leakage.push_back({name, n * stage.quantity("leakage"), count + show(stage.quantity("leakage"), dimension::power)});
+    return;
+  }
+  std::string source;
+  const double unit_leakage = scaled_leakage(stage, *scale, source);
+  out.leakage.push_back({name, n * unit_leakage, count + show(unit_leakage, dimension::power) + " (" + source + ")"});
 }
 
 // ADCs hang off each array's columns; each one's energy and area come from

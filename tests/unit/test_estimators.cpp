@@ -16,7 +16,7 @@ using namespace mottsim;
 
 namespace {
 
-constexpr double pJ = 1e-12, fJ = 1e-15, nm = 1e-9, um2 = 1e-12, ns = 1e-9, uW = 1e-6, mm2 = 1e-6;
+constexpr double pJ = 1e-12, fJ = 1e-15, nm = 1e-9, um2 = 1e-12, ns = 1e-9, uW = 1e-6, mm2 = 1e-6, mW = 1e-3;
 
 dsl::block_value block(const std::string& type, const std::string& text) {
   dsl::diagnostics errors;
@@ -209,6 +209,33 @@ TEST_CASE("logic scaling: digital units characterized at one node, priced at ano
   // No reference node: the figures are the architecture's, unscaled.
   const auto plain = test_support::registry().price("controller", block("controller", "energy_per_op: 0.009 pJ\n"), 45 * nm);
   CHECK(plain.actions.at("vector_op").energy_j == 0.009 * pJ);
+}
+
+TEST_CASE("logic scaling: leakage follows the transistor width and what a um of it leaks at each node") {
+  // CACTI 7 itrs-hp devices at 360 K, Vdd (I_off + I_g_on) per um:
+  //   22 nm 0.8 V x (4.256e-7 + 1.81e-9) = 3.41928e-7 W/um; 45 nm 1.0 V x (6.42e-7 + 3.59e-8) = 6.779e-7 W/um.
+  // Widths scale with the linear shrink: sqrt(Stillmaker & Baas area 1.0 / 0.25) = 2 from 22 to 45 nm.
+  const double leak22 = 0.8 * (4.256e-7 + 1.81e-9);
+  const double leak45 = 1.0 * (6.42e-7 + 3.59e-8);
+  const auto ctrl = block("controller", "leakage: 1 mW\nreference_node: 22 nm\n");
+  const auto c45 = test_support::registry().price("controller", ctrl, 45 * nm);
+  CHECK(c45.leakage_w == doctest::Approx(1 * mW * 2.0 * leak45 / leak22).epsilon(1e-9));
+  CHECK(contains(c45.leakage_source, "CACTI 7 tech_params itrs-hp"));
+  // At its own node: unscaled. At 0.9 V against 0.8 V: x 0.9 / 0.8 more (the off current held).
+  CHECK(test_support::registry().price("controller", ctrl, 22 * nm).leakage_w == 1 * mW);
+  const auto hot = block("controller", "leakage: 1 mW\nreference_node: 22 nm\nreference_supply: 0.8 V\nsupply_voltage: 0.9 V\n");
+  CHECK(test_support::registry().price("controller", hot, 45 * nm).leakage_w ==
+        doctest::Approx(1 * mW * 2.0 * leak45 / leak22 * 0.9 / 0.8).epsilon(1e-9));
+  // A shift-and-add unit of a tile, characterized at 45 nm, in a 22 nm chip: the inverse.
+  // Against the same tile whose units do not leak: 2 units x 10 uW x 0.5 x leak22 / leak45.
+  const auto tile = [](const char* leakage) {
+    return block("cim_tile", std::string("readout:\n  - type: adc\n  - type: shift_add\n    leakage: ") + leakage +
+                                 "\n    units: 2\n    reference_node: 45 nm\n");
+  };
+  const auto leaky = test_support::registry().price("cim_tile", tile("10 uW"), 22 * nm);
+  const auto tight = test_support::registry().price("cim_tile", tile("0 W"), 22 * nm);
+  CHECK(leaky.leakage_w - tight.leakage_w == doctest::Approx(2 * 10e-6 * 0.5 * leak22 / leak45).epsilon(1e-6));
+  CHECK(contains(leaky.leakage_source, "Stillmaker & Baas area factor"));
 }
 
 TEST_CASE("cells: a pure crossbar, a 1S1R and a 1T1R cell") {
