@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string>& workload_keys() {
   static const std::vector<std::string> keys = {"name",         "description", "input",         "precision",
                                                 "weights_file", "inputs",      "input_density", "weight_density",
-                                                "layers"};
+                                                "depthwise_placement", "layers"};
   return keys;
 }
 
@@ -193,6 +193,13 @@ void workload_reader::read_header(const yaml_node& root) {
     m_errors.error(root.where, "a workload needs 'input:', the sample shape, e.g. {height: 28, width: 28, channels: 1}");
   }
 
+  if (const yaml_node* d = root.find("depthwise_placement")) {
+    if (d->is_scalar() && (d->text == "crossbar" || d->text == "digital")) m_spec.depthwise_digital = d->text == "digital";
+    else
+      m_errors.error(d->where, "'depthwise_placement' must be crossbar or digital (where depthwise convolutions without "
+                               "their own 'placement' run), got " + d->describe());
+  }
+
   m_spec.precision_where = root.where;
   if (const yaml_map_entry* e = root.find_entry("precision")) m_spec.precision_where = e->key_location;
   if (const yaml_node* precision = root.find("precision")) {
@@ -316,7 +323,8 @@ void workload_reader::read_layer(const yaml_node& node, std::size_t index) {
   if (l.kind == layer_kind::activation && l.activation == activation_kind::none)
     m_errors.error(locate(v, "activation", l), context + ": an 'activation' layer needs 'activation:', one of relu, relu6, "
                                                "sigmoid, hard_sigmoid, hard_swish, tanh, gelu, silu, softmax");
-  if (v.has("placement")) l.digital = v.text("placement") == "digital";
+  const bool placement_given = v.has("placement") && !v.at("placement").from_default;
+  if (placement_given) l.digital = v.text("placement") == "digital";
 
   // Every check below runs even after an earlier one failed, so that one pass
   // reports every mistake of the layer; only shape inference needs them all.
@@ -363,6 +371,11 @@ void workload_reader::read_layer(const yaml_node& node, std::size_t index) {
     result.known = true;
     if (weights && weights_ok) check_weight_count(l, *weights, context);
   }
+  // The workload's `depthwise_placement` for a depthwise convolution that does
+  // not say where it runs (one group per input channel).
+  if (!placement_given && m_spec.depthwise_digital && l.kind == layer_kind::conv2d && l.groups > 1 &&
+      l.groups == l.in_shape.channels)
+    l.digital = l.digital_from_workload = true;
   m_spec.layers.push_back(l);
   finish(result);
 }

@@ -80,8 +80,10 @@ struct layer_spec {
   // in memory order; perf mode prices it as a view, functional mode refuses it.
   bool reorders = false;
   // conv2d / linear: run on a digital unit instead of crossbars (`placement:
-  // digital`), e.g. a depthwise convolution that would leave a crossbar empty.
+  // digital`), e.g. a depthwise convolution that would leave a crossbar empty;
+  // `digital_from_workload`: by the workload's `depthwise_placement: digital`.
   bool digital = false;
+  bool digital_from_workload = false;
 
   // conv2d and pooling windows.
   long long out_channels = 0;  // conv2d
@@ -150,6 +152,9 @@ struct workload_spec {
   double input_density = 0.5;
   double weight_density = 0.5;
   source_location input_density_where, weight_density_where;  // empty file: the default
+  // `depthwise_placement: digital`: depthwise convolutions without their own
+  // `placement` run on the digital unit (a crossbar would hold 9 rows of each).
+  bool depthwise_digital = false;
   std::string weights_file;  // trained weights for functional mode, optional
   input_source inputs;
   std::vector<layer_spec> layers;

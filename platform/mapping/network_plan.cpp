@@ -63,7 +63,10 @@ std::string depthwise_note(const dsl::layer_spec& l, const models::crossbar_mapp
   return "; " + std::string(l.groups == l.in_shape.channels ? "depthwise" : "grouped") + ": each of its " +
          std::to_string(l.groups) + " groups takes crossbars of its own for " + std::to_string(rows) + " row(s) x " +
          std::to_string(m.physical_columns) + " column(s), so " + percent(m.utilization) +
-         " of the mapped cells hold weights ('placement: digital' runs it on " + vector_unit + " instead)";
+         " of the mapped cells hold weights ('placement: digital' runs it on " + vector_unit + " instead" +
+         (l.groups == l.in_shape.channels ? ", as the workload's 'depthwise_placement: digital' does every depthwise one"
+                                          : "") +
+         ")";
 }
 
 }  // namespace
@@ -166,7 +169,11 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
       lp.ran_on = lp.element_ops > 0 ? std::string(vector_unit) : "no arithmetic (the same values in another layout)";
       if (products)
         lp.ran_on += " (" + std::to_string(l.macs) + " MACs at " + std::to_string(static_cast<int>(mac_ops)) +
-                     " operations each" + (l.is_matrix_layer() ? ", placed there by 'placement: digital'" : "") + ")";
+                     " operations each" +
+                     (!l.is_matrix_layer()           ? ""
+                      : l.digital_from_workload ? ", placed there by the workload's 'depthwise_placement: digital'"
+                                                : ", placed there by 'placement: digital'") +
+                     ")";
     }
     plan.layers.push_back(lp);
   }

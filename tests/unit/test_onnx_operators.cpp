@@ -382,6 +382,34 @@ TEST_CASE("A depthwise convolution on crossbars or on the vector unit: utilizati
   CHECK(y.ran_on.find("the controller's vector unit (9216 MACs at 2 operations each") == 0);
 }
 
+TEST_CASE("depthwise_placement: digital moves every depthwise convolution that does not say otherwise") {
+  // 8x8x16 input: a depthwise 3x3 (16 groups of 1 channel), a grouped 3x3 (2
+  // groups of 8 channels: not depthwise), and a depthwise 3x3 that keeps its
+  // own `placement: crossbar`.
+  const std::string layers =
+      "layers:\n"
+      "  - {name: dw, type: conv2d, out_channels: 16, kernel: 3, padding: 1, groups: 16}\n"
+      "  - {name: grouped, type: conv2d, out_channels: 16, kernel: 3, padding: 1, groups: 2}\n"
+      "  - {name: kept, type: conv2d, out_channels: 16, kernel: 3, padding: 1, groups: 16, placement: crossbar}\n";
+  const std::string input = "input: {height: 8, width: 8, channels: 16}\n";
+  test_support::scratch_dir dir;
+  dsl::diagnostics errors;
+  const auto moved = dsl::load_workload(dir.write("a.yaml", input + "depthwise_placement: digital\n" + layers), errors);
+  const auto plain = dsl::load_workload(dir.write("b.yaml", input + layers), errors);
+  REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
+  CHECK(moved.layers[0].digital);
+  CHECK(moved.layers[0].digital_from_workload);
+  CHECK_FALSE(moved.layers[1].digital);
+  CHECK_FALSE(moved.layers[2].digital);
+  for (const auto& l : plain.layers) CHECK_FALSE(l.digital);
+
+  const std::string bad = dir.write("c.yaml", input + "depthwise_placement: vector\n" + layers);
+  dsl::diagnostics bad_errors;
+  dsl::load_workload(bad, bad_errors);
+  CHECK(bad_errors.to_string().find(bad + ":2:22: error: 'depthwise_placement' must be crossbar or digital") !=
+        std::string::npos);
+}
+
 TEST_CASE("ONNX import: malformed shape arithmetic is a located error, never a read past its inputs") {
   const auto first_error = [](const std::function<void(graph&)>& build, const std::string& output) {
     test_support::scratch_dir dir;
