@@ -31,11 +31,6 @@ weight_codes weight_codes_for(const Eigen::MatrixXd& weights, const crossbar_map
   return weight_codes_for(w_max, all_integers, mapping, weight_bits, encoding);
 }
 
-long long weight_code(double w, const weight_codes& codes) {
-  const double qm = static_cast<double>(codes.q_max);
-  return static_cast<long long>(std::clamp(std::round(w / codes.scale), -qm, qm));
-}
-
 slice_levels levels_of_slice(long long w, long long s, long long slice_bits, const weight_codes& codes,
                              signed_encoding encoding) {
   const long long slice_max = (1LL << slice_bits) - 1;

@@ -1,6 +1,8 @@
 #pragma once
 #include <Eigen/Core>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <vector>
 
@@ -29,7 +31,22 @@ weight_codes weight_codes_for(double max_abs, bool all_integers, const crossbar_
                               signed_encoding encoding);
 
 // The code of one weight: round(w / scale), clamped to [-q_max, q_max].
-long long weight_code(double w, const weight_codes& codes);
+// Inline: perf mode codes a model's millions of weights.
+inline long long weight_code(double w, const weight_codes& codes) {
+  const double qm = static_cast<double>(codes.q_max);
+  const double q = w / codes.scale;
+  // std::round (halves away from zero) without a library call or a branch
+  // per weight (a model's millions of them, in random order): below 2^52 in
+  // magnitude the fraction f = q - trunc(q) is exact, and trunc(2 f) is 1
+  // from one half up, -1 from minus one half down, else 0.
+  double r = q;  // larger ones are whole already (or not finite)
+  if (std::fabs(q) < 4503599627370496.0) {
+    const double t = static_cast<double>(static_cast<long long>(q));
+    r = t + static_cast<double>(static_cast<long long>(2.0 * (q - t)));
+  }
+  // std::clamp, without its branches; a NaN (no weight of a valid model) takes the lowest code.
+  return static_cast<long long>(std::max(-qm, std::min(r, qm)));
+}
 
 // The slice levels of code `w` in slice `s` (slices of `slice_bits`, LSB
 // first): differential, the (+, -) pair (|w|'s slice on the side of w's

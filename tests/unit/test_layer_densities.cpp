@@ -2,7 +2,9 @@
 
 #include <Eigen/Core>
 #include <filesystem>
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -107,6 +109,31 @@ TEST_CASE("weight density: weights given in pieces count as the whole, both ways
       CHECK(pieces.density() == models::mapped_weight_density(w, t, mapping, bits));
     }
   }
+}
+
+TEST_CASE("weight code: round half away from zero, clamped, as std::round and std::clamp give it") {
+  models::weight_codes codes;
+  codes.q_max = 127;
+  codes.scale = 0.5;
+  // Halves go away from zero; just below a half goes down; beyond q_max clamps.
+  CHECK(models::weight_code(1.25, codes) == 3);    // 2.5
+  CHECK(models::weight_code(-1.25, codes) == -3);  // -2.5
+  CHECK(models::weight_code(std::nextafter(0.25, 0.0), codes) == 0);  // just under 0.5
+  CHECK(models::weight_code(-0.2, codes) == 0);
+  CHECK(models::weight_code(1000.0, codes) == 127);
+  CHECK(models::weight_code(-1000.0, codes) == -127);
+  CHECK(models::weight_code(std::numeric_limits<double>::infinity(), codes) == 127);
+  // Every quarter step and its neighbours from -70 to 70, and large wide codes.
+  for (int k = -280; k <= 280; ++k)
+    for (const double w : {k * 0.125, std::nextafter(k * 0.125, -1e9), std::nextafter(k * 0.125, 1e9)})
+      CHECK(models::weight_code(w, codes) ==
+            static_cast<long long>(std::clamp(std::round(w / codes.scale), -127.0, 127.0)));
+  codes.q_max = (1LL << 40) - 1;
+  codes.scale = 1.0;
+  for (const double w : {1e12 + 0.5, -1e12 - 0.5, 3.0e15, -4.5e15, 1e300})
+    CHECK(models::weight_code(w, codes) ==
+          static_cast<long long>(std::clamp(std::round(w), -static_cast<double>(codes.q_max),
+                                            static_cast<double>(codes.q_max))));
 }
 
 TEST_CASE("input density: inputs quantized as the drivers do, by hand") {
