@@ -1,10 +1,6 @@
 #include "dsl/onnx_import.hpp"
 
-#include <fcntl.h>
 #include <onnx/onnx_pb.h>
-#include <unistd.h>
-
-#include <cerrno>
 
 #include <algorithm>
 #include <cstdint>
@@ -17,6 +13,7 @@
 #include <sstream>
 
 #include "dsl/input_file.hpp"
+#include "dsl/onnx_model.hpp"
 #include "dsl/yaml_quote.hpp"
 
 namespace mottsim::dsl {
@@ -26,10 +23,6 @@ namespace fs = std::filesystem;
 bool is_onnx_path(const std::string& path) { return has_extension(path, ".onnx"); }
 
 namespace {
-
-// Protobuf refuses messages of 2 GiB and more; a model that large keeps its
-// weights in external files, which mottsim does not read.
-constexpr std::uintmax_t max_model_bytes = (1ULL << 31) - 1;
 
 constexpr const char* supported_ops =
     "Conv, BatchNormalization (after a Conv), Relu, Clip (as ReLU6), Sigmoid, HardSigmoid, HardSwish, Tanh, Softmax, "
@@ -91,12 +84,13 @@ std::string with_commas(long long n) {
 }
 
 // An integer tensor's values (a Reshape's shape); empty for another type.
-std::vector<long long> int64_values(const onnx::TensorProto& t) {
+std::vector<long long> int64_values(const onnx_model& model, const onnx::TensorProto& t) {
   std::vector<long long> v;
   if (t.data_type() != onnx::TensorProto::INT64) return v;
-  if (t.has_raw_data()) {
-    v.resize(t.raw_data().size() / 8);
-    std::memcpy(v.data(), t.raw_data().data(), v.size() * 8);
+  std::string storage;
+  if (const auto raw = model.raw_data(t, storage)) {
+    v.resize(raw->size() / 8);
+    std::memcpy(v.data(), raw->data(), v.size() * 8);
   } else {
     v.assign(t.int64_data().begin(), t.int64_data().end());
   }
@@ -155,8 +149,8 @@ struct int_tensor {
 
 class onnx_reader {
  public:
-  onnx_reader(std::string path, bool with_weights, diagnostics& errors)
-      : m_path(std::move(path)), m_with_weights(with_weights), m_errors(errors) {}
+  onnx_reader(std::shared_ptr<const onnx_model> model, std::string path, bool with_weights, diagnostics& errors)
+      : m_model(std::move(model)), m_path(std::move(path)), m_with_weights(with_weights), m_errors(errors) {}
 
   onnx_workload read(const std::string& weights_ref);
 
@@ -171,7 +165,6 @@ class onnx_reader {
     return n.name().empty() ? n.op_type() + "_" + std::to_string(m_node_index) : n.name();
   }
 
-  bool load(onnx::ModelProto& model);
   bool read_input(const onnx::GraphProto& g);
   void walk(const onnx::GraphProto& g);
   bool node(const onnx::NodeProto& n);
@@ -244,6 +237,7 @@ class onnx_reader {
   bool slice(const onnx::NodeProto& n, bool gather);
   bool concat(const onnx::NodeProto& n);
 
+  std::shared_ptr<const onnx_model> m_model;
   std::string m_path;
   bool m_with_weights;
   diagnostics& m_errors;
@@ -265,46 +259,6 @@ class onnx_reader {
   long long m_in_c = 0, m_in_h = 1, m_in_w = 1;
   std::size_t m_nodes = 0;
 };
-
-bool onnx_reader::load(onnx::ModelProto& model) {
-  if (const std::string problem = regular_file_problem(m_path); !problem.empty()) {
-    model_error("cannot read the ONNX model: " + problem);
-    return false;
-  }
-  // A model's weights are routinely hundreds of megabytes: unless
-  // --max-file-size sets a lower limit, a model may be as large as protobuf
-  // reads (2 GiB; larger models keep their weights in external files).
-  std::error_code ec;
-  const auto bytes = fs::file_size(m_path, ec);
-  const std::uintmax_t limit =
-      max_file_bytes() == default_max_file_bytes ? max_model_bytes : std::min(max_file_bytes(), max_model_bytes);
-  if (!ec && bytes > limit) {
-    model_error("the ONNX model is " + std::to_string(bytes) + " bytes, more than the limit of " +
-                std::to_string(limit) + (limit == max_model_bytes ? " protobuf reads" : " (--max-file-size)"));
-    return false;
-  }
-  // Parsed straight from the file: no copy of the weights in between.
-  const int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    model_error(std::string("cannot read the ONNX model: ") + std::strerror(errno));
-    return false;
-  }
-  const bool parsed = model.ParseFromFileDescriptor(fd);
-  ::close(fd);
-  if (!parsed) {
-    model_error("not an ONNX model (the file is not a valid ONNX protobuf, or it is truncated)");
-    return false;
-  }
-  if (!model.has_graph() || model.graph().node_size() == 0) {
-    model_error("not an ONNX model: it has no graph nodes (is this an ONNX file?)");
-    return false;
-  }
-  for (const auto& o : model.opset_import())
-    if (o.domain().empty() || o.domain() == "ai.onnx") m_opset = o.version();
-  m_producer = model.producer_name() + (model.producer_version().empty() ? "" : " " + model.producer_version());
-  m_ir_version = model.ir_version();
-  return true;
-}
 
 bool onnx_reader::read_input(const onnx::GraphProto& g) {
   const onnx::ValueInfoProto* input = nullptr;
@@ -401,27 +355,29 @@ bool onnx_reader::floats(const onnx::NodeProto& n, const onnx::TensorProto& t, s
     return false;
   }
   out.clear();
+  std::string storage;
+  const auto raw = m_model->raw_data(t, storage);
   if (t.data_type() == onnx::TensorProto::FLOAT) {
-    if (t.has_raw_data()) {
-      if (t.raw_data().size() != static_cast<std::size_t>(count) * 4) {
-        node_error(n, "initializer '" + t.name() + "' holds " + std::to_string(t.raw_data().size()) +
-                          " bytes for " + std::to_string(count) + " floats");
+    if (raw) {
+      if (raw->size() != static_cast<std::size_t>(count) * 4) {
+        node_error(n, "initializer '" + t.name() + "' holds " + std::to_string(raw->size()) + " bytes for " +
+                          std::to_string(count) + " floats");
         return false;
       }
       out.resize(count);
-      std::memcpy(out.data(), t.raw_data().data(), t.raw_data().size());  // ONNX stores little-endian
+      std::memcpy(out.data(), raw->data(), raw->size());  // ONNX stores little-endian
     } else {
       out.assign(t.float_data().begin(), t.float_data().end());
     }
   } else if (t.data_type() == onnx::TensorProto::DOUBLE) {
-    if (t.has_raw_data()) {
-      if (t.raw_data().size() != static_cast<std::size_t>(count) * 8) {
-        node_error(n, "initializer '" + t.name() + "' holds " + std::to_string(t.raw_data().size()) +
-                          " bytes for " + std::to_string(count) + " doubles");
+    if (raw) {
+      if (raw->size() != static_cast<std::size_t>(count) * 8) {
+        node_error(n, "initializer '" + t.name() + "' holds " + std::to_string(raw->size()) + " bytes for " +
+                          std::to_string(count) + " doubles");
         return false;
       }
       std::vector<double> d(count);
-      std::memcpy(d.data(), t.raw_data().data(), t.raw_data().size());
+      std::memcpy(d.data(), raw->data(), raw->size());
       out.assign(d.begin(), d.end());
     } else {
       out.assign(t.double_data().begin(), t.double_data().end());
@@ -1413,12 +1369,14 @@ bool onnx_reader::int_values(const std::string& name, int_tensor& out) const {
   if (t->second->data_type() == onnx::TensorProto::INT32)
     out.values.assign(t->second->int32_data().begin(), t->second->int32_data().end());
   else
-    out.values = int64_values(*t->second);
-  if (t->second->data_type() == onnx::TensorProto::INT32 && t->second->has_raw_data()) {
-    out.values.resize(t->second->raw_data().size() / 4);
+    out.values = int64_values(*m_model, *t->second);
+  std::string storage;
+  const auto raw = m_model->raw_data(*t->second, storage);
+  if (t->second->data_type() == onnx::TensorProto::INT32 && raw) {
+    out.values.resize(raw->size() / 4);
     for (std::size_t k = 0; k < out.values.size(); ++k) {
       std::int32_t v;
-      std::memcpy(&v, t->second->raw_data().data() + 4 * k, 4);
+      std::memcpy(&v, raw->data() + 4 * k, 4);
       out.values[k] = v;
     }
   }
@@ -1484,7 +1442,7 @@ bool onnx_reader::constant_op(const onnx::NodeProto& n, bool& handled) {
       if (a.name() == "value") {
         int_value = a.t().data_type() == onnx::TensorProto::INT64;
         if (int_value) {
-          const auto v = int64_values(a.t());
+          const auto v = int64_values(*m_model, a.t());
           fill = v.empty() ? 0 : v[0];
         }
       }
@@ -1750,8 +1708,15 @@ std::string onnx_reader::write_yaml(const std::string& weights_ref) const {
 
 onnx_workload onnx_reader::read(const std::string& weights_ref) {
   onnx_workload out;
-  onnx::ModelProto model;
-  if (!load(model)) return out;
+  const onnx::ModelProto& model = m_model->proto();
+  if (!model.has_graph() || model.graph().node_size() == 0) {
+    model_error("not an ONNX model: it has no graph nodes (is this an ONNX file?)");
+    return out;
+  }
+  for (const auto& o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx") m_opset = o.version();
+  m_producer = model.producer_name() + (model.producer_version().empty() ? "" : " " + model.producer_version());
+  m_ir_version = model.ir_version();
   const auto& g = model.graph();
   for (const auto& t : g.initializer()) m_initializers[t.name()] = &t;
   if (!read_input(g)) return out;
@@ -1767,10 +1732,21 @@ onnx_workload onnx_reader::read(const std::string& weights_ref) {
 
 }  // namespace
 
+std::shared_ptr<const onnx_model> read_onnx_model(const std::string& path, diagnostics& errors) {
+  return onnx_model::read(path, errors);
+}
+
+onnx_workload import_onnx(const std::shared_ptr<const onnx_model>& model, const std::string& path,
+                          const std::string& weights_ref, bool with_weights, diagnostics& errors) {
+  onnx_reader reader(model, path, with_weights, errors);
+  return reader.read(weights_ref);
+}
+
 onnx_workload import_onnx(const std::string& path, const std::string& weights_ref, bool with_weights,
                           diagnostics& errors) {
-  onnx_reader reader(path, with_weights, errors);
-  return reader.read(weights_ref);
+  const auto model = read_onnx_model(path, errors);
+  if (!model) return {};
+  return import_onnx(model, path, weights_ref, with_weights, errors);
 }
 
 }  // namespace mottsim::dsl

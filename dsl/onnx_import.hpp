@@ -1,10 +1,15 @@
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "dsl/diagnostics.hpp"
 
 namespace mottsim::dsl {
+
+// An ONNX model read once (dsl/onnx_model.hpp): its structure parsed, its
+// weight tensors left in the file until they are read.
+class onnx_model;
 
 // One crossbar layer's trained weights, taken from an ONNX model's
 // initializers and put in mottsim's layouts (platform/data/weights_file.hpp):
@@ -26,12 +31,19 @@ struct onnx_workload {
 // True for a path that names an ONNX model (by its extension, .onnx).
 bool is_onnx_path(const std::string& path);
 
-// Reads MODEL.onnx and turns its graph into a mottsim workload: every layer
-// keeps its ONNX node's name. `weights_ref` is what the workload's
+// Reads MODEL.onnx for the imports below; null, with one error located at
+// the file, when it cannot be read or is no ONNX protobuf.
+std::shared_ptr<const onnx_model> read_onnx_model(const std::string& path, diagnostics& errors);
+
+// Turns the model's graph into a mottsim workload: every layer keeps its ONNX
+// node's name. `path` locates messages; `weights_ref` is what the workload's
 // `weights_file:` says (the model, as seen from where the YAML is written).
 // With `with_weights`, the initializers are converted too. Every problem goes
 // to `errors`, located at the file and naming the node, its op type and the
 // operator set; nothing is returned complete unless `errors` stays empty.
+onnx_workload import_onnx(const std::shared_ptr<const onnx_model>& model, const std::string& path,
+                          const std::string& weights_ref, bool with_weights, diagnostics& errors);
+// The same, reading the model from `path` first.
 onnx_workload import_onnx(const std::string& path, const std::string& weights_ref, bool with_weights,
                           diagnostics& errors);
 
