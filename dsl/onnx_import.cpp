@@ -1749,4 +1749,10 @@ onnx_workload import_onnx(const std::string& path, const std::string& weights_re
   return import_onnx(model, path, weights_ref, with_weights, errors);
 }
 
+onnx_workload import_onnx_weights(const std::string& path, const std::shared_ptr<const onnx_model>& known,
+                                  diagnostics& errors) {
+  if (known && known->identity() == file_identity(path)) return import_onnx(known, path, path, true, errors);
+  return import_onnx(path, path, true, errors);
+}
+
 }  // namespace mottsim::dsl

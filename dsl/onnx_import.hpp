@@ -47,4 +47,10 @@ onnx_workload import_onnx(const std::shared_ptr<const onnx_model>& model, const 
 onnx_workload import_onnx(const std::string& path, const std::string& weights_ref, bool with_weights,
                           diagnostics& errors);
 
+// The weights of the model at `path` (import_onnx with weights), taken from
+// `known` when that was read from the same file (a workload imported from
+// the model carries it), so the model is not read twice.
+onnx_workload import_onnx_weights(const std::string& path, const std::shared_ptr<const onnx_model>& known,
+                                  diagnostics& errors);
+
 }  // namespace mottsim::dsl

@@ -257,7 +257,7 @@ reference_network::reference_network(const dsl::workload_spec& workload) : m_wor
                               "'weights_file:' in the workload");
     throw dsl::input_error(errors);
   }
-  const weights_file file = read_weights_file(workload.weights_file);
+  const weights_file file = read_weights_file(workload);
   bind(&file);
 }
 

@@ -129,10 +129,11 @@ const layer_weights* weights_file::find(const std::string& layer) const {
 namespace {
 
 // An ONNX model's initializers as trained weights, converted to mottsim's
-// layouts by the importer (BatchNormalization folded in).
-weights_file read_onnx_weights(const std::string& path) {
+// layouts by the importer (BatchNormalization folded in); `known` is the
+// model when it has been read already.
+weights_file read_onnx_weights(const std::string& path, const std::shared_ptr<const dsl::onnx_model>& known) {
   dsl::diagnostics errors;
-  dsl::onnx_workload model = dsl::import_onnx(path, path, true, errors);
+  dsl::onnx_workload model = dsl::import_onnx_weights(path, known, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
   weights_file out;
   out.path = path;
@@ -145,8 +146,13 @@ weights_file read_onnx_weights(const std::string& path) {
 
 }  // namespace
 
+weights_file read_weights_file(const dsl::workload_spec& workload) {
+  if (dsl::is_onnx_path(workload.weights_file)) return read_onnx_weights(workload.weights_file, workload.imported_model);
+  return read_weights_file(workload.weights_file);
+}
+
 weights_file read_weights_file(const std::string& path) {
-  if (dsl::is_onnx_path(path)) return read_onnx_weights(path);
+  if (dsl::is_onnx_path(path)) return read_onnx_weights(path, nullptr);
   const std::string text = dsl::read_input_file(path, "weights file");
   if (const std::size_t deep = json_too_deep(text, dsl::max_yaml_depth); deep != std::string::npos)
     throw dsl::input_error(json_error_location(path, text, deep + 1),

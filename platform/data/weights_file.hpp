@@ -56,6 +56,9 @@ struct weights_file {
 // Reads and checks the file's own structure. Every problem goes to one
 // dsl::input_error (located file:line:col where the JSON gives a position).
 weights_file read_weights_file(const std::string& path);
+// The workload's weights_file; when that is the ONNX model the workload was
+// imported from, the model is not read again.
+weights_file read_weights_file(const dsl::workload_spec& workload);
 
 // Serializes (one layer per line) and writes atomically.
 std::string weights_file_text(const weights_file& file);

@@ -178,7 +178,7 @@ std::vector<layer_density> layer_densities(const dsl::workload_spec& w, const mo
   std::unique_ptr<weights_file> file;
   std::unique_ptr<reference_network> net;
   try {
-    file = std::make_unique<weights_file>(read_weights_file(w.weights_file));
+    file = std::make_unique<weights_file>(read_weights_file(w));
     net = std::make_unique<reference_network>(w, file.get());
   } catch (const dsl::input_error& e) {
     // Perf mode does not need the weights: a missing or mismatched file

@@ -7,12 +7,15 @@
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "dsl/onnx_import.hpp"
 #include "dsl/workload_loader.hpp"
 #include "dsl/yaml_tree.hpp"
+#include "platform/data/weights_file.hpp"
 #include "test_support.hpp"
 
 using namespace mottsim;
@@ -173,6 +176,33 @@ TEST_CASE("ONNX import: weights in mottsim's layouts, batch normalization folded
   // ONNX i = 8 is c 2, pos 0: mottsim index 2.
   CHECK(fc.weights[1 * 12 + 2] == doctest::Approx(2 * (1 + 8 / 100.0)));
   CHECK(fc.bias == std::vector<float>(5, 21.0f));  // beta x C
+}
+
+TEST_CASE("ONNX import: a workload read from a model carries it, and its weights come from it") {
+  test_support::scratch_dir dir;
+  const std::string path = small_model(dir);
+  dsl::diagnostics errors;
+  const auto w = dsl::load_workload(path, errors);
+  REQUIRE_FALSE(errors.has_errors());
+  REQUIRE(w.imported_model != nullptr);
+  // The model is read once: replaced on disk now, its weights are still the
+  // ones read with the workload (a fresh read gets the new file's).
+  const auto before = platform::read_weights_file(path);
+  std::string other;
+  {
+    onnx::ModelProto m;
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(m.ParseFromIstream(&in));
+    m.mutable_graph()->mutable_initializer(0)->set_float_data(0, 42.0f);
+    REQUIRE(m.SerializeToString(&other));
+  }
+  std::filesystem::rename(dir.write("small.next", other), path);
+  const auto kept = platform::read_weights_file(w);
+  const auto fresh = platform::read_weights_file(path);
+  REQUIRE(kept.layers.size() == 2);
+  CHECK(kept.layers[0].second.weights == before.layers[0].second.weights);
+  CHECK(fresh.layers[0].second.weights[0] == 42.0f);
+  CHECK(fresh.layers[0].second.weights[0] != kept.layers[0].second.weights[0]);
 }
 
 TEST_CASE("ONNX import: the YAML written reads back and names its nodes") {
