@@ -1,22 +1,20 @@
 #include "dsl/onnx_import.hpp"
 
-#include <fcntl.h>
 #include <onnx/onnx_pb.h>
-#include <unistd.h>
-
-#include <cerrno>
 
 #include <algorithm>
 #include <cstdint>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <map>
 #include <limits>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "dsl/input_file.hpp"
+#include "dsl/onnx_model.hpp"
 #include "dsl/yaml_quote.hpp"
 
 namespace mottsim::dsl {
@@ -25,11 +23,137 @@ namespace fs = std::filesystem;
 
 bool is_onnx_path(const std::string& path) { return has_extension(path, ".onnx"); }
 
+// Where a float or double tensor's values are: little-endian bytes in the
+// message or left in the model's file, or the message's float_data or
+// double_data.
+struct stored_values {
+  const char* raw = nullptr;                      // raw_data held in the message
+  std::optional<onnx_model::file_span> in_file;  // raw_data left in the file
+  const onnx::TensorProto* tensor = nullptr;      // else its float_data / double_data
+  bool is_double = false;
+  long long count = 0;
+};
+
+// A crossbar layer's weights as the model stores them and the steps that
+// make them mottsim's (each value converted exactly as a whole copy would
+// be: to float, times Gemm's alpha, then each BatchNormalization's factor).
+struct onnx_weights::source {
+  std::shared_ptr<const onnx_model> model;  // the file `values` may be in
+  stored_values values;
+  bool conv = true;
+  long long outputs = 0;
+  // conv2d: ONNX [out][in/groups][row][col] to mottsim [out][row][col][in/groups].
+  long long in_per_group = 0, kh = 1, kw = 1;
+  // linear (or a 1x1 convolution over tokens): ONNX [k][out], or [out][k]
+  // with transB, times alpha; inputs flattened from a CxHxW map larger than
+  // 1x1 move to mottsim's HxWxC order.
+  long long k = 0;
+  bool trans_b = false;
+  float alpha = 1.0f;
+  long long from_c = 0, from_hw = 1;
+  std::vector<std::vector<double>> folds;  // factor per output of each BatchNormalization folded in, in order
+
+  long long fan_in() const { return conv ? in_per_group * kh * kw : k; }
+  // Each output's values are one run of the tensor (else a column of [k][out]).
+  bool runs() const { return conv || trans_b; }
+  // Output o's values into `out`; load(e) is element e of the tensor, whose
+  // [k][out] rows are `row` elements apart.
+  template <class Load>
+  void gather(long long o, long long row, float* out, Load load) const {
+    if (conv) {
+      const long long area = kh * kw;
+      for (long long i = 0; i < in_per_group; ++i)
+        for (long long p = 0; p < area; ++p) out[p * in_per_group + i] = load((o * in_per_group + i) * area + p);
+    } else if (from_hw > 1) {
+      for (long long i = 0; i < k; ++i)
+        out[(i % from_hw) * from_c + i / from_hw] = alpha * load(trans_b ? o * k + i : i * row + o);
+    } else {
+      for (long long i = 0; i < k; ++i) out[i] = alpha * load(trans_b ? o * k + i : i * row + o);
+    }
+  }
+};
+
 namespace {
 
-// Protobuf refuses messages of 2 GiB and more; a model that large keeps its
-// weights in external files, which mottsim does not read.
-constexpr std::uintmax_t max_model_bytes = (1ULL << 31) - 1;
+// Calls use(load) with the loader of little-endian bytes at `base` holding
+// elements from `first` on: load(e) is element e as a float (a double
+// rounded to float).
+template <class Use>
+void with_bytes(const char* base, long long first, bool is_double, Use use) {
+  if (is_double) {
+    use([=](long long e) {
+      double x;
+      std::memcpy(&x, base + 8 * (e - first), 8);
+      return static_cast<float>(x);
+    });
+  } else {
+    use([=](long long e) {
+      float x;
+      std::memcpy(&x, base + 4 * (e - first), 4);
+      return x;
+    });
+  }
+}
+
+// The same for values the message holds (not those left in the file).
+template <class Use>
+void with_loader(const stored_values& v, Use use) {
+  if (v.raw) {
+    with_bytes(v.raw, 0, v.is_double, use);
+  } else if (!v.is_double) {
+    use([&](long long e) { return v.tensor->float_data(static_cast<int>(e)); });
+  } else {
+    use([&](long long e) { return static_cast<float>(v.tensor->double_data(static_cast<int>(e))); });
+  }
+}
+
+}  // namespace
+
+long long onnx_weights::outputs() const { return m_source ? m_source->outputs : 0; }
+long long onnx_weights::fan_in() const { return m_source ? m_source->fan_in() : 0; }
+
+void onnx_weights::read_outputs(long long first, long long count, float* out) const {
+  const source& s = *m_source;
+  const long long n = s.fan_in();
+  const auto each = [&](long long o_base, long long row, auto load) {
+    for (long long o = first; o < first + count; ++o) s.gather(o - o_base, row, out + (o - first) * n, load);
+  };
+  if (const auto& span = s.values.in_file) {
+    // Read into a buffer kept for the next read: on some machines touching
+    // fresh memory (or a mapped file) the first time costs more than reading.
+    thread_local std::vector<char> buffer;
+    const long long width = s.values.is_double ? 8 : 4;
+    buffer.resize(static_cast<std::size_t>(count * n * width));
+    if (s.runs()) {  // the outputs' values: one run, from element first n on
+      s.model->read_file(span->offset + static_cast<std::uint64_t>(first * n * width), buffer.size(), buffer.data());
+      with_bytes(buffer.data(), first * n, s.values.is_double, [&](auto load) { each(0, s.outputs, load); });
+    } else {  // these outputs' columns of [k][out]: a [k][count] block, read row by row
+      for (long long i = 0; i < s.k; ++i)
+        s.model->read_file(span->offset + static_cast<std::uint64_t>((i * s.outputs + first) * width),
+                           static_cast<std::size_t>(count * width), buffer.data() + i * count * width);
+      with_bytes(buffer.data(), 0, s.values.is_double, [&](auto load) { each(first, count, load); });
+    }
+  } else {
+    with_loader(s.values, [&](auto load) { each(0, s.outputs, load); });
+  }
+  for (const auto& factors : s.folds)
+    for (long long o = first; o < first + count; ++o) {
+      const double f = factors[static_cast<std::size_t>(o)];
+      float* w = out + (o - first) * n;
+      for (long long j = 0; j < n; ++j) w[j] = static_cast<float>(w[j] * f);
+    }
+}
+
+std::vector<float> onnx_weights::values() const {
+  const long long n = fan_in();
+  std::vector<float> all(static_cast<std::size_t>(outputs() * n));
+  const long long batch = std::max(1LL, onnx_weights_per_read / std::max(1LL, n));
+  for (long long o = 0; o < outputs(); o += batch)
+    read_outputs(o, std::min(batch, outputs() - o), all.data() + o * n);
+  return all;
+}
+
+namespace {
 
 constexpr const char* supported_ops =
     "Conv, BatchNormalization (after a Conv), Relu, Clip (as ReLU6), Sigmoid, HardSigmoid, HardSwish, Tanh, Softmax, "
@@ -70,7 +194,7 @@ struct out_layer {
   long long macs = 0;
   long long weight_count = 0;
   std::vector<long long> shape;
-  std::vector<float> weights;  // converted, when asked for
+  std::shared_ptr<onnx_weights::source> weights;  // when asked for
   std::vector<float> bias_values;
 };
 
@@ -91,12 +215,13 @@ std::string with_commas(long long n) {
 }
 
 // An integer tensor's values (a Reshape's shape); empty for another type.
-std::vector<long long> int64_values(const onnx::TensorProto& t) {
+std::vector<long long> int64_values(const onnx_model& model, const onnx::TensorProto& t) {
   std::vector<long long> v;
   if (t.data_type() != onnx::TensorProto::INT64) return v;
-  if (t.has_raw_data()) {
-    v.resize(t.raw_data().size() / 8);
-    std::memcpy(v.data(), t.raw_data().data(), v.size() * 8);
+  std::string storage;
+  if (const auto raw = model.raw_data(t, storage)) {
+    v.resize(raw->size() / 8);
+    std::memcpy(v.data(), raw->data(), v.size() * 8);
   } else {
     v.assign(t.int64_data().begin(), t.int64_data().end());
   }
@@ -155,8 +280,8 @@ struct int_tensor {
 
 class onnx_reader {
  public:
-  onnx_reader(std::string path, bool with_weights, diagnostics& errors)
-      : m_path(std::move(path)), m_with_weights(with_weights), m_errors(errors) {}
+  onnx_reader(std::shared_ptr<const onnx_model> model, std::string path, bool with_weights, diagnostics& errors)
+      : m_model(std::move(model)), m_path(std::move(path)), m_with_weights(with_weights), m_errors(errors) {}
 
   onnx_workload read(const std::string& weights_ref);
 
@@ -171,7 +296,6 @@ class onnx_reader {
     return n.name().empty() ? n.op_type() + "_" + std::to_string(m_node_index) : n.name();
   }
 
-  bool load(onnx::ModelProto& model);
   bool read_input(const onnx::GraphProto& g);
   void walk(const onnx::GraphProto& g);
   bool node(const onnx::NodeProto& n);
@@ -182,6 +306,10 @@ class onnx_reader {
   // The node's first input as an image (not a vector), or null (reported).
   const tensor_state* image_input(const onnx::NodeProto& n, const char* what);
   const onnx::TensorProto* initializer(const onnx::NodeProto& n, int i, bool required);
+  // Where tensor t's values are, checked: float or double, not in an
+  // external file, as many as its dims say; false (reported) otherwise.
+  bool stored(const onnx::NodeProto& n, const onnx::TensorProto& t, stored_values& out);
+  // Tensor t's values copied as floats (biases, normalization parameters).
   bool floats(const onnx::NodeProto& n, const onnx::TensorProto& t, std::vector<float>& out);
   // A bias of `outputs` values (one value is broadcast where ONNX allows it:
   // Gemm's C and an Add); false (reported) when the count is wrong.
@@ -244,6 +372,7 @@ class onnx_reader {
   bool slice(const onnx::NodeProto& n, bool gather);
   bool concat(const onnx::NodeProto& n);
 
+  std::shared_ptr<const onnx_model> m_model;
   std::string m_path;
   bool m_with_weights;
   diagnostics& m_errors;
@@ -265,46 +394,6 @@ class onnx_reader {
   long long m_in_c = 0, m_in_h = 1, m_in_w = 1;
   std::size_t m_nodes = 0;
 };
-
-bool onnx_reader::load(onnx::ModelProto& model) {
-  if (const std::string problem = regular_file_problem(m_path); !problem.empty()) {
-    model_error("cannot read the ONNX model: " + problem);
-    return false;
-  }
-  // A model's weights are routinely hundreds of megabytes: unless
-  // --max-file-size sets a lower limit, a model may be as large as protobuf
-  // reads (2 GiB; larger models keep their weights in external files).
-  std::error_code ec;
-  const auto bytes = fs::file_size(m_path, ec);
-  const std::uintmax_t limit =
-      max_file_bytes() == default_max_file_bytes ? max_model_bytes : std::min(max_file_bytes(), max_model_bytes);
-  if (!ec && bytes > limit) {
-    model_error("the ONNX model is " + std::to_string(bytes) + " bytes, more than the limit of " +
-                std::to_string(limit) + (limit == max_model_bytes ? " protobuf reads" : " (--max-file-size)"));
-    return false;
-  }
-  // Parsed straight from the file: no copy of the weights in between.
-  const int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    model_error(std::string("cannot read the ONNX model: ") + std::strerror(errno));
-    return false;
-  }
-  const bool parsed = model.ParseFromFileDescriptor(fd);
-  ::close(fd);
-  if (!parsed) {
-    model_error("not an ONNX model (the file is not a valid ONNX protobuf, or it is truncated)");
-    return false;
-  }
-  if (!model.has_graph() || model.graph().node_size() == 0) {
-    model_error("not an ONNX model: it has no graph nodes (is this an ONNX file?)");
-    return false;
-  }
-  for (const auto& o : model.opset_import())
-    if (o.domain().empty() || o.domain() == "ai.onnx") m_opset = o.version();
-  m_producer = model.producer_name() + (model.producer_version().empty() ? "" : " " + model.producer_version());
-  m_ir_version = model.ir_version();
-  return true;
-}
 
 bool onnx_reader::read_input(const onnx::GraphProto& g) {
   const onnx::ValueInfoProto* input = nullptr;
@@ -393,49 +482,57 @@ const onnx::TensorProto* onnx_reader::initializer(const onnx::NodeProto& n, int 
   return nullptr;
 }
 
-bool onnx_reader::floats(const onnx::NodeProto& n, const onnx::TensorProto& t, std::vector<float>& out) {
+bool onnx_reader::stored(const onnx::NodeProto& n, const onnx::TensorProto& t, stored_values& out) {
   long long count = 1;
   for (const auto d : t.dims()) count *= d;
   if (t.data_location() == onnx::TensorProto::EXTERNAL) {
     node_error(n, "initializer '" + t.name() + "' keeps its data in an external file, which mottsim does not read");
     return false;
   }
-  out.clear();
-  if (t.data_type() == onnx::TensorProto::FLOAT) {
-    if (t.has_raw_data()) {
-      if (t.raw_data().size() != static_cast<std::size_t>(count) * 4) {
-        node_error(n, "initializer '" + t.name() + "' holds " + std::to_string(t.raw_data().size()) +
-                          " bytes for " + std::to_string(count) + " floats");
+  out = stored_values{};
+  out.tensor = &t;
+  out.count = count;
+  long long held = 0;
+  if (t.data_type() == onnx::TensorProto::FLOAT || t.data_type() == onnx::TensorProto::DOUBLE) {
+    out.is_double = t.data_type() == onnx::TensorProto::DOUBLE;
+    const std::uint64_t width = out.is_double ? 8 : 4;
+    if (const auto bytes = m_model->raw_data_size(t)) {
+      if (*bytes != static_cast<std::uint64_t>(count) * width) {
+        node_error(n, "initializer '" + t.name() + "' holds " + std::to_string(*bytes) + " bytes for " +
+                          std::to_string(count) + (out.is_double ? " doubles" : " floats"));
         return false;
       }
-      out.resize(count);
-      std::memcpy(out.data(), t.raw_data().data(), t.raw_data().size());  // ONNX stores little-endian
+      out.in_file = m_model->raw_data_in_file(t);
+      if (!out.in_file) out.raw = t.raw_data().data();  // ONNX stores little-endian
+      held = count;
     } else {
-      out.assign(t.float_data().begin(), t.float_data().end());
-    }
-  } else if (t.data_type() == onnx::TensorProto::DOUBLE) {
-    if (t.has_raw_data()) {
-      if (t.raw_data().size() != static_cast<std::size_t>(count) * 8) {
-        node_error(n, "initializer '" + t.name() + "' holds " + std::to_string(t.raw_data().size()) +
-                          " bytes for " + std::to_string(count) + " doubles");
-        return false;
-      }
-      std::vector<double> d(count);
-      std::memcpy(d.data(), t.raw_data().data(), t.raw_data().size());
-      out.assign(d.begin(), d.end());
-    } else {
-      out.assign(t.double_data().begin(), t.double_data().end());
+      held = out.is_double ? t.double_data_size() : t.float_data_size();
     }
   } else {
     node_error(n, "initializer '" + t.name() + "' has element type " + std::to_string(t.data_type()) +
                       "; mottsim reads float and double weights");
     return false;
   }
-  if (static_cast<long long>(out.size()) != count) {
-    node_error(n, "initializer '" + t.name() + "' holds " + std::to_string(out.size()) + " values for its " +
+  if (held != count) {
+    node_error(n, "initializer '" + t.name() + "' holds " + std::to_string(held) + " values for its " +
                       std::to_string(count) + " elements");
     return false;
   }
+  return true;
+}
+
+bool onnx_reader::floats(const onnx::NodeProto& n, const onnx::TensorProto& t, std::vector<float>& out) {
+  stored_values v;
+  if (!stored(n, t, v)) return false;
+  std::string bytes;
+  if (v.in_file) {  // a large bias: read from the file
+    m_model->raw_data(t, bytes);
+    v.raw = bytes.data();
+  }
+  out.resize(static_cast<std::size_t>(v.count));
+  with_loader(v, [&](auto load) {
+    for (long long i = 0; i < v.count; ++i) out[static_cast<std::size_t>(i)] = load(i);
+  });
   return true;
 }
 
@@ -697,16 +794,15 @@ bool onnx_reader::conv(const onnx::NodeProto& n) {
   l.macs = oh * ow * out_c * in_per_group * kh * kw;
   l.weight_count = out_c * in_per_group * kh * kw;
   if (m_with_weights) {
-    std::vector<float> onnx_w;
-    if (!floats(n, *w, onnx_w)) return false;
-    // ONNX [out][in][row][col] to mottsim [out][row][col][in].
+    l.weights = std::make_shared<onnx_weights::source>();
+    if (!stored(n, *w, l.weights->values)) return false;
+    // Read when asked for: ONNX [out][in][row][col] to mottsim [out][row][col][in].
+    l.weights->model = m_model;
+    l.weights->outputs = out_c;
+    l.weights->in_per_group = in_per_group;
+    l.weights->kh = kh;
+    l.weights->kw = kw;
     l.shape = {out_c, kh, kw, in_per_group};
-    l.weights.resize(onnx_w.size());
-    for (long long o = 0; o < out_c; ++o)
-      for (long long i = 0; i < in_per_group; ++i)
-        for (long long y = 0; y < kh; ++y)
-          for (long long x = 0; x < kw; ++x)
-            l.weights[((o * kh + y) * kw + x) * in_per_group + i] = onnx_w[((o * in_per_group + i) * kh + y) * kw + x];
     if (b && !bias(n, *b, out_c, false, "output channels", l.bias_values)) return false;
   }
   tensor_state out = viewed({1, out_c, oh, ow}, -1, true);
@@ -754,13 +850,13 @@ bool onnx_reader::batch_norm(const onnx::NodeProto& n) {
   for (const auto& a : n.attribute())
     if (a.name() == "epsilon") eps = a.f();
   if (l.bias_values.empty()) l.bias_values.assign(out_c, 0.0f);
-  const std::size_t per_out = l.weights.size() / out_c;
+  std::vector<double> factors(static_cast<std::size_t>(out_c));  // applied to W as it is read
   for (long long o = 0; o < out_c; ++o) {
     const double k = static_cast<double>(v[0][o]) / std::sqrt(static_cast<double>(v[3][o]) + eps);
-    for (std::size_t j = 0; j < per_out; ++j)
-      l.weights[o * per_out + j] = static_cast<float>(l.weights[o * per_out + j] * k);
+    factors[o] = k;
     l.bias_values[o] = static_cast<float>((l.bias_values[o] - static_cast<double>(v[2][o])) * k + v[1][o]);
   }
+  l.weights->folds.push_back(std::move(factors));
   set_output(n, m_tensors[n.input(0)]);
   return true;
 }
@@ -1125,26 +1221,26 @@ bool onnx_reader::dense(const onnx::NodeProto& n) {
   l.macs = (rows ? in->h : 1) * k * out_n;
   l.weight_count = k * out_n;
   if (m_with_weights) {
-    std::vector<float> onnx_w;
-    if (!floats(n, *w, onnx_w)) return false;
+    l.weights = std::make_shared<onnx_weights::source>();
+    if (!stored(n, *w, l.weights->values)) return false;
     float alpha = 1.0f, beta = 1.0f;
     for (const auto& a : n.attribute()) {
       if (a.name() == "alpha") alpha = a.f();
       if (a.name() == "beta") beta = a.f();
     }
-    // mottsim's input index of ONNX input i: a vector flattened from a CxHxW
-    // map is in HxWxC order in mottsim.
-    const bool reorder = !rows && in->from_h * in->from_w > 1;
-    const auto mottsim_index = [&](long long i) {
-      if (!reorder) return i;
-      const long long hw = in->from_h * in->from_w, c = i / hw, pos = i % hw;
-      return pos * in->from_c + c;
-    };
+    // Read when asked for. A vector flattened from a CxHxW map is in HxWxC
+    // order in mottsim, and the weights follow it.
+    l.weights->model = m_model;
+    l.weights->conv = false;
+    l.weights->outputs = out_n;
+    l.weights->k = k;
+    l.weights->trans_b = trans_b;
+    l.weights->alpha = alpha;
+    if (!rows && in->from_h * in->from_w > 1) {
+      l.weights->from_c = in->from_c;
+      l.weights->from_hw = in->from_h * in->from_w;
+    }
     l.shape = rows ? std::vector<long long>{out_n, 1, 1, k} : std::vector<long long>{out_n, k};
-    l.weights.resize(onnx_w.size());
-    for (long long o = 0; o < out_n; ++o)
-      for (long long i = 0; i < k; ++i)
-        l.weights[o * k + mottsim_index(i)] = alpha * (trans_b ? onnx_w[o * k + i] : onnx_w[i * out_n + o]);
     if (b) {
       std::vector<float> c;
       if (!bias(n, *b, out_n, true, "outputs", c)) return false;
@@ -1413,12 +1509,14 @@ bool onnx_reader::int_values(const std::string& name, int_tensor& out) const {
   if (t->second->data_type() == onnx::TensorProto::INT32)
     out.values.assign(t->second->int32_data().begin(), t->second->int32_data().end());
   else
-    out.values = int64_values(*t->second);
-  if (t->second->data_type() == onnx::TensorProto::INT32 && t->second->has_raw_data()) {
-    out.values.resize(t->second->raw_data().size() / 4);
+    out.values = int64_values(*m_model, *t->second);
+  std::string storage;
+  const auto raw = m_model->raw_data(*t->second, storage);
+  if (t->second->data_type() == onnx::TensorProto::INT32 && raw) {
+    out.values.resize(raw->size() / 4);
     for (std::size_t k = 0; k < out.values.size(); ++k) {
       std::int32_t v;
-      std::memcpy(&v, t->second->raw_data().data() + 4 * k, 4);
+      std::memcpy(&v, raw->data() + 4 * k, 4);
       out.values[k] = v;
     }
   }
@@ -1484,7 +1582,7 @@ bool onnx_reader::constant_op(const onnx::NodeProto& n, bool& handled) {
       if (a.name() == "value") {
         int_value = a.t().data_type() == onnx::TensorProto::INT64;
         if (int_value) {
-          const auto v = int64_values(a.t());
+          const auto v = int64_values(*m_model, a.t());
           fill = v.empty() ? 0 : v[0];
         }
       }
@@ -1750,8 +1848,15 @@ std::string onnx_reader::write_yaml(const std::string& weights_ref) const {
 
 onnx_workload onnx_reader::read(const std::string& weights_ref) {
   onnx_workload out;
-  onnx::ModelProto model;
-  if (!load(model)) return out;
+  const onnx::ModelProto& model = m_model->proto();
+  if (!model.has_graph() || model.graph().node_size() == 0) {
+    model_error("not an ONNX model: it has no graph nodes (is this an ONNX file?)");
+    return out;
+  }
+  for (const auto& o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx") m_opset = o.version();
+  m_producer = model.producer_name() + (model.producer_version().empty() ? "" : " " + model.producer_version());
+  m_ir_version = model.ir_version();
   const auto& g = model.graph();
   for (const auto& t : g.initializer()) m_initializers[t.name()] = &t;
   if (!read_input(g)) return out;
@@ -1761,16 +1866,34 @@ onnx_workload onnx_reader::read(const std::string& weights_ref) {
   if (m_with_weights)
     for (auto& l : m_layers)
       if (l.type == "conv2d" || l.type == "linear")
-        out.weights.push_back({l.name, std::move(l.shape), std::move(l.weights), std::move(l.bias_values)});
+        out.weights.push_back(
+            {l.name, std::move(l.shape), onnx_weights(std::move(l.weights)), std::move(l.bias_values)});
   return out;
 }
 
 }  // namespace
 
+std::shared_ptr<const onnx_model> read_onnx_model(const std::string& path, diagnostics& errors) {
+  return onnx_model::read(path, errors);
+}
+
+onnx_workload import_onnx(const std::shared_ptr<const onnx_model>& model, const std::string& path,
+                          const std::string& weights_ref, bool with_weights, diagnostics& errors) {
+  onnx_reader reader(model, path, with_weights, errors);
+  return reader.read(weights_ref);
+}
+
 onnx_workload import_onnx(const std::string& path, const std::string& weights_ref, bool with_weights,
                           diagnostics& errors) {
-  onnx_reader reader(path, with_weights, errors);
-  return reader.read(weights_ref);
+  const auto model = read_onnx_model(path, errors);
+  if (!model) return {};
+  return import_onnx(model, path, weights_ref, with_weights, errors);
+}
+
+onnx_workload import_onnx_weights(const std::string& path, const std::shared_ptr<const onnx_model>& known,
+                                  diagnostics& errors) {
+  if (known && known->identity() == file_identity(path)) return import_onnx(known, path, path, true, errors);
+  return import_onnx(path, path, true, errors);
 }
 
 }  // namespace mottsim::dsl

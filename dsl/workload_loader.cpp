@@ -718,10 +718,14 @@ workload_spec load_workload(const std::string& path, diagnostics& errors) {
   // An ONNX model (its weights read from the model itself) or a NeuroSim
   // network CSV is read as the workload `mottsim import` would write for it.
   yaml_node_ptr root;
+  std::shared_ptr<const onnx_model> model;
   const bool imported_file = is_onnx_path(path) || is_network_csv_path(path);
   if (is_onnx_path(path)) {
-    const onnx_workload imported = import_onnx(path, fs::path(path).filename().string(), false, errors);
-    if (!errors.has_errors()) root = load_yaml_string(imported.yaml, path, errors);
+    model = read_onnx_model(path, errors);
+    if (model) {
+      const onnx_workload imported = import_onnx(model, path, fs::path(path).filename().string(), false, errors);
+      if (!errors.has_errors()) root = load_yaml_string(imported.yaml, path, errors);
+    }
   } else if (is_network_csv_path(path)) {  // a NeuroSim network description
     const std::string yaml = network_csv_to_yaml(path, errors);
     if (!errors.has_errors()) root = load_yaml_string(yaml, path, errors);
@@ -742,6 +746,7 @@ workload_spec load_workload(const std::string& path, diagnostics& errors) {
   for (const auto& d : generated.errors()) errors.error({path, 0, 0}, d.message);
   spec.precision_where = {path, 0, 0};
   for (auto& l : spec.layers) l.where = {path, 0, 0};
+  spec.imported_model = std::move(model);
   return spec;
 }
 

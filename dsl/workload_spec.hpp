@@ -1,10 +1,13 @@
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "dsl/source_location.hpp"
 
 namespace mottsim::dsl {
+
+class onnx_model;  // dsl/onnx_import.hpp
 
 // conv2d and linear hold weights in crossbars; `matmul` multiplies two
 // activations (attention), so it runs on a digital unit; the others are
@@ -156,6 +159,9 @@ struct workload_spec {
   // `placement` run on the digital unit (a crossbar would hold 9 rows of each).
   bool depthwise_digital = false;
   std::string weights_file;  // trained weights for functional mode, optional
+  // The ONNX model the workload was imported from (its weights_file), kept
+  // read so its weights are not read from the file again.
+  std::shared_ptr<const onnx_model> imported_model;
   input_source inputs;
   std::vector<layer_spec> layers;
 

@@ -257,16 +257,24 @@ reference_network::reference_network(const dsl::workload_spec& workload) : m_wor
                               "'weights_file:' in the workload");
     throw dsl::input_error(errors);
   }
-  const weights_file file = read_weights_file(workload.weights_file);
+  const weights_file file = read_weights_file(workload);
   bind(&file);
 }
 
-void reference_network::bind(const weights_file* weights) {
+void reference_network::bind(const weights_file* weights) { link(m_workload, weights, &m_layers); }
+
+void reference_network::check(const dsl::workload_spec& workload, const weights_file* weights) {
+  refuse_uncomputable(workload);
+  link(workload, weights, nullptr);
+}
+
+void reference_network::link(const dsl::workload_spec& workload, const weights_file* weights,
+                             std::vector<bound_layer>* out) {
   dsl::diagnostics errors;
-  if (weights) check_weights(*weights, m_workload, errors);
+  if (weights) check_weights(*weights, workload, errors);
   std::map<std::string, int> by_name;
-  for (std::size_t i = 0; i < m_workload.layers.size(); ++i) {
-    const dsl::layer_spec& l = m_workload.layers[i];
+  for (std::size_t i = 0; i < workload.layers.size(); ++i) {
+    const dsl::layer_spec& l = workload.layers[i];
     bound_layer b;
     b.input = static_cast<int>(i) - 1;
     if (!l.input.empty()) b.input = by_name.count(l.input) ? by_name.at(l.input) : -2;
@@ -280,22 +288,25 @@ void reference_network::bind(const weights_file* weights) {
     if (b.input == -2 || b.other == -2)
       errors.error(l.where, "layer '" + l.name + "' names an input that is not an earlier layer");
     if (l.is_matrix_layer()) {
+      long long count = 0;
       if (!l.weights.empty()) {
-        b.weights.assign(l.weights.begin(), l.weights.end());
-        if (l.bias) b.bias.assign(static_cast<std::size_t>(l.weight_cols()), 0.0f);  // no way to write one inline
+        count = static_cast<long long>(l.weights.size());
+        if (out) b.weights.assign(l.weights.begin(), l.weights.end());
+        if (out && l.bias) b.bias.assign(static_cast<std::size_t>(l.weight_cols()), 0.0f);  // no way to write one inline
       } else if (const layer_weights* w = weights ? weights->find(l.name) : nullptr) {
-        b.weights = w->weights;
-        b.bias = w->bias;
+        count = w->count();
+        if (out) b.weights = w->values();
+        if (out) b.bias = w->bias;
       } else if (!weights) {
         errors.error(l.where, "layer '" + l.name + "' has no weights: give 'weights:' in the layer or "
                               "'weights_file:' in the workload");
       }
-      if (!errors.has_errors() && static_cast<long long>(b.weights.size()) != l.weight_count())
-        errors.error(l.where, "layer '" + l.name + "' has " + std::to_string(b.weights.size()) + " weights, needs " +
+      if (!errors.has_errors() && count != l.weight_count())
+        errors.error(l.where, "layer '" + l.name + "' has " + std::to_string(count) + " weights, needs " +
                                   std::to_string(l.weight_count()));
     }
     if (!l.name.empty() && !by_name.count(l.name)) by_name[l.name] = static_cast<int>(i);
-    m_layers.push_back(std::move(b));
+    if (out) out->push_back(std::move(b));
   }
   if (errors.has_errors()) throw dsl::input_error(errors);
 }

@@ -45,6 +45,9 @@ class reference_network {
   reference_network(const dsl::workload_spec& workload, const weights_file* weights);
   // Reads workload.weights_file when some layer needs it.
   explicit reference_network(const dsl::workload_spec& workload);
+  // Throws what the first constructor would, without copying any weight
+  // (perf mode reads a model's weights only for their statistics).
+  static void check(const dsl::workload_spec& workload, const weights_file* weights);
 
   const dsl::workload_spec& workload() const { return m_workload; }
 
@@ -87,6 +90,9 @@ class reference_network {
   };
 
   void bind(const weights_file* weights);
+  // Each layer's inputs and weights, checked (every problem thrown as one
+  // dsl::input_error); the weights are copied into `out` when it is given.
+  static void link(const dsl::workload_spec& workload, const weights_file* weights, std::vector<bound_layer>* out);
 
   dsl::workload_spec m_workload;
   std::vector<bound_layer> m_layers;

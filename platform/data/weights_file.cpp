@@ -1,6 +1,7 @@
 #include "platform/data/weights_file.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -120,6 +121,21 @@ std::string dump_floats(const std::vector<float>& values) {
 
 }  // namespace
 
+long long layer_weights::count() const {
+  return in_model ? in_model.outputs() * in_model.fan_in() : static_cast<long long>(weights.size());
+}
+
+std::vector<float> layer_weights::values() const { return in_model ? in_model.values() : weights; }
+
+void layer_weights::read_outputs(long long first, long long count, long long fan_in, float* out) const {
+  if (in_model) {
+    assert(fan_in == in_model.fan_in());
+    in_model.read_outputs(first, count, out);
+  } else {
+    std::copy_n(weights.begin() + first * fan_in, count * fan_in, out);
+  }
+}
+
 const layer_weights* weights_file::find(const std::string& layer) const {
   for (const auto& [name, w] : layers)
     if (name == layer) return &w;
@@ -129,24 +145,30 @@ const layer_weights* weights_file::find(const std::string& layer) const {
 namespace {
 
 // An ONNX model's initializers as trained weights, converted to mottsim's
-// layouts by the importer (BatchNormalization folded in).
-weights_file read_onnx_weights(const std::string& path) {
+// layouts by the importer (BatchNormalization folded in) as they are read;
+// `known` is the model when it has been read already.
+weights_file read_onnx_weights(const std::string& path, const std::shared_ptr<const dsl::onnx_model>& known) {
   dsl::diagnostics errors;
-  dsl::onnx_workload model = dsl::import_onnx(path, path, true, errors);
+  dsl::onnx_workload model = dsl::import_onnx_weights(path, known, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
   weights_file out;
   out.path = path;
   out.network = std::filesystem::path(path).stem().string();
   out.trained_with = "the initializers of the ONNX model";
   for (auto& l : model.weights)
-    out.layers.push_back({l.layer, {std::move(l.shape), std::move(l.weights), std::move(l.bias), 0}});
+    out.layers.push_back({l.layer, {std::move(l.shape), {}, std::move(l.bias), 0, std::move(l.weights)}});
   return out;
 }
 
 }  // namespace
 
+weights_file read_weights_file(const dsl::workload_spec& workload) {
+  if (dsl::is_onnx_path(workload.weights_file)) return read_onnx_weights(workload.weights_file, workload.imported_model);
+  return read_weights_file(workload.weights_file);
+}
+
 weights_file read_weights_file(const std::string& path) {
-  if (dsl::is_onnx_path(path)) return read_onnx_weights(path);
+  if (dsl::is_onnx_path(path)) return read_onnx_weights(path, nullptr);
   const std::string text = dsl::read_input_file(path, "weights file");
   if (const std::size_t deep = json_too_deep(text, dsl::max_yaml_depth); deep != std::string::npos)
     throw dsl::input_error(json_error_location(path, text, deep + 1),
@@ -226,7 +248,7 @@ std::string weights_file_text(const weights_file& f) {
     const auto& [name, w] = f.layers[i];
     s << (i ? ",\n" : "\n") << "    " << str(name) << ": {\"shape\": " << nlohmann::json(w.shape).dump();
     if (!w.bias.empty()) s << ", \"bias\": " << dump_floats(w.bias);
-    s << ", \"weights\": " << dump_floats(w.weights) << "}";
+    s << ", \"weights\": " << dump_floats(w.values()) << "}";
   }
   s << "\n  }\n}\n";
   return s.str();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "dsl/diagnostics.hpp"
+#include "dsl/onnx_import.hpp"
 #include "dsl/workload_spec.hpp"
 
 namespace mottsim::platform {
@@ -34,9 +35,19 @@ extern const char* const weights_layout_text;  // the above, as stored in "layou
 
 struct layer_weights {
   std::vector<long long> shape;
-  std::vector<float> weights;
-  std::vector<float> bias;  // empty when the layer has none
-  int line = 0;             // where the layer's entry starts in the file (0 = unknown)
+  std::vector<float> weights;  // a JSON file's; empty when `in_model` holds them
+  std::vector<float> bias;     // empty when the layer has none
+  int line = 0;                // where the layer's entry starts in the file (0 = unknown)
+  // An ONNX model's weights stay in the model and are converted as they are
+  // read (perf mode needs only their statistics, never a copy).
+  dsl::onnx_weights in_model;
+
+  long long count() const;
+  // All weights, in the layout above.
+  std::vector<float> values() const;
+  // Outputs [first, first + count)'s weights (the layout's [out] index, each
+  // `fan_in` of them), into `out`.
+  void read_outputs(long long first, long long count, long long fan_in, float* out) const;
 };
 
 struct weights_file {
@@ -55,7 +66,11 @@ struct weights_file {
 
 // Reads and checks the file's own structure. Every problem goes to one
 // dsl::input_error (located file:line:col where the JSON gives a position).
+// An ONNX model's weights are left in the model (layer_weights::in_model).
 weights_file read_weights_file(const std::string& path);
+// The workload's weights_file; when that is the ONNX model the workload was
+// imported from, the model is not read again.
+weights_file read_weights_file(const dsl::workload_spec& workload);
 
 // Serializes (one layer per line) and writes atomically.
 std::string weights_file_text(const weights_file& file);

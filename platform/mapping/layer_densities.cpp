@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "dsl/diagnostics.hpp"
+#include "dsl/onnx_import.hpp"
 #include "models/crossbar_mapping.hpp"
 #include "models/weight_encoding.hpp"
 #include "platform/data/mnist_dataset.hpp"
@@ -72,11 +73,15 @@ models::layer_matrix matrix_of(const dsl::workload_spec& w, const dsl::layer_spe
 }
 
 // Measures every mappable matrix layer's weight density (a layer that does
-// not map is the planner's error to report).
-void measure_weights(const dsl::workload_spec& w, const reference_network& net, const models::cim_tile_params& tile,
+// not map is the planner's error to report) on the weights the float
+// reference computes with (reference_network::check has passed): the
+// layer's own, else the file's, read a few outputs at a time (an ONNX
+// model's straight from the model, never copied whole).
+void measure_weights(const dsl::workload_spec& w, const weights_file& file, const models::cim_tile_params& tile,
                      std::vector<layer_density>& out) {
-  const std::string file = std::filesystem::path(w.weights_file).filename().string();
+  const std::string file_name = std::filesystem::path(w.weights_file).filename().string();
   const bool differential = tile.signed_weights == models::signed_encoding::differential;
+  std::vector<float> rows;
   for (std::size_t i = 0; i < w.layers.size(); ++i) {
     const dsl::layer_spec& l = w.layers[i];
     if (!l.is_matrix_layer()) continue;
@@ -84,18 +89,32 @@ void measure_weights(const dsl::workload_spec& w, const reference_network& net, 
     models::crossbar_mapping mapping;
     std::string why;
     if (!models::map_matrix(m, tile, mapping, why)) continue;
-    const std::vector<float>& weights = net.layer_weights_of(i);
+    const layer_weights* stored = l.weights.empty() ? file.find(l.name) : nullptr;
+    const long long batch = std::min(m.outputs, std::max(1LL, dsl::onnx_weights_per_read / m.fan_in));
+    rows.resize(static_cast<std::size_t>(batch * m.fan_in));
+    // The group's weights a batch of outputs at a time, to `use` (the range, then the codes).
+    const auto each_batch = [&](long long g, const auto& use) {
+      for (long long k = 0; k < m.outputs; k += batch) {
+        const long long first = g * m.outputs + k, count = std::min(batch, m.outputs - k);
+        if (stored) {
+          stored->read_outputs(first, count, m.fan_in, rows.data());
+        } else {
+          for (long long j = 0; j < count * m.fan_in; ++j)
+            rows[static_cast<std::size_t>(j)] = static_cast<float>(l.weights[static_cast<std::size_t>(first * m.fan_in + j)]);
+        }
+        use(rows.data(), static_cast<std::size_t>(count * m.fan_in));
+      }
+    };
     double sum = 0.0;
     for (long long g = 0; g < m.groups; ++g) {
-      Eigen::MatrixXd wg(m.fan_in, m.outputs);
-      for (long long k = 0; k < m.outputs; ++k)
-        for (long long r = 0; r < m.fan_in; ++r)
-          wg(r, k) = weights[static_cast<std::size_t>((g * m.outputs + k) * m.fan_in + r)];
-      sum += models::mapped_weight_density(wg, tile, mapping, w.weight_bits);
+      models::weight_density_tally tally(tile, mapping, w.weight_bits);
+      each_batch(g, [&](const float* v, std::size_t n) { tally.range(v, n); });
+      each_batch(g, [&](const float* v, std::size_t n) { tally.add(v, n); });
+      sum += tally.density();
     }
     out[i].weight = sum / static_cast<double>(m.groups);
     out[i].weight_source =
-        "measured on the trained weights of " + file + " as the mapping programs them: the mean (G - g_min) / (g_max - "
+        "measured on the trained weights of " + file_name + " as the mapping programs them: the mean (G - g_min) / (g_max - "
         "g_min) of the layer's " + std::to_string(mapping.used_cells) + " weight cells (" +
         std::to_string(w.weight_bits) + "-bit codes scaled to max|w|, " + std::to_string(mapping.slices) +
         " slice(s) of " + std::to_string(tile.bits_per_cell) + " bits" + (differential ? ", differential pairs" : ", offset columns") +
@@ -176,10 +195,9 @@ std::vector<layer_density> layer_densities(const dsl::workload_spec& w, const mo
     return out;
   }
   std::unique_ptr<weights_file> file;
-  std::unique_ptr<reference_network> net;
   try {
-    file = std::make_unique<weights_file>(read_weights_file(w.weights_file));
-    net = std::make_unique<reference_network>(w, file.get());
+    file = std::make_unique<weights_file>(read_weights_file(w));
+    reference_network::check(w, file.get());
   } catch (const dsl::input_error& e) {
     // Perf mode does not need the weights: a missing or mismatched file
     // leaves the stated statistics, and says why.
@@ -208,8 +226,8 @@ std::vector<layer_density> layer_densities(const dsl::workload_spec& w, const mo
     }
   }
   state(input_why, "");
-  measure_weights(w, *net, tile, out);
-  if (!samples.empty()) measure_inputs(w, *net, tile, tile_block, samples, what, out);
+  measure_weights(w, *file, tile, out);
+  if (!samples.empty()) measure_inputs(w, reference_network(w, file.get()), tile, tile_block, samples, what, out);
   return out;
 }
 

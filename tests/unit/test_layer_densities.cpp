@@ -2,7 +2,11 @@
 
 #include <Eigen/Core>
 #include <filesystem>
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dsl/architecture_loader.hpp"
@@ -65,6 +69,71 @@ TEST_CASE("weight density: a 2x2 layer's cells as the mapping programs them, by 
   tile.levels = 16;
   REQUIRE(models::map_matrix(m, tile, mapping, why));
   CHECK(models::mapped_weight_density(w, tile, mapping, 4) == doctest::Approx(7.0 / 48.0).epsilon(1e-12));
+}
+
+TEST_CASE("weight density: weights given in pieces count as the whole, both ways of counting") {
+  // The 2x2 layer above, fed as float pieces (one weight, then the rest):
+  // the same 7/48 by hand. Then 300 weights at 4 bits (a table of codes) and
+  // at 20 bits (each weight priced in turn), split unevenly: the same bits
+  // as the whole matrix.
+  const std::vector<float> by_hand{0.5f, 0.25f, -1.0f, 0.0f};
+  models::layer_matrix m;
+  m.fan_in = 2;
+  m.outputs = 2;
+  m.weight_bits = 4;
+  m.activation_bits = 8;
+  std::string why;
+  const auto tile = tiny_tile(models::signed_encoding::differential);
+  models::crossbar_mapping mapping;
+  REQUIRE(models::map_matrix(m, tile, mapping, why));
+  models::weight_density_tally hand(tile, mapping, 4);
+  hand.range(by_hand.data(), 1);
+  hand.range(by_hand.data() + 1, 3);
+  hand.add(by_hand.data(), 1);
+  hand.add(by_hand.data() + 1, 3);
+  CHECK(hand.density() == doctest::Approx(7.0 / 48.0).epsilon(1e-12));
+
+  Eigen::MatrixXd w(20, 15);
+  for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] = std::sin(0.7 * static_cast<double>(i)) * 0.3;
+  for (const int bits : {4, 20}) {
+    m.fan_in = 20;
+    m.outputs = 15;
+    m.weight_bits = bits;
+    for (const auto encoding : {models::signed_encoding::differential, models::signed_encoding::offset}) {
+      const auto t = tiny_tile(encoding);
+      REQUIRE(models::map_matrix(m, t, mapping, why));
+      models::weight_density_tally pieces(t, mapping, bits);
+      for (const auto& [from, to] : {std::pair<int, int>{0, 7}, {7, 7}, {7, 300}}) pieces.range(w.data() + from, to - from);
+      for (const auto& [from, to] : {std::pair<int, int>{0, 123}, {123, 300}}) pieces.add(w.data() + from, to - from);
+      INFO(bits << " bits");
+      CHECK(pieces.density() == models::mapped_weight_density(w, t, mapping, bits));
+    }
+  }
+}
+
+TEST_CASE("weight code: round half away from zero, clamped, as std::round and std::clamp give it") {
+  models::weight_codes codes;
+  codes.q_max = 127;
+  codes.scale = 0.5;
+  // Halves go away from zero; just below a half goes down; beyond q_max clamps.
+  CHECK(models::weight_code(1.25, codes) == 3);    // 2.5
+  CHECK(models::weight_code(-1.25, codes) == -3);  // -2.5
+  CHECK(models::weight_code(std::nextafter(0.25, 0.0), codes) == 0);  // just under 0.5
+  CHECK(models::weight_code(-0.2, codes) == 0);
+  CHECK(models::weight_code(1000.0, codes) == 127);
+  CHECK(models::weight_code(-1000.0, codes) == -127);
+  CHECK(models::weight_code(std::numeric_limits<double>::infinity(), codes) == 127);
+  // Every quarter step and its neighbours from -70 to 70, and large wide codes.
+  for (int k = -280; k <= 280; ++k)
+    for (const double w : {k * 0.125, std::nextafter(k * 0.125, -1e9), std::nextafter(k * 0.125, 1e9)})
+      CHECK(models::weight_code(w, codes) ==
+            static_cast<long long>(std::clamp(std::round(w / codes.scale), -127.0, 127.0)));
+  codes.q_max = (1LL << 40) - 1;
+  codes.scale = 1.0;
+  for (const double w : {1e12 + 0.5, -1e12 - 0.5, 3.0e15, -4.5e15, 1e300})
+    CHECK(models::weight_code(w, codes) ==
+          static_cast<long long>(std::clamp(std::round(w), -static_cast<double>(codes.q_max),
+                                            static_cast<double>(codes.q_max))));
 }
 
 TEST_CASE("input density: inputs quantized as the drivers do, by hand") {

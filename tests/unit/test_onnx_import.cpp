@@ -7,12 +7,15 @@
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "dsl/onnx_import.hpp"
 #include "dsl/workload_loader.hpp"
 #include "dsl/yaml_tree.hpp"
+#include "platform/data/weights_file.hpp"
 #include "test_support.hpp"
 
 using namespace mottsim;
@@ -158,8 +161,12 @@ TEST_CASE("ONNX import: weights in mottsim's layouts, batch normalization folded
   const auto& conv = model.weights[0];
   CHECK(conv.layer == "conv");
   CHECK(conv.shape == std::vector<long long>{3, 3, 3, 2});
+  CHECK(conv.weights.outputs() == 3);
+  CHECK(conv.weights.fan_in() == 18);
+  const std::vector<float> conv_w = conv.weights.values();
+  REQUIRE(conv_w.size() == 54);
   // mottsim [o][y][x][i] = ONNX (o, i, y, x) = 100 o + 10 i + 3 y + x, times k = 1.
-  const auto at = [&](int o, int y, int x, int i) { return conv.weights[((o * 3 + y) * 3 + x) * 2 + i]; };
+  const auto at = [&](int o, int y, int x, int i) { return conv_w[((o * 3 + y) * 3 + x) * 2 + i]; };
   CHECK(at(0, 0, 0, 0) == 0.0f);
   CHECK(at(2, 1, 2, 1) == 100 * 2 + 10 * 1 + 3 * 1 + 2);
   CHECK(at(1, 2, 0, 1) == 100 + 10 + 6);
@@ -167,12 +174,127 @@ TEST_CASE("ONNX import: weights in mottsim's layouts, batch normalization folded
   CHECK(conv.bias == std::vector<float>{0.5f, 1.5f, 2.5f});
   const auto& fc = model.weights[1];
   CHECK(fc.shape == std::vector<long long>{5, 12});
+  const std::vector<float> fc_w = fc.weights.values();
+  REQUIRE(fc_w.size() == 60);
   // ONNX input i = c * 4 + (row * 2 + col) (CxHxW); mottsim's is (row * 2 + col) * 3 + c.
   // Weight (o, i) = alpha (o + i / 100). ONNX i = 5 is c 1, pos 1: mottsim index 4.
-  CHECK(fc.weights[3 * 12 + 4] == doctest::Approx(2 * (3 + 5 / 100.0)));
+  CHECK(fc_w[3 * 12 + 4] == doctest::Approx(2 * (3 + 5 / 100.0)));
   // ONNX i = 8 is c 2, pos 0: mottsim index 2.
-  CHECK(fc.weights[1 * 12 + 2] == doctest::Approx(2 * (1 + 8 / 100.0)));
+  CHECK(fc_w[1 * 12 + 2] == doctest::Approx(2 * (1 + 8 / 100.0)));
   CHECK(fc.bias == std::vector<float>(5, 21.0f));  // beta x C
+  // Outputs read a few at a time are those outputs' rows of the whole.
+  std::vector<float> rows(24);
+  fc.weights.read_outputs(2, 2, rows.data());
+  CHECK(rows == std::vector<float>(fc_w.begin() + 24, fc_w.begin() + 48));
+}
+
+TEST_CASE("ONNX import: a workload read from a model carries it, and its weights come from it") {
+  test_support::scratch_dir dir;
+  const std::string path = small_model(dir);
+  dsl::diagnostics errors;
+  const auto w = dsl::load_workload(path, errors);
+  REQUIRE_FALSE(errors.has_errors());
+  REQUIRE(w.imported_model != nullptr);
+  // The model is read once: replaced on disk now, its weights are still the
+  // ones read with the workload (a fresh read gets the new file's).
+  const auto before = platform::read_weights_file(path);
+  std::string other;
+  {
+    onnx::ModelProto m;
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(m.ParseFromIstream(&in));
+    m.mutable_graph()->mutable_initializer(0)->set_float_data(0, 42.0f);
+    REQUIRE(m.SerializeToString(&other));
+  }
+  std::filesystem::rename(dir.write("small.next", other), path);
+  const auto kept = platform::read_weights_file(w);
+  const auto fresh = platform::read_weights_file(path);
+  REQUIRE(kept.layers.size() == 2);
+  CHECK(kept.layers[0].second.values() == before.layers[0].second.values());
+  CHECK(fresh.layers[0].second.values()[0] == 42.0f);
+  CHECK(fresh.layers[0].second.values()[0] != kept.layers[0].second.values()[0]);
+}
+
+namespace {
+
+// Input [1, 100], MatMul by W [100][200] (element (i, o) = i - o / 8), then
+// Gemm with transB by V [50][200] (element (o, i) = o / 4 - i / 16), alpha 1.
+// The weights as float_data, or as raw bytes of floats or doubles: W's raw
+// bytes (80 and 160 kB) are larger than what the structure keeps, so they
+// are read from the file; V's are too as doubles (80 kB).
+std::string large_model(const test_support::scratch_dir& dir, const std::string& name, int storage) {
+  onnx::ModelProto m;
+  m.set_ir_version(7);
+  auto* opset = m.add_opset_import();
+  opset->set_domain("");
+  opset->set_version(13);
+  auto& g = *m.mutable_graph();
+  auto* in = g.add_input();
+  in->set_name("x");
+  auto* tt = in->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(onnx::TensorProto::FLOAT);
+  for (long long d : {1, 100}) tt->mutable_shape()->add_dim()->set_dim_value(d);
+  const auto tensor = [&](const std::string& t, long long rows, long long cols, double (*value)(long long, long long)) {
+    auto* init = g.add_initializer();
+    init->set_name(t);
+    init->add_dims(rows);
+    init->add_dims(cols);
+    init->set_data_type(storage == 2 ? onnx::TensorProto::DOUBLE : onnx::TensorProto::FLOAT);
+    std::string bytes;
+    for (long long r = 0; r < rows; ++r)
+      for (long long c = 0; c < cols; ++c) {
+        const double v = value(r, c);
+        const float f = static_cast<float>(v);
+        if (storage == 0) init->add_float_data(f);
+        else if (storage == 1) bytes.append(reinterpret_cast<const char*>(&f), 4);
+        else bytes.append(reinterpret_cast<const char*>(&v), 8);
+      }
+    if (storage != 0) init->set_raw_data(bytes);
+  };
+  tensor("W", 100, 200, [](long long i, long long o) { return static_cast<double>(i) - static_cast<double>(o) / 8; });
+  tensor("V", 50, 200, [](long long o, long long i) { return static_cast<double>(o) / 4 - static_cast<double>(i) / 16; });
+  add_node(g, "MatMul", "mm", {"x", "W"}, "h");
+  one_int(add_node(g, "Gemm", "fc", {"h", "V"}, "y"), "transB", 1);
+  g.add_output()->set_name("y");
+  std::string bytes;
+  REQUIRE(m.SerializeToString(&bytes));
+  return dir.write(name, bytes);
+}
+
+}  // namespace
+
+TEST_CASE("ONNX import: weights stored as raw floats or doubles, in the file or in the message, read alike") {
+  test_support::scratch_dir dir;
+  std::vector<std::vector<float>> seen;
+  for (int storage = 0; storage < 3; ++storage) {
+    dsl::diagnostics errors;
+    const auto model = dsl::import_onnx(large_model(dir, "m" + std::to_string(storage) + ".onnx", storage),
+                                        "m.onnx", true, errors);
+    INFO(errors.to_string());
+    REQUIRE_FALSE(errors.has_errors());
+    REQUIRE(model.weights.size() == 2);
+    const auto& mm = model.weights[0].weights;
+    const auto& fc = model.weights[1].weights;
+    REQUIRE(mm.outputs() == 200);
+    REQUIRE(mm.fan_in() == 100);
+    REQUIRE(fc.outputs() == 50);
+    REQUIRE(fc.fan_in() == 200);
+    const std::vector<float> w = mm.values(), v = fc.values();
+    // mottsim [o][i] = W (i, o) and V (o, i), exact in float.
+    CHECK(w[37 * 100 + 5] == static_cast<float>(5 - 37.0 / 8));
+    CHECK(w[199 * 100 + 99] == static_cast<float>(99 - 199.0 / 8));
+    CHECK(v[3 * 200 + 21] == static_cast<float>(3.0 / 4 - 21.0 / 16));
+    // A few outputs read alone: the same values.
+    std::vector<float> part(3 * 100);
+    mm.read_outputs(150, 3, part.data());
+    CHECK(part == std::vector<float>(w.begin() + 150 * 100, w.begin() + 153 * 100));
+    fc.read_outputs(49, 1, part.data());
+    CHECK(std::vector<float>(part.begin(), part.begin() + 200) == std::vector<float>(v.end() - 200, v.end()));
+    seen.push_back(w);
+    seen.back().insert(seen.back().end(), v.begin(), v.end());
+  }
+  CHECK(seen[1] == seen[0]);
+  CHECK(seen[2] == seen[0]);
 }
 
 TEST_CASE("ONNX import: the YAML written reads back and names its nodes") {
