@@ -153,13 +153,16 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
       dma(static_cast<double>(m.used_cells) * cell_bytes, tiles);
       e.transactions += 2.0 * tiles;
       // Inference: every column block reads the copy's share of the input;
-      // the outputs (and, below, a start and a wait per tile).
+      // the tiles that own outputs send them (and, below, a start and a wait
+      // per tile). A tile holding the rest of a column block begun in an
+      // earlier tile sends that block's partial sums (4 bytes each) to its
+      // owner: at most one block's (its first slot's).
+      const models::layer_sends sends = models::span_sends(lp.matrix, m, plan.tile, span);
       dma(lp.input_bytes * static_cast<double>(m.column_blocks) * fraction, tiles);
-      dma(share * output_values * lp.matrix.activation_bits / 8.0, tiles);
-      // A column block whose row blocks cross into another tile sends that
-      // tile's partial sums (4 bytes each) back to its owner: at most one block
-      // per tile boundary inside the copy (none with a single row block).
-      if (!m.analog_sum && m.row_blocks > 1 && span.tiles > 1) dma(share * (tiles - 1) * weights_per_block * 4.0, tiles - 1);
+      dma(share * output_values * lp.matrix.activation_bits / 8.0, static_cast<double>(sends.output_tiles));
+      if (sends.partial_tiles > 0)
+        dma(share * static_cast<double>(sends.partial_tiles) * weights_per_block * 4.0,
+            static_cast<double>(sends.partial_tiles));
     }
     // Reprogrammed layers run in chunks of distinct tiles.
     e.transactions += 2.0 * (lp.resident ? distinct_tiles : jobs);
