@@ -7,6 +7,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "models/pipeline_gate.hpp"
 #include "models/sim_time.hpp"
 #include "models/tlm_extensions.hpp"
 
@@ -14,7 +15,7 @@ namespace mottsim::models {
 
 controller_module::controller_module(const sc_core::sc_module_name& name, const controller_timing& timing)
     : sc_module(name), out("out"), m_timing(timing),
-      m_scratch(static_cast<std::size_t>(std::max(64.0, timing.dma_burst_bytes))), m_window(timing.outstanding) {
+      m_scratch(static_cast<std::size_t>(std::max(64.0, timing.dma_burst_bytes))) {
   SC_HAS_PROCESS(controller_module);
   SC_THREAD(run);
 }
@@ -22,23 +23,32 @@ controller_module::controller_module(const sc_core::sc_module_name& name, const 
 void controller_module::run() {
   if (!m_program) return;
   tlm_utils::tlm_quantumkeeper::set_global_quantum(to_sc_time(m_timing.quantum_s, *this, "the quantum"));
-  m_stage_times.assign(m_program->stages.size(), {});
+  m_runs.assign(m_program->stages.size(), {});
   if (!m_program->concurrent) {
     for (std::size_t i = 0; i < m_program->stages.size(); ++i) run_stage(m_program->stages[i], i);
   } else {
-    // Steady state of a layer pipeline: every stage works at once (on another
-    // image), competing for the bus and memories as it would. Stage 0 (weight
-    // programming) comes first.
+    // A layer pipeline: stage 0 (weight programming) comes first; then every
+    // stage works through the inferences as its inputs and buffers allow,
+    // competing for the bus and memories with the stages working on other
+    // inferences, as in steady state.
     if (!m_program->stages.empty()) run_stage(m_program->stages.front(), 0);
+    pipeline_gate gate(*m_program);
     std::vector<sc_core::sc_process_handle> handles;
     for (std::size_t i = 1; i < m_program->stages.size(); ++i) {
-      handles.push_back(sc_core::sc_spawn([this, i] { run_stage(m_program->stages[i], i); }));
+      handles.push_back(sc_core::sc_spawn([this, i, &gate] {
+        for (long long k = 0; k < m_program->inferences; ++k) {
+          gate.wait_turn(i, k);
+          run_stage(m_program->stages[i], i);
+          gate.finished(i);
+        }
+      }));
     }
     for (auto& h : handles)
       if (!h.terminated()) sc_core::wait(h.terminated_event());
   }
   m_finish_s = sc_core::sc_time_stamp().to_seconds();
-  for (const auto& s : m_stage_times) m_finish_s = std::max(m_finish_s, s.end_s);
+  for (const auto& runs : m_runs)
+    for (const auto& r : runs) m_finish_s = std::max(m_finish_s, r.end_s);
 }
 
 void controller_module::run_stage(const program_stage& stage, std::size_t index) {
@@ -46,7 +56,7 @@ void controller_module::run_stage(const program_stage& stage, std::size_t index)
   keeper.reset();
   const double start = sc_core::sc_time_stamp().to_seconds();
   sc_core::sc_time local = sc_core::SC_ZERO_TIME;
-  stage_state state;
+  stage_state state(m_timing.outstanding);
   for (const auto& op : stage.ops) {
     execute(op, stage.layer, local, state);
     keeper.set(local);
@@ -58,7 +68,7 @@ void controller_module::run_stage(const program_stage& stage, std::size_t index)
   const double end = (sc_core::sc_time_stamp() + local).to_seconds();
   keeper.set(local);
   keeper.sync();
-  m_stage_times[index] = {stage.layer, start, end};
+  m_runs[index].push_back({stage.layer, start, end});
 }
 
 void controller_module::transport(tlm::tlm_command command, unsigned long long address, double bytes, int layer,
@@ -92,7 +102,7 @@ void controller_module::transport(tlm::tlm_command command, unsigned long long a
 // engine and a write out of it, `outstanding` bursts in flight. A drain's
 // burst waits for the last vector whose outputs it carries.
 sc_core::sc_time controller_module::dma(const program_op& op, int layer, const sc_core::sc_time& start,
-                                        const stage_state& state) {
+                                        stage_state& state) {
   const double burst = m_timing.dma_burst_bytes;
   const auto bursts = static_cast<long long>(std::ceil(op.bytes / burst));
   tile_job_timeline drain = op.drain;
@@ -125,7 +135,7 @@ sc_core::sc_time controller_module::dma(const program_op& op, int layer, const s
       transport(tlm::TLM_WRITE_COMMAND, op.dst + (op.dst_wrap ? o % op.dst_wrap : o), chunk, layer, delay);
     return now + delay;
   };
-  return m_window.run(bursts, 2, start, ready, issue);
+  return state.window.run(bursts, 2, start, ready, issue);
 }
 
 void controller_module::execute(const program_op& op, int layer, sc_core::sc_time& local, stage_state& state) {

@@ -27,10 +27,12 @@ struct controller_timing {
 
 // The initiator that executes the mapped program: DMA between memories and
 // tiles, tile commands, and the element-wise work (pooling, adds, ReLU) the
-// tiles do not do. Loosely timed with a quantum keeper; one thread (or one per
-// pipeline stage). The DMA keeps `outstanding` bursts in flight
-// (transfer_window); a drain out of a tile sends each burst as soon as the
-// outputs it carries exist.
+// tiles do not do. Loosely timed with a quantum keeper; one thread, or under
+// the pipeline schedule one per stage, each running its stage on every
+// inference in turn as models/pipeline_gate allows. Each thread's DMA keeps
+// `outstanding` bursts in flight (transfer_window: a channel per stage); a
+// drain out of a tile sends each burst as soon as the outputs it carries
+// exist.
 class controller_module : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<controller_module> out;
@@ -39,12 +41,15 @@ class controller_module : public sc_core::sc_module {
 
   void load(const program* p) { m_program = p; }
 
+  // One run of a stage: one inference's work of one layer.
   struct stage_time {
     int layer;
     double start_s;
     double end_s;
   };
-  const std::vector<stage_time>& stage_times() const { return m_stage_times; }
+  // runs()[stage][inference]: stage 0 (programming) runs once, every other
+  // stage once per inference of the program.
+  const std::vector<std::vector<stage_time>>& runs() const { return m_runs; }
   const action_counter& counts() const { return m_counts; }
   busy_resource& resource() { return m_busy; }
   long long transactions() const { return m_transactions; }
@@ -54,22 +59,23 @@ class controller_module : public sc_core::sc_module {
   void run();
   // What a stage's ops pass on to the ops after them.
   struct stage_state {
+    explicit stage_state(long long outstanding) : window(outstanding) {}
     sc_core::sc_time started;  // when the jobs of the tile last asked (tile_started) started
     const std::map<const tile_job*, tile_job_timeline>* timelines = nullptr;  // and when they output
+    transfer_window window;    // the stage's DMA channel
   };
   void run_stage(const program_stage& stage, std::size_t index);
   void execute(const program_op& op, int layer, sc_core::sc_time& local, stage_state& state);
-  sc_core::sc_time dma(const program_op& op, int layer, const sc_core::sc_time& start, const stage_state& state);
+  sc_core::sc_time dma(const program_op& op, int layer, const sc_core::sc_time& start, stage_state& state);
   void transport(tlm::tlm_command command, unsigned long long address, double bytes, int layer,
                  sc_core::sc_time& local, struct tile_command* command_ext = nullptr);
 
   controller_timing m_timing;
   const program* m_program = nullptr;
-  std::vector<stage_time> m_stage_times;
+  std::vector<std::vector<stage_time>> m_runs;
   action_counter m_counts;
   busy_resource m_busy;
   std::vector<unsigned char> m_scratch;
-  transfer_window m_window;
   long long m_transactions = 0;
   double m_finish_s = 0.0;
 };

@@ -50,6 +50,12 @@ schema_ptr controller_schema() {
           .at_least(0)
           .quantity("quantum", dimension::time, "1 us", "TLM global quantum: how far the initiator runs ahead")
           .above(0)
+          .integer("inferences_in_flight", std::nullopt,
+                   "pipeline schedule: inferences streamed through the layer stages, over whose steady state the "
+                   "period is measured (default: 3 per layer plus 48, enough to fill the pipeline, leave its "
+                   "warm-up with every stage busy and drain it; docs/modelling.md, \"pipeline schedule\")")
+          .optional()
+          .range(2, 10000)
           , "DMA bursts in flight at once: reads of later bursts overlap the write of earlier ones")).build();
   return s;
 }

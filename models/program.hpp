@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,17 +44,31 @@ struct program_op {
   double element_ops = 0;
 };
 
+// Under the pipeline schedule, a stage reads what an earlier stage of the same
+// inference wrote (models/pipeline_gate.hpp says when that lets it start).
+struct stage_input {
+  std::size_t stage = 0;  // index in program::stages
+  // The values are held analog values (sample-and-hold) rather than bytes in
+  // a memory: the line buffer holds one inference's, so the producer's next
+  // inference waits until this stage is done with them.
+  bool held = false;
+};
+
 // The ops of one layer (or of one pipeline stage).
 struct program_stage {
   int layer = -1;
   std::vector<program_op> ops;
+  std::vector<stage_input> inputs;  // pipeline schedule only
 };
 
 struct program {
   std::vector<program_stage> stages;
-  // Pipeline schedule: every stage runs at once on its own tiles (steady
-  // state); layer schedule: one after another.
+  // Pipeline schedule: every stage (after stage 0, which programs the weights
+  // once) runs on its own tiles, on `inferences` inferences one after another,
+  // while the other stages work on other inferences; layer schedule: one
+  // inference, stages one after another.
   bool concurrent = false;
+  long long inferences = 1;
   std::vector<std::unique_ptr<tile_job>> jobs;  // owned here, pointed to by ops
 
   const tile_job* keep(tile_job job) {

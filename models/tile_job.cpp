@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace mottsim::models {
 
@@ -271,6 +272,38 @@ layer_span span_layer(const layer_matrix& m, const crossbar_mapping& mapping, co
     }
   }
   s.tiles = s.end_slot > s.first_slot ? (s.end_slot - 1) / per_tile - s.first_slot / per_tile + 1 : 0;
+  return s;
+}
+
+layer_sends span_sends(const layer_matrix& m, const crossbar_mapping& mapping, const cim_tile_params& tile,
+                       const layer_span& span) {
+  layer_sends s;
+  if (span.tiles == 0) return s;
+  // Whole column blocks in every tile: each tile owns outputs, none sends
+  // partial sums.
+  if (mapping.analog_sum || mapping.row_blocks == 1) {
+    s.output_tiles = span.tiles;
+    return s;
+  }
+  // Column blocks of row_blocks consecutive slots from first_slot: block k
+  // starts at first_slot + k x row_blocks.
+  const long long per_tile = tile.arrays, rows = mapping.row_blocks, first = span.first_slot;
+  const long long blocks = m.groups * mapping.column_blocks;
+  // A tile owns the blocks that start in it. Blocks shorter than a tile leave
+  // no tile between the first start's and the last start's without one.
+  s.output_tiles = rows >= per_tile ? blocks : 1 + (first + (blocks - 1) * rows) / per_tile - first / per_tile;
+  // A tile after the first holds the rest of a block begun earlier unless a
+  // block starts exactly at its first slot. Starts fall on tile boundaries
+  // with a period of per_tile / gcd(row_blocks, per_tile) blocks.
+  const long long period = per_tile / std::gcd(rows, per_tile);
+  const long long first_mod = first % per_tile, rows_mod = rows % per_tile;
+  long long aligned = 0;  // blocks k >= 1 starting on a tile boundary
+  for (long long k = 1; k <= period && k < blocks; ++k)
+    if ((first_mod + k * rows_mod) % per_tile == 0) {
+      aligned = (blocks - 1 - k) / period + 1;
+      break;
+    }
+  s.partial_tiles = span.tiles - 1 - aligned;
   return s;
 }
 

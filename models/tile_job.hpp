@@ -113,4 +113,16 @@ struct layer_span {
 layer_span span_layer(const layer_matrix& m, const crossbar_mapping& mapping, const cim_tile_params& tile,
                       long long first_slot);
 
+// How the tiles of a layer placed over `span` (as place_layer places it) send
+// what they compute, worked out without building the jobs: the tiles that own
+// a column block's outputs (each sends them in one transfer), and the tiles
+// that hold later row blocks of a column block begun in an earlier tile (each
+// sends that block's partial sums to its owner in one transfer).
+struct layer_sends {
+  long long output_tiles = 0;
+  long long partial_tiles = 0;
+};
+layer_sends span_sends(const layer_matrix& m, const crossbar_mapping& mapping, const cim_tile_params& tile,
+                       const layer_span& span);
+
 }  // namespace mottsim::models

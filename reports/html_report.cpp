@@ -43,6 +43,13 @@ std::vector<std::pair<std::string, std::string>> run_headline(const run_result& 
       {"MACs", num(static_cast<double>(r.macs), "%.4g")},
       {"efficiency", num(r.tops_per_w, "%.4g") + " TOPS/W"},
   };
+  if (r.pipeline.inferences > 0) {
+    h.front().first = "latency (pipeline fill)";
+    h.insert(h.begin() + 1, {"period", si(r.pipeline.period_s, "s") + " over " +
+                                           std::to_string(r.pipeline.inferences) + " inferences in flight"});
+    h.insert(h.begin() + 2, {"bottleneck", r.pipeline.bottleneck.name + " (" +
+                                               percent(r.pipeline.bottleneck.utilization) + " of the period)"});
+  }
   if (r.mode == "functional") {
     // Over several chips a figure carries its 95 % interval.
     const auto interval = [&](const std::string& name, const std::function<std::string(double)>& show) {
@@ -110,9 +117,26 @@ std::string render_run_html(const run_result& r) {
     page.sections.push_back({"Component utilization over the inference",
                              "Busy time of each component's resources in each of " +
                                  std::to_string(utilization_slices) +
-                                 " slices of the inference, over the slice's length times the resources (weight "
+                                 " slices of " +
+                                 (r.pipeline.inferences > 0
+                                      ? "the " + std::to_string(r.pipeline.inferences) + " pipelined inferences"
+                                      : std::string("the inference")) +
+                                 ", over the slice's length times the resources (weight "
                                  "programming left out). trace.json has every busy interval.",
                              utilization_heatmap(utilization_rows), {}});
+  }
+
+  if (r.pipeline.inferences > 0) {
+    html_table busiest;
+    busiest.header = {"resource or stage", "kind", "mostly for", "busy per inference", "share of the period"};
+    for (std::size_t i = 0; i < r.pipeline.busiest.size() && i < pipeline_busiest_shown; ++i) {
+      const busy_share& b = r.pipeline.busiest[i];
+      busiest.rows.push_back({b.name, b.kind, b.layer.empty() ? "-" : b.layer, si(b.busy_s, "s"), percent(b.utilization)});
+    }
+    page.sections.push_back({"Pipeline steady state",
+                             "Period " + si(r.pipeline.period_s, "s") + ": " + r.pipeline.period_method +
+                                 ". Bottleneck: " + r.pipeline.bottleneck_reason + ".",
+                             nullptr, busiest});
   }
 
   html_table components;

@@ -35,6 +35,35 @@ std::string to_json(const run_result& r) {
   t["latency_method"] = r.latency_method;
   t["throughput_method"] = r.throughput_method;
   j["totals"] = t;
+  if (r.pipeline.inferences > 0) {
+    const pipeline_result& pr = r.pipeline;
+    const auto share = [](const busy_share& b) {
+      ordered_json o;
+      o["name"] = b.name;
+      o["kind"] = b.kind;
+      o["layer"] = b.layer;
+      o["busy_s"] = b.busy_s;
+      o["utilization"] = b.utilization;
+      return o;
+    };
+    ordered_json p;
+    p["inferences_in_flight"] = pr.inferences;
+    p["period_s"] = pr.period_s;
+    p["period_error_s"] = pr.period_error_s;
+    p["fill_s"] = pr.fill_s;
+    p["throughput_ips"] = r.throughput_ips;
+    p["steady"] = pr.steady;
+    p["measured_from"] = pr.measured_from;
+    p["measured_to"] = pr.measured_to;
+    p["period_method"] = pr.period_method;
+    p["bottleneck"] = share(pr.bottleneck);
+    p["bottleneck_reason"] = pr.bottleneck_reason;
+    ordered_json busiest = ordered_json::array();
+    for (std::size_t i = 0; i < pr.busiest.size() && i < pipeline_busiest_shown; ++i) busiest.push_back(share(pr.busiest[i]));
+    p["busiest"] = busiest;
+    p["completions_s"] = pr.completions_s;
+    j["pipeline"] = p;
+  }
   ordered_json cat = ordered_json::object();
   for (const auto& [k, v] : r.energy_by_category_j) cat[k + "_j"] = v;
   j["energy_by_category"] = cat;

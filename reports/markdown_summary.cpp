@@ -43,7 +43,8 @@ std::string to_markdown(const run_result& r) {
   o << "Mode " << md(r.mode) << ", schedule " << md(r.schedule) << ", seed " << r.provenance.seed << ", mottsim "
     << r.provenance.version << ", config " << md(r.provenance.config_hash) << ".\n\n";
   o << "| metric | value |\n|---|---|\n";
-  o << "| latency (one inference) | " << si(r.latency_s, "s") << " |\n";
+  o << (r.pipeline.inferences > 0 ? "| latency (pipeline fill) | " : "| latency (one inference) | ") << si(r.latency_s, "s")
+    << " |\n";
   o << "| throughput | " << num(r.throughput_ips) << " inferences/s |\n";
   o << "| energy per inference | " << si(r.energy_j, "J") << " |\n";
   o << "| chip area | " << num(r.area_mm2) << " mm^2 |\n";
@@ -92,6 +93,26 @@ std::string to_markdown(const run_result& r) {
     o << "\n";
   }
   o << "Latency: " << r.latency_method << "\nThroughput: " << r.throughput_method << "\n\n";
+  if (r.pipeline.inferences > 0) {
+    const pipeline_result& p = r.pipeline;
+    o << "## Pipeline\n\n| figure | value |\n|---|---|\n";
+    o << "| inferences in flight | " << p.inferences << " |\n";
+    o << "| period | " << si(p.period_s, "s") << " +- " << si(p.period_error_s, "s")
+      << (p.steady ? "" : " (not steady: see below)") << " |\n";
+    o << "| throughput (1 / period) | " << num(r.throughput_ips) << " inferences/s |\n";
+    o << "| fill (first completion) | " << si(p.fill_s, "s") << " |\n";
+    o << "| bottleneck | " << md(p.bottleneck.name) << " (" << md(p.bottleneck.kind)
+      << (p.bottleneck.layer.empty() || p.bottleneck.layer == p.bottleneck.name ? "" : ", " + md(p.bottleneck.layer))
+      << "), " << num(100 * p.bottleneck.utilization, "%.1f") << " % of the period |\n\n";
+    o << "Period: " << md(p.period_method) << ".\nBottleneck: " << md(p.bottleneck_reason) << ".\n\n";
+    o << "| resource or stage | kind | mostly for | busy per inference | share of the period |\n|---|---|---|---|---|\n";
+    for (std::size_t i = 0; i < p.busiest.size() && i < pipeline_busiest_shown; ++i) {
+      const busy_share& b = p.busiest[i];
+      o << "| " << md(b.name) << " | " << md(b.kind) << " | " << (b.layer.empty() ? "-" : md(b.layer)) << " | "
+        << si(b.busy_s, "s") << " | " << num(100 * b.utilization, "%.1f") << " % |\n";
+    }
+    o << "\n";
+  }
   o << "## Energy by category\n\n| category | energy | share |\n|---|---|---|\n";
   for (const auto& [k, v] : r.energy_by_category_j)
     o << "| " << k << " | " << si(v, "J") << " | " << num(r.energy_j > 0 ? 100.0 * v / r.energy_j : 0, "%.1f")

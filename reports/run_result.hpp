@@ -106,6 +106,36 @@ struct calibration_record {
   std::string note;
 };
 
+// A resource's (or a pipeline stage's) work per inference against the
+// pipeline's period.
+struct busy_share {
+  std::string name;        // "bus", "global_buffer[1]", "tile[37]", or a stage's layer name
+  std::string kind;        // the component's type ("bus", "sram", "cim_tile", ...), or "stage"
+  std::string layer;       // the layer it worked for most ("" when none)
+  double busy_s = 0;       // per inference (a stage: its mean run)
+  double utilization = 0;  // busy_s / period, unclamped
+};
+
+// The pipeline schedule's steady state, measured over `inferences` inferences
+// streamed through per-layer stages.
+struct pipeline_result {
+  long long inferences = 0;
+  double period_s = 0;
+  double period_error_s = 0;        // standard error of the period (its batches' spread)
+  double fill_s = 0;
+  bool steady = false;              // measured with every stage busy, past the warm-up
+  long long measured_from = 0;      // the completions the period is the mean spacing of
+  long long measured_to = 0;
+  std::string period_method;
+  std::vector<double> completions_s;  // every inference's completion, after weight programming
+  busy_share bottleneck;
+  std::string bottleneck_reason;
+  std::vector<busy_share> busiest;    // resources and stages, busiest first
+};
+
+// How many of pipeline_result::busiest the reports list.
+constexpr std::size_t pipeline_busiest_shown = 12;
+
 struct run_result {
   std::string schema = "mottsim.report/1";
   std::string architecture;
@@ -126,6 +156,7 @@ struct run_result {
   std::string latency_method;
   std::string throughput_method;
   double pipeline_fill_s = 0;
+  pipeline_result pipeline;  // the pipeline schedule only (inferences > 0)
 
   // Weights programmed once before inferences start; not part of an inference.
   double programming_energy_j = 0;

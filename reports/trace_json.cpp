@@ -206,6 +206,15 @@ std::string to_trace_json(const run_result& r, std::size_t event_budget) {
   other["workload"] = r.workload;
   other["config_hash"] = r.provenance.config_hash;
   other["time"] = "simulated time; weight programming (category 'programming') comes before the inference";
+  if (r.pipeline.inferences > 0) {
+    // The pipeline schedule simulates K inferences; report.json gives busy
+    // times per inference.
+    other["inferences"] = r.pipeline.inferences;
+    other["time"] = "simulated time; weight programming (category 'programming') comes before the " +
+                    std::to_string(r.pipeline.inferences) +
+                    " inferences of the pipeline, whose busy periods are all here (report.json's busy_s is per "
+                    "inference)";
+  }
   other["recorded_busy_intervals"] = recorded;
   other["busy_events"] = written;
   other["event_budget"] = event_budget;

@@ -254,6 +254,7 @@ validation_design load_validation_file(const std::string& file, dsl::diagnostics
       }
       if (auto s = rr.text("schedule", false)) {
         d.schedule = *s;
+        d.schedule_where = rr.get("schedule")->where;
         if (d.schedule != "layer" && d.schedule != "pipeline")
           errors.error(rr.get("schedule")->where, "'schedule' must be layer or pipeline, not '" + d.schedule + "'");
       }

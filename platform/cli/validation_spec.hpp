@@ -57,6 +57,7 @@ struct validation_design {
   std::string architecture, workload;  // resolved against the directory
   std::string mode = "perf";
   std::string schedule = "layer";
+  dsl::source_location schedule_where;  // its line, when the file gives it
   std::vector<std::string> overrides;
   std::vector<validation_figure> figures;
 };

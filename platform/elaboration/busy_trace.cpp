@@ -20,7 +20,7 @@ reports::run_trace collect_busy_trace(const std::vector<component_runtime>& comp
       reports::trace_track t;
       t.component = c.spec->name;
       t.type = c.spec->type;
-      t.label = resources.size() == 1 ? c.spec->name : c.spec->name + "[" + std::to_string(i) + "]";
+      t.label = resource_label(c, i, resources.size());
       t.intervals.reserve(resources[i]->intervals().size());
       for (const auto& iv : resources[i]->intervals()) t.intervals.push_back({iv.start_s, iv.end_s, iv.layer});
       trace.tracks.push_back(std::move(t));

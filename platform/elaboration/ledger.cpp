@@ -15,8 +15,30 @@ std::vector<const models::busy_resource*> resources_of(const component_runtime& 
   return resources;
 }
 
+std::string resource_label(const component_runtime& c, std::size_t index, std::size_t count) {
+  return count == 1 ? c.spec->name : c.spec->name + "[" + std::to_string(index) + "]";
+}
+
+namespace {
+
+// Adds a resource's busy time in the inferences to `total`, layer by layer
+// (the order the sums have always been taken in, so the report's bytes stay).
+void add_inference_busy(const models::busy_resource& resource, double& total) {
+  for (const auto& [layer, seconds] : resource.busy_by_layer())
+    if (layer != setup_layer) total += seconds;
+}
+
+}  // namespace
+
+double inference_busy_s(const models::busy_resource& resource) {
+  double busy = 0.0;
+  add_inference_busy(resource, busy);
+  return busy;
+}
+
 void price_run(reports::run_result& r, const std::vector<component_runtime>& components, const ledger_extras& extras,
-               double period_s, double window_s) {
+               double period_s, double window_s, double inferences) {
+  const double per = 1.0 / std::max(1.0, inferences);
   std::map<int, std::map<std::string, double>> layer_category;
   std::map<int, double> layer_dynamic;
   double leakage_power = 0.0;
@@ -48,14 +70,14 @@ void price_run(reports::run_result& r, const std::vector<component_runtime>& com
                          cr.name.c_str(), cr.type.c_str(), action.c_str());
             std::abort();
           }
-          const double energy = count * price->second.energy_j;
           const std::string category = models::category_name(price->second.category);
           if (layer == setup_layer) {
-            r.programming_energy_j += energy;
+            r.programming_energy_j += count * price->second.energy_j;
             continue;
           }
+          const double energy = per * count * price->second.energy_j;
           auto& a = cr.actions[action];
-          a.count += count;
+          a.count += per * count;
           a.energy_j += energy;
           a.price_j = price->second.energy_j;
           a.category = category;
@@ -70,21 +92,18 @@ void price_run(reports::run_result& r, const std::vector<component_runtime>& com
 
     const auto resources = resources_of(c, extras);
     double busy = 0.0;
-    for (const auto* res : resources)
-      for (const auto& [layer, seconds] : res->busy_by_layer())
-        if (layer != setup_layer) busy += seconds;
+    for (const auto* res : resources) add_inference_busy(*res, busy);
+    busy *= per;
     cr.busy_s = busy;
     const double window = window_s * static_cast<double>(std::max<std::size_t>(1, resources.size()));
     cr.utilization = window > 0 ? std::min(1.0, busy / window) : 0.0;
     if (c.network) {
       for (const auto& link : c.network->links()) {
-        double seconds = 0.0;
-        for (const auto& [layer, s] : link.busy->busy_by_layer())
-          if (layer != setup_layer) seconds += s;
+        const double seconds = per * inference_busy_s(*link.busy);
         if (seconds <= 0.0) continue;
         double bytes = 0.0;
         for (const auto& [layer, b] : *link.bytes_by_layer)
-          if (layer != setup_layer) bytes += b;
+          if (layer != setup_layer) bytes += per * b;
         cr.links.push_back({link.name, bytes, seconds, window_s > 0 ? std::min(1.0, seconds / window_s) : 0.0});
       }
       std::stable_sort(cr.links.begin(), cr.links.end(),

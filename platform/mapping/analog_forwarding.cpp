@@ -94,7 +94,6 @@ std::string obstacle(const network_plan& plan, const dsl::workload_spec& w,
 void plan_analog_forwarding(network_plan& plan, const dsl::workload_spec& workload) {
   if (!plan.tile.has_sample_hold) return;
   const auto readers = readers_of(workload);
-  const bool pipeline = plan.schedule == schedule_kind::pipeline;
   for (std::size_t p = 0; p < plan.layers.size(); ++p) {
     layer_plan& pl = plan.layers[p];
     // Only an analog activation leaves a value worth holding; other layers'
@@ -147,13 +146,13 @@ void plan_analog_forwarding(network_plan& plan, const dsl::workload_spec& worklo
     const double pace = std::max(producer_s, consumer_s) / positions;
     link.fill_s = static_cast<double>(link.line_positions) * producer_s / positions;
     link.hold_s = static_cast<double>(link.line_positions) * pace;
-    // Under the layer schedule a chain of held layers starts together: each
-    // consumer waits for its producer's own start and then for the fill.
+    // A chain of held layers starts together (under either schedule, the
+    // consumer's stage follows its producer's issue): each consumer waits for
+    // its producer's own start and then for the fill.
     double producer_delay = 0.0;
     for (const auto& j : pl.chunk_jobs.front()) producer_delay = std::max(producer_delay, j.start_delay_s);
-    if (!pipeline)
-      for (auto& chunk : cp.chunk_jobs)
-        for (auto& j : chunk) j.start_delay_s = producer_delay + link.fill_s;
+    for (auto& chunk : cp.chunk_jobs)
+      for (auto& j : chunk) j.start_delay_s = producer_delay + link.fill_s;
 
     pl.analog.analog_out = true;
     pl.analog.consumer = static_cast<int>(c);
@@ -161,13 +160,12 @@ void plan_analog_forwarding(network_plan& plan, const dsl::workload_spec& worklo
                       std::to_string(link.line_values) + " values (" + std::to_string(link.line_positions) +
                       (link.line_positions == 1 ? " position" : " positions") + " x " +
                       std::to_string(cl.in_shape.channels) + " channels), each held up to " +
-                      with_unit(link.hold_s) +
-                      (pipeline ? "" : "; runs alongside '" + cl.name + "', whose time includes this layer's");
+                      with_unit(link.hold_s) + "; runs alongside '" + cl.name + "', whose time includes this layer's";
     link.analog_in = true;
     link.producer = static_cast<int>(p);
     link.note = "; inputs held in S&H by '" + pw.name + "' and driven by analog row buffers (no DAC), one " +
-                with_unit(analog_read_s) + " read" +
-                (pipeline ? "" : ", starting " + with_unit(link.fill_s) + " into '" + pw.name + "' (line buffer fill)");
+                with_unit(analog_read_s) + " read, starting " + with_unit(link.fill_s) + " into '" + pw.name +
+                "' (line buffer fill)";
     cp.analog = link;
   }
 }

@@ -22,9 +22,10 @@ namespace mottsim::platform {
 //    S&H cells of the consumer's tiles;
 //  - producer and consumer tiles at most reach_tiles apart.
 // It then marks the jobs (tile_job::analog_out / analog_in), gives the consumer
-// its one-read analog timing and, under the layer schedule, its start delay
-// (the producer filling the line buffer), and fills layer_plan::analog with the
-// counts and the reason every layer's readout path reports.
+// its one-read analog timing and its start delay (the producer filling the
+// line buffer; the two run alongside under either schedule), and fills
+// layer_plan::analog with the counts and the reason every layer's readout path
+// reports.
 void plan_analog_forwarding(network_plan& plan, const dsl::workload_spec& workload);
 
 }  // namespace mottsim::platform

@@ -71,11 +71,27 @@ std::string depthwise_note(const dsl::layer_spec& l, const models::crossbar_mapp
 
 }  // namespace
 
+// Enough inferences for every stage to be busy (about one per stage), for the
+// buffers ahead of the slowest stage to fill (back-pressure holds only once
+// they are: measured up to about 40 inferences on the shipped networks), for
+// MSER-5 to see the spacings settle past that, and for the drain (about one
+// per stage again): 3 per stage plus 48. Measured (docs/modelling.md,
+// "pipeline schedule"): every shipped network on every shipped CIM chip
+// reaches steady state with it, its period within 1 % of a 300-inference run.
+long long default_pipeline_inferences(std::size_t stages) {
+  return 3 * static_cast<long long>(stages) + 48;
+}
+
 network_plan plan_network(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
                           schedule_kind schedule, dsl::diagnostics& errors, const work_budget& budget,
                           work_estimate* estimate, const std::vector<layer_density>* densities) {
   network_plan plan;
   plan.schedule = schedule;
+  if (schedule == schedule_kind::pipeline) {
+    plan.inferences = default_pipeline_inferences(workload.layers.size());
+    for (const auto* c : arch.of_type("controller"))
+      if (c->params.has("inferences_in_flight")) plan.inferences = c->params.integer("inferences_in_flight");
+  }
   const auto tiles = arch.of_type("cim_tile");
   const auto drams = arch.of_type("dram");
   const auto srams = arch.of_type("sram");
@@ -415,9 +431,11 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
     lp.output = homes[i];
     const int p = producer_of(workload, static_cast<int>(i));
     lp.inputs.push_back(p < 0 ? image : homes[static_cast<std::size_t>(p)]);
+    lp.input_layers.push_back(p);
     if (!lp.layer->add_from.empty()) {
       const int j = index_of(workload, lp.layer->add_from);
       lp.inputs.push_back(homes[static_cast<std::size_t>(j)]);
+      lp.input_layers.push_back(j);
     }
   }
   // Weights of layers reprogrammed per inference are read from DRAM.
@@ -433,6 +451,7 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
 models::program build_program(const network_plan& plan, const dsl::architecture_spec& arch) {
   models::program prog;
   prog.concurrent = plan.schedule == schedule_kind::pipeline;
+  if (prog.concurrent) prog.inferences = plan.inferences;
   const dsl::component_spec* tile_c = arch.find(plan.tile_component);
   const unsigned long long tile_base = tile_c->connections.front().base;
   const auto tile_bytes = static_cast<unsigned long long>(plan.tile.buffer_bytes);
@@ -474,9 +493,16 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
   prog.stages.push_back(std::move(setup));
 
   std::vector<models::program_op> deferred_waits;  // producers running alongside their analog consumer
+  std::vector<std::size_t> deferred_stages;        // and their stages
+  // Stage i + 1 runs layer i (stage 0 programs the weights).
+  auto stage_of = [](int layer) { return static_cast<std::size_t>(layer) + 1; };
   for (const auto& lp : plan.layers) {
     models::program_stage stage;
     stage.layer = lp.index;
+    for (const int producer : lp.input_layers)
+      if (producer >= 0)
+        stage.inputs.push_back({stage_of(producer), lp.analog.analog_in && producer == lp.analog.producer});
+    if (lp.analog.analog_out) deferred_stages.push_back(stage_of(lp.index));
     if (lp.on_tiles) {
       for (const auto& jobs : lp.chunk_jobs) {
         if (!lp.resident) program_jobs(stage, jobs);
@@ -507,9 +533,9 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
             stage.ops.push_back(start);
           }
         }
-        // A layer whose outputs stay analog runs alongside its consumer (layer
-        // schedule): its tiles are waited for at the end of the consumer's stage.
-        const bool deferred = lp.analog.analog_out && !prog.concurrent;
+        // A layer whose outputs stay analog runs alongside its consumer: its
+        // tiles are waited for at the end of the consumer's stage.
+        const bool deferred = lp.analog.analog_out;
         for (const auto& [tile, group] : per_tile) {
           models::program_op wait;
           wait.what = models::program_op::kind::tile_wait;
@@ -568,6 +594,13 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
       if (lp.analog.analog_in && !lp.analog.analog_out) {
         for (const auto& w : deferred_waits) stage.ops.push_back(w);
         deferred_waits.clear();
+        // This stage ends when the held chain's tiles are done: under the
+        // pipeline schedule its producers' line buffers are free only then.
+        for (const std::size_t producer : deferred_stages)
+          if (std::none_of(stage.inputs.begin(), stage.inputs.end(),
+                           [&](const models::stage_input& in) { return in.stage == producer; }))
+            stage.inputs.push_back({producer, true});
+        deferred_stages.clear();
       }
     } else if (lp.element_ops > 0) {
       // Element work on the controller: read the operands (and the weights

@@ -59,6 +59,7 @@ struct layer_plan {
   long long first_tile = 0;
   long long tiles = 0;      // tiles its jobs use (largest chunk)
   std::vector<data_home> inputs;  // one, or two for `add`
+  std::vector<int> input_layers;  // the layers that wrote them, in the same order (-1: the network's input)
   data_home output;
   double input_bytes = 0;
   double output_bytes = 0;
@@ -74,6 +75,9 @@ struct layer_plan {
 struct network_plan {
   std::vector<layer_plan> layers;
   schedule_kind schedule = schedule_kind::layer;
+  // Pipeline schedule: inferences streamed through the stages (the
+  // controller's `inferences_in_flight`, or default_pipeline_inferences).
+  long long inferences = 1;
   std::string tile_component;
   long long tiles = 0;            // instances of the tile component
   long long arrays_per_tile = 0;
@@ -83,6 +87,10 @@ struct network_plan {
   bool all_resident = true;
   models::cim_tile_params tile;
 };
+
+// How many inferences the pipeline schedule streams through `stages` stages
+// (one per layer) when the controller does not say (`inferences_in_flight`).
+long long default_pipeline_inferences(std::size_t stages);
 
 // Maps every layer onto the chip's crossbars, decides which weights stay
 // resident and where activations live. Unmappable layers and impossible

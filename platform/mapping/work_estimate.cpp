@@ -116,10 +116,14 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
   const double burst = models::controller_timing{}.dma_burst_bytes;
   const double cell_bytes = static_cast<double>(plan.tile.bits_per_cell) / 8.0;
   work_estimate e;
-  auto dma = [&](double bytes, double parts) {
-    e.transactions += dma_transactions(bytes, parts, burst);
-    e.bytes_moved += bytes > 0 && parts > 0 ? bytes : 0.0;
+  // What one inference moves (the pipeline schedule runs plan.inferences of
+  // them) and what happens once before (programming resident weights).
+  work_estimate once;
+  auto dma_to = [&](work_estimate& into, double bytes, double parts) {
+    into.transactions += dma_transactions(bytes, parts, burst);
+    into.bytes_moved += bytes > 0 && parts > 0 ? bytes : 0.0;
   };
+  auto dma = [&](double bytes, double parts) { dma_to(e, bytes, parts); };
   for (const auto& lp : plan.layers) {
     if (!lp.on_tiles) {
       // Pooling and adds: the controller reads each operand through the bus.
@@ -150,16 +154,20 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
       jobs += tiles;
       // Weights: programmed once when resident, at every inference otherwise;
       // each job is a DMA, a program command and a wait.
-      dma(static_cast<double>(m.used_cells) * cell_bytes, tiles);
-      e.transactions += 2.0 * tiles;
+      work_estimate& weights = lp.resident ? once : e;
+      dma_to(weights, static_cast<double>(m.used_cells) * cell_bytes, tiles);
+      weights.transactions += 2.0 * tiles;
       // Inference: every column block reads the copy's share of the input;
-      // the outputs (and, below, a start and a wait per tile).
+      // the tiles that own outputs send them (and, below, a start and a wait
+      // per tile). A tile holding the rest of a column block begun in an
+      // earlier tile sends that block's partial sums (4 bytes each) to its
+      // owner: at most one block's (its first slot's).
+      const models::layer_sends sends = models::span_sends(lp.matrix, m, plan.tile, span);
       dma(lp.input_bytes * static_cast<double>(m.column_blocks) * fraction, tiles);
-      dma(share * output_values * lp.matrix.activation_bits / 8.0, tiles);
-      // A column block whose row blocks cross into another tile sends that
-      // tile's partial sums (4 bytes each) back to its owner: at most one block
-      // per tile boundary inside the copy (none with a single row block).
-      if (!m.analog_sum && m.row_blocks > 1 && span.tiles > 1) dma(share * (tiles - 1) * weights_per_block * 4.0, tiles - 1);
+      dma(share * output_values * lp.matrix.activation_bits / 8.0, static_cast<double>(sends.output_tiles));
+      if (sends.partial_tiles > 0)
+        dma(share * static_cast<double>(sends.partial_tiles) * weights_per_block * 4.0,
+            static_cast<double>(sends.partial_tiles));
     }
     // Reprogrammed layers run in chunks of distinct tiles.
     e.transactions += 2.0 * (lp.resident ? distinct_tiles : jobs);
@@ -169,6 +177,10 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
     e.plan_bytes += jobs * (2.0 * static_cast<double>(sizeof(models::tile_job) + m.path.size()) +
                             6.0 * static_cast<double>(sizeof(models::program_op)));
   }
+  e.inferences = std::max<long long>(1, plan.inferences);
+  const auto inferences = static_cast<double>(e.inferences);
+  e.transactions = once.transactions + inferences * e.transactions;
+  e.bytes_moved = once.bytes_moved + inferences * e.bytes_moved;
   if (functional) e.functional_bytes = functional_memory(workload, plan);
   return e;
 }
@@ -195,10 +207,13 @@ bool check_work(const work_estimate& estimate, const work_budget& budget, const 
   const std::string what = "'" + workload.name + "' on " + architecture;
   bool ok = true;
   if (estimate.transactions > budget.max_transactions) {
+    const bool pipelined = estimate.inferences > 1;
     errors.error(where, what + " would take about " + count_text(estimate.transactions) + " TLM transactions (" +
                             count_text(estimate.jobs) + " jobs moving " + bytes_text(estimate.bytes_moved) +
+                            (pipelined ? " over " + std::to_string(estimate.inferences) + " pipelined inferences" : "") +
                             "), more than the limit of " + count_text(budget.max_transactions) +
-                            "; raise it with --max-work N to simulate it anyway");
+                            "; raise it with --max-work N to simulate it anyway" +
+                            (pipelined ? " (or set fewer with the controller's inferences_in_flight)" : ""));
     ok = false;
   }
   if (estimate.memory_bytes() > budget.max_memory_bytes) {

@@ -26,6 +26,7 @@ struct work_estimate {
   // Functional mode: weights, device conductances, inputs and activations held
   // while values go through the device models (0 in perf mode).
   double functional_bytes = 0;
+  long long inferences = 1;  // simulated: the pipeline schedule's inferences in flight
 
   double memory_bytes() const { return plan_bytes + functional_bytes; }
 };
@@ -52,7 +53,9 @@ work_budget parse_work_budget(const std::string& max_work, const std::string& ma
 
 // The estimate of a CIM chip's run from its plan: every layer mapped, its
 // copies laid out (layer_plan::copy_spans) and its chunks decided, before any
-// tile job is built. `functional` adds the functional-mode memory.
+// tile job is built. `functional` adds the functional-mode memory. Under the
+// pipeline schedule every inference's traffic is counted (plan.inferences),
+// the weights programmed once.
 work_estimate estimate_cim_work(const dsl::workload_spec& workload, const network_plan& plan, bool functional);
 
 // The exact estimate of a processor's or a systolic array's run from its

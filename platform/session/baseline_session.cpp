@@ -67,11 +67,13 @@ reports::run_result run_baseline_session(const run_options& options, const dsl::
   if (options.mode != "perf")
     throw dsl::input_error({"--mode", 0, 0}, "mode '" + options.mode + "' models device behaviour in CIM tiles; '" +
                                                  spec.name + "' computes digitally and exactly: use --mode perf");
+  // A layer pipeline needs a unit per layer; a processor or a systolic array
+  // is one datapath that every layer passes through in turn.
   if (options.schedule != schedule_kind::layer)
-    throw dsl::input_error({"--schedule", 0, 0},
-                           "the pipeline schedule gives every layer its own crossbars; '" + spec.name +
-                               "' runs layers one after another on its " + engine_of(spec)->type +
-                               ": use --schedule layer");
+    throw dsl::input_error(options.schedule_where,
+                           "the pipeline schedule streams inferences through layer stages that each hold their own "
+                           "tiles; '" + spec.name + "' runs every layer on its one " + engine_of(spec)->type +
+                               ", one after another: use --schedule layer");
   const dsl::component_spec& engine = *engine_of(spec);
   const bool cpu = engine.type == "processor";
   dsl::diagnostics errors;

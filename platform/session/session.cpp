@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <stdexcept>
 
 #include "dsl/architecture_loader.hpp"
 #include "dsl/workload_loader.hpp"
@@ -14,6 +15,8 @@
 #include "platform/elaboration/elaborator.hpp"
 #include "platform/functional/functional_run.hpp"
 #include "platform/elaboration/ledger.hpp"
+#include "platform/session/pipeline_bottleneck.hpp"
+#include "platform/session/pipeline_steady_state.hpp"
 #include "platform/session/run_summary.hpp"
 
 namespace mottsim::platform {
@@ -89,21 +92,27 @@ reports::run_result run_session(const run_options& options, const model_registry
   r.crossbars_available = plan.tiles * plan.arrays_per_tile;
   r.weights_resident = plan.all_resident;
 
-  // Stage times: stage 0 programs resident weights; then one stage per layer.
-  const auto& stages = controller->stage_times();
-  const double programming_end = stages.empty() ? 0.0 : stages.front().end_s;
-  r.programming_time_s = stages.empty() ? 0.0 : stages.front().end_s - stages.front().start_s;
+  // Stage runs: stage 0 programs resident weights; then one stage per layer,
+  // which runs once per inference.
+  const auto& runs = controller->runs();
+  const double programming_end = runs.empty() || runs.front().empty() ? 0.0 : runs.front().front().end_s;
+  r.programming_time_s = programming_end - (runs.empty() || runs.front().empty() ? 0.0 : runs.front().front().start_s);
+  for (std::size_t i = 1; i < runs.size(); ++i)
+    if (static_cast<long long>(runs[i].size()) != program.inferences)
+      throw std::logic_error("the stage of layer " + std::to_string(program.stages[i].layer) + " ran " +
+                             std::to_string(runs[i].size()) + " of " + std::to_string(program.inferences) +
+                             " inferences (a pipeline wait that never ended)");
   std::vector<double> layer_latency(workload.layers.size(), 0.0);
   std::vector<double> layer_start(workload.layers.size(), 0.0);
   double inference_end = programming_end;
-  for (std::size_t i = 1; i < stages.size(); ++i) {
-    const auto layer = static_cast<std::size_t>(stages[i].layer);
-    layer_latency[layer] = stages[i].end_s - stages[i].start_s;
-    layer_start[layer] = stages[i].start_s - programming_end;
-    inference_end = std::max(inference_end, stages[i].end_s);
-  }
   double period = 0.0;
   if (options.schedule == schedule_kind::layer) {
+    for (std::size_t i = 1; i < runs.size(); ++i) {
+      const auto layer = static_cast<std::size_t>(program.stages[i].layer);
+      layer_latency[layer] = runs[i].front().end_s - runs[i].front().start_s;
+      layer_start[layer] = runs[i].front().start_s - programming_end;
+      inference_end = std::max(inference_end, runs[i].front().end_s);
+    }
     r.latency_s = inference_end - programming_end;
     period = r.latency_s;
     r.throughput_ips = r.latency_s > 0 ? 1.0 / r.latency_s : 0.0;
@@ -111,18 +120,41 @@ reports::run_result run_session(const run_options& options, const model_registry
                        "one after another (weight programming of resident layers excluded, reported separately)";
     r.throughput_method = "1 / latency: one inference at a time";
   } else {
-    double bottleneck = 0.0, fill = 0.0;
-    for (double t : layer_latency) {
-      bottleneck = std::max(bottleneck, t);
-      fill += t;
+    std::vector<std::vector<stage_run>> stage_runs;
+    std::vector<bool> working;
+    for (std::size_t i = 1; i < runs.size(); ++i) {
+      stage_runs.emplace_back();
+      for (const auto& run : runs[i]) stage_runs.back().push_back({run.start_s, run.end_s});
+      working.push_back(!program.stages[i].ops.empty());
     }
-    r.latency_s = fill;
-    r.pipeline_fill_s = fill;
-    period = bottleneck;
-    r.throughput_ips = bottleneck > 0 ? 1.0 / bottleneck : 0.0;
-    r.latency_method = "pipeline fill: sum of the stage times, each measured with every stage running at once "
-                       "(steady-state contention for bus and memories)";
-    r.throughput_method = "1 / slowest stage time in steady state";
+    const pipeline_timing t = measure_pipeline(stage_runs, working, programming_end);
+    for (std::size_t i = 1; i < runs.size(); ++i) {
+      const auto layer = static_cast<std::size_t>(program.stages[i].layer);
+      layer_latency[layer] = t.stage_time_s[i - 1];
+      layer_start[layer] = runs[i].front().start_s - programming_end;
+    }
+    inference_end = t.completions_s.empty() ? programming_end : t.completions_s.back();
+    period = t.period_s;
+    r.latency_s = t.fill_s;
+    r.pipeline_fill_s = t.fill_s;
+    r.throughput_ips = period > 0 ? 1.0 / period : 0.0;
+    auto& p = r.pipeline;
+    p.inferences = program.inferences;
+    p.period_s = period;
+    p.fill_s = t.fill_s;
+    p.period_error_s = t.period_error_s;
+    p.steady = t.steady;
+    p.measured_from = t.first_steady;
+    p.measured_to = t.last_steady;
+    for (double c : t.completions_s) p.completions_s.push_back(c - programming_end);
+    p.period_method = describe_period(t, program.inferences);
+    r.latency_method = "pipeline fill: simulated time from the first inference's first transaction to its last, "
+                       "with the later inferences' stages competing for the bus and memories as they start (weight "
+                       "programming excluded, reported separately)";
+    r.throughput_method = "1 / period: the mean spacing of completions in steady state, of " +
+                          std::to_string(program.inferences) +
+                          " inferences streamed through the layer stages (pipeline.period_method says which; "
+                          "docs/modelling.md, pipeline schedule)";
   }
 
   for (std::size_t i = 0; i < workload.layers.size(); ++i) {
@@ -158,10 +190,21 @@ reports::run_result run_session(const run_options& options, const model_registry
   for (const auto& c : elab.components())
     if (c.spec->name == plan.tile_component && c.spec->params.flag("power_gating"))
       extras.leaking_instances[c.spec->name] = plan.tiles_used;
-  price_run(r, elab.components(), extras, period, inference_end - programming_end);
+  const double inferences = static_cast<double>(program.inferences);
+  if (options.schedule == schedule_kind::layer) {
+    price_run(r, elab.components(), extras, period, inference_end - programming_end);
+  } else {
+    // Busy per inference over the period: how much of the steady state each
+    // resource takes, and the bottleneck.
+    price_run(r, elab.components(), extras, period, period, inferences);
+    r.pipeline.busiest = rank_busy(pipeline_resources(elab.components(), extras, workload, inferences),
+                                   pipeline_stages(r.layers), period, r.pipeline.bottleneck,
+                                   r.pipeline.bottleneck_reason);
+  }
   if (options.timeline) {
     r.trace = collect_busy_trace(elab.components(), extras);
-    for (const auto& s : stages) r.trace.stages.push_back({s.layer, s.start_s, s.end_s});
+    for (const auto& stage : runs)
+      for (const auto& s : stage) r.trace.stages.push_back({s.layer, s.start_s, s.end_s});
     for (const auto& l : workload.layers) r.trace.layer_names.push_back(l.name);
     r.trace.inference_start_s = programming_end;
     r.trace.inference_end_s = inference_end;

@@ -14,6 +14,9 @@ struct run_options {
   std::string workload;
   std::vector<std::string> overrides;
   schedule_kind schedule = schedule_kind::layer;
+  // Where the schedule was chosen, for errors about it: the flag, or the line
+  // of a validation design's expected.yaml.
+  dsl::source_location schedule_where{"--schedule", 0, 0};
   unsigned long long seed = 1;
   std::string mode = "perf";
   std::string image;  // functional mode: input image instead of the workload's

@@ -85,6 +85,16 @@ sed -i 's/w.yaml}/missing.yaml}/' "$tmp/broken/a/expected.yaml"
 run validation "$tmp/broken"
 check "a design that cannot run: exit 2 with its error" 2 "missing\.yaml" "design 'a' could not run"
 
+# A baseline runs every layer on its one datapath: the pipeline schedule an
+# expected.yaml asks for is refused at its line.
+design "$tmp/baseline_pipeline/a" "$macs_exact"
+sed -i "s|configs/arch/adc_cim.yaml, workload: w.yaml}|configs/arch/cpu_baseline.yaml, workload: w.yaml,\n      schedule: pipeline}|" \
+  "$tmp/baseline_pipeline/a/expected.yaml"
+run validation "$tmp/baseline_pipeline"
+check "a baseline asked for the pipeline schedule: exit 2, located at the schedule" 2 \
+  "expected\.yaml:4:[0-9]+: error: the pipeline schedule streams inferences through layer stages" \
+  "design 'a' could not run"
+
 run validation "$tmp/empty_dir_that_does_not_exist"
 check "a directory that does not exist: exit 2" 2 "not a directory of validation designs"
 

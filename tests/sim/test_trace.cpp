@@ -68,10 +68,14 @@ void check_no_overlap(const trace_view& v) {
 void check_busy_matches_report(const trace_view& v, const nlohmann::json& report) {
   std::size_t events = 0;
   for (const auto& [key, spans] : v.spans) events += spans.size();
+  // The pipeline schedule's trace holds all its inferences; the report gives
+  // busy time per inference.
+  const double inferences =
+      report.contains("pipeline") ? report.at("pipeline").at("inferences_in_flight").get<double>() : 1.0;
   for (const auto& c : report.at("components")) {
     const std::string name = c.at("name");
     CAPTURE(name);
-    const double busy_s = c.at("busy_s").get<double>();
+    const double busy_s = inferences * c.at("busy_s").get<double>();
     const double traced_s = v.busy_us.count(name) ? v.busy_us.at(name) * 1e-6 : 0.0;
     CHECK(std::abs(traced_s - busy_s) <= 1e-12 * static_cast<double>(events) + 1e-9 * busy_s);
   }
@@ -111,6 +115,10 @@ TEST_CASE("trace.json: the pipeline schedule's overlapping stages each have thei
   bool overlap = false;
   for (std::size_t i = 1; i < stages.size(); ++i) overlap |= stages[i].first < stages[i - 1].second;
   CHECK(overlap);
+  // Every layer's stage ran once per inference in flight.
+  const auto k = r.report.at("pipeline").at("inferences_in_flight").get<std::size_t>();
+  CHECK(r.trace.at("otherData").at("inferences").get<std::size_t>() == k);
+  CHECK(stages.size() == k * r.report.at("layers").size());
 }
 
 TEST_CASE("trace.json: baseline architectures write a trace too") {

@@ -42,7 +42,7 @@ planned plan_text(const scratch_dir& dir, const std::string& arch, const std::st
 
 }  // namespace
 
-TEST_CASE("span_layer finds where place_layer puts a layer without building its jobs") {
+TEST_CASE("span_layer and span_sends find where place_layer puts a layer and who sends what, without its jobs") {
   // Random layers and starting slots, on tiles with analog summation (blocks
   // kept whole in a tile) and without.
   std::mt19937_64 rng(7);
@@ -71,6 +71,12 @@ TEST_CASE("span_layer finds where place_layer puts a layer without building its 
     CHECK(span.tiles == static_cast<long long>(jobs.size()));
     REQUIRE(!jobs.empty());
     CHECK(span.first_slot / tile.arrays == jobs.front().tile);
+    // The jobs that send outputs, and those that send partial sums, counted
+    // on the jobs themselves.
+    const auto sends = models::span_sends(m, mapping, tile, span);
+    CHECK(sends.output_tiles == std::count_if(jobs.begin(), jobs.end(), [](const auto& j) { return j.outputs > 0; }));
+    CHECK(sends.partial_tiles ==
+          std::count_if(jobs.begin(), jobs.end(), [](const auto& j) { return j.partial_outputs_sent > 0; }));
     ++checked;
   }
   CHECK(checked > 1000);

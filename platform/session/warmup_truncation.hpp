@@ -1,0 +1,29 @@
+#pragma once
+#include <cstddef>
+#include <vector>
+
+namespace mottsim::platform {
+
+// The steady-state mean of a simulation's output series (the pipeline's
+// spacings between completions) after its warm-up, found by MSER-5 (White
+// 1997; White 2000, docs/references.md): the series is cut into batches of five
+// (a remainder of fewer at its start is dropped with the warm-up), and the
+// warm-up is the d batches, at most half of them, whose removal minimizes the
+// squared standard error of the remaining batches' mean,
+// sum((Z_j - mean)^2) / (m - d)^2. The mean counts as converged when at
+// least min_batches batches remain: fewer cannot show a steady state (a run
+// too short for its warm-up leaves its drift in them).
+struct warmup_cut {
+  std::size_t first = 0;        // the first observation kept
+  double mean = 0;              // of the observations kept
+  double standard_error = 0;    // of that mean, from the kept batches' spread (0 with fewer than two)
+  bool converged = false;       // min_batches batches or more were kept
+};
+
+constexpr std::size_t mser_batch = 5;
+constexpr std::size_t min_batches = 4;
+
+// Series too short for two batches are kept whole (converged false).
+warmup_cut truncate_warmup(const std::vector<double>& series);
+
+}  // namespace mottsim::platform
