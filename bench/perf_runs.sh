@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Wall time of perf-mode runs on one core, with TLM transactions per second.
-# Targets: vgg8_cifar10 on adc_cim under 0.5 s, resnet18_imagenet under 2 s.
+# Targets: vgg8_cifar10 under 0.5 s, resnet18_imagenet under 1 s, vgg16_imagenet under 2 s.
 # Then ONNX import plus a perf run straight from the model (`mottsim run
 # configs/arch/adc_cim.yaml data/onnx/MODEL.onnx`, models from `make models`):
 # the median of 3 wall times, ResNet-50 within 1 s and ViT-B/16 within 2 s.
