@@ -141,6 +141,7 @@ struct device_network {
   gain_table calibrate(const std::vector<std::vector<float>>& samples, bool ranges, unsigned threads) {
     struct kept_columns {
       Eigen::Index rows = 0;
+      long long columns = 0;  // seen so far in this batch
       double peak = 0.0;
       std::vector<double> values;  // column-major
     };
@@ -153,32 +154,37 @@ struct device_network {
         std::clamp<long long>((1LL << 18) / std::max<long long>(1, workload.input.elements()), 1, 64));
     const std::size_t parts = (samples.size() + batch - 1) / batch;
     std::vector<std::map<group_key, kept_columns>> kept_by_part(parts);
-    // Nothing reads the last product's outputs: the pass ends at its inputs.
+    // Nothing reads the last product's outputs: the pass ends at its inputs,
+    // which come in slices (a large image's would take 8 bytes a value at once).
     std::size_t last_matrix = 0;
     for (std::size_t i = 0; i < workload.layers.size(); ++i)
       if (workload.layers[i].is_matrix_layer()) last_matrix = i;
+    constexpr long long slice_values = 1 << 15;
     dsl::run_parallel(parts, threads, [&](std::size_t p) {
       const std::size_t first = p * batch, end = std::min(samples.size(), first + batch);
       const std::vector<std::vector<float>> part(samples.begin() + static_cast<std::ptrdiff_t>(first),
                                                  samples.begin() + static_cast<std::ptrdiff_t>(end));
       std::map<group_key, kept_columns>& kept = kept_by_part[p];
-      reference.forward_batch(part, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
-        kept_columns& k = kept[{i, g}];
-        k.rows = x.rows();
-        const long long per_sample = x.cols() / static_cast<long long>(part.size());
-        const long long total = per_sample * static_cast<long long>(samples.size());
-        const long long stride = std::max<long long>(1, (total + calibration_columns - 1) / calibration_columns);
-        const long long seen = per_sample * static_cast<long long>(first);  // columns of the batches before
-        if (x.size() > 0) k.peak = std::max(k.peak, x.maxCoeff());
-        const long long first_kept = (stride - seen % stride) % stride;
-        if (first_kept < x.cols())
-          k.values.reserve(k.values.size() +
-                           static_cast<std::size_t>((x.cols() - first_kept + stride - 1) / stride * x.rows()));
-        for (Eigen::Index c = first_kept; c < x.cols(); c += stride)
-          k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
-        if (i == last_matrix && g + 1 == workload.layers[i].groups) return Eigen::MatrixXd();
-        return layers.at({i, g})->reference(x);
-      });
+      reference.forward_batch(
+          part,
+          [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
+            kept_columns& k = kept[{i, g}];
+            k.rows = x.rows();
+            const dsl::layer_spec& l = workload.layers[i];
+            const long long per_sample =
+                l.kind == dsl::layer_kind::conv2d ? l.out_shape.height * l.out_shape.width : 1;  // columns
+            const long long total = per_sample * static_cast<long long>(samples.size());
+            const long long stride = std::max<long long>(1, (total + calibration_columns - 1) / calibration_columns);
+            // Columns of the batches before, and of this batch's earlier slices.
+            const long long seen = per_sample * static_cast<long long>(first) + k.columns;
+            k.columns += x.cols();
+            if (x.size() > 0) k.peak = std::max(k.peak, x.maxCoeff());
+            for (Eigen::Index c = (stride - seen % stride) % stride; c < x.cols(); c += stride)
+              k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
+            if (i == last_matrix && g + 1 == l.groups) return Eigen::MatrixXd();
+            return layers.at({i, g})->reference(x);
+          },
+          slice_values);
     });
     std::map<group_key, kept_columns> kept;
     std::map<group_key, std::size_t> sizes;
@@ -341,20 +347,20 @@ input_sets load_inputs(const dsl::workload_spec& w, const functional_options& op
     if (w.input.height != 28 || w.input.width != 28 || w.input.channels != 1)
       throw dsl::input_error(w.inputs.where, "MNIST digits are 28x28x1, but workload '" + w.name + "' takes " +
                                                  w.input.to_string());
-    const mnist_split split = split_mnist(load_mnist());
     const auto first = static_cast<std::size_t>(w.inputs.first);
-    if (first >= split.test.size())
+    if (first >= mnist_test_size)
       throw dsl::input_error(w.inputs.where, "inputs: 'first' is " + std::to_string(first) + ", but the test split has " +
-                                                 std::to_string(split.test.size()) + " digits");
-    const auto end = std::min<std::size_t>(split.test.size(), first + static_cast<std::size_t>(w.inputs.count));
-    for (std::size_t i = first; i < end; ++i) {
+                                                 std::to_string(mnist_test_size) + " digits");
+    // Only the digits the run scores and those it calibrates on are parsed.
+    // The training split, which the shipped weights were trained on too: the
+    // test digits stay unseen by weights and calibration alike.
+    const mnist_split split = load_mnist_split_digits(static_cast<std::size_t>(w.inputs.calibration_count), first,
+                                                      static_cast<std::size_t>(w.inputs.count));
+    for (std::size_t i = 0; i < split.test.size(); ++i) {
       sets.scored.emplace_back(split.test.image(i), split.test.image(i) + mnist_dataset::pixels);
       sets.labels.push_back(split.test.labels[i]);
     }
-    // The training split, which the shipped weights were trained on too: the
-    // test digits stay unseen by weights and calibration alike.
-    const auto n = std::min<std::size_t>(split.train.size(), static_cast<std::size_t>(w.inputs.calibration_count));
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < split.train.size(); ++i)
       sets.calibration.emplace_back(split.train.image(i), split.train.image(i) + mnist_dataset::pixels);
     sets.record.source = "mnist_train";
   } else {
