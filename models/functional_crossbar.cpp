@@ -78,6 +78,7 @@ struct functional_layer::impl {
     // the codes exactly (in any order): column_weight (padded) is the slice
     // weight of each column, 0 past the last.
     bool exact_codes = false;
+    double largest_code_sum = 0.0;  // sum over a weight's columns of |slice weight| x the top code
     std::vector<float> column_weight;
   };
 
@@ -318,6 +319,7 @@ std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(
           double largest_sum = 0.0;
           for (const double w : b.slice_weight) largest_sum += std::abs(w) * static_cast<double>((1LL << adc_bits) - 1);
           b.exact_codes = differential && largest_sum < 0x1p24;
+          b.largest_code_sum = largest_sum;
           b.column_weight.assign(static_cast<std::size_t>(b.padded), 0.0f);
           for (Eigen::Index c = 0; c < b.outs * cpw; ++c)
             b.column_weight[static_cast<std::size_t>(c)] =
@@ -411,8 +413,11 @@ matrix_i functional_layer::impl::quantize_inputs(const Eigen::Ref<const Eigen::M
   matrix_i n(x.rows(), x.cols());
   const double levels = static_cast<double>(input_levels);
   long long clipped = 0;
-  for (Eigen::Index c = 0; c < x.cols(); ++c)
-    clipped += quantize_codes(x.col(c).data(), x.rows(), input_offset, input_full_scale, levels, n.col(c).data());
+  if (x.outerStride() == x.rows())  // the columns follow one another: one pass
+    clipped = quantize_codes(x.data(), x.size(), input_offset, input_full_scale, levels, n.data());
+  else
+    for (Eigen::Index c = 0; c < x.cols(); ++c)
+      clipped += quantize_codes(x.col(c).data(), x.rows(), input_offset, input_full_scale, levels, n.col(c).data());
   counted.clipped_inputs += clipped;
   return n;
 }
@@ -878,8 +883,22 @@ void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source
   const float sigma = static_cast<float>(read_sigma);
   const float levels = static_cast<float>((1LL << adc_bits) - 1);
   const Eigen::Index cpw = mapping.columns_per_weight;
+  // Every read's shift-and-add term is step x 2^r x (an integer sum of
+  // weighted codes), and out adds them in double. When every block has the
+  // same step, codes add exactly in float even summed over all reads (below
+  // 2^24), and no sum of a vector's terms over its row blocks reaches 2^29
+  // steps, every one of those additions is exact, so a vector may first add
+  // its reads' weighted codes column by column (one vector operation a read)
+  // and then give out one term per block: the same bytes, without a sum per
+  // output and read.
+  bool exact_accumulation = static_cast<double>(mapping.row_blocks) * 0x1p24 <= 0x1p29;
+  for (const auto& b : blocks)
+    exact_accumulation = exact_accumulation && b.exact_codes && b.adc_top == blocks.front().adc_top &&
+                         b.largest_code_sum * (std::ldexp(1.0, static_cast<int>(reads)) - 1.0) < 0x1p24;
+  for (long long r = 0; r < reads; ++r)
+    exact_accumulation = exact_accumulation && read_weight[static_cast<std::size_t>(r)] == std::ldexp(1.0, static_cast<int>(r));
   driven_reads d;
-  std::vector<float> sums, eps;
+  std::vector<float> sums, eps, by_vector;
   std::vector<std::int32_t> read_vector, read_index;  // each driven read's vector and read
   for (const auto& b : blocks) {
     const Eigen::Index cols = b.columns, width = noisy ? 2 * b.padded : b.padded;
@@ -912,6 +931,32 @@ void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source
       }
       convert_reads({sums.data(), width, b.padded, noisy ? eps.data() : nullptr,
                      b.exact_codes ? b.column_weight.data() : nullptr, sigma, inv, levels, count});
+      if (exact_accumulation) {
+        // by_vector: each vector's codes x slice weights x 2^read, column by column.
+        by_vector.assign(static_cast<std::size_t>((v1 - v0) * b.padded), 0.0f);
+        for (Eigen::Index k = 0; k < count; ++k) {
+          float* into = by_vector.data() + (read_vector[static_cast<std::size_t>(k)] - v0) * b.padded;
+          const float* codes = sums.data() + k * width;
+          const float shift = std::ldexp(1.0f, read_index[static_cast<std::size_t>(k)]);
+          for (Eigen::Index x = 0; x < b.padded; x += 4) {
+            float4 t, a;
+            std::memcpy(&t, codes + x, sizeof t);
+            std::memcpy(&a, into + x, sizeof a);
+            a += shift * t;
+            std::memcpy(into + x, &a, sizeof a);
+          }
+        }
+        for (Eigen::Index v = v0; v < v1; ++v) {
+          const float* w = by_vector.data() + (v - v0) * b.padded;
+          double* out = acc.col(v).data() + b.o0;
+          for (Eigen::Index o = 0; o < b.outs; ++o) {
+            float sum = 0.0f;
+            for (Eigen::Index j = 0; j < cpw; ++j) sum += w[o * cpw + j];
+            out[o] += static_cast<double>(step) * static_cast<double>(sum);
+          }
+        }
+        continue;
+      }
       for (Eigen::Index k = 0; k < count; ++k) {
         const float* mean = sums.data() + k * width;
         double* out = acc.col(read_vector[static_cast<std::size_t>(k)]).data() + b.o0;
