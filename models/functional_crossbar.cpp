@@ -369,32 +369,33 @@ void functional_layer::impl::fold() {
 
 namespace {
 
-using double8 = double __attribute__((vector_size(64)));
-using long8 = std::int64_t __attribute__((vector_size(64)));
-using int8x = std::int32_t __attribute__((vector_size(32)));
+using double4 = double __attribute__((vector_size(32)));
+using long4 = std::int64_t __attribute__((vector_size(32)));
+using int4x = std::int32_t __attribute__((vector_size(16)));
 
 // codes[i] = the input level of x[i]: (x + offset) / full_scale, clipped to
 // [0, 1] (NaN to 0), times levels, rounded half up; returns how many were
-// clipped. Eight at a time with the scalar's operations in each lane (one
-// AVX-512 register, two AVX2 or four SSE2 ones, the version chosen at start),
-// so the codes are the same on every processor.
-__attribute__((target_clones("avx512f", "avx2", "default"))) long long quantize_codes(
+// clipped. Four at a time with the scalar's operations in each lane (one AVX2
+// register or two SSE2 ones, the version chosen at start), so the codes are
+// the same on every processor.
+__attribute__((target_clones("avx2", "default"))) long long quantize_codes(
     const double* x, Eigen::Index count, double offset, double full_scale, double levels, std::int32_t* codes) {
   long long clipped = 0;
   Eigen::Index i = 0;
-  const double8 zero = {}, one = zero + 1.0;
-  for (; i + 8 <= count; i += 8) {
-    double8 t;
+  const double4 zero = {}, one = zero + 1.0;
+  long4 clipped_lanes = {};  // -1 for each value clipped, per lane
+  for (; i + 4 <= count; i += 4) {
+    double4 t;
     std::memcpy(&t, x + i, sizeof t);
     t = (t + offset) / full_scale;
-    const long8 below = !(t >= zero), above = t > one;  // NaN counts as below
-    const long8 out = below | above;
-    for (int j = 0; j < 8; ++j) clipped += out[j] != 0;
-    t = above ? one : t;
-    t = below ? zero : t;
-    const int8x code = __builtin_convertvector(t * levels + 0.5, int8x);
+    const long4 low = (t < zero) | (t != t), high = t > one;  // NaN counts as low
+    clipped_lanes += low | high;
+    t = high ? one : t;
+    t = low ? zero : t;
+    const int4x code = __builtin_convertvector(t * levels + 0.5, int4x);
     std::memcpy(codes + i, &code, sizeof code);
   }
+  for (int j = 0; j < 4; ++j) clipped -= clipped_lanes[j];
   for (; i < count; ++i) {
     double t = (x[i] + offset) / full_scale;
     if (t < 0.0 || t > 1.0 || std::isnan(t)) {
@@ -404,6 +405,28 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) long long quantize_
     codes[i] = static_cast<std::int32_t>(t * levels + 0.5);
   }
   return clipped;
+}
+
+// values[i] = (the number of the rising `levels` it is not below) / top_code x
+// top, a count upper_bound's index gives too (NaN passes them all, as there):
+// eight values at a time, the same codes in every version.
+__attribute__((target_clones("avx2", "default"))) void count_levels_passed(
+    double* values, Eigen::Index count, const double* levels, std::size_t decisions, double top_code, double top) {
+  Eigen::Index i = 0;
+  for (; i + 4 <= count; i += 4) {
+    double4 y;
+    std::memcpy(&y, values + i, sizeof y);
+    long4 below = {};  // -1 for each level y is below
+    for (std::size_t j = 0; j < decisions; ++j) below += y < levels[j];
+    double4 code = __builtin_convertvector(static_cast<std::int64_t>(decisions) + below, double4);
+    code = code / top_code * top;
+    std::memcpy(values + i, &code, sizeof code);
+  }
+  for (; i < count; ++i) {
+    std::size_t passed = 0;
+    for (std::size_t j = 0; j < decisions; ++j) passed += !(values[i] < levels[j]);
+    values[i] = static_cast<double>(passed) / top_code * top;
+  }
 }
 
 }  // namespace
@@ -1071,17 +1094,17 @@ void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& 
       // below is upper_bound's index (NaN passes them all, as there), without
       // a branch per level.
       const auto& t = neuron_code_levels;
-      const std::size_t decisions = t.size();
-      for (Eigen::Index v = 0; v < out.cols(); ++v)
-        for (Eigen::Index r = 0; r < out.rows(); ++r) {
-          const double y = out(r, v);
-          std::size_t code = 0;
-          if (decisions <= 32)
-            for (std::size_t j = 0; j < decisions; ++j) code += !(y < t[j]);
-          else
-            code = static_cast<std::size_t>(std::upper_bound(t.begin(), t.end(), y) - t.begin());
-          out(r, v) = static_cast<double>(code) / levels * top;
-        }
+      if (t.size() <= 32 && out.outerStride() == out.rows()) {
+        count_levels_passed(out.data(), out.size(), t.data(), t.size(), levels, top);
+      } else if (t.size() <= 32) {
+        for (Eigen::Index v = 0; v < out.cols(); ++v)
+          count_levels_passed(out.col(v).data(), out.rows(), t.data(), t.size(), levels, top);
+      } else {
+        out = out.unaryExpr([&t, top, levels](double y) {
+          const auto code = static_cast<double>(std::upper_bound(t.begin(), t.end(), y) - t.begin());
+          return code / levels * top;
+        });
+      }
     }
     out *= analog_full_scale;
     c.neuron_activations += outputs * nv;
