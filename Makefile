@@ -9,7 +9,7 @@ CMAKE_FLAGS ?= $(if $(CI),-DMOTTSIM_WERROR=ON,)
 # chromium: the HTML report test renders every report.html headless.
 DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libyaml-cpp-dev doctest-dev \
                 libcli11-dev nlohmann-json3-dev libeigen3-dev libstb-dev chromium \
-                libonnx-dev libprotobuf-dev
+                libonnx-dev libprotobuf-dev zlib1g-dev
 
 # munge and slurm-wlm: the test that runs a sweep on a real single-node Slurm.
 TEST_DEB_PACKAGES := munge slurm-wlm

@@ -1,8 +1,11 @@
 // Times the ideal float network (im2col + Eigen GEMM, platform/reference_forward)
 // on the inputs functional mode uses, so bench/functional_runs.sh can print how
 // much slower the device models are than plain float arithmetic.
-// Usage: float_reference WORKLOAD.yaml   (prints seconds for its inputs)
+// Usage: float_reference WORKLOAD.yaml
+// Prints: wall seconds, inputs, a checksum, processor seconds (one thread: the
+// forward runs on the caller's, so the two agree on an idle machine).
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -26,8 +29,10 @@ int main(int argc, char** argv) {
     if (errors.has_errors()) throw mottsim::dsl::input_error(errors);
     std::vector<std::vector<float>> inputs;
     if (workload.inputs.source == "mnist_test") {
-      const auto split = mottsim::platform::split_mnist(mottsim::platform::load_mnist());
-      for (std::size_t i = 0; i < split.test.size() && static_cast<long long>(i) < workload.inputs.count; ++i)
+      // The digits functional mode scores: `count` from `first` on.
+      const auto split = mottsim::platform::load_mnist_split_digits(
+          0, static_cast<std::size_t>(workload.inputs.first), static_cast<std::size_t>(workload.inputs.count));
+      for (std::size_t i = 0; i < split.test.size(); ++i)
         inputs.emplace_back(split.test.image(i), split.test.image(i) + mottsim::platform::mnist_dataset::pixels);
     } else {
       // The image functional mode scores: the workload's (or its fallback when
@@ -43,10 +48,12 @@ int main(int argc, char** argv) {
     }
     const mottsim::platform::reference_network net(workload);
     const auto start = std::chrono::steady_clock::now();
+    const std::clock_t cpu_start = std::clock();
     double checksum = 0;
     for (const auto& x : inputs) checksum += net.forward(x).front();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%.6f %zu %g\n", seconds, inputs.size(), checksum);
+    const double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+    std::printf("%.6f %zu %g %.6f\n", seconds, inputs.size(), checksum, cpu);
   } catch (const mottsim::dsl::input_error& e) {
     e.errors().print(std::cerr);
     return 2;

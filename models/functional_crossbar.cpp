@@ -78,6 +78,7 @@ struct functional_layer::impl {
     // the codes exactly (in any order): column_weight (padded) is the slice
     // weight of each column, 0 past the last.
     bool exact_codes = false;
+    double largest_code_sum = 0.0;  // sum over a weight's columns of |slice weight| x the top code
     std::vector<float> column_weight;
   };
 
@@ -318,6 +319,7 @@ std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(
           double largest_sum = 0.0;
           for (const double w : b.slice_weight) largest_sum += std::abs(w) * static_cast<double>((1LL << adc_bits) - 1);
           b.exact_codes = differential && largest_sum < 0x1p24;
+          b.largest_code_sum = largest_sum;
           b.column_weight.assign(static_cast<std::size_t>(b.padded), 0.0f);
           for (Eigen::Index c = 0; c < b.outs * cpw; ++c)
             b.column_weight[static_cast<std::size_t>(c)] =
@@ -365,20 +367,80 @@ void functional_layer::impl::fold() {
   if (read_sigma > 0.0) folded_sq = w2.cast<float>();
 }
 
+namespace {
+
+using double4 = double __attribute__((vector_size(32)));
+using long4 = std::int64_t __attribute__((vector_size(32)));
+using int4x = std::int32_t __attribute__((vector_size(16)));
+
+// codes[i] = the input level of x[i]: (x + offset) / full_scale, clipped to
+// [0, 1] (NaN to 0), times levels, rounded half up; returns how many were
+// clipped. Four at a time with the scalar's operations in each lane (one AVX2
+// register or two SSE2 ones, the version chosen at start), so the codes are
+// the same on every processor.
+__attribute__((target_clones("avx2", "default"))) long long quantize_codes(
+    const double* x, Eigen::Index count, double offset, double full_scale, double levels, std::int32_t* codes) {
+  long long clipped = 0;
+  Eigen::Index i = 0;
+  const double4 zero = {}, one = zero + 1.0;
+  long4 clipped_lanes = {};  // -1 for each value clipped, per lane
+  for (; i + 4 <= count; i += 4) {
+    double4 t;
+    std::memcpy(&t, x + i, sizeof t);
+    t = (t + offset) / full_scale;
+    const long4 low = (t < zero) | (t != t), high = t > one;  // NaN counts as low
+    clipped_lanes += low | high;
+    t = high ? one : t;
+    t = low ? zero : t;
+    const int4x code = __builtin_convertvector(t * levels + 0.5, int4x);
+    std::memcpy(codes + i, &code, sizeof code);
+  }
+  for (int j = 0; j < 4; ++j) clipped -= clipped_lanes[j];
+  for (; i < count; ++i) {
+    double t = (x[i] + offset) / full_scale;
+    if (t < 0.0 || t > 1.0 || std::isnan(t)) {
+      ++clipped;
+      t = t > 1.0 ? 1.0 : 0.0;
+    }
+    codes[i] = static_cast<std::int32_t>(t * levels + 0.5);
+  }
+  return clipped;
+}
+
+// values[i] = (the number of the rising `levels` it is not below) / top_code x
+// top, a count upper_bound's index gives too (NaN passes them all, as there):
+// eight values at a time, the same codes in every version.
+__attribute__((target_clones("avx2", "default"))) void count_levels_passed(
+    double* values, Eigen::Index count, const double* levels, std::size_t decisions, double top_code, double top) {
+  Eigen::Index i = 0;
+  for (; i + 4 <= count; i += 4) {
+    double4 y;
+    std::memcpy(&y, values + i, sizeof y);
+    long4 below = {};  // -1 for each level y is below
+    for (std::size_t j = 0; j < decisions; ++j) below += y < levels[j];
+    double4 code = __builtin_convertvector(static_cast<std::int64_t>(decisions) + below, double4);
+    code = code / top_code * top;
+    std::memcpy(values + i, &code, sizeof code);
+  }
+  for (; i < count; ++i) {
+    std::size_t passed = 0;
+    for (std::size_t j = 0; j < decisions; ++j) passed += !(values[i] < levels[j]);
+    values[i] = static_cast<double>(passed) / top_code * top;
+  }
+}
+
+}  // namespace
+
 matrix_i functional_layer::impl::quantize_inputs(const Eigen::Ref<const Eigen::MatrixXd>& x,
                                                  functional_counts& counted) const {
   matrix_i n(x.rows(), x.cols());
   const double levels = static_cast<double>(input_levels);
   long long clipped = 0;
-  for (Eigen::Index c = 0; c < x.cols(); ++c)
-    for (Eigen::Index r = 0; r < x.rows(); ++r) {
-      double t = (x(r, c) + input_offset) / input_full_scale;
-      if (t < 0.0 || t > 1.0 || std::isnan(t)) {
-        ++clipped;
-        t = t > 1.0 ? 1.0 : 0.0;
-      }
-      n(r, c) = static_cast<std::int32_t>(t * levels + 0.5);
-    }
+  if (x.outerStride() == x.rows())  // the columns follow one another: one pass
+    clipped = quantize_codes(x.data(), x.size(), input_offset, input_full_scale, levels, n.data());
+  else
+    for (Eigen::Index c = 0; c < x.cols(); ++c)
+      clipped += quantize_codes(x.col(c).data(), x.rows(), input_offset, input_full_scale, levels, n.col(c).data());
   counted.clipped_inputs += clipped;
   return n;
 }
@@ -844,8 +906,22 @@ void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source
   const float sigma = static_cast<float>(read_sigma);
   const float levels = static_cast<float>((1LL << adc_bits) - 1);
   const Eigen::Index cpw = mapping.columns_per_weight;
+  // Every read's shift-and-add term is step x 2^r x (an integer sum of
+  // weighted codes), and out adds them in double. When every block has the
+  // same step, codes add exactly in float even summed over all reads (below
+  // 2^24), and no sum of a vector's terms over its row blocks reaches 2^29
+  // steps, every one of those additions is exact, so a vector may first add
+  // its reads' weighted codes column by column (one vector operation a read)
+  // and then give out one term per block: the same bytes, without a sum per
+  // output and read.
+  bool exact_accumulation = static_cast<double>(mapping.row_blocks) * 0x1p24 <= 0x1p29;
+  for (const auto& b : blocks)
+    exact_accumulation = exact_accumulation && b.exact_codes && b.adc_top == blocks.front().adc_top &&
+                         b.largest_code_sum * (std::ldexp(1.0, static_cast<int>(reads)) - 1.0) < 0x1p24;
+  for (long long r = 0; r < reads; ++r)
+    exact_accumulation = exact_accumulation && read_weight[static_cast<std::size_t>(r)] == std::ldexp(1.0, static_cast<int>(r));
   driven_reads d;
-  std::vector<float> sums, eps;
+  std::vector<float> sums, eps, by_vector;
   std::vector<std::int32_t> read_vector, read_index;  // each driven read's vector and read
   for (const auto& b : blocks) {
     const Eigen::Index cols = b.columns, width = noisy ? 2 * b.padded : b.padded;
@@ -878,6 +954,32 @@ void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source
       }
       convert_reads({sums.data(), width, b.padded, noisy ? eps.data() : nullptr,
                      b.exact_codes ? b.column_weight.data() : nullptr, sigma, inv, levels, count});
+      if (exact_accumulation) {
+        // by_vector: each vector's codes x slice weights x 2^read, column by column.
+        by_vector.assign(static_cast<std::size_t>((v1 - v0) * b.padded), 0.0f);
+        for (Eigen::Index k = 0; k < count; ++k) {
+          float* into = by_vector.data() + (read_vector[static_cast<std::size_t>(k)] - v0) * b.padded;
+          const float* codes = sums.data() + k * width;
+          const float shift = std::ldexp(1.0f, read_index[static_cast<std::size_t>(k)]);
+          for (Eigen::Index x = 0; x < b.padded; x += 4) {
+            float4 t, a;
+            std::memcpy(&t, codes + x, sizeof t);
+            std::memcpy(&a, into + x, sizeof a);
+            a += shift * t;
+            std::memcpy(into + x, &a, sizeof a);
+          }
+        }
+        for (Eigen::Index v = v0; v < v1; ++v) {
+          const float* w = by_vector.data() + (v - v0) * b.padded;
+          double* out = acc.col(v).data() + b.o0;
+          for (Eigen::Index o = 0; o < b.outs; ++o) {
+            float sum = 0.0f;
+            for (Eigen::Index j = 0; j < cpw; ++j) sum += w[o * cpw + j];
+            out[o] += static_cast<double>(step) * static_cast<double>(sum);
+          }
+        }
+        continue;
+      }
       for (Eigen::Index k = 0; k < count; ++k) {
         const float* mean = sums.data() + k * width;
         double* out = acc.col(read_vector[static_cast<std::size_t>(k)]).data() + b.o0;
@@ -988,11 +1090,21 @@ void functional_layer::impl::run_chunk(const Eigen::Ref<const Eigen::MatrixXd>& 
       });
     } else {
       // Code k: the output passed k decision levels, i.e. the input passed k - 1/2 steps.
+      // The levels rise, so for a few of them the count of those y is not
+      // below is upper_bound's index (NaN passes them all, as there), without
+      // a branch per level.
       const auto& t = neuron_code_levels;
-      out = out.unaryExpr([&t, top, levels](double y) {
-        const auto code = static_cast<double>(std::upper_bound(t.begin(), t.end(), y) - t.begin());
-        return code / levels * top;
-      });
+      if (t.size() <= 32 && out.outerStride() == out.rows()) {
+        count_levels_passed(out.data(), out.size(), t.data(), t.size(), levels, top);
+      } else if (t.size() <= 32) {
+        for (Eigen::Index v = 0; v < out.cols(); ++v)
+          count_levels_passed(out.col(v).data(), out.rows(), t.data(), t.size(), levels, top);
+      } else {
+        out = out.unaryExpr([&t, top, levels](double y) {
+          const auto code = static_cast<double>(std::upper_bound(t.begin(), t.end(), y) - t.begin());
+          return code / levels * top;
+        });
+      }
     }
     out *= analog_full_scale;
     c.neuron_activations += outputs * nv;

@@ -33,41 +33,90 @@ std::vector<double> gaussian_1d(int size, double sigma) {
   return g;
 }
 
-// "valid" correlation of a (h x w) plane with the separable window. Four
-// outputs at a time, each adding its taps in order from zero as one at a time
-// would (a multiply, then an add), so the bytes are the same.
-std::vector<double> filter_valid(const std::vector<double>& plane, int w, int h, const std::vector<double>& g) {
-  using double4 = double __attribute__((vector_size(32)));
-  const int k = static_cast<int>(g.size());
-  const int ow = w - k + 1, oh = h - k + 1;
-  // out[x] = sum_i g[i] from[x + i step] for x in [0, n).
-  const auto correlate = [&](const double* from, std::size_t step, double* out, int n) {
-    int x = 0;
-    for (; x + 4 <= n; x += 4) {
-      double4 s = {};
-      for (int i = 0; i < k; ++i) {
-        double4 v;
-        std::memcpy(&v, from + static_cast<std::size_t>(i) * step + static_cast<std::size_t>(x), sizeof v);
-        s += g[static_cast<std::size_t>(i)] * v;
+using double8 = double __attribute__((vector_size(64)));
+
+// SSIM's window sums over the "valid" positions (the window inside the image),
+// added in the order of the row index: each output's five local moments
+// (means of x, y, x^2, y^2, xy under the separable Gaussian g of k taps),
+// then its SSIM term. One output row at a time: every input row is filtered
+// along x once into a ring of the last k rows, which the y filter then reads,
+// so nothing of image size is held. Each moment adds its taps in order from
+// zero, one multiply then one add, as filtering whole planes along x and then
+// along y did, and the terms are summed one at a time in row order, so the
+// sum is the same bytes on every processor; eight outputs at a time (one
+// AVX-512 register, two AVX2 or four SSE2 ones), the version chosen when the
+// program starts.
+__attribute__((target_clones("avx512f", "avx2", "default"))) double ssim_sum(const float* a, const float* b, int w,
+                                                                           int h, const double* g, int k, double c1,
+                                                                           double c2) {
+  const std::size_t ow = static_cast<std::size_t>(w - k + 1);
+  const std::size_t kk = static_cast<std::size_t>(k);
+  // ring[(row % k) 5 ow + q ow + x]: moment q of input row `row` filtered along x.
+  std::vector<double> ring(kk * 5 * ow), term(ow);
+  std::vector<double> mu(5 * ow);
+  double sum = 0;
+  for (std::size_t row = 0; row < static_cast<std::size_t>(h); ++row) {
+    const float* pa = a + row * static_cast<std::size_t>(w);
+    const float* pb = b + row * static_cast<std::size_t>(w);
+    double* into = ring.data() + (row % kk) * 5 * ow;
+    std::size_t x = 0;
+    for (; x + 8 <= ow; x += 8) {
+      double8 s[5] = {};
+      for (std::size_t i = 0; i < kk; ++i) {
+        double8 va = {}, vb = {};
+        for (int j = 0; j < 8; ++j) {
+          va[j] = pa[x + i + static_cast<std::size_t>(j)];
+          vb[j] = pb[x + i + static_cast<std::size_t>(j)];
+        }
+        s[0] += g[i] * va;
+        s[1] += g[i] * vb;
+        s[2] += g[i] * (va * va);
+        s[3] += g[i] * (vb * vb);
+        s[4] += g[i] * (va * vb);
       }
-      std::memcpy(out + x, &s, sizeof s);
+      for (std::size_t q = 0; q < 5; ++q) std::memcpy(into + q * ow + x, &s[q], sizeof s[q]);
     }
-    for (; x < n; ++x) {
-      double s = 0;
-      for (int i = 0; i < k; ++i)
-        s += g[static_cast<std::size_t>(i)] * from[static_cast<std::size_t>(i) * step + static_cast<std::size_t>(x)];
-      out[x] = s;
+    for (; x < ow; ++x) {
+      double s[5] = {};
+      for (std::size_t i = 0; i < kk; ++i) {
+        const double va = pa[x + i], vb = pb[x + i];
+        s[0] += g[i] * va;
+        s[1] += g[i] * vb;
+        s[2] += g[i] * (va * va);
+        s[3] += g[i] * (vb * vb);
+        s[4] += g[i] * (va * vb);
+      }
+      for (std::size_t q = 0; q < 5; ++q) into[q * ow + x] = s[q];
     }
-  };
-  std::vector<double> rows(static_cast<std::size_t>(h) * static_cast<std::size_t>(ow));
-  for (int y = 0; y < h; ++y)
-    correlate(plane.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(w), 1,
-              rows.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(ow), ow);
-  std::vector<double> out(static_cast<std::size_t>(oh) * static_cast<std::size_t>(ow));
-  for (int y = 0; y < oh; ++y)
-    correlate(rows.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(ow), static_cast<std::size_t>(ow),
-              out.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(ow), ow);
-  return out;
+    if (row + 1 < kk) continue;
+    // Output row row + 1 - k: its window's rows along y, oldest first.
+    const std::size_t top = row + 1 - kk;
+    for (std::size_t q = 0; q < 5; ++q) {
+      double* m = mu.data() + q * ow;
+      std::size_t c = 0;
+      for (; c + 8 <= ow; c += 8) {
+        double8 s = {};
+        for (std::size_t i = 0; i < kk; ++i) {
+          double8 v;
+          std::memcpy(&v, ring.data() + ((top + i) % kk) * 5 * ow + q * ow + c, sizeof v);
+          s += g[i] * v;
+        }
+        std::memcpy(m + c, &s, sizeof s);
+      }
+      for (; c < ow; ++c) {
+        double s = 0;
+        for (std::size_t i = 0; i < kk; ++i) s += g[i] * ring[((top + i) % kk) * 5 * ow + q * ow + c];
+        m[c] = s;
+      }
+    }
+    for (std::size_t c = 0; c < ow; ++c) {
+      const double mx = mu[c], my = mu[ow + c];
+      const double vx = mu[2 * ow + c] - mx * mx, vy = mu[3 * ow + c] - my * my, cxy = mu[4 * ow + c] - mx * my;
+      term[c] = ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
+    }
+    for (std::size_t c = 0; c < ow; ++c) sum += term[c];
+  }
+  return sum;
 }
 
 }  // namespace
@@ -97,30 +146,11 @@ double ssim(const gray_image& a, const gray_image& b, const ssim_options& o) {
     throw std::invalid_argument("ssim: a " + std::to_string(a.width) + "x" + std::to_string(a.height) +
                                 " image is smaller than the " + std::to_string(o.window) + "x" +
                                 std::to_string(o.window) + " window");
-  const std::size_t n = a.pixels.size();
-  std::vector<double> x(n), y(n), xx(n), yy(n), xy(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    x[i] = a.pixels[i];
-    y[i] = b.pixels[i];
-    xx[i] = x[i] * x[i];
-    yy[i] = y[i] * y[i];
-    xy[i] = x[i] * y[i];
-  }
   const auto g = gaussian_1d(o.window, o.sigma);
-  const auto mu_x = filter_valid(x, a.width, a.height, g);
-  const auto mu_y = filter_valid(y, a.width, a.height, g);
-  const auto e_xx = filter_valid(xx, a.width, a.height, g);
-  const auto e_yy = filter_valid(yy, a.width, a.height, g);
-  const auto e_xy = filter_valid(xy, a.width, a.height, g);
   const double c1 = (o.k1 * o.peak) * (o.k1 * o.peak);
   const double c2 = (o.k2 * o.peak) * (o.k2 * o.peak);
-  double sum = 0;
-  for (std::size_t i = 0; i < mu_x.size(); ++i) {
-    const double mx = mu_x[i], my = mu_y[i];
-    const double vx = e_xx[i] - mx * mx, vy = e_yy[i] - my * my, cxy = e_xy[i] - mx * my;
-    sum += ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
-  }
-  return sum / static_cast<double>(mu_x.size());
+  const double sum = ssim_sum(a.pixels.data(), b.pixels.data(), a.width, a.height, g.data(), o.window, c1, c2);
+  return sum / (static_cast<double>(a.width - o.window + 1) * static_cast<double>(a.height - o.window + 1));
 }
 
 }  // namespace mottsim::platform

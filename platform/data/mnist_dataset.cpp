@@ -96,15 +96,37 @@ class digits_reader : public nlohmann::json_sax<nlohmann::json> {
   bool m_in_data = false, m_data_next = false;
 };
 
-// The shape of every class file the package ships, {"data": [v, v, ...]} with
-// each v written 0, 1 or 0.ddd (at most 15 decimals), read by hand in one pass:
-// v is the integer of its digits over a power of ten, exactly representable
-// both, so one correctly rounded division gives the double a full decimal
-// parse gives (strtod's). Anything else (another key, a sign, an exponent, a
-// value above 1) returns false, and the JSON reader decides.
-bool read_plain_digits(const std::string& text, std::vector<float>& values) {
+// One value of the plain form every class file the package ships is written
+// in: 0, 1 or 0.ddd (at most 15 decimals). v is the integer of its digits over
+// a power of ten, exactly representable both, so one correctly rounded
+// division gives the double a full decimal parse gives (strtod's). Returns
+// where the value ends, or null when it is not of that form or above 1 (the
+// JSON reader then decides).
+const char* plain_value(const char* p, const char* end, float& out) {
   static constexpr double powers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  if (p == end || (*p != '0' && *p != '1')) return nullptr;
+  std::uint64_t m = static_cast<std::uint64_t>(*p++ - '0');
+  int decimals = 0;
+  if (p < end && *p == '.') {
+    ++p;
+    for (; p < end && *p >= '0' && *p <= '9'; ++p) {
+      if (++decimals > 15) return nullptr;
+      m = m * 10 + static_cast<std::uint64_t>(*p - '0');
+    }
+    if (decimals == 0) return nullptr;
+  }
+  if (p < end && ((*p >= '0' && *p <= '9') || *p == 'e' || *p == 'E' || *p == '.')) return nullptr;
+  const double x = m == 0 ? 0.0 : static_cast<double>(m) / powers[decimals];
+  if (x > 1.0) return nullptr;
+  out = static_cast<float>(x);
+  return p;
+}
+
+// A whole class file of that form, {"data": [v, v, ...]}, read by hand in one
+// pass. Anything else (another key, a sign, an exponent, a value above 1)
+// returns false, and the JSON reader decides.
+bool read_plain_digits(const std::string& text, std::vector<float>& values) {
   const char* p = text.data();
   const char* const end = p + text.size();
   const auto space = [&] {
@@ -125,21 +147,9 @@ bool read_plain_digits(const std::string& text, std::vector<float>& values) {
   float* to = values.data() + first;
   for (;;) {
     space();
-    if (p == end || (*p != '0' && *p != '1')) return false;
-    std::uint64_t m = static_cast<std::uint64_t>(*p++ - '0');
-    int decimals = 0;
-    if (p < end && *p == '.') {
-      ++p;
-      for (; p < end && *p >= '0' && *p <= '9'; ++p) {
-        if (++decimals > 15) return false;
-        m = m * 10 + static_cast<std::uint64_t>(*p - '0');
-      }
-      if (decimals == 0) return false;
-    }
-    if (p < end && ((*p >= '0' && *p <= '9') || *p == 'e' || *p == 'E' || *p == '.')) return false;
-    const double x = m == 0 ? 0.0 : static_cast<double>(m) / powers[decimals];
-    if (x > 1.0) return false;
-    *to++ = static_cast<float>(x);
+    p = plain_value(p, end, *to);
+    if (!p) return false;
+    ++to;
     space();
     if (p < end && *p == ',') {
       ++p;
@@ -259,46 +269,70 @@ bool index_class_text(const std::string& text, std::vector<std::size_t>& image_s
 
 }  // namespace
 
-mnist_dataset load_mnist_training_digits(std::size_t count, const std::string& dir) {
+mnist_split load_mnist_split_digits(std::size_t train_count, std::size_t test_first, std::size_t test_count,
+                                    const std::string& dir) {
   const auto the_slow_way = [&] {
     const mnist_split split = split_mnist(load_mnist(dir));
-    mnist_dataset out;
-    const std::size_t n = std::min(count, split.train.size());
-    out.images.assign(split.train.images.begin(),
-                      split.train.images.begin() + static_cast<std::ptrdiff_t>(n * mnist_dataset::pixels));
-    out.labels.assign(split.train.labels.begin(), split.train.labels.begin() + static_cast<std::ptrdiff_t>(n));
-    return out;
+    const auto take = [](const mnist_dataset& from, std::size_t first, std::size_t count) {
+      mnist_dataset out;
+      first = std::min(first, from.size());
+      count = std::min(count, from.size() - first);
+      out.images.assign(from.image(first), from.image(first) + count * mnist_dataset::pixels);
+      out.labels.assign(from.labels.begin() + static_cast<std::ptrdiff_t>(first),
+                        from.labels.begin() + static_cast<std::ptrdiff_t>(first + count));
+      return out;
+    };
+    return mnist_split{take(split.train, 0, train_count), take(split.test, test_first, test_count)};
   };
+  // Each class file is read and indexed on its own processor.
   std::vector<std::string> texts(static_cast<std::size_t>(mnist_dataset::classes));
   std::vector<std::vector<std::size_t>> starts(texts.size());
-  std::size_t total = 0;
-  for (std::size_t c = 0; c < texts.size(); ++c) {
+  std::vector<char> plain(texts.size(), 0);
+  dsl::run_parallel(texts.size(), dsl::hardware_threads(), [&](std::size_t c) {
     dsl::diagnostics errors;
     const std::string file = (std::filesystem::path(dir) / (std::to_string(c) + ".json")).string();
-    if (!dsl::read_input_file(file, texts[c], errors, "MNIST digits") || !index_class_text(texts[c], starts[c]))
-      return the_slow_way();
+    plain[c] = dsl::read_input_file(file, texts[c], errors, "MNIST digits") && index_class_text(texts[c], starts[c]);
+  });
+  std::size_t total = 0;
+  for (std::size_t c = 0; c < texts.size(); ++c) {
+    if (!plain[c]) return the_slow_way();
     total += starts[c].size();
   }
   if (total != mnist_train_size + mnist_test_size) return the_slow_way();
   const auto order = seeded_permutation(total, mnist_split_seed);
-  mnist_dataset out;
-  const std::size_t n = std::min(count, mnist_train_size);
-  out.images.reserve(n * mnist_dataset::pixels);
-  for (std::size_t k = 0; k < n; ++k) {
-    std::size_t index = order[k], c = 0;
-    while (index >= starts[c].size()) index -= starts[c++].size();
-    const char* p = texts[c].c_str() + starts[c][index];
-    for (int v = 0; v < mnist_dataset::pixels; ++v) {
-      char* end = nullptr;
-      const double x = std::strtod(p, &end);
-      if (end == p || !(x >= 0.0 && x <= 1.0)) return the_slow_way();
-      out.images.push_back(static_cast<float>(x));
-      p = end;
-      while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t' || *p == ',') ++p;
-    }
-    out.labels.push_back(static_cast<int>(c));
-  }
+  // Positions [begin, end) of the permutation, parsed on every processor.
+  const auto read = [&](std::size_t begin, std::size_t end, mnist_dataset& out) {
+    out.images.resize((end - begin) * mnist_dataset::pixels);
+    out.labels.resize(end - begin);
+    std::vector<char> ok(end - begin, 1);
+    dsl::run_parallel(end - begin, dsl::hardware_threads(), [&](std::size_t k) {
+      std::size_t index = order[begin + k], c = 0;
+      while (index >= starts[c].size()) index -= starts[c++].size();
+      const char* p = texts[c].data() + starts[c][index];
+      const char* const text_end = texts[c].data() + texts[c].size();
+      float* to = out.images.data() + k * mnist_dataset::pixels;
+      for (int v = 0; v < mnist_dataset::pixels; ++v) {
+        p = plain_value(p, text_end, to[v]);
+        if (!p) {
+          ok[k] = 0;
+          return;
+        }
+        while (p < text_end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t' || *p == ',')) ++p;
+      }
+      out.labels[k] = static_cast<int>(c);
+    });
+    return std::find(ok.begin(), ok.end(), 0) == ok.end();
+  };
+  mnist_split out;
+  const std::size_t first = std::min(test_first, mnist_test_size);
+  if (!read(0, std::min(train_count, mnist_train_size), out.train) ||
+      !read(mnist_train_size + first, mnist_train_size + first + std::min(test_count, mnist_test_size - first), out.test))
+    return the_slow_way();
   return out;
+}
+
+mnist_dataset load_mnist_training_digits(std::size_t count, const std::string& dir) {
+  return load_mnist_split_digits(count, 0, 0, dir).train;
 }
 
 std::string default_mnist_dir() { return (std::filesystem::path(source_dir) / "data" / "mnist").string(); }

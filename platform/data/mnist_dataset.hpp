@@ -57,12 +57,16 @@ struct mnist_split {
 mnist_split split_mnist(const mnist_dataset& all, std::uint64_t seed = mnist_split_seed,
                         std::size_t train_size = mnist_train_size, std::size_t test_size = mnist_test_size);
 
-// The first `count` training digits of the fixed split: the same digits (and
-// bytes) as the first `count` of split_mnist(load_mnist(dir)).train, read
-// without converting the others (each class file's values are only counted,
-// and the chosen digits parsed), for a caller that needs a few. A file that is
-// not a plain {"data": [numbers]} goes through load_mnist, which says what is
-// wrong.
+// Some digits of the fixed split: the first `train_count` of its training
+// part and `test_count` of its test part from `test_first` on (fewer where a
+// part ends first), the same digits and bytes as those of
+// split_mnist(load_mnist(dir)), read without converting the others (each class
+// file's values are only counted, and the chosen digits parsed), for a caller
+// that needs a part of the 10,000. A file that is not a plain {"data":
+// [numbers]} goes through load_mnist, which says what is wrong.
+mnist_split load_mnist_split_digits(std::size_t train_count, std::size_t test_first, std::size_t test_count,
+                                    const std::string& dir = default_mnist_dir());
+// The first `count` training digits alone.
 mnist_dataset load_mnist_training_digits(std::size_t count, const std::string& dir = default_mnist_dir());
 
 }  // namespace mottsim::platform

@@ -20,32 +20,38 @@ std::size_t at(long long row, long long col, long long channel, const dsl::tenso
 }
 
 // im2col of group g into dst: patch p (output position oy * width + ox) at
-// dst + p k, as [kernel_row][kernel_col][in_channel]. The same memory is a
+// dst + (p - first) k, for the `count` positions from `first` on (all of them
+// by default), as [kernel_row][kernel_col][in_channel]. The same memory is a
 // row-major positions x k matrix (the float GEMM's) and a column-major k x
 // positions one (the device models' inputs, one column per patch).
 template <typename T>
-void im2col_into(const dsl::layer_spec& l, const std::vector<float>& in, long long g, T* dst) {
+void im2col_into(const dsl::layer_spec& l, const std::vector<float>& in, long long g, T* dst, long long first = 0,
+                 long long count = -1) {
   const dsl::tensor_shape& is = l.in_shape;
   const dsl::tensor_shape& os = l.out_shape;
   const long long cin_g = is.channels / l.groups;
   const long long k = l.kernel_h * l.kernel_w * cin_g;
-  for (long long oy = 0; oy < os.height; ++oy)
-    for (long long ox = 0; ox < os.width; ++ox) {
-      T* row = dst + (oy * os.width + ox) * k;
-      for (long long kr = 0; kr < l.kernel_h; ++kr) {
-        const long long iy = oy * l.stride_h - l.pad_h + kr * l.dilation_h;
-        for (long long kc = 0; kc < l.kernel_w; ++kc) {
-          const long long ix = ox * l.stride_w - l.pad_w + kc * l.dilation_w;
-          T* to = row + (kr * l.kernel_w + kc) * cin_g;
-          if (iy < 0 || iy >= is.height || ix < 0 || ix >= is.width) {
-            for (long long c = 0; c < cin_g; ++c) to[c] = T(0);
-          } else {
-            const float* from = in.data() + at(iy, ix, g * cin_g, is);
-            for (long long c = 0; c < cin_g; ++c) to[c] = static_cast<T>(from[c]);
-          }
+  const long long end = count < 0 ? os.height * os.width : first + count;
+  for (long long p = first, oy = first / os.width, ox = first % os.width; p < end; ++p) {
+    T* row = dst + (p - first) * k;
+    for (long long kr = 0; kr < l.kernel_h; ++kr) {
+      const long long iy = oy * l.stride_h - l.pad_h + kr * l.dilation_h;
+      for (long long kc = 0; kc < l.kernel_w; ++kc) {
+        const long long ix = ox * l.stride_w - l.pad_w + kc * l.dilation_w;
+        T* to = row + (kr * l.kernel_w + kc) * cin_g;
+        if (iy < 0 || iy >= is.height || ix < 0 || ix >= is.width) {
+          for (long long c = 0; c < cin_g; ++c) to[c] = T(0);
+        } else {
+          const float* from = in.data() + at(iy, ix, g * cin_g, is);
+          for (long long c = 0; c < cin_g; ++c) to[c] = static_cast<T>(from[c]);
         }
       }
     }
+    if (++ox == os.width) {
+      ox = 0;
+      ++oy;
+    }
+  }
 }
 
 // im2col of group g: one row per output position.
@@ -337,7 +343,10 @@ std::vector<std::vector<float>> reference_network::forward_all(const std::vector
 }
 
 std::vector<std::vector<std::vector<float>>> reference_network::forward_batch(
-    const std::vector<std::vector<float>>& inputs, const matrix_fn& matrix) const {
+    const std::vector<std::vector<float>>& inputs, const matrix_fn& matrix, long long last_slice_values) const {
+  std::size_t last_matrix = m_layers.size();
+  for (std::size_t i = 0; i < m_layers.size(); ++i)
+    if (m_workload.layers[i].is_matrix_layer()) last_matrix = i;
   const std::size_t n = inputs.size();
   for (const auto& x : inputs)
     if (static_cast<long long>(x.size()) != m_workload.input.elements())
@@ -355,6 +364,20 @@ std::vector<std::vector<std::vector<float>>> reference_network::forward_batch(
       const long long cout_g = l.out_channels / l.groups;
       const long long k = l.kernel_h * l.kernel_w * (l.in_shape.channels / l.groups);
       const long long positions = os.height * os.width;
+      if (i == last_matrix && last_slice_values > 0) {
+        // The pass ends at these inputs: slices of them, never the whole matrix.
+        const long long slice = std::max<long long>(1, last_slice_values / k);
+        Eigen::MatrixXd x;
+        for (long long g = 0; g < l.groups; ++g)
+          for (std::size_t s = 0; s < n; ++s)
+            for (long long first = 0; first < positions; first += slice) {
+              const long long count = std::min(slice, positions - first);
+              x.resize(k, count);
+              im2col_into(l, in_of(s), g, x.data(), first, count);
+              matrix(i, g, x);
+            }
+        return outputs;
+      }
       for (std::size_t s = 0; s < n; ++s) outputs[s][i].assign(static_cast<std::size_t>(os.elements()), 0.0f);
       for (long long g = 0; g < l.groups; ++g) {
         Eigen::MatrixXd x(k, positions * static_cast<long long>(n));

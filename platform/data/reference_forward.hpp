@@ -65,9 +65,15 @@ class reference_network {
   // the columns of every input (larger products, far fewer calls). Returns
   // [input][layer] outputs. A `matrix` call that returns an empty matrix ends
   // the pass there: that layer's outputs and the later ones stay empty (a
-  // caller that only needs the inputs of the last products says so).
+  // caller that only needs the inputs of the last products says so). With
+  // last_slice_values > 0, when the last conv/linear layer is a conv, its
+  // inputs come in slices of at most that many values (at least one column;
+  // each group, each input, its positions in order) and the pass ends there,
+  // so a caller that only watches them never holds the whole matrix (the
+  // slices' return values are not read).
   std::vector<std::vector<std::vector<float>>> forward_batch(const std::vector<std::vector<float>>& inputs,
-                                                             const matrix_fn& matrix) const;
+                                                             const matrix_fn& matrix,
+                                                             long long last_slice_values = 0) const;
   std::vector<float> forward(const std::vector<float>& input) const;
   // The float product of conv/linear layer `layer`'s group `group` on its
   // im2col inputs (inputs of one output x positions), bias added: what

@@ -139,60 +139,59 @@ struct device_network {
   // ADC's range (ADC path). These are the per-layer settings a chip programs
   // once, the same for every chip.
   gain_table calibrate(const std::vector<std::vector<float>>& samples, bool ranges, unsigned threads) {
-    struct kept_columns {
-      Eigen::Index rows = 0;
-      double peak = 0.0;
-      std::vector<double> values;  // column-major
-    };
     build(1);
     // Batches of about 2^18 input values (64 digits, or one large image) keep
     // the float im2col products small; they run on every processor, each
-    // keeping the columns whose index over the whole set is a multiple of the
-    // stride, and are merged in order.
+    // writing the columns whose index over the whole set is a multiple of the
+    // stride straight to their place among the kept ones.
     const std::size_t batch = static_cast<std::size_t>(
         std::clamp<long long>((1LL << 18) / std::max<long long>(1, workload.input.elements()), 1, 64));
     const std::size_t parts = (samples.size() + batch - 1) / batch;
-    std::vector<std::map<group_key, kept_columns>> kept_by_part(parts);
-    // Nothing reads the last product's outputs: the pass ends at its inputs.
+    struct kept_columns {
+      long long per_sample = 0;  // columns of one input
+      long long stride = 1;
+      Eigen::MatrixXd values;    // fan-in x the kept columns
+      std::vector<double> peaks;  // of each batch
+    };
+    std::map<group_key, kept_columns> kept;
     std::size_t last_matrix = 0;
-    for (std::size_t i = 0; i < workload.layers.size(); ++i)
-      if (workload.layers[i].is_matrix_layer()) last_matrix = i;
+    for (std::size_t i = 0; i < workload.layers.size(); ++i) {
+      const dsl::layer_spec& l = workload.layers[i];
+      if (!l.is_matrix_layer()) continue;
+      last_matrix = i;
+      for (long long g = 0; g < l.groups; ++g) {
+        kept_columns& k = kept[{i, g}];
+        k.per_sample = l.kind == dsl::layer_kind::conv2d ? l.out_shape.height * l.out_shape.width : 1;
+        const long long total = k.per_sample * static_cast<long long>(samples.size());
+        k.stride = std::max<long long>(1, (total + calibration_columns - 1) / calibration_columns);
+        k.values.resize(plan.layers[i].matrix.fan_in, (total + k.stride - 1) / k.stride);
+        k.peaks.assign(parts, 0.0);
+      }
+    }
+    // Nothing reads the last product's outputs: the pass ends at its inputs,
+    // which come in slices (a large image's would take 8 bytes a value at once).
+    constexpr long long slice_values = 1 << 15;
     dsl::run_parallel(parts, threads, [&](std::size_t p) {
       const std::size_t first = p * batch, end = std::min(samples.size(), first + batch);
       const std::vector<std::vector<float>> part(samples.begin() + static_cast<std::ptrdiff_t>(first),
                                                  samples.begin() + static_cast<std::ptrdiff_t>(end));
-      std::map<group_key, kept_columns>& kept = kept_by_part[p];
-      reference.forward_batch(part, [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
-        kept_columns& k = kept[{i, g}];
-        k.rows = x.rows();
-        const long long per_sample = x.cols() / static_cast<long long>(part.size());
-        const long long total = per_sample * static_cast<long long>(samples.size());
-        const long long stride = std::max<long long>(1, (total + calibration_columns - 1) / calibration_columns);
-        const long long seen = per_sample * static_cast<long long>(first);  // columns of the batches before
-        if (x.size() > 0) k.peak = std::max(k.peak, x.maxCoeff());
-        const long long first_kept = (stride - seen % stride) % stride;
-        if (first_kept < x.cols())
-          k.values.reserve(k.values.size() +
-                           static_cast<std::size_t>((x.cols() - first_kept + stride - 1) / stride * x.rows()));
-        for (Eigen::Index c = first_kept; c < x.cols(); c += stride)
-          k.values.insert(k.values.end(), x.col(c).data(), x.col(c).data() + x.rows());
-        if (i == last_matrix && g + 1 == workload.layers[i].groups) return Eigen::MatrixXd();
-        return layers.at({i, g})->reference(x);
-      });
+      std::map<group_key, long long> columns;  // seen in this batch, slices included
+      reference.forward_batch(
+          part,
+          [&](std::size_t i, long long g, const Eigen::MatrixXd& x) {
+            kept_columns& k = kept.at({i, g});
+            // Columns of the batches before, and of this batch's earlier slices.
+            long long& in_batch = columns[{i, g}];
+            const long long seen = k.per_sample * static_cast<long long>(first) + in_batch;
+            in_batch += x.cols();
+            if (x.size() > 0) k.peaks[p] = std::max(k.peaks[p], x.maxCoeff());
+            for (Eigen::Index c = (k.stride - seen % k.stride) % k.stride; c < x.cols(); c += k.stride)
+              k.values.col((seen + c) / k.stride) = x.col(c);
+            if (i == last_matrix && g + 1 == workload.layers[i].groups) return Eigen::MatrixXd();
+            return layers.at({i, g})->reference(x);
+          },
+          slice_values);
     });
-    std::map<group_key, kept_columns> kept;
-    std::map<group_key, std::size_t> sizes;
-    for (const auto& part : kept_by_part)
-      for (const auto& [key, k] : part) sizes[key] += k.values.size();
-    for (const auto& [key, size] : sizes) kept[key].values.reserve(size);
-    for (auto& part : kept_by_part)
-      for (auto& [key, k] : part) {
-        kept_columns& all = kept[key];
-        all.rows = k.rows;
-        all.peak = std::max(all.peak, k.peak);
-        all.values.insert(all.values.end(), k.values.begin(), k.values.end());
-        std::vector<double>().swap(k.values);
-      }
     gain_table table;
     for (auto& [key, k] : kept) {
       models::functional_layer& f = layer(key.first, key.second);
@@ -203,14 +202,13 @@ struct device_network {
           producer < 0 ? nullptr : &layer(static_cast<std::size_t>(producer), key.second);
       if (const double held = held_input_full_scale(plan, key.first, source); held > 0)
         f.set_input_full_scale(held);
-      else if (k.peak > 0)
-        f.set_input_full_scale(k.peak);
-      const Eigen::Map<const Eigen::MatrixXd> x(k.values.data(), k.rows,
-                                                static_cast<Eigen::Index>(k.values.size()) / std::max<Eigen::Index>(1, k.rows));
+      else if (const double peak = *std::max_element(k.peaks.begin(), k.peaks.end()); peak > 0)
+        f.set_input_full_scale(peak);
       if (ranges) {
-        if (f.analog_path()) f.calibrate_analog_sum(x, calibration_quantile);
-        else f.calibrate_adc_range(x, calibration_quantile);
+        if (f.analog_path()) f.calibrate_analog_sum(k.values, calibration_quantile);
+        else f.calibrate_adc_range(k.values, calibration_quantile);
       }
+      Eigen::MatrixXd().swap(k.values);
       layer_gains g;
       g.input_full_scale = f.input_full_scale();
       if (f.analog_path()) g.analog_full_scale = f.analog_full_scale();
@@ -341,20 +339,20 @@ input_sets load_inputs(const dsl::workload_spec& w, const functional_options& op
     if (w.input.height != 28 || w.input.width != 28 || w.input.channels != 1)
       throw dsl::input_error(w.inputs.where, "MNIST digits are 28x28x1, but workload '" + w.name + "' takes " +
                                                  w.input.to_string());
-    const mnist_split split = split_mnist(load_mnist());
     const auto first = static_cast<std::size_t>(w.inputs.first);
-    if (first >= split.test.size())
+    if (first >= mnist_test_size)
       throw dsl::input_error(w.inputs.where, "inputs: 'first' is " + std::to_string(first) + ", but the test split has " +
-                                                 std::to_string(split.test.size()) + " digits");
-    const auto end = std::min<std::size_t>(split.test.size(), first + static_cast<std::size_t>(w.inputs.count));
-    for (std::size_t i = first; i < end; ++i) {
+                                                 std::to_string(mnist_test_size) + " digits");
+    // Only the digits the run scores and those it calibrates on are parsed.
+    // The training split, which the shipped weights were trained on too: the
+    // test digits stay unseen by weights and calibration alike.
+    const mnist_split split = load_mnist_split_digits(static_cast<std::size_t>(w.inputs.calibration_count), first,
+                                                      static_cast<std::size_t>(w.inputs.count));
+    for (std::size_t i = 0; i < split.test.size(); ++i) {
       sets.scored.emplace_back(split.test.image(i), split.test.image(i) + mnist_dataset::pixels);
       sets.labels.push_back(split.test.labels[i]);
     }
-    // The training split, which the shipped weights were trained on too: the
-    // test digits stay unseen by weights and calibration alike.
-    const auto n = std::min<std::size_t>(split.train.size(), static_cast<std::size_t>(w.inputs.calibration_count));
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < split.train.size(); ++i)
       sets.calibration.emplace_back(split.train.image(i), split.train.image(i) + mnist_dataset::pixels);
     sets.record.source = "mnist_train";
   } else {

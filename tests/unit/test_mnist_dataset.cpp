@@ -135,7 +135,7 @@ TEST_CASE("mnist: the 10000 digits and the fixed 8000 / 2000 split") {
   CHECK_THROWS_AS(platform::split_mnist(split.test), dsl::input_error);  // 2,000 images, not 10,000
 }
 
-TEST_CASE("mnist: the first training digits read alone are the split's, byte for byte") {
+TEST_CASE("mnist: digits read alone are the split's, byte for byte") {
   const platform::mnist_split split = platform::split_mnist(mnist());
   const mnist_dataset few = platform::load_mnist_training_digits(300, std::string(MOTTSIM_SOURCE_DIR) + "/data/mnist");
   REQUIRE(few.size() == 300);
@@ -143,6 +143,15 @@ TEST_CASE("mnist: the first training digits read alone are the split's, byte for
   CHECK(few.images == std::vector<float>(split.train.images.begin(), split.train.images.begin() + 300 * 784));
   // More than the training part holds: all 8000 of it.
   CHECK(platform::load_mnist_training_digits(9000, std::string(MOTTSIM_SOURCE_DIR) + "/data/mnist").size() == 8000);
+
+  // Test digits from the middle of the test part, with a few training ones.
+  const platform::mnist_split part =
+      platform::load_mnist_split_digits(5, 1500, 700, std::string(MOTTSIM_SOURCE_DIR) + "/data/mnist");
+  REQUIRE(part.train.size() == 5);
+  REQUIRE(part.test.size() == 500);  // the test part ends at 2000
+  CHECK(part.train.images == std::vector<float>(split.train.images.begin(), split.train.images.begin() + 5 * 784));
+  CHECK(part.test.labels == std::vector<int>(split.test.labels.begin() + 1500, split.test.labels.end()));
+  CHECK(part.test.images == std::vector<float>(split.test.images.begin() + 1500 * 784, split.test.images.end()));
 }
 
 TEST_CASE("mnist: missing and corrupt files are located input errors") {
