@@ -373,9 +373,7 @@ void workload_reader::read_layer(const yaml_node& node, std::size_t index) {
   }
   // The workload's `depthwise_placement` for a depthwise convolution that does
   // not say where it runs (one group per input channel).
-  if (!placement_given && m_spec.depthwise_digital && l.kind == layer_kind::conv2d && l.groups > 1 &&
-      l.groups == l.in_shape.channels)
-    l.digital = l.digital_from_workload = true;
+  if (!placement_given && m_spec.depthwise_digital && l.is_depthwise()) l.digital = l.digital_from_workload = true;
   m_spec.layers.push_back(l);
   finish(result);
 }

@@ -110,6 +110,8 @@ struct layer_spec {
   long long macs = 0;  // multiply-accumulates per inference (conv2d, linear, matmul)
 
   bool is_matrix_layer() const { return kind == layer_kind::conv2d || kind == layer_kind::linear; }
+  // A convolution with one group per input channel (its shapes inferred).
+  bool is_depthwise() const { return kind == layer_kind::conv2d && groups > 1 && groups == in_shape.channels; }
   // Flatten and reshape (views of their input) and load (data already in
   // memory) compute and move nothing themselves.
   bool computes_nothing() const {

@@ -35,7 +35,6 @@ class pipeline_gate {
   void wait_turn(std::size_t stage, long long inference);
   // Stage `stage` has finished its next inference (at the current time).
   void finished(std::size_t stage);
-  long long finished_count(std::size_t stage) const { return m_done[stage]; }
 
  private:
   // Stage `other` must have finished inference `inference - lag`.

@@ -60,11 +60,11 @@ constexpr const char* vector_unit = "the controller's vector unit";
 std::string depthwise_note(const dsl::layer_spec& l, const models::crossbar_mapping& m) {
   if (l.kind != dsl::layer_kind::conv2d || l.groups < 2) return "";
   const long long rows = l.weight_rows();
-  return "; " + std::string(l.groups == l.in_shape.channels ? "depthwise" : "grouped") + ": each of its " +
+  return "; " + std::string(l.is_depthwise() ? "depthwise" : "grouped") + ": each of its " +
          std::to_string(l.groups) + " groups takes crossbars of its own for " + std::to_string(rows) + " row(s) x " +
          std::to_string(m.physical_columns) + " column(s), so " + percent(m.utilization) +
          " of the mapped cells hold weights ('placement: digital' runs it on " + vector_unit + " instead" +
-         (l.groups == l.in_shape.channels ? ", as the workload's 'depthwise_placement: digital' does every depthwise one"
+         (l.is_depthwise() ? ", as the workload's 'depthwise_placement: digital' does every depthwise one"
                                           : "") +
          ")";
 }
