@@ -70,6 +70,7 @@ component_pricing price_controller(const block_value& p, const pricing_context& 
 component_pricing price_processor(const block_value& p, const pricing_context&) {
   component_pricing out;
   out.actions["instruction"] = direct(p, "energy_per_instruction", energy_category::compute);
+  out.actions["core_cycle"] = direct(p, "energy_per_core_cycle", energy_category::compute);
   out.actions["int8_mac"] = direct(p, "energy_per_int8_mac", energy_category::compute);
   out.actions["fp32_mac"] = direct(p, "energy_per_fp32_mac", energy_category::compute);
   static_figures(p, out);

@@ -88,6 +88,12 @@ schema_ptr processor_schema() {
           .quantity("energy_per_instruction", dimension::energy, "21 pJ",
                     "fetch, decode, issue, register file and control per instruction")
           .at_least(0)
+          .quantity("energy_per_core_cycle", dimension::energy, "0 J",
+                    "energy of each working core per clock cycle beyond its instructions and MACs (clock tree, "
+                    "out-of-order machinery, the core's leakage once woken from sleep and the uncore activity it "
+                    "drives): what a measured busy-minus-idle power per core-cycle gives; charged for every cycle "
+                    "of every core with work in a layer")
+          .at_least(0)
           .quantity("energy_per_int8_mac", dimension::energy, "0.09 pJ", "8-bit multiply + 32-bit accumulate")
           .at_least(0)
           .quantity("energy_per_fp32_mac", dimension::energy, "1.4 pJ", "fp32 multiply + add")

@@ -29,6 +29,9 @@ stream_layer processor_module::layer(std::size_t i) {
   s.writeback = w.writeback;
 
   m_counts.add(w.layer, "instruction", w.instructions);
+  // Every working core is awake for the layer's compute time, which the
+  // roofline utilization already stretches where cache or DRAM traffic bounds it.
+  m_counts.add(w.layer, "core_cycle", cores * s.compute_s * m_timing.clock_hz);
   m_counts.add(w.layer, m_program->mac_action, w.macs);
   if (!m_program->l1.empty()) {
     auto& l1 = m_local_counts[m_program->l1];

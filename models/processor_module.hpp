@@ -52,7 +52,7 @@ struct processor_program {
 // bus; compute time = MACs / (cores x MACs per cycle x clock x the layer's
 // roofline utilization)
 // plus vector work at the full SIMD rate. Compute overlaps the DRAM stream and
-// the L2 <-> L1 traffic (stream_initiator). Counts instructions and MACs; the
+// the L2 <-> L1 traffic (stream_initiator). Counts instructions, core-cycles and MACs; the
 // L1 and the L2's side of DRAM traffic are counted for their components here
 // because those accesses do not cross the bus.
 class processor_module : public stream_initiator {

@@ -77,6 +77,10 @@ TEST_CASE("cpu: a 3x3 convolution, counts derived by hand") {
   const double instructions =
       conv_macs / macs_per_instruction + conv_output / macs_per_instruction + (loads + conv_output) / load_bytes;
   CHECK(action_count(j, "cpu", "instruction") == rel(instructions));  // 9,056,768
+  // Core-cycles: the four cores awake for the layer's compute time, MACs at the
+  // 0.9 ceiling of 32 per cycle and ReLUs at the SIMD rate: 4,020,352.
+  CHECK(action_count(j, "cpu", "core_cycle") == rel(conv_macs / (macs_per_cycle * utilization) +
+                                                    conv_output / macs_per_cycle));
   // The 1 MiB L2 holds the three input rows a window needs and all 36,864
   // weights: DRAM traffic is exactly compulsory.
   CHECK(action_count(j, "dram", "read_bytes") == conv_input + conv_weights);
@@ -121,6 +125,27 @@ TEST_CASE("cpu: energy priced independently") {
   CHECK(j["energy_by_category"]["compute_j"].get<double>() ==
         rel(action_energy(j, "cpu", "instruction") + action_energy(j, "cpu", "int8_mac")));
   CHECK(j["layers"][0]["energy_j"].get<double>() == rel(dynamic + leakage));
+}
+
+TEST_CASE("cpu: a server core is priced per working core-cycle and its uncore for the whole run") {
+  // configs/validation/haswell: 18 Haswell-EP cores at 2.3 GHz, 32 int8 MACs per
+  // cycle, digital.server_core_haswell_22nm's 4.0 nJ per core-cycle and 15 W uncore.
+  const auto r = run_mottsim("configs/validation/haswell/arch.yaml", conv);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto& j = r.report;
+  // The 3136 output rows keep all 18 cores working for the cores' compute time:
+  // 18 x 2.3 GHz core-cycles per second of it, at least those of the MACs at the
+  // 0.9 ceiling of 32 per cycle and the ReLUs at the SIMD rate (4,020,352; the
+  // layer's roofline keeps it below the ceiling).
+  const double core_cycles = action_count(j, "cpu", "core_cycle");
+  CHECK(core_cycles == rel(18 * 2.3e9 * field(j, "cpu", "busy_s"), 1e-6));
+  CHECK(core_cycles >= conv_macs / (macs_per_cycle * utilization) + conv_output / macs_per_cycle);
+  check_hand_prices(j, {{"cpu", "core_cycle", 4000 * pJ}, {"cpu", "int8_mac", 0.09 * pJ}});
+  CHECK(action_energy(j, "cpu", "instruction") == 0.0);
+  // So the cores draw 18 x 2.3 GHz x 4.0 nJ = 165.6 W while they compute; the
+  // uncore 15 W for the whole run, and idle cores nothing.
+  CHECK(action_energy(j, "cpu", "core_cycle") / field(j, "cpu", "busy_s") == rel(165.6, 1e-6));
+  CHECK(field(j, "cpu", "leakage_j") == rel(15.0 * latency(j)));
 }
 
 TEST_CASE("cpu: DRAM traffic lies between compulsory and no-reuse traffic") {

@@ -264,6 +264,20 @@ TEST_CASE("pricing: dram, bus, controller and processor from the shipped archite
   CHECK(cpu.leakage_w == doctest::Approx((300 + 70 + 945 + 420) * mW).scale(0));
   CHECK_CONTAINS(cpu.leakage_source, "soc_power 945 mW (");
   CHECK(cpu.area_m2 == doctest::Approx(8 * mm2).scale(0));
+  // The mobile core is priced per instruction: no per-cycle term.
+  CHECK(action(cpu, "core_cycle").energy_j == 0.0);
+
+  // The Haswell-EP server core is priced per working core-cycle: (241 - 84) W at the wall
+  // x 0.92 / (12 cores x 3.0 GHz) = 4.01 nJ, 4.0 in digital.yaml; its instructions are
+  // within that, and its idle cores are power-gated, so its static power is the uncore's.
+  const auto server = price(shipped("../validation/haswell/arch.yaml"), "cpu");
+  CHECK(action(server, "core_cycle").energy_j == doctest::Approx(4000 * pJ).scale(0));
+  CHECK(action(server, "core_cycle").category == energy_category::compute);
+  CHECK_CONTAINS(action(server, "core_cycle").source, "digital.yaml:54:");
+  CHECK(action(server, "instruction").energy_j == 0.0);
+  CHECK(action(server, "int8_mac").energy_j == doctest::Approx(0.09 * pJ).scale(0));
+  CHECK(server.leakage_w == doctest::Approx(15.0).scale(0));
+  CHECK_CONTAINS(server.leakage_source, "uncore_power 15 W (");
   // 32 KiB with a 128-bit port: 2 x 3.5 pJ per 16-byte access.
   const auto l1 = price(cpu_arch, "l1");
   CHECK(action(l1, "read_bytes").energy_j == doctest::Approx(2 * 3.5 * pJ / 16).scale(0));
