@@ -113,8 +113,8 @@ std::shared_ptr<const block_schema> reshape() {
       .integer_list("shape", std::nullopt, "[height, width, channels] with as many elements as the input")
       .range(1, channels)
       .boolean("reorders", std::string("false"),
-               "the values are read in another order (an ONNX Transpose), not in memory order: perf mode runs it "
-               "as a view, functional mode refuses it")
+               "the values are read in another order (an ONNX Transpose), not in memory order: perf mode copies "
+               "them by DMA (a strided copy), functional mode refuses it")
       .build();
 }
 

@@ -131,4 +131,18 @@ const layer_spec* workload_spec::find(const std::string& layer_name) const {
   return nullptr;
 }
 
+int workload_spec::index_of(const std::string& layer_name) const {
+  for (std::size_t j = 0; j < layers.size(); ++j)
+    if (layers[j].name == layer_name) return static_cast<int>(j);
+  return -1;
+}
+
+int workload_spec::producer_of(int i) const {
+  const auto& l = layers[static_cast<std::size_t>(i)];
+  if (!l.input.empty())
+    for (int j = 0; j < i; ++j)
+      if (layers[static_cast<std::size_t>(j)].name == l.input) return j;
+  return i - 1;
+}
+
 }  // namespace mottsim::dsl

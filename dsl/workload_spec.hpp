@@ -170,6 +170,11 @@ struct workload_spec {
   long long total_macs() const;
   long long total_weights() const;
   const layer_spec* find(const std::string& name) const;
+  // The index of the layer called `name`; -1 if there is none.
+  int index_of(const std::string& name) const;
+  // The index of the layer that writes layer i's (first) input: the layer its
+  // `input:` names, else the one before it; -1 is the network's input.
+  int producer_of(int i) const;
 };
 
 }  // namespace mottsim::dsl

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
+#include "platform/mapping/activation_homes.hpp"
 #include "platform/mapping/analog_forwarding.hpp"
 #include "platform/mapping/element_ops.hpp"
 #include "dsl/checked_arithmetic.hpp"
@@ -16,12 +18,6 @@ namespace {
 
 long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
 
-struct memory_window {
-  std::string name;
-  unsigned long long base = 0;
-  unsigned long long size = 0;
-};
-
 memory_window window_of(const dsl::component_spec& c) {
   memory_window w;
   w.name = c.name;
@@ -30,21 +26,6 @@ memory_window window_of(const dsl::component_spec& c) {
     w.size = c.connections.front().size;
   }
   return w;
-}
-
-// Index of the layer that produces layer i's (first) input; -1 = network input.
-int producer_of(const dsl::workload_spec& w, int i) {
-  const auto& l = w.layers[static_cast<std::size_t>(i)];
-  if (!l.input.empty())
-    for (int j = 0; j < i; ++j)
-      if (w.layers[static_cast<std::size_t>(j)].name == l.input) return j;
-  return i - 1;
-}
-
-int index_of(const dsl::workload_spec& w, const std::string& name) {
-  for (std::size_t j = 0; j < w.layers.size(); ++j)
-    if (w.layers[j].name == name) return static_cast<int>(j);
-  return -1;
 }
 
 std::string percent(double fraction) {
@@ -397,46 +378,26 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   // Activations that can stay analog between layers (a sample_hold stage).
   plan_analog_forwarding(plan, workload);
 
-  // Activation homes: the global buffer when an output is small and only the
-  // next layer reads it; DRAM otherwise (the input image always starts there).
-  std::vector<bool> read_later(n, false);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& l = workload.layers[i];
-    if (!l.input.empty()) {
-      const int j = index_of(workload, l.input);
-      if (j >= 0 && static_cast<std::size_t>(j) + 1 != i) read_later[static_cast<std::size_t>(j)] = true;
+  // Where every output lives, and which layers share storage.
+  const unsigned long long dram_next = place_activations(workload, buffer, dram, plan);
+  for (auto& lp : plan.layers) {
+    const auto& l = *lp.layer;
+    if (l.kind == dsl::layer_kind::concat && lp.copies.empty())
+      lp.ran_on = "no arithmetic (its operands are written into it in place)";
+    if (lp.copies.empty()) continue;
+    std::string what;
+    double bytes = 0.0;
+    for (const auto& c : lp.copies) {
+      bytes += c.bytes;
+      what += std::string(what.empty() ? "" : ", ") +
+              (c.layer == constant_source ? "a stored constant"
+               : c.layer < 0              ? "the network input"
+                                          : "'" + workload.layers[static_cast<std::size_t>(c.layer)].name + "'");
     }
-    if (!l.add_from.empty()) {
-      const int j = index_of(workload, l.add_from);
-      if (j >= 0) read_later[static_cast<std::size_t>(j)] = true;
-    }
-  }
-  const data_home image{dram.name, dram.base};
-  unsigned long long dram_next = dram.base + static_cast<unsigned long long>(std::ceil(
-                                                 static_cast<double>(workload.input.elements()) * act_bytes));
-  int buffer_half = 0;
-  std::vector<data_home> homes(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    layer_plan& lp = plan.layers[i];
-    const auto bytes = static_cast<unsigned long long>(std::ceil(lp.output_bytes));
-    // A load's tensor starts in DRAM, as the input image does.
-    const bool in_dram = lp.layer->kind == dsl::layer_kind::load;
-    if (!buffer.name.empty() && !in_dram && !read_later[i] && i + 1 < n && bytes <= buffer.size / 2) {
-      homes[i] = {buffer.name, buffer.base + static_cast<unsigned long long>(buffer_half) * (buffer.size / 2)};
-      buffer_half ^= 1;
-    } else {
-      homes[i] = {dram.name, dram_next};
-      dram_next += (bytes + 63) / 64 * 64;
-    }
-    lp.output = homes[i];
-    const int p = producer_of(workload, static_cast<int>(i));
-    lp.inputs.push_back(p < 0 ? image : homes[static_cast<std::size_t>(p)]);
-    lp.input_layers.push_back(p);
-    if (!lp.layer->add_from.empty()) {
-      const int j = index_of(workload, lp.layer->add_from);
-      lp.inputs.push_back(homes[static_cast<std::size_t>(j)]);
-      lp.input_layers.push_back(j);
-    }
+    char amount[48];
+    std::snprintf(amount, sizeof amount, "%.0f bytes", bytes);
+    lp.ran_on = std::string("no arithmetic; DMA copies ") + amount + " into it (" + what +
+                (l.kind == dsl::layer_kind::reshape ? ", its values reordered: a transpose)" : ")");
   }
   // Weights of layers reprogrammed per inference are read from DRAM.
   double weights_total = 0;
@@ -503,6 +464,17 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
       if (producer >= 0)
         stage.inputs.push_back({stage_of(producer), lp.analog.analog_in && producer == lp.analog.producer});
     if (lp.analog.analog_out) deferred_stages.push_back(stage_of(lp.index));
+    // Values copied into its output first: a concat's operand that could not
+    // be written in place, a stored constant, a transpose's input.
+    for (const auto& c : lp.copies) {
+      if (c.bytes <= 0) continue;
+      models::program_op copy;
+      copy.what = models::program_op::kind::dma;
+      copy.src = c.from.address;
+      copy.dst = lp.output.address;
+      copy.bytes = std::ceil(c.bytes);
+      stage.ops.push_back(copy);
+    }
     if (lp.on_tiles) {
       for (const auto& jobs : lp.chunk_jobs) {
         if (!lp.resident) program_jobs(stage, jobs);

@@ -42,6 +42,16 @@ struct analog_link {
   double hold_s = 0.0;           // longest a value waits in its cell before its last read
 };
 
+// Values a layer copies into its own output by DMA before anything reads it:
+// a concat's operand that could not be written in place, a stored constant, or
+// the input of a reshape that reorders its values.
+constexpr int constant_source = -2;  // tensor_copy::layer of a stored constant
+struct tensor_copy {
+  int layer = -1;      // the layer copied from; -1 the network's input, constant_source a stored constant
+  double bytes = 0.0;
+  data_home from;
+};
+
 // How one workload layer runs on a CIM chip.
 struct layer_plan {
   int index = 0;
@@ -67,6 +77,7 @@ struct layer_plan {
   double element_ops = 0;   // controller work: pooling, adds, activations and products not done in tiles
   double other_bytes = 0;   // the second operand (`with:`) the controller reads
   double digital_weight_bytes = 0;  // weights a layer placed on the vector unit reads from DRAM
+  std::vector<tensor_copy> copies;  // copied into its output first (platform/mapping/activation_homes.hpp)
   std::string ran_on;       // where the layer ran, for the report
   analog_link analog;
   layer_density density;    // the data statistics its reads are priced with, and their sources

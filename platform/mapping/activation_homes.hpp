@@ -1,0 +1,40 @@
+#pragma once
+// Where every layer's output lives on a CIM chip: the global buffer or DRAM,
+// and which layers share storage instead of moving values.
+
+#include <string>
+
+#include "dsl/workload_spec.hpp"
+#include "platform/mapping/network_plan.hpp"
+
+namespace mottsim::platform {
+
+struct memory_window {
+  std::string name;
+  unsigned long long base = 0;
+  unsigned long long size = 0;
+};
+
+// True for a layer that moves no values: a flatten, a reshape that keeps the
+// order, a slice, or an activation layer with no function. It is a view of
+// its input's storage.
+bool is_view(const dsl::layer_spec& l);
+
+// Gives every layer of `plan` its output home and its inputs' homes, and the
+// copies some layers need (layer_plan::copies):
+// - a view shares its input's storage (a slice at its offset);
+// - a concat's operands are written straight into the concat's storage by the
+//   layers that produce them, so joining moves nothing; an operand that cannot
+//   be (the network input, a load's tensor, or a tensor another concat already
+//   holds) is copied in by DMA, and so is a stored constant (a class token),
+//   from DRAM;
+// - a reshape that reorders its values (a transpose) is a strided copy by DMA.
+// Layers sharing storage form one tensor with one home: a half of the global
+// buffer when it is written by consecutive layers, read outside them only by
+// the next layer, not the network's output, and fits in half the buffer; DRAM
+// otherwise (the network input always starts there). Returns the first DRAM
+// address past the activations.
+unsigned long long place_activations(const dsl::workload_spec& workload, const memory_window& buffer,
+                                     const memory_window& dram, network_plan& plan);
+
+}  // namespace mottsim::platform
