@@ -530,6 +530,9 @@ class onnx_reader {
   // Constant node; nothing when no stored tensor holds them (perf mode only).
   // True when it added them.
   bool constant_params(const std::string& name, out_layer& l);
+  // The name onnx_constant finds tensor `name`'s values by: the initializer
+  // or Constant node it is (an Identity passes one on under another name).
+  std::string stored_name(const std::string& name) const;
   void set_output(const onnx::NodeProto& n, const tensor_state& s) { m_tensors[n.output(0)] = s; }
 
   bool conv(const onnx::NodeProto& n);
@@ -787,9 +790,21 @@ std::string float_text(float x) {
   return buf;
 }
 
+std::string onnx_reader::stored_name(const std::string& name) const {
+  const auto t = m_initializers.find(name);
+  if (t == m_initializers.end()) return name;
+  for (const auto& i : m_graph->initializer())
+    if (&i == t->second) return i.name();
+  for (const auto& n : m_graph->node())
+    if (n.op_type() == "Constant" && n.output_size() > 0)
+      for (const auto& a : n.attribute())
+        if (&a.t() == t->second) return n.output(0);
+  return name;
+}
+
 bool onnx_reader::constant_params(const std::string& name, out_layer& l) {
   constexpr long long max_inline_values = 16;  // more are named: the YAML stays readable
-  const auto source = m_const_source.count(name) ? m_const_source.at(name) : name;
+  const auto source = stored_name(m_const_source.count(name) ? m_const_source.at(name) : name);
   const auto t = m_initializers.find(source);
   if (t == m_initializers.end()) return false;
   stored_values v;
@@ -1707,8 +1722,8 @@ bool onnx_reader::layer_norm(const onnx::NodeProto& n, bool decomposed) {
   };
   if (epsilon > 0 && per_channel(scale_name) && per_channel(shift_name)) {
     l.params.push_back({"epsilon", float_text(static_cast<float>(epsilon))});
-    if (!scale_name.empty()) l.params.push_back({"scale", yaml_quoted(scale_name)});
-    if (!shift_name.empty()) l.params.push_back({"shift", yaml_quoted(shift_name)});
+    if (!scale_name.empty()) l.params.push_back({"scale", yaml_quoted(stored_name(scale_name))});
+    if (!shift_name.empty()) l.params.push_back({"shift", yaml_quoted(stored_name(shift_name))});
   }
   tensor_state out = *src;
   add_layer(std::move(l), *src, n, out);
