@@ -360,7 +360,9 @@ reference_network::reference_network(const dsl::workload_spec& workload) : m_wor
       if (l.is_matrix_layer() && l.weights.empty())
         errors.error(l.where, "layer '" + l.name + "' has no weights: give 'weights:' in the layer or "
                               "'weights_file:' in the workload");
-    throw dsl::input_error(errors);
+    if (errors.has_errors()) throw dsl::input_error(errors);
+    bind(nullptr);  // says which named tensors have no model to come from
+    return;
   }
   const weights_file file = read_weights_file(workload);
   bind(&file);
