@@ -261,8 +261,8 @@ void compose_transpose(const tensor_state& in, const std::vector<long long>& ord
   // The memory's axes split into the pieces, in memory order.
   std::vector<long long> mem, piece_axis(pieces.size());
   for (std::size_t m = 0; m < in.mem_dims.size(); ++m) {
-    const std::size_t k = static_cast<std::size_t>(std::find(in.perm.begin(), in.perm.end(), static_cast<long long>(m)) -
-                                                   in.perm.begin());
+    const auto at = std::find(in.perm.begin(), in.perm.end(), static_cast<long long>(m));
+    const auto k = static_cast<std::size_t>(at - in.perm.begin());
     for (std::size_t p : of_seen[k]) {
       piece_axis[p] = static_cast<long long>(mem.size());
       mem.push_back(pieces[p]);

@@ -193,8 +193,8 @@ float constant_at(const std::vector<float>& constant, std::size_t k, std::size_t
 
 // The layers without weights, on HxWxC tensors in memory order; `other` is the
 // `with:` layer's output (the input itself when there is none).
-std::vector<float> element_layer(const dsl::layer_spec& l, const std::vector<float>& in, const std::vector<float>& other,
-                                 const stored_constants& stored) {
+std::vector<float> element_layer(const dsl::layer_spec& l, const std::vector<float>& in,
+                                 const std::vector<float>& other, const stored_constants& stored) {
   std::vector<float> out;
   const std::vector<float>& constant = stored.values;
   switch (l.kind) {

@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
     std::vector<float> hwc(nchw.size());
     for (long long k = 0; k < c; ++k)
       for (long long y = 0; y < h; ++y)
-        for (long long x = 0; x < w; ++x) hwc[static_cast<std::size_t>((y * w + x) * c + k)] = nchw[static_cast<std::size_t>((k * h + y) * w + x)];
+        for (long long x = 0; x < w; ++x)
+          hwc[static_cast<std::size_t>((y * w + x) * c + k)] = nchw[static_cast<std::size_t>((k * h + y) * w + x)];
     const mottsim::platform::reference_network net(workload);
     const std::vector<float> got = net.forward(hwc);
     if (got.size() != want.size()) {
@@ -52,10 +53,11 @@ int main(int argc, char** argv) {
       return 1;
     }
     double worst = 0.0;
-    for (std::size_t k = 0; k < got.size(); ++k) worst = std::max(worst, std::abs(static_cast<double>(got[k]) - want[k]));
+    for (std::size_t k = 0; k < got.size(); ++k)
+      worst = std::max(worst, std::abs(static_cast<double>(got[k]) - want[k]));
     const auto argmax = [](const std::vector<float>& v) { return std::max_element(v.begin(), v.end()) - v.begin(); };
-    std::printf("%zu logits: largest difference from PyTorch %.3g (tolerance %s); class %ld, PyTorch's %ld\n", got.size(),
-                worst, argv[3], static_cast<long>(argmax(got)), static_cast<long>(argmax(want)));
+    std::printf("%zu logits: largest difference from PyTorch %.3g (tolerance %s); class %ld, PyTorch's %ld\n",
+                got.size(), worst, argv[3], static_cast<long>(argmax(got)), static_cast<long>(argmax(want)));
     return worst <= std::atof(argv[3]) && argmax(got) == argmax(want) ? 0 : 1;
   } catch (const mottsim::dsl::input_error& e) {
     std::cerr << e.what() << "\n";
