@@ -162,7 +162,7 @@ MODEL_DEB_PACKAGES := python3-torch python3-torchvision python3-numpy
 # earlier on PATH, from a virtualenv or pyenv, would not see them).
 PYTHON ?= /usr/bin/python3
 ONNX_DIR := data/onnx
-ONNX_MODELS := lenet5 resnet18 resnet50 vgg16 mobilenet_v2 efficientnet_b0 vit_b_16
+ONNX_MODELS := lenet5 resnet18 resnet50 vgg16 mobilenet_v2 efficientnet_b0 vit_b_16 vit_tiny
 models:
 	@$(MAKE) --no-print-directory deps EXTRA_DEB_PACKAGES="$(MODEL_DEB_PACKAGES)"
 	@missing=""; for m in $(ONNX_MODELS); do \

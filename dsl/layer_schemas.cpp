@@ -67,15 +67,25 @@ std::shared_ptr<const block_schema> pool(std::string type, std::string descripti
       .build();
 }
 
+constexpr const char* tensor_doc =
+    "the stored constant's values: the name of a float tensor (an initializer or Constant node) of the workload's "
+    "weights_file, an ONNX model; or write them inline as `values:`. Without either, only perf mode runs the layer";
+
 // `add` and `mul`: the second operand is an earlier layer or a stored constant.
 std::shared_ptr<const block_schema> binary(std::string type, std::string description) {
-  return layer(std::move(type), std::move(description))
-      .text("with", std::nullopt, "earlier layer that is the second operand")
+  const bool mul = type == "mul";
+  schema_builder b = layer(std::move(type), std::move(description) +
+                                                "; a stored constant's values may be written inline as `values:`, "
+                                                "a list of numbers");
+  b.text("with", std::nullopt, "earlier layer that is the second operand")
       .optional()
       .boolean("constant", std::string("false"),
                "the second operand is a constant stored with the network instead (of the input's shape, one value "
                "per channel, or one value)")
-      .build();
+      .text("tensor", std::nullopt, tensor_doc)
+      .optional();
+  if (mul) b.boolean("divide", std::string("false"), "divides by the constant instead (an ONNX Div)");
+  return b.build();
 }
 
 std::shared_ptr<const block_schema> matmul() {
@@ -89,11 +99,15 @@ std::shared_ptr<const block_schema> matmul() {
 }
 
 std::shared_ptr<const block_schema> joined() {
-  return layer("concat", "joins an earlier layer, or a stored constant, to the input along the channels or the rows")
+  return layer("concat", "joins an earlier layer, or a stored constant, to the input along the channels or the rows; "
+                         "a stored constant's values may be written inline as `values:`, a list of numbers")
       .text("with", std::nullopt, "earlier layer joined after the input")
       .optional()
       .integer("constant", std::string("0"), "size along the axis of a stored constant joined (a class token: 1 row)")
       .range(0, channels)
+      .text("tensor", std::nullopt, tensor_doc)
+      .optional()
+      .boolean("constant_first", std::string("false"), "the stored constant comes before the input (a class token)")
       .choice("axis", {"channels", "height"}, std::string("channels"), "axis joined along")
       .build();
 }
@@ -114,7 +128,16 @@ std::shared_ptr<const block_schema> reshape() {
       .range(1, channels)
       .boolean("reorders", std::string("false"),
                "the values are read in another order (an ONNX Transpose), not in memory order: perf mode copies "
-               "them by DMA (a strided copy), functional mode refuses it")
+               "them by DMA (a strided copy); the float reference and functional mode need `from:` and `order:`")
+      .integer_list("from", std::nullopt,
+                    "with reorders: the input's values read as a row-major tensor of these sizes (as many values)")
+      .range(1, channels)
+      .optional()
+      .integer_list("order", std::nullopt,
+                    "with reorders: the permutation of `from`'s axes (output axis i is axis order[i], as an ONNX "
+                    "Transpose's perm), read out row-major")
+      .range(0, 7)
+      .optional()
       .build();
 }
 
@@ -152,7 +175,18 @@ const schema_set& layer_schemas() {
     s.add(binary("mul", "element-wise product of its input and an earlier layer of the same shape or of one value "
                         "per channel (a squeeze-excitation gate), or a stored constant"));
     s.add(matmul());
-    s.add(layer("layernorm", "normalizes each position over its channels, then scales and shifts per channel").build());
+    s.add(layer("layernorm", "normalizes each position over its channels, then scales and shifts per channel")
+              .number("epsilon", std::nullopt,
+                      "added to the variance before its square root; without it only perf mode runs the layer")
+              .above(0)
+              .optional()
+              .text("scale", std::nullopt, "tensor of the weights_file (an ONNX model) holding one scale per channel "
+                                           "(none: 1)")
+              .optional()
+              .text("shift", std::nullopt, "tensor of the weights_file (an ONNX model) holding one shift per channel "
+                                           "(none: 0)")
+              .optional()
+              .build());
     s.add(joined());
     s.add(reshape());
     s.add(slice());

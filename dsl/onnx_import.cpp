@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -177,7 +179,127 @@ struct tensor_state {
   long long from_c = 0, from_h = 0, from_w = 0;
   // Its values in memory order are not its producer's (a Transpose was taken).
   bool reordered = false;
+  // How its values (row-major over dims) come from its producer's memory:
+  // that memory read as the row-major tensor mem_dims, its axes permuted by
+  // perm (axis i is mem_dims[perm[i]]), read out row-major. Axes of size 1
+  // are left out (they move nothing). Unknown (a Reshape that splits what a
+  // Transpose moved in a way no axis split follows) when mem_known is false.
+  std::vector<long long> mem_dims, perm;
+  bool mem_known = true;
 };
+
+// Drops the axes of size 1 from a (mem_dims, perm) pair.
+void drop_unit_axes(std::vector<long long>& dims, std::vector<long long>& perm) {
+  std::vector<long long> index(dims.size(), -1), kept_dims, kept_perm;
+  for (std::size_t a = 0; a < dims.size(); ++a)
+    if (dims[a] != 1) {
+      index[a] = static_cast<long long>(kept_dims.size());
+      kept_dims.push_back(dims[a]);
+    }
+  for (long long a : perm)
+    if (index[static_cast<std::size_t>(a)] >= 0) kept_perm.push_back(index[static_cast<std::size_t>(a)]);
+  dims = std::move(kept_dims);
+  perm = std::move(kept_perm);
+}
+
+// The tensor's values are its producer's memory in order: mottsim keeps an
+// image [1, C, H, W] as HxWxC, any other tensor row-major.
+void own_memory(tensor_state& s) {
+  if (s.image) {
+    s.mem_dims = {s.dims[0], s.dims[2], s.dims[3], s.dims[1]};
+    s.perm = {0, 3, 1, 2};
+  } else {
+    s.mem_dims = s.dims;
+    s.perm.resize(s.dims.size());
+    for (std::size_t i = 0; i < s.perm.size(); ++i) s.perm[i] = static_cast<long long>(i);
+  }
+  drop_unit_axes(s.mem_dims, s.perm);
+  s.mem_known = true;
+}
+
+// Its values, in the order mottsim views the tensor (an image HxWxC, any
+// other row-major), are not its producer's memory in order.
+bool moves_values(const tensor_state& s) {
+  if (!s.mem_known) return true;
+  if (!s.image) return !std::is_sorted(s.perm.begin(), s.perm.end());
+  tensor_state own = s;
+  own_memory(own);
+  return own.mem_dims != s.mem_dims || own.perm != s.perm;
+}
+
+// The state of `in` transposed by `order` (over in.dims' axes) into a tensor
+// of `out_dims`: the permutation composed with the one `in` already has, on
+// the finest axes both its memory view and its dims split into.
+void compose_transpose(const tensor_state& in, const std::vector<long long>& order, tensor_state& out) {
+  out.mem_known = false;
+  if (!in.mem_known) return;
+  std::vector<long long> dims, dim_axis;  // in.dims without 1s, and which axis each was
+  for (std::size_t a = 0; a < in.dims.size(); ++a)
+    if (in.dims[a] != 1) {
+      dims.push_back(in.dims[a]);
+      dim_axis.push_back(static_cast<long long>(a));
+    }
+  std::vector<long long> seen;  // the permuted memory's axis sizes
+  for (long long a : in.perm) seen.push_back(in.mem_dims[static_cast<std::size_t>(a)]);
+  // Common refinement: pieces, each within one axis of `seen` and of `dims`.
+  std::vector<long long> pieces;
+  std::vector<std::vector<std::size_t>> of_seen(seen.size()), of_dims(dims.size());
+  std::size_t i = 0, j = 0;
+  long long a = seen.empty() ? 1 : seen[0], b = dims.empty() ? 1 : dims[0];
+  while (i < seen.size() && j < dims.size()) {
+    const long long piece = std::min(a, b);
+    if (std::max(a, b) % piece != 0) return;
+    of_seen[i].push_back(pieces.size());
+    of_dims[j].push_back(pieces.size());
+    pieces.push_back(piece);
+    a /= piece;
+    b /= piece;
+    if (a == 1 && ++i < seen.size()) a = seen[i];
+    if (b == 1 && ++j < dims.size()) b = dims[j];
+  }
+  if (i != seen.size() || j != dims.size()) return;
+  // The memory's axes split into the pieces, in memory order.
+  std::vector<long long> mem, piece_axis(pieces.size());
+  for (std::size_t m = 0; m < in.mem_dims.size(); ++m) {
+    const auto at = std::find(in.perm.begin(), in.perm.end(), static_cast<long long>(m));
+    const auto k = static_cast<std::size_t>(at - in.perm.begin());
+    for (std::size_t p : of_seen[k]) {
+      piece_axis[p] = static_cast<long long>(mem.size());
+      mem.push_back(pieces[p]);
+    }
+  }
+  // The transposed tensor's axes, each the pieces of one of in.dims' axes.
+  std::vector<long long> perm;
+  for (long long o : order) {
+    const auto at = std::find(dim_axis.begin(), dim_axis.end(), o);
+    if (at == dim_axis.end()) continue;  // an axis of size 1
+    for (std::size_t p : of_dims[static_cast<std::size_t>(at - dim_axis.begin())]) perm.push_back(piece_axis[p]);
+  }
+  out.mem_dims = std::move(mem);
+  out.perm = std::move(perm);
+  out.mem_known = true;
+}
+
+// A (mem_dims, perm) pair with the axes that stay next to each other in the
+// same order merged: the fewest axes that say the same reordering.
+void merge_runs(std::vector<long long>& dims, std::vector<long long>& perm) {
+  std::vector<std::vector<long long>> runs;
+  for (long long a : perm)
+    if (!runs.empty() && runs.back().back() + 1 == a) runs.back().push_back(a);
+    else runs.push_back({a});
+  std::vector<std::size_t> by_start(runs.size());
+  for (std::size_t r = 0; r < runs.size(); ++r) by_start[r] = r;
+  std::sort(by_start.begin(), by_start.end(), [&](std::size_t x, std::size_t y) { return runs[x][0] < runs[y][0]; });
+  std::vector<long long> merged(runs.size()), new_index(runs.size());
+  for (std::size_t k = 0; k < by_start.size(); ++k) {
+    long long size = 1;
+    for (long long a : runs[by_start[k]]) size *= dims[static_cast<std::size_t>(a)];
+    merged[k] = size;
+    new_index[by_start[k]] = static_cast<long long>(k);
+  }
+  dims = std::move(merged);
+  perm = std::move(new_index);
+}
 
 // One layer of the workload being written.
 struct out_layer {
@@ -262,6 +384,7 @@ tensor_state viewed(const std::vector<long long>& dims, int layer, bool image) {
     s.c = dims.empty() ? 1 : dims.back();
     s.h = dims.empty() ? 1 : product(dims, 0, dims.size() - 1);
   }
+  own_memory(s);
   return s;
 }
 
@@ -277,6 +400,63 @@ struct int_tensor {
   std::vector<long long> dims;
   std::vector<long long> values;
 };
+
+// Where tensor t's values are, checked: float or double, not in an external
+// file, as many as its dims say; false (with why in `problem`) otherwise.
+bool stored_tensor(const onnx_model& model, const onnx::TensorProto& t, stored_values& out, std::string& problem) {
+  long long count = 1;
+  for (const auto d : t.dims()) count *= d;
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    problem = "initializer '" + t.name() + "' keeps its data in an external file, which mottsim does not read";
+    return false;
+  }
+  out = stored_values{};
+  out.tensor = &t;
+  out.count = count;
+  long long held = 0;
+  if (t.data_type() == onnx::TensorProto::FLOAT || t.data_type() == onnx::TensorProto::DOUBLE) {
+    out.is_double = t.data_type() == onnx::TensorProto::DOUBLE;
+    const std::uint64_t width = out.is_double ? 8 : 4;
+    if (const auto bytes = model.raw_data_size(t)) {
+      if (*bytes != static_cast<std::uint64_t>(count) * width) {
+        problem = "initializer '" + t.name() + "' holds " + std::to_string(*bytes) + " bytes for " +
+                  std::to_string(count) + (out.is_double ? " doubles" : " floats");
+        return false;
+      }
+      out.in_file = model.raw_data_in_file(t);
+      if (!out.in_file) out.raw = t.raw_data().data();  // ONNX stores little-endian
+      held = count;
+    } else {
+      held = out.is_double ? t.double_data_size() : t.float_data_size();
+    }
+  } else {
+    problem = "initializer '" + t.name() + "' has element type " + std::to_string(t.data_type()) +
+              "; mottsim reads float and double weights";
+    return false;
+  }
+  if (held != count) {
+    problem = "initializer '" + t.name() + "' holds " + std::to_string(held) + " values for its " +
+              std::to_string(count) + " elements";
+    return false;
+  }
+  return true;
+}
+
+// Tensor t's values copied as floats (biases, normalization parameters, stored constants).
+bool float_tensor(const onnx_model& model, const onnx::TensorProto& t, std::vector<float>& out, std::string& problem) {
+  stored_values v;
+  if (!stored_tensor(model, t, v, problem)) return false;
+  std::string bytes;
+  if (v.in_file) {  // a large tensor: read from the file
+    model.raw_data(t, bytes);
+    v.raw = bytes.data();
+  }
+  out.resize(static_cast<std::size_t>(v.count));
+  with_loader(v, [&](auto load) {
+    for (long long i = 0; i < v.count; ++i) out[static_cast<std::size_t>(i)] = load(i);
+  });
+  return true;
+}
 
 class onnx_reader {
  public:
@@ -345,6 +525,14 @@ class onnx_reader {
     return m_initializers.count(name) || m_ints.count(name) || m_const_dims.count(name);
   }
   bool constant_op(const onnx::NodeProto& n, bool& handled);
+  // Adds to `l` what gives the values of stored constant `name`: inline
+  // `values:` when they are few, else `tensor:` naming the initializer or
+  // Constant node; nothing when no stored tensor holds them (perf mode only).
+  // True when it added them.
+  bool constant_params(const std::string& name, out_layer& l);
+  // The name onnx_constant finds tensor `name`'s values by: the initializer
+  // or Constant node it is (an Identity passes one on under another name).
+  std::string stored_name(const std::string& name) const;
   void set_output(const onnx::NodeProto& n, const tensor_state& s) { m_tensors[n.output(0)] = s; }
 
   bool conv(const onnx::NodeProto& n);
@@ -388,6 +576,7 @@ class onnx_reader {
   const onnx::GraphProto* m_graph = nullptr;
   std::map<std::string, int_tensor> m_ints;  // integer constants computed from shapes
   std::map<std::string, std::vector<long long>> m_const_dims;  // float constants expanded (no values kept)
+  std::map<std::string, std::string> m_const_source;  // an expanded constant holding one's values unchanged
   std::map<std::string, tensor_state> m_tensors;
   std::vector<out_layer> m_layers;
   std::set<std::string> m_names;
@@ -483,57 +672,17 @@ const onnx::TensorProto* onnx_reader::initializer(const onnx::NodeProto& n, int 
 }
 
 bool onnx_reader::stored(const onnx::NodeProto& n, const onnx::TensorProto& t, stored_values& out) {
-  long long count = 1;
-  for (const auto d : t.dims()) count *= d;
-  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
-    node_error(n, "initializer '" + t.name() + "' keeps its data in an external file, which mottsim does not read");
-    return false;
-  }
-  out = stored_values{};
-  out.tensor = &t;
-  out.count = count;
-  long long held = 0;
-  if (t.data_type() == onnx::TensorProto::FLOAT || t.data_type() == onnx::TensorProto::DOUBLE) {
-    out.is_double = t.data_type() == onnx::TensorProto::DOUBLE;
-    const std::uint64_t width = out.is_double ? 8 : 4;
-    if (const auto bytes = m_model->raw_data_size(t)) {
-      if (*bytes != static_cast<std::uint64_t>(count) * width) {
-        node_error(n, "initializer '" + t.name() + "' holds " + std::to_string(*bytes) + " bytes for " +
-                          std::to_string(count) + (out.is_double ? " doubles" : " floats"));
-        return false;
-      }
-      out.in_file = m_model->raw_data_in_file(t);
-      if (!out.in_file) out.raw = t.raw_data().data();  // ONNX stores little-endian
-      held = count;
-    } else {
-      held = out.is_double ? t.double_data_size() : t.float_data_size();
-    }
-  } else {
-    node_error(n, "initializer '" + t.name() + "' has element type " + std::to_string(t.data_type()) +
-                      "; mottsim reads float and double weights");
-    return false;
-  }
-  if (held != count) {
-    node_error(n, "initializer '" + t.name() + "' holds " + std::to_string(held) + " values for its " +
-                      std::to_string(count) + " elements");
-    return false;
-  }
-  return true;
+  std::string problem;
+  if (stored_tensor(*m_model, t, out, problem)) return true;
+  node_error(n, problem);
+  return false;
 }
 
 bool onnx_reader::floats(const onnx::NodeProto& n, const onnx::TensorProto& t, std::vector<float>& out) {
-  stored_values v;
-  if (!stored(n, t, v)) return false;
-  std::string bytes;
-  if (v.in_file) {  // a large bias: read from the file
-    m_model->raw_data(t, bytes);
-    v.raw = bytes.data();
-  }
-  out.resize(static_cast<std::size_t>(v.count));
-  with_loader(v, [&](auto load) {
-    for (long long i = 0; i < v.count; ++i) out[static_cast<std::size_t>(i)] = load(i);
-  });
-  return true;
+  std::string problem;
+  if (float_tensor(*m_model, t, out, problem)) return true;
+  node_error(n, problem);
+  return false;
 }
 
 bool onnx_reader::bias(const onnx::NodeProto& n, const onnx::TensorProto& t, long long outputs, bool broadcast,
@@ -631,6 +780,48 @@ bool onnx_reader::two_layer_op(const onnx::NodeProto& n, const char* type, const
   return true;
 }
 
+// A float written so that it reads back as the same float: the fewest digits.
+std::string float_text(float x) {
+  char buf[32];
+  for (int digits = 6; digits <= 9; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(x));
+    if (std::strtof(buf, nullptr) == x) break;
+  }
+  return buf;
+}
+
+std::string onnx_reader::stored_name(const std::string& name) const {
+  const auto t = m_initializers.find(name);
+  if (t == m_initializers.end()) return name;
+  for (const auto& i : m_graph->initializer())
+    if (&i == t->second) return i.name();
+  for (const auto& n : m_graph->node())
+    if (n.op_type() == "Constant" && n.output_size() > 0)
+      for (const auto& a : n.attribute())
+        if (&a.t() == t->second) return n.output(0);
+  return name;
+}
+
+bool onnx_reader::constant_params(const std::string& name, out_layer& l) {
+  constexpr long long max_inline_values = 16;  // more are named: the YAML stays readable
+  const auto source = stored_name(m_const_source.count(name) ? m_const_source.at(name) : name);
+  const auto t = m_initializers.find(source);
+  if (t == m_initializers.end()) return false;
+  stored_values v;
+  std::string problem;
+  if (!stored_tensor(*m_model, *t->second, v, problem)) return false;
+  if (v.count > max_inline_values) {
+    l.params.push_back({"tensor", yaml_quoted(source)});
+    return true;
+  }
+  std::vector<float> values;
+  if (!float_tensor(*m_model, *t->second, values, problem)) return false;
+  std::string text;
+  for (float x : values) text += (text.empty() ? "" : ", ") + float_text(x);
+  l.params.push_back({"values", "[" + text + "]"});
+  return true;
+}
+
 bool onnx_reader::constant_op_layer(const onnx::NodeProto& n, int constant_input, const char* type,
                                     const std::string& input_error) {
   onnx::NodeProto first = n;  // the activation as input 0
@@ -647,6 +838,19 @@ bool onnx_reader::constant_op_layer(const onnx::NodeProto& n, int constant_input
   out_layer l;
   l.type = type;
   l.params = {{"constant", "true"}};
+  // Its values, when they broadcast the way mottsim computes a constant: one
+  // value, one per channel, or one per element of a tensor kept row-major.
+  const std::string& name = n.input(constant_input);
+  std::vector<long long> d;
+  const_dims(name, d);
+  const long long count = product(d);
+  while (!d.empty() && d.front() == 1) d.erase(d.begin());
+  std::vector<long long> full = in->dims;
+  while (!full.empty() && full.front() == 1) full.erase(full.begin());
+  const bool per_channel = in->image ? count == in->c && d.size() == 3 && d[1] == 1 && d[2] == 1
+                                     : count == in->c && d.size() <= 1;
+  if ((count == 1 || per_channel || (!in->image && d == full)) && constant_params(name, l) && n.op_type() == "Div")
+    l.params.push_back({"divide", "true"});
   tensor_state out = *in;
   add_layer(std::move(l), *in, n, out);
   set_output(n, out);
@@ -666,6 +870,7 @@ int onnx_reader::add_layer(out_layer l, const tensor_state& in, const onnx::Node
   l.out_w = out.w;
   m_layers.push_back(std::move(l));
   out.layer = static_cast<int>(m_layers.size()) - 1;
+  own_memory(out);
   return out.layer;
 }
 
@@ -675,16 +880,26 @@ const tensor_state* onnx_reader::layer_input(const onnx::NodeProto& n, int i) {
   const long long c = in->layer < 0 ? m_in_c : m_layers[in->layer].out_c;
   const long long h = in->layer < 0 ? m_in_h : m_layers[in->layer].out_h;
   const long long w = in->layer < 0 ? m_in_w : m_layers[in->layer].out_w;
-  if (c == in->c && h == in->h && w == in->w && !in->reordered) return in;
+  if (c == in->c && h == in->h && w == in->w && !in->reordered && !moves_values(*in)) return in;
   // The same values in another shape: a reshape layer (no arithmetic), shared
-  // by every reader of the tensor; after a Transpose, in another order too.
+  // by every reader of the tensor; after a Transpose (or an image read in
+  // ONNX's CxHxW order), in another order too, which it says.
   out_layer l;
   l.type = "reshape";
   l.params = {{"shape", "[" + std::to_string(in->h) + ", " + std::to_string(in->w) + ", " + std::to_string(in->c) + "]"}};
-  if (in->reordered) l.params.push_back({"reorders", "true"});
+  if (moves_values(*in)) {
+    l.params.push_back({"reorders", "true"});
+    if (in->mem_known) {
+      std::vector<long long> from = in->mem_dims, order = in->perm;
+      merge_runs(from, order);
+      l.params.push_back({"from", dims_text(from)});
+      l.params.push_back({"order", dims_text(order)});
+    }
+  }
   l.nodes = "Reshape/Transpose before " + n.op_type();
   tensor_state out = *in;
   out.reordered = false;  // the reshape layer's output is in its own order
+  own_memory(out);
   std::string name = node_name(n) + "_reshape";
   for (int k = 2; m_names.count(name); ++k) name = node_name(n) + "_reshape_" + std::to_string(k);
   m_names.insert(name);
@@ -980,6 +1195,9 @@ bool onnx_reader::reshape(const onnx::NodeProto& n) {
   if (dims.size() == 2 && dims[0] == 1 && in->image) return flatten(n, "Reshape");
   tensor_state out = viewed(dims, in->layer, false);
   out.reordered = in->reordered;
+  out.mem_dims = in->mem_dims;  // the same values in row-major order
+  out.perm = in->perm;
+  out.mem_known = in->mem_known;
   set_output(n, out);
   return true;
 }
@@ -1013,6 +1231,10 @@ bool onnx_reader::transpose(const onnx::NodeProto& n) {
   const bool reorders = !std::is_sorted(moved.begin(), moved.end());
   tensor_state out = identity ? *in : viewed(dims, in->layer, false);
   out.reordered = in->reordered || reorders;
+  if (!identity) {
+    for (auto& p : perm) p = axis_of(p, rank);
+    compose_transpose(*in, perm, out);
+  }
   set_output(n, out);
   return true;
 }
@@ -1138,6 +1360,12 @@ bool onnx_reader::concat(const onnx::NodeProto& n) {
   if (second) l.with = second->layer;
   l.params = {{"axis", channels ? "channels" : "height"}};
   if (constant > 0) l.params.push_back({"constant", std::to_string(constant)});
+  // One stored constant joined to one activation: its values, and whether it
+  // comes first (a class token). An image's channels are CxHxW in the model,
+  // HxWxC in mottsim: only a 1x1 one keeps its order.
+  if (constant > 0 && acts.size() == 1 && n.input_size() == 2 && (!image || product(dims, 2) == 1) &&
+      constant_params(n.input(1 - acts[0]), l) && acts[0] == 1)
+    l.params.push_back({"constant_first", "true"});
   tensor_state out = viewed(dims, -1, image);
   add_layer(std::move(l), *first, n, out);
   set_output(n, out);
@@ -1421,6 +1649,15 @@ bool onnx_reader::layer_norm(const onnx::NodeProto& n, bool decomposed) {
   const std::string& x = n.input(0);
   std::string output = n.output(0), nodes = "LayerNormalization";
   const std::size_t rank = in->dims.size();
+  // Its epsilon (negative: not known), scale and shift (named tensors).
+  double epsilon = 1e-5;  // LayerNormalization's default
+  std::string scale_name, shift_name;
+  if (!decomposed) {
+    for (const auto& a : n.attribute())
+      if (a.name() == "epsilon") epsilon = a.f();
+    if (n.input_size() > 1) scale_name = n.input(1);
+    if (n.input_size() > 2) shift_name = n.input(2);
+  }
   if (decomposed) {
     const auto axes = attr_ints(n, "axes");
     const onnx::NodeProto* sub = sole_consumer(n.output(0), "Sub");
@@ -1447,16 +1684,20 @@ bool onnx_reader::layer_norm(const onnx::NodeProto& n, bool decomposed) {
     std::vector<const onnx::NodeProto*> taken = {sub, pow, var, eps, root, div};
     output = div->output(0);
     nodes = "ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div";
+    const std::string& eps_name = eps->input(0) == var->output(0) ? eps->input(1) : eps->input(0);
+    if (!float_scalar(eps_name, epsilon)) epsilon = -1.0;
     if (const onnx::NodeProto* scale = sole_consumer(output, "Mul");
         scale && is_constant(scale->input(0) == output ? scale->input(1) : scale->input(0))) {
       taken.push_back(scale);
       output = scale->output(0);
       nodes += ", Mul";
+      scale_name = scale->input(0) == div->output(0) ? scale->input(1) : scale->input(0);
       if (const onnx::NodeProto* shift = sole_consumer(output, "Add");
           shift && is_constant(shift->input(0) == output ? shift->input(1) : shift->input(0))) {
         taken.push_back(shift);
-        output = shift->output(0);
         nodes += ", Add";
+        shift_name = shift->input(0) == output ? shift->input(1) : shift->input(0);
+        output = shift->output(0);
       }
     }
     for (const auto* t : taken) m_fused.insert(m_index_of.at(t));
@@ -1473,6 +1714,17 @@ bool onnx_reader::layer_norm(const onnx::NodeProto& n, bool decomposed) {
   out_layer l;
   l.type = "layernorm";
   l.nodes = nodes;
+  // Computable when its scale and shift are stored tensors of one value per
+  // channel (a computed or broadcast one is left to perf mode).
+  const auto per_channel = [&](const std::string& name) {
+    std::vector<long long> d;
+    return name.empty() || (m_initializers.count(name) && const_dims(name, d) && product(d) == src->c);
+  };
+  if (epsilon > 0 && per_channel(scale_name) && per_channel(shift_name)) {
+    l.params.push_back({"epsilon", float_text(static_cast<float>(epsilon))});
+    if (!scale_name.empty()) l.params.push_back({"scale", yaml_quoted(stored_name(scale_name))});
+    if (!shift_name.empty()) l.params.push_back({"shift", yaml_quoted(stored_name(shift_name))});
+  }
   tensor_state out = *src;
   add_layer(std::move(l), *src, n, out);
   m_layers[out.layer].output = output;
@@ -1617,7 +1869,12 @@ bool onnx_reader::constant_op(const onnx::NodeProto& n, bool& handled) {
       const long long b = k < out.size() - shape.values.size() ? 1 : shape.values[k - (out.size() - shape.values.size())];
       out[k] = a == 1 ? b : a;
     }
-    m_const_dims[n.output(0)] = out;  // a stored constant (a class token): its values are not needed
+    m_const_dims[n.output(0)] = out;  // a stored constant (a class token)
+    // Stretched over one sample's batch axis only: the same values.
+    if (product(out) == product(d)) {
+      const std::string& from = n.input(0);
+      m_const_source[n.output(0)] = m_const_source.count(from) ? m_const_source.at(from) : from;
+    }
     return true;
   }
   if (!ints) {
@@ -1863,6 +2120,7 @@ onnx_workload onnx_reader::read(const std::string& weights_ref) {
   walk(g);
   if (m_errors.has_errors()) return out;
   out.yaml = write_yaml(weights_ref);
+  out.model = m_model;
   if (m_with_weights)
     for (auto& l : m_layers)
       if (l.type == "conv2d" || l.type == "linear")
@@ -1888,6 +2146,18 @@ onnx_workload import_onnx(const std::string& path, const std::string& weights_re
   const auto model = read_onnx_model(path, errors);
   if (!model) return {};
   return import_onnx(model, path, weights_ref, with_weights, errors);
+}
+
+bool onnx_constant(const onnx_model& model, const std::string& name, std::vector<float>& out, std::string& problem) {
+  const onnx::GraphProto& g = model.proto().graph();
+  for (const auto& t : g.initializer())
+    if (t.name() == name) return float_tensor(model, t, out, problem);
+  for (const auto& n : g.node())
+    if (n.op_type() == "Constant" && n.output_size() > 0 && n.output(0) == name)
+      for (const auto& a : n.attribute())
+        if (a.name() == "value") return float_tensor(model, a.t(), out, problem);
+  problem = "the model holds no initializer or Constant node named '" + name + "'";
+  return false;
 }
 
 onnx_workload import_onnx_weights(const std::string& path, const std::shared_ptr<const onnx_model>& known,

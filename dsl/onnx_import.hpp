@@ -53,6 +53,7 @@ struct onnx_layer_weights {
 struct onnx_workload {
   std::string yaml;                         // the workload file, as `mottsim import` writes it
   std::vector<onnx_layer_weights> weights;  // filled only when asked for
+  std::shared_ptr<const onnx_model> model;  // the model read (its stored constants: onnx_constant)
 };
 
 // True for a path that names an ONNX model (by its extension, .onnx).
@@ -80,5 +81,11 @@ onnx_workload import_onnx(const std::string& path, const std::string& weights_re
 // the model carries it), so the model is not read twice.
 onnx_workload import_onnx_weights(const std::string& path, const std::shared_ptr<const onnx_model>& known,
                                   diagnostics& errors);
+
+// The values of the model's float tensor `name` (an initializer, or the value
+// of the Constant node whose output it is), read from the file when they were
+// left there: a stored constant of the network (a position embedding, a layer
+// normalization's scale). False, with why in `problem`, when there is none.
+bool onnx_constant(const onnx_model& model, const std::string& name, std::vector<float>& out, std::string& problem);
 
 }  // namespace mottsim::dsl

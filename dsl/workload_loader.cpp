@@ -113,7 +113,10 @@ class workload_reader {
                               const std::string& context);
   bool read_pair(const block_value& v, const std::string& key, const std::string& context, long long& h, long long& w);
   bool read_geometry(const yaml_node& node, const block_value& v, const std::string& context, layer_spec& l);
-  bool read_weights(const yaml_node& node, const std::string& context, std::vector<double>& out);
+  // A reshape's `order:` permutes the axes of its `from:` (reported when not).
+  bool check_permutation(const block_value& v, const std::string& context, const layer_spec& l);
+  bool read_weights(const yaml_node& node, const std::string& context, std::vector<double>& out,
+                    const char* key = "weights");
   bool infer(layer_spec& l, const block_value& v, const layer_output& in, const layer_output* other,
              const std::string& context);
   bool check_size(layer_spec& l, const std::string& context);
@@ -317,6 +320,8 @@ void workload_reader::read_layer(const yaml_node& node, std::size_t index) {
     if (type->text == layer_kind_name(k)) l.kind = k;
   std::vector<std::string> extra = {"type"};
   if (l.is_matrix_layer()) extra.push_back("weights");
+  const bool takes_constant = l.kind == layer_kind::add || l.kind == layer_kind::mul || l.kind == layer_kind::concat;
+  if (takes_constant) extra.push_back("values");
   const block_value v = m_check.validate(node, *schema, context, extra);
   if (name && name->is_scalar() && name->text.empty()) m_errors.error(name->where, context + ": 'name' must not be empty");
   if (v.has("activation")) parse_activation(v.text("activation"), l.activation);
@@ -350,6 +355,25 @@ void workload_reader::read_layer(const yaml_node& node, std::size_t index) {
     if (v.has("constant") && l.kind == layer_kind::concat) l.constant_size = v.integer("constant");
     if (v.has("constant") && l.kind != layer_kind::concat) l.constant = v.flag("constant");
     const bool has_constant = l.constant || l.constant_size > 0;
+    if (v.has("tensor")) l.constant_tensor = v.text("tensor");
+    if (l.kind == layer_kind::mul && v.has("divide")) l.divide = v.flag("divide");
+    if (l.kind == layer_kind::concat && v.has("constant_first")) l.constant_first = v.flag("constant_first");
+    if (const yaml_node* values = takes_constant ? node.find("values") : nullptr; values && !values->is_null()) {
+      if (!read_weights(*values, context, l.constant_values, "values")) ok = false;
+      else if (l.constant_values.empty()) {
+        m_errors.error(values->where, context + ": 'values' is empty");
+        ok = false;
+      }
+      if (v.has("tensor")) {
+        m_errors.error(values->where, context + ": give either 'tensor:' or 'values:', not both");
+        ok = false;
+      }
+    }
+    if (!has_constant && (!l.constant_tensor.empty() || !l.constant_values.empty())) {
+      m_errors.error(l.where, context + ": 'tensor:' and 'values:' give a stored constant's values, and this layer "
+                                        "has no 'constant:'");
+      ok = false;
+    }
     if (l.kind == layer_kind::matmul && !v.has("with")) {
       m_errors.error(l.where, context + ": a matmul needs 'with:', the earlier layer holding its right-hand operand");
       ok = false;
@@ -471,12 +495,24 @@ bool workload_reader::read_geometry(const yaml_node& node, const block_value& v,
       }
       l.reshape_to = {v.at("shape").integers[0], v.at("shape").integers[1], v.at("shape").integers[2]};
       l.reorders = v.has("reorders") && v.flag("reorders");
+      if (v.has("from")) l.reorder_from = v.at("from").integers;
+      if (v.has("order")) l.reorder_order = v.at("order").integers;
+      if (v.has("from") != v.has("order") || (v.has("from") && !l.reorders)) {
+        m_errors.error(l.where, context + ": 'from:' and 'order:' go together, with 'reorders: true'");
+        return false;
+      }
+      if (v.has("from") && !check_permutation(v, context, l)) return false;
       return ok;
+    case layer_kind::layernorm:
+      l.bias = false;
+      if (v.has("epsilon")) l.epsilon = v.number("epsilon");
+      if (v.has("scale")) l.scale_tensor = v.text("scale");
+      if (v.has("shift")) l.shift_tensor = v.text("shift");
+      return true;
     case layer_kind::add:
     case layer_kind::flatten:
     case layer_kind::activation:
-    case layer_kind::mul:
-    case layer_kind::layernorm: l.bias = false; return true;
+    case layer_kind::mul: l.bias = false; return true;
     case layer_kind::load:
       l.bias = false;
       for (const char* key : {"height", "width", "channels"})
@@ -487,12 +523,27 @@ bool workload_reader::read_geometry(const yaml_node& node, const block_value& v,
   return ok;
 }
 
+bool workload_reader::check_permutation(const block_value& v, const std::string& context, const layer_spec& l) {
+  std::vector<bool> seen(l.reorder_from.size(), false);
+  bool ok = l.reorder_order.size() == l.reorder_from.size();
+  for (long long a : l.reorder_order) {
+    ok = ok && a >= 0 && a < static_cast<long long>(seen.size()) && !seen[static_cast<std::size_t>(a)];
+    if (ok) seen[static_cast<std::size_t>(a)] = true;
+  }
+  if (!ok)
+    m_errors.error(v.at("order").where, context + ": 'order' must list each axis of 'from' (0 to " +
+                                            std::to_string(static_cast<long long>(l.reorder_from.size()) - 1) +
+                                            ") once");
+  return ok;
+}
+
 // Accepts a flat list or nested lists (one level per [out][row][col][in] axis,
 // for readability); values are taken in order, depth first.
-bool workload_reader::read_weights(const yaml_node& node, const std::string& context, std::vector<double>& out) {
+bool workload_reader::read_weights(const yaml_node& node, const std::string& context, std::vector<double>& out,
+                                   const char* key) {
   std::vector<const yaml_node*> stack = {&node};
   if (!node.is_sequence()) {
-    m_errors.error(node.where, context + ": 'weights' must be a list of numbers, got " + node.describe());
+    m_errors.error(node.where, context + ": '" + key + "' must be a list of numbers, got " + node.describe());
     return false;
   }
   while (!stack.empty()) {
@@ -504,7 +555,7 @@ bool workload_reader::read_weights(const yaml_node& node, const std::string& con
     }
     double x = 0.0;
     if (!n->is_scalar() || !parse_number(n->text, x)) {
-      m_errors.error(n->where, context + ": 'weights' must hold numbers, got " + n->describe());
+      m_errors.error(n->where, context + ": '" + key + "' must hold numbers, got " + n->describe());
       out.clear();
       return false;
     }
@@ -657,6 +708,24 @@ bool workload_reader::infer(layer_spec& l, const block_value& v, const layer_out
       l.out_shape = l.reshape_to;
       break;
     case layer_kind::load: l.in_shape = l.out_shape; break;  // read from memory as it is
+  }
+  if (!l.constant_values.empty()) {
+    if (const std::string problem = l.constant_count_problem(static_cast<long long>(l.constant_values.size()));
+        !problem.empty()) {
+      m_errors.error(l.where, context + ": 'values': " + problem);
+      return false;
+    }
+  }
+  if (!l.reorder_from.empty()) {
+    long long count = 1;
+    for (long long d : l.reorder_from) count = d > 0 && count <= max_tensor_elements / d ? count * d : -1;
+    if (count != s.elements()) {
+      m_errors.error(locate(v, "from", l), context + ": 'from' holds " +
+                                               (count < 0 ? std::string("too many") : std::to_string(count)) +
+                                               " values, but the input " + s.to_string() + " holds " +
+                                               std::to_string(s.elements()));
+      return false;
+    }
   }
   return check_size(l, context);
 }

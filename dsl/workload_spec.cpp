@@ -90,6 +90,34 @@ std::string tensor_shape::to_string() const {
   return std::to_string(height) + "x" + std::to_string(width) + "x" + std::to_string(channels);
 }
 
+std::string layer_spec::uncomputable_reason() const {
+  const bool constant_values_given = !constant_tensor.empty() || !constant_values.empty();
+  if ((constant || constant_size > 0) && !constant_values_given)
+    return "uses a constant stored with the network whose values it does not give: add 'tensor:' (a tensor of the "
+           "workload's weights_file) or 'values:'";
+  if (kind == layer_kind::layernorm && !epsilon)
+    return "is a layer normalization without 'epsilon:' (and 'scale:'/'shift:', the tensors of the weights_file "
+           "holding its scale and shift)";
+  if (kind == layer_kind::reshape && reorders && reorder_order.empty())
+    return "reorders its values (a transpose) without saying how: add 'from:' and 'order:'";
+  return "";
+}
+
+std::string layer_spec::constant_count_problem(long long count) const {
+  if (kind == layer_kind::concat) {
+    const long long needed =
+        constant_size * (along_height ? in_shape.width * in_shape.channels : in_shape.height * in_shape.width);
+    if (count == needed) return "";
+    return "its stored constant (" + std::to_string(constant_size) + (along_height ? " row(s)" : " channel(s)") +
+           " joined to " + in_shape.to_string() + ") needs " + std::to_string(needed) + " values, not " +
+           std::to_string(count);
+  }
+  if (count == 1 || count == in_shape.channels || count == in_shape.elements()) return "";
+  return "its stored constant has " + std::to_string(count) + " values; " + in_shape.to_string() +
+         " takes one, one per channel (" + std::to_string(in_shape.channels) + ") or one per element (" +
+         std::to_string(in_shape.elements()) + ")";
+}
+
 long long layer_spec::weight_rows() const {
   switch (kind) {
     case layer_kind::conv2d: return groups > 0 ? kernel_h * kernel_w * (in_shape.channels / groups) : 0;

@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,20 @@ struct layer_spec {
   // joined along the axis (a class token's row).
   bool constant = false;
   long long constant_size = 0;
+  // The stored constant's values, for the float reference and functional
+  // mode: `tensor:` names a float tensor of the workload's weights_file (an
+  // ONNX model's initializer or Constant node), `values:` writes them inline.
+  // `add`/`mul`: one value, one per channel, or one per element of the input
+  // (in its memory order); `concat`: the joined rows or channels.
+  std::string constant_tensor;
+  std::vector<double> constant_values;
+  bool constant_first = false;  // concat: the constant comes before the input
+  bool divide = false;          // mul: divides by the constant (an ONNX Div)
+  // layernorm: (x - mean) / sqrt(var + epsilon) * scale + shift over each
+  // position's channels; scale and shift name tensors of channels values
+  // (none: 1 and 0). Unset epsilon: not computable (perf mode only).
+  std::optional<double> epsilon;
+  std::string scale_tensor, shift_tensor;
   // `matmul`: the products run per head; the input holds heads x M rows of K
   // channels, the second operand heads x K rows of N channels.
   long long heads = 1;
@@ -80,8 +95,13 @@ struct layer_spec {
   // `reshape`: the output shape.
   tensor_shape reshape_to;
   // reshape: its values are read in another order (an ONNX Transpose), not
-  // in memory order; perf mode prices it as a view, functional mode refuses it.
+  // in memory order; perf mode prices a strided copy by DMA, functional mode
+  // computes it from reorder_from and reorder_order.
   bool reorders = false;
+  // reshape with reorders: the input's values read as the row-major tensor
+  // `reorder_from`, its axes permuted (output axis i is axis reorder_order[i],
+  // ONNX Transpose's perm), and read out row-major. Empty: unknown.
+  std::vector<long long> reorder_from, reorder_order;
   // conv2d / linear: run on a digital unit instead of crossbars (`placement:
   // digital`), e.g. a depthwise convolution that would leave a crossbar empty;
   // `digital_from_workload`: by the workload's `depthwise_placement: digital`.
@@ -120,6 +140,14 @@ struct layer_spec {
   // A layer of matrix products: the matrix layers and `matmul` (whose right
   // operand is another layer's output, not stored weights).
   bool has_products() const { return is_matrix_layer() || kind == layer_kind::matmul; }
+  // Why the float reference (and functional mode) cannot compute this layer:
+  // it uses stored constants or a reordering whose values or permutation the
+  // workload does not give; empty when it can.
+  std::string uncomputable_reason() const;
+  // Why `count` values cannot be this layer's stored constant (its shapes
+  // inferred), or empty when they can: add/mul take one value, one per
+  // channel or one per element of the input; concat exactly what it joins.
+  std::string constant_count_problem(long long count) const;
   // im2col weight matrix: rows = kernel_h*kernel_w*in_channels/groups (inputs of
   // one output), columns = out_channels (or out_features).
   long long weight_rows() const;

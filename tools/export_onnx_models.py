@@ -8,6 +8,13 @@ Test data only: mottsim itself needs no Python. Run by `make models`.
   mode: same weights, same digits, same top-1.
 - resnet18, resnet50, vgg16, mobilenet_v2, efficientnet_b0 and vit_b_16 from
   torchvision, with random weights (nothing is downloaded), batch 1.
+- vit_tiny: torchvision's VisionTransformer at 32x32 (patches of 8, 2 layers
+  of 4 heads, width 64, MLP 128, 10 classes), random weights from its own seed.
+
+Beside vit_tiny.onnx, vit_tiny.reference.json holds PyTorch's own logits for
+a fixed input anyone can rebuild (its recipe and values are in the file): the
+float forward mottsim computes from the imported model is checked against
+them, a route independent of mottsim's importer and arithmetic.
 
 Beside each NAME.onnx, NAME.counts.json holds the multiply-accumulates and the
 weights of every Conv2d and Linear module, counted by PyTorch forward hooks: a
@@ -129,6 +136,46 @@ def export(name, model, example, out_dir):
     print(f"{path}: {counts['macs']:,} MACs, {counts['weights']:,} weights in {counts['layers']} layers")
 
 
+def recipe_input(channels, height, width):
+    """A fixed input needing no random generator: x[c][y][x] = ((c * H * W + y * W + x) % 17) / 8 - 1,
+    exact in float32."""
+    index = torch.arange(channels * height * width, dtype=torch.int64)
+    return ((index % 17).to(torch.float32) / 8.0 - 1.0).reshape(1, channels, height, width)
+
+
+def vit_tiny():
+    torch.manual_seed(7)  # its own seed: the same weights whichever models are exported with it
+    model = torchvision.models.VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=4,
+                                                 hidden_dim=64, mlp_dim=128, num_classes=10)
+    with torch.no_grad():
+        # Random weights throughout: torchvision starts the class token, and
+        # the head, at zero, which would leave them untested.
+        model.class_token.normal_()
+        model.heads.head.weight.normal_(std=0.2)
+        model.heads.head.bias.normal_()
+        for m in model.modules():
+            if isinstance(m, torch.nn.LayerNorm):
+                m.weight.normal_(1.0, 0.2)
+                m.bias.normal_(0.0, 0.2)
+    return model
+
+
+def write_reference(name, model, out_dir):
+    """PyTorch's logits for recipe_input, in NAME.reference.json."""
+    model.eval()
+    x = recipe_input(3, 32, 32)
+    with torch.no_grad():
+        logits = model(x)[0]
+    doc = {"model": name, "input_shape": list(x.shape),
+           "input_recipe": "x[c][y][x] = ((c * H * W + y * W + x) % 17) / 8 - 1 (NCHW, float32)",
+           "input": x.flatten().tolist(), "logits": logits.tolist(),
+           "computed_by": f"PyTorch {torch.__version__} eager, float32 (tools/export_onnx_models.py)"}
+    tmp = os.path.join(out_dir, name + ".reference.json.tmp")
+    with open(tmp, "w") as f:
+        json.dump(doc, f, indent=1)
+    os.replace(tmp, os.path.join(out_dir, name + ".reference.json"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="data/onnx")
@@ -146,6 +193,7 @@ def main():
         "mobilenet_v2": lambda: (torchvision.models.mobilenet_v2(weights=None), image),
         "efficientnet_b0": lambda: (torchvision.models.efficientnet_b0(weights=None), image),
         "vit_b_16": lambda: (torchvision.models.vit_b_16(weights=None), image),
+        "vit_tiny": lambda: (vit_tiny(), recipe_input(3, 32, 32)),
     }
     wanted = args.models or list(makers)
     for name in wanted:
@@ -153,6 +201,8 @@ def main():
             sys.exit(f"export_onnx_models.py: unknown model '{name}' (known: {', '.join(makers)})")
         model, example = makers[name]()
         export(name, model, example, args.out)
+        if name == "vit_tiny":
+            write_reference(name, model, args.out)
 
 
 if __name__ == "__main__":

@@ -138,26 +138,91 @@ std::vector<float> pool(const dsl::layer_spec& l, const std::vector<float>& in) 
   return out;
 }
 
+// Each position's channels normalized to mean 0 and variance 1 (the
+// population variance, plus epsilon), then scaled and shifted per channel;
+// sums in double.
+std::vector<float> layer_norm(const dsl::layer_spec& l, const std::vector<float>& in, const stored_constants& k) {
+  const std::size_t c = static_cast<std::size_t>(l.in_shape.channels);
+  std::vector<float> out(in.size());
+  for (std::size_t p = 0; p + c <= in.size(); p += c) {
+    double sum = 0.0;
+    for (std::size_t i = p; i < p + c; ++i) sum += in[i];
+    const double mean = sum / static_cast<double>(c);
+    double squares = 0.0;
+    for (std::size_t i = p; i < p + c; ++i) squares += (in[i] - mean) * (in[i] - mean);
+    const double inv = 1.0 / std::sqrt(squares / static_cast<double>(c) + *l.epsilon);
+    for (std::size_t i = 0; i < c; ++i) {
+      const double y = (in[p + i] - mean) * inv;
+      out[p + i] = static_cast<float>(y * (k.scale.empty() ? 1.0 : k.scale[i]) + (k.shift.empty() ? 0.0 : k.shift[i]));
+    }
+  }
+  return out;
+}
+
+// The input read as the row-major tensor l.reorder_from, its axes permuted by
+// l.reorder_order, read out row-major (an ONNX Transpose between reshapes).
+std::vector<float> reorder(const dsl::layer_spec& l, const std::vector<float>& in) {
+  const std::size_t rank = l.reorder_from.size();
+  std::vector<long long> in_stride(rank, 1);
+  for (std::size_t a = rank; a-- > 1;) in_stride[a - 1] = in_stride[a] * l.reorder_from[a];
+  std::vector<long long> size(rank), stride(rank), at(rank, 0);  // per output axis
+  for (std::size_t i = 0; i < rank; ++i) {
+    size[i] = l.reorder_from[static_cast<std::size_t>(l.reorder_order[i])];
+    stride[i] = in_stride[static_cast<std::size_t>(l.reorder_order[i])];
+  }
+  std::vector<float> out(in.size());
+  long long from = 0;
+  for (float& v : out) {
+    v = in[static_cast<std::size_t>(from)];
+    for (std::size_t i = rank; i-- > 0;) {  // the next output index, odometer-wise
+      from += stride[i];
+      if (++at[i] < size[i]) break;
+      from -= stride[i] * size[i];
+      at[i] = 0;
+    }
+  }
+  return out;
+}
+
+// The stored constant's value for element k of a tensor of `count` values
+// with `channels` channels: one value, one per channel or one per element.
+float constant_at(const std::vector<float>& constant, std::size_t k, std::size_t count, std::size_t channels) {
+  if (constant.size() == 1) return constant[0];
+  return constant.size() == count ? constant[k] : constant[k % channels];
+}
+
 // The layers without weights, on HxWxC tensors in memory order; `other` is the
 // `with:` layer's output (the input itself when there is none).
-std::vector<float> element_layer(const dsl::layer_spec& l, const std::vector<float>& in, const std::vector<float>& other) {
+std::vector<float> element_layer(const dsl::layer_spec& l, const std::vector<float>& in,
+                                 const std::vector<float>& other, const stored_constants& stored) {
   std::vector<float> out;
+  const std::vector<float>& constant = stored.values;
   switch (l.kind) {
     case dsl::layer_kind::conv2d:
     case dsl::layer_kind::linear:
-    case dsl::layer_kind::layernorm:
     case dsl::layer_kind::load: break;  // not element layers / refused when bound
+    case dsl::layer_kind::layernorm: return layer_norm(l, in, stored);
     case dsl::layer_kind::maxpool:
     case dsl::layer_kind::avgpool: return pool(l, in);
-    case dsl::layer_kind::add:
+    case dsl::layer_kind::add: {
       out = in;
-      for (std::size_t k = 0; k < out.size(); ++k) out[k] += other[k];
+      const std::size_t c = static_cast<std::size_t>(l.in_shape.channels);
+      if (!constant.empty())
+        for (std::size_t k = 0; k < out.size(); ++k) out[k] += constant_at(constant, k, out.size(), c);
+      else
+        for (std::size_t k = 0; k < out.size(); ++k) out[k] += other[k];
       return out;
+    }
     case dsl::layer_kind::mul: {
       // Same shape, or one value per channel broadcast over the positions.
       out = in;
       const std::size_t c = static_cast<std::size_t>(l.in_shape.channels);
-      for (std::size_t k = 0; k < out.size(); ++k) out[k] *= other.size() == out.size() ? other[k] : other[k % c];
+      if (!constant.empty() && l.divide)
+        for (std::size_t k = 0; k < out.size(); ++k) out[k] /= constant_at(constant, k, out.size(), c);
+      else if (!constant.empty())
+        for (std::size_t k = 0; k < out.size(); ++k) out[k] *= constant_at(constant, k, out.size(), c);
+      else
+        for (std::size_t k = 0; k < out.size(); ++k) out[k] *= other.size() == out.size() ? other[k] : other[k % c];
       return out;
     }
     case dsl::layer_kind::matmul: {
@@ -174,19 +239,21 @@ std::vector<float> element_layer(const dsl::layer_spec& l, const std::vector<flo
       return out;
     }
     case dsl::layer_kind::concat: {
-      // Rows: the input's rows, then the other's. Channels: per position.
+      // Rows: the input's rows, then the other's (or the stored constant's,
+      // before or after). Channels: the same per position.
+      std::vector<const std::vector<float>*> parts = {&in, constant.empty() ? &other : &constant};
+      if (!constant.empty() && l.constant_first) std::swap(parts[0], parts[1]);
       if (l.along_height) {
-        out = in;
-        out.insert(out.end(), other.begin(), other.end());
+        for (const auto* part : parts) out.insert(out.end(), part->begin(), part->end());
         return out;
       }
-      const long long positions = l.in_shape.height * l.in_shape.width;
-      const auto ca = static_cast<std::size_t>(l.in_shape.channels);
-      const std::size_t cb = other.size() / static_cast<std::size_t>(positions);
-      for (long long p = 0; p < positions; ++p) {
-        out.insert(out.end(), in.begin() + static_cast<long long>(p * ca), in.begin() + static_cast<long long>((p + 1) * ca));
-        out.insert(out.end(), other.begin() + static_cast<long long>(p * cb), other.begin() + static_cast<long long>((p + 1) * cb));
-      }
+      const auto positions = static_cast<std::size_t>(l.in_shape.height * l.in_shape.width);
+      for (std::size_t p = 0; p < positions; ++p)
+        for (const auto* part : parts) {
+          const std::size_t c = part->size() / positions;
+          out.insert(out.end(), part->begin() + static_cast<long long>(p * c),
+                     part->begin() + static_cast<long long>((p + 1) * c));
+        }
       return out;
     }
     case dsl::layer_kind::slice: {
@@ -197,8 +264,10 @@ std::vector<float> element_layer(const dsl::layer_spec& l, const std::vector<flo
         out.insert(out.end(), in.begin() + p * c + l.slice_begin, in.begin() + p * c + l.slice_end);
       return out;
     }
-    case dsl::layer_kind::flatten:
     case dsl::layer_kind::reshape:
+      if (l.reorders) return reorder(l, in);
+      return in;  // the same values in memory order
+    case dsl::layer_kind::flatten:
     case dsl::layer_kind::activation: return in;  // the same values in memory order
   }
   return out;
@@ -225,18 +294,47 @@ void activate(const dsl::layer_spec& l, std::vector<float>& v) {
 namespace {
 
 // Layers the float forward cannot compute: a load's tensor has no values (the
-// forward computes every value from the network input), and a reordering
-// reshape (a Transpose) reads its input in an order the forward does not keep.
+// forward computes every value from the network input), and a layer whose
+// stored constants or reordering the workload does not give.
 void refuse_uncomputable(const dsl::workload_spec& workload) {
   dsl::diagnostics errors;
   for (const auto& l : workload.layers)
     if (l.kind == dsl::layer_kind::load)
       errors.error(l.where, "layer '" + l.name + "' is a load: its tensor has no values, and the float forward "
                             "computes every value from the network input; only perf mode runs this workload");
-    else if (l.kind == dsl::layer_kind::reshape && l.reorders)
-      errors.error(l.where, "layer '" + l.name + "' reorders its values (a transpose), which the float forward does "
-                            "not compute; only perf mode runs this workload");
+    else if (const std::string why = l.uncomputable_reason(); !why.empty())
+      errors.error(l.where, "layer '" + l.name + "' (" + dsl::layer_kind_name(l.kind) + ") " + why +
+                                "; the float reference and functional mode cannot compute it (perf mode can)");
   if (errors.has_errors()) throw dsl::input_error(errors);
+}
+
+// A layer names stored constants (read from the weights file's ONNX model).
+bool names_tensors(const dsl::layer_spec& l) {
+  return !l.constant_tensor.empty() || !l.scale_tensor.empty() || !l.shift_tensor.empty();
+}
+
+// Layer l's stored tensor `name` (given by `key`) from `model` into `out`,
+// checked: `count` values (or, with -1, as many as the layer's constant
+// takes). Nothing when no name is given.
+void bind_tensor(const dsl::layer_spec& l, const std::string& name, const char* key, long long count,
+                 const dsl::onnx_model* model, std::vector<float>& out, dsl::diagnostics& errors) {
+  if (name.empty()) return;
+  const std::string context = "layer '" + l.name + "': '" + key + ": " + name + "'";
+  if (!model) {
+    errors.error(l.where, context + " names a tensor of the workload's weights_file, which is no ONNX model");
+    return;
+  }
+  std::string problem;
+  if (!dsl::onnx_constant(*model, name, out, problem)) {
+    errors.error(l.where, context + ": " + problem);
+    return;
+  }
+  const long long n = static_cast<long long>(out.size());
+  const std::string wrong = count >= 0 ? (n == count ? "" : "it has " + std::to_string(n) + " values, " +
+                                                                 l.in_shape.to_string() + " needs one per channel (" +
+                                                                 std::to_string(count) + ")")
+                                       : l.constant_count_problem(n);
+  if (!wrong.empty()) errors.error(l.where, context + ": " + wrong);
 }
 
 }  // namespace
@@ -250,7 +348,8 @@ reference_network::reference_network(const dsl::workload_spec& workload, const w
 reference_network::reference_network(const dsl::workload_spec& workload) : m_workload(workload) {
   refuse_uncomputable(workload);
   bool needs_file = false;
-  for (const auto& l : workload.layers) needs_file = needs_file || (l.is_matrix_layer() && l.weights.empty());
+  for (const auto& l : workload.layers)
+    needs_file = needs_file || (l.is_matrix_layer() && l.weights.empty()) || names_tensors(l);
   if (!needs_file) {
     bind(nullptr);
     return;
@@ -261,7 +360,9 @@ reference_network::reference_network(const dsl::workload_spec& workload) : m_wor
       if (l.is_matrix_layer() && l.weights.empty())
         errors.error(l.where, "layer '" + l.name + "' has no weights: give 'weights:' in the layer or "
                               "'weights_file:' in the workload");
-    throw dsl::input_error(errors);
+    if (errors.has_errors()) throw dsl::input_error(errors);
+    bind(nullptr);  // says which named tensors have no model to come from
+    return;
   }
   const weights_file file = read_weights_file(workload);
   bind(&file);
@@ -278,6 +379,9 @@ void reference_network::link(const dsl::workload_spec& workload, const weights_f
                              std::vector<bound_layer>* out) {
   dsl::diagnostics errors;
   if (weights) check_weights(*weights, workload, errors);
+  // The model named tensors are read from: the weights file's, else the one
+  // the workload was imported from.
+  const dsl::onnx_model* model = weights && weights->model ? weights->model.get() : workload.imported_model.get();
   std::map<std::string, int> by_name;
   for (std::size_t i = 0; i < workload.layers.size(); ++i) {
     const dsl::layer_spec& l = workload.layers[i];
@@ -286,11 +390,11 @@ void reference_network::link(const dsl::workload_spec& workload, const weights_f
     if (!l.input.empty()) b.input = by_name.count(l.input) ? by_name.at(l.input) : -2;
     if (!l.add_from.empty()) b.other = by_name.count(l.add_from) ? by_name.at(l.add_from) : -2;
     // Stored constants (a position embedding, a class token, a layer
-    // normalization's scale and shift) are not in mottsim's weights files.
-    if (l.constant || l.constant_size > 0 || l.kind == dsl::layer_kind::layernorm)
-      errors.error(l.where, "layer '" + l.name + "' (" + dsl::layer_kind_name(l.kind) +
-                                ") uses constants stored with the network, which mottsim's weights files do not hold: "
-                                "the float reference and functional mode cannot compute it (perf mode can)");
+    // normalization's scale and shift): inline, or tensors of the model.
+    b.stored.values.assign(l.constant_values.begin(), l.constant_values.end());
+    bind_tensor(l, l.constant_tensor, "tensor", -1, model, b.stored.values, errors);
+    bind_tensor(l, l.scale_tensor, "scale", l.in_shape.channels, model, b.stored.scale, errors);
+    bind_tensor(l, l.shift_tensor, "shift", l.in_shape.channels, model, b.stored.shift, errors);
     if (b.input == -2 || b.other == -2)
       errors.error(l.where, "layer '" + l.name + "' names an input that is not an earlier layer");
     if (l.is_matrix_layer()) {
@@ -335,7 +439,7 @@ std::vector<std::vector<float>> reference_network::forward_all(const std::vector
     std::vector<float> out;
     if (l.kind == dsl::layer_kind::conv2d) out = conv2d(l, in, b.weights, b.bias, device, i);
     else if (l.kind == dsl::layer_kind::linear) out = linear(l, in, b.weights, b.bias, device, i);
-    else out = element_layer(l, in, b.other < 0 ? in : outputs[static_cast<std::size_t>(b.other)]);
+    else out = element_layer(l, in, b.other < 0 ? in : outputs[static_cast<std::size_t>(b.other)], b.stored);
     activate(l, out);
     outputs[i] = std::move(out);
   }
@@ -412,7 +516,7 @@ std::vector<std::vector<std::vector<float>>> reference_network::forward_batch(
         std::vector<float> out;
         if (l.kind == dsl::layer_kind::conv2d) out = conv2d(l, in, b.weights, b.bias);
         else if (l.kind == dsl::layer_kind::linear) out = linear(l, in, b.weights, b.bias);
-        else out = element_layer(l, in, b.other < 0 ? in : outputs[s][static_cast<std::size_t>(b.other)]);
+        else out = element_layer(l, in, b.other < 0 ? in : outputs[s][static_cast<std::size_t>(b.other)], b.stored);
         outputs[s][i] = std::move(out);
       }
     }

@@ -11,6 +11,13 @@
 
 namespace mottsim::platform {
 
+// A layer's constants stored with the network: an add/mul/concat operand,
+// a layer normalization's scale and shift (each empty when it has none).
+struct stored_constants {
+  std::vector<float> values;
+  std::vector<float> scale, shift;
+};
+
 // The ideal float software result of a workload: what the hardware would
 // compute with exact arithmetic in float32. Functional mode measures accuracy,
 // PSNR and SSIM against it.
@@ -32,10 +39,15 @@ namespace mottsim::platform {
 //  - concat: rows, or each position's channels, of the input then the other;
 //    slice: a range of rows or channels; reshape and activation layers keep
 //    the values in memory order.
+//  - stored constants (given inline as `values:` or named as tensors of the
+//    weights file's ONNX model): add/mul take one value, one per channel or
+//    one per element; concat joins them before or after the input; layernorm
+//    normalizes each position's channels (population variance plus epsilon)
+//    and scales and shifts them per channel. A reshape that reorders reads its
+//    input as `from:` and permutes the axes by `order:`.
 //  - the activation is applied after any layer that has it (softmax over each
-//    position's channels). Layers that need constants stored with the network
-//    (constant add/mul/concat, layernorm) are refused: the weights files do not
-//    hold them.
+//    position's channels). Layers whose constants or reordering the workload
+//    does not give are refused (perf mode still runs them).
 class reference_network {
  public:
   // Weights written in the workload itself win (with a zero bias: a workload
@@ -91,6 +103,7 @@ class reference_network {
   struct bound_layer {
     std::vector<float> weights;  // im2col order, see weights_file.hpp
     std::vector<float> bias;     // empty = none
+    stored_constants stored;
     int input = -1;              // index of the producing layer, -1 = network input
     int other = -1;              // `add`: the `with:` layer
   };

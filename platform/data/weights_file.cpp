@@ -155,6 +155,7 @@ weights_file read_onnx_weights(const std::string& path, const std::shared_ptr<co
   out.path = path;
   out.network = std::filesystem::path(path).stem().string();
   out.trained_with = "the initializers of the ONNX model";
+  out.model = model.model;
   for (auto& l : model.weights)
     out.layers.push_back({l.layer, {std::move(l.shape), {}, std::move(l.bias), 0, std::move(l.weights)}});
   return out;

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,6 +61,9 @@ struct weights_file {
   double train_top1 = -1;  // fraction; negative = not recorded
   double test_top1 = -1;
   std::vector<std::pair<std::string, layer_weights>> layers;  // in file order
+  // An ONNX model's file: its stored constants (dsl::onnx_constant) are read
+  // from it by name. Null for a JSON file.
+  std::shared_ptr<const dsl::onnx_model> model;
 
   const layer_weights* find(const std::string& layer) const;
 };

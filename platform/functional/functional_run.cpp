@@ -84,6 +84,9 @@ struct layer_gains {
   double input_full_scale = std::numeric_limits<double>::quiet_NaN();
   double analog_full_scale = std::numeric_limits<double>::quiet_NaN();
   double adc_range = std::numeric_limits<double>::quiet_NaN();
+  // Signed inputs (after a layer normalization, say) are shifted up by this
+  // before the unipolar drivers (the bias takes the shift back out).
+  double input_offset = 0.0;
 };
 using gain_table = std::map<group_key, layer_gains>;
 
@@ -122,6 +125,7 @@ struct device_network {
     if (gains) {
       const auto g = gains->find(key);
       if (g != gains->end()) {
+        if (g->second.input_offset != 0.0) f->set_input_offset(g->second.input_offset);
         if (!std::isnan(g->second.input_full_scale)) f->set_input_full_scale(g->second.input_full_scale);
         if (!std::isnan(g->second.analog_full_scale)) f->set_analog_full_scale(g->second.analog_full_scale);
         if (!std::isnan(g->second.adc_range)) f->set_adc_range(g->second.adc_range);
@@ -152,6 +156,7 @@ struct device_network {
       long long stride = 1;
       Eigen::MatrixXd values;    // fan-in x the kept columns
       std::vector<double> peaks;  // of each batch
+      std::vector<double> lows;   // the smallest input of each batch
     };
     std::map<group_key, kept_columns> kept;
     std::size_t last_matrix = 0;
@@ -166,6 +171,7 @@ struct device_network {
         k.stride = std::max<long long>(1, (total + calibration_columns - 1) / calibration_columns);
         k.values.resize(plan.layers[i].matrix.fan_in, (total + k.stride - 1) / k.stride);
         k.peaks.assign(parts, 0.0);
+        k.lows.assign(parts, 0.0);
       }
     }
     // Nothing reads the last product's outputs: the pass ends at its inputs,
@@ -185,6 +191,7 @@ struct device_network {
             const long long seen = k.per_sample * static_cast<long long>(first) + in_batch;
             in_batch += x.cols();
             if (x.size() > 0) k.peaks[p] = std::max(k.peaks[p], x.maxCoeff());
+            if (x.size() > 0) k.lows[p] = std::min(k.lows[p], x.minCoeff());
             for (Eigen::Index c = (k.stride - seen % k.stride) % k.stride; c < x.cols(); c += k.stride)
               k.values.col((seen + c) / k.stride) = x.col(c);
             if (i == last_matrix && g + 1 == workload.layers[i].groups) return Eigen::MatrixXd();
@@ -200,9 +207,14 @@ struct device_network {
       const int producer = plan.layers[key.first].analog.producer;
       const models::functional_layer* source =
           producer < 0 ? nullptr : &layer(static_cast<std::size_t>(producer), key.second);
+      // Inputs below zero (no ReLU before them) would clip at the unipolar
+      // drivers: the range is shifted to start at the smallest one seen.
+      const double low = *std::min_element(k.lows.begin(), k.lows.end());
+      const double offset = low < 0.0 && held_input_full_scale(plan, key.first, source) <= 0 ? -low : 0.0;
+      if (offset > 0.0) f.set_input_offset(offset);
       if (const double held = held_input_full_scale(plan, key.first, source); held > 0)
         f.set_input_full_scale(held);
-      else if (const double peak = *std::max_element(k.peaks.begin(), k.peaks.end()); peak > 0)
+      else if (const double peak = *std::max_element(k.peaks.begin(), k.peaks.end()) + offset; peak > 0)
         f.set_input_full_scale(peak);
       if (ranges) {
         if (f.analog_path()) f.calibrate_analog_sum(k.values, calibration_quantile);
@@ -210,6 +222,7 @@ struct device_network {
       }
       Eigen::MatrixXd().swap(k.values);
       layer_gains g;
+      g.input_offset = offset;
       g.input_full_scale = f.input_full_scale();
       if (f.analog_path()) g.analog_full_scale = f.analog_full_scale();
       else g.adc_range = f.adc_range();
@@ -564,6 +577,18 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
     out.accuracy["reference_top1"] = static_cast<double>(reference_total) / n;
     out.notes.push_back("ideal_devices_top1: the same chip with no programming variation, read noise, stuck cells "
                         "or neuron variation; it keeps the neuron's transfer curve and the converters' resolution");
+  } else if (!writes_image_maps(last) && !inputs.empty() && !reference_out.empty()) {
+    // Scores without labels (an imported classifier on a random or given
+    // input): whether each chip picks the class the float reference picks.
+    const std::size_t want = argmax(reference_out.back().back());
+    std::vector<double> agree;
+    for (std::size_t k = 0; k < chips.size(); ++k)
+      agree.push_back(!last_device[k].empty() && argmax(last_device[k]) == want ? 1.0 : 0.0);
+    out.chip_metrics["top1_agreement"] = summarize_chips(agree);
+    out.accuracy["top1_agreement"] = out.chip_metrics["top1_agreement"].mean;
+    out.accuracy["reference_class"] = static_cast<double>(want);
+    out.notes.push_back("top1_agreement: the fraction of chips whose largest output is the float reference's "
+                        "(reference_class), on the run's one input");
   } else if (!chips.front().images.empty()) {
     out.chip_metrics["psnr_db"] = summarize_chips(psnr);
     out.chip_metrics["ssim"] = summarize_chips(ssim_values);

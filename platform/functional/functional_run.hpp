@@ -16,7 +16,8 @@ namespace mottsim::platform {
 struct functional_outcome {
   // Means over the chips: quality psnr_db and ssim (image outputs, against
   // float); accuracy top1 (classifiers), with reference_top1 (float) and
-  // ideal_devices_top1 (the chip without variation or noise).
+  // ideal_devices_top1 (the chip without variation or noise); a vector output
+  // without labels: top1_agreement with the float reference's reference_class.
   std::map<std::string, double> quality;
   std::map<std::string, double> accuracy;
   long long samples = 0;

@@ -194,6 +194,17 @@ std::vector<layer_density> layer_densities(const dsl::workload_spec& w, const mo
     state("", "");
     return out;
   }
+  // A network with stored constants (a transformer: class token, position
+  // embedding, layer normalizations) keeps the stated statistics, as it did
+  // before functional mode could run it: measuring its weights would change
+  // perf mode's figures for it and take many times its run.
+  for (const auto& l : w.layers)
+    if (l.constant || l.constant_size > 0 || l.kind == dsl::layer_kind::layernorm) {
+      const std::string why = "the weights of a network with stored constants (layer '" + l.name +
+                              "') are not measured in perf mode";
+      state(why, why);
+      return out;
+    }
   std::unique_ptr<weights_file> file;
   try {
     file = std::make_unique<weights_file>(read_weights_file(w));

@@ -57,16 +57,16 @@ reports::run_result run_session(const run_options& options, const model_registry
     if (!activations.empty())
       precision.error(workload.activation_bits_where, "workload '" + workload.name + "': " + activations);
     // Values the device models cannot carry: a layer placed on the vector
-    // unit has no crossbar model, and stored constants are not in the
-    // weights files (the float reference says so too).
+    // unit has no crossbar model, and a layer whose stored constants or
+    // reordering the workload does not give has no values (the float
+    // reference says so too). Given ones run exactly, on the digital side.
     for (const auto& l : workload.layers) {
       if (l.digital && l.is_matrix_layer())
         precision.error(l.where, "layer '" + l.name + "': functional mode runs products through the crossbar "
                                  "models, and 'placement: digital' takes this one off them (perf mode only)");
-      if (l.constant || l.constant_size > 0 || l.kind == dsl::layer_kind::layernorm)
-        precision.error(l.where, "layer '" + l.name + "' (" + dsl::layer_kind_name(l.kind) +
-                                     ") uses constants stored with the network, which mottsim's weights files do not "
-                                     "hold: functional mode cannot compute it (perf mode can)");
+      if (const std::string why = l.uncomputable_reason(); !why.empty())
+        precision.error(l.where, "layer '" + l.name + "' (" + dsl::layer_kind_name(l.kind) + ") " + why +
+                                     ": functional mode cannot compute it (perf mode can)");
     }
     if (precision.has_errors()) throw dsl::input_error(precision);
   }

@@ -9,10 +9,17 @@
 #     chip, the very top-1 of the YAML LeNet-5: same weights, same digits.
 #  4. MobileNetV2, EfficientNet-B0 and ViT-B/16 run in perf mode on every
 #     shipped architecture and report the hooks' MACs.
+#  5. A tiny ViT (vit_tiny): the float reference mottsim computes from the
+#     imported model (class token, position embedding, layer normalizations,
+#     the attention's transposes) matches the logits PyTorch computed for the
+#     same input (vit_tiny.reference.json) within 1e-4, and stops matching
+#     when the layer normalizations lose their shift; functional mode on ideal
+#     devices picks the float reference's class.
 # Missing models are a failure ("make models" makes them), never a skip.
-# usage: onnx_models.sh <mottsim binary> <source dir>
+# usage: onnx_models.sh <mottsim binary> <source dir> <onnx_float_check binary>
 set -uo pipefail
 mottsim=$1
+float_check=$3
 cd "$2" || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -20,7 +27,7 @@ failed=0
 fail() { echo "FAIL: $*"; failed=1; }
 json_int() { grep -o "\"$2\": *[0-9]*" "$1" | head -1 | grep -o '[0-9]*$'; }
 
-for m in lenet5 resnet18 resnet50 vgg16 mobilenet_v2 efficientnet_b0 vit_b_16; do
+for m in lenet5 resnet18 resnet50 vgg16 mobilenet_v2 efficientnet_b0 vit_b_16 vit_tiny; do
   model=data/onnx/$m.onnx
   if [[ ! -s $model || ! -s data/onnx/$m.counts.json ]]; then
     fail "$model or its counts are missing: run 'make models'"
@@ -68,6 +75,56 @@ if [[ -s data/onnx/lenet5.onnx && -d data/mnist ]]; then
   echo "lenet5: functional top-1 of the imported model equals the YAML workload's ($a)"
 else
   fail "data/onnx/lenet5.onnx or data/mnist is missing: run 'make data models'"
+fi
+
+# The tiny ViT against PyTorch. Tolerance: its logits are of order 1 to 3;
+# float32 rounds each operation to 6e-8 relative, and the longest sums (128
+# terms) in another order than PyTorch's differ by at most ~128 x 6e-8 = 8e-6
+# of their terms' magnitudes, renormalized by every layer normalization: 1e-4
+# is ten times that, while a layer normalization's shift (std 0.2) moves the
+# logits by tenths.
+if [[ -s data/onnx/vit_tiny.onnx && -s data/onnx/vit_tiny.reference.json ]]; then
+  ref=data/onnx/vit_tiny.reference.json
+  if out=$("$float_check" data/onnx/vit_tiny.onnx "$ref" 1e-4 2>&1); then
+    echo "vit_tiny: float reference of the imported model: $out"
+  else
+    fail "vit_tiny: float reference against PyTorch: $out"
+  fi
+  "$mottsim" import data/onnx/vit_tiny.onnx -o "$tmp/vit_tiny.yaml" >/dev/null || fail "import vit_tiny"
+  out=$("$float_check" "$tmp/vit_tiny.yaml" "$ref" 1e-4 2>&1) || fail "vit_tiny: the imported YAML's float reference: $out"
+  sed 's/, shift: "[^"]*"//' "$tmp/vit_tiny.yaml" >"$tmp/vit_tiny_noshift.yaml"
+  grep -q 'shift:' "$tmp/vit_tiny_noshift.yaml" && fail "vit_tiny: the shifts were not removed"
+  if out=$("$float_check" "$tmp/vit_tiny_noshift.yaml" "$ref" 1e-4 2>&1); then
+    fail "vit_tiny: the check passes without the layer normalizations' shifts: $out"
+  else
+    echo "vit_tiny: without the layer normalizations' shifts the check fails ($out)"
+  fi
+  # A constant the model does not hold, or one of the wrong size: located
+  # errors with exit status 2, in functional mode as in the float reference.
+  sed '0,/shift: "[^"]*"/s//shift: "no.such.tensor"/' "$tmp/vit_tiny.yaml" >"$tmp/vit_tiny_missing.yaml"
+  sed '0,/shift: "[^"]*"/s//shift: "encoder.pos_embedding"/' "$tmp/vit_tiny.yaml" >"$tmp/vit_tiny_sized.yaml"
+  for bad in missing:"holds no initializer or Constant node named 'no.such.tensor'" sized:"it has 1088 values"; do
+    name=${bad%%:*} want=${bad#*:}
+    line=$(grep -n 'type: layernorm' "$tmp/vit_tiny_$name.yaml" | head -1 | cut -d: -f1)
+    out=$("$mottsim" run configs/arch/adc_cim.yaml "$tmp/vit_tiny_$name.yaml" --mode functional --no-timeline \
+      -o "$tmp/vit_tiny_$name" 2>&1)
+    status=$?
+    [[ $status -eq 2 && $out == *"vit_tiny_$name.yaml:$line:"*"error: "*"$want"* ]] ||
+      fail "vit_tiny ($name shift tensor): exit $status, expected 2 and '$want' located at line $line: $out"
+  done
+  # Ideal devices: no programming variation or read noise, a 16-bit ADC.
+  if "$mottsim" run configs/arch/adc_cim.yaml data/onnx/vit_tiny.onnx --mode functional --no-timeline \
+    -o "$tmp/vit_tiny_functional" --set components.tile.crossbar.cell.programming_sigma=0 \
+    --set components.tile.crossbar.cell.read_noise_sigma=0 --set components.tile.readout[0].bits=16 \
+    >"$tmp/vit_tiny_functional.log" 2>&1; then
+    agree=$(grep -o '"top1_agreement": *[0-9.e-]*' "$tmp/vit_tiny_functional/report.json" | head -1 | grep -o '[0-9.e-]*$')
+    awk -v a="$agree" 'BEGIN { exit !(a != "" && a + 0 == 1) }' || fail "vit_tiny: functional mode on ideal devices agrees with the float reference's class: '$agree'"
+    echo "vit_tiny: functional mode on ideal devices picks the float reference's class (top1_agreement $agree)"
+  else
+    fail "functional run of vit_tiny:"; cat "$tmp/vit_tiny_functional.log"
+  fi
+else
+  fail "data/onnx/vit_tiny.onnx or its reference is missing: run 'make models'"
 fi
 
 # The networks with operators beyond convolutions and ReLU (ReLU6, SiLU,

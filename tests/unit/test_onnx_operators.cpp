@@ -343,7 +343,8 @@ TEST_CASE("reference_forward: a stored constant it cannot read is a located erro
     platform::reference_network net(w, nullptr);
     FAIL("a constant add was accepted");
   } catch (const dsl::input_error& e) {
-    CHECK(std::string(e.what()).find(path + ":3:5: error: layer 'a' (add) uses constants stored") != std::string::npos);
+    CHECK(std::string(e.what()).find(path + ":3:5: error: layer 'a' (add) uses a constant stored with the network "
+                                            "whose values it does not give") != std::string::npos);
   }
 }
 
@@ -460,7 +461,7 @@ TEST_CASE("ONNX import: malformed shape arithmetic is a located error, never a r
             .find("node 'm' (Mul, opset 13): its result does not fit 64 bits") != std::string::npos);
 }
 
-TEST_CASE("reference_forward: a reshape that reorders its values (a transpose) is refused, located") {
+TEST_CASE("reference_forward: a reshape that reorders its values without saying how is refused, located") {
   test_support::scratch_dir dir;
   const std::string path = dir.write("t.yaml", R"(name: t
 input: {height: 2, width: 3, channels: 1}
@@ -475,8 +476,52 @@ layers:
     const platform::reference_network net(w);
     FAIL("a reordering reshape has no float forward");
   } catch (const dsl::input_error& e) {
-    CHECK(std::string(e.what()).find("t.yaml:4:5: error: layer 'swap' reorders its values (a transpose)") !=
-          std::string::npos);
+    CHECK(std::string(e.what()).find("t.yaml:4:5: error: layer 'swap' (reshape) reorders its values (a transpose) "
+                                     "without saying how") != std::string::npos);
+  }
+}
+
+TEST_CASE("reference_forward: stored constants and a transpose given in the workload, by hand") {
+  // Input 2x1x3 = [[1, 2, 3], [4, 5, 6]] (two tokens of three channels).
+  //  t:    from [2, 3], order [1, 0]: the transpose [[1, 4], [2, 5], [3, 6]] (3x1x2)
+  //  cls:  a class row [10, 20] joined before: [[10, 20], [1, 4], [2, 5], [3, 6]]
+  //  pos:  plus one value per element 0.5, 1.5, ...
+  //  half: divided by 2 (a Div by a constant)
+  //  ln:   each row normalized over its 2 channels, epsilon 0: (a - b) / 2 / |a - b| / 2 = -1, 1 when a < b
+  test_support::scratch_dir dir;
+  const std::string path = dir.write("c.yaml", R"(name: c
+input: {height: 2, width: 1, channels: 3}
+layers:
+  - {name: t, type: reshape, shape: [3, 1, 2], reorders: true, from: [2, 3], order: [1, 0]}
+  - {name: cls, type: concat, axis: height, constant: 1, values: [10, 20], constant_first: true}
+  - {name: pos, type: add, constant: true, values: [0.5, 1.5, 0.5, 1.5, 0.5, 1.5, 0.5, 1.5]}
+  - {name: half, type: mul, constant: true, values: [2], divide: true}
+  - {name: ln, type: layernorm, epsilon: 1e-12}
+)");
+  dsl::diagnostics errors;
+  const auto w = dsl::load_workload(path, errors);
+  REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
+  const platform::reference_network net(w);
+  const auto all = net.forward_all({1, 2, 3, 4, 5, 6});
+  CHECK(all[0] == std::vector<float>{1, 4, 2, 5, 3, 6});
+  CHECK(all[1] == std::vector<float>{10, 20, 1, 4, 2, 5, 3, 6});
+  CHECK(all[2] == std::vector<float>{10.5f, 21.5f, 1.5f, 5.5f, 2.5f, 6.5f, 3.5f, 7.5f});
+  CHECK(all[3] == std::vector<float>{5.25f, 10.75f, 0.75f, 2.75f, 1.25f, 3.25f, 1.75f, 3.75f});
+  for (std::size_t k = 0; k < all[4].size(); ++k) CHECK(all[4][k] == doctest::Approx(k % 2 ? 1.0 : -1.0));
+  // A named tensor needs an ONNX weights file to be read from.
+  const std::string named = dir.write("n.yaml", R"(name: n
+input: {height: 1, width: 1, channels: 2}
+layers:
+  - {name: ln, type: layernorm, epsilon: 1e-5, scale: gamma}
+)");
+  const auto wn = dsl::load_workload(named, errors);
+  REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
+  try {
+    const platform::reference_network bad(wn);
+    FAIL("a named tensor without a model was accepted");
+  } catch (const dsl::input_error& e) {
+    CHECK(std::string(e.what()).find("n.yaml:4:5: error: layer 'ln': 'scale: gamma' names a tensor of the workload's "
+                                     "weights_file, which is no ONNX model") != std::string::npos);
   }
 }
 
