@@ -113,7 +113,7 @@ work_budget parse_work_budget(const std::string& max_work, const std::string& ma
 }
 
 work_estimate estimate_cim_work(const dsl::workload_spec& workload, const network_plan& plan, bool functional) {
-  const double burst = models::controller_timing{}.dma_burst_bytes;
+  const double burst = models::dma_burst_bytes;
   const double cell_bytes = static_cast<double>(plan.tile.bits_per_cell) / 8.0;
   work_estimate e;
   // What one inference moves (the pipeline schedule runs plan.inferences of
@@ -163,7 +163,12 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
       // earlier tile sends that block's partial sums (4 bytes each) to its
       // owner: at most one block's (its first slot's).
       const models::layer_sends sends = models::span_sends(lp.matrix, m, plan.tile, span);
-      dma(lp.input_bytes * static_cast<double>(m.column_blocks) * fraction, tiles);
+      const double input = lp.input_bytes * static_cast<double>(m.column_blocks) * fraction;
+      dma(input, tiles);
+      // A convolution's input streams in chunks of at least a burst: each
+      // chunk may add a partial burst (a read and a write) and a feed command.
+      if (lp.layer->kind == dsl::layer_kind::conv2d && lp.layer->out_shape.height > 1)
+        e.transactions += 3.0 * std::ceil(input / burst);
       dma(share * output_values * lp.matrix.activation_bits / 8.0, static_cast<double>(sends.output_tiles));
       if (sends.partial_tiles > 0)
         dma(share * static_cast<double>(sends.partial_tiles) * weights_per_block * 4.0,
