@@ -540,8 +540,10 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
           if (c >= in_plan.chunks.size() || j.analog_in || in_plan.chunks[c].bytes <= 0) return;
           models::program_op in;
           in.what = models::program_op::kind::dma;
+          // The job reads the same bytes as sent whole, in pieces; each piece
+          // lands in the tile's buffer from its start (the buffer wraps).
           in.src = lp.inputs.front().address + static_cast<unsigned long long>(offset);
-          in.dst = tile_address(j.tile) + static_cast<unsigned long long>(offset) % tile_bytes;
+          in.dst = tile_address(j.tile);
           in.dst_wrap = tile_bytes;
           in.bytes = in_plan.chunks[c].bytes;
           const auto waits_for = static_cast<long long>(c) - 1 - in_plan.lead;
