@@ -5,6 +5,17 @@
 
 namespace mottsim::platform {
 
+stream_geometry geometry_of(const dsl::layer_spec& l) {
+  stream_geometry g;
+  g.rows = l.kind == dsl::layer_kind::conv2d && l.out_shape.height > 1;
+  g.out_width = l.out_shape.width;
+  g.kernel = l.dilation_h * (l.kernel_h - 1) + 1;
+  g.stride = l.stride_h;
+  g.padding = l.pad_h;
+  g.in_rows = l.in_shape.height;
+  return g;
+}
+
 input_stream_plan plan_input_stream(const stream_geometry& g, double bytes, long long vectors, double buffer_bytes,
                                     double min_chunk_bytes) {
   input_stream_plan p;

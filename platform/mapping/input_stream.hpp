@@ -1,6 +1,8 @@
 #pragma once
 #include <vector>
 
+#include "dsl/workload_spec.hpp"
+
 namespace mottsim::platform {
 
 // How a tile job's input reaches its buffer while the job runs (ISAAC's
@@ -20,6 +22,10 @@ struct stream_geometry {
   long long padding = 0;   // zero rows above the input
   long long in_rows = 1;   // rows of the input (the padding below it supplies the rest)
 };
+
+// A layer's geometry: a 2-D convolution's input comes in rows, anything else
+// (a fully-connected layer) all at once.
+stream_geometry geometry_of(const dsl::layer_spec& l);
 
 struct input_chunk {
   double bytes = 0.0;     // of the job's input, in order

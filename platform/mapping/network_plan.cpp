@@ -508,14 +508,7 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
     if (lp.analog.analog_out) deferred_stages.push_back(stage_of(lp.index));
     if (lp.on_tiles) {
       // A convolution's input arrives in rows; anything else all at once.
-      const dsl::layer_spec& l = *lp.layer;
-      stream_geometry geometry;
-      geometry.rows = l.kind == dsl::layer_kind::conv2d && l.out_shape.height > 1;
-      geometry.out_width = l.out_shape.width;
-      geometry.kernel = l.dilation_h * (l.kernel_h - 1) + 1;
-      geometry.stride = l.stride_h;
-      geometry.padding = l.pad_h;
-      geometry.in_rows = l.in_shape.height;
+      const stream_geometry geometry = geometry_of(*lp.layer);
       for (const auto& jobs : lp.chunk_jobs) {
         if (!lp.resident) program_jobs(stage, jobs);
         // Jobs on the same tile (copies, or parts of column blocks) start

@@ -9,6 +9,7 @@
 #include "models/controller_module.hpp"
 #include "models/program.hpp"
 #include "platform/data/mnist_dataset.hpp"
+#include "platform/mapping/input_stream.hpp"
 #include "platform/mapping/network_plan.hpp"
 
 namespace mottsim::platform {
@@ -165,10 +166,16 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
       const models::layer_sends sends = models::span_sends(lp.matrix, m, plan.tile, span);
       const double input = lp.input_bytes * static_cast<double>(m.column_blocks) * fraction;
       dma(input, tiles);
-      // A convolution's input streams in chunks of at least a burst: each
-      // chunk may add a partial burst (a read and a write) and a feed command.
-      if (lp.layer->kind == dsl::layer_kind::conv2d && lp.layer->out_shape.height > 1)
-        e.transactions += 3.0 * std::ceil(input / burst);
+      // A convolution's input streams in chunks (as a tile of the copy with
+      // its even share of the input would split it): every chunk after the
+      // first adds a feed command and at most a partial burst (a read and a
+      // write) to the input, to the outputs and to the partial sums it drains.
+      const double chunks = static_cast<double>(
+          plan_input_stream(geometry_of(*lp.layer), std::ceil(input / std::max(1.0, tiles)),
+                            static_cast<long long>(share), plan.tile.buffer_bytes, burst)
+              .chunks.size());
+      e.transactions += (chunks - 1) * (3.0 * tiles + 2.0 * static_cast<double>(sends.output_tiles) +
+                                        2.0 * static_cast<double>(sends.partial_tiles));
       dma(share * output_values * lp.matrix.activation_bits / 8.0, static_cast<double>(sends.output_tiles));
       if (sends.partial_tiles > 0)
         dma(share * static_cast<double>(sends.partial_tiles) * weights_per_block * 4.0,
