@@ -5,7 +5,7 @@
 
 namespace mottsim::platform {
 
-stream_geometry geometry_of(const dsl::layer_spec& l) {
+stream_geometry geometry_of(const dsl::layer_spec& l, double bytes_per_value) {
   stream_geometry g;
   g.rows = l.kind == dsl::layer_kind::conv2d && l.out_shape.height > 1;
   g.out_width = l.out_shape.width;
@@ -13,6 +13,7 @@ stream_geometry geometry_of(const dsl::layer_spec& l) {
   g.stride = l.stride_h;
   g.padding = l.pad_h;
   g.in_rows = l.in_shape.height;
+  g.in_row_bytes = static_cast<double>(l.in_shape.width * l.in_shape.channels) * bytes_per_value;
   return g;
 }
 
@@ -54,7 +55,8 @@ input_stream_plan plan_input_stream(const stream_geometry& g, double bytes, long
   // ahead of it, per_chunk x stride rows each: chunk c may be written once
   // chunk c - 1 - lead is read, where (lead + 1) chunks plus the window's
   // overlap fit.
-  const double held_rows = std::floor(buffer_bytes / row_bytes + 1e-9);
+  const double held_row_bytes = g.in_row_bytes > 0 ? std::min(row_bytes, g.in_row_bytes) : row_bytes;
+  const double held_rows = std::floor(buffer_bytes / held_row_bytes + 1e-9);
   if (held_rows >= static_cast<double>(band)) {
     p.lead = chunks;
   } else {

@@ -21,11 +21,15 @@ struct stream_geometry {
   long long stride = 1;    // input rows per output row
   long long padding = 0;   // zero rows above the input
   long long in_rows = 1;   // rows of the input (the padding below it supplies the rest)
+  // Bytes of one whole input row: what a row takes in the buffer at most. A
+  // job holding crossbars of several column blocks is sent its rows once per
+  // block, but the buffer holds each input value once.
+  double in_row_bytes = 0.0;
 };
 
 // A layer's geometry: a 2-D convolution's input comes in rows, anything else
 // (a fully-connected layer) all at once.
-stream_geometry geometry_of(const dsl::layer_spec& l);
+stream_geometry geometry_of(const dsl::layer_spec& l, double bytes_per_value);
 
 struct input_chunk {
   double bytes = 0.0;     // of the job's input, in order

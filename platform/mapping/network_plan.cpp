@@ -508,7 +508,7 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
     if (lp.analog.analog_out) deferred_stages.push_back(stage_of(lp.index));
     if (lp.on_tiles) {
       // A convolution's input arrives in rows; anything else all at once.
-      const stream_geometry geometry = geometry_of(*lp.layer);
+      const stream_geometry geometry = geometry_of(*lp.layer, lp.matrix.activation_bits / 8.0);
       for (const auto& jobs : lp.chunk_jobs) {
         if (!lp.resident) program_jobs(stage, jobs);
         // Jobs on the same tile (copies, or parts of column blocks) start

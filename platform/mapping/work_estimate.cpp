@@ -171,7 +171,7 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
       // first adds a feed command and at most a partial burst (a read and a
       // write) to the input, to the outputs and to the partial sums it drains.
       const double chunks = static_cast<double>(
-          plan_input_stream(geometry_of(*lp.layer), std::ceil(input / std::max(1.0, tiles)),
+          plan_input_stream(geometry_of(*lp.layer, lp.matrix.activation_bits / 8.0), std::ceil(input / std::max(1.0, tiles)),
                             static_cast<long long>(share), plan.tile.buffer_bytes, burst)
               .chunks.size());
       e.transactions += (chunks - 1) * (3.0 * tiles + 2.0 * static_cast<double>(sends.output_tiles) +
