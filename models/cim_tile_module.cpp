@@ -33,7 +33,8 @@ cim_tile_module::cim_tile_module(const sc_core::sc_module_name& name, const cim_
       m_digital("digital", count * params.arrays), m_to_crossbar("to_crossbar"), m_to_activation("to_activation"),
       m_to_adc("to_adc"), m_to_sample_hold("to_sample_hold"), m_to_digital("to_digital"),
       m_compute(static_cast<std::size_t>(count)), m_buffer(static_cast<std::size_t>(count)),
-      m_started(static_cast<std::size_t>(count)), m_timelines(static_cast<std::size_t>(count)) {
+      m_started(static_cast<std::size_t>(count)), m_timelines(static_cast<std::size_t>(count)),
+      m_outputs(static_cast<std::size_t>(count)) {
   in.register_b_transport(this, &cim_tile_module::b_transport);
   m_to_crossbar.bind(m_crossbar.in);
   if (m_activation) m_to_activation.bind(m_activation->in);
@@ -64,23 +65,38 @@ vector_stream cim_tile_module::send(part_socket& socket, long long base, const p
   return batch.stream;
 }
 
-void cim_tile_module::compute(long long instance, const std::vector<const tile_job*>& jobs,
-                              const sc_core::sc_time& arrival, int layer) {
+sc_core::sc_time cim_tile_module::compute(long long instance, const std::vector<const tile_job*>& jobs,
+                                          const std::vector<long long>* chunk_vectors,
+                                          const sc_core::sc_time& arrival, int layer, bool feed) {
   const auto i = static_cast<std::size_t>(instance);
   busy_resource& tile = m_compute[i];
-  const sc_core::sc_time start = std::max(arrival, tile.busy_until());
+  // A compute starts once the tile's previous command is done; a feed's
+  // vectors join the running jobs when they arrive (the parts serve them in
+  // turn after the vectors before them).
+  const sc_core::sc_time start = feed ? std::max(arrival, m_started[i]) : std::max(arrival, tile.busy_until());
   const double start_s = start.to_seconds();
   const long long arrays = instance * m_params.arrays, groups = instance * m_params.readout_groups();
   auto& timelines = m_timelines[i];
-  timelines.clear();
-  double end_s = start_s;
+  auto& outputs = m_outputs[i];
+  if (!feed) {
+    timelines.clear();
+    outputs.clear();
+    m_started[i] = start;
+  }
+  const double started_s = m_started[i].to_seconds();
+  double end_s = start_s, read_s = start_s;
   std::map<std::string, double> actions;
-  for (const tile_job* job : jobs) {
-    for (const auto& [action, n] : tile_job_actions(m_params, *job)) actions[action] += n;
-    if (job->vectors <= 0) continue;
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    const tile_job* job = jobs[k];
+    // A job's actions are its whole input's: counted once, when it starts.
+    if (!feed)
+      for (const auto& [action, n] : tile_job_actions(m_params, *job)) actions[action] += n;
+    const long long vectors = chunk_vectors ? (*chunk_vectors)[k] : job->vectors;
+    if (vectors <= 0) continue;
     const tile_job_demands d = tile_job_part_demands(m_params, *job);
-    // Every vector of the job is in the buffer once its start delay is over.
-    vector_stream s{start_s + job->start_delay_s, start_s + job->start_delay_s, job->vectors};
+    // These vectors are in the buffer once the job's start delay is over.
+    const double ready_s = std::max(start_s, started_s + job->start_delay_s);
+    vector_stream s{ready_s, ready_s, vectors};
     if (d.read_held && m_activation) {
       const vector_stream read = send(m_to_activation, groups, d.activation, s, layer);
       send(m_to_crossbar, arrays, d.crossbar, read, layer, true, s.first_s);
@@ -88,14 +104,27 @@ void cim_tile_module::compute(long long instance, const std::vector<const tile_j
     } else {
       s = send(m_to_crossbar, arrays, d.crossbar, s, layer);
     }
+    read_s = std::max(read_s, s.last_s);
     s = send(m_to_adc, groups, d.converter, s, layer);
     s = send(m_to_digital, arrays, d.digital, s, layer);
     end_s = std::max(end_s, s.last_s);
-    timelines[job] = tile_job_timeline{s.first_s - start_s, s.period_s(), job->vectors};
+    // The job's outputs so far, spread evenly from its first to its latest
+    // (exact when every chunk's vectors leave at the pace of the slowest
+    // stage; within a chunk when the input is what paces them).
+    outputs_so_far& o = outputs[job];
+    if (o.vectors == 0) o.first_s = s.first_s;
+    o.last_s = std::max(o.last_s, s.last_s);
+    o.vectors += vectors;
+    const double period = o.vectors > 1 ? (o.last_s - o.first_s) / static_cast<double>(o.vectors - 1) : 0.0;
+    timelines[job] = tile_job_timeline{o.first_s - started_s, period, job->vectors};
   }
   for (const auto& [action, n] : actions) m_counts.add(layer, action, n);
-  tile.occupy(start, to_sc_time(end_s - start_s, *this, "a crossbar job"), layer);
-  m_started[i] = start;
+  if (!feed)
+    tile.occupy(start, to_sc_time(end_s - start_s, *this, "a crossbar job"), layer);
+  else if (to_sc_time(end_s, *this, "a crossbar job") > tile.busy_until())
+    tile.occupy_until(tile.busy_until(), to_sc_time(end_s, *this, "a crossbar job") - tile.busy_until(),
+                      to_sc_time(end_s, *this, "a crossbar job"), layer);
+  return to_sc_time(read_s, *this, "a crossbar read");
 }
 
 void cim_tile_module::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
@@ -110,9 +139,12 @@ void cim_tile_module::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_t
     const auto i = static_cast<std::size_t>(cmd->instance);
     busy_resource& tile = m_compute[i];
     switch (cmd->what) {
-      case tile_command::kind::compute: {
-        // Accept the jobs and return: the tile works on its own timeline.
-        compute(cmd->instance, *cmd->jobs, arrival, layer);
+      case tile_command::kind::compute:
+      case tile_command::kind::feed: {
+        // Accept the jobs (or their next vectors) and return: the tile works
+        // on its own timeline.
+        cmd->consumed = compute(cmd->instance, *cmd->jobs, cmd->chunk_vectors, arrival, layer,
+                                cmd->what == tile_command::kind::feed);
         break;
       }
       case tile_command::kind::program: {

@@ -27,7 +27,9 @@ namespace mottsim::models {
 // lanes. The parts' busy resources decide when the job ends, so arrays sharing
 // a readout group, or a neuron cooling between reads, take the time they take.
 // An instance starts a command once its previous one is done; the initiator
-// can start many tiles and collect them later without a thread per tile.
+// can start many tiles and collect them later without a thread per tile. A
+// job whose input streams in is started with its first chunk's vectors and
+// fed the others as they arrive: its parts serve each chunk from its arrival.
 class cim_tile_module : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<cim_tile_module> in;
@@ -56,8 +58,12 @@ class cim_tile_module : public sc_core::sc_module {
   using part_socket = tlm_utils::simple_initiator_socket_optional<cim_tile_module>;
 
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  void compute(long long instance, const std::vector<const tile_job*>& jobs, const sc_core::sc_time& arrival,
-               int layer);
+  // Starts `jobs` (a compute) or hands them more of their input (a feed):
+  // `chunk_vectors` of each (all of them when null) are in the buffer from
+  // `arrival`. Returns when the crossbars have read those vectors' inputs.
+  sc_core::sc_time compute(long long instance, const std::vector<const tile_job*>& jobs,
+                           const std::vector<long long>* chunk_vectors, const sc_core::sc_time& arrival, int layer,
+                           bool feed);
   // Hands a job's stream to a part (units from `base` + the demand's first)
   // and returns it as the part's slowest unit passes it on.
   vector_stream send(part_socket& socket, long long base, const part_demand& demand, const vector_stream& stream,
@@ -76,6 +82,15 @@ class cim_tile_module : public sc_core::sc_module {
   std::vector<busy_resource> m_buffer;   // local buffer port, per instance
   std::vector<sc_core::sc_time> m_started;  // when each instance's latest jobs started
   std::vector<std::map<const tile_job*, tile_job_timeline>> m_timelines;  // per instance, its latest jobs
+  // Per instance, per job of its latest command: when its first and latest
+  // vectors were output (absolute seconds) and how many so far, as its input
+  // streams in chunk by chunk.
+  struct outputs_so_far {
+    double first_s = 0.0;
+    double last_s = 0.0;
+    long long vectors = 0;
+  };
+  std::vector<std::map<const tile_job*, outputs_so_far>> m_outputs;
   action_counter m_counts;
 };
 

@@ -106,16 +106,25 @@ sc_core::sc_time controller_module::dma(const program_op& op, int layer, const s
   const double burst = m_timing.dma_burst_bytes;
   const auto bursts = static_cast<long long>(std::ceil(op.bytes / burst));
   tile_job_timeline drain = op.drain;
-  if (op.drain_job && state.timelines)
-    if (auto t = state.timelines->find(op.drain_job); t != state.timelines->end()) drain = t->second;
-  const double vectors = static_cast<double>(drain.vectors);
+  sc_core::sc_time started = state.started;
+  const auto* timelines = state.timelines;
+  if (op.drain_job)
+    if (auto t = state.tiles.find(op.drain_job->tile); t != state.tiles.end()) {
+      started = t->second.started;
+      timelines = t->second.timelines;
+    }
+  if (op.drain_job && timelines)
+    if (auto t = timelines->find(op.drain_job); t != timelines->end()) drain = t->second;
+  const double vectors =
+      static_cast<double>(op.drain_count > 0 ? std::min(op.drain_count, drain.vectors) : drain.vectors);
+  const auto first = static_cast<double>(op.drain_count > 0 ? op.drain_first : 0);
   const auto ready = [&](std::size_t i) {
-    if (drain.vectors <= 0) return start;
+    if (drain.vectors <= 0 || vectors <= 0) return start;
     const double carried = std::min(op.bytes, static_cast<double>(i + 1) * burst);
     // Vectors whose outputs end within this burst (a tolerance for rounding).
-    const double needed = std::clamp(std::ceil(carried / op.bytes * vectors - 1e-9), 1.0, vectors);
-    return std::max(start, state.started + to_sc_time(drain.first_s + (needed - 1) * drain.period_s, *this,
-                                                      "a drained output's completion"));
+    const double needed = first + std::clamp(std::ceil(carried / op.bytes * vectors - 1e-9), 1.0, vectors);
+    return std::max(start, started + to_sc_time(drain.first_s + (needed - 1) * drain.period_s, *this,
+                                                "a drained output's completion"));
   };
   const sc_core::sc_time quantum = tlm_utils::tlm_quantumkeeper::get_global_quantum();
   const auto issue = [&](int leg, std::size_t i, const sc_core::sc_time& at) {
@@ -141,20 +150,28 @@ sc_core::sc_time controller_module::dma(const program_op& op, int layer, const s
 void controller_module::execute(const program_op& op, int layer, sc_core::sc_time& local, stage_state& state) {
   switch (op.what) {
     case program_op::kind::dma: {
-      const sc_core::sc_time done = dma(op, layer, sc_core::sc_time_stamp() + local, state);
+      sc_core::sc_time start = sc_core::sc_time_stamp() + local;
+      if (op.after_instance >= 0 && op.after_chunk >= 0)
+        if (auto c = state.consumed.find(op.after_instance);
+            c != state.consumed.end() && static_cast<std::size_t>(op.after_chunk) < c->second.size())
+          start = std::max(start, c->second[static_cast<std::size_t>(op.after_chunk)]);
+      const sc_core::sc_time done = dma(op, layer, start, state);
       local = done - sc_core::sc_time_stamp();  // the drain may have waited
       break;
     }
     case program_op::kind::tile_compute:
+    case program_op::kind::tile_feed:
     case program_op::kind::tile_program:
     case program_op::kind::tile_wait:
     case program_op::kind::tile_started: {
       tile_command cmd;
       cmd.instance = op.instance;
       cmd.jobs = &op.jobs;
+      if (!op.chunk_vectors.empty()) cmd.chunk_vectors = &op.chunk_vectors;
       cmd.cells = op.cells;
       cmd.rows = op.rows;
       cmd.what = op.what == program_op::kind::tile_compute   ? tile_command::kind::compute
+                 : op.what == program_op::kind::tile_feed    ? tile_command::kind::feed
                  : op.what == program_op::kind::tile_program ? tile_command::kind::program
                  : op.what == program_op::kind::tile_wait    ? tile_command::kind::wait
                                                              : tile_command::kind::started;
@@ -168,7 +185,10 @@ void controller_module::execute(const program_op& op, int layer, sc_core::sc_tim
       if (cmd.what == tile_command::kind::started) {
         state.started = cmd.started;
         state.timelines = cmd.timelines;
+        state.tiles[op.instance] = {cmd.started, cmd.timelines};
       }
+      if (cmd.what == tile_command::kind::compute) state.consumed[op.instance].assign(1, cmd.consumed);
+      if (cmd.what == tile_command::kind::feed) state.consumed[op.instance].push_back(cmd.consumed);
       break;
     }
     case program_op::kind::vector_work: {

@@ -21,7 +21,7 @@ struct controller_timing {
   long long command_cycles = 4;
   long long vector_lanes = 32;
   double quantum_s = 1e-6;
-  double dma_burst_bytes = 4096;
+  double dma_burst_bytes = models::dma_burst_bytes;
   long long outstanding = 4;  // DMA bursts in flight at once
 };
 
@@ -32,7 +32,8 @@ struct controller_timing {
 // inference in turn as models/pipeline_gate allows. Each thread's DMA keeps
 // `outstanding` bursts in flight (transfer_window: a channel per stage); a
 // drain out of a tile sends each burst as soon as the outputs it carries
-// exist.
+// exist; an input streaming into a running tile arrives chunk by chunk, each
+// chunk written once the tile has read the one its buffer space held.
 class controller_module : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<controller_module> out;
@@ -62,7 +63,16 @@ class controller_module : public sc_core::sc_module {
     explicit stage_state(long long outstanding) : window(outstanding) {}
     sc_core::sc_time started;  // when the jobs of the tile last asked (tile_started) started
     const std::map<const tile_job*, tile_job_timeline>* timelines = nullptr;  // and when they output
+    // The same, per tile asked: a drain of a job reads its own tile's.
+    struct tile_outputs {
+      sc_core::sc_time started;
+      const std::map<const tile_job*, tile_job_timeline>* timelines = nullptr;
+    };
+    std::map<long long, tile_outputs> tiles;
     transfer_window window;    // the stage's DMA channel
+    // Per tile: when the crossbars read each chunk of its streamed input
+    // (from its last tile_compute), which frees the chunk's buffer space.
+    std::map<long long, std::vector<sc_core::sc_time>> consumed;
   };
   void run_stage(const program_stage& stage, std::size_t index);
   void execute(const program_op& op, int layer, sc_core::sc_time& local, stage_state& state);

@@ -8,12 +8,16 @@
 
 namespace mottsim::models {
 
+// The controller's DMA moves a transfer in bursts of this many bytes.
+inline constexpr double dma_burst_bytes = 4096;
+
 // One thing the controller does. The mapper turns a workload into these; the
 // controller executes them as TLM transactions.
 struct program_op {
   enum class kind {
     dma,           // copy `bytes` from `src` to `dst` (read then write, in bursts)
     tile_compute,  // start `jobs` (side by side) on tile `instance` at `tile_address`
+    tile_feed,     // more of the input of the jobs last started on tile `instance` is in its buffer
     tile_program,  // program `cells` cells (`rows` rows in sequence) on a tile
     tile_wait,     // wait until tile `instance` is idle
     tile_started,  // learn when tile `instance`'s jobs started: the drains after it pace themselves by it
@@ -36,9 +40,23 @@ struct program_op {
   // The job whose outputs a drain carries: the tile's reply to tile_started
   // says when its parts actually output them, which `drain` only estimates.
   const tile_job* drain_job = nullptr;
+  // A drain of part of the job's outputs: vectors drain_first ..
+  // drain_first + drain_count - 1 (0: all of them). A streamed job's outputs
+  // leave chunk by chunk, every tile's in turn, as its input came.
+  long long drain_first = 0;
+  long long drain_count = 0;
+  // An input streaming into a running tile (models/input_stream): this chunk
+  // may be written once tile `after_instance` has read the input of its
+  // chunk `after_chunk` (counted from its last tile_compute), the buffer
+  // space it takes being free only then. -1: no such wait.
+  long long after_instance = -1;
+  long long after_chunk = -1;
   unsigned long long tile_address = 0;
   long long instance = 0;
   std::vector<const tile_job*> jobs;
+  // tile_compute and tile_feed of a streamed input: how many more vectors of
+  // each job (in `jobs` order) have their inputs in the buffer. Empty: all.
+  std::vector<long long> chunk_vectors;
   double cells = 0;
   double rows = 0;
   double element_ops = 0;

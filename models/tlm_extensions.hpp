@@ -17,17 +17,23 @@ struct layer_tag : tlm::tlm_extension<layer_tag> {
   }
 };
 
-// A command to a cim_tile: start a job, program weights, wait for the tile, or
-// ask when its jobs started (the reply fills `started`; drains pace their
+// A command to a cim_tile: start a job, hand it more of its input (a feed),
+// program weights, wait for the tile, or ask when its jobs started (the reply fills `started`; drains pace their
 // bursts by it instead of waiting for the whole job).
 struct tile_command : tlm::tlm_extension<tile_command> {
-  enum class kind { compute, program, wait, started };
+  enum class kind { compute, feed, program, wait, started };
   kind what = kind::compute;
   sc_core::sc_time started = sc_core::SC_ZERO_TIME;  // started: the reply
   // started: when each of those jobs outputs its vectors, from `started`, as the tile's parts served them
   const std::map<const tile_job*, tile_job_timeline>* timelines = nullptr;
   long long instance = 0;   // which tile of the component
   const std::vector<const tile_job*>* jobs = nullptr;  // compute: jobs started together
+  // compute and feed of a streamed input: the vectors of each job whose
+  // inputs are now in the buffer (null: all of them, at once)
+  const std::vector<long long>* chunk_vectors = nullptr;
+  // compute and feed, the reply: when the crossbars have read these vectors'
+  // inputs, which frees their buffer space
+  sc_core::sc_time consumed = sc_core::SC_ZERO_TIME;
   double cells = 0.0;       // program: cells written
   double rows = 0.0;        // program: rows written one after another
   tlm::tlm_extension_base* clone() const override { return new tile_command(*this); }

@@ -8,6 +8,7 @@
 #include "platform/mapping/activation_homes.hpp"
 #include "platform/mapping/analog_forwarding.hpp"
 #include "platform/mapping/element_ops.hpp"
+#include "platform/mapping/input_stream.hpp"
 #include "dsl/checked_arithmetic.hpp"
 
 namespace mottsim::platform {
@@ -419,6 +420,8 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
   const auto drams = arch.of_type("dram");
   const unsigned long long dram_base = drams.front()->connections.front().base;
   auto tile_address = [&](long long instance) { return tile_base + static_cast<unsigned long long>(instance) * tile_bytes; };
+  // A streamed input's chunks fill at least a DMA burst each.
+  const double burst_bytes = models::dma_burst_bytes;
 
   auto program_jobs = [&](models::program_stage& stage, const std::vector<models::tile_job>& jobs) {
     for (const auto& j : jobs) {
@@ -476,24 +479,66 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
       stage.ops.push_back(copy);
     }
     if (lp.on_tiles) {
+      // A convolution's input arrives in rows; anything else all at once.
+      const stream_geometry geometry = geometry_of(*lp.layer, lp.matrix.activation_bits / 8.0);
       for (const auto& jobs : lp.chunk_jobs) {
         if (!lp.resident) program_jobs(stage, jobs);
         // Jobs on the same tile (copies, or parts of column blocks) start
-        // together and run side by side on their own arrays.
+        // together and run side by side on their own arrays. Their input
+        // streams in chunk by chunk (input_stream.hpp): a tile starts once
+        // its jobs' first chunks are in, and each later round of chunks,
+        // every tile's in turn, is fed to the running jobs.
         std::map<long long, std::vector<const models::tile_job*>> per_tile;
-        for (const auto& j : jobs) {
+        struct tile_round {
+          long long tile = 0;
+          std::vector<const models::tile_job*> jobs;
+          std::vector<input_stream_plan> plans;  // per job
+          std::vector<double> sent;              // per job: bytes sent so far
+        };
+        std::vector<tile_round> rounds;  // tiles in the order they start
+        std::map<long long, tile_round> open;
+        std::size_t chunks = 1;
+        auto send_chunk = [&](const tile_round& t, std::size_t k, std::size_t c, double offset) {
+          const models::tile_job& j = *t.jobs[k];
+          const input_stream_plan& in_plan = t.plans[k];
+          // Held analog inputs arrive on their own lines, not as bytes.
+          if (c >= in_plan.chunks.size() || j.analog_in || in_plan.chunks[c].bytes <= 0) return;
           models::program_op in;
           in.what = models::program_op::kind::dma;
-          in.src = lp.inputs.front().address;
+          // The job reads the same bytes as sent whole, in pieces; each piece
+          // lands in the tile's buffer from its start (the buffer wraps).
+          in.src = lp.inputs.front().address + static_cast<unsigned long long>(offset);
           in.dst = tile_address(j.tile);
           in.dst_wrap = tile_bytes;
-          in.bytes = std::ceil(lp.input_bytes * j.input_fraction);
-          // Held analog inputs arrive on their own lines, not as bytes.
-          if (in.bytes > 0 && !j.analog_in) stage.ops.push_back(in);
+          in.bytes = in_plan.chunks[c].bytes;
+          const auto waits_for = static_cast<long long>(c) - 1 - in_plan.lead;
+          if (waits_for >= 0) {
+            in.after_instance = j.tile;
+            in.after_chunk = waits_for;
+          }
+          stage.ops.push_back(in);
+        };
+        auto chunk_vectors = [](const tile_round& t, std::size_t c) {
+          std::vector<long long> v;
+          for (const auto& p : t.plans) v.push_back(c < p.chunks.size() ? p.chunks[c].vectors : 0);
+          return v;
+        };
+        for (const auto& j : jobs) {
           const models::tile_job* kept = prog.keep(j);
-          auto& group = per_tile[j.tile];
-          group.push_back(kept);
-          // Start a tile once its last job's input has arrived.
+          per_tile[j.tile].push_back(kept);
+          tile_round& t = open[j.tile];
+          t.tile = j.tile;
+          t.jobs.push_back(kept);
+          const double bytes = std::ceil(lp.input_bytes * j.input_fraction);
+          const double share = plan.tile.buffer_bytes / static_cast<double>(std::count_if(
+                                                            jobs.begin(), jobs.end(),
+                                                            [&](const models::tile_job& o) { return o.tile == j.tile; }));
+          t.plans.push_back(plan_input_stream(geometry, bytes, j.vectors, share, burst_bytes));
+          t.sent.push_back(0.0);
+          chunks = std::max(chunks, t.plans.back().chunks.size());
+          send_chunk(t, t.jobs.size() - 1, 0, 0.0);
+          t.sent.back() = t.plans.back().chunks.front().bytes;
+          // Start a tile once its last job's first chunk has arrived.
           const bool last_for_tile =
               std::none_of(&j + 1, jobs.data() + jobs.size(), [&](const models::tile_job& o) { return o.tile == j.tile; });
           if (last_for_tile) {
@@ -501,13 +546,47 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
             start.what = models::program_op::kind::tile_compute;
             start.tile_address = tile_address(j.tile);
             start.instance = j.tile;
-            start.jobs = group;
+            start.jobs = t.jobs;
+            const bool streams = std::any_of(t.plans.begin(), t.plans.end(),
+                                             [](const input_stream_plan& p) { return p.chunks.size() > 1; });
+            if (streams) start.chunk_vectors = chunk_vectors(t, 0);
             stage.ops.push_back(start);
+            rounds.push_back(std::move(t));
+            open.erase(j.tile);
+          }
+        }
+        for (std::size_t c = 1; c < chunks; ++c) {
+          for (auto& t : rounds) {
+            bool fed = false;
+            for (std::size_t k = 0; k < t.jobs.size(); ++k) {
+              if (c >= t.plans[k].chunks.size()) continue;
+              send_chunk(t, k, c, t.sent[k]);
+              t.sent[k] += t.plans[k].chunks[c].bytes;
+              fed = true;
+            }
+            if (!fed) continue;
+            models::program_op feed;
+            feed.what = models::program_op::kind::tile_feed;
+            feed.tile_address = tile_address(t.tile);
+            feed.instance = t.tile;
+            feed.jobs = t.jobs;
+            feed.chunk_vectors = chunk_vectors(t, c);
+            stage.ops.push_back(feed);
           }
         }
         // A layer whose outputs stay analog runs alongside its consumer: its
         // tiles are waited for at the end of the consumer's stage.
         const bool deferred = lp.analog.analog_out;
+        std::map<const models::tile_job*, const input_stream_plan*> plan_of;
+        for (const auto& t : rounds)
+          for (std::size_t k = 0; k < t.jobs.size(); ++k) plan_of[t.jobs[k]] = &t.plans[k];
+        // A streamed layer's outputs drain chunk by chunk, every tile's in
+        // turn, in the order of the share of its job each chunk completes (the
+        // order they are made in when the tiles run at the same pace), so one
+        // tile's drain does not hold up another's: each tile is asked when its
+        // jobs started first.
+        const bool rounds_of_drains = chunks > 1;
+        std::vector<std::pair<double, models::program_op>> drain_pieces;
         for (const auto& [tile, group] : per_tile) {
           models::program_op wait;
           wait.what = models::program_op::kind::tile_wait;
@@ -530,32 +609,64 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
             const models::tile_job_timeline timeline =
                 drains ? models::tile_job_outputs(plan.tile, *j) : models::tile_job_timeline{};
             const double value_bytes = j->activation_bits / 8.0;
-            if (j->partial_outputs_sent > 0) {
-              // Partial sums travel to the tile that owns the column block.
-              models::program_op psum;
-              psum.what = models::program_op::kind::dma;
-              psum.src = tile_address(j->tile);
-              psum.dst = tile_address(std::max<long long>(lp.first_tile, j->tile - 1));
-              psum.src_wrap = tile_bytes;
-              psum.dst_wrap = tile_bytes;
-              psum.bytes = static_cast<double>(j->vectors * j->partial_outputs_sent) * 4.0;
-              psum.drain = timeline;
-              psum.drain_job = j;
-              stage.ops.push_back(psum);
+            // The job's vectors in the chunks its input came in.
+            std::vector<long long> pieces{j->vectors};
+            if (rounds_of_drains && drains && plan_of.count(j)) {
+              pieces.clear();
+              for (const auto& c : plan_of[j]->chunks) pieces.push_back(c.vectors);
             }
-            if (j->outputs > 0 && !j->analog_out) {
-              models::program_op outp;
-              outp.what = models::program_op::kind::dma;
-              outp.src = tile_address(j->tile);
-              outp.src_wrap = tile_bytes;
-              outp.dst = lp.output.address;
-              outp.bytes = std::ceil(static_cast<double>(j->vectors * j->outputs) * value_bytes);
-              outp.drain = timeline;
-              outp.drain_job = j;
-              stage.ops.push_back(outp);
+            long long first = 0;
+            double psum_sent = 0, out_sent = 0;
+            for (std::size_t c = 0; c < pieces.size(); ++c) {
+              const long long upto = first + pieces[c];
+              const double done = static_cast<double>(upto) / static_cast<double>(std::max<long long>(1, j->vectors));
+              const auto into = [&](const models::program_op& op) {
+                if (rounds_of_drains) drain_pieces.emplace_back(done, op);
+                else stage.ops.push_back(op);
+              };
+              if (j->partial_outputs_sent > 0) {
+                // Partial sums travel to the tile that owns the column block.
+                models::program_op psum;
+                psum.what = models::program_op::kind::dma;
+                psum.src = tile_address(j->tile);
+                psum.dst = tile_address(std::max<long long>(lp.first_tile, j->tile - 1));
+                psum.src_wrap = tile_bytes;
+                psum.dst_wrap = tile_bytes;
+                const double end = static_cast<double>(upto * j->partial_outputs_sent) * 4.0;
+                psum.bytes = end - psum_sent;
+                psum_sent = end;
+                psum.drain = timeline;
+                psum.drain_job = j;
+                if (pieces.size() > 1) {
+                  psum.drain_first = first;
+                  psum.drain_count = pieces[c];
+                }
+                if (psum.bytes > 0) into(psum);
+              }
+              if (j->outputs > 0 && !j->analog_out) {
+                models::program_op outp;
+                outp.what = models::program_op::kind::dma;
+                outp.src = tile_address(j->tile);
+                outp.src_wrap = tile_bytes;
+                outp.dst = lp.output.address;
+                const double end = std::ceil(static_cast<double>(upto * j->outputs) * value_bytes);
+                outp.bytes = end - out_sent;
+                out_sent = end;
+                outp.drain = timeline;
+                outp.drain_job = j;
+                if (pieces.size() > 1) {
+                  outp.drain_first = first;
+                  outp.drain_count = pieces[c];
+                }
+                if (outp.bytes > 0) into(outp);
+              }
+              first = upto;
             }
           }
         }
+        std::stable_sort(drain_pieces.begin(), drain_pieces.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto& [done, op] : drain_pieces) stage.ops.push_back(std::move(op));
       }
       if (lp.element_ops > 0) {
         models::program_op relu;

@@ -9,6 +9,7 @@
 #include "models/controller_module.hpp"
 #include "models/program.hpp"
 #include "platform/data/mnist_dataset.hpp"
+#include "platform/mapping/input_stream.hpp"
 #include "platform/mapping/network_plan.hpp"
 
 namespace mottsim::platform {
@@ -113,7 +114,7 @@ work_budget parse_work_budget(const std::string& max_work, const std::string& ma
 }
 
 work_estimate estimate_cim_work(const dsl::workload_spec& workload, const network_plan& plan, bool functional) {
-  const double burst = models::controller_timing{}.dma_burst_bytes;
+  const double burst = models::dma_burst_bytes;
   const double cell_bytes = static_cast<double>(plan.tile.bits_per_cell) / 8.0;
   work_estimate e;
   // What one inference moves (the pipeline schedule runs plan.inferences of
@@ -163,7 +164,18 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
       // earlier tile sends that block's partial sums (4 bytes each) to its
       // owner: at most one block's (its first slot's).
       const models::layer_sends sends = models::span_sends(lp.matrix, m, plan.tile, span);
-      dma(lp.input_bytes * static_cast<double>(m.column_blocks) * fraction, tiles);
+      const double input = lp.input_bytes * static_cast<double>(m.column_blocks) * fraction;
+      dma(input, tiles);
+      // A convolution's input streams in chunks (as a tile of the copy with
+      // its even share of the input would split it): every chunk after the
+      // first adds a feed command and at most a partial burst (a read and a
+      // write) to the input, to the outputs and to the partial sums it drains.
+      const double chunks = static_cast<double>(
+          plan_input_stream(geometry_of(*lp.layer, lp.matrix.activation_bits / 8.0), std::ceil(input / std::max(1.0, tiles)),
+                            static_cast<long long>(share), plan.tile.buffer_bytes, burst)
+              .chunks.size());
+      e.transactions += (chunks - 1) * (3.0 * tiles + 2.0 * static_cast<double>(sends.output_tiles) +
+                                        2.0 * static_cast<double>(sends.partial_tiles));
       dma(share * output_values * lp.matrix.activation_bits / 8.0, static_cast<double>(sends.output_tiles));
       if (sends.partial_tiles > 0)
         dma(share * static_cast<double>(sends.partial_tiles) * weights_per_block * 4.0,
