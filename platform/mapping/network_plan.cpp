@@ -481,6 +481,11 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
     if (lp.on_tiles) {
       // A convolution's input arrives in rows; anything else all at once.
       const stream_geometry geometry = geometry_of(*lp.layer, lp.matrix.activation_bits / 8.0);
+      // Each job writes its own part of the output tensor, after the parts of
+      // the jobs before it: within a memory an address only names the memory
+      // (transfers are priced by their bytes), but readers that stream the
+      // tensor in pieces then read what its producer wrote there.
+      double layer_out_written = 0.0;
       for (const auto& jobs : lp.chunk_jobs) {
         if (!lp.resident) program_jobs(stage, jobs);
         // Jobs on the same tile (copies, or parts of column blocks) start
@@ -507,7 +512,10 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
           in.what = models::program_op::kind::dma;
           // The job reads the same bytes as sent whole, in pieces; each piece
           // lands in the tile's buffer from its start (the buffer wraps).
-          in.src = lp.inputs.front().address + static_cast<unsigned long long>(offset);
+          // A job holding several column blocks of the layer reads the input
+          // once for each: its offset wraps around the input tensor.
+          in.src = lp.inputs.front().address +
+                   static_cast<unsigned long long>(std::fmod(offset, std::max(1.0, std::ceil(lp.input_bytes))));
           in.dst = tile_address(j.tile);
           in.dst_wrap = tile_bytes;
           in.bytes = in_plan.chunks[c].bytes;
@@ -617,6 +625,9 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
             }
             long long first = 0;
             double psum_sent = 0, out_sent = 0;
+            const double out_base = layer_out_written;
+            if (j->outputs > 0 && !j->analog_out)
+              layer_out_written += std::ceil(static_cast<double>(j->vectors * j->outputs) * value_bytes);
             for (std::size_t c = 0; c < pieces.size(); ++c) {
               const long long upto = first + pieces[c];
               const double done = static_cast<double>(upto) / static_cast<double>(std::max<long long>(1, j->vectors));
@@ -648,7 +659,7 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
                 outp.what = models::program_op::kind::dma;
                 outp.src = tile_address(j->tile);
                 outp.src_wrap = tile_bytes;
-                outp.dst = lp.output.address;
+                outp.dst = lp.output.address + static_cast<unsigned long long>(out_base + out_sent);
                 const double end = std::ceil(static_cast<double>(upto * j->outputs) * value_bytes);
                 outp.bytes = end - out_sent;
                 out_sent = end;
