@@ -134,9 +134,14 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
                           static_cast<double>(p.integer("weight_bits")),
                           static_cast<double>(p.integer("accumulator_bits"))};
   const double buffer_capacity = buffer->params.quantity("capacity");
-  // Without separate accumulators, partial sums take half of the buffer.
+  // Without separate accumulators, a weight-stationary array's partial sums
+  // (its chunks of mc x C, plan_weight_stationary) take half of the buffer and
+  // the DRAM blocking gets the other half. A row-stationary array sets no
+  // such chunk aside: its partial-sum rows are the blocking's own output tiles,
+  // whose bytes block_gemm already counts within the capacity it is given, so
+  // it blocks with the whole buffer (halving it would reserve them twice).
   const double acc_capacity = accumulators ? accumulators->params.quantity("capacity") : buffer_capacity / 2;
-  const double blocking_capacity = accumulators ? buffer_capacity : buffer_capacity / 2;
+  const double blocking_capacity = accumulators || row_stationary ? buffer_capacity : buffer_capacity / 2;
 
   for (std::size_t i = 0; i < w.layers.size(); ++i) {
     const auto& l = w.layers[i];

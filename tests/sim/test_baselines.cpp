@@ -354,6 +354,24 @@ TEST_CASE("row stationary: a 3x3 convolution, scratchpad, buffer and DRAM access
   CHECK(action_energy(j, "array", "pe_storage_bits") > 0);
 }
 
+TEST_CASE("row stationary: the DRAM blocking has the whole buffer, its partial sums counted once") {
+  // conv3x3_32x32x640: 32x32x640 -> 32x32x4, 3x3, padding 1, int8; im2col
+  // M = 1024 positions, K = 3 x 3 x 640 = 5,760, N = 4. The window's three
+  // input rows take 3 x 32 x 640 = 61,440 B: more than half of the 108 KiB
+  // buffer (55,296 B), less than all of it (110,592 B). With the whole buffer,
+  // 49,152 B are left beside them: one row of A (5,760 B) and per filter its
+  // 5,760 weights and one 4-byte partial sum, floor(43,392 / 5,764) = 7 >= 4
+  // filters, so all the weights stay and every input byte is read once.
+  const auto r = run_mottsim(row_stationary, "tests/sim/configs/conv3x3_32x32x640.yaml");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const double input = 32.0 * 32 * 640, weights = 5760.0 * 4, output = 32.0 * 32 * 4;
+  CHECK(action_count(r.report, "dram", "read_bytes") == input + weights);
+  CHECK(action_count(r.report, "dram", "write_bytes") == output);
+  // Half the buffer would not hold the window: every position would read its
+  // 5,760 im2col inputs, 1024 x 5,760 = 5,898,240 B, nine times the input.
+  CHECK(action_count(r.report, "dram", "read_bytes") < 1024.0 * 5760);
+}
+
 TEST_CASE("baselines: energy per MAC lands in the range published processors and accelerators span") {
   // docs/baselines.md derives the ranges (22 nm, int8, DRAM included):
   //   CPUs 15..700 pJ/MAC: half of a Cortex-A57 cluster's measured power at its
