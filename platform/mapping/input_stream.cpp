@@ -30,7 +30,8 @@ input_stream_plan plan_input_stream(const stream_geometry& g, double bytes, long
   const double row_bytes = bytes / static_cast<double>(std::max<long long>(1, band));
   // Output rows per chunk: enough for a chunk after the first to fill a burst.
   const long long per_chunk =
-      std::max<long long>(1, static_cast<long long>(std::ceil(min_chunk_bytes / (row_bytes * stride) - 1e-9)));
+      std::max({1LL, static_cast<long long>(std::ceil(min_chunk_bytes / (row_bytes * stride) - 1e-9)),
+                (out_rows + max_stream_chunks - 1) / max_stream_chunks});
   const long long chunks = (out_rows + per_chunk - 1) / per_chunk;
   if (!g.rows || vectors <= 0 || bytes <= 0 || chunks <= 1) {
     p.chunks = {{bytes, vectors}};

@@ -44,9 +44,17 @@ struct input_stream_plan {
   long long lead = 0;
 };
 
+// At most this many chunks a job: the first chunk is then at most about a
+// sixteenth of the input, so the fill streaming saves is within 1/16 of the
+// input's transfer time of what finer chunks would save, while every further
+// chunk costs the simulation a transfer and a command per job (a ViT's 197
+// token rows of 768 bytes would take 33 a job, 1,000 tile jobs of them).
+constexpr long long max_stream_chunks = 16;
+
 // Splits a job of `vectors` output positions and `bytes` of input into
 // chunks. A chunk carries at least `min_chunk_bytes` (a DMA burst: smaller
-// ones would cost a transfer each for nothing) and whole output rows; the
+// ones would cost a transfer each for nothing), whole output rows, and at
+// least 1 / max_stream_chunks of the job's output rows; the
 // buffer (`buffer_bytes`, the job's share of the tile's) holds the window the
 // rows being computed need plus the chunks ahead of them. The chunks' bytes
 // add up to `bytes` and their vectors to `vectors`.

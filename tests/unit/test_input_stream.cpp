@@ -65,3 +65,28 @@ TEST_CASE("input stream: a chunk holds whole output rows and at least a burst") 
   // An input under a burst is sent whole.
   CHECK(plan_input_stream(g, 2048, 64, 1e9, 4096).chunks.size() == 1);
 }
+
+TEST_CASE("input stream: at most max_stream_chunks chunks a job") {
+  // A ViT layer as a 1x1 convolution over 197 token rows of 768 bytes: a
+  // 4 KiB burst is 6 rows (33 chunks); at most 16 chunks means
+  // ceil(197 / 16) = 13 rows a chunk, ceil(197 / 13) = 16 chunks.
+  stream_geometry g;
+  g.rows = true;
+  g.out_width = 1;
+  g.kernel = 1;
+  g.stride = 1;
+  g.padding = 0;
+  g.in_rows = 197;
+  const auto p = plan_input_stream(g, 197 * 768, 197, 1e9, 4096);
+  REQUIRE(p.chunks.size() == static_cast<std::size_t>(mottsim::platform::max_stream_chunks));
+  CHECK(p.chunks.front().vectors == 13);
+  CHECK(p.chunks.front().bytes == 13 * 768);
+  long long vectors = 0;
+  double bytes = 0;
+  for (const auto& c : p.chunks) {
+    vectors += c.vectors;
+    bytes += c.bytes;
+  }
+  CHECK(vectors == 197);
+  CHECK(bytes == 197 * 768);
+}
