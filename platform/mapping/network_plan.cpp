@@ -337,7 +337,7 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   plan.tiles_used = plan.all_resident ? plan.resident_tiles : plan.tiles;
 
   // What simulating this would cost, before a single job is built.
-  const work_estimate cost = estimate_cim_work(workload, plan, budget.functional);
+  const work_estimate cost = estimate_cim_work(workload, plan, budget.functional, budget.chips);
   if (estimate) *estimate = cost;
   if (!check_work(cost, budget, workload, arch.name, errors)) return plan;
 

@@ -35,8 +35,9 @@ std::string count_text(double v) {
 
 std::string bytes_text(double b) { return dsl::format_quantity(b, dsl::dimension::data_size); }
 
-// Functional mode holds, per device network (two for classifiers: the chip
-// and the same chip on ideal devices), each layer's weights as doubles, their
+// Functional mode holds, per device network (every chip drawn, all programmed
+// at once, and the same chip on ideal devices, which calibrates and, for
+// classifiers, is scored too), each layer's weights as doubles, their
 // quantized integers and a copy made while binding them (20 bytes a weight),
 // four floats per programmed cell (conductance, its square, both stacked for
 // one product) and each crossbar's columns x outputs combining matrix; the
@@ -44,10 +45,10 @@ std::string bytes_text(double b) { return dsl::format_quantity(b, dsl::dimension
 // inputs (for MNIST, the whole data set as it is read), every layer's output for a batch of up to 64 inputs per network,
 // and the largest layer's im2col inputs and outputs as doubles, twice over
 // while they are converted.
-double functional_memory(const dsl::workload_spec& w, const network_plan& plan) {
+double functional_memory(const dsl::workload_spec& w, const network_plan& plan, long long chips) {
   const bool classifier = w.inputs.source == "mnist_test";
   const double samples = classifier ? static_cast<double>(w.inputs.count) : 1.0;
-  const double networks = classifier ? 2.0 : 1.0;
+  const double networks = static_cast<double>(std::max<long long>(1, chips)) + 1.0;
   const double batch = std::min(samples, 64.0);
   double weights = 0, device = 0, outputs = 0, peak = 0;
   for (const auto& lp : plan.layers) {
@@ -113,7 +114,8 @@ work_budget parse_work_budget(const std::string& max_work, const std::string& ma
   return b;
 }
 
-work_estimate estimate_cim_work(const dsl::workload_spec& workload, const network_plan& plan, bool functional) {
+work_estimate estimate_cim_work(const dsl::workload_spec& workload, const network_plan& plan, bool functional,
+                                long long chips) {
   const double burst = models::dma_burst_bytes;
   const double cell_bytes = static_cast<double>(plan.tile.bits_per_cell) / 8.0;
   work_estimate e;
@@ -193,7 +195,7 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
   const auto inferences = static_cast<double>(e.inferences);
   e.transactions = once.transactions + inferences * e.transactions;
   e.bytes_moved = once.bytes_moved + inferences * e.bytes_moved;
-  if (functional) e.functional_bytes = functional_memory(workload, plan);
+  if (functional) e.functional_bytes = functional_memory(workload, plan, chips);
   return e;
 }
 

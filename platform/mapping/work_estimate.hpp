@@ -44,6 +44,7 @@ struct work_budget {
   double max_transactions = default_max_work;
   double max_memory_bytes = default_max_memory;
   bool functional = false;
+  long long chips = 1;  // functional mode: the chips drawn (--chips), each programmed at once
 };
 
 // Reads --max-work (a positive number of transactions, "2e8" allowed) and
@@ -56,7 +57,8 @@ work_budget parse_work_budget(const std::string& max_work, const std::string& ma
 // tile job is built. `functional` adds the functional-mode memory. Under the
 // pipeline schedule every inference's traffic is counted (plan.inferences),
 // the weights programmed once.
-work_estimate estimate_cim_work(const dsl::workload_spec& workload, const network_plan& plan, bool functional);
+work_estimate estimate_cim_work(const dsl::workload_spec& workload, const network_plan& plan, bool functional,
+                                long long chips = 1);
 
 // The exact estimate of a processor's or a systolic array's run from its
 // program; `transaction_bytes` is the engine's burst size (`transaction`).

@@ -40,6 +40,7 @@ reports::run_result run_session(const run_options& options, const model_registry
 
   work_budget budget = options.budget;
   budget.functional = options.mode == "functional";
+  budget.chips = options.chips;
   // The data statistics each layer's reads are priced with: measured on the
   // workload's trained weights and training inputs where it ships them, once.
   std::vector<layer_density> densities;

@@ -195,6 +195,17 @@ TEST_CASE("functional mode counts its weights, conductances and activations towa
   const double weights = 256.0 * 64;
   CHECK(func.estimate.functional_bytes >= weights * (4 + 8) + 16.0 * 256 * 64 * 8);
   CHECK(func.estimate.transactions == perf.estimate.transactions);  // timing is perf mode's
+  // Every chip drawn is programmed at once, beside the ideal-device chip: each
+  // one more holds at least its weights as doubles and four floats a cell.
+  platform::work_budget three = functional, five = functional;
+  three.chips = 3;
+  five.chips = 5;
+  const double d3 = plan_text(dir, source("configs/arch/adc_cim.yaml"), w, three).estimate.functional_bytes -
+                    func.estimate.functional_bytes;
+  const double d5 = plan_text(dir, source("configs/arch/adc_cim.yaml"), w, five).estimate.functional_bytes -
+                    func.estimate.functional_bytes;
+  CHECK(d5 == doctest::Approx(2.0 * d3));
+  CHECK(d3 >= 2.0 * (weights * 8 + 16.0 * 256 * 64 * 8));
 
   functional.max_memory_bytes = func.estimate.memory_bytes() / 2;
   const auto refused = plan_text(dir, source("configs/arch/adc_cim.yaml"), w, functional);
