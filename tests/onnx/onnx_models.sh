@@ -127,11 +127,12 @@ else
   fail "data/onnx/vit_tiny.onnx or its reference is missing: run 'make models'"
 fi
 
-# The networks with operators beyond convolutions and ReLU (ReLU6, SiLU,
-# squeeze-excitation gates, GELU, layer normalization, softmax and attention's
-# products between activations) run in perf mode on every shipped
-# architecture, and each report counts the forward hooks' MACs.
-for m in mobilenet_v2 efficientnet_b0 vit_b_16; do
+# Every exported torchvision network, those with operators beyond
+# convolutions and ReLU (ReLU6, SiLU, squeeze-excitation gates, GELU, layer
+# normalization, softmax and attention's products between activations)
+# included, runs in perf mode on every shipped architecture, and each report
+# counts the forward hooks' MACs.
+for m in resnet18 resnet50 vgg16 mobilenet_v2 efficientnet_b0 vit_b_16; do
   want_macs=$(json_int "data/onnx/$m.counts.json" macs 2>/dev/null)
   for arch in configs/arch/*.yaml; do
     a=$(basename "$arch" .yaml)
