@@ -3,70 +3,24 @@
 // a cim_tile and an SRAM on one bus. Times derived by hand.
 #include <doctest/doctest.h>
 
-#include <systemc>
-
-#include "models/bus_module.hpp"
-#include "models/cim_tile_module.hpp"
-#include "models/controller_module.hpp"
-#include "models/memory_module.hpp"
+#include "bus_tile_sram.hpp"
 
 using namespace mottsim::models;
+using namespace mottsim::kernel_test;
 
 namespace {
 
-constexpr double ns = 1e-9;
-constexpr unsigned long long tile_base = 0, sram_base = 1ull << 20, window = 1ull << 20;
+// One job of 512 vectors, each one 4 ns read and 64 output bytes: 2048 ns of
+// compute, 32 KiB of outputs, 8 bursts of 4 KiB, one per 64 vectors (256 ns
+// of compute).
+tile_job job_of() { return one_crossbar_job(512, 4); }
 
-// One job of 512 vectors, each one 4 ns read (no conversion or digital stage)
-// and 64 output bytes: 2048 ns of compute, 32 KiB of outputs, 8 bursts of
-// 4 KiB, one per 64 vectors (256 ns of compute).
-tile_job job_of() {
-  tile_job j;
-  j.layer = 0;
-  j.tile = 0;
-  j.crossbars = 1;
-  j.outputs = 64;
-  j.vectors = 512;
-  j.activation_bits = 8;
-  j.mapping.reads_per_vector = 1;
-  j.mapping.read_time_s = 4 * ns;
-  return j;
-}
-
-memory_timing port_of_64_bytes_per_ns() {
-  memory_timing t;
-  t.granule_bytes = 64;
-  t.granule_time_s = 1 * ns;
-  return t;
-}
-
-// A 64-byte bus at 1 GHz moves a 4 KiB leg in 64 ns, the tile buffer reads and
-// the SRAM writes 4 KiB in 64 ns: one burst drains in 64 + 64 + 64 + 64 =
-// 256 ns, as long as 64 vectors compute. With one burst in flight the whole
-// drain takes 8 x 256 = 2048 ns: compute and drain are equal.
-struct platform {
-  bus_module bus{"bus", [] {
-                   bus_timing t;
-                   t.width_bytes = 64;
-                   t.clock_hz = 1e9;
-                   t.latency_cycles = 0;
-                   return t;
-                 }()};
-  cim_tile_module tile{"tile", cim_tile_params{}, 1, window, port_of_64_bytes_per_ns()};
-  memory_module sram{"sram", port_of_64_bytes_per_ns(), 1, window};
-  controller_module dma{"dma", [] {
-                          controller_timing t;
-                          t.command_cycles = 0;
-                          t.outstanding = 1;
-                          return t;
-                        }()};
-  program prog;
+// A 4 KiB leg takes 64 ns on the bus, the tile buffer and the SRAM: one burst
+// drains in 64 + 64 + 64 + 64 = 256 ns, as long as 64 vectors compute. With
+// one burst in flight the whole drain takes 8 x 256 = 2048 ns: compute and
+// drain are equal.
+struct platform : bus_tile_sram {
   platform(program_op::kind sync, bool paced) {
-    bus.out.bind(tile.in);
-    bus.out.bind(sram.in);
-    bus.map_window(tile_base, window, 0, "tile");
-    bus.map_window(sram_base, window, 1, "sram");
-    dma.out.bind(bus.in);
     const tile_job* j = prog.keep(job_of());
     program_stage s;
     s.layer = 0;

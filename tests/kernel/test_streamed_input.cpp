@@ -4,23 +4,16 @@
 // an SRAM holding the input on one bus. Times derived by hand.
 #include <doctest/doctest.h>
 
-#include <systemc>
-
-#include "models/bus_module.hpp"
-#include "models/cim_tile_module.hpp"
-#include "models/controller_module.hpp"
-#include "models/memory_module.hpp"
+#include "bus_tile_sram.hpp"
 #include "platform/mapping/input_stream.hpp"
 
 using namespace mottsim::models;
+using namespace mottsim::kernel_test;
 using mottsim::platform::input_stream_plan;
 using mottsim::platform::plan_input_stream;
 using mottsim::platform::stream_geometry;
 
 namespace {
-
-constexpr double ns = 1e-9;
-constexpr unsigned long long tile_base = 0, sram_base = 1ull << 20, window = 1ull << 20;
 
 // A 3x3 convolution, stride 1, padding 1, on an 8-row input of 4 KiB rows
 // (32 KiB), 8 x 8 output positions: output row r needs input rows r - 1 ..
@@ -39,58 +32,18 @@ stream_geometry conv3x3() {
 }
 constexpr double input_bytes = 8 * 4096;
 
-tile_job job_of(double read_ns) {
-  tile_job j;
-  j.layer = 0;
-  j.tile = 0;
-  j.crossbars = 1;
-  j.outputs = 64;
-  j.vectors = 64;
-  j.activation_bits = 8;
-  j.mapping.reads_per_vector = 1;
-  j.mapping.read_time_s = read_ns * ns;
-  return j;
-}
-
-memory_timing port_of_64_bytes_per_ns() {
-  memory_timing t;
-  t.granule_bytes = 64;
-  t.granule_time_s = 1 * ns;
-  return t;
-}
+tile_job job_of(double read_ns) { return one_crossbar_job(64, read_ns); }
 
 // A 64-byte bus at 1 GHz moves a 4 KiB leg in 64 ns and a 16-byte command in
 // 1 ns; the SRAM reads and the tile buffer writes 4 KiB in 64 ns: with one
 // burst in flight a 4 KiB row arrives 64 + 64 + 64 + 64 = 256 ns after it is
 // asked for. The input is 8 rows: T_in = 8 x 256 = 2048 ns.
-struct platform {
-  bus_module bus{"bus", [] {
-                   bus_timing t;
-                   t.width_bytes = 64;
-                   t.clock_hz = 1e9;
-                   t.latency_cycles = 0;
-                   return t;
-                 }()};
-  cim_tile_module tile;
-  memory_module sram{"sram", port_of_64_bytes_per_ns(), 1, window};
-  controller_module dma{"dma", [] {
-                          controller_timing t;
-                          t.command_cycles = 0;
-                          t.outstanding = 1;
-                          return t;
-                        }()};
-  program prog;
+struct platform : bus_tile_sram {
   input_stream_plan plan;
 
   // `min_chunk_bytes` past the input: one chunk, the tile starts once all of
   // it is in (as every input did before inputs streamed).
-  platform(double read_ns, double min_chunk_bytes, double buffer_bytes)
-      : tile("tile", cim_tile_params{}, 1, window, port_of_64_bytes_per_ns()) {
-    bus.out.bind(tile.in);
-    bus.out.bind(sram.in);
-    bus.map_window(tile_base, window, 0, "tile");
-    bus.map_window(sram_base, window, 1, "sram");
-    dma.out.bind(bus.in);
+  platform(double read_ns, double min_chunk_bytes, double buffer_bytes) {
     const tile_job* j = prog.keep(job_of(read_ns));
     plan = plan_input_stream(conv3x3(), input_bytes, 64, buffer_bytes, min_chunk_bytes);
     program_stage s;
