@@ -631,45 +631,38 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
             for (std::size_t c = 0; c < pieces.size(); ++c) {
               const long long upto = first + pieces[c];
               const double done = static_cast<double>(upto) / static_cast<double>(std::max<long long>(1, j->vectors));
-              const auto into = [&](const models::program_op& op) {
-                if (rounds_of_drains) drain_pieces.emplace_back(done, op);
-                else stage.ops.push_back(op);
+              // One piece of a drain: the bytes from what was sent up to `end`,
+              // paced by the job's timeline (over this chunk's vectors when
+              // the job drains in several).
+              const auto send = [&](models::program_op op, double end, double& sent) {
+                op.what = models::program_op::kind::dma;
+                op.bytes = end - sent;
+                sent = end;
+                op.drain = timeline;
+                op.drain_job = j;
+                if (pieces.size() > 1) {
+                  op.drain_first = first;
+                  op.drain_count = pieces[c];
+                }
+                if (op.bytes <= 0) return;
+                if (rounds_of_drains) drain_pieces.emplace_back(done, std::move(op));
+                else stage.ops.push_back(std::move(op));
               };
               if (j->partial_outputs_sent > 0) {
                 // Partial sums travel to the tile that owns the column block.
                 models::program_op psum;
-                psum.what = models::program_op::kind::dma;
                 psum.src = tile_address(j->tile);
                 psum.dst = tile_address(std::max<long long>(lp.first_tile, j->tile - 1));
                 psum.src_wrap = tile_bytes;
                 psum.dst_wrap = tile_bytes;
-                const double end = static_cast<double>(upto * j->partial_outputs_sent) * 4.0;
-                psum.bytes = end - psum_sent;
-                psum_sent = end;
-                psum.drain = timeline;
-                psum.drain_job = j;
-                if (pieces.size() > 1) {
-                  psum.drain_first = first;
-                  psum.drain_count = pieces[c];
-                }
-                if (psum.bytes > 0) into(psum);
+                send(std::move(psum), static_cast<double>(upto * j->partial_outputs_sent) * 4.0, psum_sent);
               }
               if (j->outputs > 0 && !j->analog_out) {
                 models::program_op outp;
-                outp.what = models::program_op::kind::dma;
                 outp.src = tile_address(j->tile);
                 outp.src_wrap = tile_bytes;
                 outp.dst = lp.output.address + static_cast<unsigned long long>(out_base + out_sent);
-                const double end = std::ceil(static_cast<double>(upto * j->outputs) * value_bytes);
-                outp.bytes = end - out_sent;
-                out_sent = end;
-                outp.drain = timeline;
-                outp.drain_job = j;
-                if (pieces.size() > 1) {
-                  outp.drain_first = first;
-                  outp.drain_count = pieces[c];
-                }
-                if (outp.bytes > 0) into(outp);
+                send(std::move(outp), std::ceil(static_cast<double>(upto * j->outputs) * value_bytes), out_sent);
               }
               first = upto;
             }
