@@ -1763,8 +1763,9 @@ bool onnx_reader::int_values(const std::string& name, int_tensor& out) const {
   else
     out.values = int64_values(*m_model, *t->second);
   std::string storage;
-  const auto raw = m_model->raw_data(*t->second, storage);
-  if (t->second->data_type() == onnx::TensorProto::INT32 && raw) {
+  const auto raw =
+      t->second->data_type() == onnx::TensorProto::INT32 ? m_model->raw_data(*t->second, storage) : std::nullopt;
+  if (raw) {
     out.values.resize(raw->size() / 4);
     for (std::size_t k = 0; k < out.values.size(); ++k) {
       std::int32_t v;

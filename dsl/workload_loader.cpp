@@ -354,7 +354,7 @@ void workload_reader::read_layer(const yaml_node& node, std::size_t index) {
     }
     if (v.has("constant") && l.kind == layer_kind::concat) l.constant_size = v.integer("constant");
     if (v.has("constant") && l.kind != layer_kind::concat) l.constant = v.flag("constant");
-    const bool has_constant = l.constant || l.constant_size > 0;
+    const bool has_constant = l.uses_stored_constant();
     if (v.has("tensor")) l.constant_tensor = v.text("tensor");
     if (l.kind == layer_kind::mul && v.has("divide")) l.divide = v.flag("divide");
     if (l.kind == layer_kind::concat && v.has("constant_first")) l.constant_first = v.flag("constant_first");

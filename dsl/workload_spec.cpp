@@ -92,7 +92,7 @@ std::string tensor_shape::to_string() const {
 
 std::string layer_spec::uncomputable_reason() const {
   const bool constant_values_given = !constant_tensor.empty() || !constant_values.empty();
-  if ((constant || constant_size > 0) && !constant_values_given)
+  if (uses_stored_constant() && !constant_values_given)
     return "uses a constant stored with the network whose values it does not give: add 'tensor:' (a tensor of the "
            "workload's weights_file) or 'values:'";
   if (kind == layer_kind::layernorm && !epsilon)

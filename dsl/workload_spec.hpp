@@ -144,6 +144,9 @@ struct layer_spec {
   // it uses stored constants or a reordering whose values or permutation the
   // workload does not give; empty when it can.
   std::string uncomputable_reason() const;
+  // True when the layer joins, adds or multiplies by a constant stored with
+  // the network (a class token, a position embedding, a scale).
+  bool uses_stored_constant() const { return constant || constant_size > 0; }
   // Why `count` values cannot be this layer's stored constant (its shapes
   // inferred), or empty when they can: add/mul take one value, one per
   // channel or one per element of the input; concat exactly what it joins.

@@ -119,11 +119,11 @@ sc_core::sc_time cim_tile_module::compute(long long instance, const std::vector<
     timelines[job] = tile_job_timeline{o.first_s - started_s, period, job->vectors};
   }
   for (const auto& [action, n] : actions) m_counts.add(layer, action, n);
-  if (!feed)
+  if (!feed) {
     tile.occupy(start, to_sc_time(end_s - start_s, *this, "a crossbar job"), layer);
-  else if (to_sc_time(end_s, *this, "a crossbar job") > tile.busy_until())
-    tile.occupy_until(tile.busy_until(), to_sc_time(end_s, *this, "a crossbar job") - tile.busy_until(),
-                      to_sc_time(end_s, *this, "a crossbar job"), layer);
+  } else if (const sc_core::sc_time end = to_sc_time(end_s, *this, "a crossbar job"); end > tile.busy_until()) {
+    tile.occupy_until(tile.busy_until(), end - tile.busy_until(), end, layer);
+  }
   return to_sc_time(read_s, *this, "a crossbar read");
 }
 

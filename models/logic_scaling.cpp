@@ -53,7 +53,8 @@ logic_scale logic_scaling(const dsl::block_value& b, double node_m) {
     // Static power is Vdd x the off current; the off current is held.
     s.leakage *= ratio;
     s.leakage_note += " x (" + show(b.quantity("supply_voltage"), dimension::voltage) + " / " +
-                      show(b.quantity("reference_supply"), dimension::voltage) + ")";
+                      show(b.quantity("reference_supply"), dimension::voltage) + ") " +
+                      cited({{b, "supply_voltage"}, {b, "reference_supply"}});
     s.energy_note += " x (" + show(b.quantity("supply_voltage"), dimension::voltage) + " / " +
                      show(b.quantity("reference_supply"), dimension::voltage) + ")^2 " +
                      cited({{b, "supply_voltage"}, {b, "reference_supply"}});

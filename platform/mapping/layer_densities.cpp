@@ -199,7 +199,7 @@ std::vector<layer_density> layer_densities(const dsl::workload_spec& w, const mo
   // before functional mode could run it: measuring its weights would change
   // perf mode's figures for it and take many times its run.
   for (const auto& l : w.layers)
-    if (l.constant || l.constant_size > 0 || l.kind == dsl::layer_kind::layernorm) {
+    if (l.uses_stored_constant() || l.kind == dsl::layer_kind::layernorm) {
       const std::string why = "the weights of a network with stored constants (layer '" + l.name +
                               "') are not measured in perf mode";
       state(why, why);

@@ -531,6 +531,8 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
           for (const auto& p : t.plans) v.push_back(c < p.chunks.size() ? p.chunks[c].vectors : 0);
           return v;
         };
+        std::map<long long, int> jobs_on_tile;  // the tile's buffer is shared evenly among them
+        for (const auto& j : jobs) ++jobs_on_tile[j.tile];
         for (const auto& j : jobs) {
           const models::tile_job* kept = prog.keep(j);
           per_tile[j.tile].push_back(kept);
@@ -538,17 +540,14 @@ models::program build_program(const network_plan& plan, const dsl::architecture_
           t.tile = j.tile;
           t.jobs.push_back(kept);
           const double bytes = std::ceil(lp.input_bytes * j.input_fraction);
-          const double share = plan.tile.buffer_bytes / static_cast<double>(std::count_if(
-                                                            jobs.begin(), jobs.end(),
-                                                            [&](const models::tile_job& o) { return o.tile == j.tile; }));
+          const double share = plan.tile.buffer_bytes / static_cast<double>(jobs_on_tile[j.tile]);
           t.plans.push_back(plan_input_stream(geometry, bytes, j.vectors, share, burst_bytes));
           t.sent.push_back(0.0);
           chunks = std::max(chunks, t.plans.back().chunks.size());
           send_chunk(t, t.jobs.size() - 1, 0, 0.0);
           t.sent.back() = t.plans.back().chunks.front().bytes;
           // Start a tile once its last job's first chunk has arrived.
-          const bool last_for_tile =
-              std::none_of(&j + 1, jobs.data() + jobs.size(), [&](const models::tile_job& o) { return o.tile == j.tile; });
+          const bool last_for_tile = static_cast<int>(t.jobs.size()) == jobs_on_tile[j.tile];
           if (last_for_tile) {
             models::program_op start;
             start.what = models::program_op::kind::tile_compute;

@@ -53,8 +53,11 @@ int main(int argc, char** argv) {
       return 1;
     }
     double worst = 0.0;
-    for (std::size_t k = 0; k < got.size(); ++k)
-      worst = std::max(worst, std::abs(static_cast<double>(got[k]) - want[k]));
+    for (std::size_t k = 0; k < got.size(); ++k) {
+      const double d = std::abs(static_cast<double>(got[k]) - want[k]);
+      // A NaN or infinite logit is the largest difference there is.
+      worst = std::isfinite(d) ? std::max(worst, d) : HUGE_VAL;
+    }
     const auto argmax = [](const std::vector<float>& v) { return std::max_element(v.begin(), v.end()) - v.begin(); };
     std::printf("%zu logits: largest difference from PyTorch %.3g (tolerance %s); class %ld, PyTorch's %ld\n",
                 got.size(), worst, argv[3], static_cast<long>(argmax(got)), static_cast<long>(argmax(want)));
