@@ -1,12 +1,16 @@
 // A readout stage type registered in a test, in one add_readout_stage call
 // with nothing else in mottsim told about it, is a converter to the tile that
 // elaborates it: the tile reads its figures through the type's reader and
-// times its conversions as it times an adc's. The time is derived by hand.
+// times its conversions as it times an adc's (the time is derived by hand).
+// Functional mode treats a registered activation by the model its type names.
+// SystemC elaborates once per process, and CTest runs each test case in a
+// process of its own.
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #include <doctest/doctest.h>
 
 #include "dsl/diagnostics.hpp"
 #include "models/cim_tile_params.hpp"
+#include "platform/session/session.hpp"
 #include "tile_bench.hpp"
 #include "../unit/test_readout_types.hpp"
 #include "../unit/test_support.hpp"
@@ -52,4 +56,31 @@ TEST_CASE("kernel: a converter type registered in one place is timed by the tile
   for (std::size_t g = 0; g < 3; ++g)
     CHECK(b.tile.converters().units()[g].busy_seconds() == doctest::Approx(64 * 200e-9).epsilon(1e-9));
   CHECK(b.tile.converters().units()[3].busy_seconds() == 0);
+}
+
+TEST_CASE("kernel: functional mode refuses an analog activation it has no model of, at the stage") {
+  // The test's clamp registers no functional model: its chain is valid and a
+  // perf run takes it, but functional mode cannot compute its transfer curve.
+  const platform::model_registry registry = test_support::registry_with_test_stages();
+  test_support::scratch_dir dir;
+  platform::run_options options;
+  options.architecture = dir.write("clamp.yaml", "extends: " + std::string(MOTTSIM_SOURCE_DIR) +
+                                                     "/configs/arch/mott_cim.yaml\n"
+                                                     "name: mott_cim_clamp\n"
+                                                     "components:\n"
+                                                     "  tile:\n"
+                                                     "    readout:\n"
+                                                     "      - type: test_clamp\n"
+                                                     "      - type: adc\n");
+  options.workload = std::string(MOTTSIM_SOURCE_DIR) + "/configs/workloads/lenet5_mnist.yaml";
+  options.mode = "functional";
+  options.timeline = false;
+  std::string message;
+  try {
+    platform::run_session(options, registry);
+  } catch (const dsl::input_error& e) {
+    message = e.errors().to_string();
+  }
+  CHECK(message.find(options.architecture + ":6:9: error: functional mode has no model of a test_clamp's transfer "
+                                            "curve") != std::string::npos);
 }
