@@ -6,6 +6,7 @@
 #include "models/adc_estimator.hpp"
 #include "models/mott_neuron_energy.hpp"
 #include "models/logic_scaling.hpp"
+#include "models/readout_chain.hpp"
 #include "models/schemas.hpp"
 
 namespace mottsim::models {
@@ -422,33 +423,10 @@ schema_ptr accumulator_schema() {
   return s;
 }
 
-namespace {
-
-// One analog activation per chain, and a sample_hold only after it: it holds
-// that activation's output.
-void check_analog_stages(const dsl::block_value& v, dsl::diagnostics& errors) {
-  const auto& chain = v.blocks("readout");
-  const dsl::block_value* activation = nullptr;
-  for (const auto& stage : chain) {
-    if (stage.type == "mott_neuron" || stage.type == "cmos_activation") {
-      if (activation)
-        errors.error(stage.where, "cim_tile: the readout chain already has an analog activation ('" + activation->type +
-                                      "'); use one mott_neuron or one cmos_activation");
-      else activation = &stage;
-    } else if (stage.type == "sample_hold" && !activation) {
-      errors.error(stage.where, "cim_tile: a sample_hold holds an analog activation's output: put it after a "
-                                "mott_neuron or a cmos_activation");
-    }
-  }
-}
-
-}  // namespace
-
-schema_ptr cim_tile_schema() {
-  static const schema_ptr s =
-      schema_builder("cim_tile",
-                     "compute-in-memory tile: crossbar arrays, input drivers, a readout chain, partial-sum "
-                     "accumulation and a local buffer")
+schema_ptr cim_tile_schema(std::shared_ptr<const readout_stage_registry> stages) {
+  return schema_builder("cim_tile",
+                        "compute-in-memory tile: crossbar arrays, input drivers, a readout chain, partial-sum "
+                        "accumulation and a local buffer")
           .component(dsl::component_role::target, "buffer.capacity")
           .integer("arrays", "8", "crossbar arrays per tile")
           .range(1, 4096)
@@ -458,9 +436,8 @@ schema_ptr cim_tile_schema() {
           .range(1, 4096)
           .block("crossbar", crossbar_schema(), "the crossbar arrays")
           .block("input", input_driver_schema(), "word-line input drivers")
-          .block_list("readout",
-                      {"adc", "mott_neuron", "cmos_activation", "sample_hold", "shift_add", "digital_activation"},
-                      "readout chain from column to stored value, in signal order")
+          // The stage types come with their registration (model_registry::add_readout_stage).
+          .block_list("readout", {}, "readout chain from column to stored value, in signal order")
           .block("accumulation", accumulator_schema(), "partial-sum accumulation across row-blocks")
           .block("buffer", sram_schema(), "local buffer for inputs and outputs")
           .quantity("clock", dimension::frequency, "1 GHz", "digital clock of the tile")
@@ -469,34 +446,15 @@ schema_ptr cim_tile_schema() {
           .choice("range_calibration", {"calibrated", "worst_case"}, "calibrated",
                   "functional mode: each layer's analog gains (the neuron's or bipolar ADC's full scale, the "
                   "column ADC's range) set once from calibration data, or left at the worst case the weights allow")
-          .check([](const dsl::block_value& v, dsl::diagnostics& errors) {
-            const auto& chain = v.blocks("readout");
-            if (chain.empty()) {
-              errors.error(v.where, "cim_tile: 'readout' needs at least one stage (an adc or a mott_neuron)");
-              return;
-            }
-            bool converter = false;
-            for (const auto& stage : chain) converter |= stage.type == "adc";
-            if (!converter)
-              errors.error(v.at("readout").where,
-                           "cim_tile: the readout chain never digitizes: add an 'adc' stage after the analog stages");
-            // Analog summation adds row-block currents before the readout, so the
-            // first stage must be analog (an activation), not a converter.
-            const bool analog_first = chain.front().type == "mott_neuron" || chain.front().type == "cmos_activation";
-            if (v.block("accumulation").text("mode") == "analog" && !analog_first)
-              errors.error(v.block("accumulation").at("mode").where,
-                           "cim_tile: analog accumulation sums column currents before the readout, so the chain "
-                           "must start with a mott_neuron or a cmos_activation; use mode digital with an adc-first "
-                           "chain");
-            check_analog_stages(v, errors);
+          .check([stages](const dsl::block_value& v, dsl::diagnostics& errors) {
+            if (!check_readout_chain(v, *stages, errors)) return;
             if (v.integer("readout_share") > v.integer("arrays"))
               errors.error(v.at("readout_share").where,
                            "cim_tile: readout_share " + std::to_string(v.integer("readout_share")) +
                                " exceeds the tile's " + std::to_string(v.integer("arrays")) +
                                " arrays: a readout group serves at most every array of its tile");
           })
-          .build();
-  return s;
+      .build();
 }
 
 }  // namespace mottsim::models

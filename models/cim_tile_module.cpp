@@ -7,25 +7,13 @@
 
 namespace mottsim::models {
 
-namespace {
-
-// The readout chain's analog activation names its part, as in the YAML.
-const char* activation_name(const cim_tile_params& p) {
-  for (const auto kind : p.readout) {
-    if (kind == readout_stage_kind::mott_neuron) return "mott_neuron";
-    if (kind == readout_stage_kind::cmos_activation) return "cmos_activation";
-  }
-  return "activation";
-}
-
-}  // namespace
-
 cim_tile_module::cim_tile_module(const sc_core::sc_module_name& name, const cim_tile_params& params, long long count,
                                  unsigned long long instance_bytes, const memory_timing& buffer_timing)
     : sc_module(name), in("in"), m_params(params), m_instance_bytes(instance_bytes), m_buffer_timing(buffer_timing),
       m_crossbar("crossbar", count * params.arrays),
+      // The chain's analog activation names its part, as in the YAML.
       m_activation(params.has_neuron
-                       ? std::make_unique<tile_part>(activation_name(params), count * params.readout_groups())
+                       ? std::make_unique<tile_part>(params.activation_part.c_str(), count * params.readout_groups())
                        : nullptr),
       m_adc("adc", count * params.readout_groups()),
       m_sample_hold(params.has_sample_hold ? std::make_unique<tile_part>("sample_hold", count * params.readout_groups())

@@ -1,6 +1,7 @@
 #include "models/cim_tile_params.hpp"
 
-#include "models/mott_neuron_energy.hpp"
+#include <algorithm>
+#include <stdexcept>
 
 namespace mottsim::models {
 
@@ -13,7 +14,7 @@ const char* input_mode_name(input_mode m) {
   return "?";
 }
 
-cim_tile_params read_cim_tile_params(const dsl::block_value& tile) {
+cim_tile_params read_cim_tile_params(const dsl::block_value& tile, const readout_stage_registry& stages) {
   cim_tile_params p;
   p.arrays = tile.integer("arrays");
   p.readout_share = tile.integer("readout_share");
@@ -32,52 +33,31 @@ cim_tile_params read_cim_tile_params(const dsl::block_value& tile) {
   const std::string& mode = in.text("mode");
   p.input = mode == "dac" ? input_mode::dac : mode == "pulse_width" ? input_mode::pulse_width : input_mode::bit_serial;
   p.dac_bits = in.integer("dac_bits");
-  bool adc_seen = false;
-  for (const auto& stage : tile.blocks("readout")) {
-    if (stage.type == "adc") {
-      p.readout.push_back(readout_stage_kind::adc);
-      if (!adc_seen) {
-        p.adc_bits = stage.integer("bits");
-        p.columns_per_adc = stage.integer("columns_per_adc");
-        p.adc_rate_hz = stage.quantity("sample_rate");
-        adc_seen = true;
-      }
-    } else if (stage.type == "mott_neuron") {
-      p.readout.push_back(readout_stage_kind::mott_neuron);
+  const auto& chain = tile.blocks("readout");
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    const dsl::block_value& stage = chain[i];
+    auto type = stages.find(stage.type);
+    if (!type)  // the validator passes only registered stage types: a simulator bug
+      throw std::logic_error("cim_tile: readout stage type '" + stage.type + "' is not registered");
+    const readout_stage_traits& t = type->traits;
+    const int index = static_cast<int>(i);
+    if (t.analog_activation && p.activation_stage < 0) {
+      p.activation_stage = index;
       p.has_neuron = true;
-      p.columns_per_neuron = stage.integer("columns_per_neuron");
-      p.settling_s = stage.quantity("settling_time");
-      const neuron_occupancy o = neuron_read_occupancy(stage);
-      p.neuron_before_s = o.before_s;
-      p.neuron_after_s = o.after_s;
-      if (stage.text("model") == "thermal")
-        p.neuron_actions = {"neuron_heater", "neuron_read", "neuron_gain_stage", "neuron_bias_source"};
-      else
-        p.neuron_actions = {"neuron_activation"};
-    } else if (stage.type == "cmos_activation") {
-      p.readout.push_back(readout_stage_kind::cmos_activation);
-      p.has_neuron = true;
-      p.cmos_activation = true;
-      p.activation_label = "cmos activation";
-      p.columns_per_neuron = stage.integer("columns_per_unit");
-      p.settling_s = stage.quantity("settling_time");
-      // Priced per activation like an ideal neuron; it needs no recovery.
-      p.neuron_actions = {"neuron_activation"};
-    } else if (stage.type == "sample_hold") {
-      p.readout.push_back(readout_stage_kind::sample_hold);
-      p.has_sample_hold = true;
-      p.hold_cells = stage.integer("cells");
-      p.buffer_settling_s = stage.quantity("buffer_settling");
-      p.reach_tiles = stage.integer("reach_tiles");
-    } else if (stage.type == "shift_add") {
-      p.readout.push_back(readout_stage_kind::shift_add);
-      p.has_shift_add = true;
-      p.shift_add_units = stage.integer("units");
-    } else if (stage.type == "digital_activation") {
-      p.readout.push_back(readout_stage_kind::digital_activation);
-      p.has_digital_activation = stage.text("function") == "relu";
-      p.activation_units = stage.integer("units");
+      p.activation_part = stage.type;
     }
+    if (t.holds_analog && p.hold_stage < 0) {
+      p.hold_stage = index;
+      p.has_sample_hold = true;
+    }
+    // The converter reading the activation's output: the first after it.
+    if (t.converter && (p.converter_stage < 0 || (p.activation_stage >= 0 && p.converter_stage < p.activation_stage)))
+      p.converter_stage = index;
+    // The first stage of a type sets its figures, as it prices the type's actions.
+    const bool first_of_type =
+        std::none_of(p.readout.begin(), p.readout.end(), [&](const auto& seen) { return seen == type; });
+    p.readout.push_back(type);
+    if (first_of_type && type->read) type->read(stage, p);
   }
   p.analog_accumulation = tile.block("accumulation").text("mode") == "analog";
   p.clock_hz = tile.quantity("clock");

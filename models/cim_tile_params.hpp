@@ -1,13 +1,14 @@
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "dsl/block_value.hpp"
+#include "models/readout_stage.hpp"
 
 namespace mottsim::models {
 
 enum class input_mode { bit_serial, dac, pulse_width };
-enum class readout_stage_kind { adc, mott_neuron, cmos_activation, sample_hold, shift_add, digital_activation };
 enum class signed_encoding { differential, offset };
 
 // The timing-relevant figures of a cim_tile, typed. Energies and areas are the
@@ -27,17 +28,27 @@ struct cim_tile_params {
   input_mode input = input_mode::bit_serial;
   long long dac_bits = 1;
 
-  std::vector<readout_stage_kind> readout;
-  // First ADC of the chain (every valid chain has one).
+  // The readout chain in signal order: each stage's registered type, which
+  // says what the stage is to the tile (models/readout_stage.hpp). The figures
+  // below are filled from the chain's first stage of each type, by its type.
+  std::vector<std::shared_ptr<const readout_stage_type>> readout;
+  // Where the chain's roles sit, as indices into it (-1: the chain has none):
+  // its analog activation, its analog hold, and the converter that reads the
+  // activation's output (the first after the activation, else the first).
+  int activation_stage = -1;
+  int hold_stage = -1;
+  int converter_stage = -1;
+  // First converter of the chain (every valid chain has one).
   long long adc_bits = 8;
   long long columns_per_adc = 128;
   double adc_rate_hz = 1.28e9;
   // The chain's analog activation, when it has one: a Mott neuron or an analog
   // CMOS circuit (both apply the activation to the analog sum; `activation_label`
-  // names it in readout paths).
+  // names it in readout paths, `activation_part` names its part of the tile as
+  // the YAML names its type).
   bool has_neuron = false;
-  bool cmos_activation = false;
   std::string activation_label = "mott neuron";
+  std::string activation_part = "activation";
   long long columns_per_neuron = 1;
   double settling_s = 200e-9;
   // A read also occupies the neuron before (the gain stage settling) and after
@@ -80,7 +91,9 @@ struct cim_tile_params {
   long long analog_span_rows() const { return arrays * rows; }
 };
 
-cim_tile_params read_cim_tile_params(const dsl::block_value& tile);
+// The tile's figures from its validated parameters; each readout stage is
+// looked up in `stages` (the validator passes only registered types).
+cim_tile_params read_cim_tile_params(const dsl::block_value& tile, const readout_stage_registry& stages);
 
 const char* input_mode_name(input_mode m);
 

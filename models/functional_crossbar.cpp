@@ -1,6 +1,7 @@
 #include "models/functional_crossbar.hpp"
 #include "models/weight_encoding.hpp"
 
+#include "dsl/diagnostics.hpp"
 #include "dsl/parallel_jobs.hpp"
 #include "models/neuron_trim.hpp"
 
@@ -35,20 +36,6 @@ enum : std::uint64_t {
 };
 
 constexpr Eigen::Index chunk_vectors = 4096;
-
-const dsl::block_value* first_stage(const dsl::block_value& tile, const std::string& type, std::size_t from = 0) {
-  const auto& chain = tile.blocks("readout");
-  for (std::size_t i = from; i < chain.size(); ++i)
-    if (chain[i].type == type) return &chain[i];
-  return nullptr;
-}
-
-std::size_t stage_index(const dsl::block_value& tile, const std::string& type) {
-  const auto& chain = tile.blocks("readout");
-  for (std::size_t i = 0; i < chain.size(); ++i)
-    if (chain[i].type == type) return i;
-  return chain.size();
-}
 
 }  // namespace
 
@@ -549,27 +536,38 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
     }
   }
 
-  // Readout: the first adc of the chain, or the mott neuron and the adc after it
-  // (which also reads the analog sums of layers that bypass the neuron).
-  if (s.analog) {
-    const dsl::block_value* neuron = first_stage(tile, "mott_neuron");
-    const dsl::block_value* cmos = first_stage(tile, "cmos_activation");
-    if (s.neuron && !neuron && !cmos)
-      throw std::logic_error("functional_layer: mapping uses a neuron the tile does not have");
-    if (s.neuron && cmos) {
-      s.cmos_model = std::make_unique<cmos_activation_model>(*cmos, static_cast<std::size_t>(s.outputs),
+  // Readout: the chain's first converter, or on the analog path the one after
+  // its analog activation (which also reads the analog sums of layers that
+  // bypass the activation). The stages are found by their traits
+  // (models/readout_stage.hpp), never by their type names.
+  const auto& chain = tile.blocks("readout");
+  auto stage_at = [&](int index) {
+    return index >= 0 ? &chain[static_cast<std::size_t>(index)] : static_cast<const dsl::block_value*>(nullptr);
+  };
+  int first_converter = -1;
+  for (std::size_t i = 0; i < tile_params.readout.size() && first_converter < 0; ++i)
+    if (tile_params.readout[i]->traits.converter) first_converter = static_cast<int>(i);
+  const dsl::block_value* adc = stage_at(s.analog ? tile_params.converter_stage : first_converter);
+  s.adc_bits = adc ? adc->integer("bits") : 16;
+  s.adc_full_scale = adc ? adc->number("full_scale") : 1.0;
+  if (s.analog && s.neuron) {
+    const dsl::block_value* activation = stage_at(tile_params.activation_stage);
+    if (!activation) throw std::logic_error("functional_layer: mapping uses a neuron the tile does not have");
+    const readout_stage_type& type = *tile_params.readout[static_cast<std::size_t>(tile_params.activation_stage)];
+    switch (type.functional) {
+      case activation_model::cmos:
+        s.cmos_model = std::make_unique<cmos_activation_model>(*activation, static_cast<std::size_t>(s.outputs),
+                                                               seed_stream(seed, stream_neuron));
+        break;
+      case activation_model::mott_neuron:
+        s.neuron_model = std::make_unique<mott_neuron_model>(*activation, static_cast<std::size_t>(s.outputs),
                                                              seed_stream(seed, stream_neuron));
-    } else if (s.neuron) {
-      s.neuron_model = std::make_unique<mott_neuron_model>(*neuron, static_cast<std::size_t>(s.outputs),
-                                                           seed_stream(seed, stream_neuron));
-      s.neuron_current = neuron->quantity("full_scale_current");
+        s.neuron_current = activation->quantity("full_scale_current");
+        break;
+      case activation_model::none:
+        throw dsl::input_error(activation->where, "functional mode has no model of a " + activation->type +
+                                                      "'s transfer curve: run it in perf mode");
     }
-    const dsl::block_value* activation = neuron ? neuron : cmos;
-    const dsl::block_value* adc =
-        activation ? first_stage(tile, "adc", stage_index(tile, activation->type) + 1) : nullptr;
-    if (!adc) adc = first_stage(tile, "adc");
-    s.adc_bits = adc ? adc->integer("bits") : 16;
-    s.adc_full_scale = adc ? adc->number("full_scale") : 1.0;
     if (s.neuron_model && adc && adc->text("code_spacing") == "neuron_input") {
       const long long levels = (1LL << s.adc_bits) - 1;
       for (long long k = 1; k <= levels; ++k)
@@ -577,12 +575,8 @@ functional_layer::functional_layer(const Eigen::MatrixXd& weights, const Eigen::
             s.neuron_model->transfer((static_cast<double>(k) - 0.5) / static_cast<double>(levels) * s.adc_full_scale));
     }
     if (s.neuron_model && s.neuron_model->bias_trim() == bias_trim_kind::measured)
-      trim_neurons_measured(*s.neuron_model, s.readout_for_trim(), neuron->integer("trim_reads"),
+      trim_neurons_measured(*s.neuron_model, s.readout_for_trim(), activation->integer("trim_reads"),
                             seed_stream(seed, stream_trim));
-  } else {
-    const dsl::block_value* adc = first_stage(tile, "adc");
-    s.adc_bits = adc ? adc->integer("bits") : 16;
-    s.adc_full_scale = adc ? adc->number("full_scale") : 1.0;
   }
   s.noise_seed = seed_stream(seed, stream_read_noise);
   s.neuron_noise_seed = seed_stream(seed, stream_cycle_noise);

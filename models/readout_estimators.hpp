@@ -3,8 +3,8 @@
 
 // The estimators of the readout stages a cim_tile's chain is built from: what
 // each stage's actions cost and what hardware it adds to the tile
-// (models/estimator.hpp). Registered with their block types in
-// platform/elaboration/model_registry.cpp. Pure: no SystemC.
+// (models/estimator.hpp). Registered with their stage types (traits, schema,
+// tile reader) in models/builtin_readout_stages.cpp. Pure: no SystemC.
 namespace mottsim::models {
 
 struct logic_scale;

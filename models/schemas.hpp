@@ -7,6 +7,8 @@
 // data (no SystemC) so the DSL can validate files without elaborating anything.
 namespace mottsim::models {
 
+class readout_stage_registry;
+
 using schema_ptr = std::shared_ptr<const dsl::block_schema>;
 
 // Components (may appear as `type:` in an architecture).
@@ -17,7 +19,9 @@ schema_ptr mesh_schema();
 schema_ptr htree_schema();
 schema_ptr offchip_link_schema();
 schema_ptr controller_schema();
-schema_ptr cim_tile_schema();
+// Its readout chain takes the stage types of `stages` (as they are registered)
+// and is checked against their traits (models/readout_chain.hpp).
+schema_ptr cim_tile_schema(std::shared_ptr<const readout_stage_registry> stages);
 schema_ptr processor_schema();
 schema_ptr systolic_array_schema();
 

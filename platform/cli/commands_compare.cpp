@@ -108,7 +108,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
       else if (is_baseline_architecture(arch.spec))
         check_baseline_plan(workload, arch.spec, registry, arch_errors, budget);
       else
-        plan_network(workload, arch.spec, schedule_kind::layer, arch_errors, budget);
+        plan_network(workload, arch.spec, registry.readout_stages(), schedule_kind::layer, arch_errors, budget);
     }
     errors.append(arch_errors);
     compare_job job;

@@ -18,13 +18,17 @@ struct found_neuron {
   std::string name;  // "tile.readout[0]"
 };
 
-// The first mott_neuron stage of any readout chain, in component order.
-found_neuron first_neuron(const dsl::architecture_spec& spec) {
+// The first stage of any readout chain, in component order, that functional
+// mode simulates with the Mott neuron model.
+found_neuron first_neuron(const dsl::architecture_spec& spec, const models::readout_stage_registry& stages) {
   for (const auto& c : spec.components) {
     if (!c.params.has("readout")) continue;
     const auto& chain = c.params.blocks("readout");
-    for (std::size_t i = 0; i < chain.size(); ++i)
-      if (chain[i].type == "mott_neuron") return {&chain[i], c.name + ".readout[" + std::to_string(i) + "]"};
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+      const auto type = stages.find(chain[i].type);
+      if (type && type->functional == models::activation_model::mott_neuron)
+        return {&chain[i], c.name + ".readout[" + std::to_string(i) + "]"};
+    }
   }
   return {};
 }
@@ -50,7 +54,7 @@ int command_neuron_curve(const model_registry& registry, const neuron_curve_opti
     errors.print(err);
     return 2;
   }
-  const found_neuron neuron = first_neuron(arch.spec);
+  const found_neuron neuron = first_neuron(arch.spec, registry.readout_stages());
   if (!neuron.block) {
     dsl::source_location where{arch.spec.file, 0, 0};
     for (const auto& c : arch.spec.components)

@@ -13,6 +13,7 @@
 #include "models/systolic_array_module.hpp"
 #include "platform/elaboration/builtin_factories.hpp"
 #include "platform/elaboration/elaborator.hpp"
+#include "platform/elaboration/model_registry.hpp"
 
 namespace mottsim::platform {
 
@@ -142,7 +143,7 @@ void make_controller(elaborator& e, const dsl::component_spec& c) {
 }
 
 void make_cim_tile(elaborator& e, const dsl::component_spec& c) {
-  const auto params = models::read_cim_tile_params(c.params);
+  const auto params = models::read_cim_tile_params(c.params, e.registry().readout_stages());
   const auto& buffer = c.params.block("buffer");
   const models::memory_timing bt = onchip_timing(e.pricing(c.name), buffer.quantity("port_width"), "buffer_");
   auto m = std::make_unique<models::cim_tile_module>(c.name.c_str(), params, c.count,

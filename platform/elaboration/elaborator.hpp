@@ -42,6 +42,7 @@ class elaborator {
 
   // Called by factories.
   const dsl::architecture_spec& arch() const { return m_arch; }
+  const model_registry& registry() const { return m_registry; }
   const models::component_pricing& pricing(const std::string& component) const;
   void own(std::unique_ptr<sc_core::sc_module> module);
   void add_target(const std::string& component, tlm::tlm_target_socket<>& socket);

@@ -6,8 +6,8 @@
 #include <cstdlib>
 
 #include "models/cim_tile_pricing.hpp"
+#include "models/builtin_readout_stages.hpp"
 #include "models/component_estimators.hpp"
-#include "models/readout_estimators.hpp"
 #include "models/schemas.hpp"
 #include "platform/elaboration/builtin_factories.hpp"
 
@@ -28,10 +28,11 @@ void model_registry::add_block(std::shared_ptr<const dsl::block_schema> schema, 
   m_blocks.push_back({type, std::move(estimator)});
 }
 
-void model_registry::add_readout_stage(std::shared_ptr<const dsl::block_schema> schema,
-                                       models::block_estimator estimator) {
-  assert(estimator && "a readout stage is priced by its tile: register its estimator with it");
-  const std::string type = schema->type;
+void model_registry::add_readout_stage(models::readout_stage_type stage) {
+  const std::string type = stage.type();
+  auto schema = stage.schema;
+  auto estimator = stage.estimator;
+  m_stages->add(std::move(stage));  // first: it refuses traits no stage can have
   add_block(std::move(schema), std::move(estimator));
   for (const auto& c : m_components) {
     const dsl::block_schema* owner = m_schemas.find_schema(c.type);
@@ -97,23 +98,26 @@ void register_builtin_models(model_registry& registry) {
   registry.add_component(models::htree_schema(), models::price_htree, make_htree);
   registry.add_component(models::offchip_link_schema(), models::price_offchip_link, make_offchip_link);
   registry.add_component(models::controller_schema(), models::price_controller, make_controller);
-  registry.add_component(models::cim_tile_schema(), models::price_cim_tile, make_cim_tile);
+  registry.add_component(models::cim_tile_schema(registry.shared_readout_stages()), models::price_cim_tile,
+                         make_cim_tile);
   registry.add_component(models::processor_schema(), models::price_processor, make_processor);
   registry.add_component(models::systolic_array_schema(), models::price_systolic_array, make_systolic_array);
   // Blocks inside a cim_tile; also the kinds of technology library entries.
   // The tile prices its crossbar, input drivers, accumulation and buffer
-  // itself; its readout stages bring their own estimators.
+  // itself.
   registry.add_block(models::crossbar_schema());
   registry.add_block(models::synapse_cell_schema());
   registry.add_block(models::input_driver_schema());
-  registry.add_readout_stage(models::adc_schema(), models::price_adc_stage);
-  registry.add_readout_stage(models::mott_neuron_schema(), models::price_mott_neuron_stage);
   registry.add_block(models::gain_stage_schema());
-  registry.add_readout_stage(models::shift_add_schema(), models::price_shift_add_stage);
-  registry.add_readout_stage(models::digital_activation_schema(), models::price_digital_activation_stage);
   registry.add_block(models::accumulator_schema());
-  registry.add_readout_stage(models::sample_hold_schema(), models::price_sample_hold_stage);
-  registry.add_readout_stage(models::cmos_activation_schema(), models::price_cmos_activation_stage);
+  // Readout stages, each whole: schema, traits, tile figures, estimator
+  // (models/builtin_readout_stages.hpp). A chain lists them in this order.
+  registry.add_readout_stage(models::adc_stage());
+  registry.add_readout_stage(models::mott_neuron_stage());
+  registry.add_readout_stage(models::cmos_activation_stage());
+  registry.add_readout_stage(models::sample_hold_stage());
+  registry.add_readout_stage(models::shift_add_stage());
+  registry.add_readout_stage(models::digital_activation_stage());
 }
 
 }  // namespace mottsim::platform

@@ -4,20 +4,13 @@
 
 namespace mottsim::platform {
 
-namespace {
-const dsl::block_value* sample_hold_of(const dsl::block_value& tile) {
-  for (const auto& s : tile.blocks("readout"))
-    if (s.type == "sample_hold") return &s;
-  return nullptr;
-}
-}  // namespace
-
 void configure_analog_layer(models::functional_layer& f, const network_plan& plan, std::size_t layer,
                             const dsl::block_value& tile) {
   const analog_link& link = plan.layers[layer].analog;
-  const dsl::block_value* hold = sample_hold_of(tile);
-  if (!hold || (!link.analog_out && !link.analog_in)) return;
-  const models::analog_hold_params p = models::read_analog_hold(*hold);
+  // The chain's analog hold (its stage with that trait) holds what moves.
+  if (plan.tile.hold_stage < 0 || (!link.analog_out && !link.analog_in)) return;
+  const dsl::block_value& hold = tile.blocks("readout")[static_cast<std::size_t>(plan.tile.hold_stage)];
+  const models::analog_hold_params p = models::read_analog_hold(hold);
   if (link.analog_out)
     f.set_held_output(p, plan.layers[static_cast<std::size_t>(link.consumer)].analog.hold_s);
   if (link.analog_in) f.set_analog_input(p.buffer_noise);

@@ -40,11 +40,13 @@ std::uint64_t mix(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
 }
 
 // The tile with every device non-ideality switched off: no programming
-// variation, read noise or stuck cells, and Mott neurons without device
-// variation, cycle noise or gain-stage noise and offset. The neuron keeps its transfer curve and the
+// variation, read noise or stuck cells, and readout stages without theirs (a
+// Mott neuron's device variation, cycle noise and gain-stage noise and offset;
+// a CMOS activation's offset and noise: each stage type says, through its
+// registered `idealize`). The activation keeps its transfer curve and the
 // converters their resolution, so what remains is the cost of the curve and
 // of quantization.
-dsl::block_value ideal_devices(const dsl::block_value& tile) {
+dsl::block_value ideal_devices(const dsl::block_value& tile, const models::cim_tile_params& tile_params) {
   dsl::block_value t = tile;
   auto zero = [](dsl::block_value& b, const char* name) {
     if (b.has(name)) b.params.at(name).number = 0.0;
@@ -54,16 +56,9 @@ dsl::block_value ideal_devices(const dsl::block_value& tile) {
   for (const char* name : {"programming_sigma", "read_noise_sigma", "stuck_on_rate", "stuck_off_rate"}) zero(*cell, name);
   xbar->params.at("cell").block = cell;
   t.params.at("crossbar").block = xbar;
-  for (auto& stage : t.params.at("readout").blocks)
-    if (stage.type == "mott_neuron") {
-      for (const char* name : {"sigma_tc", "sigma_threshold", "cycle_noise"}) zero(stage, name);
-      // The gain stage in front of a thermal neuron: no offset, no noise.
-      auto gain = std::make_shared<dsl::block_value>(*stage.params.at("gain_stage").block);
-      for (const char* name : {"noise", "offset_sigma"}) zero(*gain, name);
-      stage.params.at("gain_stage").block = gain;
-    } else if (stage.type == "cmos_activation") {
-      for (const char* name : {"offset_sigma", "noise"}) zero(stage, name);
-    }
+  auto& chain = t.params.at("readout").blocks;
+  for (std::size_t i = 0; i < chain.size() && i < tile_params.readout.size(); ++i)
+    if (tile_params.readout[i]->idealize) tile_params.readout[i]->idealize(chain[i]);
   return t;
 }
 
@@ -404,18 +399,20 @@ struct chip_outcome {
 };
 
 reports::calibration_record describe_calibration(const input_sets& sets, const dsl::block_value& tile,
+                                                 const models::cim_tile_params& tile_params,
                                                  const dsl::workload_spec& workload, device_network& calibrated,
                                                  const gain_table& gains, bool ranges) {
   reports::calibration_record r = sets.record;
   r.quantile = calibration_quantile;
   r.range = ranges ? "calibrated" : "worst_case";
   r.bias_trim = "none";
-  for (const auto& stage : tile.blocks("readout"))
-    if (stage.type == "mott_neuron") {
-      r.bias_trim = stage.text("bias_trim");
-      if (r.bias_trim == "measured") r.trim_reads = stage.integer("trim_reads");
-      break;
-    }
+  // A Mott neuron's bias trim (the only activation model that trims).
+  if (const int a = tile_params.activation_stage;
+      a >= 0 && tile_params.readout[static_cast<std::size_t>(a)]->functional == models::activation_model::mott_neuron) {
+    const dsl::block_value& neuron = tile.blocks("readout")[static_cast<std::size_t>(a)];
+    r.bias_trim = neuron.text("bias_trim");
+    if (r.bias_trim == "measured") r.trim_reads = neuron.integer("trim_reads");
+  }
   for (const auto& [key, g] : gains) {
     reports::calibrated_layer l;
     l.layer = workload.layers[key.first].name;
@@ -462,11 +459,11 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   // gains come from float activations and nominal devices, so they are the
   // same for every chip; each chip's neurons are trimmed on that chip when its
   // layers are built (bias_trim: measured).
-  const dsl::block_value ideal_tile = ideal_devices(tile_c->params);
+  const dsl::block_value ideal_tile = ideal_devices(tile_c->params, plan.tile);
   device_network ideal{workload, plan, ideal_tile, reference, chip_seed(options.seed, -1), nullptr, {}};
   const gain_table gains =
       sets.calibration.empty() ? gain_table{} : ideal.calibrate(sets.calibration, ranges, dsl::hardware_threads());
-  out.calibration = describe_calibration(sets, tile_c->params, workload, ideal, gains, ranges);
+  out.calibration = describe_calibration(sets, tile_c->params, plan.tile, workload, ideal, gains, ranges);
 
   for (long long c = 0; c < options.chips; ++c) out.chip_seeds.push_back(chip_seed(options.seed, c));
 

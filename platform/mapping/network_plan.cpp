@@ -65,7 +65,7 @@ long long default_pipeline_inferences(std::size_t stages) {
 }
 
 network_plan plan_network(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
-                          schedule_kind schedule, dsl::diagnostics& errors, const work_budget& budget,
+                          const models::readout_stage_registry& stages, schedule_kind schedule, dsl::diagnostics& errors, const work_budget& budget,
                           work_estimate* estimate, const std::vector<layer_density>* densities) {
   network_plan plan;
   plan.schedule = schedule;
@@ -90,7 +90,7 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   }
   const dsl::component_spec& tile_c = *tiles.front();
   plan.tile_component = tile_c.name;
-  plan.tile = models::read_cim_tile_params(tile_c.params);
+  plan.tile = models::read_cim_tile_params(tile_c.params, stages);
   plan.tiles = tile_c.count;
   plan.arrays_per_tile = plan.tile.arrays;
   const memory_window dram = window_of(*drams.front());

@@ -108,9 +108,9 @@ long long default_pipeline_inferences(std::size_t stages);
 // schedules are user errors (with the workload layer's location), and so is a
 // plan whose estimated cost exceeds `budget`: that is found before any tile
 // job is built, so a huge network is refused at once. The estimate goes to
-// `estimate` when given.
+// `estimate` when given. The tile's readout stages are those `stages` registers.
 network_plan plan_network(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
-                          schedule_kind schedule, dsl::diagnostics& errors, const work_budget& budget = {},
+                          const models::readout_stage_registry& stages, schedule_kind schedule, dsl::diagnostics& errors, const work_budget& budget = {},
                           work_estimate* estimate = nullptr, const std::vector<layer_density>* densities = nullptr);
 
 // Turns the plan into the controller's program: DMA, tile commands and

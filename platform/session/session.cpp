@@ -45,8 +45,10 @@ reports::run_result run_session(const run_options& options, const model_registry
   // workload's trained weights and training inputs where it ships them, once.
   std::vector<layer_density> densities;
   if (const auto tiles = arch.spec.of_type("cim_tile"); !tiles.empty())
-    densities = layer_densities(workload, models::read_cim_tile_params(tiles.front()->params), tiles.front()->params);
-  network_plan plan = plan_network(workload, arch.spec, options.schedule, errors, budget, nullptr, &densities);
+    densities = layer_densities(workload, models::read_cim_tile_params(tiles.front()->params, registry.readout_stages()),
+                                tiles.front()->params);
+  network_plan plan =
+      plan_network(workload, arch.spec, registry.readout_stages(), options.schedule, errors, budget, nullptr, &densities);
   if (errors.has_errors()) throw dsl::input_error(errors);
   // Refused before simulating: the precision a workload declares must be one
   // the device models can carry through.

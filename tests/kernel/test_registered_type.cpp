@@ -69,18 +69,19 @@ void register_probe(platform::model_registry& registry) {
 // column of every array, with an area and a static power each.
 void register_tap(platform::model_registry& registry) {
   using dsl::dimension;
-  registry.add_readout_stage(
-      dsl::schema_builder("test_tap", "test-only readout stage: a tap per column")
-          .quantity("area", dimension::area, "10 um^2", "area of one tap")
-          .at_least(0)
-          .quantity("leakage", dimension::power, "1 uW", "static power of one tap")
-          .at_least(0)
-          .build(),
-      [](const dsl::block_value& stage, const models::tile_context& tile) {
-        models::stage_pricing out;
-        models::add_stage_units(out, stage, tile, "test taps", tile.columns, true, stage.quantity("area"), "");
-        return out;
-      });
+  models::readout_stage_type tap;
+  tap.schema = dsl::schema_builder("test_tap", "test-only readout stage: a tap per column")
+                   .quantity("area", dimension::area, "10 um^2", "area of one tap")
+                   .at_least(0)
+                   .quantity("leakage", dimension::power, "1 uW", "static power of one tap")
+                   .at_least(0)
+                   .build();
+  tap.estimator = [](const dsl::block_value& stage, const models::tile_context& tile) {
+    models::stage_pricing out;
+    models::add_stage_units(out, stage, tile, "test taps", tile.columns, true, stage.quantity("area"), "");
+    return out;
+  };
+  registry.add_readout_stage(std::move(tap));
 }
 
 platform::model_registry registry_with_probe() {

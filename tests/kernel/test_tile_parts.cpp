@@ -10,46 +10,14 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/cim_tile_module.hpp"
-#include "models/tlm_extensions.hpp"
+#include "tile_bench.hpp"
 
 using namespace mottsim::models;
+using mottsim::test_support::bench;
 
 namespace {
 
 constexpr double ns = 1e-9;
-
-// Starts `jobs` on tile instance 0 at time 0 and waits for it.
-struct initiator : sc_core::sc_module {
-  tlm_utils::simple_initiator_socket<initiator> out;
-  std::vector<const tile_job*> jobs;
-  double finished_s = -1;
-  std::map<const tile_job*, tile_job_timeline> timelines;
-
-  explicit initiator(const sc_core::sc_module_name& n) : sc_module(n), out("out") {
-    SC_HAS_PROCESS(initiator);
-    SC_THREAD(run);
-  }
-  void command(tile_command::kind what, sc_core::sc_time& delay, tile_command& cmd) {
-    tlm::tlm_generic_payload t;
-    t.set_command(tlm::TLM_WRITE_COMMAND);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    cmd.what = what;
-    cmd.instance = 0;
-    cmd.jobs = &jobs;
-    scoped_extension<tile_command> attached(t, &cmd);
-    out->b_transport(t, delay);
-    REQUIRE(t.get_response_status() == tlm::TLM_OK_RESPONSE);
-  }
-  void run() {
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    tile_command start, started, wait;
-    command(tile_command::kind::compute, delay, start);
-    command(tile_command::kind::started, delay, started);
-    timelines = *started.timelines;
-    command(tile_command::kind::wait, delay, wait);
-    finished_s = (sc_core::sc_time_stamp() + delay).to_seconds();
-  }
-};
 
 // A tile of four 8-column arrays whose columns each feed a neuron of their
 // own group's activation array (8 neurons per array): a 10 ns read, a neuron
@@ -59,8 +27,8 @@ cim_tile_params neuron_tile(long long share, double cooling_s) {
   p.arrays = 4;
   p.rows = 8;
   p.columns = 8;
-  p.readout = {readout_stage_kind::mott_neuron, readout_stage_kind::sample_hold, readout_stage_kind::adc};
-  p.has_neuron = true;
+  p.has_neuron = true;  // a mott_neuron, sample_hold, adc chain
+  p.activation_part = "mott_neuron";
   p.has_sample_hold = true;
   p.columns_per_neuron = 1;
   p.settling_s = 200 * ns;
@@ -88,16 +56,6 @@ tile_job neuron_job(long long vectors) {
   j.mapping.neuron_used = true;
   return j;
 }
-
-struct bench {
-  cim_tile_module tile;
-  initiator host{"host"};
-  bench(const cim_tile_params& p, const std::vector<const tile_job*>& jobs)
-      : tile("tile", p, 1, 1 << 16, memory_timing{}) {
-    host.out.bind(tile.in);
-    host.jobs = jobs;
-  }
-};
 
 }  // namespace
 
@@ -165,8 +123,7 @@ TEST_CASE("kernel: an ADC tile's three stages stream as the closed form says whe
   // it: 150 adds on two lanes (75 ns), 80 + 200 + 75 + 63 x 200 = 12955 ns.
   cim_tile_params p;
   p.columns_per_adc = 32;
-  p.readout = {readout_stage_kind::adc, readout_stage_kind::shift_add};
-  p.has_shift_add = true;
+  p.has_shift_add = true;  // an adc, shift_add chain
   tile_job a;
   a.crossbars = 3;
   a.active_rows = 384;

@@ -28,7 +28,8 @@ platform::network_plan plan_of(const std::string& yaml, const dsl::architecture_
   dsl::diagnostics errors;
   w = dsl::load_workload(dir.write("w.yaml", yaml), errors);
   REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
-  auto plan = platform::plan_network(w, arch, platform::schedule_kind::layer, errors);
+  auto plan = platform::plan_network(w, arch,
+                                     test_support::registry().readout_stages(), platform::schedule_kind::layer, errors);
   REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
   return plan;
 }
@@ -183,7 +184,8 @@ TEST_CASE("activation homes: every activation a program reads holds the values a
       CAPTURE(path);
       const auto w = dsl::load_workload(path, errors);
       REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
-      const auto plan = platform::plan_network(w, arch.spec, platform::schedule_kind::layer, errors);
+      const auto plan = platform::plan_network(w, arch.spec,
+          test_support::registry().readout_stages(), platform::schedule_kind::layer, errors);
       REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
       const auto program = platform::build_program(plan, arch.spec);
       const unsigned long long base = dram->connections.front().base;

@@ -266,7 +266,7 @@ TEST_CASE("cells: a pure crossbar, a 1S1R and a 1T1R cell") {
 TEST_CASE("crossbar reads follow the data: input and weight densities") {
   // A one-crossbar job, 10 vectors of 8 bit-serial reads on 100 rows x 60 cells.
   const auto tile_value = block("cim_tile", "crossbar: {cell: {g_min: 2 uS, g_max: 102 uS}}\nreadout: [{type: adc}]\n");
-  auto tile = models::read_cim_tile_params(tile_value);
+  auto tile = models::read_cim_tile_params(tile_value, test_support::registry().readout_stages());
   models::tile_job job;
   job.crossbars = 1;
   job.outputs = 60;

@@ -86,7 +86,7 @@ setup make_setup(const tile_spec& t, long long fan_in, long long outputs, int we
                  bool relu) {
   setup s;
   s.tile = tile_block(t);
-  s.params = models::read_cim_tile_params(s.tile);
+  s.params = models::read_cim_tile_params(s.tile, test_support::registry().readout_stages());
   s.matrix.fan_in = fan_in;
   s.matrix.outputs = outputs;
   s.matrix.weight_bits = weight_bits;
@@ -588,7 +588,8 @@ TEST_CASE("functional crossbar: LeNet-5 speed" * doctest::skip()) {
     REQUIRE_FALSE(errors.has_errors());
     const dsl::component_spec* tile = arch.spec.find("tile");
     REQUIRE(tile != nullptr);
-    const models::cim_tile_params params = models::read_cim_tile_params(tile->params);
+    const models::cim_tile_params params = models::read_cim_tile_params(tile->params,
+                                                                        test_support::registry().readout_stages());
     double total = 0.0, total_cpu = 0.0;
     for (const auto& l : layers) {
       models::layer_matrix m;

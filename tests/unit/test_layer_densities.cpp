@@ -156,7 +156,7 @@ TEST_CASE("layer densities: LeNet-5's shipped weights are measured; stated value
   const auto vgg = dsl::load_workload(root + "/configs/workloads/vgg8_cifar10.yaml", errors);
   REQUIRE_FALSE(errors.has_errors());
   const dsl::block_value& tile_block = arch.spec.find("tile")->params;
-  const auto tile = models::read_cim_tile_params(tile_block);
+  const auto tile = models::read_cim_tile_params(tile_block, test_support::registry().readout_stages());
 
   const auto measured = platform::layer_densities(lenet, tile, tile_block);
   REQUIRE(measured.size() == lenet.layers.size());

@@ -232,7 +232,7 @@ TEST_CASE("neuron energy: pricing shows each part, and a gain-stage change moves
 
 TEST_CASE("neuron energy: a read occupies the neuron for settling, cooling and the gain stage") {
   const auto arch = shipped_arch("mott_cim.yaml");
-  const auto tile = models::read_cim_tile_params(arch.find("tile")->params);
+  const auto tile = models::read_cim_tile_params(arch.find("tile")->params, test_support::registry().readout_stages());
   const auto c = models::thermal_neuron_costs(first_neuron(arch));
   CHECK(tile.neuron_before_s == doctest::Approx(std::log(100.0) / (2 * M_PI * 100e6)));
   CHECK(tile.neuron_after_s == doctest::Approx(c.cooling_s));
@@ -259,7 +259,7 @@ TEST_CASE("neuron energy: a read occupies the neuron for settling, cooling and t
   // ideal and table neurons wait their recovery_time.
   const auto ideal = shipped_arch("mott_cim.yaml", {"components.tile.readout[0].use=mott_neurons.ideal_relu",
                                                      "components.tile.readout[0].recovery_time=100 ns"});
-  const auto it = models::read_cim_tile_params(ideal.find("tile")->params);
+  const auto it = models::read_cim_tile_params(ideal.find("tile")->params, test_support::registry().readout_stages());
   CHECK(it.neuron_before_s == 0.0);
   CHECK(it.neuron_after_s == doctest::Approx(100 * ns));
   CHECK(it.neuron_actions == std::vector<std::string>{"neuron_activation"});

@@ -363,8 +363,10 @@ TEST_CASE("A depthwise convolution on crossbars or on the vector unit: utilizati
   const auto on_crossbars = dsl::load_workload(dir.write("a.yaml", head + layer + "}\n"), errors);
   const auto digital = dsl::load_workload(dir.write("b.yaml", head + layer + ", placement: digital}\n"), errors);
   REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
-  const auto a = platform::plan_network(on_crossbars, arch.spec, platform::schedule_kind::layer, errors);
-  const auto b = platform::plan_network(digital, arch.spec, platform::schedule_kind::layer, errors);
+  const auto a = platform::plan_network(on_crossbars, arch.spec,
+      test_support::registry().readout_stages(), platform::schedule_kind::layer, errors);
+  const auto b = platform::plan_network(digital, arch.spec,
+      test_support::registry().readout_stages(), platform::schedule_kind::layer, errors);
   REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
   const auto& x = a.layers[0];
   REQUIRE(x.on_tiles);

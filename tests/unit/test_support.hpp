@@ -24,13 +24,14 @@ inline const platform::model_registry& registry() {
   return r;
 }
 
-// A block of `type` from YAML text, validated by the real schemas; problems go
-// to `errors` (the caller checks them).
-inline dsl::block_value validated_block(const std::string& type, const std::string& text, dsl::diagnostics& errors) {
+// A block of `type` from YAML text, validated by the real schemas (of `types`,
+// the built-in ones unless told); problems go to `errors` (the caller checks them).
+inline dsl::block_value validated_block(const std::string& type, const std::string& text, dsl::diagnostics& errors,
+                                        const platform::model_registry& types = registry()) {
   auto root = dsl::load_yaml_string(text, "test.yaml", errors);
   if (!root) return {};
-  dsl::validator check(registry(), nullptr, errors);
-  return check.validate(*root, *registry().find_schema(type), "component 'x'", {});
+  dsl::validator check(types, nullptr, errors);
+  return check.validate(*root, *types.find_schema(type), "component 'x'", {});
 }
 
 class scratch_dir {

@@ -36,7 +36,8 @@ planned plan_text(const scratch_dir& dir, const std::string& arch, const std::st
   const auto a = dsl::load_architecture(arch, overrides, registry(), p.errors);
   p.workload = dsl::load_workload(dir.write("w.yaml", workload_text), p.errors);
   REQUIRE_MESSAGE(!p.errors.has_errors(), p.errors.to_string());
-  p.plan = platform::plan_network(p.workload, a.spec, platform::schedule_kind::layer, p.errors, budget, &p.estimate);
+  p.plan = platform::plan_network(p.workload, a.spec,
+      test_support::registry().readout_stages(), platform::schedule_kind::layer, p.errors, budget, &p.estimate);
   return p;
 }
 
