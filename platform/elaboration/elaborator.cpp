@@ -8,6 +8,7 @@
 #include "dsl/diagnostics.hpp"
 #include "dsl/units.hpp"
 #include "models/bus_module.hpp"
+#include "models/network_shape.hpp"
 #include "models/sim_time.hpp"
 #include "platform/elaboration/model_registry.hpp"
 
@@ -76,7 +77,7 @@ void elaborator::elaborate() {
   for (const auto& c : m_arch.components) {
     // A memory of several instances is sliced over a routed network (one
     // slice per router); replicated compute fills the routers.
-    const auto how = c.type == "sram" || c.type == "dram" ? models::interconnect_topology::placement::sliced
+    const auto how = models::sliced_over_network(c.type) ? models::interconnect_topology::placement::sliced
                                                           : models::interconnect_topology::placement::replicated;
     for (const auto& conn : c.connections) {
       models::bus_module* bus = m_buses.at(conn.bus);

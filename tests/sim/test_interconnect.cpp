@@ -138,3 +138,13 @@ TEST_CASE("interconnect: ISAAC's tile on its mesh router computes a large convol
   // us fill plus the peak: 78 % of it.
   CHECK(peak_s / latency >= 0.90);
 }
+
+TEST_CASE("interconnect: describe shows the CIM chips' mesh, its buffer slices and where the tiles sit") {
+  // configs/arch/cim_base.yaml: 4 x 3 routers, 48 eDRAM banks (4 a router);
+  // adc_cim's 512 IMAs at 48 a router fill routers 0..10 (the 11th holds 32).
+  const auto d = run_command("describe configs/arch/adc_cim.yaml");
+  REQUIRE(d.status == 0);
+  CHECK(d.output.find("topology: 4 x 3 mesh, 12 routers, 34 directed links") != std::string::npos);
+  CHECK(d.output.find("global_buffer x48: sliced, 4 at every router") != std::string::npos);
+  CHECK(d.output.find("tile x512: 48 per router, routers 0..10") != std::string::npos);
+}
