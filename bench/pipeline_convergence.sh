@@ -24,12 +24,16 @@ field() { grep -o "\"$2\": [^,]*" "$1" | head -1 | sed 's/.*: //; s/"//g'; }
 printf '%-18s %-16s %5s %12s %10s %6s %-12s %8s %12s %8s\n' workload arch K period_us error_us steady bottleneck wall_s period300_us diff
 for c in "${cases[@]}"; do
   read -r w a tiles <<< "$c"
+  # The chips' 12 routers take `concentration` tiles each (3 on the Mott
+  # chips, 48 on adc_cim): more tiles need more a router.
+  base=3; [ "$a" = adc_cim ] && base=48
+  need=$(( (tiles + 11) / 12 )); conc=$(( need > base ? need : base ))
   for k in default 300; do
     set_k=()
     [ "$k" = 300 ] && set_k=(--set components.controller.inferences_in_flight=300)
     start=$(date +%s.%N)
     "$bin" run "configs/arch/$a.yaml" "configs/workloads/$w.yaml" -o "$out/$k" --schedule pipeline \
-      --set "components.tile.count=$tiles" "${set_k[@]}" --no-timeline --max-work 1e9 > "$out/log" 2>&1 \
+      --set "components.tile.count=$tiles" --set "components.noc.concentration=$conc" "${set_k[@]}" --no-timeline --max-work 1e9 > "$out/log" 2>&1 \
       || { cat "$out/log"; exit 1; }
     end=$(date +%s.%N)
     eval "wall_$k=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')"

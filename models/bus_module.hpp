@@ -20,7 +20,9 @@ namespace mottsim::models {
 // link) how long the transfer takes between the initiators' port and the
 // target instance, counts what moved, and forwards the transaction with the
 // target-relative address. Reads carry data from the target to the port,
-// writes from the port to the target.
+// writes from the port to the target; on a topology that routes directly, a
+// DMA leg that names its other end (dma_route) on this interconnect goes
+// from target to target instead.
 class bus_module : public sc_core::sc_module {
  public:
   tlm_utils::multi_passthrough_target_socket<bus_module> in;
@@ -33,7 +35,8 @@ class bus_module : public sc_core::sc_module {
   // `instances` equal instances, each its own endpoint of the topology.
   // Throws std::invalid_argument when the topology has no room for them.
   void map_window(unsigned long long base, unsigned long long size, int port, const std::string& target,
-                  long long instances = 1);
+                  long long instances = 1,
+                  interconnect_topology::placement how = interconnect_topology::placement::replicated);
 
   const action_counter& counts() const { return m_counts; }
   // The topology's busy resources (a shared bus: its one).
@@ -54,6 +57,8 @@ class bus_module : public sc_core::sc_module {
   void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& trans);
   const window* decode(unsigned long long address) const;
+  // The topology endpoint of the instance of `w` that holds `address`.
+  int endpoint_of(const window& w, unsigned long long address) const;
 
   std::unique_ptr<interconnect_topology> m_topology;
   std::vector<window> m_windows;

@@ -72,12 +72,13 @@ void controller_module::run_stage(const program_stage& stage, std::size_t index)
 }
 
 void controller_module::transport(tlm::tlm_command command, unsigned long long address, double bytes, int layer,
-                                  sc_core::sc_time& local, tile_command* command_ext) {
+                                  sc_core::sc_time& local, tile_command* command_ext, dma_route* route_ext) {
   tlm::tlm_generic_payload trans;
   layer_tag tag;
   tag.layer = layer;
   const scoped_extension<layer_tag> tag_attached(trans, &tag);
   const scoped_extension<tile_command> command_attached(trans, command_ext);
+  const scoped_extension<dma_route> route_attached(trans, route_ext);
   const auto length = static_cast<unsigned int>(bytes);
   trans.set_command(command);
   trans.set_address(address);
@@ -138,10 +139,16 @@ sc_core::sc_time controller_module::dma(const program_op& op, int layer, const s
     const double chunk = std::min(burst, op.bytes - offset);
     const auto o = static_cast<unsigned long long>(offset);
     sc_core::sc_time delay = at - now;
+    const unsigned long long src = op.src + (op.src_wrap ? o % op.src_wrap : o);
+    const unsigned long long dst = op.dst + (op.dst_wrap ? o % op.dst_wrap : o);
+    // Each leg names its other end: a network that routes directly carries
+    // the burst from source to destination once (dma_route).
+    dma_route route;
+    route.peer = leg == 0 ? dst : src;
     if (leg == 0)
-      transport(tlm::TLM_READ_COMMAND, op.src + (op.src_wrap ? o % op.src_wrap : o), chunk, layer, delay);
+      transport(tlm::TLM_READ_COMMAND, src, chunk, layer, delay, nullptr, &route);
     else
-      transport(tlm::TLM_WRITE_COMMAND, op.dst + (op.dst_wrap ? o % op.dst_wrap : o), chunk, layer, delay);
+      transport(tlm::TLM_WRITE_COMMAND, dst, chunk, layer, delay, nullptr, &route);
     return now + delay;
   };
   return state.window.run(bursts, 2, start, ready, issue);

@@ -78,7 +78,8 @@ class controller_module : public sc_core::sc_module {
   void execute(const program_op& op, int layer, sc_core::sc_time& local, stage_state& state);
   sc_core::sc_time dma(const program_op& op, int layer, const sc_core::sc_time& start, stage_state& state);
   void transport(tlm::tlm_command command, unsigned long long address, double bytes, int layer,
-                 sc_core::sc_time& local, struct tile_command* command_ext = nullptr);
+                 sc_core::sc_time& local, struct tile_command* command_ext = nullptr,
+                 struct dma_route* route_ext = nullptr);
 
   controller_timing m_timing;
   const program* m_program = nullptr;

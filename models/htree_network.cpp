@@ -28,8 +28,23 @@ htree_network::htree_network(int leaves, int concentration, const link_timing& t
   add_endpoint(1, "port");
 }
 
-int htree_network::attach(const std::string& target, long long instances) {
+int htree_network::attach(const std::string& target, long long instances, placement how) {
   if (instances <= 1) return add_endpoint(1, target);
+  // A sliced memory: as many instances at every leaf.
+  if (how == placement::sliced) {
+    if (instances % m_leaves != 0)
+      throw std::invalid_argument("'" + target + "' is sliced over the H-tree but has " + std::to_string(instances) +
+                                  " instances for its " + std::to_string(m_leaves) +
+                                  " leaves; give every leaf as many ('count:' a multiple of " +
+                                  std::to_string(m_leaves) + ")");
+    const long long per_leaf = instances / m_leaves;
+    int first = -1;
+    for (long long i = 0; i < instances; ++i) {
+      const int e = add_endpoint(first_leaf() + static_cast<int>(i / per_leaf), target + "[" + std::to_string(i) + "]");
+      if (first < 0) first = e;
+    }
+    return first;
+  }
   const long long room = static_cast<long long>(m_leaves) * m_concentration - m_placed;
   if (instances > room)
     throw std::invalid_argument("'" + target + "' has " + std::to_string(instances) + " instances but the H-tree's " +

@@ -16,7 +16,7 @@ class htree_network : public routed_network {
  public:
   htree_network(int leaves, int concentration, const link_timing& timing);
 
-  int attach(const std::string& target, long long instances) override;
+  int attach(const std::string& target, long long instances, placement how = placement::replicated) override;
   int depth() const { return m_depth; }
   int leaves() const { return m_leaves; }
 

@@ -21,16 +21,27 @@ class interconnect_topology {
  public:
   virtual ~interconnect_topology() = default;
 
+  // How a target's instances sit on the topology: replicated compute (tiles)
+  // fills the routers `concentration` at a time; a sliced memory (a global
+  // buffer cut into slices) puts as many of its instances at every router.
+  enum class placement { replicated, sliced };
+
   // Endpoints for a target of `instances` instances; returns the first (the
   // instances take consecutive ids). Throws std::invalid_argument with a
-  // message for people when the topology has no room for them.
-  virtual int attach(const std::string& target, long long instances) = 0;
+  // message for people when the topology has no room for them, or a sliced
+  // target's instances do not divide evenly among its routers.
+  virtual int attach(const std::string& target, long long instances, placement how = placement::replicated) = 0;
 
   // Moves `bytes` from endpoint `from` to endpoint `to`, the head arriving at
   // `arrival`; returns when the last byte has arrived. Counts the actions the
   // estimator prices into `counts`.
   virtual sc_core::sc_time transfer(int from, int to, const sc_core::sc_time& arrival, double bytes, int layer,
                                     action_counter& counts, const sc_core::sc_object& owner) = 0;
+
+  // True when a DMA copy between two of its endpoints travels straight from
+  // one to the other (each router's network interface moves data), false
+  // when it goes to the initiators' port and back out (one DMA engine there).
+  virtual bool routes_directly() const { return false; }
 
   // Every busy resource, for utilization and traces.
   virtual std::vector<busy_resource*> resources() = 0;

@@ -28,9 +28,27 @@ int mesh_network::snake_router(long long i) const {
   return router_at(y % 2 == 0 ? along : m_shape.columns - 1 - along, y);
 }
 
-int mesh_network::attach(const std::string& target, long long instances) {
+int mesh_network::attach(const std::string& target, long long instances, placement how) {
   const int port = endpoint_router(0);
   if (instances <= 1) return add_endpoint(port, target);
+  // A memory sliced over the routers (a global buffer's slices, as ISAAC's
+  // eDRAM per tile): every router gets as many instances, router by router in
+  // snake order, beside the tiles that fill that router, so the mapper can
+  // keep a tensor beside its readers.
+  if (how == placement::sliced) {
+    if (instances % routers() != 0)
+      throw std::invalid_argument("'" + target + "' is sliced over the mesh but has " + std::to_string(instances) +
+                                  " instances for its " + std::to_string(routers()) +
+                                  " routers; give every router as many ('count:' a multiple of " +
+                                  std::to_string(routers()) + ")");
+    const long long per_router = instances / routers();
+    int first = -1;
+    for (long long i = 0; i < instances; ++i) {
+      const int e = add_endpoint(snake_router(i / per_router), target + "[" + std::to_string(i) + "]");
+      if (first < 0) first = e;
+    }
+    return first;
+  }
   const long long room = static_cast<long long>(routers()) * m_shape.concentration - m_placed;
   if (instances > room)
     throw std::invalid_argument("'" + target + "' has " + std::to_string(instances) + " instances but the mesh's " +

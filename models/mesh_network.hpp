@@ -19,12 +19,14 @@ struct mesh_shape {
 // (the tiles) fill the routers `concentration` at a time in snake order (row
 // 0 left to right, row 1 right to left, ...), so consecutive instances, which
 // the mapper gives to consecutive layers, sit on the same or a neighbouring
-// router. Targets of one instance (memories) sit at the port's router.
+// router. Targets of one instance (memories) sit at the port's router; a
+// sliced memory has as many instances at every router (its slice there), the
+// slice of snake index i beside the tiles that fill that router.
 class mesh_network : public routed_network {
  public:
   mesh_network(const mesh_shape& shape, const link_timing& timing);
 
-  int attach(const std::string& target, long long instances) override;
+  int attach(const std::string& target, long long instances, placement how = placement::replicated) override;
 
   // Router (column, row) of the router with snake index `i`, and back.
   int router_at(int column, int row) const { return row * m_shape.columns + column; }

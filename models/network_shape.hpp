@@ -1,4 +1,5 @@
 #pragma once
+#include <string>
 
 // How many routers and links a network of a given shape has: what its area
 // and static power scale with. Pure arithmetic, shared by the estimators and
@@ -6,6 +7,11 @@
 namespace mottsim::models {
 
 inline long long mesh_routers(long long columns, long long rows) { return columns * rows; }
+
+// A component of several instances of this type is sliced over a routed
+// network (as many instances at every router or leaf); other replicated
+// components (the tiles) fill the routers `concentration` at a time.
+inline bool sliced_over_network(const std::string& type) { return type == "sram" || type == "dram"; }
 
 // Each neighbouring pair of routers is joined by one link each way.
 inline long long mesh_directed_links(long long columns, long long rows) {

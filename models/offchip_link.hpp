@@ -16,7 +16,7 @@ class offchip_link : public interconnect_topology {
  public:
   explicit offchip_link(const offchip_timing& timing) : m_timing(timing) {}
 
-  int attach(const std::string&, long long) override { return 1; }
+  int attach(const std::string&, long long, placement) override { return 1; }
   sc_core::sc_time transfer(int from, int to, const sc_core::sc_time& arrival, double bytes, int layer,
                             action_counter& counts, const sc_core::sc_object& owner) override;
   std::vector<busy_resource*> resources() override { return {&m_outbound, &m_inbound}; }

@@ -28,6 +28,7 @@ class routed_network : public interconnect_topology {
                             action_counter& counts, const sc_core::sc_object& owner) override;
   std::vector<busy_resource*> resources() override;
   std::vector<link_use> links() const override;
+  bool routes_directly() const override { return true; }
 
   int routers() const { return m_routers; }
   // Routers a transfer from `from` to `to` crosses.

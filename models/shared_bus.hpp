@@ -15,7 +15,7 @@ class shared_bus : public interconnect_topology {
  public:
   explicit shared_bus(const bus_timing& timing) : m_timing(timing) {}
 
-  int attach(const std::string&, long long) override { return 0; }
+  int attach(const std::string&, long long, placement) override { return 0; }
   sc_core::sc_time transfer(int from, int to, const sc_core::sc_time& arrival, double bytes, int layer,
                             action_counter& counts, const sc_core::sc_object& owner) override;
   std::vector<busy_resource*> resources() override { return {&m_busy}; }

@@ -42,6 +42,21 @@ struct tile_command : tlm::tlm_extension<tile_command> {
   }
 };
 
+// A DMA leg's other end: the address the burst it carries is read from (on
+// its write) or written to (on its read). A routed network (mesh, H-tree)
+// whose routers' network interfaces move data themselves carries the burst
+// straight from its source to its destination on the read and nothing on the
+// write; a shared bus, whose one DMA engine sits at the controller, carries
+// each leg to and from the engine. `routed` marks that a network on the way
+// has carried it, so the buses past it (an off-chip link) price their own
+// part as usual.
+struct dma_route : tlm::tlm_extension<dma_route> {
+  unsigned long long peer = 0;
+  bool routed = false;
+  tlm::tlm_extension_base* clone() const override { return new dma_route(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override { *this = static_cast<const dma_route&>(other); }
+};
+
 // Attaches a stack-owned extension to a payload for one scope and detaches it
 // when the scope ends, also when an exception (a time overflow) unwinds the
 // transport: the payload's destructor would otherwise delete it.

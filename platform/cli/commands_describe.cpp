@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iomanip>
 #include <ostream>
 
@@ -75,6 +76,12 @@ void print_topology(const dsl::architecture_spec& spec, const dsl::component_spe
       if (conn.bus != net.name) continue;
       if (c.count <= 1 || c.role != dsl::component_role::target) {
         out << "    " << c.name << (conn.via.empty() ? "" : " (via " + conn.via + ")") << ": at the port\n";
+        continue;
+      }
+      if (models::sliced_over_network(c.type)) {
+        const long long routers = mesh ? models::mesh_routers(p.integer("columns"), p.integer("rows")) : p.integer("leaves");
+        out << "    " << c.name << " x" << c.count << ": sliced, " << c.count / std::max(1LL, routers) << " at every "
+            << (mesh ? "router (slice k at router k in snake order)" : "leaf") << '\n';
         continue;
       }
       const long long first = placed / per, last = (placed + c.count - 1) / per;

@@ -8,6 +8,7 @@
 #include "dsl/diagnostics.hpp"
 #include "dsl/units.hpp"
 #include "models/bus_module.hpp"
+#include "models/network_shape.hpp"
 #include "models/sim_time.hpp"
 #include "platform/elaboration/model_registry.hpp"
 
@@ -74,13 +75,17 @@ void elaborator::elaborate() {
 
   std::map<std::string, int> ports;
   for (const auto& c : m_arch.components) {
+    // A memory of several instances is sliced over a routed network (one
+    // slice per router); replicated compute fills the routers.
+    const auto how = models::sliced_over_network(c.type) ? models::interconnect_topology::placement::sliced
+                                                          : models::interconnect_topology::placement::replicated;
     for (const auto& conn : c.connections) {
       models::bus_module* bus = m_buses.at(conn.bus);
       if (auto t = m_targets.find(c.name); t != m_targets.end()) {
         try {
           if (conn.via.empty()) {
             bus->out.bind(*t->second);
-            bus->map_window(conn.base, conn.size, ports[conn.bus]++, c.name, c.count);
+            bus->map_window(conn.base, conn.size, ports[conn.bus]++, c.name, c.count, how);
           } else {
             // Through a link: the bus hands the window to the link, which
             // reaches the target with the bus's target-relative addresses.
@@ -88,7 +93,7 @@ void elaborator::elaborate() {
             bus->out.bind(link->in);
             bus->map_window(conn.base, conn.size, ports[conn.bus]++, conn.via + ">" + c.name, 1);
             link->out.bind(*t->second);
-            link->map_window(0, conn.size, ports[conn.via]++, c.name, c.count);
+            link->map_window(0, conn.size, ports[conn.via]++, c.name, c.count, how);
           }
         } catch (const std::invalid_argument& e) {
           throw dsl::input_error(conn.where, "component '" + c.name + "' on '" + conn.bus + "': " + e.what());

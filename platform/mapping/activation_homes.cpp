@@ -16,6 +16,12 @@ bool is_view(const dsl::layer_spec& l) {
   }
 }
 
+std::size_t activation_buffer::slice_of_tile(long long tile) const {
+  if (slices.size() <= 1 || tiles_per_slice <= 0) return 0;
+  return static_cast<std::size_t>(std::clamp<long long>(tile / tiles_per_slice, 0,
+                                                        static_cast<long long>(slices.size()) - 1));
+}
+
 namespace {
 
 // Layers that share one tensor's storage (union-find over layer indices).
@@ -48,7 +54,7 @@ struct storage_groups {
 
 }  // namespace
 
-unsigned long long place_activations(const dsl::workload_spec& workload, const memory_window& buffer,
+unsigned long long place_activations(const dsl::workload_spec& workload, const activation_buffer& buffer,
                                      const memory_window& dram, network_plan& plan) {
   const std::size_t n = workload.layers.size();
   const double act_bytes = workload.activation_bits / 8.0;
@@ -122,10 +128,23 @@ unsigned long long place_activations(const dsl::workload_spec& workload, const m
       if (static_cast<int>(k) != ext[static_cast<std::size_t>(g)].hi + 1) ext[static_cast<std::size_t>(g)].read_outside = true;
     }
 
-  // Homes, in the order the groups are first written; the buffer's halves
+  // The slice beside each layer's reading: its middle tile's, or for a layer
+  // off the tiles, the slice its own output goes to (its reader's).
+  std::vector<std::size_t> reader_slice(n, 0);
+  for (std::size_t k = n; k-- > 0;) {
+    const layer_plan& lp = plan.layers[k];
+    if (lp.on_tiles && lp.tiles > 0) {
+      reader_slice[k] = buffer.slice_of_tile(lp.first_tile + (lp.tiles - 1) / 2);
+    } else {
+      const auto next = static_cast<std::size_t>(ext[static_cast<std::size_t>(groups.root(static_cast<int>(k)))].hi) + 1;
+      if (next < n) reader_slice[k] = reader_slice[next];
+    }
+  }
+
+  // Homes, in the order the groups are first written; each slice's halves
   // alternate between the groups it holds.
   unsigned long long dram_next = dram.base + static_cast<unsigned long long>(std::ceil(image_bytes));
-  int buffer_half = 0;
+  std::vector<int> buffer_half(buffer.slices.size(), 0);
   std::vector<data_home> group_home(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto g = static_cast<std::size_t>(groups.root(static_cast<int>(i)));
@@ -133,12 +152,15 @@ unsigned long long place_activations(const dsl::workload_spec& workload, const m
     const extent& e = ext[g];
     const auto bytes = static_cast<unsigned long long>(std::ceil(e.bytes));
     const bool contiguous = e.hi - e.lo + 1 == e.members;
+    const std::size_t reader = static_cast<std::size_t>(e.hi) + 1;
+    const std::size_t s = reader < n ? reader_slice[reader] : 0;
     if (views_image[g]) {
       group_home[g] = image;  // views of the network input
-    } else if (!buffer.name.empty() && !groups.fixed[g] && contiguous && !e.read_outside &&
-               static_cast<std::size_t>(e.hi) + 1 < n && bytes <= buffer.size / 2) {
-      group_home[g] = {buffer.name, buffer.base + static_cast<unsigned long long>(buffer_half) * (buffer.size / 2)};
-      buffer_half ^= 1;
+    } else if (!buffer.slices.empty() && !groups.fixed[g] && contiguous && !e.read_outside && reader < n &&
+               bytes <= buffer.slices[s].size / 2) {
+      const memory_window& slice = buffer.slices[s];
+      group_home[g] = {slice.name, slice.base + static_cast<unsigned long long>(buffer_half[s]) * (slice.size / 2)};
+      buffer_half[s] ^= 1;
     } else {
       group_home[g] = {dram.name, dram_next};
       dram_next += (bytes + 63) / 64 * 64;

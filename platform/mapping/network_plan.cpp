@@ -29,6 +29,36 @@ memory_window window_of(const dsl::component_spec& c) {
   return w;
 }
 
+bool routed(const dsl::component_spec* interconnect) {
+  return interconnect && (interconnect->type == "mesh" || interconnect->type == "htree");
+}
+
+// The chip's global buffer: the first sram of one instance; failing that, an
+// sram sliced over a mesh or H-tree: a slice per router (or leaf) of the
+// instances there, which sit beside the tiles filling that router
+// `concentration` at a time (models/mesh_network.hpp).
+activation_buffer buffer_of(const dsl::architecture_spec& arch, const std::vector<const dsl::component_spec*>& srams) {
+  activation_buffer b;
+  for (const auto* s : srams)
+    if (s->count == 1 && !s->connections.empty()) {
+      b.slices.push_back(window_of(*s));
+      return b;
+    }
+  for (const auto* s : srams) {
+    if (s->connections.empty()) continue;
+    const dsl::component_spec* net = arch.find(s->connections.front().bus);
+    if (!routed(net)) continue;
+    const memory_window whole = window_of(*s);
+    const auto routers = static_cast<unsigned long long>(
+        net->type == "mesh" ? net->params.integer("columns") * net->params.integer("rows") : net->params.integer("leaves"));
+    for (unsigned long long k = 0; k < routers; ++k)
+      b.slices.push_back({whole.name, whole.base + k * (whole.size / routers), whole.size / routers});
+    b.tiles_per_slice = net->params.integer("concentration");
+    return b;
+  }
+  return b;
+}
+
 std::string percent(double fraction) {
   char buf[32];
   std::snprintf(buf, sizeof buf, fraction < 0.1 ? "%.2f %%" : "%.1f %%", 100.0 * fraction);
@@ -94,12 +124,7 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   plan.tiles = tile_c.count;
   plan.arrays_per_tile = plan.tile.arrays;
   const memory_window dram = window_of(*drams.front());
-  memory_window buffer;
-  for (const auto* s : srams)
-    if (s->count == 1 && !s->connections.empty()) {
-      buffer = window_of(*s);
-      break;
-    }
+  const activation_buffer buffer = buffer_of(arch, srams);
 
   // Map every layer (tile placement relative to tile 0 for now).
   const double act_bytes = workload.activation_bits / 8.0;

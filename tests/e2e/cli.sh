@@ -99,6 +99,19 @@ check "validate --set without '='" 2 "^--set 'nonsense': error: expected 'path\.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
+# The CIM chips' mesh: its 12 routers take 48 IMAs each on adc_cim, and the
+# global buffer's banks must give every router as many.
+run run configs/arch/adc_cim.yaml configs/workloads/lenet5_mnist.yaml -o "$scratch/sliced" \
+  --set components.global_buffer.count=50
+check "a sliced buffer whose banks do not divide among the routers" 2 \
+  "^configs/arch/cim_base\.yaml:[0-9]+:[0-9]+: error: component 'global_buffer' on 'noc': .*a multiple of 12\)$"
+if [[ -e $scratch/sliced ]]; then verdict "a refused run leaves no output directory" "$scratch/sliced exists"
+else verdict "a refused run leaves no output directory"; fi
+run run configs/arch/adc_cim.yaml configs/workloads/lenet5_mnist.yaml -o "$scratch/crowded" \
+  --set components.tile.count=600
+check "more tiles than the mesh has room for" 2 \
+  "^configs/arch/adc_cim\.yaml:[0-9]+:[0-9]+: error: component 'tile' on 'noc': .*room for 576; raise columns, rows or concentration$"
+
 run validate --set 'components.tile.crossbar=&x {a: *x}' configs/arch/adc_cim.yaml
 check "--set value whose alias contains itself" 2 \
   "^--set 'components\.tile\.crossbar=&x \{a: \*x\}': error: value: alias '\*x' refers to a map that contains it"

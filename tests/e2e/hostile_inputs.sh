@@ -83,7 +83,7 @@ giga=$tmp/giga_sweep.yaml
   echo "workloads: $src/configs/workloads/lenet5_mnist.yaml"
   echo "max_points: 2000000000"
   echo "parameters:"
-  for p in components.bus.energy_per_bit components.dram.energy_per_bit components.controller.energy_per_op \
+  for p in components.noc.energy_per_bit components.dram.energy_per_bit components.controller.energy_per_op \
     components.controller.energy_per_command components.tile.readout[0].walden_fom \
     components.tile.readout[1].energy_per_op components.tile.readout[2].energy_per_op \
     components.tile.crossbar.cell.read_energy components.tile.crossbar.cell.write_energy; do
@@ -96,7 +96,7 @@ run sweep "$giga" --dry-run
 check "--dry-run of a 10^9-point sweep prints its count" 0 \
   "^1000000000 points \(not listed: more than 100000; --shard I/N lists a part\)$"
 run sweep "$giga" --dry-run --shard 7/100000
-check "--dry-run lists one shard of it" 0 "^p00006  .*adc_cim.yaml  lenet5_mnist  components.bus.energy_per_bit=1 pJ" \
+check "--dry-run lists one shard of it" 0 "^p00006  .*adc_cim.yaml  lenet5_mnist  components.noc.energy_per_bit=1 pJ" \
   "^10000 points \(shard 7/100000 of 1000000000\)$"
 listed=$(grep -c '^p' <<<"$out")
 [[ $listed -eq 10000 ]] || verdict "the shard lists 10000 points" "it lists $listed"

@@ -73,7 +73,8 @@ TEST_CASE("the estimate is exact on the baselines and an upper bound on the CIM 
     for (const char* a : {"mott_cim", "adc_cim"})
       for (const std::string schedule : {"layer", "pipeline"}) {
         const std::string extra =
-            "--schedule " + schedule + (schedule == "pipeline" ? " --set components.tile.count=1024" : "");
+            "--schedule " + schedule +
+            (schedule == "pipeline" ? " --set components.tile.count=1024 --set components.noc.concentration=86" : "");
         INFO(w << " on " << a << ", " << extra);
         const double estimate = estimate_of(arch(a), workload(w), extra), count = simulated(arch(a), workload(w), extra);
         CHECK(estimate >= count);

@@ -168,7 +168,7 @@ TEST_CASE("activation homes: every activation a program reads holds the values a
     const std::string onnx = std::string(MOTTSIM_SOURCE_DIR) + "/data/onnx/" + m + ".onnx";
     if (std::filesystem::exists(onnx)) workloads.push_back(onnx);
   }
-  for (const char* a : {"mott_cim", "adc_cim", "mott_analog_cim"}) {
+  for (const char* a : {"mott_cim", "adc_cim", "mott_analog_cim", "cmos_analog_cim"}) {
     dsl::diagnostics errors;
     const auto arch = chip(a, errors);
     REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
@@ -223,5 +223,55 @@ TEST_CASE("activation homes: every activation a program reads holds the values a
       }
       CHECK(wrong == 0);
     }
+  }
+}
+
+// The shipped CIM chips slice the global buffer over their mesh's 12 routers
+// (configs/arch/cim_base.yaml: 48 eDRAM banks of 64 KiB, 4 a router, a
+// 256 KiB slice). A tensor held in the buffer sits in the slice of the router
+// its reader's middle tile is attached to (concentration tiles a router, in
+// snake order, slice k at the router of snake index k), so the reader fetches
+// it without crossing a router link.
+TEST_CASE("activation homes: on a sliced buffer a tensor lives in the slice beside the tiles that read it") {
+  for (const auto& [a, per_router] : {std::pair<const char*, long long>{"adc_cim", 48}, {"mott_cim", 3}}) {
+    CAPTURE(a);
+    dsl::diagnostics errors;
+    const auto arch = chip(a, errors);
+    REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
+    const auto* buffer = arch.spec.find("global_buffer");
+    REQUIRE(buffer);
+    CHECK(buffer->count == 48);
+    CHECK(arch.spec.find("noc")->params.integer("concentration") == per_router);
+    const unsigned long long base = buffer->connections.front().base;
+    const unsigned long long slice = buffer->connections.front().size / 12;
+    CHECK(slice == 256 * 1024);
+    const auto w = dsl::load_workload(std::string(MOTTSIM_SOURCE_DIR) + "/configs/workloads/vgg8_cifar10.yaml", errors);
+    REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
+    const auto plan = platform::plan_network(w, arch.spec, platform::schedule_kind::layer, errors);
+    REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
+    std::set<unsigned long long> used;
+    int checked = 0;
+    for (std::size_t i = 0; i + 1 < plan.layers.size(); ++i) {
+      const auto& home = plan.layers[i].output;
+      if (home.memory != "global_buffer") continue;
+      // The first layer after i that reads it on tiles (a pooling in between
+      // passes the tensor on; its output goes beside the same reader).
+      std::size_t r = i + 1;
+      while (r < plan.layers.size() && !plan.layers[r].on_tiles) ++r;
+      if (r == plan.layers.size()) continue;
+      const auto& reader = plan.layers[r];
+      const long long middle = reader.first_tile + (reader.tiles - 1) / 2;
+      const unsigned long long expected = static_cast<unsigned long long>(std::min(11LL, middle / per_router));
+      CAPTURE(plan.layers[i].layer->name);
+      CHECK((home.address - base) / slice == expected);
+      // Either half of the slice, from its start.
+      CHECK((home.address - base) % (slice / 2) == 0);
+      used.insert((home.address - base) / slice);
+      ++checked;
+    }
+    CHECK(checked >= 3);
+    // VGG-8's layers fill the tiles in order: its tensors are spread over
+    // several routers' slices, not held in one.
+    CHECK(used.size() >= 2);
   }
 }
