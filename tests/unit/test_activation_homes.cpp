@@ -247,7 +247,8 @@ TEST_CASE("activation homes: on a sliced buffer a tensor lives in the slice besi
     CHECK(slice == 256 * 1024);
     const auto w = dsl::load_workload(std::string(MOTTSIM_SOURCE_DIR) + "/configs/workloads/vgg8_cifar10.yaml", errors);
     REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
-    const auto plan = platform::plan_network(w, arch.spec, platform::schedule_kind::layer, errors);
+    const auto plan = platform::plan_network(w, arch.spec, test_support::registry().readout_stages(),
+                                             platform::schedule_kind::layer, errors);
     REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
     std::set<unsigned long long> used;
     int checked = 0;
