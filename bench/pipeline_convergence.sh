@@ -4,7 +4,7 @@
 # (with tiles enough for a layer per tile) runs with the default and with
 # 300 inferences, and the two periods are compared. Prints the period, its
 # standard error, whether the run called it steady, the bottleneck and the
-# wall time. VGG-16 on adc_cim (9000 tiles, about 16 million transactions)
+# wall time. VGG-16 on adc_cim (9000 tiles, about 19.5 million transactions)
 # runs only with --all.
 # Usage: bench/pipeline_convergence.sh [path/to/mottsim] [--all]
 set -euo pipefail
