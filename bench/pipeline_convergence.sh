@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Whether the pipeline schedule's default number of inferences in flight
-# (3 per layer plus 48) reaches steady state: each network on each CIM chip
+# Whether the pipeline schedule's default number of inferences in flight (at
+# least 3 per layer plus 48, and on until the period settles) reaches steady
+# state: each network on each CIM chip
 # (with tiles enough for a layer per tile) runs with the default and with
 # 300 inferences, and the two periods are compared. Prints the period, its
 # standard error, whether the run called it steady, the bottleneck and the

@@ -31,15 +31,35 @@ void controller_module::run() {
     // stage works through the inferences as its inputs and buffers allow,
     // competing for the bus and memories with the stages working on other
     // inferences, as in steady state.
+    // With the default count the run goes on until the period settles (see
+    // program::steady): every `check_every` completions past the minimum the
+    // completion times are tested, and once they hold steady no stage starts
+    // an inference that none has started.
     if (!m_program->stages.empty()) run_stage(m_program->stages.front(), 0);
     pipeline_gate gate(*m_program);
+    const bool adaptive = m_program->steady && m_program->inferences_max > m_program->inferences;
+    const long long most = adaptive ? m_program->inferences_max : m_program->inferences;
+    constexpr long long check_every = 8;
+    std::vector<double> completions;
+    long long started = 0;  // the most inferences any stage has started
+    bool stopped = false;
     std::vector<sc_core::sc_process_handle> handles;
     for (std::size_t i = 1; i < m_program->stages.size(); ++i) {
-      handles.push_back(sc_core::sc_spawn([this, i, &gate] {
-        for (long long k = 0; k < m_program->inferences; ++k) {
-          gate.wait_turn(i, k);
+      handles.push_back(sc_core::sc_spawn([&, i] {
+        for (long long k = 0; k < most; ++k) {
+          if (!gate.wait_turn(i, k)) break;
+          started = std::max(started, k + 1);
           run_stage(m_program->stages[i], i);
           gate.finished(i);
+          if (!adaptive || stopped) continue;
+          const auto done = static_cast<std::size_t>(gate.completed(1));
+          if (done <= completions.size()) continue;
+          completions.resize(done, sc_core::sc_time_stamp().to_seconds());
+          if (static_cast<long long>(done) >= m_program->inferences && done % check_every == 0 &&
+              m_program->steady(completions)) {
+            stopped = true;
+            gate.stop_at(started);
+          }
         }
       }));
     }

@@ -52,8 +52,9 @@ schema_ptr controller_schema() {
           .above(0)
           .integer("inferences_in_flight", std::nullopt,
                    "pipeline schedule: inferences streamed through the layer stages, over whose steady state the "
-                   "period is measured (default: 3 per layer plus 48, enough to fill the pipeline, leave its "
-                   "warm-up with every stage busy and drain it; docs/modelling.md, \"pipeline schedule\")")
+                   "period is measured (default: at least 3 per layer plus 48, enough to fill the pipeline, leave "
+                   "its warm-up with every stage busy and drain it, and on, up to 4 times that, until the period "
+                   "holds steady; docs/modelling.md, \"pipeline schedule\")")
           .optional()
           .range(2, 10000)
           , "DMA bursts in flight at once: reads of later bursts overlap the write of earlier ones")).build();

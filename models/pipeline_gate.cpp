@@ -1,5 +1,7 @@
 #include "models/pipeline_gate.hpp"
 
+#include <algorithm>
+
 namespace mottsim::models {
 
 pipeline_gate::pipeline_gate(const program& p)
@@ -16,10 +18,23 @@ pipeline_gate::pipeline_gate(const program& p)
     }
 }
 
-void pipeline_gate::wait_turn(std::size_t stage, long long inference) {
+bool pipeline_gate::wait_turn(std::size_t stage, long long inference) {
+  const auto stopped = [&] { return m_limit >= 0 && inference >= m_limit; };
   // Counts only grow, so the conditions can be awaited one after another.
   for (const wait_on& w : m_waits[stage])
-    while (m_done[w.other] <= inference - w.lag) sc_core::wait(*m_events[w.other]);
+    while (!stopped() && m_done[w.other] <= inference - w.lag) sc_core::wait(*m_events[w.other]);
+  return !stopped();
+}
+
+void pipeline_gate::stop_at(long long inferences) {
+  m_limit = inferences;
+  for (auto& e : m_events) e->notify();  // waiting stages look again
+}
+
+long long pipeline_gate::completed(std::size_t first) const {
+  long long least = -1;
+  for (std::size_t s = first; s < m_done.size(); ++s) least = least < 0 ? m_done[s] : std::min(least, m_done[s]);
+  return std::max<long long>(0, least);
 }
 
 void pipeline_gate::finished(std::size_t stage) {

@@ -31,10 +31,18 @@ class pipeline_gate {
  public:
   explicit pipeline_gate(const program& p);
 
-  // Suspends the calling thread until stage `stage` may start `inference`.
-  void wait_turn(std::size_t stage, long long inference);
+  // Suspends the calling thread until stage `stage` may start `inference`;
+  // false, at once or as soon as it is set, when `inference` is at or past
+  // the limit (stop_at): the stage has no more inferences to run.
+  bool wait_turn(std::size_t stage, long long inference);
   // Stage `stage` has finished its next inference (at the current time).
   void finished(std::size_t stage);
+  // No stage starts inference `inferences` or later. Every inference below it
+  // that a stage has not run yet still runs (its inputs come from inferences
+  // below it too), so nothing waits forever.
+  void stop_at(long long inferences);
+  // The inferences every stage from `first` on has finished.
+  long long completed(std::size_t first) const;
 
  private:
   // Stage `other` must have finished inference `inference - lag`.
@@ -44,6 +52,7 @@ class pipeline_gate {
   };
   std::vector<std::vector<wait_on>> m_waits;
   std::vector<long long> m_done;
+  long long m_limit = -1;  // none until stop_at
   std::vector<std::unique_ptr<sc_core::sc_event>> m_events;
 };
 

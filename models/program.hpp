@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -87,6 +88,13 @@ struct program {
   // inference, stages one after another.
   bool concurrent = false;
   long long inferences = 1;
+  // Pipeline schedule with the default count: the run goes on past
+  // `inferences`, up to `inferences_max`, until `steady` (given the
+  // completion times so far) says the period has settled; then no stage
+  // starts an inference none has started. 0, or `steady` empty: exactly
+  // `inferences`.
+  long long inferences_max = 0;
+  std::function<bool(const std::vector<double>& completions_s)> steady;
   std::vector<std::unique_ptr<tile_job>> jobs;  // owned here, pointed to by ops
 
   const tile_job* keep(tile_job job) {

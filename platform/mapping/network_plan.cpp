@@ -87,9 +87,9 @@ std::string depthwise_note(const dsl::layer_spec& l, const models::crossbar_mapp
 // buffers ahead of the slowest stage to fill (back-pressure holds only once
 // they are: measured up to about 40 inferences on the shipped networks), for
 // MSER-5 to see the spacings settle past that, and for the drain (about one
-// per stage again): 3 per stage plus 48. Measured (docs/modelling.md,
-// "pipeline schedule"): every shipped network on every shipped CIM chip
-// reaches steady state with it, its period within 1 % of a 300-inference run.
+// per stage again): 3 per stage plus 48. A queue that builds slowly (a
+// saturated DRAM) can take longer, so with this default the run goes on
+// until its period settles (plan.inferences_max, models::program::steady).
 long long default_pipeline_inferences(std::size_t stages) {
   return 3 * static_cast<long long>(stages) + 48;
 }
@@ -101,8 +101,12 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   plan.schedule = schedule;
   if (schedule == schedule_kind::pipeline) {
     plan.inferences = default_pipeline_inferences(workload.layers.size());
+    plan.inferences_max = adaptive_inference_factor * plan.inferences;
     for (const auto* c : arch.of_type("controller"))
-      if (c->params.has("inferences_in_flight")) plan.inferences = c->params.integer("inferences_in_flight");
+      if (c->params.has("inferences_in_flight")) {
+        plan.inferences = c->params.integer("inferences_in_flight");
+        plan.inferences_max = 0;
+      }
   }
   const auto tiles = arch.of_type("cim_tile");
   const auto drams = arch.of_type("dram");
@@ -365,6 +369,15 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   const work_estimate cost = estimate_cim_work(workload, plan, budget.functional, budget.chips);
   if (estimate) *estimate = cost;
   if (!check_work(cost, budget, workload, arch.name, errors)) return plan;
+  if (plan.inferences_max > 0) {
+    // Going on past the default must stay within the budget too (each
+    // inference costing at most the estimate's share of one).
+    const double per_inference = cost.transactions / static_cast<double>(std::max<long long>(1, plan.inferences));
+    if (per_inference > 0)
+      plan.inferences_max = std::min<long long>(
+          plan.inferences_max, static_cast<long long>(std::floor(budget.max_transactions / per_inference)));
+    if (plan.inferences_max <= plan.inferences) plan.inferences_max = 0;
+  }
 
   for (std::size_t i = 0; i < n; ++i) {
     layer_plan& lp = plan.layers[i];
@@ -438,7 +451,10 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
 models::program build_program(const network_plan& plan, const dsl::architecture_spec& arch) {
   models::program prog;
   prog.concurrent = plan.schedule == schedule_kind::pipeline;
-  if (prog.concurrent) prog.inferences = plan.inferences;
+  if (prog.concurrent) {
+    prog.inferences = plan.inferences;
+    prog.inferences_max = plan.inferences_max;
+  }
   const dsl::component_spec* tile_c = arch.find(plan.tile_component);
   const unsigned long long tile_base = tile_c->connections.front().base;
   const auto tile_bytes = static_cast<unsigned long long>(plan.tile.buffer_bytes);

@@ -89,6 +89,11 @@ struct network_plan {
   // Pipeline schedule: inferences streamed through the stages (the
   // controller's `inferences_in_flight`, or default_pipeline_inferences).
   long long inferences = 1;
+  // With the default count, the most the run may go on to while its period
+  // has not settled (models::program::steady): adaptive_inference_factor
+  // times the default, within the work budget; 0 when the controller sets
+  // the count.
+  long long inferences_max = 0;
   std::string tile_component;
   long long tiles = 0;            // instances of the tile component
   long long arrays_per_tile = 0;
@@ -102,6 +107,7 @@ struct network_plan {
 // How many inferences the pipeline schedule streams through `stages` stages
 // (one per layer) when the controller does not say (`inferences_in_flight`).
 long long default_pipeline_inferences(std::size_t stages);
+constexpr long long adaptive_inference_factor = 4;
 
 // Maps every layer onto the chip's crossbars, decides which weights stay
 // resident and where activations live. Unmappable layers and impossible

@@ -77,20 +77,27 @@ pipeline_timing measure_pipeline(const std::vector<std::vector<stage_run>>& runs
   return t;
 }
 
-std::string describe_period(const pipeline_timing& t, long long inferences) {
+std::string describe_period(const pipeline_timing& t, long long inferences, long long least, long long most) {
   const std::string k = std::to_string(inferences);
+  // How the count came about, with the default one.
+  std::string count;
+  if (most > 0)
+    count = inferences < most ? "; " + k + " inferences ran: the default " + std::to_string(least) +
+                                    ", then on until the spacings held steady without drift"
+                              : "; " + k + " inferences ran: the default " + std::to_string(least) +
+                                    " and on to the most the budget allows, without the spacings settling";
   const std::string span =
       "inferences " + std::to_string(t.first_steady) + " to " + std::to_string(t.last_steady) + " of " + k;
   if (!t.window)
     return "mean spacing of all " + k + " completions: no two inferences ran while every stage was working, so the "
-           "fill and drain (fewer stages competing) make it optimistic; raise the controller's inferences_in_flight";
+           "fill and drain (fewer stages competing) make it optimistic; raise the controller's inferences_in_flight" + count;
   if (!t.steady)
     return "mean spacing of the completions of " + span + ", which ran while every stage was working on some "
            "inference; after MSER-5 cut the warm-up, too few are left to show a steady state: raise the "
-           "controller's inferences_in_flight";
+           "controller's inferences_in_flight" + count;
   return "mean spacing of the completions of " + span + ": of those that ran while every stage was working on some "
          "inference (" + std::to_string(t.window_start) + " to " + std::to_string(t.window_end) + "), the first " +
-         std::to_string(t.first_steady - t.window_start) + " were the fill's warm-up (cut by MSER-5)";
+         std::to_string(t.first_steady - t.window_start) + " were the fill's warm-up (cut by MSER-5)" + count;
 }
 
 }  // namespace mottsim::platform

@@ -46,6 +46,8 @@ pipeline_timing measure_pipeline(const std::vector<std::vector<stage_run>>& runs
 
 // How the period of `t` was measured, for the report: which completions, the
 // warm-up cut, or why it is not the steady state.
-std::string describe_period(const pipeline_timing& t, long long inferences);
+// `least` and `most`: with the default count, the run went on from `least`
+// inferences until the period settled or `most` (0, 0: a set count).
+std::string describe_period(const pipeline_timing& t, long long inferences, long long least = 0, long long most = 0);
 
 }  // namespace mottsim::platform

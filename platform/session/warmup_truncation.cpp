@@ -8,10 +8,34 @@ namespace mottsim::platform {
 
 namespace {
 
-double mean_of(const std::vector<double>& v, std::size_t from) {
+double mean_of(const std::vector<double>& v, std::size_t from, std::size_t to) {
   double sum = 0;
-  for (std::size_t i = from; i < v.size(); ++i) sum += v[i];
-  return v.size() > from ? sum / static_cast<double>(v.size() - from) : 0.0;
+  for (std::size_t i = from; i < to; ++i) sum += v[i];
+  return to > from ? sum / static_cast<double>(to - from) : 0.0;
+}
+double mean_of(const std::vector<double>& v, std::size_t from) { return mean_of(v, from, v.size()); }
+
+// The squared standard error of the mean of v[from, to) (batch means).
+double squared_error(const std::vector<double>& v, std::size_t from, std::size_t to) {
+  const std::size_t n = to - from;
+  if (n < 2) return 0.0;
+  const double mean = mean_of(v, from, to);
+  double squares = 0;
+  for (std::size_t j = from; j < to; ++j) squares += (v[j] - mean) * (v[j] - mean);
+  return squares / static_cast<double>(n - 1) / static_cast<double>(n);
+}
+
+// Whether the batches [from, m) trend: their two halves' means differ by more
+// than drift_sigmas standard errors of the difference and by more than
+// drift_tolerance of their mean.
+bool drifts(const std::vector<double>& batches, std::size_t from) {
+  const std::size_t m = batches.size();
+  if (m - from < 4) return false;  // too few to halve: min_batches decides
+  const std::size_t half = from + (m - from) / 2;
+  const double early = mean_of(batches, from, half), late = mean_of(batches, half, m);
+  const double difference = std::abs(early - late);
+  const double noise = std::sqrt(squared_error(batches, from, half) + squared_error(batches, half, m));
+  return difference > drift_sigmas * noise && difference > drift_tolerance * mean_of(batches, from);
 }
 
 }  // namespace
@@ -50,7 +74,8 @@ warmup_cut truncate_warmup(const std::vector<double>& series) {
   const double tolerance = std::max(lowest * 1e-6, scale * scale);
   std::size_t best = 0;
   while (value[best] > lowest + tolerance) ++best;
-  cut.converged = m - best >= min_batches;
+  cut.drifting = drifts(batches, best);
+  cut.converged = m - best >= min_batches && !cut.drifting;
   const double best_value = value[best];
   cut.first = skip + best * mser_batch;
   cut.mean = mean_of(series, cut.first);

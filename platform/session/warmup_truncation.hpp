@@ -12,16 +12,25 @@ namespace mottsim::platform {
 // squared standard error of the remaining batches' mean,
 // sum((Z_j - mean)^2) / (m - d)^2. The mean counts as converged when at
 // least min_batches batches remain: fewer cannot show a steady state (a run
-// too short for its warm-up leaves its drift in them).
+// too short for its warm-up leaves its drift in them), and when the kept
+// batches do not drift: MSER cuts at most half the batches, so a warm-up
+// longer than the run's first half (a queue still filling) stays in the kept
+// ones as a trend, whose halves' means differ by more than their noise
+// (drift_sigmas standard errors of the difference) and by more than
+// drift_tolerance of the mean (a deterministic simulation's batches can agree
+// to rounding, so noise alone is no floor).
 struct warmup_cut {
   std::size_t first = 0;        // the first observation kept
   double mean = 0;              // of the observations kept
   double standard_error = 0;    // of that mean, from the kept batches' spread (0 with fewer than two)
-  bool converged = false;       // min_batches batches or more were kept
+  bool converged = false;       // min_batches batches or more were kept, and they do not drift
+  bool drifting = false;        // the kept batches' halves differ (see above)
 };
 
 constexpr std::size_t mser_batch = 5;
 constexpr std::size_t min_batches = 4;
+constexpr double drift_sigmas = 3.0;
+constexpr double drift_tolerance = 0.005;
 
 // Series too short for two batches are kept whole (converged false).
 warmup_cut truncate_warmup(const std::vector<double>& series);

@@ -7,6 +7,7 @@
 
 #include <systemc>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -189,4 +190,83 @@ TEST_CASE("kernel: three stages that share nothing run one inference per the slo
   // No warm-up: with nothing shared every spacing is the same.
   for (std::size_t i = 2; i < m.completions_s.size() - 1; ++i)
     CHECK(m.completions_s[i] - m.completions_s[i - 1] == doctest::Approx(4096 * ns).epsilon(3 * ps / (4096 * ns)));
+}
+
+namespace {
+
+// Three tiles sharing nothing, jobs of 2048, 4096 and 1024 ns (the case
+// above), with the default count's settings: at least 40 inferences, at most
+// 160, and `steady` the given test.
+struct adaptive_run {
+  std::vector<std::size_t> asked;  // how many completions each test saw
+  std::vector<long long> ran;      // inferences each stage ran
+};
+
+adaptive_run run_adaptive(const std::function<bool(const std::vector<double>&)>& steady) {
+  bus_timing b;
+  b.width_bytes = 64;
+  b.clock_hz = 1e12;
+  b.latency_cycles = 0;
+  bus_module bus("bus", b);
+  memory_timing port;
+  cim_tile_module tile("tile", cim_tile_params{}, 3, window, port);
+  bus.out.bind(tile.in);
+  bus.map_window(0, 3 * window, 0, "tile");
+  program stages = three_stages(std::vector<std::vector<program_op>>(3));
+  const long long vectors[3] = {512, 1024, 256};
+  for (int s = 0; s < 3; ++s) {
+    tile_job j;
+    j.layer = s;
+    j.tile = s;
+    j.crossbars = 1;
+    j.outputs = 64;
+    j.vectors = vectors[s];
+    j.activation_bits = 8;
+    j.mapping.reads_per_vector = 1;
+    j.mapping.read_time_s = 4 * ns;
+    program_op start;
+    start.what = program_op::kind::tile_compute;
+    start.tile_address = static_cast<unsigned long long>(s) * window;
+    start.instance = s;
+    start.jobs = {stages.keep(j)};
+    program_op wait = start;
+    wait.what = program_op::kind::tile_wait;
+    wait.jobs.clear();
+    stages.stages[static_cast<std::size_t>(s) + 1].ops = {start, wait};
+  }
+  adaptive_run out;
+  stages.inferences_max = 4 * inferences;
+  stages.steady = [&](const std::vector<double>& completions) {
+    out.asked.push_back(completions.size());
+    return steady(completions);
+  };
+  controller_timing t;
+  t.command_cycles = 0;
+  controller_module dma("dma", t);
+  dma.out.bind(bus.in);
+  dma.load(&stages);
+  sc_core::sc_start();
+  for (std::size_t s = 1; s < dma.runs().size(); ++s) out.ran.push_back(static_cast<long long>(dma.runs()[s].size()));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("kernel: with the default count a pipeline goes on until its period settles, then finishes what it started") {
+  // The test is asked every 8 completions from the 40th (the least count)
+  // on, and says steady at 48. Then stage 2 (the slowest, 4096 ns) has
+  // finished inference 47 and started 48 at once; stage 1 (2048 ns) may be
+  // two inferences ahead of it (its output's two buffers), so it has started
+  // 49 and waits for stage 2 to end 48 before starting 50: 50 inferences were
+  // started, and every stage runs exactly those.
+  const adaptive_run r = run_adaptive([](const std::vector<double>& c) { return c.size() >= 48; });
+  CHECK(r.asked == std::vector<std::size_t>{40, 48});
+  CHECK(r.ran == std::vector<long long>{50, 50, 50});
+}
+
+TEST_CASE("kernel: a pipeline whose period never settles stops at the most the default allows") {
+  const adaptive_run r = run_adaptive([](const std::vector<double>&) { return false; });
+  CHECK(r.ran == std::vector<long long>{4 * inferences, 4 * inferences, 4 * inferences});
+  // Asked at 40, 48, ..., 160: 16 times.
+  CHECK(r.asked.size() == 16);
 }

@@ -139,10 +139,14 @@ TEST_CASE("networks: the pipeline schedule streams inferences through its stages
     CHECK(pipe.report["schedule"] == "pipeline");
     const auto& t = pipe.report["totals"];
     const auto& p = pipe.report["pipeline"];
-    // The default: 3 inferences per layer plus 48.
+    // The default: 3 inferences per layer plus 48, or more (up to 4 times
+    // that) while the period has not settled, which the method then says.
     const auto layers = static_cast<long long>(pipe.report["layers"].size());
     const long long k = p["inferences_in_flight"].get<long long>();
-    CHECK(k == 3 * layers + 48);
+    CHECK(k >= 3 * layers + 48);
+    CHECK(k <= 4 * (3 * layers + 48));
+    if (k > 3 * layers + 48)
+      CHECK(p["period_method"].get<std::string>().find("until the spacings held steady") != std::string::npos);
     CHECK(p["steady"].get<bool>());
     const auto& completions = p["completions_s"];
     REQUIRE(static_cast<long long>(completions.size()) == k);

@@ -54,6 +54,34 @@ TEST_CASE("MSER-5 drops a short remainder with the warm-up and cuts at most half
   CHECK_FALSE(tiny.converged);
 }
 
+TEST_CASE("a warm-up longer than half the run is a drift, not a steady state") {
+  // 60 spacings falling by 0.01 from 1.59 to 1.00 (a queue still filling):
+  // twelve batches with means 1.57 - 0.05 j. MSER cuts the most it may, six,
+  // and keeps 6 batches (min_batches is 4), whose halves have means 1.22 and
+  // 1.07: 0.15 apart, while each half's batch means (0.05 apart) give the
+  // difference a standard error of sqrt(2 x 0.0025 / 3) = 0.041, so 3.7 of
+  // them, and 13 % of the mean.
+  std::vector<double> falling;
+  for (int i = 0; i < 60; ++i) falling.push_back(1.59 - 0.01 * i);
+  const warmup_cut cut = truncate_warmup(falling);
+  CHECK(cut.first == 6 * mser_batch);
+  CHECK(cut.drifting);
+  CHECK_FALSE(cut.converged);
+  // The same spacings alternating 1.1 and 0.9 instead: batch means alternate
+  // 1.02 and 0.98, every half averages 1, nothing drifts.
+  std::vector<double> alternating;
+  for (int i = 0; i < 60; ++i) alternating.push_back(i % 2 == 0 ? 1.1 : 0.9);
+  const warmup_cut steady = truncate_warmup(alternating);
+  CHECK_FALSE(steady.drifting);
+  CHECK(steady.converged);
+  CHECK(steady.mean == doctest::Approx(1.0));
+  // A trend below drift_tolerance of the mean is not called a drift, however
+  // small its noise: 60 spacings of 1 + 1e-5 i, kept halves 0.00015 apart (0.015 %).
+  std::vector<double> creeping;
+  for (int i = 0; i < 60; ++i) creeping.push_back(1.0 + 1e-5 * i);
+  CHECK_FALSE(truncate_warmup(creeping).drifting);
+}
+
 TEST_CASE("a pipeline's fill, window of busy stages and period, from its runs") {
   // Two stages: A takes 1 s, B 3 s; B runs back to back from t = 1. Inference
   // i: A [i, i + 1] (its buffers never fill here), B [1 + 3i, 4 + 3i].
