@@ -48,6 +48,33 @@ program three_stages(const std::vector<std::vector<program_op>>& ops) {
   return p;
 }
 
+// Stages 1-3 of `stages` each start a job on a tile of their own and wait for
+// it: v vectors of one 4 ns crossbar read (no conversion or digital stage),
+// 4v ns of compute, with v = 512, 1024 and 256 (2048, 4096 and 1024 ns).
+void add_tile_jobs(program& stages) {
+  const long long vectors[3] = {512, 1024, 256};
+  for (int s = 0; s < 3; ++s) {
+    tile_job j;
+    j.layer = s;
+    j.tile = s;
+    j.crossbars = 1;
+    j.outputs = 64;
+    j.vectors = vectors[s];
+    j.activation_bits = 8;
+    j.mapping.reads_per_vector = 1;
+    j.mapping.read_time_s = 4 * ns;
+    program_op start;
+    start.what = program_op::kind::tile_compute;
+    start.tile_address = static_cast<unsigned long long>(s) * window;
+    start.instance = s;
+    start.jobs = {stages.keep(j)};
+    program_op wait = start;
+    wait.what = program_op::kind::tile_wait;
+    wait.jobs.clear();
+    stages.stages[static_cast<std::size_t>(s) + 1].ops = {start, wait};
+  }
+}
+
 pipeline_timing measured(const controller_module& c) {
   std::vector<std::vector<stage_run>> runs;
   for (std::size_t s = 1; s < c.runs().size(); ++s) {
@@ -139,35 +166,8 @@ TEST_CASE("kernel: three stages that share nothing run one inference per the slo
   cim_tile_module tile("tile", cim_tile_params{}, 3, window, port);
   bus.out.bind(tile.in);
   bus.map_window(0, 3 * window, 0, "tile");
-  program p;
-  std::vector<std::vector<program_op>> ops(3);
-  const long long vectors[3] = {512, 1024, 256};  // 2048, 4096 and 1024 ns of compute
-  std::vector<const tile_job*> jobs;
-  for (int s = 0; s < 3; ++s) {
-    tile_job j;
-    j.layer = s;
-    j.tile = s;
-    j.crossbars = 1;
-    j.outputs = 64;
-    j.vectors = vectors[s];
-    j.activation_bits = 8;
-    j.mapping.reads_per_vector = 1;
-    j.mapping.read_time_s = 4 * ns;
-    jobs.push_back(p.keep(j));
-  }
-  program stages = three_stages(ops);
-  for (int s = 0; s < 3; ++s) {
-    program_op start;
-    start.what = program_op::kind::tile_compute;
-    start.tile_address = static_cast<unsigned long long>(s) * window;
-    start.instance = s;
-    start.jobs = {jobs[static_cast<std::size_t>(s)]};
-    program_op wait = start;
-    wait.what = program_op::kind::tile_wait;
-    wait.jobs.clear();
-    stages.stages[static_cast<std::size_t>(s) + 1].ops = {start, wait};
-  }
-  stages.jobs = std::move(p.jobs);
+  program stages = three_stages(std::vector<std::vector<program_op>>(3));
+  add_tile_jobs(stages);
   controller_timing t;
   t.command_cycles = 0;
   controller_module dma("dma", t);
@@ -213,27 +213,7 @@ adaptive_run run_adaptive(const std::function<bool(const std::vector<double>&)>&
   bus.out.bind(tile.in);
   bus.map_window(0, 3 * window, 0, "tile");
   program stages = three_stages(std::vector<std::vector<program_op>>(3));
-  const long long vectors[3] = {512, 1024, 256};
-  for (int s = 0; s < 3; ++s) {
-    tile_job j;
-    j.layer = s;
-    j.tile = s;
-    j.crossbars = 1;
-    j.outputs = 64;
-    j.vectors = vectors[s];
-    j.activation_bits = 8;
-    j.mapping.reads_per_vector = 1;
-    j.mapping.read_time_s = 4 * ns;
-    program_op start;
-    start.what = program_op::kind::tile_compute;
-    start.tile_address = static_cast<unsigned long long>(s) * window;
-    start.instance = s;
-    start.jobs = {stages.keep(j)};
-    program_op wait = start;
-    wait.what = program_op::kind::tile_wait;
-    wait.jobs.clear();
-    stages.stages[static_cast<std::size_t>(s) + 1].ops = {start, wait};
-  }
+  add_tile_jobs(stages);
   adaptive_run out;
   stages.inferences_max = 4 * inferences;
   stages.steady = [&](const std::vector<double>& completions) {
