@@ -75,6 +75,33 @@ void add_tile_jobs(program& stages) {
   }
 }
 
+// Three tiles behind a bus of a picosecond per transfer (the commands cross
+// it, so the stages share nothing that takes time), run by a controller with
+// no command cycles: `stages` simulated to its end.
+struct shared_nothing_chip {
+  bus_module bus{"bus", [] {
+    bus_timing b;
+    b.width_bytes = 64;
+    b.clock_hz = 1e12;
+    b.latency_cycles = 0;
+    return b;
+  }()};
+  memory_timing port;
+  cim_tile_module tile{"tile", cim_tile_params{}, 3, window, port};
+  controller_module dma{"dma", [] {
+    controller_timing t;
+    t.command_cycles = 0;
+    return t;
+  }()};
+  explicit shared_nothing_chip(const program& stages) {
+    bus.out.bind(tile.in);
+    bus.map_window(0, 3 * window, 0, "tile");
+    dma.out.bind(bus.in);
+    dma.load(&stages);
+    sc_core::sc_start();
+  }
+};
+
 pipeline_timing measured(const controller_module& c) {
   std::vector<std::vector<stage_run>> runs;
   for (std::size_t s = 1; s < c.runs().size(); ++s) {
@@ -157,25 +184,11 @@ TEST_CASE("kernel: three stages that share nothing run one inference per the slo
   // conversion or digital stage), computes for 4v ns. The commands cross a
   // bus of a picosecond per transfer, so the stages share nothing that takes
   // time.
-  bus_timing b;
-  b.width_bytes = 64;
-  b.clock_hz = 1e12;
-  b.latency_cycles = 0;
-  bus_module bus("bus", b);
-  memory_timing port;
-  cim_tile_module tile("tile", cim_tile_params{}, 3, window, port);
-  bus.out.bind(tile.in);
-  bus.map_window(0, 3 * window, 0, "tile");
   program stages = three_stages(std::vector<std::vector<program_op>>(3));
   add_tile_jobs(stages);
-  controller_timing t;
-  t.command_cycles = 0;
-  controller_module dma("dma", t);
-  dma.out.bind(bus.in);
-  dma.load(&stages);
-  sc_core::sc_start();
+  const shared_nothing_chip chip(stages);
 
-  const pipeline_timing m = measured(dma);
+  const pipeline_timing m = measured(chip.dma);
   REQUIRE(m.steady);
   // A stage takes its start command (1 ps on the bus) and its job: 2048,
   // 4096 and 1024 ns. Inference 0 passes the stages one after another; after
@@ -203,15 +216,6 @@ struct adaptive_run {
 };
 
 adaptive_run run_adaptive(const std::function<bool(const std::vector<double>&)>& steady) {
-  bus_timing b;
-  b.width_bytes = 64;
-  b.clock_hz = 1e12;
-  b.latency_cycles = 0;
-  bus_module bus("bus", b);
-  memory_timing port;
-  cim_tile_module tile("tile", cim_tile_params{}, 3, window, port);
-  bus.out.bind(tile.in);
-  bus.map_window(0, 3 * window, 0, "tile");
   program stages = three_stages(std::vector<std::vector<program_op>>(3));
   add_tile_jobs(stages);
   adaptive_run out;
@@ -220,13 +224,9 @@ adaptive_run run_adaptive(const std::function<bool(const std::vector<double>&)>&
     out.asked.push_back(completions.size());
     return steady(completions);
   };
-  controller_timing t;
-  t.command_cycles = 0;
-  controller_module dma("dma", t);
-  dma.out.bind(bus.in);
-  dma.load(&stages);
-  sc_core::sc_start();
-  for (std::size_t s = 1; s < dma.runs().size(); ++s) out.ran.push_back(static_cast<long long>(dma.runs()[s].size()));
+  const shared_nothing_chip chip(stages);
+  for (std::size_t s = 1; s < chip.dma.runs().size(); ++s)
+    out.ran.push_back(static_cast<long long>(chip.dma.runs()[s].size()));
   return out;
 }
 
