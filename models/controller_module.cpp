@@ -58,6 +58,7 @@ void controller_module::run() {
           if (static_cast<long long>(done) >= m_program->inferences && done % check_every == 0 &&
               m_program->steady(completions)) {
             stopped = true;
+            m_settled = true;
             gate.stop_at(started);
           }
         }

@@ -55,6 +55,9 @@ class controller_module : public sc_core::sc_module {
   busy_resource& resource() { return m_busy; }
   long long transactions() const { return m_transactions; }
   double finish_s() const { return m_finish_s; }
+  // Pipeline schedule with the default count: whether the run stopped because
+  // program::steady said the period had settled (false: it ran to the most).
+  bool settled() const { return m_settled; }
 
  private:
   void run();
@@ -88,6 +91,7 @@ class controller_module : public sc_core::sc_module {
   busy_resource m_busy;
   std::vector<unsigned char> m_scratch;
   long long m_transactions = 0;
+  bool m_settled = false;
   double m_finish_s = 0.0;
 };
 

@@ -372,10 +372,10 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   if (plan.inferences_max > 0) {
     // Going on past the default must stay within the budget too (each
     // inference costing at most the estimate's share of one).
+    // Compared in double first: a budget of 1e30 would overflow the cast.
     const double per_inference = cost.transactions / static_cast<double>(std::max<long long>(1, plan.inferences));
-    if (per_inference > 0)
-      plan.inferences_max = std::min<long long>(
-          plan.inferences_max, static_cast<long long>(std::floor(budget.max_transactions / per_inference)));
+    const double fit = per_inference > 0 ? std::floor(budget.max_transactions / per_inference) : HUGE_VAL;
+    if (fit < static_cast<double>(plan.inferences_max)) plan.inferences_max = static_cast<long long>(fit);
     if (plan.inferences_max <= plan.inferences) plan.inferences_max = 0;
   }
 

@@ -77,12 +77,12 @@ pipeline_timing measure_pipeline(const std::vector<std::vector<stage_run>>& runs
   return t;
 }
 
-std::string describe_period(const pipeline_timing& t, long long inferences, long long least, long long most) {
+std::string describe_period(const pipeline_timing& t, long long inferences, long long least, bool settled) {
   const std::string k = std::to_string(inferences);
   // How the count came about, with the default one.
   std::string count;
-  if (most > 0)
-    count = inferences < most ? "; " + k + " inferences ran: the default " + std::to_string(least) +
+  if (least > 0)
+    count = settled ? "; " + k + " inferences ran: the default " + std::to_string(least) +
                                     ", then on until the spacings held steady without drift"
                               : "; " + k + " inferences ran: the default " + std::to_string(least) +
                                     " and on to the most the budget allows, without the spacings settling";

@@ -46,8 +46,9 @@ pipeline_timing measure_pipeline(const std::vector<std::vector<stage_run>>& runs
 
 // How the period of `t` was measured, for the report: which completions, the
 // warm-up cut, or why it is not the steady state.
-// `least` and `most`: with the default count, the run went on from `least`
-// inferences until the period settled or `most` (0, 0: a set count).
-std::string describe_period(const pipeline_timing& t, long long inferences, long long least = 0, long long most = 0);
+// `least`: with the default count (0: a set count), the run went on from
+// `least` inferences until the controller found the period `settled`, or else
+// to the most it allows.
+std::string describe_period(const pipeline_timing& t, long long inferences, long long least = 0, bool settled = false);
 
 }  // namespace mottsim::platform

@@ -75,18 +75,9 @@ reports::run_result run_session(const run_options& options, const model_registry
     if (precision.has_errors()) throw dsl::input_error(precision);
   }
   models::program program = build_program(plan, arch.spec);
-  // The default count goes on until the completions' spacings, past the
-  // fill's warm-up, hold steady without drift (warmup_truncation.hpp), and
-  // the steady part is at least twice the warm-up MSER-5 cut: a slow queue's
-  // tail hides in the noise of a short steady part (ResNet-18 on adc_cim with
-  // 1024 tiles stopped at 199 inferences 0.8 % slow without this rule).
-  if (program.inferences_max > 0)
-    program.steady = [](const std::vector<double>& completions_s) {
-      std::vector<double> spacings;
-      for (std::size_t i = 1; i < completions_s.size(); ++i) spacings.push_back(completions_s[i] - completions_s[i - 1]);
-      const warmup_cut cut = truncate_warmup(spacings);
-      return cut.converged && spacings.size() - cut.first >= 2 * cut.first;
-    };
+  // The default count goes on until the completions' spacings settle
+  // (warmup_truncation.hpp).
+  if (program.inferences_max > 0) program.steady = pipeline_settled;
 
   elaborator elab(arch.spec, registry);
   elab.elaborate();
@@ -169,7 +160,7 @@ reports::run_result run_session(const run_options& options, const model_registry
     p.measured_from = t.first_steady;
     p.measured_to = t.last_steady;
     for (double c : t.completions_s) p.completions_s.push_back(c - programming_end);
-    p.period_method = describe_period(t, inferences_run, adaptive ? program.inferences : 0, program.inferences_max);
+    p.period_method = describe_period(t, inferences_run, adaptive ? program.inferences : 0, controller->settled());
     r.latency_method = "pipeline fill: simulated time from the first inference's first transaction to its last, "
                        "with the later inferences' stages competing for the bus and memories as they start (weight "
                        "programming excluded, reported separately)";

@@ -85,4 +85,11 @@ warmup_cut truncate_warmup(const std::vector<double>& series) {
   return cut;
 }
 
+bool pipeline_settled(const std::vector<double>& completions_s) {
+  std::vector<double> spacings;
+  for (std::size_t i = 1; i < completions_s.size(); ++i) spacings.push_back(completions_s[i] - completions_s[i - 1]);
+  const warmup_cut cut = truncate_warmup(spacings);
+  return cut.converged && spacings.size() - cut.first >= 2 * cut.first;
+}
+
 }  // namespace mottsim::platform

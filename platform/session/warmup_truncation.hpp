@@ -35,4 +35,12 @@ constexpr double drift_tolerance = 0.005;
 // Series too short for two batches are kept whole (converged false).
 warmup_cut truncate_warmup(const std::vector<double>& series);
 
+// Whether a pipeline still running may stop (its default count,
+// models::program::steady), from its completion times so far: their spacings
+// are steady without drift (truncate_warmup), and the part kept is at least
+// twice the warm-up cut, since a slow queue's tail hides in the noise of a
+// short steady part (ResNet-18 on adc_cim with 1024 tiles stopped at 199
+// inferences 0.8 % slow without this rule; docs/modelling.md).
+bool pipeline_settled(const std::vector<double>& completions_s);
+
 }  // namespace mottsim::platform

@@ -207,6 +207,8 @@ TEST_CASE("kernel: three stages that share nothing run one inference per the slo
 
 namespace {
 
+// (Each case elaborates its own modules, and SystemC elaborates once per
+// process: ctest runs every case in a process of its own.)
 // Three tiles sharing nothing, jobs of 2048, 4096 and 1024 ns (the case
 // above), with the default count's settings: at least 40 inferences, at most
 // 160, and `steady` the given test.

@@ -5,6 +5,7 @@
 // period settles).
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "run_mottsim.hpp"
@@ -98,4 +99,25 @@ TEST_CASE("the estimate is exact on the baselines and an upper bound on the CIM 
         CHECK(estimate >= count);
         CHECK(estimate <= 1.25 * count);  // 1.00 to 1.20 on these (README)
       }
+}
+
+TEST_CASE("the pipeline's default goes on past its count only as far as --max-work allows") {
+  const std::string chip = source_path("configs/arch/mott_cim.yaml");
+  const std::string lenet = source_path("configs/workloads/lenet5_mnist.yaml");
+  const std::string pipeline = "--schedule pipeline";
+  const nlohmann::json free_run = simulated_report(chip, lenet, pipeline);
+  const long long start = 3 * static_cast<long long>(free_run["layers"].size()) + 48;  // 72
+  const long long ran = free_run["pipeline"]["inferences_in_flight"].get<long long>();
+  REQUIRE(ran > start);  // LeNet-5 goes on a little past its count (to the drain of what was started)
+  // A budget of exactly the estimate leaves no room: the run is the count.
+  const double estimate = estimate_of(chip, lenet, pipeline);
+  char budget[64];
+  std::snprintf(budget, sizeof budget, " --max-work %.0f", estimate);
+  const nlohmann::json tight = simulated_report(chip, lenet, pipeline + budget);
+  CHECK(tight["pipeline"]["inferences_in_flight"].get<long long>() == start);
+  CHECK(tight["pipeline"]["period_method"].get<std::string>().find("inferences ran") == std::string::npos);
+  // A budget too large for a whole number of inferences is no limit (it
+  // once overflowed to none at all).
+  const nlohmann::json huge = simulated_report(chip, lenet, pipeline + " --max-work 1e30");
+  CHECK(huge["pipeline"]["inferences_in_flight"].get<long long>() == ran);
 }

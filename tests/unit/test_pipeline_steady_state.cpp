@@ -82,6 +82,26 @@ TEST_CASE("a warm-up longer than half the run is a drift, not a steady state") {
   CHECK_FALSE(truncate_warmup(creeping).drifting);
 }
 
+TEST_CASE("a running pipeline may stop once its steady part is twice its warm-up") {
+  // Completion times whose spacings are 30 of 2 then n of 1: MSER-5 cuts the
+  // six high batches (nothing varies after them) and keeps n spacings, steady
+  // and without drift, so truncate_warmup calls both converged; the run may
+  // stop only once n is at least twice the 30 cut.
+  const auto completions = [](int ones) {
+    std::vector<double> c{0.0};
+    for (int i = 0; i < 30 + ones; ++i) c.push_back(c.back() + (i < 30 ? 2.0 : 1.0));
+    return c;
+  };
+  std::vector<double> spacings(30, 2.0);
+  spacings.resize(60, 1.0);
+  const warmup_cut short_run = truncate_warmup(spacings);
+  CHECK(short_run.first == 30);
+  CHECK(short_run.converged);
+  CHECK_FALSE(pipeline_settled(completions(30)));
+  CHECK_FALSE(pipeline_settled(completions(55)));
+  CHECK(pipeline_settled(completions(60)));
+}
+
 TEST_CASE("a pipeline's fill, window of busy stages and period, from its runs") {
   // Two stages: A takes 1 s, B 3 s; B runs back to back from t = 1. Inference
   // i: A [i, i + 1] (its buffers never fill here), B [1 + 3i, 4 + 3i].
