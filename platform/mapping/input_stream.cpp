@@ -5,15 +5,24 @@
 
 namespace mottsim::platform {
 
-stream_geometry geometry_of(const dsl::layer_spec& l, double bytes_per_value) {
+stream_geometry convolution_rows(long long out_width, long long kernel, long long stride, long long padding,
+                                 long long in_rows, double in_row_bytes) {
   stream_geometry g;
+  g.rows = true;
+  g.out_width = out_width;
+  g.kernel = kernel;
+  g.stride = stride;
+  g.padding = padding;
+  g.in_rows = in_rows;
+  g.in_row_bytes = in_row_bytes;
+  return g;
+}
+
+stream_geometry geometry_of(const dsl::layer_spec& l, double bytes_per_value) {
+  stream_geometry g = convolution_rows(l.out_shape.width, l.dilation_h * (l.kernel_h - 1) + 1, l.stride_h, l.pad_h,
+                                       l.in_shape.height,
+                                       static_cast<double>(l.in_shape.width * l.in_shape.channels) * bytes_per_value);
   g.rows = l.kind == dsl::layer_kind::conv2d && l.out_shape.height > 1;
-  g.out_width = l.out_shape.width;
-  g.kernel = l.dilation_h * (l.kernel_h - 1) + 1;
-  g.stride = l.stride_h;
-  g.padding = l.pad_h;
-  g.in_rows = l.in_shape.height;
-  g.in_row_bytes = static_cast<double>(l.in_shape.width * l.in_shape.channels) * bytes_per_value;
   return g;
 }
 
