@@ -42,7 +42,6 @@ void controller_module::run() {
     constexpr long long check_every = 8;
     std::vector<double> completions;
     long long started = 0;  // the most inferences any stage has started
-    bool stopped = false;
     std::vector<sc_core::sc_process_handle> handles;
     for (std::size_t i = 1; i < m_program->stages.size(); ++i) {
       handles.push_back(sc_core::sc_spawn([&, i] {
@@ -51,13 +50,12 @@ void controller_module::run() {
           started = std::max(started, k + 1);
           run_stage(m_program->stages[i], i);
           gate.finished(i);
-          if (!adaptive || stopped) continue;
+          if (!adaptive || m_settled) continue;
           const auto done = static_cast<std::size_t>(gate.completed(1));
           if (done <= completions.size()) continue;
           completions.resize(done, sc_core::sc_time_stamp().to_seconds());
           if (static_cast<long long>(done) >= m_program->inferences && done % check_every == 0 &&
               m_program->steady(completions)) {
-            stopped = true;
             m_settled = true;
             gate.stop_at(started);
           }
