@@ -15,7 +15,7 @@ namespace mottsim::models {
 
 controller_module::controller_module(const sc_core::sc_module_name& name, const controller_timing& timing)
     : sc_module(name), out("out"), m_timing(timing),
-      m_scratch(static_cast<std::size_t>(std::max(64.0, timing.dma_burst_bytes))) {
+      m_scratch(static_cast<std::size_t>(std::max(64.0, models::dma_burst_bytes))) {
   SC_HAS_PROCESS(controller_module);
   SC_THREAD(run);
 }
@@ -123,7 +123,7 @@ void controller_module::transport(tlm::tlm_command command, unsigned long long a
 // burst waits for the last vector whose outputs it carries.
 sc_core::sc_time controller_module::dma(const program_op& op, int layer, const sc_core::sc_time& start,
                                         stage_state& state) {
-  const double burst = m_timing.dma_burst_bytes;
+  const double burst = dma_burst_bytes;
   const auto bursts = static_cast<long long>(std::ceil(op.bytes / burst));
   tile_job_timeline drain = op.drain;
   sc_core::sc_time started = state.started;
