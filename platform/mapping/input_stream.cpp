@@ -1,5 +1,7 @@
 #include "platform/mapping/input_stream.hpp"
 
+#include "dsl/checked_arithmetic.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -30,7 +32,7 @@ input_stream_plan plan_input_stream(const stream_geometry& g, double bytes, long
                                     double min_chunk_bytes) {
   input_stream_plan p;
   const long long width = std::max<long long>(1, g.out_width);
-  const long long out_rows = (vectors + width - 1) / width;
+  const long long out_rows = dsl::ceil_div(vectors, width);
   const long long stride = std::max<long long>(1, g.stride);
   // The rows output row 0 needs (the padding supplies the others), then
   // `stride` more per output row.
@@ -40,8 +42,8 @@ input_stream_plan plan_input_stream(const stream_geometry& g, double bytes, long
   // Output rows per chunk: enough for a chunk after the first to fill a burst.
   const long long per_chunk =
       std::max({1LL, static_cast<long long>(std::ceil(min_chunk_bytes / (row_bytes * stride) - 1e-9)),
-                (out_rows + max_stream_chunks - 1) / max_stream_chunks});
-  const long long chunks = (out_rows + per_chunk - 1) / per_chunk;
+                dsl::ceil_div(out_rows, max_stream_chunks)});
+  const long long chunks = dsl::ceil_div(out_rows, per_chunk);
   if (!g.rows || vectors <= 0 || bytes <= 0 || chunks <= 1) {
     p.chunks = {{bytes, vectors}};
     p.lead = 1;
