@@ -17,4 +17,7 @@ bool checked_add(T a, T b, T& out) {
   return !__builtin_add_overflow(a, b, &out);
 }
 
+// a / b rounded up, for counts of pieces (a >= 0, b > 0).
+inline long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
+
 }  // namespace mottsim::dsl

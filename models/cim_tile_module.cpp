@@ -81,7 +81,12 @@ sc_core::sc_time cim_tile_module::compute(long long instance, const std::vector<
       for (const auto& [action, n] : tile_job_actions(m_params, *job)) actions[action] += n;
     const long long vectors = chunk_vectors ? (*chunk_vectors)[k] : job->vectors;
     if (vectors <= 0) continue;
-    const tile_job_demands d = tile_job_part_demands(m_params, *job);
+    outputs_so_far& o = outputs[job];
+    if (!o.has_demands) {
+      o.demands = tile_job_part_demands(m_params, *job);
+      o.has_demands = true;
+    }
+    const tile_job_demands& d = o.demands;
     // These vectors are in the buffer once the job's start delay is over.
     const double ready_s = std::max(start_s, started_s + job->start_delay_s);
     vector_stream s{ready_s, ready_s, vectors};
@@ -99,7 +104,6 @@ sc_core::sc_time cim_tile_module::compute(long long instance, const std::vector<
     // The job's outputs so far, spread evenly from its first to its latest
     // (exact when every chunk's vectors leave at the pace of the slowest
     // stage; within a chunk when the input is what paces them).
-    outputs_so_far& o = outputs[job];
     if (o.vectors == 0) o.first_s = s.first_s;
     o.last_s = std::max(o.last_s, s.last_s);
     o.vectors += vectors;

@@ -84,11 +84,14 @@ class cim_tile_module : public sc_core::sc_module {
   std::vector<std::map<const tile_job*, tile_job_timeline>> m_timelines;  // per instance, its latest jobs
   // Per instance, per job of its latest command: when its first and latest
   // vectors were output (absolute seconds) and how many so far, as its input
-  // streams in chunk by chunk.
+  // streams in chunk by chunk, and what each vector asks of the tile's parts
+  // (worked out at the job's start, reused by every chunk fed to it).
   struct outputs_so_far {
     double first_s = 0.0;
     double last_s = 0.0;
     long long vectors = 0;
+    bool has_demands = false;
+    tile_job_demands demands;
   };
   std::vector<std::map<const tile_job*, outputs_so_far>> m_outputs;
   action_counter m_counts;

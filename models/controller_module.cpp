@@ -15,7 +15,7 @@ namespace mottsim::models {
 
 controller_module::controller_module(const sc_core::sc_module_name& name, const controller_timing& timing)
     : sc_module(name), out("out"), m_timing(timing),
-      m_scratch(static_cast<std::size_t>(std::max(64.0, timing.dma_burst_bytes))) {
+      m_scratch(static_cast<std::size_t>(std::max(64.0, models::dma_burst_bytes))) {
   SC_HAS_PROCESS(controller_module);
   SC_THREAD(run);
 }
@@ -42,7 +42,6 @@ void controller_module::run() {
     constexpr long long check_every = 8;
     std::vector<double> completions;
     long long started = 0;  // the most inferences any stage has started
-    bool stopped = false;
     std::vector<sc_core::sc_process_handle> handles;
     for (std::size_t i = 1; i < m_program->stages.size(); ++i) {
       handles.push_back(sc_core::sc_spawn([&, i] {
@@ -51,13 +50,12 @@ void controller_module::run() {
           started = std::max(started, k + 1);
           run_stage(m_program->stages[i], i);
           gate.finished(i);
-          if (!adaptive || stopped) continue;
+          if (!adaptive || m_settled) continue;
           const auto done = static_cast<std::size_t>(gate.completed(1));
           if (done <= completions.size()) continue;
           completions.resize(done, sc_core::sc_time_stamp().to_seconds());
           if (static_cast<long long>(done) >= m_program->inferences && done % check_every == 0 &&
               m_program->steady(completions)) {
-            stopped = true;
             m_settled = true;
             gate.stop_at(started);
           }
@@ -125,7 +123,7 @@ void controller_module::transport(tlm::tlm_command command, unsigned long long a
 // burst waits for the last vector whose outputs it carries.
 sc_core::sc_time controller_module::dma(const program_op& op, int layer, const sc_core::sc_time& start,
                                         stage_state& state) {
-  const double burst = m_timing.dma_burst_bytes;
+  const double burst = dma_burst_bytes;
   const auto bursts = static_cast<long long>(std::ceil(op.bytes / burst));
   tile_job_timeline drain = op.drain;
   sc_core::sc_time started = state.started;

@@ -21,7 +21,6 @@ struct controller_timing {
   long long command_cycles = 4;
   long long vector_lanes = 32;
   double quantum_s = 1e-6;
-  double dma_burst_bytes = models::dma_burst_bytes;
   long long outstanding = 4;  // DMA bursts in flight at once
 };
 

@@ -6,7 +6,7 @@
 
 namespace mottsim::models {
 
-static long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
+using dsl::ceil_div;
 
 bool map_matrix(const layer_matrix& m, const cim_tile_params& tile, crossbar_mapping& out, std::string& why) {
   crossbar_mapping r;

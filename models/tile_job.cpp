@@ -1,4 +1,5 @@
 #include "models/tile_job.hpp"
+#include "dsl/checked_arithmetic.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +10,7 @@ namespace mottsim::models {
 // Partial sums carry weight bits + input bits + log2(fan-in): 32 bits.
 constexpr double partial_sum_bytes = 4.0;
 
-static long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
+using dsl::ceil_div;
 
 namespace {
 

@@ -1,19 +1,30 @@
 #include "platform/mapping/input_stream.hpp"
 
+#include "dsl/checked_arithmetic.hpp"
+
 #include <algorithm>
 #include <cmath>
 
 namespace mottsim::platform {
 
-stream_geometry geometry_of(const dsl::layer_spec& l, double bytes_per_value) {
+stream_geometry convolution_rows(long long out_width, long long kernel, long long stride, long long padding,
+                                 long long in_rows, double in_row_bytes) {
   stream_geometry g;
+  g.rows = true;
+  g.out_width = out_width;
+  g.kernel = kernel;
+  g.stride = stride;
+  g.padding = padding;
+  g.in_rows = in_rows;
+  g.in_row_bytes = in_row_bytes;
+  return g;
+}
+
+stream_geometry geometry_of(const dsl::layer_spec& l, double bytes_per_value) {
+  stream_geometry g = convolution_rows(l.out_shape.width, l.dilation_h * (l.kernel_h - 1) + 1, l.stride_h, l.pad_h,
+                                       l.in_shape.height,
+                                       static_cast<double>(l.in_shape.width * l.in_shape.channels) * bytes_per_value);
   g.rows = l.kind == dsl::layer_kind::conv2d && l.out_shape.height > 1;
-  g.out_width = l.out_shape.width;
-  g.kernel = l.dilation_h * (l.kernel_h - 1) + 1;
-  g.stride = l.stride_h;
-  g.padding = l.pad_h;
-  g.in_rows = l.in_shape.height;
-  g.in_row_bytes = static_cast<double>(l.in_shape.width * l.in_shape.channels) * bytes_per_value;
   return g;
 }
 
@@ -21,7 +32,7 @@ input_stream_plan plan_input_stream(const stream_geometry& g, double bytes, long
                                     double min_chunk_bytes) {
   input_stream_plan p;
   const long long width = std::max<long long>(1, g.out_width);
-  const long long out_rows = (vectors + width - 1) / width;
+  const long long out_rows = dsl::ceil_div(vectors, width);
   const long long stride = std::max<long long>(1, g.stride);
   // The rows output row 0 needs (the padding supplies the others), then
   // `stride` more per output row.
@@ -31,8 +42,8 @@ input_stream_plan plan_input_stream(const stream_geometry& g, double bytes, long
   // Output rows per chunk: enough for a chunk after the first to fill a burst.
   const long long per_chunk =
       std::max({1LL, static_cast<long long>(std::ceil(min_chunk_bytes / (row_bytes * stride) - 1e-9)),
-                (out_rows + max_stream_chunks - 1) / max_stream_chunks});
-  const long long chunks = (out_rows + per_chunk - 1) / per_chunk;
+                dsl::ceil_div(out_rows, max_stream_chunks)});
+  const long long chunks = dsl::ceil_div(out_rows, per_chunk);
   if (!g.rows || vectors <= 0 || bytes <= 0 || chunks <= 1) {
     p.chunks = {{bytes, vectors}};
     p.lead = 1;

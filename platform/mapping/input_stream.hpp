@@ -27,6 +27,12 @@ struct stream_geometry {
   double in_row_bytes = 0.0;
 };
 
+// The rows of a 2-D convolution's input: `kernel` rows (dilation included)
+// at `stride` per output row of `out_width` positions, `padding` zero rows
+// above an input of `in_rows` rows of `in_row_bytes` each.
+stream_geometry convolution_rows(long long out_width, long long kernel, long long stride, long long padding,
+                                 long long in_rows, double in_row_bytes = 0.0);
+
 // A layer's geometry: a 2-D convolution's input comes in rows, anything else
 // (a fully-connected layer) all at once.
 stream_geometry geometry_of(const dsl::layer_spec& l, double bytes_per_value);

@@ -17,7 +17,7 @@ const char* schedule_name(schedule_kind s) { return s == schedule_kind::pipeline
 
 namespace {
 
-long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
+using dsl::ceil_div;
 
 memory_window window_of(const dsl::component_spec& c) {
   memory_window w;

@@ -145,6 +145,7 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
     const double output_values = static_cast<double>(lp.matrix.outputs * lp.matrix.groups);
     double jobs = 0, distinct_tiles = 0;
     long long last_tile = -1;  // copies lie in increasing slots; packed ones may share a tile
+    const stream_geometry geometry = geometry_of(*lp.layer, lp.matrix.activation_bits / 8.0);  // the layer's, every copy's
     for (long long r = 0; r < copies; ++r) {
       const auto span = models::span_layer(lp.matrix, m, plan.tile, lp.copy_starts[static_cast<std::size_t>(r)]);
       const auto tiles = static_cast<double>(span.tiles);
@@ -173,7 +174,7 @@ work_estimate estimate_cim_work(const dsl::workload_spec& workload, const networ
       // first adds a feed command and at most a partial burst (a read and a
       // write) to the input, to the outputs and to the partial sums it drains.
       const double chunks = static_cast<double>(
-          plan_input_stream(geometry_of(*lp.layer, lp.matrix.activation_bits / 8.0), std::ceil(input / std::max(1.0, tiles)),
+          plan_input_stream(geometry, std::ceil(input / std::max(1.0, tiles)),
                             static_cast<long long>(share), plan.tile.buffer_bytes, burst)
               .chunks.size());
       e.transactions += (chunks - 1) * (3.0 * tiles + 2.0 * static_cast<double>(sends.output_tiles) +

@@ -20,16 +20,7 @@ namespace {
 // r + 1, so row 0 needs rows 0-1, row r (1..6) adds row r + 1 and row 7 adds
 // none. Each vector is one crossbar read of `read_ns` (no conversion or
 // digital stage).
-stream_geometry conv3x3() {
-  stream_geometry g;
-  g.rows = true;
-  g.out_width = 8;
-  g.kernel = 3;
-  g.stride = 1;
-  g.padding = 1;
-  g.in_rows = 8;
-  return g;
-}
+stream_geometry conv3x3() { return mottsim::platform::convolution_rows(8, 3, 1, 1, 8); }
 constexpr double input_bytes = 8 * 4096;
 
 tile_job job_of(double read_ns) { return one_crossbar_job(64, read_ns); }

@@ -4,6 +4,7 @@
 
 #include "platform/mapping/input_stream.hpp"
 
+using mottsim::platform::convolution_rows;
 using mottsim::platform::plan_input_stream;
 using mottsim::platform::stream_geometry;
 
@@ -19,13 +20,7 @@ TEST_CASE("input stream: a stride-2 convolution adds two rows per output row") {
   // 3x3, stride 2, padding 1, 16 input rows of 1 KiB, 8 x 8 outputs. Output
   // row r needs rows 2r - 1 .. 2r + 1: row 0 rows 0-1, every later one rows
   // 2r and 2r + 1. Chunks of a 2 KiB burst: one output row each.
-  stream_geometry g;
-  g.rows = true;
-  g.out_width = 8;
-  g.kernel = 3;
-  g.stride = 2;
-  g.padding = 1;
-  g.in_rows = 16;
+  const stream_geometry g = convolution_rows(8, 3, 2, 1, 16);
   const auto p = plan_input_stream(g, 16 * 1024, 64, 1e9, 2048);
   REQUIRE(p.chunks.size() == 8);
   double bytes = 0;
@@ -49,13 +44,7 @@ TEST_CASE("input stream: a chunk holds whole output rows and at least a burst") 
   // 1 KiB rows, stride 1, 3x3, padding 1, 8 rows: a 4 KiB burst is 4 rows,
   // so 4 output rows a chunk: rows 0-4 (5 KiB) for output rows 0-3, then
   // rows 5-7 (the padding supplies the 9th) for output rows 4-7.
-  stream_geometry g;
-  g.rows = true;
-  g.out_width = 8;
-  g.kernel = 3;
-  g.stride = 1;
-  g.padding = 1;
-  g.in_rows = 8;
+  const stream_geometry g = convolution_rows(8, 3, 1, 1, 8);
   const auto p = plan_input_stream(g, 8 * 1024, 64, 1e9, 4096);
   REQUIRE(p.chunks.size() == 2);
   CHECK(p.chunks[0].bytes == 5 * 1024);
@@ -70,13 +59,7 @@ TEST_CASE("input stream: at most max_stream_chunks chunks a job") {
   // A ViT layer as a 1x1 convolution over 197 token rows of 768 bytes: a
   // 4 KiB burst is 6 rows (33 chunks); at most 16 chunks means
   // ceil(197 / 16) = 13 rows a chunk, ceil(197 / 13) = 16 chunks.
-  stream_geometry g;
-  g.rows = true;
-  g.out_width = 1;
-  g.kernel = 1;
-  g.stride = 1;
-  g.padding = 0;
-  g.in_rows = 197;
+  const stream_geometry g = convolution_rows(1, 1, 1, 0, 197);
   const auto p = plan_input_stream(g, 197 * 768, 197, 1e9, 4096);
   REQUIRE(p.chunks.size() == static_cast<std::size_t>(mottsim::platform::max_stream_chunks));
   CHECK(p.chunks.front().vectors == 13);
