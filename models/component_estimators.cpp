@@ -42,13 +42,14 @@ component_pricing price_dram(const block_value& p, const pricing_context&) {
 
 component_pricing price_sram(const block_value& p, const pricing_context& at) { return price_memory(p, at.node_m); }
 
-component_pricing price_bus(const block_value& p, const pricing_context&) {
+// A bus's wires and arbiters are characterized at a node like logic: at
+// another node its figures scale by Stillmaker & Baas (reference_node).
+component_pricing price_bus(const block_value& p, const pricing_context& at) {
   component_pricing out;
-  out.actions["transfer_bytes"] = per_byte_from_bit(p, energy_category::bus);
-  out.leakage_w = p.quantity("leakage");
-  out.leakage_source = origin(p, "leakage");
-  out.area_m2 = p.quantity("area");
-  out.area_source = origin(p, "area");
+  const logic_scale scale = logic_scaling(p, at.node_m);
+  out.actions["transfer_bytes"] = scaled_per_byte(p, energy_category::bus, scale);
+  out.leakage_w = scaled_leakage(p, scale, out.leakage_source);
+  out.area_m2 = scaled_area(p, scale, out.area_source);
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "dsl/units.hpp"
 #include "models/component_estimators.hpp"
+#include "models/logic_scaling.hpp"
 #include "models/network_shape.hpp"
 #include "models/pricing_support.hpp"
 
@@ -15,41 +16,50 @@ namespace {
 using dsl::block_value;
 using dsl::dimension;
 
-action_price per_hop_byte(const block_value& p) {
-  const double e = p.quantity("energy_per_bit");
-  return {8.0 * e, energy_category::bus,
-          "8 x energy_per_bit " + show(e, dimension::energy) + " per router crossed " + cited({{p, "energy_per_bit"}})};
+action_price per_hop_byte(const block_value& p, const logic_scale& scale) {
+  action_price price = scaled_per_byte(p, energy_category::bus, scale);
+  price.source += " per router crossed";
+  return price;
 }
 
-// n parts of one figure each: "42 x router_area 0.151 mm^2 (source)".
-double counted(const block_value& p, const char* name, long long n, dimension d, std::string& text) {
-  const double each = p.quantity(name);
+// n parts of one figure each, scaled to the node: "42 x (router_area 0.151
+// mm^2 (source) x 0.5 (Stillmaker & Baas area, 32 nm -> 22 nm))".
+double counted(const block_value& p, const char* name, scaled_kind kind, const logic_scale& scale, long long n,
+               std::string& text) {
+  std::string each_source;
+  const double each = scaled_figure(p, name, kind, scale, each_source);
   if (!text.empty()) text += " + ";
+  const dimension d = kind == scaled_kind::area ? dimension::area : dimension::power;
   text += std::to_string(n) + " x " + name + " " + (d == dimension::area ? show_area(each) : show(each, d)) + " (" +
-          origin(p, name) + ")";
+          each_source + ")";
   return static_cast<double>(n) * each;
 }
 
 }  // namespace
 
-component_pricing price_mesh(const block_value& p, const pricing_context&) {
+// Routers, switches and their links are characterized at a node like logic:
+// at another node their figures scale by Stillmaker & Baas (reference_node).
+component_pricing price_mesh(const block_value& p, const pricing_context& at) {
   component_pricing out;
-  out.actions["hop_bytes"] = per_hop_byte(p);
+  const logic_scale scale = logic_scaling(p, at.node_m);
+  out.actions["hop_bytes"] = per_hop_byte(p, scale);
   const long long routers = mesh_routers(p.integer("columns"), p.integer("rows"));
   const long long links = mesh_directed_links(p.integer("columns"), p.integer("rows"));
-  out.area_m2 = counted(p, "router_area", routers, dimension::area, out.area_source) +
-                counted(p, "link_area", links, dimension::area, out.area_source);
-  out.leakage_w = counted(p, "router_leakage", routers, dimension::power, out.leakage_source);
+  out.area_m2 = counted(p, "router_area", scaled_kind::area, scale, routers, out.area_source) +
+                counted(p, "link_area", scaled_kind::area, scale, links, out.area_source);
+  out.leakage_w = counted(p, "router_leakage", scaled_kind::leakage, scale, routers, out.leakage_source);
   return out;
 }
 
-component_pricing price_htree(const block_value& p, const pricing_context&) {
+component_pricing price_htree(const block_value& p, const pricing_context& at) {
   component_pricing out;
-  out.actions["hop_bytes"] = per_hop_byte(p);
+  const logic_scale scale = logic_scaling(p, at.node_m);
+  out.actions["hop_bytes"] = per_hop_byte(p, scale);
   const long long leaves = p.integer("leaves");
-  out.area_m2 = counted(p, "switch_area", htree_switches(leaves), dimension::area, out.area_source) +
-                counted(p, "branch_area", htree_branches(leaves), dimension::area, out.area_source);
-  out.leakage_w = counted(p, "switch_leakage", htree_switches(leaves), dimension::power, out.leakage_source);
+  out.area_m2 = counted(p, "switch_area", scaled_kind::area, scale, htree_switches(leaves), out.area_source) +
+                counted(p, "branch_area", scaled_kind::area, scale, htree_branches(leaves), out.area_source);
+  out.leakage_w =
+      counted(p, "switch_leakage", scaled_kind::leakage, scale, htree_switches(leaves), out.leakage_source);
   return out;
 }
 

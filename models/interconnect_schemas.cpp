@@ -2,6 +2,7 @@
 
 #include "dsl/block_value.hpp"
 #include "dsl/diagnostics.hpp"
+#include "models/logic_scaling.hpp"
 #include "models/schemas.hpp"
 
 // Parameter schemas of the interconnects beyond the shared bus. Defaults are
@@ -33,7 +34,7 @@ schema_ptr mesh_schema() {
     schema_builder b("mesh",
                      "2-D mesh network on chip with XY routing: each directed link is a busy resource; tiles attach "
                      "to routers (concentration per router), memories and the controller at the port router");
-    b.component(dsl::component_role::interconnect)
+    logic_scaling_params(b).component(dsl::component_role::interconnect)
         .integer("columns", "4", "routers along a row")
         .range(1, 1024)
         .integer("rows", "4", "routers along a column")
@@ -75,7 +76,7 @@ schema_ptr htree_schema() {
     schema_builder b("htree",
                      "H-tree: a binary tree of links rooted at the controller and memories' port; tiles attach to "
                      "its leaves and contend for the branches they share");
-    b.component(dsl::component_role::interconnect)
+    logic_scaling_params(b).component(dsl::component_role::interconnect)
         .integer("leaves", "16", "leaves of the tree")
         .range(1, 1 << 20)
         .integer("concentration", "1", "instances of a replicated component (the tiles) attached to one leaf")

@@ -69,18 +69,40 @@ action_price scaled_energy(const dsl::block_value& b, const char* name, energy_c
           std::string(name) + " " + show(e, dimension::energy) + " (" + origin(b, name) + ")" + s.energy_note};
 }
 
+double scaled_figure(const dsl::block_value& b, const char* name, scaled_kind kind, const logic_scale& s,
+                     std::string& source) {
+  const double value = b.quantity(name);
+  const double factor = kind == scaled_kind::energy ? s.energy : kind == scaled_kind::area ? s.area : s.leakage;
+  const std::string& note = kind == scaled_kind::energy ? s.energy_note
+                            : kind == scaled_kind::area ? s.area_note
+                                                        : s.leakage_note;
+  const dimension d = kind == scaled_kind::energy ? dimension::energy
+                      : kind == scaled_kind::area ? dimension::area
+                                                  : dimension::power;
+  if (note.empty() || value == 0.0) {
+    source = origin(b, name);
+    return value;
+  }
+  source = std::string(name) + " " + (d == dimension::area ? show_area(value) : show(value, d)) + " (" +
+           origin(b, name) + ")" + note;
+  return value * factor;
+}
+
+action_price scaled_per_byte(const dsl::block_value& b, energy_category c, const logic_scale& s) {
+  const double e = b.quantity("energy_per_bit");
+  if (s.energy_note.empty())
+    return {8.0 * e, c, "8 x energy_per_bit " + show(e, dimension::energy) + " " + cited({{b, "energy_per_bit"}})};
+  std::string source;
+  const double scaled = scaled_figure(b, "energy_per_bit", scaled_kind::energy, s, source);
+  return {8.0 * scaled, c, "8 x " + source};
+}
+
 double scaled_area(const dsl::block_value& b, const logic_scale& s, std::string& source) {
-  const double a = b.quantity("area");
-  source = s.area_note.empty() ? origin(b, "area") : "area " + show_area(a) + " (" + origin(b, "area") + ")" + s.area_note;
-  return a * s.area;
+  return scaled_figure(b, "area", scaled_kind::area, s, source);
 }
 
 double scaled_leakage(const dsl::block_value& b, const logic_scale& s, std::string& source) {
-  const double w = b.quantity("leakage");
-  source = s.leakage_note.empty() || w == 0.0
-               ? origin(b, "leakage")
-               : "leakage " + show(w, dimension::power) + " (" + origin(b, "leakage") + ")" + s.leakage_note;
-  return w * s.leakage;
+  return scaled_figure(b, "leakage", scaled_kind::leakage, s, source);
 }
 
 }  // namespace mottsim::models

@@ -36,4 +36,14 @@ double scaled_area(const dsl::block_value& b, const logic_scale& s, std::string&
 // The block's `leakage` times the scale, and its source.
 double scaled_leakage(const dsl::block_value& b, const logic_scale& s, std::string& source);
 
+// Any of the block's energies, areas or static powers (`name`) times the
+// matching factor of the scale, and its source.
+enum class scaled_kind { energy, area, leakage };
+double scaled_figure(const dsl::block_value& b, const char* name, scaled_kind kind, const logic_scale& s,
+                     std::string& source);
+
+// The energy per byte of the block's `energy_per_bit` (buses and networks move
+// bytes), times the scale.
+action_price scaled_per_byte(const dsl::block_value& b, energy_category c, const logic_scale& s);
+
 }  // namespace mottsim::models

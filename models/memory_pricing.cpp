@@ -4,6 +4,7 @@
 #include <string>
 
 #include "models/cacti_table.hpp"
+#include "models/logic_scaling.hpp"
 #include "models/memory_technology.hpp"
 #include "models/pricing_support.hpp"
 
@@ -116,18 +117,22 @@ component_pricing price_memory(const block_value& p, double node_m) {
   const std::string per_port = " / port_width " + show(port_bytes, dimension::data_size) + " " +
                                cited({{p, "port_width"}});
 
+  // Figures given instead of modelled were published at reference_node (by
+  // default the architecture's) and scale from there as logic does.
+  const logic_scale published = logic_scaling(p, node_m);
+  auto given = [&](const char* name, scaled_kind kind, std::string& source) {
+    const double value = scaled_figure(p, name, kind, published, source);
+    // Unscaled energies name their value, as modelled ones do.
+    if (kind == scaled_kind::energy && published.energy_note.empty())
+      source = std::string(name) + " " + show(value, dimension::energy) + " " + cited({{p, name}});
+    return value;
+  };
   double read_j = b.read_j;
   std::string read_src = b.energy_src + type_note;
-  if (p.has("read_energy")) {
-    read_j = p.quantity("read_energy");
-    read_src = "read_energy " + show(read_j, dimension::energy) + " " + cited({{p, "read_energy"}});
-  }
+  if (p.has("read_energy")) read_j = given("read_energy", scaled_kind::energy, read_src);
   double write_j = read_j;
   std::string write_src = "write_energy unset, as read: " + read_src;
-  if (p.has("write_energy")) {
-    write_j = p.quantity("write_energy");
-    write_src = "write_energy " + show(write_j, dimension::energy) + " " + cited({{p, "write_energy"}});
-  }
+  if (p.has("write_energy")) write_j = given("write_energy", scaled_kind::energy, write_src);
   out.actions["read_bytes"] = {read_j / port_bytes, energy_category::buffers, read_src + per_port};
   out.actions["write_bytes"] = {write_j / port_bytes, energy_category::buffers, write_src + per_port};
 
@@ -139,8 +144,7 @@ component_pricing price_memory(const block_value& p, double node_m) {
   if (banks > 1) copy_note += " x " + std::to_string(banks) + " banks of " + show(bank_bytes, dimension::data_size);
   if (ports > 1) copy_note += " x " + std::to_string(ports) + " ports (area and leakage taken as proportional to ports)";
   if (p.has("leakage")) {
-    out.leakage_w = p.quantity("leakage");
-    out.leakage_source = origin(p, "leakage");
+    out.leakage_w = given("leakage", scaled_kind::leakage, out.leakage_source);
   } else {
     out.leakage_w = b.leakage_w * copies + b.refresh_w * static_cast<double>(banks);
     out.leakage_source = b.leakage_src + copy_note + type_note;
@@ -148,8 +152,7 @@ component_pricing price_memory(const block_value& p, double node_m) {
       out.leakage_source += " + " + b.refresh_src + (banks > 1 ? " x " + std::to_string(banks) + " banks" : "");
   }
   if (p.has("area")) {
-    out.area_m2 = p.quantity("area");
-    out.area_source = origin(p, "area");
+    out.area_m2 = given("area", scaled_kind::area, out.area_source);
   } else {
     out.area_m2 = b.area_m2 * copies;
     out.area_source = b.area_src + copy_note + type_note;

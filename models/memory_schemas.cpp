@@ -1,5 +1,6 @@
 #include "dsl/block_value.hpp"
 #include "dsl/diagnostics.hpp"
+#include "models/logic_scaling.hpp"
 #include "models/schemas.hpp"
 
 namespace mottsim::models {
@@ -29,9 +30,11 @@ schema_ptr dram_schema() {
 
 schema_ptr sram_schema() {
   static const schema_ptr s =
-      schema_builder("sram",
-                     "on-chip buffer (SRAM, eDRAM or register file); unset energies, latency, leakage and area come "
-                     "from the memory models for its type, capacity, banks, device flavour and the technology node")
+      logic_scaling_params(
+          schema_builder("sram",
+                         "on-chip buffer (SRAM, eDRAM or register file); unset energies, latency, leakage and area come "
+                         "from the memory models for its type, capacity, banks, device flavour and the technology node; "
+                         "given ones published at reference_node scale to the node as logic does"))
           .component(dsl::component_role::target, "capacity")
           .quantity("capacity", dimension::data_size, "64 KiB", "storage capacity; also the size of its address window")
           .range(1, 1ull << 40)
@@ -76,7 +79,7 @@ schema_ptr sram_schema() {
 
 schema_ptr bus_schema() {
   static const schema_ptr s =
-      schema_builder("bus", "TLM-2.0 interconnect with an address map; initiators contend for it")
+      logic_scaling_params(schema_builder("bus", "TLM-2.0 interconnect with an address map; initiators contend for it"))
           .component(dsl::component_role::interconnect)
           .quantity("width", dimension::data_size, "256 b", "bits moved per cycle")
           .above(0)

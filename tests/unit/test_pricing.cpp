@@ -206,6 +206,32 @@ TEST_CASE("pricing: sram from the CACTI table and from given values") {
     CHECK(p.leakage_source == "test.yaml:6:10");
     CHECK(p.area_source == "test.yaml:7:7");
   }
+  SUBCASE("given values published at another node scale as logic does") {
+    // Published at 45 nm, priced at 22 nm: Stillmaker & Baas energy 0.30, area
+    // 0.25 (relative to 45 nm); leakage by the width, sqrt(0.25) = 0.5, times
+    // CACTI 7's itrs-hp leakage per um of width at 22 nm over that at 45 nm.
+    const auto p = test_support::registry().price(
+        "sram",
+        component("sram",
+                  "capacity: 32 KiB\nport_width: 128 b\nread_energy: 8 pJ\nwrite_energy: 12 pJ\n"
+                  "leakage: 1 mW\narea: 0.5 mm^2\nreference_node: 45 nm\n"),
+        node);
+    CHECK(action(p, "read_bytes").energy_j == doctest::Approx(8 * pJ * 0.30 / 16).scale(0));
+    CHECK(action(p, "write_bytes").energy_j == doctest::Approx(12 * pJ * 0.30 / 16).scale(0));
+    CHECK(p.area_m2 == doctest::Approx(0.5 * mm2 * 0.25).scale(0));
+    // CACTI 7 itrs-hp at 360 K, Vdd (I_off + I_g_on) per um: 22 nm 0.8 V x
+    // (4.256e-7 + 1.81e-9), 45 nm 1.0 V x (6.42e-7 + 3.59e-8).
+    const double leak22 = 0.8 * (4.256e-7 + 1.81e-9), leak45 = 1.0 * (6.42e-7 + 3.59e-8);
+    CHECK(p.leakage_w == doctest::Approx(1 * mW * 0.5 * leak22 / leak45).epsilon(1e-9));
+    CHECK_CONTAINS(action(p, "read_bytes").source, "read_energy 8 pJ (test.yaml:3:");
+    CHECK_CONTAINS(action(p, "read_bytes").source, "Stillmaker & Baas energy, 45 nm -> 22 nm");
+    CHECK_CONTAINS(p.area_source, "Stillmaker & Baas area, 45 nm -> 22 nm");
+    // Modelled figures are the node's own already: reference_node leaves them.
+    const auto modelled =
+        test_support::registry().price("sram", component("sram", "reference_node: 45 nm\n"), node);
+    CHECK(action(modelled, "read_bytes").energy_j == doctest::Approx(4.7 * pJ / 8).scale(0));
+    CHECK(modelled.area_m2 == doctest::Approx(0.056 * mm2).scale(0));
+  }
   SUBCASE("write energy defaults to the given read energy") {
     const auto p = test_support::registry().price("sram", component("sram", "read_energy: 6 pJ\n"), node);
     CHECK(action(p, "write_bytes").energy_j == doctest::Approx(6 * pJ / 8).scale(0));
@@ -226,23 +252,41 @@ TEST_CASE("pricing: dram, bus, controller and processor from the shipped archite
   CHECK(dram.area_m2 == 0.0);
   CHECK(dram.area_source == "off-chip: not counted in chip area");
 
+  // ISAAC's figures are 32 nm ones; at 22 nm they scale by Stillmaker & Baas:
+  // energy 0.30 / 0.65, area 0.25 / 0.46 (both relative to 45 nm).
+  const double energy_32_to_22 = 0.30 / 0.65, area_32_to_22 = 0.25 / 0.46;
+
   // The CIM chips' network: ISAAC's c-mesh, 12 routers of 0.151 mm^2, 4 x 3
   // routers joined by 2 x (3 x 3 + 4 x 2) = 34 directed links of no area of
-  // their own, 0.081 pJ a bit at every router crossed.
+  // their own, 0.081 pJ a bit at every router crossed, all at 32 nm.
   const auto noc = price(arch, "noc");
-  CHECK(action(noc, "hop_bytes").energy_j == doctest::Approx(8 * 0.081 * pJ).scale(0));
-  CHECK(noc.area_m2 == doctest::Approx(12 * 0.151 * mm2).scale(0));
+  CHECK(action(noc, "hop_bytes").energy_j == doctest::Approx(8 * 0.081 * pJ * energy_32_to_22).scale(0));
+  CHECK_CONTAINS(action(noc, "hop_bytes").source, "Stillmaker & Baas energy, 32 nm -> 22 nm");
+  CHECK(noc.area_m2 == doctest::Approx(12 * 0.151 * mm2 * area_32_to_22).scale(0));
+  CHECK_CONTAINS(noc.area_source, "12 x router_area");
+  CHECK_CONTAINS(noc.area_source, "Stillmaker & Baas area, 32 nm -> 22 nm");
   CHECK(noc.leakage_w == 0.0);
 
-  // The shared bus, as the systolic baseline has it.
+  // An H-tree of 4 leaves characterized at 45 nm, in a 22 nm chip: 4 + 2 = 6
+  // branches and 7 switches (leaves, inner and root), each scaled like logic.
+  const auto htree = test_support::registry().price(
+      "htree",
+      component("htree", "leaves: 4\nenergy_per_bit: 0.1 pJ\nswitch_area: 0.01 mm^2\nbranch_area: 0.002 mm^2\n"
+                         "reference_node: 45 nm\n"),
+      22 * nm);
+  CHECK(action(htree, "hop_bytes").energy_j == doctest::Approx(8 * 0.1 * pJ * 0.30).scale(0));
+  CHECK(htree.area_m2 == doctest::Approx((7 * 0.01 + 6 * 0.002) * mm2 * 0.25).scale(0));
+
+  // The shared bus, as the systolic baseline has it: ISAAC's, at 32 nm.
   const auto bus = price(shipped("systolic_baseline.yaml"), "bus");
-  CHECK(action(bus, "transfer_bytes").energy_j == doctest::Approx(8 * 0.054 * pJ).scale(0));
+  CHECK(action(bus, "transfer_bytes").energy_j == doctest::Approx(8 * 0.054 * pJ * energy_32_to_22).scale(0));
   CHECK(action(bus, "transfer_bytes").category == energy_category::bus);
   CHECK_CONTAINS(action(bus, "transfer_bytes").source, "interconnect.yaml:13:");
+  CHECK_CONTAINS(action(bus, "transfer_bytes").source, "32 nm -> 22 nm");
   // ISAAC's 7 mW is the bus's power in use, already charged per bit: no static share.
   CHECK(bus.leakage_w == 0.0);
-  CHECK_CONTAINS(bus.leakage_source, "interconnect.yaml:15:");
-  CHECK(bus.area_m2 == doctest::Approx(0.090 * mm2).scale(0));
+  CHECK_CONTAINS(bus.leakage_source, "interconnect.yaml:16:");
+  CHECK(bus.area_m2 == doctest::Approx(0.090 * mm2 * area_32_to_22).scale(0));
   CHECK_CONTAINS(bus.area_source, "interconnect.yaml:14:");
 
   const auto controller = price(arch, "controller");
@@ -254,12 +298,14 @@ TEST_CASE("pricing: dram, bus, controller and processor from the shipped archite
   CHECK(controller.area_m2 == doctest::Approx(0.05 * mm2).scale(0));
 
   // The global buffer's slices: 48 banks of ISAAC's 64 KB eDRAM (0.083 mm^2
-  // each, its table), 4 a router. A 256-bit port at 22 nm: 4 x 4.7 pJ per
-  // 32-byte access; its static power is the eDRAM's, refresh included.
+  // each at 32 nm, its table), 4 a router. A 256-bit port at 22 nm: 4 x 4.7 pJ
+  // per 32-byte access; its static power is the eDRAM's, refresh included.
   const auto global_buffer = price(arch, "global_buffer");
   CHECK(arch.find("global_buffer")->count == 48);
   CHECK(action(global_buffer, "read_bytes").energy_j == doctest::Approx(4 * 4.7 * pJ / 32).scale(0));
-  CHECK(global_buffer.area_m2 == doctest::Approx(0.083 * mm2).scale(0));
+  CHECK(global_buffer.area_m2 == doctest::Approx(0.083 * mm2 * area_32_to_22).scale(0));
+  CHECK_CONTAINS(global_buffer.area_source, "area 0.083 mm^2");
+  CHECK_CONTAINS(global_buffer.area_source, "Stillmaker & Baas area, 32 nm -> 22 nm");
   CHECK_CONTAINS(global_buffer.leakage_source, "eDRAM: CACTI 7 table, 64 KiB at 22 nm");
   CHECK_CONTAINS(global_buffer.leakage_source, "refresh");
   CHECK_CONTAINS(action(global_buffer, "read_bytes").source, "CACTI 7 table, 64 KiB at 22 nm");
