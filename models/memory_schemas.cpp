@@ -34,8 +34,8 @@ schema_ptr sram_schema() {
           schema_builder("sram",
                          "on-chip buffer (SRAM, eDRAM or register file); unset energies, latency, leakage and area come "
                          "from the memory models for its type, capacity, banks, device flavour and the technology node; "
-                         "given ones published at reference_node scale to the node as logic does"))
-          .component(dsl::component_role::target, "capacity")
+                         "given ones published at reference_node scale to the node as logic does")
+              .component(dsl::component_role::target, "capacity"))
           .quantity("capacity", dimension::data_size, "64 KiB", "storage capacity; also the size of its address window")
           .range(1, 1ull << 40)
           .choice("memory_type", {"auto", "sram", "edram", "register_file"}, "auto",
@@ -79,8 +79,8 @@ schema_ptr sram_schema() {
 
 schema_ptr bus_schema() {
   static const schema_ptr s =
-      logic_scaling_params(schema_builder("bus", "TLM-2.0 interconnect with an address map; initiators contend for it"))
-          .component(dsl::component_role::interconnect)
+      logic_scaling_params(schema_builder("bus", "TLM-2.0 interconnect with an address map; initiators contend for it")
+                               .component(dsl::component_role::interconnect))
           .quantity("width", dimension::data_size, "256 b", "bits moved per cycle")
           .above(0)
           .quantity("clock", dimension::frequency, "1 GHz", "bus clock")
