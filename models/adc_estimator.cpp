@@ -42,6 +42,36 @@ std::string rate_text() {
 
 }  // namespace
 
+// DNN+NeuroSim V1.3, MultilevelSenseAmp::GetColumnPower, voltage mode, LP
+// devices: the power per output level, uW, drawn for the 1 ns sensing
+// (readDynamicEnergy = P_Col x 1e-9): fJ per comparator per conversion.
+struct comparator_point {
+  double node_nm;
+  double fj;
+};
+constexpr comparator_point flash_comparators[] = {{7, 0.4211}, {10, 0.6917}, {14, 1.126},  {22, 1.866}, {32, 3.692},
+                                                  {45, 7.062},  {65, 10.18},  {90, 14.42}, {130, 23.4}};
+
+bool class_has_default(const std::string& adc_class) { return adc_class == "sar" || adc_class == "flash"; }
+
+double flash_comparator_energy(double node_m, std::string& source) {
+  const double nm = node_m * 1e9;
+  constexpr std::size_t n = sizeof(flash_comparators) / sizeof(flash_comparators[0]);
+  // The segment holding the node; beyond the table, its end segment extended.
+  std::size_t hi = 1;
+  while (hi < n - 1 && flash_comparators[hi].node_nm < nm) ++hi;
+  const comparator_point& a = flash_comparators[hi - 1];
+  const comparator_point& b = flash_comparators[hi];
+  const double t = std::log(nm / a.node_nm) / std::log(b.node_nm / a.node_nm);
+  const double fj = std::exp(std::log(a.fj) + t * std::log(b.fj / a.fj));
+  source = "a comparator's sensing per level, " + show(fj * 1e-15, dimension::energy) + " at " +
+           show(node_m, dimension::length) + " (DNN+NeuroSim V1.3 multilevel sense amplifier, voltage mode, LP devices, " +
+           "Peng 2019: " + show(a.fj * 1e-15, dimension::energy) + " at " + show(a.node_nm * 1e-9, dimension::length) +
+           ", " + show(b.fj * 1e-15, dimension::energy) + " at " + show(b.node_nm * 1e-9, dimension::length) +
+           ", log-log)";
+  return fj * 1e-15;
+}
+
 double class_walden_fom(const std::string& adc_class, std::string& source) {
   if (adc_class == "sar") {
     const double fom = sar_median_fom_j / survey_rate_factor(sar_median_rate_hz);
@@ -51,7 +81,8 @@ double class_walden_fom(const std::string& adc_class, std::string& source) {
              show(fom, dimension::energy);
     return fom;
   }
-  source = "class " + adc_class + " has no default figure of merit: walden_fom is required";
+  source = adc_class == "flash" ? "class flash is priced per comparator, not by a figure of merit"
+                                 : "class " + adc_class + " has no default figure of merit: walden_fom is required";
   return 0.0;
 }
 
@@ -87,8 +118,16 @@ adc_estimate estimate_adc(const dsl::block_value& adc, double node_m) {
       fom = class_walden_fom(adc_class, fom_source);
     }
   }
+  // A flash converter without a figure of merit of its own: its comparators.
+  const bool comparators = model == "survey" && adc_class == "flash" && !adc.has("walden_fom");
+  std::string comparator_source;
+  const double per_comparator = comparators ? flash_comparator_energy(node_m, comparator_source) : 0.0;
+  auto flash_rate_factor = [](double f) {
+    return survey_rate_factor(std::max(f, flash_characterized_rate_hz)) / survey_rate_factor(flash_characterized_rate_hz);
+  };
   const bool flat = model == "walden";  // a figure of merit stated for this rate: no rate dependence
   auto energy_at = [&](long long b, double f) {
+    if (comparators) return per_comparator * (std::ldexp(1.0, static_cast<int>(b)) - 1.0) * flash_rate_factor(f);
     return fom * std::ldexp(1.0, static_cast<int>(b)) * (flat ? 1.0 : survey_rate_factor(f));
   };
 
@@ -114,6 +153,15 @@ adc_estimate estimate_adc(const dsl::block_value& adc, double node_m) {
     pub_energy = energy_at(pub_bits, pub_rate);
     out.energy_source = "Walden FoM x 2^bits (class " + adc_class + ", no rate dependence) = " + fom_source +
                         " x 2^" + std::to_string(bits) + " " + cited({{adc, "bits"}});
+  } else if (comparators) {
+    out.energy_j = energy_at(bits, rate);
+    pub_energy = energy_at(pub_bits, pub_rate);
+    out.energy_source = "flash comparators (class flash, " + point + "): (2^" + std::to_string(bits) + " - 1) x " +
+                        comparator_source;
+    if (rate > flash_characterized_rate_hz)
+      out.energy_source += " x (f / 1 GHz)^" + show(survey_rate_exponent()) + " above its 1 GS/s = x" +
+                           show(flash_rate_factor(rate));
+    out.energy_source += " " + cited({{adc, "bits"}, {adc, "sample_rate"}});
   } else {
     out.energy_j = energy_at(bits, rate);
     pub_energy = energy_at(pub_bits, pub_rate);

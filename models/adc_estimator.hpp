@@ -23,9 +23,24 @@ double survey_rate_exponent();     // 6.4608 ln(10) / 10 = 1.488
 double survey_rate_factor(double rate_hz);
 
 // The class default of the Walden figure of merit below the corner, J per
-// conversion step, or 0 when the class has none (the caller then needs
-// walden_fom). `source` says where it came from.
+// conversion step, or 0 when the class has none as a figure of merit (flash
+// has a law of its own, below; ramp needs walden_fom). `source` says where it
+// came from.
 double class_walden_fom(const std::string& adc_class, std::string& source);
+
+// Whether the survey model can price the class without walden_fom.
+bool class_has_default(const std::string& adc_class);
+
+// Class flash: a bank of 2^bits - 1 comparators (sense amplifiers), each
+// taking the energy of one sensing per conversion, as DNN+NeuroSim V1.3 models
+// its multilevel sense amplifier (Peng 2019; MultilevelSenseAmp.cpp, voltage
+// mode, low-power devices): c(node) per level over a 1 ns sensing, from
+// 0.4211 uW at 7 nm to 23.4 uW at 130 nm, log-log between its nodes. Rate-
+// independent up to its 1 GS/s; faster, it rises by the survey envelope's
+// slope from 1 GHz. The column's read current, NeuroSim's other term, is the
+// crossbar's read energy here.
+double flash_comparator_energy(double node_m, std::string& source);
+inline constexpr double flash_characterized_rate_hz = 1e9;
 
 // The survey's area regression (Andrulis 2024, fitted to the survey's SAR, flash
 // and single-slope converters, intercept at the 10th percentile of its

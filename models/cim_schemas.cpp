@@ -152,7 +152,9 @@ schema_ptr adc_schema() {
           .above(0)
           .choice("class", {"sar", "flash", "ramp"}, "sar",
                   "converter class: successive approximation, flash, or ramp (single slope / sense amplifier, as "
-                  "CIM macros use); it chooses the default figure of merit of the survey model")
+                  "CIM macros use); in the survey model it chooses the default: sar the survey's median figure of "
+                  "merit, flash 2^bits - 1 comparators of DNN+NeuroSim's sense amplifier at the node, ramp none "
+                  "(walden_fom needed)")
           .choice("energy_model", {"survey", "walden", "fixed"}, "survey",
                   "survey: FoM_W x 2^bits x max(1, sample_rate / 174 MHz)^1.488, the Murmann survey's envelope, FoM_W "
                   "the class default or walden_fom; walden: walden_fom x 2^bits at any rate; fixed: "
@@ -195,11 +197,10 @@ schema_ptr adc_schema() {
                            "and published_sample_rate where it was measured)");
             if (model == "walden" && !v.has("walden_fom"))
               errors.error(v.at("energy_model").where, "energy_model walden needs walden_fom");
-            std::string unused;
-            if (model == "survey" && !v.has("walden_fom") && class_walden_fom(v.text("class"), unused) == 0.0)
+            if (model == "survey" && !v.has("walden_fom") && !class_has_default(v.text("class")))
               errors.error(v.at("class").where, "class " + v.text("class") +
                                                     " has no default figure of merit in the survey model: give "
-                                                    "walden_fom, or use class sar");
+                                                    "walden_fom, or use class sar or flash");
           })
           .build();
   return s;

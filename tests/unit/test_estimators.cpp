@@ -115,10 +115,40 @@ TEST_CASE("adc estimator: what each energy model needs is a located error") {
   CHECK(ramp.energy_j == doctest::Approx(10 * fJ * 16).epsilon(1e-12));
 }
 
+TEST_CASE("adc estimator: a flash converter's default is its comparators, at two widths, two rates and three nodes") {
+  // DNN+NeuroSim V1.3's multilevel sense amplifier, voltage mode, LP devices:
+  // 1.866 uW per level at 22 nm and 3.692 uW at 32 nm, over a 1 ns sensing.
+  // 4 bits at 500 MHz, 22 nm: 15 comparators x 1.866 fJ = 27.99 fJ.
+  // 6 bits: 63 x 1.866 fJ = 117.558 fJ. Below 1 GS/s the rate does not matter.
+  const auto f4 = models::estimate_adc(block("adc", "class: flash\nbits: 4\nsample_rate: 500 MHz\n"), 22 * nm);
+  const auto f6 = models::estimate_adc(block("adc", "class: flash\nbits: 6\nsample_rate: 50 MHz\n"), 22 * nm);
+  CHECK(f4.energy_j == doctest::Approx(27.99 * fJ).epsilon(1e-9));
+  CHECK(f6.energy_j == doctest::Approx(117.558 * fJ).epsilon(1e-9));
+  CHECK(contains(f4.energy_source, "flash comparators (class flash, 4 bits at 500 MHz): (2^4 - 1) x"));
+  CHECK(contains(f4.energy_source, "DNN+NeuroSim V1.3 multilevel sense amplifier"));
+  // At 2 GHz, twice its 1 GS/s: x 2^1.48764 = 2.8043: 78.49 fJ.
+  const auto fast = models::estimate_adc(block("adc", "class: flash\nbits: 4\nsample_rate: 2 GHz\n"), 22 * nm);
+  CHECK(fast.energy_j == doctest::Approx(27.99 * fJ * 2.8043).epsilon(1e-4));
+  CHECK(contains(fast.energy_source, "above its 1 GS/s"));
+  // At 32 nm, a table node: 7 x 3.692 fJ = 25.844 fJ for 3 bits. At 28 nm,
+  // log-log between 22 and 32 nm: t = ln(28/22) / ln(32/22) = 0.643625,
+  // exp(ln 1.866 + t ln(3.692 / 1.866)) = 2.89501 fJ a comparator.
+  const std::string three = "class: flash\nbits: 3\nsample_rate: 100 MHz\n";
+  CHECK(models::estimate_adc(block("adc", three), 32 * nm).energy_j == doctest::Approx(25.844 * fJ).epsilon(1e-9));
+  CHECK(models::estimate_adc(block("adc", three), 28 * nm).energy_j == doctest::Approx(7 * 2.89501 * fJ).epsilon(1e-5));
+  // Its area is the survey fit at that energy, which falls with the energy.
+  CHECK(f4.area_m2 == doctest::Approx(fit_area(4, 500e6, 27.99 * fJ)).epsilon(1e-4));
+  // A flash converter's own figure of merit still takes the survey model.
+  std::string source;
+  CHECK(models::class_walden_fom("flash", source) == 0.0);
+  CHECK(models::class_has_default("flash"));
+  CHECK_FALSE(models::class_has_default("ramp"));
+}
+
 TEST_CASE("adc estimator: flash and ramp converters, priced from an explicit figure of merit at two widths") {
-  // The survey carries no class-specific default for flash or ramp converters
-  // in what mottsim could source: each needs walden_fom, a located error otherwise.
-  CHECK(contains(first_error("adc", "bits: 4\nclass: flash\n"), "test.yaml:2:8: error: class flash has no default"));
+  // The survey carries no class-specific default for ramp converters in what
+  // mottsim could source: they need walden_fom, a located error otherwise.
+  CHECK(contains(first_error("adc", "bits: 4\nclass: ramp\n"), "test.yaml:2:8: error: class ramp has no default"));
   // Flash, 20 fJ per step at 500 MHz, above the corner: rate factor (5e8 / 1.74173e8)^1.48765
   // = 2.870712^1.48765 = exp(1.48765 x 1.054561) = exp(1.568815) = 4.80098.
   // 3 bits: 20 fJ x 8 x 4.80098 = 768.16 fJ; 6 bits: 20 fJ x 64 x 4.80098 = 6145.25 fJ.
