@@ -23,8 +23,9 @@ class interconnect_topology {
 
   // How a target's instances sit on the topology: replicated compute (tiles)
   // fills the routers `concentration` at a time; a sliced memory (a global
-  // buffer cut into slices) puts as many of its instances at every router.
-  enum class placement { replicated, sliced };
+  // buffer cut into slices) puts as many of its instances at every router;
+  // off-chip memory channels all sit at the port.
+  enum class placement { replicated, sliced, at_port };
 
   // Endpoints for a target of `instances` instances; returns the first (the
   // instances take consecutive ids). Throws std::invalid_argument with a

@@ -9,9 +9,12 @@ namespace mottsim::models {
 inline long long mesh_routers(long long columns, long long rows) { return columns * rows; }
 
 // A component of several instances of this type is sliced over a routed
-// network (as many instances at every router or leaf); other replicated
+// network (as many instances at every router or leaf): an on-chip memory, a
+// global buffer's slices. Off-chip memory channels all sit at the network's
+// port, the chip's memory edge beside the controller. Other replicated
 // components (the tiles) fill the routers `concentration` at a time.
-inline bool sliced_over_network(const std::string& type) { return type == "sram" || type == "dram"; }
+inline bool sliced_over_network(const std::string& type) { return type == "sram"; }
+inline bool at_network_port(const std::string& type) { return type == "dram"; }
 
 // Each neighbouring pair of routers is joined by one link each way.
 inline long long mesh_directed_links(long long columns, long long rows) {

@@ -74,8 +74,9 @@ void print_topology(const dsl::architecture_spec& spec, const dsl::component_spe
   for (const auto& c : spec.components)
     for (const auto& conn : c.connections) {
       if (conn.bus != net.name) continue;
-      if (c.count <= 1 || c.role != dsl::component_role::target) {
-        out << "    " << c.name << (conn.via.empty() ? "" : " (via " + conn.via + ")") << ": at the port\n";
+      if (c.count <= 1 || c.role != dsl::component_role::target || models::at_network_port(c.type)) {
+        out << "    " << c.name << (c.count > 1 ? " x" + std::to_string(c.count) : "")
+            << (conn.via.empty() ? "" : " (via " + conn.via + ")") << ": at the port\n";
         continue;
       }
       if (models::sliced_over_network(c.type)) {

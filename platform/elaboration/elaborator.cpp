@@ -75,10 +75,13 @@ void elaborator::elaborate() {
 
   std::map<std::string, int> ports;
   for (const auto& c : m_arch.components) {
-    // A memory of several instances is sliced over a routed network (one
-    // slice per router); replicated compute fills the routers.
-    const auto how = models::sliced_over_network(c.type) ? models::interconnect_topology::placement::sliced
-                                                          : models::interconnect_topology::placement::replicated;
+    // On a routed network an on-chip memory of several instances is sliced
+    // (a slice per router), DRAM channels sit at the port, replicated
+    // compute fills the routers.
+    using placement = models::interconnect_topology::placement;
+    const auto how = models::sliced_over_network(c.type) ? placement::sliced
+                     : models::at_network_port(c.type)   ? placement::at_port
+                                                         : placement::replicated;
     for (const auto& conn : c.connections) {
       models::bus_module* bus = m_buses.at(conn.bus);
       if (auto t = m_targets.find(c.name); t != m_targets.end()) {

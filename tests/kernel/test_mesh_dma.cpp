@@ -147,3 +147,17 @@ TEST_CASE("kernel: a sliced memory must give every router as many instances") {
   // The slices took no tile's place: all 16 tiles fit.
   CHECK_THROWS_AS(mesh.attach("more", 2), std::invalid_argument);
 }
+
+TEST_CASE("kernel: DRAM channels sit at the port, whatever their number") {
+  // Two channels of a DRAM on a 2 x 2 mesh: both at the port router (0,0),
+  // beside the controller, taking no tile's place; a tile at router (1,0) is
+  // two routers from either.
+  mesh_network mesh(mesh_shape{2, 2, 1, 0, 0}, links());
+  const int dram = mesh.attach("dram", 2, interconnect_topology::placement::at_port);
+  const int tiles = mesh.attach("tile", 4);
+  CHECK(mesh.routers_crossed(0, dram) == 1);
+  CHECK(mesh.routers_crossed(0, dram + 1) == 1);
+  CHECK(mesh.routers_crossed(dram + 1, tiles + 1) == 2);
+  CHECK(mesh.routers_crossed(dram, tiles + 3) == 2);
+  CHECK_THROWS_AS(mesh.attach("more", 1 + 1), std::invalid_argument);
+}
