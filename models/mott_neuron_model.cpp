@@ -109,7 +109,8 @@ void read_neuron_table(const std::string& path, std::vector<double>& inputs, std
 mott_neuron_model::mott_neuron_model(const dsl::block_value& neuron, std::size_t devices, std::uint64_t seed,
                                      thermal_time_basis basis)
     : m_basis(basis), m_noise(seed_stream(seed, 1)) {
-  if (neuron.type != "mott_neuron") throw std::invalid_argument("mott_neuron_model needs a mott_neuron block");
+  // Any registered stage type simulated by this model has every parameter of
+  // mott_neuron's schema (readout_stage_registry::add checks it).
   const std::string& model = neuron.text("model");
   m_kind = model == "ideal" ? neuron_model_kind::ideal
            : model == "table" ? neuron_model_kind::table

@@ -36,6 +36,13 @@ struct readout_stage_traits {
 // Why no stage can have these traits, or "" when one can.
 std::string readout_traits_problem(const readout_stage_traits& traits);
 
+struct readout_stage_type;
+// What the tile's functional model reads by name from a stage of its role and
+// the stage's schema lacks, or "" when it has it all: a converter's `bits`,
+// `full_scale` and `code_spacing`; an analog activation simulated by a
+// built-in functional model, every parameter of that model's own type.
+std::string readout_schema_problem(const readout_stage_type& stage);
+
 // Which functional model simulates an analog activation's transfer curve
 // (models/mott_neuron_model.hpp, models/cmos_activation_model.hpp).
 enum class activation_model { none, mott_neuron, cmos };
@@ -62,7 +69,8 @@ struct readout_stage_type {
 class readout_stage_registry {
  public:
   // Throws std::invalid_argument when the traits are ones no stage can have
-  // (readout_traits_problem), or the type lacks a schema or an estimator.
+  // (readout_traits_problem), the schema lacks what functional mode reads
+  // (readout_schema_problem), or the type lacks a schema or an estimator.
   void add(readout_stage_type stage);
   // The registered type, or nullptr.
   std::shared_ptr<const readout_stage_type> find(const std::string& type) const;

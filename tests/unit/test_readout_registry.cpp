@@ -4,12 +4,14 @@
 // nothing else in mottsim told about it.
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "dsl/architecture_loader.hpp"
 #include "dsl/diagnostics.hpp"
 #include "models/cim_tile_params.hpp"
+#include "models/mott_neuron_model.hpp"
 #include "test_readout_types.hpp"
 #include "test_support.hpp"
 
@@ -145,4 +147,38 @@ TEST_CASE("readout registry: traits no stage can have are refused when the type 
   CHECK_THROWS_AS(registry.add_readout_stage(test_support::test_ramp_stage()), std::invalid_argument);
   CHECK(models::readout_traits_problem({}).empty());
   CHECK(models::readout_traits_problem({true, false, false}).empty());
+}
+
+TEST_CASE("readout registry: a stage lacking what functional mode reads by name is refused when registered") {
+  platform::model_registry registry;
+  platform::register_builtin_models(registry);
+  // A converter without code_spacing: functional mode reads it from the chain's converter.
+  models::readout_stage_type ramp = test_support::test_ramp_stage();
+  ramp.schema = dsl::schema_builder("test_ramp", "a ramp without reference levels")
+                    .integer("bits", "6", "resolution")
+                    .number("full_scale", "1", "input mapped to the top code")
+                    .build();
+  CHECK_THROWS_WITH_AS(registry.add_readout_stage(ramp),
+                       "readout stage type 'test_ramp': a converter's schema needs what functional mode reads from "
+                       "it: 'code_spacing' missing",
+                       std::invalid_argument);
+  CHECK_FALSE(registry.readout_stages().find("test_ramp"));
+  // An activation simulated by the Mott neuron's model needs that type's parameters.
+  models::readout_stage_type clamp = test_support::test_clamp_stage();
+  clamp.functional = models::activation_model::mott_neuron;
+  CHECK_THROWS_WITH_AS(registry.add_readout_stage(clamp), doctest::Contains("needs every parameter of that type"),
+                       std::invalid_argument);
+  // A variant of the Mott neuron under a name of its own, with its schema, is
+  // accepted, and its blocks build the neuron model.
+  models::readout_stage_type variant = *registry.readout_stages().find("mott_neuron");
+  auto schema = std::make_shared<dsl::block_schema>(*variant.schema);
+  schema->type = "test_vo2_variant";
+  variant.schema = schema;
+  registry.add_readout_stage(variant);
+  dsl::diagnostics errors;
+  const dsl::block_value block = test_support::validated_block("test_vo2_variant", "model: ideal\nenergy_per_activation: 10 pJ\n", errors,
+                                                                 registry);
+  INFO(errors.to_string());
+  REQUIRE_FALSE(errors.has_errors());
+  CHECK_NOTHROW(models::mott_neuron_model(block, 4, 1));
 }
