@@ -207,11 +207,16 @@ double mott_neuron_model::heater_power(double x, double bias_a) const {
 
 double mott_neuron_model::steady_temperature(double x) const { return m_ambient_k + heater_power(x) / m_gth; }
 
+// The step response's share reached after t, 1 - exp(-t G_th / C_th), by
+// expm1 so that a slow film (t far below its time constant) still heats by
+// P t / C_th instead of rounding to nothing.
+double mott_neuron_model::rise_fraction(double t_s) const { return -std::expm1(-t_s * m_gth / m_cth); }
+
 double mott_neuron_model::temperature_at(double x, double t_s) const {
-  return m_ambient_k + heater_power(x) / m_gth * (1.0 - std::exp(-t_s / time_constant()));
+  return m_ambient_k + heater_power(x) * rise_fraction(t_s) / m_gth;
 }
 
-double mott_neuron_model::settled_fraction() const { return 1.0 - std::exp(-m_settling_s / time_constant()); }
+double mott_neuron_model::settled_fraction() const { return rise_fraction(m_settling_s); }
 
 double mott_neuron_model::effective_temperature(double x) const { return effective_temperature(x, m_bias_a); }
 
@@ -363,9 +368,11 @@ neuron_point mott_neuron_trace::drive(double x, double duration_s) {
     p.output = m_model.transfer(x);
     return p;
   }
+  // Relax toward the steady temperature by the step response's share, kept
+  // as a difference so a slow film does not lose its rise to rounding.
   const double target = m_model.steady_temperature(x / m_scale);
-  const double keep = std::isinf(duration_s) ? 0.0 : std::exp(-duration_s / m_model.time_constant());
-  m_t_k = target + (m_t_k - target) * keep;
+  const double share = std::isinf(duration_s) ? 1.0 : m_model.rise_fraction(duration_s);
+  m_t_k += (target - m_t_k) * share;
   // A monotonic relaxation ends where the play operator applied at its end
   // point would put it, so one update per step is exact.
   m_g = m_film.next_fraction(m_g, m_t_k);

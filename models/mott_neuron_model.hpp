@@ -153,6 +153,8 @@ class mott_neuron_model {
   double steady_temperature(double x) const;           // K
   double temperature_at(double x, double t_s) const;   // K, step response from ambient
   double time_constant() const { return m_cth / m_gth; }
+  // 1 - exp(-t / time_constant()), exact for t far below the time constant.
+  double rise_fraction(double t_s) const;
   double settled_fraction() const;                     // 1 - exp(-settling_time/tau)
   double effective_temperature(double x) const;        // the one the transfer reads
   double effective_temperature(double x, double bias_a) const;

@@ -141,6 +141,21 @@ TEST_CASE("mott neuron: functional mode reads the film at settling_time") {
   CHECK(slow.transfer(0.95) == doctest::Approx(steady.transfer(0.95)).scale(0).epsilon(0.05));
 }
 
+TEST_CASE("mott neuron: a film far slower than its pulse heats by P t / C_th, not by nothing") {
+  // G_th = 1e-20 W/K: tau = C_th / G_th = 4.96e9 s, 2.5e16 times the 200 ns
+  // pulse, so 1 - exp(-t/tau) rounds to 0 in double while the rise is
+  // P t / C_th = (3 mA)^2 x 1 kOhm x 200 ns / 49.6 pF = 36.29 K at full scale.
+  const mott_neuron_model slow(neuron_block("thermal_conductance: 1e-20 W/K"));
+  const double rise = I_fs * I_fs * R_h * 200e-9 / C_th;
+  CHECK(slow.temperature_at(1.0, 200e-9) - T_amb == doctest::Approx(rise).scale(0).epsilon(1e-9));
+  CHECK(slow.settled_fraction() == doctest::Approx(200e-9 / (C_th / 1e-20)).scale(0).epsilon(1e-9));
+  // The trace relaxes by the same share: one full-scale pulse from ambient.
+  models::mott_neuron_trace trace(slow);
+  const models::neuron_point p = trace.drive(1.0, 200e-9);
+  CHECK(p.temperature_k - T_amb == doctest::Approx(rise).scale(0).epsilon(1e-6));
+  CHECK(std::isfinite(p.output));
+}
+
 TEST_CASE("mott neuron: a pulsed bias current puts the zero input at the foot of the transition") {
   // The shipped operating point (configs/tech/mott_neurons.yaml): heater current
   // I = I_b + x I_fs from ambient, read at 1 - exp(-200/240.8) of the steady rise.
