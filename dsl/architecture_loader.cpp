@@ -61,14 +61,16 @@ yaml_node_ptr resolve_extends(const yaml_node& root, const std::string& path, st
   if (!resolved_base) return nullptr;
   // `tech` lists accumulate: a derived file adds libraries to its base's. Each
   // path stays relative to the file that names it (its node remembers which).
+  // A file without `tech` of its own keeps its base's list as it is.
   auto own = root.clone();
   const yaml_node* base_tech = resolved_base->find("tech");
+  const yaml_node* own_tech = own->find("tech");
   auto merged = merge_yaml(*resolved_base, *own);
   for (auto& e : merged->entries) {
     if (e.key == "extends") e.value = ext->value->clone();
-    if (e.key == "tech" && base_tech && base_tech->is_sequence() && e.value->is_sequence()) {
+    if (e.key == "tech" && own_tech && base_tech && base_tech->is_sequence() && own_tech->is_sequence()) {
       auto combined = base_tech->clone();
-      for (const auto& item : e.value->items) combined->items.push_back(item);
+      for (const auto& item : own_tech->items) combined->items.push_back(item);
       e.value = combined;
     }
   }
@@ -264,6 +266,12 @@ architecture_load load_architecture(const architecture_source& source, const std
   for (const auto& text : overrides) {
     override_flag flag;
     if (parse_override(text, flag, errors)) {
+      // `extends` is followed when the file is read, before any flag.
+      if (!flag.path.empty() && flag.path.front() == "extends") {
+        errors.error(flag_location(flag.flag), "'extends' cannot be set from the command line: it is followed "
+                                               "when the file is read; write a file that extends the one you want");
+        continue;
+      }
       apply_override(*root, flag, errors);
       out.spec.overrides.push_back(text);
     }

@@ -197,6 +197,11 @@ schema_ptr adc_schema() {
                            "and published_sample_rate where it was measured)");
             if (model == "walden" && !v.has("walden_fom"))
               errors.error(v.at("energy_model").where, "energy_model walden needs walden_fom");
+            // A figure the chosen model never reads would silently change nothing.
+            if (model == "fixed" && v.has("walden_fom"))
+              errors.error(v.at("walden_fom").where,
+                           "walden_fom has no effect with energy_model fixed, which prices energy_per_conversion: "
+                           "drop it, or use energy_model survey or walden");
             if (model == "survey" && !v.has("walden_fom") && !class_has_default(v.text("class")))
               errors.error(v.at("class").where, "class " + v.text("class") +
                                                     " has no default figure of merit in the survey model: give "

@@ -274,6 +274,23 @@ TEST_CASE("architecture: extends accumulates technology libraries, each relative
   CHECK(component(l, "d").params.quantity("capacity") == doctest::Approx(8.0 * (1ull << 30)).scale(0));
   CHECK(component(l, "d").params.tech_entry == "mem.big_dram");
   CHECK(component(l, "t").params.blocks("readout")[0].integer("bits") == 6);
+
+  // A file that extends the derived one without libraries of its own keeps
+  // the same two, each once.
+  const std::string further = dir.write("arch/further.yaml", "extends: more/derived.yaml\nname: further\n");
+  auto f = load(further);
+  REQUIRE_MESSAGE(!f.errors.has_errors(), f.errors.to_string());
+  CHECK(f.arch.spec.tech_files.size() == 2);
+  CHECK(component(f, "t").params.blocks("readout")[0].integer("bits") == 6);
+}
+
+TEST_CASE("architecture: --set cannot change what a file extends") {
+  scratch_dir dir;
+  const std::string base = dir.write("base.yaml", "components: {d: {type: dram}}\n");
+  const loaded l = load(base, {"extends=other.yaml"});
+  CHECK(l.errors.has_errors());
+  CHECK(contains(l.errors.to_string(),
+                 "--set 'extends=other.yaml': error: 'extends' cannot be set from the command line"));
 }
 
 TEST_CASE("architecture: extends cycles are found and located") {

@@ -108,6 +108,9 @@ TEST_CASE("adc estimator: a published ADC keeps its figures at its point and fol
 TEST_CASE("adc estimator: what each energy model needs is a located error") {
   CHECK(contains(first_error("adc", "energy_model: fixed\n"), "needs energy_per_conversion"));
   CHECK(contains(first_error("adc", "energy_model: walden\n"), "needs walden_fom"));
+  // A figure of merit beside a published energy would change nothing: an error at its line.
+  CHECK(contains(first_error("adc", "energy_model: fixed\nenergy_per_conversion: 1 pJ\nwalden_fom: 10 fJ\n"),
+                 "test.yaml:3:13: error: walden_fom has no effect with energy_model fixed"));
   CHECK(contains(first_error("adc", "class: ramp\n"), "test.yaml:1:8: error: class ramp has no default"));
   // A ramp converter with its own figure of merit is priced by the survey model.
   const auto ramp = models::estimate_adc(block("adc", "class: ramp\nwalden_fom: 10 fJ\nbits: 4\nsample_rate: 50 MHz\n"),
