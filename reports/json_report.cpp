@@ -70,6 +70,8 @@ std::string to_json(const run_result& r) {
   ordered_json m;
   m["crossbars_needed"] = r.crossbars_needed;
   m["crossbars_available"] = r.crossbars_available;
+  m["tiles_needed"] = r.tiles_needed;
+  m["tiles_available"] = r.tiles_available;
   m["weights_resident"] = r.weights_resident;
   m["programming_energy_j"] = r.programming_energy_j;
   m["programming_time_s"] = r.programming_time_s;

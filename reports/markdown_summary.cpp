@@ -54,7 +54,8 @@ std::string to_markdown(const run_result& r) {
   o << "| energy-delay product | " << si(r.edp_js, "Js") << " |\n";
   // Crossbar rows only for chips that have crossbars (not the processor or systolic baselines).
   if (r.crossbars_available > 0) {
-    o << "| crossbars needed / on chip | " << r.crossbars_needed << " / " << r.crossbars_available
+    o << "| crossbars needed / on chip | " << r.crossbars_needed << " / " << r.crossbars_available << " |\n";
+    o << "| tiles needed as placed / on chip | " << r.tiles_needed << " / " << r.tiles_available
       << (r.weights_resident ? " (all weights resident)" : " (weights reprogrammed each inference)") << " |\n";
     o << "| one-time weight programming | " << si(r.programming_energy_j, "J") << ", " << si(r.programming_time_s, "s")
       << " |\n";

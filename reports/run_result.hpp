@@ -163,6 +163,8 @@ struct run_result {
   double programming_time_s = 0;
   long long crossbars_needed = 0;
   long long crossbars_available = 0;
+  long long tiles_needed = 0;  // as placed: whole tiles all layers take at once
+  long long tiles_available = 0;
   bool weights_resident = true;
 
   std::vector<layer_result> layers;

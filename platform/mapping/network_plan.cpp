@@ -237,6 +237,7 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
     }
   }
   plan.all_resident = prefix_end[n] <= capacity;
+  plan.tiles_needed = ceil_div(prefix_end[n], arrays);
   if (!plan.all_resident && schedule == schedule_kind::pipeline) {
     errors.error({workload.file, 0, 0},
                  "the pipeline schedule keeps every layer on its own tiles: '" + workload.name + "' needs " +

@@ -98,6 +98,9 @@ struct network_plan {
   long long tiles = 0;            // instances of the tile component
   long long arrays_per_tile = 0;
   long long crossbars_needed = 0; // all layers at once
+  // Tiles all layers take as placed: analog accumulation keeps a column's row
+  // blocks in one tile, so this can exceed crossbars_needed / arrays_per_tile.
+  long long tiles_needed = 0;
   long long resident_tiles = 0;   // tiles holding weights that stay programmed
   long long tiles_used = 0;       // tiles holding any weights; the rest are power-gated
   bool all_resident = true;

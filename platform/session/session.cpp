@@ -97,6 +97,8 @@ reports::run_result run_session(const run_options& options, const model_registry
   r.macs = workload.total_macs();
   r.crossbars_needed = plan.crossbars_needed;
   r.crossbars_available = plan.tiles * plan.arrays_per_tile;
+  r.tiles_needed = plan.tiles_needed;
+  r.tiles_available = plan.tiles;
   r.weights_resident = plan.all_resident;
 
   // Stage runs: stage 0 programs resident weights; then one stage per layer,

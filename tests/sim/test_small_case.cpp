@@ -32,6 +32,8 @@ TEST_CASE("small conv on two tiles: counts derived by hand") {
   CHECK(j["layers"][0]["tiles"] == 2);
   CHECK(j["layers"][0]["replicas"] == 1);
   CHECK(j["mapping"]["weights_resident"] == true);
+  CHECK(j["mapping"]["tiles_needed"] == 2);  // one crossbar a tile
+  CHECK(j["mapping"]["tiles_available"] == tiles);
   // Utilization: 36 x 128 used cells of 2 x 64 x 64.
   CHECK(j["layers"][0]["utilization"].get<double>() == rel(36.0 * 128 / (2 * 64 * 64)));
 
