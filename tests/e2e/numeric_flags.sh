@@ -78,4 +78,17 @@ refused "neuron-curve --min abc" --min "must be a finite number, got 'abc'" neur
 refused "neuron-curve --max nan" --max "must be a finite number, got 'nan'" neuron-curve $curve_arch --max nan
 refused "neuron-curve --max 1e400" --max "must be a finite number, got '1e400'" neuron-curve $curve_arch --max 1e400
 
+# A range wider than a double, and one whose far end the model cannot compute.
+refused "neuron-curve --min -1e308 --max 1e308" --min/--max \
+  "the range from -1e\+308 to 1e\+308 is wider than a double holds; narrow it" \
+  neuron-curve $curve_arch --points 3 --min -1e308 --max 1e308 -o "$work/out"
+refused "neuron-curve --max 1e300" --min/--max \
+  "the curve of tile\.readout\[[0-9]+\] is not finite at input [0-9.e+]+ \(output .*\); choose --min and --max nearer the neuron's full scale" \
+  neuron-curve $curve_arch --points 3 --min 0 --max 1e300 -o "$work/out"
+run neuron-curve $curve_arch --points 3 --min 0 --max 1e300
+if grep -Eqi '(^|,)-?(inf|nan)' <<<"$out"; then verdict "neuron-curve prints no inf or nan row" "printed one"
+else verdict "neuron-curve prints no inf or nan row"; fi
+run neuron-curve $curve_arch --points 5 --min -2 --max 2
+check "neuron-curve around the full scale" 0 "^input,output,temperature_k,resistance_ohm$" "^2,"
+
 finish
