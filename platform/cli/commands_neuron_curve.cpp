@@ -8,6 +8,7 @@
 #include "models/mott_neuron_model.hpp"
 #include "platform/cli/commands.hpp"
 #include "platform/data/output_dir.hpp"
+#include "platform/data/overwrite_guard.hpp"
 
 namespace mottsim::platform {
 
@@ -72,6 +73,12 @@ int command_neuron_curve(const model_registry& registry, const neuron_curve_opti
   }
 
   try {
+    // The architecture (as the user named it), every file it extends and its
+    // technology libraries.
+    std::vector<std::string> inputs = {options.architecture};
+    inputs.insert(inputs.end(), arch.spec.files.begin(), arch.spec.files.end());
+    inputs.insert(inputs.end(), arch.spec.tech_files.begin(), arch.spec.tech_files.end());
+    if (!options.output.empty()) refuse_overwriting_inputs("-o", {options.output}, inputs);
     const models::mott_neuron_model model(*neuron.block, 0, 0,
                                           options.steady_state ? models::thermal_time_basis::steady_state
                                                                : models::thermal_time_basis::at_settling_time);

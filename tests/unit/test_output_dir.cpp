@@ -14,6 +14,7 @@
 #include "platform/data/image_io.hpp"
 #include "platform/data/mnist_dataset.hpp"
 #include "platform/data/output_dir.hpp"
+#include "platform/data/overwrite_guard.hpp"
 #include "platform/data/weights_file.hpp"
 #include "test_support.hpp"
 
@@ -96,6 +97,29 @@ TEST_CASE("output dir: staging never adopts an existing directory and removes on
   std::ofstream(stage / "x") << "run output";
   platform::remove_staging_dir(stage);
   CHECK_FALSE(fs::exists(stage));
+}
+
+TEST_CASE("overwrite guard: an output that is an input, by any name, or holds one is refused with both named") {
+  scratch_dir s;
+  const std::string input = s.write("in/net.csv", "x");
+  s.write("out/report.json", "{}");
+  fs::create_symlink(input, s.path("link.csv"));
+  const auto refused = [&](const fs::path& output, const std::string& in) {
+    try {
+      platform::refuse_overwriting_inputs("-o", {s.path("other.yaml"), output}, {s.path("elsewhere.yaml"), in});
+    } catch (const mottsim::dsl::input_error& e) {
+      return e.errors().to_string();
+    }
+    return std::string();
+  };
+  CHECK(refused(input, input) == "-o: error: the output '" + input + "' would overwrite the input '" + input + "'\n");
+  CHECK_FALSE(refused(s.path("in/../in/./net.csv"), input).empty());  // another spelling
+  CHECK_FALSE(refused(s.path("link.csv"), input).empty());           // a link to it
+  CHECK_FALSE(refused(s.path("in/new.yaml"), s.path("in/new.yaml")).empty());  // neither exists yet
+  CHECK(refused(s.path("in"), input).find("would replace the directory holding the input") != std::string::npos);
+  CHECK(refused(s.path("in/net.yaml"), input).empty());
+  CHECK(refused(s.path("in/net.csv.bak"), input).empty());
+  CHECK(refused(s.path("out/report.json"), "").empty());  // no such input
 }
 
 TEST_CASE("output dir: the root and system directories are refused, with the flag named") {
