@@ -237,6 +237,9 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   write_output_file(o.out_dir, "compare.json", json);
   write_output_file(o.out_dir, "compare.md", markdown);
   write_output_file(o.out_dir, "report.html", html);
+  // What comparisons killed before they could clean up left in DIR.
+  remove_stale_staging_dirs(o.out_dir, "compare");
+  remove_stale_temporary_files(o.out_dir, {"compare.json", "compare.md", "report.html"});
   out << markdown << '\n' << "wrote " << o.out_dir << "/compare.json, " << o.out_dir << "/compare.md, " << o.out_dir
       << "/report.html and";
   for (const auto& j : jobs) out << ' ' << o.out_dir << '/' << j.name << '/';

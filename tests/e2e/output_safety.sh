@@ -155,4 +155,43 @@ check_after "sweep refuses a sweep file where it writes results.csv" 2 \
   "$intact && cmp -s $work/s/out/results.csv $work/s/sweep.orig && [[ ! -e $work/s/out/results.jsonl ]]" \
   "$overwrite '$work/s/out/results\.csv'"
 
+# A comparison killed mid-way leaves DIR/.compare-PID/ (or a half-written
+# DIR/.compare.md.tmpPID); the next one that succeeds removes them, but not
+# the staging of a comparison still running, nor a directory of the user's
+# that only looks like one.
+sandbox
+dead=$(sh -c 'echo $$')  # a process that has exited
+mkdir -p "$work/s/out/.compare-$dead/cpu_baseline" "$work/s/out/.compare-$$" "$work/s/out/.compare-mine"
+printf '%s\n' "$dead" >"$work/s/out/.compare-$dead/.mottsim-staging"
+echo partial >"$work/s/out/.compare-$dead/cpu_baseline.log"
+echo partial >"$work/s/out/.compare.md.tmp$dead"
+touch -d '1 hour ago' "$work/s/out/.compare.md.tmp$dead"
+printf '%s\n' "$$" >"$work/s/out/.compare-$$/.mottsim-staging"
+echo mine >"$work/s/out/.compare-mine/notes.txt"
+run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
+check_after "a later comparison removes a killed one's staging directory" 0 \
+  "$intact && [[ ! -e $work/s/out/.compare-$dead && -d $work/s/out/.compare-$$ && -f $work/s/out/.compare-mine/notes.txt ]]"
+check_after "and its half-written file" 0 "[[ ! -e $work/s/out/.compare.md.tmp$dead ]]"
+
+# A sweep killed while it rewrote results.csv leaves .results.csv.tmpPID; the
+# next run of the sweep into the directory removes it.
+sandbox
+cat >"$work/s/sweep.yaml" <<EOF
+name: tiny
+base: $src/configs/arch/cpu_baseline.yaml
+workloads: $src/configs/workloads/edge_detect.yaml
+parameters:
+  components.cpu.clock: [1 GHz, 2 GHz]
+EOF
+run sweep "$work/s/sweep.yaml" -o "$work/s/out" -j 2
+check_after "a sweep runs" 0 "$intact"
+echo partial >"$work/s/out/.results.csv.tmp$dead"
+echo partial >"$work/s/out/.pareto.csv.tmp$dead"  # fresh: perhaps another machine's, still writing
+echo mine >"$work/s/out/.results.csv.tmpnotes"
+touch -d '1 hour ago' "$work/s/out/.results.csv.tmp$dead" "$work/s/out/.results.csv.tmpnotes"
+run sweep "$work/s/sweep.yaml" -o "$work/s/out" --resume
+check_after "a resumed sweep removes a killed one's half-written table" 0 \
+  "$intact && [[ ! -e $work/s/out/.results.csv.tmp$dead && -f $work/s/out/.results.csv.tmpnotes ]]"
+check_after "but not one written minutes ago" 0 "[[ -f $work/s/out/.pareto.csv.tmp$dead ]]"
+
 finish
