@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 
 #include "dsl/diagnostics.hpp"
 #include "dsl/input_file.hpp"
@@ -13,6 +14,7 @@
 #include "dsl/units.hpp"
 #include "mottsim/version.hpp"
 #include "platform/cli/commands.hpp"
+#include "platform/cli/numeric_flags.hpp"
 #include "platform/sweep/sweep_shards.hpp"
 
 namespace mottsim::platform {
@@ -21,6 +23,16 @@ namespace {
 
 // How a --max-file-size reaches the runs a command starts of itself.
 constexpr const char* max_file_size_variable = "MOTTSIM_MAX_FILE_SIZE";
+
+// Bounds of the numeric flags. A seed is any 63-bit number, so it reads back
+// the same as a signed or an unsigned integer; chips are as many as a sweep
+// file may ask for; more simulations at once than this is more processes than
+// any one machine runs usefully.
+constexpr long long max_seed = std::numeric_limits<long long>::max();
+constexpr long long max_chips = 10000;
+constexpr long long max_jobs = 4096;
+constexpr long long min_curve_points = 2;
+constexpr long long max_curve_points = 1000000;
 
 }  // namespace
 
@@ -37,6 +49,7 @@ int run_cli(int argc, char** argv) {
                      dsl::format_quantity(static_cast<double>(dsl::default_max_file_bytes), dsl::dimension::data_size) +
                      "); runs started by compare and sweep inherit it");
 
+  numeric_flags numbers;
   std::vector<std::string> files;
   std::vector<std::string> overrides;
   auto* validate = app.add_subcommand("validate", "check architecture, workload and technology files; print located errors");
@@ -62,15 +75,14 @@ int run_cli(int argc, char** argv) {
   run->add_option("--set", run_opts.overrides, "override an architecture value: path.to.key=value (repeatable)");
   run->add_option("--schedule", schedule, "layer (one inference's latency) or pipeline (steady-state throughput)")
       ->check(CLI::IsMember({"layer", "pipeline"}));
-  run->add_option("--seed", run_opts.seed, "seed for every random draw (device variation, noise)");
+  numbers.add_whole(run, "--seed", run_opts.seed, 0, max_seed, "seed for every random draw (device variation, noise)");
   run->add_option("--mode", run_opts.mode,
                   "perf (shapes only) or functional (values through the device models, with output quality)")
       ->check(CLI::IsMember({"perf", "functional"}));
   run->add_option("--image", run_opts.image, "functional mode: input image (PNG, JPEG or PGM) instead of the workload's");
-  run->add_option("--chips", run_opts.chips,
-                  "functional mode: independent chips to draw (programming variation, stuck cells, neuron Tc and "
-                  "threshold); reports their mean, spread and 95 % interval (default 1)")
-      ->check(CLI::PositiveNumber);
+  numbers.add_whole(run, "--chips", run_opts.chips, 1, max_chips,
+                    "functional mode: independent chips to draw (programming variation, stuck cells, neuron Tc and "
+                    "threshold); reports their mean, spread and 95 % interval (default 1)");
   bool no_timeline = false;
   run->add_flag("--no-timeline", no_timeline,
                 "write report.json and summary.md only: no busy intervals, report.html or trace.json (sweeps use it)");
@@ -95,16 +107,15 @@ int run_cli(int argc, char** argv) {
   compare->add_option("--set", compare_opts.overrides,
                       "override a value of every architecture (path.to.key=value) or of one (NAME:path.to.key=value, "
                       "NAME its file's stem) (repeatable)");
-  compare->add_option("-j,--jobs", compare_opts.jobs, "simulations at once (default: the number of processors)")
-      ->check(CLI::PositiveNumber);
+  numbers.add_whole(compare, "-j,--jobs", compare_opts.jobs, 1, max_jobs,
+                    "simulations at once (default: the number of processors)");
   compare->add_option("--max-work", compare_opts.max_work, max_work_help);
   compare->add_option("--max-memory", compare_opts.max_memory, max_memory_help);
   compare->add_option("--mode", compare_opts.mode, "perf (default) or functional, for every run")
       ->check(CLI::IsMember({"perf", "functional"}));
-  compare->add_option("--seed", compare_opts.seed, "every run's seed (default 1)");
-  compare->add_option("--chips", compare_opts.chips,
-                      "functional mode: independent chips per architecture, with their mean and 95 % interval")
-      ->check(CLI::PositiveNumber);
+  numbers.add_whole(compare, "--seed", compare_opts.seed, 0, max_seed, "every run's seed (default 1)");
+  numbers.add_whole(compare, "--chips", compare_opts.chips, 1, max_chips,
+                    "functional mode: independent chips per architecture, with their mean and 95 % interval");
 
   sweep_options sweep_opts;
   auto* sweep = app.add_subcommand("sweep", "run a design-space sweep file: one simulation per point (in parallel), "
@@ -122,8 +133,8 @@ int run_cli(int argc, char** argv) {
   sweep->add_option("-o,--output", sweep_opts.out_dir,
                     "directory for results.jsonl, results.csv, pareto.csv, sweep.json and points/ (required unless "
                     "--dry-run)");
-  sweep->add_option("-j,--jobs", sweep_opts.jobs, "simulations at once (default: the number of processors)")
-      ->check(CLI::PositiveNumber);
+  numbers.add_whole(sweep, "-j,--jobs", sweep_opts.jobs, 1, max_jobs,
+                    "simulations at once (default: the number of processors)");
   sweep->add_flag("--resume", sweep_opts.resume,
                   "continue an interrupted sweep: skip the points already in results.jsonl, except those that could "
                   "not write their output (status retry), which run again");
@@ -140,26 +151,26 @@ int run_cli(int argc, char** argv) {
                   "with --slurm: write DIR/slurm/sweep.sbatch and print it, without submitting");
   sweep->add_flag("--only-missing", sweep_opts.slurm_opts.only_missing,
                   "with --slurm: resubmit only the shards that are not complete (failed or cancelled tasks)");
-  sweep->add_option("--slurm-array", sweep_opts.slurm_opts.array,
+  numbers.add_whole(sweep, "--slurm-array", sweep_opts.slurm_opts.array, 1,
+                    static_cast<long long>(max_array_tasks),
                     "with --slurm: tasks (shards) in the array (default: one per " +
-                        std::to_string(default_points_per_task) + " points)")
-      ->check(CLI::PositiveNumber);
+                        std::to_string(default_points_per_task) + " points)");
   sweep->add_option("--slurm-partition", sweep_opts.slurm_opts.partition, "with --slurm: the partition (sbatch -p)");
   sweep->add_option("--slurm-time", sweep_opts.slurm_opts.time, "with --slurm: each task's time limit (sbatch -t)");
-  sweep->add_option("--slurm-cpus", sweep_opts.slurm_opts.cpus,
-                    "with --slurm: CPUs per task, passed to its sweep as -j (default 1)")
-      ->check(CLI::PositiveNumber);
-  sweep->add_option("--timeout", sweep_opts.timeout_s,
-                    "seconds a point may run before it is killed (default " +
-                        std::to_string(static_cast<long long>(sweep_run_options{}.timeout_s)) + ")");
+  numbers.add_whole(sweep, "--slurm-cpus", sweep_opts.slurm_opts.cpus, 1, max_jobs,
+                    "with --slurm: CPUs per task, passed to its sweep as -j (default 1)");
+  numbers.add_finite(sweep, "--timeout", sweep_opts.timeout_s,
+                     "seconds a point may run before it is killed (default " +
+                         std::to_string(static_cast<long long>(sweep_run_options{}.timeout_s)) + ")");
 
   neuron_curve_options curve_opts;
   auto* curve = app.add_subcommand("neuron-curve", "print the transfer curve of the architecture's first Mott neuron as CSV");
   curve->add_option("arch", curve_opts.architecture, "architecture YAML")->required();
   curve->add_option("--set", curve_opts.overrides, "override an architecture value: path.to.key=value (repeatable)");
-  curve->add_option("--points", curve_opts.points, "number of points (default 101)");
-  curve->add_option("--min", curve_opts.x_min, "first input, relative to the neuron's full scale (default 0)");
-  curve->add_option("--max", curve_opts.x_max, "last input, relative to the neuron's full scale (default 1)");
+  numbers.add_whole(curve, "--points", curve_opts.points, min_curve_points, max_curve_points,
+                    "number of points (default 101)");
+  numbers.add_finite(curve, "--min", curve_opts.x_min, "first input, relative to the neuron's full scale (default 0)");
+  numbers.add_finite(curve, "--max", curve_opts.x_max, "last input, relative to the neuron's full scale (default 1)");
   curve->add_option("-o,--output", curve_opts.output, "write the CSV to this file instead of printing it");
   curve->add_flag("--steady", curve_opts.steady_state, "thermal: the settled curve, not the read at settling_time");
 
@@ -197,6 +208,14 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;  // a mistyped command line is bad input like any other
+  }
+  {
+    dsl::diagnostics errors;
+    numbers.convert(errors);
+    if (errors.has_errors()) {
+      errors.print(std::cerr);
+      return 2;
+    }
   }
 
   // The flag wins; without it, a limit inherited from the command that started

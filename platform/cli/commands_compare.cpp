@@ -13,6 +13,7 @@
 #include "platform/cli/commands.hpp"
 #include "platform/mapping/network_plan.hpp"
 #include "platform/data/output_dir.hpp"
+#include "platform/data/overwrite_guard.hpp"
 #include "platform/sweep/process_pool.hpp"
 #include "reports/compare_report.hpp"
 #include "reports/html_report.hpp"
@@ -95,11 +96,17 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   const work_budget budget = parse_work_budget(o.max_work, o.max_memory, errors);
   const dsl::workload_spec workload = dsl::load_workload(o.workload, errors);
   const bool workload_ok = !errors.has_errors();
+  // Every file the comparison reads, so that none is among what it writes.
+  std::vector<std::string> inputs = {o.workload, workload.weights_file, workload.inputs.file,
+                                     workload.inputs.fallback};
   std::vector<compare_job> jobs;
   std::map<std::string, int> seen;
   for (std::size_t i = 0; i < o.architectures.size(); ++i) {
     dsl::diagnostics arch_errors;
     const auto arch = dsl::load_architecture(o.architectures[i], per_arch[i], registry, arch_errors);
+    inputs.push_back(o.architectures[i]);
+    inputs.insert(inputs.end(), arch.spec.files.begin(), arch.spec.files.end());
+    inputs.insert(inputs.end(), arch.spec.tech_files.begin(), arch.spec.tech_files.end());
     if (!arch_errors.has_errors() && workload_ok) {
       if (is_baseline_architecture(arch.spec) && o.mode == "functional")
         arch_errors.error({"--mode", 0, 0}, "'" + arch.spec.name + "' (" + o.architectures[i] +
@@ -125,6 +132,10 @@ int command_compare(const model_registry& registry, const compare_options& o, st
     jobs.push_back(std::move(job));
   }
   if (errors.has_errors()) throw dsl::input_error(errors);
+  std::vector<fs::path> outputs;
+  for (const char* name : {"compare.json", "compare.md", "report.html"}) outputs.push_back(fs::path(o.out_dir) / name);
+  for (const auto& job : jobs) outputs.push_back(fs::path(o.out_dir) / job.name);  // replaced whole
+  refuse_overwriting_inputs("-o", outputs, inputs);
 
   const std::string self = self_executable();
   if (self.empty()) {
@@ -226,6 +237,9 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   write_output_file(o.out_dir, "compare.json", json);
   write_output_file(o.out_dir, "compare.md", markdown);
   write_output_file(o.out_dir, "report.html", html);
+  // What comparisons killed before they could clean up left in DIR.
+  remove_stale_staging_dirs(o.out_dir, "compare");
+  remove_stale_temporary_files(o.out_dir, {"compare.json", "compare.md", "report.html"});
   out << markdown << '\n' << "wrote " << o.out_dir << "/compare.json, " << o.out_dir << "/compare.md, " << o.out_dir
       << "/report.html and";
   for (const auto& j : jobs) out << ' ' << o.out_dir << '/' << j.name << '/';

@@ -10,6 +10,7 @@
 #include "dsl/yaml_tree.hpp"
 #include "platform/cli/commands.hpp"
 #include "platform/data/output_dir.hpp"
+#include "platform/data/overwrite_guard.hpp"
 
 namespace mottsim::platform {
 
@@ -22,6 +23,7 @@ int command_import(const std::string& model, const std::string& output, std::ost
       throw dsl::input_error({model, 0, 0}, "mottsim imports ONNX models (MODEL.onnx) and NeuroSim network CSV "
                                             "files (NETWORK.csv); this file's name ends in neither");
     if (output.empty()) throw dsl::input_error({"-o", 0, 0}, "give the workload file to write: -o WORKLOAD.yaml");
+    refuse_overwriting_inputs("-o", {output}, {model});
     const fs::path target = fs::absolute(output).lexically_normal();
     const std::string dir = target.parent_path().string();
     // The workload names the model relative to itself, so the two move

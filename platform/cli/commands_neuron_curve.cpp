@@ -8,6 +8,7 @@
 #include "models/mott_neuron_model.hpp"
 #include "platform/cli/commands.hpp"
 #include "platform/data/output_dir.hpp"
+#include "platform/data/overwrite_guard.hpp"
 
 namespace mottsim::platform {
 
@@ -49,6 +50,9 @@ int command_neuron_curve(const model_registry& registry, const neuron_curve_opti
   if (!std::isfinite(options.x_min) || !std::isfinite(options.x_max) || !(options.x_min < options.x_max))
     errors.error({"--min/--max", 0, 0}, "needs finite --min below --max, got " + number(options.x_min) + " and " +
                                             number(options.x_max));
+  else if (!std::isfinite(options.x_max - options.x_min))
+    errors.error({"--min/--max", 0, 0}, "the range from " + number(options.x_min) + " to " + number(options.x_max) +
+                                            " is wider than a double holds; narrow it");
   auto arch = dsl::load_architecture(options.architecture, options.overrides, registry, errors);
   if (errors.has_errors()) {
     errors.print(err);
@@ -69,6 +73,12 @@ int command_neuron_curve(const model_registry& registry, const neuron_curve_opti
   }
 
   try {
+    // The architecture (as the user named it), every file it extends and its
+    // technology libraries.
+    std::vector<std::string> inputs = {options.architecture};
+    inputs.insert(inputs.end(), arch.spec.files.begin(), arch.spec.files.end());
+    inputs.insert(inputs.end(), arch.spec.tech_files.begin(), arch.spec.tech_files.end());
+    if (!options.output.empty()) refuse_overwriting_inputs("-o", {options.output}, inputs);
     const models::mott_neuron_model model(*neuron.block, 0, 0,
                                           options.steady_state ? models::thermal_time_basis::steady_state
                                                                : models::thermal_time_basis::at_settling_time);
@@ -78,6 +88,19 @@ int command_neuron_curve(const model_registry& registry, const neuron_curve_opti
     for (int i = 0; i < options.points; ++i) {
       const double x = options.x_min + (options.x_max - options.x_min) * i / (options.points - 1);
       const models::neuron_point p = model.evaluate(x);
+      // Far outside the full scale a model's arithmetic overflows (the thermal
+      // film heats without bound): a curve of inf and nan rows would look
+      // like a result, so the range is refused instead.
+      const bool finite = std::isfinite(p.output) &&
+                          (!thermal || (std::isfinite(p.temperature_k) && std::isfinite(p.resistance_ohm)));
+      if (!finite)
+        throw dsl::input_error({"--min/--max", 0, 0},
+                               "the curve of " + neuron.name + " is not finite at input " + number(x) + " (output " +
+                                   number(p.output) +
+                                   (thermal ? ", temperature " + number(p.temperature_k) + " K, resistance " +
+                                                  number(p.resistance_ohm) + " ohm"
+                                            : std::string()) +
+                                   "); choose --min and --max nearer the neuron's full scale");
       csv << number(x) << ',' << number(p.output) << ',';
       if (thermal) csv << number(p.temperature_k) << ',' << number(p.resistance_ohm);
       else csv << ',';

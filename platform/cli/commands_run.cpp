@@ -5,6 +5,7 @@
 #include "platform/functional/functional_run.hpp"
 #include "platform/data/image_io.hpp"
 #include "platform/data/output_dir.hpp"
+#include "platform/data/overwrite_guard.hpp"
 #include "dsl/parallel_jobs.hpp"
 #include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
@@ -15,6 +16,12 @@ namespace mottsim::platform {
 
 int command_run(const model_registry& registry, const run_options& options, const std::string& out_dir,
                 std::ostream& out, std::ostream&) {
+  // Every file a run may write; the maps' names are known after it.
+  const std::vector<std::string> inputs = {options.architecture, options.workload, options.image};
+  std::vector<std::filesystem::path> outputs;
+  for (const char* name : {"report.json", "summary.md", "report.html", "trace.json", output_manifest_name})
+    outputs.push_back(std::filesystem::path(out_dir) / name);
+  refuse_overwriting_inputs("-o", outputs, inputs);
   const auto wall_start = std::chrono::steady_clock::now();
   functional_outcome functional;
   const reports::run_result result = run_session(options, registry, &functional);
@@ -29,6 +36,8 @@ int command_run(const model_registry& registry, const run_options& options, cons
   dsl::run_parallel(images.size(), dsl::hardware_threads(), [&](std::size_t k) {
     images[k] = {functional.images[k].first, encode_png(functional.images[k].second)};
   });
+  for (const auto& image : images) outputs.push_back(std::filesystem::path(out_dir) / image.first);
+  refuse_overwriting_inputs("-o", outputs, inputs);
   std::vector<std::string> written;
   const auto write = [&](const std::string& name, const std::string& text) {
     write_output_file(out_dir, name, text);

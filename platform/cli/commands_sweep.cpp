@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <ostream>
 
@@ -8,6 +9,7 @@
 #include "dsl/sweep_loader.hpp"
 #include "dsl/units.hpp"
 #include "platform/cli/commands.hpp"
+#include "platform/data/overwrite_guard.hpp"
 #include "platform/sweep/slurm_submit.hpp"
 #include "platform/sweep/sweep_runner.hpp"
 #include "platform/mapping/work_estimate.hpp"
@@ -70,6 +72,16 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
   parse_work_budget(o.max_work, o.max_memory, errors);  // checked once here, applied by each point's run
   const dsl::sweep_spec spec = dsl::load_sweep(o.file, registry, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
+  if (!o.dry_run) {
+    std::vector<std::string> inputs = {o.file};
+    inputs.insert(inputs.end(), spec.architectures.begin(), spec.architectures.end());
+    inputs.insert(inputs.end(), spec.workloads.begin(), spec.workloads.end());
+    std::vector<std::filesystem::path> outputs;
+    for (const char* name : {"results.jsonl", "results.csv", "pareto.csv", "sweep.json", "report.html", "points",
+                             "slurm", "shards"})
+      outputs.push_back(std::filesystem::path(o.out_dir) / name);
+    refuse_overwriting_inputs("-o", outputs, inputs);
+  }
 
   if (o.slurm) {
     shard_run_flags flags;

@@ -1,10 +1,13 @@
 #include "platform/data/output_dir.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -47,6 +50,34 @@ bool is_system_dir(const fs::path& dir) {
 }
 
 std::string reason(int err) { return std::strerror(err); }
+
+// The staging mark's text: the owning process and its machine, so that a
+// later command can tell a dead owner's directory from a live one's.
+std::string this_host() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return {};
+  return name;
+}
+
+std::string staging_mark_text() { return std::to_string(::getpid()) + "\n" + this_host() + "\n"; }
+
+// Whether `name` is ".PREFIX-PID" or ".PREFIX-PID-N", with the PID.
+bool is_staging_name(const std::string& name, const std::string& prefix, long& pid) {
+  const std::string start = "." + prefix + "-";
+  if (name.compare(0, start.size(), start) != 0) return false;
+  const std::string rest = name.substr(start.size());
+  const std::string digits = rest.substr(0, rest.find('-'));
+  if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  if (digits.size() < rest.size()) {
+    const std::string n = rest.substr(digits.size() + 1);
+    if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos) return false;
+  }
+  pid = std::stol(digits);
+  return true;
+}
+
+bool process_exists(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
 
 // What the manifest lists; nothing when there is none. One that exists but
 // cannot be read is an error with its reason (guessing would risk removing
@@ -156,7 +187,7 @@ fs::path make_staging_dir(const fs::path& parent, const std::string& prefix) {
     std::error_code ec;
     // create_directory is false for an existing directory: never adopt one.
     if (fs::create_directory(dir, ec)) {
-      write_output_file(dir.string(), staging_mark, std::to_string(::getpid()) + "\n");
+      write_output_file(dir.string(), staging_mark, staging_mark_text());
       return dir;
     }
     if (ec && ec != std::errc::file_exists)
@@ -170,6 +201,50 @@ void remove_staging_dir(const fs::path& dir) {
   const auto st = fs::symlink_status(dir, ec);
   if (!fs::is_directory(st) || !fs::is_regular_file(fs::symlink_status(dir / staging_mark, ec))) return;
   fs::remove_all(dir, ec);
+}
+
+void remove_stale_staging_dirs(const fs::path& parent, const std::string& prefix) {
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (const auto& entry : fs::directory_iterator(parent, ec)) {
+    long pid = 0;
+    if (!is_staging_name(entry.path().filename().string(), prefix, pid) || pid <= 0 || pid == ::getpid()) continue;
+    if (!entry.is_directory(ec) || entry.is_symlink(ec)) continue;
+    // The mark must name the same process, made here (a mark without a
+    // machine is an older mottsim's, which only ever staged locally).
+    const fs::path mark_path = entry.path() / staging_mark;
+    if (!fs::is_regular_file(fs::symlink_status(mark_path, ec)) || fs::file_size(mark_path, ec) > 4096) continue;
+    std::ifstream mark(mark_path);
+    std::string mark_pid, mark_host;
+    if (!std::getline(mark, mark_pid) || mark_pid != std::to_string(pid)) continue;
+    if (std::getline(mark, mark_host) && mark_host != this_host()) continue;
+    if (!process_exists(pid)) stale.push_back(entry.path());
+  }
+  for (const auto& dir : stale) remove_staging_dir(dir);
+}
+
+void remove_stale_temporary_files(const fs::path& dir, const std::vector<std::string>& names) {
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string file = entry.path().filename().string();
+    for (const auto& name : names) {
+      // write_output_file's own pattern: "." NAME ".tmp" PID.
+      const std::string start = "." + name + ".tmp";
+      if (file.compare(0, start.size(), start) != 0) continue;
+      const std::string digits = file.substr(start.size());
+      if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+      // Its process may be one on another machine sharing the directory
+      // (shards of a sweep), so an absent PID is not enough: a file being
+      // written is also seconds old, an abandoned one older than this.
+      const long pid = std::stol(digits);
+      const auto age = fs::file_time_type::clock::now() - fs::last_write_time(entry.path(), ec);
+      if (pid != ::getpid() && !process_exists(pid) && fs::is_regular_file(entry.symlink_status(ec)) && !ec &&
+          age > std::chrono::minutes(10))
+        stale.push_back(entry.path());
+    }
+  }
+  for (const auto& file : stale) fs::remove(file, ec);
 }
 
 }  // namespace mottsim::platform

@@ -52,4 +52,16 @@ std::filesystem::path make_staging_dir(const std::filesystem::path& parent, cons
 // directory without the mark is never touched. Never throws.
 void remove_staging_dir(const std::filesystem::path& dir);
 
+// Removes what commands killed before they could clean up left behind: the
+// directories `parent/.PREFIX-PID[-N]` whose mark says make_staging_dir made
+// them on this machine for a process that no longer exists. Those of running
+// processes, of other machines (a shared file system) and anything unmarked
+// are left alone. Never throws.
+void remove_stale_staging_dirs(const std::filesystem::path& parent, const std::string& prefix);
+
+// The same for write_output_file's temporary files: removes `dir/.NAME.tmpPID`
+// for each of `names` whose process does not exist here and which nothing has
+// written for ten minutes (a command killed while it wrote NAME). Never throws.
+void remove_stale_temporary_files(const std::filesystem::path& dir, const std::vector<std::string>& names);
+
 }  // namespace mottsim::platform

@@ -234,6 +234,8 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
       [&] { progress.tick(); });
   progress.finish();
   write_sweep_tables(table, journal.rows(), o.out_dir, true);
+  // A sweep killed while it rewrote its tables left a temporary file behind.
+  remove_stale_temporary_files(o.out_dir, {"results.csv", "pareto.csv", "sweep.json", "report.html"});
   if (!started) {
     err << "mottsim: internal error: cannot start a simulation process\n";
     return 1;

@@ -97,4 +97,101 @@ run run configs/arch/mott_cim.yaml "$work/s/w.yaml" --mode functional -o "$work/
 check_after "functional run refuses a layer name with a path" 2 "$intact && ! compgen -G '$work/escaped*' >/dev/null" \
   "w.yaml:[0-9]+:[0-9]+: error: layer name '../../escaped'"
 
+# No command writes over a file it reads, whatever name -o gives it; it stops
+# before writing anything.
+overwrite='-o: error: the output .* would overwrite the input'
+sandbox
+printf '32,32,3,3,3,128,0,1\n32,32,128,3,3,128,1,1\n' >"$work/s/net.csv"
+cp "$work/s/net.csv" "$work/s/net.csv.orig"
+unchanged='cmp -s $work/s/net.csv $work/s/net.csv.orig'
+run import "$work/s/net.csv" -o "$work/s/net.csv"
+check_after "import refuses -o its own CSV" 2 "$intact && $unchanged" \
+  "^-o: error: the output '$work/s/net.csv' would overwrite the input '$work/s/net.csv'\$"
+run import "$work/s/net.csv" -o "$work/s/out/../net.csv"
+check_after "import refuses its CSV under another name" 2 "$unchanged" "$overwrite '$work/s/net.csv'"
+ln -s "$work/s/net.csv" "$work/s/link.yaml"
+run import "$work/s/net.csv" -o "$work/s/link.yaml"
+check_after "import refuses a link to its CSV" 2 "$unchanged && [[ -L $work/s/link.yaml ]]" "$overwrite"
+run import "$work/s/net.csv" -o "$work/s/net.yaml"
+check_after "import writes beside its CSV" 0 "$unchanged && [[ -f $work/s/net.yaml ]]"
+
+# neuron-curve: the architecture, and a file it extends.
+printf 'name: mine\nextends: %s/configs/arch/mott_cim.yaml\n' "$src" >"$work/s/base.yaml"
+printf 'name: mine2\nextends: base.yaml\n' >"$work/s/arch.yaml"
+cp "$work/s/arch.yaml" "$work/s/arch.orig"
+cp "$work/s/base.yaml" "$work/s/base.orig"
+archs_kept="cmp -s $work/s/arch.yaml $work/s/arch.orig && cmp -s $work/s/base.yaml $work/s/base.orig"
+run neuron-curve "$work/s/arch.yaml" --points 3 -o "$work/s/arch.yaml"
+check_after "neuron-curve refuses -o its architecture" 2 "$archs_kept" "$overwrite '$work/s/arch.yaml'"
+run neuron-curve "$work/s/arch.yaml" --points 3 -o "$work/s/base.yaml"
+check_after "neuron-curve refuses -o a file its architecture extends" 2 "$archs_kept" "$overwrite '.*base\.yaml'"
+
+# compare writes DIR/compare.md and DIR/NAME/: neither may be an input.
+sandbox
+sed "s|\.\./images/|$src/configs/images/|g" configs/workloads/edge_detect.yaml >"$work/s/out/compare.md"
+cp "$work/s/out/compare.md" "$work/s/w.orig"
+run compare configs/arch/cpu_baseline.yaml --workload "$work/s/out/compare.md" -o "$work/s/out"
+check_after "compare refuses a workload where it writes compare.md" 2 \
+  "$intact && cmp -s $work/s/out/compare.md $work/s/w.orig && ! compgen -G '$work/s/out/.compare-*' >/dev/null" \
+  "$overwrite '$work/s/out/compare\.md'"
+mkdir -p "$work/s/out/cpu_baseline"
+printf 'name: cpu_baseline\nextends: %s/configs/arch/cpu_baseline.yaml\n' "$src" >"$work/s/out/cpu_baseline/cpu_baseline.yaml"
+run compare "$work/s/out/cpu_baseline/cpu_baseline.yaml" --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
+check_after "compare refuses an architecture inside a directory it replaces" 2 \
+  "[[ -f $work/s/out/cpu_baseline/cpu_baseline.yaml ]]" \
+  "-o: error: the output '$work/s/out/cpu_baseline' would replace the directory holding the input"
+
+# run writes DIR/summary.md; sweep writes DIR/results.csv.
+sandbox
+cp configs/arch/cpu_baseline.yaml "$work/s/out/summary.md"
+run run "$work/s/out/summary.md" configs/workloads/edge_detect.yaml -o "$work/s/out" --no-timeline
+check_after "run refuses an architecture where it writes summary.md" 2 \
+  "$intact && cmp -s $work/s/out/summary.md configs/arch/cpu_baseline.yaml && [[ ! -e $work/s/out/report.json ]]" \
+  "$overwrite '$work/s/out/summary\.md'"
+sed "s|: \.\./|: $src/configs/|" configs/sweeps/adc_crossbar_x_adc_bits.yaml >"$work/s/out/results.csv"
+cp "$work/s/out/results.csv" "$work/s/sweep.orig"
+run sweep "$work/s/out/results.csv" -o "$work/s/out"
+check_after "sweep refuses a sweep file where it writes results.csv" 2 \
+  "$intact && cmp -s $work/s/out/results.csv $work/s/sweep.orig && [[ ! -e $work/s/out/results.jsonl ]]" \
+  "$overwrite '$work/s/out/results\.csv'"
+
+# A comparison killed mid-way leaves DIR/.compare-PID/ (or a half-written
+# DIR/.compare.md.tmpPID); the next one that succeeds removes them, but not
+# the staging of a comparison still running, nor a directory of the user's
+# that only looks like one.
+sandbox
+dead=$(sh -c 'echo $$')  # a process that has exited
+mkdir -p "$work/s/out/.compare-$dead/cpu_baseline" "$work/s/out/.compare-$$" "$work/s/out/.compare-mine"
+printf '%s\n' "$dead" >"$work/s/out/.compare-$dead/.mottsim-staging"
+echo partial >"$work/s/out/.compare-$dead/cpu_baseline.log"
+echo partial >"$work/s/out/.compare.md.tmp$dead"
+touch -d '1 hour ago' "$work/s/out/.compare.md.tmp$dead"
+printf '%s\n' "$$" >"$work/s/out/.compare-$$/.mottsim-staging"
+echo mine >"$work/s/out/.compare-mine/notes.txt"
+run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
+check_after "a later comparison removes a killed one's staging directory" 0 \
+  "$intact && [[ ! -e $work/s/out/.compare-$dead && -d $work/s/out/.compare-$$ && -f $work/s/out/.compare-mine/notes.txt ]]"
+check_after "and its half-written file" 0 "[[ ! -e $work/s/out/.compare.md.tmp$dead ]]"
+
+# A sweep killed while it rewrote results.csv leaves .results.csv.tmpPID; the
+# next run of the sweep into the directory removes it.
+sandbox
+cat >"$work/s/sweep.yaml" <<EOF
+name: tiny
+base: $src/configs/arch/cpu_baseline.yaml
+workloads: $src/configs/workloads/edge_detect.yaml
+parameters:
+  components.cpu.clock: [1 GHz, 2 GHz]
+EOF
+run sweep "$work/s/sweep.yaml" -o "$work/s/out" -j 2
+check_after "a sweep runs" 0 "$intact"
+echo partial >"$work/s/out/.results.csv.tmp$dead"
+echo partial >"$work/s/out/.pareto.csv.tmp$dead"  # fresh: perhaps another machine's, still writing
+echo mine >"$work/s/out/.results.csv.tmpnotes"
+touch -d '1 hour ago' "$work/s/out/.results.csv.tmp$dead" "$work/s/out/.results.csv.tmpnotes"
+run sweep "$work/s/sweep.yaml" -o "$work/s/out" --resume
+check_after "a resumed sweep removes a killed one's half-written table" 0 \
+  "$intact && [[ ! -e $work/s/out/.results.csv.tmp$dead && -f $work/s/out/.results.csv.tmpnotes ]]"
+check_after "but not one written minutes ago" 0 "[[ -f $work/s/out/.pareto.csv.tmp$dead ]]"
+
 finish

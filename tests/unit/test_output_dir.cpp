@@ -1,6 +1,8 @@
 // Output directories: which names may become path components, and that
 // mottsim removes only what it wrote itself.
 #include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -14,6 +16,7 @@
 #include "platform/data/image_io.hpp"
 #include "platform/data/mnist_dataset.hpp"
 #include "platform/data/output_dir.hpp"
+#include "platform/data/overwrite_guard.hpp"
 #include "platform/data/weights_file.hpp"
 #include "test_support.hpp"
 
@@ -96,6 +99,72 @@ TEST_CASE("output dir: staging never adopts an existing directory and removes on
   std::ofstream(stage / "x") << "run output";
   platform::remove_staging_dir(stage);
   CHECK_FALSE(fs::exists(stage));
+}
+
+namespace {
+
+// The id of a process that has exited (and been reaped), so exists no more.
+pid_t dead_pid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  return child;
+}
+
+std::string host_name() {
+  char name[256] = {};
+  ::gethostname(name, sizeof name - 1);
+  return name;
+}
+
+}  // namespace
+
+TEST_CASE("output dir: staging left by a process that is gone is removed; a live or unmarked one is not") {
+  scratch_dir s;
+  const std::string dead = std::to_string(dead_pid());
+  const std::string alive = std::to_string(::getppid());
+  const auto staged = [&](const std::string& name, const std::string& mark) {
+    s.write(name + "/run/report.json", "{}");
+    if (!mark.empty()) s.write(name + "/.mottsim-staging", mark);
+    return fs::path(s.path(name));
+  };
+  const fs::path stale = staged(".compare-" + dead, dead + "\n" + host_name() + "\n");
+  const fs::path stale_older = staged(".compare-" + dead + "-2", dead + "\n");  // a mark without the machine
+  const fs::path live = staged(".compare-" + alive, alive + "\n" + host_name() + "\n");
+  const fs::path unmarked = staged(".compare-" + dead + "-3", "");
+  const fs::path other_host = staged(".compare-" + dead + "-4", dead + "\nnot-" + host_name() + "\n");
+  const fs::path other_pid = staged(".compare-" + dead + "-5", alive + "\n" + host_name() + "\n");
+  const fs::path other_name = staged(".sweep-" + dead, dead + "\n" + host_name() + "\n");
+  const fs::path users = staged(".compare-notes", dead + "\n");
+  platform::remove_stale_staging_dirs(s.path(""), "compare");
+  CHECK_FALSE(fs::exists(stale));
+  CHECK_FALSE(fs::exists(stale_older));
+  for (const auto& kept : {live, unmarked, other_host, other_pid, other_name, users})
+    CHECK_MESSAGE(fs::exists(kept / "run/report.json"), kept);
+  platform::remove_stale_staging_dirs(s.path("absent"), "compare");  // nothing to do
+}
+
+TEST_CASE("overwrite guard: an output that is an input, by any name, or holds one is refused with both named") {
+  scratch_dir s;
+  const std::string input = s.write("in/net.csv", "x");
+  s.write("out/report.json", "{}");
+  fs::create_symlink(input, s.path("link.csv"));
+  const auto refused = [&](const fs::path& output, const std::string& in) {
+    try {
+      platform::refuse_overwriting_inputs("-o", {s.path("other.yaml"), output}, {s.path("elsewhere.yaml"), in});
+    } catch (const mottsim::dsl::input_error& e) {
+      return e.errors().to_string();
+    }
+    return std::string();
+  };
+  CHECK(refused(input, input) == "-o: error: the output '" + input + "' would overwrite the input '" + input + "'\n");
+  CHECK_FALSE(refused(s.path("in/../in/./net.csv"), input).empty());  // another spelling
+  CHECK_FALSE(refused(s.path("link.csv"), input).empty());           // a link to it
+  CHECK_FALSE(refused(s.path("in/new.yaml"), s.path("in/new.yaml")).empty());  // neither exists yet
+  CHECK(refused(s.path("in"), input).find("would replace the directory holding the input") != std::string::npos);
+  CHECK(refused(s.path("in/net.yaml"), input).empty());
+  CHECK(refused(s.path("in/net.csv.bak"), input).empty());
+  CHECK(refused(s.path("out/report.json"), "").empty());  // no such input
 }
 
 TEST_CASE("output dir: the root and system directories are refused, with the flag named") {

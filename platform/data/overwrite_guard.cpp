@@ -1,0 +1,51 @@
+#include "platform/data/overwrite_guard.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "dsl/diagnostics.hpp"
+
+namespace mottsim::platform {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The path with links resolved as far as it exists, and no trailing '/'.
+fs::path resolved(const fs::path& p) {
+  std::error_code ec;
+  fs::path r = fs::weakly_canonical(fs::absolute(p, ec), ec);
+  if (ec) r = fs::absolute(p, ec).lexically_normal();
+  if (r.filename().empty()) r = r.parent_path();
+  return r;
+}
+
+// Whether `inner` is `outer` or lies inside it.
+bool within(const fs::path& inner, const fs::path& outer) {
+  return std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end()).first == outer.end();
+}
+
+}  // namespace
+
+void refuse_overwriting_inputs(const std::string& flag, const std::vector<fs::path>& outputs,
+                               const std::vector<std::string>& inputs) {
+  dsl::diagnostics errors;
+  for (const auto& output : outputs) {
+    if (output.empty()) continue;
+    const fs::path out = resolved(output);
+    std::set<fs::path> seen;  // an input named twice (a file and its base) is one error
+    for (const auto& input : inputs) {
+      if (input.empty() || !seen.insert(resolved(input)).second) continue;
+      std::error_code ec;
+      const bool same = fs::equivalent(input, output, ec) || resolved(input) == out;
+      if (same)
+        errors.error({flag, 0, 0}, "the output '" + output.string() + "' would overwrite the input '" + input + "'");
+      else if (within(resolved(input), out))
+        errors.error({flag, 0, 0}, "the output '" + output.string() + "' would replace the directory holding the "
+                                   "input '" + input + "'");
+    }
+  }
+  if (errors.has_errors()) throw dsl::input_error(errors);
+}
+
+}  // namespace mottsim::platform

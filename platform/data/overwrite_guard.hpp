@@ -1,0 +1,19 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace mottsim::platform {
+
+// Throws dsl::input_error, located at `flag` (the output flag, "-o"), when one
+// of `outputs` (the files a command writes and the directories it replaces)
+// is one of `inputs` (the files it reads), or holds one: "-o: error: the
+// output 'net.csv' would overwrite the input 'net.csv'". Commands call it
+// before they write anything, so an input is never lost to a slip of -o.
+// Two names are one file when std::filesystem::equivalent says so or, for an
+// output that does not exist yet, when they resolve to the same path. Empty
+// names are skipped.
+void refuse_overwriting_inputs(const std::string& flag, const std::vector<std::filesystem::path>& outputs,
+                               const std::vector<std::string>& inputs);
+
+}  // namespace mottsim::platform

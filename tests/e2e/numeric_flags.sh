@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Numeric flags: a value out of range or not a number is an error at the flag,
+# with what the flag accepts and exit status 2 (never CLI11's wording, a
+# wrapped negative or a saturated huge number), and neuron-curve never prints
+# a curve of inf or nan.
+#
+# usage: numeric_flags.sh <mottsim binary> <source dir>
+set -uo pipefail
+
+if [[ $# -ne 2 ]]; then
+  echo "usage: $0 <mottsim binary> <source dir>" >&2
+  exit 1
+fi
+mottsim=$1
+cd "$2" || exit 1
+
+run_timeout=60
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+arch=configs/arch/cpu_baseline.yaml
+workload=configs/workloads/edge_detect.yaml
+sweep=configs/sweeps/adc_crossbar_x_adc_bits.yaml
+curve_arch=configs/arch/mott_cim.yaml
+
+# refused NAME FLAG_REGEX MESSAGE_REGEX ARGS...: exit status 2, the one located
+# error, none of CLI11's own wording, and nothing written.
+refused() {
+  local name=$1 flag=$2 message=$3
+  shift 3
+  run "$@"
+  local problems=()
+  mapfile -t problems < <(output_problems 2 "^$flag: error: $message\$")
+  if grep -Eq 'Could not convert|not in range|ValidationError|Run with --help' <<<"$out"; then
+    problems+=("CLI11's wording instead of the located error")
+  fi
+  if [[ -e $work/out ]]; then
+    problems+=("wrote $work/out")
+    rm -rf "$work/out"
+  fi
+  verdict "$name" "${problems[@]}"
+}
+
+seed_range="must be a whole number from 0 to 9223372036854775807"
+refused "run --seed -1" --seed "$seed_range, got '-1'" run $arch $workload -o "$work/out" --seed -1
+refused "run --seed past 64 bits" --seed "$seed_range, got '99999999999999999999999'" \
+  run $arch $workload -o "$work/out" --seed 99999999999999999999999
+refused "run --seed 2^63" --seed "$seed_range, got '9223372036854775808'" \
+  run $arch $workload -o "$work/out" --seed 9223372036854775808
+refused "run --seed 1.5" --seed "$seed_range, got '1.5'" run $arch $workload -o "$work/out" --seed 1.5
+refused "compare --seed -1" --seed "$seed_range, got '-1'" \
+  compare $arch --workload $workload -o "$work/out" --seed -1
+run run $arch $workload -o "$work/seed" --no-timeline --seed 9223372036854775807
+check "run --seed 2^63-1" 0 "wrote"
+
+refused "run --chips 0" --chips "must be a whole number from 1 to 10000, got '0'" \
+  run $curve_arch $workload -o "$work/out" --mode functional --chips 0
+refused "compare --chips -3" --chips "must be a whole number from 1 to 10000, got '-3'" \
+  compare $curve_arch --workload $workload -o "$work/out" --mode functional --chips -3
+refused "compare -j 0" --jobs "must be a whole number from 1 to 4096, got '0'" \
+  compare $arch --workload $workload -o "$work/out" -j 0
+refused "sweep -j 0" --jobs "must be a whole number from 1 to 4096, got '0'" sweep $sweep -o "$work/out" -j 0
+refused "sweep -j past 64 bits" --jobs "must be a whole number from 1 to 4096, got '99999999999999999999'" \
+  sweep $sweep -o "$work/out" -j 99999999999999999999
+refused "sweep --slurm-array 0" --slurm-array "must be a whole number from 1 to 1000, got '0'" \
+  sweep $sweep -o "$work/out" --slurm --slurm-print --slurm-array 0
+refused "sweep --slurm-cpus two" --slurm-cpus "must be a whole number from 1 to 4096, got 'two'" \
+  sweep $sweep -o "$work/out" --slurm --slurm-print --slurm-cpus two
+refused "sweep --timeout abc" --timeout "must be a finite number, got 'abc'" sweep $sweep -o "$work/out" --timeout abc
+refused "sweep --timeout inf" --timeout "must be a finite number, got 'inf'" sweep $sweep -o "$work/out" --timeout inf
+
+refused "neuron-curve --points abc" --points "must be a whole number from 2 to 1000000, got 'abc'" \
+  neuron-curve $curve_arch --points abc -o "$work/out"
+refused "neuron-curve --points 1" --points "must be a whole number from 2 to 1000000, got '1'" \
+  neuron-curve $curve_arch --points 1 -o "$work/out"
+refused "neuron-curve --min abc" --min "must be a finite number, got 'abc'" neuron-curve $curve_arch --min abc
+refused "neuron-curve --max nan" --max "must be a finite number, got 'nan'" neuron-curve $curve_arch --max nan
+refused "neuron-curve --max 1e400" --max "must be a finite number, got '1e400'" neuron-curve $curve_arch --max 1e400
+
+# A range wider than a double, and one whose far end the model cannot compute.
+refused "neuron-curve --min -1e308 --max 1e308" --min/--max \
+  "the range from -1e\+308 to 1e\+308 is wider than a double holds; narrow it" \
+  neuron-curve $curve_arch --points 3 --min -1e308 --max 1e308 -o "$work/out"
+refused "neuron-curve --max 1e300" --min/--max \
+  "the curve of tile\.readout\[[0-9]+\] is not finite at input [0-9.e+]+ \(output .*\); choose --min and --max nearer the neuron's full scale" \
+  neuron-curve $curve_arch --points 3 --min 0 --max 1e300 -o "$work/out"
+run neuron-curve $curve_arch --points 3 --min 0 --max 1e300
+if grep -Eqi '(^|,)-?(inf|nan)' <<<"$out"; then verdict "neuron-curve prints no inf or nan row" "printed one"
+else verdict "neuron-curve prints no inf or nan row"; fi
+run neuron-curve $curve_arch --points 5 --min -2 --max 2
+check "neuron-curve around the full scale" 0 "^input,output,temperature_k,resistance_ohm$" "^2,"
+
+finish
