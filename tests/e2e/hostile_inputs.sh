@@ -84,7 +84,7 @@ giga=$tmp/giga_sweep.yaml
   echo "max_points: 2000000000"
   echo "parameters:"
   for p in components.noc.energy_per_bit components.dram.energy_per_bit components.controller.energy_per_op \
-    components.controller.energy_per_command components.tile.readout[0].walden_fom \
+    components.controller.energy_per_command components.tile.readout[0].energy_per_conversion \
     components.tile.readout[1].energy_per_op components.tile.readout[2].energy_per_op \
     components.tile.crossbar.cell.read_energy components.tile.crossbar.cell.write_energy; do
     echo "  $p: {linear: {from: 1 pJ, to: 10 pJ, count: 10}}"
