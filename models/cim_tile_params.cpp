@@ -53,17 +53,11 @@ cim_tile_params read_cim_tile_params(const dsl::block_value& tile, const readout
     // The converter reading the activation's output: the first after it.
     if (t.converter && (p.converter_stage < 0 || (p.activation_stage >= 0 && p.converter_stage < p.activation_stage)))
       p.converter_stage = index;
-    // The first stage of a type sets its figures, as it prices the type's
-    // actions; converters' figures come from the one converter the chain
-    // reads through (below), whatever other converter types it holds.
+    // The first stage of a type sets its figures, as it prices the type's actions.
     const bool first_of_type =
         std::none_of(p.readout.begin(), p.readout.end(), [&](const auto& seen) { return seen == type; });
     p.readout.push_back(type);
-    if (first_of_type && !t.converter && type->read) type->read(stage, p);
-  }
-  if (p.converter_stage >= 0) {
-    const auto& converter = p.readout[static_cast<std::size_t>(p.converter_stage)];
-    if (converter->read) converter->read(chain[static_cast<std::size_t>(p.converter_stage)], p);
+    if (first_of_type && type->read) type->read(stage, p);
   }
   p.analog_accumulation = tile.block("accumulation").text("mode") == "analog";
   p.clock_hz = tile.quantity("clock");

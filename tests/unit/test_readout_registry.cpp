@@ -94,17 +94,6 @@ TEST_CASE("readout registry: a stage type registered in a test is accepted in th
   CHECK(h.has_sample_hold);
   CHECK(h.hold_stage == 1);
   CHECK(h.converter_stage == 2);
-
-  // Two converter types after the activation: the chain reads through the
-  // first (an adc of the schema's defaults, 8 bits and 128 columns), whose
-  // figures the tile keeps; the ramp after it (6 bits, 32 columns) does not
-  // overwrite them.
-  const loaded both = load(registry, dir, "both.yaml", {"mott_neuron", "adc", "test_ramp"});
-  REQUIRE_MESSAGE(both.errors.empty(), both.errors);
-  const auto b = models::read_cim_tile_params(both.arch.spec.find("tile")->params, registry.readout_stages());
-  CHECK(b.converter_stage == 1);
-  CHECK(b.adc_bits == 8);
-  CHECK(b.columns_per_adc == 128);
 }
 
 TEST_CASE("readout registry: a stage whose traits break the chain's rules is a located error") {
