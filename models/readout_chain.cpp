@@ -49,10 +49,22 @@ bool check_readout_chain(const dsl::block_value& v, const readout_stage_registry
                  "with " + alternatives(activations) + "; use mode digital with " +
                      with_article(converters.empty() ? "converter" : converters.front()) + "-first chain");
   // One analog activation per chain, and an analog hold only after it: it
-  // holds that activation's output.
+  // holds that activation's output. One converter, after every stage that
+  // works on the analog sum: once digitized, nothing analog is left.
   const dsl::block_value* activation = nullptr;
+  const dsl::block_value* digitized = nullptr;
   for (const auto& stage : chain) {
     const readout_stage_traits t = traits(stage);
+    if (digitized && (t.analog_activation || t.holds_analog || t.converter)) {
+      errors.error(stage.where, "cim_tile: " + with_article(stage.type, true) +
+                                    (t.converter ? " converts again what " + with_article(digitized->type, true) +
+                                                       " before it has digitized: use one converter per chain"
+                                                 : " works on the analog column sum, which " +
+                                                       with_article(digitized->type, true) +
+                                                       " before it has digitized: put it before the converter"));
+      continue;
+    }
+    if (t.converter) digitized = &stage;
     if (t.analog_activation) {
       if (activation)
         errors.error(stage.where, "cim_tile: the readout chain already has an analog activation ('" + activation->type +

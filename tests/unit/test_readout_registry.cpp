@@ -111,6 +111,14 @@ TEST_CASE("readout registry: a stage whose traits break the chain's rules is a l
   // Analog accumulation needs an analog activation first, not a converter.
   const loaded first = load(registry, dir, "first.yaml", {"test_ramp", "test_clamp"});
   CHECK(contains(first.errors, "the chain must start with a mott_neuron or a cmos_activation or a test_clamp"));
+  // One converter, after every analog stage: a second converter, or an
+  // analog stage after the converter, at its line (8).
+  const loaded twice = load(registry, dir, "twice.yaml", {"mott_neuron", "adc", "test_ramp"});
+  CHECK(contains(twice.errors, twice.file + ":8:9: error: cim_tile: a 'test_ramp' converts again what an 'adc' before "
+                                            "it has digitized: use one converter per chain"));
+  const loaded late = load(registry, dir, "late.yaml", {"mott_neuron", "adc", "test_hold"});
+  CHECK(contains(late.errors, late.file + ":8:9: error: cim_tile: a 'test_hold' works on the analog column sum, which "
+                                          "an 'adc' before it has digitized: put it before the converter"));
   // A chain of analog stages only never digitizes (reported where the chain
   // starts): each registered converter is named.
   const loaded none = load(registry, dir, "none.yaml", {"test_clamp", "test_hold"});
