@@ -67,6 +67,21 @@ schema_ptr sram_schema() {
           .quantity("area", dimension::area, std::nullopt, "silicon area (default: model)")
           .optional()
           .check([](const dsl::block_value& v, dsl::diagnostics& errors) {
+            // reference_node scales only figures given instead of modelled.
+            const bool given = v.has("read_energy") || v.has("write_energy") || v.has("area") || v.has("leakage");
+            for (const char* key : {"reference_node", "reference_supply"})
+              if (v.has(key) && !given)
+                errors.error(v.at(key).where, std::string("sram: ") + key +
+                                                  " scales the figures given instead of modelled (read_energy, "
+                                                  "write_energy, area, leakage), and this memory gives none: the "
+                                                  "model's are at the architecture's node already");
+            // A memory's static power mixes off-current of its device flavour
+            // and, for eDRAM, refresh, which scale differently across nodes.
+            if (v.has("reference_node") && v.has("leakage"))
+              errors.error(v.at("leakage").where,
+                           "sram: a given leakage cannot be scaled from reference_node (its device flavour's "
+                           "off-current and, for eDRAM, refresh scale differently): give it at the architecture's "
+                           "node, or leave it to the memory model");
             if (v.has("cycle_time") && v.has("access_latency") &&
                 v.quantity("cycle_time") > v.quantity("access_latency"))
               errors.error(v.at("cycle_time").where,
