@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "dsl/units.hpp"
+#include "models/cacti_table.hpp"
 #include "models/pricing_support.hpp"
 
 namespace mottsim::models {
@@ -45,30 +46,25 @@ std::string rate_text() {
 // DNN+NeuroSim V1.3, MultilevelSenseAmp::GetColumnPower, voltage mode, LP
 // devices: the power per output level, uW, drawn for the 1 ns sensing
 // (readDynamicEnergy = P_Col x 1e-9): fJ per comparator per conversion.
-struct comparator_point {
-  double node_nm;
-  double fj;
-};
-constexpr comparator_point flash_comparators[] = {{7, 0.4211}, {10, 0.6917}, {14, 1.126},  {22, 1.866}, {32, 3.692},
-                                                  {45, 7.062},  {65, 10.18},  {90, 14.42}, {130, 23.4}};
+constexpr double flash_nodes_nm[] = {7, 10, 14, 22, 32, 45, 65, 90, 130};
+constexpr double flash_comparator_fj[] = {0.4211, 0.6917, 1.126, 1.866, 3.692, 7.062, 10.18, 14.42, 23.4};
+constexpr int flash_points = sizeof(flash_nodes_nm) / sizeof(flash_nodes_nm[0]);
 
 bool class_has_default(const std::string& adc_class) { return adc_class == "sar" || adc_class == "flash"; }
 
 double flash_comparator_energy(double node_m, std::string& source) {
-  const double nm = node_m * 1e9;
-  constexpr std::size_t n = sizeof(flash_comparators) / sizeof(flash_comparators[0]);
-  // The segment holding the node; beyond the table, its end segment extended.
-  std::size_t hi = 1;
-  while (hi < n - 1 && flash_comparators[hi].node_nm < nm) ++hi;
-  const comparator_point& a = flash_comparators[hi - 1];
-  const comparator_point& b = flash_comparators[hi];
-  const double t = std::log(nm / a.node_nm) / std::log(b.node_nm / a.node_nm);
-  const double fj = std::exp(std::log(a.fj) + t * std::log(b.fj / a.fj));
+  // Nodes compared to a hundredth of a nanometre: 22e-9 x 1e9 is not exactly 22.
+  const double nm = std::round(node_m * 1e11) / 100.0;
+  const double fj = loglog_interpolate(flash_nodes_nm, flash_comparator_fj, flash_points, nm);
+  bool tabulated = false;
+  for (double n : flash_nodes_nm) tabulated |= nm == n;
+  const bool outside = nm < flash_nodes_nm[0] || nm > flash_nodes_nm[flash_points - 1];
+  const std::string how = tabulated ? ""
+                          : outside ? ", extrapolated log-log from its end nodes (it gives 7 to 130 nm)"
+                                    : ", log-log between its nodes";
   source = "a comparator's sensing per level, " + show(fj * 1e-15, dimension::energy) + " at " +
-           show(node_m, dimension::length) + " (DNN+NeuroSim V1.3 multilevel sense amplifier, voltage mode, LP devices, " +
-           "Peng 2019: " + show(a.fj * 1e-15, dimension::energy) + " at " + show(a.node_nm * 1e-9, dimension::length) +
-           ", " + show(b.fj * 1e-15, dimension::energy) + " at " + show(b.node_nm * 1e-9, dimension::length) +
-           ", log-log)";
+           show(node_m, dimension::length) + " (DNN+NeuroSim V1.3 multilevel sense amplifier, voltage mode, LP " +
+           "devices, Peng 2019" + how + ")";
   return fj * 1e-15;
 }
 

@@ -157,7 +157,8 @@ schema_ptr adc_schema() {
                   "(walden_fom needed)")
           .choice("energy_model", {"survey", "walden", "fixed"}, "survey",
                   "survey: FoM_W x 2^bits x max(1, sample_rate / 174 MHz)^1.488, the Murmann survey's envelope, FoM_W "
-                  "the class default or walden_fom; walden: walden_fom x 2^bits at any rate; fixed: "
+                  "the class default or walden_fom (class flash without walden_fom: 2^bits - 1 comparators at the "
+                  "node, flat up to 1 GS/s, x (f / 1 GHz)^1.488 above); walden: walden_fom x 2^bits at any rate; fixed: "
                   "energy_per_conversion as published at published_bits and published_sample_rate, scaled by the "
                   "survey model to bits and sample_rate")
           .quantity("walden_fom", dimension::energy, std::nullopt,

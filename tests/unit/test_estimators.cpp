@@ -139,6 +139,12 @@ TEST_CASE("adc estimator: a flash converter's default is its comparators, at two
   const std::string three = "class: flash\nbits: 3\nsample_rate: 100 MHz\n";
   CHECK(models::estimate_adc(block("adc", three), 32 * nm).energy_j == doctest::Approx(25.844 * fJ).epsilon(1e-9));
   CHECK(models::estimate_adc(block("adc", three), 28 * nm).energy_j == doctest::Approx(7 * 2.89501 * fJ).epsilon(1e-5));
+  // Beyond the table the end segment continues, and the source says so: at 5 nm,
+  // exp(ln 0.4211 + ln(5/7) / ln(10/7) x ln(0.6917 / 0.4211)) = 0.263670 fJ; 2 bits 0.79101 fJ.
+  const auto tiny = models::estimate_adc(block("adc", "class: flash\nbits: 2\nsample_rate: 100 MHz\n"), 5 * nm);
+  CHECK(tiny.energy_j == doctest::Approx(0.79101 * fJ).epsilon(1e-5));
+  CHECK(contains(tiny.energy_source, "extrapolated log-log from its end nodes"));
+  CHECK_FALSE(contains(f4.energy_source, "log-log"));  // 22 nm is a tabulated node
   // Its area is the survey fit at that energy, which falls with the energy.
   CHECK(f4.area_m2 == doctest::Approx(fit_area(4, 500e6, 27.99 * fJ)).epsilon(1e-4));
   // A flash converter's own figure of merit still takes the survey model.
