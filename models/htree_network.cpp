@@ -30,14 +30,7 @@ htree_network::htree_network(int leaves, int concentration, const link_timing& t
 
 int htree_network::attach(const std::string& target, long long instances, placement how) {
   if (instances <= 1) return add_endpoint(1, target);
-  if (how == placement::at_port) {
-    int first = -1;
-    for (long long i = 0; i < instances; ++i) {
-      const int e = add_endpoint(1, target + "[" + std::to_string(i) + "]");
-      if (first < 0) first = e;
-    }
-    return first;
-  }
+  if (how == placement::at_port) return add_endpoints_at(1, target, instances);
   // A sliced memory: as many instances at every leaf.
   if (how == placement::sliced) {
     if (instances % m_leaves != 0)

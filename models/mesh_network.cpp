@@ -31,14 +31,7 @@ int mesh_network::snake_router(long long i) const {
 int mesh_network::attach(const std::string& target, long long instances, placement how) {
   const int port = endpoint_router(0);
   if (instances <= 1) return add_endpoint(port, target);
-  if (how == placement::at_port) {
-    int first = -1;
-    for (long long i = 0; i < instances; ++i) {
-      const int e = add_endpoint(port, target + "[" + std::to_string(i) + "]");
-      if (first < 0) first = e;
-    }
-    return first;
-  }
+  if (how == placement::at_port) return add_endpoints_at(port, target, instances);
   // A memory sliced over the routers (a global buffer's slices, as ISAAC's
   // eDRAM per tile): every router gets as many instances, router by router in
   // snake order, beside the tiles that fill that router, so the mapper can

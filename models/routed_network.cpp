@@ -11,6 +11,15 @@ int routed_network::add_link(std::string name) {
   return static_cast<int>(m_links.size()) - 1;
 }
 
+int routed_network::add_endpoints_at(int router, const std::string& target, long long instances) {
+  int first = -1;
+  for (long long i = 0; i < instances; ++i) {
+    const int e = add_endpoint(router, target + "[" + std::to_string(i) + "]");
+    if (first < 0) first = e;
+  }
+  return first;
+}
+
 int routed_network::add_endpoint(int router, const std::string& name) {
   const std::string at = router_name(router);
   endpoint e;

@@ -41,6 +41,9 @@ class routed_network : public interconnect_topology {
   int add_link(std::string name);
   // An endpoint at `router` with its two local links; returns its id.
   int add_endpoint(int router, const std::string& name);
+  // Endpoints for all `instances` of a target at one router ("target[i]");
+  // returns the first.
+  int add_endpoints_at(int router, const std::string& target, long long instances);
   int endpoint_router(int id) const { return m_endpoints[static_cast<std::size_t>(id)].router; }
   int endpoint_count() const { return static_cast<int>(m_endpoints.size()); }
 

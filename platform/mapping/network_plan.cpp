@@ -241,7 +241,7 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   if (!plan.all_resident && schedule == schedule_kind::pipeline) {
     errors.error({workload.file, 0, 0},
                  "the pipeline schedule keeps every layer on its own tiles: '" + workload.name + "' needs " +
-                     std::to_string(ceil_div(prefix_end[n], arrays)) + " tiles of " + tile_c.name +
+                     std::to_string(plan.tiles_needed) + " tiles of " + tile_c.name +
                      " but the architecture has " + std::to_string(plan.tiles) +
                      "; use --schedule layer or raise " + tile_c.name + ".count");
     return plan;

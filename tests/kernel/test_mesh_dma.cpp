@@ -13,6 +13,7 @@
 #include "models/bus_module.hpp"
 #include "models/controller_module.hpp"
 #include "models/memory_module.hpp"
+#include "models/htree_network.hpp"
 #include "models/mesh_network.hpp"
 
 using namespace mottsim::models;
@@ -159,5 +160,16 @@ TEST_CASE("kernel: DRAM channels sit at the port, whatever their number") {
   CHECK(mesh.routers_crossed(0, dram + 1) == 1);
   CHECK(mesh.routers_crossed(dram + 1, tiles + 1) == 2);
   CHECK(mesh.routers_crossed(dram, tiles + 3) == 2);
-  CHECK_THROWS_AS(mesh.attach("more", 1 + 1), std::invalid_argument);
+  CHECK_THROWS_AS(mesh.attach("more", 2), std::invalid_argument);
+}
+
+TEST_CASE("kernel: DRAM channels sit at the H-tree's root") {
+  // Two channels on a 4-leaf H-tree: both at the root, beside the port; the
+  // tiles at leaves 0 and 3 are each a full descent (three switches) away.
+  htree_network tree(4, 1, links());
+  const int dram = tree.attach("dram", 2, interconnect_topology::placement::at_port);
+  const int tiles = tree.attach("tile", 4);
+  CHECK(tree.routers_crossed(0, dram + 1) == 1);
+  CHECK(tree.routers_crossed(dram, tiles) == tree.routers_crossed(0, tiles));
+  CHECK(tree.routers_crossed(dram + 1, tiles + 3) == tree.routers_crossed(0, tiles + 3));
 }
