@@ -239,7 +239,8 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   plan.all_resident = prefix_end[n] <= capacity;
   plan.tiles_needed = ceil_div(prefix_end[n], arrays);
   if (!plan.all_resident && schedule == schedule_kind::pipeline) {
-    errors.error({workload.file, 0, 0},
+    // At the tile component, whose count is what would have to change.
+    errors.error(tile_c.where,
                  "the pipeline schedule keeps every layer on its own tiles: '" + workload.name + "' needs " +
                      std::to_string(plan.tiles_needed) + " tiles of " + tile_c.name +
                      " but the architecture has " + std::to_string(plan.tiles) +

@@ -255,10 +255,12 @@ TEST_CASE("networks: bad input is a located error and exit 2") {
   CHECK(r.status == 2);
   CHECK(r.output.find("conv3x3_8x8.yaml:") != std::string::npos);
   CHECK(r.output.find("cannot be mapped") != std::string::npos);
-  // VGG-8 does not fit the Mott chip layer-per-tile: no pipeline.
+  // VGG-8 does not fit the Mott chip layer-per-tile: no pipeline. The error
+  // is at the tile component (line 22), whose count would have to grow.
   r = run_mottsim("configs/arch/mott_cim.yaml", "configs/workloads/vgg8_cifar10.yaml", "--schedule pipeline");
   CHECK(r.status == 2);
   CHECK(r.output.find("--schedule layer") != std::string::npos);
+  CHECK(r.output.find("mott_cim.yaml:22:3: error: the pipeline schedule keeps every layer") != std::string::npos);
   // 3 bits per cell need 8 levels; the cell has 4.
   r = run_mottsim("tests/sim/configs/small_adc.yaml", "tests/sim/configs/conv3x3_8x8.yaml",
                   "--set components.tile.crossbar.cell.bits_per_cell=3");
