@@ -18,7 +18,7 @@ namespace {
 // Link width, clock and per-bit energy: what every routed network has.
 schema_builder& link_params(schema_builder& b, const char* hop) {
   return b.quantity("width", dimension::data_size, "256 b", "bits a link moves per cycle (one flit)")
-      .above(0)
+      .at_least(one_bit)
       .quantity("clock", dimension::frequency, "1 GHz", "network clock")
       .above(0)
       .integer("link_cycles", "1", "cycles a flit takes along one link")

@@ -23,7 +23,7 @@ schema_ptr dram_schema() {
           .quantity("background_power", dimension::power, "20 mW", "refresh and standby power, charged for the whole run")
           .at_least(0)
           .quantity("burst", dimension::data_size, "64 B", "access granularity: transfers round up to whole bursts")
-          .above(0)
+          .at_least(one_bit)
           .build();
   return s;
 }
@@ -49,7 +49,7 @@ schema_ptr sram_schema() {
           .integer("banks", "1", "independent banks: each holds capacity/banks and serves one access at a time")
           .range(1, 4096)
           .quantity("port_width", dimension::data_size, "64 b", "bits moved per access on one port")
-          .above(0)
+          .at_least(one_bit)
           .integer("ports", "1", "independent ports (accesses in parallel)")
           .range(1, 64)
           .quantity("read_energy", dimension::energy, std::nullopt, "energy per read of one port width (default: model)")
@@ -97,7 +97,7 @@ schema_ptr bus_schema() {
       logic_scaling_params(schema_builder("bus", "TLM-2.0 interconnect with an address map; initiators contend for it")
                                .component(dsl::component_role::interconnect))
           .quantity("width", dimension::data_size, "256 b", "bits moved per cycle")
-          .above(0)
+          .at_least(one_bit)
           .quantity("clock", dimension::frequency, "1 GHz", "bus clock")
           .above(0)
           .integer("latency_cycles", "2", "arbitration and routing cycles per transaction")

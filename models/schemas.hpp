@@ -11,6 +11,11 @@ class readout_stage_registry;
 
 using schema_ptr = std::shared_ptr<const dsl::block_schema>;
 
+// The least a width, burst or transfer that moves data can be: one bit, in
+// bytes. Anything smaller (a denormal, say) would make transfer counts
+// infinite and times not a number.
+inline constexpr double one_bit = 0.125;
+
 // Components (may appear as `type:` in an architecture).
 schema_ptr dram_schema();
 schema_ptr sram_schema();

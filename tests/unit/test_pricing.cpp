@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "dsl/architecture_loader.hpp"
 #include "dsl/validator.hpp"
@@ -239,6 +241,18 @@ TEST_CASE("pricing: sram from the CACTI table and from given values") {
     const auto p = test_support::registry().price("sram", component("sram", "read_energy: 6 pJ\n"), node);
     CHECK(action(p, "write_bytes").energy_j == doctest::Approx(6 * pJ / 8).scale(0));
   }
+}
+
+TEST_CASE("pricing: a width or burst below one bit is a located error, not an infinite count") {
+  for (const auto& [type, text] : std::vector<std::pair<std::string, std::string>>{
+           {"dram", "burst: 4.9e-324 B\n"}, {"sram", "port_width: 0.1 b\n"}, {"bus", "width: 1e-300 B\n"}}) {
+    dsl::diagnostics errors;
+    test_support::validated_block(type, text, errors);
+    CHECK_CONTAINS(errors.to_string(), "must be >= 1 b");
+  }
+  dsl::diagnostics fine;
+  test_support::validated_block("dram", "burst: 1 b\n", fine);
+  CHECK_FALSE(fine.has_errors());
 }
 
 TEST_CASE("pricing: dram, bus, controller and processor from the shipped architectures") {
