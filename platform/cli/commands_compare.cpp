@@ -97,16 +97,15 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   const dsl::workload_spec workload = dsl::load_workload(o.workload, errors);
   const bool workload_ok = !errors.has_errors();
   // Every file the comparison reads, so that none is among what it writes.
-  std::vector<std::string> inputs = {o.workload, workload.weights_file, workload.inputs.file,
-                                     workload.inputs.fallback};
+  std::vector<std::string> inputs = {o.workload};
+  add_files_read(workload, inputs);
   std::vector<compare_job> jobs;
   std::map<std::string, int> seen;
   for (std::size_t i = 0; i < o.architectures.size(); ++i) {
     dsl::diagnostics arch_errors;
     const auto arch = dsl::load_architecture(o.architectures[i], per_arch[i], registry, arch_errors);
     inputs.push_back(o.architectures[i]);
-    inputs.insert(inputs.end(), arch.spec.files.begin(), arch.spec.files.end());
-    inputs.insert(inputs.end(), arch.spec.tech_files.begin(), arch.spec.tech_files.end());
+    add_files_read(arch.spec, inputs);
     if (!arch_errors.has_errors() && workload_ok) {
       if (is_baseline_architecture(arch.spec) && o.mode == "functional")
         arch_errors.error({"--mode", 0, 0}, "'" + arch.spec.name + "' (" + o.architectures[i] +

@@ -1,6 +1,8 @@
 #include <chrono>
 #include <ostream>
 
+#include "dsl/architecture_loader.hpp"
+#include "dsl/workload_loader.hpp"
 #include "platform/cli/commands.hpp"
 #include "platform/functional/functional_run.hpp"
 #include "platform/data/image_io.hpp"
@@ -16,8 +18,17 @@ namespace mottsim::platform {
 
 int command_run(const model_registry& registry, const run_options& options, const std::string& out_dir,
                 std::ostream& out, std::ostream&) {
+  // Every file the run reads (the architecture, what it extends and its
+  // technology libraries; the workload, its weights and images), so that
+  // none is among what it writes. A file that does not load adds what it
+  // can; its errors come from the run itself.
+  std::vector<std::string> inputs = {options.architecture, options.workload, options.image};
+  {
+    dsl::diagnostics ignored;
+    add_files_read(dsl::load_architecture(options.architecture, options.overrides, registry, ignored).spec, inputs);
+    add_files_read(dsl::load_workload(options.workload, ignored), inputs);
+  }
   // Every file a run may write; the maps' names are known after it.
-  const std::vector<std::string> inputs = {options.architecture, options.workload, options.image};
   std::vector<std::filesystem::path> outputs;
   for (const char* name : {"report.json", "summary.md", "report.html", "trace.json", output_manifest_name})
     outputs.push_back(std::filesystem::path(out_dir) / name);

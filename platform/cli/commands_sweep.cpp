@@ -5,9 +5,11 @@
 #include <functional>
 #include <ostream>
 
+#include "dsl/architecture_loader.hpp"
 #include "dsl/sweep_expansion.hpp"
 #include "dsl/sweep_loader.hpp"
 #include "dsl/units.hpp"
+#include "dsl/workload_loader.hpp"
 #include "platform/cli/commands.hpp"
 #include "platform/data/overwrite_guard.hpp"
 #include "platform/sweep/slurm_submit.hpp"
@@ -73,9 +75,13 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
   const dsl::sweep_spec spec = dsl::load_sweep(o.file, registry, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
   if (!o.dry_run) {
+    // The sweep file, and every file its architectures and workloads read.
     std::vector<std::string> inputs = {o.file};
     inputs.insert(inputs.end(), spec.architectures.begin(), spec.architectures.end());
     inputs.insert(inputs.end(), spec.workloads.begin(), spec.workloads.end());
+    dsl::diagnostics ignored;  // each point's run reports its own errors
+    for (const auto& a : spec.architectures) add_files_read(dsl::load_architecture(a, {}, registry, ignored).spec, inputs);
+    for (const auto& w : spec.workloads) add_files_read(dsl::load_workload(w, ignored), inputs);
     std::vector<std::filesystem::path> outputs;
     for (const char* name : {"results.jsonl", "results.csv", "pareto.csv", "sweep.json", "report.html", "points",
                              "slurm", "shards"})

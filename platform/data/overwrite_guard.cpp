@@ -27,6 +27,18 @@ bool within(const fs::path& inner, const fs::path& outer) {
 
 }  // namespace
 
+void add_files_read(const dsl::architecture_spec& architecture, std::vector<std::string>& files) {
+  files.push_back(architecture.file);
+  files.insert(files.end(), architecture.files.begin(), architecture.files.end());
+  files.insert(files.end(), architecture.tech_files.begin(), architecture.tech_files.end());
+}
+
+void add_files_read(const dsl::workload_spec& workload, std::vector<std::string>& files) {
+  for (const std::string* f : {&workload.file, &workload.weights_file, &workload.inputs.file,
+                               &workload.inputs.fallback, &workload.inputs.calibration})
+    files.push_back(*f);
+}
+
 void refuse_overwriting_inputs(const std::string& flag, const std::vector<fs::path>& outputs,
                                const std::vector<std::string>& inputs) {
   dsl::diagnostics errors;

@@ -3,7 +3,17 @@
 #include <string>
 #include <vector>
 
+#include "dsl/architecture_spec.hpp"
+#include "dsl/workload_spec.hpp"
+
 namespace mottsim::platform {
+
+// Appends the files a loaded architecture was read from: its own, those it
+// extends and its technology libraries.
+void add_files_read(const dsl::architecture_spec& architecture, std::vector<std::string>& files);
+// Appends the files a loaded workload reads: its own, its weights, its input
+// image and that image's fallback, and its calibration images' directory.
+void add_files_read(const dsl::workload_spec& workload, std::vector<std::string>& files);
 
 // Throws dsl::input_error, located at `flag` (the output flag, "-o"), when one
 // of `outputs` (the files a command writes and the directories it replaces)

@@ -148,6 +148,32 @@ run run "$work/s/out/summary.md" configs/workloads/edge_detect.yaml -o "$work/s/
 check_after "run refuses an architecture where it writes summary.md" 2 \
   "$intact && cmp -s $work/s/out/summary.md configs/arch/cpu_baseline.yaml && [[ ! -e $work/s/out/report.json ]]" \
   "$overwrite '$work/s/out/summary\.md'"
+# run and sweep also read what the architecture extends and lists, and what
+# the workload names: none of those may be among what they write.
+printf 'name: base\nextends: %s/configs/arch/cpu_baseline.yaml\n' "$src" >"$work/s/out/report.json"
+cp "$work/s/out/report.json" "$work/s/base.orig"
+printf 'name: mine\nextends: out/report.json\n' >"$work/s/ext.yaml"
+run run "$work/s/ext.yaml" configs/workloads/edge_detect.yaml -o "$work/s/out" --no-timeline
+check_after "run refuses a file its architecture extends where it writes report.json" 2 \
+  "$intact && cmp -s $work/s/out/report.json $work/s/base.orig" "$overwrite '.*out/report\.json'"
+rm "$work/s/out/report.json"
+sed "s|\.\./images/|$src/configs/images/|g; s|weights_file: .*|weights_file: $work/s/out/summary.md|" \
+  configs/workloads/lenet5_mnist.yaml >"$work/s/lenet.yaml"
+cp data/lenet5_mnist_weights.json "$work/s/out/summary.md" 2>/dev/null || echo '{}' >"$work/s/out/summary.md"
+cp "$work/s/out/summary.md" "$work/s/weights.orig"
+run run configs/arch/mott_cim.yaml "$work/s/lenet.yaml" -o "$work/s/out" --no-timeline
+check_after "run refuses its workload's weights where it writes summary.md" 2 \
+  "$intact && cmp -s $work/s/out/summary.md $work/s/weights.orig" "$overwrite '.*out/summary\.md'"
+rm "$work/s/out/summary.md"
+printf 'name: base\nextends: %s/configs/arch/adc_cim.yaml\n' "$src" >"$work/s/out/sweep.json"
+printf 'name: mine\nextends: out/sweep.json\n' >"$work/s/ext.yaml"
+sed "s|: \.\./|: $src/configs/|; s|^base: .*|base: $work/s/ext.yaml|" configs/sweeps/adc_crossbar_x_adc_bits.yaml \
+  >"$work/s/sweep.yaml"
+cp "$work/s/out/sweep.json" "$work/s/base.orig"
+run sweep "$work/s/sweep.yaml" -o "$work/s/out"
+check_after "sweep refuses a file its base extends where it writes sweep.json" 2 \
+  "$intact && cmp -s $work/s/out/sweep.json $work/s/base.orig" "$overwrite '.*out/sweep\.json'"
+rm "$work/s/out/sweep.json"
 sed "s|: \.\./|: $src/configs/|" configs/sweeps/adc_crossbar_x_adc_bits.yaml >"$work/s/out/results.csv"
 cp "$work/s/out/results.csv" "$work/s/sweep.orig"
 run sweep "$work/s/out/results.csv" -o "$work/s/out"
