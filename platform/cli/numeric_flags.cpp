@@ -1,5 +1,6 @@
 #include "platform/cli/numeric_flags.hpp"
 
+#include <cctype>
 #include <cmath>
 
 #include "dsl/units.hpp"
@@ -34,8 +35,17 @@ bool numeric_flags::parse_whole(const std::string& flag, const std::string& text
 }
 
 void numeric_flags::convert(dsl::diagnostics& errors) const {
-  for (const auto& f : m_flags)
-    if (f.option->count() > 0) f.convert(f.option->get_name(), f.text, errors);
+  for (const auto& f : m_flags) {
+    if (f.option->count() == 0) continue;
+    // A number as typed, nothing around it: ' 5' is most likely a quoting slip.
+    const std::string& t = f.text;
+    if (t.empty() || std::isspace(static_cast<unsigned char>(t.front())) ||
+        std::isspace(static_cast<unsigned char>(t.back()))) {
+      errors.error({f.option->get_name(), 0, 0}, "must be a number with nothing around it, got '" + t + "'");
+      continue;
+    }
+    f.convert(f.option->get_name(), t, errors);
+  }
 }
 
 }  // namespace mottsim::platform

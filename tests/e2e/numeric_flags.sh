@@ -49,6 +49,10 @@ refused "run --seed past 64 bits" --seed "$seed_range, got '99999999999999999999
 refused "run --seed 2^63" --seed "$seed_range, got '9223372036854775808'" \
   run $arch $workload -o "$work/out" --seed 9223372036854775808
 refused "run --seed 1.5" --seed "$seed_range, got '1.5'" run $arch $workload -o "$work/out" --seed 1.5
+refused "run --seed ' 5'" --seed "must be a number with nothing around it, got ' 5'" \
+  run $arch $workload -o "$work/out" --seed ' 5'
+refused "run --chips '5 '" --chips "must be a number with nothing around it, got '5 '" \
+  run $arch $workload -o "$work/out" --chips '5 '
 refused "compare --seed -1" --seed "$seed_range, got '-1'" \
   compare $arch --workload $workload -o "$work/out" --seed -1
 run run $arch $workload -o "$work/seed" --no-timeline --seed 9223372036854775807
