@@ -86,21 +86,28 @@ int command_neuron_curve(const model_registry& registry, const neuron_curve_opti
     std::ostringstream csv;
     csv << "input,output,temperature_k,resistance_ohm\n";
     for (int i = 0; i < options.points; ++i) {
-      const double x = options.x_min + (options.x_max - options.x_min) * i / (options.points - 1);
+      // Weighted between the ends, so a range near the largest doubles does
+      // not overflow in the span (max - min) between them.
+      const double t = static_cast<double>(i) / (options.points - 1);
+      const double x = i + 1 == options.points ? options.x_max : options.x_min * (1.0 - t) + options.x_max * t;
       const models::neuron_point p = model.evaluate(x);
       // Far outside the full scale a model's arithmetic overflows (the thermal
       // film heats without bound): a curve of inf and nan rows would look
       // like a result, so the range is refused instead.
       const bool finite = std::isfinite(p.output) &&
                           (!thermal || (std::isfinite(p.temperature_k) && std::isfinite(p.resistance_ohm)));
+      // Within the full scale the range is not to blame: the device is.
+      const bool in_scale = std::fabs(x) <= 1.0;
       if (!finite)
-        throw dsl::input_error({"--min/--max", 0, 0},
+        throw dsl::input_error({in_scale ? "--set" : "--min/--max", 0, 0},
                                "the curve of " + neuron.name + " is not finite at input " + number(x) + " (output " +
                                    number(p.output) +
                                    (thermal ? ", temperature " + number(p.temperature_k) + " K, resistance " +
                                                   number(p.resistance_ohm) + " ohm"
                                             : std::string()) +
-                                   "); choose --min and --max nearer the neuron's full scale");
+                                   (in_scale ? "); within its full scale, so its device parameters are to blame: "
+                                               "check what --set or the architecture gives it"
+                                             : "); choose --min and --max nearer the neuron's full scale"));
       csv << number(x) << ',' << number(p.output) << ',';
       if (thermal) csv << number(p.temperature_k) << ',' << number(p.resistance_ohm);
       else csv << ',';

@@ -94,5 +94,10 @@ if grep -Eqi '(^|,)-?(inf|nan)' <<<"$out"; then verdict "neuron-curve prints no 
 else verdict "neuron-curve prints no inf or nan row"; fi
 run neuron-curve $curve_arch --points 5 --min -2 --max 2
 check "neuron-curve around the full scale" 0 "^input,output,temperature_k,resistance_ohm$" "^2,"
+run neuron-curve $curve_arch --points 3 --min -1e308 --max -1e307
+check "neuron-curve spans a range near the largest doubles without overflowing" 0 "^-1e\+308," "^-5\.5e\+307,"
+refused "neuron-curve of a device the --set breaks" --set \
+  "the curve of tile\.readout\[0\] is not finite at input 0 .*its device parameters are to blame.*" \
+  neuron-curve $curve_arch --points 3 --set 'components.tile.readout[0].heater_resistance=1e30 Ohm' -o "$work/out"
 
 finish
