@@ -317,7 +317,14 @@ architecture_load load_architecture(const architecture_source& source, const std
         errors.error(item->where, "technology library '" + file + "' " + problem);
         continue;
       }
-      out.spec.tech_files.push_back(file);
+      // A library a derived file lists again, which its base already
+      // does, is read once.
+      const auto same = [&](const std::string& seen) {
+        std::error_code ec;
+        return fs::weakly_canonical(seen, ec) == fs::weakly_canonical(file, ec);
+      };
+      if (std::none_of(out.spec.tech_files.begin(), out.spec.tech_files.end(), same))
+        out.spec.tech_files.push_back(file);
     }
     if (tech_cache && tech_cache->filled && tech_cache->files == out.spec.tech_files) {
       out.tech = tech_cache->tech;

@@ -282,6 +282,13 @@ TEST_CASE("architecture: extends accumulates technology libraries, each relative
   REQUIRE_MESSAGE(!f.errors.has_errors(), f.errors.to_string());
   CHECK(f.arch.spec.tech_files.size() == 2);
   CHECK(component(f, "t").params.blocks("readout")[0].integer("bits") == 6);
+
+  // One that lists again a library its base lists, by another path, reads it once.
+  const std::string again =
+      dir.write("arch/again.yaml", "extends: more/derived.yaml\nname: again\ntech: [../arch/../tech/memories.yaml]\n");
+  auto a = load(again);
+  REQUIRE_MESSAGE(!a.errors.has_errors(), a.errors.to_string());
+  CHECK(a.arch.spec.tech_files.size() == 2);
 }
 
 TEST_CASE("architecture: --set cannot change what a file extends") {
