@@ -268,7 +268,7 @@ architecture_load load_architecture(const architecture_source& source, const std
     if (parse_override(text, flag, errors)) {
       // `extends` is followed when the file is read, before any flag.
       if (!flag.path.empty() && flag.path.front() == "extends") {
-        errors.error(flag_location(flag.flag), "'extends' cannot be set from the command line: it is followed "
+        errors.error(flag_location(flag.flag), "'extends' cannot be overridden (by --set or a sweep): it is followed "
                                                "when the file is read; write a file that extends the one you want");
         continue;
       }

@@ -297,7 +297,7 @@ TEST_CASE("architecture: --set cannot change what a file extends") {
   const loaded l = load(base, {"extends=other.yaml"});
   CHECK(l.errors.has_errors());
   CHECK(contains(l.errors.to_string(),
-                 "--set 'extends=other.yaml': error: 'extends' cannot be set from the command line"));
+                 "--set 'extends=other.yaml': error: 'extends' cannot be overridden (by --set or a sweep)"));
 }
 
 TEST_CASE("architecture: extends cycles are found and located") {
