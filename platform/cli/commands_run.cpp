@@ -2,6 +2,8 @@
 #include <ostream>
 
 #include "dsl/architecture_loader.hpp"
+#include "dsl/neurosim_network.hpp"
+#include "dsl/onnx_import.hpp"
 #include "dsl/workload_loader.hpp"
 #include "platform/cli/commands.hpp"
 #include "platform/functional/functional_run.hpp"
@@ -26,7 +28,10 @@ int command_run(const model_registry& registry, const run_options& options, cons
   {
     dsl::diagnostics ignored;
     add_files_read(dsl::load_architecture(options.architecture, options.overrides, registry, ignored).spec, inputs);
-    add_files_read(dsl::load_workload(options.workload, ignored), inputs);
+    // An imported model (ONNX, CSV) reads only itself; importing it twice
+    // would double a large model's run time.
+    if (!dsl::is_onnx_path(options.workload) && !dsl::is_network_csv_path(options.workload))
+      add_files_read(dsl::load_workload(options.workload, ignored), inputs);
   }
   // Every file a run may write; the maps' names are known after it.
   std::vector<std::filesystem::path> outputs;

@@ -9,6 +9,8 @@
 #include "dsl/sweep_expansion.hpp"
 #include "dsl/sweep_loader.hpp"
 #include "dsl/units.hpp"
+#include "dsl/neurosim_network.hpp"
+#include "dsl/onnx_import.hpp"
 #include "dsl/workload_loader.hpp"
 #include "platform/cli/commands.hpp"
 #include "platform/data/overwrite_guard.hpp"
@@ -81,7 +83,8 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
     inputs.insert(inputs.end(), spec.workloads.begin(), spec.workloads.end());
     dsl::diagnostics ignored;  // each point's run reports its own errors
     for (const auto& a : spec.architectures) add_files_read(dsl::load_architecture(a, {}, registry, ignored).spec, inputs);
-    for (const auto& w : spec.workloads) add_files_read(dsl::load_workload(w, ignored), inputs);
+    for (const auto& w : spec.workloads)  // an imported model (ONNX, CSV) reads only itself
+      if (!dsl::is_onnx_path(w) && !dsl::is_network_csv_path(w)) add_files_read(dsl::load_workload(w, ignored), inputs);
     std::vector<std::filesystem::path> outputs;
     for (const char* name : {"results.jsonl", "results.csv", "pareto.csv", "sweep.json", "report.html", "points",
                              "slurm", "shards"})
