@@ -183,6 +183,9 @@ struct run_result {
   } provenance;
 
   long long transactions = 0;
+  // Every file the run read (architecture, what it extends, its technology
+  // libraries; workload, weights, images), so the command writes none of them.
+  std::vector<std::string> files_read;
 
   // Functional mode: output quality against the ideal float network.
   std::map<std::string, double> quality;   // psnr_db, ssim

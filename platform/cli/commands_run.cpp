@@ -1,10 +1,6 @@
 #include <chrono>
 #include <ostream>
 
-#include "dsl/architecture_loader.hpp"
-#include "dsl/neurosim_network.hpp"
-#include "dsl/onnx_import.hpp"
-#include "dsl/workload_loader.hpp"
 #include "platform/cli/commands.hpp"
 #include "platform/functional/functional_run.hpp"
 #include "platform/data/image_io.hpp"
@@ -20,19 +16,10 @@ namespace mottsim::platform {
 
 int command_run(const model_registry& registry, const run_options& options, const std::string& out_dir,
                 std::ostream& out, std::ostream&) {
-  // Every file the run reads (the architecture, what it extends and its
-  // technology libraries; the workload, its weights and images), so that
-  // none is among what it writes. A file that does not load adds what it
-  // can; its errors come from the run itself.
+  // The files named on the command line are checked before simulating, the
+  // rest the run read (what the architecture extends and lists, the
+  // workload's weights and images) after it, before anything is written.
   std::vector<std::string> inputs = {options.architecture, options.workload, options.image};
-  {
-    dsl::diagnostics ignored;
-    add_files_read(dsl::load_architecture(options.architecture, options.overrides, registry, ignored).spec, inputs);
-    // An imported model (ONNX, CSV) reads only itself; importing it twice
-    // would double a large model's run time.
-    if (!dsl::is_onnx_path(options.workload) && !dsl::is_network_csv_path(options.workload))
-      add_files_read(dsl::load_workload(options.workload, ignored), inputs);
-  }
   // Every file a run may write; the maps' names are known after it.
   std::vector<std::filesystem::path> outputs;
   for (const char* name : {"report.json", "summary.md", "report.html", "trace.json", output_manifest_name})
@@ -53,6 +40,7 @@ int command_run(const model_registry& registry, const run_options& options, cons
     images[k] = {functional.images[k].first, encode_png(functional.images[k].second)};
   });
   for (const auto& image : images) outputs.push_back(std::filesystem::path(out_dir) / image.first);
+  inputs.insert(inputs.end(), result.files_read.begin(), result.files_read.end());
   refuse_overwriting_inputs("-o", outputs, inputs);
   std::vector<std::string> written;
   const auto write = [&](const std::string& name, const std::string& text) {

@@ -161,7 +161,7 @@ reports::run_result run_baseline_session(const run_options& options, const dsl::
     r.trace.inference_end_s = end;
   }
 
-  finish_run_result(r, options, arch, p.quantity("quantum"), initiator->transactions());
+  finish_run_result(r, options, arch, workload, p.quantity("quantum"), initiator->transactions());
   return r;
 }
 

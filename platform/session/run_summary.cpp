@@ -4,6 +4,7 @@
 
 #include "dsl/config_hash.hpp"
 #include "dsl/onnx_import.hpp"
+#include "platform/data/overwrite_guard.hpp"
 #include "mottsim/version.hpp"
 
 namespace mottsim::platform {
@@ -21,7 +22,7 @@ std::string shown_path(const std::string& path) {
 }  // namespace
 
 void finish_run_result(reports::run_result& r, const run_options& options, const dsl::architecture_load& arch,
-                       double quantum_s, long long transactions) {
+                       const dsl::workload_spec& workload, double quantum_s, long long transactions) {
   const double macs = static_cast<double>(r.macs);
   r.tops = 2.0 * macs * r.throughput_ips / 1e12;
   r.tops_per_w = r.energy_j > 0 ? 2.0 * macs / r.energy_j / 1e12 : 0.0;
@@ -38,6 +39,9 @@ void finish_run_result(reports::run_result& r, const run_options& options, const
   for (const auto& f : arch.spec.tech_files) p.tech_files.push_back(shown_path(f));
   p.workload_file = options.workload;
   p.overrides = arch.spec.overrides;
+  r.files_read = {options.workload, options.image};
+  add_files_read(arch.spec, r.files_read);
+  add_files_read(workload, r.files_read);
   // The fully resolved configuration: the merged architecture tree, the
   // technology libraries it drew on, the workload, and how it was run.
   std::string config = dsl::canonical_text(*arch.resolved);

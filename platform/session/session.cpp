@@ -245,7 +245,7 @@ reports::run_result run_session(const run_options& options, const model_registry
 
   double quantum = 0.0;
   for (const auto* c : arch.spec.of_type("controller")) quantum = c->params.quantity("quantum");
-  finish_run_result(r, options, arch, quantum, controller->transactions());
+  finish_run_result(r, options, arch, workload, quantum, controller->transactions());
   return r;
 }
 
