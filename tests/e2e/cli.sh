@@ -5,14 +5,8 @@
 # usage: cli.sh <mottsim binary> <source dir>
 set -uo pipefail
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 <mottsim binary> <source dir>" >&2
-  exit 1
-fi
-mottsim=$1
-cd "$2" || exit 1
-
 source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
+e2e_arguments "$@"
 
 # The version CMake bakes in, so the check follows the project's version.
 version=$(sed -n 's/^project(mottsim VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)

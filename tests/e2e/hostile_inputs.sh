@@ -15,16 +15,10 @@
 # usage: hostile_inputs.sh <mottsim binary> <source dir>
 set -uo pipefail
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 <mottsim binary> <source dir>" >&2
-  exit 1
-fi
-mottsim=$(realpath "$1")
-cd "$2" || exit 1
-src=$(pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
+e2e_arguments "$@"
 
 run_timeout=60  # an unbounded run fails rather than hangs
-source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

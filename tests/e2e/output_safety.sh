@@ -7,16 +7,10 @@
 # usage: output_safety.sh <mottsim binary> <source dir>
 set -uo pipefail
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 <mottsim binary> <source dir>" >&2
-  exit 1
-fi
-mottsim=$1
-cd "$2" || exit 1
-src=$PWD
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
+e2e_arguments "$@"
 
 run_timeout=60
-source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

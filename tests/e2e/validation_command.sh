@@ -7,15 +7,9 @@
 # usage: validation_command.sh <mottsim binary> <source dir>
 set -uo pipefail
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 <mottsim binary> <source dir>" >&2
-  exit 1
-fi
-mottsim=$1
-cd "$2" || exit 1
-src=$PWD
-
 source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
+e2e_arguments "$@"
+
 run_timeout=60
 
 tmp=$(mktemp -d)

@@ -6,6 +6,18 @@ failed=0
 out=""
 status=0
 
+# e2e_arguments "$@": every script's two arguments, the mottsim binary and the
+# source directory. Sets $mottsim (absolute) and $src, and works from $src.
+e2e_arguments() {
+  if [[ $# -ne 2 ]]; then
+    echo "usage: $0 <mottsim binary> <source dir>" >&2
+    exit 1
+  fi
+  mottsim=$(realpath "$1")
+  cd "$2" || exit 1
+  src=$PWD
+}
+
 # run ARGS...: runs mottsim, keeping stdout+stderr in $out and the status in $status.
 run() {
   out=$(timeout "${run_timeout:-10}" "$mottsim" "$@" 2>&1)
