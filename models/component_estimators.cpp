@@ -14,12 +14,6 @@ namespace {
 using dsl::block_value;
 using dsl::dimension;
 
-// Energy per byte of a per-bit figure: buses and DRAM move bytes.
-action_price per_byte_from_bit(const block_value& b, energy_category c) {
-  const double e = b.quantity("energy_per_bit");
-  return {8.0 * e, c, "8 x energy_per_bit " + show(e, dimension::energy) + " " + cited({{b, "energy_per_bit"}})};
-}
-
 void static_figures(const block_value& p, component_pricing& out) {
   out.leakage_w = p.quantity("leakage");
   out.leakage_source = origin(p, "leakage");
@@ -29,10 +23,11 @@ void static_figures(const block_value& p, component_pricing& out) {
 
 }  // namespace
 
+// Off-chip memory is I/O, not logic: its figures are not scaled by node.
 component_pricing price_dram(const block_value& p, const pricing_context&) {
   component_pricing out;
-  out.actions["read_bytes"] = per_byte_from_bit(p, energy_category::dram);
-  out.actions["write_bytes"] = per_byte_from_bit(p, energy_category::dram);
+  out.actions["read_bytes"] = scaled_per_byte(p, energy_category::dram, logic_scale{});
+  out.actions["write_bytes"] = out.actions["read_bytes"];
   out.leakage_w = p.quantity("background_power");
   out.leakage_source = origin(p, "background_power");
   out.area_m2 = 0.0;

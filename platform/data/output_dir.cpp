@@ -61,20 +61,22 @@ std::string this_host() {
 
 std::string staging_mark_text() { return std::to_string(::getpid()) + "\n" + this_host() + "\n"; }
 
+// Whether `text` is a process id as mottsim writes one into a name (1 to 9
+// digits), and which.
+bool pid_text(const std::string& text, long& pid) {
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  pid = std::stol(text);
+  return true;
+}
+
 // Whether `name` is ".PREFIX-PID" or ".PREFIX-PID-N", with the PID.
 bool is_staging_name(const std::string& name, const std::string& prefix, long& pid) {
   const std::string start = "." + prefix + "-";
   if (name.compare(0, start.size(), start) != 0) return false;
   const std::string rest = name.substr(start.size());
-  const std::string digits = rest.substr(0, rest.find('-'));
-  if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  if (digits.size() < rest.size()) {
-    const std::string n = rest.substr(digits.size() + 1);
-    if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos) return false;
-  }
-  pid = std::stol(digits);
-  return true;
+  const std::size_t dash = rest.find('-');
+  long n = 0;
+  return pid_text(rest.substr(0, dash), pid) && (dash == std::string::npos || pid_text(rest.substr(dash + 1), n));
 }
 
 bool process_exists(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
@@ -232,12 +234,11 @@ void remove_stale_temporary_files(const fs::path& dir, const std::vector<std::st
       // write_output_file's own pattern: "." NAME ".tmp" PID.
       const std::string start = "." + name + ".tmp";
       if (file.compare(0, start.size(), start) != 0) continue;
-      const std::string digits = file.substr(start.size());
-      if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+      long pid = 0;
+      if (!pid_text(file.substr(start.size()), pid)) continue;
       // Its process may be one on another machine sharing the directory
       // (shards of a sweep), so an absent PID is not enough: a file being
       // written is also seconds old, an abandoned one older than this.
-      const long pid = std::stol(digits);
       const auto age = fs::file_time_type::clock::now() - fs::last_write_time(entry.path(), ec);
       if (pid != ::getpid() && !process_exists(pid) && fs::is_regular_file(entry.symlink_status(ec)) && !ec &&
           age > std::chrono::minutes(10))

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "dsl/diagnostics.hpp"
 
@@ -41,18 +42,24 @@ void add_files_read(const dsl::workload_spec& workload, std::vector<std::string>
 
 void refuse_overwriting_inputs(const std::string& flag, const std::vector<fs::path>& outputs,
                                const std::vector<std::string>& inputs) {
+  // Each input once, resolved once (a file and its base may name one twice).
+  std::vector<std::pair<std::string, fs::path>> named;
+  std::set<fs::path> seen;
+  for (const auto& input : inputs) {
+    if (input.empty()) continue;
+    fs::path r = resolved(input);
+    if (seen.insert(r).second) named.emplace_back(input, std::move(r));
+  }
   dsl::diagnostics errors;
   for (const auto& output : outputs) {
     if (output.empty()) continue;
     const fs::path out = resolved(output);
-    std::set<fs::path> seen;  // an input named twice (a file and its base) is one error
-    for (const auto& input : inputs) {
-      if (input.empty() || !seen.insert(resolved(input)).second) continue;
+    for (const auto& [input, in] : named) {
       std::error_code ec;
-      const bool same = fs::equivalent(input, output, ec) || resolved(input) == out;
+      const bool same = fs::equivalent(input, output, ec) || in == out;
       if (same)
         errors.error({flag, 0, 0}, "the output '" + output.string() + "' would overwrite the input '" + input + "'");
-      else if (within(resolved(input), out))
+      else if (within(in, out))
         errors.error({flag, 0, 0}, "the output '" + output.string() + "' would replace the directory holding the "
                                    "input '" + input + "'");
     }
