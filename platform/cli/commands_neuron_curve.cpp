@@ -117,6 +117,22 @@ int command_neuron_curve(const model_registry& registry, const neuron_curve_opti
       err << "note: " << neuron.name << ": read at settling_time, " << number(model.settled_fraction() * 100.0)
           << " % of the steady temperature rise (tau = C_th/G_th = " << number(model.time_constant() * 1e9)
           << " ns); --steady shows the settled curve\n";
+    if (thermal && options.steady_state) {
+      // The output is the conductance change from input 0, relative to that
+      // at full scale. When the bias alone settles the film past its
+      // transition, that change is a sliver of the metallic conductance, and
+      // the relative output magnifies it (outputs of -1e4 below zero input):
+      // the curve is right, but it is no ReLU, and the user should know why.
+      const models::neuron_point zero = model.evaluate(0.0), full = model.evaluate(1.0);
+      const double g_zero = 1.0 / zero.resistance_ohm, g_full = 1.0 / full.resistance_ohm;
+      if (g_full > 0.0 && (g_full - g_zero) / g_full < 0.05)
+        err << "note: " << neuron.name << ": settled, the bias alone heats the film to "
+            << number(zero.temperature_k) << " K (" << number(zero.resistance_ohm)
+            << " ohm), past its transition: from input 0 to full scale its conductance changes by only "
+            << number((g_full - g_zero) / g_full * 100.0)
+            << " %, which the relative output magnifies. The neuron works as a ReLU only when read before it "
+               "settles (settling_time, the curve without --steady)\n";
+    }
     if (options.output.empty()) {
       out << csv.str();
     } else {

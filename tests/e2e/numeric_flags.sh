@@ -91,6 +91,14 @@ run neuron-curve $curve_arch --points 5 --min -2 --max 2
 check "neuron-curve around the full scale" 0 "^input,output,temperature_k,resistance_ohm$" "^2,"
 run neuron-curve $curve_arch --points 3 --min -1e308 --max -1e307
 check "neuron-curve spans a range near the largest doubles without overflowing" 0 "^-1e\+308," "^-5\.5e\+307,"
+# The shipped neuron settles past its transition on its bias alone: --steady
+# says so, beside the curve whose relative output it magnifies.
+run neuron-curve $curve_arch --points 3 --steady
+check "neuron-curve --steady says the settled neuron is past its transition" 0 "^input,output" \
+  "settled, the bias alone heats the film to [0-9.]+ K .*past its transition"
+run neuron-curve $curve_arch --points 3
+if grep -q "past its transition" <<<"$out"; then verdict "neuron-curve read at settling_time has no such note" "printed it"
+else verdict "neuron-curve read at settling_time has no such note"; fi
 refused "neuron-curve of a device the --set breaks" --set \
   "the curve of tile\.readout\[0\] is not finite at input 0 .*its device parameters are to blame.*" \
   neuron-curve $curve_arch --points 3 --set 'components.tile.readout[0].heater_resistance=1e30 Ohm' -o "$work/out"
