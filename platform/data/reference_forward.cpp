@@ -32,10 +32,25 @@ void im2col_into(const dsl::layer_spec& l, const std::vector<float>& in, long lo
   const long long cin_g = is.channels / l.groups;
   const long long k = l.kernel_h * l.kernel_w * cin_g;
   const long long end = count < 0 ? os.height * os.width : first + count;
+  const long long span_w = (l.kernel_w - 1) * l.dilation_w;  // the patch's reach beyond its first column
   for (long long p = first, oy = first / os.width, ox = first % os.width; p < end; ++p) {
     T* row = dst + (p - first) * k;
+    const long long ix0 = ox * l.stride_w - l.pad_w;
+    // Most patches lie inside the image across: their rows copy without a test per column.
+    const bool inside_w = ix0 >= 0 && ix0 + span_w < is.width;
     for (long long kr = 0; kr < l.kernel_h; ++kr) {
       const long long iy = oy * l.stride_h - l.pad_h + kr * l.dilation_h;
+      if (inside_w && iy >= 0 && iy < is.height) {
+        const float* from = in.data() + at(iy, ix0, g * cin_g, is);
+        T* to = row + kr * l.kernel_w * cin_g;
+        const long long step = l.dilation_w * is.channels;
+        if (cin_g == 1)
+          for (long long kc = 0; kc < l.kernel_w; ++kc) to[kc] = static_cast<T>(from[kc * step]);
+        else
+          for (long long kc = 0; kc < l.kernel_w; ++kc)
+            for (long long c = 0; c < cin_g; ++c) to[kc * cin_g + c] = static_cast<T>(from[kc * step + c]);
+        continue;
+      }
       for (long long kc = 0; kc < l.kernel_w; ++kc) {
         const long long ix = ox * l.stride_w - l.pad_w + kc * l.dilation_w;
         T* to = row + (kr * l.kernel_w + kc) * cin_g;
