@@ -50,9 +50,10 @@ struct functional_layer::impl {
     matrix_f combine;                  // columns x outs: shift, pair subtraction, reference
     float adc_top = 0.0f;              // ADC top code, level units
     // Bit-serial reads on the ADC path (binary drives): row i of the crossbar
-    // as [G of every column, padded to `padded` | G^2, padded], so a read sums
-    // the rows it drives (row_stride floats apart).
-    Eigen::Index padded = 0, row_stride = 0;
+    // as G of every column, padded to `padded` (its row of by_row), so a read
+    // sums the rows it drives, and with read noise (squares) their squares.
+    Eigen::Index padded = 0;
+    bool squares = false;
     std::vector<float> by_row;
     // Shift-and-add of the converted codes: column j of output k's group
     // (column k x columns_per_weight + j) adds slice_weight[j] (its slice's
@@ -193,9 +194,10 @@ struct functional_layer::impl {
   void run_analog(const matrix_i& n, const matrix_f& held, gaussian_source& noise, Eigen::MatrixXd& acc,
                   functional_counts& c) const;
   // Binary drives: the reads of vector `code` (the block's rows) that drive a
-  // row, their indices in read[0, k) and their column sums of b.by_row (width
-  // floats each) at `current` (room for every read), or in d.current when it
-  // is null; returns k.
+  // row, their indices in read[0, k) and their column sums of b.by_row (and
+  // with b.squares the sums of their squares, b.padded floats after them),
+  // `width` floats a read, at `current` (room for every read), or in
+  // d.current when it is null; returns k.
   struct driven_reads {
     std::vector<std::uint64_t> masks;
     std::vector<std::int32_t> active;
@@ -294,14 +296,11 @@ std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(
         if (noisy) b.gt2 = b.gt.cwiseProduct(b.gt);
         if (!analog && binary_reads()) {
           b.padded = (b.columns + 7) / 8 * 8;
-          b.row_stride = noisy ? 2 * b.padded : b.padded;
-          b.by_row.assign(static_cast<std::size_t>(b.rows * b.row_stride), 0.0f);
+          b.squares = noisy;
+          b.by_row.assign(static_cast<std::size_t>(b.rows * b.padded), 0.0f);
           for (Eigen::Index r = 0; r < b.rows; ++r) {
-            float* row = b.by_row.data() + r * b.row_stride;
-            for (Eigen::Index c = 0; c < b.columns; ++c) {
-              row[c] = b.gt(c, r);
-              if (noisy) row[b.padded + c] = b.gt2(c, r);
-            }
+            float* row = b.by_row.data() + r * b.padded;
+            for (Eigen::Index c = 0; c < b.columns; ++c) row[c] = b.gt(c, r);
           }
           double largest_sum = 0.0;
           for (const double w : b.slice_weight) largest_sum += std::abs(w) * static_cast<double>((1LL << adc_bits) - 1);
@@ -596,64 +595,154 @@ namespace {
 
 using float4 = float __attribute__((vector_size(16)));
 
-// sum[c, c + pass k) for as many passes of `regs` vectors as fit in width,
-// each the sum of the rows `active[0, count)` of a row-major table (`stride`
-// floats per row); returns where it stopped. Each float lane adds the rows in
-// the order listed, whatever the vector width, so every version below gives
-// the same bytes.
-template <class vec, int regs>
-__attribute__((always_inline)) inline Eigen::Index sum_row_passes(const float* table, Eigen::Index stride,
-                                                                  const std::int32_t* active, int count, float* sum,
-                                                                  Eigen::Index c, Eigen::Index width) {
-  constexpr Eigen::Index pass = regs * static_cast<Eigen::Index>(sizeof(vec) / sizeof(float));
-  for (; c + pass <= width; c += pass) {
-    vec a[regs] = {};
+using float8 = float __attribute__((vector_size(32)));
+using float16 = float __attribute__((vector_size(64)));
+
+// Column sums of the rows `active[0, count)` of a row-major table of
+// conductances (`stride` floats per row): sum[0, width) = the sum of the rows
+// and, with squares, sum[width, 2 width) = the sum of their squares (the read
+// noise's variance), each square added by one fused multiply-add. Every lane
+// adds the rows in the order listed and fuses the same way in every version
+// (the SSE2 one through std::fma), so all of them give the same bytes.
+// Each pass keeps `regs` vectors of sums (and as many of squares) in
+// registers while it walks the rows (its loops over them unrolled, or GCC
+// keeps them in memory), over columns [c, end); width is a multiple of 8.
+template <int regs, bool squares>
+Eigen::Index sum_passes_sse2(const float* table, Eigen::Index stride, const std::int32_t* active, int count,
+                             float* sum, Eigen::Index c, Eigen::Index end, Eigen::Index width) {
+  constexpr Eigen::Index pass = 4 * regs;
+  for (; c + pass <= end; c += pass) {
+    float4 a[regs] = {}, q[regs] = {};
     for (int k = 0; k < count; ++k) {
       const float* p = table + static_cast<Eigen::Index>(active[k]) * stride + c;
+      #pragma GCC unroll 16
       for (int j = 0; j < regs; ++j) {
-        vec t;
-        std::memcpy(&t, p + j * static_cast<Eigen::Index>(sizeof(vec) / sizeof(float)), sizeof t);
+        float4 t;
+        std::memcpy(&t, p + 4 * j, sizeof t);
         a[j] += t;
+        if (squares)
+          for (int l = 0; l < 4; ++l) q[j][l] = std::fma(t[l], t[l], q[j][l]);
       }
     }
     std::memcpy(sum + c, a, sizeof a);
+    if (squares) std::memcpy(sum + width + c, q, sizeof q);
   }
   return c;
 }
 
-using float8 = float __attribute__((vector_size(32)));
-using float16 = float __attribute__((vector_size(64)));
-
-// sum[0, width) = the sum of the rows `active[0, count)`; width is a multiple of 8.
 void sum_rows_sse2(const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum,
-                   Eigen::Index width) {
-  const Eigen::Index c = sum_row_passes<float4, 8>(table, stride, active, count, sum, 0, width);
-  sum_row_passes<float4, 2>(table, stride, active, count, sum, c, width);
+                   Eigen::Index width, bool squares) {
+  if (squares) {
+    const Eigen::Index c = sum_passes_sse2<4, true>(table, stride, active, count, sum, 0, width, width);
+    sum_passes_sse2<2, true>(table, stride, active, count, sum, c, width, width);
+  } else {
+    const Eigen::Index c = sum_passes_sse2<8, false>(table, stride, active, count, sum, 0, width, width);
+    sum_passes_sse2<2, false>(table, stride, active, count, sum, c, width, width);
+  }
 }
 
-__attribute__((target("avx2"))) void sum_rows_avx2(const float* table, Eigen::Index stride,
-                                                   const std::int32_t* active, int count, float* sum,
-                                                   Eigen::Index width) {
-  const Eigen::Index c = sum_row_passes<float8, 8>(table, stride, active, count, sum, 0, width);
-  sum_row_passes<float8, 1>(table, stride, active, count, sum, c, width);
+template <int regs, bool squares>
+__attribute__((target("avx2,fma"), always_inline)) inline Eigen::Index sum_passes_avx2(
+    const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum, Eigen::Index c,
+    Eigen::Index end, Eigen::Index width) {
+  constexpr Eigen::Index pass = 8 * regs;
+  for (; c + pass <= end; c += pass) {
+    __m256 a[regs], q[regs];
+    #pragma GCC unroll 16
+    for (int j = 0; j < regs; ++j) a[j] = q[j] = _mm256_setzero_ps();
+    for (int k = 0; k < count; ++k) {
+      const float* p = table + static_cast<Eigen::Index>(active[k]) * stride + c;
+      #pragma GCC unroll 16
+      for (int j = 0; j < regs; ++j) {
+        const __m256 t = _mm256_loadu_ps(p + 8 * j);
+        a[j] = _mm256_add_ps(a[j], t);
+        if (squares) q[j] = _mm256_fmadd_ps(t, t, q[j]);
+      }
+    }
+    #pragma GCC unroll 16
+    for (int j = 0; j < regs; ++j) {
+      _mm256_storeu_ps(sum + c + 8 * j, a[j]);
+      if (squares) _mm256_storeu_ps(sum + width + c + 8 * j, q[j]);
+    }
+  }
+  return c;
 }
 
-// 16 registers of 16 floats: a crossbar of 128 columns with its squares in one pass.
-__attribute__((target("avx512f"))) void sum_rows_avx512(const float* table, Eigen::Index stride,
-                                                        const std::int32_t* active, int count, float* sum,
-                                                        Eigen::Index width) {
-  Eigen::Index c = sum_row_passes<float16, 16>(table, stride, active, count, sum, 0, width);
-  c = sum_row_passes<float16, 4>(table, stride, active, count, sum, c, width);
-  c = sum_row_passes<float16, 1>(table, stride, active, count, sum, c, width);
-  sum_row_passes<float8, 1>(table, stride, active, count, sum, c, width);
+__attribute__((target("avx2,fma"))) void sum_rows_avx2(const float* table, Eigen::Index stride,
+                                                       const std::int32_t* active, int count, float* sum,
+                                                       Eigen::Index width, bool squares) {
+  if (squares) {
+    const Eigen::Index c = sum_passes_avx2<4, true>(table, stride, active, count, sum, 0, width, width);
+    sum_passes_avx2<1, true>(table, stride, active, count, sum, c, width, width);
+  } else {
+    const Eigen::Index c = sum_passes_avx2<8, false>(table, stride, active, count, sum, 0, width, width);
+    sum_passes_avx2<1, false>(table, stride, active, count, sum, c, width, width);
+  }
+}
+
+template <int regs, bool squares>
+__attribute__((target("avx512f,fma"), always_inline)) inline Eigen::Index sum_passes_avx512(
+    const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum, Eigen::Index c,
+    Eigen::Index end, Eigen::Index width) {
+  constexpr Eigen::Index pass = 16 * regs;
+  for (; c + pass <= end; c += pass) {
+    __m512 a[regs], q[regs];
+    #pragma GCC unroll 16
+    for (int j = 0; j < regs; ++j) a[j] = q[j] = _mm512_setzero_ps();
+    for (int k = 0; k < count; ++k) {
+      const float* p = table + static_cast<Eigen::Index>(active[k]) * stride + c;
+      #pragma GCC unroll 16
+      for (int j = 0; j < regs; ++j) {
+        const __m512 t = _mm512_loadu_ps(p + 16 * j);
+        a[j] = _mm512_add_ps(a[j], t);
+        if (squares) q[j] = _mm512_fmadd_ps(t, t, q[j]);
+      }
+    }
+    #pragma GCC unroll 16
+    for (int j = 0; j < regs; ++j) {
+      _mm512_storeu_ps(sum + c + 16 * j, a[j]);
+      if (squares) _mm512_storeu_ps(sum + width + c + 16 * j, q[j]);
+    }
+  }
+  return c;
+}
+
+// One walk over the rows for as many columns as the registers hold (a
+// crossbar of 128 columns with its squares: 8 + 8 of the 32), passes of 16
+// columns sized to what is left, and a last one of 8.
+template <bool squares>
+__attribute__((target("avx512f,fma"))) void sum_rows_avx512_with(const float* table, Eigen::Index stride,
+                                                                  const std::int32_t* active, int count, float* sum,
+                                                                  Eigen::Index width) {
+  Eigen::Index c = 0;
+  while (width - c >= 16) {
+    switch (std::min<Eigen::Index>(squares ? 8 : 16, (width - c) / 16)) {
+      case 1: c = sum_passes_avx512<1, squares>(table, stride, active, count, sum, c, c + 16, width); break;
+      case 2: c = sum_passes_avx512<2, squares>(table, stride, active, count, sum, c, c + 32, width); break;
+      case 3: c = sum_passes_avx512<3, squares>(table, stride, active, count, sum, c, c + 48, width); break;
+      case 4: c = sum_passes_avx512<4, squares>(table, stride, active, count, sum, c, c + 64, width); break;
+      case 5: c = sum_passes_avx512<5, squares>(table, stride, active, count, sum, c, c + 80, width); break;
+      case 6: c = sum_passes_avx512<6, squares>(table, stride, active, count, sum, c, c + 96, width); break;
+      case 7: c = sum_passes_avx512<7, squares>(table, stride, active, count, sum, c, c + 112, width); break;
+      default: c = sum_passes_avx512<8, squares>(table, stride, active, count, sum, c, c + 128, width); break;
+    }
+  }
+  if (c < width) sum_passes_avx2<1, squares>(table, stride, active, count, sum, c, width, width);
 }
 
 void sum_rows(const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum,
-              Eigen::Index width) {
-  static const int level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
-  if (level == 2) sum_rows_avx512(table, stride, active, count, sum, width);
-  else if (level == 1) sum_rows_avx2(table, stride, active, count, sum, width);
-  else sum_rows_sse2(table, stride, active, count, sum, width);
+              Eigen::Index width, bool squares) {
+  static const int level = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma")  ? 2
+                           : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1
+                                                                                              : 0;
+  if (level == 2) {
+    if (squares) sum_rows_avx512_with<true>(table, stride, active, count, sum, width);
+    else sum_rows_avx512_with<false>(table, stride, active, count, sum, width);
+  } else if (level == 1) {
+    sum_rows_avx2(table, stride, active, count, sum, width, squares);
+  } else {
+    sum_rows_sse2(table, stride, active, count, sum, width, squares);
+  }
 }
 
 // The bit-matrix transpose of codes[0, rows) (each below 2^reads, reads <= 8):
@@ -877,7 +966,8 @@ int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t*
   int driven = 0;
   for (int r = 0; r < read_count; ++r)
     if (const int k = d.count[static_cast<std::size_t>(r)]; k > 0) {
-      sum_rows(b.by_row.data(), b.row_stride, d.active.data() + r * rows, k, current + driven * width, width);
+      sum_rows(b.by_row.data(), b.padded, d.active.data() + r * rows, k, current + driven * width, b.padded,
+               b.squares);
       d.read[static_cast<std::size_t>(driven++)] = r;
     }
   return driven;
