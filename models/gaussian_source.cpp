@@ -1,7 +1,11 @@
 #include "models/gaussian_source.hpp"
 
+#include <immintrin.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 #include "models/seed_stream.hpp"
 
@@ -22,8 +26,8 @@ std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); 
 struct ziggurat {
   static constexpr double r = 3.6541528853610088;  // where the tail starts
   static constexpr double v = 0.00492867323399;
-  std::int32_t kn[256] = {};
-  float wn[256] = {};
+  alignas(64) std::int32_t kn[256] = {};
+  alignas(64) float wn[256] = {};
   double fn[256] = {};
   ziggurat() {
     const double m1 = 8388608.0;  // 2^23
@@ -61,6 +65,8 @@ candidate split(std::uint32_t u) {
 gaussian_source::gaussian_source(std::uint64_t seed) {
   // xoshiro's state must not be all zero; seed_stream never returns four zeros.
   for (int i = 0; i < 4; ++i) m_state[i] = seed_stream(seed, 100 + static_cast<std::uint64_t>(i));
+  for (int j = 0; j < lanes; ++j)
+    for (int i = 0; i < 4; ++i) m_lanes[i][j] = seed_stream(seed, 200 + static_cast<std::uint64_t>(4 * j + i));
 }
 
 std::uint64_t gaussian_source::next() {
@@ -112,19 +118,136 @@ float gaussian_source::slow(std::int32_t hz, unsigned iz) {
   }
 }
 
-void gaussian_source::fill(float* out, std::size_t n) {
+namespace {
+
+// A step's 16 candidates, their first test done: value[k] is hz wn[iz] when
+// candidate k passed; when it did not, bit k of the returned mask is set and
+// value[k] holds the candidate's 32 raw bits, for the scalar finish. The same
+// results in every version.
+std::uint32_t step_scalar(std::uint64_t (&s)[4][gaussian_source::lanes], float* value) {
   const ziggurat& z = tables;
-  const auto draw = [&](std::uint32_t u) {
-    const candidate c = split(u);
-    return std::abs(c.hz) < z.kn[c.iz] ? static_cast<float>(c.hz) * z.wn[c.iz] : slow(c.hz, c.iz);
-  };
-  std::size_t k = 0;
-  for (; k + 2 <= n; k += 2) {
-    const std::uint64_t bits = next();
-    out[k] = draw(static_cast<std::uint32_t>(bits));
-    out[k + 1] = draw(static_cast<std::uint32_t>(bits >> 32));
+  std::uint32_t rejected = 0;
+  for (int j = 0; j < gaussian_source::lanes; ++j) {
+    const std::uint64_t result = rotl(s[0][j] + s[3][j], 23) + s[0][j];
+    const std::uint64_t t = s[1][j] << 17;
+    s[2][j] ^= s[0][j];
+    s[3][j] ^= s[1][j];
+    s[1][j] ^= s[2][j];
+    s[0][j] ^= s[3][j];
+    s[2][j] ^= t;
+    s[3][j] = rotl(s[3][j], 45);
+    for (int h = 0; h < 2; ++h) {
+      const int k = 2 * j + h;
+      const auto raw = static_cast<std::uint32_t>(result >> (32 * h));
+      const candidate c = split(raw);
+      if (std::abs(c.hz) < z.kn[c.iz]) {
+        value[k] = static_cast<float>(c.hz) * z.wn[c.iz];
+      } else {
+        std::memcpy(value + k, &raw, sizeof raw);
+        rejected |= 1u << k;
+      }
+    }
   }
-  if (k < n) out[k] = draw(static_cast<std::uint32_t>(next()));
+  return rejected;
+}
+
+// The eight generators at once, for `steps` steps; rejected[i] is step i's
+// mask. The layer's kn and wn come from the tables held as 8 pairs of
+// registers, one two-register permute per pair (the layer's low 5 bits) kept
+// where the pair is the layer's (its top 3 bits): gathers take twice as long
+// on some processors. The masked forms (all lanes) keep GCC 12 from warning
+// about the unmasked ones' undefined sources.
+__attribute__((target("avx512f"))) void steps_avx512(std::uint64_t (&lanes)[4][gaussian_source::lanes], float* out,
+                                                     std::size_t steps, std::uint16_t* rejected) {
+  const ziggurat& z = tables;
+  __m512i s[4];
+  for (int i = 0; i < 4; ++i) s[i] = _mm512_load_si512(lanes[i]);
+  for (std::size_t i = 0; i < steps; ++i) {
+    const __m512i result = _mm512_add_epi64(_mm512_maskz_rol_epi64(0xff, _mm512_add_epi64(s[0], s[3]), 23), s[0]);
+    const __m512i t = _mm512_maskz_slli_epi64(0xff, s[1], 17);
+    s[2] = _mm512_xor_si512(s[2], s[0]);
+    s[3] = _mm512_xor_si512(s[3], s[1]);
+    s[1] = _mm512_xor_si512(s[1], s[2]);
+    s[0] = _mm512_xor_si512(s[0], s[3]);
+    s[2] = _mm512_xor_si512(s[2], t);
+    s[3] = _mm512_maskz_rol_epi64(0xff, s[3], 45);
+    // 32-bit lane k of the words is candidate k (little-endian halves).
+    const __m512i iz = _mm512_and_si512(result, _mm512_set1_epi32(255));
+    const __m512i hz = _mm512_sub_epi32(_mm512_maskz_srli_epi32(0xffff, result, 8), _mm512_set1_epi32(1 << 23));
+    const __m512i pair = _mm512_maskz_srli_epi32(0xffff, iz, 5);
+    __m512i kn = _mm512_permutex2var_epi32(_mm512_load_si512(z.kn), iz, _mm512_load_si512(z.kn + 16));
+    __m512 wn = _mm512_permutex2var_ps(_mm512_load_ps(z.wn), iz, _mm512_load_ps(z.wn + 16));
+#pragma GCC unroll 8
+    for (int p = 1; p < 8; ++p) {
+      const __mmask16 here = _mm512_cmpeq_epi32_mask(pair, _mm512_set1_epi32(p));
+      kn = _mm512_mask_mov_epi32(
+          kn, here, _mm512_permutex2var_epi32(_mm512_load_si512(z.kn + 32 * p), iz, _mm512_load_si512(z.kn + 32 * p + 16)));
+      wn = _mm512_mask_mov_ps(
+          wn, here, _mm512_permutex2var_ps(_mm512_load_ps(z.wn + 32 * p), iz, _mm512_load_ps(z.wn + 32 * p + 16)));
+    }
+    const __mmask16 passed = _mm512_cmplt_epi32_mask(_mm512_maskz_abs_epi32(0xffff, hz), kn);
+    const __m512 value = _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(0xffff, hz), wn);
+    _mm512_storeu_ps(out + 2 * gaussian_source::lanes * i,
+                     _mm512_mask_blend_ps(passed, _mm512_castsi512_ps(result), value));
+    rejected[i] = static_cast<std::uint16_t>(~passed);
+  }
+  for (int i = 0; i < 4; ++i) _mm512_store_si512(lanes[i], s[i]);
+}
+
+}  // namespace
+
+void gaussian_source::fill_steps(float* out, std::size_t steps, bool avx512) {
+  constexpr std::size_t per_step = 2 * lanes;
+  // A few steps at a time: their first tests, then, in order, the candidates
+  // they rejected, on the scalar generator.
+  constexpr std::size_t wave = 64;
+  std::uint16_t rejected[wave];
+  for (std::size_t first = 0; first < steps; first += wave) {
+    const std::size_t count = std::min(wave, steps - first);
+    float* values = out + first * per_step;
+    if (avx512) {
+      steps_avx512(m_lanes, values, count, rejected);
+    } else {
+      for (std::size_t i = 0; i < count; ++i)
+        rejected[i] = static_cast<std::uint16_t>(step_scalar(m_lanes, values + i * per_step));
+    }
+    for (std::size_t i = 0; i < count; ++i)
+      for (std::uint32_t mask = rejected[i]; mask != 0; mask &= mask - 1) {
+        float* value = values + i * per_step + __builtin_ctz(mask);
+        std::uint32_t raw = 0;
+        std::memcpy(&raw, value, sizeof raw);
+        const candidate c = split(raw);
+        *value = slow(c.hz, c.iz);
+      }
+  }
+}
+
+void gaussian_source::fill(float* out, std::size_t n) {
+  static const bool avx512 = __builtin_cpu_supports("avx512f");
+  fill_with(out, n, avx512);
+}
+
+void gaussian_source::fill_portable(float* out, std::size_t n) { fill_with(out, n, false); }
+
+void gaussian_source::fill_with(float* out, std::size_t n, bool vector_units) {
+  constexpr std::size_t per_step = 2 * lanes;
+  const auto take_pending = [&] {
+    const std::size_t k = std::min<std::size_t>(n, static_cast<std::size_t>(m_pending_count));
+    std::memcpy(out, m_pending + (per_step - static_cast<std::size_t>(m_pending_count)), k * sizeof(float));
+    m_pending_count -= static_cast<int>(k);
+    out += k;
+    n -= k;
+  };
+  take_pending();
+  const std::size_t steps = n / per_step;
+  fill_steps(out, steps, vector_units);
+  out += steps * per_step;
+  n -= steps * per_step;
+  if (n > 0) {
+    fill_steps(m_pending, 1, vector_units);
+    m_pending_count = static_cast<int>(per_step);
+    take_pending();
+  }
 }
 
 }  // namespace mottsim::models
