@@ -127,27 +127,36 @@ namespace {
 std::uint32_t step_scalar(std::uint64_t (&s)[4][gaussian_source::lanes], float* value) {
   const ziggurat& z = tables;
   std::uint32_t rejected = 0;
+  // The generators first (their states in locals: a store through `value`
+  // may alias them), then the candidates, without a branch.
+  std::uint32_t raw[2 * gaussian_source::lanes];
   for (int j = 0; j < gaussian_source::lanes; ++j) {
-    const std::uint64_t result = rotl(s[0][j] + s[3][j], 23) + s[0][j];
-    const std::uint64_t t = s[1][j] << 17;
-    s[2][j] ^= s[0][j];
-    s[3][j] ^= s[1][j];
-    s[1][j] ^= s[2][j];
-    s[0][j] ^= s[3][j];
-    s[2][j] ^= t;
-    s[3][j] = rotl(s[3][j], 45);
-    for (int h = 0; h < 2; ++h) {
-      const int k = 2 * j + h;
-      const auto raw = static_cast<std::uint32_t>(result >> (32 * h));
-      const candidate c = split(raw);
-      if (std::abs(c.hz) < z.kn[c.iz]) {
-        value[k] = static_cast<float>(c.hz) * z.wn[c.iz];
-      } else {
-        std::memcpy(value + k, &raw, sizeof raw);
-        rejected |= 1u << k;
-      }
-    }
+    std::uint64_t s0 = s[0][j], s1 = s[1][j], s2 = s[2][j], s3 = s[3][j];
+    const std::uint64_t result = rotl(s0 + s3, 23) + s0;
+    const std::uint64_t t = s1 << 17;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 45);
+    s[0][j] = s0;
+    s[1][j] = s1;
+    s[2][j] = s2;
+    s[3][j] = s3;
+    raw[2 * j] = static_cast<std::uint32_t>(result);
+    raw[2 * j + 1] = static_cast<std::uint32_t>(result >> 32);
   }
+  float values[2 * gaussian_source::lanes];
+  for (int k = 0; k < 2 * gaussian_source::lanes; ++k) {
+    const candidate c = split(raw[k]);
+    const bool passed = std::abs(c.hz) < z.kn[c.iz];
+    float raw_bits = 0.0f;
+    std::memcpy(&raw_bits, raw + k, sizeof raw_bits);
+    values[k] = passed ? static_cast<float>(c.hz) * z.wn[c.iz] : raw_bits;
+    rejected |= static_cast<std::uint32_t>(!passed) << k;
+  }
+  std::memcpy(value, values, sizeof values);
   return rejected;
 }
 
