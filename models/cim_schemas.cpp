@@ -146,7 +146,8 @@ schema_ptr adc_schema() {
       schema_builder("adc", "analog-to-digital converter shared by a group of columns")
           .integer("bits", "8", "resolution")
           .range(1, 16)
-          .integer("columns_per_adc", "128", "columns time-multiplexed onto one ADC")
+          .integer("columns_per_adc", "128", "columns time-multiplexed onto one ADC; a value at or above the array's columns means one ADC per "
+                   "array")
           .range(1, 65536)
           .quantity("sample_rate", dimension::frequency, "1.28 GHz", "conversions per second")
           .above(0)
@@ -392,8 +393,10 @@ schema_ptr mott_neuron_schema() {
           .range(0, 1)
           .block("gain_stage", gain_stage_schema(), "thermal: the stage from column current to heater current")
           .choice("negative_input", {"clamp", "rectify"}, "clamp",
-                  "negative column sums: clamp (a series diode blocks them: output 0, a true ReLU) or rectify "
-                  "(heating ignores sign: |x|)")
+                  "a negative heater current (bias plus signal): clamp (a series diode blocks it: no heating) or "
+                  "rectify (heating ignores sign: |bias + signal|). Either acts on the whole current, so a negative "
+                  "signal smaller than the bias still cools the film below its zero-input state: the output dips "
+                  "slightly below 0 (the neuron's ADC reads it as code 0), not a true ReLU")
           .number("sigma_tc", "1", "device-to-device variation of Tc, in kelvin")
           .at_least(0)
           .number("sigma_threshold", "5 %", "device-to-device variation of the threshold, relative")

@@ -35,25 +35,35 @@ struct compare_job {
   std::string not_started;  // why it never ran (its log could not be written)
 };
 
+// One architecture's --set overrides: what `run` is given, and the flag the
+// user wrote for each (with its NAME: prefix, if any), to locate its errors.
+struct architecture_overrides {
+  std::vector<std::string> given;
+  std::map<std::string, std::string> written;  // given -> as written
+};
+
 // Splits --set flags: "path=value" goes to every architecture, "NAME:path=value"
 // to the one whose file is NAME.yaml. An unknown NAME is a located error.
-std::vector<std::vector<std::string>> overrides_per_architecture(const compare_options& o,
-                                                                 dsl::diagnostics& errors) {
+std::vector<architecture_overrides> overrides_per_architecture(const compare_options& o, dsl::diagnostics& errors) {
   std::vector<std::string> stems;
   for (const auto& a : o.architectures) stems.push_back(fs::path(a).stem().string());
-  std::vector<std::vector<std::string>> per(o.architectures.size());
+  std::vector<architecture_overrides> per(o.architectures.size());
   for (const auto& flag : o.overrides) {
     const auto eq = flag.find('=');
     const auto colon = flag.find(':');
     if (colon == std::string::npos || (eq != std::string::npos && colon > eq)) {
-      for (auto& p : per) p.push_back(flag);
+      for (auto& p : per) {
+        p.given.push_back(flag);
+        p.written[flag] = flag;
+      }
       continue;
     }
     const std::string target = flag.substr(0, colon);
     bool found = false;
     for (std::size_t i = 0; i < stems.size(); ++i)
       if (stems[i] == target) {
-        per[i].push_back(flag.substr(colon + 1));
+        per[i].given.push_back(flag.substr(colon + 1));
+        per[i].written[flag.substr(colon + 1)] = flag;
         found = true;
       }
     if (!found) {
@@ -65,6 +75,26 @@ std::vector<std::vector<std::string>> overrides_per_architecture(const compare_o
     }
   }
   return per;
+}
+
+// An architecture's errors as the user can place them: one at a --set flag
+// names the flag as written (NAME: prefix included) and the architecture it
+// failed on, since a flag without a prefix goes to every one.
+dsl::diagnostics located_for_architecture(const dsl::diagnostics& found, const architecture_overrides& overrides,
+                                          const std::string& file) {
+  dsl::diagnostics out;
+  for (const dsl::diagnostic& d : found.errors()) {
+    dsl::source_location where = d.where;
+    std::string message = d.message;
+    for (const auto& [given, written] : overrides.written)
+      if (where.file == "--set '" + given + "'") {
+        where.file = "--set '" + written + "'";
+        message = "on " + file + ": " + message;
+        break;
+      }
+    out.error(where, message);
+  }
+  return out;
 }
 
 // The `mottsim run` command line of a job.
@@ -103,7 +133,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   std::map<std::string, int> seen;
   for (std::size_t i = 0; i < o.architectures.size(); ++i) {
     dsl::diagnostics arch_errors;
-    const auto arch = dsl::load_architecture(o.architectures[i], per_arch[i], registry, arch_errors);
+    const auto arch = dsl::load_architecture(o.architectures[i], per_arch[i].given, registry, arch_errors);
     inputs.push_back(o.architectures[i]);
     add_files_read(arch.spec, inputs);
     if (!arch_errors.has_errors() && workload_ok) {
@@ -116,10 +146,10 @@ int command_compare(const model_registry& registry, const compare_options& o, st
       else
         plan_network(workload, arch.spec, registry.readout_stages(), schedule_kind::layer, arch_errors, budget);
     }
-    errors.append(arch_errors);
+    errors.append(located_for_architecture(arch_errors, per_arch[i], o.architectures[i]));
     compare_job job;
     job.file = o.architectures[i];
-    job.overrides = per_arch[i];
+    job.overrides = per_arch[i].given;
     // Comparing an architecture with itself is allowed: directories get -2, -3 ...
     const std::string base = arch.spec.name.empty() ? fs::path(job.file).stem().string() : arch.spec.name;
     // The name becomes the directory DIR/NAME: it must not climb out of DIR.

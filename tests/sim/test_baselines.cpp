@@ -529,6 +529,19 @@ TEST_CASE("compare: bad input is a located error, exit 2, and nothing is written
   r = run_command("compare " + source_path(cpu) + w + " --set 'nothere:components.dram.capacity=1 GiB'");
   CHECK(r.status == 2);
   CHECK(r.output.find("no compared architecture is named 'nothere'") != std::string::npos);
+  // A flag's error names the flag as written, prefix included, and the
+  // architecture it failed on (a flag without a prefix goes to every one).
+  r = run_command("compare " + source_path(cpu) + " " + source_path(systolic) + w +
+                  " --set 'systolic_baseline:components.dram.capacity=0 GiB'");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("--set 'systolic_baseline:components.dram.capacity=0 GiB': error: on " + source_path(systolic) +
+                      ":") != std::string::npos);
+  r = run_command("compare " + source_path(cpu) + " " + source_path(systolic) + w +
+                  " --set components.cpu.int8_macs_per_cycle=2");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("--set 'components.cpu.int8_macs_per_cycle=2': error: on " + source_path(systolic) + ":") !=
+        std::string::npos);
+  CHECK(r.output.find("error: on " + source_path(cpu)) == std::string::npos);  // the CPU has that component
   // An existing directory keeps what it had and gains nothing.
   fs::create_directories(dir);
   std::ofstream(fs::path(dir) / "keep.txt") << "x";
