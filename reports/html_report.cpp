@@ -152,6 +152,7 @@ std::string render_run_html(const run_result& r) {
     page.footnotes.push_back("Weight programming before inferences: " + si(r.programming_energy_j, "J") + " in " +
                              si(r.programming_time_s, "s") + " (not in the figures above).");
   for (const auto& note : r.functional_notes) page.footnotes.push_back(note);
+  for (const auto& note : r.notes) page.footnotes.push_back(note);
   return render_html_page(page);
 }
 

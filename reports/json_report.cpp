@@ -21,6 +21,7 @@ std::string to_json(const run_result& r) {
   j["workload"] = r.workload;
   j["mode"] = r.mode;
   j["schedule"] = r.schedule;
+  j["notes"] = r.notes;
   ordered_json t;
   t["latency_s"] = r.latency_s;
   t["throughput_ips"] = r.throughput_ips;

@@ -94,6 +94,7 @@ std::string to_markdown(const run_result& r) {
     o << "\n";
   }
   o << "Latency: " << r.latency_method << "\nThroughput: " << r.throughput_method << "\n\n";
+  for (const auto& n : r.notes) o << "Note: " << n << "\n\n";
   if (r.pipeline.inferences > 0) {
     const pipeline_result& p = r.pipeline;
     o << "## Pipeline\n\n| figure | value |\n|---|---|\n";

@@ -186,6 +186,9 @@ struct run_result {
   // Every file the run read (architecture, what it extends, its technology
   // libraries; workload, weights, images), so the command writes none of them.
   std::vector<std::string> files_read;
+  // What the figures rest on that the user must know, whatever the mode (an
+  // input the run did without, and what it used instead).
+  std::vector<std::string> notes;
 
   // Functional mode: output quality against the ideal float network.
   std::map<std::string, double> quality;   // psnr_db, ssim

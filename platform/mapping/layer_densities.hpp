@@ -32,9 +32,13 @@ struct layer_density {
 //    the fraction of input bits that are 1, or of the window a pulse lasts.
 // Every layer or figure that cannot be measured (no weights file, another
 // input source, the digits absent) takes the workload's stated value, and
-// its source says why.
+// its source says why. A weights file the workload names but that is absent
+// (`make models` not run) is one of those, and `absent_weights` (when given)
+// gets a sentence saying so for the run's notes; one that is there but cannot
+// be read or does not fit the workload is a located error (dsl::input_error).
 std::vector<layer_density> layer_densities(const dsl::workload_spec& workload, const models::cim_tile_params& tile,
-                                           const dsl::block_value& tile_block);
+                                           const dsl::block_value& tile_block,
+                                           std::string* absent_weights = nullptr);
 
 // The fraction of input bits that are 1 (bit-serial and DAC inputs) or of the
 // read window the pulses last (pulse-width inputs) of `values` driven at

@@ -45,9 +45,10 @@ reports::run_result run_session(const run_options& options, const model_registry
   // The data statistics each layer's reads are priced with: measured on the
   // workload's trained weights and training inputs where it ships them, once.
   std::vector<layer_density> densities;
+  std::string absent_weights;
   if (const auto tiles = arch.spec.of_type("cim_tile"); !tiles.empty())
     densities = layer_densities(workload, models::read_cim_tile_params(tiles.front()->params, registry.readout_stages()),
-                                tiles.front()->params);
+                                tiles.front()->params, &absent_weights);
   network_plan plan =
       plan_network(workload, arch.spec, registry.readout_stages(), options.schedule, errors, budget, nullptr, &densities);
   if (errors.has_errors()) throw dsl::input_error(errors);
@@ -94,6 +95,7 @@ reports::run_result run_session(const run_options& options, const model_registry
   r.workload = workload.name;
   r.mode = options.mode;
   r.schedule = schedule_name(options.schedule);
+  if (!absent_weights.empty()) r.notes.push_back(absent_weights);
   r.macs = workload.total_macs();
   r.crossbars_needed = plan.crossbars_needed;
   r.crossbars_available = plan.tiles * plan.arrays_per_tile;

@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 #include <filesystem>
+#include <fstream>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -179,4 +180,28 @@ TEST_CASE("layer densities: LeNet-5's shipped weights are measured; stated value
   CHECK(stated[0].input == 0.5);
   CHECK(stated[0].weight == 0.5);
   CHECK(stated[0].weight_source == "the workload's weight_density default 0.5");
+
+  // A weights file that is absent (not fetched): the stated values, and a note
+  // for the run. One that is there but corrupt is the user's error, located.
+  test_support::scratch_dir dir;
+  dsl::workload_spec absent = lenet;
+  absent.weights_file = dir.path("none.json");
+  std::string note;
+  const auto fallback = platform::layer_densities(absent, tile, tile_block, &note);
+  CHECK(fallback[0].weight == 0.5);
+  CHECK(fallback[0].weight_source.find("is absent") != std::string::npos);
+  CHECK(note.find("weights_file " + absent.weights_file + " is absent") != std::string::npos);
+  CHECK(note.find("stated input_density 0.5 and weight_density 0.5") != std::string::npos);
+  std::string none;
+  platform::layer_densities(lenet, tile, tile_block, &none);
+  CHECK(none.empty());
+  dsl::workload_spec corrupt = lenet;
+  corrupt.weights_file = dir.path("bad.json");
+  std::ofstream(corrupt.weights_file) << "{\"conv1\": NaN}";
+  try {
+    platform::layer_densities(corrupt, tile, tile_block, &note);
+    FAIL("a corrupt weights file was accepted");
+  } catch (const dsl::input_error& e) {
+    CHECK(std::string(e.what()).find(corrupt.weights_file + ":1:") != std::string::npos);
+  }
 }
