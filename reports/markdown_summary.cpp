@@ -45,7 +45,9 @@ std::string to_markdown(const run_result& r) {
   o << "| metric | value |\n|---|---|\n";
   o << (r.pipeline.inferences > 0 ? "| latency (pipeline fill) | " : "| latency (one inference) | ") << si(r.latency_s, "s")
     << " |\n";
-  o << "| throughput | " << num(r.throughput_ips) << " inferences/s |\n";
+  o << "| throughput | " << num(r.throughput_ips) << " inferences/s"
+    << (r.pipeline.inferences > 0 && !r.pipeline.steady ? " (not steady: optimistic, see Throughput below)" : "")
+    << " |\n";
   o << "| energy per inference | " << si(r.energy_j, "J") << " |\n";
   o << "| chip area | " << num(r.area_mm2) << " mm^2 |\n";
   o << "| MACs | " << r.macs << " |\n";

@@ -168,10 +168,15 @@ reports::run_result run_session(const run_options& options, const model_registry
     r.latency_method = "pipeline fill: simulated time from the first inference's first transaction to its last, "
                        "with the later inferences' stages competing for the bus and memories as they start (weight "
                        "programming excluded, reported separately)";
-    r.throughput_method = "1 / period: the mean spacing of completions in steady state, of " +
-                          std::to_string(inferences_run) +
-                          " inferences streamed through the layer stages (pipeline.period_method says which; "
-                          "docs/modelling.md, pipeline schedule)";
+    r.throughput_method = t.steady
+                              ? "1 / period: the mean spacing of completions in steady state, of " +
+                                    std::to_string(inferences_run) +
+                                    " inferences streamed through the layer stages (pipeline.period_method says "
+                                    "which; docs/modelling.md, pipeline schedule)"
+                              : "NOT STEADY: 1 / the mean spacing of all " + std::to_string(inferences_run) +
+                                    " completions, which the pipeline's fill and drain make optimistic; raise "
+                                    "components.controller.inferences_in_flight, or leave it unset to let the run "
+                                    "stream until the period settles (pipeline.period_method says why)";
   }
 
   for (std::size_t i = 0; i < workload.layers.size(); ++i) {

@@ -183,6 +183,12 @@ TEST_CASE("networks: the pipeline schedule streams inferences through its stages
     }
     CHECK(action_count(pipe.report, "tile", "cell_read") == rel(action_count(layer.report, "tile", "cell_read")));
     CHECK(t["macs"] == layer.report["totals"]["macs"]);
+    // Two inferences never reach a steady state: the throughput says so where
+    // it is first read, not only in the pipeline section.
+    CHECK_FALSE(two.report["pipeline"]["steady"].get<bool>());
+    CHECK(two.output.find("inferences/s (not steady") != std::string::npos);
+    CHECK(two.output.find("Throughput: NOT STEADY") != std::string::npos);
+    CHECK(pipe.output.find("not steady") == std::string::npos);
     // Overlapping layers can only raise throughput over one-at-a-time.
     CHECK(t["throughput_ips"].get<double>() >= layer.report["totals"]["throughput_ips"].get<double>());
   }
