@@ -117,7 +117,8 @@ std::string to_json(const run_result& r) {
     chips["count"] = r.chip_seeds.size();
     chips["seeds"] = r.chip_seeds;
     chips["interval"] = "95 % Student t interval of the mean over the chips: mean +- t(0.975, n - 1) sd / sqrt(n), "
-                        "sd the sample standard deviation (null for one chip)";
+                        "sd the sample standard deviation (null for one chip), cut to the figure's possible values "
+                        "(top1 and top1_agreement [0, 1], ssim [-1, 1]; ci95_clipped says when)";
     ordered_json metrics = ordered_json::object();
     for (const auto& [k, figure] : r.chip_metrics) {
       ordered_json o;
@@ -125,6 +126,7 @@ std::string to_json(const run_result& r) {
       o["sd"] = finite_or_null(figure.sd);
       o["ci95_low"] = finite_or_null(figure.ci_low);
       o["ci95_high"] = finite_or_null(figure.ci_high);
+      o["ci95_clipped"] = figure.clipped;
       o["per_chip"] = figure.per_chip;
       metrics[k] = o;
     }

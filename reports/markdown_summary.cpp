@@ -76,7 +76,8 @@ std::string to_markdown(const run_result& r) {
         const char* fmt = k == "top1" ? "%.2f" : "%.4g";
         const auto value = [&](double v) { return std::isfinite(v) ? num(scale * v, fmt) : std::string("-"); };
         o << "| " << (k == "top1" ? "top1 (%)" : k) << " | " << value(m.mean) << " | " << value(m.sd) << " | ";
-        if (std::isfinite(m.ci_low)) o << "[" << value(m.ci_low) << ", " << value(m.ci_high) << "]";
+        if (std::isfinite(m.ci_low))
+          o << "[" << value(m.ci_low) << ", " << value(m.ci_high) << "]" << (m.clipped ? " (cut to the possible values)" : "");
         else o << "- (one chip)";
         o << " |";
         for (std::size_t i = 0; i < m.per_chip.size(); ++i) o << (i ? ", " : " ") << value(m.per_chip[i]);

@@ -78,6 +78,7 @@ struct chip_metric {
   double sd = NAN;        // sample standard deviation (n - 1); NaN for one chip
   double ci_low = NAN;    // Student t interval of the mean at `confidence`
   double ci_high = NAN;
+  bool clipped = false;   // the interval was cut to the figure's possible values
   double confidence = 0.95;
   std::vector<double> per_chip;
 };

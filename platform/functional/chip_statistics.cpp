@@ -1,5 +1,6 @@
 #include "platform/functional/chip_statistics.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -64,7 +65,8 @@ double student_t_quantile(double p, double df) {
   return 0.5 * (lo + hi);
 }
 
-reports::chip_metric summarize_chips(const std::vector<double>& per_chip, double confidence) {
+reports::chip_metric summarize_chips(const std::vector<double>& per_chip, double confidence, double lowest,
+                                     double highest) {
   reports::chip_metric m;
   m.per_chip = per_chip;
   m.confidence = confidence;
@@ -80,6 +82,9 @@ reports::chip_metric summarize_chips(const std::vector<double>& per_chip, double
   const double half = student_t_quantile(0.5 * (1.0 + confidence), n - 1.0) * m.sd / std::sqrt(n);
   m.ci_low = m.mean - half;
   m.ci_high = m.mean + half;
+  if (m.ci_low < lowest || m.ci_high > highest) m.clipped = true;
+  m.ci_low = std::max(m.ci_low, lowest);
+  m.ci_high = std::min(m.ci_high, highest);
   return m;
 }
 

@@ -1,4 +1,5 @@
 #pragma once
+#include <limits>
 #include <vector>
 
 #include "reports/run_result.hpp"
@@ -21,8 +22,13 @@ double student_t_quantile(double p, double df);
 
 // Mean, sample standard deviation (n - 1) and the two-sided `confidence`
 // interval of the mean over independent chips: mean +- t((1 + c) / 2, n - 1)
-// sd / sqrt(n). With one chip the standard deviation and interval are NaN
-// (one draw says nothing about the spread).
-reports::chip_metric summarize_chips(const std::vector<double>& per_chip, double confidence = 0.95);
+// sd / sqrt(n), cut to the figure's possible values [lowest, highest] (an
+// accuracy's [0, 1]: a mean of widely spread chips can give an interval past
+// 100 %, which says nothing more), `clipped` when it was. With one chip the
+// standard deviation and interval are NaN (one draw says nothing about the
+// spread).
+reports::chip_metric summarize_chips(const std::vector<double>& per_chip, double confidence = 0.95,
+                                     double lowest = -std::numeric_limits<double>::infinity(),
+                                     double highest = std::numeric_limits<double>::infinity());
 
 }  // namespace mottsim::platform

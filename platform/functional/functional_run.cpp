@@ -568,7 +568,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
     ssim_values.push_back(c.ssim);
   }
   if (classifier) {
-    out.chip_metrics["top1"] = summarize_chips(top1);
+    out.chip_metrics["top1"] = summarize_chips(top1, 0.95, 0.0, 1.0);
     out.accuracy["top1"] = out.chip_metrics["top1"].mean;
     out.accuracy["ideal_devices_top1"] = static_cast<double>(ideal_correct) / n;
     out.accuracy["reference_top1"] = static_cast<double>(reference_total) / n;
@@ -581,14 +581,14 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
     std::vector<double> agree;
     for (std::size_t k = 0; k < chips.size(); ++k)
       agree.push_back(!last_device[k].empty() && argmax(last_device[k]) == want ? 1.0 : 0.0);
-    out.chip_metrics["top1_agreement"] = summarize_chips(agree);
+    out.chip_metrics["top1_agreement"] = summarize_chips(agree, 0.95, 0.0, 1.0);
     out.accuracy["top1_agreement"] = out.chip_metrics["top1_agreement"].mean;
     out.accuracy["reference_class"] = static_cast<double>(want);
     out.notes.push_back("top1_agreement: the fraction of chips whose largest output is the float reference's "
                         "(reference_class), on the run's one input");
   } else if (!chips.front().images.empty()) {
     out.chip_metrics["psnr_db"] = summarize_chips(psnr);
-    out.chip_metrics["ssim"] = summarize_chips(ssim_values);
+    out.chip_metrics["ssim"] = summarize_chips(ssim_values, 0.95, -1.0, 1.0);
     out.quality["psnr_db"] = out.chip_metrics["psnr_db"].mean;
     out.quality["ssim"] = out.chip_metrics["ssim"].mean;
     out.images = std::move(chips.front().images);

@@ -70,4 +70,18 @@ TEST_CASE("chip statistics: mean, spread and 95 % interval of a few chips, by ha
   CHECK(std::isnan(one.sd));
   CHECK(std::isnan(one.ci_low));
   CHECK(std::isnan(one.ci_high));
+
+  // Two chips at 97.90 % and 98.35 %: mean 98.125 %, sd 0.3182 points, and
+  // t(0.975, 1) = 12.706 stretches the interval to 98.125 +- 2.859 points,
+  // past 100 %: cut at the accuracy's 1, and said so; the low end stays.
+  const auto two = platform::summarize_chips({0.979, 0.9835}, 0.95, 0.0, 1.0);
+  const double sd2 = 0.0045 / std::sqrt(2.0);
+  const double half2 = 12.706205 * sd2 / std::sqrt(2.0);
+  CHECK(two.ci_low == doctest::Approx(0.98125 - half2).scale(0).epsilon(1e-6));
+  CHECK(two.ci_high == 1.0);
+  CHECK(two.clipped);
+  const auto unbounded = platform::summarize_chips({0.979, 0.9835});
+  CHECK(unbounded.ci_high == doctest::Approx(0.98125 + half2).scale(0).epsilon(1e-6));
+  CHECK_FALSE(unbounded.clipped);
+  CHECK_FALSE(m.clipped);  // five chips near 98 % stay inside [0, 1]
 }
