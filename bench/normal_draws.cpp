@@ -1,7 +1,7 @@
 // Nanoseconds per N(0, 1) draw of functional mode's normal source
-// (models/gaussian_source.hpp): fill() as the processor runs it (AVX-512 where
-// it has it) and fill_portable() (scalar units alone, the same draws), in
-// calls of a crossbar's 128 columns and of 4096, best of five repetitions.
+// (models/gaussian_source.hpp) on each set of units the processor has (scalar,
+// AVX2, AVX-512: the same draws; fill() uses the widest), in calls of a
+// crossbar's 128 columns and of 4096, best of five repetitions.
 // Usage: normal_draws [million draws per repetition]   (default 40)
 #include <algorithm>
 #include <chrono>
@@ -19,8 +19,11 @@ int main(int argc, char** argv) {
   }
   const auto total = static_cast<std::size_t>(millions * 1e6);
   double checksum = 0.0;
-  std::printf("%-14s %6s %10s\n", "path", "call", "ns/draw");
-  for (const bool vector_units : {true, false})
+  using units = mottsim::models::gaussian_source::units;
+  std::printf("%-8s %6s %10s\n", "units", "call", "ns/draw");
+  for (const units u : {units::avx512, units::avx2, units::scalar}) {
+    if (!mottsim::models::gaussian_source::supports(u)) continue;
+    const char* name = u == units::avx512 ? "avx512" : u == units::avx2 ? "avx2" : "scalar";
     for (const std::size_t call : {std::size_t{128}, std::size_t{4096}}) {
       std::vector<float> out(call);
       double best = 1e300;
@@ -28,15 +31,15 @@ int main(int argc, char** argv) {
         mottsim::models::gaussian_source source(static_cast<std::uint64_t>(rep) + 1);
         const auto start = std::chrono::steady_clock::now();
         for (std::size_t done = 0; done < total; done += call) {
-          if (vector_units) source.fill(out.data(), call);
-          else source.fill_portable(out.data(), call);
+          source.fill_on(u, out.data(), call);
           checksum += out[call / 2];
         }
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         best = std::min(best, s * 1e9 / static_cast<double>(total));
       }
-      std::printf("%-14s %6zu %10.3f\n", vector_units ? "fill" : "fill_portable", call, best);
+      std::printf("%-8s %6zu %10.3f\n", name, call, best);
     }
+  }
   std::printf("(checksum %g)\n", checksum);
   return 0;
 }

@@ -203,9 +203,64 @@ __attribute__((target("avx512f"))) void steps_avx512(std::uint64_t (&lanes)[4][g
   for (int i = 0; i < 4; ++i) _mm512_store_si512(lanes[i], s[i]);
 }
 
+__attribute__((target("avx2"))) inline __m256i rotl4(__m256i x, int k) {
+  return _mm256_or_si256(_mm256_slli_epi64(x, k), _mm256_srli_epi64(x, 64 - k));
+}
+
+// The same steps on AVX2, four generators to a register: words of
+// generators 0-3 give candidates 0-7, of 4-7 candidates 8-15; table entries
+// by gathers.
+__attribute__((target("avx2"))) void steps_avx2(std::uint64_t (&lanes)[4][gaussian_source::lanes], float* out,
+                                                std::size_t steps, std::uint16_t* rejected) {
+  const ziggurat& z = tables;
+  __m256i s[2][4];
+  for (int h = 0; h < 2; ++h)
+    for (int i = 0; i < 4; ++i) s[h][i] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lanes[i] + 4 * h));
+  for (std::size_t i = 0; i < steps; ++i) {
+    std::uint32_t mask = 0;
+    for (int h = 0; h < 2; ++h) {
+      __m256i* v = s[h];
+      const __m256i result = _mm256_add_epi64(rotl4(_mm256_add_epi64(v[0], v[3]), 23), v[0]);
+      const __m256i t = _mm256_slli_epi64(v[1], 17);
+      v[2] = _mm256_xor_si256(v[2], v[0]);
+      v[3] = _mm256_xor_si256(v[3], v[1]);
+      v[1] = _mm256_xor_si256(v[1], v[2]);
+      v[0] = _mm256_xor_si256(v[0], v[3]);
+      v[2] = _mm256_xor_si256(v[2], t);
+      v[3] = rotl4(v[3], 45);
+      const __m256i iz = _mm256_and_si256(result, _mm256_set1_epi32(255));
+      const __m256i hz = _mm256_sub_epi32(_mm256_srli_epi32(result, 8), _mm256_set1_epi32(1 << 23));
+      const __m256i kn = _mm256_i32gather_epi32(z.kn, iz, 4);
+      const __m256 wn = _mm256_i32gather_ps(z.wn, iz, 4);
+      const __m256i passed = _mm256_cmpgt_epi32(kn, _mm256_abs_epi32(hz));
+      const __m256 value = _mm256_mul_ps(_mm256_cvtepi32_ps(hz), wn);
+      _mm256_storeu_ps(out + 2 * gaussian_source::lanes * i + 8 * h,
+                       _mm256_blendv_ps(_mm256_castsi256_ps(result), value, _mm256_castsi256_ps(passed)));
+      mask |= static_cast<std::uint32_t>(~_mm256_movemask_ps(_mm256_castsi256_ps(passed)) & 0xff) << (8 * h);
+    }
+    rejected[i] = static_cast<std::uint16_t>(mask);
+  }
+  for (int h = 0; h < 2; ++h)
+    for (int i = 0; i < 4; ++i) _mm256_storeu_si256(reinterpret_cast<__m256i*>(lanes[i] + 4 * h), s[h][i]);
+}
+
 }  // namespace
 
-void gaussian_source::fill_steps(float* out, std::size_t steps, bool avx512) {
+bool gaussian_source::supports(units u) {
+  switch (u) {
+    case units::avx512: return __builtin_cpu_supports("avx512f");
+    case units::avx2: return __builtin_cpu_supports("avx2");
+    case units::scalar: return true;
+  }
+  return false;
+}
+
+gaussian_source::units gaussian_source::best_units() {
+  static const units best = supports(units::avx512) ? units::avx512 : supports(units::avx2) ? units::avx2 : units::scalar;
+  return best;
+}
+
+void gaussian_source::fill_steps(float* out, std::size_t steps, units u) {
   constexpr std::size_t per_step = 2 * lanes;
   // A few steps at a time: their first tests, then, in order, the candidates
   // they rejected, on the scalar generator.
@@ -214,8 +269,10 @@ void gaussian_source::fill_steps(float* out, std::size_t steps, bool avx512) {
   for (std::size_t first = 0; first < steps; first += wave) {
     const std::size_t count = std::min(wave, steps - first);
     float* values = out + first * per_step;
-    if (avx512) {
+    if (u == units::avx512) {
       steps_avx512(m_lanes, values, count, rejected);
+    } else if (u == units::avx2) {
+      steps_avx2(m_lanes, values, count, rejected);
     } else {
       for (std::size_t i = 0; i < count; ++i)
         rejected[i] = static_cast<std::uint16_t>(step_scalar(m_lanes, values + i * per_step));
@@ -231,14 +288,9 @@ void gaussian_source::fill_steps(float* out, std::size_t steps, bool avx512) {
   }
 }
 
-void gaussian_source::fill(float* out, std::size_t n) {
-  static const bool avx512 = __builtin_cpu_supports("avx512f");
-  fill_with(out, n, avx512);
-}
+void gaussian_source::fill(float* out, std::size_t n) { fill_on(best_units(), out, n); }
 
-void gaussian_source::fill_portable(float* out, std::size_t n) { fill_with(out, n, false); }
-
-void gaussian_source::fill_with(float* out, std::size_t n, bool vector_units) {
+void gaussian_source::fill_on(units u, float* out, std::size_t n) {
   constexpr std::size_t per_step = 2 * lanes;
   const auto take_pending = [&] {
     const std::size_t k = std::min<std::size_t>(n, static_cast<std::size_t>(m_pending_count));
@@ -249,11 +301,11 @@ void gaussian_source::fill_with(float* out, std::size_t n, bool vector_units) {
   };
   take_pending();
   const std::size_t steps = n / per_step;
-  fill_steps(out, steps, vector_units);
+  fill_steps(out, steps, u);
   out += steps * per_step;
   n -= steps * per_step;
   if (n > 0) {
-    fill_steps(m_pending, 1, vector_units);
+    fill_steps(m_pending, 1, u);
     m_pending_count = static_cast<int>(per_step);
     take_pending();
   }

@@ -16,8 +16,9 @@ namespace mottsim::models {
 // fill() draws its candidates 16 at a time from eight xoshiro256++ generators
 // of their own (seeded apart from each other and from next()), word j of a
 // step giving candidates 2j (low half) and 2j + 1 (high half): with AVX-512
-// all eight step at once and the ziggurat's first test runs on all 16, which
-// takes half the time of one generator. The few candidates that test rejects
+// all eight step at once and the ziggurat's first test runs on all 16 (its
+// table entries fetched by register permutes), which takes two thirds of the
+// time of one generator; with AVX2, four at a time (entries gathered). The few candidates that test rejects
 // (1.5 %) finish, in their order, on the scalar generator that next() and
 // operator() use. Every processor gets the same draws, and the draws do not
 // depend on how n is split between calls (a step's unused normals wait for
@@ -29,9 +30,13 @@ class gaussian_source {
   std::uint64_t next();                  // 64 random bits
   double operator()();                   // one N(0, 1) draw, double precision
   void fill(float* out, std::size_t n);  // n N(0, 1) draws
-  // fill() on scalar units alone, as processors without AVX-512 run it: the
-  // same draws (the tests compare the two).
-  void fill_portable(float* out, std::size_t n);
+  // The units fill() can run its steps on: every one gives the same draws.
+  enum class units { scalar, avx2, avx512 };
+  static bool supports(units u);  // the processor has them
+  static units best_units();      // what fill() uses
+  // fill() on the given units (which the processor must support), for the
+  // tests that compare them and the bench that times them.
+  void fill_on(units u, float* out, std::size_t n);
 
   static constexpr int lanes = 8;  // fill()'s generators; 2 x lanes normals a step
 
@@ -39,8 +44,7 @@ class gaussian_source {
   double uniform();      // (0, 1), 53 bits
   float slow(std::int32_t hz, unsigned iz);  // the ziggurat's wedges and tail
   // Steps of 2 x lanes normals into out (16 floats a step).
-  void fill_steps(float* out, std::size_t steps, bool vector_units);
-  void fill_with(float* out, std::size_t n, bool vector_units);
+  void fill_steps(float* out, std::size_t steps, units u);
   std::uint64_t m_state[4] = {};
   alignas(64) std::uint64_t m_lanes[4][lanes] = {};  // word k of generator j at [k][j]
   float m_pending[2 * lanes] = {};  // a step's normals not yet handed out

@@ -1071,13 +1071,25 @@ TEST_CASE("functional crossbar: the ziggurat's normals, against the normal distr
   CHECK(one == parts);
   for (std::size_t k = 0; k < 101; k += 3) c.fill(small.data() + k, std::min<std::size_t>(3, 101 - k));
   CHECK(small == one);
-  // Scalar units draw what vector units draw, rejected candidates (1.5 %, which
-  // finish on the scalar generator) included: 20,000 draws hold about 300.
-  models::gaussian_source vector_units(31), scalar_units(31);
-  std::vector<float> v(20011), s(20011);
-  vector_units.fill(v.data(), v.size());
-  scalar_units.fill_portable(s.data(), s.size());
-  CHECK(std::memcmp(v.data(), s.data(), v.size() * sizeof(float)) == 0);
+  // Every set of units the processor has draws what the scalar ones draw,
+  // rejected candidates (1.5 %, which finish on the scalar generator)
+  // included: 20,000 draws hold about 300.
+  using units = models::gaussian_source::units;
+  models::gaussian_source scalar_units(31);
+  std::vector<float> s(20011);
+  scalar_units.fill_on(units::scalar, s.data(), s.size());
+  for (const units u : {units::avx2, units::avx512}) {
+    if (!models::gaussian_source::supports(u)) continue;
+    CAPTURE(static_cast<int>(u));
+    models::gaussian_source vector_units(31);
+    std::vector<float> v(20011);
+    vector_units.fill_on(u, v.data(), v.size());
+    CHECK(std::memcmp(v.data(), s.data(), v.size() * sizeof(float)) == 0);
+  }
+  models::gaussian_source widest(31);
+  std::vector<float> w(20011);
+  widest.fill(w.data(), w.size());
+  CHECK(w == s);
   // Different seeds, different draws.
   models::gaussian_source seed_10(10);
   std::vector<float> other(101);
