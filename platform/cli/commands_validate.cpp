@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <iomanip>
 #include <ostream>
 
@@ -11,8 +12,32 @@
 #include "dsl/workload_loader.hpp"
 #include "platform/cli/commands.hpp"
 #include "platform/cli/validation_spec.hpp"
+#include "platform/data/reference_forward.hpp"
+#include "platform/data/weights_file.hpp"
 
 namespace mottsim::platform {
+
+namespace {
+
+// A workload's weights file, read as a run reads it, when it is there and is
+// not an ONNX model (whose initializers an import already read); returns what
+// to add to the "ok" line.
+std::string check_weights_file(const dsl::workload_spec& w, dsl::diagnostics& errors) {
+  if (w.weights_file.empty()) return "";
+  std::error_code ec;
+  if (!std::filesystem::exists(w.weights_file, ec)) return "; its weights_file " + w.weights_file + " is absent";
+  if (dsl::is_onnx_path(w.weights_file)) return "";
+  try {
+    const weights_file weights = read_weights_file(w);
+    reference_network::check(w, &weights);
+  } catch (const dsl::input_error& e) {
+    errors.append(e.errors());
+    return "";
+  }
+  return "; weights read";
+}
+
+}  // namespace
 
 int command_validate(const model_registry& registry, const std::vector<std::string>& files,
                      const std::vector<std::string>& overrides, std::ostream& out, std::ostream& err) {
@@ -38,6 +63,7 @@ int command_validate(const model_registry& registry, const std::vector<std::stri
           auto w = dsl::load_workload(*root, file, errors);
           what = "workload '" + w.name + "', " + std::to_string(w.layers.size()) + " layers, " +
                  std::to_string(w.total_macs()) + " MACs";
+          if (!errors.has_errors()) what += check_weights_file(w, errors);
           break;
         }
         case dsl::file_kind::tech_library: {

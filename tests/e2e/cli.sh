@@ -56,6 +56,17 @@ run validate configs/arch/mott_cim.yaml tests/bad_configs/arch/wrong_unit.yaml
 check "validate good and bad files together" 2 "^ok: configs/arch/mott_cim\.yaml" \
   "^tests/bad_configs/arch/wrong_unit\.yaml:7:14: error: "
 
+# A workload's weights file is read as a run reads it: a corrupt one is an
+# error at the file, an absent one (not fetched) is said, the shipped one read.
+weights_dir=$(mktemp -d)
+printf '{"conv1": NaN}' > "$weights_dir/bad.json"
+sed "s#^weights_file: .*#weights_file: $weights_dir/bad.json#" configs/workloads/lenet5_mnist.yaml > "$weights_dir/bad.yaml"
+sed "s#^weights_file: .*#weights_file: $weights_dir/none.json#" configs/workloads/lenet5_mnist.yaml > "$weights_dir/absent.yaml"
+run validate configs/workloads/lenet5_mnist.yaml "$weights_dir/bad.yaml" "$weights_dir/absent.yaml"
+check "validate reads a workload's weights file" 2 "lenet5_mnist\.yaml .*; weights read\)" \
+  "^$weights_dir/bad\.json:1:[0-9]+: error: corrupt weights file" "none\.json is absent\)"
+rm -rf "$weights_dir"
+
 run list
 check "list" 0 "cim_tile" "mott_neuron" "dram" "processor"
 
