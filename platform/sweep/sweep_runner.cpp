@@ -133,9 +133,16 @@ void write_sweep_tables(reports::sweep_table t, const std::vector<reports::sweep
             [](const reports::sweep_row& a, const reports::sweep_row& b) { return a.index < b.index; });
   const auto pareto = reports::pareto_ids(t);
   const std::set<std::string> on_front(pareto.begin(), pareto.end());
+  // pareto.csv lists each workload's front together, workloads in the order
+  // their points come (the sweep file's), each front in index order.
+  std::map<std::string, std::size_t> workload_rank;
+  for (const auto& r : t.rows) workload_rank.emplace(r.workload, workload_rank.size());
   std::vector<reports::sweep_row> front;
   for (const auto& r : t.rows)
     if (on_front.count(r.id)) front.push_back(r);
+  std::stable_sort(front.begin(), front.end(), [&](const reports::sweep_row& a, const reports::sweep_row& b) {
+    return workload_rank.at(a.workload) < workload_rank.at(b.workload);
+  });
   write_output_file(dir, "results.csv", reports::rows_to_csv(t, t.rows));
   write_output_file(dir, "pareto.csv", reports::rows_to_csv(t, front));
   const auto doc = reports::sweep_to_json(t, pareto);

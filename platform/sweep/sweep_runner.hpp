@@ -26,8 +26,9 @@ reports::sweep_row sweep_row_for_point(const dsl::sweep_point& p);
 reports::sweep_table sweep_table_of(const dsl::sweep_spec& spec);
 
 // Rewrites results.csv, sweep.json and pareto.csv in `dir` from `rows` (any
-// order: written in index order), and with `with_html` report.html (it
-// carries the plotting library, ~1 MB).
+// order: written in index order; pareto.csv holds each workload's front
+// together, workloads in the sweep's order), and with `with_html` report.html
+// (it carries the plotting library, ~1 MB).
 void write_sweep_tables(reports::sweep_table table, const std::vector<reports::sweep_row>& rows,
                         const std::string& dir, bool with_html = false);
 

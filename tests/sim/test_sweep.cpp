@@ -109,8 +109,8 @@ bool wait_until(F done, std::chrono::seconds limit = std::chrono::seconds(60)) {
   return true;
 }
 
-// The rows that no other row beats in every objective at once, worked out
-// pairwise.
+// The rows that no other row of the same workload beats in every objective
+// at once, worked out pairwise.
 std::set<std::string> brute_force_front(const json& sweep) {
   std::vector<const json*> ok;
   for (const auto& r : sweep.at("rows"))
@@ -119,6 +119,7 @@ std::set<std::string> brute_force_front(const json& sweep) {
   for (const auto* a : ok) {
     bool dominated = false;
     for (const auto* b : ok) {
+      if (b->at("workload") != a->at("workload")) continue;
       bool no_worse = true, better = false;
       for (const auto& o : sweep.at("objectives")) {
         const std::string m = o.at("metric");
@@ -247,6 +248,50 @@ TEST_CASE("sweep: the Pareto front and the constraints follow from the rows' met
   CHECK(dropped > 0);
   CHECK(dropped < grid_points);
   CHECK(constrained.at("pareto_ids").get<std::set<std::string>>() == brute_force_front(constrained));
+}
+
+// The ids of a CSV's rows, in order (the first column after the header).
+std::vector<std::string> csv_ids_of(const std::string& path) {
+  std::vector<std::string> ids;
+  std::istringstream csv(read_text(path));
+  std::string line;
+  std::getline(csv, line);
+  while (std::getline(csv, line)) ids.push_back(line.substr(0, line.find(',')));
+  return ids;
+}
+
+TEST_CASE("sweep: each workload has its own Pareto front, never compared with another workload") {
+  // The 8x8 convolution costs far less than the grouped network on every
+  // design, so one front over both would hold 8x8 points only.
+  scratch_dir dir;
+  const std::string file = dir.write(
+      "two.yaml", "name: two_workloads\nbase: " + source_path("tests/sim/configs/small_adc.yaml") +
+                      "\nworkloads:\n  - " + source_path("tests/sim/configs/conv3x3_8x8.yaml") + "\n  - " +
+                      source_path("tests/sim/configs/grouped_convs.yaml") +
+                      "\nparameters:\n"
+                      "  components.tile.crossbar.rows: [32, 64, 128]\n"
+                      "  components.tile.readout[0].bits: [4, 6, 8]\n"
+                      "objectives:\n  - minimize: energy_j\n  - minimize: latency_s\n  - minimize: area_mm2\n");
+  const auto r = run_command("sweep " + file + " -o " + dir.path("out") + " -j 2");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const json doc = json::parse(read_text(dir.path("out/sweep.json")));
+  CHECK(doc.at("pareto_per") == "workload");
+  const auto front = brute_force_front(doc);
+  CHECK(doc.at("pareto_ids").get<std::set<std::string>>() == front);
+  std::map<std::string, std::string> workload_of;
+  for (const auto& row : doc.at("rows")) workload_of[row.at("id")] = row.at("workload");
+  std::map<std::string, std::size_t> per_workload;
+  for (const auto& id : front) ++per_workload[workload_of.at(id)];
+  CHECK(per_workload.size() == 2);
+  // pareto.csv: the same points, the 8x8 convolution's front first (the
+  // sweep file's order), then the grouped network's, each in index order.
+  const auto ids = csv_ids_of(dir.path("out/pareto.csv"));
+  CHECK(std::set<std::string>(ids.begin(), ids.end()) == front);
+  REQUIRE(ids.size() == front.size());
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    CHECK((workload_of.at(ids[i]) == "conv3x3_8x8") == (i < per_workload.at("conv3x3_8x8")));
+  CHECK(read_text(dir.path("out/pareto.csv")).find(",grouped_convs,") != std::string::npos);
+  CHECK(read_text(dir.path("out/report.html")).find("on the Pareto fronts (one per workload)") != std::string::npos);
 }
 
 TEST_CASE("sweep: a failing point is recorded with its located error while the others run") {

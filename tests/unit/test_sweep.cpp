@@ -265,6 +265,31 @@ TEST_CASE("the Pareto front equals a brute-force O(n^2) front, with ties and dup
         std::vector<std::size_t>{0, 1, 2});
 }
 
+TEST_CASE("a sweep's Pareto front is taken per workload, and the document says so") {
+  reports::sweep_table t;
+  t.objectives = {{"energy_j", false}, {"latency_s", false}};
+  const auto row = [](const std::string& id, const std::string& workload, double energy, double latency,
+                      const std::string& status = "ok") {
+    reports::sweep_row r;
+    r.id = id;
+    r.workload = workload;
+    r.status = status;
+    r.metrics = {{"energy_j", energy}, {"latency_s", latency}};
+    return r;
+  };
+  // Every small-network point beats every large-network one on both.
+  t.rows = {row("p0", "small", 1, 2), row("p1", "large", 100, 200), row("p2", "small", 2, 1),
+            row("p3", "large", 200, 100), row("p4", "large", 150, 150), row("p5", "large", 300, 300),
+            row("p6", "small", 3, 3), row("p7", "large", 1, 1, "dropped"), row("p8", "large", 90, 90, "failed")};
+  CHECK(reports::pareto_ids(t) == std::vector<std::string>{"p0", "p1", "p2", "p3", "p4"});
+  // One workload: one front, as it always was.
+  t.rows = {row("p0", "small", 1, 2), row("p2", "small", 2, 1), row("p6", "small", 3, 3)};
+  CHECK(reports::pareto_ids(t) == std::vector<std::string>{"p0", "p2"});
+  const auto doc = reports::sweep_to_json(t, reports::pareto_ids(t));
+  CHECK(doc.at("pareto_per") == "workload");
+  CHECK(doc.at("pareto_ids") == nlohmann::ordered_json::array({"p0", "p2"}));
+}
+
 TEST_CASE("a sweep row survives a JSON line round trip; parameters that are numbers are written as numbers") {
   reports::sweep_row r;
   r.id = "p00003";
