@@ -21,6 +21,12 @@ struct sweep_run_options {
 // The row a point starts as (no status or metrics yet).
 reports::sweep_row sweep_row_for_point(const dsl::sweep_point& p);
 
+// Judges a point that ran (status ok or dropped) by the sweep's constraints:
+// ok, or dropped with `error` naming the first constraint it fails (a missing
+// metric fails). Other rows are left as they are. Rows read back on --resume
+// are judged again, so an edited constraint applies to them too.
+void judge_constraints(const dsl::sweep_spec& spec, reports::sweep_row& row);
+
 // The sweep's table (name, mode, objectives, parameter and metric columns),
 // without rows.
 reports::sweep_table sweep_table_of(const dsl::sweep_spec& spec);

@@ -294,6 +294,50 @@ TEST_CASE("sweep: each workload has its own Pareto front, never compared with an
   CHECK(read_text(dir.path("out/report.html")).find("on the Pareto fronts (one per workload)") != std::string::npos);
 }
 
+TEST_CASE("sweep: --resume judges recorded points by the constraints the sweep file has now") {
+  scratch_dir dir;
+  const std::string out = dir.path("out");
+  const std::string file = dir.write("grid.yaml", grid_sweep());
+  REQUIRE(run_command("sweep " + file + " -o " + out + " -j 2").status == 0);
+  const json free = json::parse(read_text(out + "/sweep.json"));
+  std::vector<double> areas;
+  for (const auto& row : free.at("rows")) areas.push_back(row.at("metrics").at("area_mm2").get<double>());
+  std::sort(areas.begin(), areas.end());
+  std::ostringstream limit;
+  limit.precision(17);
+  limit << areas[areas.size() / 2];
+  const std::string journal = read_text(out + "/results.jsonl");
+
+  // A constraint added after every point ran: nothing runs again, but the
+  // points that fail it are dropped and leave the front.
+  dir.write("grid.yaml", grid_sweep("constraints: ['area_mm2 < " + limit.str() + "']\n"));
+  const auto tightened = run_command("sweep " + file + " -o " + out + " -j 2 --resume");
+  REQUIRE_MESSAGE(tightened.status == 0, tightened.output);
+  const json doc = json::parse(read_text(out + "/sweep.json"));
+  std::size_t dropped = 0;
+  for (const auto& row : doc.at("rows")) {
+    const bool too_big = row.at("metrics").at("area_mm2").get<double>() >= areas[areas.size() / 2];
+    CHECK(row.at("status") == (too_big ? "dropped" : "ok"));
+    if (too_big) CHECK(row.at("error") == "fails constraint 'area_mm2 < " + limit.str() + "'");
+    dropped += too_big;
+  }
+  REQUIRE(dropped > 0);
+  CHECK(doc.at("pareto_ids").get<std::set<std::string>>() == brute_force_front(doc));
+  for (const auto& id : csv_ids_of(out + "/pareto.csv"))
+    CHECK(doc.at("rows")[std::stoi(id.substr(1))].at("status") == "ok");
+  CHECK_MESSAGE(tightened.output.find(std::to_string(grid_points - dropped) + " ok, " + std::to_string(dropped) +
+                                      " dropped by constraints") != std::string::npos,
+                tightened.output);
+  CHECK(read_text(out + "/results.jsonl") == journal);  // the journal keeps what each point was when it ran
+
+  // Taken away again: every point is back, and so is the front.
+  dir.write("grid.yaml", grid_sweep());
+  REQUIRE(run_command("sweep " + file + " -o " + out + " -j 2 --resume").status == 0);
+  const json again = json::parse(read_text(out + "/sweep.json"));
+  CHECK(again.at("rows") == free.at("rows"));
+  CHECK(again.at("pareto_ids") == free.at("pareto_ids"));
+}
+
 TEST_CASE("sweep: a failing point is recorded with its located error while the others run") {
   scratch_dir dir;
   const std::string file = dir.write("dram.yaml", small_chip_sweep("  components.dram.capacity: [1 KiB, 1 GiB]\n"));
