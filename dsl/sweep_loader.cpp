@@ -168,6 +168,16 @@ bool read_range(const yaml_node& range, const sweep_spec& spec, std::vector<std:
   if (count_n) {
     unsigned long long count = 0;
     if (!read_count(*count_n, "count", count, errors)) return false;
+    // One value is 'from' alone: a 'to' elsewhere would be dropped without a word.
+    if (count == 1 && a != b) {
+      const auto text = [](const yaml_node& n) {
+        return n.text.substr(0, n.text.find_last_not_of(" \t\n\v\f\r") + 1);
+      };
+      errors.error(count_n->where, "'count: 1' makes one value, 'from' (" + text(*from_n) +
+                                       "), and never reaches 'to' (" + text(*to_n) + "): for one value write a list, [" +
+                                       text(*from_n) + "], instead of the range; to span it give 'count' of at least 2");
+      return false;
+    }
     if (static_cast<double>(count) > most) {
       too_many(*count_n, std::to_string(count));
       return false;
