@@ -109,15 +109,29 @@ bool read_written_value(const yaml_node& n, const std::string& what, written_val
 // A `{linear: {...}}` or `{log: {...}}` range as value texts.
 bool read_range(const yaml_node& range, const sweep_spec& spec, std::vector<std::string>& values,
                 diagnostics& errors) {
-  if (range.entries.size() != 1 || (range.entries[0].key != "linear" && range.entries[0].key != "log")) {
-    const std::string got = range.entries.empty() ? std::string("an empty map") : "'" + range.entries[0].key + "'";
-    const auto where = range.entries.empty() ? range.where : range.entries[0].key_location;
-    errors.error(where, "a range is '{linear: {from, to, count or step}}' or '{log: {from, to, count}}', got " + got +
-                            (range.entries.empty() ? std::string() : did_you_mean(range.entries[0].key, {"linear", "log"})));
+  const std::string forms = "a range is '{linear: {from, to, count or step}}' or '{log: {from, to, count}}'";
+  if (range.entries.empty()) {
+    errors.error(range.where, forms + ", got an empty map");
     return false;
   }
-  const bool log = range.entries[0].key == "log";
-  const yaml_node& body = *range.entries[0].value;
+  const yaml_map_entry* kind_entry = nullptr;
+  bool one_kind = true;
+  for (const auto& e : range.entries) {
+    if (e.key != "linear" && e.key != "log") {
+      errors.error(e.key_location, forms + ", got '" + e.key + "'" + did_you_mean(e.key, {"linear", "log"}));
+      one_kind = false;
+    } else if (kind_entry) {
+      // Two spacings for one parameter: say which, not that 'linear' is unknown.
+      errors.error(e.key_location, "a parameter takes one of a list of values, a 'linear' range or a 'log' range, "
+                                   "not both '" + kind_entry->key + "' and '" + e.key + "'");
+      one_kind = false;
+    } else {
+      kind_entry = &e;
+    }
+  }
+  if (!one_kind) return false;
+  const bool log = kind_entry->key == "log";
+  const yaml_node& body = *kind_entry->value;
   const std::string kind = log ? "log range" : "linear range";
   if (!body.is_map()) {
     errors.error(body.where, "a " + kind + " is a map with 'from', 'to' and " +
