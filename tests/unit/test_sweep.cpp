@@ -209,10 +209,18 @@ TEST_CASE("constraints parse metric, comparison and value, converting units to t
   CHECK_FALSE(dsl::parse_metric_constraint("aera_mm2 < 100", at, bad));
   CHECK_FALSE(dsl::parse_metric_constraint("energy_j = 1 mJ", at, bad));
   CHECK_FALSE(dsl::parse_metric_constraint("latency_s < 2 pJ", at, bad));
-  REQUIRE(bad.size() == 3);
+  CHECK_FALSE(dsl::parse_metric_constraint("area_mm2 <> 100", at, bad));
+  CHECK_FALSE(dsl::parse_metric_constraint("area_mm2 == 100", at, bad));
+  CHECK_FALSE(dsl::parse_metric_constraint("area_mm2 100", at, bad));
+  REQUIRE_MESSAGE(bad.size() == 6, bad.to_string());
   CHECK(has_error(bad, 3, 5, "unknown metric 'aera_mm2' (did you mean 'area_mm2'?)"));
-  CHECK(has_error(bad, 3, 14, "expected a comparison"));
+  CHECK(has_error(bad, 3, 14, "'=' is not a comparison a constraint takes: use one of <, <=, >, >="));
   CHECK(has_error(bad, 3, 17, "energy"));
+  // The operator as written, not '<' followed by a bad value '> 100'.
+  CHECK_MESSAGE(has_error(bad, 3, 14, "'<>' is not a comparison a constraint takes: use one of <, <=, >, >="),
+                bad.to_string());
+  CHECK(has_error(bad, 3, 14, "'==' is not a comparison"));
+  CHECK(has_error(bad, 3, 14, "expected a comparison after 'area_mm2'"));
 }
 
 namespace {
