@@ -7,6 +7,7 @@
 #include <map>
 
 #include "dsl/architecture_loader.hpp"
+#include "dsl/functional_requirements.hpp"
 #include "dsl/input_file.hpp"
 #include "dsl/overrides.hpp"
 #include "dsl/suggest.hpp"
@@ -399,7 +400,7 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
     else errors.error(chips->where, "'chips' must be a whole number from 1 to 10000, got " + chips->describe());
   }
 
-  const auto files = [&](const char* key, std::vector<std::string>& out) {
+  const auto files = [&](const char* key, std::vector<std::string>& out, std::vector<source_location>* where) {
     const yaml_node* n = root.find(key);
     if (!n) {
       errors.error(root.where, std::string("a sweep needs '") + key + ":'");
@@ -412,11 +413,27 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
         continue;
       }
       out.push_back(file);
+      if (where) where->push_back(text_start(*item));
     }
   };
-  files("base", spec.architectures);
-  files("workloads", spec.workloads);
-  for (const auto& w : spec.workloads) spec.workload_names.push_back(load_workload(w, errors).name);
+  std::vector<source_location> workload_where;
+  files("base", spec.architectures, nullptr);
+  files("workloads", spec.workloads, &workload_where);
+  for (std::size_t i = 0; i < spec.workloads.size(); ++i) {
+    diagnostics workload_errors;
+    const workload_spec w = load_workload(spec.workloads[i], workload_errors);
+    spec.workload_names.push_back(w.name);
+    errors.append(workload_errors);
+    // What functional mode needs of a workload that its text tells is checked
+    // here, once, rather than by every point's run failing alike.
+    if (spec.mode == "functional" && !workload_errors.has_errors()) {
+      diagnostics unrunnable;
+      check_computable(w, unrunnable);
+      check_weights_given(w, unrunnable);
+      for (const auto& d : unrunnable.errors())
+        errors.error(workload_where[i], "'mode: functional' cannot run workload '" + w.name + "': " + d.to_string());
+    }
+  }
 
   if (const yaml_node* n = root.find("combine")) {
     if (n->is_scalar() && n->text == "grid") spec.combine = sweep_combine::grid;

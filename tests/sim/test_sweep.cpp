@@ -395,6 +395,30 @@ TEST_CASE("sweep: bad input exits 2 with a located error and runs nothing") {
                 mixed.output);
 }
 
+TEST_CASE("sweep: a functional sweep of a workload without weights is refused before any point runs") {
+  // conv3x3_8x8 writes no weights and names no weights_file: functional mode
+  // has nothing to compute with, which every point's run would find alike.
+  scratch_dir dir;
+  const std::string rows = "  components.tile.crossbar.rows: [32, 64]\n";
+  const std::string file = dir.write("functional.yaml", small_chip_sweep(rows) + "mode: functional\n");
+  const std::string expected = file + ":2:12: error: 'mode: functional' cannot run workload 'conv3x3_8x8': " +
+                               source_path("tests/sim/configs/conv3x3_8x8.yaml") +
+                               ":8:5: error: layer 'conv' has no weights: give 'weights:' in the layer or "
+                               "'weights_file:' in the workload";
+  for (const std::string& how : {std::string("--dry-run"), "-o " + dir.path("out")}) {
+    const auto r = run_command("sweep " + file + " " + how);
+    CHECK_MESSAGE(r.status == 2, how, r.output);
+    CHECK_MESSAGE(r.output.find(expected) != std::string::npos, how, r.output);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir.path("out")));  // no point ran, nothing was written
+  const auto v = run_command("validate " + file);
+  CHECK(v.status == 2);
+  CHECK_MESSAGE(v.output.find(expected) != std::string::npos, v.output);
+  // The same sweep in perf mode needs no weights.
+  const std::string perf = dir.write("perf.yaml", small_chip_sweep(rows));
+  CHECK(run_command("sweep " + perf + " --dry-run").status == 0);
+}
+
 TEST_CASE("sweep: every shipped sweep expands, dry, to the points its parameters make") {
   const std::vector<std::pair<std::string, std::size_t>> sweeps{
       {"configs/sweeps/adc_crossbar_x_adc_bits.yaml", 3 * 3 * 1 * 5},
