@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <string_view>
 
 #include "dsl/suggest.hpp"
 #include "dsl/sweep_metrics.hpp"
@@ -55,13 +56,21 @@ std::optional<metric_constraint> parse_metric_constraint(const std::string& text
   c.text = text;
   c.metric = name;
   c.where = where;
+  // The whole run of comparison characters, so that '<>' or '==' is named as
+  // it is written rather than read as '<' followed by a bad value.
   const std::size_t op_start = i;
-  if (text.compare(i, 2, "<=") == 0) c.op = metric_constraint::comparison::less_equal, i += 2;
-  else if (text.compare(i, 2, ">=") == 0) c.op = metric_constraint::comparison::greater_equal, i += 2;
-  else if (text.compare(i, 1, "<") == 0) c.op = metric_constraint::comparison::less, i += 1;
-  else if (text.compare(i, 1, ">") == 0) c.op = metric_constraint::comparison::greater, i += 1;
-  else {
+  while (i < text.size() && std::string_view("<>=!").find(text[i]) != std::string_view::npos) ++i;
+  const std::string op = text.substr(op_start, i - op_start);
+  if (op == "<=") c.op = metric_constraint::comparison::less_equal;
+  else if (op == ">=") c.op = metric_constraint::comparison::greater_equal;
+  else if (op == "<") c.op = metric_constraint::comparison::less;
+  else if (op == ">") c.op = metric_constraint::comparison::greater;
+  else if (op.empty()) {
     errors.error(at(op_start), "expected a comparison after '" + name + "'; " + form);
+    return std::nullopt;
+  } else {
+    errors.error(at(op_start), "'" + op + "' is not a comparison a constraint takes: use one of <, <=, >, >= "
+                                          "(e.g. 'area_mm2 < 100')");
     return std::nullopt;
   }
   skip_space();

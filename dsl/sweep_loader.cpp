@@ -7,6 +7,7 @@
 #include <map>
 
 #include "dsl/architecture_loader.hpp"
+#include "dsl/functional_requirements.hpp"
 #include "dsl/input_file.hpp"
 #include "dsl/overrides.hpp"
 #include "dsl/suggest.hpp"
@@ -109,15 +110,29 @@ bool read_written_value(const yaml_node& n, const std::string& what, written_val
 // A `{linear: {...}}` or `{log: {...}}` range as value texts.
 bool read_range(const yaml_node& range, const sweep_spec& spec, std::vector<std::string>& values,
                 diagnostics& errors) {
-  if (range.entries.size() != 1 || (range.entries[0].key != "linear" && range.entries[0].key != "log")) {
-    const std::string got = range.entries.empty() ? std::string("an empty map") : "'" + range.entries[0].key + "'";
-    const auto where = range.entries.empty() ? range.where : range.entries[0].key_location;
-    errors.error(where, "a range is '{linear: {from, to, count or step}}' or '{log: {from, to, count}}', got " + got +
-                            (range.entries.empty() ? std::string() : did_you_mean(range.entries[0].key, {"linear", "log"})));
+  const std::string forms = "a range is '{linear: {from, to, count or step}}' or '{log: {from, to, count}}'";
+  if (range.entries.empty()) {
+    errors.error(range.where, forms + ", got an empty map");
     return false;
   }
-  const bool log = range.entries[0].key == "log";
-  const yaml_node& body = *range.entries[0].value;
+  const yaml_map_entry* kind_entry = nullptr;
+  bool one_kind = true;
+  for (const auto& e : range.entries) {
+    if (e.key != "linear" && e.key != "log") {
+      errors.error(e.key_location, forms + ", got '" + e.key + "'" + did_you_mean(e.key, {"linear", "log"}));
+      one_kind = false;
+    } else if (kind_entry) {
+      // Two spacings for one parameter: say which, not that 'linear' is unknown.
+      errors.error(e.key_location, "a parameter takes one of a list of values, a 'linear' range or a 'log' range, "
+                                   "not both '" + kind_entry->key + "' and '" + e.key + "'");
+      one_kind = false;
+    } else {
+      kind_entry = &e;
+    }
+  }
+  if (!one_kind) return false;
+  const bool log = kind_entry->key == "log";
+  const yaml_node& body = *kind_entry->value;
   const std::string kind = log ? "log range" : "linear range";
   if (!body.is_map()) {
     errors.error(body.where, "a " + kind + " is a map with 'from', 'to' and " +
@@ -168,6 +183,16 @@ bool read_range(const yaml_node& range, const sweep_spec& spec, std::vector<std:
   if (count_n) {
     unsigned long long count = 0;
     if (!read_count(*count_n, "count", count, errors)) return false;
+    // One value is 'from' alone: a 'to' elsewhere would be dropped without a word.
+    if (count == 1 && a != b) {
+      const auto text = [](const yaml_node& n) {
+        return n.text.substr(0, n.text.find_last_not_of(" \t\n\v\f\r") + 1);
+      };
+      errors.error(count_n->where, "'count: 1' makes one value, 'from' (" + text(*from_n) +
+                                       "), and never reaches 'to' (" + text(*to_n) + "): for one value write a list, [" +
+                                       text(*from_n) + "], instead of the range; to span it give 'count' of at least 2");
+      return false;
+    }
     if (static_cast<double>(count) > most) {
       too_many(*count_n, std::to_string(count));
       return false;
@@ -375,7 +400,7 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
     else errors.error(chips->where, "'chips' must be a whole number from 1 to 10000, got " + chips->describe());
   }
 
-  const auto files = [&](const char* key, std::vector<std::string>& out) {
+  const auto files = [&](const char* key, std::vector<std::string>& out, std::vector<source_location>* where) {
     const yaml_node* n = root.find(key);
     if (!n) {
       errors.error(root.where, std::string("a sweep needs '") + key + ":'");
@@ -388,11 +413,27 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
         continue;
       }
       out.push_back(file);
+      if (where) where->push_back(text_start(*item));
     }
   };
-  files("base", spec.architectures);
-  files("workloads", spec.workloads);
-  for (const auto& w : spec.workloads) spec.workload_names.push_back(load_workload(w, errors).name);
+  std::vector<source_location> workload_where;
+  files("base", spec.architectures, nullptr);
+  files("workloads", spec.workloads, &workload_where);
+  for (std::size_t i = 0; i < spec.workloads.size(); ++i) {
+    diagnostics workload_errors;
+    const workload_spec w = load_workload(spec.workloads[i], workload_errors);
+    spec.workload_names.push_back(w.name);
+    errors.append(workload_errors);
+    // What functional mode needs of a workload that its text tells is checked
+    // here, once, rather than by every point's run failing alike.
+    if (spec.mode == "functional" && !workload_errors.has_errors()) {
+      diagnostics unrunnable;
+      check_computable(w, unrunnable);
+      check_weights_given(w, unrunnable);
+      for (const auto& d : unrunnable.errors())
+        errors.error(workload_where[i], "'mode: functional' cannot run workload '" + w.name + "': " + d.to_string());
+    }
+  }
 
   if (const yaml_node* n = root.find("combine")) {
     if (n->is_scalar() && n->text == "grid") spec.combine = sweep_combine::grid;

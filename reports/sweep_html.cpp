@@ -109,6 +109,13 @@ std::string render_sweep_html(const json& doc) {
     for (const auto& id : doc["pareto_ids"])
       if (id.is_string()) pareto.insert(id.get<std::string>());
   const json rows = doc.contains("rows") && doc["rows"].is_array() ? doc["rows"] : json::array();
+  // The sweep takes one front per workload; the page says so when there are
+  // several, and draws and lists each workload's front apart.
+  std::set<std::string> finished_workloads;
+  for (const auto& row : rows)
+    if (text_of(row, "status") == "ok") finished_workloads.insert(text_of(row, "workload"));
+  const bool per_workload = text_of(doc, "pareto_per") == "workload";
+  const bool several_fronts = per_workload && finished_workloads.size() > 1;
 
   const auto [x_key, y_key] = plotted_metrics(doc);
   const metric_info x_metric = describe(x_key), y_metric = describe(y_key);
@@ -144,7 +151,8 @@ std::string render_sweep_html(const json& doc) {
 
   page.headline.emplace_back("points", std::to_string(rows.size()));
   for (const auto& [status, n] : by_status) page.headline.emplace_back(status, std::to_string(n));
-  page.headline.emplace_back("on the Pareto front", std::to_string(pareto.size()));
+  page.headline.emplace_back(several_fronts ? "on the Pareto fronts (one per workload)" : "on the Pareto front",
+                             std::to_string(pareto.size()));
   std::string goals;
   if (doc.contains("objectives") && doc["objectives"].is_array())
     for (const auto& o : doc["objectives"])
@@ -181,6 +189,8 @@ std::string render_sweep_html(const json& doc) {
     json front_line = {{"transform", json::array({on_front})},
                        {"mark", {{"type", "line"}, {"color", "#222"}, {"strokeWidth", 1.5}}},
                        {"encoding", {{"x", x}, {"y", y}, {"order", {{"field", "x"}, {"type", "quantitative"}}}}}};
+    // One line per front: never one joining the fronts of two workloads.
+    if (per_workload) front_line["encoding"]["detail"] = {{"field", "workload"}, {"type", "nominal"}};
     json front_points = {
         {"transform", json::array({on_front})},
         {"mark", {{"type", "point"}, {"shape", "diamond"}, {"size", 140}, {"color", "#222"}, {"strokeWidth", 2}}},
@@ -191,10 +201,15 @@ std::string render_sweep_html(const json& doc) {
       layers.push_back(front_points);
     }
     json chart = {{"data", {{"values", points}}}, {"width", 640}, {"height", 420}, {"layer", layers}};
+    const std::string front_text =
+        several_fronts ? "; each workload has its own Pareto front (black diamonds, connected): the points no other "
+                         "point of the same workload beats on every objective (points of different workloads are "
+                         "never compared)"
+                       : "; the Pareto front (black diamonds, connected) is the set no other point beats on every "
+                         "objective";
     page.sections.push_back({x_metric.title + " against " + y_metric.title,
-                             "Every point that finished, coloured by " + colour +
-                                 "; the Pareto front (black diamonds, connected) is the set no other point beats on "
-                                 "every objective. Hover a point for its parameters.",
+                             "Every point that finished, coloured by " + colour + front_text +
+                                 ". Hover a point for its parameters.",
                              chart, {}});
   } else {
     page.sections.push_back({"No points to plot",
@@ -217,8 +232,12 @@ std::string render_sweep_html(const json& doc) {
       }
     }
   for (const auto& k : shown) front.header.push_back(describe(k).title);
-  std::sort(pareto_rows.begin(), pareto_rows.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Each workload's front together (workloads in name order), along x.
+  std::sort(pareto_rows.begin(), pareto_rows.end(), [&](const auto& a, const auto& b) {
+    const std::string wa = several_fronts ? text_of(*a.second, "workload") : std::string();
+    const std::string wb = several_fronts ? text_of(*b.second, "workload") : std::string();
+    return wa != wb ? wa < wb : a.first < b.first;
+  });
   for (const auto& on_front : pareto_rows) {
     const json* row = on_front.second;
     std::vector<std::string> cells{text_of(*row, "id"), text_of(*row, "architecture"), text_of(*row, "workload")};
@@ -229,7 +248,11 @@ std::string render_sweep_html(const json& doc) {
     }
     front.rows.push_back(std::move(cells));
   }
-  page.sections.push_back({"Pareto points", pareto_rows.empty() ? "No finished point is on the Pareto front." : "",
+  page.sections.push_back({several_fronts ? "Pareto points, per workload" : "Pareto points",
+                           pareto_rows.empty() ? "No finished point is on the Pareto front."
+                           : several_fronts    ? "One front per workload: a point is compared only with points of "
+                                                 "its own workload."
+                                               : "",
                            nullptr, front});
   page.footnotes.push_back("Schema " + text_of(doc, "schema") + ".");
   return render_html_page(page);

@@ -1,5 +1,6 @@
 #include "reports/sweep_results.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -131,21 +132,30 @@ bool same_point(const sweep_row& a, const sweep_row& b) {
 std::vector<std::string> pareto_ids(const sweep_table& t) {
   std::vector<std::string> ids;
   if (t.objectives.empty()) return ids;
-  std::vector<const sweep_row*> candidates;
-  std::vector<std::vector<double>> points;
-  for (const auto& r : t.rows) {
-    if (r.status != "ok") continue;
-    std::vector<double> p;
-    for (const auto& o : t.objectives) {
-      const auto it = r.metrics.find(o.metric);
-      p.push_back(it == r.metrics.end() ? NAN : it->second);
-    }
-    candidates.push_back(&r);
-    points.push_back(std::move(p));
-  }
   std::vector<bool> maximize;
   for (const auto& o : t.objectives) maximize.push_back(o.maximize);
-  for (const std::size_t i : pareto_front(points, maximize)) ids.push_back(candidates[i]->id);
+  // One front per workload: a point of a small network beats every point of
+  // a large one on energy and latency alike, which says nothing about which
+  // design is better for either network.
+  std::map<std::string, std::vector<const sweep_row*>> by_workload;
+  for (const auto& r : t.rows)
+    if (r.status == "ok") by_workload[r.workload].push_back(&r);
+  std::vector<const sweep_row*> front;
+  for (const auto& [workload, candidates] : by_workload) {
+    std::vector<std::vector<double>> points;
+    for (const sweep_row* r : candidates) {
+      std::vector<double> p;
+      for (const auto& o : t.objectives) {
+        const auto it = r->metrics.find(o.metric);
+        p.push_back(it == r->metrics.end() ? NAN : it->second);
+      }
+      points.push_back(std::move(p));
+    }
+    for (const std::size_t i : pareto_front(points, maximize)) front.push_back(candidates[i]);
+  }
+  // In the rows' order (these point into t.rows), the workloads' fronts interleaved.
+  std::sort(front.begin(), front.end());
+  for (const sweep_row* r : front) ids.push_back(r->id);
   return ids;
 }
 
@@ -187,6 +197,8 @@ ordered_json sweep_to_json(const sweep_table& t, const std::vector<std::string>&
   ordered_json rows = ordered_json::array();
   for (const auto& r : t.rows) rows.push_back(row_json(r));
   j["rows"] = rows;
+  // How pareto_ids was taken: each workload's points among themselves.
+  j["pareto_per"] = "workload";
   j["pareto_ids"] = pareto;
   return j;
 }

@@ -55,15 +55,18 @@ struct sweep_table {
   std::vector<sweep_row> rows;          // in index order
 };
 
-// Ids of the rows on the Pareto front: among rows with status ok, under the
-// objectives (none: an empty front).
+// Ids of the rows on the Pareto fronts, in row order: one front per workload,
+// each taken among that workload's rows with status ok, under the objectives
+// (none: empty). A point is only ever compared with points of its own
+// workload; a sweep of one workload has one front.
 std::vector<std::string> pareto_ids(const sweep_table& t);
 
 // results.csv: id, index, architecture, workload, one column per parameter,
 // status, error, one column per metric, config_hash.
 std::string rows_to_csv(const sweep_table& t, const std::vector<sweep_row>& rows);
 // The document of sweep.json (schema "mottsim.sweep/1"), keys in the order
-// written; report.html is rendered from it too.
+// written, with `pareto_per: workload` saying how the fronts in `pareto` were
+// taken; report.html is rendered from it too.
 nlohmann::ordered_json sweep_to_json(const sweep_table& t, const std::vector<std::string>& pareto);
 
 }  // namespace mottsim::reports

@@ -8,6 +8,8 @@
 
 #include <Eigen/Core>
 
+#include "dsl/functional_requirements.hpp"
+
 namespace mottsim::platform {
 
 namespace {
@@ -308,18 +310,10 @@ void activate(const dsl::layer_spec& l, std::vector<float>& v) {
 
 namespace {
 
-// Layers the float forward cannot compute: a load's tensor has no values (the
-// forward computes every value from the network input), and a layer whose
-// stored constants or reordering the workload does not give.
+// Layers the float forward cannot compute (dsl::check_computable).
 void refuse_uncomputable(const dsl::workload_spec& workload) {
   dsl::diagnostics errors;
-  for (const auto& l : workload.layers)
-    if (l.kind == dsl::layer_kind::load)
-      errors.error(l.where, "layer '" + l.name + "' is a load: its tensor has no values, and the float forward "
-                            "computes every value from the network input; only perf mode runs this workload");
-    else if (const std::string why = l.uncomputable_reason(); !why.empty())
-      errors.error(l.where, "layer '" + l.name + "' (" + dsl::layer_kind_name(l.kind) + ") " + why +
-                                "; the float reference and functional mode cannot compute it (perf mode can)");
+  dsl::check_computable(workload, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
 }
 
@@ -371,10 +365,7 @@ reference_network::reference_network(const dsl::workload_spec& workload) : m_wor
   }
   if (workload.weights_file.empty()) {
     dsl::diagnostics errors;
-    for (const auto& l : workload.layers)
-      if (l.is_matrix_layer() && l.weights.empty())
-        errors.error(l.where, "layer '" + l.name + "' has no weights: give 'weights:' in the layer or "
-                              "'weights_file:' in the workload");
+    dsl::check_weights_given(workload, errors);
     if (errors.has_errors()) throw dsl::input_error(errors);
     bind(nullptr);  // says which named tensors have no model to come from
     return;

@@ -94,12 +94,7 @@ reports::sweep_row finished_row(const dsl::sweep_spec& spec, const dsl::sweep_po
     return row;
   }
   row.status = "ok";
-  for (const auto& c : spec.constraints)
-    if (!c.holds(row.metrics)) {
-      row.status = "dropped";
-      row.error = "fails constraint '" + c.text + "'";
-      break;
-    }
+  judge_constraints(spec, row);
   return row;
 }
 
@@ -113,6 +108,18 @@ reports::sweep_row sweep_row_for_point(const dsl::sweep_point& p) {
   r.workload = p.workload_name;
   r.params = p.params;
   return r;
+}
+
+void judge_constraints(const dsl::sweep_spec& spec, reports::sweep_row& row) {
+  if (row.status != "ok" && row.status != "dropped") return;
+  row.status = "ok";
+  row.error.clear();
+  for (const auto& c : spec.constraints)
+    if (!c.holds(row.metrics)) {
+      row.status = "dropped";
+      row.error = "fails constraint '" + c.text + "'";
+      break;
+    }
 }
 
 reports::sweep_table sweep_table_of(const dsl::sweep_spec& spec) {
@@ -133,9 +140,16 @@ void write_sweep_tables(reports::sweep_table t, const std::vector<reports::sweep
             [](const reports::sweep_row& a, const reports::sweep_row& b) { return a.index < b.index; });
   const auto pareto = reports::pareto_ids(t);
   const std::set<std::string> on_front(pareto.begin(), pareto.end());
+  // pareto.csv lists each workload's front together, workloads in the order
+  // their points come (the sweep file's), each front in index order.
+  std::map<std::string, std::size_t> workload_rank;
+  for (const auto& r : t.rows) workload_rank.emplace(r.workload, workload_rank.size());
   std::vector<reports::sweep_row> front;
   for (const auto& r : t.rows)
     if (on_front.count(r.id)) front.push_back(r);
+  std::stable_sort(front.begin(), front.end(), [&](const reports::sweep_row& a, const reports::sweep_row& b) {
+    return workload_rank.at(a.workload) < workload_rank.at(b.workload);
+  });
   write_output_file(dir, "results.csv", reports::rows_to_csv(t, t.rows));
   write_output_file(dir, "pareto.csv", reports::rows_to_csv(t, front));
   const auto doc = reports::sweep_to_json(t, pareto);
@@ -195,7 +209,15 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
     return 1;
   }
   const reports::sweep_table table = sweep_table_of(spec);
-  write_sweep_tables(table, journal.rows(), o.out_dir);
+  // Rows recorded by an earlier run were judged under the constraints of
+  // then; the tables and the counts follow the sweep file's constraints now
+  // (results.jsonl keeps what each point was when it ran).
+  const auto judged_rows = [&] {
+    std::vector<reports::sweep_row> rows = journal.rows();
+    for (auto& r : rows) judge_constraints(spec, r);
+    return rows;
+  };
+  write_sweep_tables(table, judged_rows(), o.out_dir);
   const fs::path points_dir = fs::path(o.out_dir) / "points";
 
   sweep_progress progress(err, o.terminal, points.size(), points.size() - todo.size());
@@ -225,7 +247,7 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
         const auto now = std::chrono::steady_clock::now();
         const auto floor = journal.rows().size() > 1000 ? std::chrono::seconds(1) : std::chrono::seconds(0);
         if (now - last_tables >= std::max<std::chrono::steady_clock::duration>(floor, 20 * last_table_cost)) {
-          write_sweep_tables(table, journal.rows(), o.out_dir);
+          write_sweep_tables(table, judged_rows(), o.out_dir);
           last_tables = std::chrono::steady_clock::now();
           last_table_cost = last_tables - now;
         }
@@ -233,7 +255,8 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
       },
       [&] { progress.tick(); });
   progress.finish();
-  write_sweep_tables(table, journal.rows(), o.out_dir, true);
+  const std::vector<reports::sweep_row> rows = judged_rows();
+  write_sweep_tables(table, rows, o.out_dir, true);
   // A sweep killed while it rewrote its tables left a temporary file behind.
   remove_stale_temporary_files(o.out_dir, {"results.csv", "pareto.csv", "sweep.json", "report.html"});
   if (!started) {
@@ -242,7 +265,7 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
   }
 
   std::size_t ok = 0, dropped = 0, failed = 0, retry = 0;
-  for (const auto& row : journal.rows()) {
+  for (const auto& row : rows) {
     if (!by_id.count(row.id)) continue;
     if (row.status == "ok") ++ok;
     else if (row.status == "dropped") ++dropped;

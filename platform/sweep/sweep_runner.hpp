@@ -21,13 +21,20 @@ struct sweep_run_options {
 // The row a point starts as (no status or metrics yet).
 reports::sweep_row sweep_row_for_point(const dsl::sweep_point& p);
 
+// Judges a point that ran (status ok or dropped) by the sweep's constraints:
+// ok, or dropped with `error` naming the first constraint it fails (a missing
+// metric fails). Other rows are left as they are. Rows read back on --resume
+// are judged again, so an edited constraint applies to them too.
+void judge_constraints(const dsl::sweep_spec& spec, reports::sweep_row& row);
+
 // The sweep's table (name, mode, objectives, parameter and metric columns),
 // without rows.
 reports::sweep_table sweep_table_of(const dsl::sweep_spec& spec);
 
 // Rewrites results.csv, sweep.json and pareto.csv in `dir` from `rows` (any
-// order: written in index order), and with `with_html` report.html (it
-// carries the plotting library, ~1 MB).
+// order: written in index order; pareto.csv holds each workload's front
+// together, workloads in the sweep's order), and with `with_html` report.html
+// (it carries the plotting library, ~1 MB).
 void write_sweep_tables(reports::sweep_table table, const std::vector<reports::sweep_row>& rows,
                         const std::string& dir, bool with_html = false);
 

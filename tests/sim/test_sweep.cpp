@@ -109,8 +109,8 @@ bool wait_until(F done, std::chrono::seconds limit = std::chrono::seconds(60)) {
   return true;
 }
 
-// The rows that no other row beats in every objective at once, worked out
-// pairwise.
+// The rows that no other row of the same workload beats in every objective
+// at once, worked out pairwise.
 std::set<std::string> brute_force_front(const json& sweep) {
   std::vector<const json*> ok;
   for (const auto& r : sweep.at("rows"))
@@ -119,6 +119,7 @@ std::set<std::string> brute_force_front(const json& sweep) {
   for (const auto* a : ok) {
     bool dominated = false;
     for (const auto* b : ok) {
+      if (b->at("workload") != a->at("workload")) continue;
       bool no_worse = true, better = false;
       for (const auto& o : sweep.at("objectives")) {
         const std::string m = o.at("metric");
@@ -249,6 +250,94 @@ TEST_CASE("sweep: the Pareto front and the constraints follow from the rows' met
   CHECK(constrained.at("pareto_ids").get<std::set<std::string>>() == brute_force_front(constrained));
 }
 
+// The ids of a CSV's rows, in order (the first column after the header).
+std::vector<std::string> csv_ids_of(const std::string& path) {
+  std::vector<std::string> ids;
+  std::istringstream csv(read_text(path));
+  std::string line;
+  std::getline(csv, line);
+  while (std::getline(csv, line)) ids.push_back(line.substr(0, line.find(',')));
+  return ids;
+}
+
+TEST_CASE("sweep: each workload has its own Pareto front, never compared with another workload") {
+  // The 8x8 convolution costs far less than the grouped network on every
+  // design, so one front over both would hold 8x8 points only.
+  scratch_dir dir;
+  const std::string file = dir.write(
+      "two.yaml", "name: two_workloads\nbase: " + source_path("tests/sim/configs/small_adc.yaml") +
+                      "\nworkloads:\n  - " + source_path("tests/sim/configs/conv3x3_8x8.yaml") + "\n  - " +
+                      source_path("tests/sim/configs/grouped_convs.yaml") +
+                      "\nparameters:\n"
+                      "  components.tile.crossbar.rows: [32, 64, 128]\n"
+                      "  components.tile.readout[0].bits: [4, 6, 8]\n"
+                      "objectives:\n  - minimize: energy_j\n  - minimize: latency_s\n  - minimize: area_mm2\n");
+  const auto r = run_command("sweep " + file + " -o " + dir.path("out") + " -j 2");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const json doc = json::parse(read_text(dir.path("out/sweep.json")));
+  CHECK(doc.at("pareto_per") == "workload");
+  const auto front = brute_force_front(doc);
+  CHECK(doc.at("pareto_ids").get<std::set<std::string>>() == front);
+  std::map<std::string, std::string> workload_of;
+  for (const auto& row : doc.at("rows")) workload_of[row.at("id")] = row.at("workload");
+  std::map<std::string, std::size_t> per_workload;
+  for (const auto& id : front) ++per_workload[workload_of.at(id)];
+  CHECK(per_workload.size() == 2);
+  // pareto.csv: the same points, the 8x8 convolution's front first (the
+  // sweep file's order), then the grouped network's, each in index order.
+  const auto ids = csv_ids_of(dir.path("out/pareto.csv"));
+  CHECK(std::set<std::string>(ids.begin(), ids.end()) == front);
+  REQUIRE(ids.size() == front.size());
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    CHECK((workload_of.at(ids[i]) == "conv3x3_8x8") == (i < per_workload.at("conv3x3_8x8")));
+  CHECK(read_text(dir.path("out/pareto.csv")).find(",grouped_convs,") != std::string::npos);
+  CHECK(read_text(dir.path("out/report.html")).find("on the Pareto fronts (one per workload)") != std::string::npos);
+}
+
+TEST_CASE("sweep: --resume judges recorded points by the constraints the sweep file has now") {
+  scratch_dir dir;
+  const std::string out = dir.path("out");
+  const std::string file = dir.write("grid.yaml", grid_sweep());
+  REQUIRE(run_command("sweep " + file + " -o " + out + " -j 2").status == 0);
+  const json free = json::parse(read_text(out + "/sweep.json"));
+  std::vector<double> areas;
+  for (const auto& row : free.at("rows")) areas.push_back(row.at("metrics").at("area_mm2").get<double>());
+  std::sort(areas.begin(), areas.end());
+  std::ostringstream limit;
+  limit.precision(17);
+  limit << areas[areas.size() / 2];
+  const std::string journal = read_text(out + "/results.jsonl");
+
+  // A constraint added after every point ran: nothing runs again, but the
+  // points that fail it are dropped and leave the front.
+  dir.write("grid.yaml", grid_sweep("constraints: ['area_mm2 < " + limit.str() + "']\n"));
+  const auto tightened = run_command("sweep " + file + " -o " + out + " -j 2 --resume");
+  REQUIRE_MESSAGE(tightened.status == 0, tightened.output);
+  const json doc = json::parse(read_text(out + "/sweep.json"));
+  std::size_t dropped = 0;
+  for (const auto& row : doc.at("rows")) {
+    const bool too_big = row.at("metrics").at("area_mm2").get<double>() >= areas[areas.size() / 2];
+    CHECK(row.at("status") == (too_big ? "dropped" : "ok"));
+    if (too_big) CHECK(row.at("error") == "fails constraint 'area_mm2 < " + limit.str() + "'");
+    dropped += too_big;
+  }
+  REQUIRE(dropped > 0);
+  CHECK(doc.at("pareto_ids").get<std::set<std::string>>() == brute_force_front(doc));
+  for (const auto& id : csv_ids_of(out + "/pareto.csv"))
+    CHECK(doc.at("rows")[std::stoi(id.substr(1))].at("status") == "ok");
+  CHECK_MESSAGE(tightened.output.find(std::to_string(grid_points - dropped) + " ok, " + std::to_string(dropped) +
+                                      " dropped by constraints") != std::string::npos,
+                tightened.output);
+  CHECK(read_text(out + "/results.jsonl") == journal);  // the journal keeps what each point was when it ran
+
+  // Taken away again: every point is back, and so is the front.
+  dir.write("grid.yaml", grid_sweep());
+  REQUIRE(run_command("sweep " + file + " -o " + out + " -j 2 --resume").status == 0);
+  const json again = json::parse(read_text(out + "/sweep.json"));
+  CHECK(again.at("rows") == free.at("rows"));
+  CHECK(again.at("pareto_ids") == free.at("pareto_ids"));
+}
+
 TEST_CASE("sweep: a failing point is recorded with its located error while the others run") {
   scratch_dir dir;
   const std::string file = dir.write("dram.yaml", small_chip_sweep("  components.dram.capacity: [1 KiB, 1 GiB]\n"));
@@ -304,6 +393,30 @@ TEST_CASE("sweep: bad input exits 2 with a located error and runs nothing") {
   CHECK(mixed.status == 2);
   CHECK_MESSAGE(mixed.output.find(dir.path("other/results.jsonl") + ":2:1: error: point p00001") != std::string::npos,
                 mixed.output);
+}
+
+TEST_CASE("sweep: a functional sweep of a workload without weights is refused before any point runs") {
+  // conv3x3_8x8 writes no weights and names no weights_file: functional mode
+  // has nothing to compute with, which every point's run would find alike.
+  scratch_dir dir;
+  const std::string rows = "  components.tile.crossbar.rows: [32, 64]\n";
+  const std::string file = dir.write("functional.yaml", small_chip_sweep(rows) + "mode: functional\n");
+  const std::string expected = file + ":2:12: error: 'mode: functional' cannot run workload 'conv3x3_8x8': " +
+                               source_path("tests/sim/configs/conv3x3_8x8.yaml") +
+                               ":8:5: error: layer 'conv' has no weights: give 'weights:' in the layer or "
+                               "'weights_file:' in the workload";
+  for (const std::string& how : {std::string("--dry-run"), "-o " + dir.path("out")}) {
+    const auto r = run_command("sweep " + file + " " + how);
+    CHECK_MESSAGE(r.status == 2, how, r.output);
+    CHECK_MESSAGE(r.output.find(expected) != std::string::npos, how, r.output);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir.path("out")));  // no point ran, nothing was written
+  const auto v = run_command("validate " + file);
+  CHECK(v.status == 2);
+  CHECK_MESSAGE(v.output.find(expected) != std::string::npos, v.output);
+  // The same sweep in perf mode needs no weights.
+  const std::string perf = dir.write("perf.yaml", small_chip_sweep(rows));
+  CHECK(run_command("sweep " + perf + " --dry-run").status == 0);
 }
 
 TEST_CASE("sweep: every shipped sweep expands, dry, to the points its parameters make") {

@@ -189,6 +189,26 @@ TEST_CASE("html: a sweep's scatter plots the first two objectives with its Paret
   CHECK(html.find("<td>p00000</td>") != std::string::npos);
   CHECK(html.find("<td>p00001</td>") != std::string::npos);
   CHECK(html.find("<td>p00002</td>") == std::string::npos);
+  // Taken per workload with two workloads: the page says so, draws one line
+  // per front and lists each workload's points together.
+  json two = doc;
+  two["pareto_per"] = "workload";
+  two["rows"][0]["workload"] = "lenet5_mnist";
+  two["rows"][1]["workload"] = "lenet5_mnist";
+  two["pareto_ids"] = json::array({"p00000", "p00001", "p00002", "p00003"});  // nothing dominated within a workload
+  const std::string per = render_sweep_html(two);
+  CHECK(per.find("on the Pareto fronts (one per workload)") != std::string::npos);
+  CHECK(per.find("each workload has its own Pareto front") != std::string::npos);
+  CHECK(per.find("Pareto points, per workload") != std::string::npos);
+  const json per_spec = charts_of(per)[0]["spec"];
+  CHECK(per_spec["layer"][1]["encoding"]["detail"]["field"] == "workload");
+  const auto at = [&](const char* id) { return per.find(std::string("<td>") + id + "</td>"); };
+  // lenet5_mnist's front, then vgg8_cifar10's, each along x (energy).
+  CHECK(at("p00000") < at("p00001"));
+  CHECK(at("p00001") < at("p00003"));
+  CHECK(at("p00003") < at("p00002"));
+  // One workload: the words of a single front.
+  CHECK(html.find("one per workload") == std::string::npos);
   // A document with nothing finished still renders, without a chart.
   const json none = {{"name", "empty"}, {"rows", json::array()}};
   CHECK(charts_of(render_sweep_html(none)).empty());

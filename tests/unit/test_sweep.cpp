@@ -209,10 +209,18 @@ TEST_CASE("constraints parse metric, comparison and value, converting units to t
   CHECK_FALSE(dsl::parse_metric_constraint("aera_mm2 < 100", at, bad));
   CHECK_FALSE(dsl::parse_metric_constraint("energy_j = 1 mJ", at, bad));
   CHECK_FALSE(dsl::parse_metric_constraint("latency_s < 2 pJ", at, bad));
-  REQUIRE(bad.size() == 3);
+  CHECK_FALSE(dsl::parse_metric_constraint("area_mm2 <> 100", at, bad));
+  CHECK_FALSE(dsl::parse_metric_constraint("area_mm2 == 100", at, bad));
+  CHECK_FALSE(dsl::parse_metric_constraint("area_mm2 100", at, bad));
+  REQUIRE_MESSAGE(bad.size() == 6, bad.to_string());
   CHECK(has_error(bad, 3, 5, "unknown metric 'aera_mm2' (did you mean 'area_mm2'?)"));
-  CHECK(has_error(bad, 3, 14, "expected a comparison"));
+  CHECK(has_error(bad, 3, 14, "'=' is not a comparison a constraint takes: use one of <, <=, >, >="));
   CHECK(has_error(bad, 3, 17, "energy"));
+  // The operator as written, not '<' followed by a bad value '> 100'.
+  CHECK_MESSAGE(has_error(bad, 3, 14, "'<>' is not a comparison a constraint takes: use one of <, <=, >, >="),
+                bad.to_string());
+  CHECK(has_error(bad, 3, 14, "'==' is not a comparison"));
+  CHECK(has_error(bad, 3, 14, "expected a comparison after 'area_mm2'"));
 }
 
 namespace {
@@ -263,6 +271,31 @@ TEST_CASE("the Pareto front equals a brute-force O(n^2) front, with ties and dup
   // Duplicates on the front are all kept; a NaN point never is.
   CHECK(reports::pareto_front({{1, 2}, {1, 2}, {2, 1}, {NAN, 0}, {3, 3}}, {false, false}) ==
         std::vector<std::size_t>{0, 1, 2});
+}
+
+TEST_CASE("a sweep's Pareto front is taken per workload, and the document says so") {
+  reports::sweep_table t;
+  t.objectives = {{"energy_j", false}, {"latency_s", false}};
+  const auto row = [](const std::string& id, const std::string& workload, double energy, double latency,
+                      const std::string& status = "ok") {
+    reports::sweep_row r;
+    r.id = id;
+    r.workload = workload;
+    r.status = status;
+    r.metrics = {{"energy_j", energy}, {"latency_s", latency}};
+    return r;
+  };
+  // Every small-network point beats every large-network one on both.
+  t.rows = {row("p0", "small", 1, 2), row("p1", "large", 100, 200), row("p2", "small", 2, 1),
+            row("p3", "large", 200, 100), row("p4", "large", 150, 150), row("p5", "large", 300, 300),
+            row("p6", "small", 3, 3), row("p7", "large", 1, 1, "dropped"), row("p8", "large", 90, 90, "failed")};
+  CHECK(reports::pareto_ids(t) == std::vector<std::string>{"p0", "p1", "p2", "p3", "p4"});
+  // One workload: one front, as it always was.
+  t.rows = {row("p0", "small", 1, 2), row("p2", "small", 2, 1), row("p6", "small", 3, 3)};
+  CHECK(reports::pareto_ids(t) == std::vector<std::string>{"p0", "p2"});
+  const auto doc = reports::sweep_to_json(t, reports::pareto_ids(t));
+  CHECK(doc.at("pareto_per") == "workload");
+  CHECK(doc.at("pareto_ids") == nlohmann::ordered_json::array({"p0", "p2"}));
 }
 
 TEST_CASE("a sweep row survives a JSON line round trip; parameters that are numbers are written as numbers") {
