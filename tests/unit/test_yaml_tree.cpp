@@ -9,6 +9,7 @@
 #include <string>
 
 #include "dsl/input_file.hpp"
+#include "dsl/utf8.hpp"
 #include "dsl/yaml_tree.hpp"
 #include "test_support.hpp"
 
@@ -487,6 +488,16 @@ TEST_CASE("yaml_tree: text that is not UTF-8 is a located error") {
   check_at(errors.errors()[1].where, 3, 1);
   diagnostics fine;
   REQUIRE_MESSAGE(parse("name: \"Ω µs – 日本\"\n", fine), fine.to_string());
+}
+
+TEST_CASE("diagnostics: what a message quotes prints as text, on one line") {
+  // Bytes that are no UTF-8 as \xNN, control characters escaped; valid UTF-8
+  // (and the message's own words) as they are.
+  mottsim::dsl::diagnostics errors;
+  errors.error({"m.onnx", 0, 0}, "node 'a\xff" "b\r\nc\x1b[31m' (R\xc3lu): caf\xc3\xa9 \xe6\x97\xa5");
+  CHECK(errors.to_string() == "m.onnx: error: node 'a\\xffb\\r\\nc\\x1b[31m' (R\\xc3lu): caf\xc3\xa9 \xe6\x97\xa5\n");
+  CHECK(mottsim::dsl::printable_text("\xf0\x9f\x98") == "\\xf0\\x9f\\x98");  // a cut-off 4-byte character
+  CHECK(mottsim::dsl::printable_text("tab\there\x7f") == "tab\\there\\x7f");
 }
 
 TEST_CASE("yaml_tree: input files are bounded in size and must be regular files") {
