@@ -490,6 +490,36 @@ TEST_CASE("yaml_tree: text that is not UTF-8 is a located error") {
   REQUIRE_MESSAGE(parse("name: \"Ω µs – 日本\"\n", fine), fine.to_string());
 }
 
+TEST_CASE("yaml_tree: UTF-16 and UTF-32 text is a located error, not read as such") {
+  // yaml-cpp would read these (converting them); mottsim's YAML is UTF-8.
+  const std::string name = "name: x\n";
+  std::string le = "\xff\xfe", be = "\xfe\xff", le_bare, be32;
+  for (char c : name) {
+    le += std::string{c, '\0'};
+    be += std::string{'\0', c};
+    le_bare += std::string{c, '\0'};
+    be32 += std::string{'\0', '\0', '\0', c};
+  }
+  for (const auto& [text, encoding] :
+       {std::pair<std::string, std::string>{le, "UTF-16 (little-endian, with a byte-order mark)"},
+        {be, "UTF-16 (big-endian, with a byte-order mark)"},
+        {le_bare, "UTF-16 (little-endian)"},
+        {be32, "UTF-32 (big-endian)"},
+        {std::string("\xff\xfe\0\0", 4) + "n\0\0\0", "UTF-32 (little-endian, with a byte-order mark)"}}) {
+    CAPTURE(encoding);
+    diagnostics errors;
+    CHECK_FALSE(parse(text, errors));
+    REQUIRE(errors.size() == 1);
+    check_at(errors.errors()[0].where, 1, 1);
+    CHECK(contains(errors.errors()[0].message, "YAML text must be UTF-8, and this file is " + encoding));
+  }
+  // UTF-8, with or without its byte-order mark, is read.
+  diagnostics fine;
+  CHECK(parse("\xef\xbb\xbfname: x\n", fine));
+  CHECK(parse("name: x\n", fine));
+  CHECK_FALSE(fine.has_errors());
+}
+
 TEST_CASE("diagnostics: what a message quotes prints as text, on one line") {
   // Bytes that are no UTF-8 as \xNN, control characters escaped; valid UTF-8
   // (and the message's own words) as they are.
