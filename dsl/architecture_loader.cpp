@@ -29,7 +29,7 @@ constexpr double address_space = 18446744073709551616.0;  // 2^64
 
 // Follows `extends:` chains; returns the merged tree (null on error).
 yaml_node_ptr resolve_extends(const yaml_node& root, const std::string& path, std::vector<std::string>& chain,
-                              diagnostics& errors) {
+                              std::vector<yaml_removal>& removed, diagnostics& errors) {
   chain.push_back(file_identity(path));
   const yaml_map_entry* ext = root.is_map() ? root.find_entry("extends") : nullptr;
   if (!ext) return root.clone();
@@ -57,7 +57,7 @@ yaml_node_ptr resolve_extends(const yaml_node& root, const std::string& path, st
     errors.error(base->where, "an architecture must be a map");
     return nullptr;
   }
-  auto resolved_base = resolve_extends(*base, base_path, chain, errors);
+  auto resolved_base = resolve_extends(*base, base_path, chain, removed, errors);
   if (!resolved_base) return nullptr;
   // `tech` lists accumulate: a derived file adds libraries to its base's. Each
   // path stays relative to the file that names it (its node remembers which).
@@ -65,7 +65,7 @@ yaml_node_ptr resolve_extends(const yaml_node& root, const std::string& path, st
   auto own = root.clone();
   const yaml_node* base_tech = resolved_base->find("tech");
   const yaml_node* own_tech = own->find("tech");
-  auto merged = merge_yaml(*resolved_base, *own);
+  auto merged = merge_yaml(*resolved_base, *own, &removed);
   for (auto& e : merged->entries) {
     if (e.key == "extends") e.value = ext->value->clone();
     if (e.key == "tech" && own_tech && base_tech && base_tech->is_sequence() && own_tech->is_sequence()) {
@@ -243,7 +243,7 @@ architecture_source read_architecture_source(const yaml_node& root, const std::s
     errors.error(root.where, "an architecture must be a map with 'components:'");
     return source;
   }
-  source.merged = resolve_extends(root, path, source.chain, errors);
+  source.merged = resolve_extends(root, path, source.chain, source.removed, errors);
   return source;
 }
 
@@ -262,6 +262,11 @@ architecture_load load_architecture(const architecture_source& source, const std
   if (!source.merged) return out;
   auto root = source.merged->clone();
   out.spec.files = source.chain;
+  for (const auto& r : source.removed) {
+    if (r.path.size() != 2 || r.path.front() != "components") continue;
+    const yaml_node* type = r.removed->is_map() ? r.removed->find("type") : nullptr;
+    out.spec.removed_components.push_back({r.path.back(), type && type->is_scalar() ? type->text : "", r.where});
+  }
 
   for (const auto& text : overrides) {
     override_flag flag;

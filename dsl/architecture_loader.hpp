@@ -6,6 +6,7 @@
 #include "dsl/diagnostics.hpp"
 #include "dsl/schema.hpp"
 #include "dsl/tech_library.hpp"
+#include "dsl/yaml_merge.hpp"
 #include "dsl/yaml_tree.hpp"
 
 namespace mottsim::dsl {
@@ -35,6 +36,7 @@ struct architecture_source {
   std::string path;
   yaml_node_ptr merged;            // null when the file or a base is unusable
   std::vector<std::string> chain;  // the file and its bases, canonical
+  std::vector<yaml_removal> removed;  // what `key: null` took out of a base, along the chain
 };
 architecture_source read_architecture_source(const yaml_node& root, const std::string& path, diagnostics& errors);
 

@@ -15,4 +15,11 @@ std::vector<const component_spec*> architecture_spec::of_type(const std::string&
   return out;
 }
 
+diagnostic architecture_spec::missing_component(const std::string& type, const std::string& message) const {
+  for (auto r = removed_components.rbegin(); r != removed_components.rend(); ++r)
+    if (r->type == type)
+      return {r->where, message + "; the null given to '" + r->name + "' here removed the base architecture's"};
+  return {{file, 0, 0}, message};
+}
+
 }  // namespace mottsim::dsl

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "dsl/block_value.hpp"
+#include "dsl/diagnostics.hpp"
 #include "dsl/source_location.hpp"
 
 namespace mottsim::dsl {
@@ -29,6 +30,13 @@ struct component_spec {
   source_location where;
 };
 
+// A component that a file removed from the base it extends (`NAME: null`).
+struct removed_component {
+  std::string name;
+  std::string type;  // the removed one's, when it had one
+  source_location where;  // the `NAME:` key of the null
+};
+
 struct architecture_spec {
   std::string name;
   source_location name_where;          // its 'name:' line, or the file when it has none
@@ -39,6 +47,12 @@ struct architecture_spec {
   double node_m = 22e-9;               // technology node, for F^2 areas and scaling
   std::vector<component_spec> components;
   std::vector<std::string> overrides;  // the --set flags applied, in order
+  std::vector<removed_component> removed_components;
+
+  // That the architecture lacks a component of `type`: `message`, located at
+  // the `NAME: null` that removed one of them from a base (and saying so), or
+  // at the file when none was removed.
+  diagnostic missing_component(const std::string& type, const std::string& message) const;
 
   const component_spec* find(const std::string& name) const;
   std::vector<const component_spec*> of_type(const std::string& type) const;

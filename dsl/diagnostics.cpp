@@ -3,6 +3,8 @@
 #include <ostream>
 #include <sstream>
 
+#include "dsl/utf8.hpp"
+
 namespace mottsim::dsl {
 
 std::string source_location::to_string() const {
@@ -11,7 +13,12 @@ std::string source_location::to_string() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
-std::string diagnostic::to_string() const { return where.to_string() + ": error: " + message; }
+// Messages quote what the input holds (names, fields, values); bytes of it
+// that are no text are written escaped, never sent to the terminal as they
+// are, and each error stays on one line.
+std::string diagnostic::to_string() const {
+  return printable_text(where.to_string()) + ": error: " + printable_text(message);
+}
 
 void diagnostics::error(const source_location& where, std::string message) {
   m_errors.push_back({where, std::move(message)});

@@ -9,6 +9,8 @@
 #include "dsl/csv_fields.hpp"
 #include "dsl/input_file.hpp"
 #include "dsl/scalesim_topology.hpp"
+#include "dsl/utf8.hpp"
+#include "dsl/yaml_quote.hpp"
 
 namespace mottsim::dsl {
 
@@ -65,9 +67,20 @@ std::string shape_text(long long h, long long w, long long c) {
 
 }  // namespace
 
-std::string network_csv_to_yaml(const std::string& path, diagnostics& errors) {
+generated_workload network_csv_to_yaml(const std::string& path, diagnostics& errors) {
+  generated_workload out(path);
   std::string text;
-  if (!read_input_file(path, text, errors, "network CSV")) return {};
+  if (!read_input_file(path, text, errors, "network CSV")) return out;
+  // Fields are echoed in messages and layer names are written into the
+  // workload, which is UTF-8 text like every YAML file.
+  if (const std::size_t bad = first_invalid_utf8(text); bad != text.size()) {
+    const std::size_t line_end = text.rfind('\n', bad);  // of the line before; npos on the first
+    const std::size_t line_start = line_end == std::string::npos ? 0 : line_end + 1;
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
+    errors.error({path, static_cast<int>(line), static_cast<int>(bad - line_start) + 1},
+                 "the network CSV is not UTF-8 text (byte " + printable_text(text.substr(bad, 1)) + ")");
+    return out;
+  }
   std::vector<row> rows;
   std::istringstream in(text);
   std::string line_text;
@@ -81,16 +94,16 @@ std::string network_csv_to_yaml(const std::string& path, diagnostics& errors) {
       if (rows.empty() && ok && is_scalesim_header(line_text)) return scalesim_topology_to_yaml(path, text, errors);
       errors.error({path, line, static_cast<int>(first) + 1},
                    "a NeuroSim network row holds eight integers, not text: '" + line_text.substr(first, 40) + "'");
-      return {};
+      return out;
     }
     row r;
     if (parse_row(path, line_text, line, r, errors)) rows.push_back(r);
     else ok = false;
   }
-  if (!ok) return {};
+  if (!ok) return out;
   if (rows.empty()) {
     errors.error({path, 0, 0}, "the network CSV holds no layer rows");
-    return {};
+    return out;
   }
 
   const std::string stem = fs::path(path).stem().string();
@@ -100,11 +113,14 @@ std::string network_csv_to_yaml(const std::string& path, diagnostics& errors) {
     << "# Convolutions pad (kernel - 1) / 2 on each side so each row's input is the previous row's output,\n"
     << "# as NeuroSim's files chain them (NeuroSim itself counts (IFM - kernel + 1)^2 / stride^2 input\n"
     << "# vectors per layer); pooling is 2x2 max pooling; every layer but the last has a ReLU.\n"
-    << "name: \"" << stem << "\"\n"
-    << "description: \"" << stem << " imported from a NeuroSim network CSV\"\n"
-    << "input: {height: " << rows[0].v[0] << ", width: " << rows[0].v[1] << ", channels: " << rows[0].v[2] << "}\n"
-    << "precision: {weights: 8, activations: 8}\n"
-    << "layers:\n";
+    << "name: " << yaml_quoted(stem) << "\n"
+    << "description: " << yaml_quoted(stem + " imported from a NeuroSim network CSV") << "\n";
+  out.add(y.str());
+  // The input is the first row's IFM.
+  out.add("input: {height: " + std::to_string(rows[0].v[0]) + ", width: " + std::to_string(rows[0].v[1]) +
+              ", channels: " + std::to_string(rows[0].v[2]) + "}\n",
+          {path, rows[0].line, rows[0].column[0]});
+  out.add("precision: {weights: 8, activations: 8}\nlayers:\n");
   long long h = rows[0].v[0], w = rows[0].v[1], c = rows[0].v[2];
   bool flat = false;
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -114,40 +130,44 @@ std::string network_csv_to_yaml(const std::string& path, diagnostics& errors) {
     const std::string name = "layer" + std::to_string(i + 1);
     const std::string relu = last ? "" : ", activation: relu";
     const bool linear = ih == 1 && iw == 1 && kh == 1 && kw == 1;
+    const source_location at_row{path, r.line, r.column[0]};
+    std::ostringstream layer;
     if (linear) {
       if (ic != h * w * c) {
         errors.error({path, r.line, r.column[2]}, "IFM channels " + std::to_string(ic) + " must be the " +
                                                       std::to_string(h * w * c) + " values of the previous output (" +
                                                       shape_text(h, w, c) + ") for a fully connected row");
-        return {};
+        return out;
       }
-      if (!flat && h * w > 1) y << "  - {name: flatten" << i + 1 << ", type: flatten}\n";
+      if (!flat && h * w > 1) out.add("  - {name: flatten" + std::to_string(i + 1) + ", type: flatten}\n", at_row);
       if (stride != 1 || pool) {
         errors.error({path, r.line, r.column[pool ? 6 : 7]}, "a fully connected row (1x1 input, 1x1 kernel) takes "
                                                              "stride 1 and no pooling");
-        return {};
+        return out;
       }
-      y << "  - {name: " << name << ", type: linear, out_features: " << oc << relu << "}  # line " << r.line << "\n";
+      layer << "  - {name: " << name << ", type: linear, out_features: " << oc << relu << "}  # line " << r.line
+            << "\n";
+      out.add(layer.str(), at_row);
       flat = true;
       h = w = 1;
       c = oc;
       continue;
     }
     if (flat || ih != h || iw != w || ic != c) {
-      errors.error({path, r.line, r.column[0]}, "IFM " + shape_text(ih, iw, ic) +
-                                                    " does not follow from the previous row's output " +
-                                                    shape_text(h, w, c) + (i == 0 ? "" : " (after its pooling)"));
-      return {};
+      errors.error(at_row, "IFM " + shape_text(ih, iw, ic) + " does not follow from the previous row's output " +
+                               shape_text(h, w, c) + (i == 0 ? "" : " (after its pooling)"));
+      return out;
     }
     if (kh > ih || kw > iw) {
       errors.error({path, r.line, r.column[3]}, "the " + std::to_string(kh) + "x" + std::to_string(kw) +
                                                     " kernel is larger than the " + shape_text(ih, iw, ic) + " input");
-      return {};
+      return out;
     }
     const long long ph = (kh - 1) / 2, pw = (kw - 1) / 2;
-    y << "  - {name: " << name << ", type: conv2d, out_channels: " << oc << ", kernel: [" << kh << ", " << kw
-      << "], stride: " << stride << ", padding: [" << ph << ", " << pw << "]" << relu << "}  # line " << r.line
-      << "\n";
+    layer << "  - {name: " << name << ", type: conv2d, out_channels: " << oc << ", kernel: [" << kh << ", " << kw
+          << "], stride: " << stride << ", padding: [" << ph << ", " << pw << "]" << relu << "}  # line " << r.line
+          << "\n";
+    out.add(layer.str(), at_row);
     h = (ih + 2 * ph - kh) / stride + 1;
     w = (iw + 2 * pw - kw) / stride + 1;
     c = oc;
@@ -155,14 +175,14 @@ std::string network_csv_to_yaml(const std::string& path, diagnostics& errors) {
       if (h < 2 || w < 2) {
         errors.error({path, r.line, r.column[6]}, "2x2 pooling needs a map of at least 2x2, and this row's output is " +
                                                       shape_text(h, w, c));
-        return {};
+        return out;
       }
-      y << "  - {name: pool" << i + 1 << ", type: maxpool, kernel: 2}\n";
+      out.add("  - {name: pool" + std::to_string(i + 1) + ", type: maxpool, kernel: 2}\n", {path, r.line, r.column[6]});
       h /= 2;
       w /= 2;
     }
   }
-  return y.str();
+  return out;
 }
 
 }  // namespace mottsim::dsl

@@ -17,6 +17,7 @@
 
 #include "dsl/input_file.hpp"
 #include "dsl/onnx_model.hpp"
+#include "dsl/utf8.hpp"
 #include "dsl/yaml_quote.hpp"
 
 namespace mottsim::dsl {
@@ -476,6 +477,9 @@ class onnx_reader {
     return n.name().empty() ? n.op_type() + "_" + std::to_string(m_node_index) : n.name();
   }
 
+  // False (reported) when a name the workload would take from the model is
+  // not UTF-8 text.
+  bool names_are_text(const onnx::GraphProto& g);
   bool read_input(const onnx::GraphProto& g);
   void walk(const onnx::GraphProto& g);
   bool node(const onnx::NodeProto& n);
@@ -583,6 +587,39 @@ class onnx_reader {
   long long m_in_c = 0, m_in_h = 1, m_in_w = 1;
   std::size_t m_nodes = 0;
 };
+
+// ONNX's names are UTF-8 text, and mottsim names its layers and the
+// tensors it reads after them, in a workload (YAML) and in reports (JSON),
+// both UTF-8. A name that is not text is refused rather than rewritten: a
+// rewritten name would name nothing in the model. The first one found is
+// reported, its bytes escaped (\xNN); nodes by their index in the graph, as
+// their names are what is broken.
+bool onnx_reader::names_are_text(const onnx::GraphProto& g) {
+  const auto bad = [](const std::string& name) { return !is_valid_utf8(name); };
+  const auto refuse = [&](const std::string& what, const std::string& name) {
+    model_error(what + " '" + printable_text(name) + "' is not UTF-8 text; ONNX names are UTF-8");
+    return false;
+  };
+  for (int k = 0; k < g.node_size(); ++k) {
+    const onnx::NodeProto& n = g.node(k);
+    const std::string node = "node " + std::to_string(k) + " of the graph (counting from 0" +
+                             (n.op_type().empty() ? "" : "; op type '" + printable_text(n.op_type()) + "'") + ")";
+    if (bad(n.name())) return refuse(node + ": its name", n.name());
+    if (bad(n.op_type())) return refuse(node + ": its op type", n.op_type());
+    if (bad(n.domain())) return refuse(node + ": its domain", n.domain());
+    for (int i = 0; i < n.input_size(); ++i)
+      if (bad(n.input(i))) return refuse(node + ": input " + std::to_string(i), n.input(i));
+    for (int i = 0; i < n.output_size(); ++i)
+      if (bad(n.output(i))) return refuse(node + ": output " + std::to_string(i), n.output(i));
+  }
+  for (const auto& t : g.initializer())
+    if (bad(t.name())) return refuse("an initializer's name", t.name());
+  for (const auto& v : g.input())
+    if (bad(v.name())) return refuse("a graph input's name", v.name());
+  for (const auto& v : g.output())
+    if (bad(v.name())) return refuse("a graph output's name", v.name());
+  return true;
+}
 
 bool onnx_reader::read_input(const onnx::GraphProto& g) {
   const onnx::ValueInfoProto* input = nullptr;
@@ -2080,7 +2117,7 @@ std::string onnx_reader::write_yaml(const std::string& weights_ref) const {
   std::ostringstream y;
   y << "# " << stem << ", imported by `mottsim import` from " << fs::path(m_path).filename().string() << "\n";
   y << "# (ONNX IR version " << m_ir_version << ", opset " << m_opset
-    << (m_producer.empty() ? "" : ", produced by " + m_producer) << ", " << m_nodes << " nodes).\n";
+    << (m_producer.empty() ? "" : ", produced by " + printable_text(m_producer)) << ", " << m_nodes << " nodes).\n";
   y << "# Each layer keeps the name of the ONNX node it comes from; BatchNormalization is folded into\n";
   y << "# the convolution before it, and an activation function (Relu, Clip, Sigmoid, GELU, SiLU, Softmax...)\n";
   y << "# is the activation of the layer before it (the comment lists the nodes).\n";
@@ -2116,6 +2153,7 @@ onnx_workload onnx_reader::read(const std::string& weights_ref) {
   m_producer = model.producer_name() + (model.producer_version().empty() ? "" : " " + model.producer_version());
   m_ir_version = model.ir_version();
   const auto& g = model.graph();
+  if (!names_are_text(g)) return out;
   for (const auto& t : g.initializer()) m_initializers[t.name()] = &t;
   if (!read_input(g)) return out;
   walk(g);

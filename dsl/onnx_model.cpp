@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dsl/input_file.hpp"
+#include "dsl/utf8.hpp"
 
 namespace mottsim::dsl {
 
@@ -102,6 +103,9 @@ std::shared_ptr<const onnx_model> onnx_model::read(const std::string& path, diag
     errors.error({path, 0, 0}, message);
     return nullptr;
   };
+  // As read_input_file: its name goes into the workload and the reports.
+  if (!is_valid_utf8(path))
+    return fail("the ONNX model name is not valid UTF-8 text (reports name their input files in UTF-8)");
   if (const std::string problem = regular_file_problem(path); !problem.empty())
     return fail("cannot read the ONNX model: " + problem);
   // A model's weights are routinely hundreds of megabytes: unless

@@ -58,8 +58,8 @@ class topology_reader {
 
   // Reads `want` (H x W x C) for the row at `line`: from the previous output
   // with zero padding when it fits, else from a load of its own.
-  void input_for(const std::string& name, const shape& want, long long kh, long long kw, int line, long long& ph,
-                 long long& pw, std::ostream& layers) {
+  void input_for(const std::string& name, const shape& want, long long kh, long long kw,
+                 const source_location& row, long long& ph, long long& pw, generated_workload& layers) {
     ph = pw = 0;
     const long long dh = want.h - m_out.h, dw = want.w - m_out.w;
     if (m_have_out && want.c == m_out.c && dh >= 0 && dw >= 0 && dh % 2 == 0 && dw % 2 == 0 && dh / 2 <= kh / 2 &&
@@ -69,19 +69,22 @@ class topology_reader {
       return;
     }
     if (!m_have_out) return;  // the first row reads the network input
-    layers << "  - {name: " << yaml_quoted(unique_name(name + "_ifmap")) << ", type: load, height: " << want.h
-        << ", width: " << want.w << ", channels: " << want.c << "}  # line " << line << ": "
-        << shape_text(want.h, want.w, want.c) << " does not follow from " << shape_text(m_out.h, m_out.w, m_out.c)
-        << "\n";
+    std::ostringstream load;
+    load << "  - {name: " << yaml_quoted(unique_name(name + "_ifmap")) << ", type: load, height: " << want.h
+         << ", width: " << want.w << ", channels: " << want.c << "}  # line " << row.line << ": "
+         << shape_text(want.h, want.w, want.c) << " does not follow from " << shape_text(m_out.h, m_out.w, m_out.c)
+         << "\n";
+    layers.add(load.str(), row);
   }
 
-  std::string read(const std::string& text) {
+  generated_workload read(const std::string& text) {
     std::istringstream in(text);
     std::string line_text;
     int line = 0;
     bool header_seen = false, gemm = false, ok = true;
     shape first{};
-    std::ostringstream layers;
+    source_location first_where;  // the first row's IFMAP Height: the network input
+    generated_workload layers(m_path);
     while (std::getline(in, line_text)) {
       ++line;
       if (trim_blanks(line_text).empty()) continue;
@@ -146,9 +149,12 @@ class topology_reader {
         continue;
       }
       const shape want{ih, iw, ch};
-      if (!m_have_out) first = want;
+      if (!m_have_out) {
+        first = want;
+        first_where = {m_path, line, f[1].column};
+      }
       long long ph = 0, pw = 0;
-      input_for(f[0].text, want, kh, kw, line, ph, pw, layers);
+      input_for(f[0].text, want, kh, kw, {m_path, line, f[1].column}, ph, pw, layers);
       const long long groups = depthwise ? ch : 1;
       const long long out_c = depthwise ? ch * filters : filters;
       // SCALE-Sim counts a last, partial window: its output is
@@ -157,24 +163,26 @@ class topology_reader {
       const long long rh = (ih - kh) % sh, rw = (iw - kw) % sw;
       ph += rh ? (sh - rh + 1) / 2 : 0;
       pw += rw ? (sw - rw + 1) / 2 : 0;
-      layers << "  - {name: " << yaml_quoted(unique_name(f[0].text)) << ", type: conv2d, out_channels: " << out_c
-             << ", kernel: [" << kh << ", " << kw << "], stride: [" << sh << ", " << sw << "]";
-      if (ph || pw) layers << ", padding: [" << ph << ", " << pw << "]";
-      if (groups > 1) layers << ", groups: " << groups;
-      layers << ", bias: false}  # line " << line << (depthwise ? ", depthwise ('DP' in its name)" : "")
-             << (gemm ? ", GEMM M=" + std::to_string(v[1]) + " N=" + std::to_string(v[2]) + " K=" +
-                            std::to_string(v[3])
-                      : "")
-             << "\n";
+      std::ostringstream layer;
+      layer << "  - {name: " << yaml_quoted(unique_name(f[0].text)) << ", type: conv2d, out_channels: " << out_c
+            << ", kernel: [" << kh << ", " << kw << "], stride: [" << sh << ", " << sw << "]";
+      if (ph || pw) layer << ", padding: [" << ph << ", " << pw << "]";
+      if (groups > 1) layer << ", groups: " << groups;
+      layer << ", bias: false}  # line " << line << (depthwise ? ", depthwise ('DP' in its name)" : "")
+            << (gemm ? ", GEMM M=" + std::to_string(v[1]) + " N=" + std::to_string(v[2]) + " K=" +
+                           std::to_string(v[3])
+                     : "")
+            << "\n";
+      layers.add(layer.str(), {m_path, line, f[0].column});
       m_out = {(ih - kh + sh - 1) / sh + 1, (iw - kw + sw - 1) / sw + 1, out_c};
       m_have_out = true;
     }
     if (!header_seen) {
       m_errors.error({m_path, 0, 0}, "the SCALE-Sim topology is empty");
-      return {};
+      return generated_workload(m_path);
     }
     if (ok && !m_have_out) m_errors.error({m_path, 0, 0}, "the SCALE-Sim topology holds a header and no layer rows");
-    if (!ok || !m_have_out) return {};
+    if (!ok || !m_have_out) return generated_workload(m_path);
 
     const std::string stem = fs::path(m_path).stem().string();
     std::ostringstream y;
@@ -184,12 +192,15 @@ class topology_reader {
       << "# before reads its output (the difference as zero padding), any other row reads a load of its own\n"
       << "# IFMAP from DRAM. Shapes and MACs are SCALE-Sim's; no activations; 8-bit data.\n"
       << "name: " << yaml_quoted(stem) << "\n"
-      << "description: " << yaml_quoted(stem + " imported from a SCALE-Sim topology") << "\n"
-      << "input: {height: " << first.h << ", width: " << first.w << ", channels: " << first.c << "}\n"
-      << "precision: {weights: 8, activations: 8}\n"
-      << "layers:\n"
-      << layers.str();
-    return y.str();
+      << "description: " << yaml_quoted(stem + " imported from a SCALE-Sim topology") << "\n";
+    generated_workload out(m_path);
+    out.add(y.str());
+    out.add("input: {height: " + std::to_string(first.h) + ", width: " + std::to_string(first.w) +
+                ", channels: " + std::to_string(first.c) + "}\n",
+            first_where);
+    out.add("precision: {weights: 8, activations: 8}\nlayers:\n");
+    out.add(layers);
+    return out;
   }
 
  private:
@@ -207,7 +218,7 @@ bool is_scalesim_header(const std::string& header) {
   return t.compare(0, 5, "Layer") == 0;
 }
 
-std::string scalesim_topology_to_yaml(const std::string& path, const std::string& text, diagnostics& errors) {
+generated_workload scalesim_topology_to_yaml(const std::string& path, const std::string& text, diagnostics& errors) {
   return topology_reader(path, errors).read(text);
 }
 

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "dsl/diagnostics.hpp"
+#include "dsl/generated_workload.hpp"
 
 namespace mottsim::dsl {
 
@@ -10,7 +11,8 @@ namespace mottsim::dsl {
 bool is_scalesim_header(const std::string& header);
 
 // A SCALE-Sim topology CSV (SCALE-Sim v2, topologies/*.csv) read as a mottsim
-// workload (YAML text, as `mottsim import` writes it). Two formats, told apart
+// workload (YAML text, as `mottsim import` writes it, each line remembering
+// the row it comes from). Two formats, told apart
 // by the header:
 //
 //   convolution:  Layer name, IFMAP Height, IFMAP Width, Filter Height,
@@ -35,6 +37,6 @@ bool is_scalesim_header(const std::string& header);
 //     channels with N filters (M x N x K MACs).
 // No activations (the topology has none) and 8-bit data. A bad field or row is
 // a located error (file.csv:LINE:COL).
-std::string scalesim_topology_to_yaml(const std::string& path, const std::string& text, diagnostics& errors);
+generated_workload scalesim_topology_to_yaml(const std::string& path, const std::string& text, diagnostics& errors);
 
 }  // namespace mottsim::dsl

@@ -1,5 +1,7 @@
 #include "dsl/utf8.hpp"
 
+#include <cstdio>
+
 namespace mottsim::dsl {
 
 std::size_t first_invalid_utf8(std::string_view text) {
@@ -30,5 +32,28 @@ std::size_t first_invalid_utf8(std::string_view text) {
 }
 
 bool is_valid_utf8(std::string_view text) { return first_invalid_utf8(text) == text.size(); }
+
+std::string printable_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    const std::size_t valid = first_invalid_utf8(text);
+    for (std::size_t i = 0; i <= valid && i < text.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(text[i]);
+      const bool control = c < 0x20 || c == 0x7F;
+      if (i < valid && !control) {
+        out += text[i];
+      } else if (i < valid && (c == '\n' || c == '\r' || c == '\t')) {
+        out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";
+      } else {  // a control character, or the byte that breaks UTF-8
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+        out += escaped;
+      }
+    }
+    text.remove_prefix(valid < text.size() ? valid + 1 : text.size());
+  }
+  return out;
+}
 
 }  // namespace mottsim::dsl

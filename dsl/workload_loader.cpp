@@ -781,40 +781,37 @@ void workload_reader::check_weight_count(const layer_spec& l, const yaml_node& w
 
 }  // namespace
 
+imported_workload import_workload(const std::string& path, const std::string& weights_ref, diagnostics& errors) {
+  imported_workload out{generated_workload(path), {}};
+  out.spec.file = path;
+  const std::size_t errors_before = errors.size();
+  std::shared_ptr<const onnx_model> model;
+  if (is_onnx_path(path)) {
+    model = read_onnx_model(path, errors);
+    if (!model) return out;
+    const onnx_workload imported = import_onnx(model, path, weights_ref, false, errors);
+    out.text.add(imported.yaml);  // a model has no lines: its layers are named after its nodes
+  } else {
+    out.text = network_csv_to_yaml(path, errors);
+  }
+  if (errors.size() > errors_before) return out;
+  out.spec = read_generated_workload(out.text, errors);
+  out.spec.imported_model = std::move(model);
+  return out;
+}
+
 workload_spec load_workload(const std::string& path, diagnostics& errors) {
   // An ONNX model (its weights read from the model itself) or a NeuroSim
   // network CSV is read as the workload `mottsim import` would write for it.
-  yaml_node_ptr root;
-  std::shared_ptr<const onnx_model> model;
-  const bool imported_file = is_onnx_path(path) || is_network_csv_path(path);
-  if (is_onnx_path(path)) {
-    model = read_onnx_model(path, errors);
-    if (model) {
-      const onnx_workload imported = import_onnx(model, path, fs::path(path).filename().string(), false, errors);
-      if (!errors.has_errors()) root = load_yaml_string(imported.yaml, path, errors);
-    }
-  } else if (is_network_csv_path(path)) {  // a NeuroSim network description
-    const std::string yaml = network_csv_to_yaml(path, errors);
-    if (!errors.has_errors()) root = load_yaml_string(yaml, path, errors);
-  } else {
-    root = load_yaml_file(path, errors);
-  }
+  if (is_onnx_path(path) || is_network_csv_path(path))
+    return import_workload(path, fs::path(path).filename().string(), errors).spec;
+  const yaml_node_ptr root = load_yaml_file(path, errors);
   if (!root) {
     workload_spec spec;
     spec.file = path;
     return spec;
   }
-  if (!imported_file) return load_workload(*root, path, errors);
-  // Generated text: its lines are not the file's, so what is located in it
-  // points at the file alone (each layer keeps the node or row name it came
-  // from, and the messages name the layer).
-  diagnostics generated;
-  workload_spec spec = load_workload(*root, path, generated);
-  for (const auto& d : generated.errors()) errors.error({path, 0, 0}, d.message);
-  spec.precision_where = {path, 0, 0};
-  for (auto& l : spec.layers) l.where = {path, 0, 0};
-  spec.imported_model = std::move(model);
-  return spec;
+  return load_workload(*root, path, errors);
 }
 
 workload_spec load_workload(const yaml_node& root, const std::string& path, diagnostics& errors) {

@@ -2,7 +2,10 @@
 
 namespace mottsim::dsl {
 
-yaml_node_ptr merge_yaml(const yaml_node& base, const yaml_node& over) {
+namespace {
+
+yaml_node_ptr merge(const yaml_node& base, const yaml_node& over, std::vector<std::string>& path,
+                    std::vector<yaml_removal>* removed) {
   if (!base.is_map() || !over.is_map()) return over.clone();
   auto out = base.clone();
   out->where = over.where;
@@ -10,17 +13,33 @@ yaml_node_ptr merge_yaml(const yaml_node& base, const yaml_node& over) {
     auto it = out->entries.begin();
     while (it != out->entries.end() && it->key != e.key) ++it;
     if (e.value->is_null()) {
-      if (it != out->entries.end()) out->entries.erase(it);
+      if (it != out->entries.end()) {
+        if (removed) {
+          path.push_back(e.key);
+          removed->push_back({path, e.key_location, it->value});
+          path.pop_back();
+        }
+        out->entries.erase(it);
+      }
       continue;
     }
     if (it == out->entries.end()) {
       out->entries.push_back({e.key, e.key_location, e.value->clone()});
     } else {
-      it->value = merge_yaml(*it->value, *e.value);
+      path.push_back(e.key);
+      it->value = merge(*it->value, *e.value, path, removed);
+      path.pop_back();
       it->key_location = e.key_location;
     }
   }
   return out;
+}
+
+}  // namespace
+
+yaml_node_ptr merge_yaml(const yaml_node& base, const yaml_node& over, std::vector<yaml_removal>* removed) {
+  std::vector<std::string> path;
+  return merge(base, over, path, removed);
 }
 
 }  // namespace mottsim::dsl

@@ -283,7 +283,36 @@ class tree_builder : public YAML::EventHandler {
   int m_documents = 0;
 };
 
+// The encoding yaml-cpp would read `text` in when it is not UTF-8: UTF-16 or
+// UTF-32, told (as yaml-cpp tells them) by a byte-order mark or by the zero
+// bytes that ASCII characters have in them. yaml-cpp would convert such text,
+// but mottsim's YAML is UTF-8, as its locations (bytes) and reports assume.
+struct wide_text {
+  const char* description;  // null: not UTF-16 or UTF-32
+  const char* iconv_name;   // what iconv calls it
+};
+
+wide_text wide_encoding(const std::string& text) {
+  const auto byte = [&](std::size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0x100; };
+  if (byte(0) == 0 && byte(1) == 0 && byte(2) == 0xFE && byte(3) == 0xFF)
+    return {"UTF-32 (big-endian, with a byte-order mark)", "UTF-32"};
+  if (byte(0) == 0xFF && byte(1) == 0xFE && byte(2) == 0 && byte(3) == 0)
+    return {"UTF-32 (little-endian, with a byte-order mark)", "UTF-32"};
+  if (byte(0) == 0xFE && byte(1) == 0xFF) return {"UTF-16 (big-endian, with a byte-order mark)", "UTF-16"};
+  if (byte(0) == 0xFF && byte(1) == 0xFE) return {"UTF-16 (little-endian, with a byte-order mark)", "UTF-16"};
+  if (byte(0) == 0 && byte(1) == 0 && byte(2) == 0 && byte(3) != 0x100) return {"UTF-32 (big-endian)", "UTF-32BE"};
+  if (byte(0) != 0 && byte(1) == 0 && byte(2) == 0 && byte(3) == 0) return {"UTF-32 (little-endian)", "UTF-32LE"};
+  if (byte(0) == 0 && byte(1) != 0x100) return {"UTF-16 (big-endian)", "UTF-16BE"};
+  if (byte(0) != 0 && byte(1) == 0) return {"UTF-16 (little-endian)", "UTF-16LE"};
+  return {nullptr, nullptr};
+}
+
 yaml_node_ptr parse(const std::string& text, const std::string& name, diagnostics& errors) {
+  if (const wide_text wide = wide_encoding(text); wide.description) {
+    errors.error({name, 1, 1}, std::string("YAML text must be UTF-8, and this file is ") + wide.description +
+                                   "; convert it, e.g. with 'iconv -f " + wide.iconv_name + " -t UTF-8'");
+    return nullptr;
+  }
   diagnostics local;
   tree_builder builder(name, text, local);
   std::istringstream in(text);

@@ -7,7 +7,6 @@
 #include "dsl/neurosim_network.hpp"
 #include "dsl/onnx_import.hpp"
 #include "dsl/workload_loader.hpp"
-#include "dsl/yaml_tree.hpp"
 #include "platform/cli/commands.hpp"
 #include "platform/data/output_dir.hpp"
 #include "platform/data/overwrite_guard.hpp"
@@ -32,22 +31,13 @@ int command_import(const std::string& model, const std::string& output, std::ost
     const auto common = std::mismatch(model_path.begin(), model_path.end(), target.begin(), target.end()).first;
     const bool share_folder = std::distance(model_path.begin(), common) > 1;
     fs::path ref = share_folder ? model_path.lexically_relative(target.parent_path()) : model_path;
+    // Read as `run` reads the model or CSV, with every check of a workload
+    // file, so that what is written reads back; nothing is written otherwise.
     dsl::diagnostics errors;
-    dsl::onnx_workload imported;
-    if (csv) imported.yaml = dsl::network_csv_to_yaml(model, errors);
-    else imported = dsl::import_onnx(model, ref.string(), false, errors);
+    const dsl::imported_workload imported = dsl::import_workload(model, ref.string(), errors);
     if (errors.has_errors()) throw dsl::input_error(errors);
-    // What is written must read back as a workload: check before writing.
-    dsl::diagnostics check;
-    const auto root = dsl::load_yaml_string(imported.yaml, output, check);
-    dsl::workload_spec spec;
-    if (root) spec = dsl::load_workload(*root, target.string(), check);
-    if (check.has_errors()) {
-      err << "mottsim: internal error: the imported workload does not read back:\n";
-      check.print(err);
-      return 1;
-    }
-    write_output_file(dir, target.filename().string(), imported.yaml);
+    const dsl::workload_spec& spec = imported.spec;
+    write_output_file(dir, target.filename().string(), imported.text.text());
     out << "wrote " << output << ": " << spec.layers.size() << " layers, " << spec.total_macs() << " MACs and "
         << spec.total_weights() << " weights per sample";
     if (!csv) out << "; weights_file: " << ref.string();

@@ -45,16 +45,22 @@ int find_layer_line(const std::string& text, const std::string& name) {
   return 0;
 }
 
-bool read_numbers(const float_json& array, std::vector<float>& out) {
+// The index of the first value that is not a finite number, or array.size()
+// when all are (and `out` holds them).
+std::size_t read_numbers(const float_json& array, std::vector<float>& out) {
   out.clear();
   out.reserve(array.size());
   for (const auto& v : array) {
-    if (!v.is_number()) return false;
-    const float x = v.get<float>();
-    if (!std::isfinite(x)) return false;
-    out.push_back(x);
+    if (!v.is_number() || !std::isfinite(v.get<float>())) return out.size();
+    out.push_back(v.get<float>());
   }
-  return true;
+  return out.size();
+}
+
+// A value as a message quotes it: its JSON, cut short.
+std::string value_text(const float_json& v) {
+  const std::string text = v.dump();
+  return text.size() <= 40 ? text : text.substr(0, 37) + "...";
 }
 
 std::string shape_text(const std::vector<long long>& shape) {
@@ -63,53 +69,81 @@ std::string shape_text(const std::vector<long long>& shape) {
   return s + "]";
 }
 
-void read_layer(const std::string& path, const std::string& name, const float_json& entry, layer_weights& out,
+// Where a value of the file is, for a message: nlohmann's values have no
+// positions, so the text is scanned for it (only when there is an error).
+class value_locator {
+ public:
+  value_locator(const std::string& path, const std::string& text) : m_path(path), m_text(text) {}
+  dsl::source_location operator()(const std::vector<json_step>& steps, bool at_key = false) const {
+    return json_value_location(m_path, m_text, steps, at_key);
+  }
+
+ private:
+  const std::string& m_path;
+  const std::string& m_text;
+};
+
+void read_layer(const value_locator& at, const std::string& name, const float_json& entry, layer_weights& out,
                 dsl::diagnostics& errors) {
-  const dsl::source_location where{path, out.line, out.line ? 1 : 0};
+  const std::vector<json_step> here = {"layers", name};
+  const auto inside = [&](std::vector<json_step> steps) {
+    steps.insert(steps.begin(), here.begin(), here.end());
+    return at(steps);
+  };
   const std::string context = "layer '" + name + "'";
   if (!entry.is_object()) {
-    errors.error(where, context + " must be an object {\"shape\": [...], \"weights\": [...], \"bias\": [...]}");
+    errors.error(at(here), context + " must be an object {\"shape\": [...], \"weights\": [...], \"bias\": [...]}");
     return;
   }
   for (const auto& [key, value] : entry.items()) {
     (void)value;
     if (std::find(layer_keys.begin(), layer_keys.end(), key) == layer_keys.end())
-      errors.error(where, context + ": unknown key '" + key + "'" + dsl::did_you_mean(key, layer_keys));
+      errors.error(at({"layers", name, key}, true),
+                   context + ": unknown key '" + key + "'" + dsl::did_you_mean(key, layer_keys));
   }
   bool shape_ok = false;
   long long count = 1;
   if (auto s = entry.find("shape"); s == entry.end() || !s->is_array() || s->empty()) {
-    errors.error(where, context + ": needs \"shape\", a list of positive integers");
+    errors.error(s == entry.end() ? at(here) : inside({"shape"}),
+                 context + ": needs \"shape\", a list of positive integers");
   } else {
     shape_ok = true;
-    for (const auto& d : *s) {
+    for (std::size_t i = 0; i < s->size(); ++i) {
+      const auto& d = (*s)[i];
       if (!d.is_number_integer() || d.get<long long>() < 1 || d.get<long long>() > (1LL << 31)) {
-        errors.error(where, context + ": \"shape\" must hold positive integers, got " + s->dump());
+        errors.error(inside({"shape", i}),
+                     context + ": \"shape\" must hold positive integers, got " + value_text(*s));
         shape_ok = false;
         break;
       }
       out.shape.push_back(d.get<long long>());
       count *= out.shape.back();
     }
-    if (count > (1LL << 34)) {
-      errors.error(where, context + ": \"shape\" " + s->dump() + " is too large");
+    if (shape_ok && count > (1LL << 34)) {
+      errors.error(inside({"shape"}), context + ": \"shape\" " + s->dump() + " is too large");
       shape_ok = false;
     }
   }
   if (auto w = entry.find("weights"); w == entry.end() || !w->is_array()) {
-    errors.error(where, context + ": needs \"weights\", a list of numbers");
-  } else if (!read_numbers(*w, out.weights)) {
-    errors.error(where, context + ": \"weights\" must hold finite numbers (float32 range)");
+    errors.error(w == entry.end() ? at(here) : inside({"weights"}), context + ": needs \"weights\", a list of numbers");
+  } else if (const std::size_t bad = read_numbers(*w, out.weights); bad < w->size()) {
+    errors.error(inside({"weights", bad}), context + ": \"weights\" must hold finite numbers (float32 range), got " +
+                                               value_text((*w)[bad]) + " at index " + std::to_string(bad));
   } else if (shape_ok && static_cast<long long>(out.weights.size()) != count) {
-    errors.error(where, context + ": \"weights\" has " + std::to_string(out.weights.size()) + " values, but shape " +
-                            shape_text(out.shape) + " needs " + std::to_string(count));
+    errors.error(inside({"weights"}), context + ": \"weights\" has " + std::to_string(out.weights.size()) +
+                                          " values, but shape " + shape_text(out.shape) + " needs " +
+                                          std::to_string(count));
   }
   if (auto b = entry.find("bias"); b != entry.end()) {
-    if (!b->is_array() || !read_numbers(*b, out.bias))
-      errors.error(where, context + ": \"bias\" must be a list of finite numbers");
+    if (!b->is_array())
+      errors.error(inside({"bias"}), context + ": \"bias\" must be a list of finite numbers");
+    else if (const std::size_t bad = read_numbers(*b, out.bias); bad < b->size())
+      errors.error(inside({"bias", bad}), context + ": \"bias\" must be a list of finite numbers, got " +
+                                              value_text((*b)[bad]) + " at index " + std::to_string(bad));
     else if (shape_ok && static_cast<long long>(out.bias.size()) != out.shape.front())
-      errors.error(where, context + ": \"bias\" has " + std::to_string(out.bias.size()) + " values, but shape " +
-                              shape_text(out.shape) + " has " + std::to_string(out.shape.front()) + " outputs");
+      errors.error(inside({"bias"}), context + ": \"bias\" has " + std::to_string(out.bias.size()) +
+                                         " values, but shape " + shape_text(out.shape) + " has " +
+                                         std::to_string(out.shape.front()) + " outputs");
   }
 }
 
@@ -179,24 +213,30 @@ weights_file read_weights_file(const std::string& path) {
     doc = float_json::parse(text);
   } catch (const float_json::parse_error& e) {
     throw dsl::input_error(json_error_location(path, text, e.byte), "corrupt weights file: " + json_error_text(e));
-  } catch (const float_json::exception& e) {  // e.g. a number beyond the float range
-    throw dsl::input_error({path, 0, 0}, "corrupt weights file: " + json_error_text(e));
+  } catch (const float_json::exception& e) {  // a number beyond the float range, which nlohmann does not locate
+    const std::size_t overflow = json_float_overflow(text);
+    throw dsl::input_error(overflow == std::string::npos ? dsl::source_location{path, 0, 0}
+                                                         : json_error_location(path, text, overflow + 1),
+                           "corrupt weights file: " + json_error_text(e));
   }
   weights_file out;
   out.path = path;
   dsl::diagnostics errors;
-  const dsl::source_location file{path, 0, 0};
+  const value_locator at(path, text);
+  const dsl::source_location file = at({});  // where the document starts
   if (!doc.is_object()) throw dsl::input_error(file, "a weights file must be a JSON object");
   const auto format = doc.find("format");
-  if (format == doc.end() || !format->is_string())
+  if (format == doc.end())
     errors.error(file, std::string("missing \"format\": \"") + weights_format + "\"");
+  else if (!format->is_string())
+    errors.error(at({"format"}), std::string("\"format\" must be the string \"") + weights_format + "\"");
   else if (format->get<std::string>() != weights_format)
-    errors.error(file, "unsupported format '" + format->get<std::string>() + "' (this mottsim reads " + weights_format +
-                           ")");
+    errors.error(at({"format"}), "unsupported format '" + format->get<std::string>() + "' (this mottsim reads " +
+                                     weights_format + ")");
   auto text_field = [&](const char* key, std::string& field) {
     if (auto v = doc.find(key); v != doc.end()) {
       if (v->is_string()) field = v->get<std::string>();
-      else errors.error(file, std::string("\"") + key + "\" must be a string");
+      else errors.error(at({key}), std::string("\"") + key + "\" must be a string");
     }
   };
   text_field("network", out.network);
@@ -205,7 +245,7 @@ weights_file read_weights_file(const std::string& path) {
   text_field("training", out.training);
   if (auto v = doc.find("seed"); v != doc.end()) {
     if (v->is_number_unsigned()) out.seed = v->get<std::uint64_t>();
-    else errors.error(file, "\"seed\" must be a non-negative integer");
+    else errors.error(at({"seed"}), "\"seed\" must be a non-negative integer");
   }
   // Accuracies are re-read as double from their text, not through float.
   for (auto [key, field] : {std::pair<const char*, double*>{"train_top1", &out.train_top1},
@@ -213,17 +253,19 @@ weights_file read_weights_file(const std::string& path) {
     if (auto v = doc.find(key); v != doc.end()) {
       const nlohmann::json d = nlohmann::json::parse(v->dump());
       if (d.is_number() && d.get<double>() >= 0 && d.get<double>() <= 1) *field = d.get<double>();
-      else errors.error(file, std::string("\"") + key + "\" must be a fraction in 0..1");
+      else errors.error(at({key}), std::string("\"") + key + "\" must be a fraction in 0..1");
     }
   }
   const auto layers = doc.find("layers");
   if (layers == doc.end() || !layers->is_object()) {
-    errors.error(file, "missing \"layers\": {\"<layer name>\": {\"shape\": [...], \"weights\": [...]}, ...}");
+    errors.error(layers == doc.end() ? file : at({"layers"}),
+                 std::string(layers == doc.end() ? "missing \"layers\"" : "\"layers\" must be an object") +
+                     ": {\"<layer name>\": {\"shape\": [...], \"weights\": [...]}, ...}");
   } else {
     for (const auto& [name, entry] : layers->items()) {
       layer_weights w;
       w.line = find_layer_line(text, name);
-      read_layer(path, name, entry, w, errors);
+      read_layer(at, name, entry, w, errors);
       out.layers.emplace_back(name, std::move(w));
     }
   }

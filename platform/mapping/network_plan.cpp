@@ -111,15 +111,18 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   const auto tiles = arch.of_type("cim_tile");
   const auto drams = arch.of_type("dram");
   const auto srams = arch.of_type("sram");
-  const dsl::source_location arch_where{arch.file, 0, 0};
+  const auto missing = [&](const char* type, const std::string& message) {
+    const dsl::diagnostic d = arch.missing_component(type, message);
+    errors.error(d.where, d.message);
+  };
   if (tiles.empty()) {
-    errors.error(arch_where, "architecture '" + arch.name + "' has no cim_tile component to run the network on");
+    missing("cim_tile", "architecture '" + arch.name + "' has no cim_tile component to run the network on");
     return plan;
   }
   if (tiles.size() > 1)
     errors.error(tiles[1]->where, "only one cim_tile component per architecture is supported (use 'count:')");
   if (drams.empty()) {
-    errors.error(arch_where, "architecture '" + arch.name + "' needs a dram component to hold the input and weights");
+    missing("dram", "architecture '" + arch.name + "' needs a dram component to hold the input and weights");
     return plan;
   }
   const dsl::component_spec& tile_c = *tiles.front();

@@ -82,7 +82,9 @@ processor_plan plan_processor(const dsl::workload_spec& w, const dsl::architectu
   processor_plan plan;
   const auto cpus = arch.of_type("processor");
   if (cpus.empty()) {
-    errors.error({arch.file, 0, 0}, "architecture '" + arch.name + "' has no processor component");
+    const dsl::diagnostic d =
+        arch.missing_component("processor", "architecture '" + arch.name + "' has no processor component");
+    errors.error(d.where, d.message);
     return plan;
   }
   if (cpus.size() > 1 || cpus.front()->count > 1)

@@ -90,7 +90,9 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
   systolic_plan plan;
   const auto arrays = arch.of_type("systolic_array");
   if (arrays.empty()) {
-    errors.error({arch.file, 0, 0}, "architecture '" + arch.name + "' has no systolic_array component");
+    const dsl::diagnostic d =
+        arch.missing_component("systolic_array", "architecture '" + arch.name + "' has no systolic_array component");
+    errors.error(d.where, d.message);
     return plan;
   }
   if (arrays.size() > 1 || arrays.front()->count > 1)

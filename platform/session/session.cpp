@@ -83,9 +83,11 @@ reports::run_result run_session(const run_options& options, const model_registry
   elaborator elab(arch.spec, registry);
   elab.elaborate();
   models::controller_module* controller = elab.controller();
-  if (!controller)
-    throw dsl::input_error({arch.spec.file, 0, 0}, "architecture '" + arch.spec.name +
-                                                       "' has no controller component to run the schedule");
+  if (!controller) {
+    const dsl::diagnostic d = arch.spec.missing_component(
+        "controller", "architecture '" + arch.spec.name + "' has no controller component to run the schedule");
+    throw dsl::input_error(d.where, d.message);
+  }
   controller->load(&program);
   if (options.timeline) record_busy_intervals(elab.components());
   elab.simulate();

@@ -181,4 +181,18 @@ check "functional mode with 31-bit weights and 32-bit activations" 2 \
 run run configs/arch/mott_cim.yaml "$scratch/wide.yaml" -o "$scratch/wide_perf" --no-timeline
 check "perf mode with the same precision" 0 "wrote"
 
+# A component a derived architecture removes with a null: a run that needs it
+# says so at that key, not at the file alone.
+mkdir -p "$scratch/arch"
+cp configs/arch/cim_base.yaml "$scratch/arch/"
+ln -s "$src/configs/tech" "$scratch/tech"
+sed 's/^components:$/components:\n  dram: null/' configs/arch/adc_cim.yaml >"$scratch/arch/no_dram.yaml"
+sed 's/^components:$/components:\n  controller: ~/' configs/arch/adc_cim.yaml >"$scratch/arch/no_controller.yaml"
+run run "$scratch/arch/no_dram.yaml" configs/workloads/lenet5_mnist.yaml -o "$scratch/no_dram" --no-timeline
+check "a run without the dram a null removed" 2 \
+  "no_dram\.yaml:13:3: error: architecture 'adc_cim' needs a dram component .*; the null given to 'dram' here removed"
+run run "$scratch/arch/no_controller.yaml" configs/workloads/lenet5_mnist.yaml -o "$scratch/no_ctl" --no-timeline
+check "a run without the controller a null removed" 2 \
+  "no_controller\.yaml:13:3: error: architecture 'adc_cim' has no controller component .*'controller' here removed"
+
 finish

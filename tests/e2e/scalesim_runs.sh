@@ -46,7 +46,7 @@ small=$tmp/small.csv
 printf 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n%s\n%s\n' \
   'Conv1,8,8,3,3,1,4,1,' 'Conv2,12,12,3,3,2,4,1,' >"$small"
 run run configs/arch/adc_cim.yaml "$small" --mode functional -o "$tmp/functional"
-mapfile -t problems < <(output_problems 2 "small.csv: error: layer 'Conv2_ifmap' is a load")
+mapfile -t problems < <(output_problems 2 "small.csv:3:7: error: layer 'Conv2_ifmap' is a load")
 verdict "functional mode refuses a load" "${problems[@]}"
 [[ ! -e $tmp/functional/report.json ]] || verdict "functional refusal writes no report" "report.json written"
 

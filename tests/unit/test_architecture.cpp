@@ -255,6 +255,28 @@ TEST_CASE("architecture: extends overrides a nested key, keeps the rest, and nul
   CHECK(component(l, "tile").params.integer("arrays") == 8);
 }
 
+TEST_CASE("architecture: a component a null removed is where its absence is reported") {
+  scratch_dir dir;
+  dir.write("base.yaml", small_system);
+  const std::string derived = dir.write("derived.yaml",
+                                        "extends: base.yaml\n"  // 1
+                                        "components:\n"         // 2
+                                        "  bus: {}\n"           // 3
+                                        "  ctl: ~\n"            // 4
+                                        "  nothing: null\n");   // 5: nothing to remove
+  auto l = load(derived);
+  REQUIRE_MESSAGE(!l.errors.has_errors(), l.errors.to_string());
+  const auto& spec = l.arch.spec;
+  REQUIRE(spec.removed_components.size() == 1);
+  CHECK(spec.removed_components[0].name == "ctl");
+  CHECK(spec.removed_components[0].type == "controller");
+  const diagnostic ctl = spec.missing_component("controller", "no controller");
+  CHECK(ctl.to_string() == derived + ":4:3: error: no controller; the null given to 'ctl' here removed the base "
+                                     "architecture's");
+  // A component nothing removed: the file alone, as before.
+  CHECK(spec.missing_component("processor", "no processor").to_string() == derived + ": error: no processor");
+}
+
 TEST_CASE("architecture: extends accumulates technology libraries, each relative to its own file") {
   scratch_dir dir;
   dir.write("tech/memories.yaml",

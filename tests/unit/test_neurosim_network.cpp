@@ -71,3 +71,27 @@ TEST_CASE("NeuroSim CSV: broken rows are located errors") {
   // A trailing comma is NeuroSim's own style, not an error.
   CHECK(first_error("32,32,3,3,3,128,0,1,\n") == "");
 }
+
+TEST_CASE("NeuroSim CSV: the checks of a workload file are located at the CSV's rows") {
+  // What `import` writes is the text these checks read, so it reads back;
+  // their errors point at the row the layer comes from, never at the text.
+  CHECK(first_error("4096,4096,4096,3,3,4096,0,1\n") ==
+        "net.csv:1:1: error: input 4096x4096x4096 has more than 2^34 elements");
+  const std::string e = first_error("4096,4096,1,3,3,1,0,1\n4096,4096,1,3,3,2048,0,1\n");
+  CHECK(e.rfind("net.csv:2:1: error: layer 'layer2'", 0) == 0);
+  CHECK(e.find("has more than 2^34 elements") != std::string::npos);
+  // Text that is not UTF-8 is refused where it enters, at its line and column.
+  CHECK(first_error("32,32,3,3,3,128,0,1\n16,1\xff,128,3,3,128,0,1\n") ==
+        "net.csv:2:5: error: the network CSV is not UTF-8 text (byte \\xff)");
+
+  // Each layer remembers its row, for the errors found later (mapping,
+  // functional mode); the pooling the row asks for, its pooling field.
+  test_support::scratch_dir dir;
+  dsl::diagnostics errors;
+  const auto w = dsl::load_workload(dir.write("net.csv", "8,8,1,3,3,4,1,1\n\n4,4,4,3,3,8,0,1\n"), errors);
+  REQUIRE_FALSE(errors.has_errors());
+  REQUIRE(w.layers.size() == 3);
+  CHECK(w.layers[0].where.to_string().find("net.csv:1:1") != std::string::npos);
+  CHECK(w.layers[1].where.to_string().find("net.csv:1:13") != std::string::npos);
+  CHECK(w.layers[2].where.to_string().find("net.csv:3:1") != std::string::npos);
+}

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -322,4 +323,83 @@ TEST_CASE("ONNX import: an unsupported operator is a located error naming node, 
   REQUIRE(errors.size() == 1);
   CHECK(errors.errors()[0].to_string().rfind(path + ": error: node 'odd' (Erf, opset 13): operator not supported",
                                              0) == 0);
+}
+
+namespace {
+
+// small_model with `change` made to it: a mutant of the kind a byte flipped in
+// a name gives.
+std::string changed_model(const test_support::scratch_dir& dir, const std::function<void(onnx::ModelProto&)>& change,
+                          const std::string& tail = "") {
+  const std::string path = small_model(dir, tail);
+  onnx::ModelProto m;
+  {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(m.ParseFromIstream(&in));
+  }
+  change(m);
+  std::string bytes;
+  REQUIRE(m.SerializeToString(&bytes));
+  return dir.write("small.onnx", bytes);
+}
+
+// The one error importing the model gives, as printed, or "" when it imports.
+std::string import_error(const std::string& path) {
+  dsl::diagnostics errors;
+  dsl::import_workload(path, "small.onnx", errors);
+  if (!errors.has_errors()) return "";
+  CHECK(errors.size() == 1);
+  return errors.errors()[0].to_string();
+}
+
+onnx::GraphProto& graph(onnx::ModelProto& m) { return *m.mutable_graph(); }
+
+}  // namespace
+
+TEST_CASE("ONNX import: a name that is not UTF-8 text is a located error naming where it is, escaped") {
+  // Names become the workload's layer names and the tensors it reads, in UTF-8
+  // YAML and JSON: refused rather than rewritten into names the model lacks.
+  // Before, such models gave internal errors ("the imported workload does not
+  // read back") or echoed the bytes to the terminal.
+  test_support::scratch_dir dir;
+  const std::string start = dir.path("small.onnx") + ": error: ";
+  CHECK(import_error(changed_model(dir, [](auto& m) { graph(m).mutable_node(0)->set_name("co\xffnv"); })) ==
+        start + "node 0 of the graph (counting from 0; op type 'Conv'): its name 'co\\xffnv' is not UTF-8 text; "
+                "ONNX names are UTF-8");
+  CHECK(import_error(changed_model(dir, [](auto& m) { graph(m).mutable_node(2)->set_op_type("Re\xc3"); })) ==
+        start + "node 2 of the graph (counting from 0; op type 'Re\\xc3'): its op type 'Re\\xc3' is not UTF-8 "
+                "text; ONNX names are UTF-8");
+  CHECK(import_error(changed_model(dir, [](auto& m) { graph(m).mutable_node(1)->set_input(0, "\x80"); })) ==
+        start + "node 1 of the graph (counting from 0; op type 'BatchNormalization'): input 0 '\\x80' is not "
+                "UTF-8 text; ONNX names are UTF-8");
+  CHECK(import_error(changed_model(dir, [](auto& m) { graph(m).mutable_initializer(7)->set_name("fc_\xfe"); })) ==
+        start + "an initializer's name 'fc_\\xfe' is not UTF-8 text; ONNX names are UTF-8");
+  CHECK(import_error(changed_model(dir, [](auto& m) { graph(m).mutable_output(0)->set_name("\xf0\x9f"); })) ==
+        start + "a graph output's name '\\xf0\\x9f' is not UTF-8 text; ONNX names are UTF-8");
+  // `run` reads the model the same way.
+  dsl::diagnostics errors;
+  dsl::load_workload(changed_model(dir, [](auto& m) { graph(m).mutable_node(0)->set_name("co\xffnv"); }), errors);
+  CHECK(errors.to_string() == start + "node 0 of the graph (counting from 0; op type 'Conv'): its name 'co\\xffnv' "
+                                      "is not UTF-8 text; ONNX names are UTF-8\n");
+  // Names in UTF-8 are names like any other.
+  CHECK(import_error(changed_model(dir, [](auto& m) { graph(m).mutable_node(0)->set_name("Faltung_\xc3\xbc"); })) ==
+        "");
+}
+
+TEST_CASE("ONNX import: what is not text in a model stays out of messages and the workload") {
+  test_support::scratch_dir dir;
+  // A control character in a name is escaped in the message, which stays one
+  // line.
+  const std::string odd =
+      import_error(changed_model(dir, [](auto& m) { graph(m).mutable_node(6)->set_name("od\nd\r"); }, "Erf"));
+  CHECK(odd.find("node 'od\\nd\\r' (Erf, opset 13): operator not supported") != std::string::npos);
+  CHECK(odd.find('\n') == std::string::npos);
+  // The producer is only described in a comment of the workload: escaped there.
+  const std::string path = changed_model(dir, [](auto& m) { m.set_producer_name("tool\xff\n- {name: x}"); });
+  dsl::diagnostics errors;
+  const auto imported = dsl::import_workload(path, "small.onnx", errors);
+  INFO(errors.to_string());
+  REQUIRE_FALSE(errors.has_errors());
+  CHECK(imported.text.text().find("produced by tool\\xff\\n- {name: x}") != std::string::npos);
+  CHECK(imported.spec.layers.size() == 4);
 }

@@ -273,7 +273,7 @@ TEST_CASE("weights file: located errors") {
   CHECK_CONTAINS(read("{\"s\": \"" + std::string(300, '[') + " in a string is text\\\"[\", \"layers\": {}}"),
                  "missing \"format\"");
   CHECK_CONTAINS(read("{\"format\": \"mottsim.weights/1\"}"), "missing \"layers\"");
-  // Every problem at once, at the line of the layer's entry.
+  // Every problem at once, each where its value (or its key) is.
   const std::string many = read(head +
                                 "  \"a\": {\"shape\": [2, 2], \"weights\": [1, 2, 3]},\n"
                                 "  \"b\": {\"shape\": [1, 1], \"weights\": [1], \"biases\": [0]},\n"
@@ -281,13 +281,33 @@ TEST_CASE("weights file: located errors") {
                                 "  \"d\": {\"shape\": [2, 1], \"weights\": [1, 2], \"bias\": [0]},\n"
                                 "  \"e\": {\"weights\": [1]}\n"
                                 "}}");
-  CHECK_CONTAINS(many, "w.json:2:1: error: layer 'a': \"weights\" has 3 values, but shape [2, 2] needs 4");
-  CHECK_CONTAINS(many, "w.json:3:1: error: layer 'b': unknown key 'biases' (did you mean 'bias'?)");
-  CHECK_CONTAINS(many, "w.json:4:1: error: layer 'c': \"weights\" must hold finite numbers");
-  CHECK_CONTAINS(many, "w.json:5:1: error: layer 'd': \"bias\" has 1 values, but shape [2, 1] has 2 outputs");
-  CHECK_CONTAINS(many, "w.json:6:1: error: layer 'e': needs \"shape\"");
+  CHECK_CONTAINS(many, "w.json:2:37: error: layer 'a': \"weights\" has 3 values, but shape [2, 2] needs 4");
+  CHECK_CONTAINS(many, "w.json:3:42: error: layer 'b': unknown key 'biases' (did you mean 'bias'?)");
+  CHECK_CONTAINS(many, "w.json:4:41: error: layer 'c': \"weights\" must hold finite numbers (float32 range), got "
+                       "\"x\" at index 1");
+  CHECK_CONTAINS(many, "w.json:5:53: error: layer 'd': \"bias\" has 1 values, but shape [2, 1] has 2 outputs");
+  CHECK_CONTAINS(many, "w.json:6:8: error: layer 'e': needs \"shape\"");
+  // nlohmann gives no position for a number past the float range: found in the text.
   CHECK_CONTAINS(read(head + "\"e\": {\"shape\": [1], \"weights\": [1e39]}}}"),
-                 "w.json: error: corrupt weights file: number overflow parsing '1e39'");
+                 "w.json:2:33: error: corrupt weights file: number overflow parsing '1e39'");
+  // On one line, each value still has its own column, in the last of two
+  // entries of the same name (the one that counts); the top-level fields too.
+  const std::string line = read(
+      "{\"format\": \"mottsim.weights/1\", \"seed\": -1, \"network\": [], \"layers\": {\"c\": 1, "
+      "\"c\": {\"shape\": [1, 0.5], \"weights\": [\"x\"], \"bias\": [null]}}}");
+  CHECK_CONTAINS(line, "w.json:1:41: error: \"seed\" must be a non-negative integer");
+  CHECK_CONTAINS(line, "w.json:1:56: error: \"network\" must be a string");
+  CHECK_CONTAINS(line, "w.json:1:98: error: layer 'c': \"shape\" must hold positive integers, got [1,0.5]");
+  CHECK_CONTAINS(line, "w.json:1:116: error: layer 'c': \"weights\" must hold finite numbers (float32 range), got "
+                       "\"x\" at index 0");
+  CHECK_CONTAINS(line,
+                 "w.json:1:131: error: layer 'c': \"bias\" must be a list of finite numbers, got null at index 0");
+  CHECK_CONTAINS(read("{\"format\": 1, \"layers\": {\"c\": []}}"), "w.json:1:12: error: \"format\" must be the string");
+  CHECK_CONTAINS(read("{\"format\": 1, \"layers\": {\"c\": []}}"), "w.json:1:31: error: layer 'c' must be an object");
+  // Keys written with escapes are found as what they say.
+  CHECK_CONTAINS(read("{\"format\": \"mottsim.weights/1\", \"layers\": "
+                      "{\"\\u0063\": {\"shape\": [1], \"weights\": [[]]}}}"),
+                 "w.json:1:81: error: layer 'c': \"weights\" must hold finite numbers");
 }
 
 TEST_CASE("weights file: checked against the workload") {

@@ -106,8 +106,15 @@ TEST_CASE("SCALE-Sim topology: broken rows are located errors") {
         "topo.csv:2:22: error: a depthwise row has Channels x Num Filter outputs, and 4096 x 512 is more than 2^20");
 }
 
+TEST_CASE("SCALE-Sim topology: the checks of a workload file are located at the rows") {
+  // The network input is the first row's IFMAP, located at its height.
+  CHECK(first_error(std::string(header) + "conv1, 65536, 65536, 3, 3, 65536, 8, 1,\n") ==
+        "topo.csv:2:8: error: input 65536x65536x65536 has more than 2^34 elements");
+}
+
 TEST_CASE("SCALE-Sim topology: a load has no values for functional mode") {
-  // Perf mode runs it; the float reference refuses it at the load's line.
+  // Perf mode runs it; the float reference refuses it at the load's row (the
+  // IFMAP Height of the row whose IFMAP it loads).
   dsl::diagnostics errors;
   const auto w = load(std::string(header) + "Conv1,8,8,3,3,1,4,1,\nConv2,12,12,3,3,2,4,1,\n", errors);
   REQUIRE_FALSE(errors.has_errors());
@@ -117,7 +124,7 @@ TEST_CASE("SCALE-Sim topology: a load has no values for functional mode") {
     const platform::reference_network net(w);
     FAIL("a workload with a load has no float forward");
   } catch (const dsl::input_error& e) {
-    CHECK(std::string(e.what()).find("topo.csv: error: layer 'Conv2_ifmap' is a load: its tensor has no values") !=
+    CHECK(std::string(e.what()).find("topo.csv:3:7: error: layer 'Conv2_ifmap' is a load: its tensor has no values") !=
           std::string::npos);
   }
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "dsl/input_file.hpp"
+#include "dsl/utf8.hpp"
 #include "dsl/yaml_tree.hpp"
 #include "test_support.hpp"
 
@@ -487,6 +488,46 @@ TEST_CASE("yaml_tree: text that is not UTF-8 is a located error") {
   check_at(errors.errors()[1].where, 3, 1);
   diagnostics fine;
   REQUIRE_MESSAGE(parse("name: \"Ω µs – 日本\"\n", fine), fine.to_string());
+}
+
+TEST_CASE("yaml_tree: UTF-16 and UTF-32 text is a located error, not read as such") {
+  // yaml-cpp would read these (converting them); mottsim's YAML is UTF-8.
+  const std::string name = "name: x\n";
+  std::string le = "\xff\xfe", be = "\xfe\xff", le_bare, be32;
+  for (char c : name) {
+    le += std::string{c, '\0'};
+    be += std::string{'\0', c};
+    le_bare += std::string{c, '\0'};
+    be32 += std::string{'\0', '\0', '\0', c};
+  }
+  for (const auto& [text, encoding] :
+       {std::pair<std::string, std::string>{le, "UTF-16 (little-endian, with a byte-order mark)"},
+        {be, "UTF-16 (big-endian, with a byte-order mark)"},
+        {le_bare, "UTF-16 (little-endian)"},
+        {be32, "UTF-32 (big-endian)"},
+        {std::string("\xff\xfe\0\0", 4) + "n\0\0\0", "UTF-32 (little-endian, with a byte-order mark)"}}) {
+    CAPTURE(encoding);
+    diagnostics errors;
+    CHECK_FALSE(parse(text, errors));
+    REQUIRE(errors.size() == 1);
+    check_at(errors.errors()[0].where, 1, 1);
+    CHECK(contains(errors.errors()[0].message, "YAML text must be UTF-8, and this file is " + encoding));
+  }
+  // UTF-8, with or without its byte-order mark, is read.
+  diagnostics fine;
+  CHECK(parse("\xef\xbb\xbfname: x\n", fine));
+  CHECK(parse("name: x\n", fine));
+  CHECK_FALSE(fine.has_errors());
+}
+
+TEST_CASE("diagnostics: what a message quotes prints as text, on one line") {
+  // Bytes that are no UTF-8 as \xNN, control characters escaped; valid UTF-8
+  // (and the message's own words) as they are.
+  mottsim::dsl::diagnostics errors;
+  errors.error({"m.onnx", 0, 0}, "node 'a\xff" "b\r\nc\x1b[31m' (R\xc3lu): caf\xc3\xa9 \xe6\x97\xa5");
+  CHECK(errors.to_string() == "m.onnx: error: node 'a\\xffb\\r\\nc\\x1b[31m' (R\\xc3lu): caf\xc3\xa9 \xe6\x97\xa5\n");
+  CHECK(mottsim::dsl::printable_text("\xf0\x9f\x98") == "\\xf0\\x9f\\x98");  // a cut-off 4-byte character
+  CHECK(mottsim::dsl::printable_text("tab\there\x7f") == "tab\\there\\x7f");
 }
 
 TEST_CASE("yaml_tree: input files are bounded in size and must be regular files") {

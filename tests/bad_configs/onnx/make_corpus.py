@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the broken ONNX models of this folder (committed; rerun only to change
 them). Each NAME.onnx has NAME.expect beside it: the text its located error
-must contain. tests/e2e/onnx_import.sh runs them. Needs Debian's python3-onnx.
+must contain. tests/e2e/onnx_bad_models.sh runs them. Needs Debian's python3-onnx.
 """
 import os
 
@@ -43,3 +43,14 @@ write("truncated", whole[: len(whole) // 2], "error: not an ONNX model")
 write("not_onnx", b"name: not a model\nlayers: []\n", "error: not an ONNX model")
 write("dynamic_shape", conv_model(input_dims=(1, 1, "height", 8)).SerializeToString(),
       "error: graph input 'x': the height dimension 'height' has no value")
+
+# Names with bytes a damaged file holds (found by flipping bytes of models):
+# not UTF-8, refused with the bytes escaped; a line break, escaped in the
+# message so that it stays one line.
+odd = conv_model("Softsign").SerializeToString()
+write("name_not_utf8", odd.replace(b"odd_one", b"odd\xffone"),
+      "error: node 1 of the graph (counting from 0; op type 'Softsign'): its name 'odd\\xffone' is not UTF-8 text")
+write("initializer_name_not_utf8", odd.replace(b"\x42\x01w", b"\x42\x01\xc3"),  # field 8 (name) of tensor 'w'
+      "error: an initializer's name '\\xc3' is not UTF-8 text")
+write("name_with_line_break", odd.replace(b"odd_one", b"odd\none"),
+      "error: node 'odd\\none' (Softsign, opset 13): operator not supported")
