@@ -39,29 +39,33 @@ int command_run(const model_registry& registry, const run_options& options, cons
   dsl::run_parallel(images.size(), dsl::hardware_threads(), [&](std::size_t k) {
     images[k] = {functional.images[k].first, encode_png(functional.images[k].second)};
   });
+  // The directory ends up holding this run's files alone: an earlier run's
+  // that this one does not write again (its maps, its report.html) go.
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& [name, png] : images) files.emplace_back(name, std::string(png.begin(), png.end()));
+  files.emplace_back("report.json", json);
+  files.emplace_back("summary.md", summary);
+  if (options.timeline) {
+    files.emplace_back("report.html", html);
+    files.emplace_back("trace.json", trace);
+  }
+  std::vector<std::string> names;
+  for (const auto& f : files) names.push_back(f.first);
   for (const auto& image : images) outputs.push_back(std::filesystem::path(out_dir) / image.first);
   inputs.insert(inputs.end(), result.files_read.begin(), result.files_read.end());
-  refuse_overwriting_inputs("-o", outputs, inputs);
-  std::vector<std::string> written;
-  const auto write = [&](const std::string& name, const std::string& text) {
-    write_output_file(out_dir, name, text);
-    written.push_back(name);
-  };
-  for (const auto& [name, png] : images) write(name, std::string(png.begin(), png.end()));
-  write("report.json", json);
-  write("summary.md", summary);
-  if (options.timeline) {
-    write("report.html", html);
-    write("trace.json", trace);
-  }
-  // What mottsim wrote here, so a later compare replaces exactly that.
-  record_output_files(out_dir, written);
+  refuse_overwriting_inputs("-o", outputs, inputs, superseded_output_files(out_dir, names));
+  const std::vector<std::filesystem::path> removed = write_output_set(out_dir, files);
   out << summary << '\n'
       << "simulated in " << wall << " s wall, " << result.transactions << " TLM transactions ("
       << (wall > 0 ? static_cast<double>(result.transactions) / wall : 0.0) << " per second)\n"
       << "wrote " << out_dir << "/report.json and " << out_dir << "/summary.md"
       << (options.timeline ? ", " + out_dir + "/report.html and " + out_dir + "/trace.json" : std::string())
       << (images.empty() ? std::string() : " and " + std::to_string(images.size()) + " PNG maps") << "\n";
+  if (!removed.empty()) {
+    out << "removed what an earlier run wrote there and this one did not:";
+    for (const auto& f : removed) out << ' ' << f.string();
+    out << '\n';
+  }
   return 0;
 }
 

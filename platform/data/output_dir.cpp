@@ -81,6 +81,13 @@ bool is_staging_name(const std::string& name, const std::string& prefix, long& p
 
 bool process_exists(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
 
+// A manifest line is a plain file name of its directory, never a path (nor
+// the manifest itself): a line that is not one is ignored.
+bool is_plain_name(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && name != output_manifest_name &&
+         name.find('/') == std::string::npos;
+}
+
 // What the manifest lists; nothing when there is none. One that exists but
 // cannot be read is an error with its reason (guessing would risk removing
 // what mottsim did not write).
@@ -91,8 +98,14 @@ std::set<std::string> read_manifest(const fs::path& dir) {
   if (!fs::exists(fs::symlink_status(path, ec))) return names;
   std::istringstream in(dsl::read_file_text(path.string(), "output manifest"));
   for (std::string line; std::getline(in, line);)
-    if (!line.empty()) names.insert(line);
+    if (is_plain_name(line)) names.insert(line);
   return names;
+}
+
+void write_manifest(const std::string& dir, const std::set<std::string>& names) {
+  std::ostringstream text;
+  for (const auto& n : names) text << n << '\n';
+  write_output_file(dir, output_manifest_name, text.str());
 }
 
 }  // namespace
@@ -142,9 +155,36 @@ void write_output_file(const std::string& dir, const std::string& name, const st
 void record_output_files(const std::string& dir, const std::vector<std::string>& names) {
   std::set<std::string> all = read_manifest(dir);
   all.insert(names.begin(), names.end());
-  std::ostringstream text;
-  for (const auto& n : all) text << n << '\n';
-  write_output_file(dir, output_manifest_name, text.str());
+  write_manifest(dir, all);
+}
+
+std::vector<fs::path> superseded_output_files(const std::string& dir, const std::vector<std::string>& names) {
+  std::vector<fs::path> superseded;
+  std::error_code ec;
+  if (!fs::is_directory(fs::symlink_status(dir, ec))) return superseded;
+  const std::set<std::string> kept(names.begin(), names.end());
+  for (const auto& name : read_manifest(dir)) {
+    const fs::path file = fs::path(dir) / name;
+    // symlink_status: a link is never followed, nor removed.
+    if (!kept.count(name) && fs::is_regular_file(fs::symlink_status(file, ec))) superseded.push_back(file);
+  }
+  return superseded;
+}
+
+std::vector<fs::path> write_output_set(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+  ensure_output_dir(dir);
+  std::vector<std::string> names;
+  for (const auto& f : files) names.push_back(f.first);
+  const std::vector<fs::path> superseded = superseded_output_files(dir, names);
+  record_output_files(dir, names);  // the earlier files and these, while both may be there
+  for (const auto& [name, text] : files) write_output_file(dir, name, text);
+  std::error_code ec;
+  for (const auto& file : superseded) {
+    fs::remove(file, ec);
+    if (ec) throw dsl::input_error({file.string(), 0, 0}, "cannot remove an earlier run's output: " + ec.message());
+  }
+  write_manifest(dir, std::set<std::string>(names.begin(), names.end()));
+  return superseded;
 }
 
 void check_output_dir_removable(const fs::path& dir) {
@@ -171,11 +211,7 @@ void remove_output_dir(const fs::path& dir) {
   check_output_dir_removable(dir);
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(dir, ec))) return;
-  for (const auto& name : read_manifest(dir)) {
-    // A manifest line is a plain file name of this directory, never a path.
-    if (name.find('/') != std::string::npos || name == "." || name == "..") continue;
-    fs::remove(dir / name, ec);
-  }
+  for (const auto& name : read_manifest(dir)) fs::remove(dir / name, ec);
   fs::remove(dir / output_manifest_name, ec);
   if (!fs::remove(dir, ec) || ec)
     throw dsl::input_error({dir.string(), 0, 0},

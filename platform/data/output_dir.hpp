@@ -1,6 +1,7 @@
 #pragma once
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mottsim::platform {
@@ -32,6 +33,22 @@ inline constexpr const char* output_manifest_name = ".mottsim-output";
 
 // Adds `names` to the manifest of `dir` (keeping the names already there).
 void record_output_files(const std::string& dir, const std::vector<std::string>& names);
+
+// The files an earlier command wrote into `dir` that a run writing `names`
+// there would remove: those the manifest lists and `names` does not, that are
+// regular files of `dir` (not links, not directories). Empty without a
+// manifest.
+std::vector<std::filesystem::path> superseded_output_files(const std::string& dir,
+                                                           const std::vector<std::string>& names);
+
+// Writes one run's files, name -> contents, into `dir` (each atomically, as
+// write_output_file) so that `dir` then holds this run's outputs alone: the
+// files superseded_output_files names are removed, and the manifest lists
+// exactly `files`. Whatever the manifest does not list (a user's own file)
+// is never touched. Until the end the manifest lists the earlier files and
+// the new ones both, so a run killed midway leaves nothing unlisted. Returns
+// the files it removed.
+std::vector<std::filesystem::path> write_output_set(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files);
 
 // Removes a run's output directory that an earlier command wrote: the files its
 // manifest lists, the manifest, then the directory itself. A directory holding
