@@ -226,7 +226,7 @@ std::string compare_to_markdown(const compare_result& r) {
     for (std::size_t i = 0; i < r.entries.size(); ++i) o << "---|";
     o << '\n';
     for (const auto& key : figures) {
-      const bool percent = key.find("top1") != std::string::npos;
+      const bool percent = is_rate_figure(key);
       const auto show = [&](double v) { return percent ? num(100 * v, "%.2f") + " %" : num(v, "%.4g"); };
       o << "| " << key << " |";
       for (const auto& e : r.entries) {
