@@ -185,6 +185,7 @@ struct run_result {
     std::vector<std::string> architecture_files;
     std::vector<std::string> tech_files;
     std::string workload_file;
+    std::string image_file;  // --image: the input scored instead of the workload's; "" without
     std::vector<std::string> overrides;
   } provenance;
 
