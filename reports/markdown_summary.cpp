@@ -35,10 +35,11 @@ std::string num(double v, const char* fmt) {
   return buf;
 }
 
-std::string to_markdown(const run_result& r) {
+std::string to_markdown(const run_result& r, text_target target) {
   std::ostringstream o;
-  // Names come from user files: markdown_text keeps them from adding markup.
-  const auto md = markdown_text;
+  // Names come from user files: in summary.md, markdown_text keeps them from
+  // adding markup.
+  const auto md = [target](const std::string& text) { return shown_text(text, target); };
   o << "# " << md(r.workload) << " on " << md(r.architecture) << "\n\n";
   o << "Mode " << md(r.mode) << ", schedule " << md(r.schedule) << ", seed " << r.provenance.seed << ", mottsim "
     << r.provenance.version << ", config " << md(r.provenance.config_hash) << ".\n\n";

@@ -216,6 +216,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   }
   const std::string json = reports::compare_to_json(result);
   const std::string markdown = reports::compare_to_markdown(result);
+  const std::string shown = reports::compare_to_markdown(result, reports::text_target::terminal);
   const std::string html = reports::render_compare_html(result);
 
   // Earlier results are replaced only where mottsim wrote them: every target
@@ -239,7 +240,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   // What comparisons killed before they could clean up left in DIR.
   remove_stale_staging_dirs(o.out_dir, "compare");
   remove_stale_temporary_files(o.out_dir, {"compare.json", "compare.md", "report.html"});
-  out << markdown << '\n' << "wrote " << o.out_dir << "/compare.json, " << o.out_dir << "/compare.md, " << o.out_dir
+  out << shown << '\n' << "wrote " << o.out_dir << "/compare.json, " << o.out_dir << "/compare.md, " << o.out_dir
       << "/report.html and";
   for (const auto& j : jobs) out << ' ' << o.out_dir << '/' << j.name << '/';
   out << '\n';

@@ -30,6 +30,8 @@ int command_run(const model_registry& registry, const run_options& options, cons
   const reports::run_result result = run_session(options, registry, &functional);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const std::string summary = reports::to_markdown(result);
+  // The same tables for the terminal, with names as written: no Markdown escapes.
+  const std::string shown = reports::to_markdown(result, reports::text_target::terminal);
   // Render everything before writing anything: a failure leaves no partial set.
   const std::string json = reports::to_json(result);
   const std::string html = options.timeline ? reports::render_run_html(result) : std::string();
@@ -55,7 +57,7 @@ int command_run(const model_registry& registry, const run_options& options, cons
   inputs.insert(inputs.end(), result.files_read.begin(), result.files_read.end());
   refuse_overwriting_inputs("-o", outputs, inputs, superseded_output_files(out_dir, names));
   const std::vector<std::filesystem::path> removed = write_output_set(out_dir, files);
-  out << summary << '\n'
+  out << shown << '\n'
       << "simulated in " << wall << " s wall, " << result.transactions << " TLM transactions ("
       << (wall > 0 ? static_cast<double>(result.transactions) / wall : 0.0) << " per second)\n"
       << "wrote " << out_dir << "/report.json and " << out_dir << "/summary.md"

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "reports/compare_report.hpp"
 #include "reports/markdown_summary.hpp"
 
 using namespace mottsim::reports;
@@ -49,4 +50,44 @@ TEST_CASE("summary: a class index is shown as the class, the rates as percentage
 TEST_CASE("summary: which functional figures are rates") {
   for (const char* rate : {"top1", "reference_top1", "ideal_devices_top1", "top1_agreement"}) CHECK(is_rate_figure(rate));
   for (const char* other : {"reference_class", "psnr_db", "ssim"}) CHECK_FALSE(is_rate_figure(other));
+}
+
+TEST_CASE("summary: the terminal gets names as written, summary.md gets them escaped") {
+  run_result r;
+  r.architecture = "mesh";
+  r.workload = "net<1>";
+  component_result noc;
+  noc.name = "noc";
+  noc.links.push_back({"(0,0)>dram", 100.0, 1e-6, 0.5});
+  noc.links.push_back({"(0,0)>tile[1]", 100.0, 1e-6, 0.25});
+  r.components.push_back(noc);
+  const std::string file = to_markdown(r), shown = to_markdown(r, text_target::terminal);
+  CHECK(has(file, "# net&lt;1&gt; on mesh\n"));
+  CHECK(has(file, "| (0,0)&gt;dram | "));
+  CHECK(has(file, "| (0,0)&gt;tile\\[1\\] | "));
+  CHECK(has(shown, "# net<1> on mesh\n"));
+  CHECK(has(shown, "| (0,0)>dram | "));
+  CHECK(has(shown, "| (0,0)>tile[1] | "));
+  // Everything else is the same text.
+  CHECK(shown.size() + 4 * 3 + 2 == file.size());  // four &..; entities, two backslashes
+}
+
+TEST_CASE("terminal text: as written, but no control character reaches the terminal") {
+  CHECK(shown_text("a|b [c] `d` <e> & f\\", text_target::terminal) == "a|b [c] `d` <e> & f\\");
+  CHECK(shown_text("red \x1b[31m\nnext\x7f", text_target::terminal) == "red  [31m next ");
+  CHECK(shown_text("a|b", text_target::markdown) == markdown_text("a|b"));
+}
+
+TEST_CASE("compare: the terminal gets names as written, compare.md gets them escaped") {
+  compare_result r;
+  r.workload = "net<1>";
+  compare_entry a, b;
+  a.name = "tile[1]";
+  b.name = "b";
+  r.entries = {a, b};
+  CHECK(has(compare_to_markdown(r), "# net&lt;1&gt;: 2 architectures compared"));
+  CHECK(has(compare_to_markdown(r), "| metric | tile\\[1\\] | b | b / tile\\[1\\] |"));
+  const std::string shown = compare_to_markdown(r, text_target::terminal);
+  CHECK(has(shown, "# net<1>: 2 architectures compared"));
+  CHECK(has(shown, "| metric | tile[1] | b | b / tile[1] |"));
 }
