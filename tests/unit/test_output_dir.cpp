@@ -301,7 +301,7 @@ TEST_CASE("every file that cannot be read says why, in the system's words, locat
   CHECK(error_of([&] { platform::read_weights_file(folder); }) ==
         folder + ": error: cannot open weights file: it is a directory, not a regular file");
   CHECK(error_of([&] { platform::read_image(missing); }) == missing + ": error: cannot open image: " + enoent);
-  CHECK(error_of([&] { platform::load_mnist(folder); }).find(": error: cannot open MNIST digits: " + enoent) !=
+  CHECK(error_of([&] { platform::load_mnist(folder); }).find(": error: cannot open MNIST class file: " + enoent) !=
         std::string::npos);
   mottsim::dsl::diagnostics yaml;
   CHECK(mottsim::dsl::load_yaml_file(s.path("missing.yaml"), yaml) == nullptr);
