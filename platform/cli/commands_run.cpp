@@ -25,6 +25,9 @@ int command_run(const model_registry& registry, const run_options& options, cons
   for (const char* name : {"report.json", "summary.md", "report.html", "trace.json", output_manifest_name})
     outputs.push_back(std::filesystem::path(out_dir) / name);
   refuse_overwriting_inputs("-o", outputs, inputs);
+  // An earlier comparison's run directories this run would remove must hold
+  // only what mottsim wrote: said before simulating, not after.
+  check_output_set_replaceable(out_dir, {"report.json", "summary.md", "report.html", "trace.json"});
   const auto wall_start = std::chrono::steady_clock::now();
   functional_outcome functional;
   const reports::run_result result = run_session(options, registry, &functional);
@@ -64,7 +67,7 @@ int command_run(const model_registry& registry, const run_options& options, cons
       << (options.timeline ? ", " + out_dir + "/report.html and " + out_dir + "/trace.json" : std::string())
       << (images.empty() ? std::string() : " and " + std::to_string(images.size()) + " PNG maps") << "\n";
   if (!removed.empty()) {
-    out << "removed what an earlier run wrote there and this one did not:";
+    out << "removed what an earlier command wrote there and this one did not:";
     for (const auto& f : removed) out << ' ' << f.string();
     out << '\n';
   }

@@ -81,9 +81,14 @@ bool is_staging_name(const std::string& name, const std::string& prefix, long& p
 
 bool process_exists(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
 
-// A manifest line is a plain file name of its directory, never a path (nor
-// the manifest itself): a line that is not one is ignored.
-bool is_plain_name(const std::string& name) {
+// A manifest line naming a run directory ("NAME/") rather than a file.
+bool is_directory_entry(const std::string& line) { return !line.empty() && line.back() == '/'; }
+
+// A manifest line is a plain name of its directory, never a path (nor the
+// manifest itself): a file's name, or a run directory's name and '/'. A line
+// that is neither is ignored.
+bool is_plain_name(const std::string& line) {
+  const std::string name = is_directory_entry(line) ? line.substr(0, line.size() - 1) : line;
   return !name.empty() && name != "." && name != ".." && name != output_manifest_name &&
          name.find('/') == std::string::npos;
 }
@@ -163,25 +168,41 @@ std::vector<fs::path> superseded_output_files(const std::string& dir, const std:
   std::error_code ec;
   if (!fs::is_directory(fs::symlink_status(dir, ec))) return superseded;
   const std::set<std::string> kept(names.begin(), names.end());
-  for (const auto& name : read_manifest(dir)) {
-    const fs::path file = fs::path(dir) / name;
+  for (const auto& line : read_manifest(dir)) {
+    if (kept.count(line)) continue;
+    const bool is_dir = is_directory_entry(line);
+    const fs::path path = fs::path(dir) / (is_dir ? line.substr(0, line.size() - 1) : line);
     // symlink_status: a link is never followed, nor removed.
-    if (!kept.count(name) && fs::is_regular_file(fs::symlink_status(file, ec))) superseded.push_back(file);
+    const auto st = fs::symlink_status(path, ec);
+    if (is_dir ? fs::is_directory(st) : fs::is_regular_file(st)) superseded.push_back(path);
   }
   return superseded;
 }
 
-std::vector<fs::path> write_output_set(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+void check_output_set_replaceable(const std::string& dir, const std::vector<std::string>& names) {
+  std::error_code ec;
+  for (const auto& path : superseded_output_files(dir, names))
+    if (fs::is_directory(fs::symlink_status(path, ec))) check_output_dir_removable(path);
+}
+
+std::vector<fs::path> write_output_set(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files,
+                                       const std::vector<std::string>& run_dirs) {
   ensure_output_dir(dir);
   std::vector<std::string> names;
   for (const auto& f : files) names.push_back(f.first);
+  for (const auto& d : run_dirs) names.push_back(d + "/");
+  check_output_set_replaceable(dir, names);
   const std::vector<fs::path> superseded = superseded_output_files(dir, names);
   record_output_files(dir, names);  // the earlier files and these, while both may be there
   for (const auto& [name, text] : files) write_output_file(dir, name, text);
   std::error_code ec;
-  for (const auto& file : superseded) {
-    fs::remove(file, ec);
-    if (ec) throw dsl::input_error({file.string(), 0, 0}, "cannot remove an earlier run's output: " + ec.message());
+  for (const auto& path : superseded) {
+    if (fs::is_directory(fs::symlink_status(path, ec))) {
+      remove_output_dir(path);
+      continue;
+    }
+    fs::remove(path, ec);
+    if (ec) throw dsl::input_error({path.string(), 0, 0}, "cannot remove an earlier run's output: " + ec.message());
   }
   write_manifest(dir, std::set<std::string>(names.begin(), names.end()));
   return superseded;

@@ -68,10 +68,11 @@ void refuse_overwriting_inputs(const std::string& flag, const std::vector<fs::pa
     const fs::path gone = resolved(file);
     for (const auto& [input, in] : named) {
       std::error_code ec;
-      if (fs::equivalent(input, file, ec) || in == gone)
-        errors.error({flag, 0, 0}, "the input '" + input + "' is an earlier run's output in this directory, which "
-                                   "this run would remove as it replaces that run's files: move it out, or choose "
-                                   "another directory");
+      if (fs::equivalent(input, file, ec) || in == gone || within(in, gone))
+        errors.error({flag, 0, 0}, "the input '" + input + "' is an earlier run's output in this directory" +
+                                       (in == gone ? "" : " (in its '" + file.filename().string() + "')") +
+                                       ", which this run would remove as it replaces that run's files: move it "
+                                       "out, or choose another directory");
     }
   }
   if (errors.has_errors()) throw dsl::input_error(errors);

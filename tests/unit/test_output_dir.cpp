@@ -126,6 +126,46 @@ TEST_CASE("output dir: a run's set of files replaces the earlier run's, and only
   }
 }
 
+TEST_CASE("output dir: a comparison's run directories are replaced as a whole, and only while all theirs") {
+  scratch_dir s;
+  const std::string dir = s.path("cmp");
+  platform::write_output_set(dir + "/a", {{"report.json", "a"}});
+  platform::write_output_set(dir + "/b", {{"report.json", "b"}});
+  platform::write_output_set(dir, {{"compare.md", "1"}}, {"a", "b"});
+  CHECK(file_text(dir + "/.mottsim-output") == "a/\nb/\ncompare.md\n");
+
+  SUBCASE("a later set without b removes b") {
+    CHECK(platform::superseded_output_files(dir, {"compare.md", "a/"}) == std::vector<fs::path>{fs::path(dir) / "b"});
+    CHECK(platform::write_output_set(dir, {{"compare.md", "2"}}, {"a"}).size() == 1);
+    CHECK_FALSE(fs::exists(dir + "/b"));
+    CHECK(fs::exists(dir + "/a/report.json"));
+  }
+  SUBCASE("b holding a user's file: nothing is written or removed") {
+    s.write("cmp/b/notes.txt", "mine");
+    CHECK_THROWS_AS(platform::check_output_set_replaceable(dir, {"compare.md"}), mottsim::dsl::input_error);
+    CHECK_THROWS_AS(platform::write_output_set(dir, {{"compare.md", "2"}}), mottsim::dsl::input_error);
+    CHECK(file_text(dir + "/compare.md") == "1");
+    CHECK(fs::exists(dir + "/a/report.json"));
+    CHECK(file_text(dir + "/b/notes.txt") == "mine");
+  }
+  SUBCASE("a listed directory that is now a link or a file stays") {
+    fs::remove_all(dir + "/b");
+    fs::create_directory_symlink(dir + "/a", dir + "/b");
+    CHECK(platform::superseded_output_files(dir, {"compare.md", "a/"}).empty());
+    fs::remove(dir + "/b");
+    s.write("cmp/b", "mine");
+    CHECK(platform::superseded_output_files(dir, {"compare.md", "a/"}).empty());
+  }
+  SUBCASE("an input inside a directory to be removed is refused") {
+    try {
+      platform::refuse_overwriting_inputs("-o", {}, {dir + "/b/report.json"}, {fs::path(dir) / "b"});
+      FAIL("accepted");
+    } catch (const mottsim::dsl::input_error& e) {
+      CHECK(e.errors().to_string().find("(in its 'b')") != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("overwrite guard: an earlier run's file that this run would remove and also reads is refused") {
   scratch_dir s;
   const std::string map = s.write("out/edges_0.png", "png");
