@@ -33,6 +33,18 @@ std::string size_text(std::uintmax_t bytes) {
   return format_quantity(static_cast<double>(bytes), dimension::data_size);
 }
 
+// A round size of at least `bytes`, as --max-file-size takes it ("3 MiB"):
+// `bytes` rounded up in the largest binary unit it reaches.
+std::string size_at_least(std::uintmax_t bytes) {
+  static const struct {
+    std::uintmax_t size;
+    const char* name;
+  } units[] = {{1ULL << 40, "TiB"}, {1ULL << 30, "GiB"}, {1ULL << 20, "MiB"}, {1ULL << 10, "KiB"}, {1, "B"}};
+  for (const auto& u : units)
+    if (bytes >= u.size) return std::to_string((bytes + u.size - 1) / u.size) + " " + u.name;
+  return "1 B";
+}
+
 // Closes the descriptor on every path out.
 struct descriptor {
   int fd;
@@ -71,12 +83,16 @@ bool read_input_file(const std::string& path, std::string& out, diagnostics& err
     return false;
   }
   const std::uintmax_t limit = g_max_file_bytes;
-  const auto too_large = [&](const std::string& size) {
-    errors.error(at, "the " + what + " is " + size + ", larger than the limit of " + size_text(limit) +
-                         " ('--max-file-size' raises it)");
+  const auto too_large = [&](const std::string& size, const std::string& enough) {
+    errors.error(at, "the " + what + " is " + size + ", larger than the --max-file-size limit of " + size_text(limit) +
+                         "; raise it with --max-file-size SIZE" +
+                         (enough.empty() ? std::string() : ", such as --max-file-size '" + enough + "'"));
     return false;
   };
-  if (static_cast<std::uintmax_t>(info.st_size) > limit) return too_large(size_text(static_cast<std::uintmax_t>(info.st_size)));
+  if (static_cast<std::uintmax_t>(info.st_size) > limit) {
+    const auto bytes = static_cast<std::uintmax_t>(info.st_size);
+    return too_large(size_text(bytes), size_at_least(bytes));
+  }
   // Read up to one byte past the limit: the size stat reports can be stale or
   // zero (files in /proc), and a file may grow while it is read.
   out.clear();
@@ -93,7 +109,7 @@ bool read_input_file(const std::string& path, std::string& out, diagnostics& err
     out.append(buffer, static_cast<std::size_t>(n));
     if (out.size() > limit) {
       out.clear();
-      return too_large("more than " + size_text(limit));
+      return too_large("more than " + size_text(limit), "");
     }
   }
   return true;

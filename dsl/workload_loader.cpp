@@ -72,10 +72,12 @@ std::shared_ptr<const block_schema> inputs_schema() {
                 "image is left out")
           .optional()
           .integer("calibration_count", std::string("256"),
-                   "calibration samples: the first MNIST training digits (source mnist_test), or at most this many "
-                   "images of the calibration directory (source image)")
+                   "calibration samples: the first MNIST training digits (source mnist_test, at most the 8000 "
+                   "of the training split), or at most this many images of the calibration directory (source image)")
           .range(1, 1000000)
-          .integer("count", std::string("2000"), "how many MNIST test digits to run")
+          .integer("count", std::string("2000"),
+                   "how many MNIST test digits to run (at most the 2000 of the test split from 'first' on; without "
+                   "it, all of them)")
           .range(1, 1000000)
           .integer("first", std::string("0"), "index of the first MNIST test digit to run")
           .range(0, 1000000)
@@ -229,11 +231,39 @@ void workload_reader::read_header(const yaml_node& root) {
     path("file", m_spec.inputs.file, m_spec.inputs.file_where);
     path("fallback", m_spec.inputs.fallback, m_spec.inputs.fallback_where);
     path("calibration", m_spec.inputs.calibration, m_spec.inputs.calibration_where);
-    if (v.has("count")) m_spec.inputs.count = v.integer("count");
-    if (v.has("first")) m_spec.inputs.first = v.integer("first");
-    if (v.has("calibration_count")) m_spec.inputs.calibration_count = v.integer("calibration_count");
-    if (m_spec.inputs.source == "image" && m_spec.inputs.file.empty())
+    input_source& in = m_spec.inputs;
+    const auto whole = [&](const char* key, long long& out, source_location& where) {
+      where = inputs->where;
+      if (!v.has(key)) return false;
+      out = v.integer(key);
+      where = v.at(key).where;
+      return true;
+    };
+    const bool count_given = whole("count", in.count, in.count_where);
+    whole("first", in.first, in.first_where);
+    whole("calibration_count", in.calibration_count, in.calibration_count_where);
+    if (in.source == "image" && in.file.empty())
       m_errors.error(inputs->where, "inputs: source 'image' needs 'file:', an image path");
+    // The MNIST split is fixed: a count beyond it is an error, never cut down.
+    if (in.source == "mnist_test") {
+      const std::string test = std::to_string(mnist_test_digits), train = std::to_string(mnist_training_digits);
+      if (in.first >= mnist_test_digits)
+        m_errors.error(in.first_where, "inputs: 'first' is " + std::to_string(in.first) + ", but the MNIST test "
+                                       "split has " + test + " digits: at most " + std::to_string(mnist_test_digits - 1));
+      else if (!count_given)
+        in.count = mnist_test_digits - in.first;  // the rest of the split
+      else if (in.count > mnist_test_digits - in.first)
+        m_errors.error(in.count_where, "inputs: 'count' is " + std::to_string(in.count) + ", but the MNIST test "
+                                       "split has " + test + " digits" +
+                                       (in.first > 0 ? ", " + std::to_string(mnist_test_digits - in.first) +
+                                                           " of them from 'first' (" + std::to_string(in.first) + ") on"
+                                                     : std::string()) +
+                                       ": at most " + std::to_string(mnist_test_digits - in.first));
+      if (in.calibration_count > mnist_training_digits)
+        m_errors.error(in.calibration_count_where,
+                       "inputs: 'calibration_count' is " + std::to_string(in.calibration_count) +
+                           ", but the MNIST training split has " + train + " digits: at most " + train);
+    }
   }
 
   // A fraction in [0, 1], located where it is wrong.

@@ -158,6 +158,12 @@ struct layer_spec {
   long long weight_count() const;  // all weights of the layer (all groups)
 };
 
+// mottsim's fixed split of the 10,000 MNIST digits (platform/data/mnist_dataset.hpp
+// makes it): how many test digits source mnist_test can score, and how many
+// training digits it can calibrate on.
+inline constexpr long long mnist_test_digits = 2000;
+inline constexpr long long mnist_training_digits = 8000;
+
 // What functional mode feeds the network.
 struct input_source {
   std::string source = "random";  // random | image | mnist_test
@@ -165,9 +171,10 @@ struct input_source {
   std::string fallback;           // image scored when `file` is absent
   std::string calibration;        // directory of calibration images
   long long calibration_count = 256;  // MNIST training digits, or at most this many images
-  long long count = 2000;         // MNIST test digits
+  long long count = 2000;         // MNIST test digits (absent: the rest of the split from `first`)
   long long first = 0;            // index of the first of them
   source_location where, file_where, fallback_where, calibration_where;
+  source_location count_where, first_where, calibration_count_where;  // `where` when not given
 };
 
 struct workload_spec {

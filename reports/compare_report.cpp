@@ -196,15 +196,17 @@ std::string compare_to_json(const compare_result& r) {
   return j.dump(2) + "\n";
 }
 
-std::string compare_to_markdown(const compare_result& r) {
+std::string compare_to_markdown(const compare_result& r, text_target target) {
   std::ostringstream o;
-  // Names come from user files: markdown_text keeps them from adding markup.
-  o << "# " << markdown_text(r.workload) << ": " << r.entries.size() << " architectures compared\n\n";
+  // Names come from user files: in compare.md, markdown_text keeps them from
+  // adding markup.
+  const auto md = [target](const std::string& text) { return shown_text(text, target); };
+  o << "# " << md(r.workload) << ": " << r.entries.size() << " architectures compared\n\n";
   if (r.entries.empty()) return o.str();
-  const std::string ref = markdown_text(r.entries.front().name);
+  const std::string ref = md(r.entries.front().name);
   o << "| metric |";
-  for (const auto& e : r.entries) o << ' ' << markdown_text(e.name) << " |";
-  for (std::size_t i = 1; i < r.entries.size(); ++i) o << ' ' << markdown_text(r.entries[i].name) << " / " << ref << " |";
+  for (const auto& e : r.entries) o << ' ' << md(e.name) << " |";
+  for (std::size_t i = 1; i < r.entries.size(); ++i) o << ' ' << md(r.entries[i].name) << " / " << ref << " |";
   o << "\n|---|";
   for (std::size_t i = 0; i < 2 * r.entries.size() - 1; ++i) o << "---|";
   o << '\n';
@@ -221,12 +223,12 @@ std::string compare_to_markdown(const compare_result& r) {
       if (std::find(figures.begin(), figures.end(), key) == figures.end()) figures.push_back(key);
   if (!figures.empty()) {
     o << "\n| functional (mean over chips, [95 % interval]) |";
-    for (const auto& e : r.entries) o << ' ' << e.name << " (" << e.chips << " chip" << (e.chips == 1 ? "" : "s") << ") |";
+    for (const auto& e : r.entries) o << ' ' << md(e.name) << " (" << e.chips << " chip" << (e.chips == 1 ? "" : "s") << ") |";
     o << "\n|---|";
     for (std::size_t i = 0; i < r.entries.size(); ++i) o << "---|";
     o << '\n';
     for (const auto& key : figures) {
-      const bool percent = key.find("top1") != std::string::npos;
+      const bool percent = is_rate_figure(key);
       const auto show = [&](double v) { return percent ? num(100 * v, "%.2f") + " %" : num(v, "%.4g"); };
       o << "| " << key << " |";
       for (const auto& e : r.entries) {

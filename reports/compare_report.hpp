@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "reports/text_escape.hpp"
+
 // `mottsim compare`: one workload on several architectures, side by side, with
 // ratios against the first. Built from each run's report.json; no SystemC.
 namespace mottsim::reports {
@@ -68,6 +70,7 @@ std::string ratio_text(double r);
 // compare.json (units in key names, ratios to the first entry; a ratio whose
 // reference is zero is null) and compare.md (the side-by-side table).
 std::string compare_to_json(const compare_result& r);
-std::string compare_to_markdown(const compare_result& r);
+// `mottsim compare` prints compare.md with names as written (text_target::terminal).
+std::string compare_to_markdown(const compare_result& r, text_target target = text_target::markdown);
 
 }  // namespace mottsim::reports

@@ -63,7 +63,7 @@ std::vector<std::pair<std::string, std::string>> run_headline(const run_result& 
     const auto plain = [](double v) { return num(v, "%.4g"); };
     for (const auto& [name, value] : r.accuracy)
       h.emplace_back(name == "top1" ? "accuracy (top-1)" : name == "reference_top1" ? "float reference (top-1)" : name,
-                     percent(value) + interval(name, pct));
+                     is_rate_figure(name) ? percent(value) + interval(name, pct) : plain(value) + interval(name, plain));
     for (const auto& [name, value] : r.quality)
       h.emplace_back(name == "psnr_db" ? "PSNR" : name,
                      name == "psnr_db" ? db(value) + interval(name, db) : plain(value) + interval(name, plain));

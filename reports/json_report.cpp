@@ -207,6 +207,7 @@ std::string to_json(const run_result& r) {
   p["architecture_files"] = r.provenance.architecture_files;
   p["tech_files"] = r.provenance.tech_files;
   p["workload_file"] = r.provenance.workload_file;
+  if (!r.provenance.image_file.empty()) p["image_file"] = r.provenance.image_file;
   p["overrides"] = r.provenance.overrides;
   p["tlm_transactions"] = r.transactions;
   j["provenance"] = p;

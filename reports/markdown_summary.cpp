@@ -35,10 +35,11 @@ std::string num(double v, const char* fmt) {
   return buf;
 }
 
-std::string to_markdown(const run_result& r) {
+std::string to_markdown(const run_result& r, text_target target) {
   std::ostringstream o;
-  // Names come from user files: markdown_text keeps them from adding markup.
-  const auto md = markdown_text;
+  // Names come from user files: in summary.md, markdown_text keeps them from
+  // adding markup.
+  const auto md = [target](const std::string& text) { return shown_text(text, target); };
   o << "# " << md(r.workload) << " on " << md(r.architecture) << "\n\n";
   o << "Mode " << md(r.mode) << ", schedule " << md(r.schedule) << ", seed " << r.provenance.seed << ", mottsim "
     << r.provenance.version << ", config " << md(r.provenance.config_hash) << ".\n\n";
@@ -67,15 +68,17 @@ std::string to_markdown(const run_result& r) {
     o << "Functional mode, " << r.functional_samples << " input(s) through the device models:\n\n";
     o << "| quality | value |\n|---|---|\n";
     for (const auto& [k, v] : r.quality) o << "| " << k << " | " << num(v, "%.4g") << " |\n";
-    for (const auto& [k, v] : r.accuracy) o << "| accuracy." << k << " | " << num(100 * v, "%.2f") << " % |\n";
+    for (const auto& [k, v] : r.accuracy)
+      o << "| accuracy." << k << " | " << (is_rate_figure(k) ? num(100 * v, "%.2f") + " %" : num(v, "%.4g")) << " |\n";
     if (!r.chip_metrics.empty()) {
       o << "\nOver " << r.chip_seeds.size() << " chip(s) (95 % interval: Student t over the chips):\n\n"
         << "| figure | mean | sd | 95 % interval | per chip |\n|---|---|---|---|---|\n";
       for (const auto& [k, m] : r.chip_metrics) {
-        const double scale = k == "top1" ? 100.0 : 1.0;
-        const char* fmt = k == "top1" ? "%.2f" : "%.4g";
+        const bool rate = is_rate_figure(k);
+        const double scale = rate ? 100.0 : 1.0;
+        const char* fmt = rate ? "%.2f" : "%.4g";
         const auto value = [&](double v) { return std::isfinite(v) ? num(scale * v, fmt) : std::string("-"); };
-        o << "| " << (k == "top1" ? "top1 (%)" : k) << " | " << value(m.mean) << " | " << value(m.sd) << " | ";
+        o << "| " << (rate ? k + " (%)" : k) << " | " << value(m.mean) << " | " << value(m.sd) << " | ";
         if (std::isfinite(m.ci_low))
           o << "[" << value(m.ci_low) << ", " << value(m.ci_high) << "]" << (m.clipped ? " (cut to the possible values)" : "");
         else o << "- (one chip)";

@@ -83,6 +83,12 @@ struct chip_metric {
   std::vector<double> per_chip;
 };
 
+// Whether a functional figure (a key of accuracy or of chip_metrics) is a
+// rate from 0 to 1, which reports show as a percentage: the top-1 accuracies
+// and agreement are; reference_class, a class index, and the quality
+// figures (psnr_db, ssim) are not.
+inline bool is_rate_figure(const std::string& key) { return key.find("top1") != std::string::npos; }
+
 // The gains one layer group was calibrated to (value domain; NaN where the
 // layer's readout path has no such gain).
 struct calibrated_layer {
@@ -180,6 +186,7 @@ struct run_result {
     std::vector<std::string> architecture_files;
     std::vector<std::string> tech_files;
     std::string workload_file;
+    std::string image_file;  // --image: the input scored instead of the workload's; "" without
     std::vector<std::string> overrides;
   } provenance;
 
@@ -193,7 +200,7 @@ struct run_result {
 
   // Functional mode: output quality against the ideal float network.
   std::map<std::string, double> quality;   // psnr_db, ssim
-  std::map<std::string, double> accuracy;  // top1, reference_top1
+  std::map<std::string, double> accuracy;  // top1, reference_top1, ...; reference_class (an index)
   long long functional_samples = 0;
   std::vector<std::string> functional_notes;
   // Independent chips: their seeds and, per figure (top1, psnr_db, ssim), the

@@ -51,4 +51,12 @@ std::string markdown_text(const std::string& text) {
   return out;
 }
 
+std::string shown_text(const std::string& text, text_target target) {
+  if (target == text_target::markdown) return markdown_text(text);
+  std::string out = text;
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return out;
+}
+
 }  // namespace mottsim::reports

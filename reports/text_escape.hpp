@@ -20,4 +20,14 @@ std::string csv_cell(const std::string& text);
 // one line.
 std::string markdown_text(const std::string& text);
 
+// Where a report's text goes: summary.md and compare.md, or the terminal that
+// `run` and `compare` print the same tables to.
+enum class text_target { markdown, terminal };
+
+// markdown_text for a Markdown file. For a terminal the text as written, with
+// no escapes to read past, but line breaks and other control characters still
+// as spaces: a row stays one line, and an escape sequence from a user's file
+// cannot restyle or move the terminal.
+std::string shown_text(const std::string& text, text_target target);
+
 }  // namespace mottsim::reports

@@ -162,9 +162,19 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   }
   if (errors.has_errors()) throw dsl::input_error(errors);
   std::vector<fs::path> outputs;
-  for (const char* name : {"compare.json", "compare.md", "report.html"}) outputs.push_back(fs::path(o.out_dir) / name);
-  for (const auto& job : jobs) outputs.push_back(fs::path(o.out_dir) / job.name);  // replaced whole
-  refuse_overwriting_inputs("-o", outputs, inputs);
+  std::vector<std::string> names;  // as the directory's manifest lists them
+  for (const char* name : {"compare.json", "compare.md", "report.html"}) {
+    outputs.push_back(fs::path(o.out_dir) / name);
+    names.push_back(name);
+  }
+  for (const auto& job : jobs) {
+    outputs.push_back(fs::path(o.out_dir) / job.name);  // replaced whole
+    names.push_back(job.name + "/");
+  }
+  // What an earlier command wrote into DIR and this one does not (a run's
+  // report.json, another comparison's run directories) goes when it is done.
+  refuse_overwriting_inputs("-o", outputs, inputs, superseded_output_files(o.out_dir, names));
+  check_output_set_replaceable(o.out_dir, names);
 
   const std::string self = self_executable();
   if (self.empty()) {
@@ -246,6 +256,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   }
   const std::string json = reports::compare_to_json(result);
   const std::string markdown = reports::compare_to_markdown(result);
+  const std::string shown = reports::compare_to_markdown(result, reports::text_target::terminal);
   const std::string html = reports::render_compare_html(result);
 
   // Earlier results are replaced only where mottsim wrote them: every target
@@ -263,16 +274,22 @@ int command_compare(const model_registry& registry, const compare_options& o, st
     throw;
   }
   remove_staging_dir(stage);
-  write_output_file(o.out_dir, "compare.json", json);
-  write_output_file(o.out_dir, "compare.md", markdown);
-  write_output_file(o.out_dir, "report.html", html);
+  std::vector<std::string> run_dirs;
+  for (const auto& j : jobs) run_dirs.push_back(j.name);
+  const std::vector<fs::path> removed =
+      write_output_set(o.out_dir, {{"compare.json", json}, {"compare.md", markdown}, {"report.html", html}}, run_dirs);
   // What comparisons killed before they could clean up left in DIR.
   remove_stale_staging_dirs(o.out_dir, "compare");
   remove_stale_temporary_files(o.out_dir, {"compare.json", "compare.md", "report.html"});
-  out << markdown << '\n' << "wrote " << o.out_dir << "/compare.json, " << o.out_dir << "/compare.md, " << o.out_dir
+  out << shown << '\n' << "wrote " << o.out_dir << "/compare.json, " << o.out_dir << "/compare.md, " << o.out_dir
       << "/report.html and";
   for (const auto& j : jobs) out << ' ' << o.out_dir << '/' << j.name << '/';
   out << '\n';
+  if (!removed.empty()) {
+    out << "removed what an earlier command wrote there and this one did not:";
+    for (const auto& f : removed) out << ' ' << f.string();
+    out << '\n';
+  }
   return 0;
 }
 

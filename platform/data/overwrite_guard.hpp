@@ -22,8 +22,11 @@ void add_files_read(const dsl::workload_spec& workload, std::vector<std::string>
 // before they write anything, so an input is never lost to a slip of -o.
 // Two names are one file when std::filesystem::equivalent says so or, for an
 // output that does not exist yet, when they resolve to the same path. Empty
-// names are skipped.
+// names are skipped. `removed` are an earlier run's files the command removes
+// (superseded_output_files, output_dir.hpp): one of them that is an input is
+// refused the same way.
 void refuse_overwriting_inputs(const std::string& flag, const std::vector<std::filesystem::path>& outputs,
-                               const std::vector<std::string>& inputs);
+                               const std::vector<std::string>& inputs,
+                               const std::vector<std::filesystem::path>& removed = {});
 
 }  // namespace mottsim::platform

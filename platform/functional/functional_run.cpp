@@ -268,10 +268,13 @@ bool is_image_file(const std::filesystem::path& p) {
   return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".pgm" || ext == ".ppm";
 }
 
-void load_image_sets(const dsl::workload_spec& w, const functional_options& options, input_sets& sets) {
+// The image the run scores: --image, else the workload's (or, when that is
+// absent, its fallback). `file` says which.
+gray_image load_scored_image(const dsl::workload_spec& w, const functional_options& options, input_sets& sets,
+                             std::string& file) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  std::string file = options.image;
+  file = options.image;
   if (file.empty()) {
     file = w.inputs.file;
     if (!fs::exists(file, ec)) {
@@ -284,11 +287,19 @@ void load_image_sets(const dsl::workload_spec& w, const functional_options& opti
       file = w.inputs.fallback;
     }
   }
-  const gray_image scored = read_image(file);
+  gray_image scored = read_image(file);
   std::string note;
   sets.scored.push_back(image_input(scored, w, file, &note));
   if (!note.empty()) sets.notes.push_back(note);
+  return scored;
+}
 
+// The calibration set of an image workload: the images of its calibration
+// directory, without the scored one (`file`, whose pixels are `scored`).
+void load_calibration_images(const dsl::workload_spec& w, const std::string& file, const gray_image& scored,
+                             input_sets& sets) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
   // Calibration: the images of the calibration directory, by name, without
   // any that is the scored image (same file or same pixels).
   sets.record.source = "images";
@@ -340,22 +351,32 @@ void load_image_sets(const dsl::workload_spec& w, const functional_options& opti
 
 input_sets load_inputs(const dsl::workload_spec& w, const functional_options& options) {
   input_sets sets;
-  const std::string source = options.image.empty() ? w.inputs.source : "image";
+  const std::string& source = w.inputs.source;
+  // --image replaces what the run scores, never what the chip is calibrated
+  // on: that stays the workload's own calibration set.
+  const bool given_image = !options.image.empty();
+  if (given_image && source != "image")
+    sets.notes.push_back("scored the image " + options.image + " instead of the workload's " +
+                         (source == "mnist_test" ? "MNIST test digits" : "random input") +
+                         "; calibrated on the workload's own calibration set, as without it");
   if (source == "image") {
-    load_image_sets(w, options, sets);
+    std::string file;
+    const gray_image scored = load_scored_image(w, options, sets, file);
+    load_calibration_images(w, file, scored, sets);
   } else if (source == "mnist_test") {
     if (w.input.height != 28 || w.input.width != 28 || w.input.channels != 1)
       throw dsl::input_error(w.inputs.where, "MNIST digits are 28x28x1, but workload '" + w.name + "' takes " +
                                                  w.input.to_string());
+    // The loader keeps first, count and calibration_count within the split.
     const auto first = static_cast<std::size_t>(w.inputs.first);
-    if (first >= mnist_test_size)
-      throw dsl::input_error(w.inputs.where, "inputs: 'first' is " + std::to_string(first) + ", but the test split has " +
-                                                 std::to_string(mnist_test_size) + " digits");
     // Only the digits the run scores and those it calibrates on are parsed.
     // The training split, which the shipped weights were trained on too: the
     // test digits stay unseen by weights and calibration alike.
-    const mnist_split split = load_mnist_split_digits(static_cast<std::size_t>(w.inputs.calibration_count), first,
-                                                      static_cast<std::size_t>(w.inputs.count));
+    std::string file;
+    if (given_image) load_scored_image(w, options, sets, file);
+    const mnist_split split =
+        load_mnist_split_digits(static_cast<std::size_t>(w.inputs.calibration_count), first,
+                                given_image ? 0 : static_cast<std::size_t>(w.inputs.count));
     for (std::size_t i = 0; i < split.test.size(); ++i) {
       sets.scored.emplace_back(split.test.image(i), split.test.image(i) + mnist_dataset::pixels);
       sets.labels.push_back(split.test.labels[i]);
@@ -372,7 +393,9 @@ input_sets load_inputs(const dsl::workload_spec& w, const functional_options& op
       for (auto& v : x) v = static_cast<float>(static_cast<double>(gen() >> 11) / 9007199254740992.0);
       return x;
     };
-    sets.scored.push_back(random_input(options.seed));
+    std::string file;
+    if (given_image) load_scored_image(w, options, sets, file);
+    else sets.scored.push_back(random_input(options.seed));
     sets.calibration.push_back(random_input(models::seed_stream(options.seed, 0x63616c)));  // "cal"
     sets.record.source = "random";
   }

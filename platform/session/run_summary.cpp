@@ -38,6 +38,7 @@ void finish_run_result(reports::run_result& r, const run_options& options, const
   for (const auto& f : arch.spec.files) p.architecture_files.push_back(shown_path(f));
   for (const auto& f : arch.spec.tech_files) p.tech_files.push_back(shown_path(f));
   p.workload_file = options.workload;
+  if (!options.image.empty()) p.image_file = shown_path(options.image);
   p.overrides = arch.spec.overrides;
   r.files_read = {options.workload, options.image};
   add_files_read(arch.spec, r.files_read);
@@ -50,6 +51,9 @@ void finish_run_result(reports::run_result& r, const run_options& options, const
   config += dsl::is_onnx_path(options.workload) ? "onnx:" + dsl::file_fingerprint_hex(options.workload, "ONNX model")
                                                 : dsl::read_file_text(options.workload);
   config += std::string("|schedule=") + r.schedule + "|mode=" + r.mode;
+  // An image given on the command line is an input like the workload: by its
+  // bytes' hash, so two images never share a hash.
+  if (!options.image.empty()) config += "|image=" + dsl::file_fingerprint_hex(options.image, "image");
   p.config_hash = dsl::fnv1a_hex(config);
 }
 

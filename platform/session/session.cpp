@@ -35,6 +35,9 @@ reports::run_result run_session(const run_options& options, const model_registry
   if (options.chips > 1 && options.mode != "functional")
     throw dsl::input_error({"--chips", 0, 0}, "chips are device draws, which only functional mode makes: add "
                                               "--mode functional");
+  if (!options.image.empty() && options.mode != "functional")
+    throw dsl::input_error({"--image", 0, 0}, "an input image is fed through the device models, which only "
+                                              "functional mode runs: add --mode functional");
 
   // Processors and systolic arrays have their own planner and models.
   if (is_baseline_architecture(arch.spec)) return run_baseline_session(options, arch, workload, registry);

@@ -180,6 +180,9 @@ grep -q ',"'"'"'=HYPERLINK(""http://example.invalid"",""x"")|<script>`x`",' "$tm
   verdict "results.csv neutralises the formula" "$(cat "$tmp/evil_sweep/results.csv")"
 run run configs/arch/cpu_baseline.yaml "$tmp/evil.yaml" -o "$tmp/evil_run" --no-timeline
 check "a run of it" 0
+# The terminal shows the name as written: Markdown's escapes are for the file.
+check "the terminal shows the name without Markdown escapes" 0 \
+  '^# =HYPERLINK\("http://example.invalid","x"\)\|<script>`x` on cpu_baseline$'
 head -1 "$tmp/evil_run/summary.md" | grep -qF '# =HYPERLINK("http://example.invalid","x")\|&lt;script&gt;\`x\` on cpu_baseline' ||
   verdict "summary.md escapes the name" "$(head -1 "$tmp/evil_run/summary.md")"
 

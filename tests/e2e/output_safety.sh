@@ -214,4 +214,62 @@ check_after "a resumed sweep removes a killed one's half-written table" 0 \
   "$intact && [[ ! -e $work/s/out/.results.csv.tmp$dead && -f $work/s/out/.results.csv.tmpnotes ]]"
 check_after "but not one written minutes ago" 0 "[[ -f $work/s/out/.pareto.csv.tmp$dead ]]"
 
+# A run into a directory an earlier run wrote replaces that run's files: what
+# the earlier run wrote and this one does not (report.html and trace.json
+# without a timeline, another workload's PNG maps) goes, never a user's file.
+sandbox
+run run configs/arch/mott_cim.yaml configs/workloads/vgg8_cifar10.yaml -o "$work/s/out"
+check_after "a run writes its report.html" 0 "$intact && [[ -f $work/s/out/report.html && -f $work/s/out/trace.json ]]"
+run run configs/arch/adc_cim.yaml configs/workloads/lenet5_mnist.yaml -o "$work/s/out" --no-timeline
+check_after "a later run removes the earlier one's report.html and trace.json" 0 \
+  "$intact && [[ ! -e $work/s/out/report.html && ! -e $work/s/out/trace.json && -f $work/s/out/report.json ]] && \
+   grep -q lenet5_mnist $work/s/out/summary.md && [[ \$(sort $work/s/out/.mottsim-output | tr '\\n' ' ') == 'report.json summary.md ' ]]" \
+  "removed what an earlier command wrote there and this one did not: .*report\.html .*trace\.json"
+run run configs/arch/mott_cim.yaml configs/workloads/edge_detect.yaml -o "$work/s/out" --mode functional
+check_after "a functional run writes its maps" 0 "$intact && [[ -f $work/s/out/edges_0.png && -f $work/s/out/report.html ]]"
+# A file mottsim wrote that the user replaced by a link, or by a directory,
+# stays: only regular files are removed.
+rm "$work/s/out/edges_1.png" "$work/s/out/edges_2.png"
+ln -s "$work/s/keep.txt" "$work/s/out/edges_1.png"
+mkdir "$work/s/out/edges_2.png"
+run run configs/arch/cpu_baseline.yaml configs/workloads/edge_detect.yaml -o "$work/s/out"
+check_after "a perf run removes the functional run's maps" 0 \
+  "$intact && ! compgen -G '$work/s/out/edges_*_reference.png' >/dev/null && [[ ! -e $work/s/out/edges_0.png ]]"
+check_after "but not a link or a directory of that name" 0 \
+  "[[ -L $work/s/out/edges_1.png && -d $work/s/out/edges_2.png && -f $work/s/keep.txt ]]"
+# An earlier run's map that this run reads (--image) is not removed: the run stops.
+sandbox
+run run configs/arch/mott_cim.yaml configs/workloads/edge_detect.yaml -o "$work/s/out" --mode functional --no-timeline
+cp "$work/s/out/edges_0.png" "$work/s/edges.orig"
+run run configs/arch/adc_cim.yaml configs/workloads/lenet5_mnist.yaml -o "$work/s/out" --mode functional \
+  --image "$work/s/out/edges_0.png"
+check_after "a run refuses to remove an earlier output it reads" 2 \
+  "$intact && cmp -s $work/s/out/edges_0.png $work/s/edges.orig && grep -q edge_detect $work/s/out/summary.md" \
+  "^-o: error: the input '$work/s/out/edges_0\.png' is an earlier run's output"
+
+# A comparison into a run's directory, and back: each replaces what the other
+# wrote (a comparison's run directories included), never a user's file.
+sandbox
+run run configs/arch/cpu_baseline.yaml configs/workloads/edge_detect.yaml -o "$work/s/out"
+check_after "a run before a comparison" 0 "[[ -f $work/s/out/summary.md ]]"
+run compare configs/arch/cpu_baseline.yaml configs/arch/systolic_baseline.yaml \
+  --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
+check_after "a comparison removes the run's report.json, summary.md and trace.json" 0 \
+  "$intact && [[ ! -e $work/s/out/summary.md && ! -e $work/s/out/report.json && ! -e $work/s/out/trace.json ]] && \
+   [[ -f $work/s/out/compare.md && -f $work/s/out/systolic_baseline/report.json ]]"
+run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
+check_after "a later comparison removes an architecture it does not run" 0 \
+  "$intact && [[ ! -e $work/s/out/systolic_baseline && -f $work/s/out/cpu_baseline/report.json ]]" \
+  "removed what an earlier command wrote there and this one did not: $work/s/out/systolic_baseline"
+echo notes >"$work/s/out/cpu_baseline/notes.txt"
+run run configs/arch/cpu_baseline.yaml configs/workloads/edge_detect.yaml -o "$work/s/out" --no-timeline
+check_after "a run keeps a comparison's directory holding a user's file, and stops first" 2 \
+  "$intact && [[ -f $work/s/out/cpu_baseline/notes.txt && -f $work/s/out/compare.md && ! -e $work/s/out/summary.md ]]" \
+  "notes.txt: error: was not written by mottsim"
+rm "$work/s/out/cpu_baseline/notes.txt"
+run run configs/arch/cpu_baseline.yaml configs/workloads/edge_detect.yaml -o "$work/s/out" --no-timeline
+check_after "a run replaces a comparison" 0 \
+  "$intact && [[ ! -e $work/s/out/cpu_baseline && ! -e $work/s/out/compare.md && ! -e $work/s/out/report.html ]] && \
+   [[ -f $work/s/out/summary.md ]]"
+
 finish

@@ -213,3 +213,14 @@ TEST_CASE("html: a sweep's scatter plots the first two objectives with its Paret
   const json none = {{"name", "empty"}, {"rows", json::array()}};
   CHECK(charts_of(render_sweep_html(none)).empty());
 }
+
+TEST_CASE("report.html: a class index in the headline is the class, a rate a percentage") {
+  run_result r;
+  r.architecture = "adc_cim";
+  r.workload = "vit_tiny";
+  r.mode = "functional";
+  r.accuracy = {{"reference_class", 6.0}, {"top1_agreement", 1.0}};
+  const std::string page = render_run_html(r);
+  CHECK(page.find("<dt>reference_class</dt><dd>6</dd>") != std::string::npos);
+  CHECK(page.find("<dt>top1_agreement</dt><dd>100 %</dd>") != std::string::npos);
+}

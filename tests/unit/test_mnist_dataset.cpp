@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dsl/diagnostics.hpp"
+#include "dsl/input_file.hpp"
 #include "platform/data/mnist_dataset.hpp"
 
 using namespace mottsim;
@@ -222,4 +223,32 @@ TEST_CASE("mnist: every spelling of a value reads as the decimal it writes (strt
         CHECK_MESSAGE(all.image(0)[i] == static_cast<float>(std::strtod(spelling(i).c_str(), nullptr)),
                       spelling(i) << " in " << layout);
     }
+}
+
+TEST_CASE("mnist: a class file above --max-file-size says so and how to raise it, not to fetch the data") {
+  temp_dir dir;
+  dir.fill(2);  // about 4 KiB a file
+  struct restore {
+    std::uintmax_t bytes;
+    ~restore() { mottsim::dsl::set_max_file_bytes(bytes); }
+  } restore_limit{mottsim::dsl::max_file_bytes()};
+  mottsim::dsl::set_max_file_bytes(1024);
+  for (const auto& load : {+[](const std::string& d) { platform::load_mnist(d); },
+                           +[](const std::string& d) { platform::load_mnist_split_digits(10, 0, 10, d); }}) {
+    std::string e;
+    try {
+      load(dir.path.string());
+    } catch (const dsl::input_error& x) {
+      e = x.what();
+    }
+    CHECK_MESSAGE(e.find("0.json: error: the MNIST class file is ") != std::string::npos, e);
+    CHECK_MESSAGE(e.find(", larger than the --max-file-size limit of 1 KiB; raise it with --max-file-size SIZE, "
+                         "such as --max-file-size '") != std::string::npos, e);
+    CHECK_MESSAGE(e.find("make data") == std::string::npos, e);
+  }
+  // An absent file is one `make data` fetches: the hint stays.
+  mottsim::dsl::set_max_file_bytes(1 << 20);
+  fs::remove(dir.path / "4.json");
+  CHECK(load_error(dir.path.string()).find("4.json: error: cannot open MNIST class file: ") != std::string::npos);
+  CHECK(load_error(dir.path.string()).find("make data") != std::string::npos);
 }

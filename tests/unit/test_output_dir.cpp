@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "dsl/config_hash.hpp"
 #include "dsl/diagnostics.hpp"
@@ -70,6 +71,118 @@ TEST_CASE("output dir: a run's directory is removed only while it holds nothing 
     CHECK(fs::exists(s.path("outside.txt")));
     CHECK_FALSE(fs::exists(run));
   }
+}
+
+namespace {
+
+std::string file_text(const std::string& path) { return mottsim::dsl::read_file_text(path); }
+
+}  // namespace
+
+TEST_CASE("output dir: a run's set of files replaces the earlier run's, and only what that run wrote") {
+  scratch_dir s;
+  const std::string run = s.path("run");
+  const auto first = platform::write_output_set(run, {{"report.json", "1"}, {"report.html", "1"}, {"edges_0.png", "1"}});
+  CHECK(first.empty());
+  CHECK(file_text(s.path("run/.mottsim-output")) == "edges_0.png\nreport.html\nreport.json\n");
+  s.write("run/notes.txt", "mine");  // the user's: never listed, never removed
+  s.write("run/summary.md", "mine");
+
+  SUBCASE("what the later run does not write goes; its own files and the user's stay") {
+    CHECK(platform::superseded_output_files(run, {"report.json", "summary.md"}) ==
+          std::vector<fs::path>{fs::path(run) / "edges_0.png", fs::path(run) / "report.html"});
+    const auto removed = platform::write_output_set(run, {{"report.json", "2"}, {"summary.md", "2"}});
+    CHECK(removed.size() == 2);
+    CHECK_FALSE(fs::exists(s.path("run/report.html")));
+    CHECK_FALSE(fs::exists(s.path("run/edges_0.png")));
+    CHECK(file_text(s.path("run/report.json")) == "2");
+    CHECK(file_text(s.path("run/notes.txt")) == "mine");
+    CHECK(file_text(s.path("run/.mottsim-output")) == "report.json\nsummary.md\n");
+  }
+  SUBCASE("a listed name that is now a link or a directory stays, and so does what a link points to") {
+    fs::remove(s.path("run/report.html"));
+    fs::create_symlink(s.path("run/notes.txt"), s.path("run/report.html"));
+    fs::remove(s.path("run/edges_0.png"));
+    s.write("run/edges_0.png/inner", "mine");
+    CHECK(platform::superseded_output_files(run, {"report.json"}).empty());
+    CHECK(platform::write_output_set(run, {{"report.json", "2"}}).empty());
+    CHECK(fs::is_symlink(s.path("run/report.html")));
+    CHECK(file_text(s.path("run/notes.txt")) == "mine");
+    CHECK(fs::exists(s.path("run/edges_0.png/inner")));
+  }
+  SUBCASE("a manifest line that is a path, not a name of the directory, is never followed") {
+    const std::string outside = s.write("outside.txt", "precious");
+    s.write("run/.mottsim-output", "../outside.txt\n" + outside + "\n.\n..\n.mottsim-output\nreport.json\n");
+    CHECK(platform::superseded_output_files(run, {}) == std::vector<fs::path>{fs::path(run) / "report.json"});
+    platform::write_output_set(run, {{"summary.md", "2"}});
+    CHECK(file_text(outside) == "precious");
+    CHECK(fs::exists(s.path("run/.mottsim-output")));
+    CHECK(file_text(s.path("run/.mottsim-output")) == "summary.md\n");
+  }
+  SUBCASE("without a manifest nothing is removed") {
+    fs::remove(s.path("run/.mottsim-output"));
+    CHECK(platform::write_output_set(run, {{"summary.md", "2"}}).empty());
+    CHECK(fs::exists(s.path("run/report.html")));
+  }
+}
+
+TEST_CASE("output dir: a comparison's run directories are replaced as a whole, and only while all theirs") {
+  scratch_dir s;
+  const std::string dir = s.path("cmp");
+  platform::write_output_set(dir + "/a", {{"report.json", "a"}});
+  platform::write_output_set(dir + "/b", {{"report.json", "b"}});
+  platform::write_output_set(dir, {{"compare.md", "1"}}, {"a", "b"});
+  CHECK(file_text(dir + "/.mottsim-output") == "a/\nb/\ncompare.md\n");
+
+  SUBCASE("a later set without b removes b") {
+    CHECK(platform::superseded_output_files(dir, {"compare.md", "a/"}) == std::vector<fs::path>{fs::path(dir) / "b"});
+    CHECK(platform::write_output_set(dir, {{"compare.md", "2"}}, {"a"}).size() == 1);
+    CHECK_FALSE(fs::exists(dir + "/b"));
+    CHECK(fs::exists(dir + "/a/report.json"));
+  }
+  SUBCASE("b holding a user's file: nothing is written or removed") {
+    s.write("cmp/b/notes.txt", "mine");
+    CHECK_THROWS_AS(platform::check_output_set_replaceable(dir, {"compare.md"}), mottsim::dsl::input_error);
+    CHECK_THROWS_AS(platform::write_output_set(dir, {{"compare.md", "2"}}), mottsim::dsl::input_error);
+    CHECK(file_text(dir + "/compare.md") == "1");
+    CHECK(fs::exists(dir + "/a/report.json"));
+    CHECK(file_text(dir + "/b/notes.txt") == "mine");
+  }
+  SUBCASE("a listed directory that is now a link or a file stays") {
+    fs::remove_all(dir + "/b");
+    fs::create_directory_symlink(dir + "/a", dir + "/b");
+    CHECK(platform::superseded_output_files(dir, {"compare.md", "a/"}).empty());
+    fs::remove(dir + "/b");
+    s.write("cmp/b", "mine");
+    CHECK(platform::superseded_output_files(dir, {"compare.md", "a/"}).empty());
+  }
+  SUBCASE("an input inside a directory to be removed is refused") {
+    try {
+      platform::refuse_overwriting_inputs("-o", {}, {dir + "/b/report.json"}, {fs::path(dir) / "b"});
+      FAIL("accepted");
+    } catch (const mottsim::dsl::input_error& e) {
+      CHECK(e.errors().to_string().find("(in its 'b')") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("overwrite guard: an earlier run's file that this run would remove and also reads is refused") {
+  scratch_dir s;
+  const std::string map = s.write("out/edges_0.png", "png");
+  const auto message = [&](const std::vector<fs::path>& removed, const std::string& input) {
+    try {
+      platform::refuse_overwriting_inputs("-o", {s.path("out/report.json")}, {input}, removed);
+    } catch (const mottsim::dsl::input_error& e) {
+      return e.errors().to_string();
+    }
+    return std::string();
+  };
+  CHECK(message({map}, map) == "-o: error: the input '" + map + "' is an earlier run's output in this directory, "
+                               "which this run would remove as it replaces that run's files: move it out, or "
+                               "choose another directory\n");
+  CHECK_FALSE(message({s.path("out/../out/edges_0.png")}, map).empty());
+  CHECK(message({map}, s.path("other.png")).empty());
+  CHECK(message({}, map).empty());
 }
 
 TEST_CASE("output dir: a directory without a manifest, a file or a link in the way is never removed") {
@@ -228,7 +341,7 @@ TEST_CASE("every file that cannot be read says why, in the system's words, locat
   CHECK(error_of([&] { platform::read_weights_file(folder); }) ==
         folder + ": error: cannot open weights file: it is a directory, not a regular file");
   CHECK(error_of([&] { platform::read_image(missing); }) == missing + ": error: cannot open image: " + enoent);
-  CHECK(error_of([&] { platform::load_mnist(folder); }).find(": error: cannot open MNIST digits: " + enoent) !=
+  CHECK(error_of([&] { platform::load_mnist(folder); }).find(": error: cannot open MNIST class file: " + enoent) !=
         std::string::npos);
   mottsim::dsl::diagnostics yaml;
   CHECK(mottsim::dsl::load_yaml_file(s.path("missing.yaml"), yaml) == nullptr);

@@ -506,3 +506,23 @@ TEST_CASE("workloads: input and weight densities, 0.5 unless stated, fractions o
         std::string::npos);
   CHECK(bad.errors.to_string().find("w.yaml:3:17: error: 'weight_density' must be a fraction") != std::string::npos);
 }
+
+TEST_CASE("MNIST inputs: counts stay within the fixed split; an absent count is the rest of it") {
+  const auto inputs = [](const std::string& map) {
+    return load_text("input: {height: 28, width: 28, channels: 1}\ninputs: " + map +
+                     "\nlayers:\n  - {name: f, type: flatten}\n");
+  };
+  auto all = inputs("{source: mnist_test, count: 2000, calibration_count: 8000}");
+  CHECK_FALSE(all.errors.has_errors());
+  auto rest = inputs("{source: mnist_test, first: 500}");
+  CHECK_FALSE(rest.errors.has_errors());
+  CHECK(rest.spec.inputs.count == 1500);
+  auto last = inputs("{source: mnist_test, first: 1999, count: 1}");
+  CHECK_FALSE(last.errors.has_errors());
+  auto beyond = inputs("{source: mnist_test, count: 2001, calibration_count: 8001}");
+  CHECK(beyond.errors.size() == 2);
+  CHECK_ERROR(beyond, 2, 36, "'count' is 2001, but the MNIST test split has 2000 digits: at most 2000");
+  CHECK_ERROR(beyond, 2, 61, "'calibration_count' is 8001, but the MNIST training split has 8000 digits: at most 8000");
+  // Other sources take any count: an image's calibration_count is an upper bound.
+  CHECK_FALSE(inputs("{source: random, count: 20000, calibration_count: 100000}").errors.has_errors());
+}

@@ -547,7 +547,8 @@ TEST_CASE("yaml_tree: input files are bounded in size and must be regular files"
     CHECK_FALSE(load_yaml_file(past, errors));
     REQUIRE(errors.size() == 1);
     CHECK(errors.errors()[0].to_string() ==
-          past + ": error: the file is 65 B, larger than the limit of 64 B ('--max-file-size' raises it)");
+          past + ": error: the file is 65 B, larger than the --max-file-size limit of 64 B; raise it with "
+                 "--max-file-size SIZE, such as --max-file-size '65 B'");
   }
   SUBCASE("an endless device") {
     diagnostics errors;

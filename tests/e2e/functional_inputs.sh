@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# What functional mode scores and calibrates on, as the command line and the
+# workload's `inputs:` say: --image replaces the scored input alone, the
+# report names it and hashes its bytes, and counts beyond the data are
+# located errors, never cut down silently.
+#
+# usage: functional_inputs.sh <mottsim binary> <source dir>
+set -uo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
+e2e_arguments "$@"
+
+run_timeout=120
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# json_field FILE KEY...: the value at that path of a report.json.
+json_field() {
+  python3 -c 'import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2:]: v = v.get(k) if isinstance(v, dict) else None
+print(v)' "$@"
+}
+
+# holds NAME CONDITION [DETAIL]: a check of a shell condition after a run.
+holds() {
+  if eval "$2"; then verdict "$1"; else verdict "$1" "not true: $2 ${3:-}"; fi
+}
+
+# Two 28x28 grey images that differ in every pixel.
+{ printf 'P5\n28 28\n255\n'; head -c 784 /dev/zero; } >"$tmp/dark.pgm"
+{ printf 'P5\n28 28\n255\n'; head -c 784 /dev/zero | tr '\0' '\200'; } >"$tmp/grey.pgm"
+cp "$tmp/dark.pgm" "$tmp/dark_copy.pgm"
+echo "not an image" >"$tmp/text.png"
+
+# ---- --image belongs to functional mode, as --chips does ---------------------
+run run configs/arch/mott_cim.yaml configs/workloads/edge_detect.yaml -o "$tmp/perf" --image "$tmp/text.png"
+check "--image in perf mode is refused at the flag" 2 \
+  "^--image: error: an input image is fed through the device models, which only functional mode runs: add --mode functional\$"
+holds "the refused run writes nothing" '[[ ! -e $tmp/perf ]]'
+
+# ---- --image on an MNIST workload: the digits it scores go, calibration stays -
+lenet=(configs/arch/adc_cim.yaml configs/workloads/lenet5_mnist.yaml --mode functional)
+run run "${lenet[@]}" -o "$tmp/dark" --image "$tmp/dark.pgm"
+check "an image scored on LeNet-5" 0 "1 input\(s\) through the device models" \
+  "Calibration: 256 sample\(s\) of mnist_train" "scored the image $tmp/dark\.pgm instead of the workload's MNIST test digits"
+report=$tmp/dark/report.json
+holds "calibration uses the workload's training digits" \
+  '[[ $(json_field "$report" calibration source) == mnist_train && $(json_field "$report" calibration samples) == 256 ]]'
+holds "provenance names the image" '[[ $(json_field "$report" provenance image_file) == "$tmp/dark.pgm" ]]' \
+  "$(json_field "$report" provenance)"
+
+# ---- the image's bytes enter config_hash -------------------------------------
+run run "${lenet[@]}" -o "$tmp/grey" --image "$tmp/grey.pgm" --no-timeline
+check "another image scored" 0
+run run "${lenet[@]}" -o "$tmp/copy" --image "$tmp/dark_copy.pgm" --no-timeline
+check "the same image under another name" 0
+dark=$(json_field "$report" provenance config_hash)
+grey=$(json_field "$tmp/grey/report.json" provenance config_hash)
+copy=$(json_field "$tmp/copy/report.json" provenance config_hash)
+holds "two images give two configuration hashes" '[[ $dark != "$grey" ]]' "(both $dark)"
+holds "the same bytes give the same hash" '[[ $dark == "$copy" ]]' "($dark and $copy)"
+
+finish
