@@ -1,5 +1,6 @@
 #include "platform/session/run_summary.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "dsl/config_hash.hpp"
@@ -54,6 +55,28 @@ void finish_run_result(reports::run_result& r, const run_options& options, const
   // An image given on the command line is an input like the workload: by its
   // bytes' hash, so two images never share a hash.
   if (!options.image.empty()) config += "|image=" + dsl::file_fingerprint_hex(options.image, "image");
+  // What the workload file names is input too: its trained weights (perf mode
+  // measures their densities) and, in functional mode, the images it scores
+  // and calibrates on. By their bytes' hashes, where they are there.
+  std::vector<std::string> named = {workload.weights_file};
+  if (r.mode == "functional" && options.image.empty()) {
+    named.push_back(workload.inputs.file);
+    named.push_back(workload.inputs.fallback);
+  }
+  if (r.mode == "functional" && !workload.inputs.calibration.empty()) {
+    std::error_code ec;
+    std::vector<std::string> images;
+    if (std::filesystem::is_directory(workload.inputs.calibration, ec))
+      for (const auto& entry : std::filesystem::directory_iterator(workload.inputs.calibration, ec))
+        if (entry.is_regular_file(ec)) images.push_back(entry.path().string());
+    std::sort(images.begin(), images.end());
+    named.insert(named.end(), images.begin(), images.end());
+  }
+  for (const auto& f : named) {
+    std::error_code ec;
+    if (f.empty() || f == options.workload || !std::filesystem::is_regular_file(f, ec)) continue;
+    config += "|input=" + dsl::file_fingerprint_hex(f, "input file");
+  }
   p.config_hash = dsl::fnv1a_hex(config);
 }
 

@@ -61,4 +61,17 @@ copy=$(json_field "$tmp/copy/report.json" provenance config_hash)
 holds "two images give two configuration hashes" '[[ $dark != "$grey" ]]' "(both $dark)"
 holds "the same bytes give the same hash" '[[ $dark == "$copy" ]]' "($dark and $copy)"
 
+# ---- so do the bytes of the weights file the workload names (perf mode too) --
+cp data/lenet5_mnist_weights.json "$tmp/weights.json"
+sed "s#^weights_file: .*#weights_file: $tmp/weights.json#" configs/workloads/lenet5_mnist.yaml >"$tmp/lenet.yaml"
+run run configs/arch/adc_cim.yaml "$tmp/lenet.yaml" -o "$tmp/w1" --no-timeline
+check "a workload with its own copy of the weights" 0
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["layers"]["conv1"]["bias"][0] *= 1.5
+json.dump(d, open(sys.argv[1], "w"))' "$tmp/weights.json"
+run run configs/arch/adc_cim.yaml "$tmp/lenet.yaml" -o "$tmp/w2" --no-timeline
+check "the same workload with one bias changed" 0
+holds "two weights files give two configuration hashes" \
+  '[[ $(json_field "$tmp/w1/report.json" provenance config_hash) != $(json_field "$tmp/w2/report.json" provenance config_hash) ]]'
+
 finish
