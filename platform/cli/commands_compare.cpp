@@ -39,7 +39,7 @@ struct compare_job {
 // user wrote for each (with its NAME: prefix, if any), to locate its errors.
 struct architecture_overrides {
   std::vector<std::string> given;
-  std::map<std::string, std::string> written;  // given -> as written
+  std::vector<std::string> written;  // given[i] as the user wrote it
 };
 
 // Splits --set flags: "path=value" goes to every architecture, "NAME:path=value"
@@ -54,7 +54,7 @@ std::vector<architecture_overrides> overrides_per_architecture(const compare_opt
     if (colon == std::string::npos || (eq != std::string::npos && colon > eq)) {
       for (auto& p : per) {
         p.given.push_back(flag);
-        p.written[flag] = flag;
+        p.written.push_back(flag);
       }
       continue;
     }
@@ -63,7 +63,7 @@ std::vector<architecture_overrides> overrides_per_architecture(const compare_opt
     for (std::size_t i = 0; i < stems.size(); ++i)
       if (stems[i] == target) {
         per[i].given.push_back(flag.substr(colon + 1));
-        per[i].written[flag.substr(colon + 1)] = flag;
+        per[i].written.push_back(flag);
         found = true;
       }
     if (!found) {
@@ -86,12 +86,17 @@ dsl::diagnostics located_for_architecture(const dsl::diagnostics& found, const a
   for (const dsl::diagnostic& d : found.errors()) {
     dsl::source_location where = d.where;
     std::string message = d.message;
-    for (const auto& [given, written] : overrides.written)
-      if (where.file == "--set '" + given + "'") {
-        where.file = "--set '" + written + "'";
-        message = "on " + file + ": " + message;
-        break;
-      }
+    // Two flags may give one architecture the same override (one with its
+    // name, one without): the error is at either, so it names both.
+    std::string flags;
+    for (std::size_t k = 0; k < overrides.given.size(); ++k)
+      if (where.file == "--set '" + overrides.given[k] + "'" &&
+          flags.find("'" + overrides.written[k] + "'") == std::string::npos)
+        flags += (flags.empty() ? "--set '" : " or --set '") + overrides.written[k] + "'";
+    if (!flags.empty()) {
+      where.file = flags;
+      message = "on " + file + ": " + message;
+    }
     out.error(where, message);
   }
   return out;

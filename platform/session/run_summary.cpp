@@ -4,7 +4,9 @@
 #include <filesystem>
 
 #include "dsl/config_hash.hpp"
+#include "dsl/diagnostics.hpp"
 #include "dsl/onnx_import.hpp"
+#include "platform/data/mnist_dataset.hpp"
 #include "platform/data/overwrite_guard.hpp"
 #include "mottsim/version.hpp"
 
@@ -55,27 +57,32 @@ void finish_run_result(reports::run_result& r, const run_options& options, const
   // An image given on the command line is an input like the workload: by its
   // bytes' hash, so two images never share a hash.
   if (!options.image.empty()) config += "|image=" + dsl::file_fingerprint_hex(options.image, "image");
-  // What the workload file names is input too: its trained weights (perf mode
-  // measures their densities) and, in functional mode, the images it scores
-  // and calibrates on. By their bytes' hashes, where they are there.
+  // What the workload file names is input too, as far as the run read it:
+  // its trained weights (perf mode measures their densities), and in
+  // functional mode the image it scored and the calibration images it took
+  // (those the run recorded). By their bytes' hashes; a file that cannot be
+  // read is one the run did not use, and hashes as such.
   std::vector<std::string> named = {workload.weights_file};
-  if (r.mode == "functional" && options.image.empty()) {
-    named.push_back(workload.inputs.file);
-    named.push_back(workload.inputs.fallback);
-  }
-  if (r.mode == "functional" && !workload.inputs.calibration.empty()) {
+  if (r.mode == "functional" && options.image.empty() && workload.inputs.source == "image") {
     std::error_code ec;
-    std::vector<std::string> images;
-    if (std::filesystem::is_directory(workload.inputs.calibration, ec))
-      for (const auto& entry : std::filesystem::directory_iterator(workload.inputs.calibration, ec))
-        if (entry.is_regular_file(ec)) images.push_back(entry.path().string());
-    std::sort(images.begin(), images.end());
-    named.insert(named.end(), images.begin(), images.end());
+    named.push_back(std::filesystem::exists(workload.inputs.file, ec) ? workload.inputs.file : workload.inputs.fallback);
   }
+  if (r.mode == "functional") named.insert(named.end(), r.calibration.files.begin(), r.calibration.files.end());
   for (const auto& f : named) {
     std::error_code ec;
     if (f.empty() || f == options.workload || !std::filesystem::is_regular_file(f, ec)) continue;
-    config += "|input=" + dsl::file_fingerprint_hex(f, "input file");
+    try {
+      config += "|input=" + dsl::file_fingerprint_hex(f, "input file");
+    } catch (const dsl::input_error&) {
+      config += "|input=unreadable";
+    }
+  }
+  // The MNIST digits (checksummed by `make data`, so their presence says
+  // which): perf mode measures input densities on them when they are there.
+  if (workload.inputs.source == "mnist_test") {
+    std::error_code ec;
+    config += std::filesystem::exists(std::filesystem::path(default_mnist_dir()) / "0.json", ec) ? "|mnist=present"
+                                                                                                : "|mnist=absent";
   }
   p.config_hash = dsl::fnv1a_hex(config);
 }

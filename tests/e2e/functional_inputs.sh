@@ -74,4 +74,27 @@ check "the same workload with one bias changed" 0
 holds "two weights files give two configuration hashes" \
   '[[ $(json_field "$tmp/w1/report.json" provenance config_hash) != $(json_field "$tmp/w2/report.json" provenance config_hash) ]]'
 
+# ---- and the bytes of the images the run took, nothing else in their folder --
+mkdir -p "$tmp/cal"
+pgm() { { printf 'P5\n512 512\n255\n'; head -c 262144 /dev/zero | tr '\0' "$2"; } >"$1"; }
+pgm "$tmp/scored.pgm" '\100'
+pgm "$tmp/cal/a.pgm" '\060'
+pgm "$tmp/cal/b.pgm" '\220'
+sed -e "s#^  file: .*#  file: $tmp/scored.pgm#" -e "s#^  calibration: .*#  calibration: $tmp/cal#" \
+  configs/workloads/edge_detect.yaml >"$tmp/edge.yaml"
+edge=(configs/arch/mott_cim.yaml "$tmp/edge.yaml" --mode functional --no-timeline)
+run run "${edge[@]}" -o "$tmp/e1"
+check "edge detection calibrated on two images" 0 "Calibration: 2 sample\(s\) of images"
+echo "notes" >"$tmp/cal/README.txt"
+run run "${edge[@]}" -o "$tmp/e2"
+check "a file that is not an image beside them" 0
+pgm "$tmp/cal/b.pgm" '\230'
+run run "${edge[@]}" -o "$tmp/e3"
+check "one calibration image changed" 0
+e1=$(json_field "$tmp/e1/report.json" provenance config_hash)
+e2=$(json_field "$tmp/e2/report.json" provenance config_hash)
+e3=$(json_field "$tmp/e3/report.json" provenance config_hash)
+holds "a stray file in the calibration folder leaves the hash" '[[ $e1 == "$e2" ]]' "($e1 and $e2)"
+holds "a changed calibration image changes it" '[[ $e1 != "$e3" ]]' "(both $e1)"
+
 finish
