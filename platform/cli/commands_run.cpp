@@ -24,7 +24,10 @@ int command_run(const model_registry& registry, const run_options& options, cons
   std::vector<std::filesystem::path> outputs;
   for (const char* name : {"report.json", "summary.md", "report.html", "trace.json", output_manifest_name})
     outputs.push_back(std::filesystem::path(out_dir) / name);
-  refuse_overwriting_inputs("-o", outputs, inputs);
+  // An earlier run's maps there are either written again or removed, so one
+  // given as an input (--image) is refused now, not after simulating.
+  refuse_overwriting_inputs("-o", outputs, inputs,
+                            superseded_output_files(out_dir, {"report.json", "summary.md", "report.html", "trace.json"}));
   // An earlier comparison's run directories this run would remove must hold
   // only what mottsim wrote: said before simulating, not after.
   check_output_set_replaceable(out_dir, {"report.json", "summary.md", "report.html", "trace.json"});

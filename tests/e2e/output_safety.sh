@@ -246,6 +246,16 @@ run run configs/arch/adc_cim.yaml configs/workloads/lenet5_mnist.yaml -o "$work/
 check_after "a run refuses to remove an earlier output it reads" 2 \
   "$intact && cmp -s $work/s/out/edges_0.png $work/s/edges.orig && grep -q edge_detect $work/s/out/summary.md" \
   "^-o: error: the input '$work/s/out/edges_0\.png' is an earlier run's output"
+# ... and says so before it simulates: a workload whose weights file is
+# corrupt (found while the run prepares) still gets the -o error alone.
+printf '{"format": NaN}' >"$work/s/bad_weights.json"
+sed "s#^weights_file: .*#weights_file: $work/s/bad_weights.json#" configs/workloads/lenet5_mnist.yaml >"$work/s/bad.yaml"
+run run configs/arch/adc_cim.yaml "$work/s/bad.yaml" -o "$work/s/out" --mode functional \
+  --image "$work/s/out/edges_0.png"
+weights_error=no
+grep -q 'corrupt weights file' <<<"$out" && weights_error=yes
+check_after "the refusal comes before the run reads anything else" 2 "$intact && [[ $weights_error == no ]]" \
+  "^-o: error: the input '$work/s/out/edges_0\.png' is an earlier run's output"
 
 # A comparison into a run's directory, and back: each replaces what the other
 # wrote (a comparison's run directories included), never a user's file.
