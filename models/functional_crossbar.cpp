@@ -293,8 +293,11 @@ std::vector<functional_layer::impl::block> functional_layer::impl::build_blocks(
       b.gt = std::move(g);
       {
         const bool noisy = noise_matrices && read_sigma > 0.0;
-        if (noisy) b.gt2 = b.gt.cwiseProduct(b.gt);
-        if (!analog && binary_reads()) {
+        const bool row_sums = !analog && binary_reads();
+        // The stored squares serve the analog fold and reads of fractional
+        // drives; row sums square each conductance as they read it.
+        if (noisy && !row_sums) b.gt2 = b.gt.cwiseProduct(b.gt);
+        if (row_sums) {
           b.padded = (b.columns + 7) / 8 * 8;
           b.squares = noisy;
           b.by_row.assign(static_cast<std::size_t>(b.rows * b.padded), 0.0f);
@@ -1383,6 +1386,11 @@ void functional_layer::set_analog_input(double buffer_noise) {
   if (!(buffer_noise >= 0.0)) throw std::invalid_argument("functional_layer: buffer noise must be >= 0");
   s.analog_input = true;
   s.buffer_noise = buffer_noise;
+  // Held values are fractional drives, read through the stored squares, which
+  // blocks built for row sums (one bit-serial read) did not keep.
+  if (s.read_sigma > 0.0)
+    for (auto& b : s.blocks)
+      if (b.gt2.size() == 0) b.gt2 = b.gt.cwiseProduct(b.gt);
   // One read whose drive fraction is the value: what a pulse-width read of
   // input_levels unit pulses carries, without its quantization.
   s.read_weight.assign(1, static_cast<double>(s.input_levels));

@@ -17,6 +17,19 @@ constexpr double two_pi = 6.283185307179586476925286766559;
 
 std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
+// One step of xoshiro256++ on the state (s0, s1, s2, s3); returns its output.
+std::uint64_t xoshiro_step(std::uint64_t& s0, std::uint64_t& s1, std::uint64_t& s2, std::uint64_t& s3) {
+  const std::uint64_t result = rotl(s0 + s3, 23) + s0;
+  const std::uint64_t t = s1 << 17;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl(s3, 45);
+  return result;
+}
+
 // The ziggurat of Marsaglia & Tsang (2000), 256 layers of equal area v under
 // the unnormalized density f(x) = exp(-x^2/2), the base layer (with the tail
 // beyond r) included: 98.5 % of the candidates end at the first comparison.
@@ -69,17 +82,7 @@ gaussian_source::gaussian_source(std::uint64_t seed) {
     for (int i = 0; i < 4; ++i) m_lanes[i][j] = seed_stream(seed, 200 + static_cast<std::uint64_t>(4 * j + i));
 }
 
-std::uint64_t gaussian_source::next() {
-  const std::uint64_t result = rotl(m_state[0] + m_state[3], 23) + m_state[0];
-  const std::uint64_t t = m_state[1] << 17;
-  m_state[2] ^= m_state[0];
-  m_state[3] ^= m_state[1];
-  m_state[1] ^= m_state[2];
-  m_state[0] ^= m_state[3];
-  m_state[2] ^= t;
-  m_state[3] = rotl(m_state[3], 45);
-  return result;
-}
+std::uint64_t gaussian_source::next() { return xoshiro_step(m_state[0], m_state[1], m_state[2], m_state[3]); }
 
 double gaussian_source::uniform() { return static_cast<double>((next() >> 11) + 1) * 0x1.0p-53; }
 
@@ -132,14 +135,7 @@ std::uint32_t step_scalar(std::uint64_t (&s)[4][gaussian_source::lanes], float* 
   std::uint32_t raw[2 * gaussian_source::lanes];
   for (int j = 0; j < gaussian_source::lanes; ++j) {
     std::uint64_t s0 = s[0][j], s1 = s[1][j], s2 = s[2][j], s3 = s[3][j];
-    const std::uint64_t result = rotl(s0 + s3, 23) + s0;
-    const std::uint64_t t = s1 << 17;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl(s3, 45);
+    const std::uint64_t result = xoshiro_step(s0, s1, s2, s3);
     s[0][j] = s0;
     s[1][j] = s1;
     s[2][j] = s2;

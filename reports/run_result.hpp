@@ -203,6 +203,7 @@ struct run_result {
   std::map<std::string, double> accuracy;  // top1, reference_top1, ...; reference_class (an index)
   long long functional_samples = 0;
   std::vector<std::string> functional_notes;
+  std::string scored_image;  // the image file the run scored, when it scored one
   // Independent chips: their seeds and, per figure (top1, psnr_db, ssim), the
   // mean, spread and interval. quality and accuracy hold the means.
   std::vector<unsigned long long> chip_seeds;

@@ -290,11 +290,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
       << "/report.html and";
   for (const auto& j : jobs) out << ' ' << o.out_dir << '/' << j.name << '/';
   out << '\n';
-  if (!removed.empty()) {
-    out << "removed what an earlier command wrote there and this one did not:";
-    for (const auto& f : removed) out << ' ' << f.string();
-    out << '\n';
-  }
+  out << removed_outputs_text(removed);
   return 0;
 }
 

@@ -21,16 +21,16 @@ int command_run(const model_registry& registry, const run_options& options, cons
   // workload's weights and images) after it, before anything is written.
   std::vector<std::string> inputs = {options.architecture, options.workload, options.image};
   // Every file a run may write; the maps' names are known after it.
+  const std::vector<std::string> fixed_names = {"report.json", "summary.md", "report.html", "trace.json"};
   std::vector<std::filesystem::path> outputs;
-  for (const char* name : {"report.json", "summary.md", "report.html", "trace.json", output_manifest_name})
-    outputs.push_back(std::filesystem::path(out_dir) / name);
+  for (const auto& name : fixed_names) outputs.push_back(std::filesystem::path(out_dir) / name);
+  outputs.push_back(std::filesystem::path(out_dir) / output_manifest_name);
   // An earlier run's maps there are either written again or removed, so one
   // given as an input (--image) is refused now, not after simulating.
-  refuse_overwriting_inputs("-o", outputs, inputs,
-                            superseded_output_files(out_dir, {"report.json", "summary.md", "report.html", "trace.json"}));
+  refuse_overwriting_inputs("-o", outputs, inputs, superseded_output_files(out_dir, fixed_names));
   // An earlier comparison's run directories this run would remove must hold
   // only what mottsim wrote: said before simulating, not after.
-  check_output_set_replaceable(out_dir, {"report.json", "summary.md", "report.html", "trace.json"});
+  check_output_set_replaceable(out_dir, fixed_names);
   const auto wall_start = std::chrono::steady_clock::now();
   functional_outcome functional;
   const reports::run_result result = run_session(options, registry, &functional);
@@ -69,11 +69,7 @@ int command_run(const model_registry& registry, const run_options& options, cons
       << "wrote " << out_dir << "/report.json and " << out_dir << "/summary.md"
       << (options.timeline ? ", " + out_dir + "/report.html and " + out_dir + "/trace.json" : std::string())
       << (images.empty() ? std::string() : " and " + std::to_string(images.size()) + " PNG maps") << "\n";
-  if (!removed.empty()) {
-    out << "removed what an earlier command wrote there and this one did not:";
-    for (const auto& f : removed) out << ' ' << f.string();
-    out << '\n';
-  }
+  out << removed_outputs_text(removed);
   return 0;
 }
 

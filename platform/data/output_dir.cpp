@@ -208,6 +208,13 @@ std::vector<fs::path> write_output_set(const std::string& dir, const std::vector
   return superseded;
 }
 
+std::string removed_outputs_text(const std::vector<fs::path>& removed) {
+  if (removed.empty()) return "";
+  std::string text = "removed what an earlier command wrote there and this one did not:";
+  for (const auto& f : removed) text += ' ' + f.string();
+  return text + '\n';
+}
+
 void check_output_dir_removable(const fs::path& dir) {
   std::error_code ec;
   const auto st = fs::symlink_status(dir, ec);

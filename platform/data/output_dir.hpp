@@ -61,6 +61,10 @@ std::vector<std::filesystem::path> write_output_set(const std::string& dir,
                                                     const std::vector<std::pair<std::string, std::string>>& files,
                                                     const std::vector<std::string>& run_dirs = {});
 
+// The line a command prints after write_output_set about what it removed
+// ("" when nothing).
+std::string removed_outputs_text(const std::vector<std::filesystem::path>& removed);
+
 // Removes a run's output directory that an earlier command wrote: the files its
 // manifest lists, the manifest, then the directory itself. A directory holding
 // anything else (a file the user put there, a subdirectory, a link) is left

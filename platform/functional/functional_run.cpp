@@ -252,6 +252,7 @@ struct input_sets {
   std::vector<std::vector<float>> calibration;
   reports::calibration_record record;
   std::vector<std::string> notes;
+  std::string scored_file;  // the image scored, when one was
 };
 
 std::vector<float> image_input(const gray_image& img, const dsl::workload_spec& w, const std::string& name,
@@ -288,6 +289,7 @@ gray_image load_scored_image(const dsl::workload_spec& w, const functional_optio
     }
   }
   gray_image scored = read_image(file);
+  sets.scored_file = file;
   std::string note;
   sets.scored.push_back(image_input(scored, w, file, &note));
   if (!note.empty()) sets.notes.push_back(note);
@@ -475,6 +477,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   const bool classifier = !labels.empty();
   out.samples = static_cast<long long>(inputs.size());
   out.notes = sets.notes;
+  out.scored_image = sets.scored_file;
   const dsl::component_spec* tile_c = arch.find(plan.tile_component);
   const bool ranges = tile_c->params.text("range_calibration") == "calibrated";
 

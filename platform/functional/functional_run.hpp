@@ -27,6 +27,7 @@ struct functional_outcome {
   // Output maps to write as PNG (name -> image), e.g. edge maps of the first chip.
   std::vector<std::pair<std::string, gray_image>> images;
   std::vector<std::string> notes;
+  std::string scored_image;  // the image file scored (--image, or the workload's), when one was
 };
 
 struct functional_options {

@@ -41,7 +41,7 @@ void finish_run_result(reports::run_result& r, const run_options& options, const
   for (const auto& f : arch.spec.files) p.architecture_files.push_back(shown_path(f));
   for (const auto& f : arch.spec.tech_files) p.tech_files.push_back(shown_path(f));
   p.workload_file = options.workload;
-  if (!options.image.empty()) p.image_file = shown_path(options.image);
+  if (!r.scored_image.empty()) p.image_file = shown_path(r.scored_image);
   p.overrides = arch.spec.overrides;
   r.files_read = {options.workload, options.image};
   add_files_read(arch.spec, r.files_read);
@@ -54,20 +54,15 @@ void finish_run_result(reports::run_result& r, const run_options& options, const
   config += dsl::is_onnx_path(options.workload) ? "onnx:" + dsl::file_fingerprint_hex(options.workload, "ONNX model")
                                                 : dsl::read_file_text(options.workload);
   config += std::string("|schedule=") + r.schedule + "|mode=" + r.mode;
-  // An image given on the command line is an input like the workload: by its
-  // bytes' hash, so two images never share a hash.
-  if (!options.image.empty()) config += "|image=" + dsl::file_fingerprint_hex(options.image, "image");
+  // The image the run scored (--image, or the workload's) is an input like
+  // the workload: by its bytes' hash, so two images never share a hash.
+  if (!r.scored_image.empty()) config += "|image=" + dsl::file_fingerprint_hex(r.scored_image, "image");
   // What the workload file names is input too, as far as the run read it:
-  // its trained weights (perf mode measures their densities), and in
-  // functional mode the image it scored and the calibration images it took
-  // (those the run recorded). By their bytes' hashes; a file that cannot be
-  // read is one the run did not use, and hashes as such.
+  // its trained weights (perf mode measures their densities), and the
+  // calibration images the run recorded taking. By their bytes' hashes; a
+  // file that cannot be read is one the run did not use, and hashes as such.
   std::vector<std::string> named = {workload.weights_file};
-  if (r.mode == "functional" && options.image.empty() && workload.inputs.source == "image") {
-    std::error_code ec;
-    named.push_back(std::filesystem::exists(workload.inputs.file, ec) ? workload.inputs.file : workload.inputs.fallback);
-  }
-  if (r.mode == "functional") named.insert(named.end(), r.calibration.files.begin(), r.calibration.files.end());
+  named.insert(named.end(), r.calibration.files.begin(), r.calibration.files.end());
   for (const auto& f : named) {
     std::error_code ec;
     if (f.empty() || f == options.workload || !std::filesystem::is_regular_file(f, ec)) continue;

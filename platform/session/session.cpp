@@ -252,6 +252,7 @@ reports::run_result run_session(const run_options& options, const model_registry
     r.chip_seeds = outcome.chip_seeds;
     r.chip_metrics = outcome.chip_metrics;
     r.calibration = outcome.calibration;
+    r.scored_image = outcome.scored_image;
     if (functional) *functional = std::move(outcome);
   }
 

@@ -22,6 +22,9 @@ for k in sys.argv[2:]: v = v.get(k) if isinstance(v, dict) else None
 print(v)' "$@"
 }
 
+# hash_of DIR: the configuration hash of the run written to DIR.
+hash_of() { json_field "$1/report.json" provenance config_hash; }
+
 # holds NAME CONDITION [DETAIL]: a check of a shell condition after a run.
 holds() {
   if eval "$2"; then verdict "$1"; else verdict "$1" "not true: $2 ${3:-}"; fi
@@ -55,9 +58,9 @@ run run "${lenet[@]}" -o "$tmp/grey" --image "$tmp/grey.pgm" --no-timeline
 check "another image scored" 0
 run run "${lenet[@]}" -o "$tmp/copy" --image "$tmp/dark_copy.pgm" --no-timeline
 check "the same image under another name" 0
-dark=$(json_field "$report" provenance config_hash)
-grey=$(json_field "$tmp/grey/report.json" provenance config_hash)
-copy=$(json_field "$tmp/copy/report.json" provenance config_hash)
+dark=$(hash_of "$tmp/dark")
+grey=$(hash_of "$tmp/grey")
+copy=$(hash_of "$tmp/copy")
 holds "two images give two configuration hashes" '[[ $dark != "$grey" ]]' "(both $dark)"
 holds "the same bytes give the same hash" '[[ $dark == "$copy" ]]' "($dark and $copy)"
 
@@ -72,7 +75,7 @@ json.dump(d, open(sys.argv[1], "w"))' "$tmp/weights.json"
 run run configs/arch/adc_cim.yaml "$tmp/lenet.yaml" -o "$tmp/w2" --no-timeline
 check "the same workload with one bias changed" 0
 holds "two weights files give two configuration hashes" \
-  '[[ $(json_field "$tmp/w1/report.json" provenance config_hash) != $(json_field "$tmp/w2/report.json" provenance config_hash) ]]'
+  '[[ $(hash_of "$tmp/w1") != $(hash_of "$tmp/w2") ]]'
 
 # ---- and the bytes of the images the run took, nothing else in their folder --
 mkdir -p "$tmp/cal"
@@ -91,9 +94,9 @@ check "a file that is not an image beside them" 0
 pgm "$tmp/cal/b.pgm" '\230'
 run run "${edge[@]}" -o "$tmp/e3"
 check "one calibration image changed" 0
-e1=$(json_field "$tmp/e1/report.json" provenance config_hash)
-e2=$(json_field "$tmp/e2/report.json" provenance config_hash)
-e3=$(json_field "$tmp/e3/report.json" provenance config_hash)
+e1=$(hash_of "$tmp/e1")
+e2=$(hash_of "$tmp/e2")
+e3=$(hash_of "$tmp/e3")
 holds "a stray file in the calibration folder leaves the hash" '[[ $e1 == "$e2" ]]' "($e1 and $e2)"
 holds "a changed calibration image changes it" '[[ $e1 != "$e3" ]]' "(both $e1)"
 
