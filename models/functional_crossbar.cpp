@@ -796,9 +796,62 @@ void transpose_bits(const std::int32_t* code, Eigen::Index rows, int reads, Eige
   else transpose_bits_sse2(code, rows, reads, words, masks);
 }
 
+// The positions of the set bits of masks[0, words) in increasing order, at
+// list[0, k); returns k. The AVX-512 version compresses 16 positions at a
+// time in a register and stores all 16, so it may write up to list_slack
+// entries past k; both versions give the same list.
+constexpr std::size_t list_slack = 16;
+
+int list_set_bits_scalar(const std::uint64_t* masks, Eigen::Index words, std::int32_t* list) {
+  int k = 0;
+  for (Eigen::Index w = 0; w < words; ++w)
+    for (std::uint64_t bits = masks[w]; bits != 0; bits &= bits - 1)
+      list[k++] = static_cast<std::int32_t>(w * 64 + __builtin_ctzll(bits));
+  return k;
+}
+
+__attribute__((target("avx512f"))) int list_set_bits_avx512(const std::uint64_t* masks, Eigen::Index words,
+                                                             std::int32_t* list) {
+  int k = 0;
+  const __m512i sixteen = _mm512_set1_epi32(16);
+  __m512i position = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  for (Eigen::Index w = 0; w < words; ++w) {
+    const std::uint64_t bits = masks[w];
+    for (int q = 0; q < 4; ++q, position = _mm512_add_epi32(position, sixteen)) {
+      const auto m = static_cast<__mmask16>(bits >> (16 * q));
+      if (m == 0) continue;
+      _mm512_storeu_si512(list + k, _mm512_maskz_compress_epi32(m, position));
+      k += __builtin_popcount(m);
+    }
+  }
+  return k;
+}
+
+int list_set_bits(const std::uint64_t* masks, Eigen::Index words, std::int32_t* list) {
+  static const bool avx512 = __builtin_cpu_supports("avx512f");
+  return avx512 ? list_set_bits_avx512(masks, words, list) : list_set_bits_scalar(masks, words, list);
+}
+
 using int4 = std::int32_t __attribute__((vector_size(16)));
-using int8 = std::int32_t __attribute__((vector_size(32)));
 using int16 = std::int32_t __attribute__((vector_size(64)));
+
+// Whether any of code[0, rows) has a bit of `mask` set, 16 codes at a time
+// (a scalar loop of unknown length stays scalar at -O2).
+__attribute__((target_clones("avx512f", "default"))) bool any_bit_set(const std::int32_t* code, Eigen::Index rows,
+                                                                      std::int32_t mask) {
+  int16 any = {};
+  Eigen::Index i = 0;
+  for (; i + 16 <= rows; i += 16) {
+    int16 t;
+    std::memcpy(&t, code + i, sizeof t);
+    any |= t;
+  }
+  std::int32_t tail = 0;
+  for (; i < rows; ++i) tail |= code[i];
+  for (int l = 0; l < 16; ++l) tail |= any[l];
+  return (tail & mask) != 0;
+}
+using int8 = std::int32_t __attribute__((vector_size(32)));
 
 // Lanes [c, c + pass k) of a read's columns through read noise (`deviation`:
 // the square roots of the variances) and the ADC (see convert_reads); returns
@@ -894,12 +947,35 @@ void convert_reads(const read_batch& r) {
   else convert_reads_sse2(r);
 }
 
-// into[0, n) += scale x from[0, n): a multiply, then an add (contraction is
-// off), so every version gives the same bytes.
+// into[0, n) += scale x from[0, n) (with add; = without), n a multiple of 8:
+// a multiply, then an add (contraction is off), so every version gives the
+// same bytes. Written in vectors because at -O2 GCC leaves a loop of unknown
+// length scalar.
+template <bool add, class vec>
+__attribute__((always_inline)) inline Eigen::Index scale_lanes(float* __restrict into, const float* __restrict from,
+                                                               float scale, Eigen::Index x, Eigen::Index n) {
+  for (; x + static_cast<Eigen::Index>(sizeof(vec) / sizeof(float)) <= n;
+       x += static_cast<Eigen::Index>(sizeof(vec) / sizeof(float))) {
+    vec a = {}, b;
+    if (add) std::memcpy(&a, into + x, sizeof a);
+    std::memcpy(&b, from + x, sizeof b);
+    if (add) a += scale * b;
+    else a = scale * b;
+    std::memcpy(into + x, &a, sizeof a);
+  }
+  return x;
+}
+
 __attribute__((target_clones("avx512f", "avx2", "default"))) void add_scaled(float* __restrict into,
                                                                             const float* __restrict from, float scale,
                                                                             Eigen::Index n) {
-  for (Eigen::Index x = 0; x < n; ++x) into[x] += scale * from[x];
+  scale_lanes<true, float8>(into, from, scale, scale_lanes<true, float16>(into, from, scale, 0, n), n);
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void set_scaled(float* __restrict into,
+                                                                            const float* __restrict from, float scale,
+                                                                            Eigen::Index n) {
+  scale_lanes<false, float8>(into, from, scale, scale_lanes<false, float16>(into, from, scale, 0, n), n);
 }
 
 }  // namespace
@@ -943,29 +1019,23 @@ int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t*
   const int read_count = static_cast<int>(reads);
   const long long read_mask = (1LL << read_count) - 1;
   const Eigen::Index rows = b.rows;
-  d.active.resize(static_cast<std::size_t>(read_count * rows));
+  d.active.resize(static_cast<std::size_t>(read_count * rows + list_slack));
   d.count.assign(static_cast<std::size_t>(read_count), 0);
   d.read.resize(static_cast<std::size_t>(read_count));
   if (!current) {
     d.current.resize(static_cast<std::size_t>(read_count * width));
     current = d.current.data();
   }
-  // The rows each read drives: the set bits of the input codes.
-  std::int32_t any = 0;
-  for (Eigen::Index i = 0; i < rows; ++i) any |= code[i];
-  if ((any & read_mask) == 0) return 0;
+  // The rows each read drives: the set bits of the input codes (none in a
+  // vector of zeros, common after a ReLU or on an image's background).
+  if (!any_bit_set(code, rows, static_cast<std::int32_t>(read_mask))) return 0;
   if (read_count <= 8) {
     const Eigen::Index words = (rows + 63) / 64;
     d.masks.assign(static_cast<std::size_t>(read_count * words), 0);
     transpose_bits(code, rows, read_count, words, d.masks.data());
-    for (int r = 0; r < read_count; ++r) {
-      std::int32_t* list = d.active.data() + r * rows;
-      int k = 0;
-      for (Eigen::Index w = 0; w < words; ++w)
-        for (std::uint64_t bits = d.masks[static_cast<std::size_t>(r * words + w)]; bits != 0; bits &= bits - 1)
-          list[k++] = static_cast<std::int32_t>(w * 64 + __builtin_ctzll(bits));
-      d.count[static_cast<std::size_t>(r)] = k;
-    }
+    for (int r = 0; r < read_count; ++r)
+      d.count[static_cast<std::size_t>(r)] =
+          list_set_bits(d.masks.data() + r * words, words, d.active.data() + r * rows);
   } else {
     for (Eigen::Index i = 0; i < rows; ++i)
       for (auto bits = static_cast<std::uint32_t>(code[i] & read_mask); bits != 0; bits &= bits - 1) {
@@ -1017,6 +1087,7 @@ void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source
     exact_accumulation = exact_accumulation && read_weight[static_cast<std::size_t>(r)] == std::ldexp(1.0, static_cast<int>(r));
   driven_reads d;
   std::vector<float> sums, eps, by_vector;
+  std::vector<unsigned char> touched;  // which vectors of a group a read drove
   std::vector<std::int32_t> read_vector, read_index;  // each driven read's vector and read
   for (const auto& b : blocks) {
     const Eigen::Index cols = b.columns, width = noisy ? 2 * b.padded : b.padded;
@@ -1050,14 +1121,24 @@ void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source
       convert_reads({sums.data(), width, b.padded, noisy ? eps.data() : nullptr,
                      b.exact_codes ? b.column_weight.data() : nullptr, sigma, inv, levels, count});
       if (exact_accumulation) {
-        // by_vector: each vector's codes x slice weights x 2^read, column by column.
-        by_vector.assign(static_cast<std::size_t>((v1 - v0) * b.padded), 0.0f);
+        // by_vector: each vector's codes x slice weights x 2^read, column by
+        // column. A vector's first read sets its row (so no row is zeroed
+        // first: a -0 it may leave adds like +0 below); a vector no read
+        // drove adds nothing.
+        by_vector.resize(static_cast<std::size_t>((v1 - v0) * b.padded));
+        touched.assign(static_cast<std::size_t>(v1 - v0), 0);
         for (Eigen::Index k = 0; k < count; ++k) {
-          float* into = by_vector.data() + (read_vector[static_cast<std::size_t>(k)] - v0) * b.padded;
+          const auto v = static_cast<std::size_t>(read_vector[static_cast<std::size_t>(k)] - v0);
+          float* into = by_vector.data() + static_cast<Eigen::Index>(v) * b.padded;
           const float* codes = sums.data() + k * width;
-          add_scaled(into, codes, std::ldexp(1.0f, read_index[static_cast<std::size_t>(k)]), b.padded);
+          const auto scale =
+              static_cast<float>(read_weight[static_cast<std::size_t>(read_index[static_cast<std::size_t>(k)])]);
+          if (touched[v]) add_scaled(into, codes, scale, b.padded);
+          else set_scaled(into, codes, scale, b.padded);
+          touched[v] = 1;
         }
         for (Eigen::Index v = v0; v < v1; ++v) {
+          if (!touched[static_cast<std::size_t>(v - v0)]) continue;
           const float* w = by_vector.data() + (v - v0) * b.padded;
           double* out = acc.col(v).data() + b.o0;
           for (Eigen::Index o = 0; o < b.outs; ++o) {
