@@ -54,20 +54,25 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) double ssim_sum(con
   // ring[(row % k) 5 ow + q ow + x]: moment q of input row `row` filtered along x.
   std::vector<double> ring(kk * 5 * ow), term(ow);
   std::vector<double> mu(5 * ow);
+  // The input row in double (exact), so eight pixels load as one vector.
+  std::vector<double> row_a(static_cast<std::size_t>(w)), row_b(static_cast<std::size_t>(w));
+  std::vector<const double*> window(kk);  // the ring's rows of an output row's window, oldest first
   double sum = 0;
   for (std::size_t row = 0; row < static_cast<std::size_t>(h); ++row) {
     const float* pa = a + row * static_cast<std::size_t>(w);
     const float* pb = b + row * static_cast<std::size_t>(w);
+    for (std::size_t x = 0; x < static_cast<std::size_t>(w); ++x) {
+      row_a[x] = pa[x];
+      row_b[x] = pb[x];
+    }
     double* into = ring.data() + (row % kk) * 5 * ow;
     std::size_t x = 0;
     for (; x + 8 <= ow; x += 8) {
       double8 s[5] = {};
       for (std::size_t i = 0; i < kk; ++i) {
-        double8 va = {}, vb = {};
-        for (int j = 0; j < 8; ++j) {
-          va[j] = pa[x + i + static_cast<std::size_t>(j)];
-          vb[j] = pb[x + i + static_cast<std::size_t>(j)];
-        }
+        double8 va, vb;
+        std::memcpy(&va, row_a.data() + x + i, sizeof va);
+        std::memcpy(&vb, row_b.data() + x + i, sizeof vb);
         s[0] += g[i] * va;
         s[1] += g[i] * vb;
         s[2] += g[i] * (va * va);
@@ -91,21 +96,35 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) double ssim_sum(con
     if (row + 1 < kk) continue;
     // Output row row + 1 - k: its window's rows along y, oldest first.
     const std::size_t top = row + 1 - kk;
+    for (std::size_t i = 0; i < kk; ++i) window[i] = ring.data() + ((top + i) % kk) * 5 * ow;
     for (std::size_t q = 0; q < 5; ++q) {
       double* m = mu.data() + q * ow;
       std::size_t c = 0;
+      // Four sums at once, so their chains of adds overlap (unrolled, or
+      // GCC keeps them in memory).
+      for (; c + 32 <= ow; c += 32) {
+        double8 s[4] = {};
+        for (std::size_t i = 0; i < kk; ++i)
+#pragma GCC unroll 4
+          for (std::size_t j = 0; j < 4; ++j) {
+            double8 v;
+            std::memcpy(&v, window[i] + q * ow + c + 8 * j, sizeof v);
+            s[j] += g[i] * v;
+          }
+        std::memcpy(m + c, s, sizeof s);
+      }
       for (; c + 8 <= ow; c += 8) {
         double8 s = {};
         for (std::size_t i = 0; i < kk; ++i) {
           double8 v;
-          std::memcpy(&v, ring.data() + ((top + i) % kk) * 5 * ow + q * ow + c, sizeof v);
+          std::memcpy(&v, window[i] + q * ow + c, sizeof v);
           s += g[i] * v;
         }
         std::memcpy(m + c, &s, sizeof s);
       }
       for (; c < ow; ++c) {
         double s = 0;
-        for (std::size_t i = 0; i < kk; ++i) s += g[i] * ring[((top + i) % kk) * 5 * ow + q * ow + c];
+        for (std::size_t i = 0; i < kk; ++i) s += g[i] * window[i][q * ow + c];
         m[c] = s;
       }
     }
