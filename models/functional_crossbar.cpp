@@ -1111,11 +1111,17 @@ void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source
       if (noisy) {
         // Each read's normals, then zeros up to the padded width (whose
         // variances are zero, like its currents).
+        // Without padding, one call draws them all (the draws do not depend
+        // on how calls split them).
         if (eps.size() < static_cast<std::size_t>(count * b.padded)) eps.resize(static_cast<std::size_t>(count * b.padded));
-        for (Eigen::Index k = 0; k < count; ++k) {
-          float* e = eps.data() + k * b.padded;
-          noise.fill(e, static_cast<std::size_t>(cols));
-          std::fill(e + cols, e + b.padded, 0.0f);
+        if (cols == b.padded) {
+          noise.fill(eps.data(), static_cast<std::size_t>(count * cols));
+        } else {
+          for (Eigen::Index k = 0; k < count; ++k) {
+            float* e = eps.data() + k * b.padded;
+            noise.fill(e, static_cast<std::size_t>(cols));
+            std::fill(e + cols, e + b.padded, 0.0f);
+          }
         }
       }
       convert_reads({sums.data(), width, b.padded, noisy ? eps.data() : nullptr,
