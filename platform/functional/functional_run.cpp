@@ -508,8 +508,12 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   for (auto& d : drawn) networks.push_back(d.get());
   if (classifier) networks.push_back(&ideal);
   const std::size_t device_jobs = networks.size() * batches;
-  // Fewer jobs than processors (one image): the chunks of each product share them.
-  const int layer_threads = device_jobs < threads ? static_cast<int>(threads) : 1;
+  // Few jobs (an image's chips: one job each): the chunks of each product share
+  // the processors too, or the last wave of jobs leaves some idle (5 chips on
+  // 2 processors ran the fifth on one). The chunks draw from their own streams,
+  // so a chip's bytes do not depend on it; at worst threads^2 threads share
+  // the processors while waves overlap.
+  const int layer_threads = device_jobs < 4 * static_cast<std::size_t>(threads) ? static_cast<int>(threads) : 1;
   dsl::run_parallel(networks.size(), threads, [&](std::size_t k) { networks[k]->build(layer_threads); });
 
   std::vector<long long> correct(networks.size() * batches, 0), reference_correct(batches, 0);
