@@ -34,6 +34,20 @@ constexpr long long max_jobs = 4096;
 constexpr long long min_curve_points = 2;
 constexpr long long max_curve_points = 1000000;
 
+// An empty value (--max-work "$UNSET") is never what a flag means, and some
+// read it as the flag left out: every option of the app and its commands that
+// takes a value refuses one, naming the option.
+void refuse_empty_values(CLI::App& app) {
+  static const CLI::Validator non_empty(
+      [](std::string& value) {
+        return value.empty() ? std::string("the value is empty (an unset shell variable?)") : std::string();
+      },
+      "", "NON_EMPTY");
+  for (CLI::Option* option : app.get_options())
+    if (option->get_type_size() > 0) option->check(non_empty);
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) refuse_empty_values(*command);
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -187,6 +201,7 @@ int run_cli(int argc, char** argv) {
   validation->add_option("dir", validation_dir,
                          "a design directory (with expected.yaml) or a directory of them (default configs/validation)");
 
+  refuse_empty_values(app);
   try {
     // CLI11 would only say "a subcommand is required" for a mistyped command.
     if (argc > 1 && argv[1][0] != '-') {

@@ -36,6 +36,29 @@ check "misspelt subcommand" 2 "did you mean 'validate'\?"
 run validate
 check "validate without files" 2 "required"
 
+# An empty value (a script's unset variable) is refused at its flag, never
+# taken as the flag left out: before, --max-work '' ran with the default limit
+# and --image '' scored the workload's own image.
+e2e_tmp=$(mktemp -d)
+empty_runs=(
+  "--max-work|run configs/arch/adc_cim.yaml configs/workloads/edge_detect.yaml -o $e2e_tmp/empty --max-work"
+  "--max-memory|run configs/arch/adc_cim.yaml configs/workloads/edge_detect.yaml -o $e2e_tmp/empty --max-memory"
+  "--image|run configs/arch/adc_cim.yaml configs/workloads/edge_detect.yaml -o $e2e_tmp/empty --mode functional --image"
+  "--output|run configs/arch/adc_cim.yaml configs/workloads/edge_detect.yaml -o"
+  "--max-file-size|validate configs/arch/adc_cim.yaml --max-file-size"
+  "--workload|compare configs/arch/adc_cim.yaml configs/arch/mott_cim.yaml -o $e2e_tmp/empty -w"
+  "--shard|sweep configs/sweeps/mott_heater_scale.yaml -o $e2e_tmp/empty --shard"
+)
+for entry in "${empty_runs[@]}"; do
+  flag=${entry%%|*}
+  read -ra words <<<"${entry#*|}"
+  run "${words[@]}" ""
+  check "an empty $flag is refused" 2 "^$flag: the value is empty"
+  [[ ! -e $e2e_tmp/empty ]] || verdict "an empty $flag writes nothing" "$e2e_tmp/empty exists"
+  rm -rf "$e2e_tmp/empty"
+done
+rm -rf "$e2e_tmp"
+
 run describe
 check "describe without a file" 2 "required"
 
