@@ -296,6 +296,16 @@ quantity_parse parse_quantity(std::string_view raw, dimension expected) {
     result.error = "'" + shown + "' is longer than mottsim can simulate: " + time_limit_text();
     return result;
   }
+  // Nor one SystemC would round to nothing (or to a whole step, 2.5x it):
+  // simulated time is a whole number of its 1 ps steps.
+  if (expected == dimension::time && si != 0.0 && std::fabs(si) * time_steps_per_second < 1.0) {
+    result.error = "'" + shown + "' is shorter than the 1 ps step SystemC simulates time in; give 0 s or at least 1 ps";
+    return result;
+  }
+  if (expected == dimension::frequency && si > time_steps_per_second) {
+    result.error = "'" + shown + "' is a period shorter than the 1 ps step SystemC simulates time in; at most 1 THz";
+    return result;
+  }
   if (!std::isfinite(si)) {
     result.error = "'" + shown + "' is beyond the range of numbers mottsim computes with";
     return result;
