@@ -1147,9 +1147,17 @@ void functional_layer::impl::run_binary_reads(const matrix_i& n, gaussian_source
           if (!touched[static_cast<std::size_t>(v - v0)]) continue;
           const float* w = by_vector.data() + (v - v0) * b.padded;
           double* out = acc.col(v).data() + b.o0;
+          // The weighted codes are integers whose sums stay below 2^24, so
+          // any order of adding them gives the same bytes: four chains of
+          // adds instead of one.
           for (Eigen::Index o = 0; o < b.outs; ++o) {
-            float sum = 0.0f;
-            for (Eigen::Index j = 0; j < cpw; ++j) sum += w[o * cpw + j];
+            const float* x = w + o * cpw;
+            float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+            Eigen::Index j = 0;
+            for (; j + 4 <= cpw; j += 4)
+              for (int l = 0; l < 4; ++l) part[l] += x[j + l];
+            for (; j < cpw; ++j) part[0] += x[j];
+            const float sum = (part[0] + part[1]) + (part[2] + part[3]);
             out[o] += static_cast<double>(step) * static_cast<double>(sum);
           }
         }
