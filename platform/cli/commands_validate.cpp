@@ -14,6 +14,8 @@
 #include "platform/cli/validation_spec.hpp"
 #include "platform/data/reference_forward.hpp"
 #include "platform/data/weights_file.hpp"
+#include "platform/mapping/cim_requirements.hpp"
+#include "platform/session/baseline_session.hpp"
 
 namespace mottsim::platform {
 
@@ -57,6 +59,14 @@ int command_validate(const model_registry& registry, const std::vector<std::stri
         case dsl::file_kind::architecture: {
           auto arch = dsl::load_architecture(*root, file, overrides, registry, errors);
           what = "architecture '" + arch.spec.name + "', " + std::to_string(arch.spec.components.size()) + " components";
+          // What a run would refuse before any workload: a CIM chip's dram,
+          // controller and one cim_tile. An architecture with no engine at
+          // all is a base for others to extend.
+          if (!errors.has_errors()) {
+            if (!arch.spec.of_type("cim_tile").empty()) check_cim_components(arch.spec, errors);
+            else if (!is_baseline_architecture(arch.spec))
+              what += "; no cim_tile, processor or systolic_array: a base for others to extend, not a chip to run";
+          }
           break;
         }
         case dsl::file_kind::workload: {

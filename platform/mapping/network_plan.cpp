@@ -7,6 +7,7 @@
 
 #include "platform/mapping/activation_homes.hpp"
 #include "platform/mapping/analog_forwarding.hpp"
+#include "platform/mapping/cim_requirements.hpp"
 #include "platform/mapping/element_ops.hpp"
 #include "platform/mapping/input_stream.hpp"
 #include "dsl/checked_arithmetic.hpp"
@@ -111,20 +112,7 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   const auto tiles = arch.of_type("cim_tile");
   const auto drams = arch.of_type("dram");
   const auto srams = arch.of_type("sram");
-  const auto missing = [&](const char* type, const std::string& message) {
-    const dsl::diagnostic d = arch.missing_component(type, message);
-    errors.error(d.where, d.message);
-  };
-  if (tiles.empty()) {
-    missing("cim_tile", "architecture '" + arch.name + "' has no cim_tile component to run the network on");
-    return plan;
-  }
-  if (tiles.size() > 1)
-    errors.error(tiles[1]->where, "only one cim_tile component per architecture is supported (use 'count:')");
-  if (drams.empty()) {
-    missing("dram", "architecture '" + arch.name + "' needs a dram component to hold the input and weights");
-    return plan;
-  }
+  if (!check_cim_components(arch, errors)) return plan;
   const dsl::component_spec& tile_c = *tiles.front();
   plan.tile_component = tile_c.name;
   plan.tile = models::read_cim_tile_params(tile_c.params, stages);

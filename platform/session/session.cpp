@@ -14,6 +14,7 @@
 #include "platform/elaboration/busy_trace.hpp"
 #include "platform/elaboration/elaborator.hpp"
 #include "platform/functional/functional_run.hpp"
+#include "platform/mapping/cim_requirements.hpp"
 #include "platform/elaboration/ledger.hpp"
 #include "platform/session/pipeline_bottleneck.hpp"
 #include "platform/session/pipeline_steady_state.hpp"
@@ -86,9 +87,8 @@ reports::run_result run_session(const run_options& options, const model_registry
   elaborator elab(arch.spec, registry);
   elab.elaborate();
   models::controller_module* controller = elab.controller();
-  if (!controller) {
-    const dsl::diagnostic d = arch.spec.missing_component(
-        "controller", "architecture '" + arch.spec.name + "' has no controller component to run the schedule");
+  if (!controller) {  // the plan reports it first (check_cim_components)
+    const dsl::diagnostic d = missing_controller(arch.spec);
     throw dsl::input_error(d.where, d.message);
   }
   controller->load(&program);

@@ -217,5 +217,12 @@ check "a run without the dram a null removed" 2 \
 run run "$scratch/arch/no_controller.yaml" configs/workloads/lenet5_mnist.yaml -o "$scratch/no_ctl" --no-timeline
 check "a run without the controller a null removed" 2 \
   "no_controller\.yaml:13:3: error: architecture 'adc_cim' has no controller component .*'controller' here removed"
+# validate finds both too, with no workload (it said "ok" before).
+run validate "$scratch/arch/no_dram.yaml"
+check "validate without the dram" 2 "no_dram\.yaml:13:3: error: architecture 'adc_cim' needs a dram component"
+run validate "$scratch/arch/no_controller.yaml"
+check "validate without the controller" 2 "no_controller\.yaml:13:3: error: architecture 'adc_cim' has no controller"
+run validate configs/arch/cim_base.yaml
+check "validate says a base architecture is not a chip to run" 0 "ok: .*cim_base.*a base for others to extend"
 
 finish
