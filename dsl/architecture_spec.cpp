@@ -15,6 +15,12 @@ std::vector<const component_spec*> architecture_spec::of_type(const std::string&
   return out;
 }
 
+const component_spec* architecture_spec::digital_engine() const {
+  for (const char* type : {"processor", "systolic_array"})
+    if (const auto found = of_type(type); !found.empty()) return found.front();
+  return nullptr;
+}
+
 diagnostic architecture_spec::missing_component(const std::string& type, const std::string& message) const {
   for (auto r = removed_components.rbegin(); r != removed_components.rend(); ++r)
     if (r->type == type)

@@ -56,6 +56,9 @@ struct architecture_spec {
 
   const component_spec* find(const std::string& name) const;
   std::vector<const component_spec*> of_type(const std::string& type) const;
+  // The processor or systolic array that runs the whole network on a
+  // baseline (digital) architecture; null on a CIM one.
+  const component_spec* digital_engine() const;
 };
 
 }  // namespace mottsim::dsl

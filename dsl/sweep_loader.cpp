@@ -416,8 +416,19 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
       if (where) where->push_back(text_start(*item));
     }
   };
-  std::vector<source_location> workload_where;
-  files("base", spec.architectures, nullptr);
+  std::vector<source_location> workload_where, base_where;
+  files("base", spec.architectures, &base_where);
+  // A baseline computes digitally and exactly: functional mode has nothing
+  // to model on it, which is said here once rather than by every point.
+  if (spec.mode == "functional")
+    for (std::size_t i = 0; i < spec.architectures.size(); ++i) {
+      diagnostics arch_errors;  // a base that does not load fails its points with its own errors
+      const architecture_load base = load_architecture(spec.architectures[i], {}, catalog, arch_errors);
+      if (!arch_errors.has_errors() && base.spec.digital_engine())
+        errors.error(base_where[i], "'mode: functional' models device behaviour in CIM tiles; '" + base.spec.name +
+                                        "' computes digitally and exactly on its " + base.spec.digital_engine()->type +
+                                        ": sweep it with mode: perf");
+    }
   files("workloads", spec.workloads, &workload_where);
   for (std::size_t i = 0; i < spec.workloads.size(); ++i) {
     diagnostics workload_errors;

@@ -17,11 +17,7 @@ namespace mottsim::platform {
 
 namespace {
 
-const dsl::component_spec* engine_of(const dsl::architecture_spec& arch) {
-  for (const char* type : {"processor", "systolic_array"})
-    if (const auto found = arch.of_type(type); !found.empty()) return found.front();
-  return nullptr;
-}
+const dsl::component_spec* engine_of(const dsl::architecture_spec& arch) { return arch.digital_engine(); }
 
 void reject_mixed(const dsl::architecture_spec& arch, const dsl::component_spec& engine, dsl::diagnostics& errors) {
   for (const auto* tile : arch.of_type("cim_tile"))
