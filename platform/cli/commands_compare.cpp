@@ -180,6 +180,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   // report.json, another comparison's run directories) goes when it is done.
   refuse_overwriting_inputs("-o", outputs, inputs, superseded_output_files(o.out_dir, names));
   check_output_set_replaceable(o.out_dir, names);
+  refuse_sweep_directory(o.out_dir);
 
   const std::string self = self_executable();
   if (self.empty()) {

@@ -19,6 +19,7 @@ int command_run(const model_registry& registry, const run_options& options, cons
   // The files named on the command line are checked before simulating, the
   // rest the run read (what the architecture extends and lists, the
   // workload's weights and images) after it, before anything is written.
+  refuse_sweep_directory(out_dir);
   std::vector<std::string> inputs = {options.architecture, options.workload, options.image};
   // Every file a run may write; the maps' names are known after it.
   const std::vector<std::string> fixed_names = {"report.json", "summary.md", "report.html", "trace.json"};

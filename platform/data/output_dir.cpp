@@ -192,9 +192,15 @@ std::vector<fs::path> write_output_set(const std::string& dir, const std::vector
   for (const auto& f : files) names.push_back(f.first);
   for (const auto& d : run_dirs) names.push_back(d + "/");
   check_output_set_replaceable(dir, names);
-  const std::vector<fs::path> superseded = superseded_output_files(dir, names);
   record_output_files(dir, names);  // the earlier files and these, while both may be there
   for (const auto& [name, text] : files) write_output_file(dir, name, text);
+  return replace_output_set(dir, names);
+}
+
+std::vector<fs::path> replace_output_set(const std::string& dir, const std::vector<std::string>& names) {
+  check_output_set_replaceable(dir, names);
+  const std::vector<fs::path> superseded = superseded_output_files(dir, names);
+  record_output_files(dir, names);
   std::error_code ec;
   for (const auto& path : superseded) {
     if (fs::is_directory(fs::symlink_status(path, ec))) {
@@ -206,6 +212,15 @@ std::vector<fs::path> write_output_set(const std::string& dir, const std::vector
   }
   write_manifest(dir, std::set<std::string>(names.begin(), names.end()));
   return superseded;
+}
+
+void refuse_sweep_directory(const std::string& dir) {
+  std::error_code ec;
+  const fs::path journal = fs::path(dir) / "results.jsonl";
+  if (fs::is_regular_file(fs::symlink_status(journal, ec)))
+    throw dsl::input_error({"-o", 0, 0}, "'" + dir + "' holds a sweep's results (" + journal.string() +
+                                             ", which sweep --resume continues); a report written there would "
+                                             "mix with them: choose another -o directory");
 }
 
 std::string removed_outputs_text(const std::vector<fs::path>& removed) {

@@ -61,6 +61,18 @@ std::vector<std::filesystem::path> write_output_set(const std::string& dir,
                                                     const std::vector<std::pair<std::string, std::string>>& files,
                                                     const std::vector<std::string>& run_dirs = {});
 
+// What write_output_set does once its files are written, for a command that
+// writes its own over time (a sweep, whose results grow point by point): what
+// an earlier command wrote into `dir` and `names` does not list is removed,
+// and the manifest then lists exactly `names`. Returns what it removed.
+std::vector<std::filesystem::path> replace_output_set(const std::string& dir, const std::vector<std::string>& names);
+
+// Refuses a run's or a comparison's -o directory that holds a sweep's
+// results (a results.jsonl): the journal `sweep --resume` continues is hours
+// of points, and a report written beside it would mix two commands' outputs.
+// Said before anything runs: "-o: error: ... choose another -o directory".
+void refuse_sweep_directory(const std::string& dir);
+
 // The line a command prints after write_output_set about what it removed
 // ("" when nothing).
 std::string removed_outputs_text(const std::vector<std::filesystem::path>& removed);

@@ -170,6 +170,14 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
     throw dsl::input_error({journal_path.string(), 0, 0},
                            "already holds results of a sweep; pass --resume to continue it, or choose another -o "
                            "directory");
+  // The directory then holds this sweep's outputs: what an earlier run or
+  // comparison wrote there (its report.json, summary.md, run directories) is
+  // removed, as run and compare replace each other's, so the sweep's tables
+  // never sit beside another command's report. points/ is not listed: a later
+  // run or comparison leaves it alone, as it leaves a user's own files.
+  const std::vector<fs::path> removed =
+      replace_output_set(o.out_dir, {"results.jsonl", "results.csv", "pareto.csv", "sweep.json", "report.html"});
+  out << removed_outputs_text(removed);
   results_journal journal(journal_path.string());
 
   // Rows already there must be points of this sweep, exactly.

@@ -282,4 +282,33 @@ check_after "a run replaces a comparison" 0 \
   "$intact && [[ ! -e $work/s/out/cpu_baseline && ! -e $work/s/out/compare.md && ! -e $work/s/out/report.html ]] && \
    [[ -f $work/s/out/summary.md ]]"
 
+# A sweep into a directory a run wrote replaces the run's files (never a
+# user's); a run or a comparison into a sweep's directory is refused before it
+# runs, the sweep's results intact (before, each wrote its files beside the
+# other's).
+sandbox
+cat >"$work/s/sweep.yaml" <<EOF
+name: tiny
+base: $src/configs/arch/cpu_baseline.yaml
+workloads: $src/configs/workloads/edge_detect.yaml
+parameters:
+  components.cpu.clock: [1 GHz, 2 GHz]
+EOF
+run run configs/arch/cpu_baseline.yaml configs/workloads/edge_detect.yaml -o "$work/s/out"
+check_after "a run before the sweep" 0 "$intact && [[ -f $work/s/out/report.json && -f $work/s/out/trace.json ]]"
+run sweep "$work/s/sweep.yaml" -o "$work/s/out" -j 2
+check_after "a sweep replaces the run's files" 0 \
+  "$intact && [[ ! -e $work/s/out/report.json && ! -e $work/s/out/summary.md && ! -e $work/s/out/trace.json ]] && \
+   [[ -f $work/s/out/results.jsonl && -f $work/s/out/report.html ]]" \
+  "removed what an earlier command wrote there and this one did not: .*report\.json .*summary\.md .*trace\.json"
+cp "$work/s/out/results.jsonl" "$work/s/journal.orig"
+run run configs/arch/cpu_baseline.yaml configs/workloads/edge_detect.yaml -o "$work/s/out"
+check_after "a run into the sweep's directory is refused" 2 \
+  "$intact && cmp -s $work/s/out/results.jsonl $work/s/journal.orig && [[ ! -e $work/s/out/report.json ]]" \
+  "^-o: error: '.*out' holds a sweep's results .*choose another -o directory"
+run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
+check_after "so is a comparison" 2 \
+  "$intact && cmp -s $work/s/out/results.jsonl $work/s/journal.orig && [[ ! -e $work/s/out/compare.md ]]" \
+  "^-o: error: '.*out' holds a sweep's results"
+
 finish
