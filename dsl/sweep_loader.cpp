@@ -430,11 +430,23 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
                                         ": sweep it with mode: perf");
     }
   files("workloads", spec.workloads, &workload_where);
+  std::map<std::string, std::size_t> workload_named;  // name -> the first workload of that name
   for (std::size_t i = 0; i < spec.workloads.size(); ++i) {
     diagnostics workload_errors;
     const workload_spec w = load_workload(spec.workloads[i], workload_errors);
     spec.workload_names.push_back(w.name);
     errors.append(workload_errors);
+    // Rows, tables and Pareto fronts tell workloads apart by name: two of one
+    // name would share a front.
+    if (!workload_errors.has_errors()) {
+      const auto [first, added] = workload_named.emplace(w.name, i);
+      if (!added)
+        errors.error(workload_where[i],
+                     "workload '" + w.name + "' (" + spec.workloads[i] + ") has the name of " +
+                         spec.workloads[first->second] +
+                         ", listed before it: a sweep's rows and Pareto fronts tell workloads apart by name, so "
+                         "give each its own (its 'name:'), or list a file once");
+    }
     // What functional mode needs of a workload that its text tells is checked
     // here, once, rather than by every point's run failing alike.
     if (spec.mode == "functional" && !workload_errors.has_errors()) {
