@@ -9,6 +9,8 @@
 #include "dsl/architecture_loader.hpp"
 #include "dsl/functional_requirements.hpp"
 #include "dsl/input_file.hpp"
+#include "dsl/neurosim_network.hpp"
+#include "dsl/onnx_import.hpp"
 #include "dsl/overrides.hpp"
 #include "dsl/suggest.hpp"
 #include "dsl/sweep_expansion.hpp"
@@ -440,12 +442,17 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
     // name would share a front.
     if (!workload_errors.has_errors()) {
       const auto [first, added] = workload_named.emplace(w.name, i);
+      // An imported model (ONNX, NeuroSim CSV) is named after its file.
+      const bool imported = is_onnx_path(spec.workloads[i]) || is_network_csv_path(spec.workloads[i]);
       if (!added)
         errors.error(workload_where[i],
                      "workload '" + w.name + "' (" + spec.workloads[i] + ") has the name of " +
                          spec.workloads[first->second] +
-                         ", listed before it: a sweep's rows and Pareto fronts tell workloads apart by name, so "
-                         "give each its own (its 'name:'), or list a file once");
+                         ", listed before it: a sweep's rows and Pareto fronts tell workloads apart by name, so " +
+                         (imported ? "rename one of the files (an imported model is named after its file) or "
+                                     "`mottsim import` it and give it a 'name:'"
+                                   : "give each its own (its 'name:')") +
+                         ", or list a file once");
     }
     // What functional mode needs of a workload that its text tells is checked
     // here, once, rather than by every point's run failing alike.

@@ -297,8 +297,9 @@ quantity_parse parse_quantity(std::string_view raw, dimension expected) {
     return result;
   }
   // Nor one SystemC would round to nothing (or to a whole step, 2.5x it):
-  // simulated time is a whole number of its 1 ps steps.
-  if (expected == dimension::time && si != 0.0 && std::fabs(si) * time_steps_per_second < 1.0) {
+  // simulated time is a whole number of its 1 ps steps. (A negative time is
+  // left to the parameter's range, which says it must be >= 0.)
+  if (expected == dimension::time && si > 0.0 && si * time_steps_per_second < 1.0) {
     result.error = "'" + shown + "' is shorter than the 1 ps step SystemC simulates time in; give 0 s or at least 1 ps";
     return result;
   }

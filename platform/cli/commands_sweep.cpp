@@ -15,6 +15,7 @@
 #include "platform/cli/commands.hpp"
 #include "platform/data/overwrite_guard.hpp"
 #include "platform/sweep/slurm_submit.hpp"
+#include "platform/data/output_dir.hpp"
 #include "platform/sweep/sweep_runner.hpp"
 #include "platform/mapping/work_estimate.hpp"
 
@@ -89,7 +90,9 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
     for (const char* name : {"results.jsonl", "results.csv", "pareto.csv", "sweep.json", "report.html", "points",
                              "slurm", "shards"})
       outputs.push_back(std::filesystem::path(o.out_dir) / name);
-    refuse_overwriting_inputs("-o", outputs, inputs);
+    // ... and what the sweep removes when done (an earlier run's maps that a
+    // workload here scores, say) is refused now, not lost.
+    refuse_overwriting_inputs("-o", outputs, inputs, superseded_output_files(o.out_dir, sweep_output_names()));
   }
 
   if (o.slurm) {

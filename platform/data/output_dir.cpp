@@ -216,11 +216,13 @@ std::vector<fs::path> replace_output_set(const std::string& dir, const std::vect
 
 void refuse_sweep_directory(const std::string& dir) {
   std::error_code ec;
-  const fs::path journal = fs::path(dir) / "results.jsonl";
-  if (fs::is_regular_file(fs::symlink_status(journal, ec)))
-    throw dsl::input_error({"-o", 0, 0}, "'" + dir + "' holds a sweep's results (" + journal.string() +
-                                             ", which sweep --resume continues); a report written there would "
-                                             "mix with them: choose another -o directory");
+  // A sweep's journal, or a cluster sweep's list of shards (its results are
+  // in the shards' directories until `sweep merge`).
+  for (const fs::path& mark : {fs::path(dir) / "results.jsonl", fs::path(dir) / "slurm" / "shards.json"})
+    if (fs::is_regular_file(fs::symlink_status(mark, ec)))
+      throw dsl::input_error({"-o", 0, 0}, "'" + dir + "' holds a sweep's results (" + mark.string() +
+                                               ", which sweep --resume or sweep merge continues); a report written "
+                                               "there would mix with them: choose another -o directory");
 }
 
 std::string removed_outputs_text(const std::vector<fs::path>& removed) {

@@ -68,7 +68,8 @@ std::vector<std::filesystem::path> write_output_set(const std::string& dir,
 std::vector<std::filesystem::path> replace_output_set(const std::string& dir, const std::vector<std::string>& names);
 
 // Refuses a run's or a comparison's -o directory that holds a sweep's
-// results (a results.jsonl): the journal `sweep --resume` continues is hours
+// results (a results.jsonl, or a cluster sweep's slurm/shards.json): the
+// journal `sweep --resume` continues is hours
 // of points, and a report written beside it would mix two commands' outputs.
 // Said before anything runs: "-o: error: ... choose another -o directory".
 void refuse_sweep_directory(const std::string& dir);

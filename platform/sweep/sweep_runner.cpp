@@ -157,6 +157,12 @@ void write_sweep_tables(reports::sweep_table t, const std::vector<reports::sweep
   if (with_html) write_output_file(dir, "report.html", reports::render_sweep_html(doc));
 }
 
+const std::vector<std::string>& sweep_output_names() {
+  static const std::vector<std::string> names = {"results.jsonl", "results.csv", "pareto.csv", "sweep.json",
+                                                 "report.html"};
+  return names;
+}
+
 int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& points, const sweep_run_options& o,
               std::ostream& out, std::ostream& err) {
   ensure_output_dir(o.out_dir);
@@ -170,14 +176,11 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
     throw dsl::input_error({journal_path.string(), 0, 0},
                            "already holds results of a sweep; pass --resume to continue it, or choose another -o "
                            "directory");
-  // The directory then holds this sweep's outputs: what an earlier run or
-  // comparison wrote there (its report.json, summary.md, run directories) is
-  // removed, as run and compare replace each other's, so the sweep's tables
-  // never sit beside another command's report. points/ is not listed: a later
-  // run or comparison leaves it alone, as it leaves a user's own files.
-  const std::vector<fs::path> removed =
-      replace_output_set(o.out_dir, {"results.jsonl", "results.csv", "pareto.csv", "sweep.json", "report.html"});
-  out << removed_outputs_text(removed);
+  // What an earlier run or comparison wrote here goes once the sweep's tables
+  // are written (as run and compare replace each other's, after they have
+  // succeeded); a run directory of theirs holding a file of the user's stops
+  // the sweep now, not at the end.
+  check_output_set_replaceable(o.out_dir, sweep_output_names());
   results_journal journal(journal_path.string());
 
   // Rows already there must be points of this sweep, exactly.
@@ -284,6 +287,7 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
       << " dropped by constraints, " << failed << " failed";
   if (retry) out << ", " << retry << " could not write their output (--resume runs them again)";
   out << "\nwrote " << o.out_dir << "/results.jsonl, results.csv, pareto.csv, sweep.json, report.html and points/\n";
+  out << removed_outputs_text(replace_output_set(o.out_dir, sweep_output_names()));
   return failed || retry ? 1 : 0;
 }
 

@@ -38,6 +38,13 @@ reports::sweep_table sweep_table_of(const dsl::sweep_spec& spec);
 void write_sweep_tables(reports::sweep_table table, const std::vector<reports::sweep_row>& rows,
                         const std::string& dir, bool with_html = false);
 
+// The files a sweep writes at the top of its directory (points/ is not among
+// them: a later run or comparison leaves it, as it leaves a user's own
+// files). When the sweep (or `sweep merge`) has written its tables, what an
+// earlier run or comparison wrote there and these do not name is removed
+// (replace_output_set), so the directory holds the sweep's outputs alone.
+const std::vector<std::string>& sweep_output_names();
+
 // Runs `points` (a whole sweep or one shard of it), one `mottsim run`
 // process each, `jobs` at once, skipping those already in DIR/results.jsonl
 // when resuming. After every point: its row is appended to results.jsonl and

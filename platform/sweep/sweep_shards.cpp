@@ -252,6 +252,7 @@ int command_sweep_merge(const model_registry& registry, const std::string& dir, 
     throw dsl::input_error({dir, 0, 0}, "the shards do not hold every point of the sweep exactly once (missing: " +
                                             which + "); " + resubmit_hint(m, dir));
   }
+  check_output_set_replaceable(dir, sweep_output_names());
   std::string jsonl;
   for (const auto& r : rows) jsonl += reports::row_to_json_line(r) + "\n";
   write_output_file(dir, "results.jsonl", jsonl);
@@ -265,6 +266,7 @@ int command_sweep_merge(const model_registry& registry, const std::string& dir, 
   out << "sweep " << spec.name << ": merged " << m.shards << " shards, " << rows.size() << " points: " << ok
       << " ok, " << dropped << " dropped by constraints, " << failed << " failed\n"
       << "wrote " << dir << "/results.jsonl, results.csv, pareto.csv, sweep.json and report.html\n";
+  out << removed_outputs_text(replace_output_set(dir, sweep_output_names()));
   return failed ? 1 : 0;
 }
 

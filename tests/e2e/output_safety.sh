@@ -311,4 +311,32 @@ check_after "so is a comparison" 2 \
   "$intact && cmp -s $work/s/out/results.jsonl $work/s/journal.orig && [[ ! -e $work/s/out/compare.md ]]" \
   "^-o: error: '.*out' holds a sweep's results"
 
+# A sweep that would remove, when done, an earlier run's file that one of its
+# workloads reads (a map it scores) stops before it runs, the file intact.
+sandbox
+run run configs/arch/mott_cim.yaml configs/workloads/edge_detect.yaml -o "$work/s/out" --mode functional --no-timeline
+check_after "a functional run writes its maps" 0 "$intact && [[ -f $work/s/out/edges_0.png ]]"
+sed "s|^  file: .*|  file: $work/s/out/edges_0.png|; s|: \.\./|: $src/configs/|; s|: \.\./\.\./|: $src/|" \
+  configs/workloads/edge_detect.yaml >"$work/s/scores_map.yaml"
+cat >"$work/s/sweep.yaml" <<EOF
+name: scores_map
+base: $src/configs/arch/mott_cim.yaml
+workloads: $work/s/scores_map.yaml
+mode: functional
+parameters:
+  components.tile.crossbar.cell.programming_sigma: [0, 5 %]
+EOF
+run sweep "$work/s/sweep.yaml" -o "$work/s/out"
+check_after "a sweep refuses to remove a map one of its workloads scores" 2 \
+  "$intact && [[ -f $work/s/out/edges_0.png && ! -e $work/s/out/results.jsonl ]]" \
+  "^-o: error: .*edges_0\.png"
+# A cluster sweep's directory (its shards list, before `sweep merge`) is a
+# sweep's too.
+sandbox
+mkdir -p "$work/s/out/slurm"
+echo '{}' >"$work/s/out/slurm/shards.json"
+run run configs/arch/cpu_baseline.yaml configs/workloads/edge_detect.yaml -o "$work/s/out"
+check_after "a run into a cluster sweep's directory is refused" 2 "$intact && [[ ! -e $work/s/out/report.json ]]" \
+  "^-o: error: '.*out' holds a sweep's results .*shards\.json"
+
 finish

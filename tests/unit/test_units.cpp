@@ -219,9 +219,10 @@ TEST_CASE("units: every unit in the table has the value worked out by hand") {
 
 // Whether SystemC can simulate a time or a period: below its 1 ps step it
 // cannot, so parse_quantity refuses those whatever their unit (see the bounds
-// below); every other value is a matter of units alone.
+// below; a negative time is left to the parameter's range); every other value
+// is a matter of units alone.
 bool simulatable(double si, dimension d) {
-  if (d == dimension::time) return si == 0.0 || std::fabs(si) >= 1e-12;
+  if (d == dimension::time) return si <= 0.0 || si >= 1e-12;
   if (d == dimension::frequency) return si <= 1e12;
   return true;
 }
@@ -575,6 +576,7 @@ TEST_CASE("units: times stop below 2^63 steps of SystemC's 1 ps resolution") {
     CHECK(q.error == "'0.4 ps' is shorter than the 1 ps step SystemC simulates time in; give 0 s or at least 1 ps");
     CHECK_FALSE(parse_quantity("999 fs", dimension::time).ok);
     CHECK_FALSE(parse_quantity("1e-30 s", dimension::time).ok);
+    CHECK(parse_quantity("-0.5 ps", dimension::time).ok);  // the range says it must be >= 0
     CHECK(parse_quantity("1 THz", dimension::frequency).ok);
     auto f = parse_quantity("1.5 THz", dimension::frequency);
     CHECK_FALSE(f.ok);
