@@ -34,6 +34,17 @@ sandbox() {
 }
 intact='[[ -f $work/s/keep.txt && -f $work/s/out/mine.txt ]]'
 
+# A two-point sweep of the CPU baseline, at $work/s/sweep.yaml.
+tiny_sweep() {
+  cat >"$work/s/sweep.yaml" <<EOF
+name: tiny
+base: $src/configs/arch/cpu_baseline.yaml
+workloads: $src/configs/workloads/edge_detect.yaml
+parameters:
+  components.cpu.clock: [1 GHz, 2 GHz]
+EOF
+}
+
 # An architecture that is the CPU baseline under another name.
 named_arch() {
   printf 'name: %s\nextends: %s/configs/arch/cpu_baseline.yaml\n' "$1" "$src" >"$work/s/arch.yaml"
@@ -196,13 +207,7 @@ check_after "and its half-written file" 0 "[[ ! -e $work/s/out/.compare.md.tmp$d
 # A sweep killed while it rewrote results.csv leaves .results.csv.tmpPID; the
 # next run of the sweep into the directory removes it.
 sandbox
-cat >"$work/s/sweep.yaml" <<EOF
-name: tiny
-base: $src/configs/arch/cpu_baseline.yaml
-workloads: $src/configs/workloads/edge_detect.yaml
-parameters:
-  components.cpu.clock: [1 GHz, 2 GHz]
-EOF
+tiny_sweep
 run sweep "$work/s/sweep.yaml" -o "$work/s/out" -j 2
 check_after "a sweep runs" 0 "$intact"
 echo partial >"$work/s/out/.results.csv.tmp$dead"
@@ -287,13 +292,7 @@ check_after "a run replaces a comparison" 0 \
 # runs, the sweep's results intact (before, each wrote its files beside the
 # other's).
 sandbox
-cat >"$work/s/sweep.yaml" <<EOF
-name: tiny
-base: $src/configs/arch/cpu_baseline.yaml
-workloads: $src/configs/workloads/edge_detect.yaml
-parameters:
-  components.cpu.clock: [1 GHz, 2 GHz]
-EOF
+tiny_sweep
 run run configs/arch/cpu_baseline.yaml configs/workloads/edge_detect.yaml -o "$work/s/out"
 check_after "a run before the sweep" 0 "$intact && [[ -f $work/s/out/report.json && -f $work/s/out/trace.json ]]"
 run sweep "$work/s/sweep.yaml" -o "$work/s/out" -j 2
