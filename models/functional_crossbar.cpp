@@ -833,6 +833,7 @@ int list_set_bits(const std::uint64_t* masks, Eigen::Index words, std::int32_t* 
 }
 
 using int4 = std::int32_t __attribute__((vector_size(16)));
+using int8 = std::int32_t __attribute__((vector_size(32)));
 using int16 = std::int32_t __attribute__((vector_size(64)));
 
 // Whether any of code[0, rows) has a bit of `mask` set, 16 codes at a time
@@ -851,7 +852,6 @@ __attribute__((target_clones("avx512f", "default"))) bool any_bit_set(const std:
   for (int l = 0; l < 16; ++l) tail |= any[l];
   return (tail & mask) != 0;
 }
-using int8 = std::int32_t __attribute__((vector_size(32)));
 
 // Lanes [c, c + pass k) of a read's columns through read noise (`deviation`:
 // the square roots of the variances) and the ADC (see convert_reads); returns
