@@ -200,8 +200,7 @@ struct functional_layer::impl {
   // d.current when it is null; returns k.
   struct driven_reads {
     std::vector<std::uint64_t> masks;
-    std::vector<std::int32_t> active;
-    std::vector<int> count, read;
+    std::vector<int> read;
     std::vector<float> current;
   };
   int sum_driven_reads(const block& b, const std::int32_t* code, Eigen::Index width, driven_reads& d,
@@ -601,67 +600,70 @@ using float4 = float __attribute__((vector_size(16)));
 using float8 = float __attribute__((vector_size(32)));
 using float16 = float __attribute__((vector_size(64)));
 
-// Column sums of the rows `active[0, count)` of a row-major table of
+// Column sums of the rows whose bits are set in mask[0, words) (row i: bit
+// i % 64 of word i / 64), in increasing order, of a row-major table of
 // conductances (`stride` floats per row): sum[0, width) = the sum of the rows
 // and, with squares, sum[width, 2 width) = the sum of their squares (the read
 // noise's variance), each square added by one fused multiply-add. Every lane
-// adds the rows in the order listed and fuses the same way in every version
+// adds the rows in that order and fuses the same way in every version
 // (the SSE2 one through std::fma), so all of them give the same bytes.
 // Each pass keeps `regs` vectors of sums (and as many of squares) in
 // registers while it walks the rows (its loops over them unrolled, or GCC
 // keeps them in memory), over columns [c, end); width is a multiple of 8.
 template <int regs, bool squares>
-Eigen::Index sum_passes_sse2(const float* table, Eigen::Index stride, const std::int32_t* active, int count,
+Eigen::Index sum_passes_sse2(const float* table, Eigen::Index stride, const std::uint64_t* mask, Eigen::Index words,
                              float* sum, Eigen::Index c, Eigen::Index end, Eigen::Index width) {
   constexpr Eigen::Index pass = 4 * regs;
   for (; c + pass <= end; c += pass) {
     float4 a[regs] = {}, q[regs] = {};
-    for (int k = 0; k < count; ++k) {
-      const float* p = table + static_cast<Eigen::Index>(active[k]) * stride + c;
-      #pragma GCC unroll 16
-      for (int j = 0; j < regs; ++j) {
-        float4 t;
-        std::memcpy(&t, p + 4 * j, sizeof t);
-        a[j] += t;
-        if (squares)
-          for (int l = 0; l < 4; ++l) q[j][l] = std::fma(t[l], t[l], q[j][l]);
+    for (Eigen::Index w = 0; w < words; ++w)
+      for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
+        const float* p = table + (w * 64 + __builtin_ctzll(bits)) * stride + c;
+        #pragma GCC unroll 16
+        for (int j = 0; j < regs; ++j) {
+          float4 t;
+          std::memcpy(&t, p + 4 * j, sizeof t);
+          a[j] += t;
+          if (squares)
+            for (int l = 0; l < 4; ++l) q[j][l] = std::fma(t[l], t[l], q[j][l]);
+        }
       }
-    }
     std::memcpy(sum + c, a, sizeof a);
     if (squares) std::memcpy(sum + width + c, q, sizeof q);
   }
   return c;
 }
 
-void sum_rows_sse2(const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum,
+void sum_rows_sse2(const float* table, Eigen::Index stride, const std::uint64_t* mask, Eigen::Index words, float* sum,
                    Eigen::Index width, bool squares) {
   if (squares) {
-    const Eigen::Index c = sum_passes_sse2<4, true>(table, stride, active, count, sum, 0, width, width);
-    sum_passes_sse2<2, true>(table, stride, active, count, sum, c, width, width);
+    const Eigen::Index c = sum_passes_sse2<4, true>(table, stride, mask, words, sum, 0, width, width);
+    sum_passes_sse2<2, true>(table, stride, mask, words, sum, c, width, width);
   } else {
-    const Eigen::Index c = sum_passes_sse2<8, false>(table, stride, active, count, sum, 0, width, width);
-    sum_passes_sse2<2, false>(table, stride, active, count, sum, c, width, width);
+    const Eigen::Index c = sum_passes_sse2<8, false>(table, stride, mask, words, sum, 0, width, width);
+    sum_passes_sse2<2, false>(table, stride, mask, words, sum, c, width, width);
   }
 }
 
 template <int regs, bool squares>
 __attribute__((target("avx2,fma"), always_inline)) inline Eigen::Index sum_passes_avx2(
-    const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum, Eigen::Index c,
+    const float* table, Eigen::Index stride, const std::uint64_t* mask, Eigen::Index words, float* sum, Eigen::Index c,
     Eigen::Index end, Eigen::Index width) {
   constexpr Eigen::Index pass = 8 * regs;
   for (; c + pass <= end; c += pass) {
     __m256 a[regs], q[regs];
     #pragma GCC unroll 16
     for (int j = 0; j < regs; ++j) a[j] = q[j] = _mm256_setzero_ps();
-    for (int k = 0; k < count; ++k) {
-      const float* p = table + static_cast<Eigen::Index>(active[k]) * stride + c;
-      #pragma GCC unroll 16
-      for (int j = 0; j < regs; ++j) {
-        const __m256 t = _mm256_loadu_ps(p + 8 * j);
-        a[j] = _mm256_add_ps(a[j], t);
-        if (squares) q[j] = _mm256_fmadd_ps(t, t, q[j]);
+    for (Eigen::Index w = 0; w < words; ++w)
+      for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
+        const float* p = table + (w * 64 + __builtin_ctzll(bits)) * stride + c;
+        #pragma GCC unroll 16
+        for (int j = 0; j < regs; ++j) {
+          const __m256 t = _mm256_loadu_ps(p + 8 * j);
+          a[j] = _mm256_add_ps(a[j], t);
+          if (squares) q[j] = _mm256_fmadd_ps(t, t, q[j]);
+        }
       }
-    }
     #pragma GCC unroll 16
     for (int j = 0; j < regs; ++j) {
       _mm256_storeu_ps(sum + c + 8 * j, a[j]);
@@ -672,35 +674,36 @@ __attribute__((target("avx2,fma"), always_inline)) inline Eigen::Index sum_passe
 }
 
 __attribute__((target("avx2,fma"))) void sum_rows_avx2(const float* table, Eigen::Index stride,
-                                                       const std::int32_t* active, int count, float* sum,
+                                                       const std::uint64_t* mask, Eigen::Index words, float* sum,
                                                        Eigen::Index width, bool squares) {
   if (squares) {
-    const Eigen::Index c = sum_passes_avx2<4, true>(table, stride, active, count, sum, 0, width, width);
-    sum_passes_avx2<1, true>(table, stride, active, count, sum, c, width, width);
+    const Eigen::Index c = sum_passes_avx2<4, true>(table, stride, mask, words, sum, 0, width, width);
+    sum_passes_avx2<1, true>(table, stride, mask, words, sum, c, width, width);
   } else {
-    const Eigen::Index c = sum_passes_avx2<8, false>(table, stride, active, count, sum, 0, width, width);
-    sum_passes_avx2<1, false>(table, stride, active, count, sum, c, width, width);
+    const Eigen::Index c = sum_passes_avx2<8, false>(table, stride, mask, words, sum, 0, width, width);
+    sum_passes_avx2<1, false>(table, stride, mask, words, sum, c, width, width);
   }
 }
 
 template <int regs, bool squares>
 __attribute__((target("avx512f,fma"), always_inline)) inline Eigen::Index sum_passes_avx512(
-    const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum, Eigen::Index c,
+    const float* table, Eigen::Index stride, const std::uint64_t* mask, Eigen::Index words, float* sum, Eigen::Index c,
     Eigen::Index end, Eigen::Index width) {
   constexpr Eigen::Index pass = 16 * regs;
   for (; c + pass <= end; c += pass) {
     __m512 a[regs], q[regs];
     #pragma GCC unroll 16
     for (int j = 0; j < regs; ++j) a[j] = q[j] = _mm512_setzero_ps();
-    for (int k = 0; k < count; ++k) {
-      const float* p = table + static_cast<Eigen::Index>(active[k]) * stride + c;
-      #pragma GCC unroll 16
-      for (int j = 0; j < regs; ++j) {
-        const __m512 t = _mm512_loadu_ps(p + 16 * j);
-        a[j] = _mm512_add_ps(a[j], t);
-        if (squares) q[j] = _mm512_fmadd_ps(t, t, q[j]);
+    for (Eigen::Index w = 0; w < words; ++w)
+      for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
+        const float* p = table + (w * 64 + __builtin_ctzll(bits)) * stride + c;
+        #pragma GCC unroll 16
+        for (int j = 0; j < regs; ++j) {
+          const __m512 t = _mm512_loadu_ps(p + 16 * j);
+          a[j] = _mm512_add_ps(a[j], t);
+          if (squares) q[j] = _mm512_fmadd_ps(t, t, q[j]);
+        }
       }
-    }
     #pragma GCC unroll 16
     for (int j = 0; j < regs; ++j) {
       _mm512_storeu_ps(sum + c + 16 * j, a[j]);
@@ -715,36 +718,36 @@ __attribute__((target("avx512f,fma"), always_inline)) inline Eigen::Index sum_pa
 // columns sized to what is left, and a last one of 8.
 template <bool squares>
 __attribute__((target("avx512f,fma"))) void sum_rows_avx512_with(const float* table, Eigen::Index stride,
-                                                                  const std::int32_t* active, int count, float* sum,
+                                                                  const std::uint64_t* mask, Eigen::Index words, float* sum,
                                                                   Eigen::Index width) {
   Eigen::Index c = 0;
   while (width - c >= 16) {
     switch (std::min<Eigen::Index>(squares ? 8 : 16, (width - c) / 16)) {
-      case 1: c = sum_passes_avx512<1, squares>(table, stride, active, count, sum, c, c + 16, width); break;
-      case 2: c = sum_passes_avx512<2, squares>(table, stride, active, count, sum, c, c + 32, width); break;
-      case 3: c = sum_passes_avx512<3, squares>(table, stride, active, count, sum, c, c + 48, width); break;
-      case 4: c = sum_passes_avx512<4, squares>(table, stride, active, count, sum, c, c + 64, width); break;
-      case 5: c = sum_passes_avx512<5, squares>(table, stride, active, count, sum, c, c + 80, width); break;
-      case 6: c = sum_passes_avx512<6, squares>(table, stride, active, count, sum, c, c + 96, width); break;
-      case 7: c = sum_passes_avx512<7, squares>(table, stride, active, count, sum, c, c + 112, width); break;
-      default: c = sum_passes_avx512<8, squares>(table, stride, active, count, sum, c, c + 128, width); break;
+      case 1: c = sum_passes_avx512<1, squares>(table, stride, mask, words, sum, c, c + 16, width); break;
+      case 2: c = sum_passes_avx512<2, squares>(table, stride, mask, words, sum, c, c + 32, width); break;
+      case 3: c = sum_passes_avx512<3, squares>(table, stride, mask, words, sum, c, c + 48, width); break;
+      case 4: c = sum_passes_avx512<4, squares>(table, stride, mask, words, sum, c, c + 64, width); break;
+      case 5: c = sum_passes_avx512<5, squares>(table, stride, mask, words, sum, c, c + 80, width); break;
+      case 6: c = sum_passes_avx512<6, squares>(table, stride, mask, words, sum, c, c + 96, width); break;
+      case 7: c = sum_passes_avx512<7, squares>(table, stride, mask, words, sum, c, c + 112, width); break;
+      default: c = sum_passes_avx512<8, squares>(table, stride, mask, words, sum, c, c + 128, width); break;
     }
   }
-  if (c < width) sum_passes_avx2<1, squares>(table, stride, active, count, sum, c, width, width);
+  if (c < width) sum_passes_avx2<1, squares>(table, stride, mask, words, sum, c, width, width);
 }
 
-void sum_rows(const float* table, Eigen::Index stride, const std::int32_t* active, int count, float* sum,
+void sum_rows(const float* table, Eigen::Index stride, const std::uint64_t* mask, Eigen::Index words, float* sum,
               Eigen::Index width, bool squares) {
   static const int level = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma")  ? 2
                            : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1
                                                                                               : 0;
   if (level == 2) {
-    if (squares) sum_rows_avx512_with<true>(table, stride, active, count, sum, width);
-    else sum_rows_avx512_with<false>(table, stride, active, count, sum, width);
+    if (squares) sum_rows_avx512_with<true>(table, stride, mask, words, sum, width);
+    else sum_rows_avx512_with<false>(table, stride, mask, words, sum, width);
   } else if (level == 1) {
-    sum_rows_avx2(table, stride, active, count, sum, width, squares);
+    sum_rows_avx2(table, stride, mask, words, sum, width, squares);
   } else {
-    sum_rows_sse2(table, stride, active, count, sum, width, squares);
+    sum_rows_sse2(table, stride, mask, words, sum, width, squares);
   }
 }
 
@@ -794,42 +797,6 @@ void transpose_bits(const std::int32_t* code, Eigen::Index rows, int reads, Eige
   static const bool bw = __builtin_cpu_supports("avx512bw");
   if (bw) transpose_bits_avx512(code, rows, reads, words, masks);
   else transpose_bits_sse2(code, rows, reads, words, masks);
-}
-
-// The positions of the set bits of masks[0, words) in increasing order, at
-// list[0, k); returns k. The AVX-512 version compresses 16 positions at a
-// time in a register and stores all 16, so it may write up to list_slack
-// entries past k; both versions give the same list.
-constexpr std::size_t list_slack = 16;
-
-int list_set_bits_scalar(const std::uint64_t* masks, Eigen::Index words, std::int32_t* list) {
-  int k = 0;
-  for (Eigen::Index w = 0; w < words; ++w)
-    for (std::uint64_t bits = masks[w]; bits != 0; bits &= bits - 1)
-      list[k++] = static_cast<std::int32_t>(w * 64 + __builtin_ctzll(bits));
-  return k;
-}
-
-__attribute__((target("avx512f"))) int list_set_bits_avx512(const std::uint64_t* masks, Eigen::Index words,
-                                                             std::int32_t* list) {
-  int k = 0;
-  const __m512i sixteen = _mm512_set1_epi32(16);
-  __m512i position = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  for (Eigen::Index w = 0; w < words; ++w) {
-    const std::uint64_t bits = masks[w];
-    for (int q = 0; q < 4; ++q, position = _mm512_add_epi32(position, sixteen)) {
-      const auto m = static_cast<__mmask16>(bits >> (16 * q));
-      if (m == 0) continue;
-      _mm512_storeu_si512(list + k, _mm512_maskz_compress_epi32(m, position));
-      k += __builtin_popcount(m);
-    }
-  }
-  return k;
-}
-
-int list_set_bits(const std::uint64_t* masks, Eigen::Index words, std::int32_t* list) {
-  static const bool avx512 = __builtin_cpu_supports("avx512f");
-  return avx512 ? list_set_bits_avx512(masks, words, list) : list_set_bits_scalar(masks, words, list);
 }
 
 using int4 = std::int32_t __attribute__((vector_size(16)));
@@ -1019,38 +986,32 @@ int functional_layer::impl::sum_driven_reads(const block& b, const std::int32_t*
   const int read_count = static_cast<int>(reads);
   const long long read_mask = (1LL << read_count) - 1;
   const Eigen::Index rows = b.rows;
-  d.active.resize(static_cast<std::size_t>(read_count * rows + list_slack));
-  d.count.assign(static_cast<std::size_t>(read_count), 0);
+  const Eigen::Index words = (rows + 63) / 64;
   d.read.resize(static_cast<std::size_t>(read_count));
   if (!current) {
     d.current.resize(static_cast<std::size_t>(read_count * width));
     current = d.current.data();
   }
-  // The rows each read drives: the set bits of the input codes (none in a
-  // vector of zeros, common after a ReLU or on an image's background).
+  // The rows each read drives, as bits (row i of read r: bit i % 64 of word
+  // r words + i / 64): the set bits of the input codes (none in a vector of
+  // zeros, common after a ReLU or on an image's background). The sums walk
+  // those bits, rows in increasing order.
   if (!any_bit_set(code, rows, static_cast<std::int32_t>(read_mask))) return 0;
+  d.masks.assign(static_cast<std::size_t>(read_count * words), 0);
   if (read_count <= 8) {
-    const Eigen::Index words = (rows + 63) / 64;
-    d.masks.assign(static_cast<std::size_t>(read_count * words), 0);
     transpose_bits(code, rows, read_count, words, d.masks.data());
-    for (int r = 0; r < read_count; ++r)
-      d.count[static_cast<std::size_t>(r)] =
-          list_set_bits(d.masks.data() + r * words, words, d.active.data() + r * rows);
   } else {
     for (Eigen::Index i = 0; i < rows; ++i)
-      for (auto bits = static_cast<std::uint32_t>(code[i] & read_mask); bits != 0; bits &= bits - 1) {
-        const int r = __builtin_ctz(bits);
-        int& k = d.count[static_cast<std::size_t>(r)];
-        d.active[static_cast<std::size_t>(r * rows + k++)] = static_cast<std::int32_t>(i);
-      }
+      for (auto bits = static_cast<std::uint32_t>(code[i] & read_mask); bits != 0; bits &= bits - 1)
+        d.masks[static_cast<std::size_t>(__builtin_ctz(bits) * words + i / 64)] |= std::uint64_t{1} << (i % 64);
   }
   int driven = 0;
-  for (int r = 0; r < read_count; ++r)
-    if (const int k = d.count[static_cast<std::size_t>(r)]; k > 0) {
-      sum_rows(b.by_row.data(), b.padded, d.active.data() + r * rows, k, current + driven * width, b.padded,
-               b.squares);
-      d.read[static_cast<std::size_t>(driven++)] = r;
-    }
+  for (int r = 0; r < read_count; ++r) {
+    const std::uint64_t* mask = d.masks.data() + r * words;
+    if (std::all_of(mask, mask + words, [](std::uint64_t m) { return m == 0; })) continue;
+    sum_rows(b.by_row.data(), b.padded, mask, words, current + driven * width, b.padded, b.squares);
+    d.read[static_cast<std::size_t>(driven++)] = r;
+  }
   return driven;
 }
 
