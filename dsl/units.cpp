@@ -303,6 +303,10 @@ quantity_parse parse_quantity(std::string_view raw, dimension expected) {
     result.error = "'" + shown + "' is shorter than the 1 ps step SystemC simulates time in; give 0 s or at least 1 ps";
     return result;
   }
+  if (expected == dimension::frequency && si > 0.0 && !time_fits(1.0 / si)) {
+    result.error = "'" + shown + "' is a period longer than mottsim can simulate: " + time_limit_text();
+    return result;
+  }
   if (expected == dimension::frequency && si > time_steps_per_second) {
     result.error = "'" + shown + "' is a period shorter than the 1 ps step SystemC simulates time in; at most 1 THz";
     return result;

@@ -35,12 +35,16 @@ constexpr long long min_curve_points = 2;
 constexpr long long max_curve_points = 1000000;
 
 // An empty value (--max-work "$UNSET") is never what a flag means, and some
-// read it as the flag left out: every option of the app and its commands that
-// takes a value refuses one, naming the option.
+// read it as the flag left out; nor is one of spaces alone (-o ' ' made a
+// directory named by them): every option of the app and its commands that
+// takes a value refuses both, naming the option.
 void refuse_empty_values(CLI::App& app) {
   static const CLI::Validator non_empty(
       [](std::string& value) {
-        return value.empty() ? std::string("the value is empty (an unset shell variable?)") : std::string();
+        if (value.empty()) return std::string("the value is empty (an unset shell variable?)");
+        if (value.find_first_not_of(" \t\r\n") == std::string::npos)
+          return std::string("the value is only white space");
+        return std::string();
       },
       "", "NON_EMPTY");
   for (CLI::Option* option : app.get_options())

@@ -22,6 +22,9 @@ namespace mottsim::platform {
 
 namespace {
 
+// The files a comparison writes beside its run directories.
+const std::vector<std::string> comparison_files = {"compare.json", "compare.md", "report.html"};
+
 namespace fs = std::filesystem;
 
 // One `mottsim run` of the comparison.
@@ -158,7 +161,14 @@ int command_compare(const model_registry& registry, const compare_options& o, st
     // Comparing an architecture with itself is allowed: directories get -2, -3 ...
     const std::string base = arch.spec.name.empty() ? fs::path(job.file).stem().string() : arch.spec.name;
     // The name becomes the directory DIR/NAME: it must not climb out of DIR.
-    if (const std::string problem = dsl::path_component_problem(base); !problem.empty())
+    // Nor take the name of the comparison's own files, or of the hidden ones
+    // (its manifest, its staging directories).
+    std::string problem = dsl::path_component_problem(base);
+    if (problem.empty() && std::count(comparison_files.begin(), comparison_files.end(), base))
+      problem = "the comparison writes its own " + base + " there";
+    else if (problem.empty() && base.front() == '.')
+      problem = "a name starting with '.' is kept for the comparison's hidden files (its manifest, its staging)";
+    if (!problem.empty())
       errors.error(arch.spec.name.empty() ? dsl::source_location{job.file, 0, 0} : arch.spec.name_where,
                    "architecture name '" + base + "' cannot name its directory in the comparison: " + problem);
     const int n = ++seen[base];
@@ -168,7 +178,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
   if (errors.has_errors()) throw dsl::input_error(errors);
   std::vector<fs::path> outputs;
   std::vector<std::string> names;  // as the directory's manifest lists them
-  for (const char* name : {"compare.json", "compare.md", "report.html"}) {
+  for (const std::string& name : comparison_files) {
     outputs.push_back(fs::path(o.out_dir) / name);
     names.push_back(name);
   }
@@ -286,7 +296,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
       write_output_set(o.out_dir, {{"compare.json", json}, {"compare.md", markdown}, {"report.html", html}}, run_dirs);
   // What comparisons killed before they could clean up left in DIR.
   remove_stale_staging_dirs(o.out_dir, "compare");
-  remove_stale_temporary_files(o.out_dir, {"compare.json", "compare.md", "report.html"});
+  remove_stale_temporary_files(o.out_dir, comparison_files);
   out << shown << '\n' << "wrote " << o.out_dir << "/compare.json, " << o.out_dir << "/compare.md, " << o.out_dir
       << "/report.html and";
   for (const auto& j : jobs) out << ' ' << o.out_dir << '/' << j.name << '/';

@@ -57,6 +57,13 @@ for entry in "${empty_runs[@]}"; do
   [[ ! -e $e2e_tmp/empty ]] || verdict "an empty $flag writes nothing" "$e2e_tmp/empty exists"
   rm -rf "$e2e_tmp/empty"
 done
+# Nor is a value of spaces alone: -o ' ' made a directory named by them.
+(cd "$e2e_tmp" && "$mottsim" run "$src/configs/arch/cpu_baseline.yaml" "$src/configs/workloads/edge_detect.yaml" \
+  -o '  ' >"$e2e_tmp/out.txt" 2>&1)
+status=$?
+out=$(cat "$e2e_tmp/out.txt")
+check "an -o of spaces alone is refused" 2 "^--output: the value is only white space"
+[[ ! -e "$e2e_tmp/  " ]] || verdict "an -o of spaces alone writes nothing" "a directory named '  ' was made"
 rm -rf "$e2e_tmp"
 
 run describe

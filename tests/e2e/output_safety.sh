@@ -50,11 +50,12 @@ named_arch() {
   printf 'name: %s\nextends: %s/configs/arch/cpu_baseline.yaml\n' "$1" "$src" >"$work/s/arch.yaml"
 }
 
-for name in '..' '.' '/tmp' '../up' 'a/b' 'with space'; do
+for name in '..' '.' '/tmp' '../up' 'a/b' 'with space' 'compare.md' 'report.html' '.mottsim-output' '.hidden'; do
   sandbox
   named_arch "'$name'"
   run compare "$work/s/arch.yaml" --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
-  check_after "compare refuses architecture name '$name'" 2 "$intact" "arch.yaml:1:[0-9]+: error: architecture name"
+  check_after "compare refuses architecture name '$name'" 2 "$intact && [[ ! -e $work/s/out/compare.json ]]" \
+    "arch.yaml:1:[0-9]+: error: architecture name"
 done
 
 # A good comparison, then the same again: mottsim replaces its own results.

@@ -223,7 +223,7 @@ TEST_CASE("units: every unit in the table has the value worked out by hand") {
 // is a matter of units alone.
 bool simulatable(double si, dimension d) {
   if (d == dimension::time) return si <= 0.0 || si >= 1e-12;
-  if (d == dimension::frequency) return si <= 1e12;
+  if (d == dimension::frequency) return si <= 1e12 && (si <= 0.0 || 1.0 / si < 9.2e6);
   return true;
 }
 
@@ -578,6 +578,11 @@ TEST_CASE("units: times stop below 2^63 steps of SystemC's 1 ps resolution") {
     CHECK_FALSE(parse_quantity("1e-30 s", dimension::time).ok);
     CHECK(parse_quantity("-0.5 ps", dimension::time).ok);  // the range says it must be >= 0
     CHECK(parse_quantity("1 THz", dimension::frequency).ok);
+    // A period beyond what SystemC holds (2^63 ps, 9.22e6 s): 1e-7 Hz is 1e7 s.
+    CHECK(parse_quantity("1e-6 Hz", dimension::frequency).ok);
+    auto slow = parse_quantity("1e-7 Hz", dimension::frequency);
+    CHECK_FALSE(slow.ok);
+    CHECK(slow.error.find("'1e-7 Hz' is a period longer than mottsim can simulate") == 0);
     auto f = parse_quantity("1.5 THz", dimension::frequency);
     CHECK_FALSE(f.ok);
     CHECK(f.error == "'1.5 THz' is a period shorter than the 1 ps step SystemC simulates time in; at most 1 THz");
