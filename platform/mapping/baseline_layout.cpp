@@ -90,6 +90,13 @@ const dsl::component_spec* sram_named(const dsl::architecture_spec& arch, const 
   const std::string& name = owner.params.text(param);
   const dsl::component_spec* c = arch.find(name);
   if (!c) {
+    // Removed by a `NAME: null` of a derived file: said at that null.
+    for (auto r = arch.removed_components.rbegin(); r != arch.removed_components.rend(); ++r)
+      if (r->name == name) {
+        errors.error(r->where, owner.name + "." + param + " names '" + name + "', which the null given to '" + name +
+                                   "' here removed from " + arch.name);
+        return nullptr;
+      }
     errors.error(param_location(owner, param), owner.name + "." + param + " names '" + name +
                                              "', which is not a component of " + arch.name);
     return nullptr;
@@ -106,8 +113,17 @@ const dsl::component_spec* dram_on(const dsl::architecture_spec& arch, const dsl
                                    const std::string& bus, dsl::diagnostics& errors) {
   for (const auto* d : arch.of_type("dram"))
     if (window_on(*d, bus)) return d;
-  errors.error(owner.where, owner.name + " needs a dram component on its bus '" + bus +
-                                "' to hold the weights and activations");
+  const std::string message =
+      owner.name + " needs a dram component on its bus '" + bus + "' to hold the weights and activations";
+  // With none left at all, said at the null that removed one, if one did.
+  if (arch.of_type("dram").empty()) {
+    const dsl::diagnostic d = arch.missing_component("dram", message);
+    if (d.where.line > 0) {
+      errors.error(d.where, d.message);
+      return nullptr;
+    }
+  }
+  errors.error(owner.where, message);
   return nullptr;
 }
 

@@ -232,4 +232,17 @@ check "validate without the controller" 2 "no_controller\.yaml:13:3: error: arch
 run validate configs/arch/cim_base.yaml
 check "validate says a base architecture is not a chip to run" 0 "ok: .*cim_base.*a base for others to extend"
 
+# A baseline's cache or DRAM a null removed: the run says so at the null, not
+# at the shipped file that names it.
+printf 'extends: %s/configs/arch/cpu_baseline.yaml\nname: no_l1\ncomponents:\n  l1: null\n' "$src" \
+  >"$scratch/arch/no_l1.yaml"
+run run "$scratch/arch/no_l1.yaml" configs/workloads/edge_detect.yaml -o "$scratch/no_l1" --no-timeline
+check "a run without the L1 a null removed" 2 \
+  "no_l1\.yaml:4:3: error: cpu\.l1 names 'l1', which the null given to 'l1' here removed from no_l1"
+printf 'extends: %s/configs/arch/systolic_baseline.yaml\nname: no_dram\ncomponents:\n  dram: null\n' "$src" \
+  >"$scratch/arch/array_no_dram.yaml"
+run run "$scratch/arch/array_no_dram.yaml" configs/workloads/edge_detect.yaml -o "$scratch/array_no_dram" --no-timeline
+check "a systolic run without the dram a null removed" 2 \
+  "array_no_dram\.yaml:4:3: error: array needs a dram component .*the null given to 'dram' here removed"
+
 finish
