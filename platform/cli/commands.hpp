@@ -12,6 +12,18 @@ namespace mottsim::platform {
 
 // Each subcommand, callable without the CLI so tests can drive it. They print
 // results to `out`, located errors to `err`, and return the exit status.
+// What every run of an architecture needs, whatever the workload: a CIM
+// chip's dram, controller and one cim_tile (check_cim_components), a
+// baseline's caches or buffers and dram (check_baseline_components). Returns
+// false for an architecture with no engine at all (a base to extend), which
+// it does not count as an error.
+bool check_architecture_components(const dsl::architecture_spec& arch, dsl::diagnostics& errors);
+
+// check_architecture_components for each base of a sweep, so what every
+// point's run would refuse is said once, at the base's own lines (validate and
+// sweep, --dry-run too, call it).
+void check_sweep_bases(const dsl::sweep_spec& sweep, const model_registry& registry, dsl::diagnostics& errors);
+
 int command_validate(const model_registry& registry, const std::vector<std::string>& files,
                      const std::vector<std::string>& overrides, std::ostream& out, std::ostream& err);
 int command_list(const model_registry& registry, const std::string& type, std::ostream& out, std::ostream& err);

@@ -76,6 +76,7 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
     errors.error({"--slurm", 0, 0}, "submits every shard itself: leave out --dry-run, --resume and --shard");
   parse_work_budget(o.max_work, o.max_memory, errors);  // checked once here, applied by each point's run
   const dsl::sweep_spec spec = dsl::load_sweep(o.file, registry, errors);
+  if (!errors.has_errors()) check_sweep_bases(spec, registry, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
   if (!o.dry_run) {
     // The sweep file, and every file its architectures and workloads read.

@@ -41,6 +41,22 @@ std::string check_weights_file(const dsl::workload_spec& w, dsl::diagnostics& er
 
 }  // namespace
 
+bool check_architecture_components(const dsl::architecture_spec& arch, dsl::diagnostics& errors) {
+  if (is_baseline_architecture(arch)) check_baseline_components(arch, errors);
+  else if (!arch.of_type("cim_tile").empty()) check_cim_components(arch, errors);
+  else return false;
+  return true;
+}
+
+void check_sweep_bases(const dsl::sweep_spec& sweep, const model_registry& registry, dsl::diagnostics& errors) {
+  for (const auto& base : sweep.architectures) {
+    dsl::diagnostics base_errors;
+    const auto arch = dsl::load_architecture(base, {}, registry, base_errors);
+    if (!base_errors.has_errors()) check_architecture_components(arch.spec, base_errors);
+    errors.append(base_errors);
+  }
+}
+
 int command_validate(const model_registry& registry, const std::vector<std::string>& files,
                      const std::vector<std::string>& overrides, std::ostream& out, std::ostream& err) {
   bool all_valid = true;
@@ -60,13 +76,11 @@ int command_validate(const model_registry& registry, const std::vector<std::stri
           auto arch = dsl::load_architecture(*root, file, overrides, registry, errors);
           what = "architecture '" + arch.spec.name + "', " + std::to_string(arch.spec.components.size()) + " components";
           // What a run would refuse before any workload: a CIM chip's dram,
-          // controller and one cim_tile. An architecture with no engine at
-          // all is a base for others to extend.
-          if (!errors.has_errors()) {
-            if (!arch.spec.of_type("cim_tile").empty()) check_cim_components(arch.spec, errors);
-            else if (!is_baseline_architecture(arch.spec))
-              what += "; no cim_tile, processor or systolic_array: a base for others to extend, not a chip to run";
-          }
+          // controller and one cim_tile, a baseline's caches or buffers and
+          // dram. An architecture with no engine at all is a base for others
+          // to extend.
+          if (!errors.has_errors() && !check_architecture_components(arch.spec, errors))
+            what += "; no cim_tile, processor or systolic_array: a base for others to extend, not a chip to run";
           break;
         }
         case dsl::file_kind::workload: {
@@ -85,6 +99,7 @@ int command_validate(const model_registry& registry, const std::vector<std::stri
         }
         case dsl::file_kind::sweep: {
           const auto sweep = dsl::load_sweep(*root, file, registry, errors);
+          if (!errors.has_errors()) check_sweep_bases(sweep, registry, errors);
           const auto points = dsl::sweep_point_count(sweep);  // empty only with errors
           what = "sweep '" + sweep.name + "', " + std::to_string(points.value_or(0)) + " points";
           break;

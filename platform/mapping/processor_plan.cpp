@@ -74,6 +74,43 @@ roofline_rates rates_of(const dsl::component_spec& cpu, const dsl::component_spe
 
 }  // namespace
 
+processor_memories check_processor_memories(const dsl::architecture_spec& arch, const dsl::component_spec& cpu,
+                                            dsl::diagnostics& errors) {
+  processor_memories m;
+  const auto& p = cpu.params;
+  const std::string bus = bus_of(cpu);
+  if (bus.empty()) {
+    errors.error(cpu.where, cpu.name + " is not connected to a bus ('connect:'), so it cannot reach memory");
+    return m;
+  }
+  const long long cores = p.integer("cores");
+  m.l1 = sram_named(arch, cpu, "l1", errors);
+  m.l2 = sram_named(arch, cpu, "l2", errors);
+  m.l3 = sram_named(arch, cpu, "l3", errors);
+  if (m.l3 && !p.has("l2"))
+    errors.error(param_location(cpu, "l3"), cpu.name + " has an L3 but no L2: set 'l2:' too (the L3 sits between "
+                                                         "the L2 and DRAM)");
+  if (!p.has("l1"))
+    errors.error(cpu.where, cpu.name + " needs its L1 data caches: set 'l1:' to an sram component with one "
+                                       "instance per core");
+  if (m.l1 && m.l1->count < cores)
+    errors.error(param_location(cpu, "cores"), cpu.name + " has " + std::to_string(cores) + " cores but " +
+                                                   m.l1->name + " only " + std::to_string(m.l1->count) +
+                                                   " instances: each core needs its own L1 (set " + m.l1->name +
+                                                   ".count)");
+  m.l2_window = m.l2 ? window_on(*m.l2, bus) : nullptr;
+  if (m.l2 && !m.l2_window)
+    errors.error(param_location(cpu, "l2"),
+                 cpu.name + "'s L2 '" + m.l2->name + "' must be connected to its bus '" + bus + "'");
+  m.l3_window = m.l3 ? window_on(*m.l3, bus) : nullptr;
+  if (m.l3 && !m.l3_window)
+    errors.error(param_location(cpu, "l3"),
+                 cpu.name + "'s L3 '" + m.l3->name + "' must be connected to its bus '" + bus + "'");
+  m.dram = dram_on(arch, cpu, bus, errors);
+  m.ok = m.dram && m.l1 && !(m.l2 && !m.l2_window) && !(m.l3 && (!m.l2 || !m.l3_window)) && m.l1->count >= cores;
+  return m;
+}
+
 processor_plan plan_processor(const dsl::workload_spec& w, const dsl::architecture_spec& arch,
                               const model_registry& registry, dsl::diagnostics& errors) {
   // Only this planner's own errors stop it (the caller may pass others in).
@@ -94,38 +131,17 @@ processor_plan plan_processor(const dsl::workload_spec& w, const dsl::architectu
   const auto& p = cpu.params;
   plan.component = cpu.name;
   const std::string bus = bus_of(cpu);
-  if (bus.empty()) {
-    errors.error(cpu.where, cpu.name + " is not connected to a bus ('connect:'), so it cannot reach memory");
-    return plan;
-  }
-  check_precision(w, arch, cpu, errors);
+  if (!bus.empty()) check_precision(w, arch, cpu, errors);
   const bool int8 = p.text("precision") == "int8";
   const double elem = int8 ? 1.0 : 4.0;
   const double acc = 4.0;  // int32 / fp32 partial sums
 
-  const long long cores = p.integer("cores");
-  const dsl::component_spec* l1 = sram_named(arch, cpu, "l1", errors);
-  const dsl::component_spec* l2 = sram_named(arch, cpu, "l2", errors);
-  const dsl::component_spec* l3 = sram_named(arch, cpu, "l3", errors);
-  if (l3 && !p.has("l2"))
-    errors.error(param_location(cpu, "l3"), cpu.name + " has an L3 but no L2: set 'l2:' too (the L3 sits between "
-                                                         "the L2 and DRAM)");
-  if (!p.has("l1"))
-    errors.error(cpu.where, cpu.name + " needs its L1 data caches: set 'l1:' to an sram component with one "
-                                       "instance per core");
-  if (l1 && l1->count < cores)
-    errors.error(param_location(cpu, "cores"), cpu.name + " has " + std::to_string(cores) + " cores but " + l1->name +
-                                             " only " + std::to_string(l1->count) + " instances: each core needs "
-                                             "its own L1 (set " + l1->name + ".count)");
-  const dsl::connection_spec* l2_window = l2 ? window_on(*l2, bus) : nullptr;
-  if (l2 && !l2_window)
-    errors.error(param_location(cpu, "l2"), cpu.name + "'s L2 '" + l2->name + "' must be connected to its bus '" + bus + "'");
-  const dsl::connection_spec* l3_window = l3 ? window_on(*l3, bus) : nullptr;
-  if (l3 && !l3_window)
-    errors.error(param_location(cpu, "l3"), cpu.name + "'s L3 '" + l3->name + "' must be connected to its bus '" + bus + "'");
-  const dsl::component_spec* dram = dram_on(arch, cpu, bus, errors);
   // A wrong precision still leaves the memories to check.
-  if (!dram || !l1 || (l2 && !l2_window) || (l3 && (!l2 || !l3_window)) || (l1 && l1->count < cores)) return plan;
+  const processor_memories memories = check_processor_memories(arch, cpu, errors);
+  if (!memories.ok) return plan;
+  const long long cores = p.integer("cores");
+  const dsl::component_spec *l1 = memories.l1, *l2 = memories.l2, *l3 = memories.l3, *dram = memories.dram;
+  const dsl::connection_spec *l2_window = memories.l2_window, *l3_window = memories.l3_window;
   const dram_layout layout = layout_dram(w, arch, *dram, elem, elem, cpu.name, errors);
   if (failed()) return plan;
 

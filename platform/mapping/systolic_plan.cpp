@@ -82,6 +82,29 @@ void plan_row_stationary(const dsl::layer_spec& l, double R, double C, const ele
 
 }  // namespace
 
+systolic_memories check_systolic_memories(const dsl::architecture_spec& arch, const dsl::component_spec& array,
+                                          dsl::diagnostics& errors) {
+  systolic_memories m;
+  const auto& p = array.params;
+  const std::string bus = bus_of(array);
+  if (bus.empty()) {
+    errors.error(array.where, array.name + " is not connected to a bus ('connect:'), so it cannot reach DRAM");
+    return m;
+  }
+  m.buffer = sram_named(arch, array, "buffer", errors);
+  if (!p.has("buffer"))
+    errors.error(array.where, array.name + " needs its unified buffer: set 'buffer:' to an sram component");
+  m.accumulators = sram_named(arch, array, "accumulators", errors);
+  m.weight_fifo = sram_named(arch, array, "weight_fifo", errors);
+  if (m.weight_fifo && p.text("dataflow") != "weight_stationary")
+    errors.error(param_location(array, "weight_fifo"),
+                 array.name + ".weight_fifo: a weight FIFO feeds a weight-stationary array's weight tiles; a " +
+                     p.text("dataflow") + " array reads its weights from the buffer");
+  m.dram = dram_on(arch, array, bus, errors);
+  m.ok = m.buffer && m.dram && !(p.has("accumulators") && !m.accumulators) && !(p.has("weight_fifo") && !m.weight_fifo);
+  return m;
+}
+
 systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture_spec& arch,
                             dsl::diagnostics& errors) {
   // Only this planner's own errors stop it (the caller may pass others in).
@@ -102,23 +125,11 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
   const auto& p = array.params;
   plan.component = array.name;
   const std::string bus = bus_of(array);
-  if (bus.empty()) {
-    errors.error(array.where, array.name + " is not connected to a bus ('connect:'), so it cannot reach DRAM");
-    return plan;
-  }
-  check_precision(w, arch, array, errors);
-  const dsl::component_spec* buffer = sram_named(arch, array, "buffer", errors);
-  if (!p.has("buffer"))
-    errors.error(array.where, array.name + " needs its unified buffer: set 'buffer:' to an sram component");
-  const dsl::component_spec* accumulators = sram_named(arch, array, "accumulators", errors);
-  const dsl::component_spec* weight_fifo = sram_named(arch, array, "weight_fifo", errors);
-  if (weight_fifo && p.text("dataflow") != "weight_stationary")
-    errors.error(param_location(array, "weight_fifo"),
-                 array.name + ".weight_fifo: a weight FIFO feeds a weight-stationary array's weight tiles; a " +
-                     p.text("dataflow") + " array reads its weights from the buffer");
-  const dsl::component_spec* dram = dram_on(arch, array, bus, errors);
-  if (!buffer || !dram || (p.has("accumulators") && !accumulators) || (p.has("weight_fifo") && !weight_fifo))
-    return plan;
+  if (!bus.empty()) check_precision(w, arch, array, errors);
+  const systolic_memories memories = check_systolic_memories(arch, array, errors);
+  if (!memories.ok) return plan;
+  const dsl::component_spec *buffer = memories.buffer, *accumulators = memories.accumulators,
+                            *weight_fifo = memories.weight_fifo, *dram = memories.dram;
 
   const double a = element_bytes(static_cast<int>(p.integer("activation_bits")));
   const double b = element_bytes(static_cast<int>(p.integer("weight_bits")));

@@ -48,6 +48,14 @@ void plan_baseline(const dsl::workload_spec& workload, const dsl::architecture_s
 
 bool is_baseline_architecture(const dsl::architecture_spec& arch) { return engine_of(arch) != nullptr; }
 
+void check_baseline_components(const dsl::architecture_spec& arch, dsl::diagnostics& errors) {
+  const dsl::component_spec* engine = engine_of(arch);
+  if (!engine) return;
+  reject_mixed(arch, *engine, errors);
+  if (engine->type == "processor") check_processor_memories(arch, *engine, errors);
+  else check_systolic_memories(arch, *engine, errors);
+}
+
 void check_baseline_plan(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
                          const model_registry& registry, dsl::diagnostics& errors, const work_budget& budget) {
   const dsl::component_spec* engine = engine_of(arch);

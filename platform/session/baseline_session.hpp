@@ -9,6 +9,11 @@ namespace mottsim::platform {
 // processor or a systolic array) rather than on CIM tiles.
 bool is_baseline_architecture(const dsl::architecture_spec& arch);
 
+// What a baseline's engine needs of its architecture whatever the workload
+// (its caches or buffers, a DRAM on its bus, no cim_tile beside it), for
+// validate, which has no workload: each missing one an error.
+void check_baseline_components(const dsl::architecture_spec& arch, dsl::diagnostics& errors);
+
 // Checks that `workload` can run on a baseline architecture within `budget`
 // (its planner's located errors go to `errors`), without elaborating anything.
 void check_baseline_plan(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,

@@ -245,4 +245,15 @@ run run "$scratch/arch/array_no_dram.yaml" configs/workloads/edge_detect.yaml -o
 check "a systolic run without the dram a null removed" 2 \
   "array_no_dram\.yaml:4:3: error: array needs a dram component .*the null given to 'dram' here removed"
 
+# validate says so too, with no workload, and so do validate and --dry-run of a
+# sweep over it (every point's run failed alike before).
+run validate "$scratch/arch/no_l1.yaml"
+check "validate a baseline without the L1 a null removed" 2 "no_l1\.yaml:4:3: error: cpu\.l1 names 'l1'"
+run validate "$scratch/arch/array_no_dram.yaml"
+check "validate a systolic baseline without its dram" 2 "array_no_dram\.yaml:4:3: error: array needs a dram"
+printf 'name: over_no_l1\nbase: %s\nworkloads: %s/configs/workloads/edge_detect.yaml\nparameters:\n  components.dram.latency: [90 ns, 100 ns]\n' \
+  "$scratch/arch/no_l1.yaml" "$src" >"$scratch/over_no_l1.yaml"
+run sweep "$scratch/over_no_l1.yaml" -o "$scratch/over_no_l1" --dry-run
+check "a sweep over it is refused before any point" 2 "no_l1\.yaml:4:3: error: cpu\.l1 names 'l1'"
+
 finish
