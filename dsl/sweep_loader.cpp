@@ -418,24 +418,8 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
       if (where) where->push_back(text_start(*item));
     }
   };
-  std::vector<source_location> workload_where, base_where;
-  files("base", spec.architectures, &base_where);
-  // A base that cannot run any point is said here once rather than by every
-  // point: one with nothing to run the network on, or, in functional mode, a
-  // baseline, which computes digitally and exactly.
-  for (std::size_t i = 0; i < spec.architectures.size(); ++i) {
-    diagnostics arch_errors;  // a base that does not load fails its points with its own errors
-    const architecture_load base = load_architecture(spec.architectures[i], {}, catalog, arch_errors);
-    if (arch_errors.has_errors()) continue;
-    const component_spec* engine = base.spec.digital_engine();
-    if (!engine && base.spec.of_type("cim_tile").empty())
-      errors.error(base_where[i], "'" + base.spec.name + "' has no cim_tile, processor or systolic_array to run a "
-                                  "network on: a base for others to extend, not a chip to sweep");
-    else if (engine && spec.mode == "functional")
-      errors.error(base_where[i], "'mode: functional' models device behaviour in CIM tiles; '" + base.spec.name +
-                                      "' computes digitally and exactly on its " + engine->type +
-                                      ": sweep it with mode: perf");
-  }
+  std::vector<source_location> workload_where;
+  files("base", spec.architectures, &spec.architecture_where);
   files("workloads", spec.workloads, &workload_where);
   std::map<std::string, std::size_t> workload_named;  // name -> the first workload of that name
   for (std::size_t i = 0; i < spec.workloads.size(); ++i) {

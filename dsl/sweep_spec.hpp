@@ -38,6 +38,7 @@ constexpr std::size_t max_parameter_values = 100000;
 struct sweep_spec {
   std::string name;
   std::vector<std::string> architectures;  // paths, relative to the working directory
+  std::vector<source_location> architecture_where;  // each one's entry in `base:`
   std::vector<std::string> workloads;      // paths, relative to the working directory
   std::vector<std::string> workload_names; // each workload's `name`, for rows (one per workload)
   std::vector<sweep_parameter> parameters;

@@ -19,10 +19,13 @@ namespace mottsim::platform {
 // it does not count as an error.
 bool check_architecture_components(const dsl::architecture_spec& arch, dsl::diagnostics& errors);
 
-// check_architecture_components for each base of a sweep, so what every
-// point's run would refuse is said once, at the base's own lines (validate and
-// sweep, --dry-run too, call it).
-void check_sweep_bases(const dsl::sweep_spec& sweep, const model_registry& registry, dsl::diagnostics& errors);
+// Each base of a sweep as every point's run needs it, said once rather than by
+// every point: check_architecture_components at the base's own lines, and at
+// its `base:` entry one with no engine at all, or, in functional mode, a
+// baseline (which computes digitally and exactly). validate and sweep
+// (--dry-run too) call it; returns the bases as loaded, for the files they read.
+std::vector<dsl::architecture_spec> check_sweep_bases(const dsl::sweep_spec& sweep, const model_registry& registry,
+                                                      dsl::diagnostics& errors);
 
 int command_validate(const model_registry& registry, const std::vector<std::string>& files,
                      const std::vector<std::string>& overrides, std::ostream& out, std::ostream& err);

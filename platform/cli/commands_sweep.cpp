@@ -76,7 +76,8 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
     errors.error({"--slurm", 0, 0}, "submits every shard itself: leave out --dry-run, --resume and --shard");
   parse_work_budget(o.max_work, o.max_memory, errors);  // checked once here, applied by each point's run
   const dsl::sweep_spec spec = dsl::load_sweep(o.file, registry, errors);
-  if (!errors.has_errors()) check_sweep_bases(spec, registry, errors);
+  const std::vector<dsl::architecture_spec> bases =
+      errors.has_errors() ? std::vector<dsl::architecture_spec>{} : check_sweep_bases(spec, registry, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
   if (!o.dry_run) {
     // The sweep file, and every file its architectures and workloads read.
@@ -84,13 +85,12 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
     inputs.insert(inputs.end(), spec.architectures.begin(), spec.architectures.end());
     inputs.insert(inputs.end(), spec.workloads.begin(), spec.workloads.end());
     dsl::diagnostics ignored;  // each point's run reports its own errors
-    for (const auto& a : spec.architectures) add_files_read(dsl::load_architecture(a, {}, registry, ignored).spec, inputs);
+    for (const auto& base : bases) add_files_read(base, inputs);
     for (const auto& w : spec.workloads)  // an imported model (ONNX, CSV) reads only itself
       if (!dsl::is_onnx_path(w) && !dsl::is_network_csv_path(w)) add_files_read(dsl::load_workload(w, ignored), inputs);
     std::vector<std::filesystem::path> outputs;
-    for (const char* name : {"results.jsonl", "results.csv", "pareto.csv", "sweep.json", "report.html", "points",
-                             "slurm", "shards"})
-      outputs.push_back(std::filesystem::path(o.out_dir) / name);
+    for (const std::string& name : sweep_output_names()) outputs.push_back(std::filesystem::path(o.out_dir) / name);
+    for (const char* dir : {"points", "slurm", "shards"}) outputs.push_back(std::filesystem::path(o.out_dir) / dir);
     // ... and what the sweep removes when done (an earlier run's maps that a
     // workload here scores, say) is refused now, not lost.
     refuse_overwriting_inputs("-o", outputs, inputs, superseded_output_files(o.out_dir, sweep_output_names()));

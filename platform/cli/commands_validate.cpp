@@ -48,13 +48,27 @@ bool check_architecture_components(const dsl::architecture_spec& arch, dsl::diag
   return true;
 }
 
-void check_sweep_bases(const dsl::sweep_spec& sweep, const model_registry& registry, dsl::diagnostics& errors) {
-  for (const auto& base : sweep.architectures) {
+std::vector<dsl::architecture_spec> check_sweep_bases(const dsl::sweep_spec& sweep, const model_registry& registry,
+                                                      dsl::diagnostics& errors) {
+  std::vector<dsl::architecture_spec> loaded;
+  for (std::size_t i = 0; i < sweep.architectures.size(); ++i) {
     dsl::diagnostics base_errors;
-    const auto arch = dsl::load_architecture(base, {}, registry, base_errors);
-    if (!base_errors.has_errors()) check_architecture_components(arch.spec, base_errors);
+    auto arch = dsl::load_architecture(sweep.architectures[i], {}, registry, base_errors);
+    const dsl::source_location& at = sweep.architecture_where[i];
+    const dsl::component_spec* engine = arch.spec.digital_engine();
+    if (!base_errors.has_errors()) {  // a base that does not load says why itself
+      if (!check_architecture_components(arch.spec, base_errors))
+        base_errors.error(at, "'" + arch.spec.name + "' has no cim_tile, processor or systolic_array to run a "
+                              "network on: a base for others to extend, not a chip to sweep");
+      else if (engine && sweep.mode == "functional")
+        base_errors.error(at, "'mode: functional' models device behaviour in CIM tiles; '" + arch.spec.name +
+                                  "' computes digitally and exactly on its " + engine->type +
+                                  ": sweep it with mode: perf");
+    }
     errors.append(base_errors);
+    loaded.push_back(std::move(arch.spec));
   }
+  return loaded;
 }
 
 int command_validate(const model_registry& registry, const std::vector<std::string>& files,
