@@ -5,6 +5,7 @@
 
 #include "dsl/units.hpp"
 #include "models/cacti_table.hpp"
+#include "models/memory_technology.hpp"
 #include "models/pricing_support.hpp"
 
 namespace mottsim::models {
@@ -50,7 +51,17 @@ constexpr double flash_nodes_nm[] = {7, 10, 14, 22, 32, 45, 65, 90, 130};
 constexpr double flash_comparator_fj[] = {0.4211, 0.6917, 1.126, 1.866, 3.692, 7.062, 10.18, 14.42, 23.4};
 constexpr int flash_points = sizeof(flash_nodes_nm) / sizeof(flash_nodes_nm[0]);
 
-bool class_has_default(const std::string& adc_class) { return adc_class == "sar" || adc_class == "flash"; }
+bool class_has_default(const std::string& adc_class) {
+  return adc_class == "sar" || adc_class == "flash" || adc_class == "ramp";
+}
+
+double ramp_count_clock(long long bits, double rate_hz) { return std::ldexp(rate_hz, static_cast<int>(bits)); }
+
+double ramp_counter_flips(long long bits) {
+  // Bit k of a binary counter flips floor((2^b - 1) / 2^k) = 2^(b-k) - 1 times
+  // on the way from 0 to 2^b - 1.
+  return std::ldexp(1.0, static_cast<int>(bits) + 1) - static_cast<double>(bits) - 2.0;
+}
 
 double flash_comparator_energy(double node_m, std::string& source) {
   // Nodes compared to a hundredth of a nanometre: 22e-9 x 1e9 is not exactly 22.
@@ -77,7 +88,9 @@ double class_walden_fom(const std::string& adc_class, std::string& source) {
              show(fom, dimension::energy);
     return fom;
   }
-  source = adc_class == "flash" ? "class flash is priced per comparator, not by a figure of merit"
+  source = adc_class == "flash"  ? "class flash is priced per comparator, not by a figure of merit"
+           : adc_class == "ramp" ? "class ramp is priced by its comparator's decisions and its counter, not by a "
+                                   "figure of merit"
                                  : "class " + adc_class + " has no default figure of merit: walden_fom is required";
   return 0.0;
 }
@@ -121,9 +134,19 @@ adc_estimate estimate_adc(const dsl::block_value& adc, double node_m) {
   auto flash_rate_factor = [](double f) {
     return survey_rate_factor(std::max(f, flash_characterized_rate_hz)) / survey_rate_factor(flash_characterized_rate_hz);
   };
+  // A ramp converter without a figure of merit of its own: one comparator
+  // deciding at each of the ramp's steps, and the column's counter.
+  const bool ramp_count = model == "survey" && adc_class == "ramp" && !adc.has("walden_fom");
+  std::string ramp_comparator_source;
+  const double ramp_comparator = ramp_count ? flash_comparator_energy(node_m, ramp_comparator_source) : 0.0;
+  const register_bit counter_bit = register_bit_at(node_m);
   const bool flat = model == "walden";  // a figure of merit stated for this rate: no rate dependence
   auto energy_at = [&](long long b, double f) {
     if (comparators) return per_comparator * (std::ldexp(1.0, static_cast<int>(b)) - 1.0) * flash_rate_factor(f);
+    if (ramp_count)
+      return ramp_comparator * (std::ldexp(1.0, static_cast<int>(b)) - 1.0) *
+                 flash_rate_factor(ramp_count_clock(b, f)) +
+             ramp_counter_flips(b) * counter_bit.energy_j;
     return fom * std::ldexp(1.0, static_cast<int>(b)) * (flat ? 1.0 : survey_rate_factor(f));
   };
 
@@ -158,6 +181,21 @@ adc_estimate estimate_adc(const dsl::block_value& adc, double node_m) {
       out.energy_source += " x (f / 1 GHz)^" + show(survey_rate_exponent()) + " above its 1 GS/s = x" +
                            show(flash_rate_factor(rate));
     out.energy_source += " " + cited({{adc, "bits"}, {adc, "sample_rate"}});
+  } else if (ramp_count) {
+    out.energy_j = energy_at(bits, rate);
+    pub_energy = energy_at(pub_bits, pub_rate);
+    const double clock = ramp_count_clock(bits, rate);
+    out.energy_source = "ramp comparator and counter (class ramp, " + point + ", a count clock of 2^" +
+                        std::to_string(bits) + " x " + show(rate, dimension::frequency) + " = " +
+                        show(clock, dimension::frequency) + "): (2^" + std::to_string(bits) +
+                        " - 1) decisions of one comparator x " + ramp_comparator_source;
+    if (clock > flash_characterized_rate_hz)
+      out.energy_source += " x (f_clock / 1 GHz)^" + show(survey_rate_exponent()) + " above its 1 GS/s = x" +
+                           show(flash_rate_factor(clock));
+    out.energy_source += ", plus a binary counter's " + show(ramp_counter_flips(bits)) + " bit flips (2^" +
+                         std::to_string(bits + 1) + " - " + std::to_string(bits) + " - 2) x " +
+                         show(counter_bit.energy_j, dimension::energy) + " a flip (" + counter_bit.source + ") " +
+                         cited({{adc, "bits"}, {adc, "sample_rate"}});
   } else {
     out.energy_j = energy_at(bits, rate);
     pub_energy = energy_at(pub_bits, pub_rate);

@@ -24,7 +24,7 @@ double survey_rate_factor(double rate_hz);
 
 // The class default of the Walden figure of merit below the corner, J per
 // conversion step, or 0 when the class has none as a figure of merit (flash
-// has a law of its own, below; ramp needs walden_fom). `source` says where it
+// and ramp have laws of their own, below). `source` says where it
 // came from.
 double class_walden_fom(const std::string& adc_class, std::string& source);
 
@@ -41,6 +41,18 @@ bool class_has_default(const std::string& adc_class);
 // crossbar's read energy here.
 double flash_comparator_energy(double node_m, std::string& source);
 inline constexpr double flash_characterized_rate_hz = 1e9;
+
+// Class ramp (single slope): one comparator per converter watches the ramp
+// step through its 2^bits levels while a binary counter counts them, so a
+// conversion takes 2^bits periods of a count clock of 2^bits x the sample
+// rate. Its energy is 2^bits - 1 decisions of the same comparator as class
+// flash (rising above 1 GHz of count clock as flash does above 1 GS/s) plus
+// the counter's bit flips on the way from 0 to 2^bits - 1, 2^(bits+1) - bits
+// - 2 of them, each a register bit's write at the node
+// (models/memory_technology.hpp). The ramp generator, shared by many columns,
+// is not counted.
+double ramp_count_clock(long long bits, double rate_hz);
+double ramp_counter_flips(long long bits);
 
 // The survey's area regression (Andrulis 2024, fitted to the survey's SAR, flash
 // and single-slope converters, intercept at the 10th percentile of its

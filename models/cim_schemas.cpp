@@ -154,8 +154,8 @@ schema_ptr adc_schema() {
           .choice("class", {"sar", "flash", "ramp"}, "sar",
                   "converter class: successive approximation, flash, or ramp (single slope / sense amplifier, as "
                   "CIM macros use); in the survey model it chooses the default: sar the survey's median figure of "
-                  "merit, flash 2^bits - 1 comparators of DNN+NeuroSim's sense amplifier at the node, ramp none "
-                  "(walden_fom needed)")
+                  "merit, flash 2^bits - 1 comparators of DNN+NeuroSim's sense amplifier at the node, ramp 2^bits - 1 "
+                  "decisions of that comparator plus a binary counter's bit flips at the node")
           .choice("energy_model", {"survey", "walden", "fixed"}, "survey",
                   "survey: FoM_W x 2^bits x max(1, sample_rate / 174 MHz)^1.488, the Murmann survey's envelope, FoM_W "
                   "the class default or walden_fom (class flash without walden_fom: 2^bits - 1 comparators at the "
@@ -207,7 +207,7 @@ schema_ptr adc_schema() {
             if (model == "survey" && !v.has("walden_fom") && !class_has_default(v.text("class")))
               errors.error(v.at("class").where, "class " + v.text("class") +
                                                     " has no default figure of merit in the survey model: give "
-                                                    "walden_fom, or use class sar or flash");
+                                                    "walden_fom, or use class sar, flash or ramp");
           })
           .build();
   return s;

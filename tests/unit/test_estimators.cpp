@@ -111,7 +111,6 @@ TEST_CASE("adc estimator: what each energy model needs is a located error") {
   // A figure of merit beside a published energy would change nothing: an error at its line.
   CHECK(contains(first_error("adc", "energy_model: fixed\nenergy_per_conversion: 1 pJ\nwalden_fom: 10 fJ\n"),
                  "test.yaml:3:13: error: walden_fom has no effect with energy_model fixed"));
-  CHECK(contains(first_error("adc", "class: ramp\n"), "test.yaml:1:8: error: class ramp has no default"));
   // A ramp converter with its own figure of merit is priced by the survey model.
   const auto ramp = models::estimate_adc(block("adc", "class: ramp\nwalden_fom: 10 fJ\nbits: 4\nsample_rate: 50 MHz\n"),
                                          22 * nm);
@@ -151,13 +150,45 @@ TEST_CASE("adc estimator: a flash converter's default is its comparators, at two
   std::string source;
   CHECK(models::class_walden_fom("flash", source) == 0.0);
   CHECK(models::class_has_default("flash"));
-  CHECK_FALSE(models::class_has_default("ramp"));
+  CHECK(models::class_has_default("ramp"));
+}
+
+TEST_CASE("adc estimator: a ramp converter's default is its comparator's decisions and its counter, at two widths") {
+  // One comparator decides at each of the ramp's 2^b - 1 steps (the flash
+  // comparator: 1.866 fJ a decision at 22 nm, DNN+NeuroSim V1.3), and a binary
+  // counter counts them: bit k flips 2^(b-k) - 1 times, 2^(b+1) - b - 2 flips
+  // in all, each a register bit's write (Aladdin, 40 nm: 8.999495 fJ, x
+  // Stillmaker & Baas 0.30 / 0.861713 = 0.348141 at 22 nm: 3.133098 fJ).
+  // 4 bits at 10 MHz: 15 x 1.866 = 27.99 fJ + 26 x 3.133098 = 81.46054 fJ = 109.45054 fJ;
+  // the count clock, 16 x 10 MHz = 160 MHz, is below the comparator's 1 GHz.
+  // 8 bits at 1 MHz: 255 x 1.866 = 475.83 fJ + 502 x 3.133098 = 1572.8150 fJ = 2048.6450 fJ.
+  const auto r4 = models::estimate_adc(block("adc", "class: ramp\nbits: 4\nsample_rate: 10 MHz\n"), 22 * nm);
+  const auto r8 = models::estimate_adc(block("adc", "class: ramp\nbits: 8\nsample_rate: 1 MHz\n"), 22 * nm);
+  CHECK(r4.energy_j == doctest::Approx(109.45054 * fJ).epsilon(1e-6));
+  CHECK(r8.energy_j == doctest::Approx(2048.6450 * fJ).epsilon(1e-6));
+  CHECK(models::ramp_counter_flips(4) == 26.0);
+  CHECK(models::ramp_counter_flips(8) == 502.0);
+  CHECK(contains(r4.energy_source, "ramp comparator and counter (class ramp, 4 bits at 10 MHz, a count clock of 2^4"));
+  CHECK(contains(r4.energy_source, "DNN+NeuroSim V1.3 multilevel sense amplifier"));
+  CHECK(contains(r4.energy_source, "Aladdin 40 nm register"));
+  CHECK_FALSE(contains(r4.energy_source, "above its 1 GS/s"));
+  // 8 bits at 10 MHz count at 2.56 GHz: the decisions cost x 2.56^1.48765 = 4.048732 more
+  // (the counter's flips do not): 475.83 x 4.048732 = 1926.5086 + 1572.8150 = 3499.3236 fJ.
+  const auto fast = models::estimate_adc(block("adc", "class: ramp\nbits: 8\nsample_rate: 10 MHz\n"), 22 * nm);
+  CHECK(fast.energy_j == doctest::Approx(3499.3236 * fJ).epsilon(1e-6));
+  CHECK(contains(fast.energy_source, "above its 1 GS/s"));
+  // Its area is the survey fit (which covers single-slope converters) at that energy.
+  CHECK(r4.area_m2 == doctest::Approx(fit_area(4, 10e6, 109.45054 * fJ)).epsilon(1e-4));
+  // At 32 nm both terms follow the node: 15 x 3.692 fJ + 26 x 8.999495 x 0.65 / 0.861713 fJ.
+  const auto r4_32 = models::estimate_adc(block("adc", "class: ramp\nbits: 4\nsample_rate: 10 MHz\n"), 32 * nm);
+  CHECK(r4_32.energy_j == doctest::Approx((15 * 3.692 + 26 * 6.788378) * fJ).epsilon(1e-6));
+  // Its own figure of merit takes the survey model instead (below).
+  std::string source;
+  CHECK(models::class_walden_fom("ramp", source) == 0.0);
+  CHECK(contains(source, "class ramp is priced by its comparator's decisions and its counter"));
 }
 
 TEST_CASE("adc estimator: flash and ramp converters, priced from an explicit figure of merit at two widths") {
-  // The survey carries no class-specific default for ramp converters in what
-  // mottsim could source: they need walden_fom, a located error otherwise.
-  CHECK(contains(first_error("adc", "bits: 4\nclass: ramp\n"), "test.yaml:2:8: error: class ramp has no default"));
   // Flash, 20 fJ per step at 500 MHz, above the corner: rate factor (5e8 / 1.74173e8)^1.48765
   // = 2.870712^1.48765 = exp(1.48765 x 1.054561) = exp(1.568815) = 4.80098.
   // 3 bits: 20 fJ x 8 x 4.80098 = 768.16 fJ; 6 bits: 20 fJ x 64 x 4.80098 = 6145.25 fJ.
