@@ -138,7 +138,7 @@ bool parse_file_size_limit(const std::string& text, std::uintmax_t& bytes, std::
   }
   // Whole bytes, at least one, and representable as a file offset.
   if (!(si >= 1) || si >= 9223372036854775808.0) {
-    error = "expected a size from 1 B up to 8 EiB, such as '256 MiB', got '" + text + "'";
+    error = "expected a size of at least 1 B and below 8 EiB, such as '256 MiB', got '" + text + "'";
     return false;
   }
   bytes = static_cast<std::uintmax_t>(std::floor(si));

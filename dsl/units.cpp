@@ -112,12 +112,16 @@ std::vector<unit_symbol> build_table() {
   // Data: decimal and binary multiples of bytes; 'b' is a bit.
   for (const char* b : {"B", "byte", "bytes"}) t.push_back({b, dimension::data_size, 1.0});
   for (const char* b : {"b", "bit", "bits"}) t.push_back({b, dimension::data_size, 0.125});
-  add_prefixed(t, "B", dimension::data_size, {k, M, G, T});
+  // Up to exa: a size limit may be stated up to what a file offset holds (8 EiB).
+  const prefix P{"P", 1e15}, E{"E", 1e18};
+  add_prefixed(t, "B", dimension::data_size, {k, M, G, T, P, E});
   add_prefixed(t, "b", dimension::data_size, {k, M, G, T}, 0.125);
   t.push_back({"KiB", dimension::data_size, 1024.0});
   t.push_back({"MiB", dimension::data_size, 1024.0 * 1024});
   t.push_back({"GiB", dimension::data_size, 1024.0 * 1024 * 1024});
   t.push_back({"TiB", dimension::data_size, 1024.0 * 1024 * 1024 * 1024});
+  t.push_back({"PiB", dimension::data_size, 1024.0 * 1024 * 1024 * 1024 * 1024});
+  t.push_back({"EiB", dimension::data_size, 1024.0 * 1024 * 1024 * 1024 * 1024 * 1024});
   t.push_back({"Kib", dimension::data_size, 1024.0 / 8});
   t.push_back({"Mib", dimension::data_size, 1024.0 * 1024 / 8});
   t.push_back({"Gib", dimension::data_size, 1024.0 * 1024 * 1024 / 8});

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -37,9 +38,14 @@ shard_share parse_shard(const std::string& text, dsl::diagnostics& errors) {
   if (text.empty()) return s;
   const dsl::source_location where{"--shard '" + text + "'", 0, 0};
   const auto slash = text.find('/');
+  // Decimal digits only, as --chips takes its number: no spaces, signs, 0x or _.
+  auto digits = [](const std::string& part) {
+    return !part.empty() && part.size() <= 18 &&
+           std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
   long long i = 0, n = 0;
-  if (slash == std::string::npos || !dsl::parse_integer(text.substr(0, slash), i) ||
-      !dsl::parse_integer(text.substr(slash + 1), n)) {
+  if (slash == std::string::npos || !digits(text.substr(0, slash)) || !digits(text.substr(slash + 1)) ||
+      !dsl::parse_integer(text.substr(0, slash), i) || !dsl::parse_integer(text.substr(slash + 1), n)) {
     errors.error(where, "expected I/N, such as 1/4 (the first of four shards)");
     return s;
   }

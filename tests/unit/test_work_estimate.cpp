@@ -173,6 +173,9 @@ TEST_CASE("the budget's limits come from --max-work and --max-memory, checked at
   CHECK_FALSE(errors.has_errors());
   CHECK(b.max_transactions == 2e8);
   CHECK(b.max_memory_bytes == 16.0 * 1024 * 1024 * 1024);
+  b = platform::parse_work_budget("", "1 EiB", errors);  // units up to exa
+  CHECK_FALSE(errors.has_errors());
+  CHECK(b.max_memory_bytes == 1024.0 * 1024 * 1024 * 1024 * 1024 * 1024);
   platform::parse_work_budget("lots", "16 parsecs", errors);
   REQUIRE(errors.size() == 2);
   CHECK(errors.errors()[0].to_string().rfind("--max-work: error: ", 0) == 0);

@@ -583,7 +583,14 @@ TEST_CASE("yaml_tree: --max-file-size takes a data size or a number of bytes") {
   CHECK(bytes == 1000000);
   CHECK(mottsim::dsl::parse_file_size_limit("2 GB", bytes, error));
   CHECK(bytes == 2000000000ull);
-  for (const char* bad : {"0", "-5 MiB", "10 ns", "lots", "1e30 B"}) {
+  // Up to what a file offset holds, so the units reach exa.
+  CHECK(mottsim::dsl::parse_file_size_limit("7 EiB", bytes, error));
+  CHECK(bytes == 7ull << 60);
+  CHECK(mottsim::dsl::parse_file_size_limit("2 PB", bytes, error));
+  CHECK(bytes == 2000000000000000ull);
+  CHECK(mottsim::dsl::parse_file_size_limit("3 PiB", bytes, error));
+  CHECK(bytes == 3ull << 50);
+  for (const char* bad : {"0", "-5 MiB", "10 ns", "lots", "1e30 B", "8 EiB", "10 EB"}) {
     CAPTURE(bad);
     CHECK_FALSE(mottsim::dsl::parse_file_size_limit(bad, bytes, error));
     CHECK_FALSE(error.empty());
