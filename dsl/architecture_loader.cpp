@@ -268,6 +268,7 @@ architecture_load load_architecture(const architecture_source& source, const std
     out.spec.removed_components.push_back({r.path.back(), type && type->is_scalar() ? type->text : "", r.where});
   }
 
+  std::map<std::vector<std::string>, std::string> set_paths;  // each path set, and the flag that set it
   for (const auto& text : overrides) {
     override_flag flag;
     if (parse_override(text, flag, errors)) {
@@ -275,6 +276,13 @@ architecture_load load_architecture(const architecture_source& source, const std
       if (!flag.path.empty() && flag.path.front() == "extends") {
         errors.error(flag_location(flag.flag), "'extends' cannot be overridden (by --set or a sweep): it is followed "
                                                "when the file is read; write a file that extends the one you want");
+        continue;
+      }
+      // One key set twice would keep the last value without a word.
+      const auto [first, fresh] = set_paths.emplace(flag.path, flag.flag);
+      if (!fresh) {
+        errors.error(flag_location(flag.flag), "sets the same key as --set '" + first->second +
+                                                   "': give each key once");
         continue;
       }
       apply_override(*root, flag, errors);
@@ -423,6 +431,20 @@ architecture_load load_architecture(const architecture_source& source, const std
   std::vector<std::string> buses;
   for (const auto& c : out.spec.components)
     if (c.role == component_role::interconnect) buses.push_back(c.name);
+  // A bus a derived file's `NAME: null` removed is said once, at that null,
+  // with every connection to it, rather than at each of the base's lines.
+  std::vector<std::pair<const removed_component*, std::vector<std::string>>> removed_buses;
+  auto removed_named = [&](const std::string& name, const std::string& user, const source_location& where) {
+    for (auto r = out.spec.removed_components.rbegin(); r != out.spec.removed_components.rend(); ++r) {
+      if (r->name != name) continue;
+      auto it = std::find_if(removed_buses.begin(), removed_buses.end(),
+                             [&](const auto& entry) { return entry.first == &*r; });
+      if (it == removed_buses.end()) it = removed_buses.insert(removed_buses.end(), {&*r, {}});
+      it->second.push_back(user + " (" + where.to_string() + ")");
+      return true;
+    }
+    return false;
+  };
   for (auto& c : out.spec.components) {
     std::vector<std::string> seen;
     for (auto& conn : c.connections) {
@@ -434,8 +456,9 @@ architecture_load load_architecture(const architecture_source& source, const std
       }
       seen.push_back(conn.bus);
       if (!bus) {
-        errors.error(conn.where, "component '" + c.name + "' connects to '" + conn.bus + "', which is not a component" +
-                                     did_you_mean(conn.bus, buses));
+        if (!removed_named(conn.bus, c.name, conn.where))
+          errors.error(conn.where, "component '" + c.name + "' connects to '" + conn.bus +
+                                       "', which is not a component" + did_you_mean(conn.bus, buses));
       } else if (bus->role != component_role::interconnect) {
         errors.error(conn.where, "component '" + c.name + "' connects to '" + conn.bus + "', a " + bus->type +
                                      ", not a bus");
@@ -448,8 +471,9 @@ architecture_load load_architecture(const architecture_source& source, const std
       if (conn.via.empty()) continue;
       const component_spec* link = out.spec.find(conn.via);
       if (!link) {
-        errors.error(conn.via_where, "component '" + c.name + "' connects via '" + conn.via +
-                                         "', which is not a component" + did_you_mean(conn.via, buses));
+        if (!removed_named(conn.via, c.name + " (via)", conn.via_where))
+          errors.error(conn.via_where, "component '" + c.name + "' connects via '" + conn.via +
+                                           "', which is not a component" + did_you_mean(conn.via, buses));
       } else if (link->role != component_role::interconnect || link->name == conn.bus) {
         errors.error(conn.via_where, "component '" + c.name + "' connects via '" + conn.via + "', a " + link->type +
                                          ", not a link between '" + conn.bus + "' and it");
@@ -474,6 +498,14 @@ architecture_load load_architecture(const architecture_source& source, const std
         !buses.empty())
       errors.error(c.where, "component '" + c.name + "' (" + c.type + ") is not connected: add 'connect: " +
                                 buses.front() + "'");
+  }
+  for (const auto& [removed, users] : removed_buses) {
+    std::string list;
+    for (std::size_t i = 0; i < users.size(); ++i) list += (i == 0 ? "" : i + 1 == users.size() ? " and " : ", ") + users[i];
+    errors.error(removed->where, "the null given to '" + removed->name + "' here removes a bus that " + list +
+                                     " still connect" + (users.size() == 1 ? "s" : "") + " to: keep it, or give " +
+                                     (users.size() == 1 ? "that component" : "those components") +
+                                     " another 'connect'");
   }
   lay_out_address_maps(out.spec, errors);
   return out;

@@ -277,6 +277,22 @@ TEST_CASE("architecture: a component a null removed is where its absence is repo
   CHECK(spec.missing_component("processor", "no processor").to_string() == derived + ": error: no processor");
 }
 
+TEST_CASE("architecture: a bus a null removed is reported once, at the null, with what still connects to it") {
+  scratch_dir dir;
+  const std::string base = dir.write("base.yaml", small_system);
+  const std::string derived = dir.write("derived.yaml",
+                                        "extends: base.yaml\n"  // 1
+                                        "components:\n"         // 2
+                                        "  bus: null\n");       // 3
+  auto l = load(derived);
+  REQUIRE(l.errors.size() >= 1);
+  const std::string text = l.errors.to_string();
+  CHECK(contains(text, derived + ":3:3: error: the null given to 'bus' here removes a bus that ctl (" + base +
+                           ":7:14), dram (" + base + ":11:14) and tile ("));
+  CHECK(contains(text, "still connect to: keep it, or give those components another 'connect'"));
+  CHECK_FALSE(contains(text, "which is not a component"));  // not once per line of the base
+}
+
 TEST_CASE("architecture: extends accumulates technology libraries, each relative to its own file") {
   scratch_dir dir;
   dir.write("tech/memories.yaml",
@@ -320,6 +336,20 @@ TEST_CASE("architecture: --set cannot change what a file extends") {
   CHECK(l.errors.has_errors());
   CHECK(contains(l.errors.to_string(),
                  "--set 'extends=other.yaml': error: 'extends' cannot be overridden (by --set or a sweep)"));
+}
+
+TEST_CASE("architecture: --set of one key twice is an error at the second, however its path is written") {
+  scratch_dir dir;
+  const std::string base = dir.write("base.yaml", "components: {d: {type: dram}}\n");
+  const loaded twice = load(base, {"components.d.capacity=1 GiB", "components.d.capacity=2 GiB"});
+  CHECK(contains(twice.errors.to_string(), "--set 'components.d.capacity=2 GiB': error: sets the same key as --set "
+                                           "'components.d.capacity=1 GiB': give each key once"));
+  // readout[1] and readout.1 are one path.
+  const loaded spelt = load(base, {"a.b[1].c=1", "a.b.1.c=2"});
+  CHECK(contains(spelt.errors.to_string(), "--set 'a.b.1.c=2': error: sets the same key as --set 'a.b[1].c=1'"));
+  // A key and one inside it are two keys: the second writes into the first's value.
+  const loaded nested = load(base, {"components.d={type: dram}", "components.d.capacity=1 GiB"});
+  CHECK_FALSE(contains(nested.errors.to_string(), "sets the same key"));
 }
 
 TEST_CASE("architecture: extends cycles are found and located") {
