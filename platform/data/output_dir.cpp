@@ -127,9 +127,23 @@ void ensure_output_dir(const std::string& dir) {
                            "refusing to write into the root or a system directory; choose a directory of your own");
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir))
-    throw dsl::input_error({"-o " + dir, 0, 0}, create_failure +
-                                                   (ec ? ec.message() : std::string("a file is in the way")));
+  if (!ec && fs::is_directory(dir)) return;
+  // A link whose target is missing, at the directory or on the way to it,
+  // makes the system say "File exists": name the link instead. mottsim does
+  // not create a link's target, as mkdir -p does not.
+  fs::path prefix;
+  for (const auto& part : fs::path(dir)) {
+    prefix /= part;
+    std::error_code link_ec;
+    if (fs::is_symlink(fs::symlink_status(prefix, link_ec)) && !fs::exists(prefix, link_ec)) {
+      const fs::path target = fs::read_symlink(prefix, link_ec);
+      throw dsl::input_error({"-o " + dir, 0, 0},
+                             create_failure + std::string("'") + prefix.string() + "' is a symbolic link to '" +
+                                 target.string() + "', which does not exist: create it, or choose another directory");
+    }
+  }
+  throw dsl::input_error({"-o " + dir, 0, 0},
+                         create_failure + (ec ? ec.message() : std::string("a file is in the way")));
 }
 
 void write_output_file(const std::string& dir, const std::string& name, const std::string& text) {

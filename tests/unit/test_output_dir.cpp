@@ -292,6 +292,32 @@ TEST_CASE("output dir: the root and system directories are refused, with the fla
   }
 }
 
+TEST_CASE("output dir: a link to nothing, as the directory or on the way to it, is named with its target") {
+  scratch_dir s;
+  fs::create_symlink(s.path("nowhere"), s.path("out"));
+  fs::create_symlink(s.path("gone"), s.path("parent"));
+  for (const auto& [dir, link] : {std::pair<std::string, std::string>{s.path("out"), s.path("out")},
+                                  {s.path("parent/run"), s.path("parent")}}) {
+    CAPTURE(dir);
+    try {
+      platform::ensure_output_dir(dir);
+      FAIL("made " << dir);
+    } catch (const mottsim::dsl::input_error& e) {
+      const std::string text = e.errors().to_string();
+      CHECK(text.find("-o " + dir + ": error: cannot create output directory: '" + link + "' is a symbolic link to '") !=
+            std::string::npos);
+      CHECK(text.find("which does not exist") != std::string::npos);
+      CHECK(text.find("File exists") == std::string::npos);
+    }
+    CHECK_FALSE(fs::exists(s.path("nowhere")));  // the target is not created
+  }
+  // A link to a directory that exists is written through, as before.
+  fs::create_directory(s.path("real"));
+  fs::create_directory_symlink(s.path("real"), s.path("to_real"));
+  platform::write_output_file(s.path("to_real"), "report.json", "{}");
+  CHECK(fs::exists(s.path("real/report.json")));
+}
+
 TEST_CASE("output dir: a failed write names the system's reason") {
   scratch_dir s;
   s.write("a_file", "x");
