@@ -225,10 +225,20 @@ void read_parameters(const yaml_node& node, sweep_spec& spec, diagnostics& error
                                  node.describe());
     return;
   }
+  std::map<std::vector<std::string>, const yaml_map_entry*> paths;  // each parameter's key path, and its entry
   for (const auto& e : node.entries) {
     sweep_parameter p;
     p.path = e.key;
     p.where = e.key_location;
+    // Two spellings of one key (a.b[1] and a.b.1) would set it twice in every point.
+    override_flag parsed;
+    diagnostics ignored;  // a path that does not parse is reported where the paths are checked
+    if (parse_override(e.key + "=0", parsed, ignored)) {
+      const auto [first, fresh] = paths.emplace(parsed.path, &e);
+      if (!fresh)
+        errors.error(e.key_location, "parameter '" + e.key + "' is the key of parameter '" + first->second->key +
+                                         "' (" + first->second->key_location.to_string() + ") written another way");
+    }
     const yaml_node& v = *e.value;
     if (v.is_sequence()) {
       if (v.items.empty()) errors.error(v.where, "parameter '" + e.key + "' has no values");

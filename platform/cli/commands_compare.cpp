@@ -7,6 +7,7 @@
 
 #include "dsl/architecture_loader.hpp"
 #include "dsl/config_hash.hpp"
+#include "dsl/overrides.hpp"
 #include "dsl/path_component.hpp"
 #include "dsl/workload_loader.hpp"
 #include "platform/session/baseline_session.hpp"
@@ -45,28 +46,52 @@ struct architecture_overrides {
   std::vector<std::string> written;  // given[i] as the user wrote it
 };
 
+// The path a --set flag sets ("a.b[1]" and "a.b.1" alike), or nothing when it
+// does not parse (the run then says why).
+std::vector<std::string> override_path(const std::string& flag) {
+  dsl::override_flag parsed;
+  dsl::diagnostics ignored;
+  return dsl::parse_override(flag, parsed, ignored) ? parsed.path : std::vector<std::string>{};
+}
+
 // Splits --set flags: "path=value" goes to every architecture, "NAME:path=value"
-// to the one whose file is NAME.yaml. An unknown NAME is a located error.
+// to the one whose file is NAME.yaml, where it replaces a plain flag of the
+// same key (the general value first, then the one architecture's: given once
+// each, a key set twice is the run's error). An unknown NAME is a located
+// error.
 std::vector<architecture_overrides> overrides_per_architecture(const compare_options& o, dsl::diagnostics& errors) {
   std::vector<std::string> stems;
   for (const auto& a : o.architectures) stems.push_back(fs::path(a).stem().string());
   std::vector<architecture_overrides> per(o.architectures.size());
-  for (const auto& flag : o.overrides) {
+  auto is_named = [](const std::string& flag) {
     const auto eq = flag.find('=');
     const auto colon = flag.find(':');
-    if (colon == std::string::npos || (eq != std::string::npos && colon > eq)) {
-      for (auto& p : per) {
-        p.given.push_back(flag);
-        p.written.push_back(flag);
-      }
-      continue;
+    return colon != std::string::npos && (eq == std::string::npos || colon < eq);
+  };
+  for (const auto& flag : o.overrides) {
+    if (is_named(flag)) continue;
+    for (auto& p : per) {
+      p.given.push_back(flag);
+      p.written.push_back(flag);
     }
+  }
+  for (const auto& flag : o.overrides) {
+    if (!is_named(flag)) continue;
+    const auto colon = flag.find(':');
     const std::string target = flag.substr(0, colon);
+    const std::string own = flag.substr(colon + 1);
+    const std::vector<std::string> path = override_path(own);
     bool found = false;
     for (std::size_t i = 0; i < stems.size(); ++i)
       if (stems[i] == target) {
-        per[i].given.push_back(flag.substr(colon + 1));
-        per[i].written.push_back(flag);
+        auto& p = per[i];
+        for (std::size_t k = p.given.size(); k-- > 0;)
+          if (p.given[k] == p.written[k] && !path.empty() && override_path(p.given[k]) == path) {
+            p.given.erase(p.given.begin() + static_cast<std::ptrdiff_t>(k));
+            p.written.erase(p.written.begin() + static_cast<std::ptrdiff_t>(k));
+          }
+        p.given.push_back(own);
+        p.written.push_back(flag);
         found = true;
       }
     if (!found) {

@@ -142,6 +142,17 @@ check "a sliced buffer whose banks do not divide among the routers" 2 \
   "^configs/arch/cim_base\.yaml:[0-9]+:[0-9]+: error: component 'global_buffer' on 'noc': .*a multiple of 12\)$"
 if [[ -e $scratch/sliced ]]; then verdict "a refused run leaves no output directory" "$scratch/sliced exists"
 else verdict "a refused run leaves no output directory"; fi
+# One key set twice is an error; in compare, one architecture's own value
+# replaces the value every architecture gets.
+run validate --set components.tile.count=2 --set 'components.tile[count]=3' configs/arch/adc_cim.yaml
+check "a key set twice" 2 "^--set 'components\.tile\[count\]=3': error: sets the same key as --set 'components\.tile\.count=2'"
+run compare configs/arch/cpu_baseline.yaml configs/arch/adc_cim.yaml --workload configs/workloads/lenet5_mnist.yaml \
+  -o "$scratch/specific" --set 'components.dram.bandwidth=10 GB/s' --set 'cpu_baseline:components.dram.bandwidth=25.6 GB/s'
+check "compare: NAME:key replaces the plain key for NAME" 0 "^wrote .*compare\.json"
+grep -q '25.6 GB/s' "$scratch/specific/cpu_baseline/report.json" && ! grep -q '"10 GB/s' "$scratch/specific/cpu_baseline/report.json" &&
+  grep -q '10 GB/s' "$scratch/specific/adc_cim/report.json" && verdict "each architecture ran with its own bandwidth" ||
+  verdict "each architecture ran with its own bandwidth" "cpu_baseline or adc_cim has the other's value"
+
 run run configs/arch/adc_cim.yaml configs/workloads/lenet5_mnist.yaml -o "$scratch/crowded" \
   --set components.tile.count=600
 check "more tiles than the mesh has room for" 2 \
