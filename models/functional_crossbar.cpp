@@ -659,7 +659,8 @@ __attribute__((target("avx2,fma"), always_inline)) inline Eigen::Index sum_passe
         const float* p = table + (w * 64 + __builtin_ctzll(bits)) * stride + c;
         #pragma GCC unroll 16
         for (int j = 0; j < regs; ++j) {
-          const __m256 t = _mm256_loadu_ps(p + 8 * j);
+          __m256 t = _mm256_loadu_ps(p + 8 * j);
+          asm("" : "+x"(t));  // one load for the sum and the square (sum_passes_avx512)
           a[j] = _mm256_add_ps(a[j], t);
           if (squares) q[j] = _mm256_fmadd_ps(t, t, q[j]);
         }
@@ -699,7 +700,12 @@ __attribute__((target("avx512f,fma"), always_inline)) inline Eigen::Index sum_pa
         const float* p = table + (w * 64 + __builtin_ctzll(bits)) * stride + c;
         #pragma GCC unroll 16
         for (int j = 0; j < regs; ++j) {
-          const __m512 t = _mm512_loadu_ps(p + 16 * j);
+          // Each row's vector loaded once: left to itself GCC folds the load
+          // into the add and loads it again for the square, and on a
+          // processor with two loads a cycle the loads bound the walk. The
+          // empty asm keeps t in a register (the arithmetic is unchanged).
+          __m512 t = _mm512_loadu_ps(p + 16 * j);
+          asm("" : "+v"(t));
           a[j] = _mm512_add_ps(a[j], t);
           if (squares) q[j] = _mm512_fmadd_ps(t, t, q[j]);
         }
