@@ -52,6 +52,9 @@ inline constexpr double flash_characterized_rate_hz = 1e9;
 // (models/memory_technology.hpp). The ramp generator, shared by many columns,
 // is not counted.
 double ramp_count_clock(long long bits, double rate_hz);
+// The fastest count clock the model prices: the comparator's characterized
+// 1 GHz and one decade of the survey's slope above it (validation refuses more).
+inline constexpr double max_ramp_count_clock_hz = 10e9;
 double ramp_counter_flips(long long bits);
 
 // The survey's area regression (Andrulis 2024, fitted to the survey's SAR, flash

@@ -159,7 +159,9 @@ schema_ptr adc_schema() {
           .choice("energy_model", {"survey", "walden", "fixed"}, "survey",
                   "survey: FoM_W x 2^bits x max(1, sample_rate / 174 MHz)^1.488, the Murmann survey's envelope, FoM_W "
                   "the class default or walden_fom (class flash without walden_fom: 2^bits - 1 comparators at the "
-                  "node, flat up to 1 GS/s, x (f / 1 GHz)^1.488 above); walden: walden_fom x 2^bits at any rate; fixed: "
+                  "node, flat up to 1 GS/s, x (f / 1 GHz)^1.488 above; class ramp without walden_fom: as many "
+                  "decisions of one comparator at a count clock of 2^bits x sample_rate, up to 10 GHz, plus its "
+                  "counter's bit flips); walden: walden_fom x 2^bits at any rate; fixed: "
                   "energy_per_conversion as published at published_bits and published_sample_rate, scaled by the "
                   "survey model to bits and sample_rate")
           .quantity("walden_fom", dimension::energy, std::nullopt,
@@ -208,6 +210,20 @@ schema_ptr adc_schema() {
               errors.error(v.at("class").where, "class " + v.text("class") +
                                                     " has no default figure of merit in the survey model: give "
                                                     "walden_fom, or use class sar, flash or ramp");
+            // A ramp converter counts 2^bits steps a conversion. Its comparator
+            // is characterized at 1 GHz and priced by the survey's slope above
+            // it; beyond a decade of that, the extrapolation is not a model.
+            if (model == "survey" && !v.has("walden_fom") && v.text("class") == "ramp") {
+              const double clock = ramp_count_clock(v.integer("bits"), v.quantity("sample_rate"));
+              if (clock > max_ramp_count_clock_hz)
+                errors.error(v.has("sample_rate") ? v.at("sample_rate").where : v.at("class").where,
+                             "class ramp counts 2^" + std::to_string(v.integer("bits")) +
+                                 " steps a conversion: at this sample_rate its count clock would run at " +
+                                 dsl::format_quantity(clock, dimension::frequency) + ", and mottsim prices count clocks "
+                                 "up to " + dsl::format_quantity(max_ramp_count_clock_hz, dimension::frequency) +
+                                 " (its comparator's 1 GHz and a decade of the survey's slope): give a lower "
+                                 "sample_rate or fewer bits, or use class sar or flash");
+            }
           })
           .build();
   return s;
