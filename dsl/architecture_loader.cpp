@@ -268,7 +268,9 @@ architecture_load load_architecture(const architecture_source& source, const std
     out.spec.removed_components.push_back({r.path.back(), type && type->is_scalar() ? type->text : "", r.where});
   }
 
-  std::map<std::vector<std::string>, std::string> set_paths;  // each path set, and the flag that set it
+  // Each path set (list indices as plain numbers, so readout[1] and
+  // readout.01 are one) and the flag that set it.
+  std::map<std::vector<std::string>, std::string> set_paths;
   for (const auto& text : overrides) {
     override_flag flag;
     if (parse_override(text, flag, errors)) {
@@ -278,13 +280,24 @@ architecture_load load_architecture(const architecture_source& source, const std
                                                "when the file is read; write a file that extends the one you want");
         continue;
       }
-      // One key set twice would keep the last value without a word.
-      const auto [first, fresh] = set_paths.emplace(flag.path, flag.flag);
+      // One key set twice would keep the last value without a word, and so
+      // would a key whose whole value a later flag replaces.
+      const std::vector<std::string> key = canonical_path(flag.path);
+      const auto [first, fresh] = set_paths.emplace(key, flag.flag);
       if (!fresh) {
         errors.error(flag_location(flag.flag), "sets the same key as --set '" + first->second +
                                                    "': give each key once");
         continue;
       }
+      bool replaces = false;
+      for (const auto& [earlier, earlier_flag] : set_paths)
+        if (earlier.size() > key.size() && std::equal(key.begin(), key.end(), earlier.begin())) {
+          errors.error(flag_location(flag.flag), "replaces the whole value that --set '" + earlier_flag +
+                                                     "' set a key inside: give the key inside after it");
+          replaces = true;
+          break;
+        }
+      if (replaces) continue;
       apply_override(*root, flag, errors);
       out.spec.overrides.push_back(text);
     }
@@ -502,7 +515,8 @@ architecture_load load_architecture(const architecture_source& source, const std
   for (const auto& [removed, users] : removed_buses) {
     std::string list;
     for (std::size_t i = 0; i < users.size(); ++i) list += (i == 0 ? "" : i + 1 == users.size() ? " and " : ", ") + users[i];
-    errors.error(removed->where, "the null given to '" + removed->name + "' here removes a bus that " + list +
+    const std::string what = removed->type.empty() ? "it" : "a " + removed->type;
+    errors.error(removed->where, "the null given to '" + removed->name + "' here removes " + what + " that " + list +
                                      " still connect" + (users.size() == 1 ? "s" : "") + " to: keep it, or give " +
                                      (users.size() == 1 ? "that component" : "those components") +
                                      " another 'connect'");

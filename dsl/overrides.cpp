@@ -6,6 +6,14 @@ namespace mottsim::dsl {
 
 source_location flag_location(const std::string& flag) { return {"--set '" + flag + "'", 0, 0}; }
 
+std::vector<std::string> canonical_path(std::vector<std::string> path) {
+  for (auto& segment : path) {
+    std::size_t index = 0;
+    if (parse_list_index(segment, index)) segment = std::to_string(index);
+  }
+  return path;
+}
+
 static void relocate(yaml_node& n, const source_location& where) {
   n.where = where;
   for (auto& e : n.entries) {

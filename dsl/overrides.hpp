@@ -26,6 +26,10 @@ void apply_override(yaml_node& root, const override_flag& flag, diagnostics& err
 // value any list could have. False for anything else, however many digits.
 bool parse_list_index(const std::string& key, std::size_t& index);
 
+// A path with its list indices written as plain numbers ("01" and "1" alike),
+// so that two spellings of one key compare equal.
+std::vector<std::string> canonical_path(std::vector<std::string> path);
+
 // The location used for everything a flag sets: "--set 'k=v'".
 source_location flag_location(const std::string& flag);
 

@@ -234,7 +234,7 @@ void read_parameters(const yaml_node& node, sweep_spec& spec, diagnostics& error
     override_flag parsed;
     diagnostics ignored;  // a path that does not parse is reported where the paths are checked
     if (parse_override(e.key + "=0", parsed, ignored)) {
-      const auto [first, fresh] = paths.emplace(parsed.path, &e);
+      const auto [first, fresh] = paths.emplace(canonical_path(parsed.path), &e);
       if (!fresh)
         errors.error(e.key_location, "parameter '" + e.key + "' is the key of parameter '" + first->second->key +
                                          "' (" + first->second->key_location.to_string() + ") written another way");

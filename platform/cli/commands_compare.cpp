@@ -51,47 +51,50 @@ struct architecture_overrides {
 std::vector<std::string> override_path(const std::string& flag) {
   dsl::override_flag parsed;
   dsl::diagnostics ignored;
-  return dsl::parse_override(flag, parsed, ignored) ? parsed.path : std::vector<std::string>{};
+  return dsl::parse_override(flag, parsed, ignored) ? dsl::canonical_path(parsed.path) : std::vector<std::string>{};
 }
 
 // Splits --set flags: "path=value" goes to every architecture, "NAME:path=value"
 // to the one whose file is NAME.yaml, where it replaces a plain flag of the
-// same key (the general value first, then the one architecture's: given once
-// each, a key set twice is the run's error). An unknown NAME is a located
-// error.
+// same key (wherever either stands). The flags keep their order otherwise. An
+// unknown NAME is a located error.
 std::vector<architecture_overrides> overrides_per_architecture(const compare_options& o, dsl::diagnostics& errors) {
   std::vector<std::string> stems;
   for (const auto& a : o.architectures) stems.push_back(fs::path(a).stem().string());
   std::vector<architecture_overrides> per(o.architectures.size());
-  auto is_named = [](const std::string& flag) {
+  auto named_target = [](const std::string& flag) {
     const auto eq = flag.find('=');
     const auto colon = flag.find(':');
-    return colon != std::string::npos && (eq == std::string::npos || colon < eq);
+    return colon != std::string::npos && (eq == std::string::npos || colon < eq) ? flag.substr(0, colon)
+                                                                                  : std::string();
   };
+  // The keys each architecture's own flags set.
+  std::vector<std::vector<std::vector<std::string>>> own_keys(stems.size());
   for (const auto& flag : o.overrides) {
-    if (is_named(flag)) continue;
-    for (auto& p : per) {
-      p.given.push_back(flag);
-      p.written.push_back(flag);
-    }
+    const std::string target = named_target(flag);
+    if (target.empty()) continue;
+    const std::vector<std::string> path = override_path(flag.substr(target.size() + 1));
+    if (path.empty()) continue;
+    for (std::size_t i = 0; i < stems.size(); ++i)
+      if (stems[i] == target) own_keys[i].push_back(path);
   }
   for (const auto& flag : o.overrides) {
-    if (!is_named(flag)) continue;
-    const auto colon = flag.find(':');
-    const std::string target = flag.substr(0, colon);
-    const std::string own = flag.substr(colon + 1);
-    const std::vector<std::string> path = override_path(own);
+    const std::string target = named_target(flag);
+    if (target.empty()) {
+      const std::vector<std::string> path = override_path(flag);
+      for (std::size_t i = 0; i < per.size(); ++i) {
+        if (!path.empty() && std::find(own_keys[i].begin(), own_keys[i].end(), path) != own_keys[i].end()) continue;
+        per[i].given.push_back(flag);
+        per[i].written.push_back(flag);
+      }
+      continue;
+    }
+    const std::string own = flag.substr(target.size() + 1);
     bool found = false;
     for (std::size_t i = 0; i < stems.size(); ++i)
       if (stems[i] == target) {
-        auto& p = per[i];
-        for (std::size_t k = p.given.size(); k-- > 0;)
-          if (p.given[k] == p.written[k] && !path.empty() && override_path(p.given[k]) == path) {
-            p.given.erase(p.given.begin() + static_cast<std::ptrdiff_t>(k));
-            p.written.erase(p.written.begin() + static_cast<std::ptrdiff_t>(k));
-          }
-        p.given.push_back(own);
-        p.written.push_back(flag);
+        per[i].given.push_back(own);
+        per[i].written.push_back(flag);
         found = true;
       }
     if (!found) {
@@ -124,6 +127,15 @@ dsl::diagnostics located_for_architecture(const dsl::diagnostics& found, const a
     if (!flags.empty()) {
       where.file = flags;
       message = "on " + file + ": " + message;
+      // A message that quotes another of the flags quotes it as written.
+      for (std::size_t k = 0; k < overrides.given.size(); ++k) {
+        if (overrides.given[k] == overrides.written[k]) continue;
+        const std::string quoted = "--set '" + overrides.given[k] + "'";
+        for (auto at = message.find(quoted); at != std::string::npos; at = message.find(quoted, at + 1)) {
+          message.replace(at, quoted.size(), "--set '" + overrides.written[k] + "'");
+          at += overrides.written[k].size();
+        }
+      }
     }
     out.error(where, message);
   }

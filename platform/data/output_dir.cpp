@@ -135,12 +135,19 @@ void ensure_output_dir(const std::string& dir) {
   for (const auto& part : fs::path(dir)) {
     prefix /= part;
     std::error_code link_ec;
-    if (fs::is_symlink(fs::symlink_status(prefix, link_ec)) && !fs::exists(prefix, link_ec)) {
-      const fs::path target = fs::read_symlink(prefix, link_ec);
-      throw dsl::input_error({"-o " + dir, 0, 0},
-                             create_failure + std::string("'") + prefix.string() + "' is a symbolic link to '" +
-                                 target.string() + "', which does not exist: create it, or choose another directory");
-    }
+    if (!fs::is_symlink(fs::symlink_status(prefix, link_ec))) continue;
+    std::error_code target_ec;
+    if (fs::exists(prefix, target_ec)) continue;
+    fs::path target = fs::read_symlink(prefix, link_ec);
+    if (target.is_relative()) target = (prefix.parent_path() / target).lexically_normal();
+    // Only a missing target is "does not exist"; a loop or a directory that
+    // cannot be searched says its own reason.
+    const bool missing = !target_ec || target_ec == std::errc::no_such_file_or_directory;
+    throw dsl::input_error({"-o " + dir, 0, 0},
+                           create_failure + std::string("'") + prefix.string() + "' is a symbolic link to '" +
+                               target.string() + "', " +
+                               (missing ? "which does not exist: create it, or choose another directory"
+                                        : "which cannot be followed: " + target_ec.message()));
   }
   throw dsl::input_error({"-o " + dir, 0, 0},
                          create_failure + (ec ? ec.message() : std::string("a file is in the way")));

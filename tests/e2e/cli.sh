@@ -149,6 +149,10 @@ check "a key set twice" 2 "^--set 'components\.tile\[count\]=3': error: sets the
 run compare configs/arch/cpu_baseline.yaml configs/arch/adc_cim.yaml --workload configs/workloads/lenet5_mnist.yaml \
   -o "$scratch/specific" --set 'components.dram.bandwidth=10 GB/s' --set 'cpu_baseline:components.dram.bandwidth=25.6 GB/s'
 check "compare: NAME:key replaces the plain key for NAME" 0 "^wrote .*compare\.json"
+run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/lenet5_mnist.yaml -o "$scratch/named_twice" \
+  --set 'cpu_baseline:components.dram.bandwidth=1 GB/s' --set 'cpu_baseline:components.dram[bandwidth]=2 GB/s'
+check "compare: one architecture's key set twice names both flags as written" 2 \
+  "sets the same key as --set 'cpu_baseline:components\.dram\.bandwidth=1 GB/s'"
 grep -q '25.6 GB/s' "$scratch/specific/cpu_baseline/report.json" && ! grep -q '"10 GB/s' "$scratch/specific/cpu_baseline/report.json" &&
   grep -q '10 GB/s' "$scratch/specific/adc_cim/report.json" && verdict "each architecture ran with its own bandwidth" ||
   verdict "each architecture ran with its own bandwidth" "cpu_baseline or adc_cim has the other's value"

@@ -347,9 +347,17 @@ TEST_CASE("architecture: --set of one key twice is an error at the second, howev
   // readout[1] and readout.1 are one path.
   const loaded spelt = load(base, {"a.b[1].c=1", "a.b.1.c=2"});
   CHECK(contains(spelt.errors.to_string(), "--set 'a.b.1.c=2': error: sets the same key as --set 'a.b[1].c=1'"));
+  // readout[1] and readout.01 too.
+  const loaded zeros = load(base, {"a.b[1].c=1", "a.b.01.c=2"});
+  CHECK(contains(zeros.errors.to_string(), "--set 'a.b.01.c=2': error: sets the same key as --set 'a.b[1].c=1'"));
   // A key and one inside it are two keys: the second writes into the first's value.
   const loaded nested = load(base, {"components.d={type: dram}", "components.d.capacity=1 GiB"});
   CHECK_FALSE(contains(nested.errors.to_string(), "sets the same key"));
+  CHECK_FALSE(contains(nested.errors.to_string(), "replaces the whole value"));
+  // The other way round the key inside would be lost without a word.
+  const loaded lost = load(base, {"components.d.capacity=1 GiB", "components.d={type: dram}"});
+  CHECK(contains(lost.errors.to_string(), "--set 'components.d={type: dram}': error: replaces the whole value that "
+                                          "--set 'components.d.capacity=1 GiB' set a key inside"));
 }
 
 TEST_CASE("architecture: extends cycles are found and located") {

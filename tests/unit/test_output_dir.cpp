@@ -311,6 +311,17 @@ TEST_CASE("output dir: a link to nothing, as the directory or on the way to it, 
     }
     CHECK_FALSE(fs::exists(s.path("nowhere")));  // the target is not created
   }
+  // A loop is not "does not exist": its own reason.
+  fs::create_symlink(s.path("loop_b"), s.path("loop_a"));
+  fs::create_symlink(s.path("loop_a"), s.path("loop_b"));
+  try {
+    platform::ensure_output_dir(s.path("loop_a"));
+    FAIL("made a loop");
+  } catch (const mottsim::dsl::input_error& e) {
+    const std::string text = e.errors().to_string();
+    CHECK(text.find("is a symbolic link to '" + s.path("loop_b") + "', which cannot be followed: ") != std::string::npos);
+    CHECK(text.find("does not exist") == std::string::npos);
+  }
   // A link to a directory that exists is written through, as before.
   fs::create_directory(s.path("real"));
   fs::create_directory_symlink(s.path("real"), s.path("to_real"));
