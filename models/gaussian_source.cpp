@@ -3,6 +3,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -28,49 +29,6 @@ std::uint64_t xoshiro_step(std::uint64_t& s0, std::uint64_t& s1, std::uint64_t& 
   s2 ^= t;
   s3 = rotl(s3, 45);
   return result;
-}
-
-// The ziggurat of Marsaglia & Tsang (2000), 256 layers of equal area v under
-// the unnormalized density f(x) = exp(-x^2/2), the base layer (with the tail
-// beyond r) included: 98.5 % of the candidates end at the first comparison.
-// Abscissas are 24-bit signed integers hz, |hz| < 2^23: layer i accepts at
-// once when |hz| < kn[i] (x inside the rectangle no layer above overhangs)
-// and returns hz wn[i].
-struct ziggurat {
-  static constexpr double r = 3.6541528853610088;  // where the tail starts
-  static constexpr double v = 0.00492867323399;
-  alignas(64) std::int32_t kn[256] = {};
-  alignas(64) float wn[256] = {};
-  double fn[256] = {};
-  ziggurat() {
-    const double m1 = 8388608.0;  // 2^23
-    double dn = r, tn = r;
-    const double q = v / std::exp(-0.5 * dn * dn);
-    kn[0] = static_cast<std::int32_t>(dn / q * m1);
-    kn[1] = 0;
-    wn[0] = static_cast<float>(q / m1);
-    wn[255] = static_cast<float>(dn / m1);
-    fn[0] = 1.0;
-    fn[255] = std::exp(-0.5 * dn * dn);
-    for (int i = 254; i >= 1; --i) {
-      dn = std::sqrt(-2.0 * std::log(v / dn + std::exp(-0.5 * dn * dn)));
-      kn[i + 1] = static_cast<std::int32_t>(dn / tn * m1);
-      tn = dn;
-      fn[i] = std::exp(-0.5 * dn * dn);
-      wn[i] = static_cast<float>(dn / m1);
-    }
-  }
-};
-
-const ziggurat tables;
-
-// One candidate from 32 bits: layer from the low 8, abscissa from the top 24.
-struct candidate {
-  std::int32_t hz;
-  unsigned iz;
-};
-candidate split(std::uint32_t u) {
-  return {static_cast<std::int32_t>(u >> 8) - (1 << 23), u & 255u};
 }
 
 }  // namespace
@@ -99,121 +57,152 @@ double gaussian_source::operator()() {
   return radius * std::cos(two_pi * u2);
 }
 
-float gaussian_source::slow(std::int32_t hz, unsigned iz) {
-  const ziggurat& z = tables;
-  for (;;) {
-    if (iz == 0) {
-      // The tail beyond r (Marsaglia 1964): exact, by rejection.
-      double x = 0.0, y = 0.0;
-      do {
-        x = -std::log(uniform()) / ziggurat::r;
-        y = -std::log(uniform());
-      } while (y + y < x * x);
-      return static_cast<float>(hz > 0 ? ziggurat::r + x : -ziggurat::r - x);
-    }
-    // A wedge: accept under the density.
-    const double x = static_cast<double>(hz) * static_cast<double>(z.wn[iz]);
-    if (z.fn[iz] + uniform() * (z.fn[iz - 1] - z.fn[iz]) < std::exp(-0.5 * x * x)) return static_cast<float>(x);
-    const candidate c = split(static_cast<std::uint32_t>(next()));
-    hz = c.hz;
-    iz = c.iz;
-    if (std::abs(hz) < z.kn[iz]) return static_cast<float>(hz) * z.wn[iz];
-  }
-}
-
 namespace {
 
-// A step's 16 candidates, their first test done: value[k] is hz wn[iz] when
-// candidate k passed; when it did not, bit k of the returned mask is set and
-// value[k] holds the candidate's 32 raw bits, for the scalar finish. The same
-// results in every version.
-std::uint32_t step_scalar(std::uint64_t (&s)[4][gaussian_source::lanes], float* value) {
-  const ziggurat& z = tables;
-  std::uint32_t rejected = 0;
-  // The generators first (their states in locals: a store through `value`
-  // may alias them), then the candidates, without a branch.
-  std::uint32_t raw[2 * gaussian_source::lanes];
-  for (int j = 0; j < gaussian_source::lanes; ++j) {
-    std::uint64_t s0 = s[0][j], s1 = s[1][j], s2 = s[2][j], s3 = s[3][j];
-    const std::uint64_t result = xoshiro_step(s0, s1, s2, s3);
-    s[0][j] = s0;
-    s[1][j] = s1;
-    s[2][j] = s2;
-    s[3][j] = s3;
-    raw[2 * j] = static_cast<std::uint32_t>(result);
-    raw[2 * j + 1] = static_cast<std::uint32_t>(result >> 32);
-  }
-  float values[2 * gaussian_source::lanes];
-  for (int k = 0; k < 2 * gaussian_source::lanes; ++k) {
-    const candidate c = split(raw[k]);
-    const bool passed = std::abs(c.hz) < z.kn[c.iz];
-    float raw_bits = 0.0f;
-    std::memcpy(&raw_bits, raw + k, sizeof raw_bits);
-    values[k] = passed ? static_cast<float>(c.hz) * z.wn[c.iz] : raw_bits;
-    rejected |= static_cast<std::uint32_t>(!passed) << k;
-  }
-  std::memcpy(value, values, sizeof values);
-  return rejected;
+// fill()'s normals, Box-Muller in single precision from the two 32-bit halves
+// of one generator's word: k1 (the low half) gives the radius, k2 (the high
+// half) the angle (docs/modelling.md, "Normals").
+//   Radius: u1 = (k1 / 2^8 + 1) / 2^24 in (0, 1], exact in a float; ln u1
+//   from u1 = m 2^e with m in [1/sqrt 2, sqrt 2), as e ln 2 + 2 atanh(s), s =
+//   (m - 1) / (m + 1), |s| < 0.172, by its series to s^9 / 9 (the next term
+//   is below 2^-30 of the sum); r = sqrt(-2 ln u1). Where u1 <= 2^-16 (one
+//   pair in 65,536) a float's 24 bits would cut the tail at 5.8, so r^2 is
+//   taken again in double from 53 bits (21 more from the scalar generator):
+//   the tail then reaches 8.6.
+//   Angle: k2's top 3 bits choose the octant, its next 24 the fraction phi
+//   of it; sine and cosine of pi/4 phi (of pi/4 (1 - phi) in odd octants,
+//   the two then swapped) by their Taylor series to x^9 / 9! and x^8 / 8!
+//   (the next terms are below 2^-26), then the octant's quadrant turns them.
+// Every operation is an IEEE single-precision one, lane by lane the same in
+// every version (contraction is off), so every unit draws the same bytes.
+// F, I, U: float, int32 and uint32 vectors of one width.
+template <class F, class I, class U>
+__attribute__((always_inline)) inline void radius_squared(const std::uint32_t* low, float* r2_out) {
+  U k1;
+  std::memcpy(&k1, low, sizeof k1);
+  const U top = k1 >> 8;
+  I a;
+  std::memcpy(&a, &top, sizeof a);
+  a += 1;
+  const F u1 = __builtin_convertvector(a, F) * (1.0f / 16777216.0f);
+  I bits;
+  std::memcpy(&bits, &u1, sizeof bits);
+  I e = ((bits >> 23) & 255) - 127;
+  const I mantissa = (bits & 0x7fffff) | 0x3f800000;  // m in [1, 2)
+  F m;
+  std::memcpy(&m, &mantissa, sizeof m);
+  const I high = m > 1.41421356f;  // -1 where m is above sqrt 2
+  m = high ? m * 0.5f : m;
+  e = e - high;
+  const F s = (m - 1.0f) / (m + 1.0f);
+  const F s2 = s * s;
+  const F p = (((s2 * (1.0f / 9.0f) + (1.0f / 7.0f)) * s2 + (1.0f / 5.0f)) * s2 + (1.0f / 3.0f)) * s2;
+  const F ln = __builtin_convertvector(e, F) * 0.693147180559945f + 2.0f * (s + s * p);
+  const F r2 = ln * -2.0f + 0.0f;  // + 0 makes the -0 of u1 = 1 a +0
+  std::memcpy(r2_out, &r2, sizeof r2);
 }
 
-// The eight generators at once, for `steps` steps; rejected[i] is step i's
-// mask. The layer's kn and wn come from the tables held as 8 pairs of
-// registers, one two-register permute per pair (the layer's low 5 bits) kept
-// where the pair is the layer's (its top 3 bits): gathers take twice as long
-// on some processors. The masked forms (all lanes) keep GCC 12 from warning
-// about the unmasked ones' undefined sources.
-__attribute__((target("avx512f"))) void steps_avx512(std::uint64_t (&lanes)[4][gaussian_source::lanes], float* out,
-                                                     std::size_t steps, std::uint16_t* rejected) {
-  const ziggurat& z = tables;
-  __m512i s[4];
-  for (int i = 0; i < 4; ++i) s[i] = _mm512_load_si512(lanes[i]);
-  for (std::size_t i = 0; i < steps; ++i) {
-    const __m512i result = _mm512_add_epi64(_mm512_maskz_rol_epi64(0xff, _mm512_add_epi64(s[0], s[3]), 23), s[0]);
-    const __m512i t = _mm512_maskz_slli_epi64(0xff, s[1], 17);
-    s[2] = _mm512_xor_si512(s[2], s[0]);
-    s[3] = _mm512_xor_si512(s[3], s[1]);
-    s[1] = _mm512_xor_si512(s[1], s[2]);
-    s[0] = _mm512_xor_si512(s[0], s[3]);
-    s[2] = _mm512_xor_si512(s[2], t);
-    s[3] = _mm512_maskz_rol_epi64(0xff, s[3], 45);
-    // 32-bit lane k of the words is candidate k (little-endian halves).
-    const __m512i iz = _mm512_and_si512(result, _mm512_set1_epi32(255));
-    const __m512i hz = _mm512_sub_epi32(_mm512_maskz_srli_epi32(0xffff, result, 8), _mm512_set1_epi32(1 << 23));
-    const __m512i pair = _mm512_maskz_srli_epi32(0xffff, iz, 5);
-    __m512i kn = _mm512_permutex2var_epi32(_mm512_load_si512(z.kn), iz, _mm512_load_si512(z.kn + 16));
-    __m512 wn = _mm512_permutex2var_ps(_mm512_load_ps(z.wn), iz, _mm512_load_ps(z.wn + 16));
-#pragma GCC unroll 8
-    for (int p = 1; p < 8; ++p) {
-      const __mmask16 here = _mm512_cmpeq_epi32_mask(pair, _mm512_set1_epi32(p));
-      kn = _mm512_mask_mov_epi32(
-          kn, here, _mm512_permutex2var_epi32(_mm512_load_si512(z.kn + 32 * p), iz, _mm512_load_si512(z.kn + 32 * p + 16)));
-      wn = _mm512_mask_mov_ps(
-          wn, here, _mm512_permutex2var_ps(_mm512_load_ps(z.wn + 32 * p), iz, _mm512_load_ps(z.wn + 32 * p + 16)));
-    }
-    const __mmask16 passed = _mm512_cmplt_epi32_mask(_mm512_maskz_abs_epi32(0xffff, hz), kn);
-    const __m512 value = _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(0xffff, hz), wn);
-    _mm512_storeu_ps(out + 2 * gaussian_source::lanes * i,
-                     _mm512_mask_blend_ps(passed, _mm512_castsi512_ps(result), value));
-    rejected[i] = static_cast<std::uint16_t>(~passed);
+// x = r cos(theta), y = r sin(theta), theta from k2 (above).
+template <class F, class I, class U>
+__attribute__((always_inline)) inline void turn(const float* radius, const std::uint32_t* high, float* x_out,
+                                                float* y_out) {
+  U k2;
+  F r;
+  std::memcpy(&k2, high, sizeof k2);
+  std::memcpy(&r, radius, sizeof r);
+  const U octant = k2 >> 29;
+  const U fraction = (k2 >> 5) & 0xffffff;
+  I whole;
+  std::memcpy(&whole, &fraction, sizeof whole);
+  const F phi = __builtin_convertvector(whole, F) * (1.0f / 16777216.0f);
+  const I odd = (octant & 1) != 0;
+  const F t = (odd ? 1.0f - phi : phi) * 0.785398163397448f;
+  const F t2 = t * t;
+  const F sine =
+      t * (1.0f + t2 * (-1.0f / 6.0f + t2 * (1.0f / 120.0f + t2 * (-1.0f / 5040.0f + t2 * (1.0f / 362880.0f)))));
+  const F cosine = 1.0f + t2 * (-0.5f + t2 * (1.0f / 24.0f + t2 * (-1.0f / 720.0f + t2 * (1.0f / 40320.0f))));
+  const F c = odd ? sine : cosine, s = odd ? cosine : sine;
+  const I quarter = (octant & 2) != 0, half = (octant & 4) != 0;
+  const F c1 = quarter ? -s : c, s1 = quarter ? c : s;
+  const F x = r * (half ? -c1 : c1), y = r * (half ? -s1 : s1);
+  std::memcpy(x_out, &x, sizeof x);
+  std::memcpy(y_out, &y, sizeof y);
+}
+
+using float4 = float __attribute__((vector_size(16)));
+using int4 = std::int32_t __attribute__((vector_size(16)));
+using uint4 = std::uint32_t __attribute__((vector_size(16)));
+using float8 = float __attribute__((vector_size(32)));
+using int8 = std::int32_t __attribute__((vector_size(32)));
+using uint8 = std::uint32_t __attribute__((vector_size(32)));
+using float16 = float __attribute__((vector_size(64)));
+using int16 = std::int32_t __attribute__((vector_size(64)));
+using uint16 = std::uint32_t __attribute__((vector_size(64)));
+
+// The rare pairs of a group (bit l of refine: k1 below 2^16, so u1 at most
+// 2^-16) get r^2 again in double from 53
+// bits: k1's top 24, its low 8 and 21 from the scalar generator, in the
+// pairs' order.
+template <class Next>
+void refine_tail(const std::uint32_t* low, float* r2, std::uint32_t refine, Next& next) {
+  for (; refine != 0; refine &= refine - 1) {
+    const int l = __builtin_ctz(refine);
+    const std::uint64_t bits = (static_cast<std::uint64_t>(low[l] >> 8) << 29) |
+                               (static_cast<std::uint64_t>(low[l] & 255) << 21) | (next() >> 43);
+    r2[l] = static_cast<float>(-2.0 * std::log(static_cast<double>(bits + 1) * 0x1.0p-53));
   }
-  for (int i = 0; i < 4; ++i) _mm512_store_si512(lanes[i], s[i]);
+}
+
+// `steps` steps of 16 normals into out: normal 2j of a step is r cos(theta)
+// of generator j's word, 2j + 1 its r sin(theta). Four pairs at a time.
+template <class Next>
+void steps_sse2(std::uint64_t (&lanes)[4][gaussian_source::lanes], float* out, std::size_t steps, Next& next) {
+  alignas(16) std::uint32_t low[gaussian_source::lanes], high[gaussian_source::lanes];
+  alignas(16) float r2[4], x[4], y[4];
+  for (std::size_t i = 0; i < steps; ++i) {
+    for (int j = 0; j < gaussian_source::lanes; ++j) {
+      std::uint64_t s0 = lanes[0][j], s1 = lanes[1][j], s2 = lanes[2][j], s3 = lanes[3][j];
+      const std::uint64_t result = xoshiro_step(s0, s1, s2, s3);
+      lanes[0][j] = s0;
+      lanes[1][j] = s1;
+      lanes[2][j] = s2;
+      lanes[3][j] = s3;
+      low[j] = static_cast<std::uint32_t>(result);
+      high[j] = static_cast<std::uint32_t>(result >> 32);
+    }
+    for (int g = 0; g < 2; ++g) {
+      radius_squared<float4, int4, uint4>(low + 4 * g, r2);
+      // Pairs whose u1 is at most 2^-16: k1 below 2^16 (signed compare of k1 - 2^31).
+      const __m128i k1 = _mm_xor_si128(_mm_load_si128(reinterpret_cast<const __m128i*>(low + 4 * g)),
+                                       _mm_set1_epi32(INT32_MIN));
+      const auto refine = static_cast<std::uint32_t>(
+          _mm_movemask_ps(_mm_castsi128_ps(_mm_cmplt_epi32(k1, _mm_set1_epi32(INT32_MIN + 65536)))));
+      if (refine != 0) refine_tail(low + 4 * g, r2, refine, next);
+      _mm_store_ps(r2, _mm_sqrt_ps(_mm_load_ps(r2)));
+      turn<float4, int4, uint4>(r2, high + 4 * g, x, y);
+      const __m128 a = _mm_load_ps(x), b = _mm_load_ps(y);
+      _mm_storeu_ps(out + 16 * i + 8 * g, _mm_unpacklo_ps(a, b));
+      _mm_storeu_ps(out + 16 * i + 8 * g + 4, _mm_unpackhi_ps(a, b));
+    }
+  }
 }
 
 __attribute__((target("avx2"))) inline __m256i rotl4(__m256i x, int k) {
   return _mm256_or_si256(_mm256_slli_epi64(x, k), _mm256_srli_epi64(x, 64 - k));
 }
 
-// The same steps on AVX2, four generators to a register: words of
-// generators 0-3 give candidates 0-7, of 4-7 candidates 8-15; table entries
-// by gathers.
+// Eight pairs at a time on AVX2, four generators to a register.
+template <class Next>
 __attribute__((target("avx2"))) void steps_avx2(std::uint64_t (&lanes)[4][gaussian_source::lanes], float* out,
-                                                std::size_t steps, std::uint16_t* rejected) {
-  const ziggurat& z = tables;
+                                                std::size_t steps, Next& next) {
   __m256i s[2][4];
   for (int h = 0; h < 2; ++h)
     for (int i = 0; i < 4; ++i) s[h][i] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lanes[i] + 4 * h));
+  alignas(32) std::uint32_t low[8], high[8];
+  alignas(32) float r2[8], x[8], y[8];
+  const __m256i halves = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);  // low halves, then high
   for (std::size_t i = 0; i < steps; ++i) {
-    std::uint32_t mask = 0;
+    __m128i low_half[2], high_half[2];  // joined before they are stored (steps_avx512)
     for (int h = 0; h < 2; ++h) {
       __m256i* v = s[h];
       const __m256i result = _mm256_add_epi64(rotl4(_mm256_add_epi64(v[0], v[3]), 23), v[0]);
@@ -224,20 +213,76 @@ __attribute__((target("avx2"))) void steps_avx2(std::uint64_t (&lanes)[4][gaussi
       v[0] = _mm256_xor_si256(v[0], v[3]);
       v[2] = _mm256_xor_si256(v[2], t);
       v[3] = rotl4(v[3], 45);
-      const __m256i iz = _mm256_and_si256(result, _mm256_set1_epi32(255));
-      const __m256i hz = _mm256_sub_epi32(_mm256_srli_epi32(result, 8), _mm256_set1_epi32(1 << 23));
-      const __m256i kn = _mm256_i32gather_epi32(z.kn, iz, 4);
-      const __m256 wn = _mm256_i32gather_ps(z.wn, iz, 4);
-      const __m256i passed = _mm256_cmpgt_epi32(kn, _mm256_abs_epi32(hz));
-      const __m256 value = _mm256_mul_ps(_mm256_cvtepi32_ps(hz), wn);
-      _mm256_storeu_ps(out + 2 * gaussian_source::lanes * i + 8 * h,
-                       _mm256_blendv_ps(_mm256_castsi256_ps(result), value, _mm256_castsi256_ps(passed)));
-      mask |= static_cast<std::uint32_t>(~_mm256_movemask_ps(_mm256_castsi256_ps(passed)) & 0xff) << (8 * h);
+      const __m256i split = _mm256_permutevar8x32_epi32(result, halves);
+      low_half[h] = _mm256_castsi256_si128(split);
+      high_half[h] = _mm256_extracti128_si256(split, 1);
     }
-    rejected[i] = static_cast<std::uint16_t>(mask);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(low), _mm256_set_m128i(low_half[1], low_half[0]));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(high), _mm256_set_m128i(high_half[1], high_half[0]));
+    radius_squared<float8, int8, uint8>(low, r2);
+    // Pairs whose u1 is at most 2^-16: k1 below 2^16.
+    const __m256i k1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(low));
+    const auto refine = static_cast<std::uint32_t>(_mm256_movemask_ps(
+        _mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_srli_epi32(k1, 16), _mm256_setzero_si256()))));
+    if (refine != 0) refine_tail(low, r2, refine, next);
+    _mm256_store_ps(r2, _mm256_sqrt_ps(_mm256_load_ps(r2)));
+    turn<float8, int8, uint8>(r2, high, x, y);
+    const __m256 a = _mm256_load_ps(x), b = _mm256_load_ps(y);
+    const __m256 lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);
+    _mm256_storeu_ps(out + 16 * i, _mm256_permute2f128_ps(lo, hi, 0x20));
+    _mm256_storeu_ps(out + 16 * i + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
   }
   for (int h = 0; h < 2; ++h)
     for (int i = 0; i < 4; ++i) _mm256_storeu_si256(reinterpret_cast<__m256i*>(lanes[i] + 4 * h), s[h][i]);
+}
+
+// Two steps at a time on AVX-512 (the first step's generators in lanes 0-7,
+// the second's in 8-15); an odd last step on AVX2. The masked forms (all
+// lanes) keep GCC 12 from warning about the unmasked ones' undefined sources.
+template <class Next>
+__attribute__((target("avx512f,avx2"))) void steps_avx512(std::uint64_t (&lanes)[4][gaussian_source::lanes],
+                                                          float* out, std::size_t steps, Next& next) {
+  __m512i s[4];
+  for (int i = 0; i < 4; ++i) s[i] = _mm512_load_si512(lanes[i]);
+  alignas(64) std::uint32_t low[16], high[16];
+  alignas(64) float r2[16], x[16], y[16];
+  const __m512i first = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i second = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  std::size_t i = 0;
+  for (; i + 2 <= steps; i += 2) {
+    // The two steps' halves joined in registers and stored whole: two
+    // half-width stores read back as one would not be forwarded.
+    __m256i low_half[2], high_half[2];
+    for (int h = 0; h < 2; ++h) {
+      const __m512i result = _mm512_add_epi64(_mm512_maskz_rol_epi64(0xff, _mm512_add_epi64(s[0], s[3]), 23), s[0]);
+      const __m512i t = _mm512_maskz_slli_epi64(0xff, s[1], 17);
+      s[2] = _mm512_xor_si512(s[2], s[0]);
+      s[3] = _mm512_xor_si512(s[3], s[1]);
+      s[1] = _mm512_xor_si512(s[1], s[2]);
+      s[0] = _mm512_xor_si512(s[0], s[3]);
+      s[2] = _mm512_xor_si512(s[2], t);
+      s[3] = _mm512_maskz_rol_epi64(0xff, s[3], 45);
+      low_half[h] = _mm512_maskz_cvtepi64_epi32(0xff, result);
+      high_half[h] = _mm512_maskz_cvtepi64_epi32(0xff, _mm512_maskz_srli_epi64(0xff, result, 32));
+    }
+    const __m512i zero = _mm512_setzero_si512();
+    _mm512_store_si512(low, _mm512_maskz_inserti64x4(0xff, _mm512_maskz_inserti64x4(0xff, zero, low_half[0], 0),
+                                                     low_half[1], 1));
+    _mm512_store_si512(high, _mm512_maskz_inserti64x4(0xff, _mm512_maskz_inserti64x4(0xff, zero, high_half[0], 0),
+                                                      high_half[1], 1));
+    radius_squared<float16, int16, uint16>(low, r2);
+    // Pairs whose u1 is at most 2^-16: k1 below 2^16.
+    const std::uint32_t refine =
+        _mm512_cmplt_epu32_mask(_mm512_load_si512(low), _mm512_set1_epi32(65536));
+    if (refine != 0) refine_tail(low, r2, refine, next);
+    _mm512_store_ps(r2, _mm512_maskz_sqrt_ps(0xffff, _mm512_load_ps(r2)));
+    turn<float16, int16, uint16>(r2, high, x, y);
+    const __m512 a = _mm512_load_ps(x), b = _mm512_load_ps(y);
+    _mm512_storeu_ps(out + 16 * i, _mm512_maskz_permutex2var_ps(0xffff, a, first, b));
+    _mm512_storeu_ps(out + 16 * i + 16, _mm512_maskz_permutex2var_ps(0xffff, a, second, b));
+  }
+  for (int k = 0; k < 4; ++k) _mm512_store_si512(lanes[k], s[k]);
+  if (i < steps) steps_avx2(lanes, out + 16 * i, steps - i, next);
 }
 
 }  // namespace
@@ -257,37 +302,10 @@ gaussian_source::units gaussian_source::best_units() {
 }
 
 void gaussian_source::fill_steps(float* out, std::size_t steps, units u) {
-  constexpr std::size_t per_step = 2 * lanes;
-  // A few steps at a time: their first tests, then, in order, the candidates
-  // they rejected, on the scalar generator.
-  constexpr std::size_t wave = 64;
-  std::uint16_t rejected[wave];
-  for (std::size_t first = 0; first < steps; first += wave) {
-    const std::size_t count = std::min(wave, steps - first);
-    float* values = out + first * per_step;
-    if (u == units::avx512) {
-      steps_avx512(m_lanes, values, count, rejected);
-    } else if (u == units::avx2) {
-      steps_avx2(m_lanes, values, count, rejected);
-    } else {
-      for (std::size_t i = 0; i < count; ++i)
-        rejected[i] = static_cast<std::uint16_t>(step_scalar(m_lanes, values + i * per_step));
-    }
-    // The steps with a rejected candidate (about one in five) as bits, found
-    // without a branch per step, then visited in order.
-    std::uint64_t with_rejects = 0;
-    for (std::size_t i = 0; i < count; ++i) with_rejects |= static_cast<std::uint64_t>(rejected[i] != 0) << i;
-    for (; with_rejects != 0; with_rejects &= with_rejects - 1) {
-      const auto i = static_cast<std::size_t>(__builtin_ctzll(with_rejects));
-      for (std::uint32_t mask = rejected[i]; mask != 0; mask &= mask - 1) {
-        float* value = values + i * per_step + __builtin_ctz(mask);
-        std::uint32_t raw = 0;
-        std::memcpy(&raw, value, sizeof raw);
-        const candidate c = split(raw);
-        *value = slow(c.hz, c.iz);
-      }
-    }
-  }
+  auto next_bits = [this] { return next(); };
+  if (u == units::avx512) steps_avx512(m_lanes, out, steps, next_bits);
+  else if (u == units::avx2) steps_avx2(m_lanes, out, steps, next_bits);
+  else steps_sse2(m_lanes, out, steps, next_bits);
 }
 
 void gaussian_source::fill(float* out, std::size_t n) { fill_on(best_units(), out, n); }

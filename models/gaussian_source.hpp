@@ -6,23 +6,19 @@ namespace mottsim::models {
 
 // Standard normal draws fast enough for one draw per column read over billions
 // of reads. The bits come from xoshiro256++ (Blackman & Vigna 2019). fill()
-// turns them into normals with Marsaglia & Tsang's ziggurat (J. Stat. Softw.
-// 5(8), 2000; 256 layers): exact rejection sampling, tails included (no cut),
-// about one multiply per draw. Each 32-bit half of a 64-bit word makes one
-// candidate: its low 8 bits pick the layer, its top 24 bits (sign and 23 bits)
-// the abscissa, so the layer and the value never share bits (the flaw Leong et
-// al. 2005 found in the original, which used the same bits for both).
+// turns them into normals by the Box-Muller transform (Box & Muller 1958) in
+// single precision: each 64-bit word makes a pair, its low half the radius
+// sqrt(-2 ln u1), its high half the angle, with no rejection and nothing
+// left to a slower path but the radius of one pair in 65,536, taken again in
+// double where a float's 24 bits would cut the tail (models/gaussian_source.cpp
+// says how ln, sin and cos are computed and how closely).
 //
-// fill() draws its candidates 16 at a time from eight xoshiro256++ generators
-// of their own (seeded apart from each other and from next()), word j of a
-// step giving candidates 2j (low half) and 2j + 1 (high half): with AVX-512
-// all eight step at once and the ziggurat's first test runs on all 16 (its
-// table entries fetched by register permutes), which takes two thirds of the
-// time of one generator; with AVX2, four at a time (entries gathered). The few candidates that test rejects
-// (1.5 %) finish, in their order, on the scalar generator that next() and
-// operator() use. Every processor gets the same draws, and the draws do not
-// depend on how n is split between calls (a step's unused normals wait for
-// the next call).
+// fill() draws its words 8 at a time from eight xoshiro256++ generators of
+// their own (seeded apart from each other and from next()), word j of a step
+// giving normals 2j (r cos) and 2j + 1 (r sin): with AVX-512 two steps run at
+// once, with AVX2 one, otherwise four pairs at a time in SSE2. Every
+// processor gets the same draws, and the draws do not depend on how n is
+// split between calls (a step's unused normals wait for the next call).
 // operator() is the double-precision Box-Muller draw of the scalar stream.
 class gaussian_source {
  public:
@@ -42,7 +38,6 @@ class gaussian_source {
 
  private:
   double uniform();      // (0, 1), 53 bits
-  float slow(std::int32_t hz, unsigned iz);  // the ziggurat's wedges and tail
   // Steps of 2 x lanes normals into out (16 floats a step).
   void fill_steps(float* out, std::size_t steps, units u);
   std::uint64_t m_state[4] = {};

@@ -1027,7 +1027,7 @@ TEST_CASE("functional crossbar: read noise per column read has the model's mean 
   }
 }
 
-TEST_CASE("functional crossbar: the ziggurat's normals, against the normal distribution") {
+TEST_CASE("functional crossbar: fill()'s normals, against the normal distribution") {
   models::gaussian_source g(2024);
   const std::size_t n = 2000001;  // not a whole number of steps: the last step's rest waits
   std::vector<float> x(n);
@@ -1040,7 +1040,7 @@ TEST_CASE("functional crossbar: the ziggurat's normals, against the normal distr
     sum2 += v * v;
     sum4 += v * v * v * v;
     beyond2 += std::abs(v) > 2.0;
-    beyond_r += std::abs(v) > 3.7;  // past the base layer: drawn by the tail method
+    beyond_r += std::abs(v) > 3.7;
     beyond4 += std::abs(v) > 4.0;
   }
   const double dn = static_cast<double>(n);
@@ -1071,25 +1071,43 @@ TEST_CASE("functional crossbar: the ziggurat's normals, against the normal distr
   CHECK(one == parts);
   for (std::size_t k = 0; k < 101; k += 3) c.fill(small.data() + k, std::min<std::size_t>(3, 101 - k));
   CHECK(small == one);
-  // Every set of units the processor has draws what the scalar ones draw,
-  // rejected candidates (1.5 %, which finish on the scalar generator)
-  // included: 20,000 draws hold about 300.
+  // Every set of units the processor has draws what the SSE2 ones draw,
+  // the pairs whose radius is taken again in double included (u1 at most
+  // 2^-16, one pair in 65,536: 4,000,000 draws hold about 30 of them).
   using units = models::gaussian_source::units;
   models::gaussian_source scalar_units(31);
-  std::vector<float> s(20011);
+  std::vector<float> s(4000011);
   scalar_units.fill_on(units::scalar, s.data(), s.size());
   for (const units u : {units::avx2, units::avx512}) {
     if (!models::gaussian_source::supports(u)) continue;
     CAPTURE(static_cast<int>(u));
     models::gaussian_source vector_units(31);
-    std::vector<float> v(20011);
+    std::vector<float> v(4000011);
     vector_units.fill_on(u, v.data(), v.size());
     CHECK(std::memcmp(v.data(), s.data(), v.size() * sizeof(float)) == 0);
   }
   models::gaussian_source widest(31);
-  std::vector<float> w(20011);
+  std::vector<float> w(4000011);
   widest.fill(w.data(), w.size());
   CHECK(w == s);
+  // Pairs (normals 2j, 2j + 1 of a step) are r cos and r sin of one radius.
+  // A float u1 above 2^-16 is at least 257 / 2^24, so its r^2 is at most
+  // -2 ln(257 / 2^24) = 22.17; the pairs beyond are those taken again in
+  // double, P(r^2 > 2 x 16 ln 2) = 2^-16 of the 2,000,005 pairs: 30.5,
+  // Poisson sd 5.5.
+  long long refined = 0, in_gap = 0;
+  double widest_r2 = 0.0;
+  for (std::size_t k = 0; k + 1 < s.size(); k += 2) {
+    const double r2 = static_cast<double>(s[k]) * s[k] + static_cast<double>(s[k + 1]) * s[k + 1];
+    refined += r2 > 22.18;
+    in_gap += r2 > 22.172 && r2 <= 22.18;
+    widest_r2 = std::max(widest_r2, r2);
+  }
+  MESSAGE(refined << " pairs taken again in double; the widest r^2 " << widest_r2);
+  CHECK(in_gap == 0);
+  CHECK(refined >= 12);
+  CHECK(refined <= 55);
+  CHECK(widest_r2 > 22.18);
   // Different seeds, different draws.
   models::gaussian_source seed_10(10);
   std::vector<float> other(101);
