@@ -1086,6 +1086,18 @@ TEST_CASE("functional crossbar: fill()'s normals, against the normal distributio
     vector_units.fill_on(u, v.data(), v.size());
     CHECK(std::memcmp(v.data(), s.data(), v.size() * sizeof(float)) == 0);
   }
+  // An odd number of whole steps in one call (AVX-512 runs two at a time and
+  // the last one alone), then the rest from the waiting step.
+  for (const units u : {units::avx2, units::avx512}) {
+    if (!models::gaussian_source::supports(u)) continue;
+    models::gaussian_source one_by_one(77), by_units(77);
+    std::vector<float> ordered(7 * 16 + 3 + 5 * 16), unit_drawn(ordered.size());
+    one_by_one.fill_on(units::scalar, ordered.data(), 7 * 16 + 3);
+    one_by_one.fill_on(units::scalar, ordered.data() + 7 * 16 + 3, 5 * 16);
+    by_units.fill_on(u, unit_drawn.data(), 7 * 16 + 3);
+    by_units.fill_on(u, unit_drawn.data() + 7 * 16 + 3, 5 * 16);
+    CHECK(std::memcmp(ordered.data(), unit_drawn.data(), ordered.size() * sizeof(float)) == 0);
+  }
   models::gaussian_source widest(31);
   std::vector<float> w(4000011);
   widest.fill(w.data(), w.size());
