@@ -65,14 +65,14 @@ namespace {
 //   Radius: u1 = (k1 / 2^8 + 1) / 2^24 in (0, 1], exact in a float; ln u1
 //   from u1 = m 2^e with m in [1/sqrt 2, sqrt 2), as e ln 2 + 2 atanh(s), s =
 //   (m - 1) / (m + 1), |s| < 0.172, by its series to s^9 / 9 (the next term
-//   is below 2^-30 of the sum); r = sqrt(-2 ln u1). Where u1 <= 2^-16 (one
+//   is below 2^-28 of the sum); r = sqrt(-2 ln u1). Where u1 <= 2^-16 (one
 //   pair in 65,536) a float's 24 bits would cut the tail at 5.8, so r^2 is
 //   taken again in double from 53 bits (21 more from the scalar generator):
 //   the tail then reaches 8.6.
 //   Angle: k2's top 3 bits choose the octant, its next 24 the fraction phi
 //   of it; sine and cosine of pi/4 phi (of pi/4 (1 - phi) in odd octants,
 //   the two then swapped) by their Taylor series to x^9 / 9! and x^8 / 8!
-//   (the next terms are below 2^-26), then the octant's quadrant turns them.
+//   (the next terms are below 2^-24), then the octant's quadrant turns them.
 // Every operation is an IEEE single-precision one, lane by lane the same in
 // every version (contraction is off), so every unit draws the same bytes.
 // F, I, U: float, int32 and uint32 vectors of one width.
@@ -312,8 +312,10 @@ void gaussian_source::fill(float* out, std::size_t n) { fill_on(best_units(), ou
 
 void gaussian_source::fill_on(units u, float* out, std::size_t n) {
   constexpr std::size_t per_step = 2 * lanes;
+  if (n == 0) return;  // out may then be null (an empty Eigen array's data())
   const auto take_pending = [&] {
     const std::size_t k = std::min<std::size_t>(n, static_cast<std::size_t>(m_pending_count));
+    if (k == 0) return;
     std::memcpy(out, m_pending + (per_step - static_cast<std::size_t>(m_pending_count)), k * sizeof(float));
     m_pending_count -= static_cast<int>(k);
     out += k;

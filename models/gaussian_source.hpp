@@ -19,7 +19,10 @@ namespace mottsim::models {
 // once, with AVX2 one, otherwise four pairs at a time in SSE2. Every
 // processor gets the same draws, and the draws do not depend on how n is
 // split between calls (a step's unused normals wait for the next call).
-// operator() is the double-precision Box-Muller draw of the scalar stream.
+// operator() is the double-precision Box-Muller draw of the scalar stream,
+// which fill() also takes its rare double-precision radii from: a source
+// serves fill() or operator(), so that neither's draws depend on the other's
+// calls.
 class gaussian_source {
  public:
   explicit gaussian_source(std::uint64_t seed);

@@ -1086,6 +1086,13 @@ TEST_CASE("functional crossbar: fill()'s normals, against the normal distributio
     vector_units.fill_on(u, v.data(), v.size());
     CHECK(std::memcmp(v.data(), s.data(), v.size() * sizeof(float)) == 0);
   }
+  // Nothing to draw (an empty Eigen array's data() is null) draws nothing.
+  models::gaussian_source empty(5), fresh(5);
+  empty.fill(nullptr, 0);
+  float after_empty = 0.0f, first = 0.0f;
+  empty.fill(&after_empty, 1);
+  fresh.fill(&first, 1);
+  CHECK(after_empty == first);
   // An odd number of whole steps in one call (AVX-512 runs two at a time and
   // the last one alone), then the rest from the waiting step.
   for (const units u : {units::avx2, units::avx512}) {
