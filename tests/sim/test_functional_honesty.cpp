@@ -145,11 +145,11 @@ TEST_CASE("chips: --chips N draws N distinct chips, and the interval is the Stud
     const double sd = std::sqrt(((v[0] - mean) * (v[0] - mean) + (v[1] - mean) * (v[1] - mean) +
                                  (v[2] - mean) * (v[2] - mean)) / 2);
     const double half = 0.95 / std::sqrt(2 * 0.975 * 0.025) * sd / std::sqrt(3.0);
-    CHECK(m["mean"].get<double>() == doctest::Approx(mean).epsilon(1e-12));
-    CHECK(m["sd"].get<double>() == doctest::Approx(sd).epsilon(1e-9));
-    CHECK(m["ci95_low"].get<double>() == doctest::Approx(mean - half).epsilon(1e-9));
-    CHECK(m["ci95_high"].get<double>() == doctest::Approx(mean + half).epsilon(1e-9));
-    CHECK(three["quality"][figure].get<double>() == doctest::Approx(mean).epsilon(1e-12));
+    CHECK(m["mean"].get<double>() == doctest::Approx(mean).epsilon(1e-12).scale(0));
+    CHECK(m["sd"].get<double>() == doctest::Approx(sd).epsilon(1e-9).scale(0));
+    CHECK(m["ci95_low"].get<double>() == doctest::Approx(mean - half).epsilon(1e-9).scale(0));
+    CHECK(m["ci95_high"].get<double>() == doctest::Approx(mean + half).epsilon(1e-9).scale(0));
+    CHECK(three["quality"][figure].get<double>() == doctest::Approx(mean).epsilon(1e-12).scale(0));
     // Chip k depends only on the run's seed and k: one chip is the first of three.
     CHECK(one["chips"]["metrics"][figure]["per_chip"][0].get<double>() == v[0]);
     CHECK(one["chips"]["metrics"][figure]["sd"].is_null());

@@ -88,7 +88,7 @@ TEST_CASE("activation homes: a concat's operands are written into it in place; w
   CHECK(same(L[3].output, L[4].output));
   REQUIRE(L[4].copies.size() == 1);
   CHECK(L[4].copies[0].layer == 0);
-  CHECK(L[4].copies[0].bytes == doctest::Approx(256.0));
+  CHECK(L[4].copies[0].bytes == doctest::Approx(256.0).scale(0));
   CHECK(same(L[4].copies[0].from, L[0].output));
   // {d, e} is read only by f, the layer after it: the global buffer.
   CHECK(L[4].output.memory == "global_buffer");
@@ -118,11 +118,11 @@ TEST_CASE("activation homes: a class token is read from DRAM, the network input 
   const auto& L = plan.layers;
   REQUIRE(L[0].copies.size() == 2);
   CHECK(L[0].copies[0].layer == -1);
-  CHECK(L[0].copies[0].bytes == doctest::Approx(64.0));
+  CHECK(L[0].copies[0].bytes == doctest::Approx(64.0).scale(0));
   CHECK(L[0].copies[1].layer == platform::constant_source);
-  CHECK(L[0].copies[1].bytes == doctest::Approx(16.0));
+  CHECK(L[0].copies[1].bytes == doctest::Approx(16.0).scale(0));
   REQUIRE(L[1].copies.size() == 1);
-  CHECK(L[1].copies[0].bytes == doctest::Approx(80.0));
+  CHECK(L[1].copies[0].bytes == doctest::Approx(80.0).scale(0));
   CHECK(same(L[1].copies[0].from, L[0].output));
   CHECK_FALSE(same(L[1].output, L[0].output));
   CHECK(L[1].ran_on.find("a transpose") != std::string::npos);

@@ -252,7 +252,7 @@ TEST_CASE("functional crossbar: the calibrated ADC range is the quantile of nomi
   CHECK(std::isnan(layer.adc_range()));
   // Worst case: 3 rows at g_max = 100/33 steps each.
   const double f = 1.0 / 33.0, worst = 3 * 100.0 / 33.0;
-  CHECK(layer.steps().adc_step == doctest::Approx(worst / 255).epsilon(1e-6));
+  CHECK(layer.steps().adc_step == doctest::Approx(worst / 255).epsilon(1e-6).scale(0));
   // x = [1, 1/3, 2/3] is n = [3, 1, 2]: read 0 drives rows [1, 1, 0], read 1 rows [1, 0, 1].
   // + column [1, 2, 0]: 3 + 2f and 1 + 2f. - column [0, 0, 3]: 2f and 3 + 2f.
   Eigen::MatrixXd x(3, 1);
@@ -261,7 +261,7 @@ TEST_CASE("functional crossbar: the calibrated ADC range is the quantile of nomi
   const double top = layer.calibrate_adc_range(x, 1.0);
   CHECK(top >= 3 + 2 * f);
   CHECK(top <= 3 + 2 * f + bin);
-  CHECK(layer.steps().adc_step == doctest::Approx(top / 255).epsilon(1e-6));
+  CHECK(layer.steps().adc_step == doctest::Approx(top / 255).epsilon(1e-6).scale(0));
   // The median of {2f, 1 + 2f, 3 + 2f, 3 + 2f} is the second: 1 + 2f.
   const double median = layer.calibrate_adc_range(x, 0.5);
   CHECK(median >= 1 + 2 * f);
@@ -629,9 +629,9 @@ TEST_CASE("analog hold: kT/C noise and droop by hand") {
   p.leakage_a = 1e-12;
   p.temperature_k = 300.0;
   // sqrt(1.380649e-23 x 300 / 50e-15) = 2.8784e-4 V, of 0.5 V.
-  CHECK(p.sampling_sigma() == doctest::Approx(2.8784e-4 / 0.5).epsilon(1e-4));
+  CHECK(p.sampling_sigma() == doctest::Approx(2.8784e-4 / 0.5).epsilon(1e-4).scale(0));
   // 1 pA x 10 us / 50 fF = 0.2 mV, of 0.5 V.
-  CHECK(p.droop(10e-6) == doctest::Approx(4e-4).epsilon(1e-12));
+  CHECK(p.droop(10e-6) == doctest::Approx(4e-4).epsilon(1e-12).scale(0));
   CHECK(p.droop(0.0) == 0.0);
 }
 
@@ -662,8 +662,8 @@ TEST_CASE("analog path: held inputs through one layer, by hand") {
   std::mt19937_64 rng(1);
   Eigen::MatrixXd held = x;
   models::hold_samples(held, p, 1.0, rng);
-  CHECK(held(0, 0) == doctest::Approx(0.475).epsilon(1e-12));
-  CHECK(held(1, 0) == doctest::Approx(0.2275).epsilon(1e-12));
+  CHECK(held(0, 0) == doctest::Approx(0.475).epsilon(1e-12).scale(0));
+  CHECK(held(1, 0) == doctest::Approx(0.2275).epsilon(1e-12).scale(0));
   const double step = 5.0 / 32767.0;
   CHECK(std::abs(layer.forward(held)(0, 0) - 0.97) <= step);
   CHECK(std::abs(layer.forward(x)(0, 0) - 1.0) <= step);
@@ -705,8 +705,8 @@ TEST_CASE("analog path: a layer fed held values stays within the derived error b
   const Eigen::MatrixXd error = fed.forward(held) - exact.forward(x);
 
   const double s_c = p.sampling_sigma(), delta = p.droop(hold_s);
-  CHECK(s_c == doctest::Approx(0.00407).epsilon(0.01));
-  CHECK(delta == doctest::Approx(0.02).epsilon(1e-9));
+  CHECK(s_c == doctest::Approx(0.00407).epsilon(0.01).scale(0));
+  CHECK(delta == doctest::Approx(0.02).epsilon(1e-9).scale(0));
   const double s_tot = std::sqrt(s_c * s_c + p.buffer_noise * p.buffer_noise);
   const double adc_step = fed.steps().adc_step;
   for (Eigen::Index j = 0; j < outs; ++j) {
@@ -725,7 +725,7 @@ TEST_CASE("analog path: a layer fed held values stays within the derived error b
     // The bound is not loose by construction: the residual is the derived
     // Gaussian (its rms within 15 % of sigma, its mean within 4 sigma / sqrt(n)).
     const double n = static_cast<double>(vectors);
-    CHECK(std::sqrt(sum_sq / n) == doctest::Approx(sigma).epsilon(0.15));
+    CHECK(std::sqrt(sum_sq / n) == doctest::Approx(sigma).epsilon(0.15).scale(0));
     CHECK(std::abs(sum / n) <= 4.0 * sigma / std::sqrt(n) + adc_step);
   }
 }

@@ -176,18 +176,18 @@ TEST_CASE("roofline: a compute-bound and a bandwidth-bound GEMM") {
   // traffic at 256 GB/s 0.39 ms; both hide under the compute.
   const auto c = models::roofline(macs, peak, ceiling, {{"L1", 100e6, 256e9}, {"DRAM", 10e6, 12.8e9}});
   CHECK(c.bound == "compute");
-  CHECK(c.utilization == doctest::Approx(0.9));
-  CHECK(c.compute_s == doctest::Approx(compute));
-  CHECK(c.memory_s == doctest::Approx(10e6 / 12.8e9));
+  CHECK(c.utilization == doctest::Approx(0.9).scale(0));
+  CHECK(c.compute_s == doctest::Approx(compute).scale(0));
+  CHECK(c.memory_s == doctest::Approx(10e6 / 12.8e9).scale(0));
   // Bandwidth-bound (a batch-1 linear layer): 16.8 MB of weights for 16.8 M
   // MACs: DRAM takes 1.31 ms against 72.8 us of compute. Utilization is the
   // arithmetic intensity (1 MAC/B) x bandwidth / peak = 12.8 / 256 = 5 %.
   const double lin_macs = 4096.0 * 4096, lin_bytes = 4096.0 * 4096 + 2 * 4096;
   const auto b = models::roofline(lin_macs, peak, ceiling, {{"L1", lin_bytes, 256e9}, {"DRAM", lin_bytes, 12.8e9}});
   CHECK(b.bound == "DRAM");
-  CHECK(b.memory_s == doctest::Approx(lin_bytes / 12.8e9));
-  CHECK(b.utilization == doctest::Approx(lin_macs / lin_bytes * 12.8e9 / peak));
-  CHECK(b.utilization == doctest::Approx(0.05).epsilon(1e-3));
+  CHECK(b.memory_s == doctest::Approx(lin_bytes / 12.8e9).scale(0));
+  CHECK(b.utilization == doctest::Approx(lin_macs / lin_bytes * 12.8e9 / peak).scale(0));
+  CHECK(b.utilization == doctest::Approx(0.05).epsilon(1e-3).scale(0));
   // A level without a bandwidth is no limit; no MACs, no bound.
   CHECK(models::roofline(macs, peak, ceiling, {{"L2", 1e12, 0}}).bound == "compute");
   CHECK(models::roofline(0, peak, ceiling, {{"DRAM", 1e9, 1e9}}).utilization == 1);
@@ -196,6 +196,6 @@ TEST_CASE("roofline: a compute-bound and a bandwidth-bound GEMM") {
 TEST_CASE("roofline: register tiles of a narrow layer run partly empty") {
   CHECK(models::register_tile_fill(64, 64, 8) == 1);
   // 6 output channels in 8-wide register tiles: 6/8 of the lanes hold outputs.
-  CHECK(models::register_tile_fill(64, 6, 8) == doctest::Approx(0.75));
-  CHECK(models::register_tile_fill(9, 9, 8) == doctest::Approx(81.0 / 256));
+  CHECK(models::register_tile_fill(64, 6, 8) == doctest::Approx(0.75).scale(0));
+  CHECK(models::register_tile_fill(9, 9, 8) == doctest::Approx(81.0 / 256).scale(0));
 }

@@ -56,20 +56,20 @@ TEST_CASE("weight density: a 2x2 layer's cells as the mapping programs them, by 
   auto tile = tiny_tile(models::signed_encoding::differential);
   models::crossbar_mapping mapping;
   REQUIRE(models::map_matrix(m, tile, mapping, why));
-  CHECK(models::mapped_weight_density(w, tile, mapping, 4) == doctest::Approx(7.0 / 48.0).epsilon(1e-12));
+  CHECK(models::mapped_weight_density(w, tile, mapping, 4) == doctest::Approx(7.0 / 48.0).epsilon(1e-12).scale(0));
 
   // Offset: q_max 7, offset 8, 4 bits in 2 slices, one column each: stored codes
   // 12 = 11 00, 10 = 10 10, 1 = 00 01, 8 = 10 00 -> 3 + 4 + 1 + 2 = 10 thirds over 8 cells: 10/24.
   tile = tiny_tile(models::signed_encoding::offset);
   REQUIRE(models::map_matrix(m, tile, mapping, why));
-  CHECK(models::mapped_weight_density(w, tile, mapping, 4) == doctest::Approx(10.0 / 24.0).epsilon(1e-12));
+  CHECK(models::mapped_weight_density(w, tile, mapping, 4) == doctest::Approx(10.0 / 24.0).epsilon(1e-12).scale(0));
 
   // 16 levels on 2-bit slices: level k snaps to grid index round(k x 15 / 3) = 5k of 15,
   // the same fractions k/3.
   tile = tiny_tile(models::signed_encoding::differential);
   tile.levels = 16;
   REQUIRE(models::map_matrix(m, tile, mapping, why));
-  CHECK(models::mapped_weight_density(w, tile, mapping, 4) == doctest::Approx(7.0 / 48.0).epsilon(1e-12));
+  CHECK(models::mapped_weight_density(w, tile, mapping, 4) == doctest::Approx(7.0 / 48.0).epsilon(1e-12).scale(0));
 }
 
 TEST_CASE("weight density: weights given in pieces count as the whole, both ways of counting") {
@@ -92,7 +92,7 @@ TEST_CASE("weight density: weights given in pieces count as the whole, both ways
   hand.range(by_hand.data() + 1, 3);
   hand.add(by_hand.data(), 1);
   hand.add(by_hand.data() + 1, 3);
-  CHECK(hand.density() == doctest::Approx(7.0 / 48.0).epsilon(1e-12));
+  CHECK(hand.density() == doctest::Approx(7.0 / 48.0).epsilon(1e-12).scale(0));
 
   Eigen::MatrixXd w(20, 15);
   for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] = std::sin(0.7 * static_cast<double>(i)) * 0.3;
@@ -142,11 +142,11 @@ TEST_CASE("input density: inputs quantized as the drivers do, by hand") {
   // 2 clips to 3 (11), -1 clips to 0: 5 of 10 bits are 1. As pulse widths: (0 + 2 + 3 + 3 + 0)
   // unit pulses of 5 x 3: 8/15.
   const std::vector<double> x{0.0, 0.5, 1.0, 2.0, -1.0};
-  CHECK(platform::quantized_input_density(x, 1.0, 2, models::input_mode::bit_serial) == doctest::Approx(0.5));
+  CHECK(platform::quantized_input_density(x, 1.0, 2, models::input_mode::bit_serial) == doctest::Approx(0.5).scale(0));
   CHECK(platform::quantized_input_density(x, 1.0, 2, models::input_mode::pulse_width) ==
-        doctest::Approx(8.0 / 15.0));
+        doctest::Approx(8.0 / 15.0).scale(0));
   // At full scale 2 the same inputs are codes 0, round(0.75 + 0.5) = 1, 2, 3, 0: bits 0 + 1 + 1 + 2 + 0 = 4 of 10.
-  CHECK(platform::quantized_input_density(x, 2.0, 2, models::input_mode::bit_serial) == doctest::Approx(0.4));
+  CHECK(platform::quantized_input_density(x, 2.0, 2, models::input_mode::bit_serial) == doctest::Approx(0.4).scale(0));
 }
 
 TEST_CASE("layer densities: LeNet-5's shipped weights are measured; stated values elsewhere") {

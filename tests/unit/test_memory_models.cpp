@@ -52,7 +52,7 @@ TEST_CASE("memory: SRAM leakage, energy and access time per device flavour at 22
   // lstp: same 0.8 V, leakage 6.45e-10 / 3.42e-7 of hp's per um, drive resistance 4.95x.
   const auto lstp = priced("device: itrs-lstp\n", 22 * nm);
   const double lstp_leak = lstp22.leak() / hp22.leak();
-  CHECK(lstp_leak == doctest::Approx(1.886e-3).epsilon(1e-3));
+  CHECK(lstp_leak == doctest::Approx(1.886e-3).epsilon(1e-3).scale(0));
   CHECK(lstp.leakage_w == doctest::Approx(9.6 * mW * lstp_leak).scale(0));
   CHECK(read(lstp).energy_j * 8 == doctest::Approx(4.7 * pJ).scale(0));
   CHECK(lstp.figures.at("access_latency_s") == doctest::Approx(0.34 * ns * lstp22.r() / hp22.r()).scale(0));
@@ -91,7 +91,7 @@ TEST_CASE("memory: eDRAM has lp-dram cells and refresh power") {
   const double retention = 0.9 * 2e-14 * 0.125 * 1.0 / 1.89e-11;
   const double bits = 64 * 1024 * 8.0;
   const double refresh = bits * (12.0 * pJ / 64) / retention;  // every bit read once per retention
-  CHECK(refresh == doctest::Approx(0.826 * mW).epsilon(1e-3));
+  CHECK(refresh == doctest::Approx(0.826 * mW).epsilon(1e-3).scale(0));
   const double cells = 1.0 * 3.38e-10 / hp32.leak();  // lp-dram devices instead of hp
   const auto e = priced("memory_type: edram\n", 32 * nm);
   CHECK(e.leakage_w == doctest::Approx(18 * mW * cells + refresh).scale(0));
@@ -99,9 +99,9 @@ TEST_CASE("memory: eDRAM has lp-dram cells and refresh power") {
   // Area: the SRAM macro's cells (bits x 146 F^2 = 0.0784 mm^2 of its 0.11 mm^2)
   // shrink to the lp-dram cell's 30.6 F^2; the 0.0316 mm^2 periphery stays.
   const double sram_cells = bits * 146 * (0.032 * 0.032) * um2;
-  CHECK(sram_cells == doctest::Approx(0.0784 * mm2).epsilon(1e-3));
+  CHECK(sram_cells == doctest::Approx(0.0784 * mm2).epsilon(1e-3).scale(0));
   const double edram_area = sram_cells * (0.03136 / (0.032 * 0.032)) / 146 + (0.11 * mm2 - sram_cells);
-  CHECK(edram_area == doctest::Approx(0.0481 * mm2).epsilon(1e-3));
+  CHECK(edram_area == doctest::Approx(0.0481 * mm2).epsilon(1e-3).scale(0));
   CHECK(e.area_m2 == doctest::Approx(edram_area).scale(0));
   CHECK(read(e).energy_j * 8 == doctest::Approx(12.0 * pJ).scale(0));
   CHECK(contains(e.leakage_source, "refresh:"));
@@ -123,8 +123,8 @@ TEST_CASE("memory: small buffers are register files") {
   CHECK(rf.area_m2 == doctest::Approx(1024 * 5.981433 * um2 * fa).scale(0));
   CHECK(rf.figures.at("access_latency_s") == doctest::Approx(1 * ns).scale(0));
   CHECK(contains(read(rf).source, "[memory_type auto: register_file]"));
-  CHECK(read(rf).energy_j / 8 == doctest::Approx(3.13 * fJ).epsilon(1e-2));  // per bit at 22 nm
-  CHECK(rf.leakage_w / 1024 == doctest::Approx(25.7 * nW).epsilon(1e-2));
+  CHECK(read(rf).energy_j / 8 == doctest::Approx(3.13 * fJ).epsilon(1e-2).scale(0));  // per bit at 22 nm
+  CHECK(rf.leakage_w / 1024 == doctest::Approx(25.7 * nW).epsilon(1e-2).scale(0));
   // Above the threshold, an SRAM; and the threshold is a parameter.
   CHECK(contains(read(priced("capacity: 512 B\n", 22 * nm)).source, "CACTI 7 table"));
   CHECK(contains(read(priced("capacity: 512 B\nregister_file_max: 1 KiB\n", 22 * nm)).source, "register file"));

@@ -548,7 +548,7 @@ TEST_CASE("mott neuron: the gain stage's offset is drawn per device, trimmed awa
   CHECK(std::sqrt(sum2 / 400) == doctest::Approx(0.02).scale(0).epsilon(0.15));
   // The offset adds to the input before the heater: device j at x reads as the
   // nominal device at x + offset_j.
-  CHECK(raw.transfer(0.5, 3) == doctest::Approx(raw.transfer(0.5 + raw.device(3).offset)).epsilon(1e-12));
+  CHECK(raw.transfer(0.5, 3) == doctest::Approx(raw.transfer(0.5 + raw.device(3).offset)).epsilon(1e-12).scale(0));
   // The offset draws leave the Tc draws where they were.
   const mott_neuron_model none(neuron_block("sigma_tc: 1\nsigma_threshold: 0\ngain_stage: {offset_sigma: 0}"), 4, 5);
   const mott_neuron_model with_offset(neuron_block("sigma_tc: 1\nsigma_threshold: 0\ngain_stage: {offset_sigma: 2 %}"), 4,
@@ -559,7 +559,7 @@ TEST_CASE("mott neuron: the gain stage's offset is drawn per device, trimmed awa
   const mott_neuron_model trimmed(neuron_block(device + "bias_trim: oracle\n"), 50, 5);
   for (std::size_t j = 0; j < 50; ++j)
     CHECK(trimmed.evaluate(0.0, j).resistance_ohm ==
-          doctest::Approx(trimmed.evaluate(0.0).resistance_ohm).epsilon(1e-9));
+          doctest::Approx(trimmed.evaluate(0.0).resistance_ohm).epsilon(1e-9).scale(0));
   // Noise: the same device read many times scatters around its noiseless output.
   mott_neuron_model ideal_noise(neuron_block("sigma_tc: 0\nsigma_threshold: 0\nbias_current: 3.6 mA\n"
                                              "full_scale_current: 0.6 mA\ngain_stage: {offset_sigma: 0, noise: 1 %}"),
@@ -570,7 +570,7 @@ TEST_CASE("mott neuron: the gain stage's offset is drawn per device, trimmed awa
   const double sd = std::sqrt((x.array() - mean).square().mean());
   // Small input noise passes through the curve's slope at 0.5.
   const double slope = (ideal_noise.transfer(0.51) - ideal_noise.transfer(0.49)) / 0.02;
-  CHECK(sd == doctest::Approx(0.01 * slope).epsilon(0.1));
+  CHECK(sd == doctest::Approx(0.01 * slope).epsilon(0.1).scale(0));
   // Ideal and table neurons have no gain stage: their devices carry no offset.
   const mott_neuron_model ideal(
       neuron_block("model: ideal\nenergy_per_activation: 1 pJ\ngain_stage: {offset_sigma: 5 %}"), 3, 5);

@@ -179,9 +179,9 @@ TEST_CASE("ONNX import: weights in mottsim's layouts, batch normalization folded
   REQUIRE(fc_w.size() == 60);
   // ONNX input i = c * 4 + (row * 2 + col) (CxHxW); mottsim's is (row * 2 + col) * 3 + c.
   // Weight (o, i) = alpha (o + i / 100). ONNX i = 5 is c 1, pos 1: mottsim index 4.
-  CHECK(fc_w[3 * 12 + 4] == doctest::Approx(2 * (3 + 5 / 100.0)));
+  CHECK(fc_w[3 * 12 + 4] == doctest::Approx(2 * (3 + 5 / 100.0)).scale(0));
   // ONNX i = 8 is c 2, pos 0: mottsim index 2.
-  CHECK(fc_w[1 * 12 + 2] == doctest::Approx(2 * (1 + 8 / 100.0)));
+  CHECK(fc_w[1 * 12 + 2] == doctest::Approx(2 * (1 + 8 / 100.0)).scale(0));
   CHECK(fc.bias == std::vector<float>(5, 21.0f));  // beta x C
   // Outputs read a few at a time are those outputs' rows of the whole.
   std::vector<float> rows(24);

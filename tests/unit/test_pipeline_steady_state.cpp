@@ -30,7 +30,7 @@ TEST_CASE("MSER-5 cuts nothing from a series that does not vary, whatever its ro
   series[17] += 1e-24;  // a rounding error of the completion times
   const warmup_cut cut = truncate_warmup(series);
   CHECK(cut.first == 0);
-  CHECK(cut.mean == doctest::Approx(4096e-9).epsilon(1e-12));
+  CHECK(cut.mean == doctest::Approx(4096e-9).epsilon(1e-12).scale(0));
   CHECK(cut.converged);
 }
 
@@ -44,8 +44,8 @@ TEST_CASE("MSER-5 drops a short remainder with the warm-up and cuts at most half
   // Values 88 down to 79: mean 83.5. Two batches kept (means 86 and 81):
   // fewer than min_batches, so not converged; standard error
   // sqrt(((86 - 83.5)^2 + (81 - 83.5)^2) / (2 x 1)) = 2.5.
-  CHECK(cut.mean == doctest::Approx(83.5));
-  CHECK(cut.standard_error == doctest::Approx(2.5));
+  CHECK(cut.mean == doctest::Approx(83.5).scale(0));
+  CHECK(cut.standard_error == doctest::Approx(2.5).scale(0));
   CHECK_FALSE(cut.converged);
   // Under two batches: the whole series, not converged.
   const warmup_cut tiny = truncate_warmup({3.0, 5.0, 4.0});
@@ -74,7 +74,7 @@ TEST_CASE("a warm-up longer than half the run is a drift, not a steady state") {
   const warmup_cut steady = truncate_warmup(alternating);
   CHECK_FALSE(steady.drifting);
   CHECK(steady.converged);
-  CHECK(steady.mean == doctest::Approx(1.0));
+  CHECK(steady.mean == doctest::Approx(1.0).scale(0));
   // A trend below drift_tolerance of the mean is not called a drift, however
   // small its noise: 60 spacings of 1 + 1e-5 i, kept halves 0.00015 apart (0.015 %).
   std::vector<double> creeping;
@@ -164,7 +164,7 @@ TEST_CASE("the bottleneck is a saturated resource, else the slowest stage") {
                           {{"conv1", "stage", "conv1", 1.0, 0}, {"conv2", "stage", "conv2", 0.6, 0}}, 1.0,
                           bottleneck, reason);
   CHECK(bottleneck.name == "bus");
-  CHECK(bottleneck.utilization == doctest::Approx(0.97));
+  CHECK(bottleneck.utilization == doctest::Approx(0.97).scale(0));
   CHECK(reason.find("saturated") != std::string::npos);
   REQUIRE(ranked.size() == 4);
   CHECK(ranked.front().name == "conv1");  // busiest first, stages and resources together

@@ -466,7 +466,7 @@ TEST_CASE("pricing: tile formulas from defaults and inline values") {
     const auto p = test_support::registry().price("cim_tile", component("cim_tile", "readout:\n  - type: adc\n"), node);
     // Class sar: 41 fJ per step at 1 GHz; both 1 GHz and the default 1.28 GHz are above the
     // 174 MHz corner, so FoM(1.28 GHz) = 41 fJ x 1.28^1.48764 = 59.19 fJ, x 2^8 = 15.15 pJ.
-    CHECK(action(p, "adc_conversion").energy_j == doctest::Approx(41 * fJ * std::pow(1.28, 1.48764) * 256).epsilon(1e-4));
+    CHECK(action(p, "adc_conversion").energy_j == doctest::Approx(41 * fJ * std::pow(1.28, 1.48764) * 256).epsilon(1e-4).scale(0));
     CHECK_CONTAINS(action(p, "adc_conversion").source, "class sar");
     CHECK(action(p, "cell_read").energy_j == doctest::Approx(20.2 * fJ).scale(0));  // (0.2 V)^2 x 50.5 uS x 10 ns
     CHECK(0.2 * 0.2 * 50.5 * uS * 10 * ns == doctest::Approx(20.2 * fJ).scale(0));
@@ -505,7 +505,7 @@ TEST_CASE("pricing: tile formulas from defaults and inline values") {
     const double adc_area = std::exp(4.850567 + 0.0666585 * std::log(1.28e9) + 0.797324 * std::log(22.0) -
                                      0.134373 * 6 + 0.423657 * std::log(1.28)) * um2;
     const double per_array = 64 * 32 * 4 * node * node + 50 * um2 + 64 * 1 * um2 * 8 + 4 * adc_area;
-    CHECK(p.area_m2 == doctest::Approx(2 * per_array + 100 * um2 + 0.01 * mm2).epsilon(1e-5));
+    CHECK(p.area_m2 == doctest::Approx(2 * per_array + 100 * um2 + 0.01 * mm2).epsilon(1e-5).scale(0));
     CHECK(p.leakage_w == doctest::Approx(2 * (64 * 1e-6 * 8 + 4 * 2 * mW) + 1 * mW).scale(0));
   }
   SUBCASE("given cell read energy with pulse-width inputs") {
@@ -530,7 +530,7 @@ TEST_CASE("pricing: a readout group shared by four arrays has a quarter of their
   const auto own = test_support::registry().price("cim_tile", component("cim_tile", chain), node);
   const auto shared =
       test_support::registry().price("cim_tile", component("cim_tile", "readout_share: 4\n" + chain), node);
-  CHECK(own.area_m2 - shared.area_m2 == doctest::Approx(6000 * um2).epsilon(1e-9));
+  CHECK(own.area_m2 - shared.area_m2 == doctest::Approx(6000 * um2).epsilon(1e-9).scale(0));
   CHECK_CONTAINS(shared.area_source, "2 readout groups x 1 x");
   CHECK(action(shared, "adc_conversion").energy_j == action(own, "adc_conversion").energy_j);
   CHECK(action(shared, "cell_read").energy_j == action(own, "cell_read").energy_j);

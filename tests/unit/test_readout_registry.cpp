@@ -67,12 +67,12 @@ TEST_CASE("readout registry: a stage type registered in a test is accepted in th
   CHECK(p.activation_part == "mott_neuron");
   CHECK(p.adc_bits == 6);
   CHECK(p.columns_per_adc == 32);
-  CHECK(p.adc_rate_hz == doctest::Approx(1.28e9).epsilon(1e-12));
+  CHECK(p.adc_rate_hz == doctest::Approx(1.28e9).epsilon(1e-12).scale(0));
   // Its estimator prices the tile's conversions: 3 pJ each; 256 columns / 32
   // = 8 ramps of 100 um^2 on each of the tile's 32 arrays (a readout group each).
   const auto& tile = ramp.arch.spec.find("tile")->params;
   const auto priced = registry.price("cim_tile", tile, ramp.arch.spec.node_m);
-  CHECK(priced.actions.at("adc_conversion").energy_j == doctest::Approx(3e-12).epsilon(1e-12));
+  CHECK(priced.actions.at("adc_conversion").energy_j == doctest::Approx(3e-12).epsilon(1e-12).scale(0));
   CHECK(contains(priced.area_source, "test ramps 0.0256 mm^2"));
 
   // The test's analog activation starts the chain, as analog accumulation
@@ -83,7 +83,7 @@ TEST_CASE("readout registry: a stage type registered in a test is accepted in th
   CHECK(c.has_neuron);
   CHECK(c.activation_part == "test_clamp");
   CHECK(c.activation_label == "test clamp");
-  CHECK(c.settling_s == doctest::Approx(50e-9).epsilon(1e-12));
+  CHECK(c.settling_s == doctest::Approx(50e-9).epsilon(1e-12).scale(0));
   CHECK(c.converter_stage == 1);
   CHECK_FALSE(c.has_sample_hold);
 

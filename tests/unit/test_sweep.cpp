@@ -56,7 +56,7 @@ TEST_CASE("linear and log ranges hit both ends and space their values evenly") {
   CHECK(dsl::linear_by_step(0, 7, 3) == std::vector<double>{0, 3, 6});  // 9 would overshoot
   const auto log = dsl::log_by_count(32, 256, 4);
   REQUIRE(log.size() == 4);
-  for (std::size_t i = 0; i < 4; ++i) CHECK(log[i] == doctest::Approx(32.0 * std::pow(2.0, i)));
+  for (std::size_t i = 0; i < 4; ++i) CHECK(log[i] == doctest::Approx(32.0 * std::pow(2.0, i)).scale(0));
   CHECK(dsl::format_range_value(log[1]) == "64");
   CHECK(dsl::format_range_value(0.25) == "0.25");
 }
@@ -194,8 +194,8 @@ TEST_CASE("constraints parse metric, comparison and value, converting units to t
   CHECK(area->bound == 100);
   CHECK(latency->op == dsl::metric_constraint::comparison::less_equal);
   CHECK(latency->bound == doctest::Approx(2e-3).scale(0));
-  CHECK(area_um->bound == doctest::Approx(0.5));
-  CHECK(acc->bound == doctest::Approx(0.95));
+  CHECK(area_um->bound == doctest::Approx(0.5).scale(0));
+  CHECK(acc->bound == doctest::Approx(0.95).scale(0));
   CHECK(area->holds({{"area_mm2", 99.9}}));
   CHECK_FALSE(area->holds({{"area_mm2", 100}}));
   CHECK(latency->holds({{"latency_s", 2e-3}}));

@@ -44,15 +44,15 @@ TEST_CASE("tile parts: a job's demands with a readout per array are the closed f
   const tile_job_cost c = cost_tile_job(tile, job);
   CHECK(d.crossbar.first == 3);
   REQUIRE(d.crossbar.service_s.size() == 3);
-  CHECK(d.crossbar.service_s[0] == doctest::Approx(c.read_stage_s));
+  CHECK(d.crossbar.service_s[0] == doctest::Approx(c.read_stage_s).scale(0));
   // Groups 3, 4, 5: each array's 4 ADCs scan 96 columns (24 each) per read.
   CHECK(d.converter.first == 3);
   REQUIRE(d.converter.service_s.size() == 3);
-  for (double s : d.converter.service_s) CHECK(s == doctest::Approx(4 * 24 * ns));
-  CHECK(d.converter.service_s[0] == doctest::Approx(c.convert_stage_s));
+  for (double s : d.converter.service_s) CHECK(s == doctest::Approx(4 * 24 * ns).scale(0));
+  CHECK(d.converter.service_s[0] == doctest::Approx(c.convert_stage_s).scale(0));
   // 600 adds on three 1 GHz lanes: 200 ns.
-  CHECK(d.digital.service_s[1] == doctest::Approx(200 * ns));
-  CHECK(d.digital.service_s[1] == doctest::Approx(c.digital_stage_s));
+  CHECK(d.digital.service_s[1] == doctest::Approx(200 * ns).scale(0));
+  CHECK(d.digital.service_s[1] == doctest::Approx(c.digital_stage_s).scale(0));
   CHECK(d.activation.service_s.empty());
   CHECK_FALSE(d.read_held);
 }
@@ -64,8 +64,8 @@ TEST_CASE("tile parts: a shared ADC bank scans the columns of every array it ser
   const tile_job_demands d = tile_job_part_demands(adc_tile(2), column_job());
   CHECK(d.converter.first == 1);
   REQUIRE(d.converter.service_s.size() == 2);
-  CHECK(d.converter.service_s[0] == doctest::Approx(4 * 24 * ns));
-  CHECK(d.converter.service_s[1] == doctest::Approx(4 * 48 * ns));
+  CHECK(d.converter.service_s[0] == doctest::Approx(4 * 24 * ns).scale(0));
+  CHECK(d.converter.service_s[1] == doctest::Approx(4 * 48 * ns).scale(0));
   // Crossbars and digital lanes stay one per array.
   CHECK(d.crossbar.service_s.size() == 3);
   CHECK(d.digital.service_s.size() == 3);
@@ -93,12 +93,12 @@ TEST_CASE("tile parts: a shared neuron array takes its arrays' outputs in turn")
   const tile_job_demands d = tile_job_part_demands(tile, job);
   CHECK(d.read_held);
   REQUIRE(d.activation.service_s.size() == 1);
-  CHECK(d.activation.service_s[0] == doctest::Approx(4 * 1141 * ns));
+  CHECK(d.activation.service_s[0] == doctest::Approx(4 * 1141 * ns).scale(0));
   CHECK(d.converter.service_s.empty());  // held in sample-and-hold, not converted
   tile.readout_share = 1;
   const tile_job_demands alone = tile_job_part_demands(tile, job);
   REQUIRE(alone.activation.service_s.size() == 4);
-  CHECK(alone.activation.service_s[3] == doctest::Approx(1141 * ns));
+  CHECK(alone.activation.service_s[3] == doctest::Approx(1141 * ns).scale(0));
 }
 
 TEST_CASE("tile parts: a batch through a chain of stages ends at the fill plus one vector per slowest stage") {
@@ -106,15 +106,15 @@ TEST_CASE("tile parts: a batch through a chain of stages ends at the fill plus o
   vector_stream s{0.0, 0.0, 10};
   double start = 0;
   s = serve_stream(s, 0.0, 3 * ns, start);
-  CHECK(s.first_s == doctest::Approx(3 * ns));
-  CHECK(s.last_s == doctest::Approx(30 * ns));
+  CHECK(s.first_s == doctest::Approx(3 * ns).scale(0));
+  CHECK(s.last_s == doctest::Approx(30 * ns).scale(0));
   s = serve_stream(s, 0.0, 5 * ns, start);
   s = serve_stream(s, 0.0, 2 * ns, start);
-  CHECK(s.first_s == doctest::Approx(10 * ns));
-  CHECK(s.last_s == doctest::Approx(55 * ns));
-  CHECK(s.period_s() == doctest::Approx(5 * ns));
+  CHECK(s.first_s == doctest::Approx(10 * ns).scale(0));
+  CHECK(s.last_s == doctest::Approx(55 * ns).scale(0));
+  CHECK(s.period_s() == doctest::Approx(5 * ns).scale(0));
   // A unit busy until 100 ns starts there: 100 + 10 x 2 = 120 ns.
   s = serve_stream(vector_stream{0.0, 0.0, 10}, 100 * ns, 2 * ns, start);
-  CHECK(start == doctest::Approx(100 * ns));
-  CHECK(s.last_s == doctest::Approx(120 * ns));
+  CHECK(start == doctest::Approx(100 * ns).scale(0));
+  CHECK(s.last_s == doctest::Approx(120 * ns).scale(0));
 }

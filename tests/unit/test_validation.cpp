@@ -145,10 +145,10 @@ TEST_CASE("report paths walk keys, list indices and [name=X] selectors to a numb
   e.subtract = {"energy_by_category.dram_j"};
   e.divide_by = "totals.latency_s";
   e.scale = 10;
-  CHECK(*platform::evaluate_expression(report, e, problem) == doctest::Approx(40));
+  CHECK(*platform::evaluate_expression(report, e, problem) == doctest::Approx(40).scale(0));
   e.divide_by = "energy_by_category.dram_j";
   e.subtract.clear();
-  CHECK(*platform::evaluate_expression(report, e, problem) == doctest::Approx(30));
+  CHECK(*platform::evaluate_expression(report, e, problem) == doctest::Approx(30).scale(0));
   nlohmann::json zero = report;
   zero["energy_by_category"]["dram_j"] = 0.0;
   CHECK_FALSE(platform::evaluate_expression(zero, e, problem));
@@ -182,7 +182,7 @@ TEST_CASE("a well-formed expected.yaml loads with its run and figures, files rel
   CHECK(d.figures[0].tol.type == tolerance::kind::ratio_band);
   CHECK(d.figures[0].tol.high == 2);
   CHECK(d.figures[0].known_gap == "node scaling");
-  CHECK(d.figures[1].tol.amount == doctest::Approx(0.3));
+  CHECK(d.figures[1].tol.amount == doctest::Approx(0.3).scale(0));
   CHECK(d.figures[1].simulated.add == std::vector<std::string>{"totals.throughput_ips"});
 }
 
