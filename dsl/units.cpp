@@ -115,7 +115,7 @@ std::vector<unit_symbol> build_table() {
   // Up to exa: a size limit may be stated up to what a file offset holds (8 EiB).
   const prefix P{"P", 1e15}, E{"E", 1e18};
   add_prefixed(t, "B", dimension::data_size, {k, M, G, T, P, E});
-  add_prefixed(t, "b", dimension::data_size, {k, M, G, T}, 0.125);
+  add_prefixed(t, "b", dimension::data_size, {k, M, G, T, P, E}, 0.125);
   t.push_back({"KiB", dimension::data_size, 1024.0});
   t.push_back({"MiB", dimension::data_size, 1024.0 * 1024});
   t.push_back({"GiB", dimension::data_size, 1024.0 * 1024 * 1024});

@@ -95,6 +95,8 @@ const std::map<std::string, expected_unit>& hand_values() {
       {"TB", {dimension::data_size, 1000000000000.0}},
       {"PB", {dimension::data_size, 1000000000000000.0}},
       {"EB", {dimension::data_size, 1000000000000000000.0}},
+      {"Pb", {dimension::data_size, 125000000000000.0}},
+      {"Eb", {dimension::data_size, 125000000000000000.0}},
       {"kb", {dimension::data_size, 125.0}},
       {"Mb", {dimension::data_size, 125000.0}},
       {"Gb", {dimension::data_size, 125000000.0}},
