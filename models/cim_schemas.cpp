@@ -1,4 +1,5 @@
 #include <cmath>
+#include <cstdio>
 
 #include "dsl/block_value.hpp"
 #include "dsl/diagnostics.hpp"
@@ -213,16 +214,21 @@ schema_ptr adc_schema() {
             // A ramp converter counts 2^bits steps a conversion. Its comparator
             // is characterized at 1 GHz and priced by the survey's slope above
             // it; beyond a decade of that, the extrapolation is not a model.
-            if (model == "survey" && !v.has("walden_fom") && v.text("class") == "ramp") {
+            // Whatever prices it: a ramp converter counting faster than that is
+            // not one mottsim models (a published figure or walden_fom too).
+            if (v.text("class") == "ramp") {
               const double clock = ramp_count_clock(v.integer("bits"), v.quantity("sample_rate"));
-              if (clock > max_ramp_count_clock_hz)
+              if (clock > max_ramp_count_clock_hz) {
+                char hz[32];
+                std::snprintf(hz, sizeof hz, "%.10g GHz", clock / 1e9);  // digits enough to place it against the limit
                 errors.error(v.has("sample_rate") ? v.at("sample_rate").where : v.at("class").where,
                              "class ramp counts 2^" + std::to_string(v.integer("bits")) +
-                                 " steps a conversion: at this sample_rate its count clock would run at " +
-                                 dsl::format_quantity(clock, dimension::frequency) + ", and mottsim prices count clocks "
-                                 "up to " + dsl::format_quantity(max_ramp_count_clock_hz, dimension::frequency) +
+                                 " steps a conversion: at this sample_rate its count clock would run at " + hz +
+                                 ", and mottsim models count clocks up to " +
+                                 dsl::format_quantity(max_ramp_count_clock_hz, dimension::frequency) +
                                  " (its comparator's 1 GHz and a decade of the survey's slope): give a lower "
                                  "sample_rate or fewer bits, or use class sar or flash");
+              }
             }
           })
           .build();

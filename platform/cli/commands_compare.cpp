@@ -55,9 +55,10 @@ std::vector<std::string> override_path(const std::string& flag) {
 }
 
 // Splits --set flags: "path=value" goes to every architecture, "NAME:path=value"
-// to the one whose file is NAME.yaml, where it replaces a plain flag of the
-// same key (wherever either stands). The flags keep their order otherwise. An
-// unknown NAME is a located error.
+// to the one whose file is NAME.yaml. There an architecture's own flags come
+// after the plain ones, whatever their order on the command line, and replace
+// every plain flag of the same key or of a key inside it: its own value of a
+// key is the one it runs with. An unknown NAME is a located error.
 std::vector<architecture_overrides> overrides_per_architecture(const compare_options& o, dsl::diagnostics& errors) {
   std::vector<std::string> stems;
   for (const auto& a : o.architectures) stems.push_back(fs::path(a).stem().string());
@@ -78,17 +79,23 @@ std::vector<architecture_overrides> overrides_per_architecture(const compare_opt
     for (std::size_t i = 0; i < stems.size(); ++i)
       if (stems[i] == target) own_keys[i].push_back(path);
   }
+  auto replaced = [&](std::size_t i, const std::vector<std::string>& path) {
+    for (const auto& own : own_keys[i])
+      if (path.size() >= own.size() && std::equal(own.begin(), own.end(), path.begin())) return true;
+    return false;
+  };
+  for (const auto& flag : o.overrides) {
+    if (!named_target(flag).empty()) continue;
+    const std::vector<std::string> path = override_path(flag);
+    for (std::size_t i = 0; i < per.size(); ++i) {
+      if (!path.empty() && replaced(i, path)) continue;
+      per[i].given.push_back(flag);
+      per[i].written.push_back(flag);
+    }
+  }
   for (const auto& flag : o.overrides) {
     const std::string target = named_target(flag);
-    if (target.empty()) {
-      const std::vector<std::string> path = override_path(flag);
-      for (std::size_t i = 0; i < per.size(); ++i) {
-        if (!path.empty() && std::find(own_keys[i].begin(), own_keys[i].end(), path) != own_keys[i].end()) continue;
-        per[i].given.push_back(flag);
-        per[i].written.push_back(flag);
-      }
-      continue;
-    }
+    if (target.empty()) continue;
     const std::string own = flag.substr(target.size() + 1);
     bool found = false;
     for (std::size_t i = 0; i < stems.size(); ++i)

@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -38,10 +39,11 @@ shard_share parse_shard(const std::string& text, dsl::diagnostics& errors) {
   if (text.empty()) return s;
   const dsl::source_location where{"--shard '" + text + "'", 0, 0};
   const auto slash = text.find('/');
-  // Decimal digits only, as --chips takes its number: no spaces, signs, 0x or _.
+  // Each number as the numeric flags take theirs (decimal or 0x hex), with
+  // nothing around it: ' 1/2' is most likely a quoting slip.
   auto digits = [](const std::string& part) {
-    return !part.empty() && part.size() <= 18 &&
-           std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !part.empty() &&
+           std::none_of(part.begin(), part.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
   };
   long long i = 0, n = 0;
   if (slash == std::string::npos || !digits(text.substr(0, slash)) || !digits(text.substr(slash + 1)) ||

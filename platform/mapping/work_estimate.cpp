@@ -105,8 +105,8 @@ work_budget parse_work_budget(const std::string& max_work, const std::string& ma
   }
   if (!max_memory.empty()) {
     const dsl::quantity_parse q = dsl::parse_quantity(max_memory, dsl::dimension::data_size);
-    if (!q.ok || !std::isfinite(q.si) || q.si <= 0)
-      errors.error({"--max-memory", 0, 0}, "expected a memory size greater than zero (such as 16 GiB), got '" +
+    if (!q.ok || !std::isfinite(q.si) || q.si < 1)
+      errors.error({"--max-memory", 0, 0}, "expected a memory size of at least 1 B (such as 16 GiB), got '" +
                                                max_memory + "'" + (q.ok ? std::string() : ": " + q.error));
     else
       b.max_memory_bytes = q.si;

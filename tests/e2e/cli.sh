@@ -149,6 +149,15 @@ check "a key set twice" 2 "^--set 'components\.tile\[count\]=3': error: sets the
 run compare configs/arch/cpu_baseline.yaml configs/arch/adc_cim.yaml --workload configs/workloads/lenet5_mnist.yaml \
   -o "$scratch/specific" --set 'components.dram.bandwidth=10 GB/s' --set 'cpu_baseline:components.dram.bandwidth=25.6 GB/s'
 check "compare: NAME:key replaces the plain key for NAME" 0 "^wrote .*compare\.json"
+run compare configs/arch/adc_cim.yaml configs/arch/mott_cim.yaml --workload configs/workloads/lenet5_mnist.yaml \
+  -o "$scratch/own_map" --set 'adc_cim:components.tile.crossbar={rows: 512, columns: 128}' \
+  --set 'components.tile.crossbar.rows=64'
+check "compare: NAME:'s whole value replaces a plain flag of a key inside it, in either order" 0 "^wrote .*compare\.json"
+grep -q '"components.tile.crossbar={rows: 512, columns: 128}"' "$scratch/own_map/adc_cim/report.json" &&
+  ! grep -q '"components.tile.crossbar.rows=64"' "$scratch/own_map/adc_cim/report.json" &&
+  grep -q '"components.tile.crossbar.rows=64"' "$scratch/own_map/mott_cim/report.json" &&
+  verdict "adc_cim ran with its own crossbar, mott_cim with the plain rows" ||
+  verdict "adc_cim ran with its own crossbar, mott_cim with the plain rows" "the overrides went elsewhere"
 run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/lenet5_mnist.yaml -o "$scratch/named_twice" \
   --set 'cpu_baseline:components.dram.bandwidth=1 GB/s' --set 'cpu_baseline:components.dram[bandwidth]=2 GB/s'
 check "compare: one architecture's key set twice names both flags as written" 2 \

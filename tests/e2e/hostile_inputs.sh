@@ -94,11 +94,13 @@ check "--dry-run lists one shard of it" 0 "^p00006  .*adc_cim.yaml  lenet5_mnist
   "^10000 points \(shard 7/100000 of 1000000000\)$"
 listed=$(grep -c '^p' <<<"$out")
 [[ $listed -eq 10000 ]] || verdict "the shard lists 10000 points" "it lists $listed"
-for bad in ' 1/2' '1/2 ' '+1/2' '1/0x2' '1/1_0'; do
+for bad in ' 1/2' '1/2 ' '1 /2' '1/ 2'; do
   run sweep "$giga" --dry-run --shard "$bad"
-  check "--shard '$bad' is refused, as --chips refuses what is not plain digits" 2 \
+  check "--shard '$bad' is refused, as --chips refuses a number with spaces around it" 2 \
     "^--shard '.*': error: expected I/N, such as 1/4"
 done
+run sweep "$giga" --dry-run --shard 0x7/100000
+check "--shard takes hex as the numeric flags do" 0 "^10000 points \(shard 7/100000 of 1000000000\)$"
 run sweep "$giga" --dry-run --max-memory "1 EiB"
 check "--max-memory takes sizes up to exa" 0 "^1000000000 points"
 

@@ -190,7 +190,15 @@ TEST_CASE("adc estimator: a ramp converter's default is its comparator's decisio
                  "test.yaml:3:14: error: class ramp counts 2^8 steps a conversion: at this sample_rate its count "
                  "clock would run at 10.24 GHz"));
   CHECK(first_error("adc", "class: ramp\nbits: 8\nsample_rate: 39 MHz\n").empty());
-  CHECK(first_error("adc", "class: ramp\nbits: 8\nsample_rate: 40 MHz\nwalden_fom: 10 fJ\n").empty());
+  // Whatever prices it: a published figure or a figure of merit does not make such a clock possible.
+  CHECK(contains(first_error("adc", "class: ramp\nbits: 8\nsample_rate: 40 MHz\nwalden_fom: 10 fJ\n"),
+                 "count clock would run at 10.24 GHz"));
+  CHECK(contains(first_error("adc", "class: ramp\nbits: 8\nenergy_model: fixed\nenergy_per_conversion: 1 pJ\n"),
+                 "count clock would run at 327.68 GHz"));
+  CHECK(first_error("adc", "class: ramp\nbits: 8\nsample_rate: 39 MHz\nwalden_fom: 10 fJ\n").empty());
+  // Just above the limit the clock is shown with the digits that place it there.
+  CHECK(contains(first_error("adc", "class: ramp\nbits: 16\nsample_rate: 152.5879 kHz\n"),
+                 "count clock would run at 10.00000061 GHz"));
   // Its own figure of merit takes the survey model instead (below).
   std::string source;
   CHECK(models::class_walden_fom("ramp", source) == 0.0);

@@ -183,6 +183,9 @@ TEST_CASE("the budget's limits come from --max-work and --max-memory, checked at
   dsl::diagnostics zero;
   platform::parse_work_budget("0", "0 B", zero);
   CHECK(zero.size() == 2);
+  dsl::diagnostics bits;  // less than a byte is no limit a run could keep
+  platform::parse_work_budget("", "4 b", bits);
+  CHECK(bits.size() == 1);
 }
 
 TEST_CASE("functional mode counts its weights, conductances and activations towards memory") {
