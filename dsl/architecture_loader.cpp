@@ -291,7 +291,7 @@ architecture_load load_architecture(const architecture_source& source, const std
       }
       bool replaces = false;
       for (const auto& [earlier, earlier_flag] : set_paths)
-        if (earlier.size() > key.size() && std::equal(key.begin(), key.end(), earlier.begin())) {
+        if (earlier.size() > key.size() && key_within(earlier, key)) {
           errors.error(flag_location(flag.flag), "replaces the whole value that --set '" + earlier_flag +
                                                      "' set a key inside: give the key inside after it");
           replaces = true;

@@ -1,5 +1,6 @@
 #include "dsl/overrides.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace mottsim::dsl {
@@ -12,6 +13,16 @@ std::vector<std::string> canonical_path(std::vector<std::string> path) {
     if (parse_list_index(segment, index)) segment = std::to_string(index);
   }
   return path;
+}
+
+std::vector<std::string> override_key(const std::string& text) {
+  override_flag parsed;
+  diagnostics ignored;
+  return parse_override(text, parsed, ignored) ? canonical_path(parsed.path) : std::vector<std::string>{};
+}
+
+bool key_within(const std::vector<std::string>& inner, const std::vector<std::string>& outer) {
+  return inner.size() >= outer.size() && std::equal(outer.begin(), outer.end(), inner.begin());
 }
 
 static void relocate(yaml_node& n, const source_location& where) {

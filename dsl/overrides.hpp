@@ -30,6 +30,13 @@ bool parse_list_index(const std::string& key, std::size_t& index);
 // so that two spellings of one key compare equal.
 std::vector<std::string> canonical_path(std::vector<std::string> path);
 
+// The key a `path=value` text sets, as canonical_path writes it, or nothing
+// when the text does not parse (whoever applies it says why).
+std::vector<std::string> override_key(const std::string& text);
+
+// Whether key `inner` is `outer` or lies inside its value.
+bool key_within(const std::vector<std::string>& inner, const std::vector<std::string>& outer);
+
 // The location used for everything a flag sets: "--set 'k=v'".
 source_location flag_location(const std::string& flag);
 

@@ -231,10 +231,9 @@ void read_parameters(const yaml_node& node, sweep_spec& spec, diagnostics& error
     p.path = e.key;
     p.where = e.key_location;
     // Two spellings of one key (a.b[1] and a.b.1) would set it twice in every point.
-    override_flag parsed;
-    diagnostics ignored;  // a path that does not parse is reported where the paths are checked
-    if (parse_override(e.key + "=0", parsed, ignored)) {
-      const auto [first, fresh] = paths.emplace(canonical_path(parsed.path), &e);
+    // (A path that does not parse is reported where the paths are checked.)
+    if (const std::vector<std::string> key = override_key(e.key + "=0"); !key.empty()) {
+      const auto [first, fresh] = paths.emplace(key, &e);
       if (!fresh)
         errors.error(e.key_location, "parameter '" + e.key + "' is the key of parameter '" + first->second->key +
                                          "' (" + first->second->key_location.to_string() + ") written another way");

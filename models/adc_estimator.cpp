@@ -139,7 +139,7 @@ adc_estimate estimate_adc(const dsl::block_value& adc, double node_m) {
   const bool ramp_count = model == "survey" && adc_class == "ramp" && !adc.has("walden_fom");
   std::string ramp_comparator_source;
   const double ramp_comparator = ramp_count ? flash_comparator_energy(node_m, ramp_comparator_source) : 0.0;
-  const register_bit counter_bit = register_bit_at(node_m);
+  const register_bit counter_bit = ramp_count ? register_bit_at(node_m) : register_bit{};
   const bool flat = model == "walden";  // a figure of merit stated for this rate: no rate dependence
   auto energy_at = [&](long long b, double f) {
     if (comparators) return per_comparator * (std::ldexp(1.0, static_cast<int>(b)) - 1.0) * flash_rate_factor(f);

@@ -46,14 +46,6 @@ struct architecture_overrides {
   std::vector<std::string> written;  // given[i] as the user wrote it
 };
 
-// The path a --set flag sets ("a.b[1]" and "a.b.1" alike), or nothing when it
-// does not parse (the run then says why).
-std::vector<std::string> override_path(const std::string& flag) {
-  dsl::override_flag parsed;
-  dsl::diagnostics ignored;
-  return dsl::parse_override(flag, parsed, ignored) ? dsl::canonical_path(parsed.path) : std::vector<std::string>{};
-}
-
 // Splits --set flags: "path=value" goes to every architecture, "NAME:path=value"
 // to the one whose file is NAME.yaml. There an architecture's own flags come
 // after the plain ones, whatever their order on the command line, and replace
@@ -74,19 +66,18 @@ std::vector<architecture_overrides> overrides_per_architecture(const compare_opt
   for (const auto& flag : o.overrides) {
     const std::string target = named_target(flag);
     if (target.empty()) continue;
-    const std::vector<std::string> path = override_path(flag.substr(target.size() + 1));
+    const std::vector<std::string> path = dsl::override_key(flag.substr(target.size() + 1));
     if (path.empty()) continue;
     for (std::size_t i = 0; i < stems.size(); ++i)
       if (stems[i] == target) own_keys[i].push_back(path);
   }
   auto replaced = [&](std::size_t i, const std::vector<std::string>& path) {
-    for (const auto& own : own_keys[i])
-      if (path.size() >= own.size() && std::equal(own.begin(), own.end(), path.begin())) return true;
-    return false;
+    return std::any_of(own_keys[i].begin(), own_keys[i].end(),
+                       [&](const std::vector<std::string>& own) { return dsl::key_within(path, own); });
   };
   for (const auto& flag : o.overrides) {
     if (!named_target(flag).empty()) continue;
-    const std::vector<std::string> path = override_path(flag);
+    const std::vector<std::string> path = dsl::override_key(flag);
     for (std::size_t i = 0; i < per.size(); ++i) {
       if (!path.empty() && replaced(i, path)) continue;
       per[i].given.push_back(flag);
