@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 
@@ -123,6 +125,22 @@ std::string read_input_file(const std::string& path, const std::string& what) {
 }
 
 bool parse_file_size_limit(const std::string& text, std::uintmax_t& bytes, std::string& error) {
+  // A plain count of bytes in digits is taken exactly (a double would round
+  // one near 2^63 to 2^63).
+  {
+    std::string_view digits(text);
+    while (!digits.empty() && std::isspace(static_cast<unsigned char>(digits.front()))) digits.remove_prefix(1);
+    while (!digits.empty() && std::isspace(static_cast<unsigned char>(digits.back()))) digits.remove_suffix(1);
+    if (!digits.empty() && std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+      std::uint64_t count = 0;
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
+      if (ec == std::errc() && end == digits.data() + digits.size() && count >= 1 &&
+          count <= static_cast<std::uint64_t>(INT64_MAX)) {
+        bytes = count;
+        return true;
+      }
+    }
+  }
   double number = 0;
   std::string_view unit;
   double si = 0;
@@ -141,7 +159,13 @@ bool parse_file_size_limit(const std::string& text, std::uintmax_t& bytes, std::
     error = "expected a size of at least 1 B and below 8 EiB, such as '256 MiB', got '" + text + "'";
     return false;
   }
-  bytes = static_cast<std::uintmax_t>(std::floor(si));
+  // A limit in bytes is a whole number of them: '1.5' is not rounded to 1 B.
+  if (si != std::floor(si)) {
+    error = "expected a whole number of bytes, such as '1536 B' or '1.5 KiB', got '" + text + "' (" +
+            format_quantity(si, dimension::data_size) + ")";
+    return false;
+  }
+  bytes = static_cast<std::uintmax_t>(si);
   return true;
 }
 

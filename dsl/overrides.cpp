@@ -115,10 +115,20 @@ void apply_override(yaml_node& root, const override_flag& flag, diagnostics& err
     walked += (walked.empty() ? "" : ".") + key;
     if (node->is_sequence()) {
       std::size_t index = 0;
-      if (!parse_list_index(key, index) || index >= node->items.size()) {
-        const std::size_t n = node->items.size();
-        errors.error(where, "'" + walked + "': the list has " + std::to_string(n) + (n == 1 ? " item" : " items") +
-                                " (indices from 0)");
+      const std::size_t n = node->items.size();
+      const std::string items = std::to_string(n) + (n == 1 ? " item" : " items");
+      const bool digits = !key.empty() && std::all_of(key.begin(), key.end(), [](char ch) {
+        return std::isdigit(static_cast<unsigned char>(ch)) != 0;
+      });
+      if (!digits) {
+        // '+0', '0x0' or a name: not an index at all, which "out of range"
+        // would not tell.
+        errors.error(where, "'" + walked + "': '" + key + "' is not a list index: a list takes an index of decimal " +
+                                "digits, from 0 (this one has " + items + ")");
+        return;
+      }
+      if (!parse_list_index(key, index) || index >= n) {  // digits beyond 2^63 are out of range too
+        errors.error(where, "'" + walked + "': the list has " + items + " (indices from 0)");
         return;
       }
       auto& item = node->items[index];

@@ -41,9 +41,9 @@ constexpr long long max_curve_points = 1000000;
 void refuse_empty_values(CLI::App& app) {
   static const CLI::Validator non_empty(
       [](std::string& value) {
-        if (value.empty()) return std::string("the value is empty (an unset shell variable?)");
+        if (value.empty()) return std::string("error: the value is empty (an unset shell variable?)");
         if (value.find_first_not_of(" \t\r\n") == std::string::npos)
-          return std::string("the value is only white space");
+          return std::string("error: the value is only white space");
         return std::string();
       },
       "", "NON_EMPTY");

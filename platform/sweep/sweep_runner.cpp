@@ -286,7 +286,12 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
   out << "sweep " << spec.name << ": " << points.size() << " points: " << ok << " ok, " << dropped
       << " dropped by constraints, " << failed << " failed";
   if (retry) out << ", " << retry << " could not write their output (--resume runs them again)";
-  out << "\nwrote " << o.out_dir << "/results.jsonl, results.csv, pareto.csv, sweep.json, report.html and points/\n";
+  // A shard with no point of its own (more shards than points) ran nothing
+  // and made no points/ directory: it is not named as written.
+  std::error_code points_error;
+  const bool wrote_points = fs::is_directory(points_dir, points_error);
+  out << "\nwrote " << o.out_dir << "/results.jsonl, results.csv, pareto.csv, sweep.json"
+      << (wrote_points ? ", report.html and points/\n" : " and report.html\n");
   out << removed_outputs_text(replace_output_set(o.out_dir, sweep_output_names()));
   return failed || retry ? 1 : 0;
 }

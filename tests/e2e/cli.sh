@@ -53,7 +53,7 @@ for entry in "${empty_runs[@]}"; do
   flag=${entry%%|*}
   read -ra words <<<"${entry#*|}"
   run "${words[@]}" ""
-  check "an empty $flag is refused" 2 "^$flag: the value is empty"
+  check "an empty $flag is refused" 2 "^$flag: error: the value is empty"
   [[ ! -e $e2e_tmp/empty ]] || verdict "an empty $flag writes nothing" "$e2e_tmp/empty exists"
   rm -rf "$e2e_tmp/empty"
 done
@@ -62,7 +62,7 @@ done
   -o '  ' >"$e2e_tmp/out.txt" 2>&1)
 status=$?
 out=$(cat "$e2e_tmp/out.txt")
-check "an -o of spaces alone is refused" 2 "^--output: the value is only white space"
+check "an -o of spaces alone is refused" 2 "^--output: error: the value is only white space"
 [[ ! -e "$e2e_tmp/  " ]] || verdict "an -o of spaces alone writes nothing" "a directory named '  ' was made"
 rm -rf "$e2e_tmp"
 

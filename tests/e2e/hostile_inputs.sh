@@ -103,6 +103,12 @@ run sweep "$giga" --dry-run --shard 0x7/100000
 check "--shard takes hex as the numeric flags do" 0 "^10000 points \(shard 7/100000 of 1000000000\)$"
 run sweep "$giga" --dry-run --max-memory "1 EiB"
 check "--max-memory takes sizes up to exa" 0 "^1000000000 points"
+# More shards than points: shard 99 of 100 of a 45-point sweep has none, runs
+# nothing and makes no points/ directory, so it does not say it wrote one.
+run sweep configs/sweeps/adc_crossbar_x_adc_bits.yaml -o "$tmp/empty_shard" --shard 99/100
+check "a shard with no point runs nothing" 0 "^sweep adc_crossbar_x_adc_bits: 0 points: 0 ok" \
+  "^wrote .*/empty_shard/results.jsonl, results.csv, pareto.csv, sweep.json and report.html$"
+[[ ! -e $tmp/empty_shard/points ]] || verdict "the empty shard makes no points/" "it made $tmp/empty_shard/points"
 
 # ---- 3. Points that could not write their output are retried ---------------
 

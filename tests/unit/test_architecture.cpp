@@ -465,7 +465,16 @@ TEST_CASE("architecture: --set errors are located at the flag") {
   }
   SUBCASE("a word where a list index belongs") {
     const std::string flag = "components.tile.readout.first.bits=6";
-    at_flag(load(path, {flag}).errors, flag, "the list has 2 items");
+    at_flag(load(path, {flag}).errors, flag,
+            "'components.tile.readout.first': 'first' is not a list index: a list takes an index of decimal digits, "
+            "from 0 (this one has 2 items)");
+  }
+  SUBCASE("an index written with a sign or in hex is not one (not 'out of range' either)") {
+    for (const std::string key : {"+0", "0x0", "-1"}) {
+      const std::string flag = "components.tile.readout." + key + ".bits=6";
+      CAPTURE(flag);
+      at_flag(load(path, {flag}).errors, flag, "'" + key + "' is not a list index");
+    }
   }
   SUBCASE("no '='") {
     at_flag(load(path, {"components.tile.arrays"}).errors, "components.tile.arrays", "expected 'path.to.key=value'");

@@ -596,3 +596,25 @@ TEST_CASE("yaml_tree: --max-file-size takes a data size or a number of bytes") {
     CHECK_FALSE(error.empty());
   }
 }
+
+TEST_CASE("yaml_tree: --max-file-size is a whole number of bytes, taken exactly") {
+  std::uintmax_t bytes = 0;
+  std::string error;
+  // A fraction of a byte is refused, not rounded down (1.5 used to become 1 B).
+  for (const char* fractional : {"1.5", "1.5 B", "0.1 KiB", "2.5e0"}) {
+    CAPTURE(fractional);
+    error.clear();
+    CHECK_FALSE(mottsim::dsl::parse_file_size_limit(fractional, bytes, error));
+    CHECK(error.find("whole number of bytes") != std::string::npos);
+  }
+  // Fractions of a larger unit that come to whole bytes are sizes.
+  CHECK(mottsim::dsl::parse_file_size_limit("1.5 KiB", bytes, error));
+  CHECK(bytes == 1536);
+  // The largest file offset, 2^63 - 1, exactly (as a double it is 2^63).
+  CHECK(mottsim::dsl::parse_file_size_limit("9223372036854775807", bytes, error));
+  CHECK(bytes == 9223372036854775807ull);
+  CHECK(mottsim::dsl::parse_file_size_limit(" 42 ", bytes, error));
+  CHECK(bytes == 42);
+  CHECK_FALSE(mottsim::dsl::parse_file_size_limit("9223372036854775808", bytes, error));
+  CHECK_FALSE(mottsim::dsl::parse_file_size_limit("99999999999999999999999", bytes, error));
+}
