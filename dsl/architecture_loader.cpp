@@ -380,12 +380,19 @@ architecture_load load_architecture(const architecture_source& source, const std
   validator check(catalog, &out.tech, errors);
   // Components whose connections or window size were already reported, so the
   // checks below do not pile a second error on the same mistake.
-  std::vector<std::string> connect_given, window_reported;
+  // A component that is not a map was reported where it is given; the
+  // connections to it then say nothing more (a --set 'components.noc=null'
+  // gave one error at the flag and one at each component on the bus).
+  std::vector<std::string> connect_given, window_reported, not_components;
   for (const auto& e : components->entries) {
     const std::string context = "component '" + e.key + "'";
     const yaml_node& node = *e.value;
     if (!node.is_map()) {
-      errors.error(node.where, context + " must be a map with 'type:' and parameters, got " + node.describe());
+      errors.error(node.where, context + " must be a map with 'type:' and parameters, got " + node.describe() +
+                                   (node.is_null() ? " (a derived file removes a component with '" + e.key +
+                                                         ": null'; a --set cannot)"
+                                                   : ""));
+      not_components.push_back(e.key);
       continue;
     }
     component_spec c;
@@ -469,7 +476,8 @@ architecture_load load_architecture(const architecture_source& source, const std
       }
       seen.push_back(conn.bus);
       if (!bus) {
-        if (!removed_named(conn.bus, c.name, conn.where))
+        const bool reported = std::find(not_components.begin(), not_components.end(), conn.bus) != not_components.end();
+        if (!reported && !removed_named(conn.bus, c.name, conn.where))
           errors.error(conn.where, "component '" + c.name + "' connects to '" + conn.bus +
                                        "', which is not a component" + did_you_mean(conn.bus, buses));
       } else if (bus->role != component_role::interconnect) {
@@ -484,7 +492,8 @@ architecture_load load_architecture(const architecture_source& source, const std
       if (conn.via.empty()) continue;
       const component_spec* link = out.spec.find(conn.via);
       if (!link) {
-        if (!removed_named(conn.via, c.name + " (via)", conn.via_where))
+        const bool reported = std::find(not_components.begin(), not_components.end(), conn.via) != not_components.end();
+        if (!reported && !removed_named(conn.via, c.name + " (via)", conn.via_where))
           errors.error(conn.via_where, "component '" + c.name + "' connects via '" + conn.via +
                                            "', which is not a component" + did_you_mean(conn.via, buses));
       } else if (link->role != component_role::interconnect || link->name == conn.bus) {

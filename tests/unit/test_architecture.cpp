@@ -463,6 +463,12 @@ TEST_CASE("architecture: --set errors are located at the flag") {
     const std::string flag = "components.tile.readout[2].bits=6";
     at_flag(load(path, {flag}).errors, flag, "'components.tile.readout.2': the list has 2 items");
   }
+  SUBCASE("a bus set to null is one error, at the flag, not one more at each component on it") {
+    const std::string flag = "components.bus=null";
+    at_flag(load(path, {flag}).errors, flag,
+            "component 'bus' must be a map with 'type:' and parameters, got nothing (a derived file removes a "
+            "component with 'bus: null'; a --set cannot)");
+  }
   SUBCASE("a word where a list index belongs") {
     const std::string flag = "components.tile.readout.first.bits=6";
     at_flag(load(path, {flag}).errors, flag,
