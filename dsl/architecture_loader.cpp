@@ -465,6 +465,9 @@ architecture_load load_architecture(const architecture_source& source, const std
     }
     return false;
   };
+  auto reported_where_given = [&](const std::string& name) {
+    return std::find(not_components.begin(), not_components.end(), name) != not_components.end();
+  };
   for (auto& c : out.spec.components) {
     std::vector<std::string> seen;
     for (auto& conn : c.connections) {
@@ -476,8 +479,7 @@ architecture_load load_architecture(const architecture_source& source, const std
       }
       seen.push_back(conn.bus);
       if (!bus) {
-        const bool reported = std::find(not_components.begin(), not_components.end(), conn.bus) != not_components.end();
-        if (!reported && !removed_named(conn.bus, c.name, conn.where))
+        if (!reported_where_given(conn.bus) && !removed_named(conn.bus, c.name, conn.where))
           errors.error(conn.where, "component '" + c.name + "' connects to '" + conn.bus +
                                        "', which is not a component" + did_you_mean(conn.bus, buses));
       } else if (bus->role != component_role::interconnect) {
@@ -492,8 +494,7 @@ architecture_load load_architecture(const architecture_source& source, const std
       if (conn.via.empty()) continue;
       const component_spec* link = out.spec.find(conn.via);
       if (!link) {
-        const bool reported = std::find(not_components.begin(), not_components.end(), conn.via) != not_components.end();
-        if (!reported && !removed_named(conn.via, c.name + " (via)", conn.via_where))
+        if (!reported_where_given(conn.via) && !removed_named(conn.via, c.name + " (via)", conn.via_where))
           errors.error(conn.via_where, "component '" + c.name + "' connects via '" + conn.via +
                                            "', which is not a component" + did_you_mean(conn.via, buses));
       } else if (link->role != component_role::interconnect || link->name == conn.bus) {

@@ -7,9 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
-#include <cstdint>
 #include <cstring>
 #include <filesystem>
 
@@ -125,21 +123,11 @@ std::string read_input_file(const std::string& path, const std::string& what) {
 }
 
 bool parse_file_size_limit(const std::string& text, std::uintmax_t& bytes, std::string& error) {
-  // A plain count of bytes in digits is taken exactly (a double would round
-  // one near 2^63 to 2^63).
-  {
-    std::string_view digits(text);
-    while (!digits.empty() && std::isspace(static_cast<unsigned char>(digits.front()))) digits.remove_prefix(1);
-    while (!digits.empty() && std::isspace(static_cast<unsigned char>(digits.back()))) digits.remove_suffix(1);
-    if (!digits.empty() && std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-      std::uint64_t count = 0;
-      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
-      if (ec == std::errc() && end == digits.data() + digits.size() && count >= 1 &&
-          count <= static_cast<std::uint64_t>(INT64_MAX)) {
-        bytes = count;
-        return true;
-      }
-    }
+  // A plain count of bytes is taken exactly, as the numeric flags take their
+  // integers (a double would round one near 2^63 to 2^63).
+  if (long long count = 0; parse_integer(text, count) && count >= 1) {
+    bytes = static_cast<std::uintmax_t>(count);
+    return true;
   }
   double number = 0;
   std::string_view unit;

@@ -97,10 +97,14 @@ bool parse_override(const std::string& text, override_flag& out, diagnostics& er
   return true;
 }
 
+// Whether key is written as a list index: decimal digits alone.
+static bool decimal_digits(const std::string& key) {
+  return !key.empty() &&
+         std::all_of(key.begin(), key.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
 bool parse_list_index(const std::string& key, std::size_t& index) {
-  if (key.empty() || key.size() > 18) return false;  // 18 digits stay below 2^63
-  for (char c : key)
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  if (!decimal_digits(key) || key.size() > 18) return false;  // 18 digits stay below 2^63
   index = static_cast<std::size_t>(std::stoull(key));
   return true;
 }
@@ -117,10 +121,7 @@ void apply_override(yaml_node& root, const override_flag& flag, diagnostics& err
       std::size_t index = 0;
       const std::size_t n = node->items.size();
       const std::string items = std::to_string(n) + (n == 1 ? " item" : " items");
-      const bool digits = !key.empty() && std::all_of(key.begin(), key.end(), [](char ch) {
-        return std::isdigit(static_cast<unsigned char>(ch)) != 0;
-      });
-      if (!digits) {
+      if (!decimal_digits(key)) {
         // '+0', '0x0' or a name: not an index at all, which "out of range"
         // would not tell.
         errors.error(where, "'" + walked + "': '" + key + "' is not a list index: a list takes an index of decimal " +
