@@ -51,10 +51,6 @@ constexpr double flash_nodes_nm[] = {7, 10, 14, 22, 32, 45, 65, 90, 130};
 constexpr double flash_comparator_fj[] = {0.4211, 0.6917, 1.126, 1.866, 3.692, 7.062, 10.18, 14.42, 23.4};
 constexpr int flash_points = sizeof(flash_nodes_nm) / sizeof(flash_nodes_nm[0]);
 
-bool class_has_default(const std::string& adc_class) {
-  return adc_class == "sar" || adc_class == "flash" || adc_class == "ramp";
-}
-
 double ramp_count_clock(long long bits, double rate_hz) { return std::ldexp(rate_hz, static_cast<int>(bits)); }
 
 double ramp_counter_flips(long long bits) {

@@ -28,9 +28,6 @@ double survey_rate_factor(double rate_hz);
 // came from.
 double class_walden_fom(const std::string& adc_class, std::string& source);
 
-// Whether the survey model can price the class without walden_fom.
-bool class_has_default(const std::string& adc_class);
-
 // Class flash: a bank of 2^bits - 1 comparators (sense amplifiers), each
 // taking the energy of one sensing per conversion, as DNN+NeuroSim V1.3 models
 // its multilevel sense amplifier (Peng 2019; MultilevelSenseAmp.cpp, voltage

@@ -207,10 +207,6 @@ schema_ptr adc_schema() {
               errors.error(v.at("walden_fom").where,
                            "walden_fom has no effect with energy_model fixed, which prices energy_per_conversion: "
                            "drop it, or use energy_model survey or walden");
-            if (model == "survey" && !v.has("walden_fom") && !class_has_default(v.text("class")))
-              errors.error(v.at("class").where, "class " + v.text("class") +
-                                                    " has no default figure of merit in the survey model: give "
-                                                    "walden_fom, or use class sar, flash or ramp");
             // A ramp converter counts 2^bits steps a conversion. Its comparator
             // is characterized at 1 GHz and priced by the survey's slope above
             // it; beyond a decade of that, the extrapolation is not a model.
