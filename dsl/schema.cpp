@@ -84,6 +84,13 @@ schema_builder& schema_builder::quantity(std::string name, dimension dim, std::o
   p.dim = dim;
   p.default_text = std::move(default_text);
   p.doc = std::move(doc);
+  // A time, an energy, an area or any other magnitude below zero is no
+  // component's: without a bound of its own it is at least 0, so '-1 W' of
+  // leakage is refused at its line rather than priced into a negative total.
+  // Voltages and currents have a sign, and so does a temperature coefficient.
+  if (dim != dimension::voltage && dim != dimension::current && dim != dimension::inverse_temperature &&
+      dim != dimension::dimensionless)
+    p.min = 0.0;
   add(std::move(p));
   return *this;
 }

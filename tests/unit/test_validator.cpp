@@ -496,3 +496,40 @@ TEST_CASE("validator: real schemas reject physically impossible values") {
     check_error(e, 0, 2, 13, "no such file");
   }
 }
+
+TEST_CASE("validator: a magnitude without a bound of its own is at least 0; a voltage keeps its sign") {
+  // -1 W of leakage or -1 mm^2 of area priced into a chip's totals gave negative
+  // energies and areas; a quantity of any dimension that cannot be negative now
+  // refuses them at its line, whatever bound its schema forgot.
+  schema_set set;
+  const auto part = schema_builder("part", "magnitudes with no bound given")
+                        .quantity("leakage", dimension::power, "1 mW", "static power")
+                        .quantity("area", dimension::area, "1 um^2", "footprint")
+                        .quantity("delay", dimension::time, "1 ns", "a delay")
+                        .quantity("offset", dimension::voltage, "0 V", "a signed offset")
+                        .quantity("bias", dimension::current, "0 A", "a signed current")
+                        .component(component_role::target)
+                        .build();
+  set.add(part);
+  for (const char* name : {"leakage", "area", "delay"}) {
+    CAPTURE(name);
+    REQUIRE(part->find(name)->min.has_value());
+    CHECK(*part->find(name)->min == 0.0);
+    CHECK_FALSE(part->find(name)->min_exclusive);
+  }
+  CHECK_FALSE(part->find("offset")->min.has_value());
+  CHECK_FALSE(part->find("bias")->min.has_value());
+  auto run = [&](const std::string& yaml) {
+    diagnostics parse_errors, errors;
+    auto root = load_yaml_string(yaml, "p.yaml", parse_errors);
+    REQUIRE_MESSAGE(root, parse_errors.to_string());
+    validator v(set, nullptr, errors);
+    v.validate(*root, *part, "component 'p'");
+    return errors;
+  };
+  const diagnostics negative = run("leakage: -1 W\narea: -1 mm^2\ndelay: 0 s\noffset: -0.2 V\nbias: -1 uA\n");
+  REQUIRE_MESSAGE(negative.size() == 2, negative.to_string());
+  check_error(negative, 0, 1, 10, "'leakage' must be >= 0 W, got -1 W");
+  check_error(negative, 1, 2, 7, "'area' must be >= 0");
+  CHECK(run("leakage: 0 W\narea: 0 mm^2\n").size() == 0);  // zero is a magnitude
+}
