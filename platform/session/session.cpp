@@ -17,6 +17,7 @@
 #include "platform/mapping/cim_requirements.hpp"
 #include "platform/elaboration/ledger.hpp"
 #include "platform/session/pipeline_bottleneck.hpp"
+#include "platform/session/finite_figures.hpp"
 #include "platform/session/pipeline_steady_state.hpp"
 #include "platform/session/warmup_truncation.hpp"
 #include "platform/session/run_summary.hpp"
@@ -41,7 +42,11 @@ reports::run_result run_session(const run_options& options, const model_registry
                                               "functional mode runs: add --mode functional");
 
   // Processors and systolic arrays have their own planner and models.
-  if (is_baseline_architecture(arch.spec)) return run_baseline_session(options, arch, workload, registry);
+  if (is_baseline_architecture(arch.spec)) {
+    reports::run_result r = run_baseline_session(options, arch, workload, registry);
+    refuse_non_finite_figures(r, arch.spec);
+    return r;
+  }
 
   work_budget budget = options.budget;
   budget.functional = options.mode == "functional";
@@ -259,6 +264,7 @@ reports::run_result run_session(const run_options& options, const model_registry
   double quantum = 0.0;
   for (const auto* c : arch.spec.of_type("controller")) quantum = c->params.quantity("quantum");
   finish_run_result(r, options, arch, workload, quantum, controller->transactions());
+  refuse_non_finite_figures(r, arch.spec);
   return r;
 }
 

@@ -57,6 +57,18 @@ check "compare refuses it for every architecture before running any" 2 \
   "^$huge: error: 'huge_linear' on mott_cim would take" "^$huge: error: 'huge_linear' on adc_cim would take"
 [[ -e $tmp/compare ]] && verdict "a refused compare writes nothing" "$tmp/compare exists"
 
+# A price beyond double precision overflows the totals: refused, nothing written
+# (it was written as "inf J" in summary.md and null in report.json).
+run run configs/arch/adc_cim.yaml configs/workloads/lenet5_mnist.yaml -o "$tmp/overflow" \
+  --set 'components.tile.crossbar.cell.write_energy=1e308 J'
+check "an overflowing figure is bad input" 2 \
+  "^configs/arch/adc_cim.yaml: error: the chip's weight programming energy came out as inf"
+[[ -e $tmp/overflow ]] && verdict "an overflowing run writes nothing" "$tmp/overflow exists"
+run run configs/arch/cpu_baseline.yaml configs/workloads/lenet5_mnist.yaml -o "$tmp/overflow" \
+  --set 'components.l2.read_energy=1e308 J'
+check "an overflowing component is named at its line" 2 \
+  "^configs/arch/cpu_baseline.yaml:[0-9]+:[0-9]+: error: component 'l2': its dynamic energy came out as inf"
+
 # The baselines' estimate is exact: LeNet-5 on cpu_baseline is 74 transactions.
 run run configs/arch/cpu_baseline.yaml configs/workloads/lenet5_mnist.yaml -o "$tmp/lenet" --no-timeline --max-work 73
 check "--max-work below a run's need refuses it, naming the exact count" 2 \
