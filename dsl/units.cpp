@@ -311,6 +311,12 @@ quantity_parse parse_quantity(std::string_view raw, dimension expected) {
     result.error = "'" + shown + "' is a period longer than mottsim can simulate: " + time_limit_text();
     return result;
   }
+  // A bandwidth too, by the time one byte takes (1e-30 GB/s passed here and
+  // overflowed the simulation of the first access).
+  if (expected == dimension::bandwidth && si > 0.0 && !time_fits(1.0 / si)) {
+    result.error = "'" + shown + "' takes longer a byte than mottsim can simulate: " + time_limit_text();
+    return result;
+  }
   if (expected == dimension::frequency && si > time_steps_per_second) {
     result.error = "'" + shown + "' is a period shorter than the 1 ps step SystemC simulates time in; at most 1 THz";
     return result;

@@ -110,40 +110,40 @@ void elaborator::elaborate() {
 
 namespace {
 
-// The longest time parameter of a block (and its sub-blocks), the likeliest
-// cause of simulated time running over; `name` gets its dotted path.
-const dsl::param_value* longest_time(const dsl::block_value& block, const dsl::schema_catalog& catalog,
-                                     const std::string& prefix, std::string& name) {
+// The slowest setting of a block (and its sub-blocks), the likeliest cause of
+// simulated time running over: the longest time, or the rate with the longest
+// period (a clock's cycle, a bandwidth's time per byte: 1e-6 B/s takes 10^6 s
+// a byte, which a latency's 90 ns does not explain). `name` gets its dotted
+// path and `seconds` that duration.
+struct slowest_setting {
+  const dsl::param_value* value = nullptr;
+  dsl::dimension dim = dsl::dimension::time;
+  std::string name;
+  double seconds = 0.0;
+};
+
+void find_slowest(const dsl::block_value& block, const dsl::schema_catalog& catalog, const std::string& prefix,
+                  slowest_setting& best) {
   const dsl::block_schema* schema = catalog.find_schema(block.type);
-  if (!schema) return nullptr;
-  const dsl::param_value* best = nullptr;
-  auto consider = [&](const dsl::param_value* v, const std::string& path) {
-    if (v && (!best || v->number > best->number)) {
-      best = v;
-      name = path;
-    }
-  };
+  if (!schema) return;
   for (const auto& p : schema->params) {
     auto it = block.params.find(p.name);
     if (it == block.params.end()) continue;
     const dsl::param_value& v = it->second;
     const std::string path = prefix + p.name;
-    if (p.kind == dsl::param_kind::quantity && p.dim == dsl::dimension::time) {
-      consider(&v, path);
+    if (p.kind == dsl::param_kind::quantity) {
+      double seconds = -1.0;
+      if (p.dim == dsl::dimension::time) seconds = v.number;
+      else if ((p.dim == dsl::dimension::frequency || p.dim == dsl::dimension::bandwidth) && v.number > 0)
+        seconds = 1.0 / v.number;
+      if (seconds > best.seconds || (!best.value && seconds >= 0)) best = {&v, p.dim, path, seconds};
     } else if (p.kind == dsl::param_kind::block && v.block) {
-      std::string inner;
-      const dsl::param_value* found = longest_time(*v.block, catalog, path + ".", inner);
-      if (found && (!best || found->number > best->number)) consider(found, inner);
+      find_slowest(*v.block, catalog, path + ".", best);
     } else if (p.kind == dsl::param_kind::block_list) {
-      for (std::size_t i = 0; i < v.blocks.size(); ++i) {
-        std::string inner;
-        const dsl::param_value* found =
-            longest_time(v.blocks[i], catalog, path + "[" + std::to_string(i) + "].", inner);
-        if (found && (!best || found->number > best->number)) consider(found, inner);
-      }
+      for (std::size_t i = 0; i < v.blocks.size(); ++i)
+        find_slowest(v.blocks[i], catalog, path + "[" + std::to_string(i) + "].", best);
     }
   }
-  return best;
 }
 
 }  // namespace
@@ -168,13 +168,18 @@ void elaborator::simulate() {
                           dsl::time_limit_text();
     if (!owner) throw dsl::input_error({m_arch.file, 0, 0}, "architecture '" + m_arch.name + "': " + message);
     const dsl::component_spec& c = *owner->spec;
-    std::string name;
-    const dsl::param_value* longest = longest_time(c.params, m_registry, "", name);
+    slowest_setting slowest;
+    find_slowest(c.params, m_registry, "", slowest);
     message = "component '" + c.name + "': " + message;
     dsl::source_location where = c.where;
-    if (longest) {
-      message += "; its longest time is '" + name + "' = " + dsl::format_quantity(longest->number, dsl::dimension::time);
-      if (!longest->from_default) where = longest->where;
+    if (slowest.value) {
+      message += "; its slowest setting is '" + slowest.name + "' = " +
+                 dsl::format_quantity(slowest.value->number, slowest.dim);
+      if (slowest.dim == dsl::dimension::frequency)
+        message += " (a cycle of " + dsl::format_quantity(slowest.seconds, dsl::dimension::time) + ")";
+      else if (slowest.dim == dsl::dimension::bandwidth)
+        message += " (" + dsl::format_quantity(slowest.seconds, dsl::dimension::time) + " a byte)";
+      if (!slowest.value->from_default) where = slowest.value->where;
     }
     throw dsl::input_error(where, message);
   }

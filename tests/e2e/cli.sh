@@ -194,8 +194,14 @@ check "--set the longest time SystemC holds" 0 "^ok: configs/arch/mott_cim\.yaml
 run run configs/arch/mott_cim.yaml configs/workloads/edge_detect.yaml -o "$scratch/long" --no-timeline \
   --set 'components.tile.crossbar.read_pulse=1e5 s'
 check "run whose simulated time passes what SystemC holds" 2 \
-  "^--set 'components\.tile\.crossbar\.read_pulse=1e5 s': error: component 'tile': simulated time runs past what SystemC holds .*longest time is 'crossbar\.read_pulse' = 100000 s"
+  "^--set 'components\.tile\.crossbar\.read_pulse=1e5 s': error: component 'tile': simulated time runs past what SystemC holds .*slowest setting is 'crossbar\.read_pulse' = 100000 s"
 [[ ! -e $scratch/long/report.json ]] || { failed=$((failed + 1)); echo "FAIL a run that overflowed wrote report.json"; }
+# A rate is a duration too: a DRAM of 1e-6 B/s takes 10^6 s a byte, and the
+# error names it at its flag, not the DRAM's 90 ns latency in a technology file.
+run run configs/arch/adc_cim.yaml configs/workloads/lenet5_mnist.yaml -o "$scratch/slow" --no-timeline \
+  --set 'components.dram.bandwidth=1e-6 B/s'
+check "run whose slow bandwidth passes what SystemC holds" 2 \
+  "^--set 'components\.dram\.bandwidth=1e-6 B/s': error: component 'dram': simulated time runs past what SystemC holds .*slowest setting is 'bandwidth' = 1e-06 B/s \(1e\+06 s a byte\)"
 
 run validate /dev/zero
 check "validate /dev/zero" 2 "^/dev/zero: error: cannot open file: it is a character device, not a regular file"

@@ -230,6 +230,7 @@ TEST_CASE("units: every unit in the table has the value worked out by hand") {
 bool simulatable(double si, dimension d) {
   if (d == dimension::time) return si <= 0.0 || si >= 1e-12;
   if (d == dimension::frequency) return si <= 1e12 && (si <= 0.0 || 1.0 / si < 9.2e6);
+  if (d == dimension::bandwidth) return si <= 0.0 || 1.0 / si < 9.2e6;  // the time a byte takes
   return true;
 }
 
@@ -589,6 +590,11 @@ TEST_CASE("units: times stop below 2^63 steps of SystemC's 1 ps resolution") {
     auto slow = parse_quantity("1e-7 Hz", dimension::frequency);
     CHECK_FALSE(slow.ok);
     CHECK(slow.error.find("'1e-7 Hz' is a period longer than mottsim can simulate") == 0);
+    // A bandwidth by the time one byte takes: 1e-7 B/s is 1e7 s a byte.
+    CHECK(parse_quantity("1e-6 B/s", dimension::bandwidth).ok);
+    auto trickle = parse_quantity("1e-30 GB/s", dimension::bandwidth);
+    CHECK_FALSE(trickle.ok);
+    CHECK(trickle.error.find("'1e-30 GB/s' takes longer a byte than mottsim can simulate") == 0);
     auto f = parse_quantity("1.5 THz", dimension::frequency);
     CHECK_FALSE(f.ok);
     CHECK(f.error == "'1.5 THz' is a period shorter than the 1 ps step SystemC simulates time in; at most 1 THz");
