@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "dsl/document_name.hpp"
 #include "dsl/input_file.hpp"
 #include "dsl/overrides.hpp"
 #include "dsl/suggest.hpp"
@@ -314,8 +315,7 @@ architecture_load load_architecture(const architecture_source& source, const std
   out.spec.name_where = {path, 0, 0};
   if (const yaml_node* n = root->find("name")) {
     out.spec.name_where = n->where;
-    if (n->is_scalar()) out.spec.name = n->text;
-    else errors.error(n->where, "'name' must be a single value");
+    read_document_name(*n, out.spec.name, errors);
   } else {
     out.spec.name = fs::path(path).stem().string();
   }

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "dsl/architecture_loader.hpp"
+#include "dsl/document_name.hpp"
 #include "dsl/functional_requirements.hpp"
 #include "dsl/input_file.hpp"
 #include "dsl/neurosim_network.hpp"
@@ -371,8 +372,7 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
   check_keys(root, sweep_keys(), "sweep", errors);
 
   if (const yaml_node* n = root.find("name")) {
-    if (n->is_scalar()) spec.name = n->text;
-    else errors.error(n->where, "'name' must be a single value");
+    read_document_name(*n, spec.name, errors);
   }
   if (const yaml_node* n = root.find("max_points")) {
     unsigned long long v = 0;

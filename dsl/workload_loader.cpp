@@ -7,6 +7,7 @@
 #include <map>
 
 #include "dsl/checked_arithmetic.hpp"
+#include "dsl/document_name.hpp"
 #include "dsl/layer_schemas.hpp"
 #include "dsl/neurosim_network.hpp"
 #include "dsl/onnx_import.hpp"
@@ -174,8 +175,7 @@ workload_spec workload_reader::read(const yaml_node& root) {
 
 void workload_reader::read_header(const yaml_node& root) {
   if (const yaml_node* n = root.find("name")) {
-    if (n->is_scalar() && !n->text.empty()) m_spec.name = n->text;
-    else m_errors.error(n->where, "'name' must be a single non-empty value, got " + n->describe());
+    read_document_name(*n, m_spec.name, m_errors);
   } else {
     m_spec.name = fs::path(m_path).stem().string();
   }

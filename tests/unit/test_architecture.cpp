@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "dsl/architecture_loader.hpp"
+#include "dsl/document_name.hpp"
 #include "dsl/file_kind.hpp"
 #include "dsl/overrides.hpp"
+#include "dsl/workload_loader.hpp"
 #include "platform/elaboration/model_registry.hpp"
 #include "test_support.hpp"
 
@@ -717,4 +719,34 @@ TEST_CASE("architecture: the shipped Mott CIM design resolves with provenance") 
   const auto& dram = component(l, "dram").connections.at(0);
   const auto& tiles = tile.connections.at(0);
   CHECK((dram.base + dram.size <= tiles.base || tiles.base + tiles.size <= dram.base));
+}
+
+TEST_CASE("a file's name needs a character other than white space: architectures and workloads (sweeps read it alike)") {
+  // A report titled "lenet5_mnist on " came from name: "" in an architecture;
+  // workloads refused '' but took '   ', and sweeps took both.
+  scratch_dir dir;
+  for (const std::string blank : {"\"\"", "\"   \"", "\"\\t\""}) {
+    CAPTURE(blank);
+    std::string text = small_system;
+    text.replace(0, std::string("name: small").size(), "name: " + blank);
+    const std::string path = dir.write("blank.yaml", text);
+    const auto l = load(path);
+    REQUIRE(l.errors.size() == 1);
+    check_error(l.errors, 0, path, 1, 7, "'name' must be a single value with a character other than white space");
+
+    diagnostics errors;
+    const std::string workload =
+        dir.write("w.yaml", "name: " + blank + "\ninput: {height: 1, width: 1, channels: 4}\n"
+                            "layers:\n  - {name: fc, type: linear, out_features: 2}\n");
+    mottsim::dsl::load_workload(workload, errors);
+    REQUIRE_MESSAGE(errors.size() == 1, errors.to_string());
+    check_error(errors, 0, workload, 1, 7, "'name' must be a single value with a character other than white space");
+  }
+  diagnostics errors;
+  std::string name;
+  auto root = load_yaml_string("name: lenet on adc\n", "s.yaml", errors);
+  REQUIRE(root);
+  CHECK(mottsim::dsl::read_document_name(*root->find("name"), name, errors));
+  CHECK(name == "lenet on adc");
+  CHECK(errors.size() == 0);
 }
