@@ -96,8 +96,12 @@ work_estimate stream_work(const Program& program, double transaction_bytes) {
 work_budget parse_work_budget(const std::string& max_work, const std::string& max_memory, dsl::diagnostics& errors) {
   work_budget b;
   if (!max_work.empty()) {
+    // A count, whole as the other numeric flags take theirs (hex with 0x
+    // too) or in scientific notation (2e8).
     double v = 0;
-    if (!dsl::parse_number(max_work, v) || !std::isfinite(v) || v < 1)
+    if (long long whole = 0; dsl::parse_integer(max_work, whole)) v = static_cast<double>(whole);
+    else if (!dsl::parse_number(max_work, v)) v = 0;
+    if (!std::isfinite(v) || v < 1)
       errors.error({"--max-work", 0, 0}, "expected a number of TLM transactions of at least 1 (such as 2e8), got '" +
                                              max_work + "'");
     else

@@ -183,6 +183,11 @@ TEST_CASE("the budget's limits come from --max-work and --max-memory, checked at
   dsl::diagnostics zero;
   platform::parse_work_budget("0", "0 B", zero);
   CHECK(zero.size() == 2);
+  // Whole counts as the other numeric flags take them: hex with 0x, '_' separators.
+  dsl::diagnostics whole;
+  CHECK(platform::parse_work_budget("0x10", "", whole).max_transactions == 16);
+  CHECK(platform::parse_work_budget("200_000_000", "", whole).max_transactions == 2e8);
+  CHECK_FALSE(whole.has_errors());
   dsl::diagnostics bits;  // less than a byte is no limit a run could keep
   platform::parse_work_budget("", "4 b", bits);
   CHECK(bits.size() == 1);
