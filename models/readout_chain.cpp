@@ -32,7 +32,8 @@ bool check_readout_chain(const dsl::block_value& v, const readout_stage_registry
   if (chain.empty()) {
     const std::string first_converter = converters.empty() ? "converter" : converters.front();
     const std::string first_activation = activations.empty() ? "analog activation" : activations.front();
-    errors.error(v.where, "cim_tile: 'readout' needs at least one stage (" + with_article(first_converter) + " or " +
+    // At the empty list itself (a --set 'readout=[]' at its flag), else the tile.
+    errors.error(v.has("readout") ? v.at("readout").where : v.where, "cim_tile: 'readout' needs at least one stage (" + with_article(first_converter) + " or " +
                               with_article(first_activation) + ")");
     return false;
   }

@@ -7,6 +7,7 @@
 
 #include "platform/mapping/activation_homes.hpp"
 #include "platform/mapping/analog_forwarding.hpp"
+#include "platform/mapping/baseline_layout.hpp"
 #include "platform/mapping/cim_requirements.hpp"
 #include "platform/mapping/element_ops.hpp"
 #include "platform/mapping/input_stream.hpp"
@@ -434,10 +435,14 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   // Weights of layers reprogrammed per inference are read from DRAM.
   double weights_total = 0;
   for (const auto& lp : plan.layers) weights_total += lp.weight_bytes + lp.digital_weight_bytes;
-  if (static_cast<double>(dram_next - dram.base) + weights_total > static_cast<double>(dram.size))
-    errors.error(drams.front()->where, "'" + workload.name + "' needs " +
-                                           std::to_string(static_cast<long long>(static_cast<double>(dram_next - dram.base) + weights_total)) +
-                                           " bytes of DRAM for activations and weights, more than " + dram.name + " holds");
+  const double needed = static_cast<double>(dram_next - dram.base) + weights_total;
+  if (needed > static_cast<double>(dram.size))
+    // At the capacity where it is set (a --set at its flag), as the baselines say it.
+    errors.error(param_location(*drams.front(), "capacity"),
+                 "'" + workload.name + "' needs " + std::to_string(static_cast<long long>(needed)) +
+                     " bytes of DRAM for activations and weights, more than " + dram.name + " holds (" +
+                     dsl::format_quantity(static_cast<double>(dram.size), dsl::dimension::data_size) + "); give " +
+                     dram.name + " at least " + dsl::format_quantity(needed, dsl::dimension::data_size));
   return plan;
 }
 

@@ -69,6 +69,12 @@ run run configs/arch/cpu_baseline.yaml configs/workloads/lenet5_mnist.yaml -o "$
 check "an overflowing component is named at its line" 2 \
   "^configs/arch/cpu_baseline.yaml:[0-9]+:[0-9]+: error: component 'l2': its dynamic energy came out as inf"
 
+# A DRAM too small for the network is said at the capacity that made it so.
+run run configs/arch/adc_cim.yaml configs/workloads/lenet5_mnist.yaml -o "$tmp/small_dram" \
+  --set 'components.dram.capacity=1 B'
+check "a DRAM set too small is refused at its flag" 2 \
+  "^--set 'components.dram.capacity=1 B': error: 'lenet5_mnist' needs 123788 bytes of DRAM for activations and weights, more than dram holds \(1 B\)"
+
 # The baselines' estimate is exact: LeNet-5 on cpu_baseline is 74 transactions.
 run run configs/arch/cpu_baseline.yaml configs/workloads/lenet5_mnist.yaml -o "$tmp/lenet" --no-timeline --max-work 73
 check "--max-work below a run's need refuses it, naming the exact count" 2 \

@@ -465,6 +465,10 @@ TEST_CASE("architecture: --set errors are located at the flag") {
     const std::string flag = "components.tile.readout[2].bits=6";
     at_flag(load(path, {flag}).errors, flag, "'components.tile.readout.2': the list has 2 items");
   }
+  SUBCASE("an empty readout chain") {
+    const std::string flag = "components.tile.readout=[]";
+    at_flag(load(path, {flag}).errors, flag, "'readout' needs at least one stage");
+  }
   SUBCASE("a bus set to null is one error, at the flag, not one more at each component on it") {
     const std::string flag = "components.bus=null";
     at_flag(load(path, {flag}).errors, flag,
