@@ -497,6 +497,10 @@ class onnx_reader {
   bool floats(const onnx::NodeProto& n, const onnx::TensorProto& t, std::vector<float>& out);
   // A bias of `outputs` values (one value is broadcast where ONNX allows it:
   // Gemm's C and an Add); false (reported) when the count is wrong.
+  // Whether t stores `outputs` values (or one, with `broadcast`), from its
+  // layout alone: import and validate, which read no values, check it as run does.
+  bool count_fits(const onnx::NodeProto& n, const onnx::TensorProto& t, long long outputs, bool broadcast,
+                  const std::string& label, const std::string& unit);
   bool bias(const onnx::NodeProto& n, const onnx::TensorProto& t, long long outputs, bool broadcast,
             const char* what, std::vector<float>& out);
   long long attr_int(const onnx::NodeProto& n, const char* key, long long fallback) const;
@@ -722,14 +726,22 @@ bool onnx_reader::floats(const onnx::NodeProto& n, const onnx::TensorProto& t, s
   return false;
 }
 
+bool onnx_reader::count_fits(const onnx::NodeProto& n, const onnx::TensorProto& t, long long outputs, bool broadcast,
+                             const std::string& label, const std::string& unit) {
+  stored_values layout;
+  if (!stored(n, t, layout)) return false;
+  if (layout.count == outputs || (broadcast && layout.count == 1)) return true;
+  node_error(n, label + " has " + std::to_string(layout.count) + " values for " + std::to_string(outputs) + " " + unit);
+  return false;
+}
+
 bool onnx_reader::bias(const onnx::NodeProto& n, const onnx::TensorProto& t, long long outputs, bool broadcast,
                        const char* what, std::vector<float>& out) {
+  if (!count_fits(n, t, outputs, broadcast, "bias '" + t.name() + "'", what)) return false;
+  if (!m_with_weights) return true;
   if (!floats(n, t, out)) return false;
   if (broadcast && out.size() == 1) out.assign(static_cast<std::size_t>(outputs), out[0]);
-  if (static_cast<long long>(out.size()) == outputs) return true;
-  node_error(n, "bias '" + t.name() + "' has " + std::to_string(out.size()) + " values for " +
-                    std::to_string(outputs) + " " + what);
-  return false;
+  return true;
 }
 
 long long onnx_reader::attr_int(const onnx::NodeProto& n, const char* key, long long fallback) const {
@@ -1045,9 +1057,14 @@ bool onnx_reader::conv(const onnx::NodeProto& n) {
   l.bias = b != nullptr;
   l.macs = oh * ow * out_c * in_per_group * kh * kw;
   l.weight_count = out_c * in_per_group * kh * kw;
+  // The weights' and bias's layouts (how many values each stores) are checked
+  // with or without their values: import and validate refuse what run does.
+  stored_values weights_layout;
+  if (!stored(n, *w, weights_layout)) return false;
+  if (b && !bias(n, *b, out_c, false, "output channels", l.bias_values)) return false;
   if (m_with_weights) {
     l.weights = std::make_shared<onnx_weights::source>();
-    if (!stored(n, *w, l.weights->values)) return false;
+    l.weights->values = weights_layout;
     // Read when asked for: ONNX [out][in][row][col] to mottsim [out][row][col][in].
     l.weights->model = m_model;
     l.weights->outputs = out_c;
@@ -1055,7 +1072,6 @@ bool onnx_reader::conv(const onnx::NodeProto& n) {
     l.weights->kh = kh;
     l.weights->kw = kw;
     l.shape = {out_c, kh, kw, in_per_group};
-    if (b && !bias(n, *b, out_c, false, "output channels", l.bias_values)) return false;
   }
   tensor_state out = viewed({1, out_c, oh, ow}, -1, true);
   add_layer(std::move(l), *in, n, out);
@@ -1079,6 +1095,10 @@ bool onnx_reader::batch_norm(const onnx::NodeProto& n) {
   const onnx::TensorProto* params[4];
   for (int i = 0; i < 4; ++i)
     if (!(params[i] = initializer(n, i + 1, true))) return false;
+  // One value of each per channel, checked with or without the values.
+  const long long out_c = l.out_c;
+  for (int i = 0; i < 4; ++i)
+    if (!count_fits(n, *params[i], out_c, false, "'" + params[i]->name() + "'", "channels")) return false;
   l.nodes += " + BatchNormalization";
   l.output = n.output(0);
   l.bias = true;
@@ -1089,18 +1109,20 @@ bool onnx_reader::batch_norm(const onnx::NodeProto& n) {
   std::vector<float> v[4];  // scale, B, mean, var
   for (int i = 0; i < 4; ++i)
     if (!floats(n, *params[i], v[i])) return false;
-  const long long out_c = l.shape[0];
-  for (int i = 0; i < 4; ++i)
-    if (static_cast<long long>(v[i].size()) != out_c) {
-      node_error(n, "'" + params[i]->name() + "' has " + std::to_string(v[i].size()) + " values for " +
-                        std::to_string(out_c) + " channels");
-      return false;
-    }
   // y = scale (x - mean) / sqrt(var + eps) + B, with x = W a + b:
   // W' = W k, b' = (b - mean) k + B, k = scale / sqrt(var + eps).
   float eps = 1e-5f;
   for (const auto& a : n.attribute())
     if (a.name() == "epsilon") eps = a.f();
+  // A variance plus epsilon that is not positive has no square root: the
+  // folded weights would be NaN.
+  for (long long o = 0; o < out_c; ++o)
+    if (!(static_cast<double>(v[3][o]) + eps > 0.0)) {
+      node_error(n, "'" + params[3]->name() + "' (the variance) of channel " + std::to_string(o) + " is " +
+                        float_text(v[3][o]) + ", and with epsilon " + float_text(eps) +
+                        " it is not positive: the normalization divides by its square root");
+      return false;
+    }
   if (l.bias_values.empty()) l.bias_values.assign(out_c, 0.0f);
   std::vector<double> factors(static_cast<std::size_t>(out_c));  // applied to W as it is read
   for (long long o = 0; o < out_c; ++o) {
@@ -1485,9 +1507,14 @@ bool onnx_reader::dense(const onnx::NodeProto& n) {
   l.bias = b != nullptr;
   l.macs = (rows ? in->h : 1) * k * out_n;
   l.weight_count = k * out_n;
+  // Layouts checked with or without the values, as for a convolution.
+  stored_values weights_layout;
+  if (!stored(n, *w, weights_layout)) return false;
+  std::vector<float> bias_values;
+  if (b && !bias(n, *b, out_n, true, "outputs", bias_values)) return false;
   if (m_with_weights) {
     l.weights = std::make_shared<onnx_weights::source>();
-    if (!stored(n, *w, l.weights->values)) return false;
+    l.weights->values = weights_layout;
     float alpha = 1.0f, beta = 1.0f;
     for (const auto& a : n.attribute()) {
       if (a.name() == "alpha") alpha = a.f();
@@ -1507,10 +1534,8 @@ bool onnx_reader::dense(const onnx::NodeProto& n) {
     }
     l.shape = rows ? std::vector<long long>{out_n, 1, 1, k} : std::vector<long long>{out_n, k};
     if (b) {
-      std::vector<float> c;
-      if (!bias(n, *b, out_n, true, "outputs", c)) return false;
-      for (auto& x : c) x *= beta;
-      l.bias_values = std::move(c);
+      for (auto& x : bias_values) x *= beta;
+      l.bias_values = std::move(bias_values);
     }
   }
   std::vector<long long> out_dims = rows ? in->dims : std::vector<long long>{1, 1};
@@ -1539,10 +1564,7 @@ bool onnx_reader::add(const onnx::NodeProto& n) {
       l.bias = true;
       l.nodes += " + Add";
       l.output = n.output(0);
-      if (m_with_weights) {
-        const long long outs = l.shape[0];
-        if (!bias(n, *m_initializers[n.input(i)], outs, true, "outputs", l.bias_values)) return false;
-      }
+      if (!bias(n, *m_initializers[n.input(i)], l.out_c, true, "outputs", l.bias_values)) return false;
       set_output(n, m_tensors[n.input(1 - i)]);
       return true;
     }

@@ -421,6 +421,22 @@ void reference_network::link(const dsl::workload_spec& workload, const weights_f
         errors.error(l.where, "layer '" + l.name + "' has " + std::to_string(count) + " weights, needs " +
                                   std::to_string(l.weight_count()));
     }
+    if (out) {
+      check_finite_values(l, "weight", b.weights.data(), b.weights.size(), errors);
+      check_finite_values(l, "bias value", b.bias.data(), b.bias.size(), errors);
+      check_finite_values(l, "stored value", b.stored.values.data(), b.stored.values.size(), errors);
+      check_finite_values(l, "scale value", b.stored.scale.data(), b.stored.scale.size(), errors);
+      check_finite_values(l, "shift value", b.stored.shift.data(), b.stored.shift.size(), errors);
+      // A division by a stored 0 (an ONNX Div by a constant) makes every
+      // value after it infinite.
+      if (l.divide)
+        for (std::size_t k = 0; k < b.stored.values.size(); ++k)
+          if (b.stored.values[k] == 0.0f) {
+            errors.error(l.where, "layer '" + l.name + "' divides by its stored values, and value " +
+                                      std::to_string(k) + " of " + std::to_string(b.stored.values.size()) + " is 0");
+            break;
+          }
+    }
     if (!l.name.empty() && !by_name.count(l.name)) by_name[l.name] = static_cast<int>(i);
     if (out) out->push_back(std::move(b));
   }
@@ -549,6 +565,19 @@ std::vector<float> reference_network::forward(const std::vector<float>& input) c
 }
 
 std::size_t reference_network::classify(const std::vector<float>& input) const { return argmax(forward(input)); }
+
+bool check_finite_values(const dsl::layer_spec& l, const std::string& what, const float* values, std::size_t n,
+                         dsl::diagnostics& errors, std::size_t first, std::size_t total) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isfinite(values[i])) {
+      errors.error(l.where, "layer '" + l.name + "': " + what + " " + std::to_string(first + i) + " of " +
+                                std::to_string(total ? total : n) +
+                                " is " + (std::isnan(values[i]) ? "NaN" : values[i] > 0 ? "+inf" : "-inf") +
+                                "; mottsim computes with finite numbers (a damaged or badly exported model?)");
+      return false;
+    }
+  return true;
+}
 
 std::size_t argmax(const std::vector<float>& values) {
   return static_cast<std::size_t>(std::max_element(values.begin(), values.end()) - values.begin());

@@ -119,4 +119,12 @@ class reference_network {
 
 std::size_t argmax(const std::vector<float>& values);
 
+// Layer l's `what` (its weights, bias, stored constants), values[0, n) of the
+// `total` from index `first` on: an error at the layer for the first that is
+// not a finite number (a damaged or badly exported model: NaN or inf weights
+// gave "PSNR 100 dB" and measured densities without a word). Returns whether
+// all were finite.
+bool check_finite_values(const dsl::layer_spec& l, const std::string& what, const float* values, std::size_t n,
+                         dsl::diagnostics& errors, std::size_t first = 0, std::size_t total = 0);
+
 }  // namespace mottsim::platform

@@ -480,6 +480,18 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   out.scored_image = sets.scored_file;
   const dsl::component_spec* tile_c = arch.find(plan.tile_component);
   const bool ranges = tile_c->params.text("range_calibration") == "calibrated";
+  // Finite weights can still overflow (values near 3e38 multiplied): the
+  // float reference of one input says so at the first layer it happens in,
+  // before calibration or any chip, rather than a PSNR of 100 dB against NaN
+  // maps.
+  if (!inputs.empty()) {
+    const auto outputs = reference.forward_all(inputs.front());
+    dsl::diagnostics overflow;
+    for (std::size_t i = 0; i < outputs.size() && !overflow.has_errors(); ++i)
+      check_finite_values(workload.layers[i], "float reference output", outputs[i].data(), outputs[i].size(),
+                          overflow);
+    if (overflow.has_errors()) throw dsl::input_error(overflow);
+  }
 
   // Calibration, before anything is scored, on the calibration set alone. The
   // gains come from float activations and nominal devices, so they are the
@@ -548,6 +560,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
   // scaled by the float map's peak.
   std::vector<chip_outcome> chips(static_cast<std::size_t>(options.chips));
   const auto& last = workload.layers.back();
+  bool ssim_fits = true;
   for (std::size_t k = 0; k < chips.size(); ++k)
     for (std::size_t b = 0; b < batches; ++b) chips[k].correct += correct[k * batches + b];
   if (!classifier && writes_image_maps(last) && !inputs.empty()) {
@@ -558,6 +571,10 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
       gray_image device, reference;
     };
     std::vector<channel_result> per_channel(chips.size() * channels);
+    // SSIM's 11x11 window (Wang 2004) needs maps at least that large; smaller
+    // ones get PSNR alone, and the report says why (they were an internal
+    // error, exit 1).
+    ssim_fits = last.out_shape.height >= ssim_options{}.window && last.out_shape.width >= ssim_options{}.window;
     dsl::run_parallel(per_channel.size(), threads, [&](std::size_t job) {
       const std::size_t k = job / channels;
       const auto c = static_cast<long long>(job % channels);
@@ -571,7 +588,7 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
       r.device = channel_image(dev, last.out_shape, c, peak);
       r.reference = channel_image(ref, last.out_shape, c, peak);
       r.psnr_db = psnr_db(r.device, r.reference);
-      r.ssim = ssim(r.device, r.reference);
+      if (ssim_fits) r.ssim = ssim(r.device, r.reference);
     });
     for (std::size_t k = 0; k < chips.size(); ++k)
       for (std::size_t c = 0; c < channels; ++c) {
@@ -618,11 +635,19 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
                         "(reference_class), on the run's one input");
   } else if (!chips.front().images.empty()) {
     out.chip_metrics["psnr_db"] = summarize_chips(psnr);
-    out.chip_metrics["ssim"] = summarize_chips(ssim_values, 0.95, -1.0, 1.0);
     out.quality["psnr_db"] = out.chip_metrics["psnr_db"].mean;
-    out.quality["ssim"] = out.chip_metrics["ssim"].mean;
+    if (ssim_fits) {
+      out.chip_metrics["ssim"] = summarize_chips(ssim_values, 0.95, -1.0, 1.0);
+      out.quality["ssim"] = out.chip_metrics["ssim"].mean;
+    } else {
+      out.notes.push_back("ssim: not computed: the output maps are " + std::to_string(last.out_shape.width) + "x" +
+                          std::to_string(last.out_shape.height) + ", smaller than SSIM's " +
+                          std::to_string(ssim_options{}.window) + "x" + std::to_string(ssim_options{}.window) +
+                          " window");
+    }
     out.images = std::move(chips.front().images);
-    out.notes.push_back("psnr_db and ssim: mean over the output channels, each map scaled by its float peak "
+    out.notes.push_back(std::string(ssim_fits ? "psnr_db and ssim" : "psnr_db") +
+                        ": mean over the output channels, each map scaled by its float peak "
                         "(PSNR of identical maps counted as 100 dB); the maps written are those of the first chip");
   }
   if (options.chips > 1)

@@ -108,6 +108,15 @@ void measure_weights(const dsl::workload_spec& w, const weights_file& file, cons
     double sum = 0.0;
     for (long long g = 0; g < m.groups; ++g) {
       models::weight_density_tally tally(tile, mapping, w.weight_bits);
+      // Weights that are not numbers would be "measured" all the same.
+      dsl::diagnostics not_finite;
+      std::size_t seen = static_cast<std::size_t>(g * m.outputs * m.fan_in);
+      each_batch(g, [&](const float* v, std::size_t n) {
+        if (!not_finite.has_errors())
+          check_finite_values(l, "weight", v, n, not_finite, seen, static_cast<std::size_t>(l.weight_count()));
+        seen += n;
+      });
+      if (not_finite.has_errors()) throw dsl::input_error(not_finite);
       each_batch(g, [&](const float* v, std::size_t n) { tally.range(v, n); });
       each_batch(g, [&](const float* v, std::size_t n) { tally.add(v, n); });
       sum += tally.density();

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "dsl/onnx_import.hpp"
 #include "dsl/workload_loader.hpp"
 #include "dsl/yaml_tree.hpp"
+#include "platform/data/reference_forward.hpp"
 #include "platform/data/weights_file.hpp"
 #include "test_support.hpp"
 
@@ -61,7 +63,10 @@ void one_int(onnx::NodeProto* n, const std::string& name, long long v) {
 // o: scale 2, B 1, mean 0.5, var 3 (eps 1): k = 2 / sqrt(4) = 1. Relu.
 // MaxPool 2x2 -> 3x2x2 = 12 features. Flatten. Gemm transB: W [5][12],
 // element (o, i) = o + i / 100, C = 7, alpha 2, beta 3.
-std::string small_model(const test_support::scratch_dir& dir, const std::string& tail = "") {
+// `var` replaces the variances (its size the number of values stored), and
+// `fc_nan` makes the first Gemm weight NaN.
+std::string small_model(const test_support::scratch_dir& dir, const std::string& tail = "",
+                        const std::vector<float>& var = {3, 3, 3}, bool fc_nan = false) {
   onnx::ModelProto m;
   m.set_ir_version(7);
   m.set_producer_name("test");
@@ -86,10 +91,11 @@ std::string small_model(const test_support::scratch_dir& dir, const std::string&
   add_initializer(g, "scale", {3}, {2, 2, 2});
   add_initializer(g, "shift", {3}, {1, 1, 1});
   add_initializer(g, "mean", {3}, {0.5f, 0.5f, 0.5f});
-  add_initializer(g, "var", {3}, {3, 3, 3});
+  add_initializer(g, "var", {static_cast<long long>(var.size())}, var);
   std::vector<float> fc;
   for (int o = 0; o < 5; ++o)
     for (int i = 0; i < 12; ++i) fc.push_back(static_cast<float>(o + i / 100.0));
+  if (fc_nan) fc[0] = std::numeric_limits<float>::quiet_NaN();
   add_initializer(g, "fc_w", {5, 12}, fc);
   add_initializer(g, "fc_b", {5}, {7, 7, 7, 7, 7});
 
@@ -402,4 +408,46 @@ TEST_CASE("ONNX import: what is not text in a model stays out of messages and th
   REQUIRE_FALSE(errors.has_errors());
   CHECK(imported.text.text().find("produced by tool\\xff\\n- {name: x}") != std::string::npos);
   CHECK(imported.spec.layers.size() == 4);
+}
+
+TEST_CASE("ONNX import: import and validate check what each initializer stores, as run does") {
+  // Read without its values (import, validate), a model whose BatchNormalization
+  // holds 2 variances for 3 channels passed, and run then refused it.
+  test_support::scratch_dir dir;
+  const std::string path = small_model(dir, "", {3, 3});
+  for (const bool with_weights : {false, true}) {
+    CAPTURE(with_weights);
+    dsl::diagnostics errors;
+    dsl::import_onnx(path, "small.onnx", with_weights, errors);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors.errors()[0].message ==
+          "node 'bn' (BatchNormalization, opset 13): 'var' has 2 values for 3 channels");
+  }
+}
+
+TEST_CASE("ONNX import: a variance plus epsilon that is not positive is refused at its node") {
+  // eps 1: a variance of -1 leaves 0 to take the square root of and divide by.
+  test_support::scratch_dir dir;
+  const std::string path = small_model(dir, "", {3, -1, 3});
+  dsl::diagnostics errors;
+  dsl::import_onnx(path, "small.onnx", true, errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors.errors()[0].message.rfind("node 'bn' (BatchNormalization, opset 13): 'var' (the variance) of channel 1 "
+                                         "is -1, and with epsilon 1 it is not positive",
+                                         0) == 0);
+}
+
+TEST_CASE("ONNX import: a weight that is not a number is refused at its layer when the network is built") {
+  test_support::scratch_dir dir;
+  const std::string path = small_model(dir, "", {3, 3, 3}, true);
+  dsl::diagnostics errors;
+  const auto w = dsl::load_workload(path, errors);
+  REQUIRE_FALSE(errors.has_errors());
+  try {
+    platform::reference_network net(w);
+    FAIL("a NaN weight was accepted");
+  } catch (const dsl::input_error& e) {
+    REQUIRE(e.errors().size() == 1);
+    CHECK(e.errors().errors()[0].message.rfind("layer 'fc': weight 0 of 60 is NaN", 0) == 0);
+  }
 }

@@ -544,3 +544,32 @@ TEST_CASE("ONNX import: a Gather of one image channel is read by the next layer 
   CHECK(w.total_weights() == 3 * 5);
   CHECK(w.layers.back().out_shape == dsl::tensor_shape{2, 1, 5});
 }
+
+TEST_CASE("reference_forward: a division by a stored 0 is refused at its layer, not computed as inf") {
+  test_support::scratch_dir dir;
+  const std::string path = dir.write("d.yaml", R"(name: d
+input: {height: 1, width: 1, channels: 3}
+layers:
+  - {name: third, type: mul, constant: true, values: [3, 0, 3], divide: true}
+)");
+  dsl::diagnostics errors;
+  const auto w = dsl::load_workload(path, errors);
+  REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
+  try {
+    const platform::reference_network net(w);
+    FAIL("a division by 0 was accepted");
+  } catch (const dsl::input_error& e) {
+    REQUIRE(e.errors().size() == 1);
+    CHECK(e.errors().errors()[0].to_string() ==
+          path + ":4:5: error: layer 'third' divides by its stored values, and value 1 of 3 is 0");
+  }
+  // A product by 0 is a product.
+  const std::string times = dir.write("t.yaml", R"(name: t
+input: {height: 1, width: 1, channels: 3}
+layers:
+  - {name: zero, type: mul, constant: true, values: [3, 0, 3]}
+)");
+  const auto wt = dsl::load_workload(times, errors);
+  REQUIRE_MESSAGE(!errors.has_errors(), errors.to_string());
+  CHECK(platform::reference_network(wt).forward_all({1, 2, 3}).back() == std::vector<float>{3, 0, 9});
+}
