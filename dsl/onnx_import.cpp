@@ -1037,6 +1037,13 @@ bool onnx_reader::conv(const onnx::NodeProto& n) {
                       std::to_string(groups) + " do not fit an input of " + std::to_string(in->c) + " channels");
     return false;
   }
+  // A kernel_shape the node states is the weights' (ONNX: "if not present,
+  // should be inferred from input W"); one that differs is not a model.
+  if (const std::vector<long long> stated = attr_ints(n, "kernel_shape");
+      !stated.empty() && stated != std::vector<long long>{kh, kw}) {
+    node_error(n, "kernel_shape " + dims_text(stated) + " is not the weights' " + dims_text({kh, kw}));
+    return false;
+  }
   long long sh, sw, ph, pw, dh, dw;
   if (!window(n, kh, kw, sh, sw, ph, pw, dh, dw)) return false;
   const long long oh = window_output(in->h, kh, sh, ph, dh), ow = window_output(in->w, kw, sw, pw, dw);

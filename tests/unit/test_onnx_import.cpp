@@ -65,8 +65,8 @@ void one_int(onnx::NodeProto* n, const std::string& name, long long v) {
 // element (o, i) = o + i / 100, C = 7, alpha 2, beta 3.
 // `var` replaces the variances (its size the number of values stored), and
 // `fc_nan` makes the first Gemm weight NaN.
-std::string small_model(const test_support::scratch_dir& dir, const std::string& tail = "",
-                        const std::vector<float>& var = {3, 3, 3}, bool fc_nan = false) {
+onnx::ModelProto small_model_proto(const std::string& tail = "", const std::vector<float>& var = {3, 3, 3},
+                                   bool fc_nan = false) {
   onnx::ModelProto m;
   m.set_ir_version(7);
   m.set_producer_name("test");
@@ -128,9 +128,19 @@ std::string small_model(const test_support::scratch_dir& dir, const std::string&
     out = "z";
   }
   g.add_output()->set_name(out);
+  return m;
+}
+
+std::string written(const test_support::scratch_dir& dir, const onnx::ModelProto& m,
+                    const std::string& name = "small.onnx") {
   std::string bytes;
   REQUIRE(m.SerializeToString(&bytes));
-  return dir.write("small.onnx", bytes);
+  return dir.write(name, bytes);
+}
+
+std::string small_model(const test_support::scratch_dir& dir, const std::string& tail = "",
+                        const std::vector<float>& var = {3, 3, 3}, bool fc_nan = false) {
+  return written(dir, small_model_proto(tail, var, fc_nan));
 }
 
 }  // namespace
@@ -450,4 +460,18 @@ TEST_CASE("ONNX import: a weight that is not a number is refused at its layer wh
     REQUIRE(e.errors().size() == 1);
     CHECK(e.errors().errors()[0].message.rfind("layer 'fc': weight 0 of 60 is NaN", 0) == 0);
   }
+}
+
+TEST_CASE("ONNX import: a Conv whose kernel_shape is not its weights' is refused at the node") {
+  // small_model states kernel_shape [3, 3] for 3x3 weights; ONNX infers it from
+  // the weights when absent, and one that differs is no model.
+  test_support::scratch_dir dir;
+  onnx::ModelProto m = small_model_proto();
+  for (auto& a : *m.mutable_graph()->mutable_node(0)->mutable_attribute())
+    if (a.name() == "kernel_shape") a.set_ints(0, 5);
+  const std::string path = written(dir, m, "wrong_kernel.onnx");
+  dsl::diagnostics errors;
+  dsl::import_onnx(path, "wrong_kernel.onnx", false, errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors.errors()[0].message == "node 'conv' (Conv, opset 13): kernel_shape [5, 3] is not the weights' [3, 3]");
 }
