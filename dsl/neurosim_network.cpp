@@ -71,6 +71,9 @@ generated_workload network_csv_to_yaml(const std::string& path, diagnostics& err
   generated_workload out(path);
   std::string text;
   if (!read_input_file(path, text, errors, "network CSV")) return out;
+  // A spreadsheet's UTF-8 export may start with a byte order mark, which is
+  // no part of the first field ('32' was shown as not a number).
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
   // Fields are echoed in messages and layer names are written into the
   // workload, which is UTF-8 text like every YAML file.
   if (const std::size_t bad = first_invalid_utf8(text); bad != text.size()) {

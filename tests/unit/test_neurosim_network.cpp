@@ -70,6 +70,11 @@ TEST_CASE("NeuroSim CSV: broken rows are located errors") {
   CHECK(first_error("\n\n") == "net.csv: error: the network CSV holds no layer rows");
   // A trailing comma is NeuroSim's own style, not an error.
   CHECK(first_error("32,32,3,3,3,128,0,1,\n") == "");
+  // Nor is the byte order mark a spreadsheet's UTF-8 export starts with, which
+  // made '32' "not a whole number"; a broken row after it keeps its columns.
+  CHECK(first_error("\xEF\xBB\xBF" "32,32,3,3,3,128,0,1\n") == "");
+  CHECK(first_error("\xEF\xBB\xBF" "32,32,3,3,x,128,0,1\n") ==
+        "net.csv:1:11: error: kernel width must be a whole number from 1 to 2^20, got 'x'");
 }
 
 TEST_CASE("NeuroSim CSV: the checks of a workload file are located at the CSV's rows") {
