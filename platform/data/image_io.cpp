@@ -161,6 +161,16 @@ gray_image decode_stb(const std::vector<unsigned char>& bytes, const std::string
   if (std::strcmp(format, "JPEG") == 0)
     if (const std::string problem = jpeg_problem(bytes); !problem.empty()) fail(name, problem);
   if (std::strcmp(format, "PNG") == 0 && !png_has_end(bytes)) fail(name, "truncated PNG (no complete IEND chunk)");
+  // A PNG's size is its IHDR's (the first chunk: width and height, big-endian,
+  // at bytes 16 and 20), said before stb_image, which names a 50000x50000 or
+  // 0x0 PNG an "unknown image type".
+  if (std::strcmp(format, "PNG") == 0 && bytes.size() >= 24 && std::memcmp(data + 12, "IHDR", 4) == 0) {
+    const auto big_endian = [&](std::size_t at) {
+      return (static_cast<long long>(data[at]) << 24) | (static_cast<long long>(data[at + 1]) << 16) |
+             (static_cast<long long>(data[at + 2]) << 8) | static_cast<long long>(data[at + 3]);
+    };
+    check_size(name, big_endian(16), big_endian(20));
+  }
   int w = 0, h = 0, channels = 0;
   if (!stbi_info_from_memory(data, len, &w, &h, &channels))
     fail(name, std::string("corrupt ") + format + " (" + stb_reason() + ")");

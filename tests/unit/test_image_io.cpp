@@ -255,6 +255,19 @@ TEST_CASE("image_io: huge declared sizes are refused before allocating") {
       break;
     }
   CHECK_INPUT_ERROR(platform::decode_image(jpg, "huge.jpg"), "huge.jpg");
+  // A whole PNG (IEND and all) whose IHDR states an impossible size says that
+  // size, as a PGM does ("unknown image type" before).
+  const auto with_ihdr = [](unsigned width, unsigned height) {
+    auto png = platform::encode_png(gradient(4, 4));
+    for (int k = 0; k < 4; ++k) {
+      png[static_cast<std::size_t>(16 + k)] = static_cast<unsigned char>(width >> (24 - 8 * k));
+      png[static_cast<std::size_t>(20 + k)] = static_cast<unsigned char>(height >> (24 - 8 * k));
+    }
+    return png;
+  };
+  CHECK_INPUT_ERROR(platform::decode_image(with_ihdr(50000, 50000), "wide.png"),
+                    "image is 50000x50000 pixels; at most 16384 per side");
+  CHECK_INPUT_ERROR(platform::decode_image(with_ihdr(0, 0), "empty.png"), "image has no pixels (0x0)");
 }
 
 TEST_CASE("image_io: write errors are input errors") {
