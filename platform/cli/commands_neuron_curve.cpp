@@ -85,11 +85,20 @@ int command_neuron_curve(const model_registry& registry, const neuron_curve_opti
     const bool thermal = model.kind() == models::neuron_model_kind::thermal;
     std::ostringstream csv;
     csv << "input,output,temperature_k,resistance_ohm\n";
+    std::string previous_input;
     for (int i = 0; i < options.points; ++i) {
       // Weighted between the ends, so a range near the largest doubles does
       // not overflow in the span (max - min) between them.
       const double t = static_cast<double>(i) / (options.points - 1);
       const double x = i + 1 == options.points ? options.x_max : options.x_min * (1.0 - t) + options.x_max * t;
+      // Rows whose inputs print alike would repeat one point of the curve.
+      if (number(x) == previous_input)
+        throw dsl::input_error({"--min/--max", 0, 0},
+                               "the range from " + number(options.x_min) + " to " + number(options.x_max) +
+                                   " is too narrow for " + std::to_string(options.points) + " points: points " +
+                                   std::to_string(i) + " and " + std::to_string(i + 1) + " are both input " +
+                                   number(x) + "; widen it or ask for fewer --points");
+      previous_input = number(x);
       const models::neuron_point p = model.evaluate(x);
       // Far outside the full scale a model's arithmetic overflows (the thermal
       // film heats without bound): a curve of inf and nan rows would look

@@ -87,6 +87,10 @@ refused "neuron-curve --max 1e300" --min/--max \
 run neuron-curve $curve_arch --points 3 --min 0 --max 1e300
 if grep -Eqi '(^|,)-?(inf|nan)' <<<"$out"; then verdict "neuron-curve prints no inf or nan row" "printed one"
 else verdict "neuron-curve prints no inf or nan row"; fi
+# A range too narrow for its points would print one input over and over.
+refused "neuron-curve over a range narrower than its points" --min/--max \
+  "the range from 1 to 1 is too narrow for 1000 points: points 1 and 2 are both input 1; widen it or ask for fewer --points" \
+  neuron-curve $curve_arch --points 1000 --min 1 --max 1.0000000000000002 -o "$work/out"
 run neuron-curve $curve_arch --points 5 --min -2 --max 2
 check "neuron-curve around the full scale" 0 "^input,output,temperature_k,resistance_ohm$" "^2,"
 run neuron-curve $curve_arch --points 3 --min -1e308 --max -1e307
