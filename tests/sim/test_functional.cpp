@@ -109,7 +109,7 @@ TEST_CASE("functional: bad images are located errors with exit 2") {
 }
 
 TEST_CASE("functional: maps below SSIM's 11x11 window get PSNR alone, with why; a float overflow is refused") {
-  // A 6x6 map (8x8 input, 3x3 kernel, no padding) was an internal error, exit 1.
+  // One 3x3 kernel over an 8x8 image, no padding: a 6x6 map.
   const std::string dir = temp_dir("small_maps");
   std::filesystem::create_directories(dir);
   {
@@ -119,36 +119,33 @@ TEST_CASE("functional: maps below SSIM's 11x11 window get PSNR alone, with why; 
       for (int x = 0; x < 8; ++x) image << (x < 4 ? 30 : 220) + 3 * y << ' ';
       image << '\n';
     }
-    std::ofstream(dir + "/small.yaml")
-        << "name: small_edges\ninput: {height: 8, width: 8, channels: 1}\nprecision: {weights: 4, activations: 8}\n"
-           "inputs: {source: image, file: img.pgm}\n"
-           "layers:\n  - {name: edges, type: conv2d, out_channels: 1, kernel: 3, bias: false, activation: relu,\n"
-           "     weights: [[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]]}\n";
   }
-  const auto r = run_command("run " + source_path("configs/arch/mott_cim.yaml") + " " + dir +
-                             "/small.yaml --mode functional --no-timeline -o " + dir + "/o");
+  // The workload `name` with the kernel's rows `kernel`, run in functional mode.
+  const auto run_kernel = [&](const std::string& name, const std::string& kernel) {
+    std::ofstream(dir + "/" + name + ".yaml")
+        << "name: " << name << "\ninput: {height: 8, width: 8, channels: 1}\nprecision: {weights: 4, activations: 8}\n"
+        << "inputs: {source: image, file: img.pgm}\n"
+        << "layers:\n  - {name: edges, type: conv2d, out_channels: 1, kernel: 3, bias: false, activation: relu,\n"
+        << "     weights: [" << kernel << "]}\n";
+    return run_command("run " + source_path("configs/arch/mott_cim.yaml") + " " + dir + "/" + name +
+                       ".yaml --mode functional --no-timeline -o " + dir + "/" + name);
+  };
+  // The 6x6 map was an internal error, exit 1.
+  const auto r = run_kernel("small", "[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]");
   REQUIRE_MESSAGE(r.status == 0, r.output);
-  const auto report = nlohmann::json::parse(read_text(dir + "/o/report.json"));
+  const auto report = nlohmann::json::parse(read_text(dir + "/small/report.json"));
   CHECK(std::isfinite(report["quality"]["psnr_db"].get<double>()));
   CHECK_FALSE(report["quality"].contains("ssim"));
   CHECK(r.output.find("ssim: not computed: the output maps are 6x6, smaller than SSIM's 11x11 window") !=
         std::string::npos);
   // Finite weights whose float products overflow (3e38 x 9 pixels) are refused
   // at the layer, exit 2, before any chip; they gave a PSNR of 100 dB.
-  {
-    std::ofstream(dir + "/huge.yaml")
-        << "name: huge_edges\ninput: {height: 8, width: 8, channels: 1}\nprecision: {weights: 4, activations: 8}\n"
-           "inputs: {source: image, file: img.pgm}\n"
-           "layers:\n  - {name: edges, type: conv2d, out_channels: 1, kernel: 3, bias: false, activation: relu,\n"
-           "     weights: [[[3e38, 3e38, 3e38], [3e38, 3e38, 3e38], [3e38, 3e38, 3e38]]]}\n";
-  }
-  const auto huge = run_command("run " + source_path("configs/arch/mott_cim.yaml") + " " + dir +
-                                "/huge.yaml --mode functional --no-timeline -o " + dir + "/h");
+  const auto huge = run_kernel("huge", "[[3e38, 3e38, 3e38], [3e38, 3e38, 3e38], [3e38, 3e38, 3e38]]");
   CHECK(huge.status == 2);
   CHECK_MESSAGE(huge.output.find("huge.yaml:6:5: error: layer 'edges': float reference output") != std::string::npos,
                 huge.output);
   CHECK(huge.output.find("is +inf") != std::string::npos);
-  CHECK_FALSE(std::filesystem::exists(dir + "/h/report.json"));
+  CHECK_FALSE(std::filesystem::exists(dir + "/huge/report.json"));
   std::filesystem::remove_all(dir);
 }
 
