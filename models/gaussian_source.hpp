@@ -16,9 +16,10 @@ namespace mottsim::models {
 // fill() draws its words 8 at a time from eight xoshiro256++ generators of
 // their own (seeded apart from each other and from next()), word j of a step
 // giving normals 2j (r cos) and 2j + 1 (r sin): with AVX-512 two steps run at
-// once, with AVX2 one, otherwise four pairs at a time in SSE2. Every
-// processor gets the same draws, and the draws do not depend on how n is
-// split between calls (a step's unused normals wait for the next call).
+// once (four such pairs side by side), with AVX2 one, otherwise four pairs at
+// a time in SSE2. Every processor gets the same draws, and the draws do not
+// depend on how n is split between calls (a step's unused normals wait for
+// the next call).
 // operator() is the double-precision Box-Muller draw of the scalar stream,
 // which fill() also takes its rare double-precision radii from: a source
 // serves fill() or operator(), so that neither's draws depend on the other's

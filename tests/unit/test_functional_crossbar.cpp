@@ -1093,18 +1093,22 @@ TEST_CASE("functional crossbar: fill()'s normals, against the normal distributio
   empty.fill(&after_empty, 1);
   fresh.fill(&first, 1);
   CHECK(after_empty == first);
-  // An odd number of whole steps in one call (AVX-512 runs two at a time and
-  // the last one alone), then the rest from the waiting step.
-  for (const units u : {units::avx2, units::avx512}) {
-    if (!models::gaussian_source::supports(u)) continue;
-    models::gaussian_source one_by_one(77), by_units(77);
-    std::vector<float> ordered(7 * 16 + 3 + 5 * 16), unit_drawn(ordered.size());
-    one_by_one.fill_on(units::scalar, ordered.data(), 7 * 16 + 3);
-    one_by_one.fill_on(units::scalar, ordered.data() + 7 * 16 + 3, 5 * 16);
-    by_units.fill_on(u, unit_drawn.data(), 7 * 16 + 3);
-    by_units.fill_on(u, unit_drawn.data() + 7 * 16 + 3, 5 * 16);
-    CHECK(std::memcmp(ordered.data(), unit_drawn.data(), ordered.size() * sizeof(float)) == 0);
-  }
+  // An odd number of whole steps in one call (AVX-512 runs eight at a time,
+  // then two, and the last one alone: 7 steps take the last two paths, 19 all
+  // three), then the rest from the waiting step.
+  for (const units u : {units::avx2, units::avx512})
+    for (const std::size_t steps : {std::size_t{7}, std::size_t{19}}) {
+      if (!models::gaussian_source::supports(u)) continue;
+      CAPTURE(steps);
+      models::gaussian_source one_by_one(77), by_units(77);
+      const std::size_t first_call = steps * 16 + 3;
+      std::vector<float> ordered(first_call + 5 * 16), unit_drawn(ordered.size());
+      one_by_one.fill_on(units::scalar, ordered.data(), first_call);
+      one_by_one.fill_on(units::scalar, ordered.data() + first_call, 5 * 16);
+      by_units.fill_on(u, unit_drawn.data(), first_call);
+      by_units.fill_on(u, unit_drawn.data() + first_call, 5 * 16);
+      CHECK(std::memcmp(ordered.data(), unit_drawn.data(), ordered.size() * sizeof(float)) == 0);
+    }
   models::gaussian_source widest(31);
   std::vector<float> w(4000011);
   widest.fill(w.data(), w.size());
