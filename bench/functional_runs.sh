@@ -30,6 +30,7 @@
 # scores the generated fallback image, and says so). Exits 1 if a target fails.
 # Usage: bench/functional_runs.sh [build dir]   (default build)
 set -euo pipefail
+export LC_ALL=C  # times and sort -g with a decimal point
 cd "$(dirname "$0")/.."
 build=${1:-build}
 rounds=${BENCH_ROUNDS:-3}
@@ -48,7 +49,10 @@ verdict() {  # pass(0/1) text
 }
 # The smaller of two numbers (a best of several runs).
 smaller() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() {
+  printf '%s\n' "$@" | sort -g |
+    awk '{ v[NR] = $1 } END { printf "%.2f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 float_forward() {  # workload: sets f, fc to its best float forward of 3 (wall, one thread's CPU)
   local w c i
   f=""
@@ -61,8 +65,10 @@ float_forward() {  # workload: sets f, fc to its best float forward of 3 (wall, 
 }
 device_run() {  # workload arch chips: sets wall, cpu
   local user sys
+  # The run's own messages apart from the time, and shown if it fails.
   { time "$build/mottsim" run "configs/arch/$2.yaml" "configs/workloads/$1.yaml" --mode functional --chips "$3" \
-      --no-timeline -o "$out/$2-$1-$3" > /dev/null; } 2> "$out/time"
+      --no-timeline -o "$out/$2-$1-$3" > /dev/null 2> "$out/err"; } 2> "$out/time" ||
+    { cat "$out/err" >&2; echo "mottsim run $2 $1 --chips $3 failed" >&2; exit 1; }
   read -r wall user sys < "$out/time"
   cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')
 }
