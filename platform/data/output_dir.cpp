@@ -204,6 +204,18 @@ void check_output_set_replaceable(const std::string& dir, const std::vector<std:
   std::error_code ec;
   for (const auto& path : superseded_output_files(dir, names))
     if (fs::is_directory(fs::symlink_status(path, ec))) check_output_dir_removable(path);
+  // A file of the user's that has an output's name: writing would replace it.
+  if (!fs::is_directory(fs::symlink_status(dir, ec))) return;
+  const std::set<std::string> listed = read_manifest(dir);
+  for (const auto& name : names) {
+    if (is_directory_entry(name) || listed.count(name)) continue;
+    const fs::path path = fs::path(dir) / name;
+    if (fs::exists(fs::symlink_status(path, ec)))
+      throw dsl::input_error({path.string(), 0, 0},
+                             write_failure + std::string("it is in the way, and mottsim did not write it (") +
+                                 (fs::path(dir) / output_manifest_name).string() +
+                                 " does not list it): move it away, or choose another -o directory");
+  }
 }
 
 std::vector<fs::path> write_output_set(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files,

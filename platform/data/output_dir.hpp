@@ -44,7 +44,9 @@ std::vector<std::filesystem::path> superseded_output_files(const std::string& di
                                                            const std::vector<std::string>& names);
 
 // Throws, as check_output_dir_removable, when a run directory among what
-// writing `names` would supersede holds anything mottsim did not write: the
+// writing `names` would supersede holds anything mottsim did not write, and
+// when one of the files `names` lists is already in `dir` but its manifest
+// does not list it (a file of the user's that writing would replace): the
 // command can say so before it runs anything.
 void check_output_set_replaceable(const std::string& dir, const std::vector<std::string>& names);
 

@@ -163,6 +163,14 @@ const std::vector<std::string>& sweep_output_names() {
   return names;
 }
 
+void claim_sweep_outputs(const std::string& dir) {
+  std::vector<std::string> checked;
+  for (const auto& name : sweep_output_names())
+    if (name != "results.jsonl") checked.push_back(name);
+  check_output_set_replaceable(dir, checked);
+  record_output_files(dir, sweep_output_names());
+}
+
 int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& points, const sweep_run_options& o,
               std::ostream& out, std::ostream& err) {
   ensure_output_dir(o.out_dir);
@@ -180,7 +188,7 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
   // are written (as run and compare replace each other's, after they have
   // succeeded); a run directory of theirs holding a file of the user's stops
   // the sweep now, not at the end.
-  check_output_set_replaceable(o.out_dir, sweep_output_names());
+  claim_sweep_outputs(o.out_dir);
   results_journal journal(journal_path.string());
 
   // Rows already there must be points of this sweep, exactly.

@@ -45,6 +45,13 @@ void write_sweep_tables(reports::sweep_table table, const std::vector<reports::s
 // (replace_output_set), so the directory holds the sweep's outputs alone.
 const std::vector<std::string>& sweep_output_names();
 
+// Before a sweep (or `sweep merge`) writes anything into `dir`: the checks of
+// check_output_set_replaceable on sweep_output_names(), except results.jsonl,
+// which has its own rules (continued by --resume, refused without it), and
+// then the manifest lists those names, so a sweep killed midway and resumed
+// finds its own files listed, never a user's file taken for one.
+void claim_sweep_outputs(const std::string& dir);
+
 // Runs `points` (a whole sweep or one shard of it), one `mottsim run`
 // process each, `jobs` at once, skipping those already in DIR/results.jsonl
 // when resuming. After every point: its row is appended to results.jsonl and

@@ -252,7 +252,7 @@ int command_sweep_merge(const model_registry& registry, const std::string& dir, 
     throw dsl::input_error({dir, 0, 0}, "the shards do not hold every point of the sweep exactly once (missing: " +
                                             which + "); " + resubmit_hint(m, dir));
   }
-  check_output_set_replaceable(dir, sweep_output_names());
+  claim_sweep_outputs(dir);
   std::string jsonl;
   for (const auto& r : rows) jsonl += reports::row_to_json_line(r) + "\n";
   write_output_file(dir, "results.jsonl", jsonl);

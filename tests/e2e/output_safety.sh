@@ -160,8 +160,11 @@ printf 'name: base\nextends: %s/configs/arch/cpu_baseline.yaml\n' "$src" >"$work
 cp "$work/s/out/report.json" "$work/s/base.orig"
 printf 'name: mine\nextends: out/report.json\n' >"$work/s/ext.yaml"
 run run "$work/s/ext.yaml" configs/workloads/edge_detect.yaml -o "$work/s/out" --no-timeline
+# (Refused before the run, as a file mottsim did not write, or after it, as an input.)
+in_the_way='error: cannot write file: it is in the way, and mottsim did not write it'
 check_after "run refuses a file its architecture extends where it writes report.json" 2 \
-  "$intact && cmp -s $work/s/out/report.json $work/s/base.orig" "$overwrite '.*out/report\.json'"
+  "$intact && cmp -s $work/s/out/report.json $work/s/base.orig" \
+  "($overwrite '.*out/report\.json'|out/report\.json: $in_the_way)"
 rm "$work/s/out/report.json"
 sed "s|\.\./images/|$src/configs/images/|g; s|weights_file: .*|weights_file: $work/s/out/summary.md|" \
   configs/workloads/lenet5_mnist.yaml >"$work/s/lenet.yaml"
@@ -169,7 +172,8 @@ cp data/lenet5_mnist_weights.json "$work/s/out/summary.md" 2>/dev/null || echo '
 cp "$work/s/out/summary.md" "$work/s/weights.orig"
 run run configs/arch/mott_cim.yaml "$work/s/lenet.yaml" -o "$work/s/out" --no-timeline
 check_after "run refuses its workload's weights where it writes summary.md" 2 \
-  "$intact && cmp -s $work/s/out/summary.md $work/s/weights.orig" "$overwrite '.*out/summary\.md'"
+  "$intact && cmp -s $work/s/out/summary.md $work/s/weights.orig" \
+  "($overwrite '.*out/summary\.md'|out/summary\.md: $in_the_way)"
 rm "$work/s/out/summary.md"
 printf 'name: base\nextends: %s/configs/arch/adc_cim.yaml\n' "$src" >"$work/s/out/sweep.json"
 printf 'name: mine\nextends: out/sweep.json\n' >"$work/s/ext.yaml"
@@ -186,6 +190,28 @@ run sweep "$work/s/out/results.csv" -o "$work/s/out"
 check_after "sweep refuses a sweep file where it writes results.csv" 2 \
   "$intact && cmp -s $work/s/out/results.csv $work/s/sweep.orig && [[ ! -e $work/s/out/results.jsonl ]]" \
   "$overwrite '$work/s/out/results\.csv'"
+
+# A file of the user's that only has an output's name (no manifest lists it)
+# is refused before anything runs, by run, compare and sweep alike.
+sandbox
+echo mine >"$work/s/out/report.json"
+run run configs/arch/cpu_baseline.yaml configs/workloads/edge_detect.yaml -o "$work/s/out" --no-timeline
+check_after "run refuses to replace a report.json it did not write" 2 \
+  "$intact && [[ \$(cat $work/s/out/report.json) == mine && ! -e $work/s/out/summary.md ]]" \
+  "out/report\.json: $in_the_way"
+sandbox
+echo mine >"$work/s/out/compare.md"
+run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
+check_after "compare refuses to replace a compare.md it did not write" 2 \
+  "$intact && [[ \$(cat $work/s/out/compare.md) == mine && ! -e $work/s/out/cpu_baseline ]]" \
+  "out/compare\.md: $in_the_way"
+sandbox
+echo mine >"$work/s/out/results.csv"
+sed "s|: \.\./|: $src/configs/|" configs/sweeps/adc_crossbar_x_adc_bits.yaml >"$work/s/sweep.yaml"
+run sweep "$work/s/sweep.yaml" -o "$work/s/out"
+check_after "sweep refuses to replace a results.csv it did not write" 2 \
+  "$intact && [[ \$(cat $work/s/out/results.csv) == mine && ! -e $work/s/out/results.jsonl ]]" \
+  "out/results\.csv: $in_the_way"
 
 # A comparison killed mid-way leaves DIR/.compare-PID/ (or a half-written
 # DIR/.compare.md.tmpPID); the next one that succeeds removes them, but not

@@ -86,7 +86,6 @@ TEST_CASE("output dir: a run's set of files replaces the earlier run's, and only
   CHECK(first.empty());
   CHECK(file_text(s.path("run/.mottsim-output")) == "edges_0.png\nreport.html\nreport.json\n");
   s.write("run/notes.txt", "mine");  // the user's: never listed, never removed
-  s.write("run/summary.md", "mine");
 
   SUBCASE("what the later run does not write goes; its own files and the user's stay") {
     CHECK(platform::superseded_output_files(run, {"report.json", "summary.md"}) ==
@@ -123,6 +122,20 @@ TEST_CASE("output dir: a run's set of files replaces the earlier run's, and only
     fs::remove(s.path("run/.mottsim-output"));
     CHECK(platform::write_output_set(run, {{"summary.md", "2"}}).empty());
     CHECK(fs::exists(s.path("run/report.html")));
+  }
+  SUBCASE("a file of the user's with an output's name stops the set before anything is written") {
+    s.write("run/summary.md", "mine");
+    CHECK_THROWS_AS(platform::check_output_set_replaceable(run, {"report.json", "summary.md"}),
+                    mottsim::dsl::input_error);
+    CHECK_THROWS_AS(platform::write_output_set(run, {{"report.json", "2"}, {"summary.md", "2"}}),
+                    mottsim::dsl::input_error);
+    CHECK(file_text(s.path("run/summary.md")) == "mine");
+    CHECK(file_text(s.path("run/report.json")) == "1");
+    CHECK(file_text(s.path("run/.mottsim-output")) == "edges_0.png\nreport.html\nreport.json\n");
+    // So is one in a directory without a manifest (written before mottsim kept one, or by hand).
+    fs::remove(s.path("run/.mottsim-output"));
+    CHECK_THROWS_AS(platform::write_output_set(run, {{"report.json", "2"}}), mottsim::dsl::input_error);
+    CHECK(file_text(s.path("run/report.json")) == "1");
   }
 }
 
