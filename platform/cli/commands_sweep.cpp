@@ -18,6 +18,7 @@
 #include "platform/data/overwrite_guard.hpp"
 #include "platform/sweep/slurm_submit.hpp"
 #include "platform/data/output_dir.hpp"
+#include "platform/sweep/sweep_inputs.hpp"
 #include "platform/sweep/sweep_runner.hpp"
 #include "platform/mapping/work_estimate.hpp"
 
@@ -87,6 +88,7 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
   const std::vector<dsl::architecture_spec> bases =
       errors.has_errors() ? std::vector<dsl::architecture_spec>{} : check_sweep_bases(spec, registry, errors);
   if (errors.has_errors()) throw dsl::input_error(errors);
+  std::map<std::string, std::string> input_files;
   if (!o.dry_run) {
     // The sweep file, and every file its architectures and workloads read.
     std::vector<std::string> inputs = {o.file};
@@ -102,6 +104,10 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
     // ... and what the sweep removes when done (an earlier run's maps that a
     // workload here scores, say) is refused now, not lost.
     refuse_overwriting_inputs("-o", outputs, inputs, superseded_output_files(o.out_dir, sweep_output_names()));
+    // What the points read (not the sweep file: its constraints and
+    // objectives judge rows again on --resume, and its run settings are
+    // recorded apart).
+    input_files = fingerprint_sweep_inputs(std::vector<std::string>(inputs.begin() + 1, inputs.end()));
   }
 
   if (o.slurm) {
@@ -142,6 +148,7 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
   each_point([&](const dsl::sweep_point& p) { share.push_back(p); });
   sweep_run_options run = o;
   run.terminal = ::isatty(STDERR_FILENO) != 0;
+  run.input_files = input_files;
   return run_sweep(spec, share, run, out, err);
 }
 

@@ -13,6 +13,7 @@
 #include "platform/data/output_dir.hpp"
 #include "platform/sweep/process_pool.hpp"
 #include "platform/sweep/results_journal.hpp"
+#include "platform/sweep/sweep_inputs.hpp"
 #include "platform/sweep/sweep_progress.hpp"
 #include "reports/html_report.hpp"
 
@@ -159,7 +160,7 @@ void write_sweep_tables(reports::sweep_table t, const std::vector<reports::sweep
 
 const std::vector<std::string>& sweep_output_names() {
   static const std::vector<std::string> names = {"results.jsonl", "results.csv", "pareto.csv", "sweep.json",
-                                                 "report.html"};
+                                                 "report.html", sweep_inputs_name};
   return names;
 }
 
@@ -189,6 +190,9 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
   // succeeded); a run directory of theirs holding a file of the user's stops
   // the sweep now, not at the end.
   claim_sweep_outputs(o.out_dir);
+  // The rows here must have been made from what the points read now.
+  if (o.resume) check_resumed_sweep_inputs(o.out_dir, spec, o.input_files);
+  write_sweep_inputs(o.out_dir, spec, o.input_files);
   results_journal journal(journal_path.string());
 
   // Rows already there must be points of this sweep, exactly.

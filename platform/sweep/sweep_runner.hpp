@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -16,6 +17,9 @@ struct sweep_run_options {
   bool retry_failed = false;  // with resume: also run again the points recorded as failed or timed out
   bool terminal = false;    // progress on one redrawn line
   std::string max_work, max_memory;  // --max-work, --max-memory as given ("": defaults), for every point
+  // The files the points read, by fingerprint (sweep_inputs.hpp): recorded
+  // when the sweep begins, and compared by --resume.
+  std::map<std::string, std::string> input_files;
 };
 
 // The row a point starts as (no status or metrics yet).

@@ -195,6 +195,33 @@ check "--resume --retry-failed runs it again" 1 "sweep: p00001 failed" "1 failed
 [[ $(grep -c '"id":"p00001"' "$tmp/failing/results.jsonl") -eq 2 ]] ||
   verdict "the failed point is recorded again" "$(cat "$tmp/failing/results.jsonl")"
 
+# Results made from other inputs are never continued: an edited base (or a
+# file it extends), or another seed, stops --resume before anything runs; a
+# constraint edited in the sweep file does not (rows are judged again).
+mkdir -p "$tmp/edited"
+printf 'name: parent\nextends: %s/configs/arch/cpu_baseline.yaml\n' "$src" >"$tmp/edited/parent.yaml"
+printf 'name: child\nextends: parent.yaml\n' >"$tmp/edited/child.yaml"
+printf 'name: edited\nbase: %s\nworkloads: %s\nparameters:\n  components.cpu.clock: [1 GHz, 2 GHz]\n' \
+  "$tmp/edited/child.yaml" "$src/configs/workloads/lenet5_mnist.yaml" >"$tmp/edited/sweep.yaml"
+run sweep "$tmp/edited/sweep.yaml" -o "$tmp/edited/out"
+check "a sweep over an architecture that extends another" 0 "2 points: 2 ok"
+head -n 1 "$tmp/edited/out/results.jsonl" >"$tmp/edited/one" && mv "$tmp/edited/one" "$tmp/edited/out/results.jsonl"
+cp "$tmp/edited/out/results.jsonl" "$tmp/edited/journal.orig"
+printf 'components:\n  l2:\n    capacity: 2 MiB\n' >>"$tmp/edited/parent.yaml"
+run sweep "$tmp/edited/sweep.yaml" -o "$tmp/edited/out" --resume
+check "--resume refuses results made before the file the base extends was edited" 2 \
+  "results\.jsonl: error: these results were recorded from other inputs .*parent\.yaml \(edited\)"
+cmp -s "$tmp/edited/out/results.jsonl" "$tmp/edited/journal.orig" ||
+  verdict "the refused journal is untouched" "$(cat "$tmp/edited/out/results.jsonl")"
+printf 'name: parent\nextends: %s/configs/arch/cpu_baseline.yaml\n' "$src" >"$tmp/edited/parent.yaml"
+printf 'seed: 7\n' >>"$tmp/edited/sweep.yaml"
+run sweep "$tmp/edited/sweep.yaml" -o "$tmp/edited/out" --resume
+check "--resume refuses results made with another seed" 2 "other inputs .*seed 1 -> 7"
+sed -i '/^seed: 7$/d' "$tmp/edited/sweep.yaml"
+printf 'constraints:\n  - latency_s < 1\n' >>"$tmp/edited/sweep.yaml"
+run sweep "$tmp/edited/sweep.yaml" -o "$tmp/edited/out" --resume
+check "--resume continues under an edited constraint, with the same inputs" 0 "2 points: 2 ok"
+
 # ---- 4. CSV and Markdown make hostile names inert ---------------------------
 
 cp configs/workloads/lenet5_mnist.yaml "$tmp/evil.yaml"

@@ -1,0 +1,82 @@
+#include "platform/sweep/sweep_inputs.hpp"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "dsl/config_hash.hpp"
+#include "dsl/diagnostics.hpp"
+#include "platform/data/output_dir.hpp"
+
+namespace mottsim::platform {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+nlohmann::json settings_of(const dsl::sweep_spec& spec) {
+  return {{"mode", spec.mode}, {"seed", spec.seed}, {"chips", spec.chips}};
+}
+
+}  // namespace
+
+std::map<std::string, std::string> fingerprint_sweep_inputs(const std::vector<std::string>& files) {
+  std::map<std::string, std::string> out;
+  for (const auto& f : files) {
+    if (f.empty()) continue;
+    std::error_code ec;
+    const std::string key = fs::weakly_canonical(fs::absolute(f, ec), ec).string();
+    if (out.count(key)) continue;
+    const auto st = fs::status(f, ec);
+    if (!fs::exists(st)) out[key] = "absent";
+    else if (fs::is_regular_file(st)) out[key] = dsl::file_fingerprint_hex(f, "input file");
+  }
+  return out;
+}
+
+void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
+                                const std::map<std::string, std::string>& files) {
+  const fs::path record = fs::path(dir) / sweep_inputs_name;
+  std::error_code ec;
+  if (!fs::exists(record, ec)) return;
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(dsl::read_file_text(record.string(), "sweep inputs record"));
+  } catch (const nlohmann::json::exception& e) {
+    throw dsl::input_error({record.string(), 0, 0}, "is not valid JSON (" + std::string(e.what()) +
+                                                        "): it records what the sweep's results were made from");
+  }
+  std::vector<std::string> changed;
+  const nlohmann::json now = settings_of(spec);
+  if (j.is_object() && j.contains("settings") && j["settings"].is_object())
+    for (const auto& [key, value] : now.items())
+      if (j["settings"].value(key, nlohmann::json()) != value)
+        changed.push_back(key + " " + j["settings"].value(key, nlohmann::json()).dump() + " -> " + value.dump());
+  std::map<std::string, std::string> then;
+  if (j.is_object() && j.contains("files") && j["files"].is_object())
+    for (const auto& [path, hash] : j["files"].items())
+      if (hash.is_string()) then[path] = hash.get<std::string>();
+  for (const auto& [path, hash] : files) {
+    const auto it = then.find(path);
+    if (it == then.end()) changed.push_back(path + " (not read then)");
+    else if (it->second != hash) changed.push_back(path + (hash == "absent" ? " (now absent)" : " (edited)"));
+  }
+  for (const auto& [path, hash] : then)
+    if (!files.count(path)) changed.push_back(path + " (no longer read)");
+  if (changed.empty()) return;
+  std::string list;
+  for (std::size_t i = 0; i < changed.size() && i < 8; ++i) list += (i ? "; " : "") + changed[i];
+  if (changed.size() > 8) list += "; and " + std::to_string(changed.size() - 8) + " more";
+  throw dsl::input_error({(fs::path(dir) / "results.jsonl").string(), 0, 0},
+                         "these results were recorded from other inputs than the sweep reads now (" + list +
+                             "): continuing would put two designs in one table; run the sweep into another -o "
+                             "directory, or restore its inputs");
+}
+
+void write_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
+                        const std::map<std::string, std::string>& files) {
+  nlohmann::json j = {{"settings", settings_of(spec)}, {"files", nlohmann::json::object()}};
+  for (const auto& [path, hash] : files) j["files"][path] = hash;
+  write_output_file(dir, sweep_inputs_name, j.dump(2) + "\n");
+}
+
+}  // namespace mottsim::platform

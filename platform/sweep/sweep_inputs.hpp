@@ -1,0 +1,34 @@
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dsl/sweep_spec.hpp"
+
+namespace mottsim::platform {
+
+// What a sweep's results depend on beyond each point's own settings (which
+// every row of results.jsonl records): the run settings of the sweep file
+// (mode, seed, chips) and the bytes of every file its points read (the base
+// architectures, what they extend, their technology libraries, the
+// workloads, their weights and images). `sweep --resume` compares them with
+// what the sweep recorded when it began, so results of two different
+// designs never share one table. The sweep file's constraints and
+// objectives are not among them: resumed rows are judged again under them.
+inline constexpr const char* sweep_inputs_name = "sweep_inputs.json";
+
+// Each regular file of `files` by its absolute path -> its bytes' FNV-1a
+// fingerprint ("absent" for one that does not exist; directories skipped).
+std::map<std::string, std::string> fingerprint_sweep_inputs(const std::vector<std::string>& files);
+
+// Refuses, located at dir/results.jsonl, to continue a sweep whose recorded
+// inputs (dir/sweep_inputs.json) differ from these, naming what changed. A
+// directory without the record (a sweep from before it was kept) passes.
+void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
+                                const std::map<std::string, std::string>& files);
+
+// Writes dir/sweep_inputs.json.
+void write_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
+                        const std::map<std::string, std::string>& files);
+
+}  // namespace mottsim::platform
