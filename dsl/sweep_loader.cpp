@@ -1,6 +1,7 @@
 #include "dsl/sweep_loader.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -65,7 +66,12 @@ std::vector<const yaml_node*> scalar_list(const yaml_node& n, const std::string&
 bool read_count(const yaml_node& n, const std::string& what, unsigned long long& out, diagnostics& errors) {
   long long v = 0;
   if (!n.is_scalar() || !parse_integer(n.text, v) || v < 1) {
-    errors.error(n.where, "'" + what + "' must be a whole number of at least 1, got " + n.describe());
+    // Digits alone that do not parse are whole, just too many.
+    const bool digits = n.is_scalar() && !n.text.empty() &&
+                        n.text.find_first_not_of("0123456789") == std::string::npos;
+    errors.error(n.where, "'" + what + "' must be a whole number of at least 1" +
+                              (digits ? " and at most " + std::to_string(LLONG_MAX) : std::string()) + ", got " +
+                              n.describe());
     return false;
   }
   out = static_cast<unsigned long long>(v);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
@@ -119,6 +120,14 @@ sweep_row row_from_json_line(const std::string& line) {
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(std::string("not a sweep row: ") + e.what());
   }
+  // A row's status is one the sweep writes, and a point that ran has its
+  // figures: a hand-edited row would otherwise count, or sit on a front,
+  // with nothing behind it.
+  static const std::set<std::string> statuses = {"ok", "dropped", "failed", "timeout", retry_status};
+  if (!statuses.count(r.status))
+    throw std::runtime_error("status '" + r.status + "' is none a sweep writes (ok, dropped, failed, timeout, retry)");
+  if ((r.status == "ok" || r.status == "dropped") && r.metrics.empty())
+    throw std::runtime_error("a point recorded as " + r.status + " has no metrics");
   return r;
 }
 

@@ -101,9 +101,10 @@ work_budget parse_work_budget(const std::string& max_work, const std::string& ma
     double v = 0;
     if (long long whole = 0; dsl::parse_integer(max_work, whole)) v = static_cast<double>(whole);
     else if (!dsl::parse_number(max_work, v)) v = 0;
-    if (!std::isfinite(v) || v < 1)
-      errors.error({"--max-work", 0, 0}, "expected a number of TLM transactions of at least 1 (such as 2e8), got '" +
-                                             max_work + "'");
+    // Transactions come whole: 100.5 would read as a limit of 100.
+    if (!std::isfinite(v) || v < 1 || v != std::floor(v))
+      errors.error({"--max-work", 0, 0},
+                   "expected a whole number of TLM transactions of at least 1 (such as 2e8), got '" + max_work + "'");
     else
       b.max_transactions = v;
   }

@@ -6,6 +6,7 @@
 #include <map>
 #include <ostream>
 #include <set>
+#include <sstream>
 
 #include "dsl/config_hash.hpp"
 #include "dsl/diagnostics.hpp"
@@ -70,7 +71,9 @@ reports::sweep_row finished_row(const dsl::sweep_spec& spec, const dsl::sweep_po
   }
   if (outcome.timed_out) {
     row.status = "timeout";
-    row.error = "no result within " + std::to_string(static_cast<long long>(timeout_s)) + " s; the run was killed";
+    std::ostringstream limit;  // as given: 0.5 s stays 0.5 s
+    limit << timeout_s;
+    row.error = "no result within " + limit.str() + " s; the run was killed";
     return row;
   }
   if (outcome.exit_status != 0) {

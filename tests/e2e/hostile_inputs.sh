@@ -84,6 +84,8 @@ check "--max-work at a run's need lets it run" 0 "74 TLM transactions"
 run run configs/arch/cpu_baseline.yaml configs/workloads/lenet5_mnist.yaml -o "$tmp/lenet" --max-work lots \
   --max-memory "2 parsecs"
 check "bad limits are errors at their flags" 2 "^--max-work: error: .*'lots'" "^--max-memory: error: .*'2 parsecs'"
+run run configs/arch/cpu_baseline.yaml configs/workloads/lenet5_mnist.yaml -o "$tmp/lenet" --max-work 73.5
+check "--max-work counts whole transactions (73.5 would read as 73)" 2 "^--max-work: error: expected a whole number"
 
 # ---- 2. Sweep sizes are arithmetic ------------------------------------------
 

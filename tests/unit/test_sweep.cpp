@@ -321,6 +321,17 @@ TEST_CASE("a sweep row survives a JSON line round trip; parameters that are numb
   auto moved = back;
   moved.params[0].second = "256";
   CHECK_FALSE(reports::same_point(r, moved));
+  // A hand-edited row: a status no sweep writes, or a point that ran without figures.
+  auto edited = r;
+  edited.status = "weird";
+  CHECK_THROWS_WITH(reports::row_from_json_line(reports::row_to_json_line(edited)),
+                    doctest::Contains("status 'weird' is none a sweep writes"));
+  edited.status = "ok";
+  edited.metrics.clear();
+  CHECK_THROWS_WITH(reports::row_from_json_line(reports::row_to_json_line(edited)),
+                    doctest::Contains("recorded as ok has no metrics"));
+  edited.status = "failed";  // a failed point has none
+  CHECK(reports::row_from_json_line(reports::row_to_json_line(edited)).status == "failed");
 }
 
 TEST_CASE("every sweep metric the sweep files may name is read from a report") {
@@ -353,6 +364,7 @@ TEST_CASE("the results journal cuts a torn last line, appends whole lines, and l
   reports::sweep_row r;
   r.id = "p00000";
   r.status = "ok";
+  r.metrics = {{"latency_s", 1e-3}};  // a point that ran has its figures
   const std::string one = reports::row_to_json_line(r) + "\n";
   r.id = "p00001";
   r.index = 1;
