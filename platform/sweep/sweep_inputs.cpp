@@ -33,6 +33,17 @@ std::map<std::string, std::string> fingerprint_sweep_inputs(const std::vector<st
   return out;
 }
 
+std::vector<std::string> recorded_sweep_input_files(const std::string& dir) {
+  std::vector<std::string> files;
+  const fs::path record = fs::path(dir) / sweep_inputs_name;
+  std::error_code ec;
+  if (!fs::exists(record, ec)) return files;
+  const auto j = nlohmann::json::parse(dsl::read_file_text(record.string(), "sweep inputs record"), nullptr, false);
+  if (j.is_object() && j.contains("files") && j["files"].is_object())
+    for (const auto& [path, hash] : j["files"].items()) files.push_back(path);
+  return files;
+}
+
 void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
                                 const std::map<std::string, std::string>& files) {
   const fs::path record = fs::path(dir) / sweep_inputs_name;
@@ -68,8 +79,8 @@ void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& s
   if (changed.size() > 8) list += "; and " + std::to_string(changed.size() - 8) + " more";
   throw dsl::input_error({(fs::path(dir) / "results.jsonl").string(), 0, 0},
                          "these results were recorded from other inputs than the sweep reads now (" + list +
-                             "): continuing would put two designs in one table; run the sweep into another -o "
-                             "directory, or restore its inputs");
+                             "): with new results they would put two designs in one table; run the sweep into "
+                             "another -o directory, or restore its inputs");
 }
 
 void write_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,

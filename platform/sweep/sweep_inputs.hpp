@@ -27,6 +27,13 @@ std::map<std::string, std::string> fingerprint_sweep_inputs(const std::vector<st
 void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
                                 const std::map<std::string, std::string>& files);
 
+// The files dir/sweep_inputs.json records (none without the record): `sweep
+// merge` fingerprints them again and checks each shard's record with
+// check_resumed_sweep_inputs, so a file edited after a shard ran (what a base
+// extends, a technology library) is found though the merge reads only the
+// sweep file, its bases and workloads.
+std::vector<std::string> recorded_sweep_input_files(const std::string& dir);
+
 // Writes dir/sweep_inputs.json.
 void write_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
                         const std::map<std::string, std::string>& files);

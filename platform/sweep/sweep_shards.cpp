@@ -14,6 +14,7 @@
 #include "platform/elaboration/model_registry.hpp"
 #include "platform/data/output_dir.hpp"
 #include "platform/sweep/results_journal.hpp"
+#include "platform/sweep/sweep_inputs.hpp"
 #include "platform/sweep/sweep_runner.hpp"
 
 namespace mottsim::platform {
@@ -223,6 +224,11 @@ int command_sweep_merge(const model_registry& registry, const std::string& dir, 
   const dsl::sweep_spec spec = load_sharded_sweep(registry, m, dir);
   std::vector<reports::sweep_row> rows;
   const auto states = read_shards(dir, spec, m, &rows);
+  // Each shard ran from the files it recorded: they must be as they are now.
+  for (const auto& s : states) {
+    const std::string here = shard_dir(dir, s.shard);
+    if (s.started) check_resumed_sweep_inputs(here, spec, fingerprint_sweep_inputs(recorded_sweep_input_files(here)));
+  }
   dsl::diagnostics errors;
   for (const auto& s : states) {
     const std::string journal = (fs::path(shard_dir(dir, s.shard)) / "results.jsonl").string();

@@ -11,6 +11,7 @@
 #include "dsl/sweep_expansion.hpp"
 #include "dsl/sweep_loader.hpp"
 #include "platform/sweep/slurm_submit.hpp"
+#include "platform/sweep/sweep_inputs.hpp"
 #include "platform/sweep/sweep_runner.hpp"
 #include "platform/sweep/sweep_shards.hpp"
 #include "reports/sweep_results.hpp"
@@ -156,6 +157,22 @@ TEST_CASE("sweep shards: merge joins complete shards in index order, and names w
       FAIL("merge accepted another sweep's shard");
     } catch (const dsl::input_error& e) {
       CHECK(e.errors().to_string().find("belongs to another sweep") != std::string::npos);
+    }
+  }
+  SUBCASE("a file a shard recorded reading, edited since it ran, is refused") {
+    // What a base extends, say: the merge reads only the sweep file, its
+    // bases and workloads, so the shard's own record names the rest.
+    const std::string parent = s.dir.write("parent.yaml", "name: parent\n");
+    const auto read_then = platform::fingerprint_sweep_inputs({parent});
+    platform::write_sweep_inputs(platform::shard_dir(s.out(), 2), s.spec, read_then);
+    CHECK(platform::command_sweep_merge(registry(), s.out(), out) == 1);  // unchanged: merges
+    s.dir.write("parent.yaml", "name: parent\n# edited\n");
+    try {
+      platform::command_sweep_merge(registry(), s.out(), out);
+      FAIL("merge accepted a shard whose inputs changed");
+    } catch (const dsl::input_error& e) {
+      CHECK(e.errors().to_string().find("parent.yaml (edited)") != std::string::npos);
+      CHECK(e.errors().to_string().find("shards/2/results.jsonl") != std::string::npos);
     }
   }
   SUBCASE("a row in the wrong shard is located") {
