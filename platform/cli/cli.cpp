@@ -124,7 +124,7 @@ int run_cli(int argc, char** argv) {
       ->required();
   compare->add_option("--set", compare_opts.overrides,
                       "override a value of every architecture (path.to.key=value) or of one (NAME:path.to.key=value, "
-                      "NAME its file's stem) (repeatable)");
+                      "NAME its file's stem; a stem's second file is NAME-2) (repeatable)");
   numbers.add_whole(compare, "-j,--jobs", compare_opts.jobs, 1, max_jobs,
                     "simulations at once (default: the number of processors)");
   compare->add_option("--max-work", compare_opts.max_work, max_work_help);

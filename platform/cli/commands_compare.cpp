@@ -52,8 +52,16 @@ struct architecture_overrides {
 // every plain flag of the same key or of a key inside it: its own value of a
 // key is the one it runs with. An unknown NAME is a located error.
 std::vector<architecture_overrides> overrides_per_architecture(const compare_options& o, dsl::diagnostics& errors) {
+  // Each architecture's NAME: its file's stem, and for the second, third ...
+  // file of one stem (an architecture compared with itself) STEM-2, STEM-3 ...,
+  // so that each copy can be given its own values.
   std::vector<std::string> stems;
-  for (const auto& a : o.architectures) stems.push_back(fs::path(a).stem().string());
+  std::map<std::string, int> seen;
+  for (const auto& a : o.architectures) {
+    const std::string stem = fs::path(a).stem().string();
+    const int n = ++seen[stem];
+    stems.push_back(n == 1 ? stem : stem + "-" + std::to_string(n));
+  }
   std::vector<architecture_overrides> per(o.architectures.size());
   auto named_target = [](const std::string& flag) {
     const auto eq = flag.find('=');
@@ -99,8 +107,8 @@ std::vector<architecture_overrides> overrides_per_architecture(const compare_opt
       std::string known;
       for (const auto& s : stems) known += (known.empty() ? "" : ", ") + s;
       errors.error({"--set '" + flag + "'", 0, 0},
-                   "no compared architecture is named '" + target + "' (their names are their files' stems: " + known +
-                       ")");
+                   "no compared architecture is named '" + target + "' (their names are their files' stems, -2, -3 ... "
+                   "for a stem's later files: " + known + ")");
     }
   }
   return per;

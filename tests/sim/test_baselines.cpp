@@ -471,8 +471,20 @@ TEST_CASE("compare: an architecture against itself gives ratios of exactly 1") {
     CHECK_MESSAGE(fs::exists(fs::path(dir) / f), f);
   CHECK(r.output.find("| metric | cpu_baseline | cpu_baseline-2 | cpu_baseline-2 / cpu_baseline |") !=
         std::string::npos);
+  // The copy's own values: NAME-2 names the second file of one stem, and
+  // NAME the first alone. Twice the clock on the copy: less latency there,
+  // the first as before.
+  const std::string tuned = temp_dir("self_tuned");
+  const auto t = run_command("compare " + source_path(cpu) + " " + source_path(cpu) + " --workload " +
+                             source_path(conv) + " -o " + tuned + " --set 'cpu_baseline-2:components.cpu.clock=4 GHz'");
+  REQUIRE_MESSAGE(t.status == 0, t.output);
+  const auto k = read_json(fs::path(tuned) / "compare.json");
+  CHECK(k["architectures"][0]["metrics"]["latency_s"] == j["architectures"][0]["metrics"]["latency_s"]);
+  CHECK(k["architectures"][1]["metrics"]["latency_s"].get<double>() <
+        j["architectures"][1]["metrics"]["latency_s"].get<double>());
   std::error_code ec;
   fs::remove_all(dir, ec);
+  fs::remove_all(tuned, ec);
 }
 
 TEST_CASE("compare: side by side figures are the runs' own, ratios against the first") {
