@@ -344,6 +344,20 @@ void check_parameters(const sweep_spec& spec, const schema_catalog& catalog, dia
         }
         path_known |= !per_value[i].has_errors();
       }
+      // Every value failed and the base does not spell the path out (an
+      // optional key left to its default): a wrong path fails every value
+      // alike, while wrong values are refused each in its own words (each
+      // quotes its value), so messages that differ say the path is known and
+      // every value is wrong, each reported at itself.
+      if (!path_known)
+        for (std::size_t i = 1; i < p.values.size() && !path_known; ++i) {
+          const auto messages = [](const diagnostics& d) {
+            std::vector<std::string> m;
+            for (const auto& e : d.errors()) m.push_back(e.message);
+            return m;
+          };
+          path_known = messages(per_value[i]) != messages(per_value[0]);
+        }
       for (std::size_t i = 0; i < p.values.size(); ++i) {
         const std::string flag_file = flag_location(p.path + "=" + p.values[i]).file;
         for (const auto& d : per_value[i].errors()) {

@@ -180,6 +180,20 @@ TEST_CASE("parameter paths and values are checked as --set checks them, located 
   CHECK_MESSAGE(twice.size() == 2, twice.to_string());
   CHECK_MESSAGE(has_error(twice, 5, 37, "'bits' must be 1 .. 16, got 0"), twice.to_string());
   CHECK_MESSAGE(has_error(twice, 5, 43, "'bits' must be 1 .. 16, got 0"), twice.to_string());
+
+  // Every value wrong for a key the base leaves to its default: each value
+  // is reported at itself (they are refused in their own words), where a
+  // wrong path is reported once, at the path.
+  dsl::diagnostics all_wrong;
+  load(dir,
+       "parameters:\n"
+       "  components.tile.readout[0].walden_fom: [20 ns, 30 ns]\n"
+       "  components.tile.readout[0].walden_form: [20 fJ, 30 fJ]\n",
+       all_wrong);
+  REQUIRE_MESSAGE(all_wrong.size() == 3, all_wrong.to_string());
+  CHECK_MESSAGE(has_error(all_wrong, 5, 43, "'20 ns'"), all_wrong.to_string());
+  CHECK_MESSAGE(has_error(all_wrong, 5, 50, "'30 ns'"), all_wrong.to_string());
+  CHECK_MESSAGE(has_error(all_wrong, 6, 3, "walden_form"), all_wrong.to_string());
 }
 
 TEST_CASE("constraints parse metric, comparison and value, converting units to the metric's own") {
