@@ -29,7 +29,7 @@ const std::vector<std::string>& sweep_keys() {
   static const std::vector<std::string> keys{"name",    "description", "base",       "workloads",
                                              "mode",    "seed",        "chips",      "combine",
                                              "random",  "max_points",  "parameters", "constraints",
-                                             "objectives", "slurm"};
+                                             "objectives", "slurm", "schedule"};
   return keys;
 }
 
@@ -402,6 +402,11 @@ sweep_spec load_sweep(const yaml_node& root, const std::string& path, const sche
     if (n->is_scalar() && (n->text == "perf" || n->text == "functional")) spec.mode = n->text;
     else errors.error(n->where, "'mode' is perf or functional, got " + n->describe() +
                                     (n->is_scalar() ? did_you_mean(n->text, {"perf", "functional"}) : ""));
+  }
+  if (const yaml_node* n = root.find("schedule")) {
+    if (n->is_scalar() && (n->text == "layer" || n->text == "pipeline")) spec.schedule = n->text;
+    else errors.error(n->where, "'schedule' is layer or pipeline, got " + n->describe() +
+                                    (n->is_scalar() ? did_you_mean(n->text, {"layer", "pipeline"}) : ""));
   }
   if (const yaml_node* n = root.find("seed")) {
     long long v = 0;

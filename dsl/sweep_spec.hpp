@@ -46,6 +46,7 @@ struct sweep_spec {
   std::size_t random_count = 0;
   unsigned long long random_seed = 1;
   std::string mode = "perf";  // perf or functional: passed to every run
+  std::string schedule = "layer";  // layer or pipeline: every run's --schedule
   unsigned long long seed = 1;  // every run's --seed
   long long chips = 1;          // every run's --chips (functional mode)
   std::vector<metric_constraint> constraints;

@@ -23,6 +23,8 @@ compare_entry entry_from_report(const std::string& report_json) {
   compare_entry e;
   if (const auto it = j.find("architecture"); it != j.end())
     if (const auto* name = it->get_ptr<const std::string*>()) e.architecture = *name;
+  if (const auto it = j.find("schedule"); it != j.end())
+    if (const auto* schedule = it->get_ptr<const std::string*>()) e.schedule = *schedule;
   const auto& t = j.at("totals");
   e.latency_s = t.at("latency_s").get<double>();
   e.throughput_ips = t.at("throughput_ips").get<double>();
@@ -169,6 +171,7 @@ std::string compare_to_json(const compare_result& r) {
     a["name"] = e.name;
     a["architecture"] = e.architecture;
     a["file"] = e.file;
+    a["schedule"] = e.schedule;
     a["report"] = e.name + "/report.json";
     a["macs"] = e.macs;
     ordered_json values = ordered_json::object(), ratios = ordered_json::object();
@@ -248,6 +251,21 @@ std::string compare_to_markdown(const compare_result& r, text_target target) {
     << "'s (below 1: less latency, energy or area than " << ref << "). Energy groups gather report categories: "
     << "compute/crossbar = compute + crossbar; converters = adc + input_drivers; activation/neurons/accumulation = "
        "neurons + accumulation; on-chip memory = buffers. Each architecture's full report is in its directory.\n";
+  // Which schedule each ran, when not all one inference at a time.
+  std::string pipelined, layered;
+  for (const auto& e : r.entries) {
+    std::string& names = e.schedule == "pipeline" ? pipelined : layered;
+    names += (names.empty() ? "" : ", ") + md(e.name);
+  }
+  if (!pipelined.empty())
+    o << "\nSchedule: pipeline for " << pipelined
+      << " (inferences streamed through the layer stages: throughput is the steady state's, latency one "
+         "inference's fill)"
+      << (layered.empty() ? std::string(".")
+                          : "; layer for " + layered + " (one inference at a time: a processor or a digital array "
+                                                       "runs every layer itself, so there are no stages to stream "
+                                                       "through).")
+      << '\n';
   return o.str();
 }
 

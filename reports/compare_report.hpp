@@ -15,6 +15,10 @@ struct compare_entry {
   std::string name;          // its directory under the compare output (the architecture's name, made unique)
   std::string architecture;  // as its report names it
   std::string file;          // the architecture file
+  // layer (one inference at a time: latency is one inference's) or pipeline
+  // (inferences streamed through layer stages: throughput is the steady
+  // state's), as its report says.
+  std::string schedule = "layer";
   double latency_s = 0;
   double throughput_ips = 0;
   double energy_j = 0;

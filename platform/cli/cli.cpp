@@ -131,6 +131,10 @@ int run_cli(int argc, char** argv) {
   compare->add_option("--max-memory", compare_opts.max_memory, max_memory_help);
   compare->add_option("--mode", compare_opts.mode, "perf (default) or functional, for every run")
       ->check(CLI::IsMember({"perf", "functional"}));
+  compare->add_option("--schedule", compare_opts.schedule,
+                      "layer (default) or pipeline (steady-state throughput) for every CIM architecture; the digital "
+                      "baselines run layer")
+      ->check(CLI::IsMember({"layer", "pipeline"}));
   numbers.add_whole(compare, "--seed", compare_opts.seed, 0, max_seed, "every run's seed (default 1)");
   numbers.add_whole(compare, "--chips", compare_opts.chips, 1, max_chips,
                     "functional mode: independent chips per architecture, with their mean and 95 % interval");

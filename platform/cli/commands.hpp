@@ -58,6 +58,10 @@ struct compare_options {
   std::string mode = "perf";
   unsigned long long seed = 1;
   long long chips = 1;
+  // layer or pipeline, for every CIM architecture; the digital baselines run
+  // the layer schedule (one processor or array runs every layer: there are no
+  // stages to stream through), and the table says which ran which.
+  std::string schedule = "layer";
 };
 
 // Runs the workload on every architecture (one `mottsim run` process each, in

@@ -37,6 +37,7 @@ struct compare_job {
   fs::path log;  // its stdout and stderr
   int status = -1;
   std::string not_started;  // why it never ran (its log could not be written)
+  bool baseline = false;     // a digital baseline: the layer schedule, whatever --schedule says
 };
 
 // One architecture's --set overrides: what `run` is given, and the flag the
@@ -153,6 +154,7 @@ process_job run_job(const compare_job& job, const std::string& self, const compa
   process_job p;
   p.args = {self, "run", job.file, o.workload, "-o", job.dir.string(), "--mode", o.mode, "--seed",
             std::to_string(o.seed), "--chips", std::to_string(o.chips)};
+  p.args.insert(p.args.end(), {"--schedule", job.baseline ? std::string("layer") : o.schedule});
   if (!o.max_work.empty()) p.args.insert(p.args.end(), {"--max-work", o.max_work});
   if (!o.max_memory.empty()) p.args.insert(p.args.end(), {"--max-memory", o.max_memory});
   for (const auto& s : job.overrides) {
@@ -173,6 +175,8 @@ int command_compare(const model_registry& registry, const compare_options& o, st
     errors.error({"--mode", 0, 0}, "mode '" + o.mode + "' is not one of perf, functional");
   if (o.chips > 1 && o.mode != "functional")
     errors.error({"--chips", 0, 0}, "chips are device draws, which only functional mode makes: add --mode functional");
+  if (o.schedule != "layer" && o.schedule != "pipeline")
+    errors.error({"--schedule", 0, 0}, "schedule '" + o.schedule + "' is not one of layer, pipeline");
   const auto per_arch = overrides_per_architecture(o, errors);
   const work_budget budget = parse_work_budget(o.max_work, o.max_memory, errors);
   const dsl::workload_spec workload = dsl::load_workload(o.workload, errors);
@@ -195,12 +199,14 @@ int command_compare(const model_registry& registry, const compare_options& o, st
       else if (is_baseline_architecture(arch.spec))
         check_baseline_plan(workload, arch.spec, registry, arch_errors, budget);
       else
-        plan_network(workload, arch.spec, registry.readout_stages(), schedule_kind::layer, arch_errors, budget);
+        plan_network(workload, arch.spec, registry.readout_stages(),
+                     o.schedule == "pipeline" ? schedule_kind::pipeline : schedule_kind::layer, arch_errors, budget);
     }
     errors.append(located_for_architecture(arch_errors, per_arch[i], o.architectures[i]));
     compare_job job;
     job.file = o.architectures[i];
     job.overrides = per_arch[i].given;
+    job.baseline = is_baseline_architecture(arch.spec);
     // Comparing an architecture with itself is allowed: directories get -2, -3 ...
     const std::string base = arch.spec.name.empty() ? fs::path(job.file).stem().string() : arch.spec.name;
     // The name becomes the directory DIR/NAME: it must not climb out of DIR.

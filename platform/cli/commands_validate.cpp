@@ -64,6 +64,10 @@ std::vector<dsl::architecture_spec> check_sweep_bases(const dsl::sweep_spec& swe
         base_errors.error(at, "'mode: functional' models device behaviour in CIM tiles; '" + arch.spec.name +
                                   "' computes digitally and exactly on its " + engine->type +
                                   ": sweep it with mode: perf");
+      else if (engine && sweep.schedule == "pipeline")
+        base_errors.error(at, "'schedule: pipeline' streams inferences through layer stages that each hold their "
+                              "own tiles; '" + arch.spec.name + "' runs every layer on its one " + engine->type +
+                              ": sweep it with schedule: layer");
     }
     errors.append(base_errors);
     loaded.push_back(std::move(arch.spec));

@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 namespace {
 
 nlohmann::json settings_of(const dsl::sweep_spec& spec) {
-  return {{"mode", spec.mode}, {"seed", spec.seed}, {"chips", spec.chips}};
+  return {{"mode", spec.mode}, {"seed", spec.seed}, {"chips", spec.chips}, {"schedule", spec.schedule}};
 }
 
 }  // namespace
@@ -60,7 +60,7 @@ void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& s
   const nlohmann::json now = settings_of(spec);
   if (j.is_object() && j.contains("settings") && j["settings"].is_object())
     for (const auto& [key, value] : now.items())
-      if (j["settings"].value(key, nlohmann::json()) != value)
+      if (j["settings"].contains(key) && j["settings"][key] != value)
         changed.push_back(key + " " + j["settings"].value(key, nlohmann::json()).dump() + " -> " + value.dump());
   std::map<std::string, std::string> then;
   if (j.is_object() && j.contains("files") && j["files"].is_object())

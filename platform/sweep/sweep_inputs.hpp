@@ -9,7 +9,7 @@ namespace mottsim::platform {
 
 // What a sweep's results depend on beyond each point's own settings (which
 // every row of results.jsonl records): the run settings of the sweep file
-// (mode, seed, chips) and the bytes of every file its points read (the base
+// (mode, seed, chips, schedule) and the bytes of every file its points read (the base
 // architectures, what they extend, their technology libraries, the
 // workloads, their weights and images). `sweep --resume` compares them with
 // what the sweep recorded when it began, so results of two different

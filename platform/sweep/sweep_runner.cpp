@@ -47,7 +47,8 @@ process_job point_job(const dsl::sweep_spec& spec, const dsl::sweep_point& p, co
   process_job job;
   // The sweep reads report.json only: no timeline, page or trace per point.
   job.args = {self, "run", p.architecture, p.workload, "-o", dir.string(), "--mode", spec.mode, "--seed",
-              std::to_string(spec.seed), "--chips", std::to_string(spec.chips), "--no-timeline"};
+              std::to_string(spec.seed), "--chips", std::to_string(spec.chips), "--schedule", spec.schedule,
+              "--no-timeline"};
   if (!o.max_work.empty()) job.args.insert(job.args.end(), {"--max-work", o.max_work});
   if (!o.max_memory.empty()) job.args.insert(job.args.end(), {"--max-memory", o.max_memory});
   for (const auto& [path, value] : p.params) {

@@ -224,6 +224,20 @@ printf 'constraints:\n  - latency_s < 1\n' >>"$tmp/edited/sweep.yaml"
 run sweep "$tmp/edited/sweep.yaml" -o "$tmp/edited/out" --resume
 check "--resume continues under an edited constraint, with the same inputs" 0 "2 points: 2 ok"
 
+# schedule: pipeline goes to every point's run; a processor base is refused
+# before anything runs (it has no layer stages to stream through).
+printf 'name: piped\nbase: %s\nworkloads: %s\nschedule: pipeline\nparameters:\n  %s: [64, 128]\n' \
+  "$src/tests/sim/configs/small_adc.yaml" "$src/tests/sim/configs/conv3x3_8x8.yaml" components.tile.crossbar.rows \
+  >"$tmp/piped.yaml"
+run sweep "$tmp/piped.yaml" -o "$tmp/piped"
+check "a pipelined sweep" 0 "2 points: 2 ok"
+grep -q '"schedule": "pipeline"' "$tmp/piped/points/p00001/report.json" ||
+  verdict "each point ran the pipeline schedule" "$(grep -m1 '"schedule"' "$tmp/piped/points/p00001/report.json")"
+sed "s|^base: .*|base: $src/configs/arch/cpu_baseline.yaml|; s|components.tile.crossbar.rows|components.cpu.clock|; \
+s|\[64, 128\]|[1 GHz]|" "$tmp/piped.yaml" >"$tmp/piped_cpu.yaml"
+run sweep "$tmp/piped_cpu.yaml" --dry-run
+check "a processor base refuses schedule: pipeline" 2 "piped_cpu\.yaml:2:7: error: 'schedule: pipeline' streams"
+
 # ---- 4. CSV and Markdown make hostile names inert ---------------------------
 
 cp configs/workloads/lenet5_mnist.yaml "$tmp/evil.yaml"

@@ -487,6 +487,36 @@ TEST_CASE("compare: an architecture against itself gives ratios of exactly 1") {
   fs::remove_all(tuned, ec);
 }
 
+TEST_CASE("compare: --schedule pipeline streams the CIM chip, and the processor runs its layers in turn") {
+  const std::string dir = temp_dir("pipelined");
+  const std::string chip = "tests/sim/configs/small_adc.yaml", net = "tests/sim/configs/conv3x3_8x8.yaml";
+  const auto r = run_command("compare " + source_path(cpu) + " " + source_path(chip) + " --workload " +
+                             source_path(net) + " -o " + dir + " --schedule pipeline");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto j = read_json(fs::path(dir) / "compare.json");
+  REQUIRE(j["architectures"].size() == 2);
+  CHECK(j["architectures"][0]["schedule"] == "layer");
+  CHECK(j["architectures"][1]["schedule"] == "pipeline");
+  for (const auto& a : j["architectures"]) {
+    // Each entry is its run's own report, run with the schedule it names.
+    const auto report = read_json(fs::path(dir) / a["report"].get<std::string>());
+    CHECK(report["schedule"] == a["schedule"]);
+    CHECK(a["metrics"]["throughput_ips"] == report["totals"]["throughput_ips"]);
+  }
+  CHECK(r.output.find("Schedule: pipeline for small_adc") != std::string::npos);
+  CHECK(r.output.find("layer for cpu_baseline") != std::string::npos);
+  // Without --schedule nothing is pipelined, and the table says nothing of it.
+  const std::string plain = temp_dir("layered");
+  const auto l = run_command("compare " + source_path(cpu) + " " + source_path(chip) + " --workload " +
+                             source_path(net) + " -o " + plain);
+  REQUIRE_MESSAGE(l.status == 0, l.output);
+  CHECK(read_json(fs::path(plain) / "compare.json")["architectures"][1]["schedule"] == "layer");
+  CHECK(l.output.find("Schedule:") == std::string::npos);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::remove_all(plain, ec);
+}
+
 TEST_CASE("compare: side by side figures are the runs' own, ratios against the first") {
   const std::string dir = temp_dir("two");
   const auto r = run_command("compare " + source_path(cpu) + " " + source_path(systolic) + " " +

@@ -181,6 +181,16 @@ TEST_CASE("parameter paths and values are checked as --set checks them, located 
   CHECK_MESSAGE(has_error(twice, 5, 37, "'bits' must be 1 .. 16, got 0"), twice.to_string());
   CHECK_MESSAGE(has_error(twice, 5, 43, "'bits' must be 1 .. 16, got 0"), twice.to_string());
 
+  // The schedule every point runs with.
+  dsl::diagnostics scheduled;
+  CHECK(load(dir, "schedule: pipeline\nparameters:\n  components.tile.crossbar.rows: [32]\n", scheduled).schedule ==
+        "pipeline");
+  CHECK_MESSAGE(!scheduled.has_errors(), scheduled.to_string());
+  CHECK(load(dir, "parameters:\n  components.tile.crossbar.rows: [32]\n", scheduled).schedule == "layer");
+  dsl::diagnostics unscheduled;
+  load(dir, "schedule: pipelined\nparameters:\n  components.tile.crossbar.rows: [32]\n", unscheduled);
+  CHECK_MESSAGE(has_error(unscheduled, 4, 11, "'schedule' is layer or pipeline"), unscheduled.to_string());
+
   // Every value wrong for a key the base leaves to its default: each value
   // is reported at itself (they are refused in their own words), where a
   // wrong path is reported once, at the path.
