@@ -30,8 +30,11 @@ int command_run(const model_registry& registry, const run_options& options, cons
   // given as an input (--image) is refused now, not after simulating.
   refuse_overwriting_inputs("-o", outputs, inputs, superseded_output_files(out_dir, fixed_names));
   // An earlier comparison's run directories this run would remove must hold
-  // only what mottsim wrote: said before simulating, not after.
-  check_output_set_replaceable(out_dir, fixed_names);
+  // only what mottsim wrote, and a file of the user's must not have the name
+  // of one this run writes: said before simulating, not after.
+  std::vector<std::string> written = {"report.json", "summary.md"};
+  if (options.timeline) written.insert(written.end(), {"report.html", "trace.json"});
+  check_output_set_replaceable(out_dir, written);
   const auto wall_start = std::chrono::steady_clock::now();
   functional_outcome functional;
   const reports::run_result result = run_session(options, registry, &functional);

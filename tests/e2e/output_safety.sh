@@ -200,6 +200,11 @@ check_after "run refuses to replace a report.json it did not write" 2 \
   "$intact && [[ \$(cat $work/s/out/report.json) == mine && ! -e $work/s/out/summary.md ]]" \
   "out/report\.json: $in_the_way"
 sandbox
+echo mine >"$work/s/out/trace.json"
+run run configs/arch/cpu_baseline.yaml configs/workloads/edge_detect.yaml -o "$work/s/out" --no-timeline
+check_after "a run that writes no trace.json leaves the user's alone" 0 \
+  "$intact && [[ \$(cat $work/s/out/trace.json) == mine && -s $work/s/out/report.json ]]"
+sandbox
 echo mine >"$work/s/out/compare.md"
 run compare configs/arch/cpu_baseline.yaml --workload configs/workloads/edge_detect.yaml -o "$work/s/out"
 check_after "compare refuses to replace a compare.md it did not write" 2 \
