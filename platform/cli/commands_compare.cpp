@@ -97,6 +97,14 @@ std::vector<architecture_overrides> overrides_per_architecture(const compare_opt
     const std::string target = named_target(flag);
     if (target.empty()) continue;
     const std::string own = flag.substr(target.size() + 1);
+    const auto named = static_cast<std::size_t>(std::count(stems.begin(), stems.end(), target));
+    if (named > 1) {  // a file whose stem is another's STEM-2, say
+      errors.error({"--set '" + flag + "'", 0, 0},
+                   "two compared architectures are named '" + target +
+                       "' (a file of that stem, and a later file of another stem that is numbered so): rename one "
+                       "file to give each its own flags");
+      continue;
+    }
     bool found = false;
     for (std::size_t i = 0; i < stems.size(); ++i)
       if (stems[i] == target) {
@@ -224,6 +232,10 @@ int command_compare(const model_registry& registry, const compare_options& o, st
     job.name = n == 1 ? base : base + "-" + std::to_string(n);
     jobs.push_back(std::move(job));
   }
+  if (o.schedule == "pipeline" && std::all_of(jobs.begin(), jobs.end(), [](const compare_job& j) { return j.baseline; }))
+    errors.error({"--schedule", 0, 0}, "pipeline streams inferences through a CIM chip's layer stages, and every "
+                                       "architecture here is a digital baseline, which runs its layers in turn: use "
+                                       "--schedule layer, or add a CIM architecture");
   if (errors.has_errors()) throw dsl::input_error(errors);
   std::vector<fs::path> outputs;
   std::vector<std::string> names;  // as the directory's manifest lists them

@@ -27,8 +27,21 @@ std::map<std::string, std::string> fingerprint_sweep_inputs(const std::vector<st
     const std::string key = fs::weakly_canonical(fs::absolute(f, ec), ec).string();
     if (out.count(key)) continue;
     const auto st = fs::status(f, ec);
-    if (!fs::exists(st)) out[key] = "absent";
-    else if (fs::is_regular_file(st)) out[key] = dsl::file_fingerprint_hex(f, "input file");
+    if (!fs::exists(st)) {
+      out[key] = "absent";
+    } else if (fs::is_regular_file(st)) {
+      out[key] = dsl::file_fingerprint_hex(f, "input file");
+    } else if (fs::is_directory(st)) {
+      // A directory of inputs (calibration photographs): its files' names
+      // and bytes, in name order.
+      std::map<std::string, std::string> listing;
+      for (fs::directory_iterator it(f, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_regular_file(ec))
+          listing[it->path().filename().string()] = dsl::file_fingerprint_hex(it->path().string(), "input file");
+      std::string all;
+      for (const auto& [name, hash] : listing) all += name + '\n' + hash + '\n';
+      out[key] = "directory " + dsl::fnv1a_hex(all);
+    }
   }
   return out;
 }
@@ -45,10 +58,16 @@ std::vector<std::string> recorded_sweep_input_files(const std::string& dir) {
 }
 
 void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
-                                const std::map<std::string, std::string>& files) {
+                                const std::map<std::string, std::string>& files, bool has_results) {
   const fs::path record = fs::path(dir) / sweep_inputs_name;
   std::error_code ec;
-  if (!fs::exists(record, ec)) return;
+  if (!fs::exists(record, ec)) {
+    if (!has_results) return;
+    throw dsl::input_error({record.string(), 0, 0},
+                           "is missing, so the results beside it cannot be checked against what the sweep reads now "
+                           "(it records the files and settings they were made from); run the sweep into another -o "
+                           "directory");
+  }
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(dsl::read_file_text(record.string(), "sweep inputs record"));
@@ -56,16 +75,19 @@ void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& s
     throw dsl::input_error({record.string(), 0, 0}, "is not valid JSON (" + std::string(e.what()) +
                                                         "): it records what the sweep's results were made from");
   }
+  if (!j.is_object() || !j.contains("settings") || !j["settings"].is_object() || !j.contains("files") ||
+      !j["files"].is_object())
+    throw dsl::input_error({record.string(), 0, 0},
+                           "is not a record of a sweep's inputs (an object with 'settings' and 'files'); run the sweep "
+                           "into another -o directory");
   std::vector<std::string> changed;
   const nlohmann::json now = settings_of(spec);
-  if (j.is_object() && j.contains("settings") && j["settings"].is_object())
-    for (const auto& [key, value] : now.items())
-      if (j["settings"].contains(key) && j["settings"][key] != value)
-        changed.push_back(key + " " + j["settings"].value(key, nlohmann::json()).dump() + " -> " + value.dump());
+  for (const auto& [key, value] : now.items())
+    if (j["settings"].contains(key) && j["settings"][key] != value)
+      changed.push_back(key + " " + j["settings"][key].dump() + " -> " + value.dump());
   std::map<std::string, std::string> then;
-  if (j.is_object() && j.contains("files") && j["files"].is_object())
-    for (const auto& [path, hash] : j["files"].items())
-      if (hash.is_string()) then[path] = hash.get<std::string>();
+  for (const auto& [path, hash] : j["files"].items())
+    if (hash.is_string()) then[path] = hash.get<std::string>();
   for (const auto& [path, hash] : files) {
     const auto it = then.find(path);
     if (it == then.end()) changed.push_back(path + " (not read then)");

@@ -17,15 +17,17 @@ namespace mottsim::platform {
 // objectives are not among them: resumed rows are judged again under them.
 inline constexpr const char* sweep_inputs_name = "sweep_inputs.json";
 
-// Each regular file of `files` by its absolute path -> its bytes' FNV-1a
-// fingerprint ("absent" for one that does not exist; directories skipped).
+// Each of `files` by its absolute path -> its bytes' FNV-1a fingerprint
+// ("absent" for one that does not exist; for a directory, one of its
+// files' names and bytes).
 std::map<std::string, std::string> fingerprint_sweep_inputs(const std::vector<std::string>& files);
 
 // Refuses, located at dir/results.jsonl, to continue a sweep whose recorded
-// inputs (dir/sweep_inputs.json) differ from these, naming what changed. A
-// directory without the record (a sweep from before it was kept) passes.
+// inputs (dir/sweep_inputs.json) differ from these, naming what changed; and
+// refuses a record that is missing while `has_results` (results the record
+// would vouch for) or is not one.
 void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
-                                const std::map<std::string, std::string>& files);
+                                const std::map<std::string, std::string>& files, bool has_results);
 
 // The files dir/sweep_inputs.json records (none without the record): `sweep
 // merge` fingerprints them again and checks each shard's record with

@@ -195,7 +195,8 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
   // the sweep now, not at the end.
   claim_sweep_outputs(o.out_dir);
   // The rows here must have been made from what the points read now.
-  if (o.resume) check_resumed_sweep_inputs(o.out_dir, spec, o.input_files);
+  if (o.resume)
+    check_resumed_sweep_inputs(o.out_dir, spec, o.input_files, existed && fs::file_size(journal_path, ec) > 0);
   write_sweep_inputs(o.out_dir, spec, o.input_files);
   results_journal journal(journal_path.string());
 

@@ -227,7 +227,8 @@ int command_sweep_merge(const model_registry& registry, const std::string& dir, 
   // Each shard ran from the files it recorded: they must be as they are now.
   for (const auto& s : states) {
     const std::string here = shard_dir(dir, s.shard);
-    if (s.started) check_resumed_sweep_inputs(here, spec, fingerprint_sweep_inputs(recorded_sweep_input_files(here)));
+    if (s.started)
+      check_resumed_sweep_inputs(here, spec, fingerprint_sweep_inputs(recorded_sweep_input_files(here)), true);
   }
   dsl::diagnostics errors;
   for (const auto& s : states) {

@@ -223,6 +223,9 @@ sed -i '/^seed: 7$/d' "$tmp/edited/sweep.yaml"
 printf 'constraints:\n  - latency_s < 1\n' >>"$tmp/edited/sweep.yaml"
 run sweep "$tmp/edited/sweep.yaml" -o "$tmp/edited/out" --resume
 check "--resume continues under an edited constraint, with the same inputs" 0 "2 points: 2 ok"
+rm "$tmp/edited/out/sweep_inputs.json"
+run sweep "$tmp/edited/sweep.yaml" -o "$tmp/edited/out" --resume
+check "--resume refuses results whose record of inputs is gone" 2 "sweep_inputs\.json: error: is missing"
 
 # schedule: pipeline goes to every point's run; a processor base is refused
 # before anything runs (it has no layer stages to stream through).

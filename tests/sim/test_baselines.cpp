@@ -567,6 +567,25 @@ TEST_CASE("compare: bad input is a located error, exit 2, and nothing is written
   CHECK(r.status == 2);
   CHECK(r.output.find("wider than the 8-bit operands") != std::string::npos);
   CHECK(r.output.find("the multipliers of systolic_baseline's array take 8-bit weights") != std::string::npos);
+  // The pipeline schedule with nothing to pipeline.
+  r = run_command("compare " + source_path(cpu) + " " + source_path(systolic) + w + " --schedule pipeline");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("--schedule: error: pipeline streams inferences through a CIM chip's layer stages") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(dir));
+  // NAME-2 of a file given twice, and a file whose stem is that name: which
+  // one a flag means cannot be told.
+  const std::string stem_dir = temp_dir("stem");
+  fs::create_directories(stem_dir);
+  const std::string other = stem_dir + "/cpu_baseline-2.yaml";
+  std::ofstream(other) << "name: other\nextends: " << source_path(cpu) << "\n";
+  r = run_command("compare " + source_path(cpu) + " " + source_path(cpu) + " " + other + w +
+                  " --set 'cpu_baseline-2:components.dram.capacity=1 GiB'");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("two compared architectures are named 'cpu_baseline-2'") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir));
+  std::error_code stem_ec;
+  fs::remove_all(stem_dir, stem_ec);
   // A --set aimed at an architecture not compared.
   r = run_command("compare " + source_path(cpu) + w + " --set 'nothere:components.dram.capacity=1 GiB'");
   CHECK(r.status == 2);

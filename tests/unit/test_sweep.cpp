@@ -15,6 +15,7 @@
 #include "dsl/config_hash.hpp"
 #include "dsl/value_range.hpp"
 #include "platform/sweep/results_journal.hpp"
+#include "platform/sweep/sweep_inputs.hpp"
 #include "reports/pareto.hpp"
 #include "reports/sweep_results.hpp"
 #include "test_support.hpp"
@@ -381,6 +382,27 @@ TEST_CASE("every sweep metric the sweep files may name is read from a report") {
       hash);
   CHECK(one.at("accuracy_top1") == 0.9);
   CHECK(one.count("accuracy_top1_ci95_low") == 0);
+}
+
+TEST_CASE("a sweep's record of its inputs: a file by its bytes, a directory by its files' names and bytes") {
+  scratch_dir dir;
+  const std::string file = dir.write("w.json", "[1, 2]");
+  dir.write("photos/a.jpg", "a");
+  dir.write("photos/b.jpg", "b");
+  const std::string photos = dir.path("photos"), gone = dir.path("gone.yaml");
+  const auto first = platform::fingerprint_sweep_inputs({file, photos, gone});
+  REQUIRE(first.size() == 3);
+  CHECK(first.at(std::filesystem::weakly_canonical(gone).string()) == "absent");
+  CHECK(platform::fingerprint_sweep_inputs({file, photos, gone}) == first);  // the same bytes, the same record
+  const auto key = std::filesystem::weakly_canonical(photos).string();
+  dir.write("photos/b.jpg", "B");  // a photograph edited
+  const auto edited = platform::fingerprint_sweep_inputs({photos});
+  CHECK(edited.at(key) != first.at(key));
+  dir.write("photos/b.jpg", "b");
+  dir.write("photos/c.jpg", "c");  // one added
+  CHECK(platform::fingerprint_sweep_inputs({photos}).at(key) != first.at(key));
+  std::filesystem::remove(dir.path("photos/c.jpg"));
+  CHECK(platform::fingerprint_sweep_inputs({photos}).at(key) == first.at(key));
 }
 
 TEST_CASE("the results journal cuts a torn last line, appends whole lines, and locates a corrupt one") {

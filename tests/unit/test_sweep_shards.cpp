@@ -49,7 +49,10 @@ struct sharded_sweep {
     manifest.shards = shards;
     manifest.points = *dsl::sweep_point_count(spec);
     platform::write_manifest(out(), manifest);
-    for (std::size_t s = 1; s <= shards; ++s) platform::write_shard_marker(out(), s, manifest);
+    for (std::size_t s = 1; s <= shards; ++s) {
+      platform::write_shard_marker(out(), s, manifest);
+      platform::write_sweep_inputs(platform::shard_dir(out(), s), spec, {});  // as each shard's run records it
+    }
   }
   std::string out() const { return dir.path("out"); }
   std::string journal(std::size_t shard) const { return platform::shard_dir(out(), shard) + "/results.jsonl"; }
@@ -173,6 +176,15 @@ TEST_CASE("sweep shards: merge joins complete shards in index order, and names w
     } catch (const dsl::input_error& e) {
       CHECK(e.errors().to_string().find("parent.yaml (edited)") != std::string::npos);
       CHECK(e.errors().to_string().find("shards/2/results.jsonl") != std::string::npos);
+    }
+  }
+  SUBCASE("a shard with results but no record of its inputs is refused") {
+    std::filesystem::remove(platform::shard_dir(s.out(), 3) + "/sweep_inputs.json");
+    try {
+      platform::command_sweep_merge(registry(), s.out(), out);
+      FAIL("merge accepted a shard without its record");
+    } catch (const dsl::input_error& e) {
+      CHECK(e.errors().to_string().find("shards/3/sweep_inputs.json: error: is missing") != std::string::npos);
     }
   }
   SUBCASE("a row in the wrong shard is located") {
