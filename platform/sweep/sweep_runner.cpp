@@ -216,10 +216,23 @@ int run_sweep(const dsl::sweep_spec& spec, const std::vector<dsl::sweep_point>& 
       const auto& row = journal.rows()[i];
       const auto it = by_id.find(row.id);
       if (it == by_id.end()) continue;  // another shard's point, in a shared directory
-      if (!reports::same_point(row, sweep_row_for_point(*it->second)))
-        errors.error({journal_path.string(), journal.lines()[i], 1},
-                     "point " + row.id + " was recorded with other settings than this sweep gives it; these results "
-                     "belong to another sweep (choose another -o directory)");
+      const reports::sweep_row expected = sweep_row_for_point(*it->second);
+      if (!reports::same_point(row, expected)) {
+        reports::sweep_row respelled = row;
+        respelled.architecture = expected.architecture;
+        // The same point but for how its architecture's path is written: the
+        // sweep began in another directory, or was given its file otherwise.
+        if (reports::same_point(respelled, expected))
+          errors.error({journal_path.string(), journal.lines()[i], 1},
+                       "point " + row.id + " was recorded with its architecture written '" + row.architecture +
+                           "', and this sweep writes it '" + expected.architecture +
+                           "': paths are written as the sweep file is given and relative to the directory the sweep "
+                           "runs in; resume from the directory the sweep began in, giving its file as then");
+        else
+          errors.error({journal_path.string(), journal.lines()[i], 1},
+                       "point " + row.id + " was recorded with other settings than this sweep gives it; these "
+                       "results belong to another sweep (choose another -o directory)");
+      }
       if (!rerun(row)) done[row.id] = true;
     }
     if (errors.has_errors()) throw dsl::input_error(errors);

@@ -227,6 +227,20 @@ rm "$tmp/edited/out/sweep_inputs.json"
 run sweep "$tmp/edited/sweep.yaml" -o "$tmp/edited/out" --resume
 check "--resume refuses results whose record of inputs is gone" 2 "sweep_inputs\.json: error: is missing"
 
+# Resumed from another directory, the rows' paths are written otherwise: the
+# error says so rather than blaming another sweep.
+mkdir -p "$tmp/moved"
+printf 'name: cpu2\nextends: %s/configs/arch/cpu_baseline.yaml\n' "$src" >"$tmp/moved/cpu.yaml"
+printf 'name: moved\nbase: cpu.yaml\nworkloads: %s\nparameters:\n  components.cpu.clock: [1 GHz]\n' \
+  "$src/configs/workloads/lenet5_mnist.yaml" >"$tmp/moved/s.yaml"
+out=$(cd "$tmp" && "$mottsim" sweep moved/s.yaml -o "$tmp/moved/out" 2>&1)
+status=$?
+check "a sweep given by a relative path" 0 "1 points: 1 ok"
+out=$(cd "$tmp/moved" && "$mottsim" sweep s.yaml -o "$tmp/moved/out" --resume 2>&1)
+status=$?
+check "resumed from another directory: the path's spelling is named" 2 \
+  "recorded with its architecture written 'moved/cpu\.yaml', and this sweep writes it 'cpu\.yaml'"
+
 # schedule: pipeline goes to every point's run; a processor base is refused
 # before anything runs (it has no layer stages to stream through).
 printf 'name: piped\nbase: %s\nworkloads: %s\nschedule: pipeline\nparameters:\n  %s: [64, 128]\n' \
