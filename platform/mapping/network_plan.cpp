@@ -298,8 +298,11 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
       for (std::size_t i = 0; i < n; ++i)
         if (!done[i] && (best == n || layer_time(i) > layer_time(best))) best = i;
       if (best == n) break;
-      // A copy may need a fresh tile (alignment): count its worst case.
-      const long long cost = align ? ceil_div(copy_slots[best], arrays) * arrays : copy_slots[best];
+      // Under the pipeline schedule a layer's copies share tiles with each
+      // other only (below): its first extra copy may need a fresh tile,
+      // count its worst case; later ones pack behind it.
+      const long long cost = align && replicas[best] == 1 ? ceil_div(copy_slots[best], arrays) * arrays
+                                                          : copy_slots[best];
       // Each copy also costs the controller a DMA and a command per tile it
       // touches: stop when the time a copy saves no longer pays for that.
       const double saved = layer_time(best) - [&] {
@@ -332,7 +335,11 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   }
   for (std::size_t i = 0; i < resident_prefix && i < n; ++i) {
     for (long long r = 1; r < replicas[i]; ++r) {
-      const long long at = start_of(cursor);
+      // A layer's copies pack one behind another: under the pipeline schedule
+      // only the first of them starts a fresh tile, so every tile still holds
+      // one layer alone (copies of one layer run its vectors side by side, as
+      // the layer schedule's copies do).
+      const long long at = r == 1 ? start_of(cursor) : cursor;
       const long long end = span(i, at).end_slot;
       if (end > capacity) break;  // alignment left no room for this copy
       plan.layers[i].copy_starts.push_back(at);
