@@ -148,9 +148,13 @@ bool png_has_end(const std::vector<unsigned char>& b) {
   return false;
 }
 
-std::string stb_reason() {
+std::string stb_reason(const char* format) {
   const char* r = stbi_failure_reason();
-  return r ? r : "unknown error";
+  if (!r) return "unknown error";
+  // stb_image tries every decoder it has, and the reason is the last one's:
+  // a PNG whose compressed data is bad can end on the JPEG decoder's "no SOI".
+  if (std::strcmp(format, "PNG") == 0 && std::strcmp(r, "no SOI") == 0) return "its image data cannot be decoded";
+  return r;
 }
 
 gray_image decode_stb(const std::vector<unsigned char>& bytes, const std::string& name, const char* format) {
@@ -173,17 +177,17 @@ gray_image decode_stb(const std::vector<unsigned char>& bytes, const std::string
   }
   int w = 0, h = 0, channels = 0;
   if (!stbi_info_from_memory(data, len, &w, &h, &channels))
-    fail(name, std::string("corrupt ") + format + " (" + stb_reason() + ")");
+    fail(name, std::string("corrupt ") + format + " (" + stb_reason(format) + ")");
   check_size(name, w, h);
   if (stbi_is_16_bit_from_memory(data, len)) {
     std::unique_ptr<stbi_us, void (*)(void*)> pixels(stbi_load_16_from_memory(data, len, &w, &h, &channels, 0),
                                                      stbi_image_free);
-    if (!pixels) fail(name, std::string("corrupt ") + format + " (" + stb_reason() + ")");
+    if (!pixels) fail(name, std::string("corrupt ") + format + " (" + stb_reason(format) + ")");
     return to_gray(pixels.get(), w, h, channels, 65535.0);
   }
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load_from_memory(data, len, &w, &h, &channels, 0),
                                                    stbi_image_free);
-  if (!pixels) fail(name, std::string("corrupt ") + format + " (" + stb_reason() + ")");
+  if (!pixels) fail(name, std::string("corrupt ") + format + " (" + stb_reason(format) + ")");
   return to_gray(pixels.get(), w, h, channels, 255.0);
 }
 

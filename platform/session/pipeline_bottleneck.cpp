@@ -1,6 +1,7 @@
 #include "platform/session/pipeline_bottleneck.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -15,6 +16,10 @@ std::string percent(double fraction) {
   std::snprintf(buf, sizeof buf, "%.1f %%", 100.0 * fraction);
   return buf;
 }
+
+// Rounded down, for a figure below a threshold: 94.95 % shown as 95.0 % would
+// read as the threshold it missed.
+std::string percent_below(double fraction) { return percent(std::floor(1000.0 * fraction) / 1000.0); }
 
 void by_utilization(std::vector<reports::busy_share>& v, double period_s) {
   for (auto& b : v) b.utilization = period_s > 0 ? b.busy_s / period_s : 0.0;
@@ -74,7 +79,7 @@ std::vector<reports::busy_share> rank_busy(std::vector<reports::busy_share> reso
     bottleneck = stages.front();
     reason = "no resource is busy " + percent(saturated_utilization) + " of the period (the busiest, " +
              (resources.empty() ? std::string("none") : resources.front().name + ", " +
-                                                             percent(resources.front().utilization)) +
+                                                             percent_below(resources.front().utilization)) +
              "): the slowest stage, '" + bottleneck.name + "' (" + percent(bottleneck.utilization) +
              "), sets the pace by its own chain of work (its tiles' compute and its transfers one after another, "
              "each waiting its turn at the shared bus and memories)";

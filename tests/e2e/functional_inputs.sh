@@ -42,6 +42,18 @@ check "--image in perf mode is refused at the flag" 2 \
   "^--image: error: an input image is fed through the device models, which only functional mode runs: add --mode functional\$"
 holds "the refused run writes nothing" '[[ ! -e $tmp/perf ]]'
 
+# A PNG whose chunks are whole but whose compressed data is not: named as a
+# PNG's fault, not by the JPEG decoder stb_image tried last ("no SOI").
+printf '\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x08\x00\x00\x00\x08\x08\x00' \
+  >"$tmp/bad_data.png"
+printf '\x00\x00\x00\xe1\x64\xe1\x57\x00\x00\x00\x09\x49\x44\x41\x54\x78\x9c\xff\xff\xff\xff\xff\xff\xff\xf0\x49' \
+  >>"$tmp/bad_data.png"
+printf '\x77\xb3\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82' >>"$tmp/bad_data.png"
+run run configs/arch/mott_cim.yaml configs/workloads/edge_detect.yaml --mode functional -o "$tmp/bad" \
+  --image "$tmp/bad_data.png"
+check "a PNG with undecodable data is a PNG's error" 2 "bad_data\.png: error: corrupt PNG \(its image data cannot"
+holds "it is not called a JPEG's fault" '! grep -q "SOI" <<<"$out"'
+
 # ---- --image on an MNIST workload: the digits it scores go, calibration stays -
 lenet=(configs/arch/adc_cim.yaml configs/workloads/lenet5_mnist.yaml --mode functional)
 run run "${lenet[@]}" -o "$tmp/dark" --image "$tmp/dark.pgm"
