@@ -21,6 +21,29 @@ namespace mottsim::platform {
 
 namespace {
 
+// CLI11's message as a located error, "WHERE: error: WHAT": at the flag it
+// names ("--mode: bogus not in {perf,functional}", "--workload is required"),
+// at the words it did not expect, else at the command.
+std::string command_line_error(std::string what, const std::string& command) {
+  std::string where = command;
+  const std::string unexpected = "not expected: ";
+  if (const auto at = what.find(unexpected); at != std::string::npos) {
+    where = what.substr(at + unexpected.size());
+    what = "not an option or argument of '" + command + "'";
+  } else if (const auto colon = what.find(": "); colon != std::string::npos && what.rfind("-", 0) == 0) {
+    where = what.substr(0, colon);
+    what = what.substr(colon + 2);
+    // mottsim's own checks of a flag's value say it all already.
+    if (what.rfind("error: ", 0) == 0) return where + ": " + what;
+  } else if (const auto required = what.find(" is required"); required != std::string::npos &&
+                                                               what.find(' ') == required) {
+    where = what.substr(0, required);
+    what = "is required";
+  }
+  return where + ": error: " + what + "; '" + command + " --help' lists the options";
+}
+
+
 // How a --max-file-size reaches the runs a command starts of itself.
 constexpr const char* max_file_size_variable = "MOTTSIM_MAX_FILE_SIZE";
 
@@ -229,8 +252,12 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return 2;  // a mistyped command line is bad input like any other
+    // A mistyped command line is bad input like any other: a located error,
+    // status 2.
+    std::string command = "mottsim";
+    for (const auto* sub : app.get_subcommands()) command += " " + sub->get_name();
+    std::cerr << command_line_error(e.what(), command) << '\n';
+    return 2;
   }
   {
     dsl::diagnostics errors;

@@ -286,4 +286,14 @@ printf 'name: over_no_l1\nbase: %s\nworkloads: %s/configs/workloads/edge_detect.
 run sweep "$scratch/over_no_l1.yaml" -o "$scratch/over_no_l1" --dry-run
 check "a sweep over it is refused before any point" 2 "no_l1\.yaml:4:3: error: cpu\.l1 names 'l1'"
 
+# A mistyped command line is a located error as any bad input is.
+run compare configs/arch/cpu_baseline.yaml -w configs/workloads/lenet5_mnist.yaml -o "$scratch/cl" --image x.png
+check "an option the command does not have" 2 \
+  "^--image: error: not an option or argument of 'mottsim compare'; 'mottsim compare --help' lists the options\$"
+run compare configs/arch/cpu_baseline.yaml -o "$scratch/cl"
+check "a required option left out" 2 "^--workload: error: is required; 'mottsim compare --help' lists the options\$"
+run run configs/arch/cpu_baseline.yaml configs/workloads/lenet5_mnist.yaml -o "$scratch/cl" --mode bogus
+check "a value not among the choices" 2 "^--mode: error: bogus not in \{perf,functional\}; 'mottsim run --help'"
+[[ ! -e $scratch/cl ]] || verdict "a refused command line writes nothing" "it wrote $scratch/cl"
+
 finish
