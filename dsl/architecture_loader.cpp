@@ -400,11 +400,15 @@ architecture_load load_architecture(const architecture_source& source, const std
     c.where = e.key_location;
     const yaml_node* type = node.find("type");
     if (!type || !type->is_scalar()) {
-      errors.error(e.key_location, context + " needs 'type:', one of: " + [&] {
-        std::string s;
-        for (const auto& t : component_types) s += (s.empty() ? "" : ", ") + t;
-        return s;
-      }());
+      std::string types;
+      for (const auto& t : component_types) types += (types.empty() ? "" : ", ") + t;
+      // Made by a --set alone: most likely a flag meant for an architecture
+      // that has the component, given to one that does not.
+      if (e.key_location.file.rfind("--set", 0) == 0)
+        errors.error(e.key_location, context + " is not in this architecture, and a --set adds a component only "
+                                               "with its 'type:' (one of: " + types + ")");
+      else
+        errors.error(e.key_location, context + " needs 'type:', one of: " + types);
       continue;
     }
     const block_schema* schema = catalog.find_schema(type->text);

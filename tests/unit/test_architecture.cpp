@@ -475,6 +475,11 @@ TEST_CASE("architecture: --set errors are located at the flag") {
             "component 'bus' must be a map with 'type:' and parameters, got nothing (a derived file removes a "
             "component with 'bus: null'; a --set cannot)");
   }
+  SUBCASE("a component the architecture does not have is not one a --set makes without its type") {
+    const std::string flag = "components.cpu.clock=2 GHz";
+    at_flag(load(path, {flag}).errors, flag,
+            "component 'cpu' is not in this architecture, and a --set adds a component only with its 'type:'");
+  }
   SUBCASE("a word where a list index belongs") {
     const std::string flag = "components.tile.readout.first.bits=6";
     at_flag(load(path, {flag}).errors, flag,

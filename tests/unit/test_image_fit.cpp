@@ -69,5 +69,6 @@ TEST_CASE("image fit: an image that would be enlarged more than twice is a locat
     const std::string text = e.errors().to_string();
     CHECK(text.find("tiny.pgm") != std::string::npos);
     CHECK(text.find("2x2") != std::string::npos);
+    CHECK(text.find("enlarged 256 times (at most 2 allowed)") != std::string::npos);  // not 256.000000
   }
 }
