@@ -67,8 +67,9 @@ bool read_count(const yaml_node& n, const std::string& what, unsigned long long&
   long long v = 0;
   if (!n.is_scalar() || !parse_integer(n.text, v) || v < 1) {
     // Digits alone that do not parse are whole, just too many.
+    long long ignored = 0;
     const bool digits = n.is_scalar() && !n.text.empty() &&
-                        n.text.find_first_not_of("0123456789") == std::string::npos;
+                        n.text.find_first_not_of("0123456789") == std::string::npos && !parse_integer(n.text, ignored);
     errors.error(n.where, "'" + what + "' must be a whole number of at least 1" +
                               (digits ? " and at most " + std::to_string(LLONG_MAX) : std::string()) + ", got " +
                               n.describe());

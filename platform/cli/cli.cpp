@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "dsl/diagnostics.hpp"
 #include "dsl/input_file.hpp"
@@ -28,8 +31,14 @@ std::string command_line_error(std::string what, const std::string& command) {
   std::string where = command;
   const std::string unexpected = "not expected: ";
   if (const auto at = what.find(unexpected); at != std::string::npos) {
-    where = what.substr(at + unexpected.size());
-    what = "not an option or argument of '" + command + "'";
+    // CLI11 lists the words last first: in the order they were typed.
+    std::istringstream words(what.substr(at + unexpected.size()));
+    std::vector<std::string> typed;
+    for (std::string w; words >> w;) typed.insert(typed.begin(), w);
+    where.clear();
+    for (const auto& w : typed) where += (where.empty() ? "" : " ") + w;
+    what = std::string(typed.size() == 1 ? "not an option or argument" : "not options or arguments") + " of '" +
+           command + "'";
   } else if (const auto colon = what.find(": "); colon != std::string::npos && what.rfind("-", 0) == 0) {
     where = what.substr(0, colon);
     what = what.substr(colon + 2);
@@ -254,8 +263,11 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // A mistyped command line is bad input like any other: a located error,
     // status 2.
-    std::string command = "mottsim";
-    for (const auto* sub : app.get_subcommands()) command += " " + sub->get_name();
+    std::string command = "mottsim";  // down to the innermost command parsed ("mottsim sweep merge")
+    for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+      at = at->get_subcommands().front();
+      command += " " + at->get_name();
+    }
     std::cerr << command_line_error(e.what(), command) << '\n';
     return 2;
   }

@@ -205,7 +205,8 @@ void check_output_set_replaceable(const std::string& dir, const std::vector<std:
   for (const auto& path : superseded_output_files(dir, names))
     if (fs::is_directory(fs::symlink_status(path, ec))) check_output_dir_removable(path);
   // A file of the user's that has an output's name: writing would replace it.
-  if (!fs::is_directory(fs::symlink_status(dir, ec))) return;
+  // Followed if DIR is a link: writing goes through it.
+  if (!fs::is_directory(fs::status(dir, ec))) return;
   const std::set<std::string> listed = read_manifest(dir);
   for (const auto& name : names) {
     if (is_directory_entry(name) || listed.count(name)) continue;

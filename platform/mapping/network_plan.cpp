@@ -260,7 +260,9 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
   // compute is shorter than moving its activations over the tiles' bus.
   std::vector<long long> replicas(n, 1);
   if (plan.all_resident) {
-    long long spare = capacity - prefix_end[n];
+    // Under the pipeline schedule extra copies start after the last layer's
+    // tile: only whole free tiles are spare.
+    long long spare = align ? (plan.tiles - ceil_div(prefix_end[n], arrays)) * arrays : capacity - prefix_end[n];
     // The tiles' interconnect: a shared bus, or a network whose links move a
     // flit per cycle (one link's rate: the port's, which every DMA crosses).
     double bus_bytes_per_s = 0.0, bus_hop_s = 0.0;
@@ -298,11 +300,14 @@ network_plan plan_network(const dsl::workload_spec& workload, const dsl::archite
       for (std::size_t i = 0; i < n; ++i)
         if (!done[i] && (best == n || layer_time(i) > layer_time(best))) best = i;
       if (best == n) break;
-      // Under the pipeline schedule a layer's copies share tiles with each
-      // other only (below): its first extra copy may need a fresh tile,
-      // count its worst case; later ones pack behind it.
-      const long long cost = align && replicas[best] == 1 ? ceil_div(copy_slots[best], arrays) * arrays
-                                                          : copy_slots[best];
+      // Under the pipeline schedule a layer's extra copies pack behind each
+      // other from a fresh tile (below), sharing tiles with no other layer:
+      // a copy costs the whole tiles it adds to its layer's extras.
+      const long long extras = replicas[best] - 1;  // before this one
+      const long long cost = align ? (ceil_div((extras + 1) * copy_slots[best], arrays) -
+                                      ceil_div(extras * copy_slots[best], arrays)) *
+                                         arrays
+                                   : copy_slots[best];
       // Each copy also costs the controller a DMA and a command per tile it
       // touches: stop when the time a copy saves no longer pays for that.
       const double saved = layer_time(best) - [&] {

@@ -59,10 +59,11 @@ std::vector<std::string> recorded_sweep_input_files(const std::string& dir) {
 
 void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
                                 const std::map<std::string, std::string>& files, bool has_results) {
+  // No results: nothing made from other inputs to mix with.
+  if (!has_results) return;
   const fs::path record = fs::path(dir) / sweep_inputs_name;
   std::error_code ec;
   if (!fs::exists(record, ec)) {
-    if (!has_results) return;
     throw dsl::input_error({record.string(), 0, 0},
                            "is missing, so the results beside it cannot be checked against what the sweep reads now "
                            "(it records the files and settings they were made from); run the sweep into another -o "

@@ -24,8 +24,8 @@ std::map<std::string, std::string> fingerprint_sweep_inputs(const std::vector<st
 
 // Refuses, located at dir/results.jsonl, to continue a sweep whose recorded
 // inputs (dir/sweep_inputs.json) differ from these, naming what changed; and
-// refuses a record that is missing while `has_results` (results the record
-// would vouch for) or is not one.
+// refuses a record that is missing or is not one. Without results
+// (`has_results` false) there is nothing to mix, and it passes.
 void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
                                 const std::map<std::string, std::string>& files, bool has_results);
 

@@ -259,6 +259,9 @@ int command_sweep_merge(const model_registry& registry, const std::string& dir, 
     throw dsl::input_error({dir, 0, 0}, "the shards do not hold every point of the sweep exactly once (missing: " +
                                             which + "); " + resubmit_hint(m, dir));
   }
+  // The merge writes the whole sweep's journal itself: a results.jsonl of the
+  // user's there stops it too (checked before the claim lists the name).
+  check_output_set_replaceable(dir, {"results.jsonl"});
   claim_sweep_outputs(dir);
   std::string jsonl;
   for (const auto& r : rows) jsonl += reports::row_to_json_line(r) + "\n";

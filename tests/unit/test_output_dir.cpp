@@ -132,6 +132,12 @@ TEST_CASE("output dir: a run's set of files replaces the earlier run's, and only
     CHECK(file_text(s.path("run/summary.md")) == "mine");
     CHECK(file_text(s.path("run/report.json")) == "1");
     CHECK(file_text(s.path("run/.mottsim-output")) == "edges_0.png\nreport.html\nreport.json\n");
+    // So it is through a link to the directory (writing would follow it).
+    const std::string link = s.path("link");
+    fs::create_directory_symlink(run, link);
+    CHECK_THROWS_AS(platform::write_output_set(link, {{"report.json", "2"}, {"summary.md", "2"}}),
+                    mottsim::dsl::input_error);
+    CHECK(file_text(s.path("run/summary.md")) == "mine");
     // So is one in a directory without a manifest (written before mottsim kept one, or by hand).
     fs::remove(s.path("run/.mottsim-output"));
     CHECK_THROWS_AS(platform::write_output_set(run, {{"report.json", "2"}}), mottsim::dsl::input_error);
