@@ -284,6 +284,25 @@ __attribute__((target("avx512f,avx2"))) inline void store_pairs_avx512(const flo
 
 constexpr int chains_avx512 = 4;  // pairs of steps side by side (above)
 
+// `chains` pairs of steps (32 normals each) into out, each stage for every
+// chain before the next stage (chain g at 16 g of the scratch arrays, which
+// hold 16 x chains_avx512).
+template <int chains, class Next>
+__attribute__((target("avx512f,avx2"))) inline void pair_steps_avx512(__m512i (&s)[4], std::uint32_t* low,
+                                                                       std::uint32_t* high, float* r2, float* x,
+                                                                       float* y, float* out, Next& next) {
+  for (int g = 0; g < 16 * chains; g += 16) words_avx512(s, low + g, high + g);
+  for (int g = 0; g < 16 * chains; g += 16) radius_squared<float16, int16, uint16>(low + g, r2 + g);
+  std::uint32_t refine[chains], any = 0;
+  for (int g = 0; g < chains; ++g) any |= refine[g] = tail_pairs_avx512(low + 16 * g);
+  if (any != 0)  // in the order of the steps, as the scalar stream's draws go
+    for (int g = 0; g < chains; ++g) refine_tail(low + 16 * g, r2 + 16 * g, refine[g], next);
+  for (int g = 0; g < 16 * chains; g += 16)
+    _mm512_store_ps(r2 + g, _mm512_maskz_sqrt_ps(0xffff, _mm512_load_ps(r2 + g)));
+  for (int g = 0; g < 16 * chains; g += 16) turn<float16, int16, uint16>(r2 + g, high + g, x + g, y + g);
+  for (int g = 0; g < 16 * chains; g += 16) store_pairs_avx512(x + g, y + g, out + 2 * g);
+}
+
 template <class Next>
 __attribute__((target("avx512f,avx2"))) void steps_avx512(std::uint64_t (&lanes)[4][gaussian_source::lanes],
                                                           float* out, std::size_t steps, Next& next) {
@@ -292,28 +311,9 @@ __attribute__((target("avx512f,avx2"))) void steps_avx512(std::uint64_t (&lanes)
   alignas(64) std::uint32_t low[16 * chains_avx512], high[16 * chains_avx512];
   alignas(64) float r2[16 * chains_avx512], x[16 * chains_avx512], y[16 * chains_avx512];
   std::size_t i = 0;
-  for (; i + 2 * chains_avx512 <= steps; i += 2 * chains_avx512) {
-    // Each stage for every chain before the next stage (chain g at 16 g).
-    for (int g = 0; g < 16 * chains_avx512; g += 16) words_avx512(s, low + g, high + g);
-    for (int g = 0; g < 16 * chains_avx512; g += 16) radius_squared<float16, int16, uint16>(low + g, r2 + g);
-    std::uint32_t refine[chains_avx512], any = 0;
-    for (int g = 0; g < chains_avx512; ++g) any |= refine[g] = tail_pairs_avx512(low + 16 * g);
-    if (any != 0)  // in the order of the steps, as the scalar stream's draws go
-      for (int g = 0; g < chains_avx512; ++g) refine_tail(low + 16 * g, r2 + 16 * g, refine[g], next);
-    for (int g = 0; g < 16 * chains_avx512; g += 16)
-      _mm512_store_ps(r2 + g, _mm512_maskz_sqrt_ps(0xffff, _mm512_load_ps(r2 + g)));
-    for (int g = 0; g < 16 * chains_avx512; g += 16) turn<float16, int16, uint16>(r2 + g, high + g, x + g, y + g);
-    for (int g = 0; g < 16 * chains_avx512; g += 16) store_pairs_avx512(x + g, y + g, out + 16 * i + 2 * g);
-  }
-  for (; i + 2 <= steps; i += 2) {
-    words_avx512(s, low, high);
-    radius_squared<float16, int16, uint16>(low, r2);
-    const std::uint32_t refine = tail_pairs_avx512(low);
-    if (refine != 0) refine_tail(low, r2, refine, next);
-    _mm512_store_ps(r2, _mm512_maskz_sqrt_ps(0xffff, _mm512_load_ps(r2)));
-    turn<float16, int16, uint16>(r2, high, x, y);
-    store_pairs_avx512(x, y, out + 16 * i);
-  }
+  for (; i + 2 * chains_avx512 <= steps; i += 2 * chains_avx512)
+    pair_steps_avx512<chains_avx512>(s, low, high, r2, x, y, out + 16 * i, next);
+  for (; i + 2 <= steps; i += 2) pair_steps_avx512<1>(s, low, high, r2, x, y, out + 16 * i, next);
   for (int k = 0; k < 4; ++k) _mm512_store_si512(lanes[k], s[k]);
   if (i < steps) steps_avx2(lanes, out + 16 * i, steps - i, next);
 }

@@ -303,7 +303,7 @@ int run_cli(int argc, char** argv) {
     if (*list) return command_list(registry, type, std::cout, std::cerr);
     if (*describe) return command_describe(registry, arch, overrides, std::cout, std::cerr);
     if (*run) {
-      run_opts.schedule = schedule == "pipeline" ? schedule_kind::pipeline : schedule_kind::layer;
+      run_opts.schedule = schedule_named(schedule);
       run_opts.timeline = !no_timeline;
       dsl::diagnostics errors;
       run_opts.budget = parse_work_budget(max_work, max_memory, errors);

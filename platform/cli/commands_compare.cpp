@@ -40,6 +40,14 @@ struct compare_job {
   bool baseline = false;     // a digital baseline: the layer schedule, whatever --schedule says
 };
 
+// The n-th use of `base` among names handed out: base itself, then base-2,
+// base-3 ... (an architecture compared with itself: its NAME: and its
+// directory).
+std::string numbered_name(std::map<std::string, int>& seen, const std::string& base) {
+  const int n = ++seen[base];
+  return n == 1 ? base : base + "-" + std::to_string(n);
+}
+
 // One architecture's --set overrides: what `run` is given, and the flag the
 // user wrote for each (with its NAME: prefix, if any), to locate its errors.
 struct architecture_overrides {
@@ -58,11 +66,7 @@ std::vector<architecture_overrides> overrides_per_architecture(const compare_opt
   // so that each copy can be given its own values.
   std::vector<std::string> stems;
   std::map<std::string, int> seen;
-  for (const auto& a : o.architectures) {
-    const std::string stem = fs::path(a).stem().string();
-    const int n = ++seen[stem];
-    stems.push_back(n == 1 ? stem : stem + "-" + std::to_string(n));
-  }
+  for (const auto& a : o.architectures) stems.push_back(numbered_name(seen, fs::path(a).stem().string()));
   std::vector<architecture_overrides> per(o.architectures.size());
   auto named_target = [](const std::string& flag) {
     const auto eq = flag.find('=');
@@ -208,7 +212,7 @@ int command_compare(const model_registry& registry, const compare_options& o, st
         check_baseline_plan(workload, arch.spec, registry, arch_errors, budget);
       else
         plan_network(workload, arch.spec, registry.readout_stages(),
-                     o.schedule == "pipeline" ? schedule_kind::pipeline : schedule_kind::layer, arch_errors, budget);
+                     schedule_named(o.schedule), arch_errors, budget);
     }
     errors.append(located_for_architecture(arch_errors, per_arch[i], o.architectures[i]));
     compare_job job;
@@ -228,11 +232,11 @@ int command_compare(const model_registry& registry, const compare_options& o, st
     if (!problem.empty())
       errors.error(arch.spec.name.empty() ? dsl::source_location{job.file, 0, 0} : arch.spec.name_where,
                    "architecture name '" + base + "' cannot name its directory in the comparison: " + problem);
-    const int n = ++seen[base];
-    job.name = n == 1 ? base : base + "-" + std::to_string(n);
+    job.name = numbered_name(seen, base);
     jobs.push_back(std::move(job));
   }
-  if (o.schedule == "pipeline" && std::all_of(jobs.begin(), jobs.end(), [](const compare_job& j) { return j.baseline; }))
+  const bool all_baselines = std::all_of(jobs.begin(), jobs.end(), [](const compare_job& j) { return j.baseline; });
+  if (o.schedule == "pipeline" && all_baselines)
     errors.error({"--schedule", 0, 0}, "pipeline streams inferences through a CIM chip's layer stages, and every "
                                        "architecture here is a digital baseline, which runs its layers in turn: use "
                                        "--schedule layer, or add a CIM architecture");

@@ -63,7 +63,7 @@ run_outcome run_design(const validation_design& d, const model_registry& registr
       o.workload = d.workload;
       o.overrides = d.overrides;
       o.mode = d.mode;
-      o.schedule = d.schedule == "pipeline" ? schedule_kind::pipeline : schedule_kind::layer;
+      o.schedule = schedule_named(d.schedule);
       if (!d.schedule_where.file.empty()) o.schedule_where = d.schedule_where;
       o.timeline = false;
       const std::string json = reports::to_json(run_session(o, registry));

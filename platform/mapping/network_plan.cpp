@@ -17,6 +17,10 @@ namespace mottsim::platform {
 
 const char* schedule_name(schedule_kind s) { return s == schedule_kind::pipeline ? "pipeline" : "layer"; }
 
+schedule_kind schedule_named(const std::string& name) {
+  return name == "pipeline" ? schedule_kind::pipeline : schedule_kind::layer;
+}
+
 namespace {
 
 using dsl::ceil_div;

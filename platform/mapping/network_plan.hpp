@@ -17,6 +17,8 @@ namespace mottsim::platform {
 
 enum class schedule_kind { layer, pipeline };
 const char* schedule_name(schedule_kind s);
+// The inverse, for a name already checked to be "layer" or "pipeline".
+schedule_kind schedule_named(const std::string& name);
 
 // Where an activation tensor lives between layers.
 struct data_home {

@@ -46,29 +46,14 @@ std::map<std::string, std::string> fingerprint_sweep_inputs(const std::vector<st
   return out;
 }
 
-std::vector<std::string> recorded_sweep_input_files(const std::string& dir) {
-  std::vector<std::string> files;
-  const fs::path record = fs::path(dir) / sweep_inputs_name;
-  std::error_code ec;
-  if (!fs::exists(record, ec)) return files;
-  const auto j = nlohmann::json::parse(dsl::read_file_text(record.string(), "sweep inputs record"), nullptr, false);
-  if (j.is_object() && j.contains("files") && j["files"].is_object())
-    for (const auto& [path, hash] : j["files"].items()) files.push_back(path);
-  return files;
-}
+namespace {
 
-void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
-                                const std::map<std::string, std::string>& files, bool has_results) {
-  // No results: nothing made from other inputs to mix with.
-  if (!has_results) return;
+// dir/sweep_inputs.json, checked to be a record (an object with 'settings' and
+// 'files'); null when there is none.
+nlohmann::json read_record(const std::string& dir) {
   const fs::path record = fs::path(dir) / sweep_inputs_name;
   std::error_code ec;
-  if (!fs::exists(record, ec)) {
-    throw dsl::input_error({record.string(), 0, 0},
-                           "is missing, so the results beside it cannot be checked against what the sweep reads now "
-                           "(it records the files and settings they were made from); run the sweep into another -o "
-                           "directory");
-  }
+  if (!fs::exists(record, ec)) return nullptr;
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(dsl::read_file_text(record.string(), "sweep inputs record"));
@@ -81,6 +66,29 @@ void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& s
     throw dsl::input_error({record.string(), 0, 0},
                            "is not a record of a sweep's inputs (an object with 'settings' and 'files'); run the sweep "
                            "into another -o directory");
+  return j;
+}
+
+}  // namespace
+
+std::vector<std::string> recorded_sweep_input_files(const std::string& dir) {
+  std::vector<std::string> files;
+  const nlohmann::json j = read_record(dir);
+  if (!j.is_null())
+    for (const auto& [path, hash] : j["files"].items()) files.push_back(path);
+  return files;
+}
+
+void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
+                                const std::map<std::string, std::string>& files, bool has_results) {
+  // No results: nothing made from other inputs to mix with.
+  if (!has_results) return;
+  const nlohmann::json j = read_record(dir);
+  if (j.is_null())
+    throw dsl::input_error({(fs::path(dir) / sweep_inputs_name).string(), 0, 0},
+                           "is missing, so the results beside it cannot be checked against what the sweep reads now "
+                           "(it records the files and settings they were made from); run the sweep into another -o "
+                           "directory");
   std::vector<std::string> changed;
   const nlohmann::json now = settings_of(spec);
   for (const auto& [key, value] : now.items())
