@@ -200,6 +200,7 @@ std::string to_json(const run_result& r) {
   j["components"] = comps;
   ordered_json p;
   p["version"] = r.provenance.version;
+  p["revision"] = r.provenance.revision;
   p["config_hash"] = r.provenance.config_hash;
   p["seed"] = r.provenance.seed;
   p["schedule"] = r.provenance.schedule;

@@ -179,6 +179,7 @@ struct run_result {
 
   struct provenance_t {
     std::string version;
+    std::string revision;  // the source revision mottsim was built from
     std::string config_hash;
     unsigned long long seed = 0;
     std::string schedule;

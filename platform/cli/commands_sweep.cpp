@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <ostream>
+#include <set>
 
 #include "dsl/architecture_loader.hpp"
 #include "dsl/sweep_expansion.hpp"
@@ -61,6 +62,25 @@ shard_share parse_shard(const std::string& text, dsl::diagnostics& errors) {
   return s;
 }
 
+// Adds the files a swept value names itself, such as a technology library
+// in a `tech` list, to `files`: each distinct value that is not a number is
+// applied alone to each base, and what the base then reads joins them. A
+// number names no file, so a range of thousands of values costs no load.
+void add_files_swept_values_read(const dsl::sweep_spec& spec, const model_registry& registry,
+                                 std::vector<std::string>& files) {
+  for (const auto& parameter : spec.parameters) {
+    std::set<std::string> named(parameter.values.begin(), parameter.values.end());
+    for (const std::string& value : named) {
+      double number = 0;
+      if (dsl::parse_number(value, number)) continue;
+      for (const std::string& base : spec.architectures) {
+        dsl::diagnostics ignored;  // each point's run reports its own errors
+        add_files_read(dsl::load_architecture(base, {parameter.path + "=" + value}, registry, ignored).spec, files);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 int command_sweep(const model_registry& registry, const sweep_options& o, std::ostream& out, std::ostream& err) {
@@ -96,6 +116,7 @@ int command_sweep(const model_registry& registry, const sweep_options& o, std::o
     inputs.insert(inputs.end(), spec.workloads.begin(), spec.workloads.end());
     dsl::diagnostics ignored;  // each point's run reports its own errors
     for (const auto& base : bases) add_files_read(base, inputs);
+    add_files_swept_values_read(spec, registry, inputs);
     for (const auto& w : spec.workloads)  // an imported model (ONNX, CSV) reads only itself
       if (!dsl::is_onnx_path(w) && !dsl::is_network_csv_path(w)) add_files_read(dsl::load_workload(w, ignored), inputs);
     std::vector<std::filesystem::path> outputs;

@@ -5,6 +5,7 @@
 
 #include "dsl/config_hash.hpp"
 #include "dsl/diagnostics.hpp"
+#include "platform/cli/simulator_identity.hpp"
 #include "platform/data/output_dir.hpp"
 
 namespace mottsim::platform {
@@ -14,7 +15,15 @@ namespace fs = std::filesystem;
 namespace {
 
 nlohmann::json settings_of(const dsl::sweep_spec& spec) {
-  return {{"mode", spec.mode}, {"seed", spec.seed}, {"chips", spec.chips}, {"schedule", spec.schedule}};
+  return {{"mode", spec.mode}, {"seed", spec.seed}, {"chips", spec.chips}, {"schedule", spec.schedule},
+          {"revision", simulator_revision()}};
+}
+
+// Whether a recorded setting and today's differ. A revision that either build
+// could not read ("unknown": built outside a git checkout) differs from none.
+bool setting_changed(const std::string& key, const nlohmann::json& then, const nlohmann::json& now) {
+  if (key == "revision" && (then == "unknown" || now == "unknown")) return false;
+  return then != now;
 }
 
 }  // namespace
@@ -79,8 +88,15 @@ std::vector<std::string> recorded_sweep_input_files(const std::string& dir) {
   return files;
 }
 
+std::string recorded_sweep_revision(const std::string& dir) {
+  const nlohmann::json j = read_record(dir);
+  if (j.is_null() || !j["settings"].contains("revision") || !j["settings"]["revision"].is_string()) return "";
+  return j["settings"]["revision"].get<std::string>();
+}
+
 void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
-                                const std::map<std::string, std::string>& files, bool has_results) {
+                                const std::map<std::string, std::string>& files, bool has_results,
+                                const char* revision) {
   // No results: nothing made from other inputs to mix with.
   if (!has_results) return;
   const nlohmann::json j = read_record(dir);
@@ -90,10 +106,12 @@ void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& s
                            "(it records the files and settings they were made from); run the sweep into another -o "
                            "directory");
   std::vector<std::string> changed;
-  const nlohmann::json now = settings_of(spec);
+  nlohmann::json now = settings_of(spec);
+  if (revision) now["revision"] = revision;
   for (const auto& [key, value] : now.items())
-    if (j["settings"].contains(key) && j["settings"][key] != value)
-      changed.push_back(key + " " + j["settings"][key].dump() + " -> " + value.dump());
+    if (j["settings"].contains(key) && setting_changed(key, j["settings"][key], value))
+      changed.push_back((key == "revision" ? "mottsim's source revision " : key + " ") + j["settings"][key].dump() +
+                        " -> " + value.dump());
   std::map<std::string, std::string> then;
   for (const auto& [path, hash] : j["files"].items())
     if (hash.is_string()) then[path] = hash.get<std::string>();
@@ -110,8 +128,8 @@ void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& s
   if (changed.size() > 8) list += "; and " + std::to_string(changed.size() - 8) + " more";
   throw dsl::input_error({(fs::path(dir) / "results.jsonl").string(), 0, 0},
                          "these results were recorded from other inputs than the sweep reads now (" + list +
-                             "): with new results they would put two designs in one table; run the sweep into "
-                             "another -o directory, or restore its inputs");
+                             "): with new results they would put two designs, or two builds of mottsim, in one table; "
+                             "run the sweep into another -o directory, or restore what changed");
 }
 
 void write_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,

@@ -9,9 +9,10 @@ namespace mottsim::platform {
 
 // What a sweep's results depend on beyond each point's own settings (which
 // every row of results.jsonl records): the run settings of the sweep file
-// (mode, seed, chips, schedule) and the bytes of every file its points read (the base
-// architectures, what they extend, their technology libraries, the
-// workloads, their weights and images). `sweep --resume` compares them with
+// (mode, seed, chips, schedule), the source revision of the mottsim that ran
+// them, and the bytes of every file its points read (the base architectures,
+// what they extend, their technology libraries and the files a swept value
+// names; the workloads, their weights and images). `sweep --resume` compares them with
 // what the sweep recorded when it began, so results of two different
 // designs never share one table. The sweep file's constraints and
 // objectives are not among them: resumed rows are judged again under them.
@@ -25,9 +26,16 @@ std::map<std::string, std::string> fingerprint_sweep_inputs(const std::vector<st
 // Refuses, located at dir/results.jsonl, to continue a sweep whose recorded
 // inputs (dir/sweep_inputs.json) differ from these, naming what changed; and
 // refuses a record that is missing or is not one. Without results
-// (`has_results` false) there is nothing to mix, and it passes.
+// (`has_results` false) there is nothing to mix, and it passes. The record's
+// revision must be `revision`; null means this build's (a merge passes the
+// first shard's, since a merge computes nothing itself).
 void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
-                                const std::map<std::string, std::string>& files, bool has_results);
+                                const std::map<std::string, std::string>& files, bool has_results,
+                                const char* revision = nullptr);
+
+// The source revision of the mottsim that began the sweep in dir ("" without
+// a record, or for one written before mottsim recorded revisions).
+std::string recorded_sweep_revision(const std::string& dir);
 
 // The files dir/sweep_inputs.json records (none without the record): `sweep
 // merge` fingerprints them again and checks each shard's record with

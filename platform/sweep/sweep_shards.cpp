@@ -225,10 +225,15 @@ int command_sweep_merge(const model_registry& registry, const std::string& dir, 
   std::vector<reports::sweep_row> rows;
   const auto states = read_shards(dir, spec, m, &rows);
   // Each shard ran from the files it recorded: they must be as they are now.
+  // The shards must also share one build of mottsim, the first one's; the
+  // build that merges them computes nothing, so it may be another.
+  std::string revision;
   for (const auto& s : states) {
     const std::string here = shard_dir(dir, s.shard);
-    if (s.started)
-      check_resumed_sweep_inputs(here, spec, fingerprint_sweep_inputs(recorded_sweep_input_files(here)), true);
+    if (!s.started) continue;
+    if (revision.empty()) revision = recorded_sweep_revision(here);
+    check_resumed_sweep_inputs(here, spec, fingerprint_sweep_inputs(recorded_sweep_input_files(here)), true,
+                               revision.empty() ? "unknown" : revision.c_str());
   }
   dsl::diagnostics errors;
   for (const auto& s : states) {

@@ -227,6 +227,33 @@ rm "$tmp/edited/out/sweep_inputs.json"
 run sweep "$tmp/edited/sweep.yaml" -o "$tmp/edited/out" --resume
 check "--resume refuses results whose record of inputs is gone" 2 "sweep_inputs\.json: error: is missing"
 
+# A file that a swept value names (a technology library in a `tech` axis) is
+# recorded too, and so is the build of mottsim that made the results.
+mkdir -p "$tmp/swept_tech"
+cp "$src/configs/tech/digital.yaml" "$tmp/swept_tech/digital2.yaml"
+printf 'name: swept_tech\nbase: %s\nworkloads: %s\nparameters:\n  tech[2]: [%s, %s]\n' \
+  "$src/configs/arch/cpu_baseline.yaml" "$src/configs/workloads/lenet5_mnist.yaml" \
+  "$src/configs/tech/digital.yaml" "$tmp/swept_tech/digital2.yaml" >"$tmp/swept_tech/s.yaml"
+run sweep "$tmp/swept_tech/s.yaml" -o "$tmp/swept_tech/out"
+check "a sweep over technology libraries" 0 "2 points: 2 ok"
+head -n 1 "$tmp/swept_tech/out/results.jsonl" >"$tmp/swept_tech/one"
+mv "$tmp/swept_tech/one" "$tmp/swept_tech/out/results.jsonl"
+printf '# edited\n' >>"$tmp/swept_tech/digital2.yaml"
+run sweep "$tmp/swept_tech/s.yaml" -o "$tmp/swept_tech/out" --resume
+check "--resume refuses results made before a swept technology library was edited" 2 \
+  "other inputs .*digital2\.yaml \(edited\)"
+cp "$src/configs/tech/digital.yaml" "$tmp/swept_tech/digital2.yaml"
+record="$tmp/swept_tech/out/sweep_inputs.json"
+if ! "$mottsim" --version | grep -q "revision unknown"; then  # a build outside a git checkout compares none
+  sed -i 's/"revision": "[^"]*"/"revision": "0123456789ab"/' "$record"
+  run sweep "$tmp/swept_tech/s.yaml" -o "$tmp/swept_tech/out" --resume
+  check "--resume refuses results made by another build of mottsim" 2 \
+    "other inputs .*source revision \"0123456789ab\" -> .*two builds of mottsim"
+fi
+sed -i 's/"revision": "[^"]*"/"revision": "unknown"/' "$record"
+run sweep "$tmp/swept_tech/s.yaml" -o "$tmp/swept_tech/out" --resume
+check "--resume continues results whose build is unknown (built outside a git checkout)" 0 "2 points: 2 ok"
+
 # Resumed from another directory, the rows' paths are written otherwise: the
 # error says so rather than blaming another sweep.
 mkdir -p "$tmp/moved"

@@ -252,6 +252,14 @@ TEST_CASE("networks: same inputs give the same report bytes") {
   CHECK(!ra.empty());
   CHECK(ra == rb);
   CHECK(ra.find("\"seed\": 7") != std::string::npos);
+  // The report names the build that made it, as --version does.
+  const auto version = run_command("--version");
+  REQUIRE(version.status == 0);
+  const auto at = version.output.find("(revision ");
+  REQUIRE(at != std::string::npos);
+  const std::string revision = version.output.substr(at + 10, version.output.find(')', at) - at - 10);
+  CHECK(!revision.empty());
+  CHECK(nlohmann::json::parse(ra)["provenance"]["revision"] == revision);
 }
 
 TEST_CASE("networks: bad input is a located error and exit 2") {

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -177,6 +179,29 @@ TEST_CASE("sweep shards: merge joins complete shards in index order, and names w
       CHECK(e.errors().to_string().find("parent.yaml (edited)") != std::string::npos);
       CHECK(e.errors().to_string().find("shards/2/results.jsonl") != std::string::npos);
     }
+  }
+  SUBCASE("shards made by two builds of mottsim are refused; the build that merges them may be a third") {
+    // Every shard's record names another build than this one, so only the
+    // shards' agreement is checked.
+    const auto record_revision = [&](std::size_t shard, const std::string& revision) {
+      const std::string path = platform::shard_dir(s.out(), shard) + "/" + platform::sweep_inputs_name;
+      auto j = nlohmann::json::parse(std::ifstream(path));
+      j["settings"]["revision"] = revision;
+      std::ofstream(path) << j.dump(2);
+    };
+    for (std::size_t shard = 1; shard <= shards; ++shard) record_revision(shard, "0123456789ab");
+    CHECK(platform::command_sweep_merge(registry(), s.out(), out) == 1);
+    record_revision(3, "ba9876543210");
+    try {
+      platform::command_sweep_merge(registry(), s.out(), out);
+      FAIL("merge accepted shards made by two builds");
+    } catch (const dsl::input_error& e) {
+      CHECK(e.errors().to_string().find("source revision \"ba9876543210\" -> \"0123456789ab\"") !=
+            std::string::npos);
+      CHECK(e.errors().to_string().find("shards/3/results.jsonl") != std::string::npos);
+    }
+    record_revision(3, "unknown");  // built outside a git checkout: nothing to compare
+    CHECK(platform::command_sweep_merge(registry(), s.out(), out) == 1);
   }
   SUBCASE("a shard with results but no record of its inputs is refused") {
     std::filesystem::remove(platform::shard_dir(s.out(), 3) + "/sweep_inputs.json");
