@@ -7,6 +7,7 @@
 #include "platform/data/output_dir.hpp"
 #include "platform/data/overwrite_guard.hpp"
 #include "dsl/parallel_jobs.hpp"
+#include "dsl/workload_loader.hpp"
 #include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
 #include "reports/markdown_summary.hpp"
@@ -34,6 +35,14 @@ int command_run(const model_registry& registry, const run_options& options, cons
   // of one this run writes: said before simulating, not after.
   std::vector<std::string> written = {"report.json", "summary.md"};
   if (options.timeline) written.insert(written.end(), {"report.html", "trace.json"});
+  if (options.mode == "functional") {
+    // The maps follow from the workload; one that does not load is reported
+    // by the run itself, with the architecture's errors.
+    dsl::diagnostics ignored;
+    const dsl::workload_spec workload = dsl::load_workload(options.workload, ignored);
+    if (!ignored.has_errors())
+      for (const std::string& name : image_output_names(workload)) written.push_back(name);
+  }
   check_output_set_replaceable(out_dir, written);
   const auto wall_start = std::chrono::steady_clock::now();
   functional_outcome functional;

@@ -455,6 +455,12 @@ reports::calibration_record describe_calibration(const input_sets& sets, const d
 // Which workloads write maps: those whose last layer is an image (see below).
 bool writes_image_maps(const dsl::layer_spec& last) { return last.out_shape.height > 1 && last.out_shape.width > 1; }
 
+// The map of the last layer's channel `c`, as the device computed it or as the
+// float reference did.
+std::string image_map_name(const dsl::layer_spec& last, std::size_t c, bool reference) {
+  return last.name + "_" + std::to_string(c) + (reference ? "_reference.png" : ".png");
+}
+
 }  // namespace
 
 void check_image_output_names(const dsl::workload_spec& workload) {
@@ -464,6 +470,16 @@ void check_image_output_names(const dsl::workload_spec& workload) {
   if (const std::string problem = dsl::path_component_problem(last.name); !problem.empty())
     throw dsl::input_error(last.where, "layer name '" + last.name +
                                            "' names the PNG maps functional mode writes (NAME_0.png ...): " + problem);
+}
+
+std::vector<std::string> image_output_names(const dsl::workload_spec& workload) {
+  std::vector<std::string> names;
+  if (workload.layers.empty() || !writes_image_maps(workload.layers.back())) return names;
+  const auto& last = workload.layers.back();
+  if (!last.name.empty() && !dsl::path_component_problem(last.name).empty()) return names;
+  for (long long c = 0; c < last.out_shape.channels; ++c)
+    for (const bool reference : {false, true}) names.push_back(image_map_name(last, static_cast<std::size_t>(c), reference));
+  return names;
 }
 
 functional_outcome run_functional(const dsl::workload_spec& workload, const dsl::architecture_spec& arch,
@@ -596,8 +612,8 @@ functional_outcome run_functional(const dsl::workload_spec& workload, const dsl:
         chips[k].psnr_db += (std::isfinite(r.psnr_db) ? r.psnr_db : 100.0) / static_cast<double>(channels);
         chips[k].ssim += r.ssim / static_cast<double>(channels);
         if (k == 0) {
-          chips[k].images.emplace_back(last.name + "_" + std::to_string(c) + ".png", std::move(r.device));
-          chips[k].images.emplace_back(last.name + "_" + std::to_string(c) + "_reference.png", std::move(r.reference));
+          chips[k].images.emplace_back(image_map_name(last, c, false), std::move(r.device));
+          chips[k].images.emplace_back(image_map_name(last, c, true), std::move(r.reference));
         }
       }
   }

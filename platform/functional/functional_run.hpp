@@ -44,6 +44,12 @@ unsigned long long chip_seed(unsigned long long run_seed, long long index);
 // a plain file name in the output directory.
 void check_image_output_names(const dsl::workload_spec& workload);
 
+// The PNG maps a functional run of `workload` writes, by name (none for a
+// classifier, or for a last layer whose name check_image_output_names
+// refuses): known before the run, so a user's file of the same name stops it
+// before it simulates.
+std::vector<std::string> image_output_names(const dsl::workload_spec& workload);
+
 // Runs the workload's inputs (an image, the MNIST test split, or seeded random
 // inputs) through `options.chips` independently drawn chips. Every chip is
 // calibrated on data the run never scores (see docs/modelling.md): MNIST on

@@ -217,6 +217,15 @@ run sweep "$work/s/sweep.yaml" -o "$work/s/out"
 check_after "sweep refuses to replace a results.csv it did not write" 2 \
   "$intact && [[ \$(cat $work/s/out/results.csv) == mine && ! -e $work/s/out/results.jsonl ]]" \
   "out/results\.csv: $in_the_way"
+sandbox
+echo mine >"$work/s/out/edges_0_reference.png"
+# --max-work 1 stops any run that gets as far as planning: the refusal comes before it.
+run run configs/arch/mott_cim.yaml configs/workloads/edge_detect.yaml --mode functional -o "$work/s/out" \
+  --no-timeline --max-work 1
+check_after "a functional run refuses a file named as one of its maps, before it simulates" 2 \
+  "$intact && [[ \$(cat $work/s/out/edges_0_reference.png) == mine && ! -e $work/s/out/report.json ]] &&
+   ! grep -q 'TLM transactions' <<<\"\$out\"" \
+  "out/edges_0_reference\.png: $in_the_way"
 
 # A comparison killed mid-way leaves DIR/.compare-PID/ (or a half-written
 # DIR/.compare.md.tmpPID); the next one that succeeds removes them, but not
