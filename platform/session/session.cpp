@@ -106,6 +106,15 @@ reports::run_result run_session(const run_options& options, const model_registry
   r.mode = options.mode;
   r.schedule = schedule_name(options.schedule);
   if (!absent_weights.empty()) r.notes.push_back(absent_weights);
+  // A setting the layer schedule has no use for is said, not dropped in
+  // silence (a sweep over it would give one figure for every value).
+  if (options.schedule == schedule_kind::layer)
+    for (const auto* c : arch.spec.of_type("controller"))
+      if (c->params.has("inferences_in_flight"))
+        r.notes.push_back("the controller's inferences_in_flight (" +
+                          std::to_string(c->params.integer("inferences_in_flight")) +
+                          ") sets how many inferences the pipeline schedule streams; this run used the layer "
+                          "schedule, which runs one inference layer by layer, so it was not used");
   r.macs = workload.total_macs();
   r.crossbars_needed = plan.crossbars_needed;
   r.crossbars_available = plan.tiles * plan.arrays_per_tile;

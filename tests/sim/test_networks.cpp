@@ -125,6 +125,23 @@ TEST_CASE("networks: every shipped network runs on every CIM architecture and co
   }
 }
 
+TEST_CASE("networks: the layer schedule says it did not use inferences_in_flight, and its figures do not move") {
+  const char* lenet = "configs/workloads/lenet5_mnist.yaml";
+  const auto plain = run_mottsim("configs/arch/adc_cim.yaml", lenet);
+  const auto set = run_mottsim("configs/arch/adc_cim.yaml", lenet, "--set components.controller.inferences_in_flight=7");
+  REQUIRE_MESSAGE(plain.status == 0, plain.output);
+  REQUIRE_MESSAGE(set.status == 0, set.output);
+  CHECK(set.report["totals"] == plain.report["totals"]);
+  const auto mentions = [](const nlohmann::json& report) {
+    for (const auto& n : report["notes"])
+      if (n.get<std::string>().find("inferences_in_flight (7)") != std::string::npos) return true;
+    return false;
+  };
+  CHECK(mentions(set.report));
+  CHECK_FALSE(mentions(plain.report));
+  CHECK(set.output.find("Note: the controller's inferences_in_flight (7)") != std::string::npos);
+}
+
 TEST_CASE("networks: the pipeline schedule streams inferences through its stages, each doing one inference's work") {
   for (const auto& a : architectures) {
     const std::string arch_file = a.file;
