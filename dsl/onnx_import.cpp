@@ -2170,6 +2170,11 @@ std::string onnx_reader::write_yaml(const std::string& weights_ref) const {
   return y.str();
 }
 
+// ONNX numbers its default operator sets from 1, one per release: 17 in
+// 2022, about two a year since. A number far beyond that is a corrupt or
+// hand-made model, not a newer release.
+constexpr long long max_plausible_opset = 1000;
+
 onnx_workload onnx_reader::read(const std::string& weights_ref) {
   onnx_workload out;
   const onnx::ModelProto& model = m_model->proto();
@@ -2177,8 +2182,25 @@ onnx_workload onnx_reader::read(const std::string& weights_ref) {
     model_error("not an ONNX model: it has no graph nodes (is this an ONNX file?)");
     return out;
   }
+  bool declared = false;
   for (const auto& o : model.opset_import())
-    if (o.domain().empty() || o.domain() == "ai.onnx") m_opset = o.version();
+    if (o.domain().empty() || o.domain() == "ai.onnx") {
+      m_opset = o.version();
+      declared = true;
+    }
+  // The opset says what each operator means (Softmax's default axis, say), so
+  // a model without one, or with a number no ONNX release gives, is refused
+  // rather than read by guess.
+  if (!declared) {
+    model_error("declares no operator set of the default ONNX domain (opset_import), which ONNX requires: "
+                "what its operators mean depends on it; export it again");
+    return out;
+  }
+  if (m_opset < 1 || m_opset > max_plausible_opset) {
+    model_error("declares ONNX opset " + std::to_string(m_opset) + ", which no ONNX release gives (they number " +
+                "their operator sets from 1, one per release); export it again");
+    return out;
+  }
   m_producer = model.producer_name() + (model.producer_version().empty() ? "" : " " + model.producer_version());
   m_ir_version = model.ir_version();
   const auto& g = model.graph();

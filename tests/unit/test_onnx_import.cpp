@@ -331,6 +331,36 @@ TEST_CASE("ONNX import: the YAML written reads back and names its nodes") {
   CHECK(w.total_macs() == 16 * 3 * 18 + 60);
 }
 
+TEST_CASE("ONNX import: a model without a default-domain opset, or with one no release gives, is refused") {
+  test_support::scratch_dir dir;
+  for (const long long version : {0LL, -3LL, 1LL << 40}) {
+    CAPTURE(version);
+    onnx::ModelProto m = small_model_proto();
+    m.mutable_opset_import(0)->set_version(version);
+    const std::string path = written(dir, m);
+    dsl::diagnostics errors;
+    dsl::import_onnx(path, "small.onnx", false, errors);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors.errors()[0].to_string().find(path + ": error: declares ONNX opset " + std::to_string(version) +
+                                              ", which no ONNX release gives") == 0);
+  }
+  onnx::ModelProto m = small_model_proto();
+  m.mutable_opset_import(0)->set_domain("com.example");  // only another domain's opset
+  const std::string path = written(dir, m);
+  dsl::diagnostics errors;
+  dsl::import_onnx(path, "small.onnx", false, errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors.errors()[0].to_string().find("declares no operator set of the default ONNX domain") !=
+        std::string::npos);
+  for (const long long version : {1LL, 21LL}) {  // a real release's number is read
+    onnx::ModelProto ok = small_model_proto();
+    ok.mutable_opset_import(0)->set_version(version);
+    dsl::diagnostics fine;
+    dsl::import_onnx(written(dir, ok), "small.onnx", false, fine);
+    CHECK_FALSE(fine.has_errors());
+  }
+}
+
 TEST_CASE("ONNX import: an unsupported operator is a located error naming node, op and opset") {
   test_support::scratch_dir dir;
   const std::string path = small_model(dir, "Erf");  // GELU's Erf is imported only inside its pattern
