@@ -20,6 +20,10 @@ namespace {
 using dsl::block_value;
 using dsl::dimension;
 
+// How far a cell's stated read energy may be from its V^2 G t before the run
+// says the two disagree.
+constexpr double stated_energy_tolerance = 3.0;
+
 // cell_read (and the bookkeeping mvm): a cell's V^2 G t at the mean
 // conductance, or the cell's stated read energy; pulse-width inputs last the
 // expected width of a uniform input.
@@ -36,19 +40,39 @@ void price_cell_read(const block_value& xbar, const block_value& input, componen
                                  cited({{input, "dac_bits"}});
   action_price a;
   a.category = energy_category::crossbar;
+  const double v = xbar.quantity("read_voltage");
+  const double g = (cell.quantity("g_min") + cell.quantity("g_max")) / 2.0;
+  const double t = xbar.quantity("read_pulse");
+  const double physics_j = v * v * g * t;
+  const std::string physics = "V_read^2 x G_mean x t_read = (" + show(v, dimension::voltage) + ")^2 x " +
+                              show(g, dimension::conductance) + " x " + show(t, dimension::time) + " = " +
+                              show(physics_j, dimension::energy);
   if (cell.has("read_energy")) {
     a.energy_j = cell.quantity("read_energy");
     a.source = origin(cell, "read_energy");
     if (pulse_width) a.source = "read_energy " + show(a.energy_j, dimension::energy) + " (" + a.source + ")";
+    // A stated energy wins over the estimate, but one device's figures should
+    // agree: beyond a factor of 3 either way (more than the spread of the
+    // data's conductances and a different read voltage explain) one of them
+    // is not this device's, and the run says so.
+    const double ratio = physics_j / a.energy_j;
+    if (a.energy_j > 0 && (ratio > stated_energy_tolerance || ratio < 1.0 / stated_energy_tolerance)) {
+      char times[32];
+      std::snprintf(times, sizeof times, "%.3g", ratio > 1 ? ratio : 1.0 / ratio);
+      const std::string ratio_text = ratio > 1 ? std::string(times) + " times the stated"
+                                               : "1/" + std::string(times) + " of the stated";
+      const std::string note = "the cell's stated read_energy " + show(a.energy_j, dimension::energy) + " (" +
+                               origin(cell, "read_energy") + ") prices its reads, but its own conductances give " +
+                               physics + ", " + ratio_text + " " +
+                               cited({{xbar, "read_voltage"}, {cell, "g_min"}, {cell, "g_max"}, {xbar, "read_pulse"}}) +
+                               ": the two are not of one device; correct one of them";
+      a.source += "; at odds with " + physics;
+      out.notes.push_back(note);
+    }
   } else {
-    const double v = xbar.quantity("read_voltage");
-    const double g = (cell.quantity("g_min") + cell.quantity("g_max")) / 2.0;
-    const double t = xbar.quantity("read_pulse");
-    a.energy_j = v * v * g * t;
-    a.source = "V_read^2 x G_mean x t_read = (" + show(v, dimension::voltage) + ")^2 x " +
-               show(g, dimension::conductance) + " x " + show(t, dimension::time) +
-               ", G_mean = (g_min + g_max)/2 (the count carries the workload's weight_density and "
-               "input_density) " +
+    a.energy_j = physics_j;
+    a.source = physics + ", G_mean = (g_min + g_max)/2 (the count carries the workload's weight_density and "
+                         "input_density) " +
                cited({{xbar, "read_voltage"}, {cell, "g_min"}, {cell, "g_max"}, {xbar, "read_pulse"}});
   }
   if (pulse_width) {

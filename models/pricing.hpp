@@ -1,6 +1,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 #include "dsl/block_value.hpp"
 
@@ -40,6 +41,10 @@ struct component_pricing {
   // Time-related figures the timing model shares with the estimator (e.g. an
   // SRAM's CACTI access latency), so both read one source of truth.
   std::map<std::string, double> figures;
+  // Inputs of one device that the estimator found at odds with each other (a
+  // stated energy far from what the device's own physics gives): every run
+  // that prices the component says so in its notes.
+  std::vector<std::string> notes;
 };
 
 // Each type's estimator produces these (models/estimator.hpp); the model

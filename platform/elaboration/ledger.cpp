@@ -56,6 +56,10 @@ void price_run(reports::run_result& r, const std::vector<component_runtime>& com
     cr.leakage_source = c.pricing.leakage_source;
     cr.leakage_j = cr.leakage_w * period_s;
     leakage_power += cr.leakage_w;
+    for (const auto& note : c.pricing.notes) {
+      const std::string said = "component '" + cr.name + "': " + note;
+      if (std::find(r.notes.begin(), r.notes.end(), said) == r.notes.end()) r.notes.push_back(said);
+    }
 
     std::vector<const models::action_counter*> counters;
     if (c.counts) counters.push_back(c.counts);

@@ -387,7 +387,10 @@ TEST_CASE("pricing: ISAAC-style tile of adc_cim") {
   CHECK_CONTAINS(action(tile, "adc_conversion").source, "published at 8 bits at 1.28 GHz");
   CHECK(action(tile, "cell_read").energy_j == doctest::Approx(1.83 * fJ).scale(0));  // given by the cell entry
   CHECK(action(tile, "cell_read").category == energy_category::crossbar);
-  CHECK_CONTAINS(action(tile, "cell_read").source, "synapses.yaml:52:");
+  CHECK_CONTAINS(action(tile, "cell_read").source, "synapses.yaml:54:");
+  // The entry's conductances are its read energy's own: (0.2 V)^2 x 0.4575 uS x 100 ns = 1.83 fJ.
+  CHECK(0.04 * (0.8642 + 0.05083) / 2 * uS * 100 * ns == doctest::Approx(1.83 * fJ).epsilon(1e-3).scale(0));
+  CHECK(tile.notes.empty());
   // ISAAC's DAC power, 3.9 uW, over adc_cim's 100 ns read.
   CHECK(action(tile, "input_drive").energy_j == doctest::Approx(3.9e-6 * 100 * ns).scale(0));
   CHECK(action(tile, "input_drive").category == energy_category::input_drivers);
@@ -434,7 +437,7 @@ TEST_CASE("pricing: Mott tile of mott_cim with pulse-width inputs") {
   // CBRAM 1..100 uS, 0.2 V, 10 ns unit pulse: 20.2 fJ per unit pulse.
   CHECK(action(tile, "cell_read").energy_j == doctest::Approx(2.02 * fJ * pulses).scale(0));
   CHECK_CONTAINS(action(tile, "cell_read").source, "unit pulses");
-  CHECK_CONTAINS(action(tile, "cell_read").source, "synapses.yaml:93:");
+  CHECK_CONTAINS(action(tile, "cell_read").source, "synapses.yaml:95:");
   // Pulse-width driver on a 256-column line of 4 F^2 cells (pitch 2 x 22 nm = 0.044 um):
   // C = 256 x 0.2 fF/um x 0.044 um = 2.2528 fF, x (0.2 V)^2 = 0.0901 fJ; its counter
   // 6.2 fJ per level x 127.5 levels = 790.5 fJ.
@@ -519,6 +522,25 @@ TEST_CASE("pricing: tile formulas from defaults and inline values") {
     // One pulse charges the 128-column line once, whatever its width: 1.1264 fF x (0.2 V)^2.
     CHECK(action(p, "input_drive").energy_j == doctest::Approx(1.1264e-15 * 0.04).scale(0));
     CHECK(p.figures.at("neurons_per_array") == 128);
+  }
+  SUBCASE("a stated cell read energy more than 3x from the cell's own V^2 G t is noted, not used silently") {
+    // The defaults' V^2 G t: (0.2 V)^2 x 50.5 uS x 10 ns = 20.2 fJ.
+    const auto priced = [&](const std::string& energy) {
+      return test_support::registry().price(
+          "cim_tile",
+          component("cim_tile", "crossbar: {cell: {read_energy: " + energy + "}}\nreadout:\n  - type: adc\n"),
+          node);
+    };
+    const auto low = priced("2 fJ");  // 20.2 / 2 = 10.1
+    CHECK(action(low, "cell_read").energy_j == doctest::Approx(2 * fJ).scale(0));  // the stated figure still prices
+    REQUIRE(low.notes.size() == 1);
+    CHECK_CONTAINS(low.notes[0], "= 20.2 fJ, 10.1 times the stated");
+    CHECK_CONTAINS(action(low, "cell_read").source, "at odds with");
+    const auto high = priced("100 fJ");  // 100 / 20.2 = 4.95
+    REQUIRE(high.notes.size() == 1);
+    CHECK_CONTAINS(high.notes[0], "1/4.95 of the stated");
+    CHECK(priced("10 fJ").notes.empty());  // 2.02x: within the factor of 3
+    CHECK(priced("60 fJ").notes.empty());  // 1/2.97
   }
 }
 
