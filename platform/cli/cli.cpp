@@ -16,7 +16,7 @@
 #include "dsl/suggest.hpp"
 #include "platform/cli/commands.hpp"
 #include "platform/cli/numeric_flags.hpp"
-#include "platform/cli/simulator_identity.hpp"
+#include "reports/simulator_identity.hpp"
 #include "platform/sweep/sweep_shards.hpp"
 
 namespace mottsim::platform {
@@ -88,7 +88,7 @@ void refuse_empty_values(CLI::App& app) {
 int run_cli(int argc, char** argv) {
   CLI::App app{"mottsim: system-level co-simulator for compute-in-memory neural-network hardware "
                "(crossbars, Mott activation neurons, ADCs, memories and buses)"};
-  app.set_version_flag("--version", simulator_identity());
+  app.set_version_flag("--version", reports::simulator_identity());
   app.require_subcommand(1);
   // Options of mottsim itself (--max-file-size) may also follow the command.
   app.fallthrough(true);

@@ -9,7 +9,7 @@
 #include "platform/data/mnist_dataset.hpp"
 #include "platform/data/overwrite_guard.hpp"
 #include "mottsim/version.hpp"
-#include "platform/cli/simulator_identity.hpp"
+#include "reports/simulator_identity.hpp"
 
 namespace mottsim::platform {
 
@@ -36,7 +36,7 @@ void finish_run_result(reports::run_result& r, const run_options& options, const
 
   auto& p = r.provenance;
   p.version = version_string;
-  p.revision = simulator_revision();
+  p.revision = reports::simulator_revision();
   p.seed = options.seed;
   p.schedule = r.schedule;
   p.quantum_s = quantum_s;

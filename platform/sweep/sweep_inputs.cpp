@@ -5,7 +5,7 @@
 
 #include "dsl/config_hash.hpp"
 #include "dsl/diagnostics.hpp"
-#include "platform/cli/simulator_identity.hpp"
+#include "reports/simulator_identity.hpp"
 #include "platform/data/output_dir.hpp"
 
 namespace mottsim::platform {
@@ -16,7 +16,7 @@ namespace {
 
 nlohmann::json settings_of(const dsl::sweep_spec& spec) {
   return {{"mode", spec.mode}, {"seed", spec.seed}, {"chips", spec.chips}, {"schedule", spec.schedule},
-          {"revision", simulator_revision()}};
+          {"revision", reports::simulator_revision()}};
 }
 
 // Whether a recorded setting and today's differ. A revision that either build

@@ -13,7 +13,8 @@ version=$(sed -n 's/^project(mottsim VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 [[ -n $version ]] || version="[0-9]+\.[0-9]+\.[0-9]+"
 
 run --version
-check "--version" 0 "^mottsim ${version//./\\.}\$"
+# ... and the source revision it was built from (git describe, or unknown).
+check "--version" 0 "^mottsim ${version//./\\.} \(revision ([0-9a-f]{7,}(-dirty)?|[^ ]+-g[0-9a-f]+(-dirty)?|unknown)\)\$"
 
 run --help
 check "--help" 0 "validate" "list" "describe"

@@ -1,7 +1,7 @@
 #pragma once
 #include <string>
 
-namespace mottsim::platform {
+namespace mottsim::reports {
 
 // The source revision the binary was built from, as `git describe --always
 // --dirty` gave it at build time ("unknown" outside a git checkout). Reports
@@ -12,4 +12,4 @@ const char* simulator_revision();
 // "mottsim 0.1.0 (revision e119097abcde)", for --version and messages.
 std::string simulator_identity();
 
-}  // namespace mottsim::platform
+}  // namespace mottsim::reports

@@ -1,11 +1,11 @@
-#include "platform/cli/simulator_identity.hpp"
+#include "reports/simulator_identity.hpp"
 
 // The only file that includes the generated revision header, so a new
 // revision recompiles this file alone.
 #include "mottsim/source_revision.hpp"
 #include "mottsim/version.hpp"
 
-namespace mottsim::platform {
+namespace mottsim::reports {
 
 const char* simulator_revision() { return source_revision; }
 
@@ -13,4 +13,4 @@ std::string simulator_identity() {
   return std::string("mottsim ") + version_string + " (revision " + source_revision + ")";
 }
 
-}  // namespace mottsim::platform
+}  // namespace mottsim::reports
