@@ -129,6 +129,9 @@ class tree_builder : public YAML::EventHandler {
     auto n = make(yaml_node::kind::scalar, mark);
     n->text = value;
     n->quoted = (tag == "!");  // yaml-cpp tags quoted scalars with the non-specific tag "!"
+    if (n->quoted && !quote_closed(mark))
+      m_errors.error(locate(mark), "this quoted value is never closed: without its closing quote it takes in the "
+                                   "rest of the file, keys and all; close it");
     if (const std::size_t bad = first_invalid_utf8(value); bad != value.size()) {
       char byte[8];
       std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(value[bad]));
@@ -172,6 +175,30 @@ class tree_builder : public YAML::EventHandler {
 
   source_location locate(const YAML::Mark& mark) const {
     return {m_file, mark.line + 1, mark.column + 1};
+  }
+
+  // Whether the quoted scalar that starts at `mark` has its closing quote.
+  // yaml-cpp ends one that has none at the end of the text without a word,
+  // so a forgotten quote would swallow every key after it.
+  bool quote_closed(const YAML::Mark& mark) const {
+    // yaml-cpp counts positions after a UTF-8 byte-order mark.
+    const std::size_t bom = m_text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+    if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) + bom >= m_text.size()) return true;
+    const std::size_t start = static_cast<std::size_t>(mark.pos) + bom;
+    const char quote = m_text[start];
+    if (quote != '"' && quote != '\'') return true;  // a tag or anchor first: not checked here
+    for (std::size_t i = start + 1; i < m_text.size(); ++i) {
+      if (quote == '"' && m_text[i] == '\\') {
+        ++i;  // an escape: the next character is not the end
+      } else if (m_text[i] == quote) {
+        if (quote == '\'' && i + 1 < m_text.size() && m_text[i + 1] == '\'') {
+          ++i;  // '' is a quote inside single quotes
+        } else {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   // "*name" as written at the alias.

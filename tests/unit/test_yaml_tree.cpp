@@ -193,6 +193,27 @@ TEST_CASE("yaml_tree: syntax errors are located") {
     REQUIRE(errors.size() == 1);
     check_at(errors.errors()[0].where, 2, 4);
   }
+  SUBCASE("a quoted value never closed, which would take in every key after it") {
+    // yaml-cpp reads both to the end of the text without a word.
+    for (const char* text : {"name: x\ndoc: \"one\nbits: 6\nrate: 1 GHz\n", "name: x\ndoc: 'it''s\nbits: 6\n",
+                             "\xEF\xBB\xBFname: x\ndoc: \"a \\\" b\nbits: 6\n"}) {
+      CAPTURE(text);
+      diagnostics errors;
+      CHECK_FALSE(parse(text, errors));
+      REQUIRE(errors.size() == 1);
+      check_at(errors.errors()[0].where, 2, 6);
+      CHECK(contains(errors.errors()[0].message, "never closed"));
+    }
+  }
+  SUBCASE("closed quotes are not flagged: escapes, '' and quotes over several lines") {
+    diagnostics errors;
+    const auto root = parse("a: \"x \\\" y\"\nb: 'it''s'\nc: \"two\n  lines\"\n'd': ''\ne: \"\"\n", errors);
+    CHECK_FALSE(errors.has_errors());
+    REQUIRE(root);
+    CHECK(root->find("a")->text == "x \" y");
+    CHECK(root->find("b")->text == "it's");
+    CHECK(root->find("c")->text == "two lines");
+  }
 }
 
 TEST_CASE("yaml_tree: more than one document is rejected") {
