@@ -32,6 +32,7 @@ static void emit(const yaml_node& n, std::string& out) {
       for (std::size_t i = 0; i < n.entries.size(); ++i) {
         if (i) out += ',';
         out += n.entries[i].key;
+        if (n.entries[i].below_use) out += '^';  // yields to a later use: (yaml_map_entry)
         out += ':';
         emit(*n.entries[i].value, out);
       }

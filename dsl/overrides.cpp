@@ -160,6 +160,12 @@ void apply_override(yaml_node& root, const override_flag& flag, diagnostics& err
     if (last) {
       entry->value = flag.value->clone();
       entry->key_location = where;
+      entry->below_use = false;
+      // A --set of a block's `use:` names an entry whose values win over
+      // the block's keys from the files, as a later file's `use:` does.
+      if (key == "use")
+        for (auto& sibling : node->entries)
+          if (sibling.key != "use") sibling.below_use = true;
       return;
     }
     node = entry->value.get();

@@ -226,12 +226,18 @@ block_value validator::validate(const yaml_node& node_in, const block_schema& sc
     }
     if (entry) {
       result.tech_entry = entry->qualified_name();
-      for (const auto& e : entry->params->entries)
-        if (!node_in.find_entry(e.key)) merged.entries.push_back(e);
+      for (const auto& e : entry->params->entries) {
+        const yaml_map_entry* here = node_in.find_entry(e.key);
+        if (!here || here->below_use) merged.entries.push_back(e);
+      }
     }
   }
-  for (const auto& e : node_in.entries)
-    if (e.key != "use" || !m_tech) merged.entries.push_back(e);
+  for (const auto& e : node_in.entries) {
+    if (e.key == "use" && m_tech) continue;
+    // A key written below a later `use:` yields to that entry's value.
+    if (e.below_use && use && !result.tech_entry.empty() && merged.find_entry(e.key)) continue;
+    merged.entries.push_back(e);
+  }
 
   std::vector<std::string> allowed = schema.names();
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());

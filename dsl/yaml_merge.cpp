@@ -30,8 +30,16 @@ yaml_node_ptr merge(const yaml_node& base, const yaml_node& over, std::vector<st
       it->value = merge(*it->value, *e.value, path, removed);
       path.pop_back();
       it->key_location = e.key_location;
+      it->below_use = false;
     }
   }
+  // A block that names its technology entry here (`use:`) takes the entry's
+  // values over what the base wrote for it, as over what the base's own entry
+  // gave: a later file wins, key by key. The base's keys stay for what the
+  // entry does not set.
+  if (const yaml_node* use = over.find("use"); use && !use->is_null())
+    for (auto& kept : out->entries)
+      if (kept.key != "use" && !over.find(kept.key)) kept.below_use = true;
   return out;
 }
 

@@ -66,7 +66,7 @@ yaml_node_ptr yaml_node::clone() const {
   copy->where = where;
   copy->text = text;
   copy->quoted = quoted;
-  for (const auto& e : entries) copy->entries.push_back({e.key, e.key_location, e.value->clone()});
+  for (const auto& e : entries) copy->entries.push_back({e.key, e.key_location, e.value->clone(), e.below_use});
   for (const auto& i : items) copy->items.push_back(i->clone());
   return copy;
 }

@@ -16,6 +16,10 @@ struct yaml_map_entry {
   std::string key;
   source_location key_location;
   yaml_node_ptr value;
+  // Written below a later `use:` of the same block (in a file that a later one
+  // extends with its own `use:`, or before a `--set ...use=`): the entry's
+  // value for this key wins over it, as that later file's own would.
+  bool below_use = false;
 };
 
 // A YAML document as a tree that remembers where every node and key came from.

@@ -331,6 +331,56 @@ TEST_CASE("architecture: extends accumulates technology libraries, each relative
   CHECK(a.arch.spec.tech_files.size() == 2);
 }
 
+TEST_CASE("architecture: a later file's use: wins over what a base wrote for the block, key by key") {
+  scratch_dir dir;
+  dir.write("tech.yaml", "library: lab\nentries:\n"
+                         "  fast:\n    kind: crossbar\n    read_voltage: 0.15 V  # [E]\n    read_pulse: 20 ns  # [E]\n"
+                         "  slow:\n    kind: crossbar\n    read_pulse: 50 ns  # [E]\n");
+  // The base writes the read and the size inline.
+  dir.write("base.yaml", "tech: [tech.yaml]\ncomponents:\n  t:\n    type: cim_tile\n    readout: [{type: adc}]\n"
+                         "    crossbar: {rows: 32, read_voltage: 0.2 V, read_pulse: 100 ns}\n");
+  const auto xbar = [](const loaded& l) { return component(l, "t").params.block("crossbar"); };
+  SUBCASE("a file's own use: yields to the keys it writes beside it") {
+    const std::string same =
+        dir.write("same.yaml", "tech: [tech.yaml]\ncomponents:\n  t:\n    type: cim_tile\n    readout: [{type: adc}]\n"
+                               "    crossbar: {use: lab.fast, read_pulse: 30 ns}\n");
+    auto l = load(same);
+    REQUIRE_MESSAGE(!l.errors.has_errors(), l.errors.to_string());
+    CHECK(xbar(l).quantity("read_pulse") == doctest::Approx(30e-9));
+    CHECK(xbar(l).quantity("read_voltage") == doctest::Approx(0.15));
+  }
+  SUBCASE("a derived file's use: takes the entry's values over the base's; the base keeps the rest") {
+    const std::string child =
+        dir.write("child.yaml", "extends: base.yaml\ncomponents:\n  t:\n    crossbar: {use: lab.fast}\n");
+    auto l = load(child);
+    REQUIRE_MESSAGE(!l.errors.has_errors(), l.errors.to_string());
+    CHECK(xbar(l).quantity("read_voltage") == doctest::Approx(0.15));
+    CHECK(xbar(l).quantity("read_pulse") == doctest::Approx(20e-9));
+    CHECK(xbar(l).integer("rows") == 32);  // the entry does not set it: the base's
+    // A key the derived file writes beside its use: still wins over the entry.
+    const std::string own = dir.write(
+        "own.yaml", "extends: base.yaml\ncomponents:\n  t:\n    crossbar: {use: lab.fast, read_pulse: 30 ns}\n");
+    auto o = load(own);
+    REQUIRE_MESSAGE(!o.errors.has_errors(), o.errors.to_string());
+    CHECK(xbar(o).quantity("read_pulse") == doctest::Approx(30e-9));
+    CHECK(xbar(o).quantity("read_voltage") == doctest::Approx(0.15));
+    // A --set wins over all of them; a --set of use: takes its entry over the files' keys.
+    CHECK(xbar(load(child, {"components.t.crossbar.read_pulse=7 ns"})).quantity("read_pulse") ==
+          doctest::Approx(7e-9));
+    auto slow = load(dir.path("base.yaml"), {"components.t.crossbar.use=lab.slow"});
+    REQUIRE_MESSAGE(!slow.errors.has_errors(), slow.errors.to_string());
+    CHECK(xbar(slow).quantity("read_pulse") == doctest::Approx(50e-9));
+    CHECK(xbar(slow).quantity("read_voltage") == doctest::Approx(0.2));  // slow leaves the base's voltage
+    // A file further down that writes the key again wins over the entry above it.
+    const std::string further =
+        dir.write("further.yaml", "extends: child.yaml\ncomponents:\n  t:\n    crossbar: {read_pulse: 3 ns}\n");
+    auto f = load(further);
+    REQUIRE_MESSAGE(!f.errors.has_errors(), f.errors.to_string());
+    CHECK(xbar(f).quantity("read_pulse") == doctest::Approx(3e-9));
+    CHECK(xbar(f).quantity("read_voltage") == doctest::Approx(0.15));
+  }
+}
+
 TEST_CASE("architecture: --set cannot change what a file extends") {
   scratch_dir dir;
   const std::string base = dir.write("base.yaml", "components: {d: {type: dram}}\n");
