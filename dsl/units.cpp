@@ -1,5 +1,6 @@
 #include "dsl/units.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -95,7 +96,11 @@ void add_prefixed(std::vector<unit_symbol>& t, const char* base, dimension d, st
                   double base_factor = 1.0, int power = 1) {
   for (const auto& p : prefixes) {
     t.push_back({std::string(p.symbol) + base, d, std::pow(p.factor, power) * base_factor});
-    if (std::string(p.symbol) == "u") t.push_back({std::string("\xC2\xB5") + base, d, std::pow(p.factor, power) * base_factor});
+    // Micro as 'u', the micro sign (U+00B5) or the Greek mu (U+03BC): keyboards
+    // and papers give either of the two.
+    if (std::string(p.symbol) == "u")
+      for (const char* mu : {"\xC2\xB5", "\xCE\xBC"})
+        t.push_back({std::string(mu) + base, d, std::pow(p.factor, power) * base_factor});
   }
 }
 
@@ -105,6 +110,7 @@ std::vector<unit_symbol> build_table() {
       M{"M", 1e6}, G{"G", 1e9}, T{"T", 1e12};
   add_prefixed(t, "s", dimension::time, {f, p, n, u, m, one});
   add_prefixed(t, "Hz", dimension::frequency, {one, k, M, G, T});
+  add_prefixed(t, "S/s", dimension::frequency, {one, k, M, G, T});  // a converter's samples per second
   add_prefixed(t, "J", dimension::energy, {f, p, n, u, m, one});
   add_prefixed(t, "W", dimension::power, {p, n, u, m, one, k});
   for (const char* sq : {"^2", "\xC2\xB2", "2"}) add_prefixed(t, (std::string("m") + sq).c_str(), dimension::area, {n, u, m, one}, 1.0, 2);
@@ -282,6 +288,11 @@ quantity_parse parse_quantity(std::string_view raw, dimension expected) {
     return result;
   }
   const unit_symbol* u = find_unit(unit);
+  if (!u && unit.size() > 1 && unit[0] == ',' && std::isdigit(static_cast<unsigned char>(unit[1]))) {
+    result.error = "'" + shown + "' has a decimal comma: write the decimal point ('" +
+                   std::string(text.substr(0, text.size() - unit.size())) + "." + std::string(unit.substr(1)) + "')";
+    return result;
+  }
   if (!u) {
     const auto candidates = unit_symbols(expected);
     result.error = "unknown unit '" + std::string(unit) + "' in '" + shown + "'" + did_you_mean(unit, candidates);

@@ -44,6 +44,12 @@ const std::map<std::string, expected_unit>& hand_values() {
       {"MHz", {dimension::frequency, 1e6}},
       {"GHz", {dimension::frequency, 1e9}},
       {"THz", {dimension::frequency, 1e12}},
+      // a converter's rate, in samples per second
+      {"S/s", {dimension::frequency, 1.0}},
+      {"kS/s", {dimension::frequency, 1e3}},
+      {"MS/s", {dimension::frequency, 1e6}},
+      {"GS/s", {dimension::frequency, 1e9}},
+      {"TS/s", {dimension::frequency, 1e12}},
       // energy
       {"fJ", {dimension::energy, 1e-15}},
       {"pJ", {dimension::energy, 1e-12}},
@@ -192,7 +198,14 @@ const std::map<std::string, expected_unit>& hand_values() {
       {"\xC2\xB5" "F", {dimension::capacitance, 1e-6}},
       {"F", {dimension::capacitance, 1.0}},
   };
-  return values;
+  // Every micro-sign (U+00B5) unit is also written with the Greek mu (U+03BC).
+  static const std::map<std::string, expected_unit> with_mu = [] {
+    std::map<std::string, expected_unit> all = values;
+    for (const auto& [symbol, v] : values)
+      if (symbol.rfind("\xC2\xB5", 0) == 0) all.emplace("\xCE\xBC" + symbol.substr(2), v);
+    return all;
+  }();
+  return with_mu;
 }
 
 const std::vector<dimension>& all_dimensions() {
@@ -404,6 +417,10 @@ TEST_CASE("units: an unknown unit suggests the right spelling") {
     CHECK_MESSAGE(contains(q.error, "unknown unit"), q.error);
     CHECK_MESSAGE(contains(q.error, std::string("(did you mean '") + t.suggestion + "'?)"), q.error);
   }
+  // A decimal comma is named as such, with the value as it should be written.
+  auto comma = parse_quantity("2,5 uS", dimension::conductance);
+  CHECK_FALSE(comma.ok);
+  CHECK_MESSAGE(contains(comma.error, "'2,5 uS' has a decimal comma: write the decimal point ('2.5 uS')"), comma.error);
   // Nothing close: no suggestion rather than a wild one.
   auto q = parse_quantity("10 furlongs", dimension::time);
   CHECK_FALSE(q.ok);
