@@ -14,15 +14,25 @@ static bool is_identifier(const std::string& s) {
   return true;
 }
 
+std::vector<std::string> tech_libraries::library_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, file] : m_library_files) names.push_back(name);
+  return names;
+}
+
 void tech_libraries::load(const std::string& path, diagnostics& errors) {
   const std::string canonical = file_identity(path);
   for (const auto& f : m_files)
     if (f == canonical) return;  // the same library named twice (e.g. by a base and its extension)
   auto root = load_yaml_file(path, errors);
-  if (!root) return;
+  if (!root) {
+    m_unread = true;
+    return;
+  }
   m_files.push_back(canonical);
   if (!root->is_map()) {
     errors.error(root->where, "a technology library must be a map with 'library' and 'entries'");
+    m_unread = true;
     return;
   }
   const std::vector<std::string> known = {"library", "description", "entries"};
@@ -32,16 +42,19 @@ void tech_libraries::load(const std::string& path, diagnostics& errors) {
   const yaml_node* lib = root->find("library");
   if (!lib || !lib->is_scalar() || !is_identifier(lib->text)) {
     errors.error(lib ? lib->where : root->where, "'library' must name the library (letters, digits, '_')");
+    m_unread = true;
     return;
   }
   if (auto it = m_library_files.find(lib->text); it != m_library_files.end()) {
     errors.error(lib->where, "library '" + lib->text + "' is already defined in " + it->second);
+    m_unread = true;
     return;
   }
   m_library_files[lib->text] = path;
   const yaml_node* entries = root->find("entries");
   if (!entries || !entries->is_map()) {
     errors.error(entries ? entries->where : root->where, "'entries' must be a map of named entries");
+    m_unread = true;
     return;
   }
   for (const auto& e : entries->entries) {

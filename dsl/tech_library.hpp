@@ -32,8 +32,15 @@ class tech_libraries {
   std::vector<std::string> qualified_names() const;
   const std::vector<std::string>& files() const { return m_files; }
   const std::map<std::string, tech_entry>& entries() const { return m_entries; }
+  // Whether a library of this name was read.
+  bool has_library(const std::string& name) const { return m_library_files.count(name) > 0; }
+  std::vector<std::string> library_names() const;
+  // Whether a listed file could not be read as a library (its errors are
+  // reported), so that an entry it may hold is not also called missing.
+  bool any_unread() const { return m_unread; }
 
  private:
+  bool m_unread = false;
   std::map<std::string, tech_entry> m_entries;
   std::map<std::string, std::string> m_library_files;  // library name -> file that defined it
   std::vector<std::string> m_files;

@@ -215,10 +215,24 @@ block_value validator::validate(const yaml_node& node_in, const block_schema& sc
     if (!u.is_scalar()) {
       m_errors.error(u.where, context + ": 'use' names a technology library entry as 'library.entry'");
     } else if (!m_tech || m_tech->qualified_names().empty()) {
-      m_errors.error(u.where, context + ": 'use: " + u.text + "' needs technology libraries; list them under 'tech:'");
+      if (!m_tech || !m_tech->any_unread())  // else the unread file's errors say why
+        m_errors.error(u.where,
+                       context + ": 'use: " + u.text + "' needs technology libraries; list them under 'tech:'");
     } else if (!(entry = m_tech->find(u.text))) {
-      m_errors.error(u.where, context + ": no technology library entry '" + u.text + "'" +
-                                  did_you_mean(u.text, m_tech->qualified_names()));
+      const std::string library = u.text.substr(0, u.text.find('.'));
+      std::string known;
+      for (const auto& name : m_tech->library_names()) known += (known.empty() ? "" : ", ") + name;
+      if (m_tech->has_library(library) || u.text.find('.') == std::string::npos) {
+        m_errors.error(u.where, context + ": no technology library entry '" + u.text + "'" +
+                                    did_you_mean(u.text, m_tech->qualified_names()));
+      } else if (!m_tech->any_unread()) {
+        // A library not read at all: most likely its file is not under tech:.
+        m_errors.error(u.where, context + ": no technology library '" + library + "' among those listed under tech: (" +
+                                    known + "); list its file under tech:" +
+                                    did_you_mean(u.text, m_tech->qualified_names()));
+      }
+      // Otherwise a listed file that could not be read (its errors are above)
+      // may hold the library: calling its entry missing as well would mislead.
     } else if (entry->kind != schema.type) {
       m_errors.error(u.where, context + ": '" + u.text + "' describes " + with_article(entry->kind) + ", not " +
                                   with_article(schema.type));

@@ -387,6 +387,31 @@ TEST_CASE("validator: use: errors") {
     REQUIRE(r.errors.size() == 1);
     check_error(r.errors, 0, 2, 1, "unknown parameter 'use' for widget");
   }
+  SUBCASE("a library that is not listed is named, with those that are") {
+    auto r = validate_widget("resistance: 1 Ohm\nuse: mylab.fast_widget\n", &tech);
+    REQUIRE(r.errors.size() == 1);
+    check_error(r.errors, 0, 2, 6,
+                "no technology library 'mylab' among those listed under tech: (parts); list its file under tech: "
+                "(did you mean 'parts.fast_widget'?)");
+  }
+  SUBCASE("a listed file that could not be read is not blamed twice") {
+    // Its own errors say what is wrong with it; its entries are unknown, so
+    // one named from it is not also called missing. A library that was read
+    // still has its missing entries named.
+    const std::string broken = dir.write("broken.yaml", "library: mylab\nentries: [\n");
+    tech_libraries partly = tech;
+    diagnostics broken_errors;
+    partly.load(broken, broken_errors);
+    CHECK(broken_errors.has_errors());
+    CHECK(partly.any_unread());
+    CHECK_FALSE(validate_widget("resistance: 1 Ohm\nuse: mylab.fast_widget\n", &partly).errors.has_errors());
+    auto r = validate_widget("resistance: 1 Ohm\nuse: parts.fast_widgt\n", &partly);
+    REQUIRE(r.errors.size() == 1);
+    check_error(r.errors, 0, 2, 6, "no technology library entry 'parts.fast_widgt'");
+    tech_libraries only_broken;
+    only_broken.load(broken, broken_errors);
+    CHECK_FALSE(validate_widget("resistance: 1 Ohm\nuse: mylab.fast_widget\n", &only_broken).errors.has_errors());
+  }
   SUBCASE("use: must be a name") {
     auto r = validate_widget("resistance: 1 Ohm\nuse: [parts.fast_widget]\n", &tech);
     REQUIRE(r.errors.size() == 1);
