@@ -76,6 +76,9 @@ std::string to_json(const run_result& r) {
   m["weights_resident"] = r.weights_resident;
   m["programming_energy_j"] = r.programming_energy_j;
   m["programming_time_s"] = r.programming_time_s;
+  ordered_json parts = ordered_json::object();
+  for (const auto& [part, energy] : r.programming_energy_by_action_j) parts[part] = energy;
+  m["programming_energy_by_action_j"] = parts;
   j["mapping"] = m;
   ordered_json layers = ordered_json::array();
   for (const auto& l : r.layers) {

@@ -1,6 +1,8 @@
 #include "reports/markdown_summary.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <cstdio>
 #include <sstream>
 
@@ -60,8 +62,16 @@ std::string to_markdown(const run_result& r, text_target target) {
     o << "| crossbars needed / on chip | " << r.crossbars_needed << " / " << r.crossbars_available << " |\n";
     o << "| tiles needed as placed / on chip | " << r.tiles_needed << " / " << r.tiles_available
       << (r.weights_resident ? " (all weights resident)" : " (weights reprogrammed each inference)") << " |\n";
-    o << "| one-time weight programming | " << si(r.programming_energy_j, "J") << ", " << si(r.programming_time_s, "s")
-      << " |\n";
+    o << "| one-time weight programming | " << si(r.programming_energy_j, "J") << ", " << si(r.programming_time_s, "s");
+    // Its largest parts, so the figure is not a bare total.
+    std::vector<std::pair<double, std::string>> parts;
+    for (const auto& [part, energy] : r.programming_energy_by_action_j)
+      if (energy > 0) parts.emplace_back(energy, part);
+    std::sort(parts.begin(), parts.end(), std::greater<>());
+    for (std::size_t i = 0; i < parts.size() && i < 3; ++i)
+      o << (i ? ", " : " (") << md(parts[i].second) << " " << si(parts[i].first, "J");
+    if (!parts.empty()) o << (parts.size() > 3 ? ", ...)" : ")");
+    o << " |\n";
   }
   o << "\n";
   if (r.mode == "functional") {

@@ -168,6 +168,9 @@ struct run_result {
   // Weights programmed once before inferences start; not part of an inference.
   double programming_energy_j = 0;
   double programming_time_s = 0;
+  // Its parts, "component.action" -> J (cell writes, the weights' DRAM reads,
+  // their bus transfers ...), summing to programming_energy_j.
+  std::map<std::string, double> programming_energy_by_action_j;
   long long crossbars_needed = 0;
   long long crossbars_available = 0;
   long long tiles_needed = 0;  // as placed: whole tiles all layers take at once

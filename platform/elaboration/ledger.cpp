@@ -77,6 +77,7 @@ void price_run(reports::run_result& r, const std::vector<component_runtime>& com
           const std::string category = models::category_name(price->second.category);
           if (layer == setup_layer) {
             r.programming_energy_j += count * price->second.energy_j;
+            r.programming_energy_by_action_j[cr.name + "." + action] += count * price->second.energy_j;
             continue;
           }
           const double energy = per * count * price->second.energy_j;

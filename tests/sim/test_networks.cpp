@@ -104,6 +104,13 @@ TEST_CASE("networks: every shipped network runs on every CIM architecture and co
       CHECK(components == rel(total));
       CHECK(layers == rel(total, 1e-6));
       CHECK(categories == rel(total, 1e-6));
+      // The one-time programming's parts add up to it, and its cells' writes are among them.
+      double programming = 0;
+      for (const auto& [part, energy] : j["mapping"]["programming_energy_by_action_j"].items())
+        programming += energy.get<double>();
+      CHECK(programming == rel(j["mapping"]["programming_energy_j"].get<double>()));
+      if (j["mapping"]["weights_resident"].get<bool>())
+        CHECK(j["mapping"]["programming_energy_by_action_j"]["tile.cell_write"].get<double>() > 0);
 
       // Prices read from the tech libraries by hand.
       const double dram_read = action_count(j, "dram", "read_bytes");
