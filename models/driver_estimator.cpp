@@ -73,9 +73,16 @@ driver_estimate estimate_input_drive(const dsl::block_value& input, const dsl::b
     out.energy_j += hold * held;
     out.source += " + static_power " + show(hold, dimension::power) + " x " + held_text;
   }
-  out.source += " = " + show(out.energy_j, dimension::energy) + "; " + c_text + " " +
-                cited({{input, "wire_capacitance_per_um"}, {input, "driver_capacitance"},
-                       {crossbar, "read_voltage"}, {crossbar, "read_pulse"}});
+  // Cites what entered the figure: the read's length only when a static
+  // power is held over it.
+  std::vector<cite> used = {{input, "wire_capacitance_per_um"}, {input, "driver_capacitance"},
+                            {crossbar, "read_voltage"}};
+  if (mode == "pulse_width" && counter > 0.0) used.push_back({input, "counter_energy_per_level"});
+  if (hold > 0.0) {
+    used.push_back({input, "static_power"});
+    used.push_back({crossbar, "read_pulse"});
+  }
+  out.source += " = " + show(out.energy_j, dimension::energy) + "; " + c_text + " " + cited(used);
   return out;
 }
 

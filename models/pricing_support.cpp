@@ -6,7 +6,9 @@ namespace mottsim::models {
 
 std::string origin(const dsl::block_value& b, const std::string& name) { return b.origin(name); }
 
-std::string cited(std::initializer_list<cite> items) {
+std::string cited(std::initializer_list<cite> items) { return cited(std::vector<cite>(items)); }
+
+std::string cited(const std::vector<cite>& items) {
   std::string out = "(";
   for (const auto& c : items) {
     if (out.size() > 1) out += "; ";

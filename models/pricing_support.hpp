@@ -20,6 +20,7 @@ struct cite {
   const char* name;
 };
 std::string cited(std::initializer_list<cite> items);
+std::string cited(const std::vector<cite>& items);  // for a list built by what entered a figure
 
 std::string show(double si, dsl::dimension d);
 std::string show(double x);
