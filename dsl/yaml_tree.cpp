@@ -334,6 +334,26 @@ wide_text wide_encoding(const std::string& text) {
   return {nullptr, nullptr};
 }
 
+// yaml-cpp's messages for a tab in indentation ("illegal map value", "end of
+// map not found") do not say so: names the first line, up to the error's (or
+// anywhere, without one), whose indentation holds a tab.
+std::string tab_indent_hint(const std::string& text, int error_line) {
+  int line = 1;
+  bool indent = true;
+  for (const char c : text) {
+    if (c == '\n') {
+      if (error_line > 0 && line >= error_line) break;
+      ++line;
+      indent = true;
+    } else if (indent && c == '\t') {
+      return "; line " + std::to_string(line) + " indents with a tab, which YAML does not allow: indent with spaces";
+    } else if (c != ' ') {
+      indent = false;
+    }
+  }
+  return "";
+}
+
 yaml_node_ptr parse(const std::string& text, const std::string& name, diagnostics& errors) {
   if (const wide_text wide = wide_encoding(text); wide.description) {
     errors.error({name, 1, 1}, std::string("YAML text must be UTF-8, and this file is ") + wide.description +
@@ -352,7 +372,7 @@ yaml_node_ptr parse(const std::string& text, const std::string& name, diagnostic
   } catch (const YAML::Exception& e) {
     source_location where{name, e.mark.line + 1, e.mark.column + 1};
     if (e.mark.is_null()) where = {name, 0, 0};
-    local.error(where, "YAML syntax: " + e.msg);
+    local.error(where, "YAML syntax: " + e.msg + tab_indent_hint(text, e.mark.is_null() ? -1 : e.mark.line + 1));
   }
   errors.append(local);
   if (local.has_errors()) return nullptr;

@@ -193,6 +193,19 @@ TEST_CASE("yaml_tree: syntax errors are located") {
     REQUIRE(errors.size() == 1);
     check_at(errors.errors()[0].where, 2, 4);
   }
+  SUBCASE("a tab in indentation is named, whatever yaml-cpp calls the error") {
+    for (const char* text : {"name: x\nc:\n\tt:\n\t\ttype: y\n", "name: x\nc:\n  t:\n  \ttype: y\n"}) {
+      CAPTURE(text);
+      diagnostics errors;
+      CHECK_FALSE(parse(text, errors));
+      REQUIRE(errors.size() == 1);
+      CHECK(contains(errors.errors()[0].message, "indents with a tab, which YAML does not allow"));
+    }
+    diagnostics errors;  // a tab inside a value is not indentation
+    CHECK_FALSE(parse("a: 1: 2\nb: x\ty\n", errors));
+    REQUIRE(errors.size() == 1);
+    CHECK_FALSE(contains(errors.errors()[0].message, "tab"));
+  }
   SUBCASE("a quoted value never closed, which would take in every key after it") {
     // yaml-cpp reads both to the end of the text without a word.
     for (const char* text : {"name: x\ndoc: \"one\nbits: 6\nrate: 1 GHz\n", "name: x\ndoc: 'it''s\nbits: 6\n",
