@@ -331,6 +331,7 @@ architecture_load load_architecture(const architecture_source& source, const std
   if (const yaml_node* tech = root->find("tech")) {
     std::vector<const yaml_node*> items;
     if (!scalar_or_items(*tech, items)) errors.error(tech->where, "'tech' is a list of technology library files");
+    bool unreadable = false;  // a listed file that is not there: its entries are unknown
     for (const auto* item : items) {
       if (!item->is_scalar()) {
         errors.error(item->where, "'tech' entries are file paths");
@@ -340,7 +341,13 @@ architecture_load load_architecture(const architecture_source& source, const std
       // working directory, like any command-line path.
       const std::string file = item->where.line > 0 ? resolve_relative(item->where.file, item->text) : item->text;
       if (const std::string problem = regular_file_problem(file); !problem.empty()) {
-        errors.error(item->where, "technology library '" + file + "' " + problem);
+        std::error_code ec;
+        const std::string looked =
+            item->where.line > 0 ? std::string()
+                                 : " (looked for " + fs::absolute(file, ec).lexically_normal().string() +
+                                       ": a --set path is relative to the working directory)";
+        errors.error(item->where, "technology library '" + file + "' " + problem + looked);
+        unreadable = true;
         continue;
       }
       // A library a derived file lists again, which its base already
@@ -361,6 +368,7 @@ architecture_load load_architecture(const architecture_source& source, const std
       errors.append(tech_errors);
       if (tech_cache) *tech_cache = {out.spec.tech_files, out.tech, tech_errors, true};
     }
+    if (unreadable) out.tech.mark_unread();
   }
 
   const yaml_node* components = root->find("components");

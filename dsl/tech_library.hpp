@@ -38,6 +38,7 @@ class tech_libraries {
   // Whether a listed file could not be read as a library (its errors are
   // reported), so that an entry it may hold is not also called missing.
   bool any_unread() const { return m_unread; }
+  void mark_unread() { m_unread = true; }  // a listed file that could not even be opened
 
  private:
   bool m_unread = false;
