@@ -109,6 +109,19 @@ int command_describe(const model_registry& registry, const std::string& file, co
   out << "  node " << dsl::format_quantity(spec.node_m, dsl::dimension::length) << "; technology libraries:";
   for (const auto& t : spec.tech_files) out << ' ' << t;
   out << '\n';
+  // `--set tech[i]` indexes the list as the files give it, a base's and each
+  // derived file's in turn, a library listed twice included; the line above
+  // reads each library once. Shown when the two differ, so i can be read here.
+  if (const dsl::yaml_node* tech = arch.resolved ? arch.resolved->find("tech") : nullptr;
+      tech && tech->is_sequence() && tech->items.size() != spec.tech_files.size()) {
+    out << "  tech list as --set tech[i] indexes it:";
+    for (std::size_t i = 0; i < tech->items.size(); ++i) {
+      const auto& item = *tech->items[i];
+      const std::string path = item.where.line > 0 ? dsl::resolve_relative(item.where.file, item.text) : item.text;
+      out << " [" << i << "] " << path;
+    }
+    out << '\n';
+  }
   for (const auto& o : spec.overrides) out << "  override --set " << o << '\n';
   for (const auto& c : spec.components) {
     out << '\n' << c.name << ": " << c.type << (c.count > 1 ? " x" + std::to_string(c.count) : std::string())

@@ -70,6 +70,19 @@ rm -rf "$e2e_tmp"
 run describe
 check "describe without a file" 2 "required"
 
+# A derived file that lists a base's library again: describe reads it once, and
+# also shows the list as --set tech[i] indexes it, the repeat included.
+again=$(mktemp -d)
+printf 'extends: %s/configs/arch/adc_cim.yaml\nname: again\ntech: [%s/configs/tech/synapses.yaml]\n' "$src" "$src" \
+  >"$again/again.yaml"
+run describe "$again/again.yaml"
+check "describe shows the tech list as --set indexes it" 0 \
+  "tech list as --set tech\[i\] indexes it: \[0\] .*memories\.yaml .*\[3\] .*synapses\.yaml .*\[5\] .*synapses\.yaml$"
+run describe configs/arch/adc_cim.yaml
+check "describe leaves it out when the two lists agree" 0 "technology libraries:"
+grep -q "tech list as" <<<"$out" && verdict "describe leaves it out when the two lists agree" "it printed it"
+rm -rf "$again"
+
 run validate no/such/file.yaml
 check "validate a missing file" 2 "^no/such/file\.yaml: error: cannot open file"
 

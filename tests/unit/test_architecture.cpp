@@ -746,7 +746,8 @@ TEST_CASE("architecture: tech: errors") {
   dir.write("mem.yaml", "library: mem\nentries:\n  big: {kind: dram, capacity: 8 GiB}\n");
   auto other = load(dir.write("b.yaml", "tech: [mem.yaml]\ncomponents:\n  d: {type: dram, use: memz.big}\n"));
   REQUIRE_MESSAGE(other.errors.size() == 1, other.errors.to_string());
-  CHECK(contains(other.errors.errors()[0].message, "no technology library 'memz' among those listed under tech: (mem)"));
+  CHECK(contains(other.errors.errors()[0].message,
+                 "no technology library 'memz' among those listed under tech: (mem)"));
 }
 
 // --- the shipped architectures ----------------------------------------------
