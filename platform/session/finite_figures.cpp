@@ -20,13 +20,17 @@ constexpr const char* too_large =
 void refuse_non_finite_figures(const reports::run_result& r, const dsl::architecture_spec& arch) {
   dsl::diagnostics errors;
   for (const auto& c : r.components) {
-    std::vector<std::pair<std::string, double>> figures = {{"area", c.area_mm2},       {"dynamic energy", c.dynamic_j},
-                                                           {"leakage", c.leakage_w},   {"leakage energy", c.leakage_j},
-                                                           {"busy time", c.busy_s}};
+    // An action's price first: its source names the parameters (and their
+    // files, lines or --set flags) it was computed from, which the totals
+    // built from it cannot.
+    std::vector<std::pair<std::string, double>> figures;
     for (const auto& [action, a] : c.actions) {
-      figures.emplace_back("'" + action + "' price", a.price_j);
-      figures.emplace_back("'" + action + "' energy", a.energy_j);
+      const std::string priced = a.source.empty() ? "" : " (priced as " + a.source + ")";
+      figures.emplace_back("'" + action + "' price" + priced, a.price_j);
+      figures.emplace_back("'" + action + "' energy" + priced, a.energy_j);
     }
+    figures.insert(figures.end(), {{"area", c.area_mm2}, {"dynamic energy", c.dynamic_j}, {"leakage", c.leakage_w},
+                                   {"leakage energy", c.leakage_j}, {"busy time", c.busy_s}});
     for (const auto& [what, value] : figures) {
       if (std::isfinite(value)) continue;
       const dsl::component_spec* spec = arch.find(c.name);
