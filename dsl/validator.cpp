@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "dsl/input_file.hpp"
@@ -79,10 +80,17 @@ bool validator::parse_param(const yaml_node& node, const param_schema& p, const 
       if (!expect_scalar()) return false;
       if (!parse_integer(node.text, out.integer)) {
         double magnitude = 0;
-        const bool too_large = parse_number(node.text, magnitude) && std::fabs(magnitude) >= 9223372036854775807.0;
-        m_errors.error(node.where, what + (too_large ? " is beyond the range of 64-bit whole numbers, got '"
-                                                     : " must be a whole number, got '") +
-                                       node.text + "'");
+        const bool number = parse_number(node.text, magnitude);
+        const bool too_large = number && std::fabs(magnitude) >= 9223372036854775807.0;
+        // 1e2 is a whole number written as a decimal one: say how to write it.
+        const bool exponent = number && !too_large && magnitude == std::floor(magnitude);
+        char digits[32];
+        std::snprintf(digits, sizeof digits, "%.0f", magnitude);
+        const std::string got = ", got '" + node.text + "'";
+        m_errors.error(node.where, what + (too_large  ? " is beyond the range of 64-bit whole numbers" + got
+                                           : exponent ? " is a whole number written in digits, such as " +
+                                                            std::string(digits) + got
+                                                      : " must be a whole number" + got));
         return false;
       }
       break;
