@@ -66,8 +66,10 @@ check "an overflowing figure is bad input" 2 \
 [[ -e $tmp/overflow ]] && verdict "an overflowing run writes nothing" "$tmp/overflow exists"
 run run configs/arch/cpu_baseline.yaml configs/workloads/lenet5_mnist.yaml -o "$tmp/overflow" \
   --set 'components.l2.read_energy=1e308 J'
-check "an overflowing component is named at its line" 2 \
-  "^configs/arch/cpu_baseline.yaml:[0-9]+:[0-9]+: error: component 'l2': its dynamic energy came out as inf"
+priced_by_flag="\\(priced as .*--set 'components\\.l2\\.read_energy=1e308 J'.*\\)"
+check "an overflowing component is named at its line, with the action and the flag that priced it" 2 \
+  "^configs/arch/cpu_baseline.yaml:[0-9]+:[0-9]+: error: component 'l2': its 'read_bytes' energy $priced_by_flag" \
+  "came out as inf"
 
 # A DRAM too small for the network is said at the capacity that made it so.
 run run configs/arch/adc_cim.yaml configs/workloads/lenet5_mnist.yaml -o "$tmp/small_dram" \

@@ -61,9 +61,13 @@ TEST_CASE("finite figures: an overflowed price is refused at its component, a to
   reports::run_result r = finite_run();
   r.components[0].actions["cell_read"].price_j = inf;
   r.components[0].actions["cell_read"].energy_j = inf;
+  r.components[0].actions["cell_read"].source = "read_energy 1e+308 J (read_energy: --set 'x.read_energy=1e308 J')";
+  r.components[0].dynamic_j = inf;  // the action, which says how it was priced, is named before the total
   r.energy_j = inf;  // the component's error is the one said
   const std::string priced = refusal(r, one_tile());
-  CHECK(priced.rfind("arch.yaml:7:3: error: component 'tile': its 'cell_read' price came out as inf", 0) == 0);
+  CHECK(priced.rfind("arch.yaml:7:3: error: component 'tile': its 'cell_read' price (priced as read_energy 1e+308 J "
+                     "(read_energy: --set 'x.read_energy=1e308 J')) came out as inf",
+                     0) == 0);
 
   r = finite_run();
   r.programming_energy_j = inf;  // a weight write of 1e308 J x the cells written
