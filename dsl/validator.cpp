@@ -242,8 +242,14 @@ block_value validator::validate(const yaml_node& node_in, const block_schema& sc
       // Otherwise a listed file that could not be read (its errors are above)
       // may hold the library: calling its entry missing as well would mislead.
     } else if (entry->kind != schema.type) {
+      // A kind no type has is a slip in the library: say where, and what was meant.
+      const bool unknown = !m_catalog.find_schema(entry->kind);
       m_errors.error(u.where, context + ": '" + u.text + "' describes " + with_article(entry->kind) + ", not " +
-                                  with_article(schema.type));
+                                  with_article(schema.type) +
+                                  (unknown ? "; '" + entry->kind + "' is no kind mottsim knows (the entry is at " +
+                                                 entry->where.to_string() + ")" +
+                                                 did_you_mean(entry->kind, m_catalog.schema_names())
+                                           : ""));
       entry = nullptr;
     }
     if (entry) {

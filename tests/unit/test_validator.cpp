@@ -392,6 +392,17 @@ TEST_CASE("validator: use: errors") {
     REQUIRE(r.errors.size() == 1);
     check_error(r.errors, 0, 2, 1, "unknown parameter 'use' for widget");
   }
+  SUBCASE("an entry whose kind no type has is named where it is, with the kind meant") {
+    const std::string typo = dir.write("typo.yaml", "library: typo\nentries:\n  w:\n    kind: widgt\n");
+    tech_libraries with_typo;
+    diagnostics typo_errors;
+    with_typo.load(typo, typo_errors);
+    REQUIRE_FALSE(typo_errors.has_errors());
+    auto r = validate_widget("resistance: 1 Ohm\nuse: typo.w\n", &with_typo);
+    REQUIRE(r.errors.size() == 1);
+    check_error(r.errors, 0, 2, 6, "'typo.w' describes a widgt, not a widget; 'widgt' is no kind mottsim knows (the "
+                                   "entry is at " + typo + ":3:3) (did you mean 'widget'?)");
+  }
   SUBCASE("a library that is not listed is named, with those that are") {
     auto r = validate_widget("resistance: 1 Ohm\nuse: mylab.fast_widget\n", &tech);
     REQUIRE(r.errors.size() == 1);
