@@ -21,6 +21,30 @@ void static_figures(const block_value& p, component_pricing& out) {
   out.area_source = origin(p, "area");
 }
 
+// The area and static power of `units` identical units (cores, processing
+// elements): the whole when a source gives it (`area`, `leakage`), else units
+// x the per-unit figure, so a larger array or cluster costs silicon and
+// leakage. Each is scaled to the node as the component's other logic is.
+void replicated_static_figures(const block_value& p, long long units, const std::string& units_text,
+                               const char* area_per, const char* leakage_per, const logic_scale& scale,
+                               component_pricing& out) {
+  for (const bool area : {true, false}) {
+    const char* whole = area ? "area" : "leakage";
+    const scaled_kind kind = area ? scaled_kind::area : scaled_kind::leakage;
+    std::string source;
+    double value = 0.0;
+    if (p.has(whole)) {
+      value = scaled_figure(p, whole, kind, scale, source);
+      source = "as given for the whole, whatever its size: " + source;
+    } else {
+      value = static_cast<double>(units) * scaled_figure(p, area ? area_per : leakage_per, kind, scale, source);
+      source = units_text + " x " + std::string(area ? area_per : leakage_per) + " " + source;
+    }
+    (area ? out.area_m2 : out.leakage_w) = value;
+    (area ? out.area_source : out.leakage_source) = source;
+  }
+}
+
 }  // namespace
 
 // Off-chip memory is I/O, not logic: its figures are not scaled by node.
@@ -69,7 +93,9 @@ component_pricing price_processor(const block_value& p, const pricing_context&) 
   out.actions["core_cycle"] = direct(p, "energy_per_core_cycle", energy_category::compute);
   out.actions["int8_mac"] = direct(p, "energy_per_int8_mac", energy_category::compute);
   out.actions["fp32_mac"] = direct(p, "energy_per_fp32_mac", energy_category::compute);
-  static_figures(p, out);
+  const long long cores = p.integer("cores");
+  replicated_static_figures(p, cores, std::to_string(cores) + " cores " + cited({{p, "cores"}}), "area_per_core",
+                            "leakage_per_core", logic_scale{}, out);
   std::string parts = "cores " + show(out.leakage_w, dimension::power) + " (" + out.leakage_source + ")";
   for (const char* name : {"uncore_power", "soc_power", "platform_power"}) {
     const double w = p.quantity(name);
@@ -88,9 +114,11 @@ component_pricing price_systolic_array(const block_value& p, const pricing_conte
   out.actions["weight_load"] = scaled_energy(p, "energy_per_weight_load", energy_category::compute, scale);
   out.actions["vector_op"] = scaled_energy(p, "energy_per_vector_op", energy_category::compute, scale);
   out.actions["pe_storage_bits"] = pe_storage_price(p, at.node_m);
-  static_figures(p, out);
-  out.area_m2 = scaled_area(p, scale, out.area_source);
-  out.leakage_w = scaled_leakage(p, scale, out.leakage_source);
+  const long long rows = p.integer("rows"), columns = p.integer("columns");
+  replicated_static_figures(p, rows * columns,
+                            std::to_string(rows) + " x " + std::to_string(columns) + " PEs " +
+                                cited({{p, "rows"}, {p, "columns"}}),
+                            "area_per_pe", "leakage_per_pe", scale, out);
   return out;
 }
 

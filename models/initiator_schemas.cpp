@@ -109,9 +109,21 @@ schema_ptr processor_schema() {
           .quantity("transaction", dimension::data_size, "4 KiB", "bytes per TLM burst of the cache prefetch stream")
           .at_least(one_bit)
           .at_most(max_transaction_bytes)
-          .quantity("area", dimension::area, "4 mm^2", "core area without caches")
+          .quantity("area_per_core", dimension::area, "1 mm^2",
+                    "one core's area without caches; the cluster's is cores x it")
           .at_least(0)
-          .quantity("leakage", dimension::power, "50 mW", "static power of the cores")
+          .quantity("leakage_per_core", dimension::power, "12.5 mW",
+                    "one core's static power; the cluster's is cores x it")
+          .at_least(0)
+          .quantity("area", dimension::area, std::nullopt,
+                    "the cluster's core area when a source gives it whole: used as given, whatever cores says "
+                    "(default: cores x area_per_core)")
+          .optional()
+          .at_least(0)
+          .quantity("leakage", dimension::power, std::nullopt,
+                    "the cluster's core static power when a source gives it whole: used as given, whatever cores "
+                    "says (default: cores x leakage_per_core)")
+          .optional()
           .at_least(0)
           .quantity("uncore_power", dimension::power, "0 W",
                     "static power of the cluster's shared logic outside the cores and the modelled caches "
@@ -181,9 +193,22 @@ schema_ptr systolic_array_schema() {
           .quantity("transaction", dimension::data_size, "4 KiB", "bytes per TLM burst of the DMA stream")
           .at_least(one_bit)
           .at_most(max_transaction_bytes)
-          .quantity("area", dimension::area, "3 mm^2", "area of the array and its vector unit, without scratchpads")
+          .quantity("area_per_pe", dimension::area, "732 um^2",
+                    "one processing element's area with its share of the vector unit, without scratchpads; the "
+                    "array's is rows x columns x it")
           .at_least(0)
-          .quantity("leakage", dimension::power, "20 mW", "static power of the array")
+          .quantity("leakage_per_pe", dimension::power, "4.88 uW",
+                    "one processing element's static power; the array's is rows x columns x it")
+          .at_least(0)
+          .quantity("area", dimension::area, std::nullopt,
+                    "the array's area when a source gives it whole: used as given, whatever rows and columns say "
+                    "(default: rows x columns x area_per_pe)")
+          .optional()
+          .at_least(0)
+          .quantity("leakage", dimension::power, std::nullopt,
+                    "the array's static power when a source gives it whole: used as given, whatever rows and "
+                    "columns say (default: rows x columns x leakage_per_pe)")
+          .optional()
           .at_least(0)
           .quantity("quantum", dimension::time, "1 us", "TLM global quantum")
           .above(0)

@@ -20,7 +20,7 @@ namespace {
 
 using mottsim::test_support::registry;
 
-constexpr double pJ = 1e-12, fJ = 1e-15, ns = 1e-9, nm = 1e-9, mm2 = 1e-6, um2 = 1e-12, mW = 1e-3, uS = 1e-6;
+constexpr double pJ = 1e-12, fJ = 1e-15, ns = 1e-9, nm = 1e-9, mm2 = 1e-6, um2 = 1e-12, mW = 1e-3, uW = 1e-6, uS = 1e-6;
 constexpr double KiB = 1024.0;
 
 // A component of `type` from YAML text, validated by the real schemas.
@@ -365,8 +365,10 @@ TEST_CASE("pricing: dram, bus, controller and processor from the shipped archite
   CHECK_CONTAINS(action(array, "mac").source, "digital.yaml:");
   CHECK(action(array, "weight_load").energy_j == doctest::Approx(0.03 * pJ).scale(0));
   CHECK(action(array, "vector_op").energy_j == doctest::Approx(0.009 * pJ).scale(0));
-  CHECK(array.area_m2 == doctest::Approx(3.3 * mm2).scale(0));
-  CHECK(array.leakage_w == doctest::Approx(20 * mW).scale(0));
+  // 64 x 64 PEs of 797 um^2 and 4.88 uW each.
+  CHECK(array.area_m2 == doctest::Approx(4096 * 797 * um2).scale(0));
+  CHECK(array.leakage_w == doctest::Approx(4096 * 4.88 * uW).scale(0));
+  CHECK_CONTAINS(array.area_source, "64 x 64 PEs");
   // 1 MiB with a 512-bit port: 8 x 18.4 pJ per 64-byte access.
   CHECK(action(price(sys_arch, "buffer"), "read_bytes").energy_j == doctest::Approx(8 * 18.4 * pJ / 64).scale(0));
   // 256 KiB, 2048-bit port, two ports: 32 x 9.9 pJ per 256-byte access; area and leakage x 2.
@@ -374,6 +376,34 @@ TEST_CASE("pricing: dram, bus, controller and processor from the shipped archite
   CHECK(action(accumulators, "write_bytes").energy_j == doctest::Approx(32 * 9.9 * pJ / 256).scale(0));
   CHECK(accumulators.area_m2 == doctest::Approx(2 * 0.21 * mm2).scale(0));
   CHECK(accumulators.leakage_w == doctest::Approx(2 * 35 * mW).scale(0));
+}
+
+TEST_CASE("pricing: a systolic array's and a processor's area and static power follow their size") {
+  const double node = 22 * nm;
+  // Without a reference node the per-PE figures are the architecture's node's: no scaling.
+  const auto array = [&](const std::string& extra) {
+    return test_support::registry().price(
+        "systolic_array", component("systolic_array", "area_per_pe: 500 um^2\nleakage_per_pe: 2 uW\n" + extra), node);
+  };
+  const auto small = array("rows: 8\ncolumns: 16\n");
+  const auto large = array("rows: 32\ncolumns: 64\n");
+  CHECK(small.area_m2 == doctest::Approx(128 * 500 * um2).scale(0));
+  CHECK(small.leakage_w == doctest::Approx(128 * 2 * uW).scale(0));
+  CHECK(large.area_m2 == doctest::Approx(16 * small.area_m2).scale(0));
+  CHECK(large.leakage_w == doctest::Approx(16 * small.leakage_w).scale(0));
+  // A whole figure a source gives is used as given, whatever the size.
+  const auto whole = array("rows: 32\ncolumns: 64\narea: 2 mm^2\nleakage: 7 mW\n");
+  CHECK(whole.area_m2 == doctest::Approx(2 * mm2).scale(0));
+  CHECK(whole.leakage_w == doctest::Approx(7 * mW).scale(0));
+  CHECK_CONTAINS(whole.area_source, "as given for the whole");
+  // Cores: 6 x 1.5 mm^2 and 6 x 40 mW, and the uncore's static power beside them.
+  const auto cpu = test_support::registry().price(
+      "processor",
+      component("processor", "cores: 6\narea_per_core: 1.5 mm^2\nleakage_per_core: 40 mW\nuncore_power: 0.1 W\n"),
+      node);
+  CHECK(cpu.area_m2 == doctest::Approx(9 * mm2).scale(0));
+  CHECK(cpu.leakage_w == doctest::Approx(0.24 + 0.1).scale(0));
+  CHECK_CONTAINS(cpu.leakage_source, "6 cores");
 }
 
 TEST_CASE("pricing: ISAAC-style tile of adc_cim") {
