@@ -82,6 +82,14 @@ schema_ptr sram_schema() {
                            "sram: a given leakage cannot be scaled from reference_node (its device flavour's "
                            "off-current and, for eDRAM, refresh scale differently): give it at the architecture's "
                            "node, or leave it to the memory model");
+            // One access moves port_width from one bank: a bank must hold it.
+            const double bank = v.quantity("capacity") / static_cast<double>(v.integer("banks"));
+            if (bank < v.quantity("port_width"))
+              errors.error(v.at("capacity").where,
+                           "sram: each of the " + std::to_string(v.integer("banks")) + " bank(s) holds " +
+                               dsl::format_quantity(bank, dimension::data_size) + ", less than one access of port_width " +
+                               dsl::format_quantity(v.quantity("port_width"), dimension::data_size) +
+                               ": raise capacity, or narrow the port or use fewer banks");
             if (v.has("cycle_time") && v.has("access_latency") &&
                 v.quantity("cycle_time") > v.quantity("access_latency"))
               errors.error(v.at("cycle_time").where,

@@ -155,6 +155,19 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
   // it blocks with the whole buffer (halving it would reserve them twice).
   const double acc_capacity = accumulators ? accumulators->params.quantity("capacity") : buffer_capacity / 2;
   const double blocking_capacity = accumulators || row_stationary ? buffer_capacity : buffer_capacity / 2;
+  // A weight-stationary array drains a row of C partial sums at a time: where
+  // they are kept must hold one, or the plan would assume storage that is not
+  // there (it used to run as if it held a row).
+  if (!row_stationary && acc_capacity < C * acc) {
+    const dsl::component_spec& holder = accumulators ? *accumulators : *buffer;
+    errors.error(holder.params.at("capacity").where,
+                 "'" + holder.name + "' holds " + dsl::format_quantity(acc_capacity, dsl::dimension::data_size) +
+                     (accumulators ? "" : " for partial sums (half of it)") + ", less than one row of the array's " +
+                     std::to_string(static_cast<long long>(C)) + " partial sums of " +
+                     std::to_string(p.integer("accumulator_bits")) + " bits (" +
+                     dsl::format_quantity(C * acc, dsl::dimension::data_size) + ")");
+    return plan;
+  }
 
   for (std::size_t i = 0; i < w.layers.size(); ++i) {
     const auto& l = w.layers[i];

@@ -445,6 +445,12 @@ TEST_CASE("baselines: precision, DRAM capacity and schedule mistakes are located
   r = run_mottsim(cpu, conv, "--schedule pipeline");
   CHECK(r.status == 2);
   CHECK(r.output.find("use --schedule layer") != std::string::npos);
+  // Accumulators that cannot hold one row of the array's 64 32-bit partial sums (256 B).
+  r = run_mottsim(systolic, conv, "--set 'components.accumulators.capacity=128 B' "
+                                  "--set 'components.accumulators.port_width=64 b'");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("--set 'components.accumulators.capacity=128 B': error: 'accumulators' holds 128 B, less than "
+                      "one row of the array's 64 partial sums of 32 bits (256 B)") != std::string::npos);
 }
 
 TEST_CASE("compare: an architecture against itself gives ratios of exactly 1") {

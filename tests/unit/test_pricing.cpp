@@ -378,6 +378,18 @@ TEST_CASE("pricing: dram, bus, controller and processor from the shipped archite
   CHECK(accumulators.leakage_w == doctest::Approx(2 * 35 * mW).scale(0));
 }
 
+TEST_CASE("sram: a bank too small for one access of its port is refused at the capacity") {
+  const auto error = [](const std::string& body) {
+    dsl::diagnostics errors;
+    test_support::validated_block("sram", body, errors);
+    return errors.to_string();
+  };
+  CHECK(error("capacity: 64 B\nport_width: 512 b\n").empty());  // exactly one access
+  CHECK(contains(error("capacity: 63 B\nport_width: 512 b\n"),
+                 "sram: each of the 1 bank(s) holds 63 B, less than one access of port_width 64 B"));
+  CHECK(contains(error("capacity: 1 KiB\nbanks: 32\nport_width: 64 B\n"), "each of the 32 bank(s) holds 32 B"));
+}
+
 TEST_CASE("pricing: a systolic array's and a processor's area and static power follow their size") {
   const double node = 22 * nm;
   // Without a reference node the per-PE figures are the architecture's node's: no scaling.
