@@ -162,10 +162,11 @@ void apply_override(yaml_node& root, const override_flag& flag, diagnostics& err
       entry->key_location = where;
       entry->below_use = false;
       // A --set of a block's `use:` names an entry whose values win over
-      // the block's keys from the files, as a later file's `use:` does.
+      // the block's keys from the files, as a later file's `use:` does, but
+      // not over another --set's, whatever the flags' order: a --set wins.
       if (key == "use")
         for (auto& sibling : node->entries)
-          if (sibling.key != "use") sibling.below_use = true;
+          if (sibling.key != "use" && sibling.key_location.line > 0) sibling.below_use = true;
       return;
     }
     node = entry->value.get();

@@ -36,8 +36,12 @@ yaml_node_ptr merge(const yaml_node& base, const yaml_node& over, std::vector<st
   // A block that names its technology entry here (`use:`) takes the entry's
   // values over what the base wrote for it, as over what the base's own entry
   // gave: a later file wins, key by key. The base's keys stay for what the
-  // entry does not set.
-  if (const yaml_node* use = over.find("use"); use && !use->is_null())
+  // entry does not set. A file that names the entry the base already uses
+  // changes nothing: the base's keys beside it keep their rank.
+  const yaml_node* use = over.find("use");
+  const yaml_node* base_use = base.find("use");
+  const bool same_entry = use && base_use && use->is_scalar() && base_use->is_scalar() && use->text == base_use->text;
+  if (use && !use->is_null() && !same_entry)
     for (auto& kept : out->entries)
       if (kept.key != "use" && !over.find(kept.key)) kept.below_use = true;
   return out;

@@ -87,7 +87,8 @@ schema_ptr sram_schema() {
             if (bank < v.quantity("port_width"))
               errors.error(v.at("capacity").where,
                            "sram: each of the " + std::to_string(v.integer("banks")) + " bank(s) holds " +
-                               dsl::format_quantity(bank, dimension::data_size) + ", less than one access of port_width " +
+                               dsl::format_quantity(bank, dimension::data_size) +
+                               ", less than one access of port_width " +
                                dsl::format_quantity(v.quantity("port_width"), dimension::data_size) +
                                ": raise capacity, or narrow the port or use fewer banks");
             if (v.has("cycle_time") && v.has("access_latency") &&

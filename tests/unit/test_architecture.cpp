@@ -371,6 +371,24 @@ TEST_CASE("architecture: a later file's use: wins over what a base wrote for the
     REQUIRE_MESSAGE(!slow.errors.has_errors(), slow.errors.to_string());
     CHECK(xbar(slow).quantity("read_pulse") == doctest::Approx(50e-9));
     CHECK(xbar(slow).quantity("read_voltage") == doctest::Approx(0.2));  // slow leaves the base's voltage
+    // A --set of a key wins over a --set of use:, in either order.
+    for (const auto& flags : {std::vector<std::string>{"components.t.crossbar.read_pulse=7 ns",
+                                                       "components.t.crossbar.use=lab.slow"},
+                              std::vector<std::string>{"components.t.crossbar.use=lab.slow",
+                                                       "components.t.crossbar.read_pulse=7 ns"}}) {
+      auto both = load(dir.path("base.yaml"), flags);
+      REQUIRE_MESSAGE(!both.errors.has_errors(), both.errors.to_string());
+      CHECK(xbar(both).quantity("read_pulse") == doctest::Approx(7e-9));
+    }
+    // A file that names again the entry its base uses changes nothing: the keys the
+    // base wrote beside it still win over the entry.
+    dir.write("named.yaml", "tech: [tech.yaml]\ncomponents:\n  t:\n    type: cim_tile\n    readout: [{type: adc}]\n"
+                            "    crossbar: {use: lab.fast, read_pulse: 30 ns}\n");
+    const std::string same_again = dir.write(
+        "same_again.yaml", "extends: named.yaml\ncomponents:\n  t:\n    crossbar: {use: lab.fast}\n");
+    auto again = load(same_again);
+    REQUIRE_MESSAGE(!again.errors.has_errors(), again.errors.to_string());
+    CHECK(xbar(again).quantity("read_pulse") == doctest::Approx(30e-9));
     // A file further down that writes the key again wins over the entry above it.
     const std::string further =
         dir.write("further.yaml", "extends: child.yaml\ncomponents:\n  t:\n    crossbar: {read_pulse: 3 ns}\n");
