@@ -94,42 +94,89 @@ std::string recorded_sweep_revision(const std::string& dir) {
   return j["settings"]["revision"].get<std::string>();
 }
 
-void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
-                                const std::map<std::string, std::string>& files, bool has_results,
-                                const char* revision) {
-  // No results: nothing made from other inputs to mix with.
-  if (!has_results) return;
-  const nlohmann::json j = read_record(dir);
+namespace {
+
+// What differs between a record and what the sweep reads now (`files`,
+// `spec`'s settings, a build of `revision`), each as "then -> now"; a
+// revision that differs is said as `revision_from` names its builds. A record
+// written before mottsim recorded revisions did not record the files a swept
+// value names either: those are not counted as new.
+std::vector<std::string> sweep_input_changes(const nlohmann::json& record, const dsl::sweep_spec& spec,
+                                             const std::map<std::string, std::string>& files,
+                                             const std::string& revision, const std::string& revision_from) {
+  std::vector<std::string> changed;
+  nlohmann::json now = settings_of(spec);
+  now["revision"] = revision;
+  for (const auto& [key, value] : now.items()) {
+    if (!record["settings"].contains(key) || !setting_changed(key, record["settings"][key], value)) continue;
+    const std::string then = record["settings"][key].dump();
+    changed.push_back(key != "revision" ? key + " " + then + " -> " + value.dump()
+                                        : "mottsim's source revision " + then + " here, " + value.dump() + " " +
+                                              revision_from);
+  }
+  const bool older_record = !record["settings"].contains("revision");
+  std::map<std::string, std::string> then;
+  for (const auto& [path, hash] : record["files"].items())
+    if (hash.is_string()) then[path] = hash.get<std::string>();
+  for (const auto& [path, hash] : files) {
+    const auto it = then.find(path);
+    if (it == then.end()) {
+      if (!older_record) changed.push_back(path + " (not read then)");
+    } else if (it->second != hash) {
+      changed.push_back(path + (hash == "absent" ? " (now absent)" : " (edited)"));
+    }
+  }
+  for (const auto& [path, hash] : then)
+    if (!files.count(path)) changed.push_back(path + " (no longer read)");
+  return changed;
+}
+
+std::string listed(const std::vector<std::string>& changed) {
+  std::string list;
+  for (std::size_t i = 0; i < changed.size() && i < 8; ++i) list += (i ? "; " : "") + changed[i];
+  if (changed.size() > 8) list += "; and " + std::to_string(changed.size() - 8) + " more";
+  return list;
+}
+
+// dir's record, refused (located) when results exist without one.
+nlohmann::json required_record(const std::string& dir) {
+  nlohmann::json j = read_record(dir);
   if (j.is_null())
     throw dsl::input_error({(fs::path(dir) / sweep_inputs_name).string(), 0, 0},
                            "is missing, so the results beside it cannot be checked against what the sweep reads now "
                            "(it records the files and settings they were made from); run the sweep into another -o "
                            "directory");
-  std::vector<std::string> changed;
-  nlohmann::json now = settings_of(spec);
-  if (revision) now["revision"] = revision;
-  for (const auto& [key, value] : now.items())
-    if (j["settings"].contains(key) && setting_changed(key, j["settings"][key], value))
-      changed.push_back((key == "revision" ? "mottsim's source revision " : key + " ") + j["settings"][key].dump() +
-                        " -> " + value.dump());
-  std::map<std::string, std::string> then;
-  for (const auto& [path, hash] : j["files"].items())
-    if (hash.is_string()) then[path] = hash.get<std::string>();
-  for (const auto& [path, hash] : files) {
-    const auto it = then.find(path);
-    if (it == then.end()) changed.push_back(path + " (not read then)");
-    else if (it->second != hash) changed.push_back(path + (hash == "absent" ? " (now absent)" : " (edited)"));
-  }
-  for (const auto& [path, hash] : then)
-    if (!files.count(path)) changed.push_back(path + " (no longer read)");
+  return j;
+}
+
+}  // namespace
+
+void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
+                                const std::map<std::string, std::string>& files, bool has_results) {
+  // No results: nothing made from other inputs to mix with.
+  if (!has_results) return;
+  const std::vector<std::string> changed =
+      sweep_input_changes(required_record(dir), spec, files, reports::simulator_revision(), "in this build");
   if (changed.empty()) return;
-  std::string list;
-  for (std::size_t i = 0; i < changed.size() && i < 8; ++i) list += (i ? "; " : "") + changed[i];
-  if (changed.size() > 8) list += "; and " + std::to_string(changed.size() - 8) + " more";
   throw dsl::input_error({(fs::path(dir) / "results.jsonl").string(), 0, 0},
-                         "these results were recorded from other inputs than the sweep reads now (" + list +
-                             "): with new results they would put two designs, or two builds of mottsim, in one table; "
-                             "run the sweep into another -o directory, or restore what changed");
+                         "these results were recorded from other inputs than the sweep reads now (" +
+                             listed(changed) +
+                             "): with new results they would put two designs, or two builds of mottsim, in one "
+                             "table; run the sweep into another -o directory, or restore what changed");
+}
+
+void check_shard_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
+                              const std::map<std::string, std::string>& files, const std::string& revision,
+                              const std::string& revision_from) {
+  const std::vector<std::string> changed =
+      sweep_input_changes(required_record(dir), spec, files, revision, "in " + revision_from + " record");
+  if (changed.empty()) return;
+  throw dsl::input_error({(fs::path(dir) / "results.jsonl").string(), 0, 0},
+                         "this shard's results were made from other inputs than the sweep reads now, or by another "
+                         "build of mottsim than the other shards (" +
+                             listed(changed) +
+                             "): merged, they would put two designs, or two builds, in one table; run this shard "
+                             "again with the inputs and the build of the others");
 }
 
 void write_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,

@@ -27,11 +27,16 @@ std::map<std::string, std::string> fingerprint_sweep_inputs(const std::vector<st
 // inputs (dir/sweep_inputs.json) differ from these, naming what changed; and
 // refuses a record that is missing or is not one. Without results
 // (`has_results` false) there is nothing to mix, and it passes. The record's
-// revision must be `revision`; null means this build's (a merge passes the
-// first shard's, since a merge computes nothing itself).
+// revision must be this build's.
 void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
-                                const std::map<std::string, std::string>& files, bool has_results,
-                                const char* revision = nullptr);
+                                const std::map<std::string, std::string>& files, bool has_results);
+
+// The same check for a shard `sweep merge` joins: against `revision`, the
+// build the other shards were run by (`revision_from` says which, for the
+// message), since the merge computes nothing itself; "unknown" checks none.
+void check_shard_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
+                              const std::map<std::string, std::string>& files, const std::string& revision,
+                              const std::string& revision_from);
 
 // The source revision of the mottsim that began the sweep in dir ("" without
 // a record, or for one written before mottsim recorded revisions).
@@ -39,7 +44,7 @@ std::string recorded_sweep_revision(const std::string& dir);
 
 // The files dir/sweep_inputs.json records (none without the record): `sweep
 // merge` fingerprints them again and checks each shard's record with
-// check_resumed_sweep_inputs, so a file edited after a shard ran (what a base
+// check_shard_sweep_inputs, so a file edited after a shard ran (what a base
 // extends, a technology library) is found though the merge reads only the
 // sweep file, its bases and workloads.
 std::vector<std::string> recorded_sweep_input_files(const std::string& dir);

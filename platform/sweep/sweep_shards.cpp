@@ -225,15 +225,23 @@ int command_sweep_merge(const model_registry& registry, const std::string& dir, 
   std::vector<reports::sweep_row> rows;
   const auto states = read_shards(dir, spec, m, &rows);
   // Each shard ran from the files it recorded: they must be as they are now.
-  // The shards must also share one build of mottsim, the first one's; the
-  // build that merges them computes nothing, so it may be another.
-  std::string revision;
+  // The shards must also share one build of mottsim: the first that says
+  // which (one built outside git, or recorded before revisions were, says
+  // none). The build that merges them computes nothing, so it may be another.
+  std::string revision = "unknown", revision_from = "the other shards";
+  for (const auto& s : states) {
+    if (!s.started) continue;
+    const std::string known = recorded_sweep_revision(shard_dir(dir, s.shard));
+    if (known.empty() || known == "unknown") continue;
+    revision = known;
+    revision_from = "shard " + std::to_string(s.shard) + "'s";
+    break;
+  }
   for (const auto& s : states) {
     const std::string here = shard_dir(dir, s.shard);
-    if (!s.started) continue;
-    if (revision.empty()) revision = recorded_sweep_revision(here);
-    check_resumed_sweep_inputs(here, spec, fingerprint_sweep_inputs(recorded_sweep_input_files(here)), true,
-                               revision.empty() ? "unknown" : revision.c_str());
+    if (s.started)
+      check_shard_sweep_inputs(here, spec, fingerprint_sweep_inputs(recorded_sweep_input_files(here)), revision,
+                               revision_from);
   }
   dsl::diagnostics errors;
   for (const auto& s : states) {

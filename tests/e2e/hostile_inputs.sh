@@ -250,7 +250,7 @@ if ! "$mottsim" --version | grep -q "revision unknown"; then  # a build outside 
   sed -i 's/"revision": "[^"]*"/"revision": "0123456789ab"/' "$record"
   run sweep "$tmp/swept_tech/s.yaml" -o "$tmp/swept_tech/out" --resume
   check "--resume refuses results made by another build of mottsim" 2 \
-    "other inputs .*source revision \"0123456789ab\" -> .*two builds of mottsim"
+    "other inputs .*source revision \"0123456789ab\" here, \"[^\"]+\" in this build.*two builds of mottsim"
 fi
 sed -i 's/"revision": "[^"]*"/"revision": "unknown"/' "$record"
 run sweep "$tmp/swept_tech/s.yaml" -o "$tmp/swept_tech/out" --resume

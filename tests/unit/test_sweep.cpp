@@ -1,6 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <cmath>
 #include <random>
 #include <set>
@@ -403,6 +407,30 @@ TEST_CASE("a sweep's record of its inputs: a file by its bytes, a directory by i
   CHECK(platform::fingerprint_sweep_inputs({photos}).at(key) != first.at(key));
   std::filesystem::remove(dir.path("photos/c.jpg"));
   CHECK(platform::fingerprint_sweep_inputs({photos}).at(key) == first.at(key));
+}
+
+TEST_CASE("a sweep's record: a file not read then is a change, unless the record predates revisions") {
+  scratch_dir dir;
+  dsl::diagnostics errors;
+  const dsl::sweep_spec spec = load(dir, "parameters:\n  components.tile.crossbar.rows: [32]\n", errors);
+  REQUIRE_FALSE(errors.has_errors());
+  const std::string out = dir.path("out");
+  std::filesystem::create_directories(out);
+  const auto read_now = platform::fingerprint_sweep_inputs({dir.write("lib.yaml", "library: x\n")});
+  platform::write_sweep_inputs(out, spec, {});  // recorded without lib.yaml
+  try {
+    platform::check_resumed_sweep_inputs(out, spec, read_now, true);
+    FAIL("a file the sweep did not read then was let through");
+  } catch (const dsl::input_error& e) {
+    CHECK(e.errors().to_string().find("lib.yaml (not read then)") != std::string::npos);
+  }
+  // A record from before mottsim recorded its revision did not record the
+  // files a swept value names either: such a file is not a change.
+  const std::string record = out + "/" + platform::sweep_inputs_name;
+  auto j = nlohmann::json::parse(std::ifstream(record));
+  j["settings"].erase("revision");
+  std::ofstream(record) << j.dump();
+  CHECK_NOTHROW(platform::check_resumed_sweep_inputs(out, spec, read_now, true));
 }
 
 TEST_CASE("the results journal cuts a torn last line, appends whole lines, and locates a corrupt one") {

@@ -196,12 +196,21 @@ TEST_CASE("sweep shards: merge joins complete shards in index order, and names w
       platform::command_sweep_merge(registry(), s.out(), out);
       FAIL("merge accepted shards made by two builds");
     } catch (const dsl::input_error& e) {
-      CHECK(e.errors().to_string().find("source revision \"ba9876543210\" -> \"0123456789ab\"") !=
-            std::string::npos);
+      CHECK(e.errors().to_string().find("source revision \"ba9876543210\" here, \"0123456789ab\" in shard 1's "
+                                        "record") != std::string::npos);
       CHECK(e.errors().to_string().find("shards/3/results.jsonl") != std::string::npos);
     }
     record_revision(3, "unknown");  // built outside a git checkout: nothing to compare
     CHECK(platform::command_sweep_merge(registry(), s.out(), out) == 1);
+    // A first shard that says no build does not let the others differ.
+    record_revision(1, "unknown");
+    record_revision(3, "ba9876543210");
+    try {
+      platform::command_sweep_merge(registry(), s.out(), out);
+      FAIL("merge accepted shards made by two builds after one of unknown build");
+    } catch (const dsl::input_error& e) {
+      CHECK(e.errors().to_string().find("\"0123456789ab\" in shard 2's record") != std::string::npos);
+    }
   }
   SUBCASE("a shard with results but no record of its inputs is refused") {
     std::filesystem::remove(platform::shard_dir(s.out(), 3) + "/sweep_inputs.json");
