@@ -129,9 +129,7 @@ class tree_builder : public YAML::EventHandler {
     auto n = make(yaml_node::kind::scalar, mark);
     n->text = value;
     n->quoted = (tag == "!");  // yaml-cpp tags quoted scalars with the non-specific tag "!"
-    if (n->quoted && !quote_closed(mark))
-      m_errors.error(locate(mark), "this quoted value is never closed: without its closing quote it takes in the "
-                                   "rest of the file, keys and all; close it");
+    if (const std::string problem = quote_problem(mark); !problem.empty()) m_errors.error(locate(mark), problem);
     if (const std::size_t bad = first_invalid_utf8(value); bad != value.size()) {
       char byte[8];
       std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(value[bad]));
@@ -177,28 +175,57 @@ class tree_builder : public YAML::EventHandler {
     return {m_file, mark.line + 1, mark.column + 1};
   }
 
-  // Whether the quoted scalar that starts at `mark` has its closing quote.
-  // yaml-cpp ends one that has none at the end of the text without a word,
-  // so a forgotten quote would swallow every key after it.
-  bool quote_closed(const YAML::Mark& mark) const {
+  // What is wrong with the quoted scalar at `mark`, or "". yaml-cpp ends one
+  // that has no closing quote at the end of the text without a word, and one
+  // whose closing quote is missing but a later line (a comment, a value) has
+  // a quote ends there: either way a forgotten quote swallows every key
+  // between. Said when the quote is never closed, or when the value runs
+  // over lines that read as keys at the indentation of its own key or less.
+  std::string quote_problem(const YAML::Mark& mark) const {
     // yaml-cpp counts positions after a UTF-8 byte-order mark.
     const std::size_t bom = m_text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
-    if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) + bom >= m_text.size()) return true;
-    const std::size_t start = static_cast<std::size_t>(mark.pos) + bom;
+    if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) + bom >= m_text.size()) return "";
+    std::size_t start = static_cast<std::size_t>(mark.pos) + bom;
+    // A tag or an anchor may come first ("!!str \"x", "&a 'x'"): the quote follows it.
+    while (start < m_text.size() && (m_text[start] == '!' || m_text[start] == '&')) {
+      while (start < m_text.size() && m_text[start] != ' ' && m_text[start] != '\n') ++start;
+      while (start < m_text.size() && m_text[start] == ' ') ++start;
+    }
+    if (start >= m_text.size() || (m_text[start] != '"' && m_text[start] != '\'')) return "";  // a plain scalar
     const char quote = m_text[start];
-    if (quote != '"' && quote != '\'') return true;  // a tag or anchor first: not checked here
-    for (std::size_t i = start + 1; i < m_text.size(); ++i) {
+    std::size_t end = std::string::npos;
+    for (std::size_t i = start + 1; i < m_text.size() && end == std::string::npos; ++i) {
       if (quote == '"' && m_text[i] == '\\') {
         ++i;  // an escape: the next character is not the end
       } else if (m_text[i] == quote) {
-        if (quote == '\'' && i + 1 < m_text.size() && m_text[i + 1] == '\'') {
-          ++i;  // '' is a quote inside single quotes
-        } else {
-          return true;
-        }
+        if (quote == '\'' && i + 1 < m_text.size() && m_text[i + 1] == '\'') ++i;  // '' inside single quotes
+        else end = i;
       }
     }
-    return false;
+    if (end == std::string::npos)
+      return "this quoted value is never closed: without its closing quote it takes in the rest of the file, keys "
+             "and all; close it";
+    const std::size_t line_start = m_text.rfind('\n', start) == std::string::npos ? 0 : m_text.rfind('\n', start) + 1;
+    const std::size_t own_indent = m_text.find_first_not_of(' ', line_start) - line_start;
+    int line = static_cast<int>(mark.line) + 1;
+    for (std::size_t nl = m_text.find('\n', start); nl != std::string::npos && nl < end; nl = m_text.find('\n', nl + 1)) {
+      ++line;
+      const std::size_t content = m_text.find_first_not_of(' ', nl + 1);
+      if (content == std::string::npos || content >= end) break;
+      const std::size_t indent = content - nl - 1;
+      std::size_t k = content;
+      while (k < end && (std::isalnum(static_cast<unsigned char>(m_text[k])) || m_text[k] == '_' || m_text[k] == '-' ||
+                         m_text[k] == '.' || m_text[k] == '[' || m_text[k] == ']'))
+        ++k;
+      const bool reads_as_key = k > content && k < end && m_text[k] == ':' &&
+                                (k + 1 >= m_text.size() || m_text[k + 1] == ' ' || m_text[k + 1] == '\n' ||
+                                 m_text[k + 1] == '\r');
+      if (indent <= own_indent && reads_as_key)
+        return "this quoted value runs on to line " + std::to_string(line) + ", which reads as a key ('" +
+               m_text.substr(content, k + 1 - content) + "'): its closing quote is missing, and a quote further "
+               "on closed it; close it where the value ends";
+    }
+    return "";
   }
 
   // "*name" as written at the alias.
@@ -335,21 +362,26 @@ wide_text wide_encoding(const std::string& text) {
 }
 
 // yaml-cpp's messages for a tab in indentation ("illegal map value", "end of
-// map not found") do not say so: names the first line, up to the error's (or
-// anywhere, without one), whose indentation holds a tab.
+// map not found") do not say so: names the error's line, or the one before it,
+// when its indentation holds a tab (a comment's is harmless, and a tab further
+// up, in a block scalar's text say, is legal).
 std::string tab_indent_hint(const std::string& text, int error_line) {
+  if (error_line < 1) return "";
   int line = 1;
-  bool indent = true;
-  for (const char c : text) {
-    if (c == '\n') {
-      if (error_line > 0 && line >= error_line) break;
-      ++line;
-      indent = true;
-    } else if (indent && c == '\t') {
-      return "; line " + std::to_string(line) + " indents with a tab, which YAML does not allow: indent with spaces";
-    } else if (c != ' ') {
-      indent = false;
+  std::size_t begin = 0;
+  while (begin <= text.size() && line <= error_line) {
+    const std::size_t next = text.find('\n', begin);
+    const std::string_view row(text.data() + begin, (next == std::string::npos ? text.size() : next) - begin);
+    if (line >= error_line - 1) {
+      const std::size_t content = row.find_first_not_of(" \t");
+      const std::string_view indent = row.substr(0, content == std::string_view::npos ? row.size() : content);
+      const bool comment = content != std::string_view::npos && row[content] == '#';
+      if (!comment && indent.find('\t') != std::string_view::npos)
+        return "; line " + std::to_string(line) + " indents with a tab, which YAML does not allow: indent with spaces";
     }
+    if (next == std::string::npos) break;
+    begin = next + 1;
+    ++line;
   }
   return "";
 }

@@ -205,11 +205,17 @@ TEST_CASE("yaml_tree: syntax errors are located") {
     CHECK_FALSE(parse("a: 1: 2\nb: x\ty\n", errors));
     REQUIRE(errors.size() == 1);
     CHECK_FALSE(contains(errors.errors()[0].message, "tab"));
+    // A tab in a block scalar's text, further up, is legal: the error below is not blamed on it.
+    diagnostics later;
+    CHECK_FALSE(parse("a: |\n  x\ty\n  \tz\nb: 1\nc: 2\nd: [1, 2\n", later));
+    REQUIRE(later.size() == 1);
+    CHECK_FALSE(contains(later.errors()[0].message, "tab"));
   }
   SUBCASE("a quoted value never closed, which would take in every key after it") {
     // yaml-cpp reads both to the end of the text without a word.
     for (const char* text : {"name: x\ndoc: \"one\nbits: 6\nrate: 1 GHz\n", "name: x\ndoc: 'it''s\nbits: 6\n",
-                             "\xEF\xBB\xBFname: x\ndoc: \"a \\\" b\nbits: 6\n"}) {
+                             "\xEF\xBB\xBFname: x\ndoc: \"a \\\" b\nbits: 6\n", "name: x\ndoc: !!str \"one\nbits: 6\n",
+                             "name: x\ndoc: &d \"one\nbits: 6\n"}) {
       CAPTURE(text);
       diagnostics errors;
       CHECK_FALSE(parse(text, errors));
@@ -218,9 +224,20 @@ TEST_CASE("yaml_tree: syntax errors are located") {
       CHECK(contains(errors.errors()[0].message, "never closed"));
     }
   }
+  SUBCASE("a quote missing, closed by a quote further on, with keys between") {
+    // The second line's quote is never closed on it; the comment's quote closes
+    // it, and yaml-cpp reads 'bits: 6' as part of the text.
+    diagnostics errors;
+    CHECK_FALSE(parse("name: x\ndoc: \"6-bit ADC\nbits: 6\n# on a wafer of 12\"\nrate: 1 GHz\n", errors));
+    REQUIRE(errors.size() == 1);
+    check_at(errors.errors()[0].where, 2, 6);
+    CHECK(contains(errors.errors()[0].message, "runs on to line 3, which reads as a key ('bits:')"));
+  }
   SUBCASE("closed quotes are not flagged: escapes, '' and quotes over several lines") {
     diagnostics errors;
-    const auto root = parse("a: \"x \\\" y\"\nb: 'it''s'\nc: \"two\n  lines\"\n'd': ''\ne: \"\"\n", errors);
+    const auto root =
+        parse("a: \"x \\\" y\"\nb: 'it''s'\nc: \"two\n  lines\"\n'd': ''\ne: \"\"\nf: it's plain\ng: \"a: b\n  c: d\"\n",
+              errors);
     CHECK_FALSE(errors.has_errors());
     REQUIRE(root);
     CHECK(root->find("a")->text == "x \" y");
