@@ -208,7 +208,8 @@ class tree_builder : public YAML::EventHandler {
     const std::size_t line_start = m_text.rfind('\n', start) == std::string::npos ? 0 : m_text.rfind('\n', start) + 1;
     const std::size_t own_indent = m_text.find_first_not_of(' ', line_start) - line_start;
     int line = static_cast<int>(mark.line) + 1;
-    for (std::size_t nl = m_text.find('\n', start); nl != std::string::npos && nl < end; nl = m_text.find('\n', nl + 1)) {
+    for (std::size_t nl = m_text.find('\n', start); nl != std::string::npos && nl < end;
+         nl = m_text.find('\n', nl + 1)) {
       ++line;
       const std::size_t content = m_text.find_first_not_of(' ', nl + 1);
       if (content == std::string::npos || content >= end) break;

@@ -236,7 +236,8 @@ TEST_CASE("yaml_tree: syntax errors are located") {
   SUBCASE("closed quotes are not flagged: escapes, '' and quotes over several lines") {
     diagnostics errors;
     const auto root =
-        parse("a: \"x \\\" y\"\nb: 'it''s'\nc: \"two\n  lines\"\n'd': ''\ne: \"\"\nf: it's plain\ng: \"a: b\n  c: d\"\n",
+        parse("a: \"x \\\" y\"\nb: 'it''s'\nc: \"two\n  lines\"\n'd': ''\ne: \"\"\nf: it's plain\n"
+              "g: \"a: b\n  c: d\"\n",
               errors);
     CHECK_FALSE(errors.has_errors());
     REQUIRE(root);
