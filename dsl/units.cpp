@@ -289,8 +289,14 @@ quantity_parse parse_quantity(std::string_view raw, dimension expected) {
   }
   const unit_symbol* u = find_unit(unit);
   if (!u && unit.size() > 1 && unit[0] == ',' && std::isdigit(static_cast<unsigned char>(unit[1]))) {
-    result.error = "'" + shown + "' has a decimal comma: write the decimal point ('" +
-                   std::string(text.substr(0, text.size() - unit.size())) + "." + std::string(unit.substr(1)) + "')";
+    const std::string whole(text.substr(0, text.size() - unit.size())), rest(unit.substr(1));
+    const std::size_t digits = rest.find_first_not_of("0123456789");
+    // Three digits after it may be a thousands separator as well: give both readings.
+    if (digits == 3)
+      result.error = "'" + shown + "' has a comma, which values do not use: write '" + whole + rest + "' for " +
+                     "thousands, or '" + whole + "." + rest + "' for a decimal";
+    else
+      result.error = "'" + shown + "' has a decimal comma: write the decimal point ('" + whole + "." + rest + "')";
     return result;
   }
   if (!u) {

@@ -62,17 +62,25 @@ shard_share parse_shard(const std::string& text, dsl::diagnostics& errors) {
   return s;
 }
 
+// Whether a swept value may name a file (or a list of them): a path, or the
+// name of a file of a kind mottsim reads. Numbers and quantities ("0.1 V") do
+// not, so a range of thousands of them costs no load.
+bool may_name_file(const std::string& value) {
+  if (value.find('/') != std::string::npos) return true;
+  for (const char* extension : {".yaml", ".yml", ".csv", ".json", ".onnx", ".png", ".jpg", ".jpeg"})
+    if (value.find(extension) != std::string::npos) return true;
+  return false;
+}
+
 // Adds the files a swept value names itself, such as a technology library
-// in a `tech` list, to `files`: each distinct value that is not a number is
-// applied alone to each base, and what the base then reads joins them. A
-// number names no file, so a range of thousands of values costs no load.
+// in a `tech` list, to `files`: each distinct value that may name one is
+// applied alone to each base, and what the base then reads joins them.
 void add_files_swept_values_read(const dsl::sweep_spec& spec, const model_registry& registry,
                                  std::vector<std::string>& files) {
   for (const auto& parameter : spec.parameters) {
     std::set<std::string> named(parameter.values.begin(), parameter.values.end());
     for (const std::string& value : named) {
-      double number = 0;
-      if (dsl::parse_number(value, number)) continue;
+      if (!may_name_file(value)) continue;
       for (const std::string& base : spec.architectures) {
         dsl::diagnostics ignored;  // each point's run reports its own errors
         add_files_read(dsl::load_architecture(base, {parameter.path + "=" + value}, registry, ignored).spec, files);

@@ -421,6 +421,10 @@ TEST_CASE("units: an unknown unit suggests the right spelling") {
   auto comma = parse_quantity("2,5 uS", dimension::conductance);
   CHECK_FALSE(comma.ok);
   CHECK_MESSAGE(contains(comma.error, "'2,5 uS' has a decimal comma: write the decimal point ('2.5 uS')"), comma.error);
+  auto thousands = parse_quantity("1,000 ns", dimension::time);  // a thousands separator, or a decimal comma
+  CHECK_FALSE(thousands.ok);
+  CHECK_MESSAGE(contains(thousands.error, "write '1000 ns' for thousands, or '1.000 ns' for a decimal"),
+                thousands.error);
   // Nothing close: no suggestion rather than a wild one.
   auto q = parse_quantity("10 furlongs", dimension::time);
   CHECK_FALSE(q.ok);
