@@ -83,12 +83,12 @@ bool validator::parse_param(const yaml_node& node, const param_schema& p, const 
         const bool number = parse_number(node.text, magnitude);
         const bool too_large = number && std::fabs(magnitude) >= 9223372036854775807.0;
         // 1e2 is a whole number written as a decimal one: say how to write it.
-        const bool exponent = number && !too_large && magnitude == std::floor(magnitude);
+        const bool whole = number && !too_large && magnitude == std::floor(magnitude);
         char digits[32];
         std::snprintf(digits, sizeof digits, "%.0f", magnitude);
         const std::string got = ", got '" + node.text + "'";
         m_errors.error(node.where, what + (too_large  ? " is beyond the range of 64-bit whole numbers" + got
-                                           : exponent ? " is a whole number written in digits, such as " +
+                                           : whole ? " must be written in digits, as " +
                                                             std::string(digits) + got
                                                       : " must be a whole number" + got));
         return false;

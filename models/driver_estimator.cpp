@@ -55,7 +55,12 @@ driver_estimate estimate_input_drive(const dsl::block_value& input, const dsl::b
   double charge = c_line * v * v;
   std::string text = "C_line x V_read^2 = " + show(c_line, dimension::capacitance) + " x (" +
                      show(v, dimension::voltage) + ")^2";
+  // Cites what enters the figure, as it enters: the read's length only when a
+  // static power is held over it, the levels only where they count.
+  std::vector<cite> used = {{crossbar, "columns"}, {input, "wire_capacitance_per_um"}, {input, "driver_capacitance"},
+                            {crossbar, "read_voltage"}};
   if (mode == "dac") {
+    used.push_back({input, "dac_bits"});
     const long long levels = (1LL << dac_bits) - 1;
     const double share = mean_square_level(levels);
     charge *= share;
@@ -67,21 +72,17 @@ driver_estimate estimate_input_drive(const dsl::block_value& input, const dsl::b
   if (mode == "pulse_width" && counter > 0.0) {
     out.energy_j += counter * pulses;
     out.source += " + counter_energy_per_level " + show(counter, dimension::energy) + " x " + show(pulses) + " levels";
+    used.push_back({input, "counter_energy_per_level"});
   }
   const double hold = input.quantity("static_power");
   if (hold > 0.0) {
     out.energy_j += hold * held;
     out.source += " + static_power " + show(hold, dimension::power) + " x " + held_text;
-  }
-  // Cites what entered the figure: the read's length only when a static
-  // power is held over it.
-  std::vector<cite> used = {{input, "wire_capacitance_per_um"}, {input, "driver_capacitance"},
-                            {crossbar, "read_voltage"}};
-  if (mode == "pulse_width" && counter > 0.0) used.push_back({input, "counter_energy_per_level"});
-  if (hold > 0.0) {
     used.push_back({input, "static_power"});
     used.push_back({crossbar, "read_pulse"});
   }
+  // A pulse-width input's levels set the counter's steps and the time held.
+  if (mode == "pulse_width" && (counter > 0.0 || hold > 0.0)) used.push_back({input, "dac_bits"});
   out.source += " = " + show(out.energy_j, dimension::energy) + "; " + c_text + " " + cited(used);
   return out;
 }

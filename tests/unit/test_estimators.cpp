@@ -263,11 +263,14 @@ TEST_CASE("driver estimator: a pulse-width driver at two unit pulses, by hand") 
   CHECK(contains(short_pulse.source, "word-line load"));
   CHECK(contains(short_pulse.source, "counter_energy_per_level"));
   CHECK(contains(short_pulse.source, "read_pulse: "));  // the static power is held over it
+  CHECK(contains(short_pulse.source, "dac_bits: "));    // the levels count the steps and the time
+  CHECK(contains(short_pulse.source, "columns: "));     // the line spans the columns
   // Without a static power the read's length does not enter the figure, and is not cited.
   const auto no_hold = block("input_driver", "mode: pulse_width\ndac_bits: 4\ndriver_capacitance: 1 fF\n");
   const auto line_only = models::estimate_input_drive(no_hold, xbar_1ns, 22 * nm);
   CHECK(line_only.energy_j == doctest::Approx(0.2088 * fJ).epsilon(1e-9).scale(0));
   CHECK_FALSE(contains(line_only.source, "read_pulse"));
+  CHECK_FALSE(contains(line_only.source, "dac_bits"));
 
   // A published driver power follows the read it drives: ISAAC's 3.9 uW DAC is 0.39 pJ at
   // ISAAC's 100 ns read and 0.039 pJ at a 10 ns one, no longer a constant for 100 ns.

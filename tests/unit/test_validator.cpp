@@ -201,7 +201,7 @@ TEST_CASE("validator: values of the wrong shape or kind") {
   SUBCASE("a whole number in scientific notation is told how to write it") {
     auto r = validate_widget("resistance: 1 Ohm\nlanes: 1.6e1\n");
     REQUIRE(r.errors.size() == 1);
-    check_error(r.errors, 0, 2, 8, "'lanes' is a whole number written in digits, such as 16, got '1.6e1'");
+    check_error(r.errors, 0, 2, 8, "'lanes' must be written in digits, as 16, got '1.6e1'");
   }
   SUBCASE("a boolean is true or false") {
     auto r = validate_widget("resistance: 1 Ohm\nenabled: yes\n");
