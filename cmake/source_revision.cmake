@@ -8,6 +8,15 @@ execute_process(COMMAND git -C "${SOURCE_DIR}" describe --always --dirty --abbre
 if(NOT status EQUAL 0 OR revision STREQUAL "")
   set(revision "unknown")
 endif()
+# Uncommitted edits: "-dirty" alone would name every edited state alike, so
+# the edits' own fingerprint follows it (tracked files; a new untracked file
+# is not seen until it is added).
+if(revision MATCHES "-dirty$")
+  execute_process(COMMAND git -C "${SOURCE_DIR}" diff HEAD OUTPUT_VARIABLE edits ERROR_QUIET)
+  string(SHA1 edits_hash "${edits}")
+  string(SUBSTRING "${edits_hash}" 0 8 edits_hash)
+  set(revision "${revision}-${edits_hash}")
+endif()
 set(text "#pragma once\n// Generated at build time by cmake/source_revision.cmake.\nnamespace mottsim {\ninline constexpr const char* source_revision = \"${revision}\";\n}  // namespace mottsim\n")
 set(old "")
 if(EXISTS "${OUT}")
