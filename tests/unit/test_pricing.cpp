@@ -430,8 +430,13 @@ TEST_CASE("pricing: ISAAC-style tile of adc_cim") {
   CHECK(action(tile, "cell_read").energy_j == doctest::Approx(1.83 * fJ).scale(0));  // given by the cell entry
   CHECK(action(tile, "cell_read").category == energy_category::crossbar);
   CHECK_CONTAINS(action(tile, "cell_read").source, "synapses.yaml:54:");
-  // The entry's conductances are its read energy's own: (0.2 V)^2 x 0.4575 uS x 100 ns = 1.83 fJ.
-  CHECK(0.04 * (0.8642 + 0.05083) / 2 * uS * 100 * ns == doctest::Approx(1.83 * fJ).epsilon(1e-3).scale(0));
+  // The entry's conductances are its read energy's own: V_read^2 x G_mean x t_read at
+  // adc_cim's read, from the values the architecture resolved, is its 1.83 fJ.
+  const auto& xbar = arch.find("tile")->params.block("crossbar");
+  const auto& synapse = xbar.block("cell");
+  const double v = xbar.quantity("read_voltage"), t = xbar.quantity("read_pulse");
+  CHECK(v * v * (synapse.quantity("g_min") + synapse.quantity("g_max")) / 2 * t ==
+        doctest::Approx(synapse.quantity("read_energy")).epsilon(1e-3).scale(0));
   CHECK(tile.notes.empty());
   // ISAAC's DAC power, 3.9 uW, over adc_cim's 100 ns read.
   CHECK(action(tile, "input_drive").energy_j == doctest::Approx(3.9e-6 * 100 * ns).scale(0));
