@@ -406,7 +406,17 @@ struct int_tensor {
 // file, as many as its dims say; false (with why in `problem`) otherwise.
 bool stored_tensor(const onnx_model& model, const onnx::TensorProto& t, stored_values& out, std::string& problem) {
   long long count = 1;
-  for (const auto d : t.dims()) count *= d;
+  for (const auto d : t.dims()) {
+    if (d < 0) {
+      problem = "initializer '" + t.name() + "' has a negative dimension (" + std::to_string(d) + ")";
+      return false;
+    }
+    if (d > 0 && count > std::numeric_limits<long long>::max() / d) {
+      problem = "initializer '" + t.name() + "' has more elements than 64 bits count";
+      return false;
+    }
+    count *= d;
+  }
   if (t.data_location() == onnx::TensorProto::EXTERNAL) {
     problem = "initializer '" + t.name() + "' keeps its data in an external file, which mottsim does not read";
     return false;
@@ -644,6 +654,22 @@ bool onnx_reader::read_input(const onnx::GraphProto& g) {
   if (!input->type().has_tensor_type() || !input->type().tensor_type().has_shape()) {
     model_error(what + " has no shape; export the model with a fixed input size");
     return false;
+  }
+  // Images and feature vectors are numbers: real, or 8-bit quantized.
+  switch (input->type().tensor_type().elem_type()) {
+    case onnx::TensorProto::FLOAT:
+    case onnx::TensorProto::DOUBLE:
+    case onnx::TensorProto::FLOAT16:
+    case onnx::TensorProto::BFLOAT16:
+    case onnx::TensorProto::UINT8:
+    case onnx::TensorProto::INT8:
+      break;
+    default:
+      model_error(what + " holds " +
+                  onnx::TensorProto::DataType_Name(
+                      static_cast<onnx::TensorProto::DataType>(input->type().tensor_type().elem_type())) +
+                  " values; mottsim reads an image or a feature vector of FLOAT (or FLOAT16, DOUBLE, UINT8, INT8)");
+      return false;
   }
   const auto& dims = input->type().tensor_type().shape().dim();
   if (dims.size() != 4 && dims.size() != 2) {
@@ -2104,6 +2130,23 @@ void onnx_reader::walk(const onnx::GraphProto& g) {
       m_consumers[i].push_back(k);
     }
   for (const auto& o : g.output()) ++m_uses[o.name()];
+  // ONNX assigns every tensor once: a second writer (or a node writing an
+  // input or a weight) would make what later nodes read depend on order.
+  std::map<std::string, int> writer;
+  for (const auto& v : g.input()) writer.emplace(v.name(), -1);
+  for (const auto& t : g.initializer()) writer.emplace(t.name(), -1);
+  for (int k = 0; k < g.node_size(); ++k)
+    for (const auto& o : g.node(k).output()) {
+      if (o.empty()) continue;  // an optional output left out
+      const auto [it, first] = writer.emplace(o, k);
+      if (first) continue;
+      m_node_index = static_cast<std::size_t>(k);
+      node_error(g.node(k), "writes tensor '" + o + "', which " +
+                                (it->second < 0 ? std::string("is a graph input or a weight")
+                                                : "node '" + node_name(g.node(it->second)) + "' writes too") +
+                                "; ONNX assigns each tensor once");
+      return;
+    }
   m_nodes = static_cast<std::size_t>(g.node_size());
   // Constants first: the patterns read ahead (a GELU's 0.5, a layer
   // normalization's epsilon) before the walk reaches their Constant nodes.
@@ -2171,9 +2214,9 @@ std::string onnx_reader::write_yaml(const std::string& weights_ref) const {
 }
 
 // ONNX numbers its default operator sets from 1, one per release: 17 in
-// 2022, about two a year since. A number far beyond that is a corrupt or
-// hand-made model, not a newer release.
-constexpr long long max_plausible_opset = 1000;
+// 2022, about two a year since. A number far beyond that (100 would be
+// decades away) is a corrupt or hand-made model, not a newer release.
+constexpr long long max_plausible_opset = 100;
 
 onnx_workload onnx_reader::read(const std::string& weights_ref) {
   onnx_workload out;

@@ -361,6 +361,37 @@ TEST_CASE("ONNX import: a model without a default-domain opset, or with one no r
   }
 }
 
+TEST_CASE("ONNX import: a tensor written twice, a non-numeric input and a negative dimension are refused") {
+  test_support::scratch_dir dir;
+  const auto first_error = [&](const onnx::ModelProto& m) {
+    dsl::diagnostics errors;
+    dsl::import_onnx(written(dir, m), "small.onnx", false, errors);
+    return errors.has_errors() ? errors.errors()[0].message : std::string();
+  };
+  onnx::ModelProto twice = small_model_proto();
+  twice.mutable_graph()->mutable_node(2)->set_output(0, "c");  // relu writes the conv's output again
+  CHECK(first_error(twice).find("node 'relu' (Relu, opset 13): writes tensor 'c', which node 'conv' writes too; "
+                                "ONNX assigns each tensor once") == 0);
+  onnx::ModelProto over_weight = small_model_proto();
+  over_weight.mutable_graph()->mutable_node(2)->set_output(0, "w");
+  CHECK(first_error(over_weight).find("writes tensor 'w', which is a graph input or a weight") != std::string::npos);
+
+  onnx::ModelProto ints = small_model_proto();
+  ints.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->set_elem_type(
+      onnx::TensorProto::INT32);
+  CHECK(first_error(ints).find("graph input 'x' holds INT32 values") == 0);
+  onnx::ModelProto bytes = small_model_proto();  // an 8-bit quantized image is read
+  bytes.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->set_elem_type(
+      onnx::TensorProto::UINT8);
+  CHECK(first_error(bytes).empty());
+
+  onnx::ModelProto negative = small_model_proto();
+  auto* w = negative.mutable_graph()->mutable_initializer(0);
+  REQUIRE(w->name() == "w");
+  w->set_dims(0, -3);
+  CHECK(first_error(negative).find("initializer 'w' has a negative dimension (-3)") != std::string::npos);
+}
+
 TEST_CASE("ONNX import: an unsupported operator is a located error naming node, op and opset") {
   test_support::scratch_dir dir;
   const std::string path = small_model(dir, "Erf");  // GELU's Erf is imported only inside its pattern
