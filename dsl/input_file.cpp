@@ -33,18 +33,6 @@ std::string size_text(std::uintmax_t bytes) {
   return format_quantity(static_cast<double>(bytes), dimension::data_size);
 }
 
-// A round size of at least `bytes`, as --max-file-size takes it ("3 MiB"):
-// `bytes` rounded up in the largest binary unit it reaches.
-std::string size_at_least(std::uintmax_t bytes) {
-  static const struct {
-    std::uintmax_t size;
-    const char* name;
-  } units[] = {{1ULL << 40, "TiB"}, {1ULL << 30, "GiB"}, {1ULL << 20, "MiB"}, {1ULL << 10, "KiB"}, {1, "B"}};
-  for (const auto& u : units)
-    if (bytes >= u.size) return std::to_string((bytes + u.size - 1) / u.size) + " " + u.name;
-  return "1 B";
-}
-
 // Closes the descriptor on every path out.
 struct descriptor {
   int fd;
@@ -54,6 +42,16 @@ struct descriptor {
 };
 
 }  // namespace
+
+std::string size_at_least(std::uintmax_t bytes) {
+  static const struct {
+    std::uintmax_t size;
+    const char* name;
+  } units[] = {{1ULL << 40, "TiB"}, {1ULL << 30, "GiB"}, {1ULL << 20, "MiB"}, {1ULL << 10, "KiB"}, {1, "B"}};
+  for (const auto& u : units)
+    if (bytes >= u.size) return std::to_string((bytes + u.size - 1) / u.size) + " " + u.name;
+  return "1 B";
+}
 
 std::uintmax_t max_file_bytes() { return g_max_file_bytes; }
 void set_max_file_bytes(std::uintmax_t bytes) { g_max_file_bytes = bytes; }

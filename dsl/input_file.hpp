@@ -13,6 +13,10 @@ namespace mottsim::dsl {
 // limit. The limit is 64 MiB unless `--max-file-size` raises it.
 inline constexpr std::uintmax_t default_max_file_bytes = 64ULL * 1024 * 1024;
 
+// A round size of at least `bytes`, as --max-file-size takes it ("3 MiB"):
+// `bytes` rounded up in the largest binary unit it reaches.
+std::string size_at_least(std::uintmax_t bytes);
+
 std::uintmax_t max_file_bytes();
 void set_max_file_bytes(std::uintmax_t bytes);
 

@@ -117,7 +117,10 @@ std::shared_ptr<const onnx_model> onnx_model::read(const std::string& path, diag
       max_file_bytes() == default_max_file_bytes ? max_model_bytes : std::min(max_file_bytes(), max_model_bytes);
   if (!ec && bytes > limit) {
     return fail("the ONNX model is " + std::to_string(bytes) + " bytes, more than the limit of " +
-                std::to_string(limit) + (limit == max_model_bytes ? " protobuf reads" : " (--max-file-size)"));
+                std::to_string(limit) +
+                (limit == max_model_bytes ? " protobuf reads"
+                                          : " (--max-file-size); raise it, such as --max-file-size '" +
+                                                size_at_least(bytes) + "'"));
   }
   std::shared_ptr<onnx_model> model(new onnx_model);
   model->m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

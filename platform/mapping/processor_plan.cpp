@@ -93,8 +93,8 @@ processor_memories check_processor_memories(const dsl::architecture_spec& arch, 
   if (!p.has("l1"))
     errors.error(cpu.where, cpu.name + " needs its L1 data caches: set 'l1:' to an sram component with one "
                                        "instance per core");
-  if (m.l1 && m.l1->count < cores)
-    errors.error(param_location(cpu, "cores"), cpu.name + " has " + std::to_string(cores) + " cores but " +
+  if (m.l1 && m.l1->count < cores)  // located at the choice of L1, which names the component short of instances
+    errors.error(param_location(cpu, "l1"), cpu.name + " has " + std::to_string(cores) + " cores but " +
                                                    m.l1->name + " only " + std::to_string(m.l1->count) +
                                                    " instances: each core needs its own L1 (set " + m.l1->name +
                                                    ".count)");

@@ -438,6 +438,11 @@ TEST_CASE("baselines: precision, DRAM capacity and schedule mistakes are located
   r = run_mottsim("tests/sim/configs/cpu_l3_no_l2.yaml", conv);
   CHECK(r.status == 2);
   CHECK(r.output.find("cpu_l3_no_l2.yaml:39:9: error: cpu has an L3 but no L2") != std::string::npos);
+  // An L1 with fewer instances than cores: located at the choice of L1.
+  r = run_mottsim(cpu, conv, "--set components.cpu.l1=l2");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("--set 'components.cpu.l1=l2': error: cpu has 4 cores but l2 only 1 instances") !=
+        std::string::npos);
   r = run_mottsim(cpu, conv, "--set components.cpu.l2=dram");
   CHECK(r.status == 2);
   CHECK(r.output.find("cpu.l2 names 'dram', a dram; it must name an sram component") != std::string::npos);
