@@ -238,7 +238,8 @@ check "--max-file-size after the command" 0 "^ok: configs/arch/adc_cim\.yaml"
 run --max-file-size 1KiB validate data/onnx/lenet5.onnx
 raise="raise it, such as --max-file-size '[0-9]+ KiB'"
 check "an ONNX model over --max-file-size" 2 \
-  "^data/onnx/lenet5\.onnx: error: the ONNX model is [0-9]+ bytes, more than the limit of 1024 \(--max-file-size\); $raise\$"
+  "^data/onnx/lenet5\.onnx: error: the ONNX model is [0-9]+ bytes, more than the limit of 1024 " \
+  "\(--max-file-size\); $raise\$"
 
 run --max-file-size 'ten' validate configs/arch/adc_cim.yaml
 check "--max-file-size that is not a size" 2 "^--max-file-size: error: "
