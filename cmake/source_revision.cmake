@@ -12,7 +12,10 @@ endif()
 # the edits' own fingerprint follows it (tracked files; a new untracked file
 # is not seen until it is added).
 if(revision MATCHES "-dirty$")
-  execute_process(COMMAND git -C "${SOURCE_DIR}" diff HEAD OUTPUT_VARIABLE edits ERROR_QUIET)
+  # Plain text whatever the user's git configuration (external diff tools,
+  # colour), binary edits included.
+  execute_process(COMMAND git -C "${SOURCE_DIR}" diff --no-ext-diff --no-color --binary HEAD
+                  OUTPUT_VARIABLE edits ERROR_QUIET)
   string(SHA1 edits_hash "${edits}")
   string(SUBSTRING "${edits_hash}" 0 8 edits_hash)
   set(revision "${revision}-${edits_hash}")

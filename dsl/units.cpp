@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <vector>
 
 #include "dsl/suggest.hpp"
 
@@ -252,6 +253,42 @@ bool split_number_unit(std::string_view text, double& number, std::string_view& 
   return true;
 }
 
+namespace {
+
+// A number written with commas ("2,5 uS", "1,000 ns", "1,000,000"): the
+// readings it may have, as the value should be written. `lead` is the part
+// parsed as a number ("1"), `rest` what follows it (",000 ns").
+std::string comma_number_error(const std::string& shown, std::string_view lead, std::string_view rest) {
+  std::vector<std::string> groups;  // the digit groups after each comma
+  std::size_t i = 0;
+  while (i < rest.size() && rest[i] == ',') {
+    const std::size_t end = rest.find_first_not_of("0123456789", i + 1);
+    groups.emplace_back(rest.substr(i + 1, (end == std::string_view::npos ? rest.size() : end) - i - 1));
+    i = end == std::string_view::npos ? rest.size() : end;
+  }
+  const std::string tail(rest.substr(i)), first(lead);
+  // Thousands: a first group of 1-3 digits not starting with 0, then groups of three.
+  bool thousands = !first.empty() && first.size() <= 3 && first[0] != '0' &&
+                   first.find_first_not_of("0123456789") == std::string::npos;
+  std::string as_thousands = first;
+  for (const auto& g : groups) {
+    thousands = thousands && g.size() == 3;
+    as_thousands += g;
+  }
+  as_thousands += tail;
+  const bool decimal = groups.size() == 1 && !groups[0].empty();
+  const std::string as_decimal = decimal ? first + "." + groups[0] + tail : "";
+  if (thousands && decimal)
+    return "'" + shown + "' has a comma, which values do not use: write '" + as_thousands + "' for thousands, or '" +
+           as_decimal + "' for a decimal";
+  if (thousands)
+    return "'" + shown + "' has thousands separators, which values do not use: write '" + as_thousands + "'";
+  if (decimal) return "'" + shown + "' has a decimal comma: write the decimal point ('" + as_decimal + "')";
+  return "'" + shown + "' has commas, which values do not use: write the number with a decimal point only";
+}
+
+}  // namespace
+
 quantity_parse parse_quantity(std::string_view raw, dimension expected) {
   quantity_parse result;
   const std::string_view text = trim(raw);
@@ -289,14 +326,7 @@ quantity_parse parse_quantity(std::string_view raw, dimension expected) {
   }
   const unit_symbol* u = find_unit(unit);
   if (!u && unit.size() > 1 && unit[0] == ',' && std::isdigit(static_cast<unsigned char>(unit[1]))) {
-    const std::string whole(text.substr(0, text.size() - unit.size())), rest(unit.substr(1));
-    const std::size_t digits = rest.find_first_not_of("0123456789");
-    // Three digits after it may be a thousands separator as well: give both readings.
-    if (digits == 3)
-      result.error = "'" + shown + "' has a comma, which values do not use: write '" + whole + rest + "' for " +
-                     "thousands, or '" + whole + "." + rest + "' for a decimal";
-    else
-      result.error = "'" + shown + "' has a decimal comma: write the decimal point ('" + whole + "." + rest + "')";
+    result.error = comma_number_error(shown, text.substr(0, text.size() - unit.size()), unit);
     return result;
   }
   if (!u) {

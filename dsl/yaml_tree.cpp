@@ -205,8 +205,22 @@ class tree_builder : public YAML::EventHandler {
     if (end == std::string::npos)
       return "this quoted value is never closed: without its closing quote it takes in the rest of the file, keys "
              "and all; close it";
-    const std::size_t line_start = m_text.rfind('\n', start) == std::string::npos ? 0 : m_text.rfind('\n', start) + 1;
-    const std::size_t own_indent = m_text.find_first_not_of(' ', line_start) - line_start;
+    // The indentation of the value's key: its own line's, or, for a value on a
+    // line of its own, the key's line above; a list item's continuation lines
+    // sit right of its dash.
+    const auto line_of = [&](std::size_t at) {
+      const std::size_t nl = at == 0 ? std::string::npos : m_text.rfind('\n', at - 1);
+      return nl == std::string::npos ? std::size_t{0} : nl + 1;
+    };
+    std::size_t line_start = line_of(start);
+    std::size_t own_indent = m_text.find_first_not_of(' ', line_start) - line_start;
+    if (line_start + own_indent == start && line_start > 0) {
+      std::size_t above = line_of(line_start - 1);
+      while (above > 0 && m_text.find_first_not_of(" \r", above) >= line_start - 1) above = line_of(above - 1);
+      own_indent = m_text.find_first_not_of(' ', above) - above;
+    } else if (m_text[line_start + own_indent] == '-') {
+      own_indent += 1;
+    }
     int line = static_cast<int>(mark.line) + 1;
     for (std::size_t nl = m_text.find('\n', start); nl != std::string::npos && nl < end;
          nl = m_text.find('\n', nl + 1)) {

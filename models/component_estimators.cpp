@@ -30,15 +30,27 @@ void replicated_static_figures(const block_value& p, long long units, const std:
                                component_pricing& out) {
   for (const bool area : {true, false}) {
     const char* whole = area ? "area" : "leakage";
+    const char* name = p.has(whole) ? whole : area ? area_per : leakage_per;
     const scaled_kind kind = area ? scaled_kind::area : scaled_kind::leakage;
+    // scaled_figure names the parameter itself when it scales it to the node;
+    // otherwise its source is the value's origin alone.
     std::string source;
-    double value = 0.0;
+    const double figure = scaled_figure(p, name, kind, scale, source);
+    const double given = p.quantity(name);
+    if (source == origin(p, name))
+      source = std::string(name) + " " +
+               (area ? show_area(given) : show(given, dimension::power)) + " (" + source + ")";
+    double value = figure;
     if (p.has(whole)) {
-      value = scaled_figure(p, whole, kind, scale, source);
-      source = "as given for the whole, whatever its size: " + source;
+      source = "given for the whole, whatever its size: " + source;
+      // A per-unit figure given too is not used: said, so a sweep over it is not silently flat.
+      const char* per = area ? area_per : leakage_per;
+      if (!p.at(per).from_default)
+        out.notes.push_back(std::string(whole) + " is given for the whole (" + origin(p, whole) + "), so " + per +
+                            " (" + origin(p, per) + ") is not used");
     } else {
-      value = static_cast<double>(units) * scaled_figure(p, area ? area_per : leakage_per, kind, scale, source);
-      source = units_text + " x " + std::string(area ? area_per : leakage_per) + " " + source;
+      value = static_cast<double>(units) * figure;
+      source = units_text + " x " + source;
     }
     (area ? out.area_m2 : out.leakage_w) = value;
     (area ? out.area_source : out.leakage_source) = source;

@@ -34,7 +34,9 @@ driver_estimate estimate_input_drive(const dsl::block_value& input, const dsl::b
     const double p = input.quantity("active_power");
     out.energy_j = p * held;
     out.source = "active_power x the time it drives = " + show(p, dimension::power) + " x " + held_text + " " +
-                 cited({{input, "active_power"}, {crossbar, "read_pulse"}});
+                 (mode == "pulse_width"
+                      ? cited({{input, "active_power"}, {crossbar, "read_pulse"}, {input, "dac_bits"}})
+                      : cited({{input, "active_power"}, {crossbar, "read_pulse"}}));
     return out;
   }
 

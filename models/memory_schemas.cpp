@@ -84,8 +84,15 @@ schema_ptr sram_schema() {
                            "node, or leave it to the memory model");
             // One access moves port_width from one bank: a bank must hold it.
             const double bank = v.quantity("capacity") / static_cast<double>(v.integer("banks"));
+            // Located at the first of the three the file gives (a default points nowhere).
+            const char* culprit = "capacity";
+            for (const char* key : {"capacity", "banks", "port_width"})
+              if (!v.at(key).from_default) {
+                culprit = key;
+                break;
+              }
             if (bank < v.quantity("port_width"))
-              errors.error(v.at("capacity").where,
+              errors.error(v.at(culprit).where,
                            "sram: each of the " + std::to_string(v.integer("banks")) + " bank(s) holds " +
                                dsl::format_quantity(bank, dimension::data_size) +
                                ", less than one access of port_width " +

@@ -66,9 +66,14 @@ shard_share parse_shard(const std::string& text, dsl::diagnostics& errors) {
 // name of a file of a kind mottsim reads. Numbers and quantities ("0.1 V") do
 // not, so a range of thousands of them costs no load.
 bool may_name_file(const std::string& value) {
+  double number = 0;
+  std::string_view unit;
+  if (dsl::split_number_unit(value, number, unit)) return false;  // "25.6 GB/s", "49.6 pJ/K": a quantity
   if (value.find('/') != std::string::npos) return true;
-  for (const char* extension : {".yaml", ".yml", ".csv", ".json", ".onnx", ".png", ".jpg", ".jpeg"})
-    if (value.find(extension) != std::string::npos) return true;
+  std::string lower = value;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* extension : {".yaml", ".yml", ".csv", ".json", ".onnx", ".png", ".jpg", ".jpeg", ".pgm", ".ppm"})
+    if (lower.find(extension) != std::string::npos) return true;
   return false;
 }
 

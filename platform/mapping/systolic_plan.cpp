@@ -163,8 +163,9 @@ systolic_plan plan_systolic(const dsl::workload_spec& w, const dsl::architecture
     errors.error(holder.params.at("capacity").where,
                  "'" + holder.name + "' holds " + dsl::format_quantity(acc_capacity, dsl::dimension::data_size) +
                      (accumulators ? "" : " for partial sums (half of it)") + ", less than one row of the array's " +
-                     std::to_string(static_cast<long long>(C)) + " partial sums of " +
-                     std::to_string(p.integer("accumulator_bits")) + " bits (" +
+                     std::to_string(static_cast<long long>(C)) + " partial sums (" +
+                     std::to_string(p.integer("accumulator_bits")) + " bits, " +
+                     dsl::format_quantity(acc, dsl::dimension::data_size) + " each as stored: " +
                      dsl::format_quantity(C * acc, dsl::dimension::data_size) + ")");
     return plan;
   }

@@ -455,7 +455,8 @@ TEST_CASE("baselines: precision, DRAM capacity and schedule mistakes are located
                                   "--set 'components.accumulators.port_width=64 b'");
   CHECK(r.status == 2);
   CHECK(r.output.find("--set 'components.accumulators.capacity=128 B': error: 'accumulators' holds 128 B, less than "
-                      "one row of the array's 64 partial sums of 32 bits (256 B)") != std::string::npos);
+                      "one row of the array's 64 partial sums (32 bits, 4 B each as stored: 256 B)") !=
+        std::string::npos);
 }
 
 TEST_CASE("compare: an architecture against itself gives ratios of exactly 1") {

@@ -352,7 +352,14 @@ TEST_CASE("ONNX import: a model without a default-domain opset, or with one no r
   REQUIRE(errors.size() == 1);
   CHECK(errors.errors()[0].to_string().find("declares no operator set of the default ONNX domain") !=
         std::string::npos);
-  for (const long long version : {1LL, 21LL}) {  // a real release's number is read
+  {
+    onnx::ModelProto above = small_model_proto();  // the limit's edge: 100 is read, 101 is not
+    above.mutable_opset_import(0)->set_version(101);
+    dsl::diagnostics refused;
+    dsl::import_onnx(written(dir, above), "small.onnx", false, refused);
+    CHECK(refused.has_errors());
+  }
+  for (const long long version : {1LL, 21LL, 100LL}) {  // a real release's number is read
     onnx::ModelProto ok = small_model_proto();
     ok.mutable_opset_import(0)->set_version(version);
     dsl::diagnostics fine;
@@ -372,6 +379,10 @@ TEST_CASE("ONNX import: a tensor written twice, a non-numeric input and a negati
   twice.mutable_graph()->mutable_node(2)->set_output(0, "c");  // relu writes the conv's output again
   CHECK(first_error(twice).find("node 'relu' (Relu, opset 13): writes tensor 'c', which node 'conv' writes too; "
                                 "ONNX assigns each tensor once") == 0);
+  onnx::ModelProto optional_outputs = small_model_proto();  // outputs left out ("") are no tensor
+  optional_outputs.mutable_graph()->mutable_node(1)->add_output("");
+  optional_outputs.mutable_graph()->mutable_node(2)->add_output("");
+  CHECK(first_error(optional_outputs).find("writes tensor") == std::string::npos);
   onnx::ModelProto over_weight = small_model_proto();
   over_weight.mutable_graph()->mutable_node(2)->set_output(0, "w");
   CHECK(first_error(over_weight).find("writes tensor 'w', which is a graph input or a weight") != std::string::npos);

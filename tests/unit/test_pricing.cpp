@@ -407,7 +407,12 @@ TEST_CASE("pricing: a systolic array's and a processor's area and static power f
   const auto whole = array("rows: 32\ncolumns: 64\narea: 2 mm^2\nleakage: 7 mW\n");
   CHECK(whole.area_m2 == doctest::Approx(2 * mm2).scale(0));
   CHECK(whole.leakage_w == doctest::Approx(7 * mW).scale(0));
-  CHECK_CONTAINS(whole.area_source, "as given for the whole");
+  CHECK_CONTAINS(whole.area_source, "given for the whole");
+  // ... and the per-PE figures given beside it are said to go unused.
+  REQUIRE(whole.notes.size() == 2);
+  CHECK_CONTAINS(whole.notes[0], "area is given for the whole (test.yaml:");
+  CHECK_CONTAINS(whole.notes[0], "so area_per_pe (test.yaml:1:");
+  CHECK(small.notes.empty());
   // Cores: 6 x 1.5 mm^2 and 6 x 40 mW, and the uncore's static power beside them.
   const auto cpu = test_support::registry().price(
       "processor",

@@ -425,6 +425,16 @@ TEST_CASE("units: an unknown unit suggests the right spelling") {
   CHECK_FALSE(thousands.ok);
   CHECK_MESSAGE(contains(thousands.error, "write '1000 ns' for thousands, or '1.000 ns' for a decimal"),
                 thousands.error);
+  const std::vector<std::pair<const char*, const char*>> commas = {
+      {"1,000,000 ns", "has thousands separators, which values do not use: write '1000000 ns'"},
+      {"0,125 ns", "has a decimal comma: write the decimal point ('0.125 ns')"},
+      {"12,3456 ns", "has a decimal comma: write the decimal point ('12.3456 ns')"},
+      {"1,2,3 ns", "has commas, which values do not use"}};
+  for (const auto& [text, message] : commas) {
+    auto q = parse_quantity(text, dimension::time);
+    CHECK_FALSE(q.ok);
+    CHECK_MESSAGE(contains(q.error, message), q.error);
+  }
   // Nothing close: no suggestion rather than a wild one.
   auto q = parse_quantity("10 furlongs", dimension::time);
   CHECK_FALSE(q.ok);

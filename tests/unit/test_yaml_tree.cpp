@@ -237,7 +237,7 @@ TEST_CASE("yaml_tree: syntax errors are located") {
     diagnostics errors;
     const auto root =
         parse("a: \"x \\\" y\"\nb: 'it''s'\nc: \"two\n  lines\"\n'd': ''\ne: \"\"\nf: it's plain\n"
-              "g: \"a: b\n  c: d\"\n",
+              "g: \"a: b\n  c: d\"\nh:\n  \"on its own line\n  i: j\"\nk:\n  - \"item\n    l: m\"\n",
               errors);
     CHECK_FALSE(errors.has_errors());
     REQUIRE(root);
