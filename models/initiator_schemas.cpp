@@ -26,6 +26,32 @@ schema_builder& outstanding_param(schema_builder& b, const char* what) {
       .range(1, 4096);
 }
 
+// The area and static power of a replicated unit (a core, a processing
+// element): per unit, `count` x it for the whole, or the whole itself when a
+// source gives it so (priced by replicated_static_figures).
+schema_builder& replicated_static_params(schema_builder& b, const std::string& key, const std::string& unit,
+                                         const std::string& whole, const std::string& count, const char* area,
+                                         const char* leakage, const std::string& area_scope) {
+  const std::string per_area = "area_per_" + key, per_leakage = "leakage_per_" + key;
+  return b
+      .quantity(per_area, dimension::area, area,
+                "one " + unit + "'s area" + area_scope + "; the " + whole + "'s is " + count + " x it")
+      .at_least(0)
+      .quantity(per_leakage, dimension::power, leakage,
+                "one " + unit + "'s static power; the " + whole + "'s is " + count + " x it")
+      .at_least(0)
+      .quantity("area", dimension::area, std::nullopt,
+                "the " + whole + "'s area when a source gives it whole: used as given, whatever its size (default: " +
+                    count + " x " + per_area + ")")
+      .optional()
+      .at_least(0)
+      .quantity("leakage", dimension::power, std::nullopt,
+                "the " + whole + "'s static power when a source gives it whole: used as given, whatever its size "
+                "(default: " + count + " x " + per_leakage + ")")
+      .optional()
+      .at_least(0);
+}
+
 }  // namespace
 
 schema_ptr controller_schema() {
@@ -63,7 +89,7 @@ schema_ptr controller_schema() {
 
 schema_ptr processor_schema() {
   static const schema_ptr s =
-      outstanding_param(schema_builder("processor",
+      outstanding_param(replicated_static_params(schema_builder("processor",
                      "multicore CPU running convolutions as im2col + blocked GEMM, with sram caches and DRAM on the bus")
           .component(dsl::component_role::initiator)
           .integer("cores", "4", "cores working on a layer in parallel")
@@ -108,23 +134,8 @@ schema_ptr processor_schema() {
           .choice("precision", {"int8", "fp32"}, "int8", "arithmetic used for convolutions and linear layers")
           .quantity("transaction", dimension::data_size, "4 KiB", "bytes per TLM burst of the cache prefetch stream")
           .at_least(one_bit)
-          .at_most(max_transaction_bytes)
-          .quantity("area_per_core", dimension::area, "1 mm^2",
-                    "one core's area without caches; the cluster's is cores x it")
-          .at_least(0)
-          .quantity("leakage_per_core", dimension::power, "12.5 mW",
-                    "one core's static power; the cluster's is cores x it")
-          .at_least(0)
-          .quantity("area", dimension::area, std::nullopt,
-                    "the cluster's core area when a source gives it whole: used as given, whatever cores says "
-                    "(default: cores x area_per_core)")
-          .optional()
-          .at_least(0)
-          .quantity("leakage", dimension::power, std::nullopt,
-                    "the cluster's core static power when a source gives it whole: used as given, whatever cores "
-                    "says (default: cores x leakage_per_core)")
-          .optional()
-          .at_least(0)
+          .at_most(max_transaction_bytes),
+          "core", "core", "cluster", "cores", "1 mm^2", "12.5 mW", " without caches")
           .quantity("uncore_power", dimension::power, "0 W",
                     "static power of the cluster's shared logic outside the cores and the modelled caches "
                     "(snoop control, cache controllers, clock tree), charged for the whole run")
@@ -144,7 +155,7 @@ schema_ptr processor_schema() {
 
 schema_ptr systolic_array_schema() {
   static const schema_ptr s =
-      logic_scaling_params(outstanding_param(schema_builder("systolic_array",
+      logic_scaling_params(outstanding_param(replicated_static_params(schema_builder("systolic_array",
                      "array of MAC processing elements (TPU or Eyeriss class), weight-stationary or row-stationary, "
                      "with sram buffers and DRAM on the bus")
           .component(dsl::component_role::initiator)
@@ -192,24 +203,9 @@ schema_ptr systolic_array_schema() {
           .optional()
           .quantity("transaction", dimension::data_size, "4 KiB", "bytes per TLM burst of the DMA stream")
           .at_least(one_bit)
-          .at_most(max_transaction_bytes)
-          .quantity("area_per_pe", dimension::area, "732 um^2",
-                    "one processing element's area with its share of the vector unit, without scratchpads; the "
-                    "array's is rows x columns x it")
-          .at_least(0)
-          .quantity("leakage_per_pe", dimension::power, "4.88 uW",
-                    "one processing element's static power; the array's is rows x columns x it")
-          .at_least(0)
-          .quantity("area", dimension::area, std::nullopt,
-                    "the array's area when a source gives it whole: used as given, whatever rows and columns say "
-                    "(default: rows x columns x area_per_pe)")
-          .optional()
-          .at_least(0)
-          .quantity("leakage", dimension::power, std::nullopt,
-                    "the array's static power when a source gives it whole: used as given, whatever rows and "
-                    "columns say (default: rows x columns x leakage_per_pe)")
-          .optional()
-          .at_least(0)
+          .at_most(max_transaction_bytes),
+          "pe", "processing element", "array", "rows x columns", "732 um^2", "4.88 uW",
+          " with its share of the vector unit, without scratchpads")
           .quantity("quantum", dimension::time, "1 us", "TLM global quantum")
           .above(0)
           , "bursts each of the DMA streams (prefetch, write-back) keeps in flight")).build();
