@@ -24,15 +24,19 @@ void tech_libraries::load(const std::string& path, diagnostics& errors) {
   const std::string canonical = file_identity(path);
   for (const auto& f : m_files)
     if (f == canonical) return;  // the same library named twice (e.g. by a base and its extension)
+  // A file that cannot be read as a library: its entries are unknown.
+  const auto unreadable = [&](const source_location& where, const std::string& message) {
+    errors.error(where, message);
+    m_unread = true;
+  };
   auto root = load_yaml_file(path, errors);
   if (!root) {
-    m_unread = true;
+    m_unread = true;  // load_yaml_file said why
     return;
   }
   m_files.push_back(canonical);
   if (!root->is_map()) {
-    errors.error(root->where, "a technology library must be a map with 'library' and 'entries'");
-    m_unread = true;
+    unreadable(root->where, "a technology library must be a map with 'library' and 'entries'");
     return;
   }
   const std::vector<std::string> known = {"library", "description", "entries"};
@@ -41,20 +45,17 @@ void tech_libraries::load(const std::string& path, diagnostics& errors) {
       errors.error(e.key_location, "unknown key '" + e.key + "' in technology library" + did_you_mean(e.key, known));
   const yaml_node* lib = root->find("library");
   if (!lib || !lib->is_scalar() || !is_identifier(lib->text)) {
-    errors.error(lib ? lib->where : root->where, "'library' must name the library (letters, digits, '_')");
-    m_unread = true;
+    unreadable(lib ? lib->where : root->where, "'library' must name the library (letters, digits, '_')");
     return;
   }
   if (auto it = m_library_files.find(lib->text); it != m_library_files.end()) {
-    errors.error(lib->where, "library '" + lib->text + "' is already defined in " + it->second);
-    m_unread = true;
+    unreadable(lib->where, "library '" + lib->text + "' is already defined in " + it->second);
     return;
   }
   m_library_files[lib->text] = path;
   const yaml_node* entries = root->find("entries");
   if (!entries || !entries->is_map()) {
-    errors.error(entries ? entries->where : root->where, "'entries' must be a map of named entries");
-    m_unread = true;
+    unreadable(entries ? entries->where : root->where, "'entries' must be a map of named entries");
     return;
   }
   for (const auto& e : entries->entries) {

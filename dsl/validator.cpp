@@ -228,13 +228,13 @@ block_value validator::validate(const yaml_node& node_in, const block_schema& sc
                        context + ": 'use: " + u.text + "' needs technology libraries; list them under 'tech:'");
     } else if (!(entry = m_tech->find(u.text))) {
       const std::string library = u.text.substr(0, u.text.find('.'));
-      std::string known;
-      for (const auto& name : m_tech->library_names()) known += (known.empty() ? "" : ", ") + name;
       if (m_tech->has_library(library) || u.text.find('.') == std::string::npos) {
         m_errors.error(u.where, context + ": no technology library entry '" + u.text + "'" +
                                     did_you_mean(u.text, m_tech->qualified_names()));
       } else if (!m_tech->any_unread()) {
         // A library not read at all: most likely its file is not under tech:.
+        std::string known;
+        for (const auto& name : m_tech->library_names()) known += (known.empty() ? "" : ", ") + name;
         m_errors.error(u.where, context + ": no technology library '" + library + "' among those listed under tech: (" +
                                     known + "); list its file under tech:" +
                                     did_you_mean(u.text, m_tech->qualified_names()));

@@ -47,6 +47,8 @@ void price_cell_read(const block_value& xbar, const block_value& input, componen
   const std::string physics = "V_read^2 x G_mean x t_read = (" + show(v, dimension::voltage) + ")^2 x " +
                               show(g, dimension::conductance) + " x " + show(t, dimension::time) + " = " +
                               show(physics_j, dimension::energy);
+  const std::string physics_cited =
+      cited({{xbar, "read_voltage"}, {cell, "g_min"}, {cell, "g_max"}, {xbar, "read_pulse"}});
   if (cell.has("read_energy")) {
     a.energy_j = cell.quantity("read_energy");
     a.source = origin(cell, "read_energy");
@@ -63,8 +65,7 @@ void price_cell_read(const block_value& xbar, const block_value& input, componen
                                                : "1/" + std::string(times) + " of the stated";
       const std::string note = "the cell's stated read_energy " + show(a.energy_j, dimension::energy) + " (" +
                                origin(cell, "read_energy") + ") prices its reads, but its own conductances give " +
-                               physics + ", " + ratio_text + " " +
-                               cited({{xbar, "read_voltage"}, {cell, "g_min"}, {cell, "g_max"}, {xbar, "read_pulse"}}) +
+                               physics + ", " + ratio_text + " " + physics_cited +
                                ": the two are not of one device; correct one of them";
       a.source += "; at odds with " + physics;
       out.notes.push_back(note);
@@ -73,7 +74,7 @@ void price_cell_read(const block_value& xbar, const block_value& input, componen
     a.energy_j = physics_j;
     a.source = physics + ", G_mean = (g_min + g_max)/2 (the count carries the workload's weight_density and "
                          "input_density) " +
-               cited({{xbar, "read_voltage"}, {cell, "g_min"}, {cell, "g_max"}, {xbar, "read_pulse"}});
+               physics_cited;
   }
   if (pulse_width) {
     a.energy_j *= expected_pulses;

@@ -33,10 +33,10 @@ driver_estimate estimate_input_drive(const dsl::block_value& input, const dsl::b
   if (input.text("energy_model") == "power") {
     const double p = input.quantity("active_power");
     out.energy_j = p * held;
+    std::vector<cite> used = {{input, "active_power"}, {crossbar, "read_pulse"}};
+    if (mode == "pulse_width") used.push_back({input, "dac_bits"});  // the levels set the time held
     out.source = "active_power x the time it drives = " + show(p, dimension::power) + " x " + held_text + " " +
-                 (mode == "pulse_width"
-                      ? cited({{input, "active_power"}, {crossbar, "read_pulse"}, {input, "dac_bits"}})
-                      : cited({{input, "active_power"}, {crossbar, "read_pulse"}}));
+                 cited(used);
     return out;
   }
 

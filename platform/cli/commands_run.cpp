@@ -7,7 +7,6 @@
 #include "platform/data/output_dir.hpp"
 #include "platform/data/overwrite_guard.hpp"
 #include "dsl/parallel_jobs.hpp"
-#include "dsl/workload_loader.hpp"
 #include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
 #include "reports/markdown_summary.hpp"
@@ -33,20 +32,18 @@ int command_run(const model_registry& registry, const run_options& options, cons
   // An earlier comparison's run directories this run would remove must hold
   // only what mottsim wrote, and a file of the user's must not have the name
   // of one this run writes: said before simulating, not after.
-  std::vector<std::string> written = {"report.json", "summary.md"};
-  if (options.timeline) written.insert(written.end(), {"report.html", "trace.json"});
-  if (options.mode == "functional") {
-    // The maps follow from the workload; one that does not load is reported
-    // by the run itself, with the architecture's errors.
-    dsl::diagnostics ignored;
-    const dsl::workload_spec workload = dsl::load_workload(options.workload, ignored);
-    if (!ignored.has_errors())
-      for (const std::string& name : image_output_names(workload)) written.push_back(name);
-  }
-  check_output_set_replaceable(out_dir, written);
+  // The maps' names follow from the workload, which the run loads: it hands
+  // them over before planning.
+  run_options checked = options;
+  checked.before_simulating = [&](const std::vector<std::string>& map_names) {
+    std::vector<std::string> written = {"report.json", "summary.md"};
+    if (options.timeline) written.insert(written.end(), {"report.html", "trace.json"});
+    written.insert(written.end(), map_names.begin(), map_names.end());
+    check_output_set_replaceable(out_dir, written);
+  };
   const auto wall_start = std::chrono::steady_clock::now();
   functional_outcome functional;
-  const reports::run_result result = run_session(options, registry, &functional);
+  const reports::run_result result = run_session(checked, registry, &functional);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const std::string summary = reports::to_markdown(result);
   // The same tables for the terminal, with names as written: no Markdown escapes.

@@ -478,7 +478,8 @@ std::vector<std::string> image_output_names(const dsl::workload_spec& workload) 
   const auto& last = workload.layers.back();
   if (!last.name.empty() && !dsl::path_component_problem(last.name).empty()) return names;
   for (long long c = 0; c < last.out_shape.channels; ++c)
-    for (const bool reference : {false, true}) names.push_back(image_map_name(last, static_cast<std::size_t>(c), reference));
+    for (const bool reference : {false, true})
+      names.push_back(image_map_name(last, static_cast<std::size_t>(c), reference));
   return names;
 }
 

@@ -40,6 +40,9 @@ reports::run_result run_session(const run_options& options, const model_registry
   if (!options.image.empty() && options.mode != "functional")
     throw dsl::input_error({"--image", 0, 0}, "an input image is fed through the device models, which only "
                                               "functional mode runs: add --mode functional");
+  if (options.before_simulating)
+    options.before_simulating(options.mode == "functional" ? image_output_names(workload)
+                                                           : std::vector<std::string>{});
 
   // Processors and systolic arrays have their own planner and models.
   if (is_baseline_architecture(arch.spec)) {

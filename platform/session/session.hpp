@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct run_options {
   // How much the run may cost (--max-work, --max-memory); `functional` is set
   // from `mode`.
   work_budget budget;
+  // Called once the inputs are loaded, before planning and simulating, with
+  // the names of the maps a functional run will write (none in perf mode), so
+  // a command can refuse its outputs early without loading the workload again.
+  std::function<void(const std::vector<std::string>& map_names)> before_simulating;
 };
 
 struct functional_outcome;

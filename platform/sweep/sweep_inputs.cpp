@@ -80,14 +80,6 @@ nlohmann::json read_record(const std::string& dir) {
 
 }  // namespace
 
-std::vector<std::string> recorded_sweep_input_files(const std::string& dir) {
-  std::vector<std::string> files;
-  const nlohmann::json j = read_record(dir);
-  if (!j.is_null())
-    for (const auto& [path, hash] : j["files"].items()) files.push_back(path);
-  return files;
-}
-
 std::string recorded_sweep_revision(const std::string& dir) {
   const nlohmann::json j = read_record(dir);
   if (j.is_null() || !j["settings"].contains("revision") || !j["settings"]["revision"].is_string()) return "";
@@ -165,11 +157,15 @@ void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& s
                              "table; run the sweep into another -o directory, or restore what changed");
 }
 
-void check_shard_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
-                              const std::map<std::string, std::string>& files, const std::string& revision,
+void check_shard_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec, const std::string& revision,
                               const std::string& revision_from) {
-  const std::vector<std::string> changed =
-      sweep_input_changes(required_record(dir), spec, files, revision, "in " + revision_from + " record");
+  // The files the shard recorded, as they are now: the merge reads only the
+  // sweep file, its bases and workloads, so the record names the rest.
+  const nlohmann::json record = required_record(dir);
+  std::vector<std::string> recorded;
+  for (const auto& [path, hash] : record["files"].items()) recorded.push_back(path);
+  const std::vector<std::string> changed = sweep_input_changes(record, spec, fingerprint_sweep_inputs(recorded),
+                                                               revision, "in " + revision_from + " record");
   if (changed.empty()) return;
   throw dsl::input_error({(fs::path(dir) / "results.jsonl").string(), 0, 0},
                          "this shard's results were made from other inputs than the sweep reads now, or by another "

@@ -31,23 +31,18 @@ std::map<std::string, std::string> fingerprint_sweep_inputs(const std::vector<st
 void check_resumed_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
                                 const std::map<std::string, std::string>& files, bool has_results);
 
-// The same check for a shard `sweep merge` joins: against `revision`, the
-// build the other shards were run by (`revision_from` says which, for the
-// message), since the merge computes nothing itself; "unknown" checks none.
-void check_shard_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,
-                              const std::map<std::string, std::string>& files, const std::string& revision,
+// The same check for a shard `sweep merge` joins, over the files the shard
+// recorded (fingerprinted again: a file edited after the shard ran, what a
+// base extends or a technology library, is found though the merge reads only
+// the sweep file, its bases and workloads), and against `revision`, the build
+// the other shards were run by (`revision_from` says which, for the message),
+// since the merge computes nothing itself; "unknown" checks none.
+void check_shard_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec, const std::string& revision,
                               const std::string& revision_from);
 
 // The source revision of the mottsim that began the sweep in dir ("" without
 // a record, or for one written before mottsim recorded revisions).
 std::string recorded_sweep_revision(const std::string& dir);
-
-// The files dir/sweep_inputs.json records (none without the record): `sweep
-// merge` fingerprints them again and checks each shard's record with
-// check_shard_sweep_inputs, so a file edited after a shard ran (what a base
-// extends, a technology library) is found though the merge reads only the
-// sweep file, its bases and workloads.
-std::vector<std::string> recorded_sweep_input_files(const std::string& dir);
 
 // Writes dir/sweep_inputs.json.
 void write_sweep_inputs(const std::string& dir, const dsl::sweep_spec& spec,

@@ -237,12 +237,8 @@ int command_sweep_merge(const model_registry& registry, const std::string& dir, 
     revision_from = "shard " + std::to_string(s.shard) + "'s";
     break;
   }
-  for (const auto& s : states) {
-    const std::string here = shard_dir(dir, s.shard);
-    if (s.started)
-      check_shard_sweep_inputs(here, spec, fingerprint_sweep_inputs(recorded_sweep_input_files(here)), revision,
-                               revision_from);
-  }
+  for (const auto& s : states)
+    if (s.started) check_shard_sweep_inputs(shard_dir(dir, s.shard), spec, revision, revision_from);
   dsl::diagnostics errors;
   for (const auto& s : states) {
     const std::string journal = (fs::path(shard_dir(dir, s.shard)) / "results.jsonl").string();

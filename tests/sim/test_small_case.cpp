@@ -108,4 +108,15 @@ TEST_CASE("small conv on two tiles: energy priced independently") {
   for (const auto& c : j["components"]) sum += c["energy_j"].get<double>();
   CHECK(sum == rel(j["totals"]["energy_j"].get<double>()));
   CHECK(j["totals"]["tops_per_w"].get<double>() == rel(2.0 * macs / (dynamic + leakage) / 1e12));
+  // The one-time programming, by part: each tile writes its 36 x 64 used cells
+  // at 10 pJ; their 2-bit codes come from DRAM (36 x 64 x 2 / 8 bytes a tile at
+  // 64 pJ a byte) through the tile buffer (4 pJ per 32-byte access).
+  const auto& parts = j["mapping"]["programming_energy_by_action_j"];
+  const double cells = rows * cols_per_tile * tiles, code_bytes = cells * 2 / 8;
+  CHECK(parts["tile.cell_write"].get<double>() == rel(cells * 10 * pJ));
+  CHECK(parts["dram.read_bytes"].get<double>() == rel(code_bytes * 64 * pJ));
+  CHECK(parts["tile.buffer_write_bytes"].get<double>() == rel(code_bytes * 4 * pJ / 32));
+  double programming = 0;
+  for (const auto& [part, energy] : parts.items()) programming += energy.get<double>();
+  CHECK(programming == rel(j["mapping"]["programming_energy_j"].get<double>()));
 }
